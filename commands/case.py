@@ -1,0 +1,107 @@
+"""``ekbist case``: cases (ärenden), known by their case number only."""
+
+from __future__ import annotations
+
+import click
+
+from ekbist.codes import CLOSE_REASONS
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.params import DATE
+from ekbist.commands.render import Column, emit, format_option
+from ekbist.i18n import _
+
+CASE_COLUMNS = [
+    Column("case", "Case"), Column("handler", "Handler"), Column("opened", "Opened", "date"),
+    Column("closed", "Closed", "date"), Column("close_reason", "Reason", "code:close_reason"),
+    Column("adults", "Adults", "int"), Column("children", "Children", "int"),
+    Column("homeless", "Homeless", "bool"),
+]
+
+
+@click.group(help=_("Open, assign, close and look up cases."))
+def case() -> None:
+    pass
+
+
+@case.command("open", help=_("Open a case with its first handler."))
+@click.argument("case_id", metavar="CASE")
+@click.option("--handler", required=True, help=_("The handler id."))
+@click.option("--opened", type=DATE, required=True, help=_("The day the case was opened."))
+@click.option("--adults", type=int, default=1, show_default=True, help=_("Adults in the household."))
+@click.option("--children", type=int, default=0, show_default=True, help=_("Children in the household."))
+@click.option("--gender", type=click.Choice(["f", "m", "x"]), help=_("The applicant's gender (for statistics only)."))
+@click.option("--homeless", is_flag=True, help=_("The household is homeless (needs a housing plan)."))
+@pass_env
+def open_(env: Env, case_id, handler, opened, adults, children, gender, homeless) -> None:
+    from ekbist import cases
+
+    cases.open_case(env.open(), case_id, handler=handler, opened=opened, today=env.today,
+                    adults=adults, children=children, gender=gender, homeless=homeless)
+    click.echo(_("Opened case {id}.").format(id=case_id))
+
+
+@case.command(help=_("Hand CASE to HANDLER from --date; the history is kept."))
+@click.argument("case_id", metavar="CASE")
+@click.argument("handler_id", metavar="HANDLER")
+@click.option("--date", "on", type=DATE, required=True, help=_("The first day with the new handler."))
+@pass_env
+def assign(env: Env, case_id, handler_id, on) -> None:
+    from ekbist import cases
+
+    cases.assign(env.open(), case_id, handler_id, on, today=env.today)
+    click.echo(_("Case {id} is with {handler} from {date}.").format(
+        id=case_id, handler=handler_id, date=on.isoformat()))
+
+
+@case.command("close", help=_("Close a case with a reason."))
+@click.argument("case_id", metavar="CASE")
+@click.option("--date", "on", type=DATE, required=True, help=_("The closing day."))
+@click.option("--reason", required=True, help=_("Reason: {codes}.").format(codes=", ".join(CLOSE_REASONS)))
+@pass_env
+def close_(env: Env, case_id, on, reason) -> None:
+    from ekbist import cases
+
+    cases.close_case(env.open(), case_id, on, reason, today=env.today)
+    click.echo(_("Closed case {id}.").format(id=case_id))
+
+
+@case.command("list", help=_("List cases with their handler."))
+@click.option("--handler", help=_("Only this handler's cases."))
+@click.option("--open", "status", flag_value="open", help=_("Only open cases."))
+@click.option("--closed", "status", flag_value="closed", help=_("Only closed cases."))
+@click.option("--as-of", type=DATE, help=_("Status and handler on this day."))
+@format_option()
+@pass_env
+def list_(env: Env, handler, status, as_of, fmt) -> None:
+    from ekbist import cases
+
+    rows = cases.list_cases(env.open(readonly=True), handler=handler, status=status, as_of=as_of)
+    emit(rows, CASE_COLUMNS, fmt, empty=_("No cases."))
+
+
+@case.command(help=_("Show a case and who handled it when."))
+@click.argument("case_id", metavar="CASE")
+@format_option(formats=("table", "json"))
+@pass_env
+def show(env: Env, case_id, fmt) -> None:
+    from ekbist import cases
+
+    row = cases.show(env.open(readonly=True), case_id)
+    if fmt == "json":
+        emit([], [], "json", payload=row)
+        return
+    click.echo(_("Case {id}: opened {opened}").format(id=row["id"], opened=row["opened"])
+               + (_(", closed {closed} ({reason})").format(
+                   closed=row["closed"], reason=_label_reason(row["close_reason"])) if row["closed"] else ""))
+    click.echo(_("Household: {adults} adult(s), {children} child(ren){homeless}").format(
+        adults=row["adults"], children=row["children"],
+        homeless=_(", homeless") if row["homeless"] else ""))
+    emit(row["assignments"], [Column("handler", "Handler"), Column("name", "Name"),
+                              Column("from_date", "From", "date"), Column("to_date", "Until", "date")],
+         "table", title=_("Assignments"))
+
+
+def _label_reason(code: str | None) -> str:
+    from ekbist.codes import label
+
+    return label("close_reason", code)

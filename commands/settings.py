@@ -1,0 +1,48 @@
+"""``ekbist settings list|get|set``: the unit's thresholds."""
+
+from __future__ import annotations
+
+import click
+
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.render import Column, emit, format_option
+from ekbist.i18n import _
+
+
+@click.group(help=_("Show and change the unit's thresholds."))
+def settings() -> None:
+    pass
+
+
+@settings.command("list", help=_("Every setting with its value and default."))
+@format_option()
+@pass_env
+def list_(env: Env, fmt: str) -> None:
+    from ekbist import settings as unit_settings
+
+    rows = unit_settings.all_settings(env.open(readonly=True))
+    for row in rows:
+        row["help"] = _(row["help"])
+    columns = [Column("key", "Setting"), Column("value", "Value"), Column("default", "Default"),
+               Column("help", "Meaning")]
+    emit(rows, columns, fmt)
+
+
+@settings.command(help=_("Print one setting's value."))
+@click.argument("key")
+@pass_env
+def get(env: Env, key: str) -> None:
+    from ekbist import settings as unit_settings
+
+    click.echo(unit_settings.get(env.open(readonly=True), key))
+
+
+@settings.command("set", help=_("Change one setting."))
+@click.argument("key")
+@click.argument("value")
+@pass_env
+def set_(env: Env, key: str, value: str) -> None:
+    from ekbist import settings as unit_settings
+
+    stored = unit_settings.put(env.open(), key, value)
+    click.echo(_("{key} = {value}").format(key=key, value=stored))

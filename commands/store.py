@@ -1,0 +1,87 @@
+"""``ekbist init | info | audit | backup``: the store itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.render import Column, emit, format_option
+from ekbist.i18n import _
+
+
+@click.command(help=_("Create the database, or bring an older one up to date."))
+@pass_env
+def init(env: Env) -> None:
+    from ekbist import calendar
+
+    existed = env.path.exists()
+    store = env.open(create=True)
+    calendar.rebuild_index(store)
+    if existed:
+        click.echo(_("Database {path} is at schema version {version}.").format(
+            path=store.path, version=store.schema_version()))
+    else:
+        click.echo(_("Created {path} (schema version {version}).").format(
+            path=store.path, version=store.schema_version()))
+
+
+@click.command(help=_("Show the database: path, schema version, journal mode and row counts."))
+@format_option()
+@pass_env
+def info(env: Env, fmt: str) -> None:
+    from ekbist.store import filesystem_type
+
+    store = env.open(readonly=True)
+    counts = store.counts()
+    payload = {
+        "path": str(store.path.resolve()),
+        "schema_version": store.schema_version(),
+        "journal_mode": store.journal_mode(),
+        "filesystem": filesystem_type(store.path),
+        "size_bytes": store.path.stat().st_size,
+        "tables": counts,
+    }
+    if fmt == "json":
+        emit([], [], "json", payload=payload)
+        return
+    rows = [{"table": t, "rows": n} for t, n in counts.items()]
+    if fmt == "table":
+        click.echo(_("Database: {path}").format(path=payload["path"]))
+        click.echo(_("Schema version: {v}").format(v=payload["schema_version"]))
+        click.echo(_("Journal mode: {mode} (filesystem: {fs})").format(
+            mode=payload["journal_mode"], fs=payload["filesystem"] or "?"))
+    emit(rows, [Column("table", "Table"), Column("rows", "Rows", "int")], fmt)
+
+
+@click.command(help=_("Show the audit trail: every insert, update and delete."))
+@click.option("--since", metavar="YYYY-MM-DD", help=_("Only changes on or after this day."))
+@click.option("--table", "table", help=_("Only changes to this table."))
+@click.option("--limit", type=click.IntRange(1), default=200, show_default=True,
+              help=_("Show at most this many rows, newest last."))
+@format_option()
+@pass_env
+def audit(env: Env, since: str | None, table: str | None, limit: int, fmt: str) -> None:
+    from ekbist import audit as audit_log
+    from ekbist.validate import parse_date
+
+    store = env.open(readonly=True)
+    rows = audit_log.entries(
+        store, since=parse_date(since, "--since") if since else None, table=table, limit=limit
+    )
+    columns = [
+        Column("at", "When"), Column("os_user", "User"), Column("command", "Command"),
+        Column("tbl", "Table"), Column("key", "Key"), Column("action", "Action"),
+        Column("before", "Before"), Column("after", "After"),
+    ]
+    emit(rows, columns, fmt, empty=_("No changes recorded."))
+
+
+@click.command(help=_("Copy the database with SQLite's online backup and check the copy."))
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@pass_env
+def backup(env: Env, dest: Path) -> None:
+    store = env.open(readonly=True)
+    store.backup(dest)
+    click.echo(_("Backup written to {path} (integrity check: ok).").format(path=dest))

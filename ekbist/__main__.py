@@ -1,0 +1,3 @@
+from ekbist.commands.main import cli
+
+cli(prog_name="ekbist")

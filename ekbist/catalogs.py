@@ -1,0 +1,104 @@
+"""Finding the messages that need a Swedish translation, and compiling the catalogs.
+
+Used by ``scripts/catalogs.py`` (for translators) and by the test that fails
+when a message has no Swedish translation or a compiled ``.mo`` is out of date.
+Compiling needs Babel, which is a test/development dependency only.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from ekbist.i18n import LOCALE_DIR
+
+PACKAGE_DIR = Path(__file__).parent
+MARKERS = {"_": 1, "N_": 1, "ngettext": 2}
+
+
+@dataclass(frozen=True)
+class Message:
+    msgid: str
+    plural: str | None
+    where: str
+
+
+def source_dirs() -> list[Path]:
+    import ekbist.commands
+
+    return [PACKAGE_DIR, Path(ekbist.commands.__file__).parent]
+
+
+def extract(paths: list[Path] | None = None) -> list[Message]:
+    """Every literal passed to ``_``, ``N_`` or ``ngettext`` in the sources."""
+    found: list[Message] = []
+    for directory in paths or source_dirs():
+        for path in sorted(directory.rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                arity = MARKERS.get(node.func.id)
+                if not arity or len(node.args) < arity:
+                    continue
+                texts = [a.value for a in node.args[:arity] if isinstance(a, ast.Constant)]
+                if len(texts) == arity and all(isinstance(t, str) for t in texts):
+                    found.append(Message(texts[0], texts[1] if arity == 2 else None,
+                                         f"{path.name}:{node.lineno}"))
+    return found
+
+
+def po_files(language: str = "sv") -> list[Path]:
+    return sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
+
+
+def read_po(path: Path):
+    from babel.messages.pofile import read_po as babel_read_po
+
+    with path.open("rb") as fh:
+        return babel_read_po(fh, locale=path.parent.parent.name)
+
+
+def translations(language: str = "sv") -> dict[str, object]:
+    """msgid -> msgstr (a string, or a tuple for plurals) over all catalogs of ``language``."""
+    merged: dict[str, object] = {}
+    for path in po_files(language):
+        for message in read_po(path):
+            if message.id:
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                merged.setdefault(key, message.string)
+    return merged
+
+
+def missing(language: str = "sv") -> list[Message]:
+    known = translations(language)
+    result, seen = [], set()
+    for message in extract():
+        value = known.get(message.msgid)
+        translated = all(value) if isinstance(value, tuple | list) else bool(value)
+        if not translated and message.msgid not in seen:
+            seen.add(message.msgid)
+            result.append(message)
+    return result
+
+
+def compiled_bytes(po_path: Path) -> bytes:
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    buffer = io.BytesIO()
+    write_mo(buffer, read_po(po_path))
+    return buffer.getvalue()
+
+
+def compile_all(language: str = "sv") -> list[Path]:
+    written = []
+    for po in po_files(language):
+        mo = po.with_suffix(".mo")
+        data = compiled_bytes(po)
+        if not mo.exists() or mo.read_bytes() != data:
+            mo.write_bytes(data)
+            written.append(mo)
+    return written

@@ -1,0 +1,103 @@
+"""The stable codes ekbist stores (team, decision, close reason, plan kind, gender).
+
+Codes are English snake_case and never change: they are stored and they are the
+JSON contract. People see them translated, and import accepts the Swedish words
+as well as the English labels.
+"""
+
+from __future__ import annotations
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import N_, _
+
+# code -> (English label, Swedish word as the unit writes it)
+TEAMS: dict[str, tuple[str, str]] = {
+    "intake": (N_("intake"), "mottagning"),
+    "investigation": (N_("investigation"), "utredning"),
+    "violence": (N_("violence in close relationships"), "våld i nära relation"),
+    "debt": (N_("budget and debt advice"), "budget- och skuldrådgivning"),
+    "other": (N_("other"), "annat"),
+}
+
+DECISIONS: dict[str, tuple[str, str]] = {
+    "granted": (N_("granted"), "beviljat"),
+    "partly": (N_("partly granted"), "delvis beviljat"),
+    "rejected": (N_("rejected"), "avslag"),
+    "withdrawn": (N_("withdrawn"), "återtagen"),
+}
+
+CLOSE_REASONS: dict[str, tuple[str, str]] = {
+    "work": (N_("work"), "arbete"),
+    "studies": (N_("studies"), "studier"),
+    "sickness_comp": (N_("sickness or activity compensation"), "sjuk-/aktivitetsersättning"),
+    "other_benefit": (N_("other benefit"), "annan ersättning"),
+    "moved": (N_("moved"), "flytt"),
+    "other": (N_("other"), "annat"),
+}
+
+PLAN_KINDS: dict[str, tuple[str, str]] = {
+    "change": (N_("change plan"), "förändringsplan"),
+    "housing": (N_("housing plan"), "boendeplan"),
+}
+
+GENDERS: dict[str, tuple[str, str]] = {
+    "f": (N_("woman"), "kvinna"),
+    "m": (N_("man"), "man"),
+    "x": (N_("other or unknown"), "annat"),
+}
+
+KINDS: dict[str, dict[str, tuple[str, str]]] = {
+    "team": TEAMS,
+    "decision": DECISIONS,
+    "close_reason": CLOSE_REASONS,
+    "plan_kind": PLAN_KINDS,
+    "gender": GENDERS,
+}
+
+KIND_NAMES = {
+    "team": N_("team"),
+    "decision": N_("decision"),
+    "close_reason": N_("close reason"),
+    "plan_kind": N_("plan kind"),
+    "gender": N_("gender"),
+}
+
+# Extra Swedish spellings met in real files.
+_ALIASES: dict[str, dict[str, str]] = {
+    "team": {"våld": "violence", "vinr": "violence", "skuldrådgivning": "debt",
+             "budget- och skuldrådgivare": "debt", "övrigt": "other"},
+    "decision": {"bifall": "granted", "delvis bifall": "partly", "avslås": "rejected",
+                 "återtaget": "withdrawn", "återkallad": "withdrawn"},
+    "close_reason": {"sjukersättning": "sickness_comp", "aktivitetsersättning": "sickness_comp",
+                     "flyttat": "moved", "övrigt": "other", "annan": "other"},
+    "plan_kind": {"arbetsplan": "change", "förändring": "change", "boende": "housing"},
+    "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m",
+               "female": "f"},
+}
+
+
+def label(kind: str, code: str | None) -> str:
+    """The translated label of ``code`` for display."""
+    if code is None:
+        return ""
+    entry = KINDS[kind].get(code)
+    return _(entry[0]) if entry else code
+
+
+def parse_code(kind: str, text: str) -> str:
+    """Read a code from a code, its English label or its Swedish word (any case)."""
+    table = KINDS[kind]
+    wanted = " ".join(str(text).strip().lower().split())
+    if wanted in table:
+        return wanted
+    for code, (english, swedish) in table.items():
+        if wanted in (english.lower(), swedish.lower()):
+            return code
+    alias = _ALIASES.get(kind, {}).get(wanted)
+    if alias:
+        return alias
+    raise EkbistError(
+        _("unknown {kind} '{value}' (expected one of: {codes})").format(
+            kind=_(KIND_NAMES[kind]), value=text, codes=", ".join(table)
+        )
+    )

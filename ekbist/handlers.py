@@ -1,0 +1,118 @@
+"""Handlers (handläggare): who they are, their team and employment rate, leave and absence."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ekbist import codes
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.store import Store
+from ekbist.validate import identifier, no_personnummer
+
+
+def _check_fte(fte: float) -> float:
+    if not 0 < fte <= 1:
+        raise EkbistError(_("fte must be above 0 and at most 1, not {fte}").format(fte=fte))
+    return float(fte)
+
+
+def get(store: Store, handler_id: str) -> dict[str, Any]:
+    row = store.one("SELECT * FROM handler WHERE id = ?", (handler_id,))
+    if row is None:
+        raise EkbistError(_("unknown handler '{id}'").format(id=handler_id))
+    return row
+
+
+def add(
+    store: Store,
+    handler_id: str,
+    *,
+    name: str,
+    team: str,
+    fte: float,
+    start: date | None = None,
+) -> dict[str, Any]:
+    handler_id = identifier(handler_id, _("handler id"))
+    team = codes.parse_code("team", team)
+    fte = _check_fte(fte)
+    name = name.strip()
+    if not name:
+        raise EkbistError(_("a handler needs a name"))
+    no_personnummer(name, _("name"))
+    if store.scalar("SELECT 1 FROM handler WHERE id = ?", (handler_id,)):
+        raise EkbistError(_("handler '{id}' exists already").format(id=handler_id))
+    with store.transaction():
+        store.execute(
+            "INSERT INTO handler (id, name, team, fte, start_date) VALUES (?, ?, ?, ?, ?)",
+            (handler_id, name, team, fte, start.isoformat() if start else None),
+        )
+    return get(store, handler_id)
+
+
+def edit(
+    store: Store,
+    handler_id: str,
+    *,
+    name: str | None = None,
+    team: str | None = None,
+    fte: float | None = None,
+    start: date | None = None,
+) -> dict[str, Any]:
+    current = get(store, handler_id)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        if not name.strip():
+            raise EkbistError(_("a handler needs a name"))
+        no_personnummer(name, _("name"))
+        changes["name"] = name.strip()
+    if team is not None:
+        changes["team"] = codes.parse_code("team", team)
+    if fte is not None:
+        changes["fte"] = _check_fte(fte)
+    if start is not None:
+        changes["start_date"] = start.isoformat()
+    if not changes:
+        raise EkbistError(_("nothing to change: give --name, --team, --fte or --start"))
+    with store.transaction():
+        sets = ", ".join(f"{column} = ?" for column in changes)
+        store.execute(f"UPDATE handler SET {sets} WHERE id = ?", (*changes.values(), current["id"]))
+    return get(store, handler_id)
+
+
+def leave(store: Store, handler_id: str, on: date) -> dict[str, Any]:
+    """Record that the handler leaves the unit: from ``on`` they hold no cases."""
+    current = get(store, handler_id)
+    if current["end_date"]:
+        raise EkbistError(
+            _("handler '{id}' has already left ({date})").format(id=handler_id, date=current["end_date"])
+        )
+    if current["start_date"] and on.isoformat() < current["start_date"]:
+        raise EkbistError(_("the leaving date is before the handler started"))
+    with store.transaction():
+        store.execute("UPDATE handler SET end_date = ? WHERE id = ?", (on.isoformat(), handler_id))
+    return get(store, handler_id)
+
+
+def list_handlers(store: Store, *, as_of: date | None = None, team: str | None = None) -> list[dict[str, Any]]:
+    """Handlers with their active caseload; ``as_of`` limits to those employed that day."""
+    where, params = [], []
+    if team:
+        where.append("h.team = ?")
+        params.append(codes.parse_code("team", team))
+    if as_of:
+        day = as_of.isoformat()
+        where.append("(h.start_date IS NULL OR h.start_date <= ?) AND (h.end_date IS NULL OR h.end_date > ?)")
+        params += [day, day]
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    return store.query(
+        f"""
+        SELECT h.id, h.name, h.team, h.fte, h.start_date, h.end_date,
+               (SELECT count(*) FROM assignment a JOIN cases c ON c.id = a.case_id
+                 WHERE a.handler = h.id AND a.to_date IS NULL AND c.closed IS NULL) AS open_cases
+        FROM handler h {clause}
+        ORDER BY h.team, h.id
+        """,
+        params,
+    )

@@ -1,0 +1,124 @@
+"""The unit's thresholds, stored in the ``settings`` table.
+
+Every key ekbist knows is declared here with its type, default and allowed
+range; unknown keys and bad values are refused, so a typo cannot silently turn
+a rule off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import N_, _
+
+if TYPE_CHECKING:
+    from ekbist.store import Store
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type  # int, float or str
+    default: int | float | str
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("handling.days", int, 5,
+                N_("working days from a complete application to the decision deadline"), 1, 60),
+        Setting("handling.incomplete_flag_days", int, 10,
+                N_("working days an incomplete application may wait before it is flagged"), 1, 250),
+        Setting("caseload.max_per_fte", int, 40,
+                N_("active cases per full-time handler above which a handler is flagged"), 1, 1000),
+        Setting("caseload.keep_days", int, 90,
+                N_("days after a reassignment during which a rebalance leaves the case alone"), 0, 3650),
+        Setting("plans.followup_months", int, 3,
+                N_("months from a plan or follow-up to the next follow-up"), 1, 24),
+        Setting("plans.grace_days", int, 90,
+                N_("days a new case may go without a change plan"), 0, 3650),
+        Setting("budget.assistance_line", str, "Övriga kostnader",
+                N_("the budget line that carries the assistance payments")),
+        Setting("budget.assistance_activity", str, "Ekonomiskt bistånd/handläggning",
+                N_("the activity whose assistance line is forecast from households")),
+        Setting("budget.warn_deviation_pct", float, 2.0,
+                N_("per cent of the net budget a prognosis may be worse before a warning"), 0, 100),
+        Setting("budget.prognosis_due_workday", int, 5,
+                N_("working day of the month by which last month's prognosis is due"), 1, 23),
+    )
+}
+
+
+def _lookup(key: str) -> Setting:
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise EkbistError(
+            _("unknown setting '{key}' (known: {keys})").format(key=key, keys=", ".join(SETTINGS))
+        )
+    return setting
+
+
+def parse_value(key: str, text: str) -> int | float | str:
+    """Check ``text`` against the declaration of ``key`` and return the typed value."""
+    setting = _lookup(key)
+    raw = str(text).strip()
+    try:
+        if setting.type is int:
+            value: int | float | str = int(raw)
+        elif setting.type is float:
+            value = float(raw.replace(",", "."))
+        else:
+            value = raw
+    except ValueError:
+        raise EkbistError(
+            _("'{value}' is not a valid value for {key}").format(value=text, key=key)
+        ) from None
+    if setting.type is str and not value:
+        raise EkbistError(_("{key} cannot be empty").format(key=key))
+    if setting.type is not str and (
+        (setting.minimum is not None and value < setting.minimum)
+        or (setting.maximum is not None and value > setting.maximum)
+    ):
+        raise EkbistError(
+            _("{key} must be between {low} and {high}").format(
+                key=key, low=setting.minimum, high=setting.maximum
+            )
+        )
+    return value
+
+
+def get(store: Store, key: str) -> int | float | str:
+    setting = _lookup(key)
+    stored = store.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+    return setting.default if stored is None else parse_value(key, stored)
+
+
+def put(store: Store, key: str, text: str) -> int | float | str:
+    value = parse_value(key, text)
+    with store.transaction():
+        store.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
+    return value
+
+
+def all_settings(store: Store) -> list[dict[str, object]]:
+    """Every known setting with its value, default and whether the unit changed it."""
+    stored = {r["key"]: r["value"] for r in store.query("SELECT key, value FROM settings")}
+    return [
+        {
+            "key": s.key,
+            "value": parse_value(s.key, stored[s.key]) if s.key in stored else s.default,
+            "default": s.default,
+            "changed": s.key in stored,
+            "help": s.help,
+        }
+        for s in SETTINGS.values()
+    ]

@@ -1,0 +1,368 @@
+"""The unit's SQLite store: opening, migrating, transactions and the audit trail.
+
+One file holds everything. Opening a file written by an older ekbist migrates it
+in one transaction; a file from a newer ekbist is refused. Every writing
+connection installs temporary triggers that copy each insert, update and delete
+into the ``audit`` table together with the OS user and the command line, so no
+code path can forget to audit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import re
+import shlex
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ekbist.errors import NoDatabase, SchemaError
+from ekbist.i18n import _
+
+BUSY_TIMEOUT_MS = 10_000
+
+# Tables derived from others: rebuilt at will, so not audited.
+DERIVED_TABLES = frozenset({"calendar_day", "workday", "audit"})
+
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "afs", "9p", "fuse.sshfs", "ncpfs",
+     "glusterfs", "ceph", "lustre", "davfs", "fuse.davfs2"}
+)
+
+
+def default_path() -> Path:
+    """``$XDG_DATA_HOME/ekbist/ekbist.db`` (``~/.local/share/ekbist/ekbist.db``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ekbist" / "ekbist.db"
+
+
+def _migrations_dir() -> Path:
+    import ekbist.schemas
+
+    return Path(ekbist.schemas.__file__).parent / "migrations"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with this ekbist: (number, name, sql)."""
+    found = []
+    for path in sorted(_migrations_dir().glob("*.sql")):
+        match = re.match(r"(\d+)_", path.name)
+        if match:
+            found.append((int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    return max(number for number, _name, _sql in migrations())
+
+
+def filesystem_type(path: Path) -> str | None:
+    """The type of the filesystem holding ``path`` (Linux, Windows), or None if unknown."""
+    path = Path(path).resolve()
+    if sys.platform.startswith("win"):
+        text = str(path)
+        if text.startswith("\\\\"):
+            return "smb"
+        try:
+            import ctypes
+
+            drive = os.path.splitdrive(text)[0] + "\\"
+            if ctypes.windll.kernel32.GetDriveTypeW(drive) == 4:  # DRIVE_REMOTE
+                return "smb"
+        except (AttributeError, OSError):
+            return None
+        return "local"
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    best, best_type = "", None
+    text = str(path)
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        if (text == mount_point or text.startswith(mount_point.rstrip("/") + "/")) and len(
+            mount_point
+        ) >= len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type
+
+
+def choose_journal_mode(path: Path) -> str:
+    """WAL on local disks; the rollback journal on network filesystems, where WAL is unsafe.
+
+    ``EKBIST_JOURNAL=wal|delete`` overrides the guess (for filesystems it cannot detect).
+    """
+    forced = os.environ.get("EKBIST_JOURNAL", "").strip().lower()
+    if forced in ("wal", "delete"):
+        return forced
+    fs = filesystem_type(path.parent if not path.exists() else path)
+    return "delete" if fs in NETWORK_FILESYSTEMS else "wal"
+
+
+class Store:
+    """An open store. Use :meth:`open`; close with :meth:`close` or as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool):
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self._db = None
+        self._audit_command = ""
+
+    # -- opening -----------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        create: bool = False,
+        readonly: bool = False,
+        command: str | None = None,
+    ) -> Store:
+        """Open (or with ``create`` make) the store at ``path`` and bring it to the current schema."""
+        path = Path(path).expanduser()
+        if not path.exists():
+            if not create:
+                raise NoDatabase(
+                    _("no database at {path} — run 'ekbist init'").format(path=path)
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            os.chmod(path, 0o600)
+        if readonly:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+            )
+        else:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(conn, path, readonly=readonly)
+            version = store.schema_version()
+            latest = latest_version()
+            if version > latest:
+                raise SchemaError(
+                    _(
+                        "the database {path} has schema version {version}, newer than this "
+                        "ekbist knows ({latest}) — upgrade ekbist"
+                    ).format(path=path, version=version, latest=latest)
+                )
+            if not readonly:
+                mode = choose_journal_mode(path)
+                conn.execute(f"PRAGMA journal_mode = {mode}")
+                conn.execute("PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL")
+                if version < latest:
+                    store._migrate(version)
+                store._install_audit(command or shlex.join(["ekbist", *sys.argv[1:]]))
+                from ekbist import calendar
+
+                calendar.ensure_index(store)
+            elif version < latest:
+                raise SchemaError(
+                    _("the database {path} needs an upgrade — run 'ekbist init'").format(path=path)
+                )
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise SchemaError(
+                _("{path} is not an ekbist database ({reason})").format(path=path, reason=exc)
+            ) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ------------------------------------------------------------------
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def journal_mode(self) -> str:
+        return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+
+    def _migrate(self, current: int) -> None:
+        pending = [(n, sql) for n, _name, sql in migrations() if n > current]
+        script = "BEGIN IMMEDIATE;\n"
+        for number, sql in pending:
+            script += sql + f"\nPRAGMA user_version = {number};\n"
+        script += "COMMIT;"
+        try:
+            self.conn.executescript(script)
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise SchemaError(_("migration failed: {reason}").format(reason=exc)) from exc
+
+    def tables(self) -> list[str]:
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+
+    # -- audit -------------------------------------------------------------------
+    def _install_audit(self, command: str) -> None:
+        self._audit_command = command
+        try:
+            user = getpass.getuser()
+        except Exception:  # noqa: BLE001 - no user name is not a reason to refuse work
+            user = "unknown"
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS audit_context (os_user TEXT, command TEXT)")
+        self.conn.execute("DELETE FROM temp.audit_context")
+        self.conn.execute("INSERT INTO temp.audit_context VALUES (?, ?)", (user, command))
+        for table in self.tables():
+            if table in DERIVED_TABLES:
+                continue
+            for statement in _audit_triggers(self.conn, table):
+                self.conn.execute(statement)
+
+    def set_audit(self, enabled: bool) -> None:
+        """Switch the per-row audit triggers off for a bulk load that audits itself in summary."""
+        if enabled:
+            self._install_audit(self._audit_command)
+        else:
+            for (name,) in self.conn.execute(
+                "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_%'"
+            ).fetchall():
+                self.conn.execute(f'DROP TRIGGER temp."{name}"')
+
+    def audit_note(self, table: str, key: str, action: str, after: str | None = None) -> None:
+        """Write one audit row by hand (a bulk load recorded as a summary)."""
+        try:
+            user = getpass.getuser()
+        except Exception:  # noqa: BLE001
+            user = "unknown"
+        self.conn.execute(
+            "INSERT INTO audit (at, os_user, command, tbl, key, action, before, after) "
+            "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?, ?, NULL, ?)",
+            (user, self._audit_command, table, key, action, after),
+        )
+
+    # -- queries -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One write transaction (BEGIN IMMEDIATE): all of it lands, or none of it."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """A read transaction: every query inside sees the same state of the store."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
+        return self.conn.executemany(sql, rows)
+
+    @property
+    def db(self):  # -> sqlite_utils.Database
+        """The store as a sqlite-utils Database, for introspection and bulk helpers."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.scalar(f'SELECT count(*) FROM "{t}"') for t in self.tables()}
+
+    def backup(self, dest: Path) -> None:
+        """Copy the store with SQLite's online backup, then check the copy's integrity."""
+        dest = Path(dest)
+        if dest.exists():
+            from ekbist.errors import EkbistError
+
+            raise EkbistError(_("{path} exists already — choose a new file").format(path=dest))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(dest, os.O_CREAT | os.O_WRONLY, 0o600))
+        target = sqlite3.connect(str(dest))
+        try:
+            self.conn.backup(target)
+            result = target.execute("PRAGMA integrity_check").fetchone()[0]
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        if result != "ok":
+            from ekbist.errors import EkbistError
+
+            raise EkbistError(_("the backup failed its integrity check: {result}").format(result=result))
+
+
+def _audit_triggers(conn: sqlite3.Connection, table: str) -> list[str]:
+    columns = conn.execute(f'PRAGMA main.table_info("{table}")').fetchall()
+    names = [c[1] for c in columns]
+    keys = [c[1] for c in sorted(columns, key=lambda c: c[5]) if c[5]] or ["rowid"]
+
+    def key_expr(ref: str) -> str:
+        if len(keys) == 1:
+            return f'CAST({ref}."{keys[0]}" AS TEXT)'
+        return "json_array(" + ", ".join(f'{ref}."{k}"' for k in keys) + ")"
+
+    def row_expr(ref: str) -> str:
+        return "json_object(" + ", ".join(f"'{n}', {ref}.\"{n}\"" for n in names) + ")"
+
+    head = (
+        "INSERT INTO audit (at, os_user, command, tbl, key, action, before, after) "
+        "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), os_user, command, "
+    )
+    ctx = " FROM audit_context"
+    return [
+        f'CREATE TEMP TRIGGER IF NOT EXISTS "audit_{table}_insert" AFTER INSERT ON main."{table}" '
+        f"BEGIN {head}'{table}', {key_expr('NEW')}, 'insert', NULL, {row_expr('NEW')}{ctx}; END",
+        f'CREATE TEMP TRIGGER IF NOT EXISTS "audit_{table}_update" AFTER UPDATE ON main."{table}" '
+        f"BEGIN {head}'{table}', {key_expr('NEW')}, 'update', {row_expr('OLD')}, "
+        f"{row_expr('NEW')}{ctx}; END",
+        f'CREATE TEMP TRIGGER IF NOT EXISTS "audit_{table}_delete" AFTER DELETE ON main."{table}" '
+        f"BEGIN {head}'{table}', {key_expr('OLD')}, 'delete', {row_expr('OLD')}, NULL{ctx}; END",
+    ]

@@ -1,0 +1,64 @@
+"""Checks shared by every way data comes in: the command line, imports and the demo."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.secrecy import looks_like_personnummer
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_date(text: str | date, what: str = "date") -> date:
+    """An ISO date (YYYY-MM-DD); ``what`` names the field in the error."""
+    if isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise EkbistError(
+            _("{what}: '{value}' is not a date (YYYY-MM-DD)").format(what=what, value=text)
+        ) from None
+
+
+def parse_month(text: str, what: str = "month") -> str:
+    """A month as 'YYYY-MM'."""
+    match = _MONTH.match(str(text).strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise EkbistError(
+            _("{what}: '{value}' is not a month (YYYY-MM)").format(what=what, value=text)
+        )
+    return match.group(0)
+
+
+def not_after(day: date, today: date, what: str) -> None:
+    if day > today:
+        raise EkbistError(
+            _("{what} {day} is after today ({today})").format(
+                what=what, day=day.isoformat(), today=today.isoformat()
+            )
+        )
+
+
+def no_personnummer(value: object, what: str) -> None:
+    """Refuse anything that looks like a personnummer: ekbist stores none."""
+    if looks_like_personnummer(value):
+        raise EkbistError(
+            _("{what} looks like a personnummer — ekbist stores no personal identity numbers").format(
+                what=what
+            )
+        )
+
+
+def identifier(value: str, what: str) -> str:
+    """A case number, handler id or application id: short, printable, no personnummer."""
+    text = str(value).strip()
+    if not text or len(text) > 40 or any(ch.isspace() for ch in text):
+        raise EkbistError(
+            _("{what} '{value}' must be 1–40 characters without spaces").format(what=what, value=value)
+        )
+    no_personnummer(text, what)
+    return text

@@ -1,0 +1,37 @@
+"""Translator's aid: list untranslated messages, or compile the .po catalogs to .mo.
+
+    python scripts/catalogs.py missing          # messages without a Swedish translation
+    python scripts/catalogs.py compile          # write the .mo files next to the .po files
+"""
+
+import sys
+
+from ekbist import catalogs
+
+
+def main(argv: list[str]) -> int:
+    verb = argv[0] if argv else "missing"
+    if verb == "missing":
+        for message in catalogs.missing():
+            print(f"#: {message.where}")
+            print(f"msgid {escape(message.msgid)}")
+            if message.plural:
+                print(f"msgid_plural {escape(message.plural)}")
+                print('msgstr[0] ""\nmsgstr[1] ""\n')
+            else:
+                print('msgstr ""\n')
+        return 0
+    if verb == "compile":
+        for path in catalogs.compile_all():
+            print(f"wrote {path}")
+        return 0
+    print(__doc__)
+    return 2
+
+
+def escape(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,91 @@
+"""Shared fixtures: a real SQLite store in a temp dir and a CLI runner bound to it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ekbist.commands.main import root
+from ekbist.i18n import set_language
+from ekbist.store import Store
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _english_and_isolated(monkeypatch, tmp_path):
+    """Every test starts in English with no ekbist environment leaking in."""
+    for var in ("EKBIST_DB", "EKBIST_TODAY", "EKBIST_LANG", "EKBIST_JOURNAL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "unit.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    """An empty, initialised store."""
+    opened = Store.open(db_path, create=True)
+    yield opened
+    opened.close()
+
+
+class Cli:
+    """Runs ``ekbist --db DB --today TODAY --lang LANG ARGS`` in-process."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, today: date | str = TODAY, lang: str = "en",
+                 input: str | None = None) -> Result:
+        set_language(lang)
+        result = self.runner.invoke(
+            root, ["--db", str(self.db), "--today", str(today), "--lang", lang, *map(str, args)],
+            input=input, catch_exceptions=False,
+        )
+        set_language("en")
+        return result
+
+    def ok(self, *args: str, **kwargs) -> Result:
+        """Run and insist on exit code 0."""
+        result = self(*args, **kwargs)
+        assert result.exit_code == 0, (result.output, result.stderr)
+        return result
+
+    def fails(self, *args: str, **kwargs) -> str:
+        """Run, insist on exit 1 with one 'error: …' line, and return that line."""
+        result = self(*args, **kwargs)
+        assert result.exit_code == 1, (result.output, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert lines and lines[-1].startswith(("error: ", "fel: ")), result.stderr
+        assert "Traceback" not in result.stderr
+        return lines[-1]
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Cli:
+    return Cli(db_path)
+
+
+@pytest.fixture
+def unit(cli: Cli) -> Cli:
+    """A small initialised unit: three handlers in two teams and four cases."""
+    cli.ok("init")
+    cli.ok("handler", "add", "anna", "--name", "Anna Andersson", "--team", "intake", "--fte", "1")
+    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "0.5")
+    cli.ok("handler", "add", "cia", "--name", "Cia Ceder", "--team", "investigation", "--fte", "1")
+    cli.ok("case", "open", "C-1", "--handler", "bo", "--opened", "2026-01-10")
+    cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-03-01", "--children", "2")
+    cli.ok("case", "open", "C-3", "--handler", "cia", "--opened", "2026-05-04", "--homeless")
+    cli.ok("case", "open", "C-4", "--handler", "anna", "--opened", "2026-11-02")
+    return cli
