@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import click
-
-from ekbist.codes import CLOSE_REASONS
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, format_option
-from ekbist.i18n import _
+
+from ekbist.codes import CLOSE_REASONS
+from ekbist.i18n import N_, _
 
 CASE_COLUMNS = [
-    Column("case", "Case"), Column("handler", "Handler"), Column("opened", "Opened", "date"),
-    Column("closed", "Closed", "date"), Column("close_reason", "Reason", "code:close_reason"),
-    Column("adults", "Adults", "int"), Column("children", "Children", "int"),
-    Column("homeless", "Homeless", "bool"),
+    Column("case", N_("Case")),
+    Column("handler", N_("Handler")),
+    Column("opened", N_("Opened"), "date"),
+    Column("closed", N_("Closed"), "date"),
+    Column("close_reason", N_("Reason"), "code:close_reason"),
+    Column("adults", N_("Adults"), "int"),
+    Column("children", N_("Children"), "int"),
+    Column("homeless", N_("Homeless"), "bool"),
 ]
 
 
@@ -27,36 +31,62 @@ def case() -> None:
 @click.argument("case_id", metavar="CASE")
 @click.option("--handler", required=True, help=_("The handler id."))
 @click.option("--opened", type=DATE, required=True, help=_("The day the case was opened."))
-@click.option("--adults", type=int, default=1, show_default=True, help=_("Adults in the household."))
-@click.option("--children", type=int, default=0, show_default=True, help=_("Children in the household."))
-@click.option("--gender", type=click.Choice(["f", "m", "x"]), help=_("The applicant's gender (for statistics only)."))
-@click.option("--homeless", is_flag=True, help=_("The household is homeless (needs a housing plan)."))
+@click.option(
+    "--adults", type=int, default=1, show_default=True, help=_("Adults in the household.")
+)
+@click.option(
+    "--children", type=int, default=0, show_default=True, help=_("Children in the household.")
+)
+@click.option(
+    "--gender",
+    type=click.Choice(["f", "m", "x"]),
+    help=_("The applicant's gender (for statistics only)."),
+)
+@click.option(
+    "--homeless", is_flag=True, help=_("The household is homeless (needs a housing plan).")
+)
 @pass_env
 def open_(env: Env, case_id, handler, opened, adults, children, gender, homeless) -> None:
     from ekbist import cases
 
-    cases.open_case(env.open(), case_id, handler=handler, opened=opened, today=env.today,
-                    adults=adults, children=children, gender=gender, homeless=homeless)
+    cases.open_case(
+        env.open(),
+        case_id,
+        handler=handler,
+        opened=opened,
+        today=env.today,
+        adults=adults,
+        children=children,
+        gender=gender,
+        homeless=homeless,
+    )
     click.echo(_("Opened case {id}.").format(id=case_id))
 
 
 @case.command(help=_("Hand CASE to HANDLER from --date; the history is kept."))
 @click.argument("case_id", metavar="CASE")
 @click.argument("handler_id", metavar="HANDLER")
-@click.option("--date", "on", type=DATE, required=True, help=_("The first day with the new handler."))
+@click.option(
+    "--date", "on", type=DATE, required=True, help=_("The first day with the new handler.")
+)
 @pass_env
 def assign(env: Env, case_id, handler_id, on) -> None:
     from ekbist import cases
 
     cases.assign(env.open(), case_id, handler_id, on, today=env.today)
-    click.echo(_("Case {id} is with {handler} from {date}.").format(
-        id=case_id, handler=handler_id, date=on.isoformat()))
+    click.echo(
+        _("Case {id} is with {handler} from {date}.").format(
+            id=case_id, handler=handler_id, date=on.isoformat()
+        )
+    )
 
 
 @case.command("close", help=_("Close a case with a reason."))
 @click.argument("case_id", metavar="CASE")
 @click.option("--date", "on", type=DATE, required=True, help=_("The closing day."))
-@click.option("--reason", required=True, help=_("Reason: {codes}.").format(codes=", ".join(CLOSE_REASONS)))
+@click.option(
+    "--reason", required=True, help=_("Reason: {codes}.").format(codes=", ".join(CLOSE_REASONS))
+)
 @pass_env
 def close_(env: Env, case_id, on, reason) -> None:
     from ekbist import cases
@@ -90,15 +120,34 @@ def show(env: Env, case_id, fmt) -> None:
     if fmt == "json":
         emit([], [], "json", payload=row)
         return
-    click.echo(_("Case {id}: opened {opened}").format(id=row["id"], opened=row["opened"])
-               + (_(", closed {closed} ({reason})").format(
-                   closed=row["closed"], reason=_label_reason(row["close_reason"])) if row["closed"] else ""))
-    click.echo(_("Household: {adults} adult(s), {children} child(ren){homeless}").format(
-        adults=row["adults"], children=row["children"],
-        homeless=_(", homeless") if row["homeless"] else ""))
-    emit(row["assignments"], [Column("handler", "Handler"), Column("name", "Name"),
-                              Column("from_date", "From", "date"), Column("to_date", "Until", "date")],
-         "table", title=_("Assignments"))
+    click.echo(
+        _("Case {id}: opened {opened}").format(id=row["id"], opened=row["opened"])
+        + (
+            _(", closed {closed} ({reason})").format(
+                closed=row["closed"], reason=_label_reason(row["close_reason"])
+            )
+            if row["closed"]
+            else ""
+        )
+    )
+    click.echo(
+        _("Household: {adults} adult(s), {children} child(ren){homeless}").format(
+            adults=row["adults"],
+            children=row["children"],
+            homeless=_(", homeless") if row["homeless"] else "",
+        )
+    )
+    emit(
+        row["assignments"],
+        [
+            Column("handler", N_("Handler")),
+            Column("name", N_("Name")),
+            Column("from_date", N_("From"), "date"),
+            Column("to_date", N_("Until"), "date"),
+        ],
+        "table",
+        title=_("Assignments"),
+    )
 
 
 def _label_reason(code: str | None) -> str:

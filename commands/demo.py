@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import click
-
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import MONTH
 from ekbist.commands.render import fmt_int, is_terminal
+
 from ekbist.i18n import _
 
 
 @click.command(help=_("Fill an empty database with a synthetic unit (deterministic for a seed)."))
-@click.option("--households", type=click.IntRange(10, 200_000), default=480, show_default=True,
-              help=_("Active households to keep."))
-@click.option("--months", type=click.IntRange(1, 240), default=24, show_default=True,
-              help=_("Months of history."))
+@click.option(
+    "--households",
+    type=click.IntRange(10, 200_000),
+    default=480,
+    show_default=True,
+    help=_("Active households to keep."),
+)
+@click.option(
+    "--months",
+    type=click.IntRange(1, 240),
+    default=24,
+    show_default=True,
+    help=_("Months of history."),
+)
 @click.option("--end", type=MONTH, help=_("Last month of the demo (default: this month)."))
 @click.option("--seed", type=int, default=1, show_default=True, help=_("Random seed."))
 @pass_env
@@ -29,11 +39,23 @@ def demo(env: Env, households: int, months: int, end: str | None, seed: int) -> 
 
         with Progress(transient=True) as bar:
             task = bar.add_task(_("Building the demo unit"), total=None)
-            counts = demo_unit.build(store, options, env.today,
-                                     lambda done, total: bar.update(task, completed=done, total=total))
+            counts = demo_unit.build(
+                store,
+                options,
+                env.today,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )
     else:
         counts = demo_unit.build(store, options, env.today)
-    click.echo(_("Demo unit written to {path}: {handlers} handlers, {cases} cases, "
-                 "{applications} applications, {plans} plans.").format(
-        path=store.path, handlers=fmt_int(counts.get("handler", 0)), cases=fmt_int(counts.get("cases", 0)),
-        applications=fmt_int(counts.get("application", 0)), plans=fmt_int(counts.get("plan", 0))))
+    click.echo(
+        _(
+            "Demo unit written to {path}: {handlers} handlers, {cases} cases, "
+            "{applications} applications, {plans} plans."
+        ).format(
+            path=store.path,
+            handlers=fmt_int(counts.get("handler", 0)),
+            cases=fmt_int(counts.get("cases", 0)),
+            applications=fmt_int(counts.get("application", 0)),
+            plans=fmt_int(counts.get("plan", 0)),
+        )
+    )

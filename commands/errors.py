@@ -40,5 +40,8 @@ def handle_errors() -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
         if os.environ.get("EKBIST_DEBUG"):
             raise
-        fail(_("unexpected {kind}: {reason} (set EKBIST_DEBUG=1 for details)").format(
-            kind=type(exc).__name__, reason=exc))
+        fail(
+            _("unexpected {kind}: {reason} (set EKBIST_DEBUG=1 for details)").format(
+                kind=type(exc).__name__, reason=exc
+            )
+        )

@@ -98,16 +98,32 @@ def _validate_today(ctx: click.Context, param: click.Parameter, value: str | Non
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(_("'{value}' is not a date (YYYY-MM-DD)").format(value=value)) from None
+        raise click.BadParameter(
+            _("'{value}' is not a date (YYYY-MM-DD)").format(value=value)
+        ) from None
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_path", envvar="EKBIST_DB", type=click.Path(dir_okay=False),
-              help="SQLite store (env EKBIST_DB; default ~/.local/share/ekbist/ekbist.db).")
-@click.option("--today", envvar="EKBIST_TODAY", callback=_validate_today, metavar="YYYY-MM-DD",
-              help="As-of date for every check and report (env EKBIST_TODAY).")
-@click.option("--lang", type=click.Choice(LANGUAGES), envvar="EKBIST_LANG",
-              help="Language: en or sv (env EKBIST_LANG; else from the locale).")
+@click.option(
+    "--db",
+    "db_path",
+    envvar="EKBIST_DB",
+    type=click.Path(dir_okay=False),
+    help="SQLite store (env EKBIST_DB; default ~/.local/share/ekbist/ekbist.db).",
+)
+@click.option(
+    "--today",
+    envvar="EKBIST_TODAY",
+    callback=_validate_today,
+    metavar="YYYY-MM-DD",
+    help="As-of date for every check and report (env EKBIST_TODAY).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    envvar="EKBIST_LANG",
+    help="Language: en or sv (env EKBIST_LANG; else from the locale).",
+)
 @click.version_option(__version__, "--version", prog_name="ekbist", message="%(prog)s %(version)s")
 @click.pass_context
 def root(ctx: click.Context, db_path: str | None, today, lang: str | None) -> None:
@@ -127,7 +143,9 @@ def cli(args: list[str] | None = None, prog_name: str = "ekbist", **kwargs) -> N
 
 
 def _translate_root_help() -> None:
-    root.help = _("ekbist — caseload, deadlines, handling time and budget for an ekonomiskt bistånd unit.")
+    root.help = _(
+        "ekbist — caseload, deadlines, handling time and budget for an ekonomiskt bistånd unit."
+    )
     texts = {
         "db_path": _("SQLite store (env EKBIST_DB; default ~/.local/share/ekbist/ekbist.db)."),
         "today": _("As-of date for every check and report (env EKBIST_TODAY)."),
@@ -136,4 +154,3 @@ def _translate_root_help() -> None:
     for param in root.params:
         if param.name in texts:
             param.help = texts[param.name]
-

@@ -24,7 +24,11 @@ FORMATS = ("table", "json", "csv")
 
 def format_option(*, formats: Sequence[str] = FORMATS) -> Callable:
     return click.option(
-        "--format", "fmt", type=click.Choice(list(formats)), default="table", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(list(formats)),
+        default="table",
+        show_default=True,
         help=_("Output format."),
     )
 
@@ -129,14 +133,17 @@ def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> str:
     return buffer.getvalue()
 
 
-def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> str:
+def plain_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None
+) -> str:
     headers = [_(c.header) for c in columns]
     cells = [[c.display(row.get(c.key)) for c in columns] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
         parts = [
-            v.rjust(widths[i]) if columns[i].right else v.ljust(widths[i]) for i, v in enumerate(values)
+            v.rjust(widths[i]) if columns[i].right else v.ljust(widths[i])
+            for i, v in enumerate(values)
         ]
         return "  ".join(parts).rstrip()
 

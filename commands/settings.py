@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import click
-
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.render import Column, emit, format_option
-from ekbist.i18n import _
+
+from ekbist.i18n import N_, _
 
 
 @click.group(help=_("Show and change the unit's thresholds."))
@@ -23,8 +23,12 @@ def list_(env: Env, fmt: str) -> None:
     rows = unit_settings.all_settings(env.open(readonly=True))
     for row in rows:
         row["help"] = _(row["help"])
-    columns = [Column("key", "Setting"), Column("value", "Value"), Column("default", "Default"),
-               Column("help", "Meaning")]
+    columns = [
+        Column("key", N_("Setting")),
+        Column("value", N_("Value")),
+        Column("default", N_("Default")),
+        Column("help", N_("Meaning")),
+    ]
     emit(rows, columns, fmt)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.render import Column, emit, format_option
-from ekbist.i18n import _
+
+from ekbist.i18n import N_, _
 
 
 @click.command(help=_("Create the database, or bring an older one up to date."))
@@ -20,11 +20,17 @@ def init(env: Env) -> None:
     store = env.open(create=True)
     calendar.rebuild_index(store)
     if existed:
-        click.echo(_("Database {path} is at schema version {version}.").format(
-            path=store.path, version=store.schema_version()))
+        click.echo(
+            _("Database {path} is at schema version {version}.").format(
+                path=store.path, version=store.schema_version()
+            )
+        )
     else:
-        click.echo(_("Created {path} (schema version {version}).").format(
-            path=store.path, version=store.schema_version()))
+        click.echo(
+            _("Created {path} (schema version {version}).").format(
+                path=store.path, version=store.schema_version()
+            )
+        )
 
 
 @click.command(help=_("Show the database: path, schema version, journal mode and row counts."))
@@ -50,16 +56,24 @@ def info(env: Env, fmt: str) -> None:
     if fmt == "table":
         click.echo(_("Database: {path}").format(path=payload["path"]))
         click.echo(_("Schema version: {v}").format(v=payload["schema_version"]))
-        click.echo(_("Journal mode: {mode} (filesystem: {fs})").format(
-            mode=payload["journal_mode"], fs=payload["filesystem"] or "?"))
-    emit(rows, [Column("table", "Table"), Column("rows", "Rows", "int")], fmt)
+        click.echo(
+            _("Journal mode: {mode} (filesystem: {fs})").format(
+                mode=payload["journal_mode"], fs=payload["filesystem"] or "?"
+            )
+        )
+    emit(rows, [Column("table", N_("Table")), Column("rows", N_("Rows"), "int")], fmt)
 
 
 @click.command(help=_("Show the audit trail: every insert, update and delete."))
 @click.option("--since", metavar="YYYY-MM-DD", help=_("Only changes on or after this day."))
 @click.option("--table", "table", help=_("Only changes to this table."))
-@click.option("--limit", type=click.IntRange(1), default=200, show_default=True,
-              help=_("Show at most this many rows, newest last."))
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=200,
+    show_default=True,
+    help=_("Show at most this many rows, newest last."),
+)
 @format_option()
 @pass_env
 def audit(env: Env, since: str | None, table: str | None, limit: int, fmt: str) -> None:
@@ -71,9 +85,14 @@ def audit(env: Env, since: str | None, table: str | None, limit: int, fmt: str) 
         store, since=parse_date(since, "--since") if since else None, table=table, limit=limit
     )
     columns = [
-        Column("at", "When"), Column("os_user", "User"), Column("command", "Command"),
-        Column("tbl", "Table"), Column("key", "Key"), Column("action", "Action"),
-        Column("before", "Before"), Column("after", "After"),
+        Column("at", N_("When")),
+        Column("os_user", N_("User")),
+        Column("command", N_("Command")),
+        Column("tbl", N_("Table")),
+        Column("key", N_("Key")),
+        Column("action", N_("Action")),
+        Column("before", N_("Before")),
+        Column("after", N_("After")),
     ]
     emit(rows, columns, fmt, empty=_("No changes recorded."))
 

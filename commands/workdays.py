@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import click
-
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, format_option
+
 from ekbist.i18n import N_, _
 
-WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
-            N_("Saturday"), N_("Sunday"))
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 @click.group(help=_("Working days: holidays, deadlines and the unit's closed days."))
@@ -33,15 +40,30 @@ def holidays(env: Env, year: int, fmt: str) -> None:
         {"date": day.isoformat(), "weekday": _(WEEKDAYS[day.weekday()]), "name": name}
         for day, name in _calendar(env).non_working_weekdays(year)
     ]
-    emit(rows, [Column("date", "Date", "date"), Column("weekday", "Weekday"), Column("name", "Name")],
-         fmt)
+    emit(
+        rows,
+        [
+            Column("date", N_("Date"), "date"),
+            Column("weekday", N_("Weekday")),
+            Column("name", N_("Name")),
+        ],
+        fmt,
+    )
 
 
-@workdays.command(help=_("Print the date of working day N counted from START (START is day 1 "
-                         "when it is a working day)."))
+@workdays.command(
+    help=_(
+        "Print the date of working day N counted from START (START is day 1 "
+        "when it is a working day)."
+    )
+)
 @click.argument("start", type=DATE)
-@click.option("--days", type=click.IntRange(1, 250), default=None,
-              help=_("Working days; default the setting handling.days (5)."))
+@click.option(
+    "--days",
+    type=click.IntRange(1, 250),
+    default=None,
+    help=_("Working days; default the setting handling.days (5)."),
+)
 @pass_env
 def deadline(env: Env, start, days: int | None) -> None:
     from ekbist import settings
@@ -86,5 +108,9 @@ def open_(env: Env, day) -> None:
 @pass_env
 def closed(env: Env, fmt: str) -> None:
     rows = env.open(readonly=True).query("SELECT day AS date, reason FROM closed_day ORDER BY day")
-    emit(rows, [Column("date", "Date", "date"), Column("reason", "Reason")], fmt,
-         empty=_("No closed days registered."))
+    emit(
+        rows,
+        [Column("date", N_("Date"), "date"), Column("reason", N_("Reason"))],
+        fmt,
+        empty=_("No closed days registered."),
+    )

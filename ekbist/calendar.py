@@ -152,7 +152,9 @@ def close_day(store: Store, day: date, reason: str) -> None:
     if store.scalar("SELECT 1 FROM closed_day WHERE day = ?", (day.isoformat(),)):
         raise EkbistError(_("{day} is already a closed day").format(day=day.isoformat()))
     with store.transaction():
-        store.execute("INSERT INTO closed_day (day, reason) VALUES (?, ?)", (day.isoformat(), reason.strip()))
+        store.execute(
+            "INSERT INTO closed_day (day, reason) VALUES (?, ?)", (day.isoformat(), reason.strip())
+        )
         rebuild_index(store)
 
 
@@ -167,19 +169,23 @@ def open_day(store: Store, day: date) -> None:
 
 # -- SQL building blocks --------------------------------------------------------
 def sql_deadline(start_expr: str, days_expr: str = ":days") -> str:
-    """SQL for working day ``days`` counted from the date in ``start_expr`` (NULL outside the index)."""
+    """SQL for working day ``days`` counted from the date in ``start_expr`` (NULL outside the index).
+
+    The sub-queries use the aliases ``wd_`` and ``cd_``; do not use those in the outer query.
+    """
     return (
-        "(SELECT w.day FROM workday w WHERE w.workday_no = "
-        f"(SELECT c.workday_no FROM calendar_day c WHERE c.day = date({start_expr}, '-1 day'))"
+        "(SELECT wd_.day FROM workday wd_ WHERE wd_.workday_no = "
+        f"(SELECT cd_.workday_no FROM calendar_day cd_ WHERE cd_.day = date({start_expr}, '-1 day'))"
         f" + {days_expr})"
     )
 
 
 def sql_workday_no(day_expr: str) -> str:
     """SQL for the number of working days up to and including the date in ``day_expr``."""
-    return f"(SELECT c.workday_no FROM calendar_day c WHERE c.day = {day_expr})"
+    return f"(SELECT cd_.workday_no FROM calendar_day cd_ WHERE cd_.day = {day_expr})"
 
 
 def sql_between(first_expr: str, last_expr: str) -> str:
     """SQL for the working days from ``first_expr`` to ``last_expr``, both counted."""
-    return f"({sql_workday_no(last_expr)} - {sql_workday_no(f'date({first_expr}, {chr(39)}-1 day{chr(39)})')})"
+    day_before = f"date({first_expr}, '-1 day')"
+    return f"({sql_workday_no(last_expr)} - {sql_workday_no(day_before)})"

@@ -87,10 +87,13 @@ def assign(store: Store, case_id: str, handler: str, on: date, *, today: date) -
         raise EkbistError(_("the assignment date is before the case was opened"))
     _check_handler_available(store, handler, on)
     current = store.one(
-        "SELECT id, handler, from_date FROM assignment WHERE case_id = ? AND to_date IS NULL", (case_id,)
+        "SELECT id, handler, from_date FROM assignment WHERE case_id = ? AND to_date IS NULL",
+        (case_id,),
     )
     if current and current["handler"] == handler:
-        raise EkbistError(_("case '{id}' is already with '{handler}'").format(id=case_id, handler=handler))
+        raise EkbistError(
+            _("case '{id}' is already with '{handler}'").format(id=case_id, handler=handler)
+        )
     if current and current["from_date"] > on.isoformat():
         raise EkbistError(
             _("the case was assigned on {date}; a new assignment cannot start before that").format(
@@ -99,7 +102,9 @@ def assign(store: Store, case_id: str, handler: str, on: date, *, today: date) -
         )
     with store.transaction():
         if current:
-            store.execute("UPDATE assignment SET to_date = ? WHERE id = ?", (on.isoformat(), current["id"]))
+            store.execute(
+                "UPDATE assignment SET to_date = ? WHERE id = ?", (on.isoformat(), current["id"])
+            )
         store.execute(
             "INSERT INTO assignment (case_id, handler, from_date) VALUES (?, ?, ?)",
             (case_id, handler, on.isoformat()),
@@ -112,10 +117,14 @@ def close_case(store: Store, case_id: str, on: date, reason: str, *, today: date
     reason_code = codes.parse_code("close_reason", reason)
     not_after(on, today, _("closing date"))
     if case["closed"]:
-        raise EkbistError(_("case '{id}' was closed on {date}").format(id=case_id, date=case["closed"]))
+        raise EkbistError(
+            _("case '{id}' was closed on {date}").format(id=case_id, date=case["closed"])
+        )
     if on.isoformat() < case["opened"]:
         raise EkbistError(
-            _("case '{id}' cannot close before it was opened ({date})").format(id=case_id, date=case["opened"])
+            _("case '{id}' cannot close before it was opened ({date})").format(
+                id=case_id, date=case["opened"]
+            )
         )
     with store.transaction():
         store.execute(

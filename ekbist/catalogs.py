@@ -44,8 +44,11 @@ def extract(paths: list[Path] | None = None) -> list[Message]:
                     continue
                 texts = [a.value for a in node.args[:arity] if isinstance(a, ast.Constant)]
                 if len(texts) == arity and all(isinstance(t, str) for t in texts):
-                    found.append(Message(texts[0], texts[1] if arity == 2 else None,
-                                         f"{path.name}:{node.lineno}"))
+                    found.append(
+                        Message(
+                            texts[0], texts[1] if arity == 2 else None, f"{path.name}:{node.lineno}"
+                        )
+                    )
     return found
 
 

@@ -64,15 +64,29 @@ KIND_NAMES = {
 
 # Extra Swedish spellings met in real files.
 _ALIASES: dict[str, dict[str, str]] = {
-    "team": {"våld": "violence", "vinr": "violence", "skuldrådgivning": "debt",
-             "budget- och skuldrådgivare": "debt", "övrigt": "other"},
-    "decision": {"bifall": "granted", "delvis bifall": "partly", "avslås": "rejected",
-                 "återtaget": "withdrawn", "återkallad": "withdrawn"},
-    "close_reason": {"sjukersättning": "sickness_comp", "aktivitetsersättning": "sickness_comp",
-                     "flyttat": "moved", "övrigt": "other", "annan": "other"},
+    "team": {
+        "våld": "violence",
+        "vinr": "violence",
+        "skuldrådgivning": "debt",
+        "budget- och skuldrådgivare": "debt",
+        "övrigt": "other",
+    },
+    "decision": {
+        "bifall": "granted",
+        "delvis bifall": "partly",
+        "avslås": "rejected",
+        "återtaget": "withdrawn",
+        "återkallad": "withdrawn",
+    },
+    "close_reason": {
+        "sjukersättning": "sickness_comp",
+        "aktivitetsersättning": "sickness_comp",
+        "flyttat": "moved",
+        "övrigt": "other",
+        "annan": "other",
+    },
     "plan_kind": {"arbetsplan": "change", "förändring": "change", "boende": "housing"},
-    "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m",
-               "female": "f"},
+    "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
 }
 
 

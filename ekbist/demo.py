@@ -33,14 +33,62 @@ ASSISTANCE_ACTIVITY = "Ekonomiskt bistånd/handläggning"
 LABOUR_ACTIVITY = "Arbetsmarknad"
 
 FIRST_NAMES = (
-    "Anna", "Erik", "Maria", "Johan", "Sara", "Ahmed", "Fatima", "Karin", "Lars", "Elin",
-    "Mohammed", "Eva", "Per", "Lina", "Nils", "Amina", "Jonas", "Sofia", "Oskar", "Hanna",
-    "Ali", "Ida", "Mikael", "Emma", "Leila", "Anders", "Maja", "Daniel", "Sanna", "Yusuf",
+    "Anna",
+    "Erik",
+    "Maria",
+    "Johan",
+    "Sara",
+    "Ahmed",
+    "Fatima",
+    "Karin",
+    "Lars",
+    "Elin",
+    "Mohammed",
+    "Eva",
+    "Per",
+    "Lina",
+    "Nils",
+    "Amina",
+    "Jonas",
+    "Sofia",
+    "Oskar",
+    "Hanna",
+    "Ali",
+    "Ida",
+    "Mikael",
+    "Emma",
+    "Leila",
+    "Anders",
+    "Maja",
+    "Daniel",
+    "Sanna",
+    "Yusuf",
 )
 LAST_NAMES = (
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-    "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Hassan", "Lindberg", "Lindström",
-    "Axelsson", "Berg", "Holm", "Sandberg", "Ali", "Forsberg", "Lund", "Ek", "Strand",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Hassan",
+    "Lindberg",
+    "Lindström",
+    "Axelsson",
+    "Berg",
+    "Holm",
+    "Sandberg",
+    "Ali",
+    "Forsberg",
+    "Lund",
+    "Ek",
+    "Strand",
 )
 
 
@@ -156,12 +204,16 @@ def plan_months(options: DemoOptions, today: date) -> tuple[list[tuple[int, int]
     first = _add_months(date(year, month, 1), -(options.months - 1))
     if as_of < first:
         raise EkbistError(_("--end is after --today: the demo would hold no data"))
-    months = [((first.year * 12 + first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1)
-              for i in range(options.months)]
+    months = [
+        ((first.year * 12 + first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1)
+        for i in range(options.months)
+    ]
     return months, as_of
 
 
-def build(store: Store, options: DemoOptions, today: date, progress: Progress | None = None) -> dict:
+def build(
+    store: Store, options: DemoOptions, today: date, progress: Progress | None = None
+) -> dict:
     """Fill an empty store with the demo unit; returns the row counts written."""
     if store.scalar("SELECT count(*) FROM handler") or store.scalar("SELECT count(*) FROM cases"):
         raise EkbistError(_("the database already holds data — the demo needs an empty database"))
@@ -175,14 +227,18 @@ def build(store: Store, options: DemoOptions, today: date, progress: Progress | 
         try:
             counts = generator.run(progress)
             for table, n in counts.items():
-                store.audit_note(table, "*", "insert", json.dumps({"demo_rows": n, "seed": options.seed}))
+                store.audit_note(
+                    table, "*", "insert", json.dumps({"demo_rows": n, "seed": options.seed})
+                )
         finally:
             store.set_audit(True)
     return counts
 
 
 class _Generator:
-    def __init__(self, store: Store, options: DemoOptions, months: list[tuple[int, int]], as_of: date):
+    def __init__(
+        self, store: Store, options: DemoOptions, months: list[tuple[int, int]], as_of: date
+    ):
         self.store = store
         self.options = options
         self.months = months
@@ -200,7 +256,9 @@ class _Generator:
     # -- orchestration -------------------------------------------------------------
     def run(self, progress: Progress | None) -> dict[str, int]:
         self._closed_days()
-        self.days = _Days(self.store, self.first_day - timedelta(days=1200), self.as_of + timedelta(days=400))
+        self.days = _Days(
+            self.store, self.first_day - timedelta(days=1200), self.as_of + timedelta(days=400)
+        )
         self._handlers()
         self._initial_cases()
         steps = len(self.months) + 3
@@ -248,11 +306,19 @@ class _Generator:
             for _i in range(max(1, round(size * self.scale)) if self.scale > 1 else size):
                 number += 1
                 fte = rng.choices((1.0, 0.75, 0.5, 0.8), weights=(75, 10, 8, 7))[0]
-                name = f"{FIRST_NAMES[(number * 7) % len(FIRST_NAMES)]} " \
-                       f"{LAST_NAMES[(number * 11 + number // 30) % len(LAST_NAMES)]}"
+                name = (
+                    f"{FIRST_NAMES[(number * 7) % len(FIRST_NAMES)]} "
+                    f"{LAST_NAMES[(number * 11 + number // 30) % len(LAST_NAMES)]}"
+                )
                 self.handlers.append(
-                    _Handler(f"h{number:03d}", name, team, fte, long_ago - rng.randrange(0, 2000),
-                             weight=fte * rng.uniform(0.6, 1.5))
+                    _Handler(
+                        f"h{number:03d}",
+                        name,
+                        team,
+                        fte,
+                        long_ago - rng.randrange(0, 2000),
+                        weight=fte * rng.uniform(0.6, 1.5),
+                    )
                 )
         investigation = [h for h in self.handlers if h.team == "investigation"]
         # One newcomer, started two months ago: few cases so far.
@@ -267,8 +333,17 @@ class _Generator:
         self.absent.away_from = self.as_of_day - 45
         self.store.executemany(
             "INSERT INTO handler (id, name, team, fte, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?)",
-            [(h.id, h.name, h.team, h.fte, self.days_text(h.start), None if h.end is None else
-              self.days_text(h.end)) for h in self.handlers],
+            [
+                (
+                    h.id,
+                    h.name,
+                    h.team,
+                    h.fte,
+                    self.days_text(h.start),
+                    None if h.end is None else self.days_text(h.end),
+                )
+                for h in self.handlers
+            ],
         )
         self.store.execute(
             "INSERT INTO absence (handler, from_date, to_date, reason) VALUES (?, ?, NULL, ?)",
@@ -277,8 +352,12 @@ class _Generator:
         short = investigation[2]
         self.store.execute(
             "INSERT INTO absence (handler, from_date, to_date, reason) VALUES (?, ?, ?, ?)",
-            (short.id, self.days.text(self.as_of_day - 120), self.days.text(self.as_of_day - 100),
-             "Föräldraledighet"),
+            (
+                short.id,
+                self.days.text(self.as_of_day - 120),
+                self.days.text(self.as_of_day - 100),
+                "Föräldraledighet",
+            ),
         )
         self._count("handler", len(self.handlers))
         self._count("absence", 2)
@@ -296,14 +375,19 @@ class _Generator:
         adults = 2 if rng.random() < 0.28 else 1
         children = rng.choices((0, 1, 2, 3, 4), weights=(52, 18, 16, 9, 5))[0]
         case = _Case(
-            id=f"C{self.next_case:06d}", opened=opened, adults=adults, children=children,
+            id=f"C{self.next_case:06d}",
+            opened=opened,
+            adults=adults,
+            children=children,
             gender=rng.choices(("f", "m", "x"), weights=(48, 51, 1))[0],
             homeless=rng.random() < 0.06,
         )
         self.next_case += 1
         team = rng.choices(("investigation", "violence", "debt"), weights=(92, 5, 3))[0]
         if established:
-            case.segments.append((self._pick(team, max(opened, self.first_day.toordinal())), opened))
+            case.segments.append(
+                (self._pick(team, max(opened, self.first_day.toordinal())), opened)
+            )
         else:
             case.segments.append((self._pick("intake", opened), opened))
             case.transfer = opened + rng.randrange(21, 36)
@@ -350,7 +434,9 @@ class _Generator:
             staying.append(case)
         # Inflow keeps about the target number of households.
         target = self.options.households
-        inflow = max(0, round(target * rate * rng.uniform(0.9, 1.1) + (target - len(staying)) * 0.3))
+        inflow = max(
+            0, round(target * rate * rng.uniform(0.9, 1.1) + (target - len(staying)) * 0.3)
+        )
         for _i in range(inflow):
             staying.append(self._new_case(first + rng.randrange(span), established=False))
         closing = [c for c in self.active if c.closed is not None]
@@ -358,7 +444,9 @@ class _Generator:
         self._applications(year, month, first, last, [*closing, *staying])
 
     # -- applications ---------------------------------------------------------------------
-    def _applications(self, year: int, month: int, first: int, last: int, cases: list[_Case]) -> None:
+    def _applications(
+        self, year: int, month: int, first: int, last: int, cases: list[_Case]
+    ) -> None:
         rng, days = self.rng, self.days
         period = f"{year:04d}-{month:02d}"
         inflation = 1.02 ** (year - 2026)
@@ -391,25 +479,79 @@ class _Generator:
                 if completed is None:
                     decision = rng.choice(("withdrawn", "rejected"))
                 else:
-                    decision = rng.choices(("granted", "partly", "rejected", "withdrawn"),
-                                           weights=(86, 7, 6, 1))[0]
+                    decision = rng.choices(
+                        ("granted", "partly", "rejected", "withdrawn"), weights=(86, 7, 6, 1)
+                    )[0]
                 if decision in ("granted", "partly"):
-                    need = (3_100 + 2_100 * (case.adults - 1) + 1_600 * case.children
-                            + rng.randrange(2_000, 5_500)) * inflation
-                    amount = round(need * (rng.uniform(0.45, 0.85) if decision == "partly" else 1.0))
+                    need = (
+                        3_100
+                        + 2_100 * (case.adults - 1)
+                        + 1_600 * case.children
+                        + rng.randrange(2_000, 5_500)
+                    ) * inflation
+                    amount = round(
+                        need * (rng.uniform(0.45, 0.85) if decision == "partly" else 1.0)
+                    )
             clock = completed if completed is not None else received
-            rows.append((
-                f"A{self.next_application:07d}", case.id, period, days.text(received),
-                None if completed is None else days.text(completed), decided, decision, amount,
-                case.handler_on(clock),
-            ))
+            rows.append(
+                (
+                    f"A{self.next_application:07d}",
+                    case.id,
+                    period,
+                    days.text(received),
+                    None if completed is None else days.text(completed),
+                    decided,
+                    decision,
+                    amount,
+                    case.handler_on(clock),
+                )
+            )
             self.next_application += 1
+        if last == self.as_of_day:
+            self._pin_every_status(rows, {c.id: c for c in cases})
         self.store.executemany(
             "INSERT INTO application (id, case_id, period, received, completed, decided, decision, "
             "amount, handler) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._count("application", len(rows))
+
+    def _pin_every_status(self, rows: list[tuple], cases: dict[str, _Case]) -> None:
+        """Pin six open applications so the as-of morning check shows every status.
+
+        By chance alone a small demo may have nothing due today. Each pin arrives complete
+        N working days before the as-of day (deadline = day 5): 6 → overdue by 2, 4 → due
+        today, 3 → due the next working day, 1 → ok; two never complete, one flagged
+        (13 working days waiting) and one not.
+        """
+        days = self.days
+        today_no = days.day1(self.as_of_day)
+        pins = [(6, True), (4, True), (3, True), (1, True), (12, False), (1, False)]
+        for i, row in enumerate(rows):
+            if not pins:
+                break
+            back, complete = pins[0]
+            arrived = days.workday(today_no - back)
+            case = cases[row[1]]
+            if (
+                arrived is None
+                or case.opened > arrived
+                or (case.closed is not None and case.closed <= self.as_of_day)
+            ):
+                continue
+            pins.pop(0)
+            text = days.text(arrived)
+            rows[i] = (
+                row[0],
+                row[1],
+                row[2],
+                text,
+                text if complete else None,
+                None,
+                None,
+                None,
+                case.handler_on(arrived),
+            )
 
     # -- the leaver --------------------------------------------------------------------------
     def _spread_leavers_cases(self) -> None:
@@ -425,22 +567,38 @@ class _Generator:
         for case in self.cases:
             if case.opened > self.as_of_day:
                 continue
-            case_rows.append((
-                case.id, self.days_text(case.opened),
-                None if case.closed is None else self.days_text(case.closed), case.close_reason,
-                case.adults, case.children, case.gender, int(case.homeless),
-            ))
+            case_rows.append(
+                (
+                    case.id,
+                    self.days_text(case.opened),
+                    None if case.closed is None else self.days_text(case.closed),
+                    case.close_reason,
+                    case.adults,
+                    case.children,
+                    case.gender,
+                    int(case.homeless),
+                )
+            )
             segments = [s for s in case.segments if s[1] <= self.as_of_day]
             for i, (handler, start) in enumerate(segments):
                 until = segments[i + 1][1] if i + 1 < len(segments) else None
-                assignment_rows.append((case.id, handler, self.days_text(start),
-                                        None if until is None else self.days_text(until)))
+                assignment_rows.append(
+                    (
+                        case.id,
+                        handler,
+                        self.days_text(start),
+                        None if until is None else self.days_text(until),
+                    )
+                )
         self.store.executemany(
             "INSERT INTO cases (id, opened, closed, close_reason, adults, children, gender, homeless) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", case_rows)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            case_rows,
+        )
         self.store.executemany(
             "INSERT INTO assignment (case_id, handler, from_date, to_date) VALUES (?, ?, ?, ?)",
-            assignment_rows)
+            assignment_rows,
+        )
         self._count("cases", len(case_rows))
         self._count("assignment", len(assignment_rows))
 
@@ -462,9 +620,18 @@ class _Generator:
                     continue
                 plan_id += 1
                 next_day = _add_months(date.fromordinal(made), 3).toordinal()
-                plan_rows.append((plan_id, case.id, kind, self.days_text(made), self.days_text(next_day),
-                                  None if case.closed is None or case.closed > self.as_of_day
-                                  else self.days_text(case.closed)))
+                plan_rows.append(
+                    (
+                        plan_id,
+                        case.id,
+                        kind,
+                        self.days_text(made),
+                        self.days_text(next_day),
+                        None
+                        if case.closed is None or case.closed > self.as_of_day
+                        else self.days_text(case.closed),
+                    )
+                )
                 while rng.random() < 0.8:
                     held = next_day + rng.randrange(-7, 28)
                     if held > end:
@@ -473,9 +640,11 @@ class _Generator:
                     followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
         self.store.executemany(
             "INSERT INTO plan (id, case_id, kind, made, next_followup, ended) VALUES (?, ?, ?, ?, ?, ?)",
-            plan_rows)
+            plan_rows,
+        )
         self.store.executemany(
-            "INSERT INTO followup (plan_id, date, next_followup) VALUES (?, ?, ?)", followups)
+            "INSERT INTO followup (plan_id, date, next_followup) VALUES (?, ?, ?)", followups
+        )
         self._count("plan", len(plan_rows))
         self._count("followup", len(followups))
 
@@ -490,7 +659,8 @@ class _Generator:
             row[0]: row[1]
             for row in store.conn.execute(
                 "SELECT period, sum(amount) FROM application WHERE decision IN ('granted', 'partly') "
-                "GROUP BY period")
+                "GROUP BY period"
+            )
         }
         s = self.scale
         budget_rows, actual_rows = [], []
@@ -527,18 +697,34 @@ class _Generator:
                         if date(year, month, 1) > last_full or (year, month) < self.months[0]:
                             continue
                         season = 0.62 if (line.startswith("Personal") and month == 7) else 1.0
-                        actual_rows.append((year, month, activity, line,
-                                            round(yearly / 12 * season * rng.uniform(0.94, 1.07))))
+                        actual_rows.append(
+                            (
+                                year,
+                                month,
+                                activity,
+                                line,
+                                round(yearly / 12 * season * rng.uniform(0.94, 1.07)),
+                            )
+                        )
             budget_rows.append((year, ASSISTANCE_ACTIVITY, "Övriga kostnader", assistance_budget))
             for month in range(1, 13):
                 if date(year, month, 1) > last_full or (year, month) < self.months[0]:
                     continue
-                actual_rows.append((year, month, ASSISTANCE_ACTIVITY, "Övriga kostnader",
-                                    paid.get(f"{year:04d}-{month:02d}", 0)))
-        store.executemany("INSERT INTO budget (year, activity, line, amount) VALUES (?, ?, ?, ?)",
-                          budget_rows)
+                actual_rows.append(
+                    (
+                        year,
+                        month,
+                        ASSISTANCE_ACTIVITY,
+                        "Övriga kostnader",
+                        paid.get(f"{year:04d}-{month:02d}", 0),
+                    )
+                )
         store.executemany(
-            "INSERT INTO actual (year, month, activity, line, amount) VALUES (?, ?, ?, ?, ?)", actual_rows)
+            "INSERT INTO budget (year, activity, line, amount) VALUES (?, ?, ?, ?)", budget_rows
+        )
+        store.executemany(
+            "INSERT INTO actual (year, month, activity, line, amount) VALUES (?, ?, ?, ?, ?)",
+            actual_rows,
+        )
         self._count("budget", len(budget_rows))
         self._count("actual", len(actual_rows))
-

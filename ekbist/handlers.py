@@ -86,7 +86,9 @@ def leave(store: Store, handler_id: str, on: date) -> dict[str, Any]:
     current = get(store, handler_id)
     if current["end_date"]:
         raise EkbistError(
-            _("handler '{id}' has already left ({date})").format(id=handler_id, date=current["end_date"])
+            _("handler '{id}' has already left ({date})").format(
+                id=handler_id, date=current["end_date"]
+            )
         )
     if current["start_date"] and on.isoformat() < current["start_date"]:
         raise EkbistError(_("the leaving date is before the handler started"))
@@ -95,7 +97,9 @@ def leave(store: Store, handler_id: str, on: date) -> dict[str, Any]:
     return get(store, handler_id)
 
 
-def list_handlers(store: Store, *, as_of: date | None = None, team: str | None = None) -> list[dict[str, Any]]:
+def list_handlers(
+    store: Store, *, as_of: date | None = None, team: str | None = None
+) -> list[dict[str, Any]]:
     """Handlers with their active caseload; ``as_of`` limits to those employed that day."""
     where, params = [], []
     if team:
@@ -103,7 +107,9 @@ def list_handlers(store: Store, *, as_of: date | None = None, team: str | None =
         params.append(codes.parse_code("team", team))
     if as_of:
         day = as_of.isoformat()
-        where.append("(h.start_date IS NULL OR h.start_date <= ?) AND (h.end_date IS NULL OR h.end_date > ?)")
+        where.append(
+            "(h.start_date IS NULL OR h.start_date <= ?) AND (h.end_date IS NULL OR h.end_date > ?)"
+        )
         params += [day, day]
     clause = ("WHERE " + " AND ".join(where)) if where else ""
     return store.query(

@@ -29,8 +29,23 @@ BUSY_TIMEOUT_MS = 10_000
 DERIVED_TABLES = frozenset({"calendar_day", "workday", "audit"})
 
 NETWORK_FILESYSTEMS = frozenset(
-    {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "afs", "9p", "fuse.sshfs", "ncpfs",
-     "glusterfs", "ceph", "lustre", "davfs", "fuse.davfs2"}
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smbfs",
+        "smb3",
+        "afs",
+        "9p",
+        "fuse.sshfs",
+        "ncpfs",
+        "glusterfs",
+        "ceph",
+        "lustre",
+        "davfs",
+        "fuse.davfs2",
+    }
 )
 
 
@@ -125,20 +140,27 @@ class Store:
         create: bool = False,
         readonly: bool = False,
         command: str | None = None,
+        migrate: bool = True,
     ) -> Store:
-        """Open (or with ``create`` make) the store at ``path`` and bring it to the current schema."""
+        """Open (or with ``create`` make) the store at ``path`` and bring it to the current schema.
+
+        A read-only open of an older file first migrates it through a short writing
+        connection, unless ``migrate`` is False (then it is refused).
+        """
         path = Path(path).expanduser()
+        if readonly and migrate and path.exists() and _file_version(path) < latest_version():
+            cls.open(path, command=command).close()
         if not path.exists():
             if not create:
-                raise NoDatabase(
-                    _("no database at {path} — run 'ekbist init'").format(path=path)
-                )
+                raise NoDatabase(_("no database at {path} — run 'ekbist init'").format(path=path))
             path.parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             os.chmod(path, 0o600)
         if readonly:
             conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,
             )
         else:
@@ -159,7 +181,9 @@ class Store:
             if not readonly:
                 mode = choose_journal_mode(path)
                 conn.execute(f"PRAGMA journal_mode = {mode}")
-                conn.execute("PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL")
+                conn.execute(
+                    "PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL"
+                )
                 if version < latest:
                     store._migrate(version)
                 store._install_audit(command or shlex.join(["ekbist", *sys.argv[1:]]))
@@ -225,7 +249,9 @@ class Store:
             user = getpass.getuser()
         except Exception:  # noqa: BLE001 - no user name is not a reason to refuse work
             user = "unknown"
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS audit_context (os_user TEXT, command TEXT)")
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS audit_context (os_user TEXT, command TEXT)"
+        )
         self.conn.execute("DELETE FROM temp.audit_context")
         self.conn.execute("INSERT INTO temp.audit_context VALUES (?, ?)", (user, command))
         for table in self.tables():
@@ -336,7 +362,19 @@ class Store:
         if result != "ok":
             from ekbist.errors import EkbistError
 
-            raise EkbistError(_("the backup failed its integrity check: {result}").format(result=result))
+            raise EkbistError(
+                _("the backup failed its integrity check: {result}").format(result=result)
+            )
+
+
+def _file_version(path: Path) -> int:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return latest_version()  # not a database: let the real open report it
+    finally:
+        conn.close()
 
 
 def _audit_triggers(conn: sqlite3.Connection, table: str) -> list[str]:

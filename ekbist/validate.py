@@ -47,9 +47,9 @@ def no_personnummer(value: object, what: str) -> None:
     """Refuse anything that looks like a personnummer: ekbist stores none."""
     if looks_like_personnummer(value):
         raise EkbistError(
-            _("{what} looks like a personnummer — ekbist stores no personal identity numbers").format(
-                what=what
-            )
+            _(
+                "{what} looks like a personnummer — ekbist stores no personal identity numbers"
+            ).format(what=what)
         )
 
 
@@ -58,7 +58,9 @@ def identifier(value: str, what: str) -> str:
     text = str(value).strip()
     if not text or len(text) > 40 or any(ch.isspace() for ch in text):
         raise EkbistError(
-            _("{what} '{value}' must be 1–40 characters without spaces").format(what=what, value=value)
+            _("{what} '{value}' must be 1–40 characters without spaces").format(
+                what=what, value=value
+            )
         )
     no_personnummer(text, what)
     return text

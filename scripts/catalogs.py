@@ -1,7 +1,7 @@
 """Translator's aid: list untranslated messages, or compile the .po catalogs to .mo.
 
-    python scripts/catalogs.py missing          # messages without a Swedish translation
-    python scripts/catalogs.py compile          # write the .mo files next to the .po files
+python scripts/catalogs.py missing          # messages without a Swedish translation
+python scripts/catalogs.py compile          # write the .mo files next to the .po files
 """
 
 import sys

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
 from ekbist.commands.main import root
+
 from ekbist.i18n import set_language
 from ekbist.store import Store
 
@@ -46,12 +46,15 @@ class Cli:
         self.db = db
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, today: date | str = TODAY, lang: str = "en",
-                 input: str | None = None) -> Result:
+    def __call__(
+        self, *args: str, today: date | str = TODAY, lang: str = "en", input: str | None = None
+    ) -> Result:
         set_language(lang)
         result = self.runner.invoke(
-            root, ["--db", str(self.db), "--today", str(today), "--lang", lang, *map(str, args)],
-            input=input, catch_exceptions=False,
+            root,
+            ["--db", str(self.db), "--today", str(today), "--lang", lang, *map(str, args)],
+            input=input,
+            catch_exceptions=False,
         )
         set_language("en")
         return result

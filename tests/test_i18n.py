@@ -1,0 +1,69 @@
+"""Both languages: every message translated, catalogs compiled, Swedish number formatting."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+
+import pytest
+from ekbist.commands.render import fmt_int, fmt_percent, fmt_tkr, round_half_up
+
+from ekbist import catalogs
+from ekbist.i18n import _, detect_language, set_language
+
+
+def test_every_message_has_a_swedish_translation() -> None:
+    missing = [f"{m.where}: {m.msgid!r}" for m in catalogs.missing()]
+    assert not missing, "untranslated (run scripts/catalogs.py missing):\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("po", catalogs.po_files(), ids=lambda p: p.name)
+def test_compiled_catalogs_are_up_to_date(po) -> None:
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), f"{mo.name} missing: run scripts/catalogs.py compile"
+    fresh = gettext.GNUTranslations(io.BytesIO(catalogs.compiled_bytes(po)))._catalog
+    shipped = gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))._catalog
+    assert shipped == fresh, f"{mo.name} is out of date: run scripts/catalogs.py compile"
+
+
+def test_translations_keep_their_placeholders() -> None:
+    wrong = []
+    for msgid, msgstr in catalogs.translations().items():
+        strings = msgstr if isinstance(msgstr, tuple | list) else [msgstr]
+        for text in strings:
+            if text and set(re.findall(r"{\w*}", msgid)) != set(re.findall(r"{\w*}", text)):
+                wrong.append((msgid, text))
+    assert not wrong
+
+
+def test_swedish_is_used_when_asked() -> None:
+    set_language("sv")
+    assert _("No cases.") == "Inga ärenden."
+    set_language("en")
+    assert _("No cases.") == "No cases."
+
+
+def test_language_from_the_environment() -> None:
+    assert detect_language({"EKBIST_LANG": "sv"}) == "sv"
+    assert detect_language({"LANG": "sv_SE.UTF-8"}) == "sv"
+    assert detect_language({"LANG": "en_GB.UTF-8"}) == "en"
+    assert detect_language({"EKBIST_LANG": "en", "LANG": "sv_SE.UTF-8"}) == "en"
+    assert detect_language({}) == "en"
+
+
+def test_swedish_number_formatting() -> None:
+    set_language("sv")
+    assert fmt_tkr(5_111_000) == "5 111 tkr"
+    assert fmt_percent(0.0078, 2) == "0,78 %"
+    assert fmt_int(-44) == "-44"
+    set_language("en")
+    assert fmt_tkr(5_111_000) == "5,111 tkr"
+    assert fmt_percent(0.9993, 2) == "99.93%"
+
+
+def test_tkr_rounding_is_half_up_from_kronor() -> None:
+    assert round_half_up(1_500, 1000) == 2
+    assert round_half_up(1_499, 1000) == 1
+    assert round_half_up(-1_500, 1000) == -2
+    assert fmt_tkr(499) == "0 tkr"
