@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import click
-
-from ekbist.codes import TEAMS
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, format_option
-from ekbist.i18n import _
+
+from ekbist.codes import TEAMS
+from ekbist.i18n import N_, _
 
 HANDLER_COLUMNS = [
-    Column("id", "Id"), Column("name", "Name"), Column("team", "Team", "code:team"),
-    Column("fte", "FTE", "float"), Column("start_date", "Started", "date"),
-    Column("end_date", "Left", "date"), Column("open_cases", "Open cases", "int"),
+    Column("id", N_("Id")), Column("name", N_("Name")), Column("team", N_("Team"), "code:team"),
+    Column("fte", N_("FTE"), "float"), Column("start_date", N_("Started"), "date"),
+    Column("end_date", N_("Left"), "date"), Column("open_cases", N_("Open cases"), "int"),
 ]
 
 
@@ -63,12 +63,86 @@ def edit(env: Env, handler_id: str, name, team, fte, start) -> None:
     click.echo(_("Changed handler {id}.").format(id=handler_id))
 
 
-@handler.command(help=_("Record that a handler leaves the unit on DATE."))
+@handler.command(help=_("Record that a handler leaves the unit on DATE; --redistribute spreads "
+                        "their cases over the rest of the team."))
 @click.argument("handler_id", metavar="ID")
-@click.option("--date", "on", type=DATE, required=True, help=_("The first day the handler is gone."))
+@click.option("--date", "on", type=DATE, required=True,
+              help=_("The first day the handler is gone."))
+@click.option("--redistribute", is_flag=True,
+              help=_("Propose who takes each of the handler's active cases (nothing is written "
+                     "without --apply)."))
+@click.option("--apply", is_flag=True,
+              help=_("With --redistribute: record the leave and make the moves, dated today."))
+@format_option()
 @pass_env
-def leave(env: Env, handler_id: str, on) -> None:
+def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, fmt: str) -> None:
     from ekbist import handlers
 
-    handlers.leave(env.open(), handler_id, on)
-    click.echo(_("Handler {id} leaves on {date}.").format(id=handler_id, date=on.isoformat()))
+    if apply and not redistribute:
+        raise click.UsageError(_("--apply goes with --redistribute"))
+    if not redistribute:
+        handlers.leave(env.open(), handler_id, on)
+        click.echo(_("Handler {id} leaves on {date}.").format(id=handler_id, date=on.isoformat()))
+        return
+    from ekbist.commands.caseload import show_moves
+
+    from ekbist import caseload
+
+    store = env.open() if apply else env.open(readonly=True)
+    result = caseload.redistribute_leaver(store, handler_id, leave_on=on, today=env.today,
+                                          apply=apply)
+    show_moves(result, fmt)
+    if fmt == "table":
+        if apply:
+            click.echo(_("Handler {id} leaves on {date}.").format(
+                id=handler_id, date=on.isoformat()))
+        else:
+            click.echo(_("The leave is not recorded yet either."))
+
+
+@handler.command(help=_("Record that a handler is away (sick leave, parental leave, …)."))
+@click.argument("handler_id", metavar="ID")
+@click.option("--from", "first", type=DATE, required=True, help=_("The first day away."))
+@click.option("--to", "last", type=DATE, help=_("The last day away (leave out while not known)."))
+@click.option("--reason", required=True, help=_("Why, in a few words (no health details)."))
+@pass_env
+def away(env: Env, handler_id: str, first, last, reason: str) -> None:
+    from ekbist import absence
+
+    absence.away(env.open(), handler_id, first=first, last=last, reason=reason)
+    if last:
+        click.echo(_("Handler {id} is away from {first} to {last}.").format(
+            id=handler_id, first=first.isoformat(), last=last.isoformat()))
+    else:
+        click.echo(_("Handler {id} is away from {first} until further notice.").format(
+            id=handler_id, first=first.isoformat()))
+
+
+@handler.command(help=_("Record that an absent handler is back at work from DATE."))
+@click.argument("handler_id", metavar="ID")
+@click.option("--date", "on", type=DATE, required=True, help=_("The first day back at work."))
+@pass_env
+def back(env: Env, handler_id: str, on) -> None:
+    from ekbist import absence
+
+    ended = absence.back(env.open(), handler_id, on)
+    if ended["cancelled"]:
+        click.echo(_("The absence of {id} from {first} is cancelled.").format(
+            id=handler_id, first=ended["from_date"]))
+    else:
+        click.echo(_("Handler {id} is back on {date} (away {first} to {last}).").format(
+            id=handler_id, date=on.isoformat(), first=ended["from_date"], last=ended["to_date"]))
+
+
+@handler.command(help=_("List absences, for one handler or all."))
+@click.argument("handler_id", metavar="[ID]", required=False)
+@format_option()
+@pass_env
+def absences(env: Env, handler_id: str | None, fmt: str) -> None:
+    from ekbist import absence
+
+    rows = absence.list_absences(env.open(readonly=True), handler_id)
+    columns = [Column("handler", N_("Handler")), Column("name", N_("Name")),
+               Column("from_date", N_("From"), "date"), Column("to_date", N_("To"), "date"),
+               Column("reason", N_("Reason"))]
+    emit(rows, columns, fmt, empty=_("No absences."))

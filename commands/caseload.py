@@ -1,0 +1,275 @@
+"""``ekbist caseload [history|balance]``: cases per handler and FTE, by month, and fair moves."""
+
+from __future__ import annotations
+
+import click
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.params import DATE, MONTH
+from ekbist.commands.render import (
+    Column,
+    emit,
+    fmt_int,
+    fmt_number,
+    format_option,
+    is_terminal,
+)
+
+from ekbist.codes import TEAMS
+from ekbist.i18n import N_, _, ngettext
+
+BAR_WIDTH = 24
+
+HANDLER_COLUMNS = [
+    Column("id", N_("Handler")), Column("name", N_("Name")),
+    Column("team", N_("Team"), "code:team"),
+    Column("fte", N_("FTE"), "float"), Column("active", N_("Active"), "int"),
+    Column("per_fte", N_("Per FTE"), "float"), Column("new_30d", N_("New 30 d"), "int"),
+    Column("diff_text", N_("vs team mean")), Column("status", N_("Note")),
+]
+CSV_COLUMNS = [
+    Column("id", "id"), Column("name", "name"), Column("team", "team"), Column("fte", "fte"),
+    Column("active", "active"), Column("per_fte", "per_fte"), Column("new_30d", "new_30d"),
+    Column("diff", "diff"), Column("away", "away"), Column("flagged", "flagged"),
+]
+TEAM_COLUMNS = [
+    Column("team", N_("Team"), "code:team"), Column("active", N_("Active"), "int"),
+    Column("fte", N_("FTE"), "float"), Column("mean_per_fte", N_("Mean per FTE"), "float"),
+    Column("spread_per_fte", N_("Spread per FTE"), "float"),
+    Column("needing_cover", N_("Needing cover"), "int"),
+]
+UNCOVERED_COLUMNS = [
+    Column("case", N_("Case")), Column("team", N_("Team"), "code:team"),
+    Column("handler", N_("Handler")), Column("why_text", N_("Why")),
+    Column("since", N_("Since"), "date"),
+]
+WHY = {
+    "left": N_("handler has left"),
+    "away": N_("handler is away"),
+    "not_started": N_("handler has not started"),
+    "no_handler": N_("no handler"),
+}
+
+
+class _RightText(Column):
+    """Text already formatted, aligned right like the numbers it shows."""
+
+    @property
+    def right(self) -> bool:
+        return True
+
+
+def _team_help() -> str:
+    return _("Only this team: {codes}.").format(codes=", ".join(TEAMS))
+
+
+def _signed(value: float | None) -> str:
+    if value is None:
+        return ""
+    text = fmt_number(abs(value))
+    if text.replace("0", "").strip(",. ") == "":
+        return fmt_number(0.0)
+    return ("+" if value > 0 else "−") + text
+
+
+@click.group(invoke_without_command=True,
+             help=_("Active cases per handler and FTE on a day, with each team's mean and spread."))
+@click.option("--as-of", type=DATE, help=_("The day to count (default: today)."))
+@click.option("--team", help=_team_help())
+@format_option()
+@click.pass_context
+def caseload(ctx: click.Context, as_of, team: str | None, fmt: str) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from ekbist import caseload as load
+
+    env: Env = ctx.find_object(Env)
+    report = load.current(env.open(readonly=True), as_of or env.today, team=team)
+    if fmt == "json":
+        emit([], [], "json", payload=load.json_payload(report))
+        return
+    if fmt == "csv":
+        emit(report["handlers"], CSV_COLUMNS, "csv")
+        return
+    _show_current(report)
+
+
+def _show_current(report: dict) -> None:
+    handlers = report["handlers"]
+    limit = report["max_per_fte"]
+    for row in handlers:
+        row["diff_text"] = _signed(row["diff"])
+        notes = []
+        if row["away"]:
+            notes.append(_("away"))
+        if row["flagged"]:
+            notes.append(_("over {max} per FTE").format(max=limit))
+        row["status"] = ", ".join(notes)
+    title = _("Caseload on {date}").format(date=report["as_of"])
+    if not handlers:
+        click.echo(_("No handlers employed on {date}.").format(date=report["as_of"]))
+    elif is_terminal():
+        _rich_current(report, title)
+    else:
+        emit(handlers, HANDLER_COLUMNS, "table", title=title)
+    if report["teams"]:
+        click.echo()
+        emit(report["teams"], TEAM_COLUMNS, "table", title=_("Teams (handlers at work)"))
+    click.echo()
+    if report["uncovered"]:
+        for row in report["uncovered"]:
+            row["why_text"] = _(WHY[row["why"]])
+        emit(report["uncovered"], UNCOVERED_COLUMNS, "table",
+             title=_("Active cases needing cover: {n}").format(n=len(report["uncovered"])))
+    else:
+        click.echo(_("Every active case has a handler at work."))
+
+
+def _rich_current(report: dict, title: str) -> None:
+    from ekbist.commands.render import console
+    from rich.table import Table
+    from rich.text import Text
+
+    handlers = report["handlers"]
+    limit = report["max_per_fte"]
+    top = max([limit * 1.25, *(h["per_fte"] for h in handlers)])
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in HANDLER_COLUMNS:
+        table.add_column(_(column.header), justify="right" if column.right else "left")
+    table.add_column(_("Load"))
+    for row in handlers:
+        cells = [Text(column.display(row.get(column.key))) for column in HANDLER_COLUMNS]
+        width = round(row["per_fte"] / top * BAR_WIDTH) if top else 0
+        style = "dim" if row["away"] else ("red" if row["flagged"] else "green")
+        mark = round(limit / top * BAR_WIDTH)
+        bar = "█" * width + (" " * (mark - width) + "│" if width < mark else "")
+        table.add_row(*cells, Text(bar, style=style))
+    console().print(table)
+
+
+# -- history -----------------------------------------------------------------------------------
+@caseload.command(
+    help=_("Active cases per handler at each month's end, with the team mean per FTE."))
+@click.option("--from", "first", type=MONTH, required=True, help=_("First month (YYYY-MM)."))
+@click.option("--to", "last", type=MONTH, required=True, help=_("Last month (YYYY-MM)."))
+@click.option("--team", help=_team_help())
+@click.option("--xlsx", type=click.Path(dir_okay=False),
+              help=_("Also write a workbook with a line chart."))
+@click.option("--force", is_flag=True, help=_("Overwrite the --xlsx file if it exists."))
+@format_option()
+@pass_env
+def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None, force: bool,
+            fmt: str) -> None:
+    from ekbist import caseload as load
+
+    report = load.history(env.open(readonly=True), first, last, team=team)
+    if xlsx:
+        load.write_history_xlsx(report, xlsx, overwrite=force)
+    months = report["months"]
+    rows = [
+        {"id": h["id"], "name": h["name"], "team": h["team"], "fte": h["fte"],
+         **dict(zip(months, h["active"], strict=True))}
+        for h in report["handlers"]
+    ]
+    columns = [Column("id", N_("Handler")), Column("name", N_("Name")),
+               Column("team", N_("Team"), "code:team"), Column("fte", N_("FTE"), "float"),
+               *(Column(m, m, "int") for m in months)]
+    if fmt == "json":
+        emit([], [], "json", payload={k: v for k, v in report.items() if k != "team"})
+    elif fmt == "csv":
+        emit(rows, columns, "csv")
+    else:
+        emit(rows, columns, "table",
+             title=_("Active cases at month end, {first} to {last}").format(first=first, last=last),
+             empty=_("No handlers in that period."))
+        if report["teams"]:
+            team_rows = []
+            for t in report["teams"]:
+                team_rows.append({"what": _("Mean per FTE"), "team": t["team"],
+                                  **{m: fmt_number(v) for m, v in zip(months, t["mean_per_fte"],
+                                                                      strict=True)}})
+                team_rows.append({"what": _("Needing cover"), "team": t["team"],
+                                  **{m: fmt_int(v) for m, v in zip(months, t["needing_cover"],
+                                                                   strict=True)}})
+            click.echo()
+            emit(team_rows, [Column("team", N_("Team"), "code:team"), Column("what", N_("Figure")),
+                             *(_RightText(m, m) for m in months)], "table",
+                 title=_("Teams (handlers at work)"))
+    if xlsx:
+        click.echo(_("Wrote {path}.").format(path=xlsx), err=fmt != "table")
+
+
+# -- balance -----------------------------------------------------------------------------------
+MOVE_COLUMNS = [
+    Column("case", N_("Case")), Column("team", N_("Team"), "code:team"),
+    Column("from", N_("From")), Column("from_name", N_("Name")),
+    Column("to", N_("To")), Column("to_name", N_("Name")),
+]
+BALANCE_TEAM_COLUMNS = [
+    Column("team", N_("Team"), "code:team"), Column("moves", N_("Moves"), "int"),
+    Column("spread_before", N_("Spread per FTE before"), "float"),
+    Column("spread_after", N_("Spread per FTE after"), "float"),
+    Column("needing_cover", N_("Needing cover"), "int"),
+]
+BALANCE_HANDLER_COLUMNS = [
+    Column("id", N_("Handler")), Column("name", N_("Name")),
+    Column("team", N_("Team"), "code:team"),
+    Column("fte", N_("FTE"), "float"), Column("before", N_("Before"), "int"),
+    Column("after", N_("After"), "int"), Column("per_fte_before", N_("Per FTE before"), "float"),
+    Column("per_fte_after", N_("Per FTE after"), "float"),
+]
+
+
+@caseload.command(help=_("Propose moving cases within a team from the most to the least loaded "
+                         "per FTE; --apply makes the moves."))
+@click.option("--team", help=_team_help())
+@click.option("--as-of", type=DATE, help=_("Plan from the caseload on this day (default: today)."))
+@click.option("--max-moves", type=click.IntRange(0),
+              help=_("At most this many moves in each team."))
+@click.option("--apply", is_flag=True,
+              help=_("Make the moves, dated today (else nothing is written)."))
+@format_option()
+@pass_env
+def balance(env: Env, team, as_of, max_moves, apply: bool, fmt: str) -> None:
+    from ekbist import caseload as load
+
+    store = env.open() if apply else env.open(readonly=True)
+    result = load.balance(store, as_of=as_of or env.today, today=env.today, team=team,
+                          max_moves=max_moves, apply=apply)
+    show_moves(result, fmt)
+
+
+def show_moves(result: dict, fmt: str) -> None:
+    """Moves, the spread before and after, and whether anything was written.
+
+    Shared with ``handler leave --redistribute``, so both read the same."""
+    if fmt == "json":
+        emit([], [], "json", payload=result)
+        return
+    if fmt == "csv":
+        emit(result["moves"], MOVE_COLUMNS, "csv")
+        return
+    if result["moves"]:
+        title = (_("Moves made on {date}") if result["applied"]
+                 else _("Proposed moves (caseload on {date})")).format(date=result["as_of"])
+        emit(result["moves"], MOVE_COLUMNS, "table", title=title)
+    else:
+        click.echo(_("No move would even out the load."))
+    if result["teams"]:
+        click.echo()
+        emit(result["teams"], BALANCE_TEAM_COLUMNS, "table")
+    if result["moves"]:
+        click.echo()
+        moved = {m["from"] for m in result["moves"]} | {m["to"] for m in result["moves"]}
+        rows = [h for h in result["handlers"] if h["id"] in moved]
+        emit(rows, BALANCE_HANDLER_COLUMNS, "table", title=_("Handlers whose load changes"))
+    if result["unplaced"]:
+        click.echo()
+        click.echo(_("No one in the team can take: {cases}").format(
+            cases=", ".join(result["unplaced"])))
+    click.echo()
+    if result["applied"]:
+        n = len(result["moves"])
+        click.echo(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
+                   .format(n=n, date=result["as_of"]))
+    elif result["moves"]:
+        click.echo(_("Nothing was written — add --apply to make these moves."))

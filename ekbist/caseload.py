@@ -1,0 +1,808 @@
+"""Caseload (ärendeantal per handläggare): who carries how much, month by month, and fair moves.
+
+The unit follows cases per handler relative to the employment rate (FTE), per
+team. Three questions are answered here, all from the assignment history so
+that any past day can be asked as easily as today:
+
+* ``current``: each handler's active cases on one day, the team's mean and
+  spread per FTE, and the cases no one is working on (their handler has left
+  or is away) — those need cover and are listed apart.
+* ``history``: the handler × month matrix of active cases at each month's end,
+  computed in one set-based query (a case counts at a month's end when its
+  assignment span covers that day, so each span adds one from its first month
+  and removes one from the month it ends).
+* ``propose``: which cases to move within a team so that the load per FTE
+  evens out. The proposal is pure (no store), so its guarantees can be
+  checked as properties: it never widens the team's spread, never leaves a
+  team, and never changes the number of active cases.
+
+Who counts in a team's figures: handlers employed on the day and not away
+("present"). A handler away keeps their cases on paper; those cases count as
+needing cover, not in the team's mean. The applicant's gender is never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ekbist import codes
+from ekbist import settings as unit_settings
+from ekbist.absence import sql_away
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.store import Store
+from ekbist.validate import parse_month
+
+# FTE is compared in whole thousandths so that "does this move even things out"
+# is decided exactly, never by a float rounding error.
+FTE_SCALE = 1000
+
+NEW_DAYS = 30
+
+_EMPLOYED = (
+    "(h.start_date IS NULL OR h.start_date <= {d}) AND (h.end_date IS NULL OR h.end_date > {d})"
+)
+_HELD_ON = "a.from_date <= {d} AND (a.to_date IS NULL OR a.to_date > {d})"
+_ACTIVE_ON = "c.opened <= {d} AND (c.closed IS NULL OR c.closed > {d})"
+
+
+def _team(team: str | None) -> str | None:
+    return codes.parse_code("team", team) if team else None
+
+
+def per_fte(active: int, fte: float) -> float:
+    return active / fte
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+# -- today ------------------------------------------------------------------------------
+def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, Any]:
+    """The caseload on ``as_of``: handlers, teams and the cases needing cover.
+
+    Handler rows carry extra keys beyond the JSON contract (``diff``,
+    ``flagged``, ``bar`` inputs); :func:`json_payload` keeps to the contract.
+    """
+    team = _team(team)
+    day = as_of.isoformat()
+    params = {"d": day, "team": team, "new_from": (as_of - timedelta(days=NEW_DAYS)).isoformat()}
+    max_per_fte = unit_settings.get(store, "caseload.max_per_fte")
+    with store.snapshot():
+        handlers = store.query(
+            f"""
+            WITH held AS (
+                SELECT a.handler, count(*) AS n
+                FROM assignment a JOIN cases c ON c.id = a.case_id
+                WHERE {_HELD_ON.format(d=":d")} AND {_ACTIVE_ON.format(d=":d")}
+                GROUP BY a.handler
+            ),
+            taken AS (
+                SELECT a.handler, count(DISTINCT a.case_id) AS n
+                FROM assignment a
+                WHERE a.from_date > :new_from AND a.from_date <= :d
+                GROUP BY a.handler
+            )
+            SELECT h.id, h.name, h.team, h.fte,
+                   coalesce(held.n, 0) AS active, coalesce(taken.n, 0) AS new_30d,
+                   {sql_away("h.id", ":d")} AS away
+            FROM handler h
+            LEFT JOIN held ON held.handler = h.id
+            LEFT JOIN taken ON taken.handler = h.id
+            WHERE {_EMPLOYED.format(d=":d")} AND (:team IS NULL OR h.team = :team)
+            ORDER BY h.team, h.id
+            """,
+            params,
+        )
+        uncovered = store.query(
+            f"""
+            SELECT c.id AS "case", a.handler, h.name, h.team, a.from_date AS since,
+                   CASE WHEN a.handler IS NULL THEN 'no_handler'
+                        WHEN h.end_date IS NOT NULL AND h.end_date <= :d THEN 'left'
+                        WHEN h.start_date IS NOT NULL AND h.start_date > :d THEN 'not_started'
+                        ELSE 'away' END AS why
+            FROM cases c
+            LEFT JOIN assignment a ON a.case_id = c.id AND {_HELD_ON.format(d=":d")}
+            LEFT JOIN handler h ON h.id = a.handler
+            WHERE {_ACTIVE_ON.format(d=":d")}
+              AND (a.handler IS NULL OR NOT ({_EMPLOYED.format(d=":d")})
+                   OR {sql_away("h.id", ":d")})
+              AND (:team IS NULL OR h.team = :team)
+            ORDER BY c.id
+            """,
+            params,
+        )
+    teams = _team_figures(handlers, uncovered)
+    means = {t["team"]: t["mean_per_fte"] for t in teams}
+    for row in handlers:
+        row["away"] = bool(row["away"])
+        row["per_fte"] = per_fte(row["active"], row["fte"])
+        mean = means.get(row["team"])
+        row["diff"] = None if row["away"] or mean is None else row["per_fte"] - mean
+        row["flagged"] = row["per_fte"] > max_per_fte
+    return {
+        "as_of": day,
+        "team": team,
+        "max_per_fte": max_per_fte,
+        "handlers": handlers,
+        "teams": teams,
+        "uncovered": uncovered,
+    }
+
+
+def _empty_team(code: str) -> dict[str, Any]:
+    return {"team": code, "active": 0, "fte": 0.0, "loads": [], "needing_cover": 0}
+
+
+def _team_figures(handlers: list[dict], uncovered: list[dict]) -> list[dict[str, Any]]:
+    """Per team, over the handlers present: total, FTE, mean and spread per FTE."""
+    teams: dict[str, dict[str, Any]] = {}
+    for row in handlers:
+        entry = teams.setdefault(row["team"], _empty_team(row["team"]))
+        if not row["away"]:
+            entry["active"] += row["active"]
+            entry["fte"] += row["fte"]
+            entry["loads"].append(row["active"] / row["fte"])
+    for case in uncovered:
+        if case["team"]:
+            teams.setdefault(case["team"], _empty_team(case["team"]))["needing_cover"] += 1
+    result = []
+    for code in codes.TEAMS:
+        if code not in teams:
+            continue
+        entry = teams[code]
+        loads = entry.pop("loads")
+        entry["fte"] = round(entry["fte"], 3)
+        entry["mean_per_fte"] = entry["active"] / entry["fte"] if entry["fte"] else None
+        entry["spread_per_fte"] = max(loads) - min(loads) if loads else None
+        result.append(entry)
+    return result
+
+
+def json_payload(report: dict[str, Any]) -> dict[str, Any]:
+    """The machine contract of ``ekbist caseload --format json``: exactly these keys."""
+    return {
+        "as_of": report["as_of"],
+        "handlers": [
+            {
+                "id": h["id"], "name": h["name"], "team": h["team"], "fte": h["fte"],
+                "active": h["active"], "per_fte": _round(h["per_fte"]), "new_30d": h["new_30d"],
+                "away": h["away"],
+            }
+            for h in report["handlers"]
+        ],
+        "teams": [
+            {"team": t["team"], "active": t["active"], "fte": t["fte"],
+             "mean_per_fte": _round(t["mean_per_fte"])}
+            for t in report["teams"]
+        ],
+        "unassigned": [c["case"] for c in report["uncovered"]],
+    }
+
+
+# -- month by month -----------------------------------------------------------------------
+def _month_list(first: str, last: str) -> list[str]:
+    year, month = map(int, first.split("-"))
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _month_end(month: str) -> str:
+    import calendar as _cal
+
+    year, mon = map(int, month.split("-"))
+    return f"{month}-{_cal.monthrange(year, mon)[1]:02d}"
+
+
+MAX_MONTHS = 600
+
+
+def history(
+    store: Store, first: str, last: str, *, team: str | None = None
+) -> dict[str, Any]:
+    """Active cases per handler at each month's end from ``first`` to ``last`` ('YYYY-MM').
+
+    One query: every assignment span (the part of an assignment while its case is
+    active) counts at the month ends from its first month up to, not including,
+    the month it ends in; so each span contributes +1 and -1 once, and a running
+    sum per handler gives the matrix. A handler's cell is None in months they
+    were not employed at the month's end. FTE and team are the handler's
+    current ones (the store keeps no history of them).
+    """
+    first = parse_month(first, "--from")
+    last = parse_month(last, "--to")
+    if first > last:
+        raise EkbistError(
+            _("--from {first} is after --to {last}").format(first=first, last=last)
+        )
+    months = _month_list(first, last)
+    if len(months) > MAX_MONTHS:
+        raise EkbistError(
+            _("at most {n} months at a time").format(n=MAX_MONTHS)
+        )
+    team = _team(team)
+    params = {
+        "first": first, "last": last, "first_end": _month_end(first), "last_end": _month_end(last),
+        "team": team,
+    }
+    with store.snapshot():
+        handlers = store.query(
+            "SELECT id, name, team, fte, start_date, end_date FROM handler "
+            "WHERE :team IS NULL OR team = :team ORDER BY team, id",
+            params,
+        )
+        cells = store.query(
+            f"""
+            WITH RECURSIVE months(m) AS (
+                SELECT :first
+                UNION ALL
+                SELECT strftime('%Y-%m', m || '-01', '+1 month') FROM months WHERE m < :last
+            ),
+            spans AS (
+                SELECT a.handler,
+                       max(strftime('%Y-%m', max(a.from_date, c.opened)), :first) AS sm,
+                       strftime('%Y-%m', min(coalesce(a.to_date, '9999-12-31'),
+                                             coalesce(c.closed, '9999-12-31'))) AS em
+                FROM assignment a JOIN cases c ON c.id = a.case_id
+                WHERE a.from_date <= :last_end AND c.opened <= :last_end
+                  AND (a.to_date IS NULL OR a.to_date > :first_end)
+                  AND (c.closed IS NULL OR c.closed > :first_end)
+                  AND (:team IS NULL OR a.handler IN (SELECT id FROM handler WHERE team = :team))
+            ),
+            deltas AS (
+                SELECT handler, m, sum(n) AS n FROM (
+                    SELECT handler, sm AS m, count(*) AS n FROM spans WHERE sm < em
+                    GROUP BY handler, sm
+                    UNION ALL
+                    SELECT handler, em AS m, -count(*) AS n FROM spans WHERE sm < em AND em <= :last
+                    GROUP BY handler, em
+                ) GROUP BY handler, m
+            ),
+            grid AS (
+                SELECT h.id AS handler, months.m,
+                       date(months.m || '-01', '+1 month', '-1 day') AS d,
+                       h.start_date, h.end_date
+                FROM handler h CROSS JOIN months
+                WHERE :team IS NULL OR h.team = :team
+            )
+            SELECT g.handler, g.m,
+                   sum(coalesce(dl.n, 0)) OVER (PARTITION BY g.handler ORDER BY g.m) AS active,
+                   (g.start_date IS NULL OR g.start_date <= g.d)
+                   AND (g.end_date IS NULL OR g.end_date > g.d) AS employed,
+                   {sql_away("g.handler", "g.d")} AS away
+            FROM grid g LEFT JOIN deltas dl ON dl.handler = g.handler AND dl.m = g.m
+            ORDER BY g.handler, g.m
+            """,
+            params,
+        )
+    index = {m: i for i, m in enumerate(months)}
+    by_handler: dict[str, dict[str, list]] = {
+        h["id"]: {"active": [None] * len(months), "held": [0] * len(months),
+                  "away": [False] * len(months), "present": [False] * len(months)}
+        for h in handlers
+    }
+    for cell in cells:
+        entry = by_handler[cell["handler"]]
+        i = index[cell["m"]]
+        entry["held"][i] = cell["active"]
+        if cell["employed"]:
+            entry["active"][i] = cell["active"]
+            entry["away"][i] = bool(cell["away"])
+            entry["present"][i] = not cell["away"]
+    team_rows: dict[str, dict[str, list]] = {}
+    handler_rows = []
+    for h in handlers:
+        entry = by_handler[h["id"]]
+        if not any(v is not None for v in entry["active"]) and not any(entry["held"]):
+            continue
+        handler_rows.append(
+            {"id": h["id"], "name": h["name"], "team": h["team"], "fte": h["fte"],
+             "active": entry["active"], "away": entry["away"]}
+        )
+        t = team_rows.setdefault(
+            h["team"],
+            {"active": [0] * len(months), "fte": [0.0] * len(months),
+             "needing_cover": [0] * len(months)},
+        )
+        for i in range(len(months)):
+            if entry["present"][i]:
+                t["active"][i] += entry["held"][i]
+                t["fte"][i] += h["fte"]
+            else:
+                t["needing_cover"][i] += entry["held"][i]
+    teams = []
+    for code in codes.TEAMS:
+        if code not in team_rows:
+            continue
+        t = team_rows[code]
+        teams.append(
+            {"team": code, "active": t["active"], "fte": [round(f, 3) for f in t["fte"]],
+             "mean_per_fte": [_round(a / f) if f else None for a, f in zip(t["active"], t["fte"],
+                                                                            strict=True)],
+             "needing_cover": t["needing_cover"]}
+        )
+    return {"from": first, "to": last, "team": team, "months": months,
+            "handlers": handler_rows, "teams": teams}
+
+
+def write_history_xlsx(
+    report: dict[str, Any], path: Path | str, *, overwrite: bool = False
+) -> Path:
+    """The history as a workbook: the matrix, the team means and a line chart of each.
+
+    Headers follow the active language. An existing file is left alone unless
+    ``overwrite``: it may be a chief's own workbook.
+    """
+    from openpyxl import Workbook
+    from openpyxl.chart import LineChart, Reference, Series
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise EkbistError(
+            _("{path} exists already — choose a new file or give --force").format(path=path)
+        )
+    months = report["months"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Caseload")[:31]
+    first_col = 5  # months start in column E
+    last_col = first_col + len(months) - 1
+    ws.append([_("Handler"), _("Name"), _("Team"), _("FTE"), *months])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    handler_rows = []
+    for h in report["handlers"]:
+        ws.append([h["id"], h["name"], codes.label("team", h["team"]), h["fte"], *h["active"]])
+        handler_rows.append((ws.max_row, h["name"]))
+    ws.append([])
+    ws.append([_("Team"), "", "", "", *months])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    mean_rows = []
+    for t in report["teams"]:
+        label = codes.label("team", t["team"])
+        ws.append([_("Mean per FTE"), "", label, "", *t["mean_per_fte"]])
+        mean_rows.append((ws.max_row, label))
+        for cell in ws[ws.max_row][first_col - 1:]:
+            cell.number_format = "0.00"
+    for t in report["teams"]:
+        ws.append([_("Needing cover"), "", codes.label("team", t["team"]), "", *t["needing_cover"]])
+    ws.freeze_panes = ws.cell(row=2, column=first_col)
+    for letter, width in (("A", 16), ("B", 24), ("C", 30), ("D", 6)):
+        ws.column_dimensions[letter].width = width
+    for i in range(len(months)):
+        ws.column_dimensions[get_column_letter(first_col + i)].width = 9
+    categories = Reference(ws, min_col=first_col, max_col=last_col, min_row=1, max_row=1)
+
+    def chart(title: str, y_title: str, rows: list[tuple[int, str]]) -> LineChart:
+        made = LineChart()
+        made.title = title
+        made.y_axis.title = y_title
+        made.x_axis.title = _("Month")
+        made.height, made.width = 10, 26
+        for row, name in rows:
+            values = Reference(ws, min_col=first_col, max_col=last_col, min_row=row, max_row=row)
+            made.series.append(Series(values, title=name))
+        made.set_categories(categories)
+        return made
+
+    anchor = ws.max_row + 3
+    if handler_rows:
+        ws.add_chart(chart(_("Active cases per handler at month end"), _("Active cases"),
+                           handler_rows), f"A{anchor}")
+        anchor += 22
+    if mean_rows:
+        ws.add_chart(chart(_("Team mean per FTE at month end"), _("Cases per FTE"), mean_rows),
+                     f"A{anchor}")
+    wb.save(path)
+    return path
+
+
+# -- the spreadsheet kind -------------------------------------------------------------------
+def export_rows(
+    store: Store, *, date_from: date | None = None, date_to: date | None = None, today: date
+) -> list[dict[str, Any]]:
+    """Rows of the caseload report (one per handler and month end) for ``ekbist export caseload``.
+
+    Without dates: the twelve months up to ``today``'s month.
+    """
+    last_day = date_to or today
+    if date_from is None:
+        year, month = last_day.year, last_day.month - 11
+        if month < 1:
+            year, month = year - 1, month + 12
+        date_from = date(year, month, 1)
+    report = history(store, date_from.strftime("%Y-%m"), last_day.strftime("%Y-%m"))
+    means = {t["team"]: t["mean_per_fte"] for t in report["teams"]}
+    rows = []
+    for i, month in enumerate(report["months"]):
+        for h in report["handlers"]:
+            active = h["active"][i]
+            if active is None:
+                continue
+            rows.append({
+                "month": month,
+                "handler": h["id"],
+                "name": h["name"],
+                "team": h["team"],
+                "fte": h["fte"],
+                "active": active,
+                "per_fte": _round(active / h["fte"]),
+                "team_mean_per_fte": means[h["team"]][i],
+                "away": h["away"][i],
+            })
+    return rows
+
+
+# -- balancing -----------------------------------------------------------------------------
+@dataclass
+class Member:
+    """One handler as the proposal sees them.
+
+    ``cases`` are the cases that may be moved away, preferred first (held the
+    shortest time); ``load`` counts every active case, movable or not.
+    ``receives`` is False for anyone who must not get new cases (leaving soon).
+    """
+
+    id: str
+    team: str
+    fte: float
+    load: int
+    cases: list[str] = field(default_factory=list)
+    receives: bool = True
+
+    @property
+    def scaled_fte(self) -> int:
+        return max(1, round(self.fte * FTE_SCALE))
+
+
+@dataclass(frozen=True)
+class Move:
+    case: str
+    team: str
+    from_handler: str
+    to_handler: str
+
+
+@dataclass
+class Proposal:
+    moves: list[Move]
+    before: dict[str, int]          # handler -> load before
+    after: dict[str, int]           # handler -> load after
+    fte: dict[str, float]
+    team_of: dict[str, str]
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # forced cases no one could take
+
+    def spread(self, team: str, loads: dict[str, int] | None = None) -> float | None:
+        loads = self.before if loads is None else loads
+        values = [loads[h] / self.fte[h] for h, t in self.team_of.items() if t == team]
+        return max(values) - min(values) if values else None
+
+    @property
+    def teams(self) -> list[str]:
+        return [code for code in codes.TEAMS if code in set(self.team_of.values())]
+
+
+def _lower(a: int, fa: int, b: int, fb: int) -> bool:
+    """a/fa < b/fb, exactly."""
+    return a * fb < b * fa
+
+
+def propose(
+    members: Iterable[Member],
+    *,
+    max_moves: int | None = None,
+    forced: Sequence[tuple[str, str]] = (),
+    rebalance: bool = True,
+) -> Proposal:
+    """Moves within each team from the most to the least loaded per FTE.
+
+    A move of one case from ``d`` to ``r`` is made only when both end strictly
+    between their old loads per FTE (``r`` stays below what ``d`` had, ``d``
+    stays above what ``r`` had). Such a move never widens the team's spread,
+    and it lowers the sum of load²/FTE, so the search ends; it stops when no
+    such move is left (or after ``max_moves`` per team). Donors are tried from
+    the most loaded down, receivers from the least loaded up.
+
+    ``forced`` are (case, team) pairs that must find a handler (a leaver's
+    cases): each goes to the receiver whose load per FTE is lowest after taking
+    it. Those moves count towards the team's load but are not limited by
+    ``max_moves``; with ``rebalance`` False nothing else moves.
+    """
+    members = list(members)
+    ids = [m.id for m in members]
+    if len(set(ids)) != len(ids):
+        raise ValueError("duplicate handler in proposal")
+    if max_moves is not None and max_moves < 0:
+        raise ValueError("max_moves must not be negative")
+    load = {m.id: m.load for m in members}
+    proposal = Proposal(
+        moves=[], before=dict(load), after=load, fte={m.id: m.fte for m in members},
+        team_of={m.id: m.team for m in members},
+    )
+    by_team: dict[str, list[Member]] = {}
+    for m in members:
+        by_team.setdefault(m.team, []).append(m)
+    for case, team in forced:
+        receivers = [m for m in by_team.get(team, []) if m.receives]
+        if not receivers:
+            proposal.unplaced.append((case, team))
+            continue
+        best = min(
+            receivers,
+            key=lambda m: ((load[m.id] + 1) / m.scaled_fte, load[m.id] / m.scaled_fte, m.id),
+        )
+        load[best.id] += 1
+        proposal.moves.append(Move(case, team, "", best.id))
+    if not rebalance:
+        return proposal
+    for team, team_members in by_team.items():
+        pending = {m.id: list(m.cases) for m in team_members}
+        scaled = {m.id: m.scaled_fte for m in team_members}
+        receivers_all = [m.id for m in team_members if m.receives]
+        moved = 0
+        while max_moves is None or moved < max_moves:
+            donors = sorted(
+                (h for h in pending if pending[h]),
+                key=lambda h: (-load[h] / scaled[h], h),
+            )
+            receivers = sorted(receivers_all, key=lambda h: (load[h] / scaled[h], h))
+            choice = None
+            for d in donors:
+                a, fa = load[d], scaled[d]
+                for r in receivers:
+                    if r == d:
+                        continue
+                    b, fb = load[r], scaled[r]
+                    if not _lower(b, fb, a - 1, fa):
+                        break  # the donor would fall to or below this receiver, and the rest
+                    if _lower(b + 1, fb, a, fa):
+                        choice = (d, r)
+                        break
+                if choice:
+                    break
+            if choice is None:
+                break
+            d, r = choice
+            case = pending[d].pop(0)
+            load[d] -= 1
+            load[r] += 1
+            proposal.moves.append(Move(case, team, d, r))
+            moved += 1
+    return proposal
+
+
+def _members(
+    store: Store, as_of: date, *, team: str | None, keep_days: int, exclude: str | None = None
+) -> tuple[list[Member], list[dict[str, Any]]]:
+    """The present handlers (employed, not away) with their loads and movable cases."""
+    day = as_of.isoformat()
+    params = {"d": day, "team": team, "keep_from": (as_of - timedelta(days=keep_days)).isoformat(),
+              "exclude": exclude}
+    rows = store.query(
+        f"""
+        WITH held AS (
+            SELECT a.handler, count(*) AS n
+            FROM assignment a JOIN cases c ON c.id = a.case_id
+            WHERE {_HELD_ON.format(d=":d")} AND {_ACTIVE_ON.format(d=":d")}
+            GROUP BY a.handler
+        )
+        SELECT h.id, h.team, h.fte, coalesce(held.n, 0) AS load,
+               h.end_date IS NULL AS receives
+        FROM handler h LEFT JOIN held ON held.handler = h.id
+        WHERE {_EMPLOYED.format(d=":d")} AND NOT {sql_away("h.id", ":d")}
+          AND (:team IS NULL OR h.team = :team)
+          AND (:exclude IS NULL OR h.id <> :exclude)
+        ORDER BY h.team, h.id
+        """,
+        params,
+    )
+    members = {
+        r["id"]: Member(r["id"], r["team"], r["fte"], r["load"], receives=bool(r["receives"]))
+        for r in rows
+    }
+    # Movable: active, held through the open assignment, and not reassigned within keep_days.
+    # Held the shortest time first: moving those costs the client the least continuity.
+    candidates = store.query(
+        f"""
+        SELECT a.handler, a.case_id
+        FROM assignment a JOIN cases c ON c.id = a.case_id
+        JOIN handler h ON h.id = a.handler
+        WHERE a.to_date IS NULL AND a.from_date <= :d AND {_ACTIVE_ON.format(d=":d")}
+          AND (:team IS NULL OR h.team = :team)
+          AND NOT (a.from_date > :keep_from AND EXISTS (
+                SELECT 1 FROM assignment p WHERE p.case_id = a.case_id AND p.id <> a.id
+                  AND p.from_date <= a.from_date))
+        ORDER BY a.handler, a.from_date DESC, a.case_id
+        """,
+        params,
+    )
+    for c in candidates:
+        member = members.get(c["handler"])
+        if member is not None:
+            member.cases.append(c["case_id"])
+    return list(members.values()), rows
+
+
+def balance(
+    store: Store,
+    *,
+    as_of: date,
+    today: date,
+    team: str | None = None,
+    max_moves: int | None = None,
+    apply: bool = False,
+) -> dict[str, Any]:
+    """Propose (and with ``apply`` make) the moves that even out each team's load per FTE.
+
+    Applying works on today's caseload only and writes every move as an
+    assignment dated ``today`` in one transaction, the proposal being computed
+    inside that transaction so it matches what is written.
+    """
+    team = _team(team)
+    if max_moves is not None and max_moves < 0:
+        raise EkbistError(_("--max-moves must be 0 or more"))
+    if apply and as_of != today:
+        raise EkbistError(
+            _("--apply moves cases from today ({today}); leave out --as-of or give today's date")
+            .format(today=today.isoformat())
+        )
+    keep_days = int(unit_settings.get(store, "caseload.keep_days"))
+
+    def plan() -> dict[str, Any]:
+        members, _rows = _members(store, as_of, team=team, keep_days=keep_days)
+        proposal = propose(members, max_moves=max_moves)
+        return _result(store, proposal, as_of=as_of, team=team, keep_days=keep_days)
+
+    if not apply:
+        with store.snapshot():
+            result = plan()
+        result["applied"] = False
+        return result
+    with store.transaction():
+        result = plan()
+        _write_moves(store, result["moves"], today)
+    result["applied"] = True
+    return result
+
+
+def _result(
+    store: Store, proposal: Proposal, *, as_of: date, team: str | None, keep_days: int
+) -> dict[str, Any]:
+    names = {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
+    cover = {
+        r["team"]: r["n"]
+        for r in store.query(
+            f"""SELECT h.team, count(*) AS n
+                FROM assignment a JOIN cases c ON c.id = a.case_id
+                JOIN handler h ON h.id = a.handler
+                WHERE {_HELD_ON.format(d=":d")} AND {_ACTIVE_ON.format(d=":d")}
+                  AND (NOT ({_EMPLOYED.format(d=":d")}) OR {sql_away("h.id", ":d")})
+                GROUP BY h.team""",
+            {"d": as_of.isoformat()},
+        )
+    }
+    teams = []
+    for code in proposal.teams:
+        teams.append({
+            "team": code,
+            "moves": sum(1 for m in proposal.moves if m.team == code),
+            "spread_before": _round(proposal.spread(code, proposal.before)),
+            "spread_after": _round(proposal.spread(code, proposal.after)),
+            "needing_cover": cover.get(code, 0),
+        })
+    handlers = [
+        {"id": h, "name": names.get(h, ""), "team": proposal.team_of[h], "fte": proposal.fte[h],
+         "before": proposal.before[h], "after": proposal.after[h],
+         "per_fte_before": _round(proposal.before[h] / proposal.fte[h]),
+         "per_fte_after": _round(proposal.after[h] / proposal.fte[h])}
+        for t in proposal.teams for h in proposal.team_of if proposal.team_of[h] == t
+    ]
+    return {
+        "as_of": as_of.isoformat(),
+        "team": team,
+        "keep_days": keep_days,
+        "moves": [
+            {"case": m.case, "team": m.team, "from": m.from_handler, "to": m.to_handler,
+             "from_name": names.get(m.from_handler, ""), "to_name": names.get(m.to_handler, "")}
+            for m in proposal.moves
+        ],
+        "teams": teams,
+        "handlers": handlers,
+        "unplaced": [case for case, _team_code in proposal.unplaced],
+    }
+
+
+def _write_moves(store: Store, moves: list[dict[str, Any]], on: date) -> None:
+    """Each move ends the case's open assignment on ``on`` and starts the new one, as
+    ``cases.assign`` does, in bulk; the caller's transaction makes it all or nothing."""
+    if not moves:
+        return
+    day = on.isoformat()
+    with store.transaction():
+        updated = store.executemany(
+            "UPDATE assignment SET to_date = ?"
+            " WHERE case_id = ? AND handler = ? AND to_date IS NULL AND from_date <= ?",
+            [(day, m["case"], m["from"], day) for m in moves],
+        ).rowcount
+        if updated != len(moves):
+            raise EkbistError(
+                _("the cases changed while the moves were planned — nothing was written")
+            )
+        store.executemany(
+            "INSERT INTO assignment (case_id, handler, from_date) VALUES (?, ?, ?)",
+            [(m["case"], m["to"], day) for m in moves],
+        )
+
+
+# -- a leaver's cases -------------------------------------------------------------------
+def redistribute_leaver(
+    store: Store, handler_id: str, *, leave_on: date, today: date, apply: bool = False
+) -> dict[str, Any]:
+    """Spread a leaver's active cases over the rest of the team (and with ``apply`` record it).
+
+    The cases are those the handler holds today; each goes to the colleague with
+    the lowest load per FTE after taking it, among those present today and not
+    leaving themselves. The moves are dated today, like a rebalance; with
+    ``apply`` the leave and every move are written in one transaction.
+    """
+    from ekbist import handlers as handler_store
+
+    handler = handler_store.get(store, handler_id)
+    if handler["end_date"] and handler["end_date"] != leave_on.isoformat():
+        raise EkbistError(
+            _("handler '{id}' has already left ({date})").format(
+                id=handler_id, date=handler["end_date"]
+            )
+        )
+    if handler["start_date"] and leave_on.isoformat() < handler["start_date"]:
+        raise EkbistError(_("the leaving date is before the handler started"))
+    keep_days = int(unit_settings.get(store, "caseload.keep_days"))
+
+    def plan() -> dict[str, Any]:
+        members, _rows = _members(store, today, team=handler["team"], keep_days=keep_days,
+                                  exclude=handler_id)
+        leaving = store.query(
+            f"""SELECT a.case_id FROM assignment a JOIN cases c ON c.id = a.case_id
+                WHERE a.handler = :h AND a.to_date IS NULL AND a.from_date <= :d
+                  AND {_ACTIVE_ON.format(d=":d")}
+                ORDER BY c.opened, c.id""",
+            {"h": handler_id, "d": today.isoformat()},
+        )
+        proposal = propose(members, forced=[(r["case_id"], handler["team"]) for r in leaving],
+                           rebalance=False)
+        result = _result(store, proposal, as_of=today, team=handler["team"], keep_days=keep_days)
+        for move in result["moves"]:
+            move["from"], move["from_name"] = handler_id, handler["name"]
+        result["handler"] = handler_id
+        result["leave_on"] = leave_on.isoformat()
+        return result
+
+    if not apply:
+        with store.snapshot():
+            result = plan()
+        result["applied"] = False
+        return result
+    with store.transaction():
+        result = plan()
+        if result["unplaced"]:
+            raise EkbistError(
+                _("no one in the team can take {n} of the cases — nothing was written").format(
+                    n=len(result["unplaced"])
+                )
+            )
+        if not handler["end_date"]:
+            handler_store.leave(store, handler_id, leave_on)
+        _write_moves(store, result["moves"], today)
+    result["applied"] = True
+    return result
