@@ -1,0 +1,526 @@
+"""Change plans and housing plans: the current-plan rule, due, missing and coverage.
+
+The small unit below is counted by hand (see ``HAND``); the demo checks that the two
+ways of computing coverage (one day at a time, and intervals for a series) agree.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, Cli
+
+from ekbist import cases, handlers, plans, settings
+from ekbist.errors import EkbistError
+from ekbist.store import Store
+
+D = date.fromisoformat
+
+
+# -- the hand-counted unit ------------------------------------------------------------
+def _build_unit(cli: Cli) -> None:
+    """The conftest unit (C-1..C-4) plus six cases, with plans whose state is known by hand.
+
+    On 2026-11-25 (grace 90 days: eligible when opened before 2026-08-27):
+      C-1 bo    opened 01-10  change plan, followed up late on 10-01, next 2027-01-01  current
+      C-2 bo    opened 03-01  change plan, next 06-10 passed                           lapsed
+      C-3 cia   opened 05-04  homeless; housing plan lapsed 09-01, no change plan      not current
+      C-4 anna  opened 11-02  within the grace period                                  not eligible
+      C-5 cia   opened 02-01  change plan ended today                                  not current
+      C-6 anna  opened 04-01  change plan, follow-up due today                          current
+      C-7 bo    opened 01-05  closed 10-01 (plan left open)                            not eligible
+      C-8 cia   opened 08-27  exactly 90 days: still within grace                      not eligible
+      C-9 cia   opened 08-26  91 days, no plan                                         not current
+      C-10 anna opened 11-20  homeless, no plan at all                                 not eligible
+    Eligible 6 (C-1, C-2, C-3, C-5, C-6, C-9), current 2 (C-1, C-6).
+    """
+    cli.ok("init")
+    cli.ok("handler", "add", "anna", "--name", "Anna Andersson", "--team", "intake", "--fte", "1")
+    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "0.5")
+    cli.ok("handler", "add", "cia", "--name", "Cia Ceder", "--team", "investigation", "--fte", "1")
+    for case_id, handler, opened, extra in [
+        ("C-1", "bo", "2026-01-10", []), ("C-2", "bo", "2026-03-01", ["--children", "2"]),
+        ("C-3", "cia", "2026-05-04", ["--homeless"]), ("C-4", "anna", "2026-11-02", []),
+        ("C-5", "cia", "2026-02-01", []), ("C-6", "anna", "2026-04-01", []),
+        ("C-7", "bo", "2026-01-05", []), ("C-8", "cia", "2026-08-27", []),
+        ("C-9", "cia", "2026-08-26", []), ("C-10", "anna", "2026-11-20", ["--homeless"]),
+    ]:
+        cli.ok("case", "open", case_id, "--handler", handler, "--opened", opened, *extra)
+    cli.ok("plan", "add", "C-1", "--made", "2026-02-01")  # next 2026-05-01
+    cli.ok("plan", "follow-up", "C-1", "--date", "2026-04-20")  # next 2026-07-20
+    cli.ok("plan", "follow-up", "C-1", "--date", "2026-10-01", "--next", "2027-01-01")
+    cli.ok("plan", "add", "C-2", "--made", "2026-03-10")  # next 2026-06-10
+    cli.ok("plan", "add", "C-3", "--kind", "housing", "--made", "2026-06-01")  # next 09-01
+    cli.ok("plan", "add", "C-5", "--made", "2026-02-15", "--next", "2026-12-15")
+    cli.ok("plan", "end", "C-5", "--date", "2026-11-25")
+    cli.ok("plan", "add", "C-6", "--made", "2026-04-10", "--next", "2026-11-25")
+    cli.ok("plan", "add", "C-7", "--made", "2026-01-20", "--next", "2026-12-01")
+    cli.ok("case", "close", "C-7", "--date", "2026-10-01", "--reason", "work")
+
+
+@pytest.fixture(scope="module")
+def hand_template(tmp_path_factory) -> Path:
+    """Built once per module; every test gets its own copy."""
+    path = tmp_path_factory.mktemp("hand") / "hand.db"
+    _build_unit(Cli(path))
+    return path
+
+
+@pytest.fixture
+def hand(hand_template: Path, cli: Cli) -> Cli:
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(hand_template) + suffix)
+        if source.exists():
+            shutil.copy(source, str(cli.db) + suffix)
+    return cli
+
+
+@pytest.fixture
+def db(hand: Cli):
+    opened = Store.open(hand.db, readonly=True)
+    yield opened
+    opened.close()
+
+
+def test_coverage_matches_the_hand_count(db: Store) -> None:
+    result = plans.coverage(db, as_of=TODAY, today=TODAY)
+    assert result == {"as_of": "2026-11-25", "eligible": 6, "current": 2, "share": 0.3333,
+                      "by": []}
+
+
+def test_coverage_by_handler_and_team(db: Store) -> None:
+    by_handler = plans.coverage(db, as_of=TODAY, today=TODAY, by="handler")["by"]
+    assert [(g["handler"], g["eligible"], g["current"]) for g in by_handler] == [
+        ("anna", 1, 1), ("bo", 2, 1), ("cia", 3, 0)]
+    assert by_handler[0] == {"handler": "anna", "name": "Anna Andersson", "team": "intake",
+                             "eligible": 1, "current": 1, "share": 1.0}
+    by_team = plans.coverage(db, as_of=TODAY, today=TODAY, by="team")["by"]
+    assert by_team == [
+        {"team": "intake", "eligible": 1, "current": 1, "share": 1.0},
+        {"team": "investigation", "eligible": 5, "current": 1, "share": 0.2},
+    ]
+
+
+# month -> (eligible, current), counted by hand from the fixture's story
+HAND_MONTHS = {
+    "2026-01": (0, 0), "2026-02": (0, 0), "2026-03": (0, 0),
+    "2026-04": (2, 2),  # C-1 (eligible from 04-11), C-7 (from 04-06)
+    "2026-05": (4, 4),  # + C-5 (from 05-03), C-2 (from 05-31)
+    "2026-06": (4, 3),  # C-2 lapsed after 06-10
+    "2026-07": (5, 3),  # + C-6 (from 07-01); C-1 lapsed after 07-20
+    "2026-08": (6, 3),  # + C-3 (from 08-03), no change plan
+    "2026-09": (6, 3),
+    "2026-10": (5, 3),  # C-7 closed 10-01; C-1 current again from its late follow-up
+    "2026-11": (6, 2),  # measured 11-25: C-5 ended today, C-9 eligible today
+}
+
+
+@pytest.mark.parametrize("method", ["series", "direct"])
+def test_monthly_series_matches_the_hand_count(db: Store, monkeypatch, method: str) -> None:
+    monkeypatch.setattr(plans, "SERIES_THRESHOLD", 0 if method == "series" else 100)
+    result = plans.coverage_monthly(db, first="2026-01", last="2026-11", today=TODAY)
+    assert result["from"] == "2026-01" and result["to"] == "2026-11"
+    got = {m["month"]: (m["eligible"], m["current"]) for m in result["months"]}
+    assert got == HAND_MONTHS
+    assert result["months"][-1]["as_of"] == "2026-11-25"  # the running month is measured today
+    assert result["months"][1]["as_of"] == "2026-02-28"
+    assert result["months"][0]["share"] is None
+    assert result["months"][5]["share"] == 0.75
+
+
+@pytest.mark.parametrize("by", ["handler", "team"])
+def test_series_and_direct_agree_when_split(db: Store, monkeypatch, by: str) -> None:
+    monkeypatch.setattr(plans, "SERIES_THRESHOLD", 0)
+    series = plans.coverage_monthly(db, first="2026-01", last="2026-11", today=TODAY, by=by)
+    monkeypatch.setattr(plans, "SERIES_THRESHOLD", 100)
+    direct = plans.coverage_monthly(db, first="2026-01", last="2026-11", today=TODAY, by=by)
+    assert series == direct
+    july = next(m for m in series["months"] if m["month"] == "2026-07")
+    if by == "handler":
+        assert [(g["handler"], g["eligible"], g["current"]) for g in july["by"]] == [
+            ("anna", 1, 1), ("bo", 3, 1), ("cia", 1, 1)]  # bo: C-1, C-2, C-7
+
+
+def test_coverage_on_a_past_day_uses_the_history(db: Store) -> None:
+    # 2026-07-31: C-1 lapsed (its 07-20 follow-up was missed; done late on 10-01)
+    result = plans.coverage(db, as_of=D("2026-07-31"), today=TODAY)
+    assert (result["eligible"], result["current"]) == (5, 3)
+
+
+# -- the current-plan rule at its edges ---------------------------------------------------
+def _current(store: Store, case_id: str, day: date, kind: str = "change") -> bool:
+    return bool(store.scalar(
+        f"SELECT {plans.sql_has_current(':case', ':kind', ':day')}",
+        {"case": case_id, "kind": kind, "day": day.isoformat()}))
+
+
+def test_made_today_is_current_today_not_before(hand: Cli, db: Store) -> None:
+    hand.ok("plan", "add", "C-9", "--made", "2026-11-25")
+    assert _current(db, "C-9", TODAY)
+    assert not _current(db, "C-9", TODAY - timedelta(days=1))
+    assert plans.coverage(db, as_of=TODAY, today=TODAY)["current"] == 3
+
+
+def test_followup_due_today_is_current_today_lapsed_tomorrow(db: Store) -> None:
+    assert _current(db, "C-6", D("2026-11-25"))
+    assert not _current(db, "C-6", D("2026-11-26"))
+    row = plans.list_plans(db, as_of=D("2026-11-26"), case="C-6")[0]
+    assert row["status"] == "lapsed"
+
+
+def test_ended_today_is_not_current_today(db: Store) -> None:
+    assert not _current(db, "C-5", D("2026-11-25"))
+    assert _current(db, "C-5", D("2026-11-24"))
+    assert plans.list_plans(db, as_of=TODAY, case="C-5")[0]["status"] == "ended"
+
+
+def test_a_closed_case_needs_no_plan(db: Store) -> None:
+    assert _current(db, "C-7", D("2026-11-25"))  # the plan itself was left open
+    assert plans.list_plans(db, as_of=TODAY, case="C-7")[0]["status"] == "case_closed"
+    missing = plans.missing(db, as_of=TODAY)
+    assert "C-7" not in {r["case"] for r in missing}
+    assert "C-7" not in {r["case"] for r in plans.due(db, as_of=TODAY, within=365)}
+    # before it closed it counted
+    assert plans.coverage(db, as_of=D("2026-09-30"), today=TODAY)["eligible"] == 6
+
+
+def test_late_followup_makes_the_plan_current_again(db: Store) -> None:
+    assert _current(db, "C-1", D("2026-07-20"))
+    assert not _current(db, "C-1", D("2026-07-21"))
+    assert not _current(db, "C-1", D("2026-09-30"))
+    assert _current(db, "C-1", D("2026-10-01"))
+
+
+def test_followup_on_the_day_it_is_made_and_twice_a_day(store: Store) -> None:
+    handlers.add(store, "h", name="H", team="intake", fte=1)
+    cases.open_case(store, "K", handler="h", opened=D("2026-01-01"), today=TODAY)
+    plans.add(store, "K", made=D("2026-02-01"), today=TODAY, next_followup=D("2026-02-10"))
+    plans.follow_up(store, "K", on=D("2026-02-01"), today=TODAY, next_followup=D("2026-03-01"))
+    plans.follow_up(store, "K", on=D("2026-02-01"), today=TODAY, next_followup=D("2026-02-05"))
+    assert _current(store, "K", D("2026-02-05"))
+    assert not _current(store, "K", D("2026-02-06"))  # the later entry of the day counts
+    assert [f["date"] for f in plans.followups(store, 1)] == ["2026-02-01", "2026-02-01"]
+
+
+def test_default_next_followup_uses_the_setting(store: Store) -> None:
+    handlers.add(store, "h", name="H", team="intake", fte=1)
+    cases.open_case(store, "K", handler="h", opened=D("2026-01-01"), today=TODAY)
+    row = plans.add(store, "K", made=D("2026-01-31"), today=TODAY)
+    assert row["next_followup"] == "2026-04-30"  # calendar months, clipped to the month's end
+    settings.put(store, "plans.followup_months", "6")
+    row = plans.follow_up(store, "K", on=D("2026-03-15"), today=TODAY)
+    assert row["next_followup"] == "2026-09-15"
+    assert row["followups"] == 1 and row["last_followup"] == "2026-03-15"
+
+
+# -- grace period --------------------------------------------------------------------------
+def test_grace_period_boundary(db: Store) -> None:
+    never = {r["case"] for r in plans.missing(db, as_of=TODAY) if r["group"] == "never"}
+    assert never == {"C-3", "C-9"}  # C-8 (90 days) and C-4 are still within grace
+    assert [r["days"] for r in plans.missing(db, as_of=TODAY) if r["case"] == "C-9"] == [1]
+
+
+def test_grace_period_follows_the_setting(hand: Cli) -> None:
+    hand.ok("settings", "set", "plans.grace_days", "89")
+    store = Store.open(hand.db, readonly=True)
+    try:
+        assert plans.coverage(store, as_of=TODAY, today=TODAY)["eligible"] == 7  # + C-8
+        never = {r["case"] for r in plans.cases_past_grace_without_plan(store, as_of=TODAY)}
+        assert never == {"C-3", "C-8", "C-9"}
+    finally:
+        store.close()
+
+
+# -- housing plans -----------------------------------------------------------------------
+def test_homeless_cases_need_a_current_housing_plan(hand: Cli, db: Store) -> None:
+    rows = plans.homeless_without_housing_plan(db, as_of=TODAY)
+    assert [(r["case"], r["reason"]) for r in rows] == [("C-10", "never"), ("C-3", "lapsed")]
+    assert all(r["kind"] == "housing" and r["group"] == "no_housing_plan" for r in rows)
+    hand.ok("plan", "follow-up", "C-3", "--kind", "boendeplan", "--date", "2026-11-25")
+    hand.ok("plan", "add", "C-10", "--kind", "housing", "--made", "2026-11-24")
+    assert plans.homeless_without_housing_plan(db, as_of=TODAY) == []
+    # a housing plan is not a change plan
+    assert not _current(db, "C-3", TODAY)
+    assert _current(db, "C-3", TODAY, "housing")
+    assert plans.coverage(db, as_of=TODAY, today=TODAY)["current"] == 2
+
+
+def test_housing_and_change_plans_are_open_side_by_side(hand: Cli) -> None:
+    hand.ok("plan", "add", "C-3", "--made", "2026-11-01")
+    assert "already has an open housing plan" in hand.fails(
+        "plan", "add", "C-3", "--kind", "housing", "--made", "2026-11-01")
+
+
+# -- due and missing ------------------------------------------------------------------------
+def test_due_lists_overdue_and_upcoming_by_handler(db: Store) -> None:
+    rows = plans.due(db, as_of=TODAY)
+    assert [(r["handler"], r["case"], r["kind"], r["days_overdue"], r["days_left"])
+            for r in rows] == [
+        ("anna", "C-6", "change", 0, 0),
+        ("bo", "C-2", "change", 168, 0),
+        ("cia", "C-3", "housing", 85, 0),
+    ]
+    wider = plans.due(db, as_of=TODAY, within=40)
+    assert ("C-1", 37) in {(r["case"], r["days_left"]) for r in wider}
+    assert [r["case"] for r in plans.due(db, as_of=TODAY, team="intake")] == ["C-6"]
+    assert [r["case"] for r in plans.due(db, as_of=TODAY, handler="bo")] == ["C-2"]
+    assert [r["case"] for r in plans.overdue_followups(db, as_of=TODAY)] == ["C-2", "C-3"]
+
+
+def test_missing_groups(db: Store) -> None:
+    rows = plans.missing(db, as_of=TODAY)
+    assert [(r["group"], r["case"]) for r in rows] == [
+        ("never", "C-3"), ("never", "C-9"), ("lapsed", "C-2"), ("ended", "C-5"),
+        ("no_housing_plan", "C-10"), ("no_housing_plan", "C-3"),
+    ]
+    lapsed = rows[2]
+    assert lapsed["next_followup"] == "2026-06-10" and lapsed["days"] == 168
+    assert plans.missing_counts(rows) == {"never": 2, "lapsed": 1, "ended": 1,
+                                          "no_housing_plan": 2}
+    assert [r["case"] for r in plans.missing(db, as_of=TODAY, handler="bo")] == ["C-2"]
+
+
+# -- refusals -----------------------------------------------------------------------------
+def _snapshot(db_path) -> tuple:
+    store = Store.open(db_path, readonly=True)
+    try:
+        return (store.query("SELECT * FROM plan ORDER BY id"),
+                store.query("SELECT * FROM followup ORDER BY id"),
+                store.scalar("SELECT count(*) FROM audit"))
+    finally:
+        store.close()
+
+
+REFUSALS = [
+    (("plan", "add", "C-404", "--made", "2026-11-01"), "unknown case 'C-404'"),
+    (("plan", "add", "C-7", "--made", "2026-11-01"), "case 'C-7' is closed (since 2026-10-01)"),
+    (("plan", "add", "C-4", "--made", "2026-10-01"),
+     "the plan date (2026-10-01) is before case 'C-4' was opened (2026-11-02)"),
+    (("plan", "add", "C-9", "--made", "2026-11-26"),
+     "the plan date 2026-11-26 is after today (2026-11-25)"),
+    (("plan", "add", "C-9", "--made", "2026-11-20", "--next", "2026-11-20"),
+     "the next follow-up (2026-11-20) must be after the plan date (2026-11-20)"),
+    (("plan", "add", "C-1", "--made", "2026-11-01"),
+     "case 'C-1' already has an open change plan (made 2026-02-01)"),
+    (("plan", "add", "C-5", "--made", "2026-11-24"),
+     "the previous change plan of case 'C-5' ended on 2026-11-25"),
+    (("plan", "add", "C-9", "--kind", "weekly", "--made", "2026-11-20"),
+     "unknown plan kind 'weekly'"),
+    (("plan", "follow-up", "C-404", "--date", "2026-11-01"), "unknown case 'C-404'"),
+    (("plan", "follow-up", "C-7", "--date", "2026-10-15"), "case 'C-7' is closed"),
+    (("plan", "follow-up", "C-9", "--date", "2026-11-20"), "case 'C-9' has no open change plan"),
+    (("plan", "follow-up", "C-5", "--date", "2026-11-25"), "case 'C-5' has no open change plan"),
+    (("plan", "follow-up", "C-2", "--date", "2026-03-01"),
+     "the follow-up (2026-03-01) is before the plan was made (2026-03-10)"),
+    (("plan", "follow-up", "C-2", "--date", "2026-11-26"),
+     "the follow-up date 2026-11-26 is after today (2026-11-25)"),
+    (("plan", "follow-up", "C-2", "--date", "2026-11-20", "--next", "2026-11-19"),
+     "the next follow-up (2026-11-19) must be after the follow-up date (2026-11-20)"),
+    (("plan", "follow-up", "C-1", "--date", "2026-09-01"),
+     "was last followed up on 2026-10-01"),
+    (("plan", "end", "C-404", "--date", "2026-11-01"), "unknown case 'C-404'"),
+    (("plan", "end", "C-9", "--date", "2026-11-01"), "case 'C-9' has no open change plan"),
+    (("plan", "end", "C-2", "--date", "2026-03-01"),
+     "the plan cannot end (2026-03-01) before it was made (2026-03-10)"),
+    (("plan", "end", "C-2", "--date", "2026-11-26"),
+     "the end date 2026-11-26 is after today (2026-11-25)"),
+    (("plan", "end", "C-1", "--date", "2026-09-30"), "was followed up on 2026-10-01"),
+    (("plan", "list", "--case", "C-404"), "unknown case 'C-404'"),
+    (("plan", "list", "--handler", "nobody"), "unknown handler 'nobody'"),
+    (("plans", "due", "--within", "-1"), "--within must be 0 days or more"),
+    (("plans", "due", "--handler", "nobody"), "unknown handler 'nobody'"),
+    (("plans", "due", "--team", "astronauts"), "unknown team 'astronauts'"),
+    (("plans", "missing", "--team", "astronauts"), "unknown team 'astronauts'"),
+    (("plans", "coverage", "--as-of", "2026-11-26"), "--as-of 2026-11-26 is after today"),
+    (("plans", "coverage", "--monthly", "--to", "2026-12"),
+     "--to 2026-12 is after this month (2026-11)"),
+    (("plans", "coverage", "--from", "2026-10", "--to", "2026-09"),
+     "--from 2026-10 is after --to 2026-09"),
+    (("plans", "coverage", "--from", "2000-01", "--to", "2026-11"), "at most 240 months"),
+    (("plans", "coverage", "--monthly", "--as-of", "2026-10-01"), "--as-of measures one day"),
+]
+
+
+@pytest.mark.parametrize("args, message", REFUSALS, ids=[" ".join(a[:3]) for a, _m in REFUSALS])
+def test_refusals_are_one_line_and_change_nothing(hand: Cli, args, message: str) -> None:
+    before = _snapshot(hand.db)
+    line = hand.fails(*args)
+    assert message in line
+    assert _snapshot(hand.db) == before
+
+
+def test_refusals_through_the_library(store: Store) -> None:
+    handlers.add(store, "h", name="H", team="intake", fte=1)
+    cases.open_case(store, "K", handler="h", opened=D("2026-01-01"), today=TODAY)
+    with pytest.raises(EkbistError, match="after the plan date"):
+        plans.add(store, "K", made=D("2026-02-01"), today=TODAY, next_followup=D("2026-01-01"))
+    plans.add(store, "K", made=D("2026-02-01"), today=TODAY)
+    with pytest.raises(EkbistError, match="already has an open change plan"):
+        plans.add(store, "K", made=D("2026-03-01"), today=TODAY)
+    with pytest.raises(EkbistError, match="before the plan was made"):
+        plans.follow_up(store, "K", on=D("2026-01-15"), today=TODAY)
+    with pytest.raises(EkbistError, match="--within"):
+        plans.due(store, as_of=TODAY, within=-3)
+    with pytest.raises(EkbistError, match="--by"):
+        plans.coverage(store, as_of=TODAY, today=TODAY, by="gender")
+    assert store.scalar("SELECT count(*) FROM plan") == 1
+
+
+def test_pure_validation_helpers() -> None:
+    assert plans.plan_problems(made=D("2026-02-01"), next_followup=D("2026-05-01"),
+                               today=TODAY) == []
+    problems = plans.plan_problems(made=D("2026-12-01"), next_followup=D("2026-11-01"),
+                                   ended=D("2026-10-01"), today=TODAY)
+    assert len(problems) == 3
+    assert plans.followup_problems(plan_made=D("2026-02-01"), date_=D("2026-03-01"),
+                                   next_followup=D("2026-06-01"), today=TODAY) == []
+    assert len(plans.followup_problems(plan_made=D("2026-02-01"), date_=D("2026-01-01"),
+                                       next_followup=D("2025-12-01"), today=TODAY,
+                                       plan_ended=D("2025-12-31"))) == 3
+
+
+def test_a_new_plan_after_the_old_one_ended(hand: Cli, db: Store) -> None:
+    hand.ok("plan", "add", "C-5", "--made", "2026-11-25")
+    rows = plans.list_plans(db, as_of=TODAY, case="C-5")
+    assert [r["status"] for r in rows] == ["ended", "current"]
+
+
+# -- the command line -------------------------------------------------------------------------
+def test_cli_coverage_json_is_the_contract(hand: Cli) -> None:
+    payload = json.loads(hand.ok("plans", "coverage", "--format", "json").output)
+    assert payload == {"as_of": "2026-11-25", "eligible": 6, "current": 2, "share": 0.3333,
+                       "by": []}
+    past = json.loads(hand.ok("plans", "coverage", "--as-of", "2026-06-30", "--by", "team",
+                              "--format", "json").output)
+    assert (past["eligible"], past["current"]) == (4, 3)
+    assert {g["team"] for g in past["by"]} == {"investigation"}
+
+
+def test_cli_coverage_table_and_swedish(hand: Cli) -> None:
+    out = hand.ok("plans", "coverage", "--by", "handler").output
+    assert "On 2026-11-25, 2 of 6 eligible cases had a current change plan (33.3%)." in out
+    assert "Cia Ceder" in out
+    sv = hand.ok("plans", "coverage", lang="sv").output
+    assert "förändringsplan" in sv and "33,3 %" in sv
+
+
+def test_cli_monthly_series(hand: Cli) -> None:
+    out = hand.ok("plans", "coverage", "--monthly", "--from", "2026-04", "--to", "2026-07").output
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["Month", "As", "of"]
+    assert [line.split()[0] for line in lines[2:]] == ["2026-04", "2026-05", "2026-06", "2026-07"]
+    assert "75.0%" in lines[4]
+    payload = json.loads(hand.ok("plans", "coverage", "--from", "2026-10", "--format",
+                                 "json").output)
+    assert [m["month"] for m in payload["months"]] == ["2026-10", "2026-11"]
+    default = json.loads(hand.ok("plans", "coverage", "--monthly", "--format", "json").output)
+    assert default["from"] == "2025-12" and default["to"] == "2026-11"
+    csv = hand.ok("plans", "coverage", "--monthly", "--by", "team", "--from", "2026-11",
+                  "--format", "csv").output
+    assert csv.splitlines()[0] == "month,as_of,team,eligible,current,share"
+
+
+def test_cli_xlsx_with_chart(hand: Cli, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "coverage.xlsx"
+    out = hand.ok("plans", "coverage", "--monthly", "--from", "2026-01", "--to", "2026-11",
+                  "--by", "handler", "--xlsx", str(target)).output
+    assert f"Wrote {target}." in out
+    book = load_workbook(target)
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[3]) for r in rows] == [(m, e, c) for m, (e, c) in HAND_MONTHS.items()]
+    assert len(sheet._charts) == 1
+    assert book.worksheets[1].max_row > 1
+    assert "exists already" in hand.fails("plans", "coverage", "--xlsx", str(target))
+    assert "must end in .xlsx" in hand.fails("plans", "coverage", "--xlsx",
+                                             str(tmp_path / "c.csv"))
+    single = tmp_path / "one.xlsx"
+    hand.ok("plans", "coverage", "--xlsx", str(single), "--format", "json")
+    assert load_workbook(single).worksheets[0]["C2"].value == 6
+
+
+def test_cli_due_and_missing(hand: Cli) -> None:
+    out = hand.ok("plans", "due").output
+    assert "Follow-ups as of 2026-11-25: 2 overdue, 1 due within 14 days." in out
+    assert "Bo Berg (bo, investigation)" in out and "168 days overdue" in out
+    assert "today" in out
+    payload = json.loads(hand.ok("plans", "due", "--format", "json").output)
+    assert payload["as_of"] == "2026-11-25" and payload["within"] == 14
+    assert payload["followups"][1]["overdue"] is True
+    csv = hand.ok("plans", "due", "--format", "csv").output.splitlines()
+    assert csv[0].startswith("handler,handler_name,team,case") and len(csv) == 4
+    assert "No follow-ups due" in hand.ok("plans", "due", "--team", "debt").output
+    missing = hand.ok("plans", "missing").output
+    assert "Never had a change plan (opened more than 90 days ago) (2)" in missing
+    assert "Homeless without a current housing plan (2)" in missing
+    assert "lapsed 168 days ago" in missing
+    payload = json.loads(hand.ok("plans", "missing", "--format", "json").output)
+    assert payload["counts"] == {"never": 2, "lapsed": 1, "ended": 1, "no_housing_plan": 2}
+    sv = hand.ok("plans", "missing", lang="sv").output
+    assert "boendeplan" in sv
+
+
+def test_cli_plan_commands_speak(hand: Cli) -> None:
+    out = hand.ok("plan", "add", "C-9", "--made", "2026-11-20").output
+    assert out.strip() == ("Added a change plan for case C-9, made 2026-11-20; "
+                           "next follow-up 2027-02-20.")
+    out = hand.ok("plan", "follow-up", "C-9", "--date", "2026-11-25", "--next", "2026-12-20")
+    assert "next follow-up 2026-12-20" in out.output
+    assert "Ended" in hand.ok("plan", "end", "C-9", "--date", "2026-11-25").output
+    listing = hand.ok("plan", "list", "--handler", "bo").output
+    assert "C-1" in listing and "C-3" not in listing and "lapsed" in listing
+    rows = json.loads(hand.ok("plan", "list", "--case", "C-1", "--format", "json").output)
+    assert rows[0]["followups"] == 2 and rows[0]["next_followup"] == "2027-01-01"
+    sv = hand.ok("plan", "add", "C-8", "--kind", "boendeplan", "--made", "2026-11-25",
+                 lang="sv").output
+    assert "boendeplan" in sv
+
+
+def test_empty_store(cli: Cli) -> None:
+    cli.ok("init")
+    assert "no active case is past the grace period" in cli.ok("plans", "coverage").output
+    assert json.loads(cli.ok("plans", "coverage", "--format", "json").output)["share"] is None
+    assert "Every active case has the plans it needs." in cli.ok("plans", "missing").output
+    assert "No plans." in cli.ok("plan", "list").output
+    assert cli.ok("plans", "coverage", "--monthly", "--format", "json").output
+
+
+# -- the demo ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    Cli(path).ok("demo", "--households", "60", "--months", "8")
+    return path
+
+
+def test_demo_shows_something_real(demo_db) -> None:
+    store = Store.open(demo_db, readonly=True)
+    try:
+        result = plans.coverage(store, as_of=TODAY, today=TODAY)
+        assert result["eligible"] > 20 and 0.05 < result["share"] < 0.7
+        due = plans.due(store, as_of=TODAY)
+        assert any(r["overdue"] for r in due) and any(not r["overdue"] for r in due)
+        counts = plans.missing_counts(plans.missing(store, as_of=TODAY))
+        assert counts["lapsed"] > 0 and counts["never"] > 0 and counts["no_housing_plan"] > 0
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("by", [None, "handler"])
+def test_demo_series_equals_day_by_day(demo_db, monkeypatch, by) -> None:
+    store = Store.open(demo_db, readonly=True)
+    try:
+        monkeypatch.setattr(plans, "SERIES_THRESHOLD", 0)
+        series = plans.coverage_monthly(store, first="2026-02", last="2026-11", today=TODAY, by=by)
+        for month in series["months"]:
+            day = plans.coverage(store, as_of=D(month["as_of"]), today=TODAY, by=by)
+            assert (month["eligible"], month["current"], month["by"]) == (
+                day["eligible"], day["current"], day["by"])
+    finally:
+        store.close()
