@@ -175,7 +175,6 @@ def test_history_refuses_bad_ranges(store) -> None:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     from click.testing import CliRunner
-
     from ekbist.commands.main import root
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
@@ -513,3 +512,25 @@ def test_cli_leave_redistribute(team) -> None:
     assert {h["id"]: h["active"] for h in load["handlers"]} == {"anna": 0, "bo": 3, "cia": 7}
     assert "already left" in team.fails("handler", "leave", "anna", "--date", "2026-12-02",
                                         "--redistribute")
+
+
+# -- the spreadsheet kind ----------------------------------------------------------------
+def test_export_rows_match_the_caseload_sheet_declaration(demo_db) -> None:
+    from ekbist.sheets import declarations
+
+    kind = declarations.get("caseload")
+    assert not kind.importable and kind.source == "ekbist.caseload:export_rows"
+    store = Store.open(demo_db, readonly=True)
+    try:
+        rows = caseload.export_rows(store, date_from=None, date_to=None, today=TODAY)
+        ranged = caseload.export_rows(store, date_from=D("2026-09-01"), date_to="2026-10-31",
+                                      today=TODAY)
+        report = caseload.current(store, D("2026-10-31"))
+    finally:
+        store.close()
+    assert {r["month"] for r in rows} == {"2025-12", *(f"2026-{m:02d}" for m in range(1, 12))}
+    assert all(set(r) == {c.key for c in kind.columns} for r in rows)
+    assert {r["month"] for r in ranged} == {"2026-09", "2026-10"}
+    october = {r["handler"]: r["active"] for r in ranged if r["month"] == "2026-10"}
+    assert october == {h["id"]: h["active"] for h in report["handlers"]}
+    assert "gender" not in json.dumps(rows)
