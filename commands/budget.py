@@ -1,0 +1,238 @@
+"""``ekbist budget`` and ``ekbist actuals``: the year's budget and the monthly actuals (utfall).
+
+Amounts are typed and stored in whole kronor and shown in tkr; every sum on the
+screen is the sum of the kronor, rounded once (halves away from zero).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.render import Column, emit, fmt_kr, format_option, round_half_up
+
+from ekbist.i18n import N_, _
+
+MONTHS_SHORT = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+                N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
+MONTHS_LONG = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"),
+               N_("June"), N_("July"), N_("August"), N_("September"), N_("October"),
+               N_("November"), N_("December"))
+
+SUM_REVENUES = N_("Total revenues")
+SUM_COSTS = N_("Total costs")
+SUM_NET = N_("Net")
+ALL_ACTIVITIES = N_("All activities")
+
+# Amount arguments may be negative ("-44"): let click pass them through as arguments.
+AMOUNT_SETTINGS = {"ignore_unknown_options": True}
+
+
+def month_name(month: int) -> str:
+    return _(MONTHS_LONG[month - 1])
+
+
+def month_short(month: int) -> str:
+    return _(MONTHS_SHORT[month - 1])
+
+
+def kind_label(kind: str) -> str:
+    return _("revenue") if kind == "revenue" else _("cost")
+
+
+def tkr(value: int | None) -> int | None:
+    """Kronor to whole tkr for a table whose title says (tkr); the sum was built in kronor."""
+    return None if value is None else round_half_up(value, 1000)
+
+
+def default_year(env: Env, year: int | None) -> int:
+    return env.today.year if year is None else year
+
+
+# -- budget ---------------------------------------------------------------------------
+@click.group(help=_("The year's budget per activity and line, in whole kronor (shown in tkr)."))
+def budget() -> None:
+    pass
+
+
+@budget.command("set", context_settings=AMOUNT_SETTINGS,
+                help=_("Set the budget of YEAR for ACTIVITY and LINE to AMOUNT kronor "
+                       "(\"5 111 000\", or \"5111 tkr\")."))
+@click.argument("year")
+@click.argument("activity")
+@click.argument("line")
+@click.argument("amount")
+@pass_env
+def set_(env: Env, year: str, activity: str, line: str, amount: str) -> None:
+    from ekbist import budget as budget_store
+
+    row = budget_store.set_budget(env.open(), year, activity, line, amount)
+    click.echo(_("Budget {year} {activity} · {line}: {amount}{was}.").format(
+        year=row["year"], activity=row["activity"], line=row["line"], amount=fmt_kr(row["amount"]),
+        was=_was(row["previous"], row["amount"])))
+
+
+def _was(previous: int | None, amount: int) -> str:
+    if previous is None or previous == amount:
+        return ""
+    return _(" (was {amount})").format(amount=fmt_kr(previous))
+
+
+BUDGET_COLUMNS = [
+    Column("activity", N_("Activity")), Column("line", N_("Line")),
+    Column("amount", N_("Budget"), "int"),
+]
+BUDGET_CSV = [
+    Column("year", "year"), Column("activity", "activity"), Column("line", "line"),
+    Column("kind", "kind"), Column("amount", "amount", "int"),
+]
+
+
+@budget.command("show", help=_("Show the budget of YEAR in tkr with revenues, costs and net."))
+@click.argument("year", required=False)
+@click.option("--activity", help=_("Only this activity."))
+@format_option()
+@pass_env
+def show(env: Env, year: str | None, activity: str | None, fmt: str) -> None:
+    from ekbist import budget as budget_store
+
+    report = budget_store.budget_report(env.open(readonly=True), default_year(env, year),
+                                        activity=activity)
+    if fmt == "json":
+        emit([], [], "json", payload=report)
+        return
+    if fmt == "csv":
+        rows = [{"year": report["year"], "activity": a["activity"], **line}
+                for a in report["activities"] for line in a["lines"]]
+        emit(rows, BUDGET_CSV, "csv")
+        return
+    rows: list[dict[str, Any]] = []
+    for block in report["activities"]:
+        for i, line in enumerate(block["lines"]):
+            rows.append({"activity": block["activity"] if i == 0 else "", "line": line["line"],
+                         "amount": tkr(line["amount"])})
+        rows += _sum_rows("", block["revenues"], block["costs"], block["net"])
+    if len(report["activities"]) > 1:
+        total = report["total"]
+        rows += _sum_rows(_(ALL_ACTIVITIES), total["revenues"], total["costs"], total["net"])
+    emit(rows, BUDGET_COLUMNS, "table",
+         title=_("Budget {year} (tkr)").format(year=report["year"]),
+         empty=_("No budget for {year}.").format(year=report["year"]))
+
+
+def _sum_rows(activity: str, revenues: int, costs: int, net: int) -> list[dict[str, Any]]:
+    return [
+        {"activity": activity, "line": _(SUM_REVENUES), "amount": tkr(revenues)},
+        {"activity": "", "line": _(SUM_COSTS), "amount": tkr(costs)},
+        {"activity": "", "line": _(SUM_NET), "amount": tkr(net)},
+    ]
+
+
+LINE_COLUMNS = [Column("name", N_("Line")), Column("kind_label", N_("Kind")),
+                Column("position", N_("Position"), "int")]
+
+
+@budget.command("lines", help=_("List the budget lines (revenues and costs) in report order."))
+@format_option()
+@pass_env
+def lines_(env: Env, fmt: str) -> None:
+    from ekbist import budget as budget_store
+
+    rows = budget_store.lines(env.open(readonly=True))
+    for row in rows:
+        row["kind_label"] = kind_label(row["kind"])
+    if fmt != "table":
+        rows = [{"name": r["name"], "kind": r["kind"], "position": r["position"]} for r in rows]
+        emit(rows, [Column("name", "name"), Column("kind", "kind"),
+                    Column("position", "position", "int")], fmt)
+        return
+    emit(rows, LINE_COLUMNS, fmt)
+
+
+@budget.command("add-line", help=_("Add the unit's own budget line NAME."))
+@click.argument("name")
+@click.option("--kind", required=True, help=_("revenue or cost (intäkt/kostnad)."))
+@click.option("--after", help=_("Place it after this line (default: last of its kind)."))
+@pass_env
+def add_line(env: Env, name: str, kind: str, after: str | None) -> None:
+    from ekbist import budget as budget_store
+
+    row = budget_store.add_line(env.open(), name, kind, after=after)
+    click.echo(_("Added the {kind} line '{name}'.").format(kind=kind_label(row["kind"]),
+                                                          name=row["name"]))
+
+
+# -- actuals ---------------------------------------------------------------------------
+@click.group(help=_("Monthly actuals (utfall) per activity and line, in whole kronor."))
+def actuals() -> None:
+    pass
+
+
+@actuals.command("set", context_settings=AMOUNT_SETTINGS,
+                 help=_("Set the actual amount of YEAR, MONTH (1–12) for ACTIVITY and LINE "
+                        "to AMOUNT kronor."))
+@click.argument("year")
+@click.argument("month")
+@click.argument("activity")
+@click.argument("line")
+@click.argument("amount")
+@pass_env
+def actuals_set(env: Env, year: str, month: str, activity: str, line: str, amount: str) -> None:
+    from ekbist import budget as budget_store
+
+    row = budget_store.set_actual(env.open(), year, month, activity, line, amount)
+    click.echo(_("Actual {year}-{month:02d} {activity} · {line}: {amount}{was}.").format(
+        year=row["year"], month=row["month"], activity=row["activity"], line=row["line"],
+        amount=fmt_kr(row["amount"]), was=_was(row["previous"], row["amount"])))
+
+
+ACTUALS_CSV = [
+    Column("year", "year"), Column("month", "month", "int"), Column("activity", "activity"),
+    Column("line", "line"), Column("kind", "kind"), Column("amount", "amount", "int"),
+]
+
+
+@actuals.command("show", help=_("Show the actuals of YEAR month by month in tkr."))
+@click.argument("year", required=False)
+@click.option("--activity", help=_("Only this activity."))
+@format_option()
+@pass_env
+def actuals_show(env: Env, year: str | None, activity: str | None, fmt: str) -> None:
+    from ekbist import budget as budget_store
+
+    report = budget_store.actuals_report(env.open(readonly=True), default_year(env, year),
+                                         activity=activity)
+    if fmt == "json":
+        emit([], [], "json", payload=report)
+        return
+    if fmt == "csv":
+        rows = [{"year": report["year"], "month": m + 1, "activity": a["activity"],
+                 "line": line["line"], "kind": line["kind"], "amount": value}
+                for a in report["activities"] for line in a["lines"]
+                for m, value in enumerate(line["months"]) if value is not None]
+        emit(rows, ACTUALS_CSV, "csv")
+        return
+    last = report["last_month"] or 0
+    columns = [Column("activity", N_("Activity")), Column("line", N_("Line"))]
+    columns += [Column(f"m{m}", MONTHS_SHORT[m - 1], "int") for m in range(1, last + 1)]
+    columns.append(Column("total", N_("Year to date"), "int"))
+    rows: list[dict[str, Any]] = []
+
+    def months_of(values: list[int | None]) -> dict[str, Any]:
+        return {f"m{m}": tkr(values[m - 1]) for m in range(1, last + 1)}
+
+    for block in report["activities"]:
+        for i, line in enumerate(block["lines"]):
+            rows.append({"activity": block["activity"] if i == 0 else "", "line": line["line"],
+                         **months_of(line["months"]), "total": tkr(line["total"])})
+        for label, key in ((SUM_REVENUES, "revenues"), (SUM_COSTS, "costs"), (SUM_NET, "net")):
+            rows.append({"activity": "", "line": _(label), **months_of(block[key]),
+                         "total": tkr(sum(block[key]))})
+    if len(report["activities"]) > 1:
+        rows.append({"activity": _(ALL_ACTIVITIES), "line": _(SUM_NET),
+                     **months_of(report["total"]["net"]),
+                     "total": tkr(report["total"]["net_ytd"])})
+    emit(rows, columns, "table",
+         title=_("Actuals {year} (tkr)").format(year=report["year"]),
+         empty=_("No actuals for {year}.").format(year=report["year"]))

@@ -1,0 +1,396 @@
+"""Budget and actuals (utfall) per year, activity and budget line, in whole kronor.
+
+The controller thinks in tkr, but every amount is stored in whole kronor so that
+sums never drift: a sum is always built from kronor and rounded to tkr only when
+it is shown (:func:`round_div`, halves away from zero). Each budget line is a
+revenue or a cost; the net of an activity is its costs minus its revenues, the
+way the city's budget tables ("Summa netto") present it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.store import Store
+from ekbist.validate import no_personnummer
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+KINDS = ("revenue", "cost")
+
+# The seeds' lines, in the order the city's budget tables list them.
+DEFAULT_LINES: tuple[tuple[str, str], ...] = (
+    ("Förvaltningsinterna intäkter", "revenue"),
+    ("Bidrag", "revenue"),
+    ("Försäljning av verksamhet", "revenue"),
+    ("Övriga externa intäkter", "revenue"),
+    ("Förvaltningsinterna kostnader", "cost"),
+    ("Personalkostnader", "cost"),
+    ("Övriga personalkostnader", "cost"),
+    ("Lokalkostnader", "cost"),
+    ("Entreprenader och köp av verksamhet", "cost"),
+    ("Övriga kostnader", "cost"),
+)
+
+
+# -- numbers ---------------------------------------------------------------------
+def round_div(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded to an integer, halves away from zero.
+
+    Integer arithmetic only, so 2 500 kr is 3 tkr and -2 500 kr is -3 tkr on every
+    platform (Python's ``round`` would give 2 and -2).
+    """
+    if denominator == 0:
+        raise ZeroDivisionError("round_div by zero")
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if remainder * 2 >= denominator:
+        quotient += 1
+    return quotient if numerator >= 0 else -quotient
+
+
+def to_tkr(kronor: int) -> int:
+    return round_div(kronor, 1000)
+
+
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f']+")
+_UNIT = re.compile(r"(?i)\s*(tkr|ksek|tsek|mnkr|mkr|msek|kr|sek|:-)\s*$")
+_UNIT_FACTOR = {"tkr": 1000, "ksek": 1000, "tsek": 1000, "mnkr": 1_000_000, "mkr": 1_000_000,
+                "msek": 1_000_000, "kr": 1, "sek": 1, ":-": 1}
+
+
+def parse_amount(value: Any, what: str, *, factor: int = 1) -> int:
+    """An amount in whole kronor from a number or Swedish/English number text.
+
+    Accepts "5 111 000", "7 643,00", "-44", "−44", "12 500 tkr" (the unit suffix
+    multiplies), and ``factor`` for amounts given in tkr. A result that is not whole
+    kronor is refused rather than rounded: money is never silently changed.
+    """
+    from fractions import Fraction
+
+    if isinstance(value, bool):
+        raise EkbistError(_not_amount(what, value))
+    if isinstance(value, int):
+        exact = Fraction(value) * factor
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise EkbistError(_not_amount(what, value))
+        exact = Fraction(repr(value)) * factor
+        # A cell computed in Excel may carry binary noise (1234.0000000001 kr): within a
+        # millionth of a krona it is that krona, anything further off is a real fraction.
+        nearest = round(exact)
+        if exact.denominator != 1 and abs(exact - nearest) < Fraction(1, 1_000_000):
+            exact = Fraction(nearest)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        text = text.replace("\u2212", "-").replace("\u2013", "-")
+        match = _UNIT.search(text)
+        unit = 1
+        if match:
+            unit = _UNIT_FACTOR[match.group(1).lower()]
+            text = text[: match.start()]
+        text = _SPACES.sub("", text)
+        if re.fullmatch(r"-?\d+[,.]\d+", text) and text.count(",") + text.count(".") == 1:
+            text = text.replace(",", ".")
+        elif re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
+            text = text.replace(",", "")
+        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            raise EkbistError(_not_amount(what, value))
+        exact = Fraction(text) * unit * factor
+    if exact.denominator != 1:
+        raise EkbistError(
+            _("{what}: '{value}' — not whole kronor").format(what=what, value=value)
+        )
+    return int(exact)
+
+
+def _not_amount(what: str, value: Any) -> str:
+    return _("{what}: '{value}' — not an amount").format(what=what, value=value)
+
+
+# -- years, months, activities, lines ----------------------------------------------
+def check_year(year: Any) -> int:
+    try:
+        number = int(str(year).strip())
+    except ValueError:
+        number = 0
+    if not YEAR_MIN <= number <= YEAR_MAX:
+        raise EkbistError(
+            _("'{value}' is not a year ({low}–{high})").format(
+                value=year, low=YEAR_MIN, high=YEAR_MAX
+            )
+        )
+    return number
+
+
+def check_month(month: Any) -> int:
+    try:
+        number = int(str(month).strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 12:
+        raise EkbistError(_("'{value}' is not a month (1–12)").format(value=month))
+    return number
+
+
+def _fold(text: str) -> str:
+    """Case and spacing folded, for matching names typed by people."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+def activity_name(text: Any) -> str:
+    """A clean activity name: trimmed, single spaces, 1–80 characters, no personnummer."""
+    name = " ".join(str(text or "").split())
+    if not name or len(name) > 80:
+        raise EkbistError(
+            _("an activity name must be 1–80 characters, not '{value}'").format(value=text)
+        )
+    no_personnummer(name, _("activity"))
+    return name
+
+
+def lines(store: Store) -> list[dict[str, Any]]:
+    """The budget lines (intäkts- och kostnadsslag) in their reporting order."""
+    return store.query("SELECT name, kind, position FROM budget_line ORDER BY position, name")
+
+
+def resolve_line(known: list[dict[str, Any]], text: Any) -> dict[str, Any]:
+    """The budget line ``text`` names (any case and spacing)."""
+    wanted = _fold(text)
+    for line in known:
+        if _fold(line["name"]) == wanted:
+            return line
+    raise EkbistError(
+        _("unknown budget line '{value}' (known: {lines})").format(
+            value=text, lines=", ".join(line["name"] for line in known)
+        )
+    )
+
+
+def add_line(store: Store, name: str, kind: str, *, after: str | None = None) -> dict[str, Any]:
+    """A unit's own budget line, placed after ``after`` (default: last of its kind)."""
+    clean = " ".join(str(name or "").split())
+    if not clean or len(clean) > 80 or "=" in clean or ":" in clean:
+        raise EkbistError(
+            _("a budget line name must be 1–80 characters without '=' or ':', "
+              "not '{value}'").format(value=name)
+        )
+    no_personnummer(clean, _("budget line"))
+    kind = parse_kind(kind)
+    known = lines(store)
+    if any(_fold(line["name"]) == _fold(clean) for line in known):
+        raise EkbistError(_("budget line '{name}' exists already").format(name=clean))
+    if after is not None:
+        anchor = resolve_line(known, after)
+        if anchor["kind"] != kind:
+            raise EkbistError(
+                _("'{name}' is a {kind} line; place a new line among lines of its own kind").format(
+                    name=anchor["name"], kind=kind_label(anchor["kind"])
+                )
+            )
+    else:
+        same = [line for line in known if line["kind"] == kind]
+        anchor = same[-1] if same else None
+    if anchor is None:
+        position = 5 if kind == "revenue" else max((x["position"] for x in known), default=0) + 10
+    else:
+        later = [line["position"] for line in known if line["position"] > anchor["position"]]
+        free = not later or min(later) > anchor["position"] + 1
+        position = anchor["position"] + 1 if free else None
+    with store.transaction():
+        if position is None:
+            # Make room: shift every later line one step on.
+            store.execute(
+                "UPDATE budget_line SET position = position + 10 WHERE position > ?",
+                (anchor["position"],),
+            )
+            position = anchor["position"] + 1
+        store.execute(
+            "INSERT INTO budget_line (name, kind, position) VALUES (?, ?, ?)",
+            (clean, kind, position),
+        )
+    return {"name": clean, "kind": kind, "position": position}
+
+
+def parse_kind(text: str) -> str:
+    folded = _fold(text)
+    aliases = {"revenue": "revenue", "intäkt": "revenue", "intäkter": "revenue",
+               "income": "revenue", "cost": "cost", "kostnad": "cost", "kostnader": "cost",
+               "expense": "cost"}
+    if folded not in aliases:
+        raise EkbistError(_("'{value}' is not a line kind (revenue or cost)").format(value=text))
+    return aliases[folded]
+
+
+def kind_label(kind: str) -> str:
+    return _("revenue") if kind == "revenue" else _("cost")
+
+
+def activities(store: Store, year: int) -> list[str]:
+    """The activities with a budget or actuals in ``year``, in the order they first came in."""
+    rows = store.query(
+        "SELECT activity, min(src) AS src, min(seq) AS seq FROM ("
+        " SELECT activity, 0 AS src, rowid AS seq FROM budget WHERE year = :y"
+        " UNION ALL SELECT activity, 1 AS src, rowid AS seq FROM actual WHERE year = :y"
+        ") GROUP BY activity ORDER BY src, seq",
+        {"y": year},
+    )
+    return [r["activity"] for r in rows]
+
+
+def resolve_activity(store: Store, year: int, text: Any, *, new_ok: bool) -> str:
+    """An activity of ``year`` named by ``text`` in any case; a new name only if ``new_ok``."""
+    name = activity_name(text)
+    for known in activities(store, year):
+        if _fold(known) == _fold(name):
+            return known
+    if new_ok:
+        # Same activity as another year's spelling, if there is one.
+        other = store.scalar(
+            "SELECT activity FROM (SELECT activity FROM budget UNION SELECT activity FROM actual) "
+            "WHERE lower(activity) = lower(?) LIMIT 1",
+            (name,),
+        )
+        return other or name
+    known = activities(store, year)
+    raise EkbistError(
+        _("no activity '{value}' in {year} (known: {known})").format(
+            value=text, year=year, known=", ".join(known) or _("none")
+        )
+    )
+
+
+# -- writing -----------------------------------------------------------------------
+def set_budget(store: Store, year: Any, activity: Any, line: Any, amount: Any) -> dict[str, Any]:
+    """Set one budget amount (whole kronor); returns it with the amount it replaced."""
+    year = check_year(year)
+    line_row = resolve_line(lines(store), line)
+    amount = parse_amount(amount, _("amount"))
+    name = resolve_activity(store, year, activity, new_ok=True)
+    with store.transaction():
+        previous = store.scalar(
+            "SELECT amount FROM budget WHERE year = ? AND activity = ? AND line = ?",
+            (year, name, line_row["name"]),
+        )
+        store.execute(
+            "INSERT INTO budget (year, activity, line, amount) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (year, activity, line) DO UPDATE SET amount = excluded.amount "
+            "WHERE amount IS NOT excluded.amount",
+            (year, name, line_row["name"], amount),
+        )
+    return {"year": year, "activity": name, "line": line_row["name"], "kind": line_row["kind"],
+            "amount": amount, "previous": previous}
+
+
+def set_actual(
+    store: Store, year: Any, month: Any, activity: Any, line: Any, amount: Any
+) -> dict[str, Any]:
+    """Set one month's actual amount (whole kronor); returns it with the amount it replaced."""
+    year = check_year(year)
+    month = check_month(month)
+    line_row = resolve_line(lines(store), line)
+    amount = parse_amount(amount, _("amount"))
+    name = resolve_activity(store, year, activity, new_ok=True)
+    with store.transaction():
+        previous = store.scalar(
+            "SELECT amount FROM actual WHERE year = ? AND month = ? AND activity = ? AND line = ?",
+            (year, month, name, line_row["name"]),
+        )
+        store.execute(
+            "INSERT INTO actual (year, month, activity, line, amount) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (year, month, activity, line) DO UPDATE SET amount = excluded.amount "
+            "WHERE amount IS NOT excluded.amount",
+            (year, month, name, line_row["name"], amount),
+        )
+    return {"year": year, "month": month, "activity": name, "line": line_row["name"],
+            "kind": line_row["kind"], "amount": amount, "previous": previous}
+
+
+# -- reading -----------------------------------------------------------------------
+def net(rows: list[dict[str, Any]], key: str) -> tuple[int, int, int]:
+    """(revenues, costs, net) over ``rows`` — sums of kronor, net = costs − revenues."""
+    revenues = sum(r[key] for r in rows if r["kind"] == "revenue")
+    costs = sum(r[key] for r in rows if r["kind"] == "cost")
+    return revenues, costs, costs - revenues
+
+
+def budget_report(store: Store, year: Any, *, activity: Any = None) -> dict[str, Any]:
+    """The year's budget per activity and line, with revenues, costs and net in kronor."""
+    year = check_year(year)
+    wanted = resolve_activity(store, year, activity, new_ok=False) if activity is not None else None
+    rows = store.query(
+        "SELECT b.activity, b.line, l.kind, b.amount FROM budget b "
+        "JOIN budget_line l ON l.name = b.line WHERE b.year = ? ORDER BY l.position, l.name",
+        (year,),
+    )
+    result = []
+    for name in activities(store, year):
+        if wanted is not None and name != wanted:
+            continue
+        mine = [r for r in rows if r["activity"] == name]
+        if not mine:
+            continue
+        revenues, costs, net_ = net(mine, "amount")
+        result.append({
+            "activity": name,
+            "lines": [{"line": r["line"], "kind": r["kind"], "amount": r["amount"]} for r in mine],
+            "revenues": revenues, "costs": costs, "net": net_,
+        })
+    total = {
+        "revenues": sum(a["revenues"] for a in result),
+        "costs": sum(a["costs"] for a in result),
+        "net": sum(a["net"] for a in result),
+    }
+    return {"year": year, "activities": result, "total": total}
+
+
+def actuals_report(store: Store, year: Any, *, activity: Any = None) -> dict[str, Any]:
+    """The year's actuals per activity, line and month (None where nothing is booked)."""
+    year = check_year(year)
+    wanted = resolve_activity(store, year, activity, new_ok=False) if activity is not None else None
+    rows = store.query(
+        "SELECT a.activity, a.line, l.kind, a.month, a.amount FROM actual a "
+        "JOIN budget_line l ON l.name = a.line WHERE a.year = ? "
+        "ORDER BY l.position, l.name, a.month",
+        (year,),
+    )
+    last_month = max((r["month"] for r in rows), default=0)
+    result = []
+    for name in activities(store, year):
+        if wanted is not None and name != wanted:
+            continue
+        by_line: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            if r["activity"] != name:
+                continue
+            entry = by_line.setdefault(
+                r["line"], {"line": r["line"], "kind": r["kind"], "months": [None] * 12, "total": 0}
+            )
+            entry["months"][r["month"] - 1] = r["amount"]
+            entry["total"] += r["amount"]
+        if not by_line:
+            continue
+        line_list = list(by_line.values())
+        sums = {"revenues": [0] * 12, "costs": [0] * 12}
+        for entry in line_list:
+            target = sums["revenues" if entry["kind"] == "revenue" else "costs"]
+            for i, value in enumerate(entry["months"]):
+                target[i] += value or 0
+        result.append({
+            "activity": name,
+            "lines": line_list,
+            "revenues": sums["revenues"],
+            "costs": sums["costs"],
+            "net": [c - r for c, r in zip(sums["costs"], sums["revenues"], strict=True)],
+        })
+    total_net = [sum(a["net"][i] for a in result) for i in range(12)]
+    return {"year": year, "last_month": last_month or None, "activities": result,
+            "total": {"net": total_net, "net_ytd": sum(total_net)}}
+
+
+def latest_actual_month(store: Store, year: int) -> int | None:
+    return store.scalar("SELECT max(month) FROM actual WHERE year = ?", (year,))
