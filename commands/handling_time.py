@@ -1,0 +1,159 @@
+"""``ekbist handling-time``: the five-working-day rule, checked each morning and reported."""
+
+from __future__ import annotations
+
+import click
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.params import DATE
+from ekbist.commands.render import Column, emit, fmt_int, format_option, is_terminal
+
+from ekbist.i18n import N_, _
+
+STATUS_CODES = ("overdue", "due_today", "due_next", "ok", "incomplete")
+
+CHECK_COLUMNS = [
+    Column("status_label", N_("Status")), Column("id", N_("Application")),
+    Column("case", N_("Case")),
+    Column("received", N_("Received"), "date"), Column("completed", N_("Complete"), "date"),
+    Column("deadline", N_("Deadline"), "date"),
+    Column("working_days_left", N_("Days left"), "int"),
+    Column("working_days_since_arrival", N_("Days since arrival"), "int"),
+    Column("flag", N_("Flag")),
+]
+CSV_COLUMNS = [
+    Column("handler", N_("Handler")), Column("id", N_("Application")),
+    Column("case", N_("Case")),
+    Column("received", N_("Received"), "date"), Column("completed", N_("Complete"), "date"),
+    Column("deadline", N_("Deadline"), "date"), Column("status", N_("Status")),
+    Column("working_days_left", N_("Days left"), "int"),
+    Column("working_days_since_arrival", N_("Days since arrival"), "int"),
+    Column("flagged", N_("Flagged")),
+]
+REPORT_COLUMNS = [
+    Column("decided", N_("Decided"), "int"), Column("in_time", N_("In time"), "int"),
+    Column("late", N_("Late"), "int"), Column("no_clock", N_("No clock"), "int"),
+    Column("share_in_time", N_("Share in time"), "percent"),
+    Column("median_working_days", N_("Median wd"), "float"),
+    Column("mean_working_days", N_("Mean wd"), "float"),
+    Column("max_working_days", N_("Max wd"), "int"),
+    Column("median_wait_days", N_("Median wait"), "float"),
+    Column("mean_wait_days", N_("Mean wait"), "float"),
+    Column("share_wait_over_14", N_("Wait > 14 d"), "percent"),
+]
+
+
+@click.group("handling-time",
+             help=_("The five-working-day rule: the morning check and the compliance report."))
+def handling_time() -> None:
+    pass
+
+
+@handling_time.command(help=_("List every undecided application with its status as of --today, "
+                              "per handler, most urgent first."))
+@click.option("--handler", metavar="ID", help=_("Only this handler's applications."))
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CODES),
+              help=_("Only these statuses (repeat the option for several)."))
+@format_option()
+@pass_env
+def check(env: Env, handler, statuses, fmt) -> None:
+    from ekbist import handling_time as ht
+
+    payload = ht.check(env.open(readonly=True), env.today, handler=handler)
+    if statuses:
+        payload["applications"] = [a for a in payload["applications"] if a["status"] in statuses]
+    if fmt == "json":
+        emit([], [], "json", payload=payload)
+        return
+    if fmt == "csv":
+        emit(payload["applications"], CSV_COLUMNS, "csv")
+        return
+    _check_tables(payload)
+
+
+def _check_tables(payload: dict) -> None:
+    from ekbist import handling_time as ht
+
+    rows = payload["applications"]
+    if not rows:
+        click.echo(_("No undecided applications as of {date}.").format(date=payload["as_of"]))
+        return
+    names = {}
+    groups: dict[str | None, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["handler"], []).append(row)
+    # Handler names only for the table: the JSON contract carries the id.
+    for row in _names(payload):
+        names[row["id"]] = row["name"]
+    terminal = is_terminal()
+    for handler, items in groups.items():
+        counts = ht.count_statuses(items)
+        urgent = ", ".join(
+            f"{ht.status_label(s)} {fmt_int(counts[s])}" for s in STATUS_CODES if counts[s]
+        )
+        who = f"{names.get(handler, handler)} ({handler})" if handler else _("no handler")
+        display = [
+            {**r, "status_label": ht.status_label(r["status"]), "flag": "!" if r["flagged"] else ""}
+            for r in items
+        ]
+        emit(display, CHECK_COLUMNS, "table", title=f"{who}: {urgent}")
+        if not terminal:
+            click.echo()
+    counts = payload["counts"]
+    summary = " · ".join(f"{ht.status_label(s)} {fmt_int(counts[s])}" for s in STATUS_CODES)
+    click.echo(_("As of {date}: {summary} ({flagged} incomplete flagged).").format(
+        date=payload["as_of"], summary=summary, flagged=fmt_int(payload["flagged"])))
+
+
+def _names(payload: dict) -> list[dict]:
+    from click import get_current_context
+
+    env = get_current_context().find_object(Env)
+    ids = sorted({a["handler"] for a in payload["applications"] if a["handler"]})
+    if not ids:
+        return []
+    store = env.open(readonly=True)
+    marks = ", ".join("?" for _i in ids)
+    return store.query(f"SELECT id, name FROM handler WHERE id IN ({marks})", ids)
+
+
+@handling_time.command(help=_("Share decided within the deadline, working days and waiting time "
+                              "for applications whose clock started from --from to --to."))
+@click.option("--from", "first", type=DATE, required=True, help=_("First day of the period."))
+@click.option("--to", "last", type=DATE, required=True, help=_("Last day of the period."))
+@click.option("--by", type=click.Choice(["handler", "team", "month"]), help=_("Group the figures."))
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),
+              help=_("Also write the report to this Excel workbook, with a chart per month."))
+@click.option("--force", is_flag=True, help=_("Overwrite the --xlsx file if it exists."))
+@format_option()
+@pass_env
+def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
+    from ekbist import handling_time as ht
+
+    store = env.open(readonly=True)
+    payload = ht.report(store, first, last, by=by)
+    if xlsx:
+        path = ht.write_xlsx(store, payload, xlsx, overwrite=force)
+        if fmt == "table":
+            click.echo(_("Wrote {path}.").format(path=path))
+    if fmt == "json":
+        emit([], [], "json", payload={k: payload[k] for k in ("from", "to", "total", "groups")})
+        return
+    columns = [Column("key", _group_header(by)), *REPORT_COLUMNS]
+    if fmt == "csv":
+        emit([*payload["groups"], {**payload["total"], "key": "total"}], columns, "csv")
+        return
+    rows = [*payload["groups"], {**payload["total"], "key": _("Total")}]
+    if by == "team":
+        from ekbist.codes import label
+
+        rows = [{**r, "key": label("team", r["key"])} for r in payload["groups"]] + rows[-1:]
+    title = _("Handling time {first} – {last} (deadline: working day {days})").format(
+        first=payload["from"], last=payload["to"], days=payload["days"])
+    emit(rows, columns, "table", title=title)
+
+
+GROUP_HEADERS = {"handler": N_("Handler"), "team": N_("Team"), "month": N_("Month")}
+
+
+def _group_header(by: str | None) -> str:
+    return GROUP_HEADERS.get(by or "", N_("Group"))

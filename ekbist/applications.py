@@ -1,0 +1,360 @@
+"""Applications (ansökningar om ekonomiskt bistånd): registered, completed, decided.
+
+The five-working-day promise is counted from the day an application is complete,
+so the store keeps the arrival day (``received``) apart from the day it became
+complete (``completed``; the arrival day when it came in complete). The handler
+answering for the promise is the case's handler on the day the clock started;
+it is written on the application then, so a later reassignment of the case does
+not move an application's history to someone else.
+
+The ``check_*`` helpers are pure (no store) so that every way applications come
+in — the command line, a spreadsheet import, the demo — refuses the same things
+with the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from ekbist import codes
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.store import Store
+from ekbist.validate import identifier, not_after, parse_month
+
+# Decisions that pay out and so need an amount; the others must not carry one.
+PAYING_DECISIONS = frozenset({"granted", "partly"})
+
+# How far the month applied for may lie from the month of arrival. Applications are
+# made for the coming month, sometimes for a past one; a period years away is a typo.
+PERIOD_SLACK_MONTHS = 12
+
+_AMOUNT = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]?\d{3})*$")
+
+ID_PREFIX = "A"
+
+
+# -- pure checks (shared with imports) -------------------------------------------
+def check_period(text: str, received: date | None = None) -> str:
+    """The month applied for as 'YYYY-MM', within a year of the arrival month."""
+    period = parse_month(text, _("period"))
+    if received is not None:
+        year, month = int(period[:4]), int(period[5:])
+        distance = (year - received.year) * 12 + (month - received.month)
+        if abs(distance) > PERIOD_SLACK_MONTHS:
+            raise EkbistError(
+                _("period {period} is more than {n} months from the arrival {received}").format(
+                    period=period, n=PERIOD_SLACK_MONTHS, received=received.isoformat()
+                )
+            )
+    return period
+
+
+def check_dates(
+    received: date,
+    completed: date | None = None,
+    decided: date | None = None,
+    *,
+    today: date,
+) -> None:
+    """Refuse dates in the future and dates out of order (arrival ≤ complete ≤ decision)."""
+    not_after(received, today, _("received"))
+    if completed is not None:
+        not_after(completed, today, _("completed"))
+        if completed < received:
+            raise EkbistError(
+                _("completed {completed} is before the application was received ({received})").format(
+                    completed=completed.isoformat(), received=received.isoformat()
+                )
+            )
+    if decided is not None:
+        not_after(decided, today, _("decided"))
+        if decided < received:
+            raise EkbistError(
+                _("decided {decided} is before the application was received ({received})").format(
+                    decided=decided.isoformat(), received=received.isoformat()
+                )
+            )
+        if completed is not None and decided < completed:
+            raise EkbistError(
+                _("decided {decided} is before the application was complete ({completed})").format(
+                    decided=decided.isoformat(), completed=completed.isoformat()
+                )
+            )
+
+
+def parse_amount(value: int | str | None) -> int | None:
+    """Whole kronor from an int or text such as '7 643'; decimals are refused, not rounded."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise EkbistError(_("amount: '{value}' is not whole kronor").format(value=value))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise EkbistError(_("amount: '{value}' is not whole kronor").format(value=value))
+        return int(value)
+    text = str(value).strip().removesuffix("kr").strip()
+    if text.endswith((",00", ".00")):
+        text = text[:-3]
+    if not _AMOUNT.match(text):
+        raise EkbistError(_("amount: '{value}' is not whole kronor").format(value=value))
+    return int(re.sub(r"\D", "", text)) * (-1 if text.startswith("-") else 1)
+
+
+def check_decision(decision: str, amount: int | str | None) -> tuple[str, int | None]:
+    """The decision code and its amount: required for granted/partly, refused otherwise."""
+    code = codes.parse_code("decision", decision)
+    kronor = parse_amount(amount)
+    if code in PAYING_DECISIONS:
+        if kronor is None:
+            raise EkbistError(
+                _("a decision '{decision}' needs --amount (kronor granted)").format(
+                    decision=codes.label("decision", code)
+                )
+            )
+        if kronor <= 0:
+            raise EkbistError(
+                _("the amount granted must be above 0 kronor, not {amount}").format(amount=kronor)
+            )
+    elif kronor is not None:
+        raise EkbistError(
+            _("a decision '{decision}' grants nothing — leave out --amount").format(
+                decision=codes.label("decision", code)
+            )
+        )
+    return code, kronor
+
+
+def check_case_active(case: dict[str, Any], on: date) -> None:
+    """The case must exist on ``on``: opened on or before it and not yet closed."""
+    if on.isoformat() < case["opened"]:
+        raise EkbistError(
+            _("case '{id}' was opened on {opened}; nothing can happen in it on {date}").format(
+                id=case["id"], opened=case["opened"], date=on.isoformat()
+            )
+        )
+    if case["closed"] and case["closed"] <= on.isoformat():
+        raise EkbistError(
+            _("case '{id}' is closed (from {closed})").format(id=case["id"], closed=case["closed"])
+        )
+
+
+# -- store helpers ---------------------------------------------------------------
+def _case(store: Store, case_id: str) -> dict[str, Any]:
+    row = store.one("SELECT id, opened, closed FROM cases WHERE id = ?", (case_id,))
+    if row is None:
+        raise EkbistError(_("unknown case '{id}'").format(id=case_id))
+    return row
+
+
+def get(store: Store, app_id: str) -> dict[str, Any]:
+    row = store.one(
+        """SELECT id, case_id AS "case", period, received, completed, decided, decision, amount,
+                  handler FROM application WHERE id = ?""",
+        (app_id,),
+    )
+    if row is None:
+        raise EkbistError(_("unknown application '{id}'").format(id=app_id))
+    return row
+
+
+def handler_on(store: Store, case_id: str, day: date) -> str | None:
+    """The case's handler on ``day`` (the assignment covering it), or None."""
+    return store.scalar(
+        """SELECT handler FROM assignment
+           WHERE case_id = ? AND from_date <= ? AND (to_date IS NULL OR to_date > ?)
+           ORDER BY from_date DESC, id DESC LIMIT 1""",
+        (case_id, day.isoformat(), day.isoformat()),
+    )
+
+
+# SQL for the handler of case ``case_expr`` on the ISO day ``day_expr``.
+def sql_handler_on(case_expr: str, day_expr: str) -> str:
+    return (
+        "(SELECT s.handler FROM assignment s WHERE s.case_id = "
+        f"{case_expr} AND s.from_date <= {day_expr} AND (s.to_date IS NULL OR s.to_date > {day_expr}) "
+        "ORDER BY s.from_date DESC, s.id DESC LIMIT 1)"
+    )
+
+
+def assign_handlers(store: Store) -> int:
+    """Write the clock-start handler on every complete application still without one.
+
+    Set-based, for bulk loads (imports, the demo) that insert rows first and fill the
+    handler afterwards. Returns the number of applications updated.
+    """
+    with store.transaction():
+        cursor = store.execute(
+            f"""UPDATE application SET handler = {sql_handler_on('application.case_id',
+                                                                  'application.completed')}
+                WHERE handler IS NULL AND completed IS NOT NULL"""
+        )
+    return cursor.rowcount
+
+
+def next_id(store: Store) -> str:
+    """A fresh id 'A0000001', 'A0000002', … following the last one handed out."""
+    last = store.scalar(
+        f"SELECT id FROM application WHERE id GLOB '{ID_PREFIX}[0-9]*' ORDER BY rowid DESC LIMIT 1"
+    )
+    number = int(last[len(ID_PREFIX):]) + 1 if last and last[len(ID_PREFIX):].isdigit() else 1
+    while True:
+        candidate = f"{ID_PREFIX}{number:07d}"
+        if not store.scalar("SELECT 1 FROM application WHERE id = ?", (candidate,)):
+            return candidate
+        number += 1
+
+
+# -- commands --------------------------------------------------------------------
+def add(
+    store: Store,
+    case_id: str,
+    *,
+    period: str,
+    received: date,
+    completed: date | None = None,
+    app_id: str | None = None,
+    today: date,
+) -> dict[str, Any]:
+    """Register an application; with ``completed`` the clock starts at once.
+
+    Several applications per case and month are allowed (a supplementary one).
+    """
+    case = _case(store, case_id)
+    period = check_period(period, received)
+    check_dates(received, completed, today=today)
+    check_case_active(case, received)
+    if completed is not None:
+        check_case_active(case, completed)
+    if app_id is not None:
+        app_id = identifier(app_id, _("application id"))
+        if store.scalar("SELECT 1 FROM application WHERE id = ?", (app_id,)):
+            raise EkbistError(_("application '{id}' exists already").format(id=app_id))
+    with store.transaction():
+        new_id = app_id or next_id(store)
+        handler = handler_on(store, case["id"], completed) if completed else None
+        store.execute(
+            """INSERT INTO application (id, case_id, period, received, completed, handler)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (new_id, case["id"], period, received.isoformat(),
+             completed.isoformat() if completed else None, handler),
+        )
+    return get(store, new_id)
+
+
+def complete(store: Store, app_id: str, on: date, *, today: date) -> dict[str, Any]:
+    """Mark the application complete on ``on``: the clock starts, the handler is fixed."""
+    app = get(store, app_id)
+    if app["decided"]:
+        raise EkbistError(
+            _("application '{id}' was decided on {date} — it cannot become complete after that").format(
+                id=app_id, date=app["decided"]
+            )
+        )
+    if app["completed"]:
+        raise EkbistError(
+            _("application '{id}' is already complete (from {date})").format(
+                id=app_id, date=app["completed"]
+            )
+        )
+    check_dates(date.fromisoformat(app["received"]), on, today=today)
+    check_case_active(_case(store, app["case"]), on)
+    with store.transaction():
+        store.execute(
+            "UPDATE application SET completed = ?, handler = ? WHERE id = ?",
+            (on.isoformat(), handler_on(store, app["case"], on), app_id),
+        )
+    return get(store, app_id)
+
+
+def decide(
+    store: Store,
+    app_id: str,
+    on: date,
+    decision: str,
+    *,
+    amount: int | str | None = None,
+    amend: bool = False,
+    today: date,
+) -> dict[str, Any]:
+    """Record the decision. Changing an earlier decision needs ``amend`` (the audit keeps both)."""
+    app = get(store, app_id)
+    code, kronor = check_decision(decision, amount)
+    if app["decided"] and not amend:
+        raise EkbistError(
+            _("application '{id}' was decided on {date} ({decision}) — use --amend to change "
+              "the decision").format(
+                id=app_id, date=app["decided"], decision=codes.label("decision", app["decision"])
+            )
+        )
+    if amend and not app["decided"]:
+        raise EkbistError(
+            _("application '{id}' has no decision to amend").format(id=app_id)
+        )
+    completed = date.fromisoformat(app["completed"]) if app["completed"] else None
+    check_dates(date.fromisoformat(app["received"]), completed, on, today=today)
+    with store.transaction():
+        store.execute(
+            "UPDATE application SET decided = ?, decision = ?, amount = ? WHERE id = ?",
+            (on.isoformat(), code, kronor, app_id),
+        )
+    return get(store, app_id)
+
+
+def list_applications(
+    store: Store,
+    *,
+    today: date,
+    open_only: bool = False,
+    case: str | None = None,
+    handler: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> list[dict[str, Any]]:
+    """Applications received from ``first`` to ``last`` with their deadline.
+
+    ``handler`` is the one answering for the application: the clock-start handler once
+    it is complete, before that the case's handler on ``today``.
+    """
+    from ekbist import settings
+    from ekbist.calendar import sql_deadline
+
+    if case is not None:
+        _case(store, case)
+    if handler is not None and not store.scalar("SELECT 1 FROM handler WHERE id = ?", (handler,)):
+        raise EkbistError(_("unknown handler '{id}'").format(id=handler))
+    if first and last and last < first:
+        raise EkbistError(_("--to is before --from"))
+    where, params = [], {
+        "today": today.isoformat(),
+        "days": settings.get(store, "handling.days"),
+    }
+    if open_only:
+        where.append("a.decided IS NULL")
+    if case is not None:
+        where.append("a.case_id = :case")
+        params["case"] = case
+    if first is not None:
+        where.append("a.received >= :first")
+        params["first"] = first.isoformat()
+    if last is not None:
+        where.append("a.received <= :last")
+        params["last"] = last.isoformat()
+    responsible = f"COALESCE(a.handler, {sql_handler_on('a.case_id', ':today')})"
+    if handler is not None:
+        where.append(f"{responsible} = :handler")
+        params["handler"] = handler
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    return store.query(
+        f"""SELECT a.id, a.case_id AS "case", a.period, a.received, a.completed,
+                   CASE WHEN a.completed IS NOT NULL
+                        THEN {sql_deadline('a.completed', ':days')} END AS deadline,
+                   a.decided, a.decision, a.amount, {responsible} AS handler
+            FROM application a {clause}
+            ORDER BY a.received, a.id""",
+        params,
+    )

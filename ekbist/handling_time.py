@@ -1,0 +1,469 @@
+"""The five-working-day rule (handläggningstid): deadlines, the morning check, the report.
+
+"Under förutsättning av att en ansökan om ekonomiskt bistånd är komplett blir
+handläggningstiden fem arbetsdagar inklusive ankomstdagen." The clock starts on
+the day the application is complete; day 1 is that day when it is a working day,
+else the next working day; the deadline is working day ``handling.days``. A
+decision on or before the deadline is in time. An application decided without
+ever being complete has no clock and is counted apart, never as in time.
+
+Everything is computed in SQL over the ``calendar_day``/``workday`` index (see
+:mod:`ekbist.calendar`), so a check over thousands of open applications or a
+report over a year of decisions is a handful of index look-ups per row.
+
+Counting conventions (both follow from "a decision made on a day off lands on
+the next working day"):
+
+* working days to a decision = working days from day 1 to the decision day, both
+  counted, with a decision on a day off counted as on the next working day. So
+  in time ⇔ working days ≤ ``handling.days``, and late by N ⇔ working days =
+  ``handling.days`` + N.
+* ``working_days_left`` of an open application as of today = working days after
+  today up to and including the deadline (0 on the deadline, 1 the working day
+  before); once late it is minus the working days a decision made today would be
+  late by.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ekbist import settings
+from ekbist.calendar import sql_between, sql_deadline
+from ekbist.errors import EkbistError
+from ekbist.i18n import N_, _
+from ekbist.store import Store
+
+# Morning-check statuses, most urgent first.
+STATUSES: dict[str, str] = {
+    "overdue": N_("overdue"),
+    "due_today": N_("due today"),
+    "due_next": N_("due next working day"),
+    "ok": N_("ok"),
+    "incomplete": N_("incomplete"),
+}
+URGENCY = {status: rank for rank, status in enumerate(STATUSES)}
+
+GROUPINGS = ("handler", "team", "month")
+
+WAIT_LIMIT_DAYS = 14  # the national key figure: share waiting more than 14 days
+
+STAT_KEYS = (
+    "decided", "in_time", "late", "no_clock", "share_in_time", "median_working_days",
+    "mean_working_days", "max_working_days", "median_wait_days", "mean_wait_days",
+    "share_wait_over_14",
+)
+
+
+def status_label(status: str) -> str:
+    return _(STATUSES[status])
+
+
+def _days(store: Store) -> int:
+    return int(settings.get(store, "handling.days"))
+
+
+def deadline(store: Store, start: date) -> date:
+    """The decision deadline of an application complete on ``start``.
+
+    Read from the store's working-day index, like every deadline in a list or report,
+    so the one printed after ``application complete`` is the same by construction.
+    """
+    _check_index(store, start)
+    found = store.scalar(f"SELECT {sql_deadline(':start', ':days')}",
+                         {"start": start.isoformat(), "days": _days(store)})
+    if found is None:  # an index not built yet (a store opened read-only before init)
+        from ekbist.calendar import WorkCalendar
+
+        return WorkCalendar.from_store(store).deadline(start, _days(store))
+    return date.fromisoformat(found)
+
+
+def _check_index(store: Store, *days: date) -> None:
+    """Refuse dates the working-day index does not cover instead of answering NULL."""
+    from ekbist.calendar import FIRST_DAY, LAST_DAY
+
+    for day in days:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise EkbistError(
+                _("{day} is outside the calendar ({first} to {last})").format(
+                    day=day.isoformat(), first=FIRST_DAY.year, last=LAST_DAY.year
+                )
+            )
+
+
+# -- the morning check -------------------------------------------------------------
+def open_applications(
+    store: Store, today: date, *, handler: str | None = None
+) -> list[dict[str, Any]]:
+    """Every undecided application received on or before ``today``, with its status.
+
+    This is the finding list of ``ekbist handling-time check`` and ``ekbist check``.
+    Each row: ``id``, ``case``, ``handler`` (the clock-start handler, or the case's
+    handler today when the clock has not started), ``handler_name``, ``received``,
+    ``completed``, ``deadline``, ``status`` (overdue, due_today, due_next, ok,
+    incomplete), ``working_days_left`` (negative when late, None when incomplete),
+    ``working_days_since_arrival`` (arrival day counted as 1) and ``flagged`` (an
+    incomplete application waiting more than ``handling.incomplete_flag_days``
+    working days). Rows are grouped by handler and sorted by urgency within it.
+    """
+    _check_index(store, today)
+    params: dict[str, Any] = {
+        "today": today.isoformat(),
+        "days": _days(store),
+        "flag": int(settings.get(store, "handling.incomplete_flag_days")),
+        "handler": handler,
+    }
+    rows = store.query(
+        f"""
+        WITH open AS (
+            SELECT a.id, a.case_id, a.received, a.completed,
+                   CASE WHEN a.completed IS NOT NULL THEN a.handler ELSE (
+                       SELECT s.handler FROM assignment s
+                       WHERE s.case_id = a.case_id AND s.from_date <= :today
+                         AND (s.to_date IS NULL OR s.to_date > :today)
+                       ORDER BY s.from_date DESC, s.id DESC LIMIT 1) END AS handler,
+                   CASE WHEN a.completed IS NOT NULL
+                        THEN {sql_deadline('a.completed', ':days')} END AS deadline,
+                   {sql_between('a.received', ':today')} AS since_arrival
+            FROM (
+                -- As of today: what had arrived and was not yet decided, complete or not then.
+                SELECT id, case_id, received, handler,
+                       CASE WHEN completed <= :today THEN completed END AS completed
+                FROM application
+                WHERE (decided IS NULL OR decided > :today) AND received <= :today
+            ) a
+        ), timed AS (
+            SELECT o.*,
+                   CASE
+                     WHEN o.deadline IS NULL THEN NULL
+                     WHEN o.deadline >= :today
+                       THEN {sql_between("date(:today, '+1 day')", 'o.deadline')}
+                     ELSE -({sql_between("date(o.deadline, '+1 day')", "date(:today, '-1 day')")} + 1)
+                   END AS left
+            FROM open o
+            WHERE :handler IS NULL OR o.handler = :handler
+        )
+        SELECT t.id, t.case_id AS "case", t.handler, h.name AS handler_name,
+               t.received, t.completed, t.deadline,
+               CASE
+                 WHEN t.deadline IS NULL THEN 'incomplete'
+                 WHEN t.deadline < :today THEN 'overdue'
+                 WHEN t.deadline = :today THEN 'due_today'
+                 WHEN t.left = 1 THEN 'due_next'
+                 ELSE 'ok'
+               END AS status,
+               t.left AS working_days_left,
+               t.since_arrival AS working_days_since_arrival,
+               (t.deadline IS NULL AND t.since_arrival > :flag) AS flagged
+        FROM timed t LEFT JOIN handler h ON h.id = t.handler
+        ORDER BY t.handler IS NULL, t.handler,
+                 CASE WHEN t.deadline IS NULL THEN 1 ELSE 0 END,
+                 t.left, t.since_arrival DESC, t.received, t.id
+        """,
+        params,
+    )
+    for row in rows:
+        row["flagged"] = bool(row["flagged"])
+    return rows
+
+
+def count_statuses(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Applications per status (every status present, zero when none)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        counts[row["status"]] += 1
+    return counts
+
+
+def check(store: Store, today: date, *, handler: str | None = None) -> dict[str, Any]:
+    """The morning check as one payload: ``{"as_of", "applications", "counts"}``.
+
+    ``applications`` carries the keys of the JSON contract (id, case, handler, received,
+    completed, deadline, status, working_days_left) plus ``working_days_since_arrival``
+    and ``flagged``. ``flagged`` counts the incomplete applications past the flag limit;
+    ``ekbist check`` can grade on ``counts`` and ``flagged`` alone.
+    """
+    if handler is not None and not store.scalar("SELECT 1 FROM handler WHERE id = ?", (handler,)):
+        raise EkbistError(_("unknown handler '{id}'").format(id=handler))
+    with store.snapshot():
+        rows = open_applications(store, today, handler=handler)
+    return {
+        "as_of": today.isoformat(),
+        "applications": [
+            {
+                "id": r["id"], "case": r["case"], "handler": r["handler"],
+                "received": r["received"], "completed": r["completed"],
+                "deadline": r["deadline"], "status": r["status"],
+                "working_days_left": r["working_days_left"],
+                "working_days_since_arrival": r["working_days_since_arrival"],
+                "flagged": r["flagged"],
+            }
+            for r in rows
+        ],
+        "counts": count_statuses(rows),
+        "flagged": sum(1 for r in rows if r["flagged"]),
+    }
+
+
+# -- the report --------------------------------------------------------------------
+def _median(histogram: list[tuple[int, int]]) -> float | None:
+    """Median of values given as sorted (value, count) pairs."""
+    total = sum(n for _v, n in histogram)
+    if total == 0:
+        return None
+    lower_rank, upper_rank = (total - 1) // 2, total // 2
+    seen, lower, upper = 0, None, None
+    for value, n in histogram:
+        if lower is None and seen + n > lower_rank:
+            lower = value
+        if seen + n > upper_rank:
+            upper = value
+            break
+        seen += n
+    return (lower + upper) / 2
+
+
+def _stats(rows: list[dict[str, Any]], no_clock: int, days: int) -> dict[str, Any]:
+    """Figures of one group from its (working_days, wait_days, n) histogram rows."""
+    decided = sum(r["n"] for r in rows)
+    in_time = sum(r["n"] for r in rows if r["wd"] <= days)
+    wd_hist: dict[int, int] = {}
+    wait_hist: dict[int, int] = {}
+    for r in rows:
+        wd_hist[r["wd"]] = wd_hist.get(r["wd"], 0) + r["n"]
+        wait_hist[r["wait"]] = wait_hist.get(r["wait"], 0) + r["n"]
+    over = sum(n for wait, n in wait_hist.items() if wait > WAIT_LIMIT_DAYS)
+
+    def mean(hist: dict[int, int]) -> float | None:
+        return round(sum(v * n for v, n in hist.items()) / decided, 2) if decided else None
+
+    return {
+        "decided": decided,
+        "in_time": in_time,
+        "late": decided - in_time,
+        "no_clock": no_clock,
+        "share_in_time": round(in_time / decided, 4) if decided else None,
+        "median_working_days": _median(sorted(wd_hist.items())),
+        "mean_working_days": mean(wd_hist),
+        "max_working_days": max(wd_hist) if wd_hist else None,
+        "median_wait_days": _median(sorted(wait_hist.items())),
+        "mean_wait_days": mean(wait_hist),
+        "share_wait_over_14": round(over / decided, 4) if decided else None,
+    }
+
+
+# A never-complete application has no clock-start handler: it counts for the case's
+# handler on the day of the decision.
+_DECISION_HANDLER = (
+    "(SELECT s.handler FROM assignment s WHERE s.case_id = a.case_id "
+    "AND s.from_date <= a.decided AND (s.to_date IS NULL OR s.to_date > a.decided) "
+    "ORDER BY s.from_date DESC, s.id DESC LIMIT 1)"
+)
+
+
+def _group_sql(by: str | None, t: str = "a") -> tuple[str, str]:
+    """SQL for the group key of application row ``t``: (with a clock, without one)."""
+    if by is None:
+        return "NULL", "NULL"
+    if by == "handler":
+        return f"{t}.handler", _DECISION_HANDLER
+    if by == "team":
+        return (f"(SELECT h.team FROM handler h WHERE h.id = {t}.handler)",
+                f"(SELECT h.team FROM handler h WHERE h.id = {_DECISION_HANDLER})")
+    if by == "month":
+        return f"substr({t}.completed, 1, 7)", "substr(a.received, 1, 7)"
+    raise EkbistError(
+        _("unknown grouping '{by}' (expected one of: {known})").format(by=by, known=", ".join(GROUPINGS))
+    )
+
+
+_IN_RANGE = "a.completed BETWEEN :first AND :last AND a.decided IS NOT NULL"
+
+
+def _working_days(t: str) -> str:
+    """Working days from day 1 to the decision of row ``t``, both counted (see the module doc)."""
+    return f"({sql_between(f'{t}.completed', f'date({t}.decided, {chr(39)}-1 day{chr(39)})')} + 1)"
+
+
+def _wait_days(t: str) -> str:
+    return f"CAST(julianday({t}.decided) - julianday({t}.received) AS INTEGER)"
+
+
+def _histogram_sql(by: str | None) -> str:
+    """One row per (group, working days, wait days) with its count: all the report needs.
+
+    Both shapes read only the covering index ``application_clock`` (migration 003). Without
+    a per-handler key, rows first collapse in index order to distinct (complete, decided,
+    received) days, so the calendar is consulted per day combination, not per application.
+    With one, the working days are worked out once per distinct (complete, decided) pair and
+    joined back.
+    """
+    if by in (None, "month"):
+        return f"""
+            SELECT {_group_sql(by, 'g')[0]} AS key, {_working_days('g')} AS wd,
+                   {_wait_days('g')} AS wait, sum(g.n) AS n
+            FROM (SELECT a.completed, a.decided, a.received, count(*) AS n
+                  FROM application a WHERE {_IN_RANGE}
+                  GROUP BY a.completed, a.decided, a.received) g
+            GROUP BY 1, 2, 3"""
+    return f"""
+        WITH pairs AS MATERIALIZED (
+            SELECT p.completed, p.decided, {_working_days('p')} AS wd
+            FROM (SELECT DISTINCT a.completed, a.decided FROM application a WHERE {_IN_RANGE}) p
+        )
+        SELECT {_group_sql(by)[0]} AS key, p.wd, {_wait_days('a')} AS wait, count(*) AS n
+        FROM application a JOIN pairs p ON p.completed = a.completed AND p.decided = a.decided
+        WHERE {_IN_RANGE}
+        GROUP BY 1, 2, 3"""
+
+
+def report(store: Store, first: date, last: date, *, by: str | None = None) -> dict[str, Any]:
+    """Handling time of the applications whose clock started from ``first`` to ``last``.
+
+    Decided applications with a clock are counted in time or late; ``no_clock`` counts
+    those decided without ever being complete that arrived in the range (reported
+    apart). Working days run from day 1 to the decision, both counted; the wait is
+    calendar days from arrival to decision (the national key figure, with the share
+    over 14 days). Returns ``{"from", "to", "total", "groups": [{"key", ...}]}``.
+    """
+    if last < first:
+        raise EkbistError(_("--to is before --from"))
+    _check_index(store, first, last)
+    no_clock_key = _group_sql(by)[1]
+    days = _days(store)
+    params = {"first": first.isoformat(), "last": last.isoformat()}
+    with store.snapshot():
+        hist = store.query(_histogram_sql(by), params)
+        no_clock = store.query(
+            f"""
+            SELECT {no_clock_key} AS key, count(*) AS n
+            FROM application a
+            WHERE a.completed IS NULL AND a.decided IS NOT NULL
+              AND a.received BETWEEN :first AND :last
+            GROUP BY 1
+            """,
+            params,
+        )
+    by_key: dict[Any, list[dict[str, Any]]] = {}
+    for row in hist:
+        by_key.setdefault(row["key"], []).append(row)
+    no_clock_by_key = {row["key"]: row["n"] for row in no_clock}
+    keys = sorted(set(by_key) | set(no_clock_by_key), key=lambda k: (k is None, str(k)))
+    groups = []
+    if by is not None:
+        groups = [
+            {"key": key, **_stats(by_key.get(key, []), no_clock_by_key.get(key, 0), days)}
+            for key in keys
+        ]
+    total = _stats(hist, sum(no_clock_by_key.values()), days)
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "by": by,
+        "days": days,
+        "total": total,
+        "groups": groups,
+    }
+
+
+def monthly(store: Store, first: date, last: date) -> list[dict[str, Any]]:
+    """The report grouped by month of clock start (the chart in the workbook)."""
+    return report(store, first, last, by="month")["groups"]
+
+
+# -- the workbook ----------------------------------------------------------------
+_XLSX_COLUMNS = (
+    ("decided", N_("Decided"), "0"),
+    ("in_time", N_("In time"), "0"),
+    ("late", N_("Late"), "0"),
+    ("no_clock", N_("No clock"), "0"),
+    ("share_in_time", N_("Share in time"), "0.0%"),
+    ("median_working_days", N_("Median working days"), "0.0"),
+    ("mean_working_days", N_("Mean working days"), "0.00"),
+    ("max_working_days", N_("Max working days"), "0"),
+    ("median_wait_days", N_("Median wait (days)"), "0.0"),
+    ("mean_wait_days", N_("Mean wait (days)"), "0.00"),
+    ("share_wait_over_14", N_("Share waiting over 14 days"), "0.0%"),
+)
+_XLSX_GROUPS = {None: N_("Group"), "handler": N_("Handler"), "team": N_("Team"), "month": N_("Month")}
+
+
+def write_xlsx(store: Store, payload: dict[str, Any], path, *, overwrite: bool = False):
+    """Write a report payload to a new workbook, with the monthly share in time as a chart.
+
+    The chart always shows months (clock-start month), whatever the grouping of the
+    payload. An existing file is refused unless ``overwrite``: it may be the user's.
+    """
+    from pathlib import Path
+
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    from ekbist import codes
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise EkbistError(_("{path}: the report is written as .xlsx").format(path=path))
+    if path.exists() and not overwrite:
+        raise EkbistError(_("{path} exists already — choose a new file or use --force").format(path=path))
+    first, last = date.fromisoformat(payload["from"]), date.fromisoformat(payload["to"])
+    months = monthly(store, first, last)
+    bold = Font(bold=True)
+
+    def sheet_rows(ws, start_row: int, header: str, rows: list[dict[str, Any]], total=None) -> int:
+        ws.cell(start_row, 1, header).font = bold
+        for col, (_key, title, _fmt) in enumerate(_XLSX_COLUMNS, start=2):
+            ws.cell(start_row, col, _(title)).font = bold
+        row_no = start_row
+        for row in [*rows, *([total] if total else [])]:
+            row_no += 1
+            ws.cell(row_no, 1, row["key"])
+            for col, (key, _title, number_format) in enumerate(_XLSX_COLUMNS, start=2):
+                cell = ws.cell(row_no, col, row[key])
+                cell.number_format = number_format
+            if row is total:
+                for col in range(1, len(_XLSX_COLUMNS) + 2):
+                    ws.cell(row_no, col).font = bold
+        ws.column_dimensions["A"].width = 18
+        for col in range(2, len(_XLSX_COLUMNS) + 2):
+            ws.column_dimensions[ws.cell(start_row, col).column_letter].width = 14
+        return row_no
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Handling time")[:31]
+    ws["A1"] = _("Handling time {first} – {last}").format(first=payload["from"], last=payload["to"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = _("Deadline: working day {days} from the day the application was complete.").format(
+        days=payload["days"])
+    groups = payload["groups"]
+    if payload.get("by") == "team":
+        groups = [{**g, "key": codes.label("team", g["key"])} for g in groups]
+    sheet_rows(ws, 4, _(_XLSX_GROUPS.get(payload.get("by"), N_("Group"))), groups,
+               total={**payload["total"], "key": _("Total")})
+
+    ms = wb.create_sheet(_("Per month")[:31])
+    last_row = sheet_rows(ms, 1, _("Month"), months)
+    if months:
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = _("Share decided in time per month")
+        chart.y_axis.title = _("Share in time")
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.delete = False
+        chart.x_axis.delete = False
+        share_col = 2 + [k for k, _t, _f in _XLSX_COLUMNS].index("share_in_time")
+        chart.add_data(Reference(ms, min_col=share_col, min_row=1, max_row=last_row),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ms, min_col=1, min_row=2, max_row=last_row))
+        chart.legend = None
+        chart.width, chart.height = 22, 10
+        ms.add_chart(chart, f"A{last_row + 3}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
