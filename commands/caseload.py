@@ -103,6 +103,8 @@ def _show_current(report: dict) -> None:
             notes.append(_("away"))
         if row["flagged"]:
             notes.append(_("over {max} per FTE").format(max=limit))
+        if row["leaves"]:
+            notes.append(_("leaves {date}").format(date=row["leaves"]))
         row["status"] = ", ".join(notes)
     title = _("Caseload on {date}").format(date=report["as_of"])
     if not handlers:
@@ -266,10 +268,11 @@ def show_moves(result: dict, fmt: str) -> None:
         click.echo()
         click.echo(_("No one in the team can take: {cases}").format(
             cases=", ".join(result["unplaced"])))
-    click.echo()
     if result["applied"]:
         n = len(result["moves"])
+        click.echo()
         click.echo(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
                    .format(n=n, date=result["as_of"]))
     elif result["moves"]:
+        click.echo()
         click.echo(_("Nothing was written — add --apply to make these moves."))

@@ -42,12 +42,15 @@ from ekbist.validate import parse_month
 FTE_SCALE = 1000
 
 NEW_DAYS = 30
+AWAY_SOON_DAYS = 30
 
 _EMPLOYED = (
     "(h.start_date IS NULL OR h.start_date <= {d}) AND (h.end_date IS NULL OR h.end_date > {d})"
 )
 _HELD_ON = "a.from_date <= {d} AND (a.to_date IS NULL OR a.to_date > {d})"
 _ACTIVE_ON = "c.opened <= {d} AND (c.closed IS NULL OR c.closed > {d})"
+# Teams in the order of ekbist.codes (intake first), as the unit lists them.
+_TEAM_ORDER = "instr('," + ",".join(codes.TEAMS) + ",', ',' || {t} || ',')"
 # Queries over one day start from the cases (CROSS JOIN fixes that order in SQLite): the
 # case_opened index narrows them, then assignment_case finds each one's handler. Starting
 # from the assignments instead costs a primary-key look-up per assignment, ten times slower.
@@ -91,14 +94,14 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
                 WHERE a.from_date > :new_from AND a.from_date <= :d
                 GROUP BY a.handler
             )
-            SELECT h.id, h.name, h.team, h.fte,
+            SELECT h.id, h.name, h.team, h.fte, h.end_date AS leaves,
                    coalesce(held.n, 0) AS active, coalesce(taken.n, 0) AS new_30d,
                    {sql_away("h.id", ":d")} AS away
             FROM handler h
             LEFT JOIN held ON held.handler = h.id
             LEFT JOIN taken ON taken.handler = h.id
             WHERE {_EMPLOYED.format(d=":d")} AND (:team IS NULL OR h.team = :team)
-            ORDER BY h.team, h.id
+            ORDER BY {_TEAM_ORDER.format(t='h.team')}, h.id
             """,
             params,
         )
@@ -247,7 +250,8 @@ def history(
     with store.snapshot():
         handlers = store.query(
             "SELECT id, name, team, fte, start_date, end_date FROM handler "
-            "WHERE :team IS NULL OR team = :team ORDER BY team, id",
+            "WHERE :team IS NULL OR team = :team "
+            f"ORDER BY {_TEAM_ORDER.format(t='team')}, id",
             params,
         )
         cells = store.query(
@@ -658,9 +662,15 @@ def _balance_team(
 def _members(
     store: Store, as_of: date, *, team: str | None, keep_days: int, exclude: str | None = None
 ) -> tuple[list[Member], list[dict[str, Any]]]:
-    """The present handlers (employed, not away) with their loads and movable cases."""
+    """The present handlers (employed, not away) with their loads and movable cases.
+
+    Who receives no new cases: anyone with a leaving date, and anyone whose
+    absence begins within ``AWAY_SOON_DAYS`` (a case handed over today should
+    not need cover next week).
+    """
     day = as_of.isoformat()
     params = {"d": day, "team": team, "keep_from": (as_of - timedelta(days=keep_days)).isoformat(),
+              "soon": (as_of + timedelta(days=AWAY_SOON_DAYS)).isoformat(),
               "exclude": exclude}
     rows = store.query(
         f"""
@@ -671,12 +681,14 @@ def _members(
             GROUP BY a.handler
         )
         SELECT h.id, h.team, h.fte, coalesce(held.n, 0) AS load,
-               h.end_date IS NULL AS receives
+               h.end_date IS NULL AND NOT EXISTS (
+                   SELECT 1 FROM absence ab WHERE ab.handler = h.id
+                     AND ab.from_date > :d AND ab.from_date <= :soon) AS receives
         FROM handler h LEFT JOIN held ON held.handler = h.id
         WHERE {_EMPLOYED.format(d=":d")} AND NOT {sql_away("h.id", ":d")}
           AND (:team IS NULL OR h.team = :team)
           AND (:exclude IS NULL OR h.id <> :exclude)
-        ORDER BY h.team, h.id
+        ORDER BY {_TEAM_ORDER.format(t='h.team')}, h.id
         """,
         params,
     )

@@ -370,6 +370,20 @@ def test_balance_gives_absent_handlers_nothing_and_leaves_their_cases(store) -> 
     assert result["teams"][0]["needing_cover"] == 9
 
 
+def test_balance_spares_handlers_leaving_or_going_away_soon(store) -> None:
+    add(store, "a")
+    add(store, "leaving")
+    add(store, "soon_away")
+    add(store, "later_away")
+    open_cases(store, "a", 12, "2026-01-01")
+    handlers.leave(store, "leaving", D("2027-01-31"))
+    absence.away(store, "soon_away", first=D("2026-12-20"), reason="föräldraledighet")  # 25 days
+    absence.away(store, "later_away", first=D("2027-01-05"), reason="kurs")  # 41 days ahead
+    result = caseload.balance(store, as_of=TODAY, today=TODAY)
+    assert {m["to"] for m in result["moves"]} == {"later_away"}
+    assert len(result["moves"]) == 6
+
+
 def test_balance_apply_writes_assignments_in_one_audited_transaction(store) -> None:
     add(store, "a")
     add(store, "b")
