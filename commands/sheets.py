@@ -1,0 +1,106 @@
+"""``ekbist import | export | template``: the unit's records as spreadsheets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.params import DATE
+from ekbist.commands.render import Column, emit, fmt_int, to_json
+
+from ekbist.i18n import _
+
+
+def _kind_names() -> str:
+    from ekbist.sheets.declarations import kinds
+
+    return ", ".join(["all", *kinds()])
+
+
+def _shown(value: Any) -> str:
+    return _("(empty)") if value is None else str(value)
+
+
+def _key_text(key: dict[str, Any]) -> str:
+    return " ".join(str(v) for v in key.values())
+
+
+@click.command("import", help=_(
+    "Import a workbook (.xlsx, .xls, .ods) or CSV file: every sheet whose header row names a "
+    "known kind. All or nothing: any bad cell stops the import and every problem is listed."))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help=_("Show what would be added and changed; write nothing."))
+@click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY",
+              help=_("The year of a budget or actuals sheet that does not say it."))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help=_("Output format."))
+@pass_env
+def import_(env: Env, file: Path, dry_run: bool, year: int | None, fmt: str) -> None:
+    from ekbist.sheets.importer import import_file
+
+    store = env.open(readonly=dry_run)
+    report = import_file(store, file, today=env.today, dry_run=dry_run, year=year)
+    for warning in report.warnings:
+        click.echo(f"{_('warning')}: {warning}", err=True)
+    if fmt == "json":
+        click.echo(to_json(report.to_json()))
+        return
+    if dry_run:
+        click.echo(_("Dry run of {file} — nothing was written.").format(file=file))
+    else:
+        click.echo(_("Imported {file}.").format(file=file))
+    rows = [{"kind": name, "added": k.added, "changed": k.changed, "unchanged": k.unchanged}
+            for name, k in report.kinds.items()]
+    emit(rows, [Column("kind", "Kind"), Column("added", "Added", "int"),
+                Column("changed", "Changed", "int"), Column("unchanged", "Unchanged", "int")],
+         "table", empty=_("No rows of a known kind were found."))
+    for name, kind in report.kinds.items():
+        for change in kind.changes:
+            fields = "; ".join(f"{field} {_shown(v['old'])} → {_shown(v['new'])}"
+                               for field, v in change["fields"].items())
+            click.echo(f"  {name} {_key_text(change['key'])} ({change['cell']}): {fields}")
+    if dry_run:
+        for name, kind in report.kinds.items():
+            if kind.added:
+                listed = ", ".join(_key_text(k) for k in kind.added_keys)
+                more = kind.added - len(kind.added_keys)
+                if more > 0:
+                    listed += " " + _("… and {n} more").format(n=fmt_int(more))
+                click.echo(_("  {kind} to add: {keys}").format(kind=name, keys=listed))
+
+
+@click.command(help=_("Write one kind of record (or all) to a new .xlsx file, one sheet per kind."))
+@click.argument("kind", metavar="KIND")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "date_from", type=DATE, help=_("Only records from this day (the kind's main date)."))
+@click.option("--to", "date_to", type=DATE, help=_("Only records up to this day."))
+@pass_env
+def export(env: Env, kind: str, file: Path, date_from, date_to) -> None:
+    from ekbist.sheets.exporter import export as write
+
+    written = write(env.open(readonly=True), kind, file, date_from=date_from, date_to=date_to,
+                    today=env.today)
+    parts = ", ".join(f"{w['sheet']} {fmt_int(w['rows'])}" for w in written)
+    click.echo(_("Wrote {file}: {parts}.").format(file=file, parts=parts))
+
+
+@click.command(help=_("Write an empty workbook to fill in for one kind (or all): headers, "
+                      "formats, drop-down lists and a sheet explaining every column."))
+@click.argument("kind", metavar="KIND")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_env
+def template(env: Env, kind: str, file: Path) -> None:
+    from ekbist.sheets.templates import template as write
+
+    lookups: dict[str, list[str]] = {}
+    if env.path.exists():
+        store = env.open(readonly=True)
+        lookups["budget_line.name"] = [r["name"] for r in store.query(
+            "SELECT name FROM budget_line ORDER BY position, name")]
+    sheets = write(kind, file, lookups=lookups)
+    click.echo(_("Wrote {file}: {sheets}.").format(file=file, sheets=", ".join(sheets)))
+
+
+__all__ = ["import_", "export", "template", "_kind_names"]

@@ -1,0 +1,279 @@
+"""Cell values to typed values, a whole column at a time.
+
+A column of 100 000 cells is converted by one list comprehension whose fast path
+handles the type calamine already delivers (a date cell is a ``date``, an Excel
+number a ``float``); only cells that need thought — text to parse, an empty cell,
+a wrong value — go through the slow path, which also records the problem. That
+keeps validation at a few tens of milliseconds per column.
+
+Values produced are what the store holds: ISO text for dates, 'YYYY-MM' for
+months, int kronor, stable codes, 0/1 for booleans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import _, language
+from ekbist.secrecy import looks_like_personnummer
+from ekbist.sheets.declarations import Column, allowed_values
+from ekbist.sheets.numbers import format_number, parse_number, whole
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+# Excel serial numbers taken as dates in a date column: 1954-10-03 .. 2119-01-08.
+_SERIAL_RANGE = (20_000, 80_000)
+
+_YES = {"ja", "j", "yes", "y", "true", "sant", "1", "x", "sann"}
+_NO = {"nej", "n", "no", "false", "falskt", "0", "falsk"}
+
+# (index in the column, the raw cell value, the reason)
+Problem = tuple[int, Any, str]
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
+
+
+def display(value: Any) -> str:
+    """A cell value as quoted in a problem line."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def mask_personnummer(value: Any) -> str:
+    """The value with the last four digits of any personnummer-like run hidden."""
+    text = display(value)
+    return re.sub(r"(\d{6}[-+ ]?)\d{4}", r"\1****", text)
+
+
+# -- single values (the slow path) ----------------------------------------------------
+def to_date(value: Any) -> str | None:
+    """ISO date text, or None when the value is not a date."""
+    cls = value.__class__
+    if cls is date:
+        return value.isoformat()
+    if cls is datetime:
+        return value.date().isoformat()
+    if cls is str:
+        match = _ISO_DATE.match(value.strip())
+        if not match:
+            number = parse_number(value)
+            return _serial(number) if number is not None and "-" not in value else None
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        except ValueError:
+            return None
+    if cls is int or cls is float:
+        return _serial(value)
+    return None
+
+
+def _serial(number: float | int) -> str | None:
+    if _SERIAL_RANGE[0] <= number <= _SERIAL_RANGE[1] and whole(number) is not None:
+        return (_EXCEL_EPOCH + timedelta(days=int(round(number)))).isoformat()
+    return None
+
+
+def to_month(value: Any) -> str | None:
+    cls = value.__class__
+    if cls is str:
+        text = value.strip()
+        match = _MONTH.match(text)
+        if match:
+            return text if 1 <= int(match[2]) <= 12 else None
+    iso = to_date(value)
+    return iso[:7] if iso else None
+
+
+def to_number(value: Any) -> int | float | None:
+    cls = value.__class__
+    if cls is int or cls is float:
+        return value
+    if cls is str:
+        return parse_number(value)
+    return None
+
+
+def to_text(value: Any) -> str:
+    cls = value.__class__
+    if cls is str:
+        return value.strip()
+    if cls is float and value.is_integer():
+        return str(int(value))
+    if cls is bool:
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_boolean(value: Any) -> int | None:
+    cls = value.__class__
+    if cls is bool:
+        return int(value)
+    if cls is int or cls is float:
+        return int(value) if value in (0, 1) else None
+    if cls is str:
+        text = value.strip().casefold()
+        if text in _YES:
+            return 1
+        if text in _NO:
+            return 0
+    return None
+
+
+# -- whole columns -----------------------------------------------------------------------
+class ColumnConverter:
+    """Converts one declared column's cells; problems are (index, raw value, reason)."""
+
+    def __init__(self, column: Column):
+        self.column = column
+        self.problems: list[Problem] = []
+        self._codes: dict[str, str] = {}
+        self._bounds = (column.minimum, column.maximum)
+
+    def problem(self, index: int, raw: Any, reason: str) -> None:
+        self.problems.append((index, raw, reason))
+
+    # The slow path for one cell: returns the converted value or None (after a problem).
+    def slow(self, index: int, raw: Any) -> Any:
+        column = self.column
+        if is_empty(raw):
+            if column.default is not None:
+                return int(column.default) if column.type == "boolean" else column.default
+            if column.required:
+                self.problem(index, raw, _("a value is required"))
+            return None
+        kind = column.type
+        if kind == "text":
+            return to_text(raw)
+        if kind == "date":
+            value = to_date(raw)
+            if value is None:
+                self.problem(index, raw, _("not a date (YYYY-MM-DD)"))
+            return value
+        if kind == "month":
+            value = to_month(raw)
+            if value is None:
+                self.problem(index, raw, _("not a month (YYYY-MM)"))
+            return value
+        if kind == "code":
+            return self.code(index, raw)
+        if kind == "boolean":
+            value = to_boolean(raw)
+            if value is None:
+                self.problem(index, raw, _("not yes or no"))
+            return value
+        return self.number(index, raw)
+
+    def number(self, index: int, raw: Any) -> int | float | None:
+        column = self.column
+        if raw.__class__ is bool:
+            self.problem(index, raw, _("not a number"))
+            return None
+        number = to_number(raw)
+        if number is None:
+            self.problem(index, raw, _("not a number"))
+            return None
+        if column.type in ("integer", "money"):
+            value = whole(number)
+            if value is None:
+                self.problem(index, raw, _("not whole kronor") if column.type == "money"
+                             else _("not a whole number"))
+                return None
+            number = value
+        else:
+            number = float(number)
+        low, high = self._bounds
+        if low is not None and number < low:
+            self.problem(index, raw, _("must be at least {low}").format(
+                low=format_number(low, swedish=language() == "sv")))
+            return None
+        if high is not None and number > high:
+            self.problem(index, raw, _("must be at most {high}").format(
+                high=format_number(high, swedish=language() == "sv")))
+            return None
+        return number
+
+    def code(self, index: int, raw: Any) -> str | None:
+        from ekbist.codes import parse_code
+
+        text = to_text(raw)
+        cached = self._codes.get(text)
+        if cached is not None:
+            return cached
+        try:
+            code = parse_code(self.column.codes, text)
+        except EkbistError:
+            self.problem(index, raw, _("unknown value (expected one of: {values})").format(
+                values=", ".join(allowed_values(self.column))))
+            return None
+        self._codes[text] = code
+        return code
+
+    def convert(self, values: list[Any]) -> list[Any]:
+        """The converted column; fast paths for what calamine already typed right."""
+        slow = self.slow
+        kind = self.column.type
+        if kind == "text":
+            return [v.strip() or slow(i, v) if v.__class__ is str else slow(i, v)
+                    for i, v in enumerate(values)]
+        if kind == "date":
+            return [v.isoformat() if v.__class__ is date else slow(i, v) for i, v in enumerate(values)]
+        if kind in ("integer", "money"):
+            low, high = self._bounds
+            if low is None and high is None:
+                return [v if v.__class__ is int else
+                        int(v) if v.__class__ is float and v.is_integer() else slow(i, v)
+                        for i, v in enumerate(values)]
+            low = float("-inf") if low is None else low
+            high = float("inf") if high is None else high
+            return [int(v) if (v.__class__ is float or v.__class__ is int) and low <= v <= high
+                    and v == int(v) else slow(i, v) for i, v in enumerate(values)]
+        if kind == "code":
+            codes = self._codes
+            return [codes[v] if v.__class__ is str and v in codes else slow(i, v)
+                    for i, v in enumerate(values)]
+        return [slow(i, v) for i, v in enumerate(values)]
+
+
+# -- personnummer anywhere ------------------------------------------------------------------
+_CANDIDATE = re.compile(r"\d{6}[-+ ]?\d{4}")
+
+
+def personnummer_cells(column: tuple | list) -> list[int]:
+    """Indexes of cells in ``column`` that look like a personnummer.
+
+    One regular-expression pass over the column's text decides whether any cell
+    needs a closer look, so a clean column costs one join and one search.
+    """
+    found: list[int] = []
+    texts = [v for v in column if v.__class__ is str and len(v) >= 10]
+    if texts and _CANDIDATE.search("\n".join(texts)):
+        found += [i for i, v in enumerate(column)
+                  if v.__class__ is str and len(v) >= 10 and looks_like_personnummer(v)]
+    found += [i for i, v in enumerate(column)
+              if (v.__class__ is int or v.__class__ is float) and v >= 1e9
+              and whole(v) is not None and looks_like_personnummer(int(v))]
+    return sorted(found)
+
+
+def converter_for(column: Column) -> Callable[[list[Any]], list[Any]]:
+    return ColumnConverter(column).convert

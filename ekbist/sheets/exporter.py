@@ -1,0 +1,180 @@
+"""Exporting kinds of records to .xlsx: one sheet per kind, real dates and numbers.
+
+The rows come from the declaration: ``SELECT <column sql> FROM <export from>``
+ordered as declared, or from the kind's ``source`` function for report kinds.
+Values become what Excel understands natively — ``date`` for dates, ``int``
+kronor, ``float`` shares, ``bool`` — and codes are written as the word of the
+active language, which the importer reads back (so export then import changes
+nothing). Months are written as 'YYYY-MM' text: a month is not a day, and text
+stops the spreadsheet from turning it into the first of the month.
+
+openpyxl's write-only mode streams rows to the file, so memory stays flat for
+any number of rows. The file is created exclusively: an existing file, which may
+be a person's own workbook, is never overwritten.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import _, language
+from ekbist.sheets.declarations import Column, Kind, selected
+from ekbist.sheets.reader import column_letter
+from ekbist.store import Store
+
+HEADER_FILL = "DDEBF7"
+
+
+def check_target(path: Path, suffixes: tuple[str, ...] = (".xlsx",)) -> Path:
+    """Refuse a file that exists (never save over a user's file) or has the wrong suffix."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise EkbistError(_("{path}: write an .xlsx file").format(path=path))
+    if path.exists():
+        raise EkbistError(_("{path} exists already — ekbist never writes over a file; choose a new name")
+                          .format(path=path))
+    if not path.parent.exists():
+        raise EkbistError(_("{path}: the folder does not exist").format(path=path))
+    return path
+
+
+def save_new(workbook: Any, path: Path) -> None:
+    """Save ``workbook`` to ``path``, which must not exist; no half-written file is left."""
+    try:
+        handle = open(path, "xb")  # noqa: SIM115 - closed below, removed on failure
+    except FileExistsError:
+        raise EkbistError(_("{path} exists already — ekbist never writes over a file; choose a new name")
+                          .format(path=path)) from None
+    try:
+        with handle:
+            workbook.save(handle)
+    except BaseException:
+        os.unlink(path)
+        raise
+
+
+def _code_words(column: Column) -> dict[str, str]:
+    from ekbist import codes
+
+    table = codes.KINDS[column.codes]
+    index = 1 if language() == "sv" else 0
+    return {code: words[index] for code, words in table.items()}
+
+
+def _cell_converter(column: Column):
+    """A function turning a stored value into what the spreadsheet cell should hold."""
+    kind = column.type
+    if kind == "date":
+        return lambda v: None if v is None else (v if isinstance(v, date) else date.fromisoformat(v))
+    if kind == "code":
+        words = _code_words(column)
+        return lambda v: None if v is None else words.get(v, v)
+    if kind == "boolean":
+        return lambda v: None if v is None else bool(v)
+    if kind == "number":
+        return lambda v: None if v is None else float(v)
+    return None
+
+
+def _sql_rows(store: Store, kind: Kind, date_from: date | None, date_to: date | None) -> list[tuple]:
+    select = ", ".join(f"{c.sql} AS \"{c.key}\"" for c in kind.columns)
+    where = []
+    params: list[Any] = []
+    if kind.export_where:
+        where.append(f"({kind.export_where})")
+    if kind.date_expr and date_from:
+        where.append(f"{kind.date_expr} >= ?")
+        params.append(date_from.isoformat())
+    if kind.date_expr and date_to:
+        where.append(f"{kind.date_expr} <= ?")
+        params.append(date_to.isoformat())
+    sql = f"SELECT {select} FROM {kind.export_from}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    if kind.order_by:
+        sql += f" ORDER BY {kind.order_by}"
+    return store.conn.execute(sql, params).fetchall()
+
+
+def records(store: Store, kind: Kind, *, date_from: date | None = None, date_to: date | None = None,
+            today: date | None = None) -> list[tuple]:
+    """The kind's records as stored values, one tuple per row in column order."""
+    if kind.source:
+        module_name, attr = kind.source.split(":")
+        function = getattr(importlib.import_module(module_name), attr)
+        rows = function(store, date_from=date_from, date_to=date_to, today=today)
+        keys = [c.key for c in kind.columns]
+        return [tuple(row.get(k) for k in keys) for row in rows]
+    return _sql_rows(store, kind, date_from, date_to)
+
+
+def excel_rows(kind: Kind, rows: list[tuple]) -> Iterator[tuple]:
+    """Stored values turned into spreadsheet values, converting only the columns that need it."""
+    converters = [(i, f) for i, f in enumerate(_cell_converter(c) for c in kind.columns) if f]
+    if not converters:
+        yield from rows
+        return
+    for row in rows:
+        out = list(row)
+        for i, function in converters:
+            out[i] = function(out[i])
+        yield out
+
+
+def write_sheet(workbook: Any, kind: Kind, rows: list[tuple]) -> None:
+    """One kind as one sheet of a write-only workbook: styled header, frozen, filtered."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    sheet = workbook.create_sheet(kind.sheet())
+    for index, column in enumerate(kind.columns):
+        width = column.width or max(10, len(column.header()) + 2)
+        sheet.column_dimensions[column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
+    header = []
+    for column in kind.columns:
+        cell = WriteOnlyCell(sheet, column.header())
+        cell.font, cell.fill = bold, fill
+        header.append(cell)
+    sheet.append(header)
+    if rows:
+        sheet.auto_filter.ref = f"A1:{column_letter(len(kind.columns) - 1)}{len(rows) + 1}"
+    formatted = [(i, c.number_format) for i, c in enumerate(kind.columns) if c.number_format]
+    append = sheet.append
+    if formatted and len(rows) <= 20_000:
+        for row in excel_rows(kind, rows):
+            out = list(row)
+            for i, number_format in formatted:
+                if out[i] is not None:
+                    cell = WriteOnlyCell(sheet, out[i])
+                    cell.number_format = number_format
+                    out[i] = cell
+            append(out)
+    else:
+        for row in excel_rows(kind, rows):
+            append(row)
+
+
+def export(store: Store, name: str, path: Path | str, *, date_from: date | None = None,
+           date_to: date | None = None, today: date | None = None) -> list[dict[str, Any]]:
+    """Write kind ``name`` (or ``all``) to the new file ``path``; [{kind, sheet, rows}]."""
+    from openpyxl import Workbook
+
+    path = check_target(Path(path))
+    chosen = selected(name)
+    workbook = Workbook(write_only=True)
+    written = []
+    with store.snapshot():
+        for kind in chosen:
+            rows = records(store, kind, date_from=date_from, date_to=date_to, today=today)
+            write_sheet(workbook, kind, rows)
+            written.append({"kind": kind.name, "sheet": kind.sheet(), "rows": len(rows)})
+    save_new(workbook, path)
+    return written

@@ -1,0 +1,721 @@
+"""Importing a workbook or CSV file: every sheet, every kind, all or nothing.
+
+How a file is read:
+
+1. Every sheet is read with python-calamine (CSV with the csv module) and every
+   cell of it — title rows and unknown columns included — is checked for
+   something that looks like a personnummer.
+2. A sheet's kind is found from its header row, the first row among the top
+   rows whose cells name all the required columns of a declared kind (either
+   language, any case and spacing; title rows and merged cells above it are
+   skipped). Unknown extra columns give a warning and are ignored. A sheet no
+   kind matches is offered to the controller's wide budget layout, when
+   ``ekbist.controller`` provides it (see :func:`_wide_records`), else warned
+   about and ignored.
+3. Rows are converted column by column (:mod:`ekbist.sheets.convert`). Blank rows
+   are skipped; a row whose first text cell starts with "Summa" or "Total" is
+   checked against the sum of the rows above it (since the previous sum row, or
+   all of them for a grand total) and never imported.
+4. Inside one write transaction, the rows of every kind go into a temporary
+   table ``temp."sheet_<kind>"``; references, the declared checks and the rules of
+   :mod:`ekbist.sheets.rules` run there as SQL over the whole set, and each row is
+   matched with the stored record of the same key: added, changed or unchanged.
+5. Any problem anywhere raises :class:`ValidationErrors` listing every one as
+   ``Sheet!C7: 'value' — reason`` and the transaction is rolled back: nothing is
+   written. Otherwise added rows are inserted and changed rows updated with one
+   ``INSERT … SELECT`` and one ``UPDATE … FROM`` per kind (the store's triggers
+   audit each row); unchanged rows are not touched. ``dry_run`` stops before
+   writing and returns the same report.
+
+Extension point — the controller's wide layout: when no declared kind matches a
+sheet, the importer imports ``ekbist.controller`` lazily (skipping this when the
+module does not exist) and calls ``parse_wide_sheet(sheet_name, rows, *, year,
+title)`` with the sheet's rows from A1, the ``--year`` given (or None) and the
+file name without its suffix. It returns None for "not this layout", or records
+``{"kind": "budget"|"actual", "year", "month" (None for budget), "activity",
+"line", "amount" (int kr), "cell"}``, which are imported as budget/actuals rows
+(checked and reported like any other, problems naming the record's cell). It may
+raise :class:`ValidationErrors` with cell-named problems of its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ekbist.errors import ValidationErrors
+from ekbist.i18n import _, language
+from ekbist.sheets import convert
+from ekbist.sheets.declarations import HELPER_SHEETS, Column, Kind, kinds, normalise
+from ekbist.sheets.reader import Sheet, cell_name, column_letter, read
+from ekbist.store import Store
+
+HEADER_SEARCH_ROWS = 30
+SUM_WORDS = ("summa", "total")
+MAX_LISTED_ADDED = 20
+
+SQL_TYPES = {"text": "TEXT", "date": "TEXT", "month": "TEXT", "code": "TEXT",
+             "integer": "INTEGER", "money": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
+
+
+# -- reports ---------------------------------------------------------------------------
+@dataclass
+class KindReport:
+    kind: str
+    added: int = 0
+    unchanged: int = 0
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    added_keys: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return len(self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"added": self.added, "changed": self.changed, "unchanged": self.unchanged,
+                "changes": self.changes, "added_keys": self.added_keys}
+
+
+@dataclass
+class ImportReport:
+    path: str
+    dry_run: bool
+    kinds: dict[str, KindReport] = field(default_factory=dict)
+    sheets: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: bool = False
+
+    def kind(self, name: str) -> KindReport:
+        if name not in self.kinds:
+            self.kinds[name] = KindReport(name)
+        return self.kinds[name]
+
+    @property
+    def added(self) -> int:
+        return sum(k.added for k in self.kinds.values())
+
+    @property
+    def changed(self) -> int:
+        return sum(k.changed for k in self.kinds.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.path, "dry_run": self.dry_run, "written": self.written,
+            "sheets": self.sheets, "warnings": self.warnings,
+            "kinds": {name: report.to_json() for name, report in self.kinds.items()},
+            "total": {"added": self.added, "changed": self.changed,
+                      "unchanged": sum(k.unchanged for k in self.kinds.values())},
+        }
+
+
+# -- problems --------------------------------------------------------------------------
+class Problems:
+    """Every problem found, sorted by sheet, row and column when reported."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[tuple, str]] = []
+
+    def add(self, order: tuple, where: str, value: Any, reason: str) -> None:
+        self.items.append((order, f"{where}: '{convert.display(value)}' — {reason}"))
+
+    def add_text(self, order: tuple, text: str) -> None:
+        self.items.append((order, text))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            seen, lines = set(), []
+            for _order, text in sorted(self.items, key=lambda item: item[0]):
+                if text not in seen:
+                    seen.add(text)
+                    lines.append(text)
+            raise ValidationErrors(lines)
+
+
+# -- where rows come from -----------------------------------------------------------------
+@dataclass
+class Source:
+    """One block of rows of one kind: a sheet's table, or the records of a wide sheet."""
+
+    index: int
+    kind: Kind
+    sheet: str
+    sheet_order: int
+    columns: dict[str, int]           # column key -> 0-based column in the sheet
+    rows: list[int] = field(default_factory=list)   # 0-based sheet rows of the records
+    cells: list[str] | None = None    # wide layout: the cell each record came from
+    sums: list[tuple[int, int]] = field(default_factory=list)  # (sheet row, data rows above)
+    columns_data: list[tuple] = field(default_factory=list)    # the sheet, column by column
+    records_values: dict[str, list[Any]] = field(default_factory=dict)  # wide layout values
+
+    def cell(self, position: int, key: str | None) -> tuple[tuple, str]:
+        """(sort order, 'Sheet!C7') of record ``position``'s cell in column ``key``."""
+        if self.cells is not None:
+            return (self.sheet_order, position, 0), self.cells[position]
+        row = self.rows[position]
+        col = self.columns.get(key, min(self.columns.values(), default=0)) if key else 0
+        return (self.sheet_order, row, col), cell_name(self.sheet, row, col)
+
+
+@dataclass
+class Batch:
+    """Every imported row of one kind, column by column, with where each came from."""
+
+    kind: Kind
+    values: dict[str, list[Any]]
+    origin: list[tuple[int, int]]     # (source index, position within the source)
+
+    def __len__(self) -> int:
+        return len(self.origin)
+
+
+class Context:
+    """What rules (ekbist.sheets.rules) see: the store, the batches, problems, the report."""
+
+    def __init__(self, store: Store, *, today: date, dry_run: bool, report: ImportReport):
+        self.store = store
+        self.today = today
+        self.dry_run = dry_run
+        self.report = report
+        self.problems = Problems()
+        self.sources: list[Source] = []
+        self.batches: dict[str, Batch] = {}
+        self.state: dict[str, Any] = {}
+
+    def problem(self, kind: str, position: int, key: str | None, value: Any, reason: str) -> None:
+        """A problem at record ``position`` of ``kind``'s batch, in column ``key``."""
+        src_index, local = self.batches[kind].origin[position]
+        self.problem_at(src_index, local, key, value, reason)
+
+    def problem_at(self, src_index: int, local: int, key: str | None, value: Any, reason: str) -> None:
+        order, where = self.sources[src_index].cell(local, key)
+        self.problems.add(order, where, value, reason)
+
+
+# -- the entry point ------------------------------------------------------------------------
+def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,
+                year: int | None = None) -> ImportReport:
+    """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors)."""
+    path = Path(path)
+    sheets = read(path)
+    report = ImportReport(path=str(path), dry_run=dry_run)
+    ctx = Context(store, today=today, dry_run=dry_run, report=report)
+    _read_sheets(ctx, sheets, path, year)
+    _build_batches(ctx)
+    _lookups(ctx)
+    _duplicates(ctx)
+    ctx.problems.raise_if_any()
+    _references(ctx)
+    rules = _load_rules(ctx)
+    for rule in rules:
+        rule.prepare(ctx)
+    ctx.problems.raise_if_any()
+
+    hold = store.snapshot() if dry_run else store.transaction()
+    try:
+        with hold:
+            _load_temp_tables(ctx)
+            for kind in _kinds_in_file(ctx):
+                _match_stored(ctx, kind)
+                _declared_checks(ctx, kind)
+            for rule in rules:
+                rule.check(ctx)
+            ctx.problems.raise_if_any()
+            for kind in _kinds_in_file(ctx):
+                _report_kind(ctx, kind)
+            for rule in rules:
+                rule.report(ctx)
+            report.kinds = {name: report.kinds[name] for name in kinds() if name in report.kinds}
+            if not dry_run:
+                for kind in kinds().values():
+                    if kind.name in ctx.batches:
+                        _write_kind(ctx, kind)
+                    for rule in rules:
+                        if rule.kind == kind.name:
+                            rule.write(ctx)
+                report.written = True
+    finally:
+        _drop_temp_tables(ctx)
+    return report
+
+
+# -- reading sheets -------------------------------------------------------------------------
+def _read_sheets(ctx: Context, sheets: list[Sheet], path: Path, year: int | None) -> None:
+    for order, sheet in enumerate(sheets):
+        rows = sheet.rows
+        if not rows:
+            continue
+        columns = list(zip(*rows, strict=False)) if rows else []
+        for col_index, column in enumerate(columns):
+            for row_index in convert.personnummer_cells(column):
+                value = column[row_index]
+                ctx.problems.add((order, row_index, col_index), cell_name(sheet.name, row_index, col_index),
+                                 convert.mask_personnummer(value),
+                                 _("looks like a personnummer — ekbist stores no personal identity numbers"))
+        found = None if sheet.name in HELPER_SHEETS else _find_header(sheet)
+        if found is None:
+            if _wide_records(ctx, sheet, order, path, year):
+                continue
+            if sheet.name not in HELPER_SHEETS and any(any(row) for row in rows):
+                ctx.report.warnings.append(
+                    _("sheet '{sheet}': no header row of a known kind — ignored").format(sheet=sheet.name))
+            continue
+        kind, header_row, mapping, unknown, duplicates = found
+        if not kind.importable:
+            ctx.report.warnings.append(
+                _("sheet '{sheet}': {kind} is a report and cannot be imported — ignored").format(
+                    sheet=sheet.name, kind=kind.name))
+            continue
+        for col_index in unknown:
+            ctx.report.warnings.append(
+                _("{cell}: column '{header}' is not part of {kind} — ignored").format(
+                    cell=cell_name(sheet.name, header_row, col_index),
+                    header=convert.display(rows[header_row][col_index]).strip(), kind=kind.name))
+        for col_index in duplicates:
+            ctx.problems.add((order, header_row, col_index), cell_name(sheet.name, header_row, col_index),
+                             rows[header_row][col_index], _("this column appears twice"))
+        source = Source(len(ctx.sources), kind, sheet.name, order, mapping)
+        ctx.sources.append(source)
+        ctx.report.sheets.append({"sheet": sheet.name, "kind": kind.name, "header_row": header_row + 1})
+        _collect_rows(ctx, source, rows, columns, header_row)
+
+
+def _find_header(sheet: Sheet):
+    """(kind, header row, {key: column}, unknown columns, duplicate columns) or None."""
+    best = None
+    sheet_name = normalise(sheet.name)
+    spellings = [(kind, {h: c.key for c in kind.columns for h in c.headers()})
+                 for kind in kinds().values()]
+    for row_index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        cells = [(i, normalise(v)) for i, v in enumerate(row) if not convert.is_empty(v)]
+        if len(cells) < 2:
+            continue
+        for kind, spelled in spellings:
+            mapping: dict[str, int] = {}
+            unknown, duplicates = [], []
+            for col_index, text in cells:
+                key = spelled.get(text)
+                if key is None:
+                    unknown.append(col_index)
+                elif key in mapping:
+                    duplicates.append(col_index)
+                else:
+                    mapping[key] = col_index
+            if len(mapping) < 2 or any(c.key not in mapping for c in kind.required):
+                continue
+            named = sheet_name in (normalise(kind.sheet_sv), normalise(kind.sheet_en), kind.name)
+            score = (len(mapping) - len(unknown), named, -row_index)
+            if best is None or score > best[0]:
+                export_only = {c.key for c in kind.columns if c.export_only}
+                mapping = {k: v for k, v in mapping.items() if k not in export_only}
+                best = (score, (kind, row_index, mapping, unknown, duplicates))
+        if best is not None and best[1][1] == row_index:
+            break
+    return best[1] if best else None
+
+
+def _is_sum_row(row: list[Any]) -> bool:
+    for value in row:
+        if convert.is_empty(value):
+            continue
+        return value.__class__ is str and value.lstrip()[:5].casefold() in SUM_WORDS
+    return False
+
+
+def _collect_rows(ctx: Context, source: Source, rows: list[list[Any]], columns: list[tuple],
+                  header_row: int) -> None:
+    data_rows: list[int] = []
+    sums: list[tuple[int, int]] = []   # (sheet row, number of data rows above it)
+    for row_index in range(header_row + 1, len(rows)):
+        row = rows[row_index]
+        first = row[0] if row else None
+        if first.__class__ is str and first:
+            if first[0] in "SsTt" and first.lstrip()[:5].casefold() in SUM_WORDS:
+                sums.append((row_index, len(data_rows)))
+            else:
+                data_rows.append(row_index)
+            continue
+        if not any(row) and not any(v is not None and v != "" for v in row):
+            continue
+        if _is_sum_row(row):
+            sums.append((row_index, len(data_rows)))
+        else:
+            data_rows.append(row_index)
+    source.rows = data_rows
+    source.sums = sums
+    source.columns_data = columns
+
+
+def _slice(column: tuple, rows: list[int]) -> list[Any]:
+    if rows and rows[-1] - rows[0] + 1 == len(rows):
+        return list(column[rows[0]:rows[-1] + 1])
+    return [column[r] for r in rows]
+
+
+def _build_batches(ctx: Context) -> None:
+    """Convert every source's columns and join the sources of each kind into one batch."""
+    per_kind: dict[str, list[tuple[Source, dict[str, list[Any]]]]] = {}
+    for source in ctx.sources:
+        kind = source.kind
+        values: dict[str, list[Any]] = {}
+        n = len(source.rows)
+        for column in kind.import_columns:
+            if source.cells is not None:
+                raw = source.records_values[column.key]
+            elif column.key in source.columns:
+                raw = _slice(source.columns_data[source.columns[column.key]], source.rows)
+            else:
+                default = column.default
+                if column.type == "boolean" and default is not None:
+                    default = int(default)
+                values[column.key] = [default] * n
+                continue
+            converter = convert.ColumnConverter(column)
+            values[column.key] = converter.convert(raw)
+            for position, value, reason in converter.problems:
+                ctx.problem_at(source.index, position, column.key, value, reason)
+        if source.cells is None:
+            _check_sums(ctx, source, values)
+        per_kind.setdefault(kind.name, []).append((source, values))
+    for name, parts in per_kind.items():
+        kind = parts[0][0].kind
+        merged: dict[str, list[Any]] = {c.key: [] for c in kind.import_columns}
+        origin: list[tuple[int, int]] = []
+        for source, values in parts:
+            for key, column_values in values.items():
+                merged[key].extend(column_values)
+            origin.extend((source.index, i) for i in range(len(source.rows)))
+        ctx.batches[name] = Batch(kind, merged, origin)
+
+
+def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> None:
+    sums = source.sums
+    if not sums:
+        return
+    columns_data = source.columns_data
+    numeric = [c for c in source.kind.import_columns
+               if c.numeric and c.key in source.columns and c.key not in source.kind.key]
+    previous = 0
+    for sheet_row, above in sums:
+        for column in numeric:
+            col_index = source.columns[column.key]
+            raw = columns_data[col_index][sheet_row]
+            if convert.is_empty(raw):
+                continue
+            converter = convert.ColumnConverter(Column(column.key, "", "", "number"))
+            stated = converter.convert([raw])[0]
+            where = cell_name(source.sheet, sheet_row, col_index)
+            order = (source.sheet_order, sheet_row, col_index)
+            if stated is None:
+                ctx.problems.add(order, where, raw, _("a sum row needs numbers"))
+                continue
+            section = [v for v in values[column.key][previous:above] if v is not None]
+            everything = [v for v in values[column.key][:above] if v is not None]
+            if not any(abs(stated - sum(part)) < 0.005 for part in (section, everything)):
+                total = convert.format_number(sum(section), swedish=language() == "sv")
+                ctx.problems.add(order, where, raw,
+                                 _("does not match the sum of the rows above ({sum})").format(sum=total))
+        previous = above
+
+
+# -- the controller's wide layout ----------------------------------------------------------------
+def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path, year: int | None) -> bool:
+    """Offer ``sheet`` to ekbist.controller.parse_wide_sheet; True when it took it."""
+    try:
+        spec = importlib.util.find_spec("ekbist.controller")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return False
+    parse = getattr(importlib.import_module("ekbist.controller"), "parse_wide_sheet", None)
+    if parse is None:
+        return False
+    try:
+        records = parse(sheet.name, sheet.rows, year=year, title=path.stem)
+    except ValidationErrors as exc:
+        for problem in exc.problems:
+            ctx.problems.add_text((order, 0, 0), problem)
+        return True
+    if records is None:
+        return False
+    for kind_name, record_kind in (("budget", "budget"), ("actuals", "actual")):
+        chosen = [r for r in records if r.get("kind") == record_kind]
+        if not chosen:
+            continue
+        kind = kinds()[kind_name]
+        source = Source(len(ctx.sources), kind, sheet.name, order, {})
+        source.cells = [str(r.get("cell") or sheet.name) for r in chosen]
+        source.rows = list(range(len(chosen)))
+        source.records_values = {c.key: [r.get(c.key) for r in chosen] for c in kind.import_columns}
+        ctx.sources.append(source)
+    ctx.report.sheets.append({"sheet": sheet.name, "kind": "wide", "header_row": None})
+    return True
+
+
+# -- checks in Python ------------------------------------------------------------------------------
+def _lookups(ctx: Context) -> None:
+    """Columns whose values must be one of a small stored list, matched in any case."""
+    for name, batch in ctx.batches.items():
+        for column in batch.kind.import_columns:
+            if not column.lookup:
+                continue
+            table, col = column.lookup.split(".")
+            known = {str(v).casefold(): v for v in
+                     (r[col] for r in ctx.store.query(f'SELECT "{col}" FROM "{table}"'))}
+            values = batch.values[column.key]
+            for i, value in enumerate(values):
+                if value is None:
+                    continue
+                stored = known.get(value.casefold())
+                if stored is None:
+                    ctx.problem(name, i, column.key, value, _("unknown {what} (known: {values})").format(
+                        what=column.header(), values=", ".join(known.values())))
+                else:
+                    values[i] = stored
+
+
+def _keys(batch: Batch) -> list[tuple]:
+    return list(zip(*(batch.values[k] for k in batch.kind.key), strict=True))
+
+
+def _duplicates(ctx: Context) -> None:
+    for name, batch in ctx.batches.items():
+        keys = _keys(batch)
+        if len(set(keys)) == len(keys):
+            continue
+        first: dict[tuple, int] = {}
+        for i, key in enumerate(keys):
+            if any(part is None for part in key):
+                continue
+            if key in first:
+                src, local = batch.origin[first[key]]
+                _order, where = ctx.sources[src].cell(local, batch.kind.key[0])
+                ctx.problem(name, i, batch.kind.key[0], batch.values[batch.kind.key[0]][i],
+                            _("the same {kind} twice in the file (also {cell})").format(
+                                kind=_kind_word(batch.kind), cell=where))
+            else:
+                first[key] = i
+
+
+def _kind_word(kind: Kind) -> str:
+    return kind.sheet().lower()
+
+
+def _references(ctx: Context) -> None:
+    """A case or handler named must exist in the store or in this file."""
+    for name, batch in ctx.batches.items():
+        for column in batch.kind.import_columns:
+            if not column.ref:
+                continue
+            target = kinds()[column.ref]
+            key_column = target.column(target.key[0])
+            known = {r["k"] for r in ctx.store.query(
+                f'SELECT "{key_column.column}" AS k FROM "{target.table}"')}
+            if column.ref in ctx.batches:
+                known.update(ctx.batches[column.ref].values[target.key[0]])
+            values = batch.values[column.key]
+            for i, value in enumerate(values):
+                if value is not None and value not in known:
+                    ctx.problem(name, i, column.key, value,
+                                _("unknown {what} (neither in the store nor in this file)").format(
+                                    what=column.header().lower()))
+
+
+# -- temporary tables and SQL ---------------------------------------------------------------------
+def _kinds_in_file(ctx: Context) -> list[Kind]:
+    return [k for k in kinds().values() if k.name in ctx.batches]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _expand(sql: str, kind: Kind) -> str:
+    text = sql.replace("{self}", kind.temp_table)
+    for other in kinds().values():
+        text = text.replace("{sheet:" + other.name + "}", other.temp_table)
+    return text
+
+
+def _load_temp_tables(ctx: Context) -> None:
+    store = ctx.store
+    for kind in kinds().values():
+        if not kind.importable:
+            continue
+        cols = ", ".join(f"{_q(c.key)} {SQL_TYPES[c.type]}" for c in kind.import_columns)
+        store.execute(f"DROP TABLE IF EXISTS {kind.temp_table}")
+        store.execute(f"CREATE TEMP TABLE {_q('sheet_' + kind.name)} (_src INTEGER, _row INTEGER, "
+                      f"{cols}, _rowid INTEGER, _status TEXT)")
+        batch = ctx.batches.get(kind.name)
+        if not batch:
+            continue
+        keys = [c.key for c in kind.import_columns]
+        srcs = [o[0] for o in batch.origin]
+        rows = [o[1] for o in batch.origin]
+        placeholders = ", ".join("?" * (len(keys) + 2))
+        store.executemany(
+            f"INSERT INTO {kind.temp_table} (_src, _row, {', '.join(map(_q, keys))}) "
+            f"VALUES ({placeholders})",
+            zip(srcs, rows, *(batch.values[k] for k in keys), strict=True),
+        )
+        key_cols = ", ".join(_q(k) for k in kind.key)
+        store.execute(f"CREATE INDEX {_q('temp_sheet_' + kind.name + '_key')} "
+                      f"ON {_q('sheet_' + kind.name)} ({key_cols})")
+
+
+def _drop_temp_tables(ctx: Context) -> None:
+    for kind in kinds().values():
+        if kind.importable:
+            try:
+                ctx.store.execute(f"DROP TABLE IF EXISTS {kind.temp_table}")
+            except Exception:  # noqa: BLE001 - cleaning up must not hide the real error
+                pass
+
+
+def _compared(kind: Kind) -> list[Column]:
+    """Columns whose stored value decides 'changed': written, not part of the key."""
+    return [c for c in kind.import_columns if c.written and c.key not in kind.key]
+
+
+def _match_stored(ctx: Context, kind: Kind) -> None:
+    """Find each row's stored record (by key), fill absent columns, classify the row."""
+    store, temp = ctx.store, kind.temp_table
+    where = f"({kind.export_where}) AND " if kind.export_where else ""
+    match = " AND ".join(f"{kind.column(k).sql} = s.{_q(k)}" for k in kind.key)
+    if store.scalar(f'SELECT 1 FROM "{kind.table}" LIMIT 1') is not None:
+        store.execute(f"UPDATE {temp} AS s SET _rowid = "
+                      f"(SELECT t.rowid FROM {kind.export_from} WHERE {where}{match} LIMIT 1)")
+    # Columns a sheet leaves out keep their stored values.
+    for source in ctx.sources:
+        if source.kind is not kind or source.cells is not None:
+            continue
+        for column in _compared(kind):
+            if column.key not in source.columns:
+                store.execute(
+                    f"UPDATE {temp} AS s SET {_q(column.key)} = (SELECT {column.sql} FROM "
+                    f"{kind.export_from} WHERE t.rowid = s._rowid) "
+                    "WHERE s._src = ? AND s._rowid IS NOT NULL", (source.index,))
+    compared = _compared(kind)
+    differs = " OR ".join(f"NOT ({c.sql} IS s.{_q(c.key)})" for c in compared) or "0"
+    store.execute(
+        f"UPDATE {temp} AS s SET _status = CASE WHEN s._rowid IS NULL THEN 'added' "
+        f"WHEN EXISTS (SELECT 1 FROM {kind.export_from} WHERE t.rowid = s._rowid AND ({differs})) "
+        "THEN 'changed' ELSE 'same' END"
+    )
+
+
+def _declared_checks(ctx: Context, kind: Kind) -> None:
+    if not kind.checks:
+        return
+    columns = [c.key for c in kind.import_columns]
+    conditions = [f"coalesce(({_expand(check.when, kind)}), 0)" for check in kind.checks]
+    select = ", ".join(f"{cond} AS c{i}" for i, cond in enumerate(conditions))
+    rows = ctx.store.conn.execute(
+        f"SELECT s._src, s._row, {', '.join('s.' + _q(c) for c in columns)}, {select} "
+        f"FROM {kind.temp_table} AS s WHERE {' OR '.join(conditions)}"
+    ).fetchall()
+    for row in rows:
+        values = dict(zip(columns, row[2:2 + len(columns)], strict=True))
+        flags = row[2 + len(columns):]
+        for check, flag in zip(kind.checks, flags, strict=True):
+            if flag:
+                shown = {k: ("" if v is None else v) for k, v in values.items()}
+                ctx.problem_at(row[0], row[1], check.cell, values[check.cell],
+                               check.message().format(**shown))
+
+
+# -- report and write -----------------------------------------------------------------------------------
+def _key_dict(kind: Kind, values: tuple) -> dict[str, Any]:
+    return dict(zip(kind.key, values, strict=True))
+
+
+def _report_kind(ctx: Context, kind: Kind) -> None:
+    store, temp = ctx.store, kind.temp_table
+    report = ctx.report.kind(kind.name)
+    counts = dict(store.conn.execute(f"SELECT _status, count(*) FROM {temp} GROUP BY _status").fetchall())
+    report.added += counts.get("added", 0)
+    report.unchanged += counts.get("same", 0)
+    keys = ", ".join(f"s.{_q(k)}" for k in kind.key)
+    for row in store.conn.execute(
+        f"SELECT {keys} FROM {temp} AS s WHERE _status = 'added' ORDER BY s.rowid LIMIT {MAX_LISTED_ADDED}"
+    ):
+        report.added_keys.append(_key_dict(kind, row))
+    compared = _compared(kind)
+    if counts.get("changed"):
+        olds = ", ".join(f"{c.sql}" for c in compared)
+        news = ", ".join(f"s.{_q(c.key)}" for c in compared)
+        for row in store.conn.execute(
+            f"SELECT s._src, s._row, {keys}, {olds}, {news} FROM {temp} AS s, {kind.export_from} "
+            f"WHERE t.rowid = s._rowid AND s._status = 'changed' ORDER BY s.rowid"
+        ):
+            nk = len(kind.key)
+            old = row[2 + nk:2 + nk + len(compared)]
+            new = row[2 + nk + len(compared):]
+            fields = {c.key: {"old": o, "new": n} for c, o, n in zip(compared, old, new, strict=True)
+                      if o != n or (o is None) != (n is None)}
+            _order, where = ctx.sources[row[0]].cell(row[1], kind.key[0])
+            report.changes.append({"key": _key_dict(kind, row[2:2 + nk]), "cell": where,
+                                   "fields": fields})
+
+
+def _write_kind(ctx: Context, kind: Kind) -> None:
+    store, temp, table = ctx.store, kind.temp_table, _q(kind.table)
+    written = [c for c in kind.import_columns if c.written]
+    names = [_q(c.column) for c in written] + [_q(name) for name in kind.write]
+    exprs = [f"s.{_q(c.key)}" for c in written] + [_expand(e, kind) for e in kind.write.values()]
+    changed = [c for c in _compared(kind)]
+    if changed or kind.write:
+        sets = [f"{_q(c.column)} = s.{_q(c.key)}" for c in changed]
+        sets += [f"{_q(name)} = {_expand(expr, kind)}" for name, expr in kind.write.items()]
+        store.execute(
+            f"UPDATE {table} SET {', '.join(sets)} FROM {temp} AS s "
+            f"WHERE {table}.rowid = s._rowid AND s._status = 'changed'"
+        )
+    store.execute(
+        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(exprs)} "
+        f"FROM {temp} AS s WHERE s._status = 'added' ORDER BY s.rowid"
+    )
+
+
+# -- rules --------------------------------------------------------------------------------------------------
+class Rules:
+    """Hooks for what a declaration cannot say; subclasses live in ekbist.sheets.rules.
+
+    Every hook runs on every import (whether or not the file has rows of the kind):
+    ``prepare`` before the transaction (Python batches), ``check`` after the rows are
+    matched with the store, ``report`` after the generic report, ``write`` right
+    after the kind's rows are written.
+    """
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def prepare(self, ctx: Context) -> None:
+        pass
+
+    def check(self, ctx: Context) -> None:
+        pass
+
+    def report(self, ctx: Context) -> None:
+        pass
+
+    def write(self, ctx: Context) -> None:
+        pass
+
+
+def _load_rules(ctx: Context) -> list[Rules]:
+    found = []
+    for kind in kinds().values():
+        if kind.rules and kind.importable:
+            module_name, attr = kind.rules.split(":")
+            found.append(getattr(importlib.import_module(module_name), attr)(kind.name))
+    return found
+
+
+__all__ = ["ImportReport", "KindReport", "Context", "Rules", "import_file", "column_letter"]
