@@ -1,0 +1,502 @@
+"""The monthly full-year prognosis: per activity and line, from the actuals up to a month.
+
+Every month the chief tells the controller what the year will end at. Each line is
+forecast by one method:
+
+* ``run-rate`` — the year so far, scaled to twelve months: ``ytd × 12 ÷ M``.
+* ``budget`` — the year so far plus the rest of the year's budget, spread evenly by
+  month: ``ytd + budget × (12 − M) ÷ 12``.
+* ``driver`` — for the line that carries the assistance payments: the year so far plus,
+  for each month left, forecast households × forecast average payment (see
+  :func:`driver_forecast`).
+* ``manual`` — a figure the chief sets by hand; it always carries a comment.
+
+Amounts are whole kronor; each forecast is computed exactly (fractions) and rounded
+once, halves away from zero. Deviation is positive when the line is better than the
+budget (a cost below it, a revenue above it); the net is costs − revenues, its
+deviation is the year's expected result and adherence is prognosis net ÷ budget net.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from ekbist import budget as budget_store
+from ekbist import settings
+from ekbist.budget import _fold, check_month, check_year, round_div
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.store import Store
+from ekbist.validate import no_personnummer
+
+METHODS = ("run-rate", "budget", "driver")
+MANUAL = "manual"
+
+# Damped trend for households: the monthly slope of a least-squares line through the last
+# twelve months, added k months ahead as slope × (φ + φ² + … + φᵏ). φ = 0.9 lets a trend run
+# on but fade: eleven months ahead it has added 6.2 months' worth of slope, never more than 9.
+DAMPING = Fraction(9, 10)
+TREND_MONTHS = 12
+AVERAGE_MONTHS = 3
+COMMENT_MAX = 300
+
+
+# -- months ------------------------------------------------------------------------
+def add_months(year: int, month: int, k: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + k
+    return index // 12, index % 12 + 1
+
+
+def period(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+# -- the driver --------------------------------------------------------------------
+def household_history(store: Store, year: int, month: int, months: int) -> list[dict[str, Any]]:
+    """Households with a granted or partly granted application, and the amounts granted,
+    for the ``months`` months up to and including ``year``-``month`` (oldest first)."""
+    first = period(*add_months(year, month, -(months - 1)))
+    last = period(year, month)
+    found = {
+        r["period"]: r
+        for r in store.query(
+            "SELECT period, count(DISTINCT case_id) AS households, "
+            "coalesce(sum(amount), 0) AS amount FROM application "
+            "WHERE period BETWEEN ? AND ? AND decision IN ('granted', 'partly') GROUP BY period",
+            (first, last),
+        )
+    }
+    result = []
+    for k in range(months - 1, -1, -1):
+        p = period(*add_months(year, month, -k))
+        row = found.get(p)
+        result.append({"period": p, "households": row["households"] if row else 0,
+                       "amount": row["amount"] if row else 0})
+    return result
+
+
+def trend(values: Sequence[int]) -> tuple[Fraction, Fraction]:
+    """(level, slope) of the least-squares line through ``values`` at t = 1…n.
+
+    The level is the fitted value at the last month, so one odd month moves it less
+    than it would move the last observation itself.
+    """
+    n = len(values)
+    if n == 0:
+        return Fraction(0), Fraction(0)
+    mean_y = Fraction(sum(values), n)
+    if n == 1:
+        return mean_y, Fraction(0)
+    mean_t = Fraction(n + 1, 2)
+    sxx = sum((t - mean_t) ** 2 for t in range(1, n + 1))
+    sxy = sum((t - mean_t) * (y - mean_y) for t, y in zip(range(1, n + 1), values, strict=True))
+    slope = sxy / sxx
+    return mean_y + slope * (n - mean_t), slope
+
+
+def driver_forecast(store: Store, year: int, month: int) -> dict[str, Any] | None:
+    """Forecast assistance payments for the months after ``month`` of ``year``.
+
+    households(M + k) = max(0, L + b × (φ + φ² + … + φᵏ)), where b is the slope and L the
+    fitted level at month M of a least-squares line through the households of the last
+    twelve months (counted from the first month with any household, if the store is
+    younger), and φ = :data:`DAMPING`. The average payment is the amount granted over the
+    last three months ÷ the households of those months. None when there is no household
+    in the last three months to take an average from.
+    """
+    history = household_history(store, year, month, TREND_MONTHS)
+    recent = history[-AVERAGE_MONTHS:]
+    recent_households = sum(h["households"] for h in recent)
+    if recent_households == 0:
+        return None
+    average = Fraction(sum(h["amount"] for h in recent), recent_households)
+    start = next(i for i, h in enumerate(history) if h["households"])
+    level, slope = trend([h["households"] for h in history[start:]])
+    forecast = []
+    damped = Fraction(0)
+    factor = Fraction(1)
+    exact_total = Fraction(0)
+    for k in range(1, 12 - month + 1):
+        factor *= DAMPING
+        damped += factor
+        households = max(Fraction(0), level + slope * damped)
+        amount = households * average
+        exact_total += amount
+        forecast.append({"month": month + k, "households": float(households),
+                         "amount": round_div(amount.numerator, amount.denominator)})
+    return {
+        "history": history,
+        "level": float(level),
+        "slope": float(slope),
+        "damping": float(DAMPING),
+        "average": round_div(average.numerator, average.denominator),
+        "average_exact": average,
+        "forecast": forecast,
+        "total": round_div(exact_total.numerator, exact_total.denominator),
+    }
+
+
+# -- methods -----------------------------------------------------------------------
+def run_rate(actual_ytd: int, month: int) -> int:
+    return round_div(actual_ytd * 12, month)
+
+
+def budget_rest(actual_ytd: int, budget: int, month: int) -> int:
+    return actual_ytd + round_div(budget * (12 - month), 12)
+
+
+def deviation(kind: str, budget: int, prognosis: int) -> int:
+    """Positive = better than budget: a cost below it or a revenue above it."""
+    return budget - prognosis if kind == "cost" else prognosis - budget
+
+
+def adherence(prognosis_net: int, budget_net: int) -> float | None:
+    return None if budget_net == 0 else round(prognosis_net / budget_net, 6)
+
+
+# -- options ------------------------------------------------------------------------
+def split_assignment(text: str, option: str) -> tuple[str, str]:
+    """'KEY=VALUE' from an option such as --set; KEY is LINE or ACTIVITY:LINE."""
+    key, sep, value = str(text).partition("=")
+    if not sep or not key.strip():
+        raise EkbistError(
+            _("{option} wants LINE=VALUE or ACTIVITY:LINE=VALUE, not '{value}'").format(
+                option=option, value=text
+            )
+        )
+    return key.strip(), value.strip()
+
+
+class _Lines:
+    """The (activity, line) rows of a prognosis, and how options name them."""
+
+    def __init__(self, store: Store, year: int, month: int):
+        self.known = budget_store.lines(store)
+        self.kind = {line["name"]: line["kind"] for line in self.known}
+        self.position = {line["name"]: line["position"] for line in self.known}
+        self.activities = budget_store.activities(store, year)
+        figures = store.query(
+            "SELECT activity, line, sum(b) AS budget, sum(a) AS actual_ytd FROM ("
+            " SELECT activity, line, amount AS b, 0 AS a FROM budget WHERE year = :y"
+            " UNION ALL SELECT activity, line, 0, amount FROM actual"
+            " WHERE year = :y AND month <= :m) GROUP BY activity, line",
+            {"y": year, "m": month},
+        )
+        self.rows: dict[tuple[str, str], dict[str, Any]] = {
+            (f["activity"], f["line"]): {"budget": f["budget"], "actual_ytd": f["actual_ytd"]}
+            for f in figures
+        }
+
+    def add(self, activity: str, line: str) -> None:
+        self.rows.setdefault((activity, line), {"budget": 0, "actual_ytd": 0})
+
+    def ordered(self) -> list[tuple[str, str]]:
+        order = {a: i for i, a in enumerate(self.activities)}
+        return sorted(
+            self.rows, key=lambda k: (order.get(k[0], 1_000_000), self.position[k[1]], k[1])
+        )
+
+    def _activity(self, text: str) -> str:
+        for name in self.activities:
+            if _fold(name) == _fold(text):
+                return name
+        raise EkbistError(
+            _("no activity '{value}' in this year's budget or actuals (known: {known})").format(
+                value=text, known=", ".join(self.activities)
+            )
+        )
+
+    def targets(self, key: str, option: str, *, single: bool) -> list[tuple[str, str]]:
+        """The rows ``key`` names: '*' (every row), LINE (every activity) or ACTIVITY:LINE.
+
+        With ``single`` the key must name exactly one row (a figure or a comment).
+        """
+        if key == "*" and not single:
+            return list(self.rows)
+        if ":" in key:
+            activity_text, _sep, line_text = key.rpartition(":")
+            activity = self._activity(activity_text.strip())
+            line = budget_store.resolve_line(self.known, line_text.strip())["name"]
+            self.add(activity, line)
+            return [(activity, line)]
+        line = budget_store.resolve_line(self.known, key)["name"]
+        found = [k for k in self.rows if k[1] == line]
+        if single and len(found) > 1:
+            raise EkbistError(
+                _("{option} {line}: the line is in several activities ({activities}) — "
+                  "write ACTIVITY:LINE").format(
+                    option=option, line=line, activities=", ".join(a for a, _l in found)
+                )
+            )
+        if not found:
+            if len(self.activities) == 1:
+                self.add(self.activities[0], line)
+                return [(self.activities[0], line)]
+            raise EkbistError(
+                _("{option} {line}: no activity has this line this year — "
+                  "write ACTIVITY:LINE").format(option=option, line=line)
+            )
+        return found
+
+
+def _comment_text(text: str, where: str) -> str:
+    clean = " ".join(str(text).split())
+    if not clean:
+        raise EkbistError(_("--comment {line}: the comment is empty").format(line=where))
+    if len(clean) > COMMENT_MAX:
+        raise EkbistError(
+            _("--comment {line}: at most {n} characters").format(line=where, n=COMMENT_MAX)
+        )
+    no_personnummer(clean, _("comment"))
+    for word in clean.split():
+        no_personnummer(word.strip(".,;:()"), _("comment"))
+    return clean
+
+
+# -- making a prognosis ---------------------------------------------------------------
+def make(
+    store: Store,
+    year: Any,
+    month: Any,
+    *,
+    methods: Sequence[tuple[str, str]] = (),
+    overrides: Sequence[tuple[str, str]] = (),
+    comments: Sequence[tuple[str, str]] = (),
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The full-year prognosis as of ``month`` (actuals up to and including it).
+
+    ``methods``, ``overrides`` and ``comments`` are (KEY, VALUE) pairs where KEY is a
+    line (every activity that has it), ``ACTIVITY:LINE``, or for methods ``*``.
+    """
+    year = check_year(year)
+    month = check_month(month)
+    if today is not None and (year, month) > (today.year, today.month):
+        raise EkbistError(
+            _("{period} has not come yet (today is {today})").format(
+                period=period(year, month), today=today.isoformat()
+            )
+        )
+    with store.snapshot():
+        rows = _Lines(store, year, month)
+        if not rows.activities:
+            raise EkbistError(
+                _("no budget or actuals for {year} — use 'ekbist budget set' or import the "
+                  "controller's workbook").format(year=year)
+            )
+        assistance_line = str(settings.get(store, "budget.assistance_line"))
+        assistance_activity = str(settings.get(store, "budget.assistance_activity"))
+        assistance = (assistance_activity, assistance_line)
+
+        chosen: dict[tuple[str, str], str] = {}
+        specific: dict[tuple[str, str], int] = {}
+        for key, value in methods:
+            method = _fold(value)
+            if method not in METHODS:
+                raise EkbistError(
+                    _("--method {line}: unknown method '{value}' (known: {methods})").format(
+                        line=key, value=value, methods=", ".join(METHODS)
+                    )
+                )
+            rank = 0 if key == "*" else (2 if ":" in key else 1)
+            for target in rows.targets(key, "--method", single=False):
+                if method == "driver" and target != assistance:
+                    if rank == 0 or (rank == 1 and assistance[1] == target[1]):
+                        continue  # '*=driver' or LINE=driver reach only the assistance row
+                    raise EkbistError(
+                        _("--method {line}: the driver method forecasts only "
+                          "{activity}:{assistance} (settings budget.assistance_activity and "
+                          "budget.assistance_line)").format(
+                            line=key, activity=assistance_activity, assistance=assistance_line
+                        )
+                    )
+                if rank >= specific.get(target, -1):
+                    chosen[target] = method
+                    specific[target] = rank
+
+        figures: dict[tuple[str, str], int] = {}
+        for key, value in overrides:
+            (target,) = rows.targets(key, "--set", single=True)
+            figures[target] = budget_store.parse_amount(value, f"--set {key}")
+
+        notes: dict[tuple[str, str], str] = {}
+        for key, value in comments:
+            (target,) = rows.targets(key, "--comment", single=True)
+            notes[target] = _comment_text(value, key)
+
+        missing = [f"{a}:{line}" for a, line in figures if (a, line) not in notes]
+        if missing:
+            raise EkbistError(
+                _("every figure set by hand needs a comment: add --comment {lines}=TEXT").format(
+                    lines=", ".join(missing)
+                )
+            )
+
+        driver = None
+        wants_driver = (assistance in rows.rows and assistance not in figures
+                        and chosen.get(assistance, "driver") == "driver")
+        if wants_driver:
+            driver = driver_forecast(store, year, month)
+            if driver is None and chosen.get(assistance) == "driver":
+                raise EkbistError(
+                    _("the driver method needs granted applications in the three months up to "
+                      "{period}; choose --method '{line}=run-rate' or 'budget'").format(
+                        period=period(year, month), line=assistance_line
+                    )
+                )
+
+        lines_out = []
+        for target in rows.ordered():
+            activity, line = target
+            kind = rows.kind[line]
+            base = rows.rows[target]
+            ytd, budget_amount = base["actual_ytd"], base["budget"]
+            if target in figures:
+                method, prognosis = MANUAL, figures[target]
+            else:
+                method = chosen.get(target)
+                if method is None:
+                    method = "driver" if target == assistance and driver is not None else "run-rate"
+                if method == "driver":
+                    prognosis = ytd + driver["total"]
+                elif method == "budget":
+                    prognosis = budget_rest(ytd, budget_amount, month)
+                else:
+                    prognosis = run_rate(ytd, month)
+            lines_out.append({
+                "activity": activity, "line": line, "kind": kind, "budget": budget_amount,
+                "actual_ytd": ytd, "prognosis": prognosis,
+                "deviation": deviation(kind, budget_amount, prognosis),
+                "method": method, "comment": notes.get(target),
+            })
+    return summarise(year, month, lines_out, rows.activities)
+
+
+def summarise(year: int, month: int, lines_out: list[dict[str, Any]],
+              order: Sequence[str] | None = None) -> dict[str, Any]:
+    """The JSON contract: lines, then net, deviation and adherence per activity and in total."""
+    names: list[str] = []
+    for name in [*(order or ()), *(r["activity"] for r in lines_out)]:
+        if name not in names and any(r["activity"] == name for r in lines_out):
+            names.append(name)
+    activities = []
+    for name in names:
+        mine = [r for r in lines_out if r["activity"] == name]
+        activities.append(_net_block({"activity": name}, mine))
+    return {
+        "year": year,
+        "month": month,
+        "lines": lines_out,
+        "activities": activities,
+        "total": _net_block({}, lines_out),
+    }
+
+
+def _net_block(head: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    budget_net = budget_store.net(rows, "budget")[2]
+    prognosis_net = budget_store.net(rows, "prognosis")[2]
+    return {
+        **head,
+        "budget_net": budget_net,
+        "prognosis_net": prognosis_net,
+        "deviation": budget_net - prognosis_net,
+        "adherence": adherence(prognosis_net, budget_net),
+    }
+
+
+# -- saving and reading back ------------------------------------------------------------
+def save(store: Store, result: dict[str, Any], *, today: date) -> int:
+    """Store ``result`` as the prognosis of its month, replacing an earlier one (audited)."""
+    year, month = result["year"], result["month"]
+    with store.transaction():
+        store.executemany(
+            "INSERT INTO prognosis (year, month, activity, line, budget, actual_ytd, prognosis, "
+            "method, comment, saved_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (year, month, activity, line) DO UPDATE SET budget = excluded.budget, "
+            "actual_ytd = excluded.actual_ytd, prognosis = excluded.prognosis, "
+            "method = excluded.method, comment = excluded.comment, saved_on = excluded.saved_on",
+            [
+                (year, month, r["activity"], r["line"], r["budget"], r["actual_ytd"],
+                 r["prognosis"], r["method"], r["comment"], today.isoformat())
+                for r in result["lines"]
+            ],
+        )
+        keep = {(r["activity"], r["line"]) for r in result["lines"]}
+        stale = [
+            (r["activity"], r["line"])
+            for r in store.query(
+                "SELECT activity, line FROM prognosis WHERE year = ? AND month = ?", (year, month)
+            )
+            if (r["activity"], r["line"]) not in keep
+        ]
+        store.executemany(
+            "DELETE FROM prognosis WHERE year = ? AND month = ? AND activity = ? AND line = ?",
+            [(year, month, a, line) for a, line in stale],
+        )
+    return len(result["lines"])
+
+
+def saved_months(store: Store, year: int) -> list[int]:
+    return [r["month"] for r in store.query(
+        "SELECT DISTINCT month FROM prognosis WHERE year = ? ORDER BY month", (year,))]
+
+
+def _saved_lines(store: Store, year: int, month: int | None = None) -> list[dict[str, Any]]:
+    rows = store.query(
+        "SELECT p.month, p.activity, p.line, l.kind, p.budget, p.actual_ytd, p.prognosis, "
+        "p.method, p.comment, p.saved_on, coalesce(a.seq, 1000000000) AS seq FROM prognosis p "
+        "JOIN budget_line l ON l.name = p.line LEFT JOIN (SELECT activity, min(rowid) AS seq "
+        "FROM budget WHERE year = :y GROUP BY activity) a "
+        "ON a.activity = p.activity WHERE p.year = :y"
+        + ("" if month is None else " AND p.month = :m")
+        + " ORDER BY p.month, seq, p.activity, l.position, l.name",
+        {"y": year, "m": month},
+    )
+    for r in rows:
+        r["deviation"] = deviation(r["kind"], r["budget"], r["prognosis"])
+    return rows
+
+
+def _payload(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = ("activity", "line", "kind", "budget", "actual_ytd", "prognosis", "deviation",
+            "method", "comment")
+    result = summarise(year, month, [{k: r[k] for k in keys} for r in rows])
+    result["saved_on"] = max(r["saved_on"] for r in rows)
+    return result
+
+
+def saved(store: Store, year: Any, month: Any) -> dict[str, Any]:
+    """The prognosis saved for ``month`` of ``year``, in the same shape as :func:`make`."""
+    year, month = check_year(year), check_month(month)
+    rows = _saved_lines(store, year, month)
+    if not rows:
+        raise EkbistError(
+            _("no prognosis saved for {period} — make one with "
+              "'ekbist prognosis make --save'").format(period=period(year, month))
+        )
+    return _payload(year, month, rows)
+
+
+def latest_saved(store: Store, *, up_to: date | None = None) -> dict[str, Any] | None:
+    """The newest saved prognosis (by year and month), or None."""
+    where, params = "", ()
+    if up_to is not None:
+        where, params = "WHERE year * 100 + month <= ?", (up_to.year * 100 + up_to.month,)
+    row = store.one(
+        f"SELECT year, month FROM prognosis {where} ORDER BY year DESC, month DESC LIMIT 1", params
+    )
+    return None if row is None else saved(store, row["year"], row["month"])
+
+
+def history(store: Store, year: Any) -> dict[str, Any]:
+    """Every prognosis saved in ``year``, month by month, to see how the forecast moved."""
+    year = check_year(year)
+    rows = _saved_lines(store, year)
+    months = sorted({r["month"] for r in rows})
+    return {
+        "year": year,
+        "prognoses": [_payload(year, m, [r for r in rows if r["month"] == m]) for m in months],
+    }
