@@ -220,15 +220,17 @@ def parse_wide_sheet(
         return None
 
     title_rows = [_text(v) for r in rows[:header_at] for v in r if isinstance(v, str) and v.strip()]
-    title_texts = [fold(title), *(fold(t) for t in title_rows)]
+    # A file name such as 'utfall_2026_tkr' is a title too: underscores count as spaces.
+    title_texts = [fold(re.sub(r"[_]+", " ", title or "")), *(fold(t) for t in title_rows)]
     header_texts = [fold(v) for c, v in enumerate(header)
                     if isinstance(v, str) and c not in (roles.get("line"), roles.get("activity"))]
-    everything = [fold(sheet_name), *title_texts, *(fold(v) for v in header if isinstance(v, str))]
+    sheet_text = fold(sheet_name.replace("_", " "))
+    everything = [sheet_text, *title_texts, *(fold(v) for v in header if isinstance(v, str))]
     problems: list[str] = []
     origin = cell_name(sheet_name, header_at, first_month)
 
     hints = {m[2] for m in months.values() if m[2]}
-    kind = (_kind_from([fold(sheet_name)]) or _kind_from(title_texts) or _kind_from(header_texts)
+    kind = (_kind_from([sheet_text]) or _kind_from(title_texts) or _kind_from(header_texts)
             or (hints.pop() if len(hints) == 1 else None))
     if kind is None:
         raise ValidationErrors([
@@ -243,7 +245,7 @@ def parse_wide_sheet(
         factor = 1000
 
     header_years = {m[1] for m in months.values() if m[1] is not None}
-    text_years = {int(y) for t in [fold(sheet_name), *title_texts]
+    text_years = {int(y) for t in [sheet_text, *title_texts]
                   for y in YEAR_IN_TEXT.findall(t)}
     sheet_year: int | None = None
     if len(header_years) > 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -380,3 +381,51 @@ def test_into_problems_are_listed_and_nothing_is_written(made_cli, tmp_path):
     assert "line 'Övriga kostnader' of 'Ekonomiskt bistånd/handläggning' not found" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("error: 1 problem(s) found")
     assert not (tmp_path / "out.xlsx").exists()
+
+
+# -- the whole month, as the chief does it ------------------------------------------------------------
+def test_import_make_and_send_back_agree_with_a_hand_calculation(cli, tmp_path):
+    cli.ok("init")
+    dry = cli.ok("import", str(FIXTURES / "controller_budget_kr.xlsx"), "--dry-run").output
+    assert "nothing was written" in dry
+    cli.ok("import", str(FIXTURES / "controller_budget_kr.xlsx"))
+    cli.ok("import", str(FIXTURES / "controller_actuals_tkr.xlsx"))
+    cli.ok("prognosis", "make", "--year", "2026", "--month", "3",
+           "--method", "Lokalkostnader=budget", "--method", f"{LABOUR}:Övriga kostnader=budget",
+           "--set", f"{LABOUR}:Personalkostnader=5 900 000",
+           "--comment", f"{LABOUR}:Personalkostnader=Vakans i mars, tillsatt i maj",
+           "--comment", f"{ASSISTANCE}:Övriga kostnader=Fler hushåll med barn",
+           "--comment", f"{ASSISTANCE}:Bidrag=Färre återsökningar", "--save")
+    data = json.loads(cli.ok("prognosis", "show", "--year", "2026", "--month", "3",
+                             "--format", "json").output)
+    got = {(r["activity"], r["line"]): (r["prognosis"], r["deviation"]) for r in data["lines"]}
+    # By hand, in kronor: run-rate = year to date × 12 ÷ 3; budget = ytd + budget × 9 ÷ 12.
+    assert got[(ASSISTANCE, "Bidrag")] == (369_750 * 4, 1_479_000 - 1_500_000)
+    assert got[(ASSISTANCE, "Personalkostnader")] == (4_178_300 * 4, 16_800_000 - 16_713_200)
+    assert got[(ASSISTANCE, "Lokalkostnader")] == (1_971_000, 657_000)
+    assert got[(ASSISTANCE, "Övriga kostnader")] == (11_171_623 * 4, 44_400_000 - 44_686_492)
+    assert got[(LABOUR, "Bidrag")] == (630_499 * 4, 2_521_996 - 2_520_000)
+    assert got[(LABOUR, "Personalkostnader")] == (5_900_000, 160_000)
+    assert got[(LABOUR, "Övriga kostnader")] == (112_500, 37_500)
+    net = 16_713_200 + 1_971_000 + 44_686_492 - 1_479_000
+    assert data["activities"][0]["prognosis_net"] == net
+    assert data["activities"][0]["deviation"] == 62_328_000 - net
+    cli.ok("prognosis", "export", "--year", "2026", "--month", "3",
+           "--into", str(FIXTURES / "controller_template.xlsx"), "--out", str(tmp_path / "mars.xlsx"))
+    ws = openpyxl.load_workbook(tmp_path / "mars.xlsx")["Prognos"]
+    assert [ws.cell(row=15, column=c).value for c in range(1, 6)] == [
+        "Övriga kostnader", 44_400, 11_172, 44_686, -286]
+    assert ws["G15"].value == "Fler hushåll med barn"
+    assert [ws.cell(row=27, column=c).value for c in (1, 2, 3, 4, 5, 7)] == [
+        "Personalkostnader", 6060, 1010, 5900, 160, "Vakans i mars, tillsatt i maj"]
+
+
+def test_a_bad_cell_in_the_wide_layout_stops_the_import(cli, tmp_path):
+    cli.ok("init")
+    wb = openpyxl.load_workbook(FIXTURES / "controller_actuals_tkr.xlsx")
+    wb["Utfall"]["C10"] = 1.2345
+    wb.save(tmp_path / "utfall.xlsx")
+    result = cli("import", str(tmp_path / "utfall.xlsx"))
+    assert result.exit_code == 1
+    assert "Utfall!C10: '1.2345' — not whole kronor" in result.stderr
+    assert json.loads(cli.ok("actuals", "show", "2026", "--format", "json").output)["activities"] == []
