@@ -17,12 +17,28 @@ from ekbist.commands.render import (
 from ekbist.codes import TEAMS
 from ekbist.i18n import N_, _, ngettext
 
+
+class _Fte(Column):
+    """FTE with two decimals: 0.75 must not read as 0.8."""
+
+    def display(self, value) -> str:
+        return fmt_number(value, 2)
+
+
+class _RightText(Column):
+    """Text already formatted, aligned right like the numbers it shows."""
+
+    @property
+    def right(self) -> bool:
+        return True
+
+
 BAR_WIDTH = 24
 
 HANDLER_COLUMNS = [
     Column("id", N_("Handler")), Column("name", N_("Name")),
     Column("team", N_("Team"), "code:team"),
-    Column("fte", N_("FTE"), "float"), Column("active", N_("Active"), "int"),
+    _Fte("fte", N_("FTE"), "float"), Column("active", N_("Active"), "int"),
     Column("per_fte", N_("Per FTE"), "float"), Column("new_30d", N_("New 30 d"), "int"),
     Column("diff_text", N_("vs team mean")), Column("status", N_("Note")),
 ]
@@ -33,7 +49,7 @@ CSV_COLUMNS = [
 ]
 TEAM_COLUMNS = [
     Column("team", N_("Team"), "code:team"), Column("active", N_("Active"), "int"),
-    Column("fte", N_("FTE"), "float"), Column("mean_per_fte", N_("Mean per FTE"), "float"),
+    _Fte("fte", N_("FTE"), "float"), Column("mean_per_fte", N_("Mean per FTE"), "float"),
     Column("spread_per_fte", N_("Spread per FTE"), "float"),
     Column("needing_cover", N_("Needing cover"), "int"),
 ]
@@ -48,14 +64,6 @@ WHY = {
     "not_started": N_("handler has not started"),
     "no_handler": N_("no handler"),
 }
-
-
-class _RightText(Column):
-    """Text already formatted, aligned right like the numbers it shows."""
-
-    @property
-    def right(self) -> bool:
-        return True
 
 
 def _team_help() -> str:
@@ -173,13 +181,13 @@ def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None,
         for h in report["handlers"]
     ]
     columns = [Column("id", N_("Handler")), Column("name", N_("Name")),
-               Column("team", N_("Team"), "code:team"), Column("fte", N_("FTE"), "float"),
+               Column("team", N_("Team"), "code:team"), _Fte("fte", N_("FTE"), "float"),
                *(Column(m, m, "int") for m in months)]
     if fmt == "json":
         emit([], [], "json", payload={k: v for k, v in report.items() if k != "team"})
     elif fmt == "csv":
         emit(rows, columns, "csv")
-    else:
+    elif not xlsx:  # with a workbook asked for, the table is in the workbook
         emit(rows, columns, "table",
              title=_("Active cases at month end, {first} to {last}").format(first=first, last=last),
              empty=_("No handlers in that period."))
@@ -215,7 +223,7 @@ BALANCE_TEAM_COLUMNS = [
 BALANCE_HANDLER_COLUMNS = [
     Column("id", N_("Handler")), Column("name", N_("Name")),
     Column("team", N_("Team"), "code:team"),
-    Column("fte", N_("FTE"), "float"), Column("before", N_("Before"), "int"),
+    _Fte("fte", N_("FTE"), "float"), Column("before", N_("Before"), "int"),
     Column("after", N_("After"), "int"), Column("per_fte_before", N_("Per FTE before"), "float"),
     Column("per_fte_after", N_("Per FTE after"), "float"),
 ]

@@ -500,8 +500,9 @@ def test_cli_history_and_workbook(team, tmp_path) -> None:
     assert rows == {"anna": [0, 9, 8, 8], "bo": [0, 1, 1, 1], "cia": [0, 0, 1, 1]}
     assert data["teams"][0]["mean_per_fte"] == [0.0, 4.0, 4.0, 4.0]
     book = tmp_path / "load.xlsx"
-    team.ok("caseload", "history", "--from", "2026-08", "--to", "2026-11", "--xlsx", str(book),
-            lang="sv")
+    out = team.ok("caseload", "history", "--from", "2026-08", "--to", "2026-11", "--xlsx",
+                  str(book), lang="sv").output
+    assert out.strip() == f"Skrev {book}."
     from openpyxl import load_workbook
 
     ws = load_workbook(book).active
@@ -548,3 +549,16 @@ def test_export_rows_match_the_caseload_sheet_declaration(demo_db) -> None:
     october = {r["handler"]: r["active"] for r in ranged if r["month"] == "2026-10"}
     assert october == {h["id"]: h["active"] for h in report["handlers"]}
     assert "gender" not in json.dumps(rows)
+
+
+def test_cli_export_caseload_sheet(team, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    book = tmp_path / "caseload.xlsx"
+    team.ok("export", "caseload", str(book), "--from", "2026-09-01", "--to", "2026-11-30")
+    rows = list(load_workbook(book).worksheets[0].iter_rows(values_only=True))
+    header = [h for h in rows[0] if h]
+    assert header[:3] == ["Month", "Handler", "Name"]
+    data = {(r[0], r[1]): r[5] for r in rows[1:] if r[0]}
+    assert data[("2026-09", "anna")] == 9 and data[("2026-11", "bo")] == 1
+    assert len(data) == 9  # three handlers, three months
