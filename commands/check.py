@@ -1,0 +1,154 @@
+"""``ekbist check``: the cron-ready morning check, with monitoring-plugin exit codes.
+
+0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Unlike the other commands, nothing may
+escape as exit 1 or a traceback: whatever stops the check itself (no database,
+a newer or older schema, an unreadable file, an unexpected error, even a
+mistyped option) is UNKNOWN, exit 3, with one line saying why — so a scheduler
+can never mistake a broken check for a WARNING or a CRITICAL.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+from ekbist.commands.context import Env
+
+from ekbist.i18n import _, ngettext
+
+UNKNOWN_EXIT = 3
+
+
+class _CheckCommand(click.Command):
+    """A command whose usage errors exit 3 (UNKNOWN), as monitoring plugins do, not 2
+    (which would read as CRITICAL)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            exc.exit_code = UNKNOWN_EXIT
+            raise
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.exit_code = UNKNOWN_EXIT
+            raise
+
+
+def _only(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
+    from ekbist import check as checks
+    from ekbist.errors import EkbistError
+
+    try:
+        return checks.parse_only(values)
+    except EkbistError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+@click.command(
+    cls=_CheckCommand,
+    help=_(
+        "What needs attention today: overdue applications, plan follow-ups, caseload and "
+        "budget. Exit code 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the check could not run)."
+    ),
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="NAME,...",
+    callback=_only,
+    help=_("Only these checks: handling-time, plans, caseload, budget (comma-separated)."),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help=_("Output format."),
+)
+@click.option("--quiet", "-q", is_flag=True, help=_("Print nothing when the result is OK."))
+@click.pass_context
+def check(ctx: click.Context, only: tuple[str, ...], fmt: str, quiet: bool) -> None:
+    from ekbist import check as checks
+
+    env: Env = ctx.find_object(Env)
+    try:
+        report = _run(env, only)
+    except (click.exceptions.Exit, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the contract is UNKNOWN in one line
+        if os.environ.get("EKBIST_DEBUG") and not isinstance(exc, KeyboardInterrupt):
+            raise
+        report = checks.unknown(env.today, _reason(exc), only=only)
+    if fmt == "json":
+        from ekbist.commands.render import to_json
+
+        click.echo(to_json(checks.payload(report)))
+    elif not (quiet and report.status == checks.OK):
+        click.echo(_text(report))
+    ctx.exit(report.exit_code)
+
+
+def _run(env: Env, only: tuple[str, ...]):
+    from ekbist import check as checks
+    from ekbist.store import Store
+
+    # Read-only and never migrated: an older file is refused rather than written to.
+    store = Store.open(env.path, readonly=True, migrate=False)
+    try:
+        return checks.run(store, env.today, only=only)
+    finally:
+        store.close()
+
+
+def _reason(exc: BaseException) -> str:
+    import sqlite3
+
+    from ekbist.errors import EkbistError
+
+    if isinstance(exc, EkbistError):
+        return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return _("interrupted")
+    if isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc)
+    ):
+        return _("the database is busy with another command — try again")
+    if isinstance(exc, sqlite3.Error):
+        return _("database error: {reason}").format(reason=exc)
+    if isinstance(exc, OSError):
+        return _("{path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc)
+    return _("unexpected {kind}: {reason} (set EKBIST_DEBUG=1 for details)").format(
+        kind=type(exc).__name__, reason=exc
+    )
+
+
+def _text(report) -> str:
+    from ekbist import check as checks
+
+    lines = [checks.status_line(report)]
+    if report.status in (checks.OK, checks.UNKNOWN):
+        return "\n".join(lines)
+    counts = report.counts
+    lines.append(
+        _("As of {date}: {critical}, {warning} (checks: {checks}).").format(
+            date=report.as_of.isoformat(),
+            critical=ngettext("{n} critical", "{n} critical", counts[checks.CRITICAL]).format(
+                n=counts[checks.CRITICAL]
+            ),
+            warning=ngettext("{n} warning", "{n} warnings", counts[checks.WARNING]).format(
+                n=counts[checks.WARNING]
+            ),
+            checks=", ".join(report.checks),
+        )
+    )
+    for group in checks.groups(report):
+        lines.append("")
+        lines.append(group.heading)
+        for finding in group.findings:
+            lines.append(f"  {finding.severity.upper():<8}  {finding.message}")
+    return "\n".join(lines)

@@ -1,0 +1,516 @@
+"""The morning check (``ekbist check``): one verdict on what needs the chief's attention today.
+
+A scheduled job runs the check every working morning and mails the chief only
+when something needs attention, so the check must agree with the commands the
+chief would run to look closer. It therefore owns no rule of its own: every
+finding comes from the public functions of the area that defines the rule
+(:mod:`ekbist.handling_time`, :mod:`ekbist.plans`, :mod:`ekbist.caseload`,
+:mod:`ekbist.prognosis`); this module only grades what they return, words it,
+and sums it up. The one rule written here is when last month's prognosis is due
+(working day ``budget.prognosis_due_workday`` of the month), which no other
+area needs.
+
+Everything is read in one snapshot (a read transaction), so a check that runs
+while an import writes sees the store either before or after the import, never
+half of it; in WAL mode the snapshot never waits on the writer. The check never
+writes: the command opens the store read-only without migrating it.
+
+The verdict follows the monitoring-plugin convention: OK, WARNING, CRITICAL, or
+UNKNOWN when the check itself could not run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ekbist import settings
+from ekbist.errors import EkbistError
+from ekbist.i18n import _, language, ngettext
+from ekbist.store import Store
+
+CHECKS = ("handling-time", "plans", "caseload", "budget")
+
+CRITICAL = "critical"
+WARNING = "warning"
+SEVERITIES = (CRITICAL, WARNING)
+
+OK, STATUS_WARNING, STATUS_CRITICAL, UNKNOWN = "OK", "WARNING", "CRITICAL", "UNKNOWN"
+EXIT_CODES = {OK: 0, STATUS_WARNING: 1, STATUS_CRITICAL: 2, UNKNOWN: 3}
+
+# Every kind of finding, in the order the summary line names them: criticals first.
+KINDS: dict[str, tuple[str, str]] = {
+    "application_overdue": ("handling-time", CRITICAL),
+    "handler_left": ("caseload", CRITICAL),
+    "no_handler": ("caseload", CRITICAL),
+    "application_due_today": ("handling-time", WARNING),
+    "application_due_next": ("handling-time", WARNING),
+    "application_incomplete": ("handling-time", WARNING),
+    "followup_overdue": ("plans", WARNING),
+    "no_change_plan": ("plans", WARNING),
+    "no_housing_plan": ("plans", WARNING),
+    "over_caseload_limit": ("caseload", WARNING),
+    "without_cover": ("caseload", WARNING),
+    "prognosis_worse": ("budget", WARNING),
+    "prognosis_missing": ("budget", WARNING),
+}
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+_CHECK_ORDER = {name: i for i, name in enumerate(CHECKS)}
+
+# The summary phrase of each kind; ngettext with literals so the catalog sees both forms.
+_PHRASES: dict[str, Callable[[int], str]] = {
+    "application_overdue": lambda n: ngettext(
+        "{n} overdue application", "{n} overdue applications", n),
+    "handler_left": lambda n: ngettext(
+        "{n} case whose handler has left", "{n} cases whose handler has left", n),
+    "no_handler": lambda n: ngettext(
+        "{n} active case without a handler", "{n} active cases without a handler", n),
+    "application_due_today": lambda n: ngettext(
+        "{n} application due today", "{n} applications due today", n),
+    "application_due_next": lambda n: ngettext(
+        "{n} application due the next working day",
+        "{n} applications due the next working day", n),
+    "application_incomplete": lambda n: ngettext(
+        "{n} application incomplete too long", "{n} applications incomplete too long", n),
+    "followup_overdue": lambda n: ngettext(
+        "{n} plan follow-up overdue", "{n} plan follow-ups overdue", n),
+    "no_change_plan": lambda n: ngettext(
+        "{n} case without a change plan", "{n} cases without a change plan", n),
+    "no_housing_plan": lambda n: ngettext(
+        "{n} homeless case without a housing plan",
+        "{n} homeless cases without a housing plan", n),
+    "over_caseload_limit": lambda n: ngettext(
+        "{n} handler over caseload limit", "{n} handlers over caseload limit", n),
+    "without_cover": lambda n: ngettext(
+        "{n} case without cover", "{n} cases without cover", n),
+    "prognosis_worse": lambda n: ngettext(
+        "{n} prognosis worse than budget", "{n} prognoses worse than budget", n),
+    "prognosis_missing": lambda n: ngettext(
+        "{n} prognosis not saved", "{n} prognoses not saved", n),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing that needs attention.
+
+    ``handler`` is the id of the handler whose part of the mail it belongs to (None
+    for the unit as a whole); ``subject`` what it is about (an application, a case,
+    a handler or a month); ``due`` the day it was or is due, when it has one.
+    ``kind`` drives the summary line and is not part of the JSON contract.
+    """
+
+    kind: str
+    handler: str | None
+    subject: str | None
+    due: date | None
+    message: str
+
+    @property
+    def check(self) -> str:
+        return KINDS[self.kind][0]
+
+    @property
+    def severity(self) -> str:
+        return KINDS[self.kind][1]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "handler": self.handler,
+            "subject": self.subject,
+            "due": self.due.isoformat() if self.due else None,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Report:
+    """The result of one check: what ran, what was found, and who the handlers are."""
+
+    as_of: date
+    checks: tuple[str, ...]
+    findings: list[Finding] = field(default_factory=list)
+    handlers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unknown: str | None = None  # why the check could not run
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    @property
+    def status(self) -> str:
+        if self.unknown is not None:
+            return UNKNOWN
+        counts = self.counts
+        if counts[CRITICAL]:
+            return STATUS_CRITICAL
+        if counts[WARNING]:
+            return STATUS_WARNING
+        return OK
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+
+# -- options ---------------------------------------------------------------------------
+def parse_only(values: Iterable[str] | str | None) -> tuple[str, ...]:
+    """The checks named by ``--only`` ('plans,caseload', possibly repeated); all when empty."""
+    if values is None:
+        return CHECKS
+    if isinstance(values, str):
+        values = [values]
+    wanted: set[str] = set()
+    for value in values:
+        for name in str(value).split(","):
+            name = name.strip().lower()
+            if not name:
+                continue
+            if name not in CHECKS:
+                raise EkbistError(
+                    _("unknown check '{name}' (known: {known})").format(
+                        name=name, known=", ".join(CHECKS)
+                    )
+                )
+            wanted.add(name)
+    return tuple(c for c in CHECKS if c in wanted) or CHECKS
+
+
+# -- gathering ---------------------------------------------------------------------------
+def run(store: Store, today: date, *, only: Sequence[str] | None = None) -> Report:
+    """Every check (or those in ``only``) as of ``today``, read in one snapshot."""
+    checks = parse_only(list(only) if only is not None else None)
+    report = Report(as_of=today, checks=checks)
+    gatherers = {
+        "handling-time": _handling_time,
+        "plans": _plans,
+        "caseload": _caseload,
+        "budget": _budget,
+    }
+    with store.snapshot():
+        report.handlers = _handlers(store, today)
+        for name in checks:
+            report.findings.extend(gatherers[name](store, today, report.handlers))
+    report.findings.sort(key=_finding_order)
+    return report
+
+
+def unknown(as_of: date, reason: str, *, only: Sequence[str] | None = None) -> Report:
+    """The report of a check that could not run, saying why in one line."""
+    reason = " ".join(str(reason).split()) or _("unknown error")
+    return Report(as_of=as_of, checks=tuple(only or CHECKS), unknown=reason)
+
+
+def _finding_order(f: Finding) -> tuple:
+    return (
+        SEVERITIES.index(f.severity),
+        _CHECK_ORDER[f.check],
+        _KIND_ORDER[f.kind],
+        f.due or date.max,
+        f.subject or "",
+    )
+
+
+def _handlers(store: Store, today: date) -> dict[str, dict[str, Any]]:
+    """Every handler with what the mail says about them today: gone, not started, away."""
+    from ekbist.absence import away_on
+
+    away = away_on(store, today)
+    day = today.isoformat()
+    result = {}
+    for row in store.query("SELECT id, name, team, start_date, end_date FROM handler"):
+        row["left"] = bool(row["end_date"] and row["end_date"] <= day)
+        row["not_started"] = bool(row["start_date"] and row["start_date"] > day)
+        row["away"] = row["id"] in away
+        result[row["id"]] = row
+    return result
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _name(handlers: dict[str, dict[str, Any]], handler: str | None) -> str:
+    row = handlers.get(handler or "")
+    return row["name"] if row else (handler or "")
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    """A number as the active language writes it ('5 111', '2,4'); no rendering layer here."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",") if language() == "sv" else text
+
+
+def _percent(value: float) -> str:
+    """A percentage with one decimal: '2.4%', in Swedish '2,4 %'."""
+    return _number(value, 1) + (" %" if language() == "sv" else "%")
+
+
+def _handling_time(store: Store, today: date, handlers: dict) -> list[Finding]:
+    from ekbist import handling_time
+
+    flag_days = int(settings.get(store, "handling.incomplete_flag_days"))
+    found = []
+    for row in handling_time.open_applications(store, today):
+        ids = {"id": row["id"], "case": row["case"]}
+        status = row["status"]
+        if status == "overdue":
+            late = -int(row["working_days_left"])
+            kind = "application_overdue"
+            message = ngettext(
+                "application {id} (case {case}) is {n} working day late (deadline {due})",
+                "application {id} (case {case}) is {n} working days late (deadline {due})",
+                late,
+            ).format(n=late, due=row["deadline"], **ids)
+        elif status == "due_today":
+            kind = "application_due_today"
+            message = _("application {id} (case {case}) must be decided today").format(**ids)
+        elif status == "due_next":
+            kind = "application_due_next"
+            message = _(
+                "application {id} (case {case}) must be decided by {due}, the next working day"
+            ).format(due=row["deadline"], **ids)
+        elif status == "incomplete" and row["flagged"]:
+            waited = int(row["working_days_since_arrival"])
+            kind = "application_incomplete"
+            message = ngettext(
+                "application {id} (case {case}) has been incomplete for {n} working day since "
+                "it arrived on {received} (limit {limit})",
+                "application {id} (case {case}) has been incomplete for {n} working days since "
+                "it arrived on {received} (limit {limit})",
+                waited,
+            ).format(n=waited, received=row["received"], limit=flag_days, **ids)
+        else:
+            continue
+        found.append(Finding(kind, row["handler"], row["id"], _d(row["deadline"]), message))
+    return found
+
+
+def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
+    from ekbist import codes, plans
+
+    found = []
+    for row in plans.overdue_followups(store, as_of=today):
+        days = int(row["days_overdue"])
+        found.append(Finding(
+            "followup_overdue", row["handler"], row["case"], _d(row["next_followup"]),
+            ngettext(
+                "the {plan} of case {case} was due for follow-up on {due}, {n} day ago",
+                "the {plan} of case {case} was due for follow-up on {due}, {n} days ago",
+                days,
+            ).format(plan=codes.label("plan_kind", row["kind"]), case=row["case"],
+                     due=row["next_followup"], n=days),
+        ))
+    grace = plans.grace_days(store)
+    for row in plans.missing(store, as_of=today, groups=("never", "no_housing_plan")):
+        if row["group"] == "never":
+            found.append(Finding(
+                "no_change_plan", row["handler"], row["case"], None,
+                ngettext(
+                    "case {case}, opened on {opened}, has no change plan after {n} day "
+                    "(grace period {grace} days)",
+                    "case {case}, opened on {opened}, has no change plan after {n} days "
+                    "(grace period {grace} days)",
+                    int(row["days_open"]),
+                ).format(case=row["case"], opened=row["opened"], n=int(row["days_open"]),
+                         grace=grace),
+            ))
+        elif row["reason"] != "lapsed":
+            # A lapsed housing plan is already an overdue follow-up; only a homeless case with
+            # no housing plan at all (never made, or ended) is reported here.
+            if row["reason"] == "ended":
+                message = _(
+                    "homeless case {case} has no housing plan since the last one ended on {ended}"
+                ).format(case=row["case"], ended=row["ended"])
+            else:
+                message = _("homeless case {case} has no housing plan").format(case=row["case"])
+            found.append(Finding("no_housing_plan", row["handler"], row["case"], None, message))
+    return found
+
+
+def _caseload(store: Store, today: date, handlers: dict) -> list[Finding]:
+    from ekbist import caseload
+
+    report = caseload.current(store, today)
+    limit = report["max_per_fte"]
+    found = []
+    for row in report["handlers"]:
+        if row["flagged"]:
+            found.append(Finding(
+                "over_caseload_limit", row["id"], row["id"], None,
+                ngettext(
+                    "{name} has {n} active case, {per_fte} per FTE (limit {limit})",
+                    "{name} has {n} active cases, {per_fte} per FTE (limit {limit})",
+                    int(row["active"]),
+                ).format(name=row["name"], n=row["active"], per_fte=_number(row["per_fte"], 1),
+                         limit=limit),
+            ))
+    for row in report["uncovered"]:
+        why, case, handler = row["why"], row["case"], row["handler"]
+        name = row["name"] or handler
+        if why == "left":
+            end = handlers.get(handler, {}).get("end_date")
+            found.append(Finding("handler_left", handler, case, None, _(
+                "case {case} is still with {name}, who left on {date}"
+            ).format(case=case, name=name, date=end)))
+        elif why == "no_handler":
+            found.append(Finding("no_handler", None, case, None, _(
+                "active case {case} has no handler").format(case=case)))
+        elif why == "away":
+            found.append(Finding("without_cover", handler, case, None, _(
+                "case {case} has no cover while {name} is away").format(case=case, name=name)))
+        else:  # not_started
+            found.append(Finding("without_cover", handler, case, None, _(
+                "case {case} has no cover until {name} starts").format(case=case, name=name)))
+    return found
+
+
+def prognosis_due(store: Store, today: date) -> date:
+    """The day last month's prognosis is due: working day ``budget.prognosis_due_workday``
+    of ``today``'s month (the unit's closed days counted as days off)."""
+    from ekbist.calendar import sql_deadline
+
+    first = today.replace(day=1)
+    due = store.scalar(
+        f"SELECT {sql_deadline(':first', ':n')}",
+        {"first": first.isoformat(), "n": int(settings.get(store, "budget.prognosis_due_workday"))},
+    )
+    if due is None:
+        raise EkbistError(
+            _("{day} is outside the calendar of working days").format(day=today.isoformat())
+        )
+    return date.fromisoformat(due)
+
+
+def _last_month(today: date) -> tuple[int, int]:
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+
+
+def _budget(store: Store, today: date, handlers: dict) -> list[Finding]:
+    from ekbist import prognosis
+
+    year, month = _last_month(today)
+    period = f"{year:04d}-{month:02d}"
+    in_use = store.scalar(
+        "SELECT EXISTS (SELECT 1 FROM budget WHERE year = :y)"
+        " OR EXISTS (SELECT 1 FROM actual WHERE year = :y)",
+        {"y": year},
+    )
+    found = []
+    if in_use:
+        due = prognosis_due(store, today)
+        saved = store.scalar(
+            "SELECT 1 FROM prognosis WHERE year = ? AND month = ? LIMIT 1", (year, month)
+        )
+        if today > due and not saved:
+            found.append(Finding("prognosis_missing", None, period, due, _(
+                "no prognosis saved for {period}; it was due on {due}"
+            ).format(period=period, due=due.isoformat())))
+    latest = prognosis.latest_saved(store, up_to=today)
+    if latest is not None and latest["year"] >= year:
+        total = latest["total"]
+        budget_net, worse = total["budget_net"], -total["deviation"]
+        limit = float(settings.get(store, "budget.warn_deviation_pct"))
+        if budget_net and worse > 0 and worse * 100 > limit * abs(budget_net):
+            share = worse * 100 / abs(budget_net)
+            saved_period = f"{latest['year']:04d}-{latest['month']:02d}"
+            found.append(Finding("prognosis_worse", None, saved_period, None, _(
+                "the prognosis for {period} ends {amount} tkr worse than the net budget "
+                "of {budget} tkr ({share}, limit {limit})"
+            ).format(period=saved_period, amount=_number(worse / 1000),
+                     budget=_number(budget_net / 1000), share=_percent(share),
+                     limit=_percent(limit))))
+    return found
+
+
+# -- wording -----------------------------------------------------------------------------
+def summary(report: Report) -> str:
+    """What was found, by kind, as one phrase list: '3 overdue applications, …'."""
+    if report.unknown is not None:
+        return report.unknown
+    if not report.findings:
+        return _("nothing needs attention on {date}").format(date=report.as_of.isoformat())
+    per_kind: dict[str, int] = {}
+    for finding in report.findings:
+        per_kind[finding.kind] = per_kind.get(finding.kind, 0) + 1
+    return ", ".join(
+        _PHRASES[kind](per_kind[kind]).format(n=per_kind[kind])
+        for kind in KINDS if kind in per_kind
+    )
+
+
+def status_line(report: Report) -> str:
+    """The first line: ``EKBIST CRITICAL: 3 overdue applications, …``.
+
+    The status word stays English, as monitoring plugins write it; the rest follows
+    the active language.
+    """
+    return f"EKBIST {report.status}: {summary(report)}"
+
+
+def payload(report: Report) -> dict[str, Any]:
+    """The JSON contract: exactly status, as_of, counts and findings.
+
+    An UNKNOWN report carries its reason as the one finding, of severity ``unknown``,
+    so a machine reading the JSON learns why as well.
+    """
+    findings = [f.as_json() for f in report.findings]
+    if report.unknown is not None:
+        findings = [{"check": "check", "severity": "unknown", "handler": None, "subject": None,
+                     "due": None, "message": report.unknown}]
+    return {
+        "status": report.status,
+        "as_of": report.as_of.isoformat(),
+        "counts": report.counts,
+        "findings": findings,
+    }
+
+
+@dataclass
+class Group:
+    """The findings of one handler (or of the unit, ``handler`` None), to forward as a part."""
+
+    handler: str | None
+    heading: str
+    findings: list[Finding]
+
+
+def groups(report: Report) -> list[Group]:
+    """Findings per handler, the handlers with the most urgent findings first, then by name;
+    the unit's own findings (budget, cases without a handler) come last."""
+    from ekbist import codes
+
+    by_handler: dict[str | None, list[Finding]] = {}
+    for finding in report.findings:
+        by_handler.setdefault(finding.handler, []).append(finding)
+    result = []
+    for handler, findings in by_handler.items():
+        if handler is None:
+            heading = _("Unit")
+        else:
+            row = report.handlers.get(handler)
+            if row is None:
+                heading = handler
+            else:
+                heading = f"{row['name']} ({handler}, {codes.label('team', row['team'])})"
+                if row["left"]:
+                    heading += " — " + _("left on {date}").format(date=row["end_date"])
+                elif row["not_started"]:
+                    heading += " — " + _("starts on {date}").format(date=row["start_date"])
+                elif row["away"]:
+                    heading += " — " + _("away")
+        result.append(Group(handler, heading, findings))
+    result.sort(key=lambda g: (
+        g.handler is None,
+        min(SEVERITIES.index(f.severity) for f in g.findings),
+        _name(report.handlers, g.handler).casefold(),
+        g.handler or "",
+    ))
+    return result
