@@ -728,3 +728,30 @@ class _Generator:
         )
         self._count("budget", len(budget_rows))
         self._count("actual", len(actual_rows))
+        self._saved_prognoses()
+
+    def _saved_prognoses(self) -> None:
+        """This year's monthly prognoses so far, each saved on the working day it was due
+        (setting budget.prognosis_due_workday), with a comment on the assistance line."""
+        from ekbist import prognosis, settings
+
+        store, year = self.store, self.as_of.year
+        due = int(settings.get(store, "budget.prognosis_due_workday"))
+        key = (str(settings.get(store, "budget.assistance_activity")),
+               str(settings.get(store, "budget.assistance_line")))
+        saved = 0
+        for y, month in self.months:
+            if y != year or (y, month) >= (self.as_of.year, self.as_of.month):
+                continue
+            following = _add_months(date(y, month, 1), 1).isoformat()
+            day = store.scalar("SELECT day FROM workday WHERE day >= ? ORDER BY day LIMIT 1 OFFSET ?",
+                               (following, due - 1))
+            if day is None or day > self.as_of.isoformat():
+                continue
+            result = prognosis.make(store, year, month)
+            for row in result["lines"]:
+                if (row["activity"], row["line"]) == key:
+                    row["comment"] = ("Fler hushåll än budgeterat" if row["deviation"] < 0
+                                      else "Färre hushåll än budgeterat")
+            saved += prognosis.save(store, result, today=date.fromisoformat(day))
+        self._count("prognosis", saved)
