@@ -10,7 +10,7 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, fmt_int, to_json
 
-from ekbist.i18n import _
+from ekbist.i18n import N_, _
 
 
 def _kind_names() -> str:
@@ -53,8 +53,8 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, fmt: str) -> 
         click.echo(_("Imported {file}.").format(file=file))
     rows = [{"kind": name, "added": k.added, "changed": k.changed, "unchanged": k.unchanged}
             for name, k in report.kinds.items()]
-    emit(rows, [Column("kind", "Kind"), Column("added", "Added", "int"),
-                Column("changed", "Changed", "int"), Column("unchanged", "Unchanged", "int")],
+    emit(rows, [Column("kind", N_("Kind")), Column("added", N_("Added"), "int"),
+                Column("changed", N_("Changed"), "int"), Column("unchanged", N_("Unchanged"), "int")],
          "table", empty=_("No rows of a known kind were found."))
     for name, kind in report.kinds.items():
         for change in kind.changes:

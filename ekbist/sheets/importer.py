@@ -187,6 +187,9 @@ class Context:
         self.sources: list[Source] = []
         self.batches: dict[str, Batch] = {}
         self.state: dict[str, Any] = {}
+        # (source, position, column key) of cells that could not be read: later checks
+        # would only repeat the problem in other words, so they pass over them.
+        self.bad_cells: set[tuple[int, int, str]] = set()
 
     def problem(self, kind: str, position: int, key: str | None, value: Any, reason: str) -> None:
         """A problem at record ``position`` of ``kind``'s batch, in column ``key``."""
@@ -210,12 +213,10 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
     _build_batches(ctx)
     _lookups(ctx)
     _duplicates(ctx)
-    ctx.problems.raise_if_any()
     _references(ctx)
     rules = _load_rules(ctx)
     for rule in rules:
         rule.prepare(ctx)
-    ctx.problems.raise_if_any()
 
     hold = store.snapshot() if dry_run else store.transaction()
     try:
@@ -380,6 +381,7 @@ def _build_batches(ctx: Context) -> None:
             values[column.key] = converter.convert(raw)
             for position, value, reason in converter.problems:
                 ctx.problem_at(source.index, position, column.key, value, reason)
+                ctx.bad_cells.add((source.index, position, column.key))
         if source.cells is None:
             _check_sums(ctx, source, values)
         per_kind.setdefault(kind.name, []).append((source, values))
@@ -497,14 +499,9 @@ def _duplicates(ctx: Context) -> None:
                 src, local = batch.origin[first[key]]
                 _order, where = ctx.sources[src].cell(local, batch.kind.key[0])
                 ctx.problem(name, i, batch.kind.key[0], batch.values[batch.kind.key[0]][i],
-                            _("the same {kind} twice in the file (also {cell})").format(
-                                kind=_kind_word(batch.kind), cell=where))
+                            _("appears twice in the file (also {cell})").format(cell=where))
             else:
                 first[key] = i
-
-
-def _kind_word(kind: Kind) -> str:
-    return kind.sheet().lower()
 
 
 def _references(ctx: Context) -> None:
@@ -522,9 +519,7 @@ def _references(ctx: Context) -> None:
             values = batch.values[column.key]
             for i, value in enumerate(values):
                 if value is not None and value not in known:
-                    ctx.problem(name, i, column.key, value,
-                                _("unknown {what} (neither in the store nor in this file)").format(
-                                    what=column.header().lower()))
+                    ctx.problem(name, i, column.key, value, _("not found in the store or in this file"))
 
 
 # -- temporary tables and SQL ---------------------------------------------------------------------
@@ -624,7 +619,7 @@ def _declared_checks(ctx: Context, kind: Kind) -> None:
         values = dict(zip(columns, row[2:2 + len(columns)], strict=True))
         flags = row[2 + len(columns):]
         for check, flag in zip(kind.checks, flags, strict=True):
-            if flag:
+            if flag and (row[0], row[1], check.cell) not in ctx.bad_cells:
                 shown = {k: ("" if v is None else v) for k, v in values.items()}
                 ctx.problem_at(row[0], row[1], check.cell, values[check.cell],
                                check.message().format(**shown))

@@ -1,0 +1,451 @@
+"""Spreadsheet import: human-made layouts, every refusal, upserts and round trips (library and CLI)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.sheets.exporter import export
+from ekbist.sheets.importer import import_file
+from ekbist.store import Store
+
+TODAY = date(2026, 11, 25)
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def snapshot(db: Path) -> tuple:
+    """Every table's rows and the audit count: what a refused import must leave as it was."""
+    with Store.open(db, readonly=True) as store:
+        tables = [t for t in store.tables() if t not in ("calendar_day", "workday")]
+        return tuple(tuple(map(tuple, store.conn.execute(f'SELECT * FROM "{t}" ORDER BY 1')))
+                     for t in tables)
+
+
+@pytest.fixture
+def lib(unit):
+    """The conftest unit (anna, bo, cia; cases C-1 … C-4) opened through the library."""
+    store = Store.open(unit.db)
+    yield store
+    store.close()
+
+
+def workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def problems_of(store: Store, path: Path, **kwargs) -> list[str]:
+    with pytest.raises(ValidationErrors) as caught:
+        import_file(store, path, today=TODAY, **kwargs)
+    return caught.value.problems
+
+
+APPLICATION_HEADER = ["Ansökan", "Ärende", "Avser månad", "Inkom", "Komplett", "Beslutad", "Beslut", "Belopp"]
+
+
+# -- human-made files ------------------------------------------------------------------------
+def test_title_rows_merged_cells_blank_rows_and_swedish_numbers(lib):
+    report = import_file(lib, FIXTURES / "sheets_human.xlsx", today=TODAY)
+    assert report.written
+    assert {s["sheet"]: s["header_row"] for s in report.sheets} == {
+        "Handläggare 2026": 4, "Ärenden": 2, "Ansökningar": 2}
+    assert [(k, r.added) for k, r in report.kinds.items()] == [
+        ("handlers", 2), ("cases", 3), ("assignments", 3), ("applications", 3)]
+    assert lib.query("SELECT id, team, fte, start_date FROM handler WHERE id IN ('dina', 'erik') "
+                     "ORDER BY id") == [
+        {"id": "dina", "team": "intake", "fte": 0.75, "start_date": "2026-02-01"},
+        {"id": "erik", "team": "investigation", "fte": 1.0, "start_date": "2026-03-15"}]
+    cases = {r["id"]: r for r in lib.query("SELECT * FROM cases WHERE id LIKE 'C-1_'")}
+    assert (cases["C-10"]["adults"], cases["C-10"]["children"], cases["C-10"]["homeless"]) == (2, 2, 1)
+    assert (cases["C-11"]["adults"], cases["C-11"]["homeless"]) == (1, 0)   # empty = the default
+    assert cases["C-12"]["opened"] == "2026-10-05"                          # Excel serial 46300
+    apps = {r["id"]: r for r in lib.query("SELECT * FROM application")}
+    a10, a11 = apps["A-10"], apps["A-11"]
+    assert (a10["amount"], a10["decision"], a10["handler"]) == (7643, "granted", "dina")
+    assert (a11["period"], a11["decision"], a11["amount"]) == ("2026-10", "partly", 5111)
+    assert apps["A-12"]["handler"] == "bo"
+    assert any("'Anteckning'" in w and "ignored" in w for w in report.warnings)
+
+
+def test_a_sum_row_is_checked_and_never_imported(lib, tmp_path):
+    rows = [APPLICATION_HEADER,
+            ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", 1000],
+            ["A-2", "C-2", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", 2000],
+            ["Summa", None, None, None, None, None, None, 3000]]
+    good = workbook(tmp_path / "good.xlsx", {"Ansökningar": rows})
+    assert import_file(lib, good, today=TODAY, dry_run=True).kinds["applications"].added == 2
+    rows[-1] = ["Totalt", None, None, None, None, None, None, "3 100"]
+    bad = workbook(tmp_path / "bad.xlsx", {"Ansökningar": rows})
+    assert problems_of(lib, bad) == [
+        "Ansökningar!H4: '3 100' — does not match the sum of the rows above (3,000)"]
+
+
+def test_subtotals_and_a_grand_total(lib, tmp_path):
+    rows = [["År", "Verksamhet", "Budgetrad", "Belopp"],
+            [2026, "Arbetsmarknad", "Personalkostnader", 100],
+            [2026, "Arbetsmarknad", "Lokalkostnader", 50],
+            ["Summa Arbetsmarknad", None, None, 150],
+            [2026, "Ekonomiskt bistånd/handläggning", "Personalkostnader", 200],
+            ["Summa", None, None, 200],
+            ["Total", None, None, 350]]
+    path = workbook(tmp_path / "budget.xlsx", {"Budget": rows})
+    report = import_file(lib, path, today=TODAY)
+    assert report.kinds["budget"].added == 3
+    assert lib.scalar("SELECT sum(amount) FROM budget") == 350
+
+
+def test_csv_from_swedish_excel_semicolons_decimal_commas_windows_1252(lib):
+    report = import_file(lib, FIXTURES / "sheets_budget_swedish_excel.csv", today=TODAY)
+    assert report.kinds["budget"].added == 3
+    assert dict(lib.conn.execute("SELECT line, amount FROM budget").fetchall()) == {
+        "Personalkostnader": 12_400_000, "Övriga kostnader": 45_300_000, "Bidrag": 1_200_000}
+
+
+def test_csv_utf8_with_bom_and_a_unicode_minus(lib):
+    report = import_file(lib, FIXTURES / "sheets_actuals_utf8_bom.csv", today=TODAY)
+    assert report.kinds["actuals"].added == 3
+    assert lib.scalar("SELECT amount FROM actual WHERE line = 'Bidrag'") == -44
+
+
+def test_csv_utf8_without_bom_commas(lib, tmp_path):
+    path = tmp_path / "closed.csv"
+    path.write_text("Day,Reason\n2026-12-28,Planning day\n", encoding="utf-8")
+    import_file(lib, path, today=TODAY)
+    assert lib.scalar("SELECT reason FROM closed_day WHERE day = '2026-12-28'") == "Planning day"
+
+
+@pytest.mark.parametrize("name", ["sheets_cases.ods", "sheets_cases.xls", "sheets_cases.xlsx"])
+def test_ods_xls_and_xlsx(lib, name):
+    report = import_file(lib, FIXTURES / name, today=TODAY)
+    assert report.kinds["cases"].added == 2
+    assert lib.query("SELECT case_id, handler, from_date FROM assignment WHERE case_id IN ('C-40', 'C-41') "
+                     "ORDER BY case_id") == [
+        {"case_id": "C-40", "handler": "anna", "from_date": "2026-08-03"},
+        {"case_id": "C-41", "handler": "cia", "from_date": "2026-08-04"}]
+
+
+def test_english_headers_in_any_case_and_spacing(lib, tmp_path):
+    path = workbook(tmp_path / "h.xlsx", {"Staff": [
+        ["  id", "NAME", "team  ", "fte", "Start   date"],
+        ["dan", "Dan D", "debt", 0.5, "2026-01-01"]]})
+    import_file(lib, path, today=TODAY)
+    assert lib.one("SELECT team, fte, start_date FROM handler WHERE id = 'dan'") == {
+        "team": "debt", "fte": 0.5, "start_date": "2026-01-01"}
+
+
+# -- all or nothing ------------------------------------------------------------------------------
+def test_every_wrong_cell_is_named_and_nothing_is_written(unit, lib):
+    before = snapshot(unit.db)
+    assert problems_of(lib, FIXTURES / "sheets_errors.xlsx") == [
+        "Ansökningar!D2: '2016-13-01' — not a date (YYYY-MM-DD)",
+        "Ansökningar!A3: '' — a value is required",
+        "Ansökningar!G4: 'kanske' — unknown value (expected one of: granted, partly granted, "
+        "rejected, withdrawn)",
+        "Ansökningar!B5: 'C-99' — not found in the store or in this file",
+        "Ansökningar!E6: '2026-10-02' — completed before it was received (2026-10-05)",
+        "Ansökningar!H7: '12.5' — not whole kronor",
+        "Ansökningar!A8: 'A-23' — appears twice in the file (also Ansökningar!A6)",
+        "Ansökningar!I9: '121212-****' — looks like a personnummer — ekbist stores no personal "
+        "identity numbers",
+        "Ansökningar!F10: '2026-09-30' — decided before it was received (2026-10-01)",
+        "Ärenden!D2: '2026-04-01' — closed before it was opened (2026-05-01)",
+        "Ärenden!B3: 'nobody' — not found in the store or in this file",
+    ]
+    assert snapshot(unit.db) == before
+
+
+def test_refused_from_the_command_line_with_exit_1(unit):
+    before = snapshot(unit.db)
+    result = unit("import", FIXTURES / "sheets_errors.xlsx")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == "Ansökningar!D2: '2016-13-01' — not a date (YYYY-MM-DD)"
+    assert lines[-1] == "error: 11 problem(s) found — nothing was written"
+    assert "Traceback" not in result.stderr
+    assert snapshot(unit.db) == before
+
+
+def test_problems_in_swedish(unit):
+    result = unit("import", FIXTURES / "sheets_errors.xlsx", lang="sv")
+    assert "Ansökningar!E6: '2026-10-02' — komplett före inkommen (2026-10-05)" in result.stderr
+    assert "Ansökningar!G4: 'kanske' — okänt värde (väntade ett av: beviljat, delvis beviljat, " \
+           "avslag, återtagen)" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("fel: ")
+
+
+def test_a_personnummer_anywhere_stops_the_import(lib, tmp_path):
+    path = workbook(tmp_path / "p.xlsx", {
+        "Ärenden": [["Lista från 19121212-1212"],     # a title row, outside any column
+                    ["Ärende", "Handläggare", "Öppnat"],
+                    ["C-50", "bo", date(2026, 1, 1)]],
+        "Anteckningar": [["Att göra"], [None, 1212121212]]})  # a number on a sheet of no kind
+    assert problems_of(lib, path) == [
+        "Ärenden!A1: 'Lista från 19121212-****' — looks like a personnummer — ekbist stores no "
+        "personal identity numbers",
+        "Anteckningar!B2: '121212****' — looks like a personnummer — ekbist stores no personal "
+        "identity numbers",
+    ]
+
+
+def test_money_must_be_whole_kronor_and_numbers_must_be_numbers(lib, tmp_path):
+    path = workbook(tmp_path / "m.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER,
+        ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", "7 643,50"],
+        ["A-2", "C-1", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", "sju"],
+        ["A-3", "C-1", "2026-13", date(2026, 10, 1), None, None, None, None],
+        ["A-4", "C-1", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", -5]]})
+    assert problems_of(lib, path) == [
+        "Ansökningar!H2: '7 643,50' — not whole kronor",
+        "Ansökningar!H3: 'sju' — not a number",
+        "Ansökningar!C4: '2026-13' — not a month (YYYY-MM)",
+        "Ansökningar!H5: '-5' — must be at least 0",
+    ]
+
+
+def test_unknown_handler_or_case_may_be_defined_in_the_same_file(lib, tmp_path):
+    path = workbook(tmp_path / "f.xlsx", {
+        "Ansökningar": [APPLICATION_HEADER, ["A-9", "C-9", "2026-10", date(2026, 10, 1)]],
+        "Ärenden": [["Ärende", "Handläggare", "Öppnat"], ["C-9", "ny", date(2026, 9, 1)]],
+        "Handläggare": [["Id", "Namn", "Team", "Tjänstgöringsgrad"], ["ny", "Ny N", "utredning", 1]],
+    })
+    report = import_file(lib, path, today=TODAY)
+    assert [(k, r.added) for k, r in report.kinds.items()] == [
+        ("handlers", 1), ("cases", 1), ("assignments", 1), ("applications", 1)]
+    assert lib.scalar("SELECT handler FROM application WHERE id = 'A-9'") == "ny"
+
+
+def test_bad_header_row_a_column_twice(lib, tmp_path):
+    path = workbook(tmp_path / "d.xlsx", {"Ärenden": [
+        ["Ärende", "Handläggare", "Öppnat", "Opened"], ["C-60", "bo", date(2026, 1, 1), None]]})
+    assert problems_of(lib, path) == ["Ärenden!D1: 'Opened' — this column appears twice"]
+
+
+def test_a_sheet_of_no_known_kind_is_ignored_with_a_warning(lib, tmp_path):
+    path = workbook(tmp_path / "x.xlsx", {"Anteckningar": [["Vad", "När"], ["Möte", "i morgon"]]})
+    report = import_file(lib, path, today=TODAY)
+    assert report.kinds == {}
+    assert report.warnings == ["sheet 'Anteckningar': no header row of a known kind — ignored"]
+
+
+def test_unreadable_and_unknown_files(lib, tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip file")
+    with pytest.raises(EkbistError, match="cannot read the workbook"):
+        import_file(lib, broken, today=TODAY)
+    with pytest.raises(EkbistError, match="cannot import this kind of file"):
+        import_file(lib, tmp_path / "notes.txt", today=TODAY)
+    with pytest.raises(EkbistError, match="no such file"):
+        import_file(lib, tmp_path / "missing.xlsx", today=TODAY)
+
+
+# -- upserts and dry runs ----------------------------------------------------------------------
+def test_upsert_by_key_and_dry_run_shows_old_and_new(unit, lib, tmp_path):
+    first = workbook(tmp_path / "a.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER,
+        ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", 1000],
+        ["A-2", "C-2", "2026-10", date(2026, 10, 1), None, None, None, None]]})
+    import_file(lib, first, today=TODAY)
+    second = workbook(tmp_path / "b.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER,
+        ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", 1500],
+        ["A-2", "C-2", "2026-10", date(2026, 10, 1), None, None, None, None],
+        ["A-3", "C-3", "2026-11", date(2026, 11, 3), None, None, None, None]]})
+    before = snapshot(unit.db)
+    result = unit.ok("import", second, "--dry-run")
+    assert snapshot(unit.db) == before
+    assert "Dry run of" in result.output
+    assert "applications      1        1          1" in result.output
+    assert "  applications A-1 (Ansökningar!A2): amount 1000 → 1500" in result.output
+    assert "  applications to add: A-3" in result.output
+    payload = json.loads(unit.ok("import", second, "--dry-run", "--format", "json").output)
+    assert payload["kinds"]["applications"]["changes"] == [
+        {"key": {"id": "A-1"}, "cell": "Ansökningar!A2", "fields": {"amount": {"old": 1000, "new": 1500}}}]
+    assert payload["total"] == {"added": 1, "changed": 1, "unchanged": 1}
+    audit_before = lib.scalar("SELECT count(*) FROM audit")
+    unit.ok("import", second)
+    assert lib.scalar("SELECT amount FROM application WHERE id = 'A-1'") == 1500
+    # One audited update and one insert; the unchanged row is not touched.
+    assert lib.query("SELECT tbl, key, action FROM audit WHERE id > ? ORDER BY id", (audit_before,)) == [
+        {"tbl": "application", "key": "A-1", "action": "update"},
+        {"tbl": "application", "key": "A-3", "action": "insert"}]
+    assert "import" in lib.scalar("SELECT command FROM audit ORDER BY id DESC LIMIT 1")
+
+
+def test_a_column_left_out_keeps_its_stored_value(lib, tmp_path):
+    lib.execute("UPDATE cases SET children = 3 WHERE id = 'C-1'")
+    path = workbook(tmp_path / "c.xlsx", {"Ärenden": [
+        ["Ärende", "Handläggare", "Öppnat", "Vuxna"], ["C-1", "bo", date(2026, 1, 10), 2]]})
+    report = import_file(lib, path, today=TODAY)
+    assert report.kinds["cases"].changes[0]["fields"] == {"adults": {"old": 1, "new": 2}}
+    assert lib.one("SELECT adults, children FROM cases WHERE id = 'C-1'") == {"adults": 2, "children": 3}
+
+
+def test_a_new_handler_on_the_cases_sheet_is_a_handover_from_today(lib, tmp_path):
+    lib.execute("INSERT INTO application (id, case_id, period, received) VALUES ('A-1', 'C-1', '2026-11', "
+                "'2026-11-25')")
+    lib.execute("UPDATE application SET handler = 'bo'")
+    path = workbook(tmp_path / "c.xlsx", {"Ärenden": [
+        ["Ärende", "Handläggare", "Öppnat"], ["C-1", "cia", date(2026, 1, 10)]]})
+    report = import_file(lib, path, today=TODAY)
+    assert report.kinds["assignments"].added == 1
+    assert report.kinds["assignments"].changes == [{
+        "key": {"case": "C-1", "from_date": "2026-01-10"}, "cell": "Ärenden!B2",
+        "fields": {"to_date": {"old": None, "new": "2026-11-25"}}}]
+    assert lib.query("SELECT handler, from_date, to_date FROM assignment WHERE case_id = 'C-1' "
+                     "ORDER BY from_date") == [
+        {"handler": "bo", "from_date": "2026-01-10", "to_date": "2026-11-25"},
+        {"handler": "cia", "from_date": "2026-11-25", "to_date": None}]
+    # The application whose clock starts today now belongs to the new handler.
+    assert lib.scalar("SELECT handler FROM application WHERE id = 'A-1'") == "cia"
+
+
+def test_assignment_history_must_not_overlap(lib, tmp_path):
+    path = workbook(tmp_path / "a.xlsx", {"Handläggarhistorik": [
+        ["Ärende", "Handläggare", "Från", "Till"],
+        ["C-1", "bo", date(2026, 1, 10), date(2026, 6, 1)],
+        ["C-1", "anna", date(2026, 5, 1), None],
+        ["C-2", "cia", date(2026, 2, 1), None]]})
+    assert problems_of(lib, path) == [
+        "Handläggarhistorik!C3: '2026-05-01' — overlaps the period of 'bo' from 2026-01-10",
+        "Handläggarhistorik!C4: '2026-02-01' — the handler period starts before the case was opened "
+        "(2026-03-01)",
+        "Handläggarhistorik!D4: '' — overlaps the period of 'bo' from 2026-03-01",
+    ]
+    fixed = workbook(tmp_path / "b.xlsx", {"Handläggarhistorik": [
+        ["Ärende", "Handläggare", "Från", "Till"],
+        ["C-1", "bo", date(2026, 1, 10), date(2026, 6, 1)],
+        ["C-1", "anna", date(2026, 6, 1), None]]})
+    import_file(lib, fixed, today=TODAY)
+    assert lib.query("SELECT handler, to_date FROM assignment WHERE case_id = 'C-1' ORDER BY from_date") == [
+        {"handler": "bo", "to_date": "2026-06-01"}, {"handler": "anna", "to_date": None}]
+
+
+def test_plans_and_follow_ups_in_one_file(lib, tmp_path):
+    plans = [["Ärende", "Plantyp", "Upprättad", "Nästa uppföljning", "Avslutad"],
+             ["C-1", "förändringsplan", date(2026, 2, 1), date(2026, 5, 1), None],
+             ["C-3", "boendeplan", date(2026, 6, 1), date(2026, 9, 1), None]]
+    followups = [["Ärende", "Plantyp", "Plan upprättad", "Uppföljd", "Nästa uppföljning"],
+                 ["C-1", None, date(2026, 2, 1), date(2026, 4, 28), date(2026, 7, 28)],
+                 ["C-2", None, date(2026, 2, 1), date(2026, 4, 28), date(2026, 7, 28)]]
+    path = workbook(tmp_path / "p.xlsx", {"Planer": plans, "Uppföljningar": followups})
+    assert problems_of(lib, path) == [
+        "Uppföljningar!C3: '2026-02-01' — no such plan of this case (neither in the store nor in this file)"]
+    del followups[2]
+    plans.append(["C-1", "förändringsplan", date(2026, 3, 1), date(2026, 6, 1), None])
+    path = workbook(tmp_path / "q.xlsx", {"Planer": plans, "Uppföljningar": followups})
+    assert problems_of(lib, path) == [
+        "Planer!E4: '' — the case already has an open plan of this kind"]
+    del plans[3]
+    path = workbook(tmp_path / "r.xlsx", {"Planer": plans, "Uppföljningar": followups})
+    report = import_file(lib, path, today=TODAY)
+    assert (report.kinds["plans"].added, report.kinds["followups"].added) == (2, 1)
+    assert lib.one("SELECT p.case_id, p.kind, f.date FROM followup f JOIN plan p ON p.id = f.plan_id") == {
+        "case_id": "C-1", "kind": "change", "date": "2026-04-28"}
+
+
+def test_settings_are_checked_and_a_default_changes_nothing(lib, tmp_path):
+    path = workbook(tmp_path / "s.xlsx", {"Inställningar": [
+        ["Inställning", "Värde"], ["handling.days", 5], ["plans.grace_days", "60"],
+        ["budget.warn_deviation_pct", "2,5 %"]]})
+    report = import_file(lib, path, today=TODAY)
+    assert (report.kinds["settings"].added, report.kinds["settings"].unchanged) == (2, 1)
+    assert dict(lib.conn.execute("SELECT key, value FROM settings").fetchall()) == {
+        "plans.grace_days": "60", "budget.warn_deviation_pct": "2.5"}
+    bad = workbook(tmp_path / "t.xlsx", {"Inställningar": [
+        ["Inställning", "Värde"], ["handling.dayz", 5], ["handling.days", 0]]})
+    problems = problems_of(lib, bad)
+    assert problems[0].startswith("Inställningar!A2: 'handling.dayz' — unknown setting")
+    assert problems[1] == "Inställningar!B3: '0' — handling.days must be between 1 and 60"
+
+
+def test_closed_days_rebuild_the_working_day_index(lib, tmp_path):
+    assert lib.scalar("SELECT is_workday FROM calendar_day WHERE day = '2026-12-28'") == 1
+    path = workbook(tmp_path / "c.xlsx",
+                    {"Stängda dagar": [["Dag", "Orsak"], [date(2026, 12, 28), "Planering"]]})
+    import_file(lib, path, today=TODAY)
+    assert lib.scalar("SELECT is_workday FROM calendar_day WHERE day = '2026-12-28'") == 0
+
+
+def test_year_is_passed_to_the_wide_layout(lib):
+    pytest.importorskip("ekbist.controller")
+    from ekbist import controller
+
+    if not hasattr(controller, "parse_wide_sheet"):
+        pytest.skip("ekbist.controller has no parse_wide_sheet yet")
+    fixture = FIXTURES / "controller_budget_kr.xlsx"
+    if not fixture.exists():
+        pytest.skip("no wide-layout fixture")
+    report = import_file(lib, fixture, today=TODAY, dry_run=True, year=2026)
+    assert report.kinds["budget"].added > 0
+    assert any(s["kind"] == "wide" for s in report.sheets)
+
+
+# -- round trips -----------------------------------------------------------------------------------
+def test_export_then_import_changes_nothing(unit, lib, tmp_path):
+    unit.ok("case", "assign", "C-1", "cia", "--date", "2026-06-01")
+    unit.ok("case", "close", "C-2", "--date", "2026-10-01", "--reason", "arbete")
+    unit.ok("workdays", "close", "2026-12-28", "--reason", "Planering")
+    unit.ok("settings", "set", "plans.grace_days", "60")
+    import_file(lib, FIXTURES / "sheets_human.xlsx", today=TODAY)
+    import_file(lib, FIXTURES / "sheets_budget_swedish_excel.csv", today=TODAY)
+    import_file(lib, FIXTURES / "sheets_actuals_utf8_bom.csv", today=TODAY)
+    for lang in ("en", "sv"):
+        path = tmp_path / f"all-{lang}.xlsx"
+        unit.ok("export", "all", path, lang=lang)
+        payload = json.loads(unit.ok("import", path, "--dry-run", "--format", "json").output)
+        assert payload["total"]["added"] == 0 and payload["total"]["changed"] == 0, payload
+        assert payload["total"]["unchanged"] > 20
+    before = snapshot(unit.db)
+    unit.ok("import", tmp_path / "all-sv.xlsx")
+    assert snapshot(unit.db) == before
+
+
+def test_an_edited_export_imports_exactly_the_edited_cells(lib, tmp_path):
+    import_file(lib, FIXTURES / "sheets_human.xlsx", today=TODAY)
+    path = tmp_path / "apps.xlsx"
+    export(lib, "applications", path, today=TODAY)
+    wb = load_workbook(path)
+    ws = wb.active
+    ws["H2"] = 8000
+    ws["F4"] = date(2026, 11, 20)
+    ws["G4"] = "avslag"
+    wb.save(tmp_path / "edited.xlsx")
+    report = import_file(lib, tmp_path / "edited.xlsx", today=TODAY)
+    assert [c["fields"] for c in report.kinds["applications"].changes] == [
+        {"amount": {"old": 7643, "new": 8000}},
+        {"decided": {"old": None, "new": "2026-11-20"}, "decision": {"old": None, "new": "rejected"}}]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from click.testing import CliRunner
+    from ekbist.commands.main import root
+
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = CliRunner().invoke(root, ["--db", str(db), "--today", "2026-11-25", "--lang", "en",
+                                       "demo", "--households", "60", "--months", "8"])
+    if result.exit_code != 0:
+        pytest.skip(f"demo not available: {result.output}")
+    return db
+
+
+def test_demo_store_round_trip(demo_db, tmp_path, cli):
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_db, db)
+    cli.db = db
+    cli.ok("export", "all", tmp_path / "demo.xlsx")
+    payload = json.loads(cli.ok("import", tmp_path / "demo.xlsx", "--dry-run", "--format", "json").output)
+    assert payload["total"]["added"] == 0 and payload["total"]["changed"] == 0
+    assert payload["kinds"]["applications"]["unchanged"] > 100
