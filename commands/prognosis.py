@@ -100,7 +100,8 @@ def make(env: Env, year, month, methods, overrides, comments, save, fmt) -> None
         "comments": [prognosis_lib.split_assignment(t, "--comment") for t in comments],
     }
     store = env.open(readonly=not save)
-    result = prognosis_lib.make(store, y, m, today=env.today, **pairs)
+    details: dict[str, Any] = {}
+    result = prognosis_lib.make(store, y, m, today=env.today, details=details, **pairs)
     replaced = None
     if save:
         replaced = store.scalar(
@@ -112,7 +113,7 @@ def make(env: Env, year, month, methods, overrides, comments, save, fmt) -> None
     show_result(result, fmt, title=_("Prognosis {year} as of {month} (tkr)").format(
         year=y, month=month_name(m)))
     if fmt == "table":
-        _driver_note(store, result)
+        _driver_note(result, details)
         if save:
             click.echo(_("Saved as the prognosis for {month} {year}{replaced}.").format(
                 month=month_name(m), year=y,
@@ -204,18 +205,14 @@ def sum_rows(label: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _driver_note(store, result: dict[str, Any]) -> None:
-    from ekbist import prognosis as prognosis_lib
-    from ekbist import settings
-
-    line = str(settings.get(store, "budget.assistance_line"))
-    activity = str(settings.get(store, "budget.assistance_activity"))
-    row = next((r for r in result["lines"]
-                if r["activity"] == activity and r["line"] == line), None)
-    if row is None or result["month"] == 12:
+def _driver_note(result: dict[str, Any], details: dict[str, Any]) -> None:
+    """One line on how the assistance payments were forecast."""
+    assistance, driver = details.get("assistance"), details.get("driver")
+    if assistance is None or result["month"] == 12:
         return
-    if row["method"] == "driver":
-        driver = prognosis_lib.driver_forecast(store, result["year"], result["month"])
+    activity, line = assistance
+    row = next(r for r in result["lines"] if r["activity"] == activity and r["line"] == line)
+    if row["method"] == "driver" and driver is not None:
         households = [f["households"] for f in driver["forecast"]]
         click.echo(_("{line}: {first}–{last} households a month forecast (trend {slope} a month, "
                      "damped by {phi}) × {average} kr per household (last three months) = "
@@ -224,8 +221,7 @@ def _driver_note(store, result: dict[str, Any]) -> None:
             slope=("+" if driver["slope"] > 0 else "") + fmt_number(driver["slope"], 1),
             phi=fmt_number(driver["damping"], 1), average=fmt_int(driver["average"]),
             amount=fmt_int(tkr(driver["total"]))))
-    elif row["method"] == "run-rate" and prognosis_lib.driver_forecast(
-            store, result["year"], result["month"]) is None:
+    elif details.get("fallback"):
         click.echo(_("{line}: no granted applications in the last three months, so it is "
                      "forecast by run-rate.").format(line=line))
 

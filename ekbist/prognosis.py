@@ -266,11 +266,15 @@ def make(
     overrides: Sequence[tuple[str, str]] = (),
     comments: Sequence[tuple[str, str]] = (),
     today: date | None = None,
+    details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The full-year prognosis as of ``month`` (actuals up to and including it).
 
     ``methods``, ``overrides`` and ``comments`` are (KEY, VALUE) pairs where KEY is a
-    line (every activity that has it), ``ACTIVITY:LINE``, or for methods ``*``.
+    line (every activity that has it), ``ACTIVITY:LINE``, or for methods ``*``. A dict
+    passed as ``details`` receives the driver forecast used ("driver", or None), whether the
+    assistance row fell back to run-rate for want of households ("fallback") and the
+    assistance row's key ("assistance"), for a caller that explains the figure.
     """
     year = check_year(year)
     month = check_month(month)
@@ -372,6 +376,10 @@ def make(
                 "deviation": deviation(kind, budget_amount, prognosis),
                 "method": method, "comment": notes.get(target),
             })
+    if details is not None:
+        details["driver"] = driver
+        details["fallback"] = wants_driver and driver is None
+        details["assistance"] = assistance if assistance in rows.rows else None
     return summarise(year, month, lines_out, rows.activities)
 
 

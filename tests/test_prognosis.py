@@ -364,3 +364,11 @@ def test_default_month_is_the_last_ended_one(small_cli):
     assert (data["year"], data["month"]) == (2026, 6)
     assert "give --month" in small_cli.fails("prognosis", "make", "--year", "2027",
                                              today="2027-01-05")
+
+
+def test_the_table_says_when_the_driver_had_no_households(small_cli):
+    out = small_cli.ok("prognosis", "make", "--year", "2026", "--month", "2").output
+    assert "no granted applications in the last three months" in out
+    out = small_cli.ok("prognosis", "make", "--year", "2026", "--month", "6",
+                       "--method", "Övriga kostnader=run-rate").output
+    assert "no granted applications" not in out and "households a month" not in out

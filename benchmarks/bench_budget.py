@@ -1,0 +1,134 @@
+"""Budget benchmarks on the city-scale demo: ``prognosis make`` for 14 activities × 12 lines.
+
+A private copy of the city store gets twelve more activities and two more budget
+lines, so the prognosis covers 14 activities × 12 lines (168 lines, budget and ten
+months of actuals each) while the households driver still reads the city's
+1.3 million applications. Commands are timed as whole processes (median of several
+runs); the library call is timed in-process as well.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+TODAY = "2026-11-25"
+YEAR, MONTH = 2026, 10
+EXTRA_LINES = (("Återsökningar", "revenue"), ("Tillfälligt boende", "cost"))
+EXTRA_ACTIVITIES = (
+    "Våld i nära relation", "Budget- och skuldrådgivning", "Mottagning", "Utredning",
+    "Boendestöd", "Tillfälligt boende", "Arbetsträning", "Jobbtorg", "Feriearbete",
+    "Försörjningsstöd flyktingar", "Socialpsykiatri", "Missbruk vuxna",
+)
+
+
+def _median_seconds(cmd: list[str], runs: int) -> float:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # warm the file cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def prepare(db: Path) -> int:
+    """Budget and actuals for 14 activities × 12 lines in ``YEAR``; returns the line count."""
+    from ekbist import budget
+    from ekbist.store import Store
+
+    store = Store.open(db)
+    try:
+        for name, kind in EXTRA_LINES:
+            if not any(line["name"] == name for line in budget.lines(store)):
+                budget.add_line(store, name, kind)
+        lines = budget.lines(store)
+        activities = budget.activities(store, YEAR) + list(EXTRA_ACTIVITIES)
+        budgets, actuals = [], []
+        for a, activity in enumerate(activities):
+            for i, line in enumerate(lines):
+                yearly = 120_000 * (i + 1) + 10_000 * a
+                budgets.append((YEAR, activity, line["name"], yearly))
+                for month in range(1, MONTH + 1):
+                    actuals.append((YEAR, month, activity, line["name"],
+                                    yearly // 12 + (month * 37 + a * 11 + i) % 900))
+        with store.transaction():
+            store.executemany(
+                "INSERT INTO budget (year, activity, line, amount) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (year, activity, line) DO NOTHING", budgets)
+            store.executemany(
+                "INSERT INTO actual (year, month, activity, line, amount) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (year, month, activity, line) DO NOTHING", actuals)
+        return len(activities) * len(lines)
+    finally:
+        store.close()
+
+
+def run(city_db: Path, workdir: Path) -> list[dict]:
+    exe = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
+    db = workdir / "city-budget.db"
+    shutil.copy(city_db, db)
+    subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
+    count = prepare(db)
+    base = [exe, "--db", str(db), "--today", TODAY, "--lang", "en"]
+    make = [*base, "prognosis", "make", "--year", str(YEAR), "--month", str(MONTH)]
+    rows = []
+    for name, args, goal, runs in (
+        (f"prognosis make, {count} lines", make, 0.5, 11),
+        (f"prognosis make --format json, {count} lines", [*make, "--format", "json"], 0.5, 11),
+        (f"prognosis make --save, {count} lines", [*make, "--save"], 0.5, 7),
+    ):
+        seconds = _median_seconds(args, runs)
+        rows.append({"name": f"{name} (median of {runs}, whole process)", "seconds": seconds,
+                     "goal": f"<= {goal:g} s", "ok": seconds <= goal})
+
+    from ekbist import prognosis
+    from ekbist.store import Store
+
+    store = Store.open(db, readonly=True)
+    try:
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            prognosis.make(store, YEAR, MONTH, today=date.fromisoformat(TODAY))
+            times.append(time.perf_counter() - start)
+    finally:
+        store.close()
+    seconds = statistics.median(times)
+    rows.append({"name": f"prognosis.make() in-process, {count} lines (median of 7)",
+                 "seconds": seconds, "goal": "<= 0.5 s", "ok": seconds <= 0.5})
+
+    for month in range(1, MONTH):
+        subprocess.run([*base, "prognosis", "make", "--year", str(YEAR), "--month", str(month),
+                        "--save"], check=True, stdout=subprocess.DEVNULL)
+    seconds = _median_seconds([*base, "prognosis", "history", "--year", str(YEAR)], 7)
+    rows.append({"name": f"prognosis history, {MONTH} saved months × {count} lines "
+                         "(median of 7, whole process)",
+                 "seconds": seconds, "goal": "<= 1 s", "ok": seconds <= 1})
+    times = []
+    for i in range(3):
+        target = workdir / f"prognos-{i}.xlsx"
+        start = time.perf_counter()
+        subprocess.run([*base, "prognosis", "export", str(target), "--year", str(YEAR),
+                        "--month", str(MONTH)], check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    seconds = statistics.median(times)
+    rows.append({"name": f"prognosis export (controller layout, {count} lines, 15 charts; "
+                         "median of 3, whole process)",
+                 "seconds": seconds, "goal": "<= 2 s", "ok": seconds <= 2})
+    return rows
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    here = Path(__file__).resolve().parent
+    with tempfile.TemporaryDirectory() as work:
+        for row in run(here / "data" / "city.db", Path(work)):
+            print(f"{row['name']}: {row['seconds']:.3f} s ({row['goal']}) "
+                  f"{'ok' if row['ok'] else 'MISSED'}")
