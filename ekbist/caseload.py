@@ -442,7 +442,13 @@ def write_history_xlsx(
     if mean_rows:
         ws.add_chart(chart(_("Team mean per FTE at month end"), _("Cases per FTE"), mean_rows),
                      f"A{anchor}")
-    wb.save(path)
+    # Built in memory and written in one go: a bad path fails cleanly (OSError), never
+    # half-way through openpyxl's streaming writer.
+    import io
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(buffer.getvalue())
     return path
 
 
