@@ -58,7 +58,8 @@ def handling_time() -> None:
 def check(env: Env, handler, statuses, fmt) -> None:
     from ekbist import handling_time as ht
 
-    payload = ht.check(env.open(readonly=True), env.today, handler=handler)
+    store = env.open(readonly=True)
+    payload = ht.check(store, env.today, handler=handler)
     if statuses:
         payload["applications"] = [a for a in payload["applications"] if a["status"] in statuses]
     if fmt == "json":
@@ -67,24 +68,29 @@ def check(env: Env, handler, statuses, fmt) -> None:
     if fmt == "csv":
         emit(payload["applications"], CSV_COLUMNS, "csv")
         return
-    _check_tables(payload)
+    _check_tables(store, payload)
 
 
-def _check_tables(payload: dict) -> None:
+# Above this many rows a terminal gets plain text too: rich needs about a second per
+# thousand rows, and a city-size unit has thousands of open applications.
+RICH_ROW_LIMIT = 400
+
+
+def _check_tables(store, payload: dict) -> None:
+    from ekbist.commands.render import plain_table
+
     from ekbist import handling_time as ht
 
     rows = payload["applications"]
     if not rows:
         click.echo(_("No undecided applications as of {date}.").format(date=payload["as_of"]))
         return
-    names = {}
     groups: dict[str | None, list[dict]] = {}
     for row in rows:
         groups.setdefault(row["handler"], []).append(row)
     # Handler names only for the table: the JSON contract carries the id.
-    for row in _names(payload):
-        names[row["id"]] = row["name"]
-    terminal = is_terminal()
+    names = {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
+    rich = is_terminal() and len(rows) <= RICH_ROW_LIMIT
     for handler, items in groups.items():
         counts = ht.count_statuses(items)
         urgent = ", ".join(
@@ -95,25 +101,15 @@ def _check_tables(payload: dict) -> None:
             {**r, "status_label": ht.status_label(r["status"]), "flag": "!" if r["flagged"] else ""}
             for r in items
         ]
-        emit(display, CHECK_COLUMNS, "table", title=f"{who}: {urgent}")
-        if not terminal:
+        if rich:
+            emit(display, CHECK_COLUMNS, "table", title=f"{who}: {urgent}")
+        else:
+            click.echo(plain_table(display, CHECK_COLUMNS, f"{who}: {urgent}"))
             click.echo()
     counts = payload["counts"]
     summary = " · ".join(f"{ht.status_label(s)} {fmt_int(counts[s])}" for s in STATUS_CODES)
     click.echo(_("As of {date}: {summary} ({flagged} incomplete flagged).").format(
         date=payload["as_of"], summary=summary, flagged=fmt_int(payload["flagged"])))
-
-
-def _names(payload: dict) -> list[dict]:
-    from click import get_current_context
-
-    env = get_current_context().find_object(Env)
-    ids = sorted({a["handler"] for a in payload["applications"] if a["handler"]})
-    if not ids:
-        return []
-    store = env.open(readonly=True)
-    marks = ", ".join("?" for _i in ids)
-    return store.query(f"SELECT id, name FROM handler WHERE id IN ({marks})", ids)
 
 
 @handling_time.command(help=_("Share decided within the deadline, working days and waiting time "

@@ -344,7 +344,8 @@ def list_applications(
     if last is not None:
         where.append("a.received <= :last")
         params["last"] = last.isoformat()
-    responsible = f"COALESCE(a.handler, {sql_handler_on('a.case_id', ':today')})"
+    responsible = (f"CASE WHEN a.completed IS NOT NULL THEN a.handler "
+                   f"ELSE {sql_handler_on('a.case_id', ':today')} END")
     if handler is not None:
         where.append(f"{responsible} = :handler")
         params["handler"] = handler

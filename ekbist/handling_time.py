@@ -106,7 +106,8 @@ def open_applications(
     incomplete), ``working_days_left`` (negative when late, None when incomplete),
     ``working_days_since_arrival`` (arrival day counted as 1) and ``flagged`` (an
     incomplete application waiting more than ``handling.incomplete_flag_days``
-    working days). Rows are grouped by handler and sorted by urgency within it.
+    working days). Rows are grouped by handler, the handler with the most urgent
+    application first, and sorted by urgency within each handler.
     """
     _check_index(store, today)
     params: dict[str, Any] = {
@@ -144,23 +145,36 @@ def open_applications(
                    END AS left
             FROM open o
             WHERE :handler IS NULL OR o.handler = :handler
+        ), ranked AS (
+            SELECT t.*,
+                   CASE
+                     WHEN t.deadline IS NULL THEN 'incomplete'
+                     WHEN t.deadline < :today THEN 'overdue'
+                     WHEN t.deadline = :today THEN 'due_today'
+                     WHEN t.left = 1 THEN 'due_next'
+                     ELSE 'ok'
+                   END AS status,
+                   (t.deadline IS NULL AND t.since_arrival > :flag) AS flagged,
+                   -- 0 overdue, 1 due today, 2 due next, 3 ok, 4 flagged incomplete, 5 incomplete
+                   CASE
+                     WHEN t.deadline IS NULL THEN 4 + (t.since_arrival <= :flag)
+                     WHEN t.deadline < :today THEN 0
+                     WHEN t.deadline = :today THEN 1
+                     WHEN t.left = 1 THEN 2
+                     ELSE 3
+                   END AS urgency
+            FROM timed t
         )
-        SELECT t.id, t.case_id AS "case", t.handler, h.name AS handler_name,
-               t.received, t.completed, t.deadline,
-               CASE
-                 WHEN t.deadline IS NULL THEN 'incomplete'
-                 WHEN t.deadline < :today THEN 'overdue'
-                 WHEN t.deadline = :today THEN 'due_today'
-                 WHEN t.left = 1 THEN 'due_next'
-                 ELSE 'ok'
-               END AS status,
-               t.left AS working_days_left,
-               t.since_arrival AS working_days_since_arrival,
-               (t.deadline IS NULL AND t.since_arrival > :flag) AS flagged
-        FROM timed t LEFT JOIN handler h ON h.id = t.handler
-        ORDER BY t.handler IS NULL, t.handler,
-                 CASE WHEN t.deadline IS NULL THEN 1 ELSE 0 END,
-                 t.left, t.since_arrival DESC, t.received, t.id
+        SELECT r.id, r.case_id AS "case", r.handler, h.name AS handler_name,
+               r.received, r.completed, r.deadline, r.status,
+               r.left AS working_days_left,
+               r.since_arrival AS working_days_since_arrival, r.flagged
+        FROM ranked r LEFT JOIN handler h ON h.id = r.handler
+        WINDOW by_handler AS (PARTITION BY r.handler)
+        -- Handlers with the most urgent work first, then each handler's list by urgency.
+        ORDER BY r.handler IS NULL, min(r.urgency) OVER by_handler, min(r.left) OVER by_handler,
+                 max(r.since_arrival) OVER by_handler DESC, r.handler,
+                 r.urgency, r.left, r.since_arrival DESC, r.received, r.id
         """,
         params,
     )
@@ -313,8 +327,10 @@ def _histogram_sql(by: str | None) -> str:
             SELECT p.completed, p.decided, {_working_days('p')} AS wd
             FROM (SELECT DISTINCT a.completed, a.decided FROM application a WHERE {_IN_RANGE}) p
         )
-        SELECT {_group_sql(by)[0]} AS key, p.wd, {_wait_days('a')} AS wait, count(*) AS n
+        SELECT {'h.team' if by == 'team' else _group_sql(by)[0]} AS key, p.wd,
+               {_wait_days('a')} AS wait, count(*) AS n
         FROM application a JOIN pairs p ON p.completed = a.completed AND p.decided = a.decided
+        {'LEFT JOIN handler h ON h.id = a.handler' if by == 'team' else ''}
         WHERE {_IN_RANGE}
         GROUP BY 1, 2, 3"""
 

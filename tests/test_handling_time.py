@@ -201,6 +201,14 @@ def test_check_groups_by_handler_most_urgent_first(morning):
                      ("bo", "NEXT"), ("bo", "OK"), ("bo", "WAIT-LONG")]
 
 
+def test_check_puts_the_handler_with_the_most_urgent_work_first(lib):
+    add(lib, received="2026-11-20", completed="2026-11-20", app_id="A-NEXT", today=TODAY)
+    add(lib, "C-2", received="2026-11-23", completed="2026-11-23", app_id="B-OK", today=TODAY)
+    add(lib, "C-2", received="2026-11-17", completed="2026-11-17", app_id="B-OVER", today=TODAY)
+    order = [r["id"] for r in handling_time.open_applications(lib, TODAY)]
+    assert order == ["B-OVER", "B-OK", "A-NEXT"]
+
+
 def test_check_on_a_saturday(morning):
     # Saturday 28 Nov: Friday's deadline has passed (a decision now lands on Monday: late
     # by 1); nothing is due today; Monday's deadline is the next working day.
