@@ -211,13 +211,14 @@ def _column(raw: dict[str, Any], kind: str) -> Column:
         raise ValueError(f"sheet kind {kind}: column {raw.get('key')} has unknown type {ctype}")
     if ctype == "code" and not raw.get("codes"):
         raise ValueError(f"sheet kind {kind}: code column {raw.get('key')} needs 'codes'")
-    column = raw.get("column", raw["key"])
+    export_only = bool(raw.get("export_only", False))
+    column = raw.get("column", None if export_only else raw["key"])
     return Column(
         key=raw["key"], header_sv=raw["header_sv"], header_en=raw["header_en"], type=ctype,
         required=bool(raw.get("required", False)), codes=raw.get("codes"),
         column=column or None,
         sql=raw.get("sql") or (f't."{column}"' if column else None),
-        export_only=bool(raw.get("export_only", False)), default=raw.get("default"),
+        export_only=export_only, default=raw.get("default"),
         minimum=raw.get("min"), maximum=raw.get("max"), ref=raw.get("ref"),
         lookup=raw.get("lookup"), width=raw.get("width"), number_format=raw.get("number_format"),
         aliases=tuple(raw.get("aliases", ())), help_sv=raw.get("help_sv", ""),
