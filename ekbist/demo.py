@@ -606,6 +606,7 @@ class _Generator:
     def _plans(self) -> None:
         """Change plans for some cases, follow-ups that sometimes lapse; housing plans for some homeless."""
         rng = self.rng
+        renew = random.Random(f"{self.options.seed}-plans")
         plan_rows: list[tuple] = []
         followups: list[tuple] = []
         plan_id = 0
@@ -638,6 +639,28 @@ class _Generator:
                         break
                     next_day = _add_months(date.fromordinal(held), 3).toordinal()
                     followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
+                # Förnyelse: a lapsed change plan is often ended at a later meeting and a new one
+                # made, mostly the same day. A second generator (same seed) draws this, so that
+                # everything drawn after the plans stays as it was.
+                closed = plan_rows[-1][5]
+                while kind == "change" and renew.random() < 0.5:
+                    ended = next_day + renew.randrange(7, 120)
+                    if ended > end:
+                        break
+                    plan_rows[-1] = (*plan_rows[-1][:5], self.days_text(ended))
+                    made = ended + (0 if renew.random() < 0.7 else renew.randrange(1, 90))
+                    if made >= end:
+                        break
+                    plan_id += 1
+                    next_day = _add_months(date.fromordinal(made), 3).toordinal()
+                    plan_rows.append((plan_id, case.id, kind, self.days_text(made),
+                                      self.days_text(next_day), closed))
+                    while renew.random() < 0.8:
+                        held = next_day + renew.randrange(-7, 28)
+                        if held > end:
+                            break
+                        next_day = _add_months(date.fromordinal(held), 3).toordinal()
+                        followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
         self.store.executemany(
             "INSERT INTO plan (id, case_id, kind, made, next_followup, ended) VALUES (?, ?, ?, ?, ?, ?)",
             plan_rows,
