@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-
-from ekbist.codes import TEAMS
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE, MONTH
 from ekbist.commands.render import Column, emit, fmt_int, fmt_percent, format_option, to_csv
+
+from ekbist.codes import TEAMS
 from ekbist.i18n import N_, _
 
 KIND_HELP = _("Plan kind: change (förändringsplan, the default) or housing (boendeplan).")
@@ -120,7 +120,7 @@ def end(env: Env, case_id, kind, on) -> None:
 @plan.command("list", help=_("List plans with their next follow-up and status today."))
 @click.option("--case", "case_id", metavar="CASE", help=_("Only this case."))
 @click.option("--handler", help=_("Only cases with this handler today."))
-@click.option("--kind", help=KIND_HELP)
+@click.option("--kind", help=_("Only this plan kind: change or housing."))
 @format_option()
 @pass_env
 def list_(env: Env, case_id, handler, kind, fmt) -> None:
@@ -187,8 +187,7 @@ def due(env: Env, within, handler, team, fmt) -> None:
                        handler=handler, team=team)
     if fmt == "json":
         emit([], [], "json", payload={"as_of": env.today.isoformat(), "within": within,
-                                      "followups": [dict(r, overdue=bool(r["overdue"]))
-                                                    for r in rows]})
+                                      "followups": rows})
         return
     if fmt == "csv":
         click.echo(to_csv([dict(r, overdue=int(r["overdue"])) for r in rows], DUE_CSV), nl=False)

@@ -402,7 +402,7 @@ def due(
     where, params = _filters(store, handler, team)
     params.update({"day": as_of.isoformat(), "within": f"+{int(within)} days"})
     extra = "".join(f" AND {w}" for w in where)
-    return store.query(
+    rows = store.query(
         f"""
         WITH open_plan AS (
             SELECT p.id, p.case_id, p.kind, p.made, {sql_next_followup('p')} AS next_followup
@@ -426,6 +426,9 @@ def due(
         """,
         params,
     )
+    for row in rows:
+        row["overdue"] = bool(row["overdue"])
+    return rows
 
 
 def overdue_followups(store: Store, *, as_of: date) -> list[dict[str, Any]]:
@@ -564,8 +567,9 @@ def _coverage_series_counts(
     half-open interval of days: a case is eligible on [opened + grace + 1, closed), each
     plan segment (from the plan or a follow-up to the next follow-up entry) is current on
     [start, min(next entry, next follow-up + 1, ended)), and a handler holds the case on
-    [from_date, to_date). Overlapping current segments of one case are merged first, so a
-    case is never counted twice. Each interval adds +1 at its start and -1 at its end; a
+    [from_date, to_date). The rules keep a case's plans apart (a new plan is made on or after
+    the day the previous one ended), but plans written around them may overlap: for those
+    cases only, overlapping segments are merged first, so a case is never counted twice. Each interval adds +1 at its start and -1 at its end; a
     running sum read at every measuring day gives the counts. The cost grows with the
     number of cases, plans and follow-ups, not with the number of days.
     """
@@ -573,21 +577,32 @@ def _coverage_series_counts(
         return []
     grouped = by is not None
     if grouped:
-        elig_from = (
-            "FROM cases c JOIN assignment a ON a.case_id = c.id "
-            "WHERE a.from_date <= :last"
-        )
         elig_cols = (
-            "c.id AS case_id, a.handler AS grp, "
-            "max(date(c.opened, :grace1), a.from_date) AS s, "
+            "a.handler AS grp, max(date(c.opened, :grace1), a.from_date) AS s, "
             "min(COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
         )
-    else:
-        elig_from = "FROM cases c WHERE c.opened <= :last"
-        elig_cols = (
-            "c.id AS case_id, '' AS grp, date(c.opened, :grace1) AS s, "
-            "COALESCE(c.closed, :far) AS t"
+        elig_from = "FROM cases c JOIN assignment a ON a.case_id = c.id WHERE a.from_date <= :last"
+        covered_cols = (
+            "a.handler AS grp, max(u.s, date(c.opened, :grace1), a.from_date) AS s, "
+            "min(u.t, COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
         )
+        covered_from = (
+            "FROM cur u JOIN cases c ON c.id = u.case_id "
+            "JOIN assignment a ON a.case_id = u.case_id AND a.from_date < u.t "
+            "AND (a.to_date IS NULL OR a.to_date > u.s)"
+        )
+    else:
+        elig_cols = "'' AS grp, date(c.opened, :grace1) AS s, COALESCE(c.closed, :far) AS t"
+        elig_from = "FROM cases c WHERE c.opened <= :last"
+        covered_cols = (
+            "'' AS grp, max(u.s, date(c.opened, :grace1)) AS s, "
+            "min(u.t, COALESCE(c.closed, :far)) AS t"
+        )
+        covered_from = "FROM cur u JOIN cases c ON c.id = u.case_id"
+    # Ungrouped, the events collapse to one row per day before the running sum; per handler
+    # they hardly collapse, and the extra sort would cost more than it saves.
+    agg = ("SELECT * FROM ev" if grouped else
+           "SELECT grp, day, probe, sum(de) AS de, sum(dc) AS dc FROM ev GROUP BY grp, day, probe")
     rows = store.query(
         f"""
         WITH d(day) AS (SELECT value FROM json_each(:days)),
@@ -595,8 +610,11 @@ def _coverage_series_counts(
             SELECT * FROM (SELECT {elig_cols} {elig_from}) WHERE s < t AND s <= :last
         ),
         multi AS (
-            SELECT case_id FROM plan WHERE kind = 'change' AND made <= :last
-            GROUP BY case_id HAVING count(*) > 1
+            SELECT DISTINCT case_id FROM (
+                SELECT case_id, ended,
+                       lead(made) OVER (PARTITION BY case_id ORDER BY made, id) AS next_made
+                FROM plan WHERE kind = 'change' AND made <= :last
+            ) WHERE next_made IS NOT NULL AND (ended IS NULL OR ended > next_made)
         ),
         seg AS (
             SELECT case_id, s, t, case_id IN multi AS m FROM (
@@ -633,9 +651,7 @@ def _coverage_series_counts(
             SELECT case_id, min(s), max(t) FROM island GROUP BY case_id, k
         ),
         covered AS (
-            SELECT e.grp, max(e.s, c.s) AS s, min(e.t, c.t) AS t
-            FROM elig e JOIN cur c ON c.case_id = e.case_id
-            WHERE max(e.s, c.s) < min(e.t, c.t)
+            SELECT * FROM (SELECT {covered_cols} {covered_from}) WHERE s < t AND s <= :last
         ),
         ev(grp, day, de, dc, probe) AS (
             SELECT grp, s, 1, 0, 0 FROM elig
@@ -644,9 +660,7 @@ def _coverage_series_counts(
             UNION ALL SELECT grp, t, 0, -1, 0 FROM covered WHERE t <= :last
             UNION ALL SELECT g.grp, d.day, 0, 0, 1 FROM d CROSS JOIN (SELECT DISTINCT grp FROM elig) g
         ),
-        agg AS (
-            SELECT grp, day, probe, sum(de) AS de, sum(dc) AS dc FROM ev GROUP BY grp, day, probe
-        ),
+        agg AS ({agg}),
         run AS (
             SELECT grp, day, probe,
                    sum(de) OVER w AS eligible, sum(dc) OVER w AS current

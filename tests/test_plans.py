@@ -145,6 +145,34 @@ def test_series_and_direct_agree_when_split(db: Store, monkeypatch, by: str) -> 
             ("anna", 1, 1), ("bo", 3, 1), ("cia", 1, 1)]  # bo: C-1, C-2, C-7
 
 
+def test_overlapping_plans_from_outside_are_counted_once(hand: Cli, monkeypatch) -> None:
+    """Plans written around the rules (an old import, a hand edit) may overlap; a case with
+    two current change plans still counts once, in both ways of computing coverage."""
+    store = Store.open(hand.db)
+    try:
+        with store.transaction():
+            store.execute("UPDATE plan SET ended = '2026-05-01' WHERE case_id = 'C-2'")
+            store.executemany(
+                "INSERT INTO plan (case_id, kind, made, next_followup, ended) VALUES (?, ?, ?, ?, ?)",
+                [("C-2", "change", "2026-03-20", "2026-09-15", "2026-10-10"),
+                 ("C-2", "change", "2026-04-01", "2026-08-01", None),
+                 ("C-3", "change", "2026-09-01", "2026-09-30", "2026-09-20"),
+                 ("C-3", "change", "2026-09-10", "2026-10-31", None)])
+        monkeypatch.setattr(plans, "SERIES_THRESHOLD", 0)
+        series = plans.coverage_monthly(store, first="2026-01", last="2026-11", today=TODAY,
+                                        by="handler")
+        for month in series["months"]:
+            day = plans.coverage(store, as_of=D(month["as_of"]), today=TODAY, by="handler")
+            assert (month["eligible"], month["current"], month["by"]) == (
+                day["eligible"], day["current"], day["by"]), month["month"]
+        got = {m["month"]: (m["eligible"], m["current"]) for m in series["months"]}
+        assert got["2026-06"] == (4, 4)  # C-2 counted once
+        assert got["2026-08"] == (6, 4)  # + C-2 (its 03-20 plan runs to 09-15)
+        assert got["2026-09"] == (6, 4) and got["2026-10"] == (5, 4)  # + C-3 (merged plans)
+    finally:
+        store.close()
+
+
 def test_coverage_on_a_past_day_uses_the_history(db: Store) -> None:
     # 2026-07-31: C-1 lapsed (its 07-20 follow-up was missed; done late on 10-01)
     result = plans.coverage(db, as_of=D("2026-07-31"), today=TODAY)
