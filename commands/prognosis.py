@@ -314,7 +314,8 @@ def _history_net_rows(label: str, activity: str | None, prognoses: list[dict[str
 @click.option("--out", type=click.Path(dir_okay=False),
               help=_("The new workbook to write with --into."))
 @click.option("--force", is_flag=True,
-              help=_("With --into: write even though parts of the workbook would be lost."))
+              help=_("Replace the new workbook if it exists (never the template); with --into, "
+                     "write even though parts of the template would be lost."))
 @pass_env
 def export(env: Env, file, year, month, template, out, force) -> None:
     from pathlib import Path
@@ -323,8 +324,8 @@ def export(env: Env, file, year, month, template, out, force) -> None:
     from ekbist import prognosis as prognosis_lib
 
     y, m = resolve_period(env, year, month)
-    if template is None and (out is not None or force):
-        raise EkbistError(_("--out and --force go with --into"))
+    if template is None and out is not None:
+        raise EkbistError(_("--out goes with --into"))
     if template is not None:
         if file is not None and out is not None:
             raise EkbistError(_("give the new workbook once: FILE or --out"))
@@ -343,7 +344,7 @@ def export(env: Env, file, year, month, template, out, force) -> None:
         result = prognosis_lib.make(store, y, m, today=env.today)
         origin = _("a prognosis made now with the default methods (none is saved for this month)")
     if template is None:
-        controller.write_prognosis(result, Path(target))
+        controller.write_prognosis(result, Path(target), overwrite=force)
         click.echo(_("Wrote {path}: {origin}, {month} {year}, in tkr.").format(
             path=target, origin=origin, month=month_name(m), year=y))
         return

@@ -412,7 +412,8 @@ def tkr(kronor: int) -> int:
     return round_div(kronor, 1000)
 
 
-def _check_new_file(path: Path, *, template: Path | None = None) -> None:
+def check_new_file(path: Path, *, template: Path | None = None, overwrite: bool = False) -> None:
+    """Refuse a target that is not .xlsx, is the template, or exists (unless ``overwrite``)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise EkbistError(_("{path}: write an .xlsx workbook").format(path=path))
     if template is not None:
@@ -422,15 +423,17 @@ def _check_new_file(path: Path, *, template: Path | None = None) -> None:
             raise EkbistError(
                 _("{path} is the template itself — ekbist never saves over the controller's "
                   "workbook; choose another --out").format(path=path))
-    if path.exists():
+    if path.exists() and not overwrite:
         raise EkbistError(
-            _("{path} exists already — choose a new file name (ekbist never writes over a "
-              "workbook)").format(path=path))
+            _("{path} exists already — choose a new file name, or give --force to replace "
+              "it").format(path=path))
+    if path.exists() and not path.is_file():
+        raise EkbistError(_("{path} is not a file").format(path=path))
     if not path.parent.exists():
         raise EkbistError(_("{path}: the folder does not exist").format(path=path.parent))
 
 
-def _save_atomically(workbook, path: Path) -> None:
+def save_atomically(workbook, path: Path) -> None:
     """Save to a temporary file beside ``path`` and move it into place: all or nothing."""
     handle, temp = tempfile.mkstemp(prefix=".ekbist-", suffix=path.suffix, dir=path.parent)
     os.close(handle)
@@ -449,18 +452,24 @@ def _sums(lines: list[dict[str, Any]], key: str) -> tuple[int, int, int]:
     return revenues, costs, costs - revenues
 
 
-def write_prognosis(result: dict[str, Any], path: Path) -> Path:
+def write_prognosis(result: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
     """The prognosis as the controller's workbook: one block per activity, in tkr, with a chart.
 
     Each line's figures are its kronor rounded to tkr; each sum row is the sum of the
     kronor rounded once, so a sum may differ by 1 from the sum of the rounded lines.
     """
+    path = Path(path)
+    check_new_file(path, overwrite=overwrite)
+    save_atomically(prognosis_workbook(result), path)
+    return path
+
+
+def prognosis_workbook(result: dict[str, Any]):
+    """The workbook of :func:`write_prognosis`, for a caller that adds sheets before saving."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    path = Path(path)
-    _check_new_file(path)
     year, month = result["year"], result["month"]
     wb = Workbook()
     ws = wb.active
@@ -619,8 +628,7 @@ def write_prognosis(result: dict[str, Any], path: Path) -> Path:
         chart.width = 20
         chart.height = 9
         summary.add_chart(chart, f"A{row + 2}")
-    _save_atomically(wb, path)
-    return path
+    return wb
 
 
 # -- writing into the controller's own workbook ----------------------------------------------
@@ -795,7 +803,7 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
     template, out = Path(template), Path(out)
     if template.suffix.lower() not in (".xlsx", ".xlsm"):
         raise EkbistError(_("{path}: --into takes an .xlsx workbook").format(path=template))
-    _check_new_file(out, template=template)
+    check_new_file(out, template=template, overwrite=force)
     losses = inspect_losses(template)
     if losses and not force:
         raise EkbistError(
@@ -979,5 +987,5 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
     # Cells ekbist filled feed the workbook's own formulas: have Excel and LibreOffice
     # recalculate them on opening (openpyxl stores no results).
     wb.calculation.fullCalcOnLoad = True
-    _save_atomically(wb, out)
+    save_atomically(wb, out)
     return {"cells": written, "rows": rows_done, "notes": notes, "lost": losses}

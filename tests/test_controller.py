@@ -225,6 +225,8 @@ def test_export_never_writes_over_a_file(made, tmp_path):
     with pytest.raises(EkbistError, match="exists already"):
         controller.write_prognosis(made, target)
     assert target.read_bytes() == b"the controller's file"
+    controller.write_prognosis(made, target, overwrite=True)
+    assert _rows(target, "Prognos")[1][0] == "Beloppen anges i tkr"
     with pytest.raises(EkbistError, match="write an .xlsx workbook"):
         controller.write_prognosis(made, tmp_path / "p.csv")
 
@@ -360,8 +362,10 @@ def test_export_and_into_from_the_command_line(made_cli, tmp_path):
            str(FIXTURES / "controller_template_chart.xlsx"), "--out", str(tmp_path / "r.xlsx"))
     assert "--into needs --out" in cli.fails("prognosis", "export", "--year", "2026", "--month",
                                              "3", "--into", str(FIXTURES / "controller_template.xlsx"))
-    assert "go with --into" in cli.fails("prognosis", "export", str(tmp_path / "s.xlsx"),
-                                         "--force")
+    assert "goes with --into" in cli.fails("prognosis", "export", str(tmp_path / "s.xlsx"),
+                                           "--out", str(tmp_path / "t.xlsx"))
+    cli.ok("prognosis", "export", str(tmp_path / "p.xlsx"), "--year", "2026", "--month", "3",
+           "--force")
     assert "is the template itself" in cli.fails(
         "prognosis", "export", "--into", str(tmp_path / "q.xlsx"), "--out", str(tmp_path / "q.xlsx"),
         "--year", "2026", "--month", "3")

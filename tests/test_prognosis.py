@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 
+import openpyxl
 import pytest
 
 from ekbist import budget, prognosis
@@ -372,3 +374,118 @@ def test_the_table_says_when_the_driver_had_no_households(small_cli):
     out = small_cli.ok("prognosis", "make", "--year", "2026", "--month", "6",
                        "--method", "Övriga kostnader=run-rate").output
     assert "no granted applications" not in out and "households a month" not in out
+
+
+# -- right after `ekbist demo`, and the tertial report -------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """A small demo unit (60 households, twelve months up to November 2026), built once."""
+    from ekbist import demo
+    from ekbist.store import Store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = Store.open(path, create=True)
+    demo.build(store, demo.DemoOptions(households=60, months=12), TODAY)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_cli(demo_db, db_path, cli):
+    import shutil
+
+    shutil.copy(demo_db, db_path)
+    return cli
+
+
+def test_every_command_is_sensible_right_after_the_demo(demo_cli, tmp_path):
+    cli = demo_cli
+    shown = json.loads(cli.ok("budget", "show", "--format", "json").output)
+    assert [a["activity"] for a in shown["activities"]] == [ASSISTANCE, LABOUR]
+    assert all(a["net"] > 0 for a in shown["activities"])
+    actuals = json.loads(cli.ok("actuals", "show", "--format", "json").output)
+    assert actuals["last_month"] == 10
+    made = json.loads(cli.ok("prognosis", "make", "--format", "json").output)
+    assert (made["year"], made["month"]) == (2026, 10)
+    assert _line(made, ASSISTANCE, "Övriga kostnader")["method"] == "driver"
+    # The assistance actuals are the granted payments, so the driver continues them.
+    paid = _line(made, ASSISTANCE, "Övriga kostnader")
+    assert 0.9 < paid["prognosis"] / (paid["actual_ytd"] * 12 / 10) < 1.1
+    assert 0.9 < made["total"]["adherence"] < 1.1
+    history = json.loads(cli.ok("prognosis", "history", "--format", "json").output)
+    assert [p["month"] for p in history["prognoses"]] == list(range(1, 11))
+    assert all(p["saved_on"] > f"2026-{p['month']:02d}-31" for p in history["prognoses"])
+    shown = json.loads(cli.ok("prognosis", "show", "--format", "json").output)
+    assert shown["month"] == 10 and _line(shown, ASSISTANCE, "Övriga kostnader")["comment"]
+    cli.ok("prognosis", "export", str(tmp_path / "p.xlsx"))
+    cli.ok("prognosis", "export", "--into", str(Path(__file__).parent / "fixtures" /
+                                                "controller_template.xlsx"),
+           "--out", str(tmp_path / "q.xlsx"))
+    out = cli.ok("report", "tertial", "--tertial", "2").output
+    assert "Tertial report 2 2026: prognosis as of August (tkr)" in out
+    assert "Prognosis saved 2026-09-" in out
+
+
+def test_tertial_figures_come_from_the_other_commands(demo_cli, db_path):
+    from ekbist import caseload, handling_time, plans, tertial
+    from ekbist.store import Store
+
+    store = Store.open(db_path, readonly=True)
+    data = tertial.report(store, 2026, 1, today=TODAY)
+    months = data["key_figures"]["months"]
+    assert [m["month"] for m in months] == ["2026-01", "2026-02", "2026-03", "2026-04"]
+    assert [m["households"] for m in months] == [
+        h["households"] for h in prognosis.household_history(store, 2026, 4, 4)]
+    handled = handling_time.report(store, date(2026, 1, 1), date(2026, 4, 30), by="month")
+    assert [m["share_in_time"] for m in months] == [g["share_in_time"] for g in handled["groups"]]
+    assert data["key_figures"]["share_in_time"] == handled["total"]["share_in_time"]
+    coverage = plans.coverage_monthly(store, first="2026-01", last="2026-04", today=TODAY)
+    assert [m["plan_share"] for m in months] == [m["share"] for m in coverage["months"]]
+    load = caseload.history(store, "2026-01", "2026-04")
+    active = sum(t["active"][3] for t in load["teams"])
+    fte = sum(t["fte"][3] for t in load["teams"])
+    assert data["key_figures"]["cases_per_fte"] == round(active / fte, 2)
+    assert data["prognosis"] == {k: v for k, v in prognosis.saved(store, 2026, 4).items()
+                                 if k != "saved_on"}
+    assert data["prognosis_saved_on"] == prognosis.saved(store, 2026, 4)["saved_on"]
+    store.close()
+
+
+def test_tertial_without_a_saved_prognosis_and_refusals(demo_cli, db_path):
+    from ekbist import tertial
+    from ekbist.store import Store
+
+    store = Store.open(db_path)
+    with store.transaction():
+        store.execute("DELETE FROM prognosis WHERE month = 8")
+    data = tertial.report(store, 2026, 2, today=TODAY)
+    assert data["prognosis_saved_on"] is None
+    assert data["prognosis"] == prognosis.make(store, 2026, 8, today=TODAY)
+    with pytest.raises(EkbistError, match="the tertial is 1"):
+        tertial.report(store, 2026, 3, today=TODAY)
+    with pytest.raises(EkbistError, match="ends 2026-08-31, which has not passed"):
+        tertial.report(store, 2026, 2, today=date(2026, 8, 20))
+    store.close()
+    out = demo_cli.ok("report", "tertial", "--tertial", "2").output
+    assert "No prognosis was saved for August" in out
+    assert demo_cli("report", "tertial", "--tertial", "3").exit_code == 2
+
+
+def test_tertial_table_json_and_workbook(demo_cli, tmp_path):
+    cli = demo_cli
+    data = json.loads(cli.ok("report", "tertial", "--tertial", "1", "--format", "json").output)
+    assert set(data) == {"year", "tertial", "month", "prognosis_saved_on", "prognosis",
+                         "key_figures"}
+    assert set(data["prognosis"]) == {"year", "month", "lines", "activities", "total"}
+    path = tmp_path / "tertial.xlsx"
+    out = cli.ok("report", "tertial", "--tertial", "1", "--xlsx", str(path), lang="sv").output
+    assert "Tertialrapport 1 2026: prognos efter april (tkr)" in out
+    assert "Nyckeltal januari–april 2026" in out and "Hushåll" in out
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Prognos", "Nyckeltal", "Sammanställning"]
+    ws = wb["Nyckeltal"]
+    assert ws["A4"].value == "2026-01" and ws["B4"].value == data["key_figures"]["months"][0][
+        "households"]
+    assert len(ws._charts) == 2
+    assert "exists already" in cli.fails("report", "tertial", "--tertial", "1", "--xlsx", str(path))
+    cli.ok("report", "tertial", "--tertial", "1", "--xlsx", str(path), "--force")

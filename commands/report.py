@@ -1,0 +1,76 @@
+"""``ekbist report``: the tertial report (the April and August prognosis with key figures)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from ekbist.commands.budget import month_name, month_short
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.prognosis import show_result
+from ekbist.commands.render import Column, emit, fmt_number, fmt_percent, format_option
+
+from ekbist.i18n import N_, _
+
+KEY_COLUMNS = [
+    Column("month", N_("Month")),
+    Column("households", N_("Households"), "int"),
+    Column("decided", N_("Decided"), "int"),
+    Column("share_in_time", N_("Within 5 working days"), "percent"),
+    Column("plan_share", N_("Current plan"), "percent"),
+    Column("active_cases", N_("Active cases"), "int"),
+    Column("cases_per_fte", N_("Cases per FTE"), "float"),
+]
+
+
+@click.group(help=_("Reports for the controller and the board."))
+def report() -> None:
+    pass
+
+
+@report.command(help=_("The tertial report: the prognosis as of April (1) or August (2) with "
+                       "the unit's key figures."))
+@click.option("--year", help=_("The year (default: this year)."))
+@click.option("--tertial", required=True, type=click.Choice(["1", "2"]),
+              help=_("1 = January–April, 2 = May–August."))
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),
+              help=_("Also write the report as a workbook (controller layout and key figures)."))
+@click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
+@format_option(formats=("table", "json"))
+@pass_env
+def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: bool,
+            fmt: str) -> None:
+    from pathlib import Path
+
+    from ekbist import tertial as tertial_lib
+
+    data = tertial_lib.report(env.open(readonly=True), env.today.year if year is None else year,
+                              tertial, today=env.today)
+    if xlsx:
+        tertial_lib.write_xlsx(data, Path(xlsx), overwrite=force)
+    if fmt == "json":
+        emit([], [], "json", payload=data)
+        return
+    month = data["month"]
+    saved = data["prognosis_saved_on"]
+    title = _("Tertial report {tertial} {year}: prognosis as of {month} (tkr)").format(
+        tertial=data["tertial"], year=data["year"], month=month_name(month))
+    show_result(data["prognosis"], "table", title=title)
+    click.echo(_("Prognosis saved {date}.").format(date=saved) if saved else
+               _("No prognosis was saved for {month}: made now with the default methods.").format(
+                   month=month_name(month)))
+    click.echo()
+    figures = data["key_figures"]
+    rows: list[dict[str, Any]] = [
+        {**m, "month": month_short(int(m["month"][5:]))} for m in figures["months"]]
+    rows.append({"month": _("Period"), "households": None, "decided": figures["decided"],
+                 "share_in_time": figures["share_in_time"], "plan_share": figures["plan_share"],
+                 "cases_per_fte": figures["cases_per_fte"]})
+    emit(rows, KEY_COLUMNS, "table", title=_("Key figures January–{month} {year}").format(
+        month=month_name(month), year=data["year"]))
+    click.echo(_("Households a month on average: {n}. Current plan and cases per FTE at the "
+                 "end of {month}: {share}, {load}.").format(
+        n=fmt_number(figures["households_average"], 1), month=month_name(month),
+        share=fmt_percent(figures["plan_share"]), load=fmt_number(figures["cases_per_fte"], 1)))
+    if xlsx:
+        click.echo(_("Wrote {path}.").format(path=xlsx))

@@ -1,0 +1,171 @@
+"""The tertial report: the prognosis as of April or August with the unit's key figures.
+
+April and August prognoses are tertial reports with a deeper analysis of the
+activity beside the money. The key figures are taken from the functions the other
+commands use, so the report and the commands always agree:
+
+* households per month — cases with a granted or partly granted application for the
+  month (:func:`ekbist.prognosis.household_history`, the prognosis driver's count);
+* share decided within five working days — ``share_in_time`` of
+  :func:`ekbist.handling_time.report` by month of clock start (``ekbist handling-time
+  report``);
+* share of cases with a current plan — :func:`ekbist.plans.coverage_monthly` at each
+  month's end (``ekbist plans coverage --monthly``);
+* cases per FTE — the teams' active cases and FTE of present handlers at each month's
+  end from :func:`ekbist.caseload.history` (``ekbist caseload history``), summed over
+  the teams.
+
+The prognosis is the one saved for the month, if there is one (what the controller
+got), else one made now with the default methods.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ekbist import caseload, handling_time, plans
+from ekbist import prognosis as prognosis_lib
+from ekbist.budget import check_year
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.store import Store
+
+TERTIAL_MONTH = {1: 4, 2: 8}
+
+
+def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, Any]:
+    """The tertial report's figures; money in whole kronor, shares as fractions."""
+    year = check_year(year)
+    try:
+        month = TERTIAL_MONTH[int(tertial)]
+    except (KeyError, ValueError):
+        raise EkbistError(_("the tertial is 1 (January–April) or 2 (May–August), not '{value}'")
+                          .format(value=tertial)) from None
+    last_day = date(year, month, _calendar.monthrange(year, month)[1])
+    if last_day >= today:
+        raise EkbistError(_("tertial {tertial} {year} ends {day}, which has not passed yet")
+                          .format(tertial=tertial, year=year, day=last_day.isoformat()))
+    try:
+        result = prognosis_lib.saved(store, year, month)
+        saved_on = result.pop("saved_on")
+    except EkbistError:
+        result = prognosis_lib.make(store, year, month, today=today)
+        saved_on = None
+    first_month, last_month = f"{year:04d}-01", f"{year:04d}-{month:02d}"
+
+    households = prognosis_lib.household_history(store, year, month, month)
+    handling = handling_time.report(store, date(year, 1, 1), last_day, by="month")
+    in_time = {g["key"]: g for g in handling["groups"]}
+    coverage = plans.coverage_monthly(store, first=first_month, last=last_month, today=today)
+    plan_share = {m["month"]: m for m in coverage["months"]}
+    load = caseload.history(store, first_month, last_month)
+
+    months = []
+    for i, period in enumerate(load["months"]):
+        active = sum(t["active"][i] for t in load["teams"])
+        fte = sum(t["fte"][i] for t in load["teams"])
+        handled = in_time.get(period, {})
+        plan = plan_share.get(period, {})
+        months.append({
+            "month": period,
+            "households": households[i]["households"],
+            "decided": handled.get("decided", 0),
+            "in_time": handled.get("in_time", 0),
+            "share_in_time": handled.get("share_in_time"),
+            "plan_eligible": plan.get("eligible", 0),
+            "plan_current": plan.get("current", 0),
+            "plan_share": plan.get("share"),
+            "active_cases": active,
+            "fte": round(fte, 3),
+            "cases_per_fte": round(active / fte, 2) if fte else None,
+        })
+    end = months[-1]
+    total = handling["total"]
+    return {
+        "year": year,
+        "tertial": int(tertial),
+        "month": month,
+        "prognosis_saved_on": saved_on,
+        "prognosis": result,
+        "key_figures": {
+            "months": months,
+            "households_average": round(sum(m["households"] for m in months) / len(months), 1),
+            "decided": total["decided"],
+            "in_time": total["in_time"],
+            "share_in_time": total["share_in_time"],
+            "plan_share": end["plan_share"],
+            "cases_per_fte": end["cases_per_fte"],
+            "teams": [
+                {"team": t["team"], "active": t["active"][-1], "fte": t["fte"][-1],
+                 "mean_per_fte": t["mean_per_fte"][-1]}
+                for t in load["teams"]
+            ],
+        },
+    }
+
+
+def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
+    """The controller's prognosis workbook with a key-figures sheet and its charts."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.styles import Font, PatternFill
+
+    from ekbist import controller
+
+    path = Path(path)
+    controller.check_new_file(path, overwrite=overwrite)
+    wb = controller.prognosis_workbook(data["prognosis"])
+    ws = wb.create_sheet("Nyckeltal", 1)
+    figures = data["key_figures"]
+    ws["A1"] = (f"Tertialrapport {data['tertial']} {data['year']}: nyckeltal januari–"
+                f"{controller.SV_MONTHS[data['month'] - 1]}")
+    ws["A1"].font = Font(bold=True, size=14)
+    heads = ("Månad", "Hushåll", "Beslut", "Inom fem arbetsdagar", "Andel inom fem arbetsdagar",
+             "Ärenden med aktuell plan", "Andel med aktuell plan", "Aktiva ärenden", "Årsarbetare",
+             "Ärenden per årsarbetare")
+    fill = PatternFill("solid", fgColor="DDE4EE")
+    for col, text in enumerate(heads, start=1):
+        cell = ws.cell(row=3, column=col, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+    row = 4
+    for m in figures["months"]:
+        values = (m["month"], m["households"], m["decided"], m["in_time"], m["share_in_time"],
+                  m["plan_current"], m["plan_share"], m["active_cases"], m["fte"],
+                  m["cases_per_fte"])
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            if col in (5, 7):
+                cell.number_format = "0.0%"
+            elif col in (9, 10):
+                cell.number_format = "0.0"
+        row += 1
+    ws.cell(row=row, column=1, value="Hela perioden").font = Font(bold=True)
+    ws.cell(row=row, column=2, value=figures["households_average"]).number_format = "0.0"
+    ws.cell(row=row, column=3, value=figures["decided"])
+    ws.cell(row=row, column=4, value=figures["in_time"])
+    ws.cell(row=row, column=5, value=figures["share_in_time"]).number_format = "0.0%"
+    ws.cell(row=row, column=7, value=figures["plan_share"]).number_format = "0.0%"
+    ws.cell(row=row, column=10, value=figures["cases_per_fte"]).number_format = "0.0"
+    ws.cell(row=row + 1, column=1,
+            value="Hushåll: snitt per månad; plan och ärenden per årsarbetare: vid periodens slut.")
+    for col, width in zip("ABCDEFGHIJ", (10, 10, 10, 12, 14, 14, 14, 12, 12, 14), strict=True):
+        ws.column_dimensions[col].width = width
+    last = 3 + len(figures["months"])
+    chart = BarChart()
+    chart.title = "Hushåll per månad"
+    chart.add_data(Reference(ws, min_col=2, min_row=3, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
+    chart.legend = None
+    ws.add_chart(chart, f"A{row + 3}")
+    shares = LineChart()
+    shares.title = "Andel inom fem arbetsdagar och med aktuell plan"
+    for col in (5, 7):
+        shares.add_data(Reference(ws, min_col=col, min_row=3, max_row=last), titles_from_data=True)
+    shares.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
+    shares.y_axis.number_format = "0%"
+    ws.add_chart(shares, f"F{row + 3}")
+    controller.save_atomically(wb, path)
+    return path
