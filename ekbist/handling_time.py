@@ -43,17 +43,10 @@ STATUSES: dict[str, str] = {
     "ok": N_("ok"),
     "incomplete": N_("incomplete"),
 }
-URGENCY = {status: rank for rank, status in enumerate(STATUSES)}
 
 GROUPINGS = ("handler", "team", "month")
 
 WAIT_LIMIT_DAYS = 14  # the national key figure: share waiting more than 14 days
-
-STAT_KEYS = (
-    "decided", "in_time", "late", "no_clock", "share_in_time", "median_working_days",
-    "mean_working_days", "max_working_days", "median_wait_days", "mean_wait_days",
-    "share_wait_over_14",
-)
 
 
 def status_label(status: str) -> str:

@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ekbist import applications, calendar, cases, handlers, handling_time, settings
 from ekbist.errors import EkbistError
@@ -414,3 +416,14 @@ def test_demo_shows_every_status_and_a_realistic_share(demo_db):
                            "AND decided IS NOT NULL AND completed >= '2026-04-01'")
         in_time = sum(day(r["decided"]) <= cal.deadline(day(r["completed"]), 5) for r in rows)
         assert in_time == total["in_time"]
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 5)), min_size=1, max_size=20))
+def test_median_from_a_histogram(pairs):
+    import statistics
+
+    histogram: dict[int, int] = {}
+    for value, n in pairs:
+        histogram[value] = histogram.get(value, 0) + n
+    expanded = [v for v, n in sorted(histogram.items()) for _i in range(n)]
+    assert handling_time._median(sorted(histogram.items())) == statistics.median(expanded)
