@@ -294,44 +294,52 @@ def _handling_time(store: Store, today: date, handlers: dict) -> list[Finding]:
 
 
 def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
+    """Overdue follow-ups, cases past the grace period without a change plan, and homeless
+    cases without a housing plan, from one call of :func:`ekbist.plans.missing`.
+
+    Its ``lapsed`` rows (change plans, and housing plans under ``no_housing_plan``) are
+    the open plans whose follow-up date has passed — the rows of
+    :func:`ekbist.plans.overdue_followups` (the tests hold the two to each other) — so
+    one pass over the cases answers all three at city scale.
+    """
     from ekbist import codes, plans
 
     found = []
-    for row in plans.overdue_followups(store, as_of=today):
-        days = int(row["days_overdue"])
-        found.append(Finding(
-            "followup_overdue", row["handler"], row["case"], _d(row["next_followup"]),
-            ngettext(
-                "the {plan} of case {case} was due for follow-up on {due}, {n} day ago",
-                "the {plan} of case {case} was due for follow-up on {due}, {n} days ago",
-                days,
-            ).format(plan=codes.label("plan_kind", row["kind"]), case=row["case"],
-                     due=row["next_followup"], n=days),
-        ))
     grace = plans.grace_days(store)
-    for row in plans.missing(store, as_of=today, groups=("never", "no_housing_plan")):
-        if row["group"] == "never":
+    for row in plans.missing(store, as_of=today, groups=("never", "lapsed", "no_housing_plan")):
+        case = row["case"]
+        if row["reason"] == "lapsed":
+            days = int(row["days"])
             found.append(Finding(
-                "no_change_plan", row["handler"], row["case"], None,
+                "followup_overdue", row["handler"], case, _d(row["next_followup"]),
+                ngettext(
+                    "the {plan} of case {case} was due for follow-up on {due}, {n} day ago",
+                    "the {plan} of case {case} was due for follow-up on {due}, {n} days ago",
+                    days,
+                ).format(plan=codes.label("plan_kind", row["kind"]), case=case,
+                         due=row["next_followup"], n=days),
+            ))
+        elif row["group"] == "never":
+            found.append(Finding(
+                "no_change_plan", row["handler"], case, None,
                 ngettext(
                     "case {case}, opened on {opened}, has no change plan after {n} day "
                     "(grace period {grace} days)",
                     "case {case}, opened on {opened}, has no change plan after {n} days "
                     "(grace period {grace} days)",
                     int(row["days_open"]),
-                ).format(case=row["case"], opened=row["opened"], n=int(row["days_open"]),
+                ).format(case=case, opened=row["opened"], n=int(row["days_open"]),
                          grace=grace),
             ))
-        elif row["reason"] != "lapsed":
-            # A lapsed housing plan is already an overdue follow-up; only a homeless case with
-            # no housing plan at all (never made, or ended) is reported here.
+        elif row["group"] == "no_housing_plan":
+            # Never made, or ended without a new one (a lapsed one is an overdue follow-up).
             if row["reason"] == "ended":
                 message = _(
                     "homeless case {case} has no housing plan since the last one ended on {ended}"
-                ).format(case=row["case"], ended=row["ended"])
+                ).format(case=case, ended=row["ended"])
             else:
-                message = _("homeless case {case} has no housing plan").format(case=row["case"])
-            found.append(Finding("no_housing_plan", row["handler"], row["case"], None, message))
+                message = _("homeless case {case} has no housing plan").format(case=case)
+            found.append(Finding("no_housing_plan", row["handler"], case, None, message))
     return found
 
 

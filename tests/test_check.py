@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ekbist import caseload, handling_time, plans
+from ekbist import caseload, handling_time, plans, prognosis
 from ekbist import check as checks
 from ekbist.i18n import set_language
 from ekbist.store import Store, latest_version
@@ -192,7 +192,10 @@ def test_plan_severities(unit, db_path) -> None:
     # The same rows as `ekbist plans due`: overdue follow-ups there are findings here.
     with Store.open(db_path, readonly=True) as store:
         overdue = plans.overdue_followups(store, as_of=TODAY)
-    assert sorted(r["case"] for r in overdue) == ["C-1", "C-3"]
+    assert sorted((r["case"], r["kind"]) for r in overdue) == [("C-1", "change"),
+                                                               ("C-3", "housing")]
+    text = unit("check", "--only", "plans").stdout
+    assert "the housing plan of case C-3 was due for follow-up on 2026-11-20, 5 days ago" in text
 
 
 def test_grace_period_is_the_setting(unit, db_path) -> None:
@@ -499,7 +502,7 @@ def test_demo_store_has_warnings_and_criticals(demo_db) -> None:
     payload = json.loads(status.stdout)
     assert status.returncode == 2
     assert payload["counts"]["critical"] > 0 and payload["counts"]["warning"] > 0
-    assert {f["check"] for f in payload["findings"]} == set(checks.CHECKS)
+    assert {f["check"] for f in payload["findings"]} >= {"handling-time", "plans", "caseload"}
     assert {f["severity"] for f in payload["findings"]} == {"critical", "warning"}
     # Never the applicant's gender: no finding mentions it, in either language.
     sv = ekbist(demo_db, "--lang", "sv", "check").stdout
@@ -527,12 +530,34 @@ def test_demo_store_agrees_with_the_other_commands(demo_db) -> None:
     assert per_kind.get("application_due_today", 0) == counts["due_today"]
     assert per_kind.get("application_due_next", 0) == counts["due_next"]
     assert per_kind.get("application_incomplete", 0) == sum(r["flagged"] for r in rows)
-    assert per_kind.get("followup_overdue", 0) == len(overdue_plans)
-    assert per_kind.get("no_change_plan", 0) == len(never)
+    assert sorted((f.subject, f.due.isoformat(), f.handler) for f in report.findings
+                  if f.kind == "followup_overdue") == sorted(
+        (r["case"], r["next_followup"], r["handler"]) for r in overdue_plans)
+    assert sorted(f.subject for f in report.findings if f.kind == "no_change_plan") == sorted(
+        r["case"] for r in never)
     assert per_kind.get("over_caseload_limit", 0) == sum(h["flagged"] for h in load["handlers"])
     assert (per_kind.get("handler_left", 0) + per_kind.get("no_handler", 0)
             + per_kind.get("without_cover", 0)) == len(load["uncovered"])
-    assert per_kind["prognosis_missing"] == 1
+    # The demo saves each month's prognosis on its due working day: none is missing today,
+    # and the latest one is worse than budget exactly when its net says so.
+    assert "prognosis_missing" not in per_kind
+    with Store.open(demo_db, readonly=True, migrate=False) as store:
+        latest = prognosis.latest_saved(store, up_to=TODAY)
+    total = latest["total"]
+    worse = -total["deviation"] * 100 > 2.0 * abs(total["budget_net"])
+    assert per_kind.get("prognosis_worse", 0) == int(worse)
+
+
+def test_demo_prognosis_missing_after_its_due_day(demo_db) -> None:
+    # November's prognosis is due on working day 5 of December (Monday the 7th).
+    on_time = ekbist(demo_db, "check", "--only", "budget", today="2026-12-07")
+    late = ekbist(demo_db, "check", "--only", "budget", "--format", "json", today="2026-12-08")
+    assert "prognosis not saved" not in on_time.stdout
+    assert late.returncode == 1
+    assert {"check": "budget", "severity": "warning", "handler": None, "subject": "2026-11",
+            "due": "2026-12-07",
+            "message": "no prognosis saved for 2026-11; it was due on 2026-12-07"} in json.loads(
+        late.stdout)["findings"]
 
 
 def test_demo_quiet_on_a_calm_day(demo_db, tmp_path) -> None:
