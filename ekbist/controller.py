@@ -276,6 +276,11 @@ def parse_wide_sheet(
     heading: str | None = None
     carried: str | None = None
     line_col = roles["line"]
+    # Line rows as (kind or None, {month: kronor}) for checking the sheet's own sum rows.
+    block: list[tuple[str | None, dict[int, int | None]]] = []
+    since_sum: list[tuple[str | None, dict[int, int | None]]] = []
+    every: list[tuple[str | None, dict[int, int | None]]] = []
+    block_activity: str | None = None
     for offset, row in enumerate(body):
         r = header_at + 1 + offset
         row = row + [None] * (len(header) - len(row))
@@ -286,6 +291,9 @@ def parse_wide_sheet(
         label = _text(row[line_col])
         activity_cell = _text(row[roles["activity"]]) if "activity" in roles else ""
         if fold(label).startswith(SUM_PREFIXES) or fold(activity_cell).startswith(SUM_PREFIXES):
+            problems += _check_sum_row(sheet_name, r, row, months, factor,
+                                       fold(label or activity_cell), block, since_sum, every)
+            since_sum = []
             continue
         values: dict[int, int | None] = {}
         for c, (month, _y, _hint) in months.items():
@@ -320,6 +328,7 @@ def parse_wide_sheet(
         if not has_amounts and (heading_match or (fold(label) not in _CANONICAL_LINES
                                                   and "activity" not in roles)):
             heading = " ".join((heading_match.group("name") if heading_match else label).split())
+            block = []
             continue
         if activity_cell:
             carried = activity_cell
@@ -346,6 +355,12 @@ def parse_wide_sheet(
             continue
         line = canonical_line(label)
         activity = " ".join(activity.split())
+        if activity != block_activity:
+            block, block_activity = [], activity
+        entry = (_LINE_KINDS.get(line), values)
+        block.append(entry)
+        since_sum.append(entry)
+        every.append(entry)
         if kind == "budget":
             key = (row_year, activity.casefold(), line.casefold())
             here = cell_name(sheet_name, r, line_col)
@@ -387,6 +402,56 @@ def parse_wide_sheet(
     if problems:
         raise ValidationErrors(problems)
     return records
+
+
+_LINE_KINDS = dict(DEFAULT_LINES)
+
+
+def _check_sum_row(sheet: str, r: int, row: list[Any], months: dict, factor: int, label: str,
+                   block: list, since_sum: list, every: list) -> list[str]:
+    """Problems with a 'Summa …' row: each month must match a sum of the rows above it.
+
+    'Summa intäkter'/'Summa kostnader' are the revenues/costs of the activity's block,
+    'Summa netto' its costs − revenues (or the sheet's); a plain 'Summa'/'Totalt' may be
+    the rows since the previous sum row, the block or the whole sheet, gross or net. A
+    sum needing the kind of a line the defaults do not know is not checked. Stated sums
+    may be rounded to the sheet's unit (half a krona, or half a tkr in a tkr sheet).
+    """
+    def total(rows: list, how: str, month: int) -> int | None:
+        if how == "gross":
+            return sum(v.get(month) or 0 for _k, v in rows)
+        if any(k is None for k, _v in rows):
+            return None
+        revenues = sum(v.get(month) or 0 for k, v in rows if k == "revenue")
+        costs = sum(v.get(month) or 0 for k, v in rows if k == "cost")
+        return {"revenue": revenues, "cost": costs, "net": costs - revenues}[how]
+
+    if re.search(r"intäkt|revenue|income", label):
+        wanted = [(block, "revenue")]
+    elif re.search(r"kostnad|cost|expense", label):
+        wanted = [(block, "cost")]
+    elif re.search(r"netto|\bnet\b|resultat", label):
+        wanted = [(block, "net"), (every, "net")]
+    else:
+        wanted = [(since_sum, "gross"), (block, "gross"), (every, "gross"), (block, "net"),
+                  (every, "net")]
+    problems = []
+    for c, (month, _y, _hint) in months.items():
+        raw = row[c] if c < len(row) else None
+        if _is_blank(raw) or isinstance(raw, datetime | date):
+            continue
+        where = cell_name(sheet, r, c)
+        try:
+            stated = parse_amount(raw, where, factor=factor * 1_000_000)  # micro-kronor
+        except EkbistError:
+            problems.append(_("{cell}: '{value}' — not an amount").format(cell=where, value=raw))
+            continue
+        sums = [s for rows, how in wanted if (s := total(rows, how, month)) is not None]
+        if sums and not any(abs(stated - s * 1_000_000) <= factor * 500_000 for s in sums):
+            problems.append(_("{cell}: '{value}' — does not match the sum of the rows above "
+                              "({sum})").format(cell=where, value=_text(raw),
+                                                sum=_plain(sums[0], factor)))
+    return problems
 
 
 def _number_like(text: str) -> bool:

@@ -433,3 +433,38 @@ def test_a_bad_cell_in_the_wide_layout_stops_the_import(cli, tmp_path):
     assert result.exit_code == 1
     assert "Utfall!C10: '1.2345' — not whole kronor" in result.stderr
     assert json.loads(cli.ok("actuals", "show", "2026", "--format", "json").output)["activities"] == []
+
+
+def test_sum_rows_are_checked_not_imported():
+    header = ["Aktivitet", "Rad", *MONTHS]
+    rows = [[LABOUR, "Bidrag", 1000, 2000, *[None] * 10],
+            [LABOUR, "Försäljning av verksamhet", 500, 500, *[None] * 10],
+            [LABOUR, "Personalkostnader", 7000, 7000, *[None] * 10],
+            [None, "Summa intäkter", 1500, 2500, *[None] * 10],
+            [None, "Summa kostnader", 7000, 7001, *[None] * 10],
+            [None, "Summa netto", 5500, 4500, *[None] * 10],
+            ["Summa", None, 8500, 9500, *[None] * 10]]
+    with pytest.raises(ValidationErrors) as err:
+        controller.parse_wide_sheet("Utfall", _sheet(header, rows), year=2026, title="")
+    assert err.value.problems == [
+        "Utfall!D6: '7001' — does not match the sum of the rows above (7000)"]
+    rows[4][3] = 7000
+    records = controller.parse_wide_sheet("Utfall", _sheet(header, rows), year=2026, title="")
+    assert len(records) == 6
+    # In a tkr sheet a sum may be rounded to whole tkr.
+    tkr_rows = [[LABOUR, "Bidrag", 1.234, *[None] * 11],
+                [LABOUR, "Personalkostnader", 10.5, *[None] * 11],
+                [None, "Summa intäkter", 1, *[None] * 11]]
+    records = controller.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026,
+                                          title="")
+    assert [r["amount"] for r in records] == [1234, 10_500]
+    tkr_rows[2][2] = 2
+    with pytest.raises(ValidationErrors, match=r"Utfall tkr'!C4: '2' — does not match .*\(1.234\)"):
+        controller.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026, title="")
+    # A line of the unit's own is not known to be a revenue or a cost: sums over it by kind
+    # are not checked.
+    tkr_rows.insert(2, [LABOUR, "Egen rad", 3, *[None] * 11])
+    tkr_rows.append([None, "Summa netto", 999, *[None] * 11])
+    records = controller.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026,
+                                          title="")
+    assert [r["amount"] for r in records] == [1234, 10_500, 3000]
