@@ -468,3 +468,19 @@ def test_sum_rows_are_checked_not_imported():
     records = controller.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026,
                                           title="")
     assert [r["amount"] for r in records] == [1234, 10_500, 3000]
+
+
+def test_export_usage_refusals(made_cli, tmp_path):
+    cli = made_cli
+    template = str(FIXTURES / "controller_template.xlsx")
+    assert "give the workbook to write" in cli.fails("prognosis", "export", "--year", "2026",
+                                                     "--month", "3")
+    assert "FILE or --out" in cli.fails("prognosis", "export", str(tmp_path / "a.xlsx"), "--into",
+                                        template, "--out", str(tmp_path / "b.xlsx"))
+    assert "write an .xlsx workbook" in cli.fails("prognosis", "export", str(tmp_path / "a.csv"),
+                                                  "--year", "2026", "--month", "3")
+    assert "the folder does not exist" in cli.fails(
+        "prognosis", "export", str(tmp_path / "nowhere" / "a.xlsx"), "--year", "2026", "--month", "3")
+    assert "no budget or actuals for 2025" in cli.fails(
+        "prognosis", "export", str(tmp_path / "a.xlsx"), "--year", "2025", "--month", "3")
+    assert not list(tmp_path.glob("*.xlsx"))
