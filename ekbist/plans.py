@@ -569,9 +569,12 @@ def _coverage_series_counts(
     [start, min(next entry, next follow-up + 1, ended)), and a handler holds the case on
     [from_date, to_date). The rules keep a case's plans apart (a new plan is made on or after
     the day the previous one ended), but plans written around them may overlap: for those
-    cases only, overlapping segments are merged first, so a case is never counted twice. Each interval adds +1 at its start and -1 at its end; a
-    running sum read at every measuring day gives the counts. The cost grows with the
-    number of cases, plans and follow-ups, not with the number of days.
+    cases only, overlapping segments are merged first, so a case is never counted twice.
+
+    Each interval adds +1 at its start and -1 at its end. The measuring days are month
+    ends (the last may be today), so the changes are summed per month in SQL and a running
+    total per handler, read at each measuring month, gives the counts. The cost grows with
+    the number of cases, plans and follow-ups, not with the number of days.
     """
     if not days:
         return []
@@ -599,14 +602,15 @@ def _coverage_series_counts(
             "min(u.t, COALESCE(c.closed, :far)) AS t"
         )
         covered_from = "FROM cur u JOIN cases c ON c.id = u.case_id"
-    # Ungrouped, the events collapse to one row per day before the running sum; per handler
-    # they hardly collapse, and the extra sort would cost more than it saves.
-    agg = ("SELECT * FROM ev" if grouped else
-           "SELECT grp, day, probe, sum(de) AS de, sum(dc) AS dc FROM ev GROUP BY grp, day, probe")
+    last = max(days)
+    months = [day.year * 12 + day.month for day in days]
+    if len(set(months)) != len(months) or any(
+        day != month_end(day.isoformat()[:7]) for day in days if day != last
+    ):
+        raise ValueError("the interval method measures at month ends (the last may be earlier)")
     rows = store.query(
         f"""
-        WITH d(day) AS (SELECT value FROM json_each(:days)),
-        elig AS (
+        WITH elig AS (
             SELECT * FROM (SELECT {elig_cols} {elig_from}) WHERE s < t AND s <= :last
         ),
         multi AS (
@@ -653,32 +657,51 @@ def _coverage_series_counts(
         covered AS (
             SELECT * FROM (SELECT {covered_cols} {covered_from}) WHERE s < t AND s <= :last
         ),
-        ev(grp, day, de, dc, probe) AS (
-            SELECT grp, s, 1, 0, 0 FROM elig
-            UNION ALL SELECT grp, t, -1, 0, 0 FROM elig WHERE t <= :last
-            UNION ALL SELECT grp, s, 0, 1, 0 FROM covered WHERE s <= :last
-            UNION ALL SELECT grp, t, 0, -1, 0 FROM covered WHERE t <= :last
-            UNION ALL SELECT g.grp, d.day, 0, 0, 1 FROM d CROSS JOIN (SELECT DISTINCT grp FROM elig) g
-        ),
-        agg AS ({agg}),
-        run AS (
-            SELECT grp, day, probe,
-                   sum(de) OVER w AS eligible, sum(dc) OVER w AS current
-            FROM agg
-            WINDOW w AS (PARTITION BY grp ORDER BY day, probe ROWS UNBOUNDED PRECEDING)
+        ev(grp, day, de, dc) AS (
+            SELECT grp, s, 1, 0 FROM elig
+            UNION ALL SELECT grp, t, -1, 0 FROM elig WHERE t <= :last
+            UNION ALL SELECT grp, s, 0, 1 FROM covered
+            UNION ALL SELECT grp, t, 0, -1 FROM covered WHERE t <= :last
         )
-        SELECT r.day, r.grp AS handler, h.name AS handler_name, h.team, r.eligible, r.current
-        FROM run r LEFT JOIN handler h ON h.id = r.grp
-        WHERE r.probe = 1 AND r.eligible > 0
-        ORDER BY r.day, r.grp
+        SELECT grp, CAST(substr(day, 1, 4) AS INTEGER) * 12 + CAST(substr(day, 6, 2) AS INTEGER)
+                   AS bucket,
+               sum(de) AS de, sum(dc) AS dc
+        FROM ev GROUP BY grp, bucket ORDER BY grp, bucket
         """,
-        {"days": json.dumps([d.isoformat() for d in days]), "last": max(days).isoformat(),
-         "grace1": f"+{grace + 1} days", "far": FAR_FUTURE},
+        {"last": last.isoformat(), "grace1": f"+{grace + 1} days", "far": FAR_FUTURE},
     )
-    if not grouped:
-        for row in rows:
-            row["handler"] = None
-    return rows
+    # Running totals per handler, read at each measuring day's month.
+    probes = [(day.year * 12 + day.month, day.isoformat()) for day in days]
+    names = {h["id"]: h for h in store.query("SELECT id, name, team FROM handler")}
+    result: list[dict[str, Any]] = []
+    index = 0
+    while index < len(rows):
+        grp = rows[index]["grp"]
+        eligible = current = 0
+        probe = 0
+        while index < len(rows) and rows[index]["grp"] == grp:
+            row = rows[index]
+            while probe < len(probes) and probes[probe][0] < row["bucket"]:
+                if eligible > 0:
+                    result.append(_series_row(probes[probe][1], grp, grouped, names,
+                                              eligible, current))
+                probe += 1
+            eligible += row["de"]
+            current += row["dc"]
+            index += 1
+        for _bucket, day in probes[probe:]:
+            if eligible > 0:
+                result.append(_series_row(day, grp, grouped, names, eligible, current))
+    result.sort(key=lambda r: (r["day"], r["handler"] is None, r["handler"] or ""))
+    return result
+
+
+def _series_row(
+    day: str, grp: str | None, grouped: bool, names: dict, eligible: int, current: int
+) -> dict[str, Any]:
+    handler = names.get(grp, {}) if grouped else {}
+    return {"day": day, "handler": grp if grouped else None, "handler_name": handler.get("name"),
+            "team": handler.get("team"), "eligible": eligible, "current": current}
 
 
 def _group_by(rows: list[dict[str, Any]], by: str | None) -> list[dict[str, Any]]:
