@@ -96,7 +96,10 @@ def caseload(ctx: click.Context, as_of, team: str | None, fmt: str) -> None:
         emit([], [], "json", payload=load.json_payload(report))
         return
     if fmt == "csv":
-        emit(report["handlers"], CSV_COLUMNS, "csv")
+        rows = [{**h, "per_fte": round(h["per_fte"], 2),
+                 "diff": None if h["diff"] is None else round(h["diff"], 2)}
+                for h in report["handlers"]]
+        emit(rows, CSV_COLUMNS, "csv")
         return
     _show_current(report)
 
