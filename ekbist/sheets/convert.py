@@ -231,24 +231,44 @@ class ColumnConverter:
     def convert(self, values: list[Any]) -> list[Any]:
         """The converted column; fast paths for what calamine already typed right."""
         slow = self.slow
-        kind = self.column.type
+        column = self.column
+        kind = column.type
+        # An empty cell of an optional column without a default is simply None.
+        plain_empty = not column.required and column.default is None
         if kind == "text":
             return [v.strip() or slow(i, v) if v.__class__ is str else slow(i, v)
                     for i, v in enumerate(values)]
         if kind == "date":
+            if plain_empty:
+                return [v.isoformat() if v.__class__ is date else None if v == "" or v is None
+                        else slow(i, v) for i, v in enumerate(values)]
             return [v.isoformat() if v.__class__ is date else slow(i, v) for i, v in enumerate(values)]
+        if kind == "month":
+            months: dict[Any, str] = {}
+
+            def month(i: int, v: Any) -> str | None:
+                value = slow(i, v)
+                if value is not None and v.__class__ is str:
+                    months[v] = value
+                return value
+
+            return [months[v] if v.__class__ is str and v in months else month(i, v)
+                    for i, v in enumerate(values)]
         if kind in ("integer", "money"):
             low, high = self._bounds
-            if low is None and high is None:
-                return [v if v.__class__ is int else
-                        int(v) if v.__class__ is float and v.is_integer() else slow(i, v)
-                        for i, v in enumerate(values)]
             low = float("-inf") if low is None else low
             high = float("inf") if high is None else high
+            if plain_empty:
+                return [int(v) if (v.__class__ is float or v.__class__ is int) and low <= v <= high
+                        and v == int(v) else None if v == "" or v is None else slow(i, v)
+                        for i, v in enumerate(values)]
             return [int(v) if (v.__class__ is float or v.__class__ is int) and low <= v <= high
                     and v == int(v) else slow(i, v) for i, v in enumerate(values)]
         if kind == "code":
             codes = self._codes
+            if plain_empty:
+                return [codes[v] if v.__class__ is str and v in codes else None if v == "" or v is None
+                        else slow(i, v) for i, v in enumerate(values)]
             return [codes[v] if v.__class__ is str and v in codes else slow(i, v)
                     for i, v in enumerate(values)]
         return [slow(i, v) for i, v in enumerate(values)]
@@ -265,13 +285,18 @@ def personnummer_cells(column: tuple | list) -> list[int]:
     needs a closer look, so a clean column costs one join and one search.
     """
     found: list[int] = []
-    texts = [v for v in column if v.__class__ is str and len(v) >= 10]
-    if texts and _CANDIDATE.search("\n".join(texts)):
+    types = set(map(type, column))
+    if str in types and _CANDIDATE.search(
+            "\n".join([v for v in column if v.__class__ is str and len(v) >= 10])):
         found += [i for i, v in enumerate(column)
                   if v.__class__ is str and len(v) >= 10 and looks_like_personnummer(v)]
-    found += [i for i, v in enumerate(column)
-              if (v.__class__ is int or v.__class__ is float) and v >= 1e9
-              and whole(v) is not None and looks_like_personnummer(int(v))]
+    for number_type in (int, float):
+        if number_type in types:
+            numbers = [v for v in column if v.__class__ is number_type]
+            if max(numbers) >= 1e9:
+                found += [i for i, v in enumerate(column)
+                          if v.__class__ is number_type and v >= 1e9
+                          and whole(v) is not None and looks_like_personnummer(int(v))]
     return sorted(found)
 
 

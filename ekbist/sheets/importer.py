@@ -40,8 +40,10 @@ raise :class:`ValidationErrors` with cell-named problems of its own.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -57,6 +59,7 @@ from ekbist.store import Store
 HEADER_SEARCH_ROWS = 30
 SUM_WORDS = ("summa", "total")
 MAX_LISTED_ADDED = 20
+IMPORT_CACHE_KIB = 128 * 1024
 
 SQL_TYPES = {"text": "TEXT", "date": "TEXT", "month": "TEXT", "code": "TEXT",
              "integer": "INTEGER", "money": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
@@ -205,7 +208,19 @@ class Context:
 def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,
                 year: int | None = None) -> ImportReport:
     """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors)."""
-    path = Path(path)
+    # A sheet becomes hundreds of thousands of small objects that all live until the end;
+    # the cyclic garbage collector would walk them again and again for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
+                 year: int | None) -> ImportReport:
     sheets = read(path)
     report = ImportReport(path=str(path), dry_run=dry_run)
     ctx = Context(store, today=today, dry_run=dry_run, report=report)
@@ -219,6 +234,12 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
         rule.prepare(ctx)
 
     hold = store.snapshot() if dry_run else store.transaction()
+    # A large import touches index pages all over a big store: a bigger page cache for
+    # this connection (restored after) saves most of the re-reading.
+    cache_size = store.scalar("PRAGMA cache_size")
+    rows = sum(len(b) for b in ctx.batches.values())
+    if rows > 10_000:
+        store.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     try:
         with hold:
             _load_temp_tables(ctx)
@@ -243,6 +264,7 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
                 report.written = True
     finally:
         _drop_temp_tables(ctx)
+        store.execute(f"PRAGMA cache_size = {cache_size}")
     return report
 
 
@@ -392,7 +414,8 @@ def _build_batches(ctx: Context) -> None:
         for source, values in parts:
             for key, column_values in values.items():
                 merged[key].extend(column_values)
-            origin.extend((source.index, i) for i in range(len(source.rows)))
+            n = len(source.rows)
+            origin.extend(zip(itertools.repeat(source.index, n), range(n), strict=True))
         ctx.batches[name] = Batch(kind, merged, origin)
 
 
@@ -512,8 +535,8 @@ def _references(ctx: Context) -> None:
                 continue
             target = kinds()[column.ref]
             key_column = target.column(target.key[0])
-            known = {r["k"] for r in ctx.store.query(
-                f'SELECT "{key_column.column}" AS k FROM "{target.table}"')}
+            known = {r[0] for r in ctx.store.conn.execute(
+                f'SELECT "{key_column.column}" FROM "{target.table}"')}
             if column.ref in ctx.batches:
                 known.update(ctx.batches[column.ref].values[target.key[0]])
             values = batch.values[column.key]

@@ -1,0 +1,198 @@
+"""Spreadsheet benchmarks: import and export of a 100 000-row applications workbook.
+
+Goals (issue 3):
+- ekbist's whole import (read, validate, write) <= 1.5x python-calamine alone reading
+  the same file, measured in the same run;
+- and at least 5x faster than reading the file with openpyxl's read-only mode;
+- peak memory of the import <= 400 MB;
+- exporting the same 100 000 rows <= 1.2x a bare openpyxl write-only loop over them.
+
+The import goes into a private copy of the city-scale store (about 1.3 million
+applications already there, 80 000 cases), with the store's audit triggers on, as
+a chief's import would. Timings are the median of several runs, each on a fresh
+copy. The in-process figure is the library call (open the store, import, close);
+the whole-process figure runs ``ekbist import`` and includes starting Python.
+
+    python benchmarks/bench_sheets.py [CITY_DB]      # standalone, prints the rows
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROWS = 100_000
+TODAY = date(2026, 11, 25)
+HEADER = ["Application", "Case", "Period", "Received", "Completed", "Decided", "Decision", "Amount"]
+
+
+def make_workbook(city_db: Path, path: Path, rows: int = ROWS) -> None:
+    """A realistic applications workbook: new ids, existing cases, some undecided."""
+    from openpyxl import Workbook
+
+    conn = sqlite3.connect(f"file:{city_db}?mode=ro", uri=True)
+    cases = [r[0] for r in conn.execute("SELECT id FROM cases WHERE closed IS NULL OR closed > '2026-06-01'")]
+    conn.close()
+    rng = random.Random(3)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Applications")
+    ws.append(HEADER)
+    for i in range(rows):
+        received = date(2026, 6, 1) + timedelta(days=rng.randrange(170))
+        completed = received + timedelta(days=rng.randrange(4)) if rng.random() < 0.9 else None
+        decided = (completed + timedelta(days=rng.randrange(8))) if completed and rng.random() < 0.9 else None
+        decision = rng.choice(["granted", "granted", "partly", "rejected"]) if decided else None
+        amount = rng.randrange(2000, 16000) if decision in ("granted", "partly") else None
+        ws.append([f"X{i:07d}", rng.choice(cases), f"{received:%Y-%m}", received, completed, decided,
+                   decision, amount])
+    wb.save(path)
+
+
+def _median(function, runs: int, setup=None) -> float:
+    times = []
+    for _ in range(runs):
+        if setup:
+            setup()
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def read_calamine(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(str(path)) as wb:
+        return len(wb.get_sheet_by_index(0).to_python())
+
+
+def read_openpyxl(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    n = sum(1 for _row in wb.worksheets[0].iter_rows(values_only=True))
+    wb.close()
+    return n
+
+
+def fresh_copy(city_db: Path, db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{city_db}?mode=ro", uri=True)
+    target = sqlite3.connect(db)
+    source.backup(target)
+    source.close()
+    target.close()
+
+
+def import_in_process(db: Path, path: Path) -> None:
+    from ekbist.sheets.importer import import_file
+    from ekbist.store import Store
+
+    store = Store.open(db, command="bench import")
+    try:
+        report = import_file(store, path, today=TODAY)
+        assert report.kinds["applications"].added == ROWS, report.to_json()["total"]
+    finally:
+        store.close()
+
+
+def export_in_process(db: Path, out: Path) -> None:
+    from ekbist.sheets.exporter import export
+    from ekbist.store import Store
+
+    out.unlink(missing_ok=True)
+    with Store.open(db, readonly=True) as store:
+        export(store, "applications", out, today=TODAY)
+
+
+def bare_openpyxl_write(rows: list[tuple], out: Path) -> None:
+    from openpyxl import Workbook
+
+    out.unlink(missing_ok=True)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Applications")
+    ws.append(HEADER + ["Handler"])
+    for row in rows:
+        ws.append(row)
+    wb.save(out)
+
+
+def run(city_db: Path, workdir: Path, runs: int = 3) -> list[dict]:
+    exe = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
+    workdir.mkdir(parents=True, exist_ok=True)
+    book = workdir / "applications-100k.xlsx"
+    if not book.exists():
+        make_workbook(city_db, book)
+    db = workdir / "sheets-city.db"
+    # Migrate a private copy once (a city store built by an older ekbist), then copy that.
+    base = workdir / "sheets-base.db"
+    fresh_copy(city_db, base)
+    subprocess.run([exe, "--db", str(base), "init"], check=True, stdout=subprocess.DEVNULL)
+
+    read_calamine(book)  # warm the file cache
+    calamine = _median(lambda: read_calamine(book), runs)
+    openpyxl_ro = _median(lambda: read_openpyxl(book), max(1, runs - 1))
+    ours = _median(lambda: import_in_process(db, book), runs, setup=lambda: fresh_copy(base, db))
+
+    # Whole process, with its peak memory (the children's maximum resident set).
+    fresh_copy(base, db)
+    start = time.perf_counter()
+    subprocess.run([exe, "--db", str(db), "--today", TODAY.isoformat(), "import", str(book)],
+                   check=True, stdout=subprocess.DEVNULL)
+    process = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    # Export: a store holding just these 100 000 applications (and their cases).
+    small = workdir / "sheets-export.db"
+    fresh_copy(db, small)
+    conn = sqlite3.connect(small)
+    conn.execute("DELETE FROM application WHERE id NOT LIKE 'X%'")
+    conn.commit()
+    conn.close()
+    out = workdir / "export.xlsx"
+    exported = _median(lambda: export_in_process(small, out), runs)
+    from ekbist.sheets.declarations import kinds
+    from ekbist.sheets.exporter import excel_rows, records
+    from ekbist.store import Store
+
+    with Store.open(small, readonly=True) as store:
+        kind = kinds()["applications"]
+        rows = [tuple(r) for r in excel_rows(kind, records(store, kind))]
+    assert len(rows) == ROWS
+    bare = _median(lambda: bare_openpyxl_write(rows, workdir / "bare.xlsx"), runs)
+
+    return [
+        {"name": "sheets: calamine read of 100k applications (reference)", "seconds": calamine,
+         "goal": "reference", "ok": True},
+        {"name": "sheets: openpyxl read-only read (reference)", "seconds": openpyxl_ro,
+         "goal": "reference", "ok": True},
+        {"name": f"sheets: ekbist import 100k rows, in process ({ours / calamine:.2f}x calamine)",
+         "seconds": ours, "goal": "<= 1.5x calamine read", "ok": ours <= 1.5 * calamine},
+        {"name": f"sheets: ekbist import vs openpyxl read-only ({openpyxl_ro / ours:.1f}x faster)",
+         "seconds": ours, "goal": ">= 5x faster than openpyxl read-only", "ok": openpyxl_ro >= 5 * ours},
+        {"name": f"sheets: ekbist import 100k rows, whole process ({process / calamine:.2f}x calamine)",
+         "seconds": process, "goal": "reference (includes Python start-up)", "ok": True},
+        {"name": f"sheets: import peak memory {peak_mb:.0f} MB", "seconds": 0.0,
+         "goal": "<= 400 MB", "ok": peak_mb <= 400},
+        {"name": "sheets: bare openpyxl write-only loop, 100k rows (reference)", "seconds": bare,
+         "goal": "reference", "ok": True},
+        {"name": f"sheets: ekbist export 100k applications ({exported / bare:.2f}x bare)",
+         "seconds": exported, "goal": "<= 1.2x bare openpyxl", "ok": exported <= 1.2 * bare},
+    ]
+
+
+if __name__ == "__main__":
+    city = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "data" / "city.db"
+    with tempfile.TemporaryDirectory() as tmp:
+        for row in run(city, Path(tmp)):
+            print(f"{row['seconds']:8.3f}s  {'ok ' if row['ok'] else 'NO '} {row['name']}  [{row['goal']}]")
