@@ -19,8 +19,17 @@ def _kind_names() -> str:
     return ", ".join(["all", *kinds()])
 
 
-def _shown(value: Any) -> str:
-    return _("(empty)") if value is None else str(value)
+def _shown(value: Any, kind: str, field: str) -> str:
+    from ekbist.sheets.declarations import kinds
+
+    if value is None:
+        return _("(empty)")
+    declared = kinds().get(kind)
+    if declared and isinstance(value, int | float):
+        column = next((c for c in declared.columns if c.key == field), None)
+        if column is not None and column.type in ("money", "integer") and column.key not in ("year", "month"):
+            return fmt_int(value)
+    return str(value)
 
 
 def _key_text(key: dict[str, Any]) -> str:
@@ -58,7 +67,7 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, fmt: str) -> 
          "table", empty=_("No rows of a known kind were found."))
     for name, kind in report.kinds.items():
         for change in kind.changes:
-            fields = "; ".join(f"{field} {_shown(v['old'])} → {_shown(v['new'])}"
+            fields = "; ".join(f"{field} {_shown(v['old'], name, field)} → {_shown(v['new'], name, field)}"
                                for field, v in change["fields"].items())
             click.echo(f"  {name} {_key_text(change['key'])} ({change['cell']}): {fields}")
     if dry_run:

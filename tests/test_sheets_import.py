@@ -106,6 +106,17 @@ def test_subtotals_and_a_grand_total(lib, tmp_path):
     assert lib.scalar("SELECT sum(amount) FROM budget") == 350
 
 
+def test_a_net_sum_row_on_a_budget_sheet(lib, tmp_path):
+    rows = [["År", "Verksamhet", "Budgetrad", "Belopp"],
+            [2026, "Arbetsmarknad", "Bidrag", 100],
+            [2026, "Arbetsmarknad", "Personalkostnader", 500],
+            ["Summa netto", None, None, 400]]
+    assert import_file(lib, workbook(tmp_path / "n.xlsx", {"Budget": rows}), today=TODAY).written
+    rows[-1][3] = 450
+    assert problems_of(lib, workbook(tmp_path / "m.xlsx", {"Budget": rows})) == [
+        "Budget!D4: '450' — does not match the sum of the rows above (600)"]
+
+
 def test_csv_from_swedish_excel_semicolons_decimal_commas_windows_1252(lib):
     report = import_file(lib, FIXTURES / "sheets_budget_swedish_excel.csv", today=TODAY)
     assert report.kinds["budget"].added == 3
@@ -267,7 +278,7 @@ def test_upsert_by_key_and_dry_run_shows_old_and_new(unit, lib, tmp_path):
     assert snapshot(unit.db) == before
     assert "Dry run of" in result.output
     assert "applications      1        1          1" in result.output
-    assert "  applications A-1 (Ansökningar!A2): amount 1000 → 1500" in result.output
+    assert "  applications A-1 (Ansökningar!A2): amount 1,000 → 1,500" in result.output
     assert "  applications to add: A-3" in result.output
     payload = json.loads(unit.ok("import", second, "--dry-run", "--format", "json").output)
     assert payload["kinds"]["applications"]["changes"] == [

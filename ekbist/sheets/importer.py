@@ -426,6 +426,12 @@ def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> N
     columns_data = source.columns_data
     numeric = [c for c in source.kind.import_columns
                if c.numeric and c.key in source.columns and c.key not in source.kind.key]
+    # Budget and actuals sheets often close with "Summa netto": costs minus revenues.
+    line_key = next((c.key for c in source.kind.import_columns if c.lookup == "budget_line.name"), None)
+    signs: dict[str, int] = {}
+    if line_key:
+        signs = {str(name).casefold(): 1 if kind == "cost" else -1 for name, kind in
+                 ctx.store.conn.execute("SELECT name, kind FROM budget_line")}
     previous = 0
     for sheet_row, above in sums:
         for column in numeric:
@@ -440,9 +446,16 @@ def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> N
             if stated is None:
                 ctx.problems.add(order, where, raw, _("a sum row needs numbers"))
                 continue
-            section = [v for v in values[column.key][previous:above] if v is not None]
-            everything = [v for v in values[column.key][:above] if v is not None]
-            if not any(abs(stated - sum(part)) < 0.005 for part in (section, everything)):
+            column_values = values[column.key]
+            section = [v for v in column_values[previous:above] if v is not None]
+            everything = [v for v in column_values[:above] if v is not None]
+            totals = [sum(section), sum(everything)]
+            if line_key:
+                lines = values[line_key]
+                for start in (previous, 0):
+                    totals.append(sum(signs.get(str(lines[i]).casefold(), 0) * column_values[i]
+                                      for i in range(start, above) if column_values[i] is not None))
+            if not any(abs(stated - total) < 0.005 for total in totals):
                 total = convert.format_number(sum(section), swedish=language() == "sv")
                 ctx.problems.add(order, where, raw,
                                  _("does not match the sum of the rows above ({sum})").format(sum=total))
