@@ -355,7 +355,14 @@ def columns_markdown(names: list[str] | None = None, lang: str = "en") -> str:
             out.append("| key | Swedish header | English header | type | required | values | meaning |")
             out.append("|---|---|---|---|---|---|---|")
             for column in kind.columns:
-                values = ", ".join(allowed_values(column, "sv")) if column.type in ("code", "boolean") else ""
+                values = ""
+                if column.type == "code":
+                    from ekbist import codes
+
+                    table = codes.KINDS[column.codes]
+                    values = ", ".join(f"{sv} (`{code}`)" for code, (_en, sv) in table.items())
+                elif column.type == "boolean":
+                    values = "ja/nej, yes/no, 1/0"
                 if column.ref:
                     values = f"a `{column.ref}` key"
                 if column.lookup:
@@ -364,7 +371,10 @@ def columns_markdown(names: list[str] | None = None, lang: str = "en") -> str:
                     values = f"{column.minimum if column.minimum is not None else ''}–" \
                              f"{column.maximum if column.maximum is not None else ''}"
                 if column.default is not None and not column.required:
-                    values = (values + "; " if values else "") + f"empty = {column.default}"
+                    shown = column.default
+                    if column.type == "boolean":
+                        shown = "ja/yes" if column.default else "nej/no"
+                    values = (values + "; " if values else "") + f"empty = {shown}"
                 required = "export only" if column.export_only else ("yes" if column.required else "")
                 out.append("| " + " | ".join(_md_escape(x) for x in (
                     f"`{column.key}`", column.header_sv, column.header_en,
