@@ -70,9 +70,12 @@ def prognosis() -> None:
     pass
 
 
-YEAR_OPTION = click.option("--year", help=_("The year (default: that of the last ended month)."))
+YEAR_OPTION = click.option(
+    "--year", metavar="YYYY", help=_("The year (default: that of the last ended month).")
+)
 MONTH_OPTION = click.option(
-    "--month", help=_("Actuals up to and including this month, 1–12 (default: the last ended month).")
+    "--month", metavar="1-12",
+    help=_("Actuals up to and including this month, 1–12 (default: the last ended month)."),
 )
 
 
@@ -123,7 +126,7 @@ def make(env: Env, year, month, methods, overrides, comments, save, fmt) -> None
 
 @prognosis.command(help=_("Show the prognosis saved for a month."))
 @YEAR_OPTION
-@click.option("--month", help=_("The month, 1–12 (default: the latest saved)."))
+@click.option("--month", metavar="1-12", help=_("The month, 1–12 (default: the latest saved)."))
 @format_option()
 @pass_env
 def show(env: Env, year, month, fmt) -> None:
@@ -227,7 +230,7 @@ def _driver_note(result: dict[str, Any], details: dict[str, Any]) -> None:
 
 
 @prognosis.command(help=_("The saved prognoses of a year side by side, month by month."))
-@click.option("--year", help=_("The year (default: this year)."))
+@click.option("--year", metavar="YYYY", help=_("The year (default: this year)."))
 @format_option()
 @pass_env
 def history(env: Env, year, fmt) -> None:
