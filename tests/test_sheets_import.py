@@ -225,6 +225,19 @@ def test_money_must_be_whole_kronor_and_numbers_must_be_numbers(lib, tmp_path):
     ]
 
 
+def test_ids_without_spaces_and_no_event_after_today(lib, tmp_path):
+    path = workbook(tmp_path / "i.xlsx", {"Ärenden": [
+        ["Ärende", "Handläggare", "Öppnat", "Avslutat", "Avslutsorsak"],
+        ["C 51", "bo", date(2026, 1, 1), None, None],
+        ["C-52", "bo", date(2026, 11, 26), None, None],
+        ["C-53", "bo", date(2026, 1, 1), date(2027, 1, 1), "flytt"]]})
+    assert problems_of(lib, path) == [
+        "Ärenden!A2: 'C 51' — an id is 1–40 characters without spaces",
+        "Ärenden!C3: '2026-11-26' — after today (2026-11-25)",
+        "Ärenden!D4: '2027-01-01' — after today (2026-11-25)",
+    ]
+
+
 def test_unknown_handler_or_case_may_be_defined_in_the_same_file(lib, tmp_path):
     path = workbook(tmp_path / "f.xlsx", {
         "Ansökningar": [APPLICATION_HEADER, ["A-9", "C-9", "2026-10", date(2026, 10, 1)]],

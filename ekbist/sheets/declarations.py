@@ -42,6 +42,8 @@ The format (one file per kind)::
     min = 0                          # bounds for integer/number/money
     max = 1
     ref = "cases"                    # must be a record of that kind (store or file)
+    identifier = true                # an id: 1–40 characters without spaces
+    not_after_today = true           # an event date: not after --today
     lookup = "budget_line.name"      # must be one of these values (any case)
     width = 14                       # template/export column width
     number_format = "0 %"            # Excel number format
@@ -113,6 +115,8 @@ class Column:
     aliases: tuple[str, ...] = ()
     help_sv: str = ""
     help_en: str = ""
+    identifier: bool = False
+    not_after_today: bool = False
 
     def header(self, lang: str | None = None) -> str:
         return self.header_sv if (lang or language()) == "sv" else self.header_en
@@ -202,7 +206,7 @@ def normalise(text: object) -> str:
 def _column(raw: dict[str, Any], kind: str) -> Column:
     known = {"key", "header_sv", "header_en", "type", "required", "codes", "column", "sql",
              "export_only", "default", "min", "max", "ref", "lookup", "width", "number_format",
-             "aliases", "help_sv", "help_en"}
+             "aliases", "help_sv", "help_en", "identifier", "not_after_today"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"sheet kind {kind}: unknown column attribute(s) {sorted(unknown)}")
@@ -222,7 +226,8 @@ def _column(raw: dict[str, Any], kind: str) -> Column:
         minimum=raw.get("min"), maximum=raw.get("max"), ref=raw.get("ref"),
         lookup=raw.get("lookup"), width=raw.get("width"), number_format=raw.get("number_format"),
         aliases=tuple(raw.get("aliases", ())), help_sv=raw.get("help_sv", ""),
-        help_en=raw.get("help_en", ""),
+        help_en=raw.get("help_en", ""), identifier=bool(raw.get("identifier", False)),
+        not_after_today=bool(raw.get("not_after_today", False)),
     )
 
 

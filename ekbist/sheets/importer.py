@@ -44,6 +44,7 @@ import gc
 import importlib
 import importlib.util
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -404,6 +405,7 @@ def _build_batches(ctx: Context) -> None:
             for position, value, reason in converter.problems:
                 ctx.problem_at(source.index, position, column.key, value, reason)
                 ctx.bad_cells.add((source.index, position, column.key))
+        _check_values(ctx, source, values)
         if source.cells is None:
             _check_sums(ctx, source, values)
         per_kind.setdefault(kind.name, []).append((source, values))
@@ -417,6 +419,28 @@ def _build_batches(ctx: Context) -> None:
             n = len(source.rows)
             origin.extend(zip(itertools.repeat(source.index, n), range(n), strict=True))
         ctx.batches[name] = Batch(kind, merged, origin)
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _check_values(ctx: Context, source: Source, values: dict[str, list[Any]]) -> None:
+    """Identifiers without spaces, event dates not after today."""
+    today = ctx.today.isoformat()
+    for column in source.kind.import_columns:
+        column_values = values[column.key]
+        if column.identifier:
+            for i, v in enumerate(column_values):
+                if v is not None and (len(v) > 40 or _SPACE.search(v)):
+                    ctx.problem_at(source.index, i, column.key, v,
+                                   _("an id is 1–40 characters without spaces"))
+                    ctx.bad_cells.add((source.index, i, column.key))
+        if column.not_after_today and column.type == "date":
+            for i, v in enumerate(column_values):
+                if v is not None and v > today:
+                    ctx.problem_at(source.index, i, column.key, v,
+                                   _("after today ({today})").format(today=today))
+                    ctx.bad_cells.add((source.index, i, column.key))
 
 
 def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> None:
