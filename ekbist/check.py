@@ -186,6 +186,10 @@ def parse_only(values: Iterable[str] | str | None) -> tuple[str, ...]:
                     )
                 )
             wanted.add(name)
+    if values and not wanted:
+        raise EkbistError(
+            _("name at least one check (known: {known})").format(known=", ".join(CHECKS))
+        )
     return tuple(c for c in CHECKS if c in wanted) or CHECKS
 
 

@@ -313,6 +313,7 @@ def test_only_limits_the_checks(unit) -> None:
     ("--only", "plans,foo"),
     ("--only", "budget", "--only", "nope"),
     ("--format", "xml"),
+    ("--only", " , "),
     ("--bogus",),
 ])
 def test_usage_errors_are_unknown_not_critical(unit, args) -> None:
@@ -455,6 +456,8 @@ def test_parse_only() -> None:
     assert checks.parse_only(["caseload", "caseload,"]) == ("caseload",)
     with pytest.raises(checks.EkbistError, match="unknown check 'x'"):
         checks.parse_only("plans,x")
+    with pytest.raises(checks.EkbistError, match="name at least one check"):
+        checks.parse_only(",")
 
 
 def test_unit_findings_come_last(cli) -> None:
