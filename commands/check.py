@@ -84,12 +84,14 @@ def check(ctx: click.Context, only: tuple[str, ...], fmt: str, quiet: bool) -> N
         if os.environ.get("EKBIST_DEBUG") and not isinstance(exc, KeyboardInterrupt):
             raise
         report = checks.unknown(env.today, _reason(exc), only=only)
-    if fmt == "json":
+    if quiet and report.status == checks.OK:
+        pass  # silence is the message: cron mails nothing
+    elif fmt == "json":
         import json
 
         # Compact: at city scale the indented form costs a tenth of a second for nothing.
         click.echo(json.dumps(checks.payload(report), ensure_ascii=False))
-    elif not (quiet and report.status == checks.OK):
+    else:
         click.echo(_text(report))
     ctx.exit(report.exit_code)
 

@@ -67,8 +67,7 @@ def test_empty_store_is_ok_and_quiet_prints_nothing(cli) -> None:
     assert status == 0
     assert payload == {"status": "OK", "as_of": "2026-11-25",
                        "counts": {"critical": 0, "warning": 0}, "findings": []}
-    # --quiet does not silence the machine format.
-    assert json.loads(cli("check", "--format", "json", "--quiet").stdout)["status"] == "OK"
+    assert cli.ok("check", "--format", "json", "--quiet").stdout == ""
 
 
 def test_warning_store_lists_each_handlers_part(unit) -> None:
@@ -358,6 +357,7 @@ def test_missing_database_is_unknown(cli, db_path) -> None:
     assert not db_path.exists()  # not created
     # --quiet never hides UNKNOWN; JSON says why in its one finding.
     assert cli("check", "--quiet").stdout.startswith("EKBIST UNKNOWN: ")
+    assert json.loads(cli("check", "--quiet", "--format", "json").stdout)["status"] == "UNKNOWN"
     status, payload = run_json(cli)
     assert status == 3
     assert payload["status"] == "UNKNOWN"
