@@ -90,10 +90,26 @@ def check(ctx: click.Context, only: tuple[str, ...], fmt: str, quiet: bool) -> N
         import json
 
         # Compact: at city scale the indented form costs a tenth of a second for nothing.
-        click.echo(json.dumps(checks.payload(report), ensure_ascii=False))
+        _emit(json.dumps(checks.payload(report), ensure_ascii=False))
     else:
-        click.echo(_text(report))
+        _emit(_text(report))
     ctx.exit(report.exit_code)
+
+
+def _emit(text: str) -> None:
+    """Print the report; a reader that stops early (``ekbist check | head -n 1``) is fine.
+
+    The verdict is in the exit code, so a closed pipe is not an error worth a line
+    on stderr in the chief's mail.
+    """
+    import sys
+
+    try:
+        click.echo(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush at exit
 
 
 def _run(env: Env, only: tuple[str, ...]):

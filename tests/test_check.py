@@ -487,6 +487,24 @@ def test_check_never_writes(unit, db_path) -> None:
         assert store.scalar("SELECT count(*) FROM audit") == audit
 
 
+def test_a_reader_that_stops_early_gets_no_error(cli, db_path) -> None:
+    # Enough findings to overflow a pipe: `ekbist check | head -n 1` in a mail subject.
+    cli.ok("init")
+    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "1")
+    with Store.open(db_path) as store, store.transaction():
+        store.executemany("INSERT INTO cases (id, opened) VALUES (?, '2025-01-01')",
+                          [(f"C{i:05d}",) for i in range(3000)])
+        store.executemany("INSERT INTO assignment (case_id, handler, from_date) "
+                          "VALUES (?, 'bo', '2025-01-01')", [(f"C{i:05d}",) for i in range(3000)])
+    proc = subprocess.Popen([EKBIST, "--db", str(db_path), "--today", "2026-11-25", "check"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    assert proc.wait(timeout=30) == 1
+    assert first.startswith("EKBIST WARNING: 3000 cases without a change plan")
+    assert proc.stderr.read() == ""
+
+
 # -- the demo unit -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
