@@ -47,7 +47,7 @@ def make_workbook(city_db: Path, path: Path, rows: int = ROWS) -> None:
     ws = wb.create_sheet("Applications")
     ws.append(HEADER)
     for i in range(rows):
-        received = date(2026, 6, 1) + timedelta(days=rng.randrange(170))
+        received = date(2026, 6, 1) + timedelta(days=rng.randrange(160))  # decided by today
         completed = received + timedelta(days=rng.randrange(4)) if rng.random() < 0.9 else None
         decided = (completed + timedelta(days=rng.randrange(8))) if completed and rng.random() < 0.9 else None
         decision = rng.choice(["granted", "granted", "partly", "rejected"]) if decided else None
