@@ -13,12 +13,6 @@ from ekbist.commands.render import Column, emit, fmt_int, to_json
 from ekbist.i18n import N_, _
 
 
-def _kind_names() -> str:
-    from ekbist.sheets.declarations import kinds
-
-    return ", ".join(["all", *kinds()])
-
-
 def _shown(value: Any, kind: str, field: str) -> str:
     from ekbist.sheets.declarations import kinds
 
@@ -80,7 +74,14 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, fmt: str) -> 
                 click.echo(_("  {kind} to add: {keys}").format(kind=name, keys=listed))
 
 
-@click.command(help=_("Write one kind of record (or all) to a new .xlsx file, one sheet per kind."))
+def _kinds_help() -> str:
+    from ekbist.sheets.declarations import kinds
+
+    return ", ".join(["all", *kinds()])
+
+
+@click.command(help=_("Write one kind of record (or all) to a new .xlsx file, one sheet per kind. "
+                      "Kinds: {kinds}.").format(kinds=_kinds_help()))
 @click.argument("kind", metavar="KIND")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--from", "date_from", type=DATE, help=_("Only records from this day (the kind's main date)."))
@@ -96,7 +97,8 @@ def export(env: Env, kind: str, file: Path, date_from, date_to) -> None:
 
 
 @click.command(help=_("Write an empty workbook to fill in for one kind (or all): headers, "
-                      "formats, drop-down lists and a sheet explaining every column."))
+                      "formats, drop-down lists and a sheet explaining every column. "
+                      "Kinds: {kinds}.").format(kinds=_kinds_help()))
 @click.argument("kind", metavar="KIND")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_env
@@ -112,4 +114,4 @@ def template(env: Env, kind: str, file: Path) -> None:
     click.echo(_("Wrote {file}: {sheets}.").format(file=file, sheets=", ".join(sheets)))
 
 
-__all__ = ["import_", "export", "template", "_kind_names"]
+__all__ = ["import_", "export", "template"]
