@@ -222,7 +222,10 @@ def test_a_filled_in_template_imports(unit, tmp_path):
             "adults": 2, "children": 1, "gender": "f", "homeless": 1}
 
 
-def test_template_refuses_an_existing_file(cli, tmp_path):
+def test_template_refuses_an_existing_file_and_report_kinds(cli, tmp_path):
     path = tmp_path / "t.xlsx"
     cli.ok("template", "budget", path)
     assert "exists already" in cli.fails("template", "budget", path)
+    if "caseload" in kinds():
+        assert "is a report" in cli.fails("template", "caseload", tmp_path / "c.xlsx")
+        assert not (tmp_path / "c.xlsx").exists()

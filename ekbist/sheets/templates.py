@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ekbist.errors import EkbistError
 from ekbist.i18n import _, language
 from ekbist.sheets.declarations import TYPE_LABELS, Column, allowed_values, selected
 from ekbist.sheets.exporter import HEADER_FILL, check_target, save_new
@@ -43,6 +44,8 @@ def template(name: str, path: Path | str, *, lookups: dict[str, list[str]] | Non
     path = check_target(Path(path))
     lookups = lookups or {}
     chosen = [k for k in selected(name) if k.importable]
+    if not chosen:
+        raise EkbistError(_("{kind} is a report: there is no template to fill in").format(kind=name))
     sv = language() == "sv"
     workbook = Workbook()
     workbook.remove(workbook.active)
