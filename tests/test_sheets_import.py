@@ -334,6 +334,21 @@ def test_a_new_handler_on_the_cases_sheet_is_a_handover_from_today(lib, tmp_path
     assert lib.scalar("SELECT handler FROM application WHERE id = 'A-1'") == "cia"
 
 
+def test_closing_cases_needs_no_handler_column_but_a_new_case_does(lib, tmp_path):
+    path = workbook(tmp_path / "c.xlsx", {"Ärenden": [
+        ["Ärende", "Öppnat", "Avslutat", "Avslutsorsak"],
+        ["C-1", date(2026, 1, 10), date(2026, 11, 20), "studier"],
+        ["C-80", date(2026, 11, 2), None, None]]})
+    assert problems_of(lib, path) == ["Ärenden!A3: '' — a new case needs its first handler"]
+    path = workbook(tmp_path / "d.xlsx", {"Ärenden": [
+        ["Ärende", "Öppnat", "Avslutat", "Avslutsorsak"],
+        ["C-1", date(2026, 1, 10), date(2026, 11, 20), "studier"]]})
+    report = import_file(lib, path, today=TODAY)
+    assert report.kinds["cases"].changes[0]["fields"] == {
+        "closed": {"old": None, "new": "2026-11-20"}, "close_reason": {"old": None, "new": "studies"}}
+    assert "assignments" not in report.kinds
+
+
 def test_assignment_history_must_not_overlap(lib, tmp_path):
     path = workbook(tmp_path / "a.xlsx", {"Handläggarhistorik": [
         ["Ärende", "Handläggare", "Från", "Till"],

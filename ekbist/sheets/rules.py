@@ -105,9 +105,11 @@ class CaseHistory(Rules):
 
     def _current_handler(self, ctx: Context, ops: dict, periods: dict, in_history: set,
                          case: str, i: int, handler: str | None) -> None:
-        if handler is None:
-            return
         by_start = periods.setdefault(case, {})
+        if handler is None:
+            if not by_start and (i, "handler") not in self._bad(ctx):
+                ctx.problem("cases", i, "handler", None, _("a new case needs its first handler"))
+            return
         ordered = sorted(by_start.values(), key=lambda p: p.from_date)
         if case in in_history:
             if ordered and ordered[-1].handler != handler:
@@ -147,6 +149,14 @@ class CaseHistory(Rules):
             last.to_date = today
         by_start[today] = Period(handler, today, None, "implied", i)
         ops["inserts"].append((case, handler, today, None, i))
+
+    @staticmethod
+    def _bad(ctx: Context) -> set[tuple[int, str]]:
+        """(position, column) of cases cells that could not be read at all."""
+        cases = ctx.batches["cases"]
+        positions = {origin: i for i, origin in enumerate(cases.origin)}
+        return {(positions[(src, local)], key) for src, local, key in ctx.bad_cells
+                if (src, local) in positions}
 
     def _check_case(self, ctx: Context, case: str, ordered: list[Period], opened: str | None,
                     case_row: int | None) -> None:
