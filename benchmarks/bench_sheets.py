@@ -177,7 +177,8 @@ def run(city_db: Path, workdir: Path, runs: int = 3) -> list[dict]:
 
     with Store.open(small, readonly=True) as store:
         kind = kinds()["applications"]
-        rows = [tuple(r) for r in excel_rows(kind, records(store, kind))]
+        _count, stored = records(store, kind)
+        rows = [tuple(r) for r in excel_rows(kind, stored)]
     assert len(rows) == ROWS
     bare = _median(lambda: bare_openpyxl_write(rows, workdir / "bare.xlsx"), runs)
 
