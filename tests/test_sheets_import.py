@@ -391,6 +391,15 @@ def test_plans_and_follow_ups_in_one_file(lib, tmp_path):
     assert (report.kinds["plans"].added, report.kinds["followups"].added) == (2, 1)
     assert lib.one("SELECT p.case_id, p.kind, f.date FROM followup f JOIN plan p ON p.id = f.plan_id") == {
         "case_id": "C-1", "kind": "change", "date": "2026-04-28"}
+    followups[1][4] = date(2026, 8, 1)
+    plans[1][4] = date(2026, 11, 1)
+    path = workbook(tmp_path / "s.xlsx", {"Planer": plans, "Uppföljningar": followups})
+    report = import_file(lib, path, today=TODAY)
+    assert [c["fields"] for c in report.kinds["followups"].changes] == [
+        {"next_followup": {"old": "2026-07-28", "new": "2026-08-01"}}]
+    assert [c["fields"] for c in report.kinds["plans"].changes] == [
+        {"ended": {"old": None, "new": "2026-11-01"}}]
+    assert lib.scalar("SELECT next_followup FROM followup") == "2026-08-01"
 
 
 def test_settings_are_checked_and_a_default_changes_nothing(lib, tmp_path):
