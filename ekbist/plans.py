@@ -854,8 +854,8 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
     for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
         row[1].number_format = "yyyy-mm-dd"
         row[4].number_format = "0.0%"
-    for column, width in zip("ABCDE", (10, 12, 16, 28, 10), strict=True):
-        sheet.column_dimensions[column].width = width
+    for column, text in zip("ABCDE", header, strict=True):
+        sheet.column_dimensions[column].width = max(11, len(text) + 3)
     sheet.freeze_panes = "A2"
     if monthly and len(entries) > 1:
         chart = LineChart()
@@ -871,6 +871,7 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
         chart.add_data(Reference(sheet, min_col=5, min_row=1, max_row=len(entries) + 1),
                        titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(entries) + 1))
+        chart.series[0].smooth = False  # a measured figure per month, not a curve
         chart.legend = None
         sheet.add_chart(chart, "G2")
     if by:
@@ -896,6 +897,8 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
         for row in detail.iter_rows(min_row=2, max_row=detail.max_row):
             row[1].number_format = "yyyy-mm-dd"
             row[-1].number_format = "0.0%"
+        for cell in detail[1]:
+            detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)
         detail.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
