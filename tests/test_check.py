@@ -657,12 +657,12 @@ def test_check_does_not_wait_for_a_writer(leaver_store) -> None:
 
 
 def test_check_during_an_import_sees_all_of_a_transaction_or_none(leaver_store) -> None:
-    writer = _writer(leaver_store, "import", "2.5")
+    writer = _writer(leaver_store, "import", "1.2")
     seen = []
     try:
         assert writer.stdout.readline().strip() == "writing"
         started = time.monotonic()
-        while time.monotonic() - started < 1.5 or len(seen) < 3:
+        while time.monotonic() - started < 0.8 or len(seen) < 3:
             result = ekbist(leaver_store, "check", "--format", "json", timeout=30)
             assert result.returncode in (0, 2), result.stdout + result.stderr
             payload = json.loads(result.stdout)
