@@ -132,3 +132,23 @@ def test_libreoffice_edit_changes_exactly_the_edited_cells(unit, tmp_path):
     assert store.one("SELECT closed, close_reason FROM cases WHERE id = 'C-11'") == {
         "closed": "2026-11-02", "close_reason": "work"}
     store.close()
+
+
+def test_a_template_filled_in_calc_imports(unit, tmp_path):
+    from ekbist.sheets.templates import template
+
+    blank = tmp_path / "mall.xlsx"
+    template("all", blank, lookups={})
+    filled = tmp_path / "ifylld.xlsx"
+    edit_in_libreoffice(blank, filled, [
+        ("Cases", "A2", "C-90"), ("Cases", "B2", "cia"), ("Cases", "C2", "2026-11-02"),
+        ("Cases", "F2", "2"), ("Cases", "I2", "yes"),
+        ("Budget", "A2", "2026"), ("Budget", "B2", "Arbetsmarknad"),
+        ("Budget", "C2", "Personalkostnader"), ("Budget", "D2", "5 111 000"),
+    ], tmp_path)
+    with Store.open(unit.db) as store:
+        report = import_file(store, filled, today=TODAY)
+        assert {k: r.added for k, r in report.kinds.items()} == {"cases": 1, "assignments": 1, "budget": 1}
+        assert store.one("SELECT opened, adults, homeless FROM cases WHERE id = 'C-90'") == {
+            "opened": "2026-11-02", "adults": 2, "homeless": 1}
+        assert store.scalar("SELECT amount FROM budget") == 5_111_000

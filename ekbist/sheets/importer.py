@@ -254,7 +254,10 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                 _report_kind(ctx, kind)
             for rule in rules:
                 rule.report(ctx)
-            report.kinds = {name: report.kinds[name] for name in kinds() if name in report.kinds}
+            # In declaration order; a kind whose sheet had no rows (an empty template) is left out.
+            report.kinds = {name: report.kinds[name] for name in kinds() if name in report.kinds
+                            and (report.kinds[name].added or report.kinds[name].changed
+                                 or report.kinds[name].unchanged)}
             if not dry_run:
                 for kind in kinds().values():
                     if kind.name in ctx.batches:
