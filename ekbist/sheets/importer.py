@@ -311,6 +311,9 @@ def _read_sheets(ctx: Context, sheets: list[Sheet], path: Path, year: int | None
         ctx.sources.append(source)
         ctx.report.sheets.append({"sheet": sheet.name, "kind": kind.name, "header_row": header_row + 1})
         _collect_rows(ctx, source, rows, columns, header_row)
+        # From here on the sheet is needed column by column only: let the row lists go.
+        sheet.rows = []
+        del rows
 
 
 def _find_header(sheet: Sheet):
@@ -411,9 +414,18 @@ def _build_batches(ctx: Context) -> None:
         _check_values(ctx, source, values)
         if source.cells is None:
             _check_sums(ctx, source, values)
+        # The raw cells are no longer needed; on a big sheet they are hundreds of megabytes.
+        source.columns_data = []
+        source.records_values = {}
         per_kind.setdefault(kind.name, []).append((source, values))
     for name, parts in per_kind.items():
         kind = parts[0][0].kind
+        if len(parts) == 1:
+            source, values = parts[0]
+            n = len(source.rows)
+            ctx.batches[name] = Batch(kind, values, list(zip(itertools.repeat(source.index, n),
+                                                             range(n), strict=True)))
+            continue
         merged: dict[str, list[Any]] = {c.key: [] for c in kind.import_columns}
         origin: list[tuple[int, int]] = []
         for source, values in parts:
