@@ -417,6 +417,22 @@ def test_settings_are_checked_and_a_default_changes_nothing(lib, tmp_path):
     assert problems[1] == "Inställningar!B3: '0' — handling.days must be between 1 and 60"
 
 
+def test_absences_must_not_overlap(unit, lib, tmp_path):
+    unit.ok("handler", "away", "bo", "--from", "2026-10-01", "--to", "2026-10-31", "--reason", "sjuk")
+    header = ["Handläggare", "Frånvarande från", "Frånvarande till", "Orsak"]
+    path = workbook(tmp_path / "a.xlsx", {"Frånvaro": [
+        header, ["bo", date(2026, 10, 20), date(2026, 11, 5), "sjuk"],
+        ["cia", date(2026, 9, 1), None, "föräldraledig"], ["cia", date(2026, 11, 1), None, "tjänstledig"]]})
+    assert problems_of(lib, path) == [
+        "Frånvaro!B2: '2026-10-20' — overlaps another absence of the same handler",
+        "Frånvaro!B4: '2026-11-01' — overlaps another absence of the same handler"]
+    path = workbook(tmp_path / "b.xlsx", {"Frånvaro": [
+        header, ["bo", date(2026, 10, 1), date(2026, 10, 15), "sjuk"],
+        ["bo", date(2026, 10, 20), date(2026, 11, 5), "sjuk"]]})
+    report = import_file(lib, path, today=TODAY)
+    assert (report.kinds["absences"].added, report.kinds["absences"].changed) == (1, 1)
+
+
 def test_closed_days_rebuild_the_working_day_index(lib, tmp_path):
     assert lib.scalar("SELECT is_workday FROM calendar_day WHERE day = '2026-12-28'") == 1
     path = workbook(tmp_path / "c.xlsx",
