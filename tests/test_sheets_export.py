@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -229,3 +229,55 @@ def test_template_refuses_an_existing_file_and_report_kinds(cli, tmp_path):
     if "caseload" in kinds():
         assert "is a report" in cli.fails("template", "caseload", tmp_path / "c.xlsx")
         assert not (tmp_path / "c.xlsx").exists()
+
+
+# -- round trip, property-based ---------------------------------------------------------------------
+_day = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 11, 20))
+
+
+@st.composite
+def _application(draw, number: int):
+    received = draw(_day)
+    completed = draw(st.one_of(st.none(), st.dates(min_value=received, max_value=date(2026, 11, 25))))
+    decided = draw(st.one_of(st.none(), st.dates(min_value=received, max_value=date(2026, 11, 25))))
+    decision = draw(st.sampled_from(["granted", "partly", "rejected", "withdrawn"])) if decided else None
+    amount = draw(st.integers(0, 10**7)) if decision in ("granted", "partly") else None
+    return (f"P-{number}", draw(st.sampled_from(["C-1", "C-2", "C-3"])), f"{received:%Y-%m}",
+            received.isoformat(), completed and completed.isoformat(),
+            decided and decided.isoformat(), decision, amount)
+
+
+@pytest.fixture(scope="module")
+def prop_store(tmp_path_factory):
+    from ekbist import cases, handlers
+
+    folder = tmp_path_factory.mktemp("prop")
+    store = Store.open(folder / "p.db", create=True)
+    handlers.add(store, "bo", name="Bo", team="intake", fte=1)
+    for case in ("C-1", "C-2", "C-3"):
+        cases.open_case(store, case, handler="bo", opened=date(2019, 1, 1), today=TODAY)
+    yield store, folder
+    store.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), lang=st.sampled_from(["en", "sv"]))
+def test_any_applications_survive_export_and_import(prop_store, data, lang):
+    from ekbist.i18n import set_language
+
+    store, folder = prop_store
+    rows = [data.draw(_application(i)) for i in range(data.draw(st.integers(1, 8)))]
+    with store.transaction():
+        store.execute("DELETE FROM application")
+        store.executemany("INSERT INTO application (id, case_id, period, received, completed, decided, "
+                          "decision, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    path = folder / "a.xlsx"
+    path.unlink(missing_ok=True)
+    set_language(lang)
+    try:
+        export(store, "applications", path, today=TODAY)
+        report = import_file(store, path, today=TODAY, dry_run=True)
+    finally:
+        set_language("en")
+    assert (report.kinds["applications"].added, report.kinds["applications"].changed) == (0, 0)
+    assert report.kinds["applications"].unchanged == len(rows)
