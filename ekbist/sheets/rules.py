@@ -150,13 +150,14 @@ class CaseHistory(Rules):
         by_start[today] = Period(handler, today, None, "implied", i)
         ops["inserts"].append((case, handler, today, None, i))
 
-    @staticmethod
-    def _bad(ctx: Context) -> set[tuple[int, str]]:
-        """(position, column) of cases cells that could not be read at all."""
-        cases = ctx.batches["cases"]
-        positions = {origin: i for i, origin in enumerate(cases.origin)}
-        return {(positions[(src, local)], key) for src, local, key in ctx.bad_cells
-                if (src, local) in positions}
+    def _bad(self, ctx: Context) -> set[tuple[int, str]]:
+        """(position, column) of cases cells that could not be read at all (computed once)."""
+        if getattr(self, "_bad_cells", None) is None:
+            cases = ctx.batches["cases"]
+            positions = {origin: i for i, origin in enumerate(cases.origin)}
+            self._bad_cells = {(positions[(src, local)], key) for src, local, key in ctx.bad_cells
+                               if (src, local) in positions}
+        return self._bad_cells
 
     def _check_case(self, ctx: Context, case: str, ordered: list[Period], opened: str | None,
                     case_row: int | None) -> None:
