@@ -12,6 +12,9 @@ from ekbist.commands.render import Column, emit, fmt_int, to_json
 
 from ekbist.i18n import N_, _
 
+# A table lists this many changed records per kind; JSON lists them all.
+SHOWN_CHANGES = 200
+
 
 def _shown(value: Any, kind: str, field: str) -> str:
     from ekbist.sheets.declarations import kinds
@@ -60,10 +63,13 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, fmt: str) -> 
                 Column("changed", N_("Changed"), "int"), Column("unchanged", N_("Unchanged"), "int")],
          "table", empty=_("No rows of a known kind were found."))
     for name, kind in report.kinds.items():
-        for change in kind.changes:
+        for change in kind.changes[:SHOWN_CHANGES]:
             fields = "; ".join(f"{field} {_shown(v['old'], name, field)} → {_shown(v['new'], name, field)}"
                                for field, v in change["fields"].items())
             click.echo(f"  {name} {_key_text(change['key'])} ({change['cell']}): {fields}")
+        if kind.changed > SHOWN_CHANGES:
+            click.echo("  " + _("… and {n} more changes of {kind} (all of them: --format json)").format(
+                n=fmt_int(kind.changed - SHOWN_CHANGES), kind=name))
     if dry_run:
         for name, kind in report.kinds.items():
             if kind.added:
