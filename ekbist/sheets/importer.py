@@ -365,7 +365,7 @@ def _collect_rows(ctx: Context, source: Source, rows: list[list[Any]], columns: 
     for row_index in range(header_row + 1, len(rows)):
         row = rows[row_index]
         first = row[0] if row else None
-        if first.__class__ is str and first:
+        if first.__class__ is str and first.strip():
             if first[0] in "SsTt" and first.lstrip()[:5].casefold() in SUM_WORDS:
                 sums.append((row_index, len(data_rows)))
             else:
