@@ -79,6 +79,16 @@ def test_title_rows_merged_cells_blank_rows_and_swedish_numbers(lib):
     assert any("'Anteckning'" in w and "ignored" in w for w in report.warnings)
 
 
+def test_rows_of_only_spaces_are_blank_but_zeros_are_not(lib, tmp_path):
+    path = workbook(tmp_path / "b.xlsx", {"Budget": [
+        ["År", "Verksamhet", "Budgetrad", "Belopp"],
+        ["  ", None, " ", None],
+        [2026, "Arbetsmarknad", "Bidrag", 0]]})
+    report = import_file(lib, path, today=TODAY)
+    assert report.kinds["budget"].added == 1
+    assert lib.scalar("SELECT amount FROM budget") == 0
+
+
 def test_a_sum_row_is_checked_and_never_imported(lib, tmp_path):
     rows = [APPLICATION_HEADER,
             ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", 1000],

@@ -371,7 +371,7 @@ def _collect_rows(ctx: Context, source: Source, rows: list[list[Any]], columns: 
             else:
                 data_rows.append(row_index)
             continue
-        if not any(row) and not any(v is not None and v != "" for v in row):
+        if all(convert.is_empty(v) for v in row):
             continue
         if _is_sum_row(row):
             sums.append((row_index, len(data_rows)))
