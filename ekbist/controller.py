@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 from ekbist.budget import DEFAULT_LINES, parse_amount, round_div
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, ngettext
+from ekbist.sheets.reader import cell_name
 
 # -- words ------------------------------------------------------------------------------
 MONTH_WORDS: dict[str, int] = {}
@@ -92,22 +93,6 @@ def _header_key(value: Any) -> str:
     text = re.sub(r"\b(i )?(tkr|kr|mnkr|ksek|tsek)\b", " ", text)
     text = text.replace(".", " ").replace(",", " ").replace(":", " ")
     return " ".join(text.split())
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def cell_name(sheet: str, row: int, col: int) -> str:
-    """'Utfall!D7' for 0-based ``row`` and ``col``, quoted like Excel when the name has spaces."""
-    name = f"'{sheet}'" if any(not (ch.isalnum() or ch == "_") for ch in sheet) else sheet
-    return f"{name}!{column_letter(col)}{row + 1}"
 
 
 def _is_blank(value: Any) -> bool:
