@@ -35,6 +35,8 @@ def handle_errors() -> Iterator[None]:
         fail(_("database error: {reason}").format(reason=exc))
     except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
         raise
+    except BrokenPipeError:
+        raise  # the reader stopped early (``| head``): click exits quietly
     except OSError as exc:
         fail(_("{path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc))
     except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
