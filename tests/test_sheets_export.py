@@ -239,7 +239,8 @@ _day = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 11, 20))
 def _application(draw, number: int):
     received = draw(_day)
     completed = draw(st.one_of(st.none(), st.dates(min_value=received, max_value=date(2026, 11, 25))))
-    decided = draw(st.one_of(st.none(), st.dates(min_value=received, max_value=date(2026, 11, 25))))
+    decided = draw(st.one_of(st.none(), st.dates(min_value=completed or received,
+                                                 max_value=date(2026, 11, 25))))
     decision = draw(st.sampled_from(["granted", "partly", "rejected", "withdrawn"])) if decided else None
     amount = draw(st.integers(0, 10**7)) if decision in ("granted", "partly") else None
     return (f"P-{number}", draw(st.sampled_from(["C-1", "C-2", "C-3"])), f"{received:%Y-%m}",

@@ -187,6 +187,27 @@ def test_every_wrong_cell_is_named_and_nothing_is_written(unit, lib):
     assert snapshot(unit.db) == before
 
 
+def test_application_rules_agree_with_the_command_line(unit, lib, tmp_path):
+    """The import refuses what ``ekbist application decide`` refuses."""
+    before = snapshot(unit.db)
+    path = workbook(tmp_path / "a.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER,
+        ["A-1", "C-1", "2026-10", date(2026, 10, 5), date(2026, 10, 8), date(2026, 10, 7), "beviljat", 5000],
+        ["A-2", "C-1", "2026-10", date(2026, 10, 5), date(2026, 10, 5), date(2026, 10, 7), "avslag", 0],
+    ]})
+    assert problems_of(lib, path) == [
+        "Ansökningar!F2: '2026-10-07' — decided before it was complete (2026-10-08)",
+        "Ansökningar!H3: '0' — an amount on a rejected or withdrawn application",
+    ]
+    assert snapshot(unit.db) == before
+    unit.ok("application", "add", "C-1", "--period", "2026-10", "--received", "2026-10-05",
+            "--completed", "2026-10-08", "--id", "A-1")
+    assert "complete" in unit.fails("application", "decide", "A-1", "--date", "2026-10-07",
+                                    "--decision", "granted", "--amount", "5000")
+    assert "amount" in unit.fails("application", "decide", "A-1", "--date", "2026-10-09",
+                                  "--decision", "rejected", "--amount", "0")
+
+
 def test_refused_from_the_command_line_with_exit_1(unit):
     before = snapshot(unit.db)
     result = unit("import", FIXTURES / "sheets_errors.xlsx")
