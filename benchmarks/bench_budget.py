@@ -12,10 +12,11 @@ from __future__ import annotations
 import shutil
 import statistics
 import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
+
+import timing
 
 TODAY = "2026-11-25"
 YEAR, MONTH = 2026, 10
@@ -25,16 +26,6 @@ EXTRA_ACTIVITIES = (
     "Boendestöd", "Tillfälligt boende", "Arbetsträning", "Jobbtorg", "Feriearbete",
     "Försörjningsstöd flyktingar", "Socialpsykiatri", "Missbruk vuxna",
 )
-
-
-def _median_seconds(cmd: list[str], runs: int) -> float:
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # warm the file cache
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def prepare(db: Path) -> int:
@@ -70,7 +61,7 @@ def prepare(db: Path) -> int:
 
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
+    exe = timing.ekbist_exe()
     db = workdir / "city-budget.db"
     shutil.copy(city_db, db)
     subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
@@ -83,7 +74,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
         (f"prognosis make --format json, {count} lines", [*make, "--format", "json"], 0.5, 11),
         (f"prognosis make --save, {count} lines", [*make, "--save"], 0.5, 7),
     ):
-        seconds = _median_seconds(args, runs)
+        seconds = timing.median_seconds(args, runs)
         rows.append({"name": f"{name} (median of {runs}, whole process)", "seconds": seconds,
                      "goal": f"<= {goal:g} s", "ok": seconds <= goal})
 
@@ -106,17 +97,15 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     for month in range(1, MONTH):
         subprocess.run([*base, "prognosis", "make", "--year", str(YEAR), "--month", str(month),
                         "--save"], check=True, stdout=subprocess.DEVNULL)
-    seconds = _median_seconds([*base, "prognosis", "history", "--year", str(YEAR)], 7)
+    seconds = timing.median_seconds([*base, "prognosis", "history", "--year", str(YEAR)], 7)
     rows.append({"name": f"prognosis history, {MONTH} saved months × {count} lines "
                          "(median of 7, whole process)",
                  "seconds": seconds, "goal": "<= 1 s", "ok": seconds <= 1})
     times = []
     for i in range(3):
         target = workdir / f"prognos-{i}.xlsx"
-        start = time.perf_counter()
-        subprocess.run([*base, "prognosis", "export", str(target), "--year", str(YEAR),
-                        "--month", str(MONTH)], check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
+        times.append(timing.seconds([*base, "prognosis", "export", str(target), "--year", str(YEAR),
+                                     "--month", str(MONTH)]))
     seconds = statistics.median(times)
     rows.append({"name": f"prognosis export (controller layout, {count} lines, 15 charts; "
                          "median of 3, whole process)",
@@ -125,10 +114,4 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
 
 
 if __name__ == "__main__":
-    import tempfile
-
-    here = Path(__file__).resolve().parent
-    with tempfile.TemporaryDirectory() as work:
-        for row in run(here / "data" / "city.db", Path(work)):
-            print(f"{row['name']}: {row['seconds']:.3f} s ({row['goal']}) "
-                  f"{'ok' if row['ok'] else 'MISSED'}")
+    timing.standalone(run)

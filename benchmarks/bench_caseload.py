@@ -11,30 +11,13 @@ newcomers without cases join them, so the proposal has real work to do.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import statistics
 import subprocess
-import sys
-import time
 from pathlib import Path
 
+import timing
+
 TODAY = "2026-11-25"
-
-
-def _exe() -> str:
-    return shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
-
-
-def _seconds(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
-def _median(cmd: list[str], runs: int) -> float:
-    _seconds(cmd)  # warm the file cache
-    return statistics.median(_seconds(cmd) for _ in range(runs))
 
 
 def _copy(source: Path, target: Path) -> Path:
@@ -71,17 +54,17 @@ def build_big_team(db: Path, size: int = 200, newcomers: int = 5) -> str:
 
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = _exe()
+    exe = timing.ekbist_exe()
     base = [exe, "--db", str(city_db), "--today", TODAY]
     rows = []
-    today = _median([*base, "caseload"], 9)
+    today = timing.median_seconds([*base, "caseload"], 9)
     rows.append({"name": "caseload (every team, median)", "seconds": today, "goal": "<= 0.5 s",
                  "ok": today <= 0.5})
-    history = _median([*base, "caseload", "history", "--from", "2021-12", "--to", "2026-11"], 5)
+    history = timing.median_seconds([*base, "caseload", "history", "--from", "2021-12", "--to", "2026-11"], 5)
     rows.append({"name": "caseload history, 60 months (median)", "seconds": history,
                  "goal": "<= 2 s", "ok": history <= 2})
     book = workdir / "history.xlsx"
-    with_xlsx = _median([*base, "caseload", "history", "--from", "2021-12", "--to", "2026-11",
+    with_xlsx = timing.median_seconds([*base, "caseload", "history", "--from", "2021-12", "--to", "2026-11",
                          "--xlsx", str(book), "--force"], 3)
     rows.append({"name": "caseload history, 60 months --xlsx, every handler (median)",
                  "seconds": with_xlsx, "goal": "reference", "ok": True})
@@ -92,20 +75,14 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     subprocess.run([*team, "info"], check=True, stdout=subprocess.DEVNULL)  # migrate if needed
     moves = subprocess.run([*team, "caseload", "balance", "--team", "other", "--format", "csv"],
                            check=True, capture_output=True, text=True).stdout.count("\n") - 1
-    balance = _median([*team, "caseload", "balance", "--team", "other"], 5)
+    balance = timing.median_seconds([*team, "caseload", "balance", "--team", "other"], 5)
     rows.append({"name": f"caseload balance, {size}-handler team, {moves} moves proposed (median)",
                  "seconds": balance, "goal": "<= 2 s", "ok": balance <= 2})
-    applied = _seconds([*team, "caseload", "balance", "--team", "other", "--apply"])
+    applied = timing.seconds([*team, "caseload", "balance", "--team", "other", "--apply"])
     rows.append({"name": f"caseload balance --apply, {size}-handler team ({moves} moves written)",
                  "seconds": applied, "goal": "<= 2 s", "ok": applied <= 2})
     return rows
 
 
 if __name__ == "__main__":
-    import tempfile
-
-    city = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "data" / "city.db"
-    with tempfile.TemporaryDirectory() as work:
-        for row in run(city, Path(work)):
-            print(f"{row['name']}: {row['seconds']:.3f} s ({row['goal']}) "
-                  f"{'ok' if row['ok'] else 'MISSED'}")
+    timing.standalone(run)

@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import timing
+
 TODAY = "2026-11-25"
 RUNS = 11
 GOAL = 1.0
@@ -31,10 +33,6 @@ WRITER = (
     "sys.stdin.readline()\n"
     "store.execute('ROLLBACK')\n"
 )
-
-
-def _exe() -> str:
-    return shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
 
 
 def _cpu() -> float:
@@ -75,7 +73,7 @@ def _usable(city_db: Path, workdir: Path) -> Path:
 
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = _exe()
+    exe = timing.ekbist_exe()
     db = _usable(city_db, workdir)
     base = [exe, "--db", str(db), "--today", TODAY, "--lang", "en", "check"]
     first = subprocess.run([*base, "--format", "json"], capture_output=True, text=True)
@@ -124,9 +122,4 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
 
 
 if __name__ == "__main__":
-    here = Path(__file__).resolve().parent
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as work:
-        for row in run(here / "data" / "city.db", Path(work)):
-            print(f"{row['name']}: {row['figure']} ({row['goal']}) {'ok' if row['ok'] else 'MISSED'}")
+    timing.standalone(run)

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+import timing
 
-def _median_seconds(cmd: list[str], runs: int = 31) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+RUNS = 31
 
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
+    exe = timing.ekbist_exe()
     # Warm the OS file cache once for both, then alternate-free medians.
     subprocess.run([exe, "--version"], check=True, stdout=subprocess.DEVNULL)
-    bare = _median_seconds([sys.executable, "-c", "pass"])
-    version = _median_seconds([exe, "--version"])
+    bare = timing.median_seconds([sys.executable, "-c", "pass"], RUNS, warm=False)
+    version = timing.median_seconds([exe, "--version"], RUNS, warm=False)
     ratio = version / bare
     rows = [
         {"name": "python -c pass (median)", "seconds": bare, "goal": "reference", "ok": True},
@@ -49,3 +41,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
                  "figure": f"{seconds:.1f} s, peak {peak_mb:.0f} MB",
                  "goal": "<= 90 s, peak <= 500 MB", "ok": seconds <= 90 and peak_mb <= 500})
     return rows
+
+
+if __name__ == "__main__":
+    timing.standalone(run)

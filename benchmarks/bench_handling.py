@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import statistics
 import subprocess
-import sys
-import time
 from pathlib import Path
+
+import timing
 
 TODAY = "2026-11-25"
 YEAR = ["--from", "2025-11-25", "--to", "2026-11-24"]
@@ -26,16 +25,6 @@ INDEXES_003 = (
     "DROP INDEX IF EXISTS application_completed",
     "CREATE INDEX IF NOT EXISTS application_decided ON application(decided)",
 )
-
-
-def _median_seconds(cmd: list[str], runs: int) -> float:
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # warm the file cache
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _prepare(city_db: Path, workdir: Path, exe: str) -> Path:
@@ -53,7 +42,7 @@ def _prepare(city_db: Path, workdir: Path, exe: str) -> Path:
 
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
+    exe = timing.ekbist_exe()
     db = _prepare(city_db, workdir, exe)
     base = [exe, "--db", str(db), "--today", TODAY, "--lang", "en"]
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -76,29 +65,23 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     ]
     rows = []
     for name, args, goal, runs in cases:
-        seconds = _median_seconds([*base, *args], runs)
+        seconds = timing.median_seconds([*base, *args], runs)
         rows.append({"name": f"{name} (median of {runs}, whole process)", "seconds": seconds,
                      "goal": f"<= {goal:g} s", "ok": seconds <= goal})
     xlsx = workdir / "handling.xlsx"
-    start = time.perf_counter()
-    subprocess.run([*base, "handling-time", "report", *YEAR, "--by", "handler", "--xlsx", str(xlsx)],
-                   check=True, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
+    seconds = timing.seconds([*base, "handling-time", "report", *YEAR, "--by", "handler", "--xlsx",
+                              str(xlsx)])
     rows.append({"name": "handling-time report --by handler --xlsx (one year, with chart)",
                  "seconds": seconds, "goal": "<= 3 s", "ok": seconds <= 3})
     # One application through its life, as a handler registers it (writes, whole process).
     case = subprocess.run(
         [*base, "case", "list", "--open", "--format", "csv"], check=True, capture_output=True,
         text=True).stdout.splitlines()[1].split(",")[0]
-    times = []
-    for step in (
+    times = [timing.seconds([*base, *step]) for step in (
         ["application", "add", case, "--period", "2026-11", "--received", TODAY, "--id", "BENCH-1"],
         ["application", "complete", "BENCH-1", "--date", TODAY],
         ["application", "decide", "BENCH-1", "--date", TODAY, "--decision", "rejected"],
-    ):
-        start = time.perf_counter()
-        subprocess.run([*base, *step], check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
+    )]
     rows.append({"name": "application add / complete / decide (slowest of the three, whole process)",
                  "seconds": max(times), "goal": "<= 0.5 s", "ok": max(times) <= 0.5})
     rows.append({"name": f"applications in the store: {applications:,}".replace(",", " "),
@@ -108,11 +91,4 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
 
 
 if __name__ == "__main__":
-    import tempfile
-
-    here = Path(__file__).resolve().parent
-    city = Path(sys.argv[1]) if len(sys.argv) > 1 else here / "data" / "city.db"
-    with tempfile.TemporaryDirectory() as work:
-        for row in run(city, Path(work)):
-            print(f"{row['name']}: {row.get('figure') or format(row['seconds'], '.3f') + ' s'} "
-                  f"({row['goal']}) {'ok' if row['ok'] else 'MISSED'}")
+    timing.standalone(run)

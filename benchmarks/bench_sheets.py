@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import random
 import resource
-import shutil
 import sqlite3
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+import timing
 
 ROWS = 100_000
 TODAY = date(2026, 11, 25)
@@ -128,7 +127,7 @@ def bare_openpyxl_write(rows: list[tuple], out: Path) -> None:
 
 
 def run(city_db: Path, workdir: Path, runs: int = 3) -> list[dict]:
-    exe = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
+    exe = timing.ekbist_exe()
     workdir.mkdir(parents=True, exist_ok=True)
     book = workdir / "applications-100k.xlsx"
     if not book.exists():
@@ -156,10 +155,7 @@ def run(city_db: Path, workdir: Path, runs: int = 3) -> list[dict]:
 
     # Whole process, with its peak memory (the children's maximum resident set).
     fresh_copy(base, db)
-    start = time.perf_counter()
-    subprocess.run([exe, "--db", str(db), "--today", TODAY.isoformat(), "import", str(book)],
-                   check=True, stdout=subprocess.DEVNULL)
-    process = time.perf_counter() - start
+    process = timing.seconds([exe, "--db", str(db), "--today", TODAY.isoformat(), "import", str(book)])
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     # Export: a store holding just these 100 000 applications (and their cases).
@@ -206,7 +202,4 @@ def run(city_db: Path, workdir: Path, runs: int = 3) -> list[dict]:
 
 
 if __name__ == "__main__":
-    city = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "data" / "city.db"
-    with tempfile.TemporaryDirectory() as tmp:
-        for row in run(city, Path(tmp)):
-            print(f"{row['seconds']:8.3f}s  {'ok ' if row['ok'] else 'NO '} {row['name']}  [{row['goal']}]")
+    timing.standalone(run)

@@ -1,0 +1,65 @@
+"""What every benchmark shares: the ekbist executable, timing a command, the standalone run.
+
+Imported as ``timing`` by the ``bench_<area>.py`` modules: started as a script
+(``python benchmarks/bench_core.py``) they find it in their own folder, and
+``run.py`` puts that folder on ``sys.path`` before it loads them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+CITY = Path(__file__).resolve().parent / "data" / "city.db"
+
+
+def ekbist_exe() -> str:
+    """The ekbist beside the running Python (its venv), else the one on PATH.
+
+    Exits with a hint when ekbist is not installed at all.
+    """
+    found = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or shutil.which("ekbist")
+    if not found:
+        sys.exit("ekbist is not installed: pip install -e . first")
+    return found
+
+
+def seconds(cmd: list[str]) -> float:
+    """Wall-clock seconds of one whole-process run of ``cmd`` (stdout discarded, must exit 0)."""
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def median_seconds(cmd: list[str], runs: int, *, warm: bool = True) -> float:
+    """Median of ``runs`` whole-process runs of ``cmd``.
+
+    With ``warm`` one untimed run comes first, to warm the file cache.
+    """
+    if warm:
+        seconds(cmd)
+    return statistics.median(seconds(cmd) for _ in range(runs))
+
+
+def row_line(row: dict) -> str:
+    """One result row as ``name: figure (goal) ok|MISSED``; the figure defaults to the seconds."""
+    figure = row.get("figure") or f"{row['seconds']:.3f} s"
+    return f"{row['name']}: {figure} ({row['goal']}) {'ok' if row['ok'] else 'MISSED'}"
+
+
+def standalone(run: Callable[[Path, Path], list[dict]]) -> None:
+    """A benchmark module's ``__main__``: ``python benchmarks/bench_<area>.py [CITY_DB]``.
+
+    Runs ``run(city_db, workdir)`` on the city store (benchmarks/data/city.db unless
+    given) in a temporary working folder and prints each row.
+    """
+    city = Path(sys.argv[1]) if len(sys.argv) > 1 else CITY
+    with tempfile.TemporaryDirectory() as work:
+        for row in run(city, Path(work)):
+            print(row_line(row), flush=True)
