@@ -17,27 +17,11 @@ import timing
 TODAY = "2026-11-25"
 YEAR = ["--from", "2025-11-25", "--to", "2026-11-24"]
 
-# The indexes of migration 003. A city store built while 003 was still being written may
-# carry user_version 3 without all of them; the private copy is brought up to date.
-INDEXES_003 = (
-    "CREATE INDEX IF NOT EXISTS application_clock "
-    "ON application(completed, decided, received, handler)",
-    "DROP INDEX IF EXISTS application_completed",
-    "CREATE INDEX IF NOT EXISTS application_decided ON application(decided)",
-)
-
-
 def _prepare(city_db: Path, workdir: Path, exe: str) -> Path:
     db = workdir / "city.db"
     shutil.copy(city_db, db)
+    # A private copy brought to the current schema: the shared city store is never touched.
     subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
-    conn = sqlite3.connect(db)
-    try:
-        for statement in INDEXES_003:
-            conn.execute(statement)
-        conn.commit()
-    finally:
-        conn.close()
     return db
 
 
