@@ -54,6 +54,13 @@ _TEAM_ORDER = "instr('," + ",".join(codes.TEAMS) + ",', ',' || {t} || ',')"
 # Queries over one day start from the cases (CROSS JOIN fixes that order in SQLite): the
 # case_opened index narrows them, then assignment_case finds each one's handler. Starting
 # from the assignments instead costs a primary-key look-up per assignment, ten times slower.
+# _HELD_CTE: active cases held per handler on the day bound to ``:d``, as a CTE named ``held``.
+_HELD_CTE = f"""held AS (
+    SELECT a.handler, count(*) AS n
+    FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
+    WHERE {_HELD_ON.format(d=":d")} AND {_ACTIVE_ON.format(d=":d")}
+    GROUP BY a.handler
+)"""
 
 
 def _team(team: str | None) -> str | None:
@@ -82,12 +89,7 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
     with store.snapshot():
         handlers = store.query(
             f"""
-            WITH held AS (
-                SELECT a.handler, count(*) AS n
-                FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
-                WHERE {_HELD_ON.format(d=":d")} AND {_ACTIVE_ON.format(d=":d")}
-                GROUP BY a.handler
-            ),
+            WITH {_HELD_CTE},
             taken AS (
                 SELECT a.handler, count(DISTINCT a.case_id) AS n
                 FROM assignment a
@@ -680,12 +682,7 @@ def _members(
               "exclude": exclude}
     rows = store.query(
         f"""
-        WITH held AS (
-            SELECT a.handler, count(*) AS n
-            FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
-            WHERE {_HELD_ON.format(d=":d")} AND {_ACTIVE_ON.format(d=":d")}
-            GROUP BY a.handler
-        )
+        WITH {_HELD_CTE}
         SELECT h.id, h.team, h.fte, coalesce(held.n, 0) AS load,
                h.end_date IS NULL AND NOT EXISTS (
                    SELECT 1 FROM absence ab WHERE ab.handler = h.id
