@@ -12,7 +12,7 @@ import sys
 import click
 
 from ekbist import __version__
-from ekbist.i18n import LANGUAGES, _, detect_language, set_language
+from ekbist.i18n import LANGUAGES, N_, _, detect_language, set_language
 
 # command name -> "module:attribute" inside ekbist.commands
 COMMANDS: dict[str, str] = {
@@ -41,6 +41,32 @@ COMMANDS: dict[str, str] = {
 }
 
 
+SHORT_HELP: dict[str, str] = {
+    "init": N_("Create the database, or bring an older one up to date."),
+    "info": N_("Show the database: path, schema version, journal mode and row counts."),
+    "audit": N_("Show the audit trail: every insert, update and delete."),
+    "backup": N_("Copy the database with SQLite's online backup and check the copy."),
+    "settings": N_("Show and change the unit's thresholds."),
+    "workdays": N_("Working days: holidays, deadlines and the unit's closed days."),
+    "handler": N_("Add, list and change the unit's handlers."),
+    "case": N_("Open, assign, close and look up cases."),
+    "demo": N_("Fill an empty database with a synthetic unit (deterministic for a seed)."),
+    "import": N_("Import a workbook or CSV file, all or nothing."),
+    "export": N_("Write records to a new workbook, one sheet per kind."),
+    "template": N_("Write an empty workbook to fill in."),
+    "application": N_("Register applications and record when they are complete and decided."),
+    "handling-time": N_("The five-working-day rule: the morning check and the compliance report."),
+    "caseload": N_("Active cases per handler and FTE, history and rebalancing."),
+    "plan": N_("Add, follow up, end and list change plans and housing plans."),
+    "plans": N_("Follow-ups due, cases without a plan, and the share with a current plan."),
+    "budget": N_("The year's budget per activity and line, in whole kronor (shown in tkr)."),
+    "actuals": N_("Monthly actuals (utfall) per activity and line, in whole kronor."),
+    "prognosis": N_("The monthly full-year prognosis for the controller."),
+    "report": N_("Reports for the controller and the board."),
+    "check": N_("What needs attention today, for cron (monitoring-plugin exit codes)."),
+}
+
+
 class LazyGroup(click.Group):
     """A group whose commands live in their own modules and load on first use."""
 
@@ -64,10 +90,10 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # Listing every command's short help would import every module; the names are enough
-        # and keep `ekbist --help` fast.
+        # The short help is kept here rather than read from each command, which would import
+        # every module and make `ekbist --help` slow.
         with formatter.section(_("Commands")):
-            formatter.write_dl([(name, "") for name in self.list_commands(ctx)])
+            formatter.write_dl([(name, _(SHORT_HELP.get(name, ""))) for name in self.list_commands(ctx)])
 
     def invoke(self, ctx: click.Context):
         from ekbist.commands.errors import handle_errors

@@ -230,3 +230,14 @@ def test_the_installed_command_runs_as_a_process(tmp_path) -> None:
     assert module.stdout.strip() == f"ekbist {__version__}"
     usage = subprocess.run([exe, "case", "open"], capture_output=True, text=True, env=env)
     assert usage.returncode == 2
+
+
+def test_help_lists_every_command_with_its_purpose(cli) -> None:
+    from ekbist.commands.main import COMMANDS, SHORT_HELP
+
+    assert set(SHORT_HELP) == set(COMMANDS)
+    out = cli.ok("--help").output
+    for name in COMMANDS:
+        assert f"  {name} " in out
+    assert "Open, assign, close and look up cases." in out
+    assert "Öppna, tilldela, avsluta och slå upp ärenden." in cli.ok("--help", lang="sv").output
