@@ -81,8 +81,14 @@ def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, fmt: s
     if apply and not redistribute:
         raise click.UsageError(_("--apply goes with --redistribute"))
     if not redistribute:
-        handlers.leave(env.open(), handler_id, on)
+        store = env.open()
+        handlers.leave(store, handler_id, on)
         click.echo(_("Handler {id} leaves on {date}.").format(id=handler_id, date=on.isoformat()))
+        left_behind = handlers.open_case_count(store, handler_id)
+        if left_behind:
+            click.echo(_("{n} open case(s) are still with {id}; to spread them over the team: "
+                         "ekbist handler leave {id} --date {date} --redistribute --apply").format(
+                n=left_behind, id=handler_id, date=on.isoformat()))
         return
     from ekbist.commands.caseload import show_moves
 

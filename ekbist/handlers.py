@@ -97,6 +97,15 @@ def leave(store: Store, handler_id: str, on: date) -> dict[str, Any]:
     return get(store, handler_id)
 
 
+def open_case_count(store: Store, handler_id: str) -> int:
+    """Open cases whose current assignment is with the handler (what a leaver leaves behind)."""
+    return store.scalar(
+        """SELECT count(*) FROM assignment a JOIN cases c ON c.id = a.case_id
+           WHERE a.handler = ? AND a.to_date IS NULL AND c.closed IS NULL""",
+        (handler_id,),
+    )
+
+
 def list_handlers(
     store: Store, *, as_of: date | None = None, team: str | None = None
 ) -> list[dict[str, Any]]:

@@ -45,7 +45,11 @@ def test_handlers(unit) -> None:
     assert rows["bo"]["open_cases"] == 2
     unit.ok("handler", "edit", "bo", "--fte", "0.75")
     assert "0.75" in unit.ok("handler", "list", "--format", "csv").output
-    unit.ok("handler", "leave", "anna", "--date", "2026-11-20")
+    left = unit.ok("handler", "leave", "anna", "--date", "2026-11-20").output
+    assert "1 open case(s) are still with anna" in left
+    assert "ekbist handler leave anna --date 2026-11-20 --redistribute --apply" in left
+    assert "still with" not in unit.ok("handler", "leave", "cia", "--date", "2026-11-20",
+                                        "--redistribute", "--apply").output
     assert "anna" not in unit.ok("handler", "list").output
     assert "anna" in unit.ok("handler", "list", "--all").output
 
