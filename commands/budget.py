@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import Column, emit, fmt_kr, format_option, round_half_up
+from ekbist.commands.render import Column, emit, fmt_kr, format_option
 
 from ekbist.i18n import N_, _
+from ekbist.money import to_tkr
 
 MONTHS_SHORT = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
                 N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
@@ -43,7 +44,7 @@ def kind_label(kind: str) -> str:
 
 def tkr(value: int | None) -> int | None:
     """Kronor to whole tkr for a table whose title says (tkr); the sum was built in kronor."""
-    return None if value is None else round_half_up(value, 1000)
+    return None if value is None else to_tkr(value)
 
 
 def default_year(env: Env, year: int | None) -> int:

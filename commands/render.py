@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from ekbist.i18n import _, language
+from ekbist.money import to_tkr
 
 FORMATS = ("table", "json", "csv")
 
@@ -58,20 +59,12 @@ def fmt_percent(share: float | None, decimals: int = 1) -> str:
     return f"{number} %" if language() == "sv" else f"{number}%"
 
 
-def round_half_up(value: int, divisor: int) -> int:
-    """Integer division rounding halves away from zero (kronor to tkr)."""
-    quotient, remainder = divmod(abs(value), divisor)
-    if remainder * 2 >= divisor:
-        quotient += 1
-    return quotient if value >= 0 else -quotient
-
-
 def fmt_kr(value: int | None) -> str:
     return "" if value is None else f"{fmt_int(value)} kr"
 
 
 def fmt_tkr(value_kr: int | None) -> str:
-    return "" if value_kr is None else f"{fmt_int(round_half_up(value_kr, 1000))} tkr"
+    return "" if value_kr is None else f"{fmt_int(to_tkr(value_kr))} tkr"
 
 
 FORMATTERS: dict[str, Callable[[Any], str]] = {

@@ -14,11 +14,10 @@ with the same words.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
-from ekbist import codes
+from ekbist import codes, money
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
@@ -30,8 +29,6 @@ PAYING_DECISIONS = frozenset({"granted", "partly"})
 # How far the month applied for may lie from the month of arrival. Applications are
 # made for the coming month, sometimes for a past one; a period years away is a typo.
 PERIOD_SLACK_MONTHS = 12
-
-_AMOUNT = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]?\d{3})*$")
 
 ID_PREFIX = "A"
 
@@ -86,23 +83,8 @@ def check_dates(
 
 
 def parse_amount(value: int | str | None) -> int | None:
-    """Whole kronor from an int or text such as '7 643'; decimals are refused, not rounded."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise EkbistError(_("amount: '{value}' is not whole kronor").format(value=value))
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise EkbistError(_("amount: '{value}' is not whole kronor").format(value=value))
-        return int(value)
-    text = str(value).strip().removesuffix("kr").strip()
-    if text.endswith((",00", ".00")):
-        text = text[:-3]
-    if not _AMOUNT.match(text):
-        raise EkbistError(_("amount: '{value}' is not whole kronor").format(value=value))
-    return int(re.sub(r"\D", "", text)) * (-1 if text.startswith("-") else 1)
+    """Whole kronor, or None when no amount is given; decimals are refused, not rounded."""
+    return None if value is None else money.parse_amount(value, _("amount"))
 
 
 def check_decision(decision: str, amount: int | str | None) -> tuple[str, int | None]:

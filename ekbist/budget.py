@@ -2,19 +2,19 @@
 
 The controller thinks in tkr, but every amount is stored in whole kronor so that
 sums never drift: a sum is always built from kronor and rounded to tkr only when
-it is shown (:func:`round_div`, halves away from zero). Each budget line is a
+it is shown (:func:`ekbist.money.round_div`, halves away from zero). Each budget line is a
 revenue or a cost; the net of an activity is its costs minus its revenues, the
 way the city's budget tables ("Summa netto") present it.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.money import parse_amount
 from ekbist.store import Store
 from ekbist.validate import no_personnummer
 
@@ -34,82 +34,6 @@ DEFAULT_LINES: tuple[tuple[str, str], ...] = (
     ("Entreprenader och köp av verksamhet", "cost"),
     ("Övriga kostnader", "cost"),
 )
-
-
-# -- numbers ---------------------------------------------------------------------
-def round_div(numerator: int, denominator: int) -> int:
-    """``numerator / denominator`` rounded to an integer, halves away from zero.
-
-    Integer arithmetic only, so 2 500 kr is 3 tkr and -2 500 kr is -3 tkr on every
-    platform (Python's ``round`` would give 2 and -2).
-    """
-    if denominator == 0:
-        raise ZeroDivisionError("round_div by zero")
-    if denominator < 0:
-        numerator, denominator = -numerator, -denominator
-    quotient, remainder = divmod(abs(numerator), denominator)
-    if remainder * 2 >= denominator:
-        quotient += 1
-    return quotient if numerator >= 0 else -quotient
-
-
-def to_tkr(kronor: int) -> int:
-    return round_div(kronor, 1000)
-
-
-_SPACES = re.compile(r"[\s\u00a0\u2009\u202f']+")
-_UNIT = re.compile(r"(?i)\s*(tkr|ksek|tsek|mnkr|mkr|msek|kr|sek|:-)\s*$")
-_UNIT_FACTOR = {"tkr": 1000, "ksek": 1000, "tsek": 1000, "mnkr": 1_000_000, "mkr": 1_000_000,
-                "msek": 1_000_000, "kr": 1, "sek": 1, ":-": 1}
-
-
-def parse_amount(value: Any, what: str, *, factor: int = 1) -> int:
-    """An amount in whole kronor from a number or Swedish/English number text.
-
-    Accepts "5 111 000", "7 643,00", "-44", "−44", "12 500 tkr" (the unit suffix
-    multiplies), and ``factor`` for amounts given in tkr. A result that is not whole
-    kronor is refused rather than rounded: money is never silently changed.
-    """
-    from fractions import Fraction
-
-    if isinstance(value, bool):
-        raise EkbistError(_not_amount(what, value))
-    if isinstance(value, int):
-        exact = Fraction(value) * factor
-    elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise EkbistError(_not_amount(what, value))
-        exact = Fraction(repr(value)) * factor
-        # A cell computed in Excel may carry binary noise (1234.0000000001 kr): within a
-        # millionth of a krona it is that krona, anything further off is a real fraction.
-        nearest = round(exact)
-        if exact.denominator != 1 and abs(exact - nearest) < Fraction(1, 1_000_000):
-            exact = Fraction(nearest)
-    else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        text = text.replace("\u2212", "-").replace("\u2013", "-")
-        match = _UNIT.search(text)
-        unit = 1
-        if match:
-            unit = _UNIT_FACTOR[match.group(1).lower()]
-            text = text[: match.start()]
-        text = _SPACES.sub("", text)
-        if re.fullmatch(r"-?\d+[,.]\d+", text) and text.count(",") + text.count(".") == 1:
-            text = text.replace(",", ".")
-        elif re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
-            text = text.replace(",", "")
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            raise EkbistError(_not_amount(what, value))
-        exact = Fraction(text) * unit * factor
-    if exact.denominator != 1:
-        raise EkbistError(
-            _("{what}: '{value}' — not whole kronor").format(what=what, value=value)
-        )
-    return int(exact)
-
-
-def _not_amount(what: str, value: Any) -> str:
-    return _("{what}: '{value}' — not an amount").format(what=what, value=value)
 
 
 # -- years, months, activities, lines ----------------------------------------------

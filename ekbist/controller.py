@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ekbist.budget import DEFAULT_LINES, parse_amount, round_div
+from ekbist.budget import DEFAULT_LINES
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, ngettext
+from ekbist.money import parse_amount, round_div, to_tkr
 from ekbist.sheets.reader import cell_name
 
 # -- words ------------------------------------------------------------------------------
@@ -458,9 +459,6 @@ SV_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "aug
              "september", "oktober", "november", "december")
 
 
-def tkr(kronor: int) -> int:
-    return round_div(kronor, 1000)
-
 
 def check_new_file(path: Path, *, template: Path | None = None, overwrite: bool = False) -> None:
     """Refuse a target that is not .xlsx, is the template, or exists (unless ``overwrite``)."""
@@ -569,8 +567,8 @@ def prognosis_workbook(result: dict[str, Any]):
             of_kind = [x for x in mine if x["kind"] == kind]
             for line in of_kind:
                 ws.cell(row=r, column=1, value=line["line"])
-                figures(r, (tkr(line["budget"]), tkr(line["actual_ytd"]), tkr(line["prognosis"]),
-                            tkr(line["deviation"])))
+                figures(r, (to_tkr(line["budget"]), to_tkr(line["actual_ytd"]), to_tkr(line["prognosis"]),
+                            to_tkr(line["deviation"])))
                 comment = ws.cell(row=r, column=6, value=line["comment"])
                 comment.alignment = Alignment(wrap_text=True, vertical="top")
                 r += 1
@@ -578,14 +576,14 @@ def prognosis_workbook(result: dict[str, Any]):
             prognosis_sum = sum(x["prognosis"] for x in of_kind)
             better = prognosis_sum - budget_sum if kind == "revenue" else budget_sum - prognosis_sum
             ws.cell(row=r, column=1, value=sum_label).font = bold
-            figures(r, (tkr(budget_sum), tkr(sum(x["actual_ytd"] for x in of_kind)),
-                        tkr(prognosis_sum), tkr(better)), strong=True)
+            figures(r, (to_tkr(budget_sum), to_tkr(sum(x["actual_ytd"] for x in of_kind)),
+                        to_tkr(prognosis_sum), to_tkr(better)), strong=True)
             r += 1
         last_line_row = r - 1
         net_row = r
         ws.cell(row=r, column=1, value="Summa netto").font = bold
-        figures(r, (tkr(block["budget_net"]), tkr(_sums(mine, "actual_ytd")[2]),
-                    tkr(block["prognosis_net"]), tkr(block["deviation"])), strong=True)
+        figures(r, (to_tkr(block["budget_net"]), to_tkr(_sums(mine, "actual_ytd")[2]),
+                    to_tkr(block["prognosis_net"]), to_tkr(block["deviation"])), strong=True)
         for col in range(1, 7):
             ws.cell(row=r, column=col).border = Border(top=thin)
         r += 1
@@ -627,12 +625,12 @@ def prognosis_workbook(result: dict[str, Any]):
     for label, rows_, sign in (("Summa intäkter", rev, 1), ("Summa kostnader", cost, -1)):
         b, p = sum(x["budget"] for x in rows_), sum(x["prognosis"] for x in rows_)
         ws.cell(row=r, column=1, value=label).font = bold
-        figures(r, (tkr(b), tkr(sum(x["actual_ytd"] for x in rows_)), tkr(p),
-                    tkr((p - b) * sign)), strong=True)
+        figures(r, (to_tkr(b), to_tkr(sum(x["actual_ytd"] for x in rows_)), to_tkr(p),
+                    to_tkr((p - b) * sign)), strong=True)
         r += 1
     ws.cell(row=r, column=1, value="Summa netto").font = bold
-    figures(r, (tkr(total["budget_net"]), tkr(_sums(all_lines, "actual_ytd")[2]),
-                tkr(total["prognosis_net"]), tkr(total["deviation"])), strong=True)
+    figures(r, (to_tkr(total["budget_net"]), to_tkr(_sums(all_lines, "actual_ytd")[2]),
+                to_tkr(total["prognosis_net"]), to_tkr(total["deviation"])), strong=True)
     r += 1
     ws.cell(row=r, column=1, value="Budgetföljsamhet")
     if total["adherence"] is not None:
@@ -652,15 +650,15 @@ def prognosis_workbook(result: dict[str, Any]):
     row = 4
     for block in result["activities"]:
         summary.cell(row=row, column=1, value=block["activity"])
-        for col, value in ((2, tkr(block["budget_net"])), (3, tkr(block["prognosis_net"])),
-                           (4, tkr(block["deviation"]))):
+        for col, value in ((2, to_tkr(block["budget_net"])), (3, to_tkr(block["prognosis_net"])),
+                           (4, to_tkr(block["deviation"]))):
             summary.cell(row=row, column=col, value=value).number_format = number
         if block["adherence"] is not None:
             summary.cell(row=row, column=5, value=block["adherence"]).number_format = "0.00%"
         row += 1
     summary.cell(row=row, column=1, value="Totalt").font = bold
-    for col, value in ((2, tkr(total["budget_net"])), (3, tkr(total["prognosis_net"])),
-                       (4, tkr(total["deviation"]))):
+    for col, value in ((2, to_tkr(total["budget_net"])), (3, to_tkr(total["prognosis_net"])),
+                       (4, to_tkr(total["deviation"]))):
         cell = summary.cell(row=row, column=col, value=value)
         cell.number_format = number
         cell.font = bold

@@ -26,9 +26,10 @@ from typing import Any
 
 from ekbist import budget as budget_store
 from ekbist import settings
-from ekbist.budget import _fold, check_month, check_year, round_div
+from ekbist.budget import _fold, check_month, check_year
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.money import parse_amount, round_div
 from ekbist.store import Store
 from ekbist.validate import no_personnummer
 
@@ -324,7 +325,7 @@ def make(
         figures: dict[tuple[str, str], int] = {}
         for key, value in overrides:
             (target,) = rows.targets(key, "--set", single=True)
-            figures[target] = budget_store.parse_amount(value, f"--set {key}")
+            figures[target] = parse_amount(value, f"--set {key}")
 
         notes: dict[tuple[str, str], str] = {}
         for key, value in comments:

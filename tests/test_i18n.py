@@ -7,10 +7,11 @@ import io
 import re
 
 import pytest
-from ekbist.commands.render import fmt_int, fmt_percent, fmt_tkr, round_half_up
+from ekbist.commands.render import fmt_int, fmt_percent, fmt_tkr
 
 from ekbist import catalogs
 from ekbist.i18n import _, detect_language, set_language
+from ekbist.money import round_div
 
 
 def test_every_message_has_a_swedish_translation() -> None:
@@ -63,7 +64,7 @@ def test_swedish_number_formatting() -> None:
 
 
 def test_tkr_rounding_is_half_up_from_kronor() -> None:
-    assert round_half_up(1_500, 1000) == 2
-    assert round_half_up(1_499, 1000) == 1
-    assert round_half_up(-1_500, 1000) == -2
+    assert round_div(1_500, 1000) == 2
+    assert round_div(1_499, 1000) == 1
+    assert round_div(-1_500, 1000) == -2
     assert fmt_tkr(499) == "0 tkr"
