@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 class Env:
     db_path: str | None
     today: date
-    _stores: list = field(default_factory=list)
 
     @property
     def path(self) -> Path:

@@ -17,8 +17,9 @@ def init(env: Env) -> None:
     from ekbist import calendar
 
     existed = env.path.exists()
-    store = env.open(create=True)
-    calendar.rebuild_index(store)
+    store = env.open(create=True)  # a new store gets its working-day index on creation
+    if existed:
+        calendar.rebuild_index(store)  # after an upgrade, the holidays package may know more
     if existed:
         click.echo(
             _("Database {path} is at schema version {version}.").format(

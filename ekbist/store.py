@@ -10,6 +10,7 @@ code path can forget to audit.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import os
 import re
@@ -71,8 +72,11 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+@functools.cache
 def latest_version() -> int:
-    return max(number for number, _name, _sql in migrations())
+    """The schema version this ekbist writes: the highest migration number (file names only)."""
+    numbers = (re.match(r"(\d+)_", p.name) for p in _migrations_dir().glob("*.sql"))
+    return max(int(m.group(1)) for m in numbers if m)
 
 
 def filesystem_type(path: Path) -> str | None:
@@ -148,8 +152,6 @@ class Store:
         connection, unless ``migrate`` is False (then it is refused).
         """
         path = Path(path).expanduser()
-        if readonly and migrate and path.exists() and _file_version(path) < latest_version():
-            cls.open(path, command=command).close()
         if not path.exists():
             if not create:
                 raise NoDatabase(_("no database at {path} — run 'ekbist init'").format(path=path))
@@ -191,9 +193,13 @@ class Store:
 
                 calendar.ensure_index(store)
             elif version < latest:
-                raise SchemaError(
-                    _("the database {path} needs an upgrade — run 'ekbist init'").format(path=path)
-                )
+                if not migrate:
+                    raise SchemaError(
+                        _("the database {path} needs an upgrade — run 'ekbist init'").format(path=path)
+                    )
+                conn.close()
+                cls.open(path, command=command).close()
+                return cls.open(path, readonly=True, migrate=False)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise SchemaError(
@@ -245,10 +251,7 @@ class Store:
     # -- audit -------------------------------------------------------------------
     def _install_audit(self, command: str) -> None:
         self._audit_command = command
-        try:
-            user = getpass.getuser()
-        except Exception:  # noqa: BLE001 - no user name is not a reason to refuse work
-            user = "unknown"
+        user = _os_user()
         self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS audit_context (os_user TEXT, command TEXT)"
         )
@@ -272,14 +275,10 @@ class Store:
 
     def audit_note(self, table: str, key: str, action: str, after: str | None = None) -> None:
         """Write one audit row by hand (a bulk load recorded as a summary)."""
-        try:
-            user = getpass.getuser()
-        except Exception:  # noqa: BLE001
-            user = "unknown"
         self.conn.execute(
             "INSERT INTO audit (at, os_user, command, tbl, key, action, before, after) "
             "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?, ?, NULL, ?)",
-            (user, self._audit_command, table, key, action, after),
+            (_os_user(), self._audit_command, table, key, action, after),
         )
 
     # -- queries -----------------------------------------------------------------
@@ -367,14 +366,11 @@ class Store:
             )
 
 
-def _file_version(path: Path) -> int:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def _os_user() -> str:
     try:
-        return conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError:
-        return latest_version()  # not a database: let the real open report it
-    finally:
-        conn.close()
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not a reason to refuse work
+        return "unknown"
 
 
 def _audit_triggers(conn: sqlite3.Connection, table: str) -> list[str]:

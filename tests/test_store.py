@@ -138,3 +138,16 @@ def test_settings_are_checked(store) -> None:
     with pytest.raises(EkbistError, match="not a valid value"):
         settings.put(store, "caseload.max_per_fte", "many")
     assert settings.get(store, "handling.days") == 7
+
+
+def test_a_reading_command_migrates_an_older_file_first(db_path) -> None:
+    number, _name, first_sql = migrations()[0]
+    conn = sqlite3.connect(db_path)
+    conn.executescript(first_sql + f"\nPRAGMA user_version = {number};")
+    conn.close()
+    with pytest.raises(SchemaError, match="needs an upgrade"):
+        Store.open(db_path, readonly=True, migrate=False)
+    store = Store.open(db_path, readonly=True)
+    assert store.readonly
+    assert store.schema_version() == latest_version()
+    store.close()
