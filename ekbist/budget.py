@@ -191,47 +191,35 @@ def resolve_activity(store: Store, year: int, text: Any, *, new_ok: bool) -> str
 # -- writing -----------------------------------------------------------------------
 def set_budget(store: Store, year: Any, activity: Any, line: Any, amount: Any) -> dict[str, Any]:
     """Set one budget amount (whole kronor); returns it with the amount it replaced."""
-    year = check_year(year)
-    line_row = resolve_line(lines(store), line)
-    amount = parse_amount(amount, _("amount"))
-    name = resolve_activity(store, year, activity, new_ok=True)
-    with store.transaction():
-        previous = store.scalar(
-            "SELECT amount FROM budget WHERE year = ? AND activity = ? AND line = ?",
-            (year, name, line_row["name"]),
-        )
-        store.execute(
-            "INSERT INTO budget (year, activity, line, amount) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (year, activity, line) DO UPDATE SET amount = excluded.amount "
-            "WHERE amount IS NOT excluded.amount",
-            (year, name, line_row["name"], amount),
-        )
-    return {"year": year, "activity": name, "line": line_row["name"], "kind": line_row["kind"],
-            "amount": amount, "previous": previous}
+    return _set_amount(store, "budget", {"year": check_year(year)}, activity, line, amount)
 
 
 def set_actual(
     store: Store, year: Any, month: Any, activity: Any, line: Any, amount: Any
 ) -> dict[str, Any]:
     """Set one month's actual amount (whole kronor); returns it with the amount it replaced."""
-    year = check_year(year)
-    month = check_month(month)
+    period = {"year": check_year(year), "month": check_month(month)}
+    return _set_amount(store, "actual", period, activity, line, amount)
+
+
+def _set_amount(store: Store, table: str, period: dict[str, int], activity: Any, line: Any,
+                amount: Any) -> dict[str, Any]:
+    """Upsert one amount of ``table`` (budget or actual) keyed by period, activity and line."""
     line_row = resolve_line(lines(store), line)
-    amount = parse_amount(amount, _("amount"))
-    name = resolve_activity(store, year, activity, new_ok=True)
+    kronor = parse_amount(amount, _("amount"))
+    key = {**period, "activity": resolve_activity(store, period["year"], activity, new_ok=True),
+           "line": line_row["name"]}
+    columns = ", ".join(key)
+    match = " AND ".join(f"{column} = :{column}" for column in key)
     with store.transaction():
-        previous = store.scalar(
-            "SELECT amount FROM actual WHERE year = ? AND month = ? AND activity = ? AND line = ?",
-            (year, month, name, line_row["name"]),
-        )
+        previous = store.scalar(f"SELECT amount FROM {table} WHERE {match}", key)
         store.execute(
-            "INSERT INTO actual (year, month, activity, line, amount) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (year, month, activity, line) DO UPDATE SET amount = excluded.amount "
+            f"INSERT INTO {table} ({columns}, amount) VALUES (:{', :'.join(key)}, :amount) "
+            f"ON CONFLICT ({columns}) DO UPDATE SET amount = excluded.amount "
             "WHERE amount IS NOT excluded.amount",
-            (year, month, name, line_row["name"], amount),
+            {**key, "amount": kronor},
         )
-    return {"year": year, "month": month, "activity": name, "line": line_row["name"],
-            "kind": line_row["kind"], "amount": amount, "previous": previous}
+    return {**key, "kind": line_row["kind"], "amount": kronor, "previous": previous}
 
 
 # -- reading -----------------------------------------------------------------------

@@ -23,7 +23,7 @@ needing cover, not in the team's mean. The applicant's gender is never read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -752,6 +752,22 @@ def balance(
         proposal = propose(members, max_moves=max_moves)
         return _result(store, proposal, as_of=as_of, team=team, keep_days=keep_days)
 
+    return _propose_or_apply(store, plan, apply=apply,
+                             write=lambda result: _write_moves(store, result["moves"], today))
+
+
+def _propose_or_apply(
+    store: Store,
+    plan: Callable[[], dict[str, Any]],
+    *,
+    apply: bool,
+    write: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    """Run ``plan`` on one consistent view; with ``apply`` plan and ``write`` in one transaction.
+
+    Planning inside the writing transaction guarantees the moves written are the
+    moves computed from the store as it is at that moment.
+    """
     if not apply:
         with store.snapshot():
             result = plan()
@@ -759,7 +775,7 @@ def balance(
         return result
     with store.transaction():
         result = plan()
-        _write_moves(store, result["moves"], today)
+        write(result)
     result["applied"] = True
     return result
 
@@ -876,13 +892,7 @@ def redistribute_leaver(
         result["leave_on"] = leave_on.isoformat()
         return result
 
-    if not apply:
-        with store.snapshot():
-            result = plan()
-        result["applied"] = False
-        return result
-    with store.transaction():
-        result = plan()
+    def write(result: dict[str, Any]) -> None:
         if result["unplaced"]:
             raise EkbistError(
                 _("no one in the team can take {n} of the cases — nothing was written").format(
@@ -892,5 +902,5 @@ def redistribute_leaver(
         if not handler["end_date"]:
             handler_store.leave(store, handler_id, leave_on)
         _write_moves(store, result["moves"], today)
-    result["applied"] = True
-    return result
+
+    return _propose_or_apply(store, plan, apply=apply, write=write)
