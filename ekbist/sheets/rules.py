@@ -203,8 +203,11 @@ class CaseHistory(Rules):
         if not ops:
             return
         store = ctx.store
-        for field, new, stored_id, *_rest in ops["updates"]:
-            store.execute(f'UPDATE assignment SET "{field}" = ? WHERE id = ?', (new, stored_id))
+        for field in sorted({update[0] for update in ops["updates"]}):
+            store.executemany(
+                f'UPDATE assignment SET "{field}" = ? WHERE id = ?',
+                [(new, stored_id) for name, new, stored_id, *_rest in ops["updates"] if name == field],
+            )
         store.executemany(
             "INSERT INTO assignment (case_id, handler, from_date, to_date) VALUES (?, ?, ?, ?)",
             [(case, handler, start, end) for case, handler, start, end, _i in ops["inserts"]],
