@@ -331,8 +331,8 @@ class Store:
         return self.conn.executemany(sql, rows)
 
     @property
-    def db(self):  # -> sqlite_utils.Database
-        """The store as a sqlite-utils Database, for introspection and bulk helpers."""
+    def db(self):  # -> sqlite_utils.Database; not annotated so the import stays lazy
+        """The store as a sqlite-utils Database (introspection for reports such as ``info``)."""
         if self._db is None:
             import sqlite_utils
 
@@ -340,7 +340,9 @@ class Store:
         return self._db
 
     def counts(self) -> dict[str, int]:
-        return {t: self.scalar(f'SELECT count(*) FROM "{t}"') for t in self.tables()}
+        """Rows per table, through sqlite-utils (imported only for this report)."""
+        db = self.db
+        return {name: db[name].count for name in sorted(db.table_names())}
 
     def backup(self, dest: Path) -> None:
         """Copy the store with SQLite's online backup, then check the copy's integrity."""
