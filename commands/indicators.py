@@ -69,7 +69,8 @@ def _show(value, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "share":
-        return fmt_percent(value)
+        # Shares of the population are small: 0.57 % needs its second decimal.
+        return fmt_percent(value, 2 if 0 < value < 0.1 else 1)
     if unit == "kr":
         return fmt_kr(value)
     if isinstance(value, float):

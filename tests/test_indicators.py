@@ -285,3 +285,24 @@ def test_xlsx_has_the_table_and_a_chart_and_is_private(unit_db, cli, tmp_path):
                                          today=TODAY)
     assert target.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ekbist-")]
+
+
+def test_demo_store_has_the_shape_of_a_real_unit(tmp_path):
+    from ekbist import demo
+
+    store = Store.open(tmp_path / "demo.db", create=True)
+    try:
+        demo.build(store, demo.DemoOptions(households=200, months=24, seed=2), date(2026, 11, 25))
+        assert store.scalar("SELECT count(*) FROM population") >= 2
+        assert store.scalar("SELECT count(*) FROM application WHERE first_contact > received") == 0
+        data = ind.indicators(store, ind.period_of(year=2026, today=date(2026, 11, 25)))
+    finally:
+        store.close()
+    now = {f["key"]: f["value"] for f in data["figures"]}
+    assert 0.25 <= now["long_term_share_of_households_rolling"] <= 0.45
+    assert 0.12 <= now["young_adult_share"] <= 0.28
+    assert 0 < now["birth_year_unknown_households"] < 0.1 * now["households_total"]
+    assert 0.002 <= now["long_term_adults_share_of_population"] <= 0.012
+    assert now["waiting_time_first_contact_count"] > 0
+    assert 0 < now["waiting_time_first_contact_mean_days"] < 30
+    assert sum(now["closed_by_reason"].values()) == now["closed_total"] > 0
