@@ -261,6 +261,11 @@ def test_cli_refuses_bad_periods(unit_db, cli):
     assert "before --from" in cli.fails("indicators", "--from", "2026-05", "--to", "2026-01",
                                         today=TODAY)
     assert "not a year" in cli.fails("indicators", "--year", "26x", today=TODAY)
+    assert "has not begun" in cli.fails("indicators", "--year", "2028", today=TODAY)
+    # A year in progress ends with today's month.
+    in_progress = json.loads(cli.ok("indicators", "--year", "2026", "--format", "json",
+                                    today="2026-05-31").output)
+    assert (in_progress["from"], in_progress["to"]) == ("2026-01", "2026-05")
     assert "not a month" in cli.fails("indicators", "long-term", "--as-of", "2026-13",
                                       today=TODAY)
 

@@ -191,7 +191,13 @@ def period_of(*, year: int | str | None = None, first: str | None = None,
             raise EkbistError(_("'{value}' is not a year (YYYY)").format(value=year)) from None
         if not 1900 <= y <= 2200:
             raise EkbistError(_("'{value}' is not a year (YYYY)").format(value=year))
-        return Period(f"{y:04d}-01", f"{y:04d}-12", whole_year=True)
+        if y > today.year:
+            raise EkbistError(_("{year} has not begun (today is {today})").format(
+                year=y, today=today.isoformat()))
+        # A year in progress ends with today's month: empty months to come would pull the
+        # monthly average down.
+        last = f"{y:04d}-12" if y < today.year else f"{y:04d}-{today.month:02d}"
+        return Period(f"{y:04d}-01", last, whole_year=True)
     if first or last:
         if not (first and last):
             raise EkbistError(_("--from and --to go together"))
