@@ -32,8 +32,11 @@ def population_set(env: Env, year: int, adults: int, children: int, total: int) 
 
     population_lib.set_population(env.open(), year, adults=adults, children=children,
                                   total=total)
+    from ekbist.commands.render import fmt_int
+
     click.echo(_("Population {year}: {total} inhabitants, {adults} adults, {children} "
-                 "children.").format(year=year, total=total, adults=adults, children=children))
+                 "children.").format(year=year, total=fmt_int(total), adults=fmt_int(adults),
+                                     children=fmt_int(children)))
 
 
 @population.command("list", help=_("List the recorded population per year."))
