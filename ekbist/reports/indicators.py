@@ -206,7 +206,7 @@ def period_of(*, year: int | str | None = None, first: str | None = None,
             raise EkbistError(_("--to is before --from"))
         if len(months_between(first, last)) > 36:
             raise EkbistError(_("a period is at most 36 months"))
-        return Period(first, last, whole_year=first.endswith("-01") and last == f"{first[:4]}-12")
+        return Period(first, last)
     return Period(f"{today.year:04d}-01", f"{today.year:04d}-{today.month:02d}")
 
 
