@@ -345,21 +345,112 @@ def _share(part: int | float | None, whole: int | float | None) -> float | None:
     return round(part / whole, 4)
 
 
-def _summary(store: Store, households: str, params: dict[str, Any]) -> dict[str, int]:
-    return store.one(sql_household_summary(households), params)  # type: ignore[return-value]
+def month_index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:]) - 1
 
 
-def _values(store: Store, period: Period, young_max: int, very_long: int) -> dict[str, Any]:
+def sql_month_masks(span_first: str = ":span_first", last: str = ":last",
+                    base: str = ":base") -> str:
+    """One row per household with assistance from ``span_first`` to ``last``: ``case_id, mask``.
+
+    Bit *i* of ``mask`` is set when the household has assistance in the *i*-th month
+    after ``span_first`` (``base`` is that month's index, year × 12 + month − 1). It is
+    :func:`sql_household_months` folded into one integer per household, so that every
+    window (the period, the calendar year, the rolling 12 and the 36 months, this year
+    and last) is counted from one pass over the applications: the count of months in a
+    window is the number of bits set in ``mask`` within it.
+    """
+    index = ("(CAST(substr(a.period, 1, 4) AS INTEGER) * 12 "
+             "+ CAST(substr(a.period, 6, 2) AS INTEGER) - 1)")
+    return (f"SELECT a.case_id, sum(DISTINCT 1 << ({index} - {base})) AS mask "
+            f"FROM application a INDEXED BY application_granted_case "
+            f"WHERE {SQL_PAYING} AND a.period BETWEEN {span_first} AND {last} "
+            f"GROUP BY a.case_id")
+
+
+def _window(span_first: str, first: str, last: str) -> int:
+    """The bits of the months ``first`` to ``last`` in a mask starting at ``span_first``."""
+    low = max(0, month_index(first) - month_index(span_first))
+    high = month_index(last) - month_index(span_first)
+    return ((1 << (high - low + 1)) - 1) << low if high >= low else 0
+
+
+def _household_rows(store: Store, span_first: str, last: str) -> list[tuple]:
+    """Every household with assistance in the span: its month mask and case fields."""
+    return store.conn.execute(
+        f"""SELECT m.mask, c.adults, c.children, c.gender, c.homeless, c.birth_year
+            FROM ({sql_month_masks()}) m JOIN cases c ON c.id = m.case_id""",
+        {"span_first": span_first, "last": last, "base": month_index(span_first)}).fetchall()
+
+
+def sql_paid(first: str = ":first", last: str = ":last") -> str:
+    """Kronor granted for the months ``first`` to ``last`` (the month the assistance is for)."""
+    return (f"SELECT coalesce(sum(a.amount), 0) FROM application a "
+            f"WHERE {SQL_PAYING} AND a.period BETWEEN {first} AND {last}")
+
+
+_TALLY_KEYS = ("households", "adults", "children", "gender_f", "gender_m", "gender_x",
+               "gender_unknown", "with_children", "homeless_with_children", "young_adults",
+               "birth_year_unknown")
+
+
+def _tally(rows: list[tuple], windows: list[tuple[int, int]], year: int,
+           young_max: int) -> list[dict[str, int]]:
+    """For each window (bits, least months): the households with at least that many months
+    within the bits, and their people."""
+    from collections import Counter
+
+    oldest, youngest = year - young_max, year - YOUNG_ADULT_MIN_AGE
+    out = []
+    for bits, least in windows:
+        if least > 1:
+            chosen = [r for r in rows if (r[0] & bits).bit_count() >= least]
+        else:
+            chosen = [r for r in rows if r[0] & bits]
+        genders = Counter(r[3] for r in chosen)
+        with_children = [r for r in chosen if r[2]]
+        births = [r[5] for r in chosen]
+        out.append({
+            "households": len(chosen),
+            "adults": sum(r[1] for r in chosen),
+            "children": sum(r[2] for r in chosen),
+            "gender_f": genders["f"],
+            "gender_m": genders["m"],
+            "gender_x": genders["x"],
+            "gender_unknown": genders[None],
+            "with_children": len(with_children),
+            "homeless_with_children": sum(1 for r in with_children if r[4]),
+            "young_adults": sum(1 for b in births if b is not None and oldest <= b <= youngest),
+            "birth_year_unknown": births.count(None),
+        })
+    return out
+
+
+def _per_month(rows: list[tuple], span_first: str, months: list[str]) -> list[dict[str, Any]]:
+    from collections import Counter
+
+    low = month_index(months[0]) - month_index(span_first)
+    width = len(months)
+    patterns = Counter((row[0] >> low) & ((1 << width) - 1) for row in rows)
+    counts = [0] * width
+    for pattern, n in patterns.items():
+        bit = 0
+        while pattern:
+            if pattern & 1:
+                counts[bit] += n
+            pattern >>= 1
+            bit += 1
+    return [{"month": m, "households": counts[i]} for i, m in enumerate(months)]
+
+
+def _values(store: Store, rows: list[tuple], span_first: str, period: Period,
+            young_max: int, very_long: int) -> dict[str, Any]:
     first, last, year = period.first, period.last, period.year
     months = period.months
-    base = {"first": first, "last": last, "year": year, "young_max": young_max}
-    per_month = dict(store.conn.execute(
-        f"SELECT hm.period, count(*) FROM ({sql_household_months()}) hm GROUP BY hm.period",
-        base).fetchall())
-    household_months = sum(per_month.values())
-    paid_total = store.scalar(f"SELECT coalesce(sum(hm.paid), 0) FROM ({sql_household_months()}) hm",
-                              base)
-    assisted = _summary(store, f"SELECT hm.case_id FROM ({sql_household_months()}) hm", base)
+    period_bits = _window(span_first, first, last)
+    per_month = _per_month(rows, span_first, months)
+    household_months = sum(m["households"] for m in per_month)
+    paid_total = store.scalar(sql_paid(), {"first": first, "last": last})
 
     first_day = f"{first}-01"
     last_day = month_last_day(last).isoformat()
@@ -370,17 +461,13 @@ def _values(store: Store, period: Period, young_max: int, very_long: int) -> dic
         closed[code] = n
     closed_total = sum(closed.values())
 
-    def window(first_month: str, low: int, high: int) -> tuple[dict[str, int], dict[str, int]]:
-        params = {**base, "first": first_month, "low": low, "high": high}
-        long_term = _summary(store, f"SELECT lt.case_id FROM ({sql_long_term()}) lt", params)
-        in_window = _summary(store, f"SELECT hm.case_id FROM ({sql_household_months()}) hm", params)
-        return long_term, in_window
-
-    calendar, calendar_base = window(f"{year:04d}-01", LONG_TERM_MONTHS, LONG_TERM_WINDOW)
-    rolling, rolling_base = window(month_add(last, -(LONG_TERM_WINDOW - 1)), LONG_TERM_MONTHS,
-                                   LONG_TERM_WINDOW)
-    very, _very_base = window(month_add(last, -(VERY_LONG_TERM_WINDOW - 1)), very_long,
-                              VERY_LONG_TERM_WINDOW)
+    calendar_bits = _window(span_first, f"{year:04d}-01", last)
+    rolling_bits = _window(span_first, month_add(last, -(LONG_TERM_WINDOW - 1)), last)
+    very_bits = _window(span_first, month_add(last, -(VERY_LONG_TERM_WINDOW - 1)), last)
+    assisted, calendar, calendar_base, rolling, rolling_base, very = _tally(
+        rows, [(period_bits, 1), (calendar_bits, LONG_TERM_MONTHS), (calendar_bits, 1),
+               (rolling_bits, LONG_TERM_MONTHS), (rolling_bits, 1), (very_bits, very_long)],
+        year, young_max)
 
     population = store.one("SELECT adults, children, total FROM population WHERE year = ?",
                            (year,))
@@ -390,7 +477,7 @@ def _values(store: Store, period: Period, young_max: int, very_long: int) -> dic
                              "last_day": wait_last.isoformat()})]
     known_birth = assisted["households"] - assisted["birth_year_unknown"]
     return {
-        "households_per_month": [{"month": m, "households": per_month.get(m, 0)} for m in months],
+        "households_per_month": per_month,
         "households_per_month_avg": round(household_months / len(months), 1),
         "households_total": assisted["households"],
         "adults_in_assisted_households": assisted["adults"],
@@ -442,19 +529,24 @@ def indicators(store: Store, period: Period) -> dict[str, Any]:
     """Every figure for ``period`` and the same months a year earlier.
 
     The JSON contract: ``{"from", "to", "figures": [{"key", "label", "value",
-    "previous", "unit", "definition"}]}`` with stable keys (see FIGURES).
+    "previous", "unit", "definition"}]}`` with stable keys (see FIGURES). One pass over
+    the paying applications of the 48 months that both periods' windows need gives
+    every household's months (:func:`sql_month_masks`); the figures are counted from it.
     """
     young_max = int(unit_settings.get(store, "indicators.young_adult_max_age"))
     very_long = int(unit_settings.get(store, "indicators.very_long_term_months"))
+    previous = period.previous()
+    span_first = min(previous.first, month_add(previous.last, -(VERY_LONG_TERM_WINDOW - 1)))
     with store.snapshot():
-        now = _values(store, period, young_max, very_long)
-        before = _values(store, period.previous(), young_max, very_long)
+        rows = _household_rows(store, span_first, period.last)
+        now = _values(store, rows, span_first, period, young_max, very_long)
+        before = _values(store, rows, span_first, previous, young_max, very_long)
     texts = {d["key"]: d for d in definitions()}
     return {
         "from": period.first,
         "to": period.last,
-        "previous_from": period.previous().first,
-        "previous_to": period.previous().last,
+        "previous_from": previous.first,
+        "previous_to": previous.last,
         "figures": [{"key": f.key, "label": texts[f.key]["label"], "value": now[f.key],
                      "previous": before[f.key], "unit": f.unit,
                      "definition": texts[f.key]["definition"]} for f in FIGURES],

@@ -15,3 +15,6 @@ CREATE TABLE population (
 -- The long-term figures read every paying application by case and month.
 CREATE INDEX application_granted_case ON application(case_id, period, amount)
     WHERE decision IN ('granted', 'partly');
+-- U31402 reads the applications with a first contact, a few per cent of them.
+CREATE INDEX application_first_contact ON application(first_contact, decided, decision)
+    WHERE first_contact IS NOT NULL;
