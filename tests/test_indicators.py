@@ -311,3 +311,27 @@ def test_demo_store_has_the_shape_of_a_real_unit(tmp_path):
     assert now["waiting_time_first_contact_count"] > 0
     assert 0 < now["waiting_time_first_contact_mean_days"] < 30
     assert sum(now["closed_by_reason"].values()) == now["closed_total"] > 0
+
+
+def test_the_sql_building_blocks_agree_with_the_figures(unit_db):
+    """The year report and the check reuse the SQL blocks; the figures count from masks."""
+    store = Store.open(unit_db, readonly=True)
+    try:
+        for first, last in (("2026-01", "2026-12"), ("2025-07", "2026-06"), ("2025-01", "2025-12")):
+            long_term = store.query(ind.sql_long_term(), {"first": first, "last": last,
+                                                          "low": 10, "high": 12})
+            listed = ind.long_term_households(store, last)
+            assert sorted(r["case_id"] for r in long_term) == sorted(r["case"] for r in listed)
+            summary = store.one(ind.sql_household_summary(
+                f"SELECT hm.case_id FROM ({ind.sql_household_months()}) hm"),
+                {"first": first, "last": last, "year": int(last[:4]), "young_max": 24})
+            data = ind.indicators(store, ind.period_of(first=first, last=last, today=TODAY))
+            values = {f["key"]: f["value"] for f in data["figures"]}
+            assert summary["households"] == values["households_total"]
+            assert summary["adults"] == values["adults_in_assisted_households"]
+            assert summary["young_adults"] == values["young_adult_households"]
+            assert len(long_term) == values["long_term_households_rolling"]
+            paid = store.scalar(ind.sql_paid(), {"first": first, "last": last})
+            assert paid == values["paid_total"]
+    finally:
+        store.close()

@@ -572,34 +572,42 @@ def long_term_households(store: Store, as_of: str, *, at_risk: bool = False,
         team = codes.parse_code("team", team)
     low, high = AT_RISK_MONTHS if at_risk else (LONG_TERM_MONTHS, LONG_TERM_WINDOW)
     first = month_add(as_of, -(LONG_TERM_WINDOW - 1))
+    window = months_between(first, as_of)
     day = month_last_day(as_of).isoformat()
-    where, params = [], {"first": first, "last": as_of, "low": low, "high": high, "day": day}
+    chosen = {}
+    for case_id, mask in store.conn.execute(
+            sql_month_masks(), {"span_first": first, "last": as_of,
+                                "base": month_index(first)}):
+        if low <= mask.bit_count() <= high:
+            chosen[case_id] = mask
+    # Each household's handler on the last day of the window: its assignment covering that day,
+    # else its last one before (a case closed during the window keeps its last handler).
+    where, params = [], {"day": day}
     if handler is not None:
-        where.append("h.handler = :handler")
+        where.append("s.handler = :handler")
         params["handler"] = handler
     if team is not None:
-        where.append("hd.team = :team")
+        where.append("h.team = :team")
         params["team"] = team
-    clause = ("WHERE " + " AND ".join(where)) if where else ""
-    rows = store.query(f"""
-        WITH lt AS ({sql_long_term()}),
-        h AS (
-            SELECT lt.case_id, (SELECT s.handler FROM assignment s WHERE s.case_id = lt.case_id
-                                  AND s.from_date <= :day ORDER BY s.from_date DESC, s.id DESC
-                                  LIMIT 1) AS handler
-            FROM lt)
-        SELECT lt.case_id AS "case", h.handler, hd.team, lt.months, c.adults, c.children,
-               c.closed,
-               (SELECT group_concat(p, ' ') FROM (
-                   SELECT DISTINCT a.period AS p FROM application a
-                   WHERE a.case_id = lt.case_id AND {SQL_PAYING}
-                     AND a.period BETWEEN :first AND :last ORDER BY a.period)) AS periods
-        FROM lt JOIN h ON h.case_id = lt.case_id JOIN cases c ON c.id = lt.case_id
-        LEFT JOIN handler hd ON hd.id = h.handler
-        {clause}
-        ORDER BY lt.months DESC, h.handler, lt.case_id""", params)
-    for row in rows:
-        row["months_with_assistance"] = (row.pop("periods") or "").split()
+    clause = (" AND " + " AND ".join(where)) if where else ""
+    rows = []
+    for case_id, handler_id, team_code, adults, children in store.conn.execute(
+            f"""SELECT s.case_id, s.handler, h.team, c.adults, c.children
+                FROM assignment s JOIN handler h ON h.id = s.handler
+                JOIN cases c ON c.id = s.case_id
+                WHERE s.from_date <= :day
+                  AND NOT EXISTS (SELECT 1 FROM assignment n WHERE n.case_id = s.case_id
+                                  AND n.from_date <= :day
+                                  AND (n.from_date > s.from_date
+                                       OR (n.from_date = s.from_date AND n.id > s.id))){clause}""",
+            params):
+        mask = chosen.get(case_id)
+        if mask is None:
+            continue
+        rows.append({"case": case_id, "handler": handler_id, "team": team_code,
+                     "months": mask.bit_count(), "adults": adults, "children": children,
+                     "months_with_assistance": [m for i, m in enumerate(window) if mask >> i & 1]})
+    rows.sort(key=lambda r: (-r["months"], r["handler"], r["case"]))
     return rows
 
 
