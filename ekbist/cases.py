@@ -19,7 +19,6 @@ from ekbist.i18n import _
 from ekbist.store import Store
 from ekbist.validate import identifier, not_after
 
-
 # The earliest birth year accepted: older is a typo, not an applicant.
 BIRTH_YEAR_MIN = 1900
 

@@ -2,13 +2,18 @@
 
 The unit (year 2026, the previous year 2025; as of 2027-01-15):
 
-    case   months with assistance (kr a month)        adults children gender birth  notes
-    C-10   2026-01..2026-10 (5 000; + 1 000 in 10)    1      2        f      1990   homeless, opened 2025-12-01
-    C-9    2026-04..2026-12 (4 000)                   2      0        m      2008   opened 2026-03-20, 2026-03 rejected
-    C-S    2025-07..2026-06 (3 000)                   1      0        m      2001   opened 2025-06-15, handler anna
-    C-R1   2026-01..2026-03 (2 500)                   1      0        -      -      opened 2025-01-10, closed 2026-04-01 (work)
-    C-R2   2026-09..2026-12 (2 500)                   1      1        -      -      the same household back, new case number
-    C-Y17  2026-05 (2 000)                            1      0        f      2009   opened 2026-04-20, closed 2026-06-30 (studies)
+    case   months with assistance (kr a month)      adults children gender birth
+    C-10   2026-01..2026-10 (5 000; + 1 000 in 10)  1      2        f      1990
+    C-9    2026-04..2026-12 (4 000)                 2      0        m      2008
+    C-S    2025-07..2026-06 (3 000)                 1      0        m      2001
+    C-R1   2026-01..2026-03 (2 500)                 1      0        -      -
+    C-R2   2026-09..2026-12 (2 500)                 1      1        -      -
+    C-Y17  2026-05 (2 000)                          1      0        f      2009
+
+C-10 is homeless, opened 2025-12-01; C-9 opened 2026-03-20 and its 2026-03 application was
+rejected; C-S opened 2025-06-15, handler anna; C-R1 opened 2025-01-10, closed 2026-04-01
+(work); C-R2 is the same household back under a new case number; C-Y17 opened 2026-04-20,
+closed 2026-06-30 (studies).
 
 Households per month 2026: 3 3 3 3 4 3 2 2 3 3 2 2 = 33 household-months, average 2.75.
 """
