@@ -166,6 +166,8 @@ def show(env: Env, case_id, fmt) -> None:
             homeless=_(", homeless") if row["homeless"] else "",
         )
     )
+    if row.get("birth_year"):
+        click.echo(_("Applicant's birth year: {year}").format(year=row["birth_year"]))
     emit(
         row["assignments"],
         [

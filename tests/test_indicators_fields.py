@@ -46,6 +46,7 @@ def test_case_edit_sets_and_forgets_the_birth_year_and_is_audited(unit):
     assert "Case C-1: birth year 1998." in unit.ok("case", "edit", "C-1",
                                                   "--birth-year", "1998").output
     assert rows(unit.db, "SELECT birth_year FROM cases WHERE id = 'C-1'") == [(1998,)]
+    assert "Applicant's birth year: 1998" in unit.ok("case", "show", "C-1").output
     assert "not a year" in unit.fails("case", "edit", "C-1", "--birth-year", "1998-05-04")
     assert "outside" in unit.fails("case", "edit", "C-1", "--birth-year", "3000")
     assert rows(unit.db, "SELECT birth_year FROM cases WHERE id = 'C-1'") == [(1998,)]
