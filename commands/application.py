@@ -31,12 +31,15 @@ def application() -> None:
 @click.option("--completed", type=DATE,
               help=_("The day it was complete (the arrival day if it came in complete)."))
 @click.option("--id", "app_id", help=_("The application's id (default: the next free A-number)."))
+@click.option("--first-contact", type=DATE,
+              help=_("A new applicant's first contact about the application (for U31402)."))
 @pass_env
-def add(env: Env, case_id, period, received, completed, app_id) -> None:
+def add(env: Env, case_id, period, received, completed, app_id, first_contact) -> None:
     from ekbist import applications
 
     row = applications.add(env.open(), case_id, period=period, received=received,
-                           completed=completed, app_id=app_id, today=env.today)
+                           completed=completed, app_id=app_id, first_contact=first_contact,
+                           today=env.today)
     click.echo(row["id"])
 
 

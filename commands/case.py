@@ -45,8 +45,15 @@ def case() -> None:
 @click.option(
     "--homeless", is_flag=True, help=_("The household is homeless (needs a housing plan).")
 )
+@click.option(
+    "--birth-year",
+    type=int,
+    metavar="YYYY",
+    help=_("The applicant's birth year (for the age statistics; never a date)."),
+)
 @pass_env
-def open_(env: Env, case_id, handler, opened, adults, children, gender, homeless) -> None:
+def open_(env: Env, case_id, handler, opened, adults, children, gender, homeless,
+          birth_year) -> None:
     from ekbist import cases
 
     cases.open_case(
@@ -59,8 +66,30 @@ def open_(env: Env, case_id, handler, opened, adults, children, gender, homeless
         children=children,
         gender=gender,
         homeless=homeless,
+        birth_year=birth_year,
     )
     click.echo(_("Opened case {id}.").format(id=case_id))
+
+
+@case.command("edit", help=_("Change what is recorded about CASE."))
+@click.argument("case_id", metavar="CASE")
+@click.option(
+    "--birth-year",
+    metavar="YYYY",
+    required=True,
+    help=_("The applicant's birth year; 'unknown' forgets it."),
+)
+@pass_env
+def edit(env: Env, case_id, birth_year) -> None:
+    from ekbist import cases
+
+    value = None if birth_year.strip().lower() in ("unknown", "okänt", "okänd") else birth_year
+    row = cases.set_birth_year(env.open(), case_id, value, today=env.today)
+    click.echo(
+        _("Case {id}: birth year {year}.").format(
+            id=case_id, year=row["birth_year"] if row["birth_year"] else _("unknown")
+        )
+    )
 
 
 @case.command(help=_("Hand CASE to HANDLER from --date; the history is kept."))
@@ -137,6 +166,8 @@ def show(env: Env, case_id, fmt) -> None:
             homeless=_(", homeless") if row["homeless"] else "",
         )
     )
+    if row.get("birth_year"):
+        click.echo(_("Applicant's birth year: {year}").format(year=row["birth_year"]))
     emit(
         row["assignments"],
         [

@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "prognosis": "prognosis:prognosis",
     "report": "report:report",
     "check": "check:check",
+    "indicators": "indicators:indicators",
+    "population": "indicators:population",
 }
 
 
@@ -64,6 +66,9 @@ SHORT_HELP: dict[str, str] = {
     "prognosis": N_("The monthly full-year prognosis for the controller."),
     "report": N_("Reports for the controller and the board."),
     "check": N_("What needs attention today, for cron (monitoring-plugin exit codes)."),
+    "indicators": N_("Key figures by the national definitions: households, long-term, young "
+                     "adults, closures."),
+    "population": N_("The municipality's population per year, for the key figures' shares."),
 }
 
 

@@ -82,6 +82,33 @@ def check_dates(
             )
 
 
+# How long before the arrival a first contact may lie; longer is a typo, not a wait.
+FIRST_CONTACT_SLACK_DAYS = 366
+
+
+def check_first_contact(first_contact: date | None, received: date, *, today: date) -> None:
+    """The first contact about a new application: on or before the arrival, within a year.
+
+    It starts the national waiting time U31402 (first contact to decision) and is
+    set only for new applicants.
+    """
+    if first_contact is None:
+        return
+    not_after(first_contact, today, _("first contact"))
+    if first_contact > received:
+        raise EkbistError(
+            _("first contact {contact} is after the application was received ({received})").format(
+                contact=first_contact.isoformat(), received=received.isoformat()
+            )
+        )
+    if (received - first_contact).days > FIRST_CONTACT_SLACK_DAYS:
+        raise EkbistError(
+            _("first contact {contact} is more than a year before the arrival {received}").format(
+                contact=first_contact.isoformat(), received=received.isoformat()
+            )
+        )
+
+
 def parse_amount(value: int | str | None) -> int | None:
     """Whole kronor, or None when no amount is given; decimals are refused, not rounded."""
     return None if value is None else money.parse_amount(value, _("amount"))
@@ -136,7 +163,7 @@ def _case(store: Store, case_id: str) -> dict[str, Any]:
 def get(store: Store, app_id: str) -> dict[str, Any]:
     row = store.one(
         """SELECT id, case_id AS "case", period, received, completed, decided, decision, amount,
-                  handler FROM application WHERE id = ?""",
+                  handler, first_contact FROM application WHERE id = ?""",
         (app_id,),
     )
     if row is None:
@@ -200,6 +227,7 @@ def add(
     received: date,
     completed: date | None = None,
     app_id: str | None = None,
+    first_contact: date | None = None,
     today: date,
 ) -> dict[str, Any]:
     """Register an application; with ``completed`` the clock starts at once.
@@ -209,6 +237,7 @@ def add(
     case = _case(store, case_id)
     period = check_period(period, received)
     check_dates(received, completed, today=today)
+    check_first_contact(first_contact, received, today=today)
     check_case_active(case, received)
     if completed is not None:
         check_case_active(case, completed)
@@ -220,10 +249,12 @@ def add(
         new_id = app_id or next_id(store)
         handler = handler_on(store, case["id"], completed) if completed else None
         store.execute(
-            """INSERT INTO application (id, case_id, period, received, completed, handler)
-               VALUES (?, ?, ?, ?, ?, ?)""",
+            """INSERT INTO application (id, case_id, period, received, completed, handler,
+                                       first_contact)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (new_id, case["id"], period, received.isoformat(),
-             completed.isoformat() if completed else None, handler),
+             completed.isoformat() if completed else None, handler,
+             first_contact.isoformat() if first_contact else None),
         )
     return get(store, new_id)
 

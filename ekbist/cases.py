@@ -19,6 +19,32 @@ from ekbist.i18n import _
 from ekbist.store import Store
 from ekbist.validate import identifier, not_after
 
+# The earliest birth year accepted: older is a typo, not an applicant.
+BIRTH_YEAR_MIN = 1900
+
+
+def check_birth_year(value: int | str | None, today: date) -> int | None:
+    """The applicant's birth year, refused outside 1900–this year (None = unknown).
+
+    Only the year is stored, never a date: the age statistics need no more, and a
+    birth date would bring the store a step closer to a personnummer.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise EkbistError(
+            _("birth year '{value}' is not a year (YYYY)").format(value=value)
+        ) from None
+    if not BIRTH_YEAR_MIN <= year <= today.year:
+        raise EkbistError(
+            _("birth year {year} is outside {low}–{high}").format(
+                year=year, low=BIRTH_YEAR_MIN, high=today.year
+            )
+        )
+    return year
+
 
 def get(store: Store, case_id: str) -> dict[str, Any]:
     row = store.one("SELECT * FROM cases WHERE id = ?", (case_id,))
@@ -54,8 +80,10 @@ def open_case(
     children: int = 0,
     gender: str | None = None,
     homeless: bool = False,
+    birth_year: int | str | None = None,
 ) -> dict[str, Any]:
     case_id = identifier(case_id, _("case number"))
+    birth = check_birth_year(birth_year, today)
     not_after(opened, today, _("opened"))
     if adults < 0 or children < 0:
         raise EkbistError(_("adults and children cannot be negative"))
@@ -67,13 +95,25 @@ def open_case(
     _check_handler_available(store, handler, opened)
     with store.transaction():
         store.execute(
-            "INSERT INTO cases (id, opened, adults, children, gender, homeless) VALUES (?, ?, ?, ?, ?, ?)",
-            (case_id, opened.isoformat(), adults, children, gender_code, int(homeless)),
+            "INSERT INTO cases (id, opened, adults, children, gender, homeless, birth_year) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case_id, opened.isoformat(), adults, children, gender_code, int(homeless), birth),
         )
         store.execute(
             "INSERT INTO assignment (case_id, handler, from_date) VALUES (?, ?, ?)",
             (case_id, handler, opened.isoformat()),
         )
+    return get(store, case_id)
+
+
+def set_birth_year(
+    store: Store, case_id: str, birth_year: int | str | None, *, today: date
+) -> dict[str, Any]:
+    """Record (or with None forget) the applicant's birth year on an existing case."""
+    get(store, case_id)
+    birth = check_birth_year(birth_year, today)
+    with store.transaction():
+        store.execute("UPDATE cases SET birth_year = ? WHERE id = ?", (birth, case_id))
     return get(store, case_id)
 
 

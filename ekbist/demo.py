@@ -267,6 +267,7 @@ class _Generator:
             if progress:
                 progress(i + 1, steps)
         self._write_cases()
+        self._key_figure_data()
         if progress:
             progress(len(self.months) + 1, steps)
         self._plans()
@@ -276,6 +277,15 @@ class _Generator:
         if progress:
             progress(steps, steps)
         return self.counts
+
+    def _key_figure_data(self) -> None:
+        """Birth years, first contacts and a population, from a generator of their own."""
+        from ekbist.reports import demo_data
+
+        counts = demo_data.fill(self.store, seed=self.options.seed, first_day=self.first_day,
+                                as_of=self.as_of, households=self.options.households)
+        for table, n in counts.items():
+            self._count(table, n)
 
     def _count(self, table: str, n: int) -> None:
         self.counts[table] = self.counts.get(table, 0) + n

@@ -101,6 +101,24 @@ SETTINGS: dict[str, Setting] = {
             1,
             23,
         ),
+        Setting(
+            "indicators.young_adult_max_age",
+            int,
+            24,
+            N_("oldest age (in the year) counted as a young adult in the key figures "
+               "(Kolada: 24; some units use 25)"),
+            18,
+            29,
+        ),
+        Setting(
+            "indicators.very_long_term_months",
+            int,
+            27,
+            N_("months with assistance out of the last 36 that make a household very "
+               "long-term (the unit's own measure)"),
+            13,
+            36,
+        ),
     )
 }
 

@@ -118,7 +118,8 @@ def test_export_writes_real_dates_numbers_and_words(lib, tmp_path):
         {"kind": "applications", "sheet": "Applications", "rows": 3}]
     ws = load_workbook(path).active
     assert [c.value for c in ws[1]] == ["Application", "Case", "Period", "Received", "Completed",
-                                        "Decided", "Decision", "Amount", "Handler"]
+                                        "Decided", "Decision", "Amount", "First contact",
+                                        "Handler"]
     row = [c for c in ws[2]]
     assert row[0].value == "A-10"
     assert row[2].value == "2026-10" and row[2].data_type == "s"
@@ -126,9 +127,10 @@ def test_export_writes_real_dates_numbers_and_words(lib, tmp_path):
     assert row[3].value.date() == date(2026, 10, 1)
     assert row[6].value == "granted"
     assert row[7].value == 7643 and row[7].data_type == "n"
-    assert row[8].value == "dina"
+    assert row[8].value is None
+    assert row[9].value == "dina"
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:I4"
+    assert ws.auto_filter.ref == "A1:J4"
 
 
 def test_export_in_swedish_with_a_date_range(unit, lib, tmp_path):

@@ -684,7 +684,9 @@ def _declared_checks(ctx: Context, kind: Kind) -> None:
     if not kind.checks:
         return
     columns = [c.key for c in kind.import_columns]
-    conditions = [f"coalesce(({_expand(check.when, kind)}), 0)" for check in kind.checks]
+    today = f"'{ctx.today.isoformat()}'"
+    conditions = [f"coalesce(({_expand(check.when, kind).replace('{today}', today)}), 0)"
+                  for check in kind.checks]
     select = ", ".join(f"{cond} AS c{i}" for i, cond in enumerate(conditions))
     rows = ctx.store.conn.execute(
         f"SELECT s._src, s._row, {', '.join('s.' + _q(c) for c in columns)}, {select} "

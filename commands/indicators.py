@@ -1,0 +1,232 @@
+"""``ekbist indicators`` and ``ekbist population``: the key figures (nyckeltal)."""
+
+from __future__ import annotations
+
+import click
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.render import Column, emit, format_option
+
+from ekbist.i18n import N_, _
+
+POPULATION_COLUMNS = [
+    Column("year", N_("Year")),
+    Column("adults", N_("Adults"), "int"),
+    Column("children", N_("Children"), "int"),
+    Column("total", N_("Total"), "int"),
+]
+
+
+@click.group(help=_("The municipality's population on 31 December, for the key figures' shares."))
+def population() -> None:
+    pass
+
+
+@population.command("set", help=_("Record the population of YEAR (31 December)."))
+@click.argument("year", type=int, metavar="YEAR")
+@click.option("--adults", type=int, required=True, help=_("Inhabitants aged 18 and over."))
+@click.option("--children", type=int, required=True, help=_("Inhabitants aged 0–17."))
+@click.option("--total", type=int, required=True, help=_("The whole population."))
+@pass_env
+def population_set(env: Env, year: int, adults: int, children: int, total: int) -> None:
+    from ekbist.reports import population as population_lib
+
+    population_lib.set_population(env.open(), year, adults=adults, children=children,
+                                  total=total)
+    from ekbist.commands.render import fmt_int
+
+    click.echo(_("Population {year}: {total} inhabitants, {adults} adults, {children} "
+                 "children.").format(year=year, total=fmt_int(total), adults=fmt_int(adults),
+                                     children=fmt_int(children)))
+
+
+@population.command("list", help=_("List the recorded population per year."))
+@format_option()
+@pass_env
+def population_list(env: Env, fmt: str) -> None:
+    from ekbist.reports import population as population_lib
+
+    emit(population_lib.list_population(env.open(readonly=True)), POPULATION_COLUMNS, fmt,
+         empty=_("No population recorded."))
+
+
+# -- ekbist indicators ---------------------------------------------------------------------
+FIGURE_COLUMNS_CSV = [
+    Column("key", N_("Key")),
+    Column("item", N_("Item")),
+    Column("label", N_("Figure")),
+    Column("unit", N_("Unit")),
+    Column("value", N_("Value")),
+    Column("previous", N_("Previous")),
+]
+
+
+def _period_title(first: str, last: str) -> str:
+    if first.endswith("-01") and last == f"{first[:4]}-12":
+        return first[:4]
+    return f"{first}–{last}"
+
+
+def _show(value, unit: str) -> str:
+    from ekbist.commands.render import fmt_int, fmt_kr, fmt_number, fmt_percent
+
+    if value is None:
+        return "–"
+    if unit == "share":
+        # Shares of the population are small: 0.57 % needs its second decimal.
+        return fmt_percent(value, 2 if 0 < value < 0.1 else 1)
+    if unit == "kr":
+        return fmt_kr(value)
+    if isinstance(value, float):
+        return fmt_number(value, 1)
+    return fmt_int(value)
+
+
+def _item_label(key: str, item: str) -> str:
+    from ekbist.codes import label
+
+    if key.endswith("by_gender"):
+        return _("not recorded") if item == "unknown" else label("gender", item)
+    if "by_reason" in key:
+        return label("close_reason", item)
+    return item
+
+
+def _flat(data: dict) -> list[dict]:
+    """One row per figure, lists and dicts spread over one row per month or code."""
+    rows = []
+    for f in data["figures"]:
+        value, previous = f["value"], f["previous"]
+        if isinstance(value, list):
+            rows.append({**f, "item": "", "value": None, "previous": None, "head": True})
+            for now, before in zip(value, previous, strict=True):
+                rows.append({**f, "item": now["month"], "value": now["households"],
+                             "previous": before["households"], "sub": now["month"]})
+        elif isinstance(value, dict):
+            rows.append({**f, "item": "", "value": None, "previous": None, "head": True})
+            for item in value:
+                rows.append({**f, "item": item, "value": value[item],
+                             "previous": previous.get(item), "sub": _item_label(f["key"], item)})
+        else:
+            rows.append({**f, "item": ""})
+    return rows
+
+
+@click.group(invoke_without_command=True,
+             help=_("Key figures (nyckeltal) for a period beside the same months a year "
+                    "earlier, by the national definitions (docs/indicators.md)."))
+@click.option("--year", metavar="YYYY", help=_("A whole calendar year."))
+@click.option("--from", "first", metavar="YYYY-MM", help=_("First month (with --to)."))
+@click.option("--to", "last", metavar="YYYY-MM", help=_("Last month (with --from)."))
+@click.option("--xlsx", type=click.Path(dir_okay=False),
+              help=_("Also write the figures and a chart of households per month to a workbook."))
+@click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
+@format_option()
+@click.pass_context
+def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from pathlib import Path
+
+    from ekbist.reports import indicators as lib
+
+    env: Env = ctx.find_object(Env)
+    period = lib.period_of(year=year, first=first, last=last, today=env.today)
+    if xlsx:
+        from ekbist import controller
+
+        controller.check_new_file(Path(xlsx), overwrite=force)
+    data = lib.indicators(env.open(readonly=True), period)
+    if xlsx:
+        lib.write_xlsx(data, Path(xlsx), overwrite=force)
+    if fmt == "json":
+        emit([], [], "json", payload=data)
+        return
+    rows = _flat(data)
+    if fmt == "csv":
+        emit([r for r in rows if not r.get("head")], FIGURE_COLUMNS_CSV, "csv")
+        return
+    now = _period_title(data["from"], data["to"])
+    before = _period_title(data["previous_from"], data["previous_to"])
+    table_rows = []
+    for row in rows:
+        if row.get("head"):
+            table_rows.append({"label": row["label"], "value": "", "previous": ""})
+        else:
+            table_rows.append({"label": ("  " + row["sub"]) if row.get("sub") else row["label"],
+                               "value": _show(row["value"], row["unit"]),
+                               "previous": _show(row["previous"], row["unit"])})
+    columns = [Column("label", N_("Figure")), RightText("value", now),
+               RightText("previous", before)]
+    emit(table_rows, columns, "table",
+         title=_("Key figures {period} (previous: {previous})").format(period=now,
+                                                                        previous=before))
+    click.echo(_("Households and amounts count the month the assistance is for; the national\n"
+                 "statistics count the month of payment. Definitions: --format json,\n"
+                 "docs/indicators.md."))
+    if xlsx:
+        click.echo(_("Wrote {path}.").format(path=xlsx))
+
+
+class RightText(Column):
+    """A column of already formatted numbers, right-aligned, with a header not to translate."""
+
+    def display(self, value) -> str:
+        return "" if value is None else str(value)
+
+    @property
+    def right(self) -> bool:
+        return True
+
+
+LONG_TERM_COLUMNS = [
+    Column("case", N_("Case")),
+    Column("handler", N_("Handler")),
+    Column("team", N_("Team")),
+    Column("months", N_("Months"), "int"),
+    Column("months_with_assistance", N_("Months with assistance")),
+    Column("adults", N_("Adults"), "int"),
+    Column("children", N_("Children"), "int"),
+]
+# The table leaves out team and household size to stay within 80 columns; JSON and CSV have them.
+LONG_TERM_TABLE = [LONG_TERM_COLUMNS[i] for i in (0, 1, 3, 4)]
+
+
+@indicators.command("long-term",
+                    help=_("The households behind the long-term figure: assistance in 10–12 of "
+                           "the twelve months ending --as-of, with their handler."))
+@click.option("--as-of", "as_of", metavar="YYYY-MM",
+              help=_("The window's last month (default: this month)."))
+@click.option("--at-risk", is_flag=True,
+              help=_("Households at 6–9 of 12 months instead, before they become long-term."))
+@click.option("--handler", help=_("Only this handler's households."))
+@click.option("--team", help=_("Only households of this team's handlers."))
+@format_option()
+@pass_env
+def long_term(env: Env, as_of, at_risk, handler, team, fmt) -> None:
+    from ekbist.reports import indicators as lib
+
+    month = as_of or f"{env.today.year:04d}-{env.today.month:02d}"
+    rows = lib.long_term_households(env.open(readonly=True), month, at_risk=at_risk,
+                                    handler=handler, team=team)
+    first, last = lib.window_of(month)
+    if fmt == "json":
+        emit([], [], "json", payload={"from": first, "to": last, "at_risk": at_risk,
+                                      "households": rows})
+        return
+    window = lib.months_between(first, last)
+    if fmt == "csv":
+        shown = [{**r, "months_with_assistance": " ".join(r["months_with_assistance"])}
+                 for r in rows]
+        emit(shown, LONG_TERM_COLUMNS, "csv")
+        return
+    # One mark per month of the window, oldest first: x = assistance, . = none.
+    shown = [{**r, "months_with_assistance": "".join(
+        "x" if m in r["months_with_assistance"] else "." for m in window)} for r in rows]
+    title = (_("Households at 6–9 of 12 months, {first}–{last}: {n}") if at_risk else
+             _("Long-term households (10–12 of 12 months), {first}–{last}: {n}")).format(
+        first=first, last=last, n=len(rows))
+    click.echo(title)
+    if rows:
+        emit(shown, LONG_TERM_TABLE, "table")
+        click.echo(_("Months: one mark per month from {first} to {last}; x = assistance.").format(
+            first=first, last=last))

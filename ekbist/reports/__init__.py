@@ -1,0 +1,1 @@
+"""Reports built on the store: the key figures (nyckeltal) and their definitions."""
