@@ -86,7 +86,9 @@ class LazyGroup(click.Group):
         if name in self.lazy and self._available(name):
             module_name, attr = self.lazy[name].split(":")
             module = importlib.import_module(f"ekbist.commands.{module_name}")
-            return getattr(module, attr)
+            command = getattr(module, attr)
+            add_examples(command, name)
+            return command
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -100,6 +102,42 @@ class LazyGroup(click.Group):
 
         with handle_errors():
             return super().invoke(ctx)
+
+
+# Set by scripts/docs.py while it regenerates the manual, so the command reference shows
+# the examples the pages give now rather than the ones last written to examples.py.
+EXAMPLES_OVERRIDE: dict[str, list[str]] | None = None
+ROOT_EXAMPLES = ["ekbist --db demo.db demo", "ekbist check --quiet"]
+
+
+def examples_of(path: str) -> list[str]:
+    """The examples shown at the end of ``ekbist PATH --help``: real lines of the manual."""
+    if not path:
+        return ROOT_EXAMPLES
+    if EXAMPLES_OVERRIDE is not None:
+        return EXAMPLES_OVERRIDE.get(path, [])
+    from ekbist.commands.examples import EXAMPLES
+
+    return EXAMPLES.get(path, [])
+
+
+def _format_examples(self: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    examples = examples_of(self.ekbist_path)
+    if not examples:
+        return
+    with formatter.section(_("Examples")):
+        for line in examples:
+            formatter.write_text("\b\n" + line)
+
+
+def add_examples(command: click.Command, path: str) -> None:
+    """Give ``command`` and the commands under it their examples (read when help is shown)."""
+    import types
+
+    command.ekbist_path = path
+    command.format_epilog = types.MethodType(_format_examples, command)
+    for name, sub in getattr(command, "commands", {}).items():
+        add_examples(sub, f"{path} {name}")
 
 
 def _early_language(argv: list[str]) -> str:
@@ -159,6 +197,9 @@ def root(ctx: click.Context, db_path: str | None, today, lang: str | None) -> No
     if lang:
         set_language(lang)
     ctx.obj = Env(db_path=db_path, today=today)
+
+
+add_examples(root, "")
 
 
 def cli(args: list[str] | None = None, prog_name: str = "ekbist", **kwargs) -> None:
