@@ -107,7 +107,7 @@ class LazyGroup(click.Group):
 # Set by scripts/docs.py while it regenerates the manual, so the command reference shows
 # the examples the pages give now rather than the ones last written to examples.py.
 EXAMPLES_OVERRIDE: dict[str, list[str]] | None = None
-ROOT_EXAMPLES = ["ekbist --db demo.db demo", "ekbist check --quiet"]
+ROOT_EXAMPLES = ["ekbist --db demo.db demo", "ekbist check --summary"]
 
 
 def examples_of(path: str) -> list[str]:
