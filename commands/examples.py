@@ -71,6 +71,12 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist check',
         'ekbist check --only caseload,budget',
     ],
+    'dag': [
+        'ekbist --lang sv dag --handler h016',
+    ],
+    'day': [
+        'ekbist day --handler h015',
+    ],
     'demo': [
         'ekbist --db demo.db demo',
         'ekbist --db liten.db demo --households 60 --months 8',

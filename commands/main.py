@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "prognosis": "prognosis:prognosis",
     "report": "report:report",
     "check": "check:check",
+    "day": "day:day",
+    "dag": "day:day",
 }
 
 
@@ -64,6 +66,8 @@ SHORT_HELP: dict[str, str] = {
     "prognosis": N_("The monthly full-year prognosis for the controller."),
     "report": N_("Reports for the controller and the board."),
     "check": N_("What needs attention today, for cron (monitoring-plugin exit codes)."),
+    "day": N_("A handler's working day, or the unit's: what to decide, follow up and cover."),
+    "dag": N_("The same as day (Swedish)."),
 }
 
 
