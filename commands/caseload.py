@@ -138,25 +138,44 @@ def _show_current(report: dict) -> None:
 
 
 def _rich_current(report: dict, title: str) -> None:
-    from ekbist.commands.render import console
+    from ekbist.commands.render import fit, left_out_note, print_rich, terminal_width
+    from ekbist.commands import render
     from rich.table import Table
     from rich.text import Text
 
     handlers = report["handlers"]
     limit = report["max_per_fte"]
     top = max([limit * 1.25, *(h["per_fte"] for h in handlers)])
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for column in HANDLER_COLUMNS:
-        table.add_column(_(column.header), justify="right" if column.right else "left")
-    table.add_column(_("Load"))
+    mark = round(limit / top * BAR_WIDTH) if top else 0
     for row in handlers:
-        cells = [Text(column.display(row.get(column.key))) for column in HANDLER_COLUMNS]
         width = round(row["per_fte"] / top * BAR_WIDTH) if top else 0
+        row["bar"] = "█" * width + (" " * (mark - width) + "│" if width < mark else "")
+    columns = [*HANDLER_COLUMNS, Column("bar", N_("Load"))]
+    dropped = []
+    if not render.WIDE:
+        # The bar goes first, then the note, the comparison, the team and the name; the id,
+        # FTE and the counts always stay.
+        columns, dropped = fit(handlers, columns, terminal_width(),
+                               drop=["bar", "status", "diff_text", "team", "name"])
+    table = Table(title=title, title_justify="left", header_style="bold",
+                  )
+    needed = 1
+    for column in columns:
+        natural = max([len(_(column.header))] + [len(column.display(r.get(column.key))) for r in handlers])
+        needed += natural + 3
+        table.add_column(_(column.header), justify="right" if column.right else "left",
+                         no_wrap=column.protected or column.key == "bar",
+                         min_width=natural if column.protected else None)
+    for row in handlers:
         style = "dim" if row["away"] else ("red" if row["flagged"] else "green")
-        mark = round(limit / top * BAR_WIDTH)
-        bar = "█" * width + (" " * (mark - width) + "│" if width < mark else "")
-        table.add_row(*cells, Text(bar, style=style))
-    console().print(table)
+        table.add_row(*(
+            Text(row["bar"], style=style) if column.key == "bar"
+            else Text(column.display(row.get(column.key)))
+            for column in columns
+        ))
+    table.ekbist_needed = needed
+    table.ekbist_note = left_out_note(dropped) if dropped else None
+    print_rich(table)
 
 
 # -- history -----------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from ekbist.i18n import N_, _
 STATUS_CODES = ("overdue", "due_today", "due_next", "ok", "incomplete")
 
 CHECK_COLUMNS = [
-    Column("status_label", N_("Status")), Column("id", N_("Application")),
+    Column("status_label", N_("Status"), drop=5), Column("id", N_("Application")),
     Column("case", N_("Case")),
-    Column("received", N_("Received"), "date"), Column("completed", N_("Complete"), "date"),
+    Column("received", N_("Received"), "date", drop=4),
+    Column("completed", N_("Complete"), "date", drop=3),
     Column("deadline", N_("Deadline"), "date"),
     Column("working_days_left", N_("Days left"), "int"),
-    Column("working_days_since_arrival", N_("Days since arrival"), "int"),
-    Column("flag", N_("Flag")),
+    Column("working_days_since_arrival", N_("Days since arrival"), "int", drop=2),
+    Column("flag", N_("Flag"), drop=1),
 ]
 CSV_COLUMNS = [
     Column("handler", N_("Handler")), Column("id", N_("Application")),

@@ -158,6 +158,13 @@ def _early_language(argv: list[str]) -> str:
     return detect_language()
 
 
+def _set_wide(value: bool) -> None:
+    if value:
+        from ekbist.commands import render
+
+        render.WIDE = True
+
+
 def _validate_today(ctx: click.Context, param: click.Parameter, value: str | None):
     from datetime import date
 
@@ -192,6 +199,13 @@ def _validate_today(ctx: click.Context, param: click.Parameter, value: str | Non
     envvar="EKBIST_LANG",
     help="Language: en or sv (env EKBIST_LANG; else from the locale).",
 )
+@click.option(
+    "--wide",
+    is_flag=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: _set_wide(value),
+    help="Show every column even when a table is wider than the terminal.",
+)
 @click.version_option(__version__, "--version", prog_name="ekbist", message="%(prog)s %(version)s")
 @click.pass_context
 def root(ctx: click.Context, db_path: str | None, today, lang: str | None) -> None:
@@ -221,6 +235,7 @@ def _translate_root_help() -> None:
         "db_path": _("SQLite store (env EKBIST_DB; default ~/.local/share/ekbist/ekbist.db)."),
         "today": _("As-of date for every check and report (env EKBIST_TODAY)."),
         "lang": _("Language: en or sv (env EKBIST_LANG; else from the locale)."),
+        "wide": _("Show every column even when a table is wider than the terminal."),
     }
     for param in root.params:
         if param.name in texts:

@@ -155,7 +155,7 @@ def _handler_title(row: dict) -> str:
 
 
 def _grouped_tables(rows: list[dict], columns: list[Column]) -> None:
-    from ekbist.commands.render import console, is_terminal, plain_table, rich_table
+    from ekbist.commands.render import is_terminal, plain_table, print_rich, rich_table
 
     groups: dict[object, list[dict]] = {}
     for row in rows:
@@ -167,7 +167,7 @@ def _grouped_tables(rows: list[dict], columns: list[Column]) -> None:
         first = False
         title = _handler_title(group[0])
         if is_terminal():
-            console().print(rich_table(group, columns, title))
+            print_rich(rich_table(group, columns, title))
         else:
             click.echo(plain_table(group, columns, title))
 
