@@ -105,6 +105,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist handler leave h002 --date 2026-12-15',
     ],
     'handler list': [
+        "ekbist --lang sv handler list --team 'socialtjänst'",
         'ekbist handler list --team investigation',
     ],
     'handling-time check': [

@@ -220,6 +220,33 @@ def root(ctx: click.Context, db_path: str | None, today, lang: str | None) -> No
 add_examples(root, "")
 
 
+def _click_in_our_language() -> None:
+    """Make click's own words ("Usage:", "Options", "Error: …") follow --lang.
+
+    click looks its strings up through the standard gettext functions, bound in each of its
+    modules at import (``from gettext import gettext as _``), so they would follow the
+    process locale rather than ekbist's language. Handing those modules ekbist's own
+    functions puts click's messages in ekbist's catalogs (locale/sv/LC_MESSAGES/click.po).
+    """
+    import gettext
+    import importlib
+    import pkgutil
+
+    from ekbist import i18n
+
+    for info in pkgutil.iter_modules(click.__path__):
+        if info.name.startswith("_win") or info.name == "testing":
+            continue
+        module = importlib.import_module(f"click.{info.name}")
+        if getattr(module, "_", None) is gettext.gettext:
+            module._ = i18n._
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = i18n.ngettext
+
+
+_click_in_our_language()
+
+
 def cli(args: list[str] | None = None, prog_name: str = "ekbist", **kwargs) -> None:
     argv = sys.argv[1:] if args is None else list(args)
     set_language(_early_language(argv))
