@@ -251,6 +251,22 @@ BALANCE_HANDLER_COLUMNS = [
 ]
 
 
+def yes_option(function):
+    return click.option(
+        "--yes", "-y", is_flag=True,
+        help=_("With --apply: do not ask for confirmation (for scripts; without a terminal "
+               "nothing is asked anyway)."),
+    )(function)
+
+
+def interactive() -> bool:
+    """A person at a terminal who can answer a question."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+
 @caseload.command(help=_("Propose moving cases within a team from the most to the least loaded "
                          "per FTE; --apply makes the moves."))
 @click.option("--team", help=_team_help())
@@ -259,18 +275,60 @@ BALANCE_HANDLER_COLUMNS = [
               help=_("At most this many moves in each team."))
 @click.option("--apply", is_flag=True,
               help=_("Make the moves, dated today (else nothing is written)."))
+@yes_option
 @format_option()
 @pass_env
-def balance(env: Env, team, as_of, max_moves, apply: bool, fmt: str) -> None:
+def balance(env: Env, team, as_of, max_moves, apply: bool, yes: bool, fmt: str) -> None:
     from ekbist import caseload as load
 
     store = env.open() if apply else env.open(readonly=True)
-    result = load.balance(store, as_of=as_of or env.today, today=env.today, team=team,
-                          max_moves=max_moves, apply=apply)
-    show_moves(result, fmt)
+
+    def run(write: bool) -> dict:
+        return load.balance(store, as_of=as_of or env.today, today=env.today, team=team,
+                            max_moves=max_moves, apply=write)
+
+    if apply:
+        apply_confirmed(run, fmt, yes)
+    else:
+        show_moves(run(False), fmt)
 
 
-def show_moves(result: dict, fmt: str) -> None:
+def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:
+    """Show the moves and ask before making them, when a person is at a terminal.
+
+    ``run(write)`` proposes (False) or makes (True) the moves. Without a terminal, with
+    ``--yes`` or when there is nothing to move, the moves are made at once. Returns the
+    result written, or None when the answer was no.
+    """
+    if yes or not interactive():
+        result = run(True)
+        show_moves(result, fmt)
+        return result
+    proposal = run(False)
+    n = len(proposal["moves"])
+    if not n:
+        result = run(True)
+        show_moves(result, fmt)
+        return result
+    if fmt == "table":
+        show_moves(proposal, fmt, ask=False)
+        click.echo()
+    question = ngettext("Make this move, dated {date}?", "Make these {n} moves, dated {date}?", n)
+    if not click.confirm(question.format(n=n, date=proposal["as_of"]), default=False,
+                         err=fmt != "table"):
+        click.echo(_("Nothing was written."), err=fmt != "table")
+        return None
+    result = run(True)
+    if fmt != "table" or result["moves"] != proposal["moves"]:
+        # Someone changed the caseload in between: show what was really done.
+        show_moves(result, fmt)
+    else:
+        click.echo(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
+                   .format(n=n, date=result["as_of"]))
+    return result
+
+
+def show_moves(result: dict, fmt: str, *, ask: bool = True) -> None:
     """Moves, the spread before and after, and whether anything was written.
 
     Shared with ``handler leave --redistribute``, so both read the same."""
@@ -303,6 +361,6 @@ def show_moves(result: dict, fmt: str) -> None:
         click.echo()
         click.echo(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
                    .format(n=n, date=result["as_of"]))
-    elif result["moves"]:
+    elif result["moves"] and ask:
         click.echo()
         click.echo(_("Nothing was written — add --apply to make these moves."))

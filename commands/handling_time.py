@@ -140,6 +140,11 @@ def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
         emit([*payload["groups"], {**payload["total"], "key": "total"}], columns, "csv")
         return
     rows = [*payload["groups"], {**payload["total"], "key": _("Total")}]
+    if by == "handler":
+        # Names beside the ids, for the table only: the JSON contract keeps the id.
+        names = {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
+        rows = [{**r, "name": names.get(r["key"], "")} for r in rows]
+        columns = [columns[0], Column("name", N_("Name"), drop=1), *columns[1:]]
     if by == "team":
         from ekbist.codes import label
 
