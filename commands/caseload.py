@@ -193,9 +193,12 @@ def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None,
             fmt: str) -> None:
     from ekbist import caseload as load
 
-    report = load.history(env.open(readonly=True), first, last, team=team)
-    if xlsx:
-        load.write_history_xlsx(report, xlsx, overwrite=force)
+    from ekbist.commands.render import working
+
+    with working(_("Counting the caseload month by month"), fmt):
+        report = load.history(env.open(readonly=True), first, last, team=team)
+        if xlsx:
+            load.write_history_xlsx(report, xlsx, overwrite=force)
     months = report["months"]
     rows = [
         {"id": h["id"], "name": h["name"], "team": h["team"], "fte": h["fte"],
@@ -287,10 +290,16 @@ def balance(env: Env, team, as_of, max_moves, apply: bool, yes: bool, fmt: str) 
         return load.balance(store, as_of=as_of or env.today, today=env.today, team=team,
                             max_moves=max_moves, apply=write)
 
+    from ekbist.commands.render import working
+
+    def run_working(write: bool) -> dict:
+        with working(_("Weighing the moves"), fmt):
+            return run(write)
+
     if apply:
-        apply_confirmed(run, fmt, yes)
+        apply_confirmed(run_working, fmt, yes)
     else:
-        show_moves(run(False), fmt)
+        show_moves(run_working(False), fmt)
 
 
 def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:

@@ -126,10 +126,14 @@ def _check_tables(store, payload: dict) -> None:
 def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
     from ekbist import handling_time as ht
 
+    from ekbist.commands.render import working
+
     store = env.open(readonly=True)
-    payload = ht.report(store, first, last, by=by)
+    with working(_("Counting working days"), fmt):
+        payload = ht.report(store, first, last, by=by)
+        if xlsx:
+            path = ht.write_xlsx(store, payload, xlsx, overwrite=force)
     if xlsx:
-        path = ht.write_xlsx(store, payload, xlsx, overwrite=force)
         if fmt == "table":
             click.echo(_("Wrote {path}.").format(path=path))
     if fmt == "json":

@@ -7,11 +7,12 @@ and mails get stable output; NO_COLOR is honoured by rich.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,6 +191,30 @@ def terminal_width() -> int:
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+@contextlib.contextmanager
+def working(description: str, fmt: str = "table") -> Iterator[Callable[..., None] | None]:
+    """A transient progress bar on stderr while a long step runs, for a person at a terminal.
+
+    Yields ``progress(done, total=None)`` to pass to the library (None when there is no
+    bar: on a pipe, in cron, or with JSON/CSV output, so nothing but the result is printed).
+    Without calls it still shows that ekbist is at work.
+    """
+    if fmt != "table" or not (sys.stdout.isatty() and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def progress(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield progress
 
 
 def console():
