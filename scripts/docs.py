@@ -277,6 +277,21 @@ def generate_columns() -> str:
 
 
 def generate_reference() -> str:
+    """Every command's --help, from a fresh English process: help texts are translated when
+    their module is first imported, so this process may hold them in another language."""
+    import json
+
+    from ekbist.commands import main
+
+    examples_now = main.EXAMPLES_OVERRIDE if main.EXAMPLES_OVERRIDE is not None else examples()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
+    env.update(EKBIST_LANG="en", LANG="C.UTF-8", PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, __file__, "reference-text"], input=json.dumps(examples_now),
+                          capture_output=True, text=True, encoding="utf-8", env=env, check=True)
+    return done.stdout
+
+
+def reference_text() -> str:
     import click
 
     from ekbist.i18n import set_language
@@ -380,6 +395,14 @@ def main(argv: list[str]) -> int:
         for path in bad:
             print(f"stale: {path} (run python scripts/docs.py update)")
         return 1 if bad else 0
+    if verb == "reference-text":  # used by generate_reference, in a process of its own
+        import json
+
+        from ekbist.commands import main as commands_main
+
+        commands_main.EXAMPLES_OVERRIDE = json.loads(sys.stdin.read())
+        sys.stdout.write(reference_text())
+        return 0
     if verb == "transcripts":
         only = [Path(a).resolve() for a in argv[1:] if not a.startswith("-")]
         problems = check_transcripts(fix="--fix" in argv, only=only or None)
