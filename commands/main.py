@@ -119,10 +119,13 @@ def examples_of(path: str) -> list[str]:
     if not path:
         return ROOT_EXAMPLES
     if EXAMPLES_OVERRIDE is not None:
-        return EXAMPLES_OVERRIDE.get(path, [])
-    from ekbist.commands.examples import EXAMPLES
-
-    return EXAMPLES.get(path, [])
+        examples = EXAMPLES_OVERRIDE
+    else:
+        from ekbist.commands.examples import EXAMPLES as examples
+    if path in examples:
+        return examples[path]
+    # A group: the first example of its first two commands.
+    return [lines[0] for name, lines in examples.items() if name.startswith(path + " ")][:2]
 
 
 def _format_examples(self: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -56,6 +56,9 @@ COMMANDS = [
     ["workdays", "closed"],
     ["day", "--handler", "h015"],
     ["day"],
+    ["audit", "--table", "cases", "--limit", "5"],
+    ["info"],
+    ["handling-time", "report", "--from", "2026-01-01", "--to", "2026-10-31", "--by", "team"],
 ]
 WIDTHS = [60, 80, 100, 120]
 
