@@ -19,17 +19,17 @@ SUMMARY_MAX_LINES = 40
 
 # The few words that say what a finding is about, for the one line per handler.
 SHORT: dict[str, str] = {
-    "application_overdue": N_("overdue application"),
-    "handler_left": N_("case of a handler who has left"),
-    "no_handler": N_("case without a handler"),
-    "application_due_today": N_("application due today"),
-    "application_due_next": N_("application due the next working day"),
-    "application_incomplete": N_("application incomplete too long"),
-    "followup_overdue": N_("plan follow-up overdue"),
-    "no_change_plan": N_("case without a change plan"),
-    "no_housing_plan": N_("homeless case without a housing plan"),
-    "over_caseload_limit": N_("over the caseload limit"),
-    "without_cover": N_("case without cover"),
+    "application_overdue": N_("overdue"),
+    "handler_left": N_("case of a leaver"),
+    "no_handler": N_("no handler"),
+    "application_due_today": N_("due today"),
+    "application_due_next": N_("due next working day"),
+    "application_incomplete": N_("incomplete too long"),
+    "followup_overdue": N_("follow-up overdue"),
+    "no_change_plan": N_("no change plan"),
+    "no_housing_plan": N_("no housing plan"),
+    "over_caseload_limit": N_("over caseload limit"),
+    "without_cover": N_("no cover"),
     "prognosis_worse": N_("prognosis worse than budget"),
     "prognosis_missing": N_("prognosis not saved"),
 }
@@ -65,7 +65,7 @@ def counts_line(report: checks.Report) -> str:
 
 
 def top(finding: checks.Finding) -> str:
-    """The most urgent finding of a part in a few words: 'overdue application A0011820 (2026-11-17)'."""
+    """The most urgent finding of a part in a few words: 'overdue A0011820 (2026-11-17)'."""
     text = _(SHORT[finding.kind])
     if finding.subject:
         text += f" {finding.subject}"
@@ -105,8 +105,12 @@ def summary_lines(report: checks.Report) -> list[str]:
         else:
             row = report.handlers.get(part.handler)
             who = f"{row['name']} ({part.handler})" if row else part.handler
-        sub = checks.Report(as_of=report.as_of, checks=report.checks, findings=part.findings)
-        lines.append(f"  {who}: {counts_line(sub)} — {top(part.findings[0])}")
+        critical = sum(1 for f in part.findings if f.severity == checks.CRITICAL)
+        warning = len(part.findings) - critical
+        counts = [ngettext("{n} critical", "{n} critical", critical).format(n=critical)] if critical else []
+        if warning:
+            counts.append(ngettext("{n} warning", "{n} warnings", warning).format(n=warning))
+        lines.append(f"  {who}: {', '.join(counts)} — {top(part.findings[0])}")
     if len(shown) < len(parts):
         rest = len(parts) - len(shown)
         lines.append("  " + ngettext("… and {n} more handler", "… and {n} more handlers", rest)

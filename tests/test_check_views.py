@@ -46,9 +46,9 @@ def test_summary_counts_per_check_and_one_line_per_handler(morning) -> None:
         "budget                0         0",
         "",
         "Per handler, the most urgent first (all of one: ekbist check --handler ID):",
-        f"  Anna Andersson (anna): 1 critical, 0 warnings — overdue application {overdue} (2026-11-20)",
-        f"  Bo Berg (bo): 0 critical, 3 warnings — application due today {today} (2026-11-25)",
-        "  Cia Ceder (cia): 0 critical, 2 warnings — case without a change plan C-3",
+        f"  Anna Andersson (anna): 1 critical — overdue {overdue} (2026-11-20)",
+        f"  Bo Berg (bo): 3 warnings — due today {today} (2026-11-25)",
+        "  Cia Ceder (cia): 2 warnings — no change plan C-3",
     ]
     # the default output and the JSON are unchanged by the new options
     assert morning("check").stdout != result.stdout
