@@ -68,8 +68,8 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist caseload history --from 2026-06 --to 2026-11 --team investigation',
     ],
     'check': [
-        'ekbist check',
-        'ekbist check --only caseload,budget',
+        'ekbist check --summary',
+        'ekbist check --new-since 2026-11-24 --handler h012',
     ],
     'dag': [
         'ekbist --lang sv dag --handler h016',
