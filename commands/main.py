@@ -92,6 +92,7 @@ class LazyGroup(click.Group):
             module = importlib.import_module(f"ekbist.commands.{module_name}")
             command = getattr(module, attr)
             add_examples(command, name)
+            translate_metavars(command)
             return command
         return super().get_command(ctx, name)
 
@@ -249,11 +250,27 @@ def _click_in_our_language() -> None:
 
 _click_in_our_language()
 
+_METAVARS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND": N_("COMMAND"), "ARGS": N_("ARGS")}
+
+
+def translate_metavars(command: click.Command) -> None:
+    """The usage line's placeholders in the chosen language ("[FLAGGOR]"): click keeps them
+    as plain attributes, set once when the command is made."""
+    command.options_metavar = _(_METAVARS["[OPTIONS]"])
+    if isinstance(command, click.Group):
+        english = command.__dict__.setdefault("ekbist_metavar", command.subcommand_metavar or "")
+        command.subcommand_metavar = (
+            english.replace("COMMAND", _(_METAVARS["COMMAND"])).replace("ARGS", _(_METAVARS["ARGS"]))
+        )
+    for sub in getattr(command, "commands", {}).values():
+        translate_metavars(sub)
+
 
 def cli(args: list[str] | None = None, prog_name: str = "ekbist", **kwargs) -> None:
     argv = sys.argv[1:] if args is None else list(args)
     set_language(_early_language(argv))
     _translate_root_help()
+    translate_metavars(root)
     root.main(args=argv, prog_name=prog_name, **kwargs)
 
 

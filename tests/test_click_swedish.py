@@ -26,13 +26,14 @@ def test_help_in_swedish_has_no_english_click_words(command) -> None:
     text = result.stdout
     assert text.startswith("Användning: ekbist")
     assert "Flaggor:" in text and "Visa den här hjälpen och avsluta." in text
-    for english in ("Usage:", "Options:", "Show this message and exit.", "Commands:", "default:"):
+    for english in ("Usage:", "Options:", "Show this message and exit.", "Commands:", "default:",
+                    "[OPTIONS]", "COMMAND"):
         assert english not in text
 
 
 def test_help_in_english_is_unchanged() -> None:
     text = ekbist("--lang", "en", "caseload", "--help").stdout
-    assert text.startswith("Usage: ekbist caseload")
+    assert text.startswith("Usage: ekbist caseload [OPTIONS] [COMMAND] [ARGS]...")
     assert "Options:" in text and "Show this message and exit." in text
 
 
