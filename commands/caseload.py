@@ -302,6 +302,14 @@ def balance(env: Env, team, as_of, max_moves, apply: bool, yes: bool, fmt: str) 
         show_moves(run_working(False), fmt)
 
 
+def confirm(question: str, *, err: bool = False) -> bool:
+    """Ask a yes-or-no question, answered in the chosen language ("j" in Swedish) or English;
+    no by default."""
+    yes = {_("y"), _("yes"), "y", "yes"}
+    answer = click.prompt(f"{question} [{_('y')}/N]", default="", show_default=False, err=err)
+    return answer.strip().lower() in yes
+
+
 def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:
     """Show the moves and ask before making them, when a person is at a terminal.
 
@@ -323,8 +331,7 @@ def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:
         show_moves(proposal, fmt, ask=False)
         click.echo()
     question = ngettext("Make this move, dated {date}?", "Make these {n} moves, dated {date}?", n)
-    if not click.confirm(question.format(n=n, date=proposal["as_of"]), default=False,
-                         err=fmt != "table"):
+    if not confirm(question.format(n=n, date=proposal["as_of"]), err=fmt != "table"):
         click.echo(_("Nothing was written."), err=fmt != "table")
         return None
     result = run(True)

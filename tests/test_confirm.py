@@ -139,3 +139,13 @@ def test_handling_time_report_by_handler_names_them(cli) -> None:
     payload = cli.ok("handling-time", "report", "--from", "2026-10-01", "--to", "2026-10-31",
                      "--by", "handler", "--format", "json").stdout
     assert "Karin" not in payload  # the JSON contract keeps the id only
+
+
+def test_swedish_answer_j_and_anything_else_is_no(store: Path) -> None:
+    before = moved_today(store)
+    code, text = on_terminal(["--lang", "sv", *BALANCE], store, "kanske\n")
+    assert code == 0 and "[j/N]" in text and "Inget skrevs." in text
+    assert moved_today(store) == before
+    code, text = on_terminal(["--lang", "sv", *BALANCE], store, "j\n")
+    assert code == 0 and "Gjorde 2 flyttar, daterade 2026-11-25." in text
+    assert moved_today(store) == before + 2
