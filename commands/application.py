@@ -11,11 +11,12 @@ from ekbist.codes import DECISIONS
 from ekbist.i18n import N_, _
 
 APPLICATION_COLUMNS = [
-    Column("id", N_("Id")), Column("case", N_("Case")), Column("period", N_("Period")),
-    Column("received", N_("Received"), "date"), Column("completed", N_("Complete"), "date"),
+    Column("id", N_("Id")), Column("case", N_("Case")), Column("period", N_("Period"), drop=3),
+    Column("received", N_("Received"), "date"),
+    Column("completed", N_("Complete"), "date", drop=2),
     Column("deadline", N_("Deadline"), "date"), Column("decided", N_("Decided on"), "date"),
-    Column("decision", N_("Decision"), "code:decision"), Column("amount", N_("Amount"), "kr"),
-    Column("handler", N_("Handler")),
+    Column("decision", N_("Decision"), "code:decision", drop=4),
+    Column("amount", N_("Amount"), "kr"), Column("handler", N_("Handler"), drop=1),
 ]
 
 

@@ -138,25 +138,44 @@ def _show_current(report: dict) -> None:
 
 
 def _rich_current(report: dict, title: str) -> None:
-    from ekbist.commands.render import console
+    from ekbist.commands.render import fit, left_out_note, print_rich, terminal_width
+    from ekbist.commands import render
     from rich.table import Table
     from rich.text import Text
 
     handlers = report["handlers"]
     limit = report["max_per_fte"]
     top = max([limit * 1.25, *(h["per_fte"] for h in handlers)])
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for column in HANDLER_COLUMNS:
-        table.add_column(_(column.header), justify="right" if column.right else "left")
-    table.add_column(_("Load"))
+    mark = round(limit / top * BAR_WIDTH) if top else 0
     for row in handlers:
-        cells = [Text(column.display(row.get(column.key))) for column in HANDLER_COLUMNS]
         width = round(row["per_fte"] / top * BAR_WIDTH) if top else 0
+        row["bar"] = "█" * width + (" " * (mark - width) + "│" if width < mark else "")
+    columns = [*HANDLER_COLUMNS, Column("bar", N_("Load"))]
+    dropped = []
+    if not render.WIDE:
+        # The bar goes first, then the note, the comparison, the team and the name; the id,
+        # FTE and the counts always stay.
+        columns, dropped = fit(handlers, columns, terminal_width(),
+                               drop=["bar", "status", "diff_text", "team", "name"])
+    table = Table(title=title, title_justify="left", header_style="bold",
+                  )
+    needed = 1
+    for column in columns:
+        natural = max([len(_(column.header))] + [len(column.display(r.get(column.key))) for r in handlers])
+        needed += natural + 3
+        table.add_column(_(column.header), justify="right" if column.right else "left",
+                         no_wrap=column.protected or column.key == "bar",
+                         min_width=natural if column.protected else None)
+    for row in handlers:
         style = "dim" if row["away"] else ("red" if row["flagged"] else "green")
-        mark = round(limit / top * BAR_WIDTH)
-        bar = "█" * width + (" " * (mark - width) + "│" if width < mark else "")
-        table.add_row(*cells, Text(bar, style=style))
-    console().print(table)
+        table.add_row(*(
+            Text(row["bar"], style=style) if column.key == "bar"
+            else Text(column.display(row.get(column.key)))
+            for column in columns
+        ))
+    table.ekbist_needed = needed
+    table.ekbist_note = left_out_note(dropped) if dropped else None
+    print_rich(table)
 
 
 # -- history -----------------------------------------------------------------------------------
@@ -174,9 +193,12 @@ def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None,
             fmt: str) -> None:
     from ekbist import caseload as load
 
-    report = load.history(env.open(readonly=True), first, last, team=team)
-    if xlsx:
-        load.write_history_xlsx(report, xlsx, overwrite=force)
+    from ekbist.commands.render import working
+
+    with working(_("Counting the caseload month by month"), fmt):
+        report = load.history(env.open(readonly=True), first, last, team=team)
+        if xlsx:
+            load.write_history_xlsx(report, xlsx, overwrite=force)
     months = report["months"]
     rows = [
         {"id": h["id"], "name": h["name"], "team": h["team"], "fte": h["fte"],
@@ -232,6 +254,22 @@ BALANCE_HANDLER_COLUMNS = [
 ]
 
 
+def yes_option(function):
+    return click.option(
+        "--yes", "-y", is_flag=True,
+        help=_("With --apply: do not ask for confirmation (for scripts; without a terminal "
+               "nothing is asked anyway)."),
+    )(function)
+
+
+def interactive() -> bool:
+    """A person at a terminal who can answer a question."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+
 @caseload.command(help=_("Propose moving cases within a team from the most to the least loaded "
                          "per FTE; --apply makes the moves."))
 @click.option("--team", help=_team_help())
@@ -240,18 +278,73 @@ BALANCE_HANDLER_COLUMNS = [
               help=_("At most this many moves in each team."))
 @click.option("--apply", is_flag=True,
               help=_("Make the moves, dated today (else nothing is written)."))
+@yes_option
 @format_option()
 @pass_env
-def balance(env: Env, team, as_of, max_moves, apply: bool, fmt: str) -> None:
+def balance(env: Env, team, as_of, max_moves, apply: bool, yes: bool, fmt: str) -> None:
     from ekbist import caseload as load
 
     store = env.open() if apply else env.open(readonly=True)
-    result = load.balance(store, as_of=as_of or env.today, today=env.today, team=team,
-                          max_moves=max_moves, apply=apply)
-    show_moves(result, fmt)
+
+    def run(write: bool) -> dict:
+        return load.balance(store, as_of=as_of or env.today, today=env.today, team=team,
+                            max_moves=max_moves, apply=write)
+
+    from ekbist.commands.render import working
+
+    def run_working(write: bool) -> dict:
+        with working(_("Weighing the moves"), fmt):
+            return run(write)
+
+    if apply:
+        apply_confirmed(run_working, fmt, yes)
+    else:
+        show_moves(run_working(False), fmt)
 
 
-def show_moves(result: dict, fmt: str) -> None:
+def confirm(question: str, *, err: bool = False) -> bool:
+    """Ask a yes-or-no question, answered in the chosen language ("j" in Swedish) or English;
+    no by default."""
+    yes = {_("y"), _("yes"), "y", "yes"}
+    answer = click.prompt(f"{question} [{_('y')}/N]", default="", show_default=False, err=err)
+    return answer.strip().lower() in yes
+
+
+def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:
+    """Show the moves and ask before making them, when a person is at a terminal.
+
+    ``run(write)`` proposes (False) or makes (True) the moves. Without a terminal, with
+    ``--yes`` or when there is nothing to move, the moves are made at once. Returns the
+    result written, or None when the answer was no.
+    """
+    if yes or not interactive():
+        result = run(True)
+        show_moves(result, fmt)
+        return result
+    proposal = run(False)
+    n = len(proposal["moves"])
+    if not n:
+        result = run(True)
+        show_moves(result, fmt)
+        return result
+    if fmt == "table":
+        show_moves(proposal, fmt, ask=False)
+        click.echo()
+    question = ngettext("Make this move, dated {date}?", "Make these {n} moves, dated {date}?", n)
+    if not confirm(question.format(n=n, date=proposal["as_of"]), err=fmt != "table"):
+        click.echo(_("Nothing was written."), err=fmt != "table")
+        return None
+    result = run(True)
+    if fmt != "table" or result["moves"] != proposal["moves"]:
+        # Someone changed the caseload in between: show what was really done.
+        show_moves(result, fmt)
+    else:
+        click.echo(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
+                   .format(n=n, date=result["as_of"]))
+    return result
+
+
+def show_moves(result: dict, fmt: str, *, ask: bool = True) -> None:
     """Moves, the spread before and after, and whether anything was written.
 
     Shared with ``handler leave --redistribute``, so both read the same."""
@@ -284,6 +377,6 @@ def show_moves(result: dict, fmt: str) -> None:
         click.echo()
         click.echo(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
                    .format(n=n, date=result["as_of"]))
-    elif result["moves"]:
+    elif result["moves"] and ask:
         click.echo()
         click.echo(_("Nothing was written — add --apply to make these moves."))

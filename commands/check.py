@@ -48,6 +48,19 @@ def _only(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None):
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            _("'{value}' is not a date (YYYY-MM-DD)").format(value=value), ctx, param
+        ) from None
+
+
 @click.command(
     cls=_CheckCommand,
     help=_(
@@ -71,13 +84,30 @@ def _only(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
     help=_("Output format."),
 )
 @click.option("--quiet", "-q", is_flag=True, help=_("Print nothing when the result is OK."))
+@click.option(
+    "--summary",
+    is_flag=True,
+    help=_("Short: the counts per check and one line per handler (at most 40 lines)."),
+)
+@click.option("--handler", "handler", metavar="ID", help=_("Only this handler's findings."))
+@click.option(
+    "--new-since",
+    metavar="YYYY-MM-DD",
+    callback=_date_option,
+    help=_("Only what became due on or after this day (e.g. the last working day)."),
+)
 @click.pass_context
-def check(ctx: click.Context, only: tuple[str, ...], fmt: str, quiet: bool) -> None:
+def check(ctx: click.Context, only: tuple[str, ...], fmt: str, quiet: bool, summary: bool,
+          handler: str | None, new_since) -> None:
     from ekbist import check as checks
 
     env: Env = ctx.find_object(Env)
     try:
         report = _run(env, only)
+        if handler is not None or new_since is not None:
+            from ekbist.check_summary import narrow
+
+            report = narrow(report, handler=handler, new_since=new_since)
     except (click.exceptions.Exit, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - the contract is UNKNOWN in one line
@@ -91,9 +121,15 @@ def check(ctx: click.Context, only: tuple[str, ...], fmt: str, quiet: bool) -> N
 
         # Compact: at city scale the indented form costs a tenth of a second for nothing.
         _emit(json.dumps(checks.payload(report), ensure_ascii=False))
+    elif summary:
+        from ekbist.check_summary import summary_lines
+
+        _emit("\n".join(summary_lines(report)))
     else:
         _emit(_text(report))
     ctx.exit(report.exit_code)
+
+
 
 
 def _emit(text: str) -> None:

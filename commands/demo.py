@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import MONTH
-from ekbist.commands.render import fmt_int, is_terminal
+from ekbist.commands.render import fmt_int, working
 
 from ekbist.i18n import _
 
@@ -34,19 +34,8 @@ def demo(env: Env, households: int, months: int, end: str | None, seed: int) -> 
     options = demo_unit.DemoOptions(households=households, months=months, end=end, seed=seed)
     demo_unit.plan_months(options, env.today)  # refuse bad options before creating a file
     store = env.open(create=True)
-    if is_terminal():
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task(_("Building the demo unit"), total=None)
-            counts = demo_unit.build(
-                store,
-                options,
-                env.today,
-                lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    else:
-        counts = demo_unit.build(store, options, env.today)
+    with working(_("Building the demo unit")) as progress:
+        counts = demo_unit.build(store, options, env.today, progress)
     click.echo(
         _(
             "Demo unit written to {path}: {handlers} handlers, {cases} cases, "

@@ -73,9 +73,13 @@ def edit(env: Env, handler_id: str, name, team, fte, start) -> None:
                      "without --apply)."))
 @click.option("--apply", is_flag=True,
               help=_("With --redistribute: record the leave and make the moves, dated today."))
+@click.option("--yes", "-y", is_flag=True,
+              help=_("With --apply: do not ask for confirmation (for scripts; without a terminal "
+                     "nothing is asked anyway)."))
 @format_option()
 @pass_env
-def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, fmt: str) -> None:
+def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, yes: bool,
+          fmt: str) -> None:
     from ekbist import handlers
 
     if apply and not redistribute:
@@ -90,20 +94,23 @@ def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, fmt: s
                          "ekbist handler leave {id} --date {date} --redistribute --apply").format(
                 n=left_behind, id=handler_id, date=on.isoformat()))
         return
-    from ekbist.commands.caseload import show_moves
+    from ekbist.commands.caseload import apply_confirmed, show_moves
 
     from ekbist import caseload
 
     store = env.open() if apply else env.open(readonly=True)
-    result = caseload.redistribute_leaver(store, handler_id, leave_on=on, today=env.today,
-                                          apply=apply)
-    show_moves(result, fmt)
-    if fmt == "table":
-        if apply:
-            click.echo(_("Handler {id} leaves on {date}.").format(
-                id=handler_id, date=on.isoformat()))
-        else:
+
+    def run(write: bool) -> dict:
+        return caseload.redistribute_leaver(store, handler_id, leave_on=on, today=env.today,
+                                            apply=write)
+
+    if not apply:
+        show_moves(run(False), fmt)
+        if fmt == "table":
             click.echo(_("The leave is not recorded yet either."))
+        return
+    if apply_confirmed(run, fmt, yes) is not None and fmt == "table":
+        click.echo(_("Handler {id} leaves on {date}.").format(id=handler_id, date=on.isoformat()))
 
 
 @handler.command(help=_("Record that a handler is away (sick leave, parental leave, …)."))

@@ -12,13 +12,14 @@ from ekbist.i18n import N_, _
 STATUS_CODES = ("overdue", "due_today", "due_next", "ok", "incomplete")
 
 CHECK_COLUMNS = [
-    Column("status_label", N_("Status")), Column("id", N_("Application")),
+    Column("status_label", N_("Status"), drop=5), Column("id", N_("Application")),
     Column("case", N_("Case")),
-    Column("received", N_("Received"), "date"), Column("completed", N_("Complete"), "date"),
+    Column("received", N_("Received"), "date", drop=4),
+    Column("completed", N_("Complete"), "date", drop=3),
     Column("deadline", N_("Deadline"), "date"),
     Column("working_days_left", N_("Days left"), "int"),
-    Column("working_days_since_arrival", N_("Days since arrival"), "int"),
-    Column("flag", N_("Flag")),
+    Column("working_days_since_arrival", N_("Days since arrival"), "int", drop=2),
+    Column("flag", N_("Flag"), drop=1),
 ]
 CSV_COLUMNS = [
     Column("handler", N_("Handler")), Column("id", N_("Application")),
@@ -125,10 +126,14 @@ def _check_tables(store, payload: dict) -> None:
 def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
     from ekbist import handling_time as ht
 
+    from ekbist.commands.render import working
+
     store = env.open(readonly=True)
-    payload = ht.report(store, first, last, by=by)
+    with working(_("Counting working days"), fmt):
+        payload = ht.report(store, first, last, by=by)
+        if xlsx:
+            path = ht.write_xlsx(store, payload, xlsx, overwrite=force)
     if xlsx:
-        path = ht.write_xlsx(store, payload, xlsx, overwrite=force)
         if fmt == "table":
             click.echo(_("Wrote {path}.").format(path=path))
     if fmt == "json":
@@ -139,6 +144,11 @@ def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
         emit([*payload["groups"], {**payload["total"], "key": "total"}], columns, "csv")
         return
     rows = [*payload["groups"], {**payload["total"], "key": _("Total")}]
+    if by == "handler":
+        # Names beside the ids, for the table only: the JSON contract keeps the id.
+        names = {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
+        rows = [{**r, "name": names.get(r["key"], "")} for r in rows]
+        columns = [columns[0], Column("name", N_("Name"), drop=1), *columns[1:]]
     if by == "team":
         from ekbist.codes import label
 

@@ -40,6 +40,8 @@ COMMANDS: dict[str, str] = {
     "check": "check:check",
     "indicators": "indicators:indicators",
     "population": "indicators:population",
+    "day": "day:day",
+    "dag": "day:day",
 }
 
 
@@ -69,6 +71,8 @@ SHORT_HELP: dict[str, str] = {
     "indicators": N_("Key figures by the national definitions: households, long-term, young "
                      "adults, closures."),
     "population": N_("The municipality's population per year, for the key figures' shares."),
+    "day": N_("A handler's working day, or the unit's: what to decide, follow up and cover."),
+    "dag": N_("The same as day (Swedish)."),
 }
 
 
@@ -91,7 +95,10 @@ class LazyGroup(click.Group):
         if name in self.lazy and self._available(name):
             module_name, attr = self.lazy[name].split(":")
             module = importlib.import_module(f"ekbist.commands.{module_name}")
-            return getattr(module, attr)
+            command = getattr(module, attr)
+            add_examples(command, name)
+            translate_metavars(command)
+            return command
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -107,6 +114,45 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
 
 
+# Set by scripts/docs.py while it regenerates the manual, so the command reference shows
+# the examples the pages give now rather than the ones last written to examples.py.
+EXAMPLES_OVERRIDE: dict[str, list[str]] | None = None
+ROOT_EXAMPLES = ["ekbist --db demo.db demo", "ekbist check --summary"]
+
+
+def examples_of(path: str) -> list[str]:
+    """The examples shown at the end of ``ekbist PATH --help``: real lines of the manual."""
+    if not path:
+        return ROOT_EXAMPLES
+    if EXAMPLES_OVERRIDE is not None:
+        examples = EXAMPLES_OVERRIDE
+    else:
+        from ekbist.commands.examples import EXAMPLES as examples
+    if path in examples:
+        return examples[path]
+    # A group: the first example of its first two commands.
+    return [lines[0] for name, lines in examples.items() if name.startswith(path + " ")][:2]
+
+
+def _format_examples(self: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    examples = examples_of(self.ekbist_path)
+    if not examples:
+        return
+    with formatter.section(_("Examples")):
+        for line in examples:
+            formatter.write_text("\b\n" + line)
+
+
+def add_examples(command: click.Command, path: str) -> None:
+    """Give ``command`` and the commands under it their examples (read when help is shown)."""
+    import types
+
+    command.ekbist_path = path
+    command.format_epilog = types.MethodType(_format_examples, command)
+    for name, sub in getattr(command, "commands", {}).items():
+        add_examples(sub, f"{path} {name}")
+
+
 def _early_language(argv: list[str]) -> str:
     """The language from argv or the environment, known before click parses anything.
 
@@ -119,6 +165,13 @@ def _early_language(argv: list[str]) -> str:
         if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGUAGES:
             return arg.split("=", 1)[1]
     return detect_language()
+
+
+def _set_wide(value: bool) -> None:
+    if value:
+        from ekbist.commands import render
+
+        render.WIDE = True
 
 
 def _validate_today(ctx: click.Context, param: click.Parameter, value: str | None):
@@ -155,6 +208,13 @@ def _validate_today(ctx: click.Context, param: click.Parameter, value: str | Non
     envvar="EKBIST_LANG",
     help="Language: en or sv (env EKBIST_LANG; else from the locale).",
 )
+@click.option(
+    "--wide",
+    is_flag=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: _set_wide(value),
+    help="Show every column even when a table is wider than the terminal.",
+)
 @click.version_option(__version__, "--version", prog_name="ekbist", message="%(prog)s %(version)s")
 @click.pass_context
 def root(ctx: click.Context, db_path: str | None, today, lang: str | None) -> None:
@@ -166,10 +226,56 @@ def root(ctx: click.Context, db_path: str | None, today, lang: str | None) -> No
     ctx.obj = Env(db_path=db_path, today=today)
 
 
+add_examples(root, "")
+
+
+def _click_in_our_language() -> None:
+    """Make click's own words ("Usage:", "Options", "Error: …") follow --lang.
+
+    click looks its strings up through the standard gettext functions, bound in each of its
+    modules at import (``from gettext import gettext as _``), so they would follow the
+    process locale rather than ekbist's language. Handing those modules ekbist's own
+    functions puts click's messages in ekbist's catalogs (locale/sv/LC_MESSAGES/click.po).
+    """
+    import gettext
+    import importlib
+    import pkgutil
+
+    from ekbist import i18n
+
+    for info in pkgutil.iter_modules(click.__path__):
+        if info.name.startswith("_win") or info.name == "testing":
+            continue
+        module = importlib.import_module(f"click.{info.name}")
+        if getattr(module, "_", None) is gettext.gettext:
+            module._ = i18n._
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = i18n.ngettext
+
+
+_click_in_our_language()
+
+_METAVARS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND": N_("COMMAND"), "ARGS": N_("ARGS")}
+
+
+def translate_metavars(command: click.Command) -> None:
+    """The usage line's placeholders in the chosen language ("[FLAGGOR]"): click keeps them
+    as plain attributes, set once when the command is made."""
+    command.options_metavar = _(_METAVARS["[OPTIONS]"])
+    if isinstance(command, click.Group):
+        english = command.__dict__.setdefault("ekbist_metavar", command.subcommand_metavar or "")
+        command.subcommand_metavar = (
+            english.replace("COMMAND", _(_METAVARS["COMMAND"])).replace("ARGS", _(_METAVARS["ARGS"]))
+        )
+    for sub in getattr(command, "commands", {}).values():
+        translate_metavars(sub)
+
+
 def cli(args: list[str] | None = None, prog_name: str = "ekbist", **kwargs) -> None:
     argv = sys.argv[1:] if args is None else list(args)
     set_language(_early_language(argv))
     _translate_root_help()
+    translate_metavars(root)
     root.main(args=argv, prog_name=prog_name, **kwargs)
 
 
@@ -181,6 +287,7 @@ def _translate_root_help() -> None:
         "db_path": _("SQLite store (env EKBIST_DB; default ~/.local/share/ekbist/ekbist.db)."),
         "today": _("As-of date for every check and report (env EKBIST_TODAY)."),
         "lang": _("Language: en or sv (env EKBIST_LANG; else from the locale)."),
+        "wide": _("Show every column even when a table is wider than the terminal."),
     }
     for param in root.params:
         if param.name in texts:

@@ -45,16 +45,18 @@ MISSING_TITLES = {
 }
 _M = {
     "case": Column("case", N_("Case")), "handler": Column("handler", N_("Handler")),
+    "handler_name": Column("handler_name", N_("Name"), drop=1),
     "opened": Column("opened", N_("Opened"), "date"), "made": Column("made", N_("Made"), "date"),
     "next_followup": Column("next_followup", N_("Next follow-up"), "date"),
     "ended": Column("ended", N_("Ended"), "date"), "note": Column("note", N_("Note")),
 }
 MISSING_COLUMNS = {
-    "never": [_M[k] for k in ("case", "handler", "opened", "note")],
-    "lapsed": [_M[k] for k in ("case", "handler", "opened", "made", "next_followup", "note")],
-    "ended": [_M[k] for k in ("case", "handler", "opened", "made", "ended", "note")],
-    "no_housing_plan": [_M[k] for k in ("case", "handler", "opened", "made", "next_followup",
-                                        "ended", "note")],
+    "never": [_M[k] for k in ("case", "handler", "handler_name", "opened", "note")],
+    "lapsed": [_M[k] for k in ("case", "handler", "handler_name", "opened", "made", "next_followup",
+                               "note")],
+    "ended": [_M[k] for k in ("case", "handler", "handler_name", "opened", "made", "ended", "note")],
+    "no_housing_plan": [_M[k] for k in ("case", "handler", "handler_name", "opened", "made",
+                                        "next_followup", "ended", "note")],
 }
 MISSING_CSV = [Column(key, key) for key in (
     "group", "case", "kind", "reason", "handler", "handler_name", "team", "opened", "days_open",
@@ -155,7 +157,7 @@ def _handler_title(row: dict) -> str:
 
 
 def _grouped_tables(rows: list[dict], columns: list[Column]) -> None:
-    from ekbist.commands.render import console, is_terminal, plain_table, rich_table
+    from ekbist.commands.render import is_terminal, plain_table, print_rich, rich_table
 
     groups: dict[object, list[dict]] = {}
     for row in rows:
@@ -167,7 +169,7 @@ def _grouped_tables(rows: list[dict], columns: list[Column]) -> None:
         first = False
         title = _handler_title(group[0])
         if is_terminal():
-            console().print(rich_table(group, columns, title))
+            print_rich(rich_table(group, columns, title))
         else:
             click.echo(plain_table(group, columns, title))
 

@@ -346,15 +346,19 @@ def export(env: Env, file, year, month, template, out, force) -> None:
     except EkbistError:
         result = prognosis_lib.make(store, y, m, today=env.today)
         origin = _("a prognosis made now with the default methods (none is saved for this month)")
+    from ekbist.commands.render import working
+
     if template is None:
-        controller.write_prognosis(result, Path(target), overwrite=force)
+        with working(_("Writing {file}").format(file=Path(target).name)):
+            controller.write_prognosis(result, Path(target), overwrite=force)
         click.echo(_("Wrote {path}: {origin}, {month} {year}, in tkr.").format(
             path=target, origin=origin, month=month_name(m), year=y))
         return
     from ekbist.budget import lines
 
-    report = controller.write_into(result, Path(template), Path(target), force=force,
-                                   lines=lines(store))
+    with working(_("Writing {file}").format(file=Path(target).name)):
+        report = controller.write_into(result, Path(template), Path(target), force=force,
+                                       lines=lines(store))
     click.echo(_("Wrote {path} from {template}: {origin}, {month} {year}; {cells} cells filled "
                  "in {rows} rows.").format(
         path=target, template=template, origin=origin, month=month_name(m), year=y,

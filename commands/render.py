@@ -7,11 +7,12 @@ and mails get stable output; NO_COLOR is honoured by rich.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ FORMATS = ("table", "json", "csv")
 
 
 def format_option(*, formats: Sequence[str] = FORMATS) -> Callable:
-    return click.option(
+    format_ = click.option(
         "--format",
         "fmt",
         type=click.Choice(list(formats)),
@@ -32,6 +33,29 @@ def format_option(*, formats: Sequence[str] = FORMATS) -> Callable:
         show_default=True,
         help=_("Output format."),
     )
+
+    def decorate(function: Callable) -> Callable:
+        return wide_option(format_(function))
+
+    return decorate
+
+
+# Set by --wide (a global option, and one on every command with --format): show every
+# column even when the table is wider than the terminal.
+WIDE = False
+
+
+def _set_wide(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    global WIDE
+    if value:
+        WIDE = True
+
+
+def wide_option(function: Callable) -> Callable:
+    return click.option(
+        "--wide", is_flag=True, expose_value=False, callback=_set_wide,
+        help=_("Show every column even when the table is wider than the terminal."),
+    )(function)
 
 
 # -- numbers ----------------------------------------------------------------------
@@ -90,6 +114,9 @@ class Column:
     key: str
     header: str
     kind: str = "text"
+    # When the table is wider than the terminal, columns with a ``drop`` rank go first
+    # (1 before 2 …), then the other columns that are not protected, from the right.
+    drop: int = 0
 
     def display(self, value: Any) -> str:
         if self.kind.startswith("code:"):
@@ -102,9 +129,92 @@ class Column:
     def right(self) -> bool:
         return self.kind in ("int", "float", "percent", "kr", "tkr")
 
+    @property
+    def protected(self) -> bool:
+        """Ids, case numbers, dates and amounts: never left out, cut or wrapped."""
+        return self.kind in PROTECTED_KINDS or self.key in ID_KEYS
+
+
+PROTECTED_KINDS = ("kr", "tkr", "date")
+ID_KEYS = {"id", "case", "handler", "application", "subject", "month", "period", "from", "to",
+           "plan_id", "for_handler", "key", "day", "year"}
+
+
+def fit(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], width: int, *,
+    drop: Sequence[str] | None = None, rich: bool = True,
+) -> tuple[list[Column], list[Column]]:
+    """The columns to show in ``width`` characters, and those left out to get there.
+
+    ``drop`` names the columns a table may leave out, least important first; by default
+    every column that is not protected, from the right. Protected columns stay even when
+    the table is still too wide (it then runs past the edge rather than cut an id).
+    """
+    natural = {
+        c.key: max([len(_(c.header))] + [len(c.display(r.get(c.key))) for r in rows])
+        for c in columns
+    }
+
+    def total(cols: Sequence[Column]) -> int:
+        widths = [natural[c.key] for c in cols]
+        # rich draws '│ a │ b │' (3 per column and 1); plain text puts 2 spaces between.
+        return sum(widths) + (3 * len(widths) + 1 if rich else 2 * (len(widths) - 1))
+
+    # The first column names the row (a handler, a team, a month): it stays too.
+    keep = {c.key for c in columns if c.protected}
+    if drop is None:
+        ranked = [c.key for c in sorted((c for c in columns if c.drop), key=lambda c: c.drop)]
+        rest = [c for c in reversed(columns) if c.key not in keep and not c.drop]
+        # text (names, notes) before counts
+        drop = ranked + [c.key for c in rest if not c.right] + [c.key for c in rest if c.right]
+        keep -= set(ranked)
+    order = list(drop)
+    kept, dropped = list(columns), []
+    for key in order:
+        if total(kept) <= width:
+            break
+        column = next((c for c in kept[1:] if c.key == key and c.key not in keep), None)
+        if column is not None:
+            kept.remove(column)
+            dropped.append(column)
+    return kept, [c for c in columns if c in dropped]
+
+
+def left_out_note(dropped: Sequence[Column]) -> str:
+    return _("Left out to fit the terminal: {columns} (--wide shows all).").format(
+        columns=", ".join(_(c.header) for c in dropped))
+
+
+def terminal_width() -> int:
+    return console().width
+
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+@contextlib.contextmanager
+def working(description: str, fmt: str = "table") -> Iterator[Callable[..., None] | None]:
+    """A transient progress bar on stderr while a long step runs, for a person at a terminal.
+
+    Yields ``progress(done, total=None)`` to pass to the library (None when there is no
+    bar: on a pipe, in cron, or with JSON/CSV output, so nothing but the result is printed).
+    Without calls it still shows that ekbist is at work.
+    """
+    if fmt != "table" or not (sys.stdout.isatty() and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def progress(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield progress
 
 
 def console():
@@ -127,8 +237,19 @@ def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> str:
 
 
 def plain_table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
+    *, drop: Sequence[str] | None = None,
 ) -> str:
+    """Aligned text; on a terminal narrower than the table the least important columns
+    are left out and named under it (a pipe always gets every column)."""
+    dropped: list[Column] = []
+    if is_terminal() and not WIDE:
+        columns, dropped = fit(rows, columns, terminal_width(), drop=drop, rich=False)
+    text = _plain(rows, columns, title)
+    return text + ("\n" + left_out_note(dropped) if dropped else "")
+
+
+def _plain(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None) -> str:
     headers = [_(c.header) for c in columns]
     cells = [[c.display(row.get(c.key)) for c in columns] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
@@ -147,15 +268,47 @@ def plain_table(
     return "\n".join(out)
 
 
-def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None):
+def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
+               *, drop: Sequence[str] | None = None):
+    """A rich table that fits the terminal: the least important columns are left out (and
+    named in a line under it) before an id, a date or an amount would be cut or wrapped."""
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        table.add_column(_(column.header), justify="right" if column.right else "left")
-    for row in rows:
-        table.add_row(*(column.display(row.get(column.key)) for column in columns))
+    dropped: list[Column] = []
+    if not WIDE:
+        columns, dropped = fit(rows, columns, terminal_width(), drop=drop)
+    table = Table(title=title, title_justify="left", header_style="bold",
+                  )
+    cells = [[column.display(row.get(column.key)) for column in columns] for row in rows]
+    needed = 1
+    for i, column in enumerate(columns):
+        natural = max([len(_(column.header))] + [len(r[i]) for r in cells])
+        needed += natural + 3
+        whole = column.protected or i == 0
+        table.add_column(
+            _(column.header), justify="right" if column.right else "left",
+            no_wrap=whole, min_width=natural if whole else None,
+        )
+    for row in cells:
+        table.add_row(*row)
+    table.ekbist_needed = needed  # the width at which nothing is cut (see print_rich)
+    table.ekbist_note = left_out_note(dropped) if dropped else None
     return table
+
+
+def print_rich(table) -> None:
+    """Print a rich table; when even its protected columns are wider than the terminal, the
+    lines run past the edge rather than cut an id, a date or an amount."""
+    current = console()
+    needed = getattr(table, "ekbist_needed", 0)
+    if needed > current.width:
+        from rich.console import Console
+
+        current = Console(highlight=False, width=needed)
+    current.print(table)
+    note = getattr(table, "ekbist_note", None)
+    if note:
+        click.echo(note)
 
 
 def emit(
@@ -166,6 +319,7 @@ def emit(
     title: str | None = None,
     payload: Any = None,
     empty: str | None = None,
+    drop: Sequence[str] | None = None,
 ) -> None:
     """Show ``rows`` as a table, or as JSON (``payload`` if given, else the rows) or CSV."""
     if fmt == "json":
@@ -175,6 +329,6 @@ def emit(
     elif not rows and empty:
         click.echo(empty)
     elif is_terminal():
-        console().print(rich_table(rows, columns, title))
+        print_rich(rich_table(rows, columns, title, drop=drop))
     else:
-        click.echo(plain_table(rows, columns, title))
+        click.echo(plain_table(rows, columns, title, drop=drop))

@@ -44,10 +44,13 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
 
     from ekbist import tertial as tertial_lib
 
-    data = tertial_lib.report(env.open(readonly=True), env.today.year if year is None else year,
-                              tertial, today=env.today)
-    if xlsx:
-        tertial_lib.write_xlsx(data, Path(xlsx), overwrite=force)
+    from ekbist.commands.render import working
+
+    with working(_("Making the tertial report"), fmt):
+        data = tertial_lib.report(env.open(readonly=True),
+                                  env.today.year if year is None else year, tertial, today=env.today)
+        if xlsx:
+            tertial_lib.write_xlsx(data, Path(xlsx), overwrite=force)
     if fmt == "json":
         emit([], [], "json", payload=data)
         return

@@ -46,8 +46,12 @@ def _key_text(key: dict[str, Any]) -> str:
 def import_(env: Env, file: Path, dry_run: bool, year: int | None, fmt: str) -> None:
     from ekbist.sheets.importer import import_file
 
+    from ekbist.commands.render import working
+
     store = env.open(readonly=dry_run)
-    report = import_file(store, file, today=env.today, dry_run=dry_run, year=year)
+    with working(_("Importing {file}").format(file=file.name), fmt) as progress:
+        report = import_file(store, file, today=env.today, dry_run=dry_run, year=year,
+                             progress=progress)
     for warning in report.warnings:
         click.echo(f"{_('warning')}: {warning}", err=True)
     if fmt == "json":
@@ -96,8 +100,11 @@ def _kinds_help() -> str:
 def export(env: Env, kind: str, file: Path, date_from, date_to) -> None:
     from ekbist.sheets.exporter import export as write
 
-    written = write(env.open(readonly=True), kind, file, date_from=date_from, date_to=date_to,
-                    today=env.today)
+    from ekbist.commands.render import working
+
+    with working(_("Writing {file}").format(file=file.name)) as progress:
+        written = write(env.open(readonly=True), kind, file, date_from=date_from,
+                        date_to=date_to, today=env.today, progress=progress)
     parts = ", ".join(f"{w['sheet']} {fmt_int(w['rows'])}" for w in written)
     click.echo(_("Wrote {file}: {parts}.").format(file=file, parts=parts))
 

@@ -87,13 +87,13 @@ def audit(env: Env, since: str | None, table: str | None, limit: int, fmt: str) 
     )
     columns = [
         Column("at", N_("When")),
-        Column("os_user", N_("User")),
-        Column("command", N_("Command")),
+        Column("os_user", N_("User"), drop=4),
+        Column("command", N_("Command"), drop=1),
         Column("tbl", N_("Table")),
         Column("key", N_("Key")),
         Column("action", N_("Action")),
-        Column("before", N_("Before")),
-        Column("after", N_("After")),
+        Column("before", N_("Before"), drop=2),
+        Column("after", N_("After"), drop=3),
     ]
     emit(rows, columns, fmt, empty=_("No changes recorded."))
 

@@ -86,6 +86,25 @@ def missing(language: str = "sv") -> list[Message]:
     return result
 
 
+def click_missing(language: str = "sv") -> list[Message]:
+    """click's own messages (of the installed version) without a translation.
+
+    click looks them up through gettext; ekbist hands them its catalogs, so they belong
+    in ``click.po`` like any other message.
+    """
+    import click
+
+    known = translations(language)
+    result, seen = [], set()
+    for message in extract([Path(click.__file__).parent]):
+        value = known.get(message.msgid)
+        translated = all(value) if isinstance(value, tuple | list) else bool(value)
+        if not translated and message.msgid not in seen:
+            seen.add(message.msgid)
+            result.append(message)
+    return result
+
+
 def compiled_bytes(po_path: Path) -> bytes:
     import io
 

@@ -112,6 +112,18 @@ def parse_code(kind: str, text: str) -> str:
         return alias
     raise EkbistError(
         _("unknown {kind} '{value}' (expected one of: {codes})").format(
-            kind=_(KIND_NAMES[kind]), value=text, codes=", ".join(table)
+            kind=_(KIND_NAMES[kind]), value=text, codes=typable(kind)
         )
     )
+
+
+def typable(kind: str) -> str:
+    """The codes of ``kind`` as a user may type them: in Swedish the Swedish word with the
+    code beside it ('mottagning (intake)'), in English the codes."""
+    from ekbist.i18n import language
+
+    table = KINDS[kind]
+    if language() == "sv":
+        return ", ".join(f"{swedish} ({code})" if swedish.lower() != code else code
+                         for code, (_english, swedish) in table.items())
+    return ", ".join(table)

@@ -451,6 +451,10 @@ def write_xlsx(store: Store, payload: dict[str, Any], path, *, overwrite: bool =
     groups = payload["groups"]
     if payload.get("by") == "team":
         groups = [{**g, "key": codes.label("team", g["key"])} for g in groups]
+    if payload.get("by") == "handler":  # the name beside the id
+        names = {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
+        groups = [{**g, "key": f"{names[g['key']]} ({g['key']})" if g["key"] in names else g["key"]}
+                  for g in groups]
     sheet_rows(ws, 4, _(_XLSX_GROUPS.get(payload.get("by"), N_("Group"))), groups,
                total={**payload["total"], "key": _("Total")})
 

@@ -2,6 +2,7 @@
 
 python scripts/catalogs.py missing          # messages without a Swedish translation
 python scripts/catalogs.py compile          # write the .mo files next to the .po files
+python scripts/catalogs.py click            # click's own messages (installed version) not in click.po
 """
 
 import sys
@@ -11,8 +12,8 @@ from ekbist import catalogs
 
 def main(argv: list[str]) -> int:
     verb = argv[0] if argv else "missing"
-    if verb == "missing":
-        for message in catalogs.missing():
+    if verb in ("missing", "click"):
+        for message in catalogs.missing() if verb == "missing" else catalogs.click_missing():
             print(f"#: {message.where}")
             print(f"msgid {escape(message.msgid)}")
             if message.plural:

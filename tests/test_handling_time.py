@@ -368,7 +368,8 @@ def test_report_xlsx(decided, cli, tmp_path: Path):
     report_sheet, months = wb.worksheets
     header = [c.value for c in report_sheet[4]]
     assert header[:3] == ["Handler", "Decided", "In time"]
-    assert [c.value for c in report_sheet[5]][:4] == ["anna", 2, 2, 0]
+    # the handler named beside the id
+    assert [c.value for c in report_sheet[5]][:4] == ["Anna Andersson (anna)", 2, 2, 0]
     assert report_sheet.cell(7, 1).value == "Total" and report_sheet.cell(7, 6).value == 0.75
     assert [row[0].value for row in months.iter_rows(min_row=2)] == ["2026-10", "2026-11"]
     assert months.cell(2, 6).value == 1.0 and months.cell(3, 6).value == 0.0

@@ -3,7 +3,7 @@
 Each kind is declared once in ``schemas/sheets/<kind>.toml`` (see
 :mod:`ekbist.sheets.declarations` for the format and the extension points);
 :mod:`~ekbist.sheets.importer`, :mod:`~ekbist.sheets.exporter`,
-:mod:`~ekbist.sheets.templates` and :func:`columns_markdown` (the README's column
+:mod:`~ekbist.sheets.templates` and :func:`columns_markdown` (the manual's column
 tables) all read that declaration. Reading uses python-calamine (or the csv
 module), writing uses openpyxl; both are imported only when used.
 """

@@ -1,6 +1,6 @@
 """Sheet kinds, declared once in ``schemas/sheets/*.toml``.
 
-Import, export, templates and the README's column tables all read the same
+Import, export, templates and the manual's column tables all read the same
 declaration, so a column added there appears everywhere at once and the
 documentation cannot drift from the code. A later feature adds a kind by adding a
 file; code is needed only for rules a declaration cannot express.
@@ -329,10 +329,10 @@ def _md_escape(text: str) -> str:
 
 
 def columns_markdown(names: list[str] | None = None, lang: str = "en") -> str:
-    """The README's table of columns for every kind (or ``names``), from the declarations.
+    """The manual's table of columns for every kind (or ``names``), from the declarations.
 
-    Generated, never hand-written: ``python -c "from ekbist.sheets.declarations import
-    columns_markdown; print(columns_markdown())"``.
+    Generated, never hand-written: ``python scripts/docs.py update`` writes it into
+    docs/spreadsheets.md, and a test fails when the page is out of date.
     """
     from ekbist.i18n import set_language
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -173,8 +173,12 @@ def write_sheet(workbook: Any, kind: Kind, count: int, rows: Iterable[tuple]) ->
 
 
 def export(store: Store, name: str, path: Path | str, *, date_from: date | None = None,
-           date_to: date | None = None, today: date | None = None) -> list[dict[str, Any]]:
-    """Write kind ``name`` (or ``all``) to the new file ``path``; [{kind, sheet, rows}]."""
+           date_to: date | None = None, today: date | None = None,
+           progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+    """Write kind ``name`` (or ``all``) to the new file ``path``; [{kind, sheet, rows}].
+
+    ``progress(rows written, rows in all)`` is called now and then, for a progress bar.
+    """
     from openpyxl import Workbook
 
     path = check_target(Path(path))
@@ -182,9 +186,25 @@ def export(store: Store, name: str, path: Path | str, *, date_from: date | None 
     workbook = Workbook(write_only=True)
     written = []
     with store.snapshot():
-        for kind in chosen:
-            count, rows = records(store, kind, date_from=date_from, date_to=date_to, today=today)
+        sources = [(kind, *records(store, kind, date_from=date_from, date_to=date_to, today=today))
+                   for kind in chosen]
+        total, done = sum(count for _kind, count, _rows in sources), 0
+        for kind, count, rows in sources:
+            if progress:
+                rows = _reporting(rows, done, total, progress)
             write_sheet(workbook, kind, count, rows)
+            done += count
             written.append({"kind": kind.name, "sheet": kind.sheet(), "rows": count})
     save_new(workbook, path)
     return written
+
+
+def _reporting(rows: Iterable[tuple], done: int, total: int,
+               progress: Callable[[int, int], None], every: int = 5000) -> Iterator[tuple]:
+    progress(done, total)
+    for row in rows:
+        yield row
+        done += 1
+        if done % every == 0:
+            progress(done, total)
+    progress(done, total)

@@ -45,6 +45,7 @@ import importlib
 import importlib.util
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -207,22 +208,33 @@ class Context:
 
 # -- the entry point ------------------------------------------------------------------------
 def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,
-                year: int | None = None) -> ImportReport:
-    """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors)."""
+                year: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors).
+
+    ``progress(step, steps)`` is called as the import goes from reading to checking to
+    writing, for a progress bar.
+    """
     # A sheet becomes hundreds of thousands of small objects that all live until the end;
     # the cyclic garbage collector would walk them again and again for nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year)
+        return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year,
+                            progress=progress or (lambda step, steps: None))
     finally:
         if enabled:
             gc.enable()
 
 
+IMPORT_STEPS = 5
+
+
 def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
-                 year: int | None) -> ImportReport:
+                 year: int | None, progress: Callable[[int, int], None]) -> ImportReport:
+    progress(0, IMPORT_STEPS)
     sheets = read(path)
+    progress(1, IMPORT_STEPS)
     report = ImportReport(path=str(path), dry_run=dry_run)
     ctx = Context(store, today=today, dry_run=dry_run, report=report)
     _read_sheets(ctx, sheets, path, year)
@@ -233,6 +245,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
     rules = _load_rules(ctx)
     for rule in rules:
         rule.prepare(ctx)
+    progress(2, IMPORT_STEPS)
 
     hold = store.snapshot() if dry_run else store.transaction()
     # A large import touches index pages all over a big store: a bigger page cache for
@@ -250,6 +263,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
             for rule in rules:
                 rule.check(ctx)
             ctx.problems.raise_if_any()
+            progress(3, IMPORT_STEPS)
             for kind in _kinds_in_file(ctx):
                 _report_kind(ctx, kind)
             for rule in rules:
@@ -266,6 +280,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                         if rule.kind == kind.name:
                             rule.write(ctx)
                 report.written = True
+            progress(4, IMPORT_STEPS)
     finally:
         _drop_temp_tables(ctx)
         store.execute(f"PRAGMA cache_size = {cache_size}")

@@ -1,0 +1,103 @@
+"""``ekbist day`` (Swedish ``dag``): one handler's working day, or the whole unit's."""
+
+from __future__ import annotations
+
+import click
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.render import Column, emit, format_option
+
+from ekbist.i18n import N_, _, ngettext
+
+APPLICATION_COLUMNS = [
+    Column("id", N_("Application")), Column("case", N_("Case")),
+    Column("handler", N_("Handler")), Column("handler_name", N_("Name")),
+    Column("received", N_("Received"), "date"), Column("deadline", N_("Deadline"), "date"),
+    Column("status_label", N_("Status")),
+]
+FOLLOWUP_COLUMNS = [
+    Column("case", N_("Case")), Column("kind", N_("Plan"), "code:plan_kind"),
+    Column("handler", N_("Handler")), Column("handler_name", N_("Name")),
+    Column("next_followup", N_("Follow-up"), "date"),
+]
+COVERING_COLUMNS = [
+    Column("case", N_("Case")), Column("handler", N_("Handler")),
+    Column("handler_name", N_("Name")), Column("for_handler", N_("Covering for")),
+    Column("for_name", N_("Name")), Column("since", N_("Since"), "date"),
+]
+UNCOVERED_COLUMNS = [
+    Column("handler", N_("Handler")), Column("handler_name", N_("Name")),
+    Column("why_label", N_("Why")), Column("since", N_("Since"), "date"),
+    Column("cases", N_("Cases"), "int"),
+]
+WHY = {"left": N_("handler has left"), "away": N_("handler is away"),
+       "not_started": N_("handler has not started"), "no_handler": N_("no handler")}
+
+
+@click.command(
+    help=_("A handler's working day, or the whole unit's: applications to decide today and the "
+           "next working day, overdue and incomplete ones, plan follow-ups due this week, cases "
+           "covered for absent colleagues or without cover, and the working days left in the "
+           "month."),
+)
+@click.option("--handler", metavar="ID", help=_("This handler's day (default: the whole unit)."))
+@format_option(formats=("table", "json"))
+@pass_env
+def day(env: Env, handler: str | None, fmt: str) -> None:
+    from ekbist.day import working_day
+
+    store = env.open(readonly=True)
+    payload = working_day(store, env.today, handler=handler)
+    if fmt == "json":
+        emit([], [], "json", payload=payload)
+        return
+    one = payload["handler"] is not None
+
+    def columns(cols: list[Column]) -> list[Column]:
+        # One handler's day does not repeat their id and name on every row.
+        if not one:
+            return cols
+        return [c for c in cols if c.key not in ("handler", "handler_name")]
+
+    if one:
+        heading = _("The working day of {name} ({id}), {date}").format(
+            name=payload["name"], id=payload["handler"], date=payload["as_of"])
+    else:
+        heading = _("The unit's working day, {date}").format(date=payload["as_of"])
+    left = payload["working_days_left"]
+    click.echo(heading + " — " + ngettext(
+        "{n} working day left this month", "{n} working days left this month", left).format(n=left))
+    from ekbist import handling_time as ht
+
+    def section(title: str, rows: list[dict], cols: list[Column], note: str | None = None,
+                count: int | None = None) -> None:
+        click.echo()
+        tail = f" — {note}" if note else ""
+        if not rows:
+            click.echo(f"{title}: {_('none')}{tail}")
+            return
+        emit(rows, cols if cols is UNCOVERED_COLUMNS else columns(cols), "table", title=f"{title} ({len(rows) if count is None else count}){tail}")
+
+    apps = [{**a, "status_label": ht.status_label(a["status"])} for a in payload["due"]]
+    section(_("Decide today or the next working day"), apps, APPLICATION_COLUMNS)
+    overdue = [{**a, "status_label": ht.status_label(a["status"])} for a in payload["overdue"]]
+    section(_("Overdue"), overdue, APPLICATION_COLUMNS)
+    incomplete = [{**a, "status_label": ht.status_label(a["status"])} for a in payload["incomplete"]]
+    section(_("Incomplete past the limit"), incomplete, APPLICATION_COLUMNS)
+    more = payload["followups_overdue"]
+    note = None
+    if more:
+        command = "ekbist plans due" + (f" --handler {payload['handler']}" if one else "")
+        note = ngettext("and {n} overdue: {command}", "and {n} overdue: {command}", more).format(
+            n=more, command=command)
+    section(_("Plan follow-ups due by {date}").format(date=payload["week_end"]),
+            payload["followups"], FOLLOWUP_COLUMNS, note)
+    section(_("Cases covered for absent colleagues"), payload["covering"], COVERING_COLUMNS)
+    # Cases without cover, one line per colleague who is gone or away: short enough to print.
+    grouped: dict[tuple, dict] = {}
+    for u in payload["without_cover"]:
+        key = (u["handler"], u["why"], u["since"])
+        row = grouped.setdefault(key, {"handler": u["handler"], "handler_name": u["handler_name"],
+                                       "why_label": _(WHY[u["why"]]), "since": u["since"], "cases": 0})
+        row["cases"] += 1
+    title = _("Cases in the team without cover") if one else _("Cases without cover")
+    section(title, list(grouped.values()), UNCOVERED_COLUMNS, count=len(payload["without_cover"]))

@@ -1,0 +1,93 @@
+"""A handler's working day (or the whole unit's): what to do today and this week.
+
+Each part comes from the function its own command uses (``handling-time check``,
+``plans due``, ``caseload``), so the day never disagrees with them; this module only
+picks what belongs to today and to one handler.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+
+if TYPE_CHECKING:
+    from ekbist.store import Store
+
+
+def working_day(store: Store, today: date, *, handler: str | None = None) -> dict[str, Any]:
+    """Everything of ``handler``'s day (every handler's when None), as the JSON contract.
+
+    ``due`` applications due today or the next working day; ``overdue``; ``incomplete``
+    the incomplete ones past ``handling.incomplete_flag_days``; ``followups`` plan
+    follow-ups due from today to Sunday, with ``followups_overdue`` the number already
+    overdue; ``covering`` active cases the handler took over from a colleague who is away
+    today; ``without_cover`` the cases needing cover (in the handler's team);
+    ``working_days_left`` in the month, today included when it is one.
+    """
+    from ekbist import caseload, handling_time, plans
+    from ekbist.absence import sql_away
+    from ekbist.calendar import sql_between
+
+    day = today.isoformat()
+    with store.snapshot():
+        who = None
+        if handler is not None:
+            rows = store.query("SELECT id, name, team FROM handler WHERE id = ?", [handler])
+            if not rows:
+                raise EkbistError(_("no handler '{id}'").format(id=handler))
+            who = rows[0]
+        applications = handling_time.open_applications(store, today, handler=handler)
+        week_end = today + timedelta(days=6 - today.weekday())
+        followups = plans.due(store, as_of=today, within=(week_end - today).days, handler=handler)
+        load = caseload.current(store, today, team=who["team"] if who else None)
+        covering = store.query(
+            f"""
+            SELECT a.case_id AS "case", a.handler, h.name AS handler_name,
+                   prev.handler AS for_handler, hp.name AS for_name, a.from_date AS since
+            FROM assignment a
+            JOIN cases c ON c.id = a.case_id
+            JOIN handler h ON h.id = a.handler
+            JOIN assignment prev ON prev.case_id = a.case_id AND prev.to_date = a.from_date
+            JOIN handler hp ON hp.id = prev.handler
+            WHERE (:h IS NULL OR a.handler = :h)
+              AND a.from_date <= :d AND (a.to_date IS NULL OR a.to_date > :d)
+              AND c.opened <= :d AND (c.closed IS NULL OR c.closed > :d)
+              AND {sql_away("prev.handler", ":d")}
+            ORDER BY a.handler, a.case_id
+            """,
+            {"h": handler, "d": day},
+        )
+        month_end = today.replace(day=_calendar.monthrange(today.year, today.month)[1])
+        left = store.query(f"SELECT {sql_between(':d', ':e')} AS n", {"d": day, "e": month_end.isoformat()})
+    keep = ("id", "case", "handler", "handler_name", "received", "completed", "deadline", "status",
+            "working_days_left", "working_days_since_arrival")
+    def pick(status: str, flagged: bool | None = None) -> list[dict[str, Any]]:
+        return [{k: a[k] for k in keep} for a in applications
+                if a["status"] == status and (flagged is None or a["flagged"] == flagged)]
+
+    return {
+        "as_of": day,
+        "handler": who["id"] if who else None,
+        "name": who["name"] if who else None,
+        "team": who["team"] if who else None,
+        "working_days_left": int(left[0]["n"] or 0),
+        "due": pick("due_today") + pick("due_next"),
+        "overdue": pick("overdue"),
+        "incomplete": pick("incomplete", flagged=True),
+        "week_end": week_end.isoformat(),
+        "followups": [
+            {k: f[k] for k in ("case", "kind", "handler", "handler_name", "next_followup")}
+            for f in followups if not f["overdue"]
+        ],
+        "followups_overdue": sum(1 for f in followups if f["overdue"]),
+        "covering": covering,
+        "without_cover": [
+            {"case": u["case"], "handler": u["handler"], "handler_name": u["name"], "why": u["why"],
+             "since": u["since"]}
+            for u in load["uncovered"]
+        ],
+    }

@@ -1,0 +1,151 @@
+"""Moves that change many cases ask first on a terminal; scripts say --yes; a pipe never asks.
+And per-handler reports name the handler beside the id."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import shutil
+import sqlite3
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("confirm") / "demo.db"
+    subprocess.run([sys.executable, "-m", "ekbist", "--db", str(db), "--today", "2026-11-25", "demo"],
+                   check=True, capture_output=True)
+    return db
+
+
+@pytest.fixture
+def store(demo: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "unit.db"
+    shutil.copyfile(demo, copy)
+    return copy
+
+
+def env_for(db: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
+    env.update(EKBIST_DB=str(db), EKBIST_TODAY="2026-11-25", EKBIST_LANG="en", TERM="xterm")
+    return env
+
+
+def on_terminal(args: list[str], db: Path, answer: str | None) -> tuple[int, str]:
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 160, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "ekbist", *args], stdin=follower,
+                               stdout=follower, stderr=follower, env=env_for(db), close_fds=True)
+    os.close(follower)
+    if answer is not None:
+        os.write(leader, answer.encode())
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    code = process.wait(timeout=60)
+    os.close(leader)
+    return code, ANSI.sub("", b"".join(chunks).decode()).replace("\r", "")
+
+
+def open_assignments(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT count(*) FROM assignment WHERE to_date IS NULL").fetchone()[0]
+
+
+def moved_today(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT count(*) FROM assignment WHERE from_date = '2026-11-25'").fetchone()[0]
+
+
+BALANCE = ["caseload", "balance", "--team", "debt", "--apply"]
+
+
+def test_balance_asks_on_a_terminal_and_no_writes_nothing(store: Path) -> None:
+    before = moved_today(store)
+    code, text = on_terminal(BALANCE, store, "n\n")
+    assert code == 0
+    assert "Proposed moves (caseload on 2026-11-25)" in text
+    assert "Make these 2 moves, dated 2026-11-25? [y/N]" in text
+    assert "Nothing was written." in text
+    assert moved_today(store) == before
+
+
+def test_balance_yes_at_the_prompt_makes_the_moves(store: Path) -> None:
+    before = moved_today(store)
+    code, text = on_terminal(BALANCE, store, "y\n")
+    assert code == 0 and "Made 2 moves, dated 2026-11-25." in text
+    assert moved_today(store) == before + 2
+
+
+def test_balance_with_yes_does_not_ask(store: Path) -> None:
+    code, text = on_terminal([*BALANCE, "--yes"], store, None)
+    assert code == 0
+    assert "[y/N]" not in text and "Moves made on 2026-11-25" in text
+
+
+def test_balance_without_a_terminal_does_not_ask(store: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "ekbist", *BALANCE], env=env_for(store),
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0
+    assert "[y/N]" not in done.stdout + done.stderr and "Made 2 moves" in done.stdout
+
+
+def test_leave_asks_and_no_records_nothing(store: Path) -> None:
+    cases = open_assignments(store)
+    args = ["handler", "leave", "h018", "--date", "2026-12-31", "--redistribute", "--apply"]
+    code, text = on_terminal(args, store, "n\n")
+    assert code == 0 and "[y/N]" in text and "Nothing was written." in text
+    assert "leaves on" not in text
+    with sqlite3.connect(store) as con:
+        assert con.execute("SELECT end_date FROM handler WHERE id = 'h018'").fetchone()[0] is None
+    assert open_assignments(store) == cases
+    code, text = on_terminal(args, store, "y\n")
+    assert code == 0 and "Handler h018 leaves on 2026-12-31." in text
+    with sqlite3.connect(store) as con:
+        assert con.execute("SELECT end_date FROM handler WHERE id = 'h018'").fetchone()[0] == "2026-12-31"
+
+
+def test_handling_time_report_by_handler_names_them(cli) -> None:
+    cli.ok("init")
+    cli.ok("handler", "add", "h1", "--name", "Karin Jonsson", "--team", "intake", "--fte", "1")
+    cli.ok("case", "open", "C-1", "--handler", "h1", "--opened", "2026-10-01")
+    app = cli.ok("application", "add", "C-1", "--period", "2026-10", "--received", "2026-10-05",
+                 "--completed", "2026-10-05").stdout.strip()
+    cli.ok("application", "decide", app, "--date", "2026-10-06", "--decision", "rejected")
+    lines = cli.ok("handling-time", "report", "--from", "2026-10-01", "--to", "2026-10-31",
+                   "--by", "handler").stdout.splitlines()
+    assert lines[1].split()[:3] == ["Handler", "Name", "Decided"]
+    assert lines[3].split()[:5] == ["h1", "Karin", "Jonsson", "1", "1"]
+    payload = cli.ok("handling-time", "report", "--from", "2026-10-01", "--to", "2026-10-31",
+                     "--by", "handler", "--format", "json").stdout
+    assert "Karin" not in payload  # the JSON contract keeps the id only
+
+
+def test_swedish_answer_j_and_anything_else_is_no(store: Path) -> None:
+    before = moved_today(store)
+    code, text = on_terminal(["--lang", "sv", *BALANCE], store, "kanske\n")
+    assert code == 0 and "[j/N]" in text and "Inget skrevs." in text
+    assert moved_today(store) == before
+    code, text = on_terminal(["--lang", "sv", *BALANCE], store, "j\n")
+    assert code == 0 and "Gjorde 2 flyttar, daterade 2026-11-25." in text
+    assert moved_today(store) == before + 2

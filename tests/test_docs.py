@@ -1,0 +1,137 @@
+"""The manual stays true by machine: generated parts current, every example runs, nothing undocumented."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ekbist.commands.main import examples_of, root
+
+from ekbist.settings import SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_tool():
+    spec = importlib.util.spec_from_file_location("ekbist_docs_tool", ROOT / "scripts" / "docs.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+tool = _load_tool()
+
+
+def test_readme_reads_in_minutes() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").split("\n")
+    assert len(lines) <= 250
+    text = "\n".join(lines)
+    # the two quick-start commands use a store of their own, never the default one
+    assert "$ ekbist --db demo.db demo" in text
+    for when in ("each working morning", "each week", "each month", "each tertial", "each year"):
+        assert when in text
+
+
+def test_generated_parts_are_current() -> None:
+    assert tool.stale() == [], "run: python scripts/docs.py update"
+
+
+def test_a_changed_generated_part_is_noticed() -> None:
+    page = ROOT / "docs" / "spreadsheets.md"
+    text = page.read_text(encoding="utf-8")
+    tampered = text.replace("| `fte` | Tjänstgöringsgrad |", "| `fte` | Arbetstid |", 1)
+    assert tampered != text
+    assert tool.regenerate(tampered, {}) == text
+
+
+def test_every_page_is_in_the_index() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for page in (ROOT / "docs").glob("*.md"):
+        assert f"](docs/{page.name})" in readme, page.name
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "ok"),
+    [
+        (["a", "b"], "a\nb\n", True),
+        (["a", "b"], "a\nb\nc\n", False),  # a tail left out must be marked
+        (["a", "…"], "a\nb\nc\n", True),
+        (["a", "…", "d"], "a\nb\nc\nd\n", True),
+        (["a", "…", "d"], "a\nd\n", True),  # … may stand for nothing
+        (["a", "…", "d"], "a\nb\n", False),
+        (["Database: …/x.db"], "Database: /tmp/q/x.db\n", True),
+        (["Database: …/x.db"], "Database: /tmp/q/y.db\n", False),
+        (["a  "], "a\n\n", True),  # trailing blanks and blank lines do not count
+        ([], "", True),
+        ([], "something\n", False),
+    ],
+)
+def test_transcript_matching(expected, actual, ok) -> None:
+    assert tool.matches(expected, actual) is ok
+
+
+def test_a_transcript_is_parsed_into_commands_and_their_output(tmp_path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text(
+        "text\n\n```\n$ ekbist a \\\n    --b c\none\ntwo\n$ echo $?\n0\n```\n\n```sh\nekbist x\n```\n",
+        encoding="utf-8",
+    )
+    (block,) = tool.transcripts(page)
+    assert [s.command for s in block.steps] == ["ekbist a  --b c", "echo $?"]
+    assert block.steps[0].expected == ["one", "two"]
+    assert block.steps[1].expected == ["0"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    return tool.make_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.mark.parametrize("page", tool.pages(), ids=lambda p: p.name)
+def test_every_example_prints_what_the_page_shows(page: Path, demo: Path) -> None:
+    problems = []
+    for block in tool.transcripts(page):
+        for step, output in tool.run_block(block, demo):
+            if not tool.matches(step.expected, output):
+                problems.append(f"{page.name}:{step.line}: $ {step.command}\n{output}")
+    assert not problems, "\n\n".join(problems)
+
+
+def test_a_wrong_example_fails(tmp_path, demo: Path) -> None:
+    page = tmp_path / "wrong.md"
+    page.write_text("```\n$ ekbist settings get handling.days\n6\n```\n", encoding="utf-8")
+    ((step, output),) = tool.run_block(tool.transcripts(page)[0], demo)
+    assert output == "5\n"
+    assert not tool.matches(step.expected, output)
+
+
+LEAVES = sorted(tool.leaf_commands())
+
+
+def test_every_leaf_command_is_known() -> None:
+    assert {"check", "caseload", "caseload balance", "handler leave", "import"} <= set(LEAVES)
+
+
+@pytest.mark.parametrize("path", LEAVES)
+def test_every_command_has_docs_and_help_ends_with_examples(path: str) -> None:
+    examples = examples_of(path)
+    assert 1 <= len(examples) <= 2, f"no example of 'ekbist {path}' in README.md or docs/"
+    result = CliRunner().invoke(root, [*path.split(), "--help"])
+    assert result.exit_code == 0
+    help_text = result.output.rstrip()
+    tail = help_text[help_text.rindex("Examples:"):]
+    assert [line.strip() for line in tail.split("\n")[1:]] == examples
+    for example in examples:
+        assert re.match(r"ekbist (--\w+ \S+ )*" + re.escape(path) + r"\b", example), example
+
+
+def test_every_setting_is_documented() -> None:
+    # A row of a settings table (key, default, meaning) on any page of the manual.
+    text = "\n".join(page.read_text(encoding="utf-8") for page in tool.pages())
+    for key in SETTINGS:
+        assert re.search(r"^\| `" + re.escape(key) + r"` \| [^|]+ \| [^|]+", text, re.M), key

@@ -1,0 +1,70 @@
+"""Progress for long commands: on a terminal, on stderr, gone when done; never on a pipe or in JSON."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_confirm import on_terminal
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("progress") / "demo.db"
+    subprocess.run([sys.executable, "-m", "ekbist", "--db", str(db), "--today", "2026-11-25", "demo",
+                    "--households", "60", "--months", "6"], check=True, capture_output=True)
+    return db
+
+
+def raw_terminal(args: list[str], db: Path) -> str:
+    code, text = on_terminal(args, db, None)
+    assert code == 0, text
+    return text
+
+
+def test_export_and_import_show_progress_on_a_terminal(demo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "enhet.xlsx"
+    text = raw_terminal(["export", "all", str(target)], demo)
+    assert "Writing enhet.xlsx" in text  # the bar was drawn …
+    assert text.rstrip().split("\n")[-1].startswith(f"Wrote {target}:")  # … and cleared
+    text = raw_terminal(["import", str(target), "--dry-run"], demo)
+    assert "Importing enhet.xlsx" in text and "Dry run of" in text
+
+
+def test_no_progress_on_a_pipe_or_in_json(demo: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
+    env.update(EKBIST_DB=str(demo), EKBIST_TODAY="2026-11-25", EKBIST_LANG="en")
+    target = tmp_path / "e.xlsx"
+    done = subprocess.run([sys.executable, "-m", "ekbist", "export", "all", str(target)], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith(f"Wrote {target}:")
+    done = subprocess.run([sys.executable, "-m", "ekbist", "import", str(target), "--dry-run",
+                           "--format", "json"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == "" and done.stdout.startswith("{")
+    text = raw_terminal(["import", str(target), "--dry-run", "--format", "json"], demo)
+    assert "Importing" not in text
+
+
+def test_library_reports_progress(demo: Path, tmp_path: Path) -> None:
+    from datetime import date
+
+    from ekbist.sheets.exporter import export
+    from ekbist.sheets.importer import IMPORT_STEPS, import_file
+    from ekbist.store import Store
+
+    calls: list[tuple[int, int]] = []
+    with Store.open(demo, readonly=True, migrate=False) as store:
+        written = export(store, "all", tmp_path / "a.xlsx", today=date(2026, 11, 25),
+                         progress=lambda done, total: calls.append((done, total)))
+        rows = sum(w["rows"] for w in written)
+        assert calls[-1] == (rows, rows) and all(total == rows for _, total in calls)
+        assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+        steps: list[tuple[int, int]] = []
+        import_file(store, tmp_path / "a.xlsx", today=date(2026, 11, 25), dry_run=True,
+                    progress=lambda step, total: steps.append((step, total)))
+    assert steps == [(i, IMPORT_STEPS) for i in range(IMPORT_STEPS)]
