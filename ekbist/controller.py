@@ -25,7 +25,7 @@ from xml.etree import ElementTree
 from ekbist.budget import DEFAULT_LINES
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, ngettext
-from ekbist.money import parse_amount, round_div, to_tkr
+from ekbist.money import MAX_BUDGET_AMOUNT, parse_amount, round_div, to_tkr
 from ekbist.sheets.reader import cell_name
 
 # -- words ------------------------------------------------------------------------------
@@ -428,7 +428,8 @@ def _check_sum_row(sheet: str, r: int, row: list[Any], months: dict, factor: int
             continue
         where = cell_name(sheet, r, c)
         try:
-            stated = parse_amount(raw, where, factor=factor * 1_000_000)  # micro-kronor
+            stated = parse_amount(raw, where, factor=factor * 1_000_000,  # micro-kronor
+                                  maximum=MAX_BUDGET_AMOUNT * 1_000_000)
         except EkbistError:
             problems.append(_("{cell}: '{value}' — not an amount").format(cell=where, value=raw))
             continue

@@ -57,8 +57,9 @@ def display(value: Any) -> str:
 
 def mask_personnummer(value: Any) -> str:
     """The value with the last four digits of any personnummer-like run hidden."""
-    text = display(value)
-    return re.sub(r"(\d{6}[-+ ]?)\d{4}", r"\1****", text)
+    from ekbist.secrecy import mask
+
+    return mask(display(value))
 
 
 # -- single values (the slow path) ----------------------------------------------------
@@ -148,6 +149,13 @@ class ColumnConverter:
         self.problems: list[Problem] = []
         self._codes: dict[str, str] = {}
         self._bounds = (column.minimum, column.maximum)
+        if column.type == "money":
+            # No amount beyond ten billion kronor: a personnummer never passes as money.
+            from ekbist.secrecy import MAX_BUDGET_AMOUNT
+
+            low, high = self._bounds
+            self._bounds = (-MAX_BUDGET_AMOUNT if low is None else low,
+                            MAX_BUDGET_AMOUNT if high is None else high)
 
     def problem(self, index: int, raw: Any, reason: str) -> None:
         self.problems.append((index, raw, reason))
@@ -275,7 +283,6 @@ class ColumnConverter:
 
 
 # -- personnummer anywhere ------------------------------------------------------------------
-_CANDIDATE = re.compile(r"\d{6}[-+ ]?\d{4}")
 
 
 def personnummer_cells(column: tuple | list) -> list[int]:
@@ -286,17 +293,16 @@ def personnummer_cells(column: tuple | list) -> list[int]:
     """
     found: list[int] = []
     types = set(map(type, column))
-    if str in types and _CANDIDATE.search(
+    if str in types and looks_like_personnummer(
             "\n".join([v for v in column if v.__class__ is str and len(v) >= 10])):
         found += [i for i, v in enumerate(column)
                   if v.__class__ is str and len(v) >= 10 and looks_like_personnummer(v)]
     for number_type in (int, float):
         if number_type in types:
-            numbers = [v for v in column if v.__class__ is number_type]
-            if max(numbers) >= 1e9:
-                found += [i for i, v in enumerate(column)
-                          if v.__class__ is number_type and v >= 1e9
-                          and whole(v) is not None and looks_like_personnummer(int(v))]
+            # Numbers of either sign; a 9-digit number may be a 10-digit one without its 0.
+            found += [i for i, v in enumerate(column)
+                      if v.__class__ is number_type and (v >= 1e8 or v <= -1e8)
+                      and looks_like_personnummer(v)]
     return sorted(found)
 
 

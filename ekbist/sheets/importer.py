@@ -222,6 +222,10 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
 
 def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                  year: int | None) -> ImportReport:
+    from ekbist.secrecy import check_text
+
+    # The file name goes into the report and the audit's command line: no personnummer.
+    check_text(path.name, _("the file name"))
     sheets = read(path)
     report = ImportReport(path=str(path), dry_run=dry_run)
     ctx = Context(store, today=today, dry_run=dry_run, report=report)
@@ -274,7 +278,15 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
 
 # -- reading sheets -------------------------------------------------------------------------
 def _read_sheets(ctx: Context, sheets: list[Sheet], path: Path, year: int | None) -> None:
+    from ekbist.secrecy import looks_like_personnummer
+
     for order, sheet in enumerate(sheets):
+        if looks_like_personnummer(sheet.name):
+            ctx.problems.add((order, -1, -1), convert.mask_personnummer(sheet.name),
+                             convert.mask_personnummer(sheet.name),
+                             _("this sheet name looks like a personnummer — ekbist stores no "
+                               "personal identity numbers"))
+            continue
         rows = sheet.rows
         if not rows:
             continue
