@@ -19,7 +19,8 @@ spelled:
 
 Digits are read in groups (a run of digits between separators); a candidate is
 a whole number of consecutive groups, never part of a longer digit run, so
-"1194306123623" (13 digits) is not one, but "19 4306 12-36.23" is.
+"1194306123623" (13 digits) is not one, but "1943.06.12-3623" and
+"1943 06 12 3623" are (see :func:`_candidates` for how spaces split words).
 """
 
 from __future__ import annotations
@@ -105,17 +106,36 @@ def _is_number(digits: str) -> bool:
 
 
 def _candidates(text: str):
-    """(start, end) spans in ``text`` (normalised) of every personnummer-like group run."""
+    """(start, end) spans in ``text`` (normalised) of every personnummer-like run of groups.
+
+    Digit groups joined by '-', '+' or '.' form a word; a space starts a new word. A
+    candidate inside one word may start and end at any group; one that spans words
+    must be whole words ending in a 4-digit word ("1943 06 12 3623", "811218 - 9876"),
+    so two dates side by side ("2026-01-04 2026-01-11") are not read as one number.
+    """
     for chain in _CHAIN.finditer(text):
-        groups = [(m.start() + chain.start(), m.end() + chain.start(), m.group())
-                  for m in _GROUP.finditer(chain.group())]
+        base = chain.start()
+        groups = []  # (start, end, digits, a space before it)
+        previous_end = None
+        for m in _GROUP.finditer(chain.group()):
+            spaced = previous_end is not None and " " in chain.group()[previous_end:m.start()]
+            groups.append((base + m.start(), base + m.end(), m.group(), spaced))
+            previous_end = m.end()
+        last = len(groups) - 1
         for i in range(len(groups)):
             digits = ""
             for j in range(i, len(groups)):
                 digits += groups[j][2]
                 if len(digits) > 12:
                     break
-                if len(digits) in (10, 12) and _is_number(digits):
+                if len(digits) not in (10, 12):
+                    continue
+                if any(groups[k][3] for k in range(i + 1, j + 1)) and not (
+                    (i == 0 or groups[i][3]) and (j == last or groups[j + 1][3])
+                    and groups[j][3] and len(groups[j][2]) == 4
+                ):
+                    continue
+                if _is_number(digits):
                     yield groups[i][0], groups[j][1]
 
 
