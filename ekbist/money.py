@@ -85,7 +85,10 @@ def parse_amount(value: Any, what: str, *, factor: int = 1, maximum: int | None 
             text = text.replace(",", "")
         if not re.fullmatch(r"-?\d+(\.\d+)?", text):
             raise EkbistError(_not_amount(what, value))
-        exact = Fraction(text) * unit * factor
+        try:
+            exact = Fraction(text) * unit * factor
+        except ValueError:  # more digits than Python converts
+            raise EkbistError(_not_amount(what, value)) from None
     if exact.denominator != 1:
         raise EkbistError(
             _("{what}: '{value}' — not whole kronor").format(what=what, value=value)

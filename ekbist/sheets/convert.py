@@ -29,8 +29,11 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 # Excel serial numbers taken as dates in a date column: 1954-10-03 .. 2119-01-08.
 _SERIAL_RANGE = (20_000, 80_000)
 
+_INF = float("inf")
 _YES = {"ja", "j", "yes", "y", "true", "sant", "1", "x", "sann"}
 _NO = {"nej", "n", "no", "false", "falskt", "0", "falsk"}
+
+SQLITE_MAX = 2**63 - 1
 
 # (index in the column, the raw cell value, the reason)
 Problem = tuple[int, Any, str]
@@ -149,6 +152,10 @@ class ColumnConverter:
         self.problems: list[Problem] = []
         self._codes: dict[str, str] = {}
         self._bounds = (column.minimum, column.maximum)
+        if column.type == "integer":
+            # Whatever the declaration says, nothing outside SQLite's INTEGER range.
+            low, high = self._bounds
+            self._bounds = (-SQLITE_MAX if low is None else low, SQLITE_MAX if high is None else high)
         if column.type == "money":
             # No amount beyond ten billion kronor: a personnummer never passes as money.
             from ekbist.secrecy import MAX_BUDGET_AMOUNT
@@ -200,6 +207,9 @@ class ColumnConverter:
         if number is None:
             self.problem(index, raw, _("not a number"))
             return None
+        if number.__class__ is float and (number != number or number in (_INF, -_INF)):
+            self.problem(index, raw, _("not a finite number"))
+            return None
         if column.type in ("integer", "money"):
             value = whole(number)
             if value is None:
@@ -208,7 +218,11 @@ class ColumnConverter:
                 return None
             number = value
         else:
-            number = float(number)
+            try:
+                number = float(number)
+            except OverflowError:
+                self.problem(index, raw, _("not a finite number"))
+                return None
         low, high = self._bounds
         if low is not None and number < low:
             self.problem(index, raw, _("must be at least {low}").format(
