@@ -426,7 +426,7 @@ def _recognise(sheet: Sheet, forced: str | None):
         chosen = (importable or best)[0]
         if title is not None and title.importable:
             kind = chosen[1]
-            mapping = _map_row(dict(_spellings(title.name))[title], chosen[7])[0]
+            mapping = _map_row(_spellings(title.name)[0][1], chosen[7])[0]
             missing = [c for c in title.required if c.key not in mapping]
             return None, _(
                 "sheet '{sheet}': the title says {title} but the columns are those of {kind} "
