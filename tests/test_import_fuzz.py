@@ -116,7 +116,7 @@ def clean_sheet(rng: random.Random, cores: list[str]) -> tuple[str, list[list[ob
             row[[c.key for c in columns].index("day")] = f"2026-10-{5 + i:02d}"
     text = [i for i, c in enumerate(columns) if c.type == "text" and not c.identifier
             and not c.ref and not c.lookup]
-    if text:
+    if text and rng.random() < 0.7:
         core = rng.choice(CORES)
         cores.append(core)
         spelled = spell(rng, core)
