@@ -120,3 +120,24 @@ def test_libreoffice_shows_the_text_not_a_result(hostile, tmp_path) -> None:
                    check=True, capture_output=True, timeout=120)
     text = (tmp_path / "handlers.csv").read_text(encoding="latin-1")
     assert DDE in text
+
+
+def test_into_the_controllers_workbook_keeps_its_formulas_and_writes_text(store, tmp_path) -> None:
+    from datetime import date
+
+    from ekbist import budget, controller, prognosis
+
+    assistance = "Ekonomiskt bistånd/handläggning"
+    budget.set_budget(store, 2026, assistance, "Övriga kostnader", 44_400_000)
+    for month in (1, 2, 3):
+        budget.set_actual(store, 2026, month, assistance, "Övriga kostnader", 3_700_500)
+    result = prognosis.make(store, 2026, 3, today=date(2026, 4, 7),
+                            comments=[(f"{assistance}:Övriga kostnader", DDE)])
+    prognosis.save(store, result, today=date(2026, 4, 7))
+    template = Path(__file__).parent / "fixtures" / "controller_template.xlsx"
+    out = tmp_path / "prognos.xlsx"
+    controller.write_into(prognosis.saved(store, 2026, 3), template, out)
+    sheet = openpyxl.load_workbook(out)["Prognos"]
+    assert (sheet["G15"].value, sheet["G15"].data_type) == (DDE, "s")
+    # The controller's own formulas are still formulas.
+    assert (sheet["B16"].value, sheet["B16"].data_type) == ("=SUM(B6:B9)", "f")
