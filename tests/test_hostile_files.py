@@ -247,3 +247,14 @@ def test_validation_errors_is_what_the_library_raises(store, tmp_path) -> None:
     path = workbook(tmp_path / "u.xlsx", {"Utfall oktober": BUDGET_ROWS})
     with pytest.raises(ValidationErrors):
         import_file(store, path, today=date(2026, 11, 25))
+
+
+def test_columns_that_fit_two_kinds_equally_name_both(fresh, tmp_path) -> None:
+    rows = [["Dag", "Orsak", "Inställning", "Värde"], ["2026-12-28", "Inventering", "", ""]]
+    path = workbook(tmp_path / "mix.xlsx", {"Blad1": rows})
+    lines = _problems(fresh("import", path))
+    assert lines[0].startswith("sheet 'Blad1': its columns fit both ")
+    assert "settings" in lines[0] and "closed_days" in lines[0]
+    result = fresh.ok("import", path, "--kind", "closed_days")
+    assert "column 'Inställning' is not part of closed_days — ignored" in result.stderr
+    assert "2026-12-28" in fresh.ok("workdays", "closed", "--format", "csv").output
