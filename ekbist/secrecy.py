@@ -163,9 +163,19 @@ def _as_text(value: Any) -> str | None:
 
 def looks_like_personnummer(value: Any) -> bool:
     """True when ``value`` holds a personnummer or samordningsnummer in any spelling."""
-    text = _as_text(value)
-    if text is None or len(text) < 10:
-        return False
+    cls = value.__class__
+    if cls is str:  # the common case first: it runs for every value the store writes
+        if len(value) < 10:
+            return False
+        text = value
+    elif cls is int:
+        if -100_000_000 < value < 100_000_000:
+            return False
+        text = _number_text(value)
+    else:
+        text = _as_text(value)
+        if text is None or len(text) < 10:
+            return False
     if text.isascii():
         if not _ASCII_CANDIDATE.search(text):
             return False

@@ -300,26 +300,29 @@ class Store:
         """
         from ekbist.secrecy import looks_like_personnummer
 
-        columns: dict[str, list[str]] = {}
-
-        def refuse(table: str, *values: object) -> int:
-            for index, value in enumerate(values):
-                if value is not None and looks_like_personnummer(value):
-                    self._secrecy_hit = (table, columns[table][index])
-                    return 1
+        def refuse(table: str, column: str, value: object) -> int:
+            if looks_like_personnummer(value):
+                self._secrecy_hit = (table, column)
+                return 1
             return 0
 
-        self.conn.create_function("ekbist_secret", -1, refuse, deterministic=True)
+        self.conn.create_function("ekbist_secret", 3, refuse, deterministic=True)
         for table in self.tables():
             if table in DERIVED_TABLES:
                 continue
             names = [c[1] for c in self.conn.execute(f'PRAGMA main.table_info("{table}")')]
-            columns[table] = names
-            args = ", ".join(f'NEW."{n}"' for n in names)
+            # SQL decides cheaply which values need a look: nothing shorter than nine
+            # characters (digits of a number) and no plain ISO date can hold a number.
+            when = " OR ".join(
+                f'(length(NEW."{n}") >= 9 AND NOT (typeof(NEW."{n}") = \'text\' AND '
+                f'NEW."{n}" GLOB \'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\') AND '
+                f'ekbist_secret(\'{table}\', \'{n}\', NEW."{n}"))'
+                for n in names
+            )
             for event in ("INSERT", "UPDATE"):
                 self.conn.execute(
                     f'CREATE TEMP TRIGGER IF NOT EXISTS "secrecy_{table}_{event.lower()}" '
-                    f'BEFORE {event} ON main."{table}" WHEN ekbist_secret(\'{table}\', {args}) '
+                    f'BEFORE {event} ON main."{table}" WHEN {when} '
                     f"BEGIN SELECT RAISE(ABORT, '{SECRECY_ABORT}'); END"
                 )
 
