@@ -316,3 +316,17 @@ def test_dates_next_to_each_other_are_not_a_number() -> None:
         if looks_like_personnummer(f"{a.isoformat()} {b.isoformat()}"):
             refused.append(a)
     assert refused == []
+
+
+def test_budget_actuals_and_prognosis_amounts_are_bounded(cli) -> None:
+    cli.ok("init")
+    activity, line = "Ekonomiskt bistånd/handläggning", "Personalkostnader"
+    cli.ok("budget", "set", "2026", activity, line, "10000000000")
+    assert "more than 10 000 000 000 kr" in cli.fails("budget", "set", "2026", activity, line,
+                                                      "10000000001")
+    assert "more than 10 000 000 000 kr" in cli.fails("actuals", "set", "2026", "10", activity,
+                                                      line, "-10000000001")
+    cli.ok("actuals", "set", "2026", "10", activity, line, "900000")
+    line_text = cli.fails("prognosis", "make", "--year", "2026", "--month", "10", "--set",
+                          f"{line}=10000000001")
+    assert "more than 10 000 000 000 kr" in line_text
