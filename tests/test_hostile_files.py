@@ -258,3 +258,19 @@ def test_columns_that_fit_two_kinds_equally_name_both(fresh, tmp_path) -> None:
     result = fresh.ok("import", path, "--kind", "closed_days")
     assert "column 'Inställning' is not part of closed_days — ignored" in result.stderr
     assert "2026-12-28" in fresh.ok("workdays", "closed", "--format", "csv").output
+
+
+def test_a_far_cell_is_found_whatever_the_order_of_its_attributes(tmp_path) -> None:
+    path = workbook(tmp_path / "order.xlsx", {"S": [["a", "b"]]}, {"XFD1048576": 1})
+    _with_cached(path, b'<c r="XFD1048576" t="n">', b'<c t="n" r="XFD1048576">')
+    with zipfile.ZipFile(path) as book:
+        assert b'<c t="n" r="XFD1048576">' in book.read("xl/worksheets/sheet1.xml")
+    with pytest.raises(EkbistError, match=r"^S!XFD1048576: beyond"):
+        guard.check_xlsx(path)
+
+
+def test_a_dense_sheet_passes_the_quick_scan(tmp_path) -> None:
+    rows = [[f"r{r}c{c}" for c in range(30)] for r in range(200)]
+    path = workbook(tmp_path / "dense.xlsx", {"S": rows})
+    # 30 columns: the widest is AD, found without looking at each cell in Python.
+    assert [(s.cells, s.max_row, s.max_col) for s in guard.check_xlsx(path)] == [(6000, 200, 30)]

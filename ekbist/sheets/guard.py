@@ -155,6 +155,50 @@ def _scan_sheet(book: zipfile.ZipFile, name: str, member: str, problems: list[st
     return scan
 
 
+_ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d{1,9})"')
+_LONG_REF = re.compile(rb'\br="[A-Z]{2,3}\d')
+_VALUED_2 = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2})(\d{1,9})"[^>/]*>')
+_VALUED_3 = re.compile(rb'<c\b[^>]*?\br="([A-Z]{3})(\d{1,9})"[^>/]*>')
+
+
+def _quick_bounds(book: zipfile.ZipFile, member: str) -> tuple[int, int, int, bool]:
+    """(cells, rows at most, columns at most, has formulas): C-speed scans, no per-cell Python.
+
+    The bounds may be too high (formatted empty cells count) but never too low; only a
+    sheet they call too big or too sparse, or one with formulas, is scanned cell by cell.
+    """
+    cells, max_row, max_col, formulas = 0, 0, 0, False
+    tail = b""
+    with book.open(member) as stream:
+        while True:
+            chunk = stream.read(CHUNK * 8)
+            part = tail + chunk
+            # Keep the last few bytes for the next round: a tag may be cut in two.
+            cut = max(0, len(part) - 64) if chunk else len(part)
+            cut = part.rfind(b"<", 0, cut) if chunk and part.rfind(b"<", 0, cut) > 0 else cut
+            scan, tail = part[:cut], part[cut:]
+            opened = scan.count(b"<c ")
+            cells += opened + scan.count(b"<c>")
+            formulas = formulas or b"<f" in scan
+            rows = _ROW_REF.findall(scan)
+            if rows:
+                max_row = max(max_row, max(map(int, rows)))
+            if b"<c>" in scan or scan.count(b'<c r="') != opened:
+                max_col = 16_384  # cells without a reference: no cheap bound
+            elif _LONG_REF.search(scan):
+                for pattern in (_VALUED_3, _VALUED_2):
+                    found = pattern.findall(scan)
+                    if found:
+                        max_col = max(max_col, max(column_number(c.decode()) for c, _r in found))
+                        break
+                max_col = max(max_col, 26)
+            elif scan:
+                max_col = max(max_col, 26)
+            if not chunk:
+                break
+    return cells, max_row, max_col, formulas
+
+
 def check_xlsx(path: Path) -> list[SheetScan]:
     """Scan every sheet of an .xlsx/.xlsm file; raise on what calamine must not be given.
 
@@ -173,6 +217,11 @@ def check_xlsx(path: Path) -> list[SheetScan]:
             return []
         for name, member in members:
             try:
+                cells, rows, columns, formulas = _quick_bounds(book, member)
+                if (not formulas and columns <= MAX_COLUMNS and rows <= MAX_ROWS
+                        and (rows * columns <= MAX_SPARSE_AREA or cells * 4 >= rows * columns)):
+                    scans.append(SheetScan(name, cells, rows, columns))
+                    continue
                 scan = _scan_sheet(book, name, member, problems)
             except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
                 continue  # calamine will report the broken part
