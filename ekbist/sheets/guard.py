@@ -14,6 +14,10 @@ a value count, and the scan refuses, naming the cell,
   Excel or LibreOffice): calamine would read it as empty and a default would be
   stored instead of the value.
 
+A first pass counts cells, rows and the widest column with C-speed byte scans (about a
+third of calamine's own read of the same sheet); only a sheet those bounds call too big
+or too sparse, or one holding formulas, is then scanned cell by cell.
+
 Every other format is checked after reading, by the size of what was read.
 """
 
