@@ -199,7 +199,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'workdays close': [
         'ekbist workdays close 2026-11-18 --reason planeringsdag',
-        'ekbist workdays close 2026-04-08 --reason Planeringsdag',
+        "ekbist --today 2026-11-25 workdays close 2026-12-15 --reason 'Klient 811218–9876'",
     ],
     'workdays closed': [
         'ekbist workdays closed',

@@ -107,6 +107,13 @@ class LazyGroup(click.Group):
         with formatter.section(_("Commands")):
             formatter.write_dl([(name, _(SHORT_HELP.get(name, ""))) for name in self.list_commands(ctx)])
 
+    def main(self, args=None, *pos, **kwargs):
+        # The secrecy gate for the command line: every argument and option value, whatever
+        # its type, before click parses it (one place, so no command can forget it).
+        argv = sys.argv[1:] if args is None else list(args)
+        refuse_personnummer_arguments(argv)
+        return super().main(argv, *pos, **kwargs)
+
     def invoke(self, ctx: click.Context):
         from ekbist.commands.errors import handle_errors
 
@@ -151,6 +158,42 @@ def add_examples(command: click.Command, path: str) -> None:
     command.format_epilog = types.MethodType(_format_examples, command)
     for name, sub in getattr(command, "commands", {}).items():
         add_examples(sub, f"{path} {name}")
+
+
+def refuse_personnummer_arguments(argv: list[str]) -> None:
+    """Exit 1 with one line when an argument, an option value or EKBIST_DB holds a personnummer.
+
+    ekbist logs its command line in the audit, and every argument is either stored,
+    logged or a file name: none may carry an identity number, in any spelling.
+    """
+    import os
+
+    from ekbist.secrecy import looks_like_personnummer, mask
+
+    named = [(arg, i) for i, arg in enumerate(argv)]
+    named += [(os.environ[var], -1) for var in ("EKBIST_DB", "EKBIST_TODAY") if os.environ.get(var)]
+    for arg, index in named:
+        if not looks_like_personnummer(arg):
+            continue
+        if index < 0:
+            where = _("an environment variable")
+        elif arg.startswith("--") and "=" in arg:
+            where, arg = arg.split("=", 1)
+        elif index > 0 and argv[index - 1].startswith("-") and argv[index - 1] != "-":
+            where = argv[index - 1]
+        else:
+            where = _("argument {n}").format(n=index + 1)
+        click.echo(
+            "{error}: {message}".format(
+                error=_("error"),
+                message=_(
+                    "{where}: '{value}' looks like a personnummer — ekbist takes no personal "
+                    "identity numbers, in any argument"
+                ).format(where=where, value=mask(arg)),
+            ),
+            err=True,
+        )
+        raise SystemExit(1)
 
 
 def _early_language(argv: list[str]) -> str:

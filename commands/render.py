@@ -228,11 +228,15 @@ def to_json(payload: Any) -> str:
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> str:
+    from ekbist.textcells import csv_field
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.key for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in columns])
+        # Text a spreadsheet would run as a formula gets a leading quote (OWASP).
+        writer.writerow(["" if row.get(c.key) is None else csv_field(row.get(c.key))
+                         for c in columns])
     return buffer.getvalue()
 
 

@@ -40,17 +40,20 @@ def _key_text(key: dict[str, Any]) -> str:
 @click.option("--dry-run", is_flag=True, help=_("Show what would be added and changed; write nothing."))
 @click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY",
               help=_("The year of a budget or actuals sheet that does not say it."))
+@click.option("--kind", "kind", metavar="KIND",
+              help=_("Read every sheet as this kind (e.g. actuals), whatever its title says."))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help=_("Output format."))
 @pass_env
-def import_(env: Env, file: Path, dry_run: bool, year: int | None, fmt: str) -> None:
+def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | None,
+            fmt: str) -> None:
     from ekbist.sheets.importer import import_file
 
     from ekbist.commands.render import working
 
     store = env.open(readonly=dry_run)
     with working(_("Importing {file}").format(file=file.name), fmt) as progress:
-        report = import_file(store, file, today=env.today, dry_run=dry_run, year=year,
+        report = import_file(store, file, today=env.today, dry_run=dry_run, year=year, kind=kind,
                              progress=progress)
     for warning in report.warnings:
         click.echo(f"{_('warning')}: {warning}", err=True)

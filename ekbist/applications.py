@@ -111,7 +111,8 @@ def check_first_contact(first_contact: date | None, received: date, *, today: da
 
 def parse_amount(value: int | str | None) -> int | None:
     """Whole kronor, or None when no amount is given; decimals are refused, not rounded."""
-    return None if value is None else money.parse_amount(value, _("amount"))
+    return None if value is None else money.parse_amount(
+        value, _("amount"), maximum=money.MAX_APPLICATION_AMOUNT)
 
 
 def check_decision(decision: str, amount: int | str | None) -> tuple[str, int | None]:

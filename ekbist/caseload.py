@@ -371,6 +371,8 @@ def write_history_xlsx(
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from ekbist.textcells import write_only_row
+
     path = Path(path)
     if path.exists() and not overwrite:
         raise EkbistError(
@@ -401,7 +403,7 @@ def write_history_xlsx(
 
     def append(values: list[Any]) -> int:
         nonlocal row
-        ws.append(values)
+        ws.append(write_only_row(ws, values))
         row += 1
         return row
 

@@ -25,7 +25,7 @@ from xml.etree import ElementTree
 from ekbist.budget import DEFAULT_LINES
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, ngettext
-from ekbist.money import parse_amount, round_div, to_tkr
+from ekbist.money import MAX_BUDGET_AMOUNT, parse_amount, round_div, to_tkr
 from ekbist.sheets.reader import cell_name
 
 # -- words ------------------------------------------------------------------------------
@@ -428,7 +428,8 @@ def _check_sum_row(sheet: str, r: int, row: list[Any], months: dict, factor: int
             continue
         where = cell_name(sheet, r, c)
         try:
-            stated = parse_amount(raw, where, factor=factor * 1_000_000)  # micro-kronor
+            stated = parse_amount(raw, where, factor=factor * 1_000_000,  # micro-kronor
+                                  maximum=MAX_BUDGET_AMOUNT * 1_000_000)
         except EkbistError:
             problems.append(_("{cell}: '{value}' — not an amount").format(cell=where, value=raw))
             continue
@@ -481,8 +482,16 @@ def check_new_file(path: Path, *, template: Path | None = None, overwrite: bool 
         raise EkbistError(_("{path}: the folder does not exist").format(path=path.parent))
 
 
-def save_atomically(workbook, path: Path) -> None:
-    """Save to a temporary file beside ``path`` and move it into place: all or nothing."""
+def save_atomically(workbook, path: Path, *, keep_formulas: bool = False) -> None:
+    """Save to a temporary file beside ``path`` and move it into place: all or nothing.
+
+    Formula-like text becomes a text cell, unless ``keep_formulas`` (a user's workbook
+    written into, whose own formulas stay; its new cells are made text one by one).
+    """
+    if not keep_formulas:
+        from ekbist.textcells import workbook_as_text
+
+        workbook_as_text(workbook)
     handle, temp = tempfile.mkstemp(prefix=".ekbist-", suffix=path.suffix, dir=path.parent)
     os.close(handle)
     try:
@@ -848,6 +857,8 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
     from openpyxl import load_workbook
     from openpyxl.cell.cell import MergedCell
 
+    from ekbist.textcells import as_text
+
     template, out = Path(template), Path(out)
     if template.suffix.lower() not in (".xlsx", ".xlsm"):
         raise EkbistError(_("{path}: --into takes an .xlsx workbook").format(path=template))
@@ -995,6 +1006,7 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
             kept.append(f"{ws.title}!{cell.coordinate}")
             return
         cell.value = value
+        as_text(cell)
         written += 1
 
     def scaled(kronor: int, factor: int) -> int:
@@ -1035,5 +1047,5 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
     # Cells ekbist filled feed the workbook's own formulas: have Excel and LibreOffice
     # recalculate them on opening (openpyxl stores no results).
     wb.calculation.fullCalcOnLoad = True
-    save_atomically(wb, out)
+    save_atomically(wb, out, keep_formulas=True)
     return {"cells": written, "rows": rows_done, "notes": notes, "lost": losses}

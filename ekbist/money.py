@@ -15,6 +15,9 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.secrecy import MAX_APPLICATION_AMOUNT, MAX_BUDGET_AMOUNT
+
+__all__ = ["MAX_APPLICATION_AMOUNT", "MAX_BUDGET_AMOUNT", "parse_amount", "round_div", "to_tkr"]
 
 
 def round_div(numerator: int, denominator: int) -> int:
@@ -43,12 +46,14 @@ _UNIT_FACTOR = {"tkr": 1000, "ksek": 1000, "tsek": 1000, "mnkr": 1_000_000, "mkr
                 "msek": 1_000_000, "kr": 1, "sek": 1, ":-": 1}
 
 
-def parse_amount(value: Any, what: str, *, factor: int = 1) -> int:
+def parse_amount(value: Any, what: str, *, factor: int = 1, maximum: int | None = None) -> int:
     """An amount in whole kronor from a number or Swedish/English number text.
 
     Accepts "5 111 000", "7 643,00", "-44", "−44", "12 500 tkr" (the unit suffix
     multiplies), and ``factor`` for amounts given in tkr. A result that is not whole
     kronor is refused rather than rounded: money is never silently changed.
+    Amounts are bounded (``maximum``, by default ``MAX_BUDGET_AMOUNT`` either side
+    of zero) so that a personnummer can never be stored as an amount.
     """
     from fractions import Fraction
 
@@ -80,10 +85,19 @@ def parse_amount(value: Any, what: str, *, factor: int = 1) -> int:
             text = text.replace(",", "")
         if not re.fullmatch(r"-?\d+(\.\d+)?", text):
             raise EkbistError(_not_amount(what, value))
-        exact = Fraction(text) * unit * factor
+        try:
+            exact = Fraction(text) * unit * factor
+        except ValueError:  # more digits than Python converts
+            raise EkbistError(_not_amount(what, value)) from None
     if exact.denominator != 1:
         raise EkbistError(
             _("{what}: '{value}' — not whole kronor").format(what=what, value=value)
+        )
+    limit = MAX_BUDGET_AMOUNT if maximum is None else maximum
+    if abs(exact) > limit:
+        raise EkbistError(
+            _("{what}: '{value}' — more than {limit} kr").format(
+                what=what, value=value, limit=f"{limit:,}".replace(",", " "))
         )
     return int(exact)
 

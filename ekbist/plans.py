@@ -901,6 +901,9 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
             detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)
         detail.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
+    from ekbist.textcells import workbook_as_text
+
+    workbook_as_text(book)
     book.save(path)
     return path
 

@@ -25,6 +25,8 @@ from ekbist.errors import NoDatabase, SchemaError
 from ekbist.i18n import _
 
 BUSY_TIMEOUT_MS = 10_000
+# The message the secrecy triggers abort with (see Store._install_secrecy).
+SECRECY_ABORT = "ekbist-secrecy-gate"
 
 # Tables derived from others: rebuilt at will, so not audited.
 DERIVED_TABLES = frozenset({"calendar_day", "workday", "audit"})
@@ -134,6 +136,7 @@ class Store:
         self.readonly = readonly
         self._db = None
         self._audit_command = ""
+        self._secrecy_hit: tuple[str, str] | None = None
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -189,6 +192,7 @@ class Store:
                 if version < latest:
                     store._migrate(version)
                 store._install_audit(command or shlex.join(["ekbist", *sys.argv[1:]]))
+                store._install_secrecy()
                 from ekbist import calendar
 
                 calendar.ensure_index(store)
@@ -250,6 +254,10 @@ class Store:
 
     # -- audit -------------------------------------------------------------------
     def _install_audit(self, command: str) -> None:
+        from ekbist.secrecy import mask
+
+        # The command line is logged, so a personnummer in it (a file name, say) is masked.
+        command = mask(command)
         self._audit_command = command
         user = _os_user()
         self.conn.execute(
@@ -278,8 +286,58 @@ class Store:
         self.conn.execute(
             "INSERT INTO audit (at, os_user, command, tbl, key, action, before, after) "
             "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?, ?, NULL, ?)",
-            (_os_user(), self._audit_command, table, key, action, after),
+            (_os_user(), self._audit_command, table, key, action, None if after is None
+             else _masked(after)),
         )
+
+    # -- the secrecy gate --------------------------------------------------------
+    def _install_secrecy(self) -> None:
+        """Triggers that refuse any row holding a personnummer, in any table, in any column.
+
+        This is the one gate every write passes, whatever code path made it: the
+        trigger calls :func:`ekbist.secrecy.looks_like_personnummer` on each value and
+        aborts the statement; :meth:`transaction` turns that into a clear error.
+        """
+        from ekbist.secrecy import looks_like_personnummer
+
+        def refuse(table: str, column: str, value: object) -> int:
+            if looks_like_personnummer(value):
+                self._secrecy_hit = (table, column)
+                return 1
+            return 0
+
+        self.conn.create_function("ekbist_secret", 3, refuse, deterministic=True)
+        for table in self.tables():
+            if table in DERIVED_TABLES:
+                continue
+            names = [c[1] for c in self.conn.execute(f'PRAGMA main.table_info("{table}")')]
+            # SQL decides cheaply which values need a look: nothing shorter than nine
+            # characters (digits of a number) and no plain ISO date can hold a number.
+            when = " OR ".join(
+                f'(length(NEW."{n}") >= 9 AND NOT (typeof(NEW."{n}") = \'text\' AND '
+                f'NEW."{n}" GLOB \'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\') AND '
+                f'ekbist_secret(\'{table}\', \'{n}\', NEW."{n}"))'
+                for n in names
+            )
+            for event in ("INSERT", "UPDATE"):
+                self.conn.execute(
+                    f'CREATE TEMP TRIGGER IF NOT EXISTS "secrecy_{table}_{event.lower()}" '
+                    f'BEFORE {event} ON main."{table}" WHEN {when} '
+                    f"BEGIN SELECT RAISE(ABORT, '{SECRECY_ABORT}'); END"
+                )
+
+    def secrecy_error(self, exc: sqlite3.Error) -> Exception:
+        """The error to raise for ``exc``: a clear refusal when the secrecy gate aborted."""
+        if SECRECY_ABORT in str(exc) and self._secrecy_hit:
+            from ekbist.errors import EkbistError
+
+            table, column = self._secrecy_hit
+            self._secrecy_hit = None
+            return EkbistError(
+                _("{table}.{column}: the value looks like a personnummer — ekbist stores no "
+                  "personal identity numbers").format(table=table, column=column)
+            )
+        return exc
 
     # -- queries -----------------------------------------------------------------
     @contextlib.contextmanager
@@ -291,6 +349,13 @@ class Store:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
+        except sqlite3.IntegrityError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            error = self.secrecy_error(exc)
+            if error is exc:
+                raise
+            raise error from None
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -325,10 +390,16 @@ class Store:
         return row[0] if row else None
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise self.secrecy_error(exc) from None
 
     def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
-        return self.conn.executemany(sql, rows)
+        try:
+            return self.conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise self.secrecy_error(exc) from None
 
     @property
     def db(self):  # -> sqlite_utils.Database; not annotated so the import stays lazy
@@ -366,6 +437,12 @@ class Store:
             raise EkbistError(
                 _("the backup failed its integrity check: {result}").format(result=result)
             )
+
+
+def _masked(text: str) -> str:
+    from ekbist.secrecy import mask
+
+    return mask(text)
 
 
 def _os_user() -> str:

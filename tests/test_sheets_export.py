@@ -178,7 +178,9 @@ def test_report_kinds_export_from_their_source(unit, lib, tmp_path):
     ws = load_workbook(path).active
     assert ws["A1"].value == kinds()["caseload"].columns[0].header_en
     result = unit("import", path, "--dry-run")
-    assert result.exit_code == 0 and "is a report and cannot be imported" in result.stderr
+    # A report is never imported, and a file with nothing else is refused (exit 1).
+    assert result.exit_code == 1 and "is a report and cannot be imported" in result.stderr
+    assert "nothing to import" in result.stderr
 
 
 # -- templates --------------------------------------------------------------------------------------

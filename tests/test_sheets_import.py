@@ -288,10 +288,22 @@ def test_bad_header_row_a_column_twice(lib, tmp_path):
 
 
 def test_a_sheet_of_no_known_kind_is_ignored_with_a_warning(lib, tmp_path):
-    path = workbook(tmp_path / "x.xlsx", {"Anteckningar": [["Vad", "När"], ["Möte", "i morgon"]]})
+    path = workbook(tmp_path / "x.xlsx", {
+        "Anteckningar": [["Vad", "När"], ["Möte", "i morgon"]],
+        "Handläggare": [["Id", "Namn", "Team", "FTE"], ["h9", "Nina Nord", "intake", 1]]})
     report = import_file(lib, path, today=TODAY)
-    assert report.kinds == {}
+    assert set(report.kinds) == {"handlers"}
     assert report.warnings == ["sheet 'Anteckningar': no header row of a known kind — ignored"]
+
+
+def test_a_file_with_nothing_to_import_is_refused(lib, tmp_path):
+    path = workbook(tmp_path / "x.xlsx", {"Anteckningar": [["Vad", "När"], ["Möte", "i morgon"]]})
+    with pytest.raises(ValidationErrors) as raised:
+        import_file(lib, path, today=TODAY)
+    assert raised.value.problems == [
+        "sheet 'Anteckningar': no header row of a known kind — ignored",
+        "x.xlsx: nothing to import — no sheet has the header row of a kind ekbist imports "
+        "('ekbist template all FILE' writes one of each)"]
 
 
 def test_unreadable_and_unknown_files(lib, tmp_path):

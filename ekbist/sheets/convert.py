@@ -29,8 +29,11 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 # Excel serial numbers taken as dates in a date column: 1954-10-03 .. 2119-01-08.
 _SERIAL_RANGE = (20_000, 80_000)
 
+_INF = float("inf")
 _YES = {"ja", "j", "yes", "y", "true", "sant", "1", "x", "sann"}
 _NO = {"nej", "n", "no", "false", "falskt", "0", "falsk"}
+
+SQLITE_MAX = 2**63 - 1
 
 # (index in the column, the raw cell value, the reason)
 Problem = tuple[int, Any, str]
@@ -57,8 +60,9 @@ def display(value: Any) -> str:
 
 def mask_personnummer(value: Any) -> str:
     """The value with the last four digits of any personnummer-like run hidden."""
-    text = display(value)
-    return re.sub(r"(\d{6}[-+ ]?)\d{4}", r"\1****", text)
+    from ekbist.secrecy import mask
+
+    return mask(display(value))
 
 
 # -- single values (the slow path) ----------------------------------------------------
@@ -148,6 +152,17 @@ class ColumnConverter:
         self.problems: list[Problem] = []
         self._codes: dict[str, str] = {}
         self._bounds = (column.minimum, column.maximum)
+        if column.type == "integer":
+            # Whatever the declaration says, nothing outside SQLite's INTEGER range.
+            low, high = self._bounds
+            self._bounds = (-SQLITE_MAX if low is None else low, SQLITE_MAX if high is None else high)
+        if column.type == "money":
+            # No amount beyond ten billion kronor: a personnummer never passes as money.
+            from ekbist.secrecy import MAX_BUDGET_AMOUNT
+
+            low, high = self._bounds
+            self._bounds = (-MAX_BUDGET_AMOUNT if low is None else low,
+                            MAX_BUDGET_AMOUNT if high is None else high)
 
     def problem(self, index: int, raw: Any, reason: str) -> None:
         self.problems.append((index, raw, reason))
@@ -192,6 +207,9 @@ class ColumnConverter:
         if number is None:
             self.problem(index, raw, _("not a number"))
             return None
+        if number.__class__ is float and (number != number or number in (_INF, -_INF)):
+            self.problem(index, raw, _("not a finite number"))
+            return None
         if column.type in ("integer", "money"):
             value = whole(number)
             if value is None:
@@ -200,7 +218,11 @@ class ColumnConverter:
                 return None
             number = value
         else:
-            number = float(number)
+            try:
+                number = float(number)
+            except OverflowError:
+                self.problem(index, raw, _("not a finite number"))
+                return None
         low, high = self._bounds
         if low is not None and number < low:
             self.problem(index, raw, _("must be at least {low}").format(
@@ -275,7 +297,6 @@ class ColumnConverter:
 
 
 # -- personnummer anywhere ------------------------------------------------------------------
-_CANDIDATE = re.compile(r"\d{6}[-+ ]?\d{4}")
 
 
 def personnummer_cells(column: tuple | list) -> list[int]:
@@ -286,17 +307,16 @@ def personnummer_cells(column: tuple | list) -> list[int]:
     """
     found: list[int] = []
     types = set(map(type, column))
-    if str in types and _CANDIDATE.search(
+    if str in types and looks_like_personnummer(
             "\n".join([v for v in column if v.__class__ is str and len(v) >= 10])):
         found += [i for i, v in enumerate(column)
                   if v.__class__ is str and len(v) >= 10 and looks_like_personnummer(v)]
     for number_type in (int, float):
         if number_type in types:
-            numbers = [v for v in column if v.__class__ is number_type]
-            if max(numbers) >= 1e9:
-                found += [i for i, v in enumerate(column)
-                          if v.__class__ is number_type and v >= 1e9
-                          and whole(v) is not None and looks_like_personnummer(int(v))]
+            # Numbers of either sign; a 9-digit number may be a 10-digit one without its 0.
+            found += [i for i, v in enumerate(column)
+                      if v.__class__ is number_type and (v >= 1e8 or v <= -1e8)
+                      and looks_like_personnummer(v)]
     return sorted(found)
 
 

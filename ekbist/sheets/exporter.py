@@ -54,6 +54,9 @@ def save_new(workbook: Any, path: Path) -> None:
     except FileExistsError:
         raise EkbistError(_("{path} exists already — ekbist never writes over a file; choose a new name")
                           .format(path=path)) from None
+    from ekbist.textcells import workbook_as_text
+
+    workbook_as_text(workbook)
     try:
         with handle:
             workbook.save(handle)
@@ -157,7 +160,12 @@ def write_sheet(workbook: Any, kind: Kind, count: int, rows: Iterable[tuple]) ->
     if count:
         sheet.auto_filter.ref = f"A1:{column_letter(len(kind.columns) - 1)}{count + 1}"
     formatted = [(i, c.number_format) for i, c in enumerate(kind.columns) if c.number_format]
-    append = sheet.append
+    # Text a spreadsheet would run (=…, +…, @…) is written as a text cell.
+    from ekbist.textcells import write_only_row
+
+    def append(row: Iterable[Any]) -> None:
+        sheet.append(write_only_row(sheet, row))
+
     if formatted and count <= FORMATTED_ROWS:
         for row in excel_rows(kind, rows):
             out = list(row)

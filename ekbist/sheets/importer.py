@@ -192,6 +192,8 @@ class Context:
         self.sources: list[Source] = []
         self.batches: dict[str, Batch] = {}
         self.state: dict[str, Any] = {}
+        # ``--kind``: every sheet is read as this kind, whatever its title says.
+        self.forced_kind: str | None = None
         # (source, position, column key) of cells that could not be read: later checks
         # would only repeat the problem in other words, so they pass over them.
         self.bad_cells: set[tuple[int, int, str]] = set()
@@ -208,10 +210,11 @@ class Context:
 
 # -- the entry point ------------------------------------------------------------------------
 def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,
-                year: int | None = None,
+                year: int | None = None, kind: str | None = None,
                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors).
 
+    ``kind`` settles which kind every sheet is when its columns or title leave it open.
     ``progress(step, steps)`` is called as the import goes from reading to checking to
     writing, for a progress bar.
     """
@@ -220,7 +223,7 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year,
+        return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year, kind=kind,
                             progress=progress or (lambda step, steps: None))
     finally:
         if enabled:
@@ -231,12 +234,23 @@ IMPORT_STEPS = 5
 
 
 def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
-                 year: int | None, progress: Callable[[int, int], None]) -> ImportReport:
+                 year: int | None, kind: str | None,
+                 progress: Callable[[int, int], None]) -> ImportReport:
+    from ekbist.secrecy import check_text
+
+    # The file name goes into the report and the audit's command line: no personnummer.
+    check_text(path.name, _("the file name"))
     progress(0, IMPORT_STEPS)
     sheets = read(path)
     progress(1, IMPORT_STEPS)
     report = ImportReport(path=str(path), dry_run=dry_run)
     ctx = Context(store, today=today, dry_run=dry_run, report=report)
+    if kind is not None and (kind not in kinds() or not kinds()[kind].importable):
+        from ekbist.errors import EkbistError
+
+        raise EkbistError(_("--kind: '{kind}' is not a kind ekbist imports ({kinds})").format(
+            kind=kind, kinds=", ".join(k.name for k in kinds().values() if k.importable)))
+    ctx.forced_kind = kind
     _read_sheets(ctx, sheets, path, year)
     _build_batches(ctx)
     _lookups(ctx)
@@ -289,7 +303,15 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
 
 # -- reading sheets -------------------------------------------------------------------------
 def _read_sheets(ctx: Context, sheets: list[Sheet], path: Path, year: int | None) -> None:
+    from ekbist.secrecy import looks_like_personnummer
+
     for order, sheet in enumerate(sheets):
+        if looks_like_personnummer(sheet.name):
+            ctx.problems.add((order, -1, -1), convert.mask_personnummer(sheet.name),
+                             convert.mask_personnummer(sheet.name),
+                             _("this sheet name looks like a personnummer — ekbist stores no "
+                               "personal identity numbers"))
+            continue
         rows = sheet.rows
         if not rows:
             continue
@@ -300,9 +322,17 @@ def _read_sheets(ctx: Context, sheets: list[Sheet], path: Path, year: int | None
                 ctx.problems.add((order, row_index, col_index), cell_name(sheet.name, row_index, col_index),
                                  convert.mask_personnummer(value),
                                  _("looks like a personnummer — ekbist stores no personal identity numbers"))
-        found = None if sheet.name in HELPER_SHEETS else _find_header(sheet)
+        found, verdict = (None, None) if sheet.name in HELPER_SHEETS else \
+            _recognise(sheet, ctx.forced_kind)
+        if verdict is not None:
+            ctx.problems.add_text((order, -1, -1), verdict)
+            continue
         if found is None:
-            if _wide_records(ctx, sheet, order, path, year):
+            if ctx.forced_kind is None and _wide_records(ctx, sheet, order, path, year):
+                continue
+            near = None if sheet.name in HELPER_SHEETS else _near_miss(sheet, ctx.forced_kind)
+            if near is not None:
+                ctx.problems.add_text((order, -1, -1), near)
                 continue
             if sheet.name not in HELPER_SHEETS and any(any(row) for row in rows):
                 ctx.report.warnings.append(
@@ -329,6 +359,132 @@ def _read_sheets(ctx: Context, sheets: list[Sheet], path: Path, year: int | None
         # From here on the sheet is needed column by column only: let the row lists go.
         sheet.rows = []
         del rows
+    if not ctx.sources and not ctx.problems:
+        # Never a silent no-op: a file with nothing ekbist imports is an error.
+        raise ValidationErrors([*ctx.report.warnings, _(
+            "{file}: nothing to import — no sheet has the header row of a kind ekbist imports "
+            "('ekbist template all FILE' writes one of each)").format(file=path.name)])
+
+
+# -- which kind a sheet is -------------------------------------------------------------------
+def _title_kind(sheet_name: str) -> Kind | None:
+    """The kind a sheet's title names ("Utfall oktober" → actuals), if any."""
+    title = normalise(sheet_name)
+    for kind in kinds().values():
+        for name in (kind.sheet_sv, kind.sheet_en, kind.name):
+            named = normalise(name)
+            if title == named or title.startswith(named + " "):
+                return kind
+    return None
+
+
+def _spellings(forced: str | None) -> list[tuple[Kind, dict[str, str]]]:
+    return [(kind, {h: c.key for c in kind.columns for h in c.headers()})
+            for kind in kinds().values() if forced is None or kind.name == forced]
+
+
+def _map_row(spelled: dict[str, str], cells: list[tuple[int, str]]):
+    mapping: dict[str, int] = {}
+    unknown, duplicates = [], []
+    for col_index, text in cells:
+        key = spelled.get(text)
+        if key is None:
+            unknown.append(col_index)
+        elif key in mapping:
+            duplicates.append(col_index)
+        else:
+            mapping[key] = col_index
+    return mapping, unknown, duplicates
+
+
+def _needed(kind: Kind) -> tuple[Column, ...]:
+    # A report is recognised only by all of its columns; an importable kind by its required ones.
+    return kind.required if kind.importable else kind.import_columns
+
+
+def _headers(columns) -> str:
+    return ", ".join(f"'{c.header()}'" for c in columns)
+
+
+def _recognise(sheet: Sheet, forced: str | None):
+    """(found, None) as :func:`_find_header` gives it, or (None, the error line).
+
+    A kind is recognised only when all its required columns are there. Two kinds that fit
+    equally well, or a title that names one kind while the columns say another, is an
+    error naming both; ``forced`` (``--kind``) settles it.
+    """
+    spellings = _spellings(forced)
+    full = []
+    for row_index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        cells = [(i, normalise(v)) for i, v in enumerate(row) if not convert.is_empty(v)]
+        if len(cells) < 2:
+            continue
+        for kind, spelled in spellings:
+            mapping, unknown, duplicates = _map_row(spelled, cells)
+            if len(mapping) < 2 or any(c.key not in mapping for c in _needed(kind)):
+                continue
+            full.append((len(mapping) - len(unknown), kind, row_index, mapping, unknown,
+                         duplicates, spelled, cells))
+        if full:
+            break
+    if not full:
+        return None, None
+    title = None if forced else _title_kind(sheet.name)
+    top = max(f[0] for f in full)
+    best = [f for f in full if f[0] == top]
+    chosen = next((f for f in full if f[1] is title), None)
+    if chosen is None:
+        importable = [f for f in best if f[1].importable]
+        if len(importable) > 1:
+            a, b = importable[0][1].name, importable[1][1].name
+            return None, _(
+                "sheet '{sheet}': its columns fit both {a} and {b} — give --kind {a} or "
+                "--kind {b}").format(sheet=sheet.name, a=a, b=b)
+        chosen = (importable or best)[0]
+        if title is not None and title.importable:
+            kind = chosen[1]
+            mapping = _map_row(_spellings(title.name)[0][1], chosen[7])[0]
+            missing = [c for c in title.required if c.key not in mapping]
+            return None, _(
+                "sheet '{sheet}': the title says {title} but the columns are those of {kind} "
+                "({title} needs {missing}) — give --kind {title} or --kind {kind}").format(
+                    sheet=sheet.name, title=title.name, kind=kind.name,
+                    missing=_headers(missing) or "—")
+    _score, kind, row_index, mapping, unknown, duplicates, _spelled, _cells = chosen
+    export_only = {c.key for c in kind.columns if c.export_only}
+    mapping = {k: v for k, v in mapping.items() if k not in export_only}
+    return (kind, row_index, mapping, unknown, duplicates), None
+
+
+def _near_miss(sheet: Sheet, forced: str | None) -> str | None:
+    """The error for a sheet that looks like a kind but lacks required columns, or None.
+
+    It looks like a kind when its title names the kind (or ``--kind`` does), or when a
+    header row holds at least two of the kind's columns.
+    """
+    title = kinds().get(forced) if forced else _title_kind(sheet.name)
+    best = None  # (columns found, kind, mapping)
+    for row in sheet.rows[:HEADER_SEARCH_ROWS]:
+        cells = [(i, normalise(v)) for i, v in enumerate(row) if not convert.is_empty(v)]
+        for kind, spelled in _spellings(forced):
+            if not kind.importable:
+                continue
+            mapping = _map_row(spelled, cells)[0]
+            if len(mapping) < 2 and kind is not title:
+                continue
+            score = (kind is title, len(mapping))
+            if best is None or score > best[0]:
+                best = (score, kind, mapping)
+    if best is None and title is not None and title.importable:
+        best = ((True, 0), title, {})
+    if best is None:
+        return None
+    _score, kind, mapping = best
+    missing = [c for c in kind.required if c.key not in mapping]
+    if not missing:
+        return None
+    return _("sheet '{sheet}': looks like {kind} but lacks the required column(s) {columns}"
+             ).format(sheet=sheet.name, kind=kind.name, columns=_headers(missing))
 
 
 def _find_header(sheet: Sheet):

@@ -67,10 +67,13 @@ def parse_number(text: str) -> int | float | None:
         return None
     whole, fraction = match.groups()
     value: int | float
-    if fraction is None:
-        value = int(whole)
-    else:
-        value = float(f"{whole}.{fraction}")
+    try:
+        if fraction is None:
+            value = int(whole)
+        else:
+            value = float(f"{whole}.{fraction}")
+    except ValueError:  # more digits than Python converts (4 300)
+        return None
     if percent:
         value = value / 100
         if isinstance(value, float) and value.is_integer():

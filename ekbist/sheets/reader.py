@@ -72,11 +72,20 @@ def read(path: Path) -> list[Sheet]:
 def read_spreadsheet(path: Path) -> list[Sheet]:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    from ekbist.sheets import guard
+
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        # Never let calamine size a sheet by a stray far cell: look at the XML first.
+        guard.check_xlsx(path)
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             sheets = []
             for index, name in enumerate(workbook.sheet_names):
-                rows = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
+                calamine_sheet = workbook.get_sheet_by_index(index)
+                end_row, end_col = calamine_sheet.end or (0, 0)
+                guard.check_size(name, end_row + 1 if calamine_sheet.height else 0,
+                                 end_col + 1 if calamine_sheet.width else 0)
+                rows = calamine_sheet.to_python(skip_empty_area=False)
                 sheets.append(Sheet(name, rows))
             return sheets
     except (CalamineError, ValueError, OSError) as exc:
@@ -90,13 +99,31 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
 
 
 def decode(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 with or without BOM, else Windows-1252 (Swedish Excel)."""
+    """CSV bytes as text: UTF-8, UTF-8 with BOM, UTF-16 with BOM, else Windows-1252.
+
+    Nothing is replaced silently: bytes that none of them can read are refused.
+    """
+    attempts: list[tuple[bytes, str]] = []
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        attempts = [(data[3:], "utf-8"), (data[3:], "cp1252")]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        attempts = [(data, "utf-16")]
+    else:
+        attempts = [(data, "utf-8"), (data, "cp1252")]
+    for payload, encoding in attempts:
+        try:
+            return payload.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise EkbistError(_("the file is neither UTF-8, UTF-16 nor Windows-1252 text — save it as "
+                        "CSV UTF-8 and import it again"))
+
+
+def _csv_reason(exc: Exception) -> str:
+    if "field larger than field limit" in str(exc):
+        return _("a field longer than {n} characters").format(
+            n=f"{csv.field_size_limit():,}".replace(",", " "))
+    return str(exc)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -112,9 +139,25 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(path: Path) -> Sheet:
-    text = decode(path.read_bytes())
+    from ekbist.sheets import guard
+
+    try:
+        text = decode(path.read_bytes())
+    except EkbistError as exc:
+        raise EkbistError(f"{path}: {exc}") from None
+    if "\x00" in text:
+        raise EkbistError(_("{path}: holds NUL characters — not a text file").format(path=path))
     delimiter = sniff_delimiter(text)
-    rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > guard.MAX_ROWS or len(row) > guard.MAX_COLUMNS:
+                guard.check_size(path.stem, len(rows), len(row))
+    except csv.Error as exc:
+        raise EkbistError(_("{path}: line {line}: {reason}").format(
+            path=path, line=reader.line_num, reason=_csv_reason(exc))) from None
     width = max((len(row) for row in rows), default=0)
     for row in rows:
         if len(row) < width:

@@ -1,0 +1,334 @@
+"""The secrecy gate: no personnummer or samordningsnummer, in any spelling, is stored or logged."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import date, timedelta
+
+import click
+import pytest
+from ekbist.commands.main import root
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ekbist.errors import EkbistError
+from ekbist.money import parse_amount
+from ekbist.secrecy import check_text, looks_like_personnummer, mask
+from ekbist.store import Store
+
+
+def check_digit(nine: str) -> str:
+    """The Luhn check digit of the first nine digits (YYMMDDNNN), computed by hand's rule."""
+    total = 0
+    for i, ch in enumerate(nine):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return str((10 - total % 10) % 10)
+
+
+def number(born: date, serial: int, *, coordination: bool = False) -> str:
+    """A valid 12-digit number YYYYMMDDNNNC (day + 60 for a samordningsnummer)."""
+    day = born.day + (60 if coordination else 0)
+    nine = f"{born:%y%m}{day:02d}{serial:03d}"
+    return f"{born.year // 100:02d}{nine}{check_digit(nine)}"
+
+
+def spellings(twelve: str) -> list[object]:
+    """Every way the issue lists of writing the 12-digit number ``twelve``."""
+    cc, ymd, tail = twelve[:2], twelve[2:8], twelve[8:]
+    yy, mm, dd = ymd[:2], ymd[2:4], ymd[4:]
+    return [
+        f"{cc}{ymd}-{tail}",                 # 19430612-3623
+        f"{ymd}-{tail}",                     # 430612-3623
+        f"{ymd}{tail}",                      # 4306123623
+        f"{cc}{ymd}{tail}",                  # 194306123623
+        f"{ymd}+{tail}",                     # over a hundred years old
+        f"{ymd}\u2013{tail}",                # en dash
+        f"{ymd}\u2212{tail}",                # minus sign
+        f"{ymd}\u2010{tail}",                # Unicode hyphen
+        f"{yy}?{mm}{dd}?{tail}",             # dashes lost to a Windows-1252 file: '?'
+        f"{ymd}\ufffd{tail}",                # or the replacement character
+        f"{ymd}\u00a0{tail}",                # no-break space
+        f"{ymd}\u202f{tail}",                # narrow no-break space
+        f"{ymd}\u200b{tail}",                # zero-width space
+        f"{yy}\u200b{mm}{dd}-{tail}",        # zero-width space inside the date
+        f"{yy}.{mm}.{dd}-{tail}",            # dots
+        f"{cc}{yy} {mm} {dd} {tail}",        # spaces between every group
+        f"Klient {ymd} - {tail}, ring",      # inside a sentence
+        f"\uff10{ymd[1:]}-{tail}" if ymd[0] == "0" else f"{ymd}\uff0d{tail}",  # full-width
+        # A number cell; one born 2000 loses two leading zeros and is then too short to
+        # tell from an amount, so the 12-digit form stands in for it.
+        int(f"{ymd}{tail}") if int(f"{ymd}{tail}") >= 10 ** 8 else int(twelve),
+        -int(f"{ymd}{tail}") if int(f"{ymd}{tail}") >= 10 ** 8 else -int(twelve),  # either sign
+        float(f"{cc}{ymd}{tail}"),           # a whole float cell
+    ]
+
+
+KNOWN = ["194306123623", "194403167606", "198104296796", "198112189876"]
+# Born 2000-02-29: a 10-digit form is only a real date in the 2000s.
+LEAP_2000 = number(date(2000, 2, 29), 0)
+COORDINATION = number(date(1943, 6, 12), 362, coordination=True)
+ALL_NUMBERS = [*KNOWN, LEAP_2000, COORDINATION]
+
+
+@pytest.mark.parametrize("twelve", ALL_NUMBERS)
+def test_every_spelling_is_recognised(twelve: str) -> None:
+    for spelled in spellings(twelve):
+        assert looks_like_personnummer(spelled), repr(spelled)
+
+
+def test_the_examples_of_the_issue_are_valid_numbers() -> None:
+    # Hand check of 19430612-3623: 4 3 0 6 1 2 3 6 2 3 → 8+3+0+6+2+2+6+6+4+3 = 40, a multiple of 10.
+    assert check_digit("430612362") == "3"
+    assert LEAP_2000 == "200002290005"  # hand check: 0+0+0+2+4+9+0+0+0 = 15 → check digit 5
+
+
+@pytest.mark.parametrize("text", [
+    "194306123624",        # wrong check digit
+    "4306123624",
+    "431312-3626",         # month 13 (check digit made valid for the digits)
+    "19430632-3628",       # day 32
+    "1194306123623",       # 13 digits: part of a longer number
+    "2026-12-24 2026-12-31",
+    "C-2026-0042",
+    "Anna Andersson",
+    "12 500 kr",
+    "",
+])
+def test_what_is_not_a_number_passes(text: str) -> None:
+    assert not looks_like_personnummer(text)
+
+
+def test_impossible_date_with_valid_check_digit_passes() -> None:
+    nine = "431312362"  # 1943-13-12
+    assert not looks_like_personnummer(nine + check_digit(nine))
+    nine = "430230123"  # 30 February
+    assert not looks_like_personnummer(nine + check_digit(nine))
+    nine = "010229123"  # 29 February 1901 and 2001: no such day
+    assert not looks_like_personnummer(nine + check_digit(nine))
+
+
+def test_mask_hides_the_last_four_digits() -> None:
+    assert mask("klient 811218-9876.csv") == "klient 811218-****.csv"
+    assert mask("ekbist import 'klient 19810429-6796.csv'") == "ekbist import 'klient 19810429-****.csv'"
+    assert mask("nothing here 2026-01-01") == "nothing here 2026-01-01"
+
+
+def test_check_text_names_the_field_and_masks_the_number() -> None:
+    with pytest.raises(EkbistError) as raised:
+        check_text("ring 811218–9876", "comment")
+    message = str(raised.value)
+    assert message.startswith("comment looks like a personnummer")
+    assert "9876" not in message
+
+
+@st.composite
+def births(draw) -> date:
+    return draw(st.dates(min_value=date(1880, 1, 1), max_value=date(2026, 12, 31)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(born=births(), serial=st.integers(0, 999), coordination=st.booleans(),
+       which=st.integers(0, 18))
+def test_property_valid_numbers_are_refused(born: date, serial: int, coordination: bool,
+                                           which: int) -> None:
+    twelve = number(born, serial, coordination=coordination)
+    assert looks_like_personnummer(spellings(twelve)[which])
+
+
+@settings(max_examples=300, deadline=None)
+@given(born=births(), serial=st.integers(0, 999), wrong=st.integers(1, 9))
+def test_property_wrong_check_digits_pass(born: date, serial: int, wrong: int) -> None:
+    twelve = number(born, serial)
+    bad = twelve[:-1] + str((int(twelve[-1]) + wrong) % 10)
+    assert not looks_like_personnummer(bad)
+    assert not looks_like_personnummer(f"{bad[2:8]}-{bad[8:]}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(yy=st.integers(0, 99), month=st.integers(13, 99), day=st.integers(1, 99),
+       serial=st.integers(0, 999))
+def test_property_impossible_months_pass(yy: int, month: int, day: int, serial: int) -> None:
+    nine = f"{yy:02d}{month:02d}{day:02d}{serial:03d}"
+    assert not looks_like_personnummer(f"{nine[:6]}-{nine[6:]}{check_digit(nine)}")
+
+
+# -- the store: every TEXT column of the schema ---------------------------------------------
+def _text_columns(store: Store) -> list[tuple[str, str]]:
+    found = []
+    for table in store.tables():
+        if table in ("audit", "calendar_day", "workday"):
+            continue
+        for column in store.conn.execute(f'PRAGMA table_info("{table}")'):
+            if "TEXT" in (column[2] or "").upper():
+                found.append((table, column[1]))
+    return found
+
+
+def test_every_text_column_refuses_every_spelling(store: Store, db_path) -> None:
+    columns = _text_columns(store)
+    assert ("closed_day", "reason") in columns and ("setting", "value") in columns or \
+        ("settings", "value") in columns
+    assert len(columns) > 20
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    for table, column in columns:
+        for spelled in spellings(KNOWN[0])[:16] + spellings(LEAP_2000)[:16]:
+            with pytest.raises(EkbistError) as raised, store.transaction():
+                store.execute(f'INSERT INTO "{table}" ("{column}") VALUES (?)', (spelled,))
+            assert f"{table}.{column}" in str(raised.value)
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def test_numbers_of_either_sign_are_refused_in_integer_columns(store: Store) -> None:
+    with pytest.raises(EkbistError, match="budget.amount"), store.transaction():
+        store.execute("INSERT INTO budget (year, activity, line, amount) VALUES (2026, 'A', 'B', ?)",
+                      (-8112189876,))
+
+
+def test_an_update_through_plain_sql_is_refused_too(store: Store) -> None:
+    with store.transaction():
+        store.execute("INSERT INTO closed_day (day, reason) VALUES ('2026-12-28', 'Inventering')")
+    with pytest.raises(EkbistError, match="closed_day.reason"), store.transaction():
+        store.execute("UPDATE closed_day SET reason = ? WHERE day = '2026-12-28'",
+                      ("inventering 430612\u22123623",))
+    assert store.scalar("SELECT reason FROM closed_day") == "Inventering"
+
+
+def test_a_clean_store_still_writes(store: Store) -> None:
+    with store.transaction():
+        store.execute("INSERT INTO closed_day (day, reason) VALUES ('2026-12-28', ?)",
+                      ("Stängt 2026-12-24 2026-12-31 tel 08-123 45 67",))
+    assert store.scalar("SELECT count(*) FROM closed_day") == 1
+
+
+def test_the_audit_masks_the_command_line(db_path) -> None:
+    store = Store.open(db_path, create=True,
+                       command="ekbist import 'klient 19810429-6796.csv'")
+    with store.transaction():
+        store.execute("INSERT INTO closed_day (day, reason) VALUES ('2026-12-28', 'Inventering')")
+    commands = [r[0] for r in store.conn.execute("SELECT command FROM audit")]
+    store.close()
+    assert commands and all(c == "ekbist import 'klient 19810429-****.csv'" for c in commands)
+    raw = sqlite3.connect(db_path).execute("SELECT group_concat(command) FROM audit").fetchone()[0]
+    assert "6796" not in raw
+
+
+# -- money ----------------------------------------------------------------------------------------------
+def test_amounts_are_bounded() -> None:
+    assert parse_amount("10 000 000 000", "amount") == 10_000_000_000
+    with pytest.raises(EkbistError, match="more than 10 000 000 000 kr"):
+        parse_amount("10 000 000 001", "amount")
+    with pytest.raises(EkbistError, match="more than"):
+        parse_amount(-194306123623, "amount")
+    assert parse_amount(10_000_000, "amount", maximum=10_000_000) == 10_000_000
+    with pytest.raises(EkbistError, match="more than 10 000 000 kr"):
+        parse_amount(10_000_001, "amount", maximum=10_000_000)
+
+
+def test_application_amount_at_most_ten_million(unit) -> None:
+    app = unit.ok("application", "add", "C-2", "--period", "2026-11", "--received", "2026-11-02",
+                  "--completed", "2026-11-02").output.split()[0]
+    line = unit.fails("application", "decide", app, "--date", "2026-11-03", "--decision",
+                      "granted", "--amount", "10000001")
+    assert "more than 10 000 000 kr" in line
+    unit.ok("application", "decide", app, "--date", "2026-11-03", "--decision", "granted",
+            "--amount", "10000000")
+
+
+# -- the command line: every text argument and option -----------------------------------------
+def _walk(command: click.Command, path: list[str], ctx: click.Context):
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            yield from _walk(sub, [*path, name], click.Context(sub, parent=ctx, info_name=name))
+        return
+    for param in command.params:
+        if getattr(param, "is_flag", False) or param.name in ("help",):
+            continue
+        yield path, param
+
+
+def _text_params() -> list[tuple[list[str], click.Parameter]]:
+    ctx = click.Context(root, info_name="ekbist")
+    found = [([], p) for p in root.params if not getattr(p, "is_flag", False)
+             and p.name not in ("help", "version")]
+    found += list(_walk(root, [], ctx))
+    return found
+
+
+def test_the_walk_finds_the_text_arguments() -> None:
+    params = _text_params()
+    names = {(" ".join(path), p.name) for path, p in params}
+    assert ("workdays close", "reason") in names
+    assert ("handler add", "name") in names
+    assert ("settings set", "value") in names
+    assert ("import", "file") in names
+    assert len(params) > 100
+
+
+def test_every_text_argument_refuses_every_spelling(cli, db_path) -> None:
+    cli.ok("init")
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    text_spellings = [s for s in spellings(KNOWN[2]) + spellings(LEAP_2000) if isinstance(s, str)]
+    checked = 0
+    for path, param in _text_params():
+        for spelled in text_spellings:
+            value = f"x {spelled}" if isinstance(param.type, click.types.StringParamType) else spelled
+            if isinstance(param, click.Option):
+                args = [*path, param.opts[0], value]
+            else:
+                args = [*path, value]
+            result = cli(*args)
+            assert result.exit_code == 1, (args, result.output, result.stderr)
+            assert "personnummer" in result.stderr and "Traceback" not in result.stderr
+            assert spelled not in result.stderr + result.output if isinstance(spelled, str) else True
+            checked += 1
+    assert checked > 1000
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def test_a_stored_field_also_refuses_it_in_swedish(cli) -> None:
+    cli.ok("init")
+    line = cli.fails("workdays", "close", "2026-12-15", "--reason", "19430612-3623", lang="sv")
+    assert line.startswith("fel: --reason: '19430612-****'")
+    assert "personnummer" in line
+
+
+def test_import_refuses_a_file_name_with_a_number(cli, tmp_path) -> None:
+    cli.ok("init")
+    path = tmp_path / "klient 430612\u20133623.csv"
+    path.write_text("Handläggare;Namn;Team\nh1;Anna;mottagning\n", encoding="utf-8")
+    from ekbist.sheets.importer import import_file
+
+    store = Store.open(cli.db)
+    try:
+        with pytest.raises(EkbistError, match="the file name looks like a personnummer"):
+            import_file(store, path, today=date(2026, 11, 25))
+        assert store.scalar("SELECT count(*) FROM handler") == 0
+    finally:
+        store.close()
+
+
+def test_dates_next_to_each_other_are_not_a_number() -> None:
+    day = date(2026, 1, 1)
+    refused = []
+    for offset in range(365):
+        a, b = day + timedelta(days=offset), day + timedelta(days=offset + 7)
+        if looks_like_personnummer(f"{a.isoformat()} {b.isoformat()}"):
+            refused.append(a)
+    assert refused == []
+
+
+def test_budget_actuals_and_prognosis_amounts_are_bounded(cli) -> None:
+    cli.ok("init")
+    activity, line = "Ekonomiskt bistånd/handläggning", "Personalkostnader"
+    cli.ok("budget", "set", "2026", activity, line, "10000000000")
+    assert "more than 10 000 000 000 kr" in cli.fails("budget", "set", "2026", activity, line,
+                                                      "10000000001")
+    assert "more than 10 000 000 000 kr" in cli.fails("actuals", "set", "2026", "10", activity,
+                                                      line, "-10000000001")
+    cli.ok("actuals", "set", "2026", "10", activity, line, "900000")
+    line_text = cli.fails("prognosis", "make", "--year", "2026", "--month", "10", "--set",
+                          f"{line}=10000000001")
+    assert "more than 10 000 000 000 kr" in line_text
