@@ -223,6 +223,13 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
 def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                  year: int | None) -> ImportReport:
     sheets = read(path)
+    # The prognosis workbook of 'ekbist prognosis export' comes back as a whole: its own module.
+    from ekbist.sheets import prognosis_sheet
+
+    found = prognosis_sheet.recognise(sheets)
+    if found is not None:
+        return prognosis_sheet.import_workbook(store, found, sheets, path, today=today,
+                                               dry_run=dry_run)
     report = ImportReport(path=str(path), dry_run=dry_run)
     ctx = Context(store, today=today, dry_run=dry_run, report=report)
     _read_sheets(ctx, sheets, path, year)
