@@ -93,6 +93,7 @@ def test_an_unedited_export_comes_back_unchanged(saved, tmp_path):
     report = import_file(saved, path, today=TODAY, dry_run=True)
     kind = report.kinds["prognoses"]
     assert (kind.added, kind.changed, kind.unchanged) == (0, 0, 5)
+    assert report.warnings == []
     report = import_file(saved, path, today=TODAY)
     assert report.written and _stored(saved) == before
 
@@ -156,9 +157,12 @@ def test_without_the_hidden_sheet_the_workbook_is_compared_with_the_store(saved,
     at = _rows_by_line(src)
     wb = openpyxl.load_workbook(src)
     del wb["ekbist"]
+    wb.create_sheet("Anteckningar")["A1"] = "Controllerns egna noteringar"
     wb["Prognos"][f"G{at[(ASSISTANCE, 'Bidrag')]}"] = "budget"
     wb.save(tmp_path / "copied.xlsx")
-    kind = import_file(saved, tmp_path / "copied.xlsx", today=TODAY).kinds["prognoses"]
+    report = import_file(saved, tmp_path / "copied.xlsx", today=TODAY)
+    assert report.warnings == ["sheet 'Anteckningar': not part of the prognosis — ignored"]
+    kind = report.kinds["prognoses"]
     assert [c["fields"]["method"] for c in kind.changes] == [{"old": "run-rate", "new": "budget"}]
     assert _stored(saved)[(ASSISTANCE, "Bidrag")] == (1_501_500, "budget", None)
 

@@ -474,7 +474,7 @@ def import_workbook(store: Store, found: tuple[Sheet, int, int], sheets: list[Sh
                                                                      sheet=sheet.name))
     formulas = formula_cells(path, sheet.name)
     book = Workbook(sheet, year, month, rows,
-                    [s.name for s in sheets if s is not sheet and s.name != EXPORTED_SHEET],
+                    [s.name for s in sheets if s.name not in (sheet.name, EXPORTED_SHEET)],
                     read_exported(sheets))
     hold = store.snapshot() if dry_run else store.transaction()
     with hold:
