@@ -119,3 +119,23 @@ def test_problems_in_later_pieces_name_their_cells(unit, tmp_path, monkeypatch):
             import_file(store, FIXTURES / "sheets_errors.xlsx", today=TODAY)
     assert pieced.value.problems == whole.value.problems
     assert len(whole.value.problems) > 3
+
+
+def test_progress_counts_rows_read_and_written(unit, tmp_path, monkeypatch):
+    book = tmp_path / "ansokningar.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ansökningar"
+    ws.append(["Ansökan", "Ärende", "Period", "Inkom"])
+    for i in range(400):
+        ws.append([f"N{i:04d}", f"C-{1 + i % 2}", "2026-10", date(2026, 10, 1 + i % 28)])
+    wb.save(book)
+    monkeypatch.setattr(chunks, "SPLIT_BYTES", 0)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 4000)
+    seen: list[tuple[str, int]] = []
+    with Store.open(unit.db) as store:
+        report = import_file(store, book, today=TODAY, progress=lambda what, n: seen.append((what, n)))
+    reads = [n for what, n in seen if what == "read"]
+    assert len(reads) > 3 and reads == sorted(reads) and reads[-1] == 401  # the header row too
+    assert [item for item in seen if item[0] == "written"] == [("written", 400)]
+    assert report.kinds["applications"].added == 400

@@ -46,7 +46,7 @@ import importlib.util
 import itertools
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -230,6 +230,8 @@ class Context:
         # (source, position, column key) of cells that could not be read: later checks
         # would only repeat the problem in other words, so they pass over them.
         self.bad_cells: set[tuple[int, int, str]] = set()
+        self.progress: Callable[[str, int], None] | None = None
+        self.rows_read = 0
 
     def problem(self, kind: str, position: int, key: str | None, value: Any, reason: str) -> None:
         """A problem at record ``position`` of ``kind``'s batch, in column ``key``."""
@@ -243,21 +245,28 @@ class Context:
 
 # -- the entry point ------------------------------------------------------------------------
 def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,
-                year: int | None = None) -> ImportReport:
-    """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors)."""
+                year: int | None = None,
+                progress: Callable[[str, int], None] | None = None) -> ImportReport:
+    """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors).
+
+    ``progress``, when given, is called as the import goes: ``("read", rows read so far)``
+    after each piece of a sheet, ``("written", rows written so far)`` after each kind is
+    written — for a progress bar on a city-size file.
+    """
     # A sheet becomes hundreds of thousands of small objects that all live until the end;
     # the cyclic garbage collector would walk them again and again for nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year)
+        return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year,
+                            progress=progress)
     finally:
         if enabled:
             gc.enable()
 
 
 def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
-                 year: int | None) -> ImportReport:
+                 year: int | None, progress: Callable[[str, int], None] | None) -> ImportReport:
     sheets = iter(read_in_chunks(path))
     # The prognosis workbook of 'ekbist prognosis export' comes back as a whole: its own module.
     first = next(sheets, None)
@@ -275,6 +284,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
         del head
     report = ImportReport(path=str(path), dry_run=dry_run)
     ctx = Context(store, today=today, dry_run=dry_run, report=report)
+    ctx.progress = progress
     _read_sheets(ctx, sheets, path, year)
     _build_batches(ctx)
     _lookups(ctx)
@@ -309,9 +319,13 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                             and (report.kinds[name].added or report.kinds[name].changed
                                  or report.kinds[name].unchanged)}
             if not dry_run:
+                written = 0
                 for kind in kinds().values():
                     if kind.name in ctx.batches:
                         _write_kind(ctx, kind)
+                        if progress is not None:
+                            written += report.kind(kind.name).added + report.kind(kind.name).changed
+                            progress("written", written)
                     for rule in rules:
                         if rule.kind == kind.name:
                             rule.write(ctx)
@@ -464,6 +478,9 @@ def _convert_pieces(ctx: Context, source: Source, header_row: int,
     sum_cells: dict[int, dict[int, Any]] = {col: {} for col in source.columns.values()}
     for first, rows in pieces:
         _scan_personnummer(ctx, source.sheet_order, source.sheet, first, rows)
+        ctx.rows_read += len(rows)
+        if ctx.progress is not None:
+            ctx.progress("read", ctx.rows_read)
         local: list[int] = []
         for index in range(max(header_row + 1 - first, 0), len(rows)):
             row = rows[index]
