@@ -2,9 +2,12 @@
 
 How a file is read:
 
-1. Every sheet is read with python-calamine (CSV with the csv module) and every
-   cell of it — title rows and unknown columns included — is checked for
-   something that looks like a personnummer.
+1. Every sheet is read with python-calamine (CSV with the csv module) — a big
+   .xlsx sheet in pieces of rows (:mod:`ekbist.sheets.chunks`), each converted and
+   let go before the next is read — and every cell of it, title rows and unknown
+   columns included, is checked for something that looks like a personnummer. A
+   workbook from ``ekbist prognosis export`` is handed whole to
+   :mod:`ekbist.sheets.prognosis_sheet`.
 2. A sheet's kind is found from its header row, the first row among the top
    rows whose cells name all the required columns of a declared kind (either
    language, any case and spacing; title rows and merged cells above it are
@@ -40,6 +43,7 @@ raise :class:`ValidationErrors` with cell-named problems of its own.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import importlib
 import importlib.util
@@ -199,8 +203,6 @@ class Origin:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        import bisect
-
         part = bisect.bisect_right(self.starts, i) - 1
         return self.parts[part][0], i - self.starts[part]
 
@@ -323,8 +325,9 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                 for kind in kinds().values():
                     if kind.name in ctx.batches:
                         _write_kind(ctx, kind)
-                        if progress is not None:
-                            written += report.kind(kind.name).added + report.kind(kind.name).changed
+                        done = report.kinds.get(kind.name)
+                        if progress is not None and done is not None:
+                            written += done.added + done.changed
                             progress("written", written)
                     for rule in rules:
                         if rule.kind == kind.name:
