@@ -456,6 +456,10 @@ def _plain(kronor: int, factor: int) -> str:
 
 # -- the controller's layout ----------------------------------------------------------------
 SV_HEADERS = ("Rad", "Budget", "Utfall ackumulerat", "Prognos helår", "Avvikelse", "Kommentar")
+# The prognosis workbook also says how each line was forecast, so that the controller can
+# change it and the workbook can come back (ekbist.sheets.prognosis_sheet).
+METHOD_HEADER = "Metod"
+METHOD_CODES = ("run-rate", "budget", "driver", "manual")
 SV_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
              "september", "oktober", "november", "december")
 
@@ -512,12 +516,19 @@ def _sums(lines: list[dict[str, Any]], key: str) -> tuple[int, int, int]:
 def write_prognosis(result: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
     """The prognosis as the controller's workbook: one block per activity, in tkr, with a chart.
 
+    A hidden sheet keeps the prognosis as written, so that the workbook can come back
+    through ``ekbist import`` with exactly the controller's edits.
+
     Each line's figures are its kronor rounded to tkr; each sum row is the sum of the
     kronor rounded once, so a sum may differ by 1 from the sum of the rounded lines.
     """
     path = Path(path)
+    from ekbist.sheets.prognosis_sheet import add_exported_sheet
+
     check_new_file(path, overwrite=overwrite)
-    save_atomically(prognosis_workbook(result), path)
+    workbook = prognosis_workbook(result)
+    add_exported_sheet(workbook, result)
+    save_atomically(workbook, path)
     return path
 
 
@@ -542,8 +553,14 @@ def prognosis_workbook(result: dict[str, Any]):
     ws["A2"].font = Font(italic=True)
     if result.get("saved_on"):
         ws["A3"] = f"Sparad {result['saved_on']}"
-    for col, width in zip("ABCDEF", (40, 14, 20, 16, 14, 60), strict=True):
+    for col, width in zip("ABCDEFG", (40, 14, 20, 16, 14, 60, 12), strict=True):
         ws.column_dimensions[col].width = width
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    methods = DataValidation(type="list", formula1='"' + ",".join(METHOD_CODES) + '"',
+                             allow_blank=False)
+    methods.error = "run-rate, budget, driver, manual"
+    ws.add_data_validation(methods)
 
     def figures(row: int, values: tuple[int, int, int, int], *, strong: bool = False) -> None:
         for col, value in zip((2, 3, 4, 5), values, strict=True):
@@ -559,7 +576,7 @@ def prognosis_workbook(result: dict[str, Any]):
         ws.cell(row=r, column=1, value=f"Aktivitet: {name}").font = Font(bold=True, size=12)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
         r += 1
-        for col, text in enumerate(SV_HEADERS, start=1):
+        for col, text in enumerate((*SV_HEADERS, METHOD_HEADER), start=1):
             cell = ws.cell(row=r, column=col, value=text)
             cell.font = bold
             cell.fill = header_fill
@@ -579,7 +596,11 @@ def prognosis_workbook(result: dict[str, Any]):
                 figures(r, (to_tkr(line["budget"]), to_tkr(line["actual_ytd"]), to_tkr(line["prognosis"]),
                             to_tkr(line["deviation"])))
                 comment = ws.cell(row=r, column=6, value=line["comment"])
+                if isinstance(line["comment"], str):
+                    comment.data_type = "s"  # a comment is text, whatever it starts with
                 comment.alignment = Alignment(wrap_text=True, vertical="top")
+                ws.cell(row=r, column=7, value=line["method"])
+                methods.add(f"G{r}")
                 r += 1
             budget_sum = sum(x["budget"] for x in of_kind)
             prognosis_sum = sum(x["prognosis"] for x in of_kind)
@@ -888,6 +909,10 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
     headers_seen = False
     skipped_activities: set[str] = set()
     for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            # A hidden sheet is nobody's page to read: ekbist's own record of an exported
+            # prognosis lives there, and a controller's lookup lists.
+            continue
         sheet_activity = activities.get(_activity_key(ws.title))
         current = sheet_activity
         columns: dict[str, int] | None = None

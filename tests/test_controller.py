@@ -191,7 +191,7 @@ def test_export_in_the_controllers_layout(made, tmp_path):
     assert rows[1][0] == "Beloppen anges i tkr"
     header = rows[5]
     assert header == ["Rad", "Budget", "Utfall ackumulerat", "Prognos helår", "Avvikelse",
-                      "Kommentar"]
+                      "Kommentar", "Metod"]
     table = {(r[0]): r for r in rows[6:20] if r[0]}
     # 3 × 3 700 500 = 11 101 500 kr → 11 102 tkr; × 4 = 44 406 000 → 44 406 tkr.
     assert table["Övriga kostnader"][1:6] == [44_400, 11_102, 44_406, -6, "Fler hushåll"]
@@ -200,7 +200,9 @@ def test_export_in_the_controllers_layout(made, tmp_path):
     # Net: 16 800 000 + 44 406 000 − 1 506 000 kr; actual 4 200 000 + 11 101 500 − 376 500.
     assert table["Summa netto"][1:5] == [59_700, 14_925, 59_700, 0]
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["Prognos", "Sammanställning"]
+    # The hidden sheet keeps what was exported, for the import of the edited workbook.
+    assert workbook.sheetnames == ["Prognos", "Sammanställning", "ekbist"]
+    assert workbook["ekbist"].sheet_state == "hidden"
     assert len(workbook["Prognos"]._charts) == 2  # one per activity
     assert len(workbook["Sammanställning"]._charts) == 1
     summary = _rows(path, "Sammanställning")

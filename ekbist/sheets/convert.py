@@ -151,6 +151,8 @@ class ColumnConverter:
         self.column = column
         self.problems: list[Problem] = []
         self._codes: dict[str, str] = {}
+        self._isos: dict[date, str] = {}
+        self._texts: dict[str, str] = {}
         self._bounds = (column.minimum, column.maximum)
         if column.type == "integer":
             # Whatever the declaration says, nothing outside SQLite's INTEGER range.
@@ -258,13 +260,27 @@ class ColumnConverter:
         # An empty cell of an optional column without a default is simply None.
         plain_empty = not column.required and column.default is None
         if kind == "text":
+            if column.ref:
+                # A reference repeats (a case has many applications): one string per value
+                # instead of one per cell keeps a city-size import small.
+                same = self._texts
+                return [same.setdefault(t, t) if v.__class__ is str and (t := v.strip())
+                        else slow(i, v) for i, v in enumerate(values)]
             return [v.strip() or slow(i, v) if v.__class__ is str else slow(i, v)
                     for i, v in enumerate(values)]
         if kind == "date":
+            # A few thousand days repeat over a million rows: one ISO string per day.
+            isos = self._isos
+
+            def iso(v: date) -> str:
+                text = isos[v] = v.isoformat()
+                return text
+
             if plain_empty:
-                return [v.isoformat() if v.__class__ is date else None if v == "" or v is None
+                return [isos.get(v) or iso(v) if v.__class__ is date else None if v == "" or v is None
                         else slow(i, v) for i, v in enumerate(values)]
-            return [v.isoformat() if v.__class__ is date else slow(i, v) for i, v in enumerate(values)]
+            return [isos.get(v) or iso(v) if v.__class__ is date else slow(i, v)
+                    for i, v in enumerate(values)]
         if kind == "month":
             months: dict[Any, str] = {}
 

@@ -2,9 +2,12 @@
 
 How a file is read:
 
-1. Every sheet is read with python-calamine (CSV with the csv module) and every
-   cell of it — title rows and unknown columns included — is checked for
-   something that looks like a personnummer.
+1. Every sheet is read with python-calamine (CSV with the csv module) — a big
+   .xlsx sheet in pieces of rows (:mod:`ekbist.sheets.chunks`), each converted and
+   let go before the next is read — and every cell of it, title rows and unknown
+   columns included, is checked for something that looks like a personnummer. A
+   workbook from ``ekbist prognosis export`` is handed whole to
+   :mod:`ekbist.sheets.prognosis_sheet`.
 2. A sheet's kind is found from its header row, the first row among the top
    rows whose cells name all the required columns of a declared kind (either
    language, any case and spacing; title rows and merged cells above it are
@@ -40,12 +43,14 @@ raise :class:`ValidationErrors` with cell-named problems of its own.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import importlib
 import importlib.util
 import itertools
 import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -54,8 +59,9 @@ from typing import Any
 from ekbist.errors import ValidationErrors
 from ekbist.i18n import _, language
 from ekbist.sheets import convert
+from ekbist.sheets.chunks import ChunkedSheet, read_in_chunks
 from ekbist.sheets.declarations import HELPER_SHEETS, Column, Kind, kinds, normalise
-from ekbist.sheets.reader import Sheet, cell_name, column_letter, read
+from ekbist.sheets.reader import Sheet, cell_name, column_letter
 from ekbist.store import Store
 
 HEADER_SEARCH_ROWS = 30
@@ -158,6 +164,7 @@ class Source:
     sums: list[tuple[int, int]] = field(default_factory=list)  # (sheet row, data rows above)
     columns_data: list[tuple] = field(default_factory=list)    # the sheet, column by column
     records_values: dict[str, list[Any]] = field(default_factory=dict)  # wide layout values
+    converted: dict[str, list[Any]] | None = None   # a table sheet's values, converted piece by piece
 
     def cell(self, position: int, key: str | None) -> tuple[tuple, str]:
         """(sort order, 'Sheet!C7') of record ``position``'s cell in column ``key``."""
@@ -174,10 +181,40 @@ class Batch:
 
     kind: Kind
     values: dict[str, list[Any]]
-    origin: list[tuple[int, int]]     # (source index, position within the source)
+    origin: Any     # a sequence of (source index, position within the source), e.g. Origin
 
     def __len__(self) -> int:
         return len(self.origin)
+
+
+class Origin:
+    """Where each row of a batch came from, as (source index, position) — without a tuple
+    per row: a batch is its sources one after the other, so their sizes say it all."""
+
+    def __init__(self, parts: list[tuple[int, int]]):
+        self.parts = [(src, n) for src, n in parts if n]
+        self.starts = list(itertools.accumulate((n for _src, n in self.parts), initial=0))
+
+    def __len__(self) -> int:
+        return self.starts[-1]
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        part = bisect.bisect_right(self.starts, i) - 1
+        return self.parts[part][0], i - self.starts[part]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        for src, n in self.parts:
+            yield from zip(itertools.repeat(src, n), range(n))
+
+    def sources(self) -> Iterator[int]:
+        return itertools.chain.from_iterable(itertools.repeat(src, n) for src, n in self.parts)
+
+    def positions(self) -> Iterator[int]:
+        return itertools.chain.from_iterable(range(n) for _src, n in self.parts)
 
 
 class Context:
@@ -192,11 +229,12 @@ class Context:
         self.sources: list[Source] = []
         self.batches: dict[str, Batch] = {}
         self.state: dict[str, Any] = {}
-        # ``--kind``: every sheet is read as this kind, whatever its title says.
-        self.forced_kind: str | None = None
         # (source, position, column key) of cells that could not be read: later checks
         # would only repeat the problem in other words, so they pass over them.
         self.bad_cells: set[tuple[int, int, str]] = set()
+        # ``--kind``: every sheet is read as this kind, whatever its title says.
+        self.forced_kind: str | None = None
+        self.rows_read = 0
 
     def problem(self, kind: str, position: int, key: str | None, value: Any, reason: str) -> None:
         """A problem at record ``position`` of ``kind``'s batch, in column ``key``."""
@@ -240,18 +278,33 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
 
     # The file name goes into the report and the audit's command line: no personnummer.
     check_text(path.name, _("the file name"))
-    progress(0, IMPORT_STEPS)
-    sheets = read(path)
-    progress(1, IMPORT_STEPS)
-    report = ImportReport(path=str(path), dry_run=dry_run)
-    ctx = Context(store, today=today, dry_run=dry_run, report=report)
     if kind is not None and (kind not in kinds() or not kinds()[kind].importable):
         from ekbist.errors import EkbistError
 
         raise EkbistError(_("--kind: '{kind}' is not a kind ekbist imports ({kinds})").format(
             kind=kind, kinds=", ".join(k.name for k in kinds().values() if k.importable)))
+    progress(0, IMPORT_STEPS)
+    sheets = iter(read_in_chunks(path))
+    # The prognosis workbook of 'ekbist prognosis export' comes back as a whole: its own module.
+    first = next(sheets, None)
+    if first is not None:
+        head = next(first.pieces, (0, []))
+        from ekbist.sheets import prognosis_sheet
+
+        found = prognosis_sheet.recognise([Sheet(first.name, head[1])]) \
+            if head[0] == 0 and kind is None else None
+        if found is not None:
+            whole = [Sheet(first.name, head[1]), *(
+                Sheet(s.name, [row for _first, rows in s.pieces for row in rows]) for s in sheets)]
+            return prognosis_sheet.import_workbook(store, found, whole, path, today=today,
+                                                   dry_run=dry_run)
+        sheets = itertools.chain([ChunkedSheet(first.name, _prepend(head, first.pieces))], sheets)
+        del head
+    report = ImportReport(path=str(path), dry_run=dry_run)
+    ctx = Context(store, today=today, dry_run=dry_run, report=report)
     ctx.forced_kind = kind
     _read_sheets(ctx, sheets, path, year)
+    progress(1, IMPORT_STEPS)
     _build_batches(ctx)
     _lookups(ctx)
     _duplicates(ctx)
@@ -302,63 +355,72 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
 
 
 # -- reading sheets -------------------------------------------------------------------------
-def _read_sheets(ctx: Context, sheets: list[Sheet], path: Path, year: int | None) -> None:
+def _read_sheets(ctx: Context, sheets: Iterable[ChunkedSheet], path: Path,
+                 year: int | None) -> None:
+    """Every sheet, piece by piece: a table of a known kind is converted as its pieces come
+    (a big sheet is never whole in memory, see :mod:`ekbist.sheets.chunks`); any other sheet
+    is gathered whole and offered to the controller's wide layout.
+
+    Never a silent no-op: a sheet that looks like a kind but lacks a required column, or
+    whose kind is in doubt, is an error, and so is a file with nothing to import.
+    """
     from ekbist.secrecy import looks_like_personnummer
 
-    for order, sheet in enumerate(sheets):
-        if looks_like_personnummer(sheet.name):
-            ctx.problems.add((order, -1, -1), convert.mask_personnummer(sheet.name),
-                             convert.mask_personnummer(sheet.name),
+    for order, chunked in enumerate(sheets):
+        pieces = chunked.pieces
+        if looks_like_personnummer(chunked.name):
+            ctx.problems.add((order, -1, -1), convert.mask_personnummer(chunked.name),
+                             convert.mask_personnummer(chunked.name),
                              _("this sheet name looks like a personnummer — ekbist stores no "
                                "personal identity numbers"))
+            for _piece in pieces:  # a sheet's pieces are read before the next sheet's
+                pass
             continue
-        rows = sheet.rows
-        if not rows:
-            continue
-        columns = list(zip(*rows, strict=False)) if rows else []
-        for col_index, column in enumerate(columns):
-            for row_index in convert.personnummer_cells(column):
-                value = column[row_index]
-                ctx.problems.add((order, row_index, col_index), cell_name(sheet.name, row_index, col_index),
-                                 convert.mask_personnummer(value),
-                                 _("looks like a personnummer — ekbist stores no personal identity numbers"))
-        found, verdict = (None, None) if sheet.name in HELPER_SHEETS else \
-            _recognise(sheet, ctx.forced_kind)
-        if verdict is not None:
-            ctx.problems.add_text((order, -1, -1), verdict)
-            continue
-        if found is None:
+        first, rows = next(pieces, (0, []))
+        head = Sheet(chunked.name, [[] for _ in range(min(first, HEADER_SEARCH_ROWS))]
+                     + rows[:HEADER_SEARCH_ROWS] if first < HEADER_SEARCH_ROWS else [])
+        found, verdict = (None, None) if chunked.name in HELPER_SHEETS else \
+            _recognise(head, ctx.forced_kind)
+        if verdict is not None or found is None or not found[0].importable:
+            sheet = Sheet(chunked.name, _gather(first, rows, pieces))
+            del rows
+            _scan_personnummer(ctx, order, sheet.name, 0, sheet.rows)
+            if verdict is not None:
+                ctx.problems.add_text((order, -1, -1), verdict)
+                continue
+            if found is not None:
+                ctx.report.warnings.append(
+                    _("sheet '{sheet}': {kind} is a report and cannot be imported — ignored").format(
+                        sheet=sheet.name, kind=found[0].name))
+                continue
+            if not sheet.rows:
+                continue
             if ctx.forced_kind is None and _wide_records(ctx, sheet, order, path, year):
                 continue
             near = None if sheet.name in HELPER_SHEETS else _near_miss(sheet, ctx.forced_kind)
             if near is not None:
                 ctx.problems.add_text((order, -1, -1), near)
                 continue
-            if sheet.name not in HELPER_SHEETS and any(any(row) for row in rows):
+            if sheet.name not in HELPER_SHEETS and any(any(row) for row in sheet.rows):
                 ctx.report.warnings.append(
                     _("sheet '{sheet}': no header row of a known kind — ignored").format(sheet=sheet.name))
             continue
         kind, header_row, mapping, unknown, duplicates = found
-        if not kind.importable:
-            ctx.report.warnings.append(
-                _("sheet '{sheet}': {kind} is a report and cannot be imported — ignored").format(
-                    sheet=sheet.name, kind=kind.name))
-            continue
+        header = head.rows[header_row]
         for col_index in unknown:
             ctx.report.warnings.append(
                 _("{cell}: column '{header}' is not part of {kind} — ignored").format(
-                    cell=cell_name(sheet.name, header_row, col_index),
-                    header=convert.display(rows[header_row][col_index]).strip(), kind=kind.name))
+                    cell=cell_name(chunked.name, header_row, col_index),
+                    header=convert.display(header[col_index]).strip(), kind=kind.name))
         for col_index in duplicates:
-            ctx.problems.add((order, header_row, col_index), cell_name(sheet.name, header_row, col_index),
-                             rows[header_row][col_index], _("this column appears twice"))
-        source = Source(len(ctx.sources), kind, sheet.name, order, mapping)
+            ctx.problems.add((order, header_row, col_index), cell_name(chunked.name, header_row, col_index),
+                             header[col_index], _("this column appears twice"))
+        source = Source(len(ctx.sources), kind, chunked.name, order, mapping)
         ctx.sources.append(source)
-        ctx.report.sheets.append({"sheet": sheet.name, "kind": kind.name, "header_row": header_row + 1})
-        _collect_rows(ctx, source, rows, columns, header_row)
-        # From here on the sheet is needed column by column only: let the row lists go.
-        sheet.rows = []
-        del rows
+        ctx.report.sheets.append({"sheet": chunked.name, "kind": kind.name, "header_row": header_row + 1})
+        pieces = _prepend((first, rows), pieces)
+        del rows, head
+        _convert_pieces(ctx, source, header_row, pieces)
     if not ctx.sources and not ctx.problems:
         # Never a silent no-op: a file with nothing ekbist imports is an error.
         raise ValidationErrors([*ctx.report.warnings, _(
@@ -407,7 +469,8 @@ def _headers(columns) -> str:
 
 
 def _recognise(sheet: Sheet, forced: str | None):
-    """(found, None) as :func:`_find_header` gives it, or (None, the error line).
+    """((kind, header row, {key: column}, unknown columns, duplicate columns), None), or
+    (None, the error line).
 
     A kind is recognised only when all its required columns are there. Two kinds that fit
     equally well, or a title that names one kind while the columns say another, is an
@@ -487,38 +550,43 @@ def _near_miss(sheet: Sheet, forced: str | None) -> str | None:
              ).format(sheet=sheet.name, kind=kind.name, columns=_headers(missing))
 
 
-def _find_header(sheet: Sheet):
-    """(kind, header row, {key: column}, unknown columns, duplicate columns) or None."""
-    best = None
-    sheet_name = normalise(sheet.name)
-    spellings = [(kind, {h: c.key for c in kind.columns for h in c.headers()})
-                 for kind in kinds().values()]
-    for row_index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        cells = [(i, normalise(v)) for i, v in enumerate(row) if not convert.is_empty(v)]
-        if len(cells) < 2:
-            continue
-        for kind, spelled in spellings:
-            mapping: dict[str, int] = {}
-            unknown, duplicates = [], []
-            for col_index, text in cells:
-                key = spelled.get(text)
-                if key is None:
-                    unknown.append(col_index)
-                elif key in mapping:
-                    duplicates.append(col_index)
-                else:
-                    mapping[key] = col_index
-            if len(mapping) < 2 or any(c.key not in mapping for c in kind.required):
-                continue
-            named = sheet_name in (normalise(kind.sheet_sv), normalise(kind.sheet_en), kind.name)
-            score = (len(mapping) - len(unknown), named, -row_index)
-            if best is None or score > best[0]:
-                export_only = {c.key for c in kind.columns if c.export_only}
-                mapping = {k: v for k, v in mapping.items() if k not in export_only}
-                best = (score, (kind, row_index, mapping, unknown, duplicates))
-        if best is not None and best[1][1] == row_index:
-            break
-    return best[1] if best else None
+def _prepend(piece: tuple[int, list[list[Any]]], pieces: Iterator[tuple[int, list[list[Any]]]]
+             ) -> Iterator[tuple[int, list[list[Any]]]]:
+    """``piece``, then ``pieces`` — holding on to none of them once given out."""
+    box = [piece]
+    del piece
+    yield box.pop()
+    yield from pieces
+
+
+def _slice(column: tuple, rows: list[int]) -> list[Any]:
+    if rows and rows[-1] - rows[0] + 1 == len(rows):
+        return list(column[rows[0]:rows[-1] + 1])
+    return [column[r] for r in rows]
+
+
+def _gather(first: int, rows: list[list[Any]], pieces: Iterator[tuple[int, list[list[Any]]]]
+            ) -> list[list[Any]]:
+    """The whole sheet from A1 as rectangular rows (a sheet that is read in one piece already is)."""
+    more = list(pieces)
+    if first == 0 and not more:
+        return rows
+    everything: list[list[Any]] = []
+    for start, part in [(first, rows), *more]:
+        everything.extend([] for _ in range(start - len(everything)))
+        everything.extend(part)
+    width = max(map(len, everything), default=0)
+    return [row + [""] * (width - len(row)) for row in everything]
+
+
+def _scan_personnummer(ctx: Context, order: int, sheet: str, first: int, rows: list[list[Any]]) -> None:
+    for col_index, column in enumerate(zip(*rows, strict=False)):
+        for row_index in convert.personnummer_cells(column):
+            value = column[row_index]
+            ctx.problems.add((order, first + row_index, col_index),
+                             cell_name(sheet, first + row_index, col_index),
+                             convert.mask_personnummer(value),
+                             _("looks like a personnummer — ekbist stores no personal identity numbers"))
 
 
 def _is_sum_row(row: list[Any]) -> bool:
@@ -529,34 +597,64 @@ def _is_sum_row(row: list[Any]) -> bool:
     return False
 
 
-def _collect_rows(ctx: Context, source: Source, rows: list[list[Any]], columns: list[tuple],
-                  header_row: int) -> None:
-    data_rows: list[int] = []
+def _convert_pieces(ctx: Context, source: Source, header_row: int,
+                    pieces: Iterable[tuple[int, list[list[Any]]]]) -> None:
+    """Scan, sort and convert a table sheet piece by piece; only converted values are kept.
+
+    Blank rows are skipped; sum rows are kept raw for :func:`_check_sums`; every data row
+    is converted column by column (fast paths in :mod:`ekbist.sheets.convert`).
+    """
+    kind = source.kind
+    converters = {c.key: convert.ColumnConverter(c) for c in kind.import_columns
+                  if c.key in source.columns}
+    values: dict[str, list[Any]] = {key: [] for key in converters}
+    data_rows = source.rows = array("q")   # grows as pieces come; problems name its rows
     sums: list[tuple[int, int]] = []   # (sheet row, number of data rows above it)
-    for row_index in range(header_row + 1, len(rows)):
-        row = rows[row_index]
-        first = row[0] if row else None
-        if first.__class__ is str and first.strip():
-            if first[0] in "SsTt" and first.lstrip()[:5].casefold() in SUM_WORDS:
-                sums.append((row_index, len(data_rows)))
+    sum_cells: dict[int, dict[int, Any]] = {col: {} for col in source.columns.values()}
+    for first, rows in pieces:
+        _scan_personnummer(ctx, source.sheet_order, source.sheet, first, rows)
+        ctx.rows_read += len(rows)
+        local: list[int] = []
+        for index in range(max(header_row + 1 - first, 0), len(rows)):
+            row = rows[index]
+            cell = row[0] if row else None
+            if cell.__class__ is str and cell.strip():
+                is_sum = cell[0] in "SsTt" and cell.lstrip()[:5].casefold() in SUM_WORDS
+            elif all(convert.is_empty(v) for v in row):
+                continue
             else:
-                data_rows.append(row_index)
+                is_sum = _is_sum_row(row)
+            if is_sum:
+                sums.append((first + index, len(data_rows) + len(local)))
+                for col, cells in sum_cells.items():
+                    cells[first + index] = row[col] if col < len(row) else ""
+            else:
+                local.append(index)
+        if not local:
             continue
-        if all(convert.is_empty(v) for v in row):
-            continue
-        if _is_sum_row(row):
-            sums.append((row_index, len(data_rows)))
-        else:
-            data_rows.append(row_index)
-    source.rows = data_rows
+        offset = len(data_rows)
+        data_rows.extend(first + index for index in local)
+        columns = list(zip(*rows, strict=False))
+        del rows
+        for key, converter in converters.items():
+            col = source.columns[key]
+            raw = _slice(columns[col], local) if col < len(columns) else [""] * len(local)
+            seen = len(converter.problems)
+            values[key].extend(converter.convert(raw))
+            for position, value, reason in converter.problems[seen:]:
+                ctx.problem_at(source.index, offset + position, key, value, reason)
+                ctx.bad_cells.add((source.index, offset + position, key))
+        del columns
+    n = len(data_rows)
+    for column in kind.import_columns:
+        if column.key not in values:
+            default = column.default
+            if column.type == "boolean" and default is not None:
+                default = int(default)
+            values[column.key] = [default] * n
     source.sums = sums
-    source.columns_data = columns
-
-
-def _slice(column: tuple, rows: list[int]) -> list[Any]:
-    if rows and rows[-1] - rows[0] + 1 == len(rows):
-        return list(column[rows[0]:rows[-1] + 1])
-    return [column[r] for r in rows]
+    source.columns_data = sum_cells
+    source.converted = values
 
 
 def _build_batches(ctx: Context) -> None:
@@ -564,24 +662,17 @@ def _build_batches(ctx: Context) -> None:
     per_kind: dict[str, list[tuple[Source, dict[str, list[Any]]]]] = {}
     for source in ctx.sources:
         kind = source.kind
-        values: dict[str, list[Any]] = {}
-        n = len(source.rows)
-        for column in kind.import_columns:
-            if source.cells is not None:
-                raw = source.records_values[column.key]
-            elif column.key in source.columns:
-                raw = _slice(source.columns_data[source.columns[column.key]], source.rows)
-            else:
-                default = column.default
-                if column.type == "boolean" and default is not None:
-                    default = int(default)
-                values[column.key] = [default] * n
-                continue
-            converter = convert.ColumnConverter(column)
-            values[column.key] = converter.convert(raw)
-            for position, value, reason in converter.problems:
-                ctx.problem_at(source.index, position, column.key, value, reason)
-                ctx.bad_cells.add((source.index, position, column.key))
+        if source.converted is not None:   # a table sheet, converted as it was read
+            values = source.converted
+            source.converted = None
+        else:                              # the records of a wide sheet
+            values = {}
+            for column in kind.import_columns:
+                converter = convert.ColumnConverter(column)
+                values[column.key] = converter.convert(source.records_values[column.key])
+                for position, value, reason in converter.problems:
+                    ctx.problem_at(source.index, position, column.key, value, reason)
+                    ctx.bad_cells.add((source.index, position, column.key))
         _check_values(ctx, source, values)
         if source.cells is None:
             _check_sums(ctx, source, values)
@@ -591,19 +682,14 @@ def _build_batches(ctx: Context) -> None:
         per_kind.setdefault(kind.name, []).append((source, values))
     for name, parts in per_kind.items():
         kind = parts[0][0].kind
+        origin = Origin([(source.index, len(source.rows)) for source, _values in parts])
         if len(parts) == 1:
-            source, values = parts[0]
-            n = len(source.rows)
-            ctx.batches[name] = Batch(kind, values, list(zip(itertools.repeat(source.index, n),
-                                                             range(n), strict=True)))
+            ctx.batches[name] = Batch(kind, parts[0][1], origin)
             continue
         merged: dict[str, list[Any]] = {c.key: [] for c in kind.import_columns}
-        origin: list[tuple[int, int]] = []
-        for source, values in parts:
+        for _source, values in parts:
             for key, column_values in values.items():
                 merged[key].extend(column_values)
-            n = len(source.rows)
-            origin.extend(zip(itertools.repeat(source.index, n), range(n), strict=True))
         ctx.batches[name] = Batch(kind, merged, origin)
 
 
@@ -797,8 +883,9 @@ def _load_temp_tables(ctx: Context) -> None:
         if not batch:
             continue
         keys = [c.key for c in kind.import_columns]
-        srcs = [o[0] for o in batch.origin]
-        rows = [o[1] for o in batch.origin]
+        origin = batch.origin
+        srcs = origin.sources() if isinstance(origin, Origin) else (o[0] for o in origin)
+        rows = origin.positions() if isinstance(origin, Origin) else (o[1] for o in origin)
         placeholders = ", ".join("?" * (len(keys) + 2))
         store.executemany(
             f"INSERT INTO {kind.temp_table} (_src, _row, {', '.join(map(_q, keys))}) "

@@ -1,0 +1,498 @@
+"""The prognosis workbook coming back: the controller's edits to ``prognosis export``.
+
+``ekbist prognosis export`` writes the month's prognosis as the controller reads
+it: a sheet 'Prognos' titled "Prognos YYYY – utfall till och med MONTH", one
+block per activity under "Aktivitet: NAME", a header row (Rad, Budget, Utfall
+ackumulerat, Prognos helår, Avvikelse, Kommentar, Metod), figures in tkr. The
+controller changes a method here, a figure and a comment there, and the file
+comes back through ``ekbist import``.
+
+What the workbook may change, per line: the method (run-rate, budget, driver,
+manual — the line is then forecast again from its saved budget and actuals), the
+full-year prognosis (a figure set by hand: method manual, and the line must then
+have a comment) and the comment. Everything else is compared with what ekbist
+holds and refused when it differs, naming the cell: a line the month's prognosis
+does not have, a changed budget or actual (those come from their own sheets), a
+deviation that follows from neither the old nor the new prognosis, a formula in
+a line's cells (its result could change without anyone typing it). Sum rows, the
+adherence rows and the summary sheet are ekbist's own arithmetic and are not read.
+
+The comparison is with the prognosis saved for that month; when none is saved,
+with the prognosis made with the default methods, which is what the export wrote
+then. The month's prognosis is saved whole (as ``prognosis make --save`` does),
+in one transaction, audited by the store's triggers; a dry run writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from ekbist import prognosis as prognosis_lib
+from ekbist import settings
+from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.i18n import _
+from ekbist.money import parse_amount, to_tkr
+from ekbist.sheets import convert
+from ekbist.sheets.reader import Sheet, cell_name
+from ekbist.store import Store
+
+KIND = "prognoses"
+# The export keeps what it wrote in a hidden sheet, so that an import can tell the cells the
+# controller changed from those the store has moved on from (a second import of the same file
+# changes nothing more). Without it the workbook is compared with the store alone.
+EXPORTED_SHEET = "ekbist"
+EXPORTED_HEADER = ("Aktivitet", "Rad", "Prognos (kr)", "Metod", "Kommentar")
+TITLE = re.compile(r"^prognos\s+(?P<year>\d{4})\s*[–—-]\s*utfall till och med\s+(?P<month>[a-zåäö]+)$")
+HEADING = re.compile(r"^aktivitet\s*:\s*(?P<name>.+)$")
+TOTAL_HEADING = "totalt, alla aktiviteter"
+SKIPPED_LABELS = {"intäkter", "kostnader", "budgetföljsamhet", "summa intäkter",
+                  "summa kostnader", "summa netto"}
+METHOD_HEADERS = {"metod", "method", "prognosmetod"}
+ALL_METHODS = (*prognosis_lib.METHODS, prognosis_lib.MANUAL)
+ROLES = ("budget", "actual_ytd", "prognosis", "deviation", "comment", "method")
+
+
+def _fold(value: Any) -> str:
+    return " ".join(str(value).split()).casefold() if value is not None else ""
+
+
+@dataclass
+class Row:
+    """One line row of the workbook: where it is and its cells by role."""
+
+    activity: str
+    line: str
+    row: int
+    label_col: int
+    cells: dict[str, tuple[int, Any]] = field(default_factory=dict)  # role -> (column, value)
+
+
+@dataclass
+class Workbook:
+    """A prognosis workbook as read: its period, its line rows and what the export wrote."""
+
+    sheet: Sheet
+    year: int
+    month: int
+    rows: list[Row]
+    other_sheets: list[str]
+    exported: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+
+def add_exported_sheet(workbook, result: dict[str, Any]) -> None:
+    """Keep the prognosis as exported in a hidden sheet of the openpyxl ``workbook``."""
+    ws = workbook.create_sheet(EXPORTED_SHEET)
+    ws.sheet_state = "hidden"
+    ws.append(list(EXPORTED_HEADER))
+    for r in result["lines"]:
+        ws.append([r["activity"], r["line"], r["prognosis"], r["method"], r["comment"]])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, whatever it starts with
+
+
+def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
+    """What the export wrote, by (activity, line) folded; empty when the sheet is gone."""
+    for sheet in sheets:
+        if sheet.name != EXPORTED_SHEET or not sheet.rows:
+            continue
+        if tuple(_fold(v) for v in sheet.rows[0][:5]) != tuple(_fold(h) for h in EXPORTED_HEADER):
+            return {}
+        found = {}
+        for raw in sheet.rows[1:]:
+            raw = list(raw) + [None] * (5 - len(raw))
+            activity, line, amount, method, comment = raw[:5]
+            if convert.is_empty(activity) or convert.is_empty(line):
+                continue
+            try:
+                kronor = parse_amount(amount, EXPORTED_SHEET)
+            except EkbistError:
+                return {}
+            found[(_fold(activity), _fold(line))] = {
+                "prognosis": kronor, "method": _fold(method), "comment": _comment(comment)}
+        return found
+    return {}
+
+
+def recognise(sheets: list[Sheet]) -> tuple[Sheet, int, int] | None:
+    """(sheet, year, month) when the workbook is a prognosis export, else None.
+
+    The title in A1 says which prognosis it is; it is the one cell the export always
+    writes and the controller has no reason to change.
+    """
+    from ekbist.controller import SV_MONTHS
+
+    for sheet in sheets:
+        if not sheet.rows or not sheet.rows[0]:
+            continue
+        match = TITLE.match(_fold(sheet.rows[0][0]))
+        if match and match.group("month") in SV_MONTHS:
+            return sheet, int(match.group("year")), SV_MONTHS.index(match.group("month")) + 1
+    return None
+
+
+# -- reading the sheet ----------------------------------------------------------------------
+def _columns(row: list[Any]) -> dict[str, int] | None:
+    from ekbist.controller import _figure_role
+
+    found: dict[str, int] = {}
+    label = None
+    for c, value in enumerate(row):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        if _fold(value) in ("rad", "line", "budgetrad"):
+            label = c
+            continue
+        role = "method" if _fold(value) in METHOD_HEADERS else _figure_role(value)
+        if role and role not in found:
+            found[role] = c
+    if label is None or "prognosis" not in found:
+        return None
+    found["label"] = label
+    return found
+
+
+def read_rows(sheet: Sheet, problems: list[str]) -> list[Row]:
+    """The line rows under each activity's header row, with their cells by role."""
+    rows: list[Row] = []
+    activity: str | None = None
+    columns: dict[str, int] | None = None
+    for r, raw in enumerate(sheet.rows):
+        texts = [(c, v) for c, v in enumerate(raw) if not convert.is_empty(v)]
+        if not texts:
+            continue
+        first = _fold(texts[0][1]) if isinstance(texts[0][1], str) else ""
+        heading = HEADING.match(first)
+        if heading and len(texts) == 1:
+            activity = " ".join(str(texts[0][1]).split(":", 1)[1].split())
+            columns = None
+            continue
+        if first == TOTAL_HEADING:
+            activity, columns = None, None
+            continue
+        found = _columns(raw)
+        if found is not None:
+            columns = found
+            continue
+        if columns is None or activity is None:
+            continue
+        label_col = columns["label"]
+        label = raw[label_col] if label_col < len(raw) else None
+        if convert.is_empty(label):
+            used = [c for c, _v in texts if c in columns.values()]
+            if used:
+                problems.append(_("{cell}: figures without a budget line").format(
+                    cell=cell_name(sheet.name, r, used[0])))
+            continue
+        if _fold(label) in SKIPPED_LABELS or _fold(label).startswith(("summa", "total")):
+            continue
+        row = Row(activity, " ".join(str(label).split()), r, label_col)
+        for role in ROLES:
+            if role in columns:
+                c = columns[role]
+                row.cells[role] = (c, raw[c] if c < len(raw) else None)
+        rows.append(row)
+    return rows
+
+
+def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of every cell of ``sheet`` that holds a formula.
+
+    python-calamine gives a formula cell's last computed value only, so the file is
+    looked at once more: .xlsx through openpyxl, .ods through its content.xml.
+    """
+    suffix = path.suffix.lower()
+    found: set[tuple[int, int]] = set()
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=False)
+        try:
+            if sheet in workbook.sheetnames:
+                for r, cells in enumerate(workbook[sheet].iter_rows()):
+                    for cell in cells:
+                        if getattr(cell, "data_type", None) == "f":
+                            found.add((r, cell.column - 1))
+        finally:
+            workbook.close()
+        return found
+    if suffix == ".ods":
+        return _ods_formulas(path, sheet)
+    raise EkbistError(_("{path}: a prognosis workbook comes back as .xlsx or .ods — an .xls file "
+                        "cannot show which cells hold formulas").format(path=path.name))
+
+
+def _ods_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
+    ns = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0"}
+    t = "{" + ns["table"] + "}"
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("content.xml"))
+    found: set[tuple[int, int]] = set()
+    for table in root.iter(t + "table"):
+        if table.get(t + "name") != sheet:
+            continue
+        r = 0
+        for row in table.iter(t + "table-row"):
+            repeat_rows = int(row.get(t + "number-rows-repeated", "1"))
+            c = 0
+            for cell in row:
+                if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
+                    continue
+                repeat = int(cell.get(t + "number-columns-repeated", "1"))
+                if cell.get(t + "formula") is not None:
+                    for k in range(min(repeat, 1024)):
+                        for j in range(min(repeat_rows, 1024)):
+                            found.add((r + j, c + k))
+                c += repeat
+            r += repeat_rows
+    return found
+
+
+# -- comparing and applying ------------------------------------------------------------------
+def _tkr_cell(sheet: str, r: int, c: int, value: Any, problems: list[str]) -> int | None:
+    """The kronor a tkr cell says (blank is 0), or None with the problem noted."""
+    if convert.is_empty(value):
+        return 0
+    try:
+        return parse_amount(value, cell_name(sheet, r, c), factor=1000)
+    except EkbistError as exc:
+        problems.append(str(exc))
+        return None
+
+
+def _same_tkr(kronor_in_cell: int, kronor: int) -> bool:
+    return kronor_in_cell == to_tkr(kronor) * 1000
+
+
+def _comment(value: Any) -> str | None:
+    if convert.is_empty(value):
+        return None
+    return " ".join(str(value).split())
+
+
+def base_prognosis(store: Store, year: int, month: int, today: date) -> tuple[dict[str, Any], bool]:
+    """(the prognosis the workbook is compared with, whether it is a saved one)."""
+    try:
+        return prognosis_lib.saved(store, year, month), True
+    except EkbistError:
+        return prognosis_lib.make(store, year, month, today=today), False
+
+
+def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int, int]]
+          ) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """(the new prognosis, the changes per line, whether a prognosis was saved before).
+
+    Raises :class:`ValidationErrors` listing every cell that cannot be taken.
+    """
+    sheet = book.sheet.name
+    year, month = book.year, book.month
+    base, was_saved = base_prognosis(store, year, month, today)
+    by_key = {(r["activity"], r["line"]): dict(r) for r in base["lines"]}
+    folded = {(_fold(a), _fold(line)): (a, line) for a, line in by_key}
+    assistance = (str(settings.get(store, "budget.assistance_activity")),
+                  str(settings.get(store, "budget.assistance_line")))
+    problems: list[str] = []
+    changes: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], str] = {}
+    driver: dict[str, Any] | None = None
+
+    for row in book.rows:
+        here = cell_name(sheet, row.row, row.label_col)
+        key = folded.get((_fold(row.activity), _fold(row.line)))
+        if key is None:
+            problems.append(_("{cell}: '{line}' — {activity} has no such line in the prognosis of "
+                              "{period} (lines come from the year's budget and actuals)").format(
+                cell=here, line=row.line, activity=row.activity,
+                period=prognosis_lib.period(year, month)))
+            continue
+        if key in seen:
+            problems.append(_("{cell}: {activity} · {line} appears twice (also {other})").format(
+                cell=here, activity=key[0], line=key[1], other=seen[key]))
+            continue
+        seen[key] = here
+        old = by_key[key]
+        exported = book.exported.get((_fold(key[0]), _fold(key[1]))) or old
+        bad = False
+        for role, (c, _value) in row.cells.items():
+            if (row.row, c) in formulas:
+                problems.append(_("{cell}: a formula — type the figure or text itself (a formula's "
+                                  "result can change without anyone typing it)").format(
+                    cell=cell_name(sheet, row.row, c)))
+                bad = True
+        if bad:
+            continue
+
+        figures: dict[str, int | None] = {}
+        for role in ("budget", "actual_ytd", "prognosis", "deviation"):
+            if role in row.cells:
+                c, value = row.cells[role]
+                figures[role] = _tkr_cell(sheet, row.row, c, value, problems)
+        if any(figures.get(role) is None and role in row.cells for role in figures):
+            continue
+        for role, what in (("budget", _("the budget")), ("actual_ytd", _("the actual to date"))):
+            if role in figures and not _same_tkr(figures[role], old[role]):
+                c, value = row.cells[role]
+                problems.append(_("{cell}: '{value}' — {what} cannot be changed in the prognosis "
+                                  "(ekbist has {tkr} tkr); change the budget or actuals and make "
+                                  "the prognosis again").format(
+                    cell=cell_name(sheet, row.row, c), value=convert.display(value), what=what,
+                    tkr=to_tkr(old[role])))
+                bad = True
+        if bad:
+            continue
+
+        new = dict(old)
+        method_cell = row.cells.get("method")
+        typed_method = exported["method"]
+        if method_cell is not None:
+            c, value = method_cell
+            typed_method = _fold(value) if not convert.is_empty(value) else exported["method"]
+            if typed_method not in ALL_METHODS:
+                problems.append(_("{cell}: '{value}' — unknown method (known: {methods})").format(
+                    cell=cell_name(sheet, row.row, c), value=convert.display(value),
+                    methods=", ".join(ALL_METHODS)))
+                continue
+        figure_changed = "prognosis" in figures and not _same_tkr(figures["prognosis"],
+                                                                  exported["prognosis"])
+        if "prognosis" in row.cells and convert.is_empty(row.cells["prognosis"][1]):
+            c, _value = row.cells["prognosis"]
+            problems.append(_("{cell}: the full-year prognosis is empty").format(
+                cell=cell_name(sheet, row.row, c)))
+            continue
+        if figure_changed:
+            if typed_method not in (exported["method"], prognosis_lib.MANUAL):
+                c, value = method_cell  # type: ignore[misc]
+                problems.append(_("{cell}: '{value}' — the prognosis was also typed in "
+                                  "({figure}); a figure set by hand is method manual: keep one "
+                                  "of the two").format(
+                    cell=cell_name(sheet, row.row, c), value=convert.display(value),
+                    figure=cell_name(sheet, row.row, row.cells["prognosis"][0])))
+                continue
+            new["method"], new["prognosis"] = prognosis_lib.MANUAL, figures["prognosis"]
+        elif typed_method != exported["method"]:
+            new["method"] = typed_method
+            if typed_method == "run-rate":
+                new["prognosis"] = prognosis_lib.run_rate(old["actual_ytd"], month)
+            elif typed_method == "budget":
+                new["prognosis"] = prognosis_lib.budget_rest(old["actual_ytd"], old["budget"],
+                                                             month)
+            elif typed_method == "driver":
+                c, value = method_cell  # type: ignore[misc]
+                if key != assistance:
+                    problems.append(_("{cell}: '{value}' — the driver method forecasts only "
+                                      "{activity}:{line} (settings budget.assistance_activity and "
+                                      "budget.assistance_line)").format(
+                        cell=cell_name(sheet, row.row, c), value=convert.display(value),
+                        activity=assistance[0], line=assistance[1]))
+                    continue
+                if driver is None:
+                    driver = prognosis_lib.driver_forecast(store, year, month)
+                if driver is None:
+                    problems.append(_("{cell}: '{value}' — the driver method needs granted "
+                                      "applications in the three months up to {period}").format(
+                        cell=cell_name(sheet, row.row, c), value=convert.display(value),
+                        period=prognosis_lib.period(year, month)))
+                    continue
+                new["prognosis"] = old["actual_ytd"] + driver["total"]
+        if "comment" in row.cells:
+            c, value = row.cells["comment"]
+            text = _comment(value)
+            if text != exported["comment"]:
+                if text is not None:
+                    try:
+                        text = prognosis_lib._comment_text(text, f"{key[0]}:{key[1]}")
+                    except EkbistError as exc:
+                        problems.append(f"{cell_name(sheet, row.row, c)}: {exc}")
+                        continue
+                new["comment"] = text
+        if new["method"] == prognosis_lib.MANUAL and not new["comment"]:
+            c = row.cells["comment"][0] if "comment" in row.cells else row.label_col
+            problems.append(_("{cell}: {activity} · {line} is set by hand and needs a comment "
+                              "saying why").format(cell=cell_name(sheet, row.row, c),
+                                                   activity=key[0], line=key[1]))
+            continue
+        new["deviation"] = prognosis_lib.deviation(new["kind"], new["budget"], new["prognosis"])
+        shown = prognosis_lib.deviation(old["kind"], old["budget"], exported["prognosis"])
+        if "deviation" in figures and not (_same_tkr(figures["deviation"], shown)
+                                           or _same_tkr(figures["deviation"], new["deviation"])):
+            c, value = row.cells["deviation"]
+            problems.append(_("{cell}: '{value}' — the deviation follows from the budget and the "
+                              "prognosis ({tkr} tkr); change the prognosis instead").format(
+                cell=cell_name(sheet, row.row, c), value=convert.display(value),
+                tkr=to_tkr(new["deviation"])))
+            continue
+        fields = {f: {"old": old[f], "new": new[f]} for f in ("method", "prognosis", "comment")
+                  if old[f] != new[f]}
+        if fields:
+            changes.append({"key": {"year": year, "month": month, "activity": key[0],
+                                    "line": key[1]}, "cell": here, "fields": fields})
+        by_key[key] = new
+    if problems:
+        raise ValidationErrors(problems)
+    order = [b["activity"] for b in base["activities"]]
+    lines_out = [{k: by_key[(r["activity"], r["line"])][k] for k in
+                  ("activity", "line", "kind", "budget", "actual_ytd", "prognosis", "deviation",
+                   "method", "comment")} for r in base["lines"]]
+    return prognosis_lib.summarise(year, month, lines_out, order), changes, was_saved
+
+
+def import_workbook(store: Store, found: tuple[Sheet, int, int], sheets: list[Sheet], path: Path,
+                    *, today: date, dry_run: bool):
+    """Import the prognosis workbook ``path`` (already read as ``sheets``); an ImportReport."""
+    from ekbist.sheets.importer import ImportReport
+
+    sheet, year, month = found
+    report = ImportReport(path=str(path), dry_run=dry_run)
+    problems: list[str] = []
+    for other in sheets:
+        columns = list(zip(*other.rows, strict=False)) if other.rows else []
+        for c, column in enumerate(columns):
+            for r in convert.personnummer_cells(column):
+                problems.append(_("{cell}: '{value}' — looks like a personnummer — ekbist stores "
+                                  "no personal identity numbers").format(
+                    cell=cell_name(other.name, r, c),
+                    value=convert.mask_personnummer(column[r])))
+    if problems:
+        raise ValidationErrors(problems)
+    if (year, month) > (today.year, today.month):
+        raise EkbistError(_("{cell}: the prognosis is for {period}, which has not come yet "
+                            "(today is {today})").format(
+            cell=cell_name(sheet.name, 0, 0), period=prognosis_lib.period(year, month),
+            today=today.isoformat()))
+    rows = read_rows(sheet, problems)
+    if problems:
+        raise ValidationErrors(problems)
+    if not rows:
+        raise EkbistError(_("{path}: sheet '{sheet}' has no prognosis lines under a header row "
+                            "(Rad, Budget, … Prognos helår)").format(path=path.name,
+                                                                     sheet=sheet.name))
+    formulas = formula_cells(path, sheet.name)
+    book = Workbook(sheet, year, month, rows,
+                    [s.name for s in sheets if s.name not in (sheet.name, EXPORTED_SHEET)],
+                    read_exported(sheets))
+    hold = store.snapshot() if dry_run else store.transaction()
+    with hold:
+        result, changes, was_saved = apply(store, book, today=today, formulas=formulas)
+        kind = report.kind(KIND)
+        kind.changes = changes
+        if was_saved:
+            kind.unchanged = len(result["lines"]) - len(changes)
+        else:
+            kind.added = len(result["lines"])
+            kind.added_keys = [{"year": year, "month": month, "activity": r["activity"],
+                                "line": r["line"]} for r in result["lines"][:20]]
+        report.sheets.append({"sheet": sheet.name, "kind": KIND, "header_row": None})
+        for name in book.other_sheets:
+            if name != "Sammanställning":
+                report.warnings.append(_("sheet '{sheet}': not part of the prognosis — ignored")
+                                       .format(sheet=name))
+        if not dry_run:
+            prognosis_lib.save(store, result, today=today)
+            report.written = True
+    return report
