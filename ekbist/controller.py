@@ -533,6 +533,14 @@ def prognosis_workbook(result: dict[str, Any]):
     ws["A2"].font = Font(italic=True)
     if result.get("saved_on"):
         ws["A3"] = f"Sparad {result['saved_on']}"
+    if result.get("missing_actuals"):
+        months: dict[int, list[str]] = {}
+        for m in result["missing_actuals"]:
+            months.setdefault(m["month"], []).append(m["activity"])
+        ws["A4"] = "Gjord utan utfall för " + "; ".join(
+            f"{SV_MONTHS[m - 1]} {year} ({', '.join(names)})" for m, names in sorted(months.items())
+        )
+        ws["A4"].font = Font(bold=True, color="C00000")
     for col, width in zip("ABCDEF", (40, 14, 20, 16, 14, 60), strict=True):
         ws.column_dimensions[col].width = width
 
