@@ -24,18 +24,20 @@ class _CheckCommand(click.Command):
     (which would read as CRITICAL)."""
 
     def make_context(self, info_name, args, parent=None, **extra):
+        from ekbist.commands.errors import CheckUsageError
+
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:
-            exc.exit_code = UNKNOWN_EXIT
-            raise
+            raise CheckUsageError(exc.format_message()) from None
 
     def invoke(self, ctx: click.Context):
+        from ekbist.commands.errors import CheckUsageError
+
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            exc.exit_code = UNKNOWN_EXIT
-            raise
+            raise CheckUsageError(exc.format_message()) from None
 
 
 def _only(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
@@ -117,7 +119,7 @@ def _run(env: Env, only: tuple[str, ...]):
     from ekbist.store import Store
 
     # Read-only and never migrated: an older file is refused rather than written to.
-    store = Store.open(env.path, readonly=True, migrate=False)
+    store = Store.open(env.path, readonly=True)
     try:
         return checks.run(store, env.today, only=only)
     finally:

@@ -24,11 +24,15 @@ class Env:
 
         return Path(self.db_path).expanduser() if self.db_path else default_path()
 
-    def open(self, *, create: bool = False, readonly: bool = False) -> Store:
-        """Open the store for this command; it is closed when the command ends."""
+    def open(self, *, create: bool = False, readonly: bool = False, migrate: bool = False) -> Store:
+        """Open the store for this command; it is closed when the command ends.
+
+        Only ``init`` passes ``create`` and ``migrate``, and ``demo`` ``create``: every other
+        command refuses a missing, empty, older or foreign file and leaves it as it was.
+        """
         from ekbist.store import Store
 
-        store = Store.open(self.path, create=create, readonly=readonly)
+        store = Store.open(self.path, create=create, readonly=readonly, migrate=migrate)
         click.get_current_context().call_on_close(store.close)
         return store
 

@@ -13,6 +13,21 @@ from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _
 
 
+UNKNOWN_EXIT = 3
+
+
+class CheckUsageError(click.ClickException):
+    """A problem with ``ekbist check``'s own invocation (its options, the global options or an
+    EKBIST_* variable): one ``EKBIST UNKNOWN: …`` line and exit 3, which monitoring reads as
+    "the check could not run" — never 2, which it would read as CRITICAL."""
+
+    exit_code = UNKNOWN_EXIT
+
+    def show(self, file=None) -> None:
+        message = " ".join(self.format_message().split())
+        click.echo(f"EKBIST UNKNOWN: {message}")
+
+
 def fail(message: str) -> None:
     """Print ``error: message`` on stderr and exit 1."""
     click.echo(f"{_('error')}: {message}", err=True)
@@ -29,10 +44,10 @@ def handle_errors() -> Iterator[None]:
         fail(_("{n} problem(s) found — nothing was written").format(n=len(exc.problems)))
     except EkbistError as exc:
         fail(str(exc))
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            fail(_("the database is busy with another command — try again"))
-        fail(_("database error: {reason}").format(reason=exc))
+    except sqlite3.Error as exc:
+        from ekbist.store import classify
+
+        fail(str(classify(exc, _store_path())))
     except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
         raise
     except BrokenPipeError:
@@ -47,3 +62,14 @@ def handle_errors() -> Iterator[None]:
                 kind=type(exc).__name__, reason=exc
             )
         )
+
+
+def _store_path():
+    """The store the running command works on, to name it in a message."""
+    from pathlib import Path
+
+    from ekbist.commands.context import Env
+
+    ctx = click.get_current_context(silent=True)
+    env = ctx.find_object(Env) if ctx is not None else None
+    return env.path if env is not None else Path("?")

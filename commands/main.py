@@ -95,11 +95,40 @@ class LazyGroup(click.Group):
         with formatter.section(_("Commands")):
             formatter.write_dl([(name, _(SHORT_HELP.get(name, ""))) for name in self.list_commands(ctx)])
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The global options and EKBIST_* variables are checked here, before the command
+        # runs: for `check` a problem with them is UNKNOWN (exit 3), as for its own options.
+        command = _subcommand(args)
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            if command != "check":
+                raise
+            from ekbist.commands.errors import CheckUsageError
+
+            raise CheckUsageError(exc.format_message()) from None
+
     def invoke(self, ctx: click.Context):
         from ekbist.commands.errors import handle_errors
 
         with handle_errors():
             return super().invoke(ctx)
+
+
+GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--today", "--lang")
+
+
+def _subcommand(argv: list[str]) -> str | None:
+    """The command named on the command line, after the global options, if any."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in GLOBAL_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _early_language(argv: list[str]) -> str:
@@ -124,9 +153,10 @@ def _validate_today(ctx: click.Context, param: click.Parameter, value: str | Non
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(
-            _("'{value}' is not a date (YYYY-MM-DD)").format(value=value)
-        ) from None
+        message = _("'{value}' is not a date (YYYY-MM-DD)").format(value=value)
+        if ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
+            message = f"EKBIST_TODAY: {message}"
+        raise click.BadParameter(message) from None
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,7 +17,7 @@ def init(env: Env) -> None:
     from ekbist import calendar
 
     existed = env.path.exists()
-    store = env.open(create=True)  # a new store gets its working-day index on creation
+    store = env.open(create=True, migrate=True)  # a new store gets its day index on creation
     if existed:
         calendar.rebuild_index(store)  # after an upgrade, the holidays package may know more
     if existed:

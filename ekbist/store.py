@@ -21,7 +21,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ekbist.errors import NoDatabase, SchemaError
+from ekbist.errors import (
+    EkbistError,
+    NoDatabase,
+    SchemaError,
+    StoreBusy,
+    StoreDamaged,
+    StoreReadOnly,
+)
 from ekbist.i18n import _
 
 BUSY_TIMEOUT_MS = 10_000
@@ -125,6 +132,53 @@ def choose_journal_mode(path: Path) -> str:
     return "delete" if fs in NETWORK_FILESYSTEMS else "wal"
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def file_state(path: Path) -> str:
+    """What is at ``path``: missing, folder, empty, sqlite or foreign — read, never written."""
+    try:
+        if path.is_dir():
+            return "folder"
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return "missing"
+    except PermissionError:
+        return "sqlite"  # let SQLite say it cannot open it
+    if not head:
+        return "empty"
+    return "sqlite" if head == SQLITE_HEADER else "foreign"
+
+
+def _not_ekbist(path: Path) -> str:
+    return _("{path} is not an ekbist database — give your database with --db, or a new file "
+             "name to 'ekbist init'").format(path=path)
+
+
+def _not_writable(path: Path) -> str:
+    return _("cannot write to {path}: the folder or the file is not writable — reading works, "
+             "writing needs a folder you may write in").format(path=path)
+
+
+def classify(exc: sqlite3.Error, path: Path) -> EkbistError:
+    """The cause behind an SQLite error, in words the chief can act on."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreBusy(
+            _("the database {path} is busy with another command — try again").format(path=path)
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StoreDamaged(
+            _("the database {path} is damaged ({reason}): restore it from a backup").format(
+                path=path, reason=exc
+            )
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StoreReadOnly(_not_writable(path))
+    return EkbistError(_("database error in {path}: {reason}").format(path=path, reason=exc))
+
+
 class Store:
     """An open store. Use :meth:`open`; close with :meth:`close` or as a context manager."""
 
@@ -144,29 +198,58 @@ class Store:
         create: bool = False,
         readonly: bool = False,
         command: str | None = None,
-        migrate: bool = True,
+        migrate: bool = False,
     ) -> Store:
-        """Open (or with ``create`` make) the store at ``path`` and bring it to the current schema.
+        """Open the store at ``path``; only ``ekbist init`` and ``demo`` make or change one.
 
-        A read-only open of an older file first migrates it through a short writing
-        connection, unless ``migrate`` is False (then it is refused).
+        ``create`` makes a store where there is no file or an empty one; ``migrate`` brings
+        an older store up to date. Without them such files are refused, untouched, with
+        what to do. Anything that is not an ekbist store is never written to.
         """
         path = Path(path).expanduser()
-        if not path.exists():
-            if not create:
-                raise NoDatabase(_("no database at {path} — run 'ekbist init'").format(path=path))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            os.chmod(path, 0o600)
-        if readonly:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,
+        state = file_state(path)
+        if state == "folder":
+            raise NoDatabase(
+                _("{path} is a folder, not an ekbist database — give the database file with "
+                  "--db").format(path=path)
             )
-        else:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        if state == "foreign":
+            raise SchemaError(_not_ekbist(path))
+        if state in ("missing", "empty") and not create:
+            if state == "missing":
+                raise NoDatabase(_("no database at {path} — run 'ekbist init'").format(path=path))
+            raise NoDatabase(
+                _("{path} is empty, not an ekbist database — give your database with --db, or "
+                  "run 'ekbist init' to make one there").format(path=path)
+            )
+        if state == "missing":
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except PermissionError as exc:
+                raise StoreReadOnly(_not_writable(path)) from exc
+        if state in ("missing", "empty"):
+            try:
+                os.chmod(path, 0o600)
+            except PermissionError as exc:
+                raise StoreReadOnly(_not_writable(path)) from exc
+        # A reader in a folder it cannot write (a WAL store needs its -shm file there) opens
+        # the file as immutable: nothing can change it from here anyway.
+        immutable = readonly and not os.access(path.parent, os.W_OK)
+        try:
+            if readonly:
+                conn = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else ""),
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                )
+            else:
+                conn = sqlite3.connect(
+                    str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+                )
+        except sqlite3.Error as exc:
+            raise classify(exc, path) from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -180,35 +263,52 @@ class Store:
                         "ekbist knows ({latest}) — upgrade ekbist"
                     ).format(path=path, version=version, latest=latest)
                 )
+            if version == 0 and store.scalar("SELECT count(*) FROM sqlite_master"):
+                raise SchemaError(_not_ekbist(path))  # another program's SQLite file
+            if version == 0 and not create:
+                raise NoDatabase(
+                    _("{path} is empty, not an ekbist database — give your database with --db, "
+                      "or run 'ekbist init' to make one there").format(path=path)
+                )
+            if 0 < version < latest and not migrate:
+                raise SchemaError(
+                    _("the database {path} needs an upgrade — run 'ekbist init'").format(path=path)
+                )
             if not readonly:
-                mode = choose_journal_mode(path)
-                conn.execute(f"PRAGMA journal_mode = {mode}")
+                if version < latest:
+                    # Only init and demo get here: they choose the journal mode, once. Other
+                    # writers keep the file's mode, so no reader sees it switch under it.
+                    mode = choose_journal_mode(path)
+                    conn.execute(f"PRAGMA journal_mode = {mode}")
+                    store._migrate(version)
+                elif create or migrate:
+                    mode = choose_journal_mode(path)
+                    if store.journal_mode() != mode:
+                        conn.execute(f"PRAGMA journal_mode = {mode}")
+                mode = store.journal_mode()
                 conn.execute(
                     "PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL"
                 )
-                if version < latest:
-                    store._migrate(version)
                 store._install_audit(command or shlex.join(["ekbist", *sys.argv[1:]]))
                 from ekbist import calendar
 
                 calendar.ensure_index(store)
             elif version < latest:
-                if not migrate:
-                    raise SchemaError(
-                        _("the database {path} needs an upgrade — run 'ekbist init'").format(path=path)
-                    )
                 conn.close()
-                cls.open(path, command=command).close()
-                return cls.open(path, readonly=True, migrate=False)
-        except sqlite3.DatabaseError as exc:
+                cls.open(path, command=command, create=create, migrate=migrate).close()
+                return cls.open(path, readonly=True)
+        except sqlite3.Error as exc:
             conn.close()
-            raise SchemaError(
-                _("{path} is not an ekbist database ({reason})").format(path=path, reason=exc)
-            ) from exc
+            raise classify(exc, path) from exc
         except BaseException:
             conn.close()
             raise
         return store
+
+    def check_integrity(self) -> list[str]:
+        """SQLite's ``integrity_check``: an empty list when the file is sound."""
+        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        return [] if rows == ["ok"] else rows
 
     def close(self) -> None:
         self.conn.close()
