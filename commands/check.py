@@ -83,7 +83,7 @@ def check(ctx: click.Context, only: tuple[str, ...], fmt: str, quiet: bool) -> N
     except (click.exceptions.Exit, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - the contract is UNKNOWN in one line
-        if os.environ.get("EKBIST_DEBUG") and not isinstance(exc, KeyboardInterrupt):
+        if os.environ.get("EKBIST_DEBUG") and isinstance(exc, Exception):
             raise
         report = checks.unknown(env.today, _reason(exc), only=only)
     if quiet and report.status == checks.OK:
@@ -133,7 +133,9 @@ def _reason(exc: BaseException) -> str:
 
     if isinstance(exc, EkbistError):
         return str(exc)
-    if isinstance(exc, KeyboardInterrupt):
+    from ekbist.interrupts import Interrupted
+
+    if isinstance(exc, (KeyboardInterrupt, Interrupted)):
         return _("interrupted")
     if isinstance(exc, sqlite3.OperationalError) and (
         "locked" in str(exc) or "busy" in str(exc)

@@ -12,7 +12,6 @@ import click
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _
 
-
 UNKNOWN_EXIT = 3
 
 
@@ -32,6 +31,12 @@ def fail(message: str) -> None:
     """Print ``error: message`` on stderr and exit 1."""
     click.echo(f"{_('error')}: {message}", err=True)
     raise SystemExit(1)
+
+
+def interrupted(exc) -> None:
+    """An interrupt before anything was written: say so, exit 130 (SIGINT) or 143 (SIGTERM)."""
+    click.echo(f"{_('error')}: {_('interrupted — nothing was written')}", err=True)
+    raise SystemExit(exc.exit_code)
 
 
 @contextlib.contextmanager

@@ -191,11 +191,40 @@ def root(ctx: click.Context, db_path: str | None, today, lang: str | None) -> No
     ctx.obj = Env(db_path=db_path, today=today)
 
 
+def _on_signal(signum: int, frame) -> None:
+    """Stop the command on SIGINT/SIGTERM — unless its work is being committed or is done."""
+    from ekbist import interrupts
+
+    if interrupts.holding():
+        interrupts.note(signum)  # the commit happens (or happened): finish and report it
+        return
+    raise interrupts.Interrupted(signum)
+
+
+def _catch_interrupts() -> None:
+    import signal
+
+    from ekbist import interrupts
+
+    interrupts.reset()
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _on_signal)
+
+
 def cli(args: list[str] | None = None, prog_name: str = "ekbist", **kwargs) -> None:
-    argv = sys.argv[1:] if args is None else list(args)
-    set_language(_early_language(argv))
-    _translate_root_help()
-    root.main(args=argv, prog_name=prog_name, **kwargs)
+    from ekbist.interrupts import Interrupted
+
+    _catch_interrupts()
+    try:
+        argv = sys.argv[1:] if args is None else list(args)
+        set_language(_early_language(argv))
+        _translate_root_help()
+        root.main(args=argv, prog_name=prog_name, **kwargs)
+    except Interrupted as exc:
+        from ekbist.commands.errors import interrupted
+
+        interrupted(exc)
 
 
 def _translate_root_help() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from datetime import date, datetime
@@ -481,17 +480,11 @@ def check_new_file(path: Path, *, template: Path | None = None, overwrite: bool 
         raise EkbistError(_("{path}: the folder does not exist").format(path=path.parent))
 
 
-def save_atomically(workbook, path: Path) -> None:
-    """Save to a temporary file beside ``path`` and move it into place: all or nothing."""
-    handle, temp = tempfile.mkstemp(prefix=".ekbist-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temp)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+def save_atomically(workbook, path: Path, *, overwrite: bool = False) -> None:
+    """Save through :mod:`ekbist.files`: a temporary name, then a rename; all or nothing."""
+    from ekbist import files
+
+    files.save_workbook(workbook, path, force=overwrite)
 
 
 def _sums(lines: list[dict[str, Any]], key: str) -> tuple[int, int, int]:
@@ -508,7 +501,7 @@ def write_prognosis(result: dict[str, Any], path: Path, *, overwrite: bool = Fal
     """
     path = Path(path)
     check_new_file(path, overwrite=overwrite)
-    save_atomically(prognosis_workbook(result), path)
+    save_atomically(prognosis_workbook(result), path, overwrite=overwrite)
     return path
 
 
@@ -1043,5 +1036,5 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
     # Cells ekbist filled feed the workbook's own formulas: have Excel and LibreOffice
     # recalculate them on opening (openpyxl stores no results).
     wb.calculation.fullCalcOnLoad = True
-    save_atomically(wb, out)
+    save_atomically(wb, out, overwrite=force)
     return {"cells": written, "rows": rows_done, "notes": notes, "lost": losses}

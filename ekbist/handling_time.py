@@ -473,6 +473,7 @@ def write_xlsx(store: Store, payload: dict[str, Any], path, *, overwrite: bool =
         chart.legend = None
         chart.width, chart.height = 22, 10
         ms.add_chart(chart, f"A{last_row + 3}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    from ekbist import files
+
+    files.save_workbook(wb, path, force=overwrite)
     return path

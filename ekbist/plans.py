@@ -900,7 +900,8 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
         for cell in detail[1]:
             detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)
         detail.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    from ekbist import files
+
+    files.save_workbook(book, path)
     return path
 

@@ -529,7 +529,8 @@ def saved_months(store: Store, year: int) -> list[int]:
 def _saved_lines(store: Store, year: int, month: int | None = None) -> list[dict[str, Any]]:
     rows = store.query(
         "SELECT p.month, p.activity, p.line, l.kind, p.budget, p.actual_ytd, p.prognosis, "
-        "p.method, p.comment, p.saved_on, p.missing_actuals, coalesce(a.seq, 1000000000) AS seq FROM prognosis p "
+        "p.method, p.comment, p.saved_on, p.missing_actuals, coalesce(a.seq, 1000000000) AS seq "
+        "FROM prognosis p "
         "JOIN budget_line l ON l.name = p.line LEFT JOIN (SELECT activity, min(rowid) AS seq "
         "FROM budget WHERE year = :y GROUP BY activity) a "
         "ON a.activity = p.activity WHERE p.year = :y"

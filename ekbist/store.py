@@ -332,8 +332,11 @@ class Store:
         for number, sql in pending:
             script += sql + f"\nPRAGMA user_version = {number};\n"
         script += "COMMIT;"
+        from ekbist.interrupts import commit_point
+
         try:
-            self.conn.executescript(script)
+            with commit_point():
+                self.conn.executescript(script)
         except sqlite3.Error as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -396,7 +399,10 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise
         else:
-            self.conn.execute("COMMIT")
+            from ekbist.interrupts import commit_point
+
+            with commit_point():
+                self.conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[Store]:
@@ -445,27 +451,27 @@ class Store:
         return {name: db[name].count for name in sorted(db.table_names())}
 
     def backup(self, dest: Path) -> None:
-        """Copy the store with SQLite's online backup, then check the copy's integrity."""
-        dest = Path(dest)
-        if dest.exists():
-            from ekbist.errors import EkbistError
+        """Copy the store with SQLite's online backup, check the copy, then put it in place.
 
-            raise EkbistError(_("{path} exists already — choose a new file").format(path=dest))
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(dest, os.O_CREAT | os.O_WRONLY, 0o600))
-        target = sqlite3.connect(str(dest))
-        try:
-            self.conn.backup(target)
-            result = target.execute("PRAGMA integrity_check").fetchone()[0]
-            target.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            target.close()
-        if result != "ok":
-            from ekbist.errors import EkbistError
+        The copy is made under a temporary name and renamed only once its integrity check
+        passed: a failed or interrupted backup leaves nothing behind.
+        """
+        from ekbist import files
 
-            raise EkbistError(
-                _("the backup failed its integrity check: {result}").format(result=result)
-            )
+        dest = files.check_new(dest)
+        with files.temporary_beside(dest, suffix=".db") as temp:
+            target = sqlite3.connect(str(temp))
+            try:
+                self.conn.backup(target)
+                result = target.execute("PRAGMA integrity_check").fetchone()[0]
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+            if result != "ok":
+                raise StoreDamaged(
+                    _("the backup failed its integrity check: {result}").format(result=result)
+                )
+            files.put_in_place(temp, dest)
 
 
 def _os_user() -> str:

@@ -513,7 +513,7 @@ def test_cli_history_and_workbook(team, tmp_path) -> None:
                                           "2026-11", "--xlsx", str(book))
     team.ok("caseload", "history", "--from", "2026-08", "--to", "2026-11", "--xlsx", str(book),
             "--force")
-    assert "No such file" in team.fails("caseload", "history", "--from", "2026-08", "--to",
+    assert "the folder does not exist" in team.fails("caseload", "history", "--from", "2026-08", "--to",
                                         "2026-11", "--xlsx", str(tmp_path / "none" / "x.xlsx"))
 
 

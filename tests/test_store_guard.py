@@ -15,6 +15,7 @@ import pytest
 
 from ekbist.store import Store, latest_version, migrations
 
+ADD_HANDLER = ["handler", "add", "h1", "--name", "Anna", "--team", "intake", "--fte", "1"]
 EKBIST = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
 
 
@@ -41,7 +42,7 @@ def _older_store(path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["caseload"], ["case", "list"], ["info"], ["backup", "x.db"],
-                                     ["handler", "add", "h1", "--name", "Anna", "--team", "intake", "--fte", "1"]])
+                                     ADD_HANDLER])
 def test_an_empty_file_is_refused_and_left_empty(tmp_path, command):
     zero = tmp_path / "zero.xlsx"
     zero.write_bytes(b"")
@@ -60,7 +61,7 @@ def test_a_missing_file_is_not_created(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["case", "list"], ["info"],
-                                     ["handler", "add", "h1", "--name", "Anna", "--team", "intake", "--fte", "1"]])
+                                     ADD_HANDLER])
 def test_an_older_store_is_refused_untouched_until_init(tmp_path, command):
     path = tmp_path / "old.db"
     _older_store(path)
