@@ -58,7 +58,10 @@ def handle_errors() -> Iterator[None]:
     except BrokenPipeError:
         raise  # the reader stopped early (``| head``): click exits quietly
     except OSError as exc:
-        fail(_("{path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc))
+        reason = exc.strerror or str(exc)
+        if exc.filename:
+            fail(_("{path}: {reason}").format(path=exc.filename, reason=reason))
+        fail(_("could not write: {reason} — nothing was written").format(reason=reason))
     except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
         if os.environ.get("EKBIST_DEBUG"):
             raise

@@ -201,6 +201,15 @@ def _on_signal(signum: int, frame) -> None:
     raise interrupts.Interrupted(signum)
 
 
+def _quiet_unraisable(info) -> None:
+    """Errors Python can only report while cleaning up (a spreadsheet writer's half-done
+    stream after a failed save) are echoes of the error already reported in one line."""
+    import os
+
+    if os.environ.get("EKBIST_DEBUG"):
+        sys.__unraisablehook__(info)
+
+
 def _catch_interrupts() -> None:
     import signal
 
@@ -216,6 +225,7 @@ def cli(args: list[str] | None = None, prog_name: str = "ekbist", **kwargs) -> N
     from ekbist.interrupts import Interrupted
 
     _catch_interrupts()
+    sys.unraisablehook = _quiet_unraisable
     try:
         argv = sys.argv[1:] if args is None else list(args)
         set_language(_early_language(argv))

@@ -108,8 +108,14 @@ def writing(path: Path | str, *, force: bool = False, mode: str = "wb") -> Itera
     ends without an error, and not at all otherwise."""
     path = check_new(path, force=force)
     with temporary_beside(path) as temp:
-        with open(temp, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as fh:
-            yield fh
+        try:
+            with open(temp, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as fh:
+                yield fh
+        except OSError as exc:  # a full disk, a quota, a vanished folder: name the file
+            raise EkbistError(
+                _("could not write {path}: {reason} — nothing was written").format(
+                    path=path, reason=exc.strerror or exc)
+            ) from exc
         put_in_place(temp, path, force=force)
 
 
