@@ -121,6 +121,9 @@ def _run(env: Env, only: tuple[str, ...]):
     # Read-only and never migrated: an older file is refused rather than written to.
     store = Store.open(env.path, readonly=True)
     try:
+        # A damaged file must not pass for a normal morning: a quick check costs about
+        # half a second at city scale, once a day.
+        store.ensure_sound(quick=True)
         return checks.run(store, env.today, only=only)
     finally:
         store.close()
@@ -137,12 +140,13 @@ def _reason(exc: BaseException) -> str:
 
     if isinstance(exc, (KeyboardInterrupt, Interrupted)):
         return _("interrupted")
-    if isinstance(exc, sqlite3.OperationalError) and (
-        "locked" in str(exc) or "busy" in str(exc)
-    ):
-        return _("the database is busy with another command — try again")
     if isinstance(exc, sqlite3.Error):
-        return _("database error: {reason}").format(reason=exc)
+        from ekbist.commands.context import Env
+
+        from ekbist.store import classify
+
+        env = click.get_current_context().find_object(Env)
+        return str(classify(exc, env.path))
     if isinstance(exc, OSError):
         return _("{path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc)
     return _("unexpected {kind}: {reason} (set EKBIST_DEBUG=1 for details)").format(

@@ -35,12 +35,16 @@ def init(env: Env) -> None:
 
 
 @click.command(help=_("Show the database: path, schema version, journal mode and row counts."))
+@click.option("--check", "integrity", is_flag=True,
+              help=_("Also read the whole file with SQLite's integrity check (slower)."))
 @format_option()
 @pass_env
-def info(env: Env, fmt: str) -> None:
+def info(env: Env, integrity: bool, fmt: str) -> None:
     from ekbist.store import filesystem_type
 
     store = env.open(readonly=True)
+    if integrity:
+        store.ensure_sound()
     counts = store.counts()
     payload = {
         "path": str(store.path.resolve()),
@@ -50,6 +54,8 @@ def info(env: Env, fmt: str) -> None:
         "size_bytes": store.path.stat().st_size,
         "tables": counts,
     }
+    if integrity:
+        payload["integrity"] = "ok"
     if fmt == "json":
         emit([], [], "json", payload=payload)
         return
@@ -62,6 +68,8 @@ def info(env: Env, fmt: str) -> None:
                 mode=payload["journal_mode"], fs=payload["filesystem"] or "?"
             )
         )
+        if integrity:
+            click.echo(_("Integrity check: ok"))
     emit(rows, [Column("table", N_("Table")), Column("rows", N_("Rows"), "int")], fmt)
 
 

@@ -44,7 +44,13 @@ def check_new(path: Path | str, *, force: bool = False) -> Path:
 def temporary_beside(path: Path | str, suffix: str = ".part") -> Iterator[Path]:
     """A temporary file name (mode 0600) in ``path``'s folder, removed unless renamed."""
     path = Path(path)
-    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=suffix, dir=path.parent)
+    try:
+        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=suffix, dir=path.parent)
+    except PermissionError:
+        raise EkbistError(
+            _("cannot write {path}: the folder {folder} is not writable").format(
+                path=path, folder=path.parent)
+        ) from None
     os.close(handle)
     temp = Path(name)
     try:

@@ -41,9 +41,10 @@ def add(
     if not name:
         raise EkbistError(_("a handler needs a name"))
     no_personnummer(name, _("name"))
-    if store.scalar("SELECT 1 FROM handler WHERE id = ?", (handler_id,)):
-        raise EkbistError(_("handler '{id}' exists already").format(id=handler_id))
     with store.transaction():
+        # Inside the write transaction, so a second command adding it at once sees the first.
+        if store.scalar("SELECT 1 FROM handler WHERE id = ?", (handler_id,)):
+            raise EkbistError(_("handler '{id}' exists already").format(id=handler_id))
         store.execute(
             "INSERT INTO handler (id, name, team, fte, start_date) VALUES (?, ?, ?, ?, ?)",
             (handler_id, name, team, fte, start.isoformat() if start else None),

@@ -412,7 +412,7 @@ def test_broken_store_is_unknown_in_one_line(cli, db_path) -> None:
     conn.close()
     result = cli("check")
     assert result.exit_code == 3
-    assert result.stdout == "EKBIST UNKNOWN: database error: no such table: followup\n"
+    assert result.stdout == f"EKBIST UNKNOWN: database error in {db_path}: no such table: followup\n"
     assert "Traceback" not in result.stderr
     # The checks that do not need the table still run.
     assert cli("check", "--only", "caseload").exit_code == 0

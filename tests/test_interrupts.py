@@ -9,63 +9,29 @@ command waits there, then the lock is let go.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import stat
 import subprocess
-import sys
-import time
 from pathlib import Path
 
+import procs
 import pytest
+from procs import EKBIST, HAS_PROC, clean_env, has_open, wait_until, waiting_on_lock
 
-EKBIST = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
-
-pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
+pytestmark = pytest.mark.skipif(not HAS_PROC, reason="needs /proc")
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
-    env.update({"EKBIST_LANG": "en", "EKBIST_TODAY": "2026-11-25", "EKBIST_JOURNAL": "delete"})
-    return env
+    return clean_env(EKBIST_JOURNAL="delete")
 
 
 def start(db: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([EKBIST, "--db", str(db), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=_env())
+    return procs.start(db, *args, env=_env())
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([EKBIST, "--db", str(db), *args], capture_output=True, text=True,
-                          env=_env(), timeout=60)
-
-
-def wait_until(condition, what: str, limit: float = 30.0) -> None:
-    """Poll an observable state of the other process (not a fixed sleep)."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
-
-
-def has_open(proc: subprocess.Popen, path: Path) -> bool:
-    fds = Path(f"/proc/{proc.pid}/fd")
-    try:
-        return any(os.readlink(fds / fd) == str(path) for fd in os.listdir(fds))
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
-def waiting_on_lock(proc: subprocess.Popen) -> bool:
-    """Asleep in SQLite's busy handler (it sleeps between tries for the lock)."""
-    try:
-        state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        wchan = Path(f"/proc/{proc.pid}/wchan").read_text()
-    except FileNotFoundError:
-        return False
-    return state == "S" and ("sleep" in wchan or wchan in ("0", ""))
+    return procs.run(db, *args, env=_env())
 
 
 @pytest.fixture
