@@ -17,7 +17,13 @@ def init(env: Env) -> None:
     from ekbist import calendar
 
     existed = env.path.exists()
+    env.demo_noted = True  # init says more than the note below
     store = env.open(create=True, migrate=True)  # a new store gets its day index on creation
+    if store.demo_marker() is not None:
+        click.echo(_("warning: {path} is a demo database made by 'ekbist demo': its handlers, "
+                     "cases and budget are invented. To start with real data, run "
+                     "'ekbist --db NEW-FILE.db init' (or move this file away and run "
+                     "'ekbist init').").format(path=store.path), err=True)
     if existed:
         calendar.rebuild_index(store)  # after an upgrade, the holidays package may know more
     if existed:

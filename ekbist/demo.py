@@ -31,6 +31,7 @@ Progress = Callable[[int, int], None]
 
 ASSISTANCE_ACTIVITY = "Ekonomiskt bistånd/handläggning"
 LABOUR_ACTIVITY = "Arbetsmarknad"
+DEMO_MARKER = "store.demo"  # the settings row that marks a demo store
 
 # The seed's 2014 budget in tkr (business plan, "Budget 2014"), per activity and line. The
 # assistance payments (46 349 tkr ≈ 481 households × 7 643 kr × 12) sit on Entreprenader och
@@ -251,6 +252,13 @@ def build(
                 )
         finally:
             store.set_audit(True)
+        # The store knows it is a demo: every command on it says so (see Store.demo_marker).
+        store.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (DEMO_MARKER, json.dumps({"seed": options.seed, "households": options.households,
+                                      "months": options.months, "as_of": as_of.isoformat()})),
+        )
     return counts
 
 

@@ -312,6 +312,13 @@ class Store:
             raise
         return store
 
+    def demo_marker(self) -> str | None:
+        """What ``ekbist demo`` wrote into this store (seed, size), or None for a real store."""
+        try:
+            return self.scalar("SELECT value FROM settings WHERE key = 'store.demo'")
+        except sqlite3.OperationalError:
+            return None
+
     def check_integrity(self, *, quick: bool = False) -> list[str]:
         """SQLite's ``integrity_check`` (``quick_check`` with ``quick``, which skips the
         indexes' contents and takes a sixth of the time): an empty list when sound."""
@@ -497,6 +504,13 @@ class Store:
                 self.conn.backup(target)
                 result = target.execute("PRAGMA integrity_check").fetchone()[0]
                 target.execute("PRAGMA journal_mode = DELETE")
+            except sqlite3.Error as exc:
+                if isinstance(classify(exc, self.path), (StoreBusy, StoreDamaged)):
+                    raise classify(exc, self.path) from exc
+                raise EkbistError(
+                    _("could not write {path}: {reason} — nothing was written").format(
+                        path=dest, reason=exc)
+                ) from exc
             finally:
                 target.close()
             if result != "ok":

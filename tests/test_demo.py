@@ -102,7 +102,8 @@ def test_demo_from_the_command_line(cli) -> None:
     out = cli.ok("demo", "--households", "40", "--months", "3", "--seed", "2").output
     assert out.startswith("Demo unit written to")
     assert cli.db.exists()
-    assert "already holds data" in cli.fails("demo", "--households", "40", "--months", "3")
+    assert "exists already — the demo writes only a new database" in cli.fails(
+        "demo", "--households", "40", "--months", "3")
 
 
 def test_demo_options_are_checked(cli) -> None:

@@ -85,9 +85,12 @@ def test_a_foreign_file_is_never_written_not_even_by_init(tmp_path):
     conn.close()
     for path in (sheet, other):
         before = path.read_bytes()
-        for command in (["info"], ["init"], ["demo"]):
+        for command in (["info"], ["init"]):
             line = one_error(run("--db", str(path), *command))
             assert line.startswith(f"error: {path} is not an ekbist database"), line
+        line = one_error(run("--db", str(path), "demo"))
+        assert line.startswith((f"error: {path} is not an ekbist database",
+                                f"error: {path} exists already — the demo writes only")), line
         assert path.read_bytes() == before
 
 
