@@ -30,7 +30,6 @@ from ekbist.i18n import _
 @pass_env
 def demo(env: Env, households: int, months: int, end: str | None, seed: int) -> None:
     from ekbist import demo as demo_unit
-
     from ekbist.errors import EkbistError
     from ekbist.store import file_state
 

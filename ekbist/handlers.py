@@ -12,7 +12,18 @@ from ekbist.store import Store
 from ekbist.validate import identifier, no_personnummer
 
 
-def _check_fte(fte: float) -> float:
+def _check_fte(fte: float | str) -> float:
+    """An employment rate as a share of full time; text as sheets take it: 0.75, 0,75, 75 %."""
+    if isinstance(fte, str):
+        from ekbist.sheets.numbers import parse_number
+
+        number = parse_number(fte)
+        if number is None or isinstance(number, bool):
+            raise EkbistError(
+                _("'{value}' is not an employment rate — write e.g. 0.75, 0,75 or 75 %").format(
+                    value=fte)
+            )
+        fte = float(number)
     if not 0 < fte <= 1:
         raise EkbistError(_("fte must be above 0 and at most 1, not {fte}").format(fte=fte))
     return float(fte)

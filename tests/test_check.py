@@ -464,7 +464,8 @@ def test_parse_only() -> None:
 
 def test_unit_findings_come_last(cli) -> None:
     _budget_unit(cli)
-    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "1")
+    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "1",
+           "--start", "2025-01-01")
     cli.ok("case", "open", "C-1", "--handler", "bo", "--opened", "2026-01-10")
     text = cli("check").stdout
     assert text.index("Bo Berg (bo") < text.index("\nUnit\n")
@@ -492,7 +493,8 @@ def test_check_never_writes(unit, db_path) -> None:
 def test_a_reader_that_stops_early_gets_no_error(cli, db_path) -> None:
     # Enough findings to overflow a pipe: `ekbist check | head -n 1` in a mail subject.
     cli.ok("init")
-    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "1")
+    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "1",
+           "--start", "2025-01-01")
     with Store.open(db_path) as store, store.transaction():
         store.executemany("INSERT INTO cases (id, opened) VALUES (?, '2025-01-01')",
                           [(f"C{i:05d}",) for i in range(3000)])
@@ -632,7 +634,8 @@ WRITER = textwrap.dedent("""
 @pytest.fixture
 def leaver_store(cli, db_path) -> Path:
     cli.ok("init")
-    cli.ok("handler", "add", "gone", "--name", "Gun Gone", "--team", "intake", "--fte", "1")
+    cli.ok("handler", "add", "gone", "--name", "Gun Gone", "--team", "intake", "--fte", "1",
+           "--start", "2025-01-01")
     cli.ok("handler", "leave", "gone", "--date", "2026-06-01")
     return db_path
 

@@ -36,7 +36,7 @@ def unit(tmp_path) -> Path:
     db = tmp_path / "unit.db"
     assert run(db, "init").returncode == 0
     assert run(db, "handler", "add", "anna", "--name", "Anna A", "--team", "intake",
-               "--fte", "1").returncode == 0
+               "--fte", "1", "--start", "2026-01-01").returncode == 0
     assert run(db, "case", "open", "C-1", "--handler", "anna", "--opened",
                "2026-11-02").returncode == 0
     return db
