@@ -136,7 +136,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def file_state(path: Path) -> str:
-    """What is at ``path``: missing, folder, empty, sqlite or foreign — read, never written."""
+    """What is at ``path``: missing, folder, empty, sqlite, foreign or unreadable — read only."""
     try:
         if path.is_dir():
             return "folder"
@@ -145,7 +145,7 @@ def file_state(path: Path) -> str:
     except FileNotFoundError:
         return "missing"
     except PermissionError:
-        return "sqlite"  # let SQLite say it cannot open it
+        return "unreadable"
     if not head:
         return "empty"
     return "sqlite" if head == SQLITE_HEADER else "foreign"
@@ -221,6 +221,11 @@ class Store:
             )
         if state == "foreign":
             raise SchemaError(_not_ekbist(path))
+        if state == "unreadable":
+            raise StoreReadOnly(
+                _("cannot read {path}: this user may not open it — ask for read access").format(
+                    path=path)
+            )
         if state in ("missing", "empty") and not create:
             if state == "missing":
                 raise NoDatabase(_("no database at {path} — run 'ekbist init'").format(path=path))

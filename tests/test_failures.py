@@ -89,6 +89,11 @@ def test_a_read_only_folder_reads_and_says_why_it_cannot_write(read_only_unit):
         f"error: cannot write {db.parent / 'copy.db'}: the folder {db.parent} is not writable")
     assert db.read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["unit.db"]
+    # A file this user may not read at all is named as such, not as "not writable".
+    os.chmod(db, 0o000)
+    unreadable = as_plain_user(db, "case", "list")
+    assert unreadable.returncode == 2 and "is not readable" in unreadable.stderr
+    assert "not writable" not in unreadable.stderr
 
 
 # -- locks ------------------------------------------------------------------------------------

@@ -149,3 +149,14 @@ def test_check_exits_3_for_its_own_bad_option_and_a_damaged_path(tmp_path):
     result = run("--db", str(empty), "check")
     assert result.returncode == 3 and result.stdout.startswith("EKBIST UNKNOWN: ")
     assert empty.stat().st_size == 0
+
+
+def test_the_library_names_an_unreadable_file(tmp_path, monkeypatch):
+    import ekbist.store as store_module
+    from ekbist.errors import StoreReadOnly
+
+    path = tmp_path / "unit.db"
+    Store.open(path, create=True).close()
+    monkeypatch.setattr(store_module, "file_state", lambda p: "unreadable")
+    with pytest.raises(StoreReadOnly, match="cannot read .*: this user may not open it"):
+        Store.open(path, readonly=True)
