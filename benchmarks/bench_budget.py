@@ -33,7 +33,7 @@ def prepare(db: Path) -> int:
     from ekbist import budget
     from ekbist.store import Store
 
-    store = Store.open(db)
+    store = Store.open(db, create=True, migrate=True)
     try:
         for name, kind in EXTRA_LINES:
             if not any(line["name"] == name for line in budget.lines(store)):

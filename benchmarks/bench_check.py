@@ -26,7 +26,7 @@ GOAL = 1.0
 WRITER = (
     "import sys\n"
     "from ekbist.store import Store\n"
-    "store = Store.open(sys.argv[1])\n"
+    "store = Store.open(sys.argv[1], migrate=True)\n"
     "store.execute('BEGIN IMMEDIATE')\n"
     "store.execute(\"INSERT INTO closed_day (day, reason) VALUES ('2026-12-30', 'bench')\")\n"
     "print('holding', flush=True)\n"
@@ -62,13 +62,18 @@ def _usable(city_db: Path, workdir: Path) -> Path:
     The check refuses an older file (it never migrates), so timing it as is would
     time an UNKNOWN.
     """
-    from ekbist.store import Store, _file_version, latest_version
+    import sqlite3
 
-    if _file_version(city_db) >= latest_version():
+    from ekbist.store import Store, latest_version
+
+    conn = sqlite3.connect(f"{city_db.resolve().as_uri()}?mode=ro", uri=True)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    conn.close()
+    if version >= latest_version():
         return city_db
     copy = workdir / "city-migrated.db"
     shutil.copyfile(city_db, copy)
-    Store.open(copy).close()
+    Store.open(copy, migrate=True).close()
     return copy
 
 
@@ -100,7 +105,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     shutil.copyfile(db, copy)
     from ekbist.store import Store
 
-    Store.open(copy).close()  # journal mode as for a real unit store (WAL on a local disk)
+    Store.open(copy, migrate=True).close()  # journal mode as for a real unit store (WAL on a local disk)
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(copy)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

@@ -137,7 +137,7 @@ def import_in_process(db: Path, path: Path) -> None:
     from ekbist.sheets.importer import import_file
     from ekbist.store import Store
 
-    store = Store.open(db, command="bench import")
+    store = Store.open(db, command="bench import", create=True, migrate=True)
     try:
         report = import_file(store, path, today=TODAY)
         assert report.kinds["applications"].added == ROWS, report.to_json()["total"]

@@ -64,11 +64,12 @@ def budget() -> None:
 @click.argument("activity")
 @click.argument("line")
 @click.argument("amount")
+@click.option("--new", is_flag=True, help=_("ACTIVITY is a new activity (no year has it yet)."))
 @pass_env
-def set_(env: Env, year: str, activity: str, line: str, amount: str) -> None:
+def set_(env: Env, year: str, activity: str, line: str, amount: str, new: bool) -> None:
     from ekbist import budget as budget_store
 
-    row = budget_store.set_budget(env.open(), year, activity, line, amount)
+    row = budget_store.set_budget(env.open(), year, activity, line, amount, new=new)
     click.echo(_("Budget {year} {activity} · {line}: {amount}{was}.").format(
         year=row["year"], activity=row["activity"], line=row["line"], amount=fmt_kr(row["amount"]),
         was=_was(row["previous"], row["amount"])))
@@ -178,11 +179,13 @@ def actuals() -> None:
 @click.argument("activity")
 @click.argument("line")
 @click.argument("amount")
+@click.option("--new", is_flag=True, help=_("ACTIVITY is a new activity (no year has it yet)."))
 @pass_env
-def actuals_set(env: Env, year: str, month: str, activity: str, line: str, amount: str) -> None:
+def actuals_set(env: Env, year: str, month: str, activity: str, line: str, amount: str,
+                new: bool) -> None:
     from ekbist import budget as budget_store
 
-    row = budget_store.set_actual(env.open(), year, month, activity, line, amount)
+    row = budget_store.set_actual(env.open(), year, month, activity, line, amount, new=new)
     click.echo(_("Actual {year}-{month:02d} {activity} · {line}: {amount}{was}.").format(
         year=row["year"], month=row["month"], activity=row["activity"], line=row["line"],
         amount=fmt_kr(row["amount"]), was=_was(row["previous"], row["amount"])))

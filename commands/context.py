@@ -13,10 +13,18 @@ if TYPE_CHECKING:
     from ekbist.store import Store
 
 
+def demo_note(path: Path) -> str:
+    from ekbist.i18n import _
+
+    return _("note: {path} is a demo database — its data is invented; keep the unit's real "
+             "data in another file").format(path=path)
+
+
 @dataclass
 class Env:
     db_path: str | None
     today: date
+    demo_noted: bool = False
 
     @property
     def path(self) -> Path:
@@ -24,12 +32,21 @@ class Env:
 
         return Path(self.db_path).expanduser() if self.db_path else default_path()
 
-    def open(self, *, create: bool = False, readonly: bool = False) -> Store:
-        """Open the store for this command; it is closed when the command ends."""
+    def open(self, *, create: bool = False, readonly: bool = False, migrate: bool = False) -> Store:
+        """Open the store for this command; it is closed when the command ends.
+
+        Only ``init`` passes ``create`` and ``migrate``, and ``demo`` ``create``: every other
+        command refuses a missing, empty, older or foreign file and leaves it as it was.
+        """
         from ekbist.store import Store
 
-        store = Store.open(self.path, create=create, readonly=readonly)
+        store = Store.open(self.path, create=create, readonly=readonly, migrate=migrate)
         click.get_current_context().call_on_close(store.close)
+        ctx = click.get_current_context()
+        machine = ctx.params.get("fmt") in ("json", "csv")  # their readers get data only
+        if not self.demo_noted and not machine and store.demo_marker() is not None:
+            self.demo_noted = True
+            click.echo(demo_note(store.path), err=True)
         return store
 
 

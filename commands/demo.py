@@ -30,9 +30,21 @@ from ekbist.i18n import _
 @pass_env
 def demo(env: Env, households: int, months: int, end: str | None, seed: int) -> None:
     from ekbist import demo as demo_unit
+    from ekbist.errors import EkbistError
+    from ekbist.store import file_state
 
     options = demo_unit.DemoOptions(households=households, months=months, end=end, seed=seed)
     demo_unit.plan_months(options, env.today)  # refuse bad options before creating a file
+    # The demo gets a file of its own, never the unit's database: not the default one, and
+    # no file that exists already (an empty one is fine).
+    if env.db_path is None:
+        raise EkbistError(_("give the demo a file of its own: ekbist --db demo.db demo (the "
+                            "default database {path} is for the unit's real data)").format(
+                                path=env.path))
+    if file_state(env.path) == "sqlite":
+        raise EkbistError(_("{path} exists already — the demo writes only a new database; give "
+                            "another file, e.g. ekbist --db demo.db demo").format(path=env.path))
+    env.demo_noted = True  # the command itself says what it made
     store = env.open(create=True)
     with working(_("Building the demo unit")) as progress:
         counts = demo_unit.build(store, options, env.today, progress)

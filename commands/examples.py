@@ -6,6 +6,7 @@ do not edit by hand."""
 EXAMPLES: dict[str, list[str]] = {
     'actuals set': [
         'ekbist actuals set 2026 11 Arbetsmarknad Personalkostnader 351000',
+        'ekbist --today 2026-12-08 actuals set 2026 11 Arbetsmarknd Bidrag 5000',
     ],
     'actuals show': [
         'ekbist actuals show 2026 --activity Arbetsmarknad',
@@ -173,6 +174,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'prognosis make': [
         "ekbist prognosis make --year 2026 --month 10 --set 'Arbetsmarknad:Personalkostnader=3 900 000' --comment 'Arbetsmarknad:Personalkostnader=Vakans hösten, tillsatt i december' --comment 'Ekonomiskt bistånd/handläggning:Övriga kostnader=Fler hushåll med barn än budgeterat' --save",
+        'ekbist --today 2026-12-08 prognosis make --save',
     ],
     'prognosis show': [
         'ekbist prognosis show --year 2026 --month 10',

@@ -12,7 +12,7 @@ from ekbist.i18n import N_, _
 
 HANDLER_COLUMNS = [
     Column("id", N_("Id")), Column("name", N_("Name")), Column("team", N_("Team"), "code:team"),
-    Column("fte", N_("FTE"), "float"), Column("start_date", N_("Started"), "date"),
+    Column("fte", N_("FTE"), "fte"), Column("start_date", N_("Started"), "date"),
     Column("end_date", N_("Left"), "date"), Column("open_cases", N_("Open cases"), "int"),
 ]
 
@@ -26,13 +26,16 @@ def handler() -> None:
 @click.argument("handler_id", metavar="ID")
 @click.option("--name", required=True, help=_("The handler's name."))
 @click.option("--team", required=True, help=_("Team: {codes}.").format(codes=", ".join(TEAMS)))
-@click.option("--fte", type=float, required=True, help=_("Employment rate, above 0 and at most 1."))
-@click.option("--start", type=DATE, help=_("First day in the unit."))
+@click.option("--fte", required=True,
+              help=_("Employment rate: 0.75, 0,75 or 75 % (above 0, at most full time)."))
+@click.option("--start", type=DATE, help=_("First day in the unit (default: today)."))
 @pass_env
-def add(env: Env, handler_id: str, name: str, team: str, fte: float, start) -> None:
+def add(env: Env, handler_id: str, name: str, team: str, fte: str, start) -> None:
     from ekbist import handlers
 
-    row = handlers.add(env.open(), handler_id, name=name, team=team, fte=fte, start=start)
+    # Without --start the handler starts today: never counted in months before they came.
+    row = handlers.add(env.open(), handler_id, name=name, team=team, fte=fte,
+                       start=start or env.today)
     click.echo(_("Added handler {id}.").format(id=row["id"]))
 
 
@@ -53,7 +56,7 @@ def list_(env: Env, team: str | None, show_all: bool, fmt: str) -> None:
 @click.argument("handler_id", metavar="ID")
 @click.option("--name", help=_("The handler's name."))
 @click.option("--team", help=_("Team: {codes}.").format(codes=", ".join(TEAMS)))
-@click.option("--fte", type=float, help=_("Employment rate, above 0 and at most 1."))
+@click.option("--fte", help=_("Employment rate: 0.75, 0,75 or 75 % (above 0, at most full time)."))
 @click.option("--start", type=DATE, help=_("First day in the unit."))
 @pass_env
 def edit(env: Env, handler_id: str, name, team, fte, start) -> None:

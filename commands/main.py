@@ -114,6 +114,19 @@ class LazyGroup(click.Group):
         refuse_personnummer_arguments(argv)
         return super().main(argv, *pos, **kwargs)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The global options and EKBIST_* variables are checked here, before the command
+        # runs: for `check` a problem with them is UNKNOWN (exit 3), as for its own options.
+        command = _subcommand(args)
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            if command != "check":
+                raise
+            from ekbist.commands.errors import CheckUsageError
+
+            raise CheckUsageError(exc.format_message()) from None
+
     def invoke(self, ctx: click.Context):
         from ekbist.commands.errors import handle_errors
 
@@ -195,6 +208,21 @@ def refuse_personnummer_arguments(argv: list[str]) -> None:
         )
         raise SystemExit(1)
 
+GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--today", "--lang")
+
+
+def _subcommand(argv: list[str]) -> str | None:
+    """The command named on the command line, after the global options, if any."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in GLOBAL_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
 
 def _early_language(argv: list[str]) -> str:
     """The language from argv or the environment, known before click parses anything.
@@ -225,9 +253,10 @@ def _validate_today(ctx: click.Context, param: click.Parameter, value: str | Non
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(
-            _("'{value}' is not a date (YYYY-MM-DD)").format(value=value)
-        ) from None
+        message = _("'{value}' is not a date (YYYY-MM-DD)").format(value=value)
+        if ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
+            message = f"EKBIST_TODAY: {message}"
+        raise click.BadParameter(message) from None
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
@@ -314,12 +343,51 @@ def translate_metavars(command: click.Command) -> None:
         translate_metavars(sub)
 
 
+def _on_signal(signum: int, frame) -> None:
+    """Stop the command on SIGINT/SIGTERM — unless its work is being committed or is done."""
+    from ekbist import interrupts
+
+    if interrupts.holding():
+        interrupts.note(signum)  # the commit happens (or happened): finish and report it
+        return
+    raise interrupts.Interrupted(signum)
+
+
+def _quiet_unraisable(info) -> None:
+    """Errors Python can only report while cleaning up (a spreadsheet writer's half-done
+    stream after a failed save) are echoes of the error already reported in one line."""
+    import os
+
+    if os.environ.get("EKBIST_DEBUG"):
+        sys.__unraisablehook__(info)
+
+
+def _catch_interrupts() -> None:
+    import signal
+
+    from ekbist import interrupts
+
+    interrupts.reset()
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _on_signal)
+
+
 def cli(args: list[str] | None = None, prog_name: str = "ekbist", **kwargs) -> None:
-    argv = sys.argv[1:] if args is None else list(args)
-    set_language(_early_language(argv))
-    _translate_root_help()
-    translate_metavars(root)
-    root.main(args=argv, prog_name=prog_name, **kwargs)
+    from ekbist.interrupts import Interrupted
+
+    _catch_interrupts()
+    sys.unraisablehook = _quiet_unraisable
+    try:
+        argv = sys.argv[1:] if args is None else list(args)
+        set_language(_early_language(argv))
+        _translate_root_help()
+        translate_metavars(root)
+        root.main(args=argv, prog_name=prog_name, **kwargs)
+    except Interrupted as exc:
+        from ekbist.commands.errors import interrupted
+
+        interrupted(exc)
 
 
 def _translate_root_help() -> None:

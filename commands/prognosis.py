@@ -39,7 +39,7 @@ LINE_CSV = [
     Column("line", "line"), Column("kind", "kind"), Column("budget", "budget", "int"),
     Column("actual_ytd", "actual_ytd", "int"), Column("prognosis", "prognosis", "int"),
     Column("deviation", "deviation", "int"), Column("method", "method"),
-    Column("comment", "comment"),
+    Column("comment", "comment"), Column("missing_actuals", "missing_actuals"),
 ]
 
 
@@ -91,9 +91,11 @@ MONTH_OPTION = click.option(
               help=_("A comment on LINE (or ACTIVITY:LINE), e.g. on its deviation."))
 @click.option("--save", is_flag=True,
               help=_("Save it as this month's prognosis (replaces one saved before)."))
+@click.option("--allow-missing-actuals", "allow_missing", is_flag=True,
+              help=_("Make it even though months lack actuals; it is marked as such."))
 @format_option()
 @pass_env
-def make(env: Env, year, month, methods, overrides, comments, save, fmt) -> None:
+def make(env: Env, year, month, methods, overrides, comments, save, allow_missing, fmt) -> None:
     from ekbist import prognosis as prognosis_lib
 
     y, m = resolve_period(env, year, month)
@@ -104,7 +106,8 @@ def make(env: Env, year, month, methods, overrides, comments, save, fmt) -> None
     }
     store = env.open(readonly=not save)
     details: dict[str, Any] = {}
-    result = prognosis_lib.make(store, y, m, today=env.today, details=details, **pairs)
+    result = prognosis_lib.make(store, y, m, today=env.today, details=details,
+                                allow_missing_actuals=allow_missing, **pairs)
     replaced = None
     if save:
         replaced = store.scalar(
@@ -151,11 +154,33 @@ def show(env: Env, year, month, fmt) -> None:
         year=y, month=month_name(m), date=result["saved_on"]))
 
 
+def csv_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One CSV row per line; ``missing_actuals`` names the months its activity lacked (10;11)."""
+    missing: dict[str, list[str]] = {}
+    for m in result.get("missing_actuals", ()):
+        missing.setdefault(m["activity"], []).append(str(m["month"]))
+    return [{"year": result["year"], "month": result["month"], **r,
+             "missing_actuals": ";".join(missing.get(r["activity"], []))}
+            for r in result["lines"]]
+
+
+def missing_note(result: dict[str, Any]) -> str | None:
+    """The line that marks a prognosis made without all its actuals."""
+    from ekbist.prognosis import describe_missing
+
+    if not result.get("missing_actuals"):
+        return None
+    return _("Made without actuals for {missing}: it reads those months as nothing spent.").format(
+        missing=describe_missing(result["year"], result["missing_actuals"]))
+
+
 def show_result(result: dict[str, Any], fmt: str, *, title: str) -> None:
     if fmt == "csv":
-        emit([{"year": result["year"], "month": result["month"], **r} for r in result["lines"]],
-             LINE_CSV, "csv")
+        emit(csv_rows(result), LINE_CSV, "csv")
         return
+    note = missing_note(result)
+    if note:
+        click.echo(note)
     emit(display_rows(result), PROGNOSIS_COLUMNS, "table", title=title)
     for block in result["activities"]:
         click.echo(result_line(block["activity"], block))
@@ -243,8 +268,7 @@ def history(env: Env, year, fmt) -> None:
         return
     prognoses = report["prognoses"]
     if fmt == "csv":
-        emit([{"year": p["year"], "month": p["month"], **r} for p in prognoses for r in p["lines"]],
-             LINE_CSV, "csv")
+        emit([row for p in prognoses for row in csv_rows(p)], LINE_CSV, "csv")
         return
     if not prognoses:
         click.echo(_("No prognosis saved for {year}.").format(year=report["year"]))
@@ -282,6 +306,10 @@ def history(env: Env, year, fmt) -> None:
         rows += _history_net_rows(_(ALL_ACTIVITIES), None, prognoses, months)
     emit(rows, columns, "table",
          title=_("Saved prognoses {year} (tkr), month by month").format(year=report["year"]))
+    for p in prognoses:
+        note = missing_note(p)
+        if note:
+            click.echo(f"{month_short(p['month'])}: {note}")
     notes = [(p["month"], r) for p in prognoses for r in p["lines"] if r["comment"]]
     if notes:
         click.echo(_("Comments:"))
@@ -344,8 +372,9 @@ def export(env: Env, file, year, month, template, out, force) -> None:
         result = prognosis_lib.saved(store, y, m)
         origin = _("the prognosis saved {date}").format(date=result["saved_on"])
     except EkbistError:
-        result = prognosis_lib.make(store, y, m, today=env.today)
+        result = prognosis_lib.make(store, y, m, today=env.today)  # refuses missing actuals
         origin = _("a prognosis made now with the default methods (none is saved for this month)")
+    note = missing_note(result)
     from ekbist.commands.render import working
 
     if template is None:
@@ -353,6 +382,8 @@ def export(env: Env, file, year, month, template, out, force) -> None:
             controller.write_prognosis(result, Path(target), overwrite=force)
         click.echo(_("Wrote {path}: {origin}, {month} {year}, in tkr.").format(
             path=target, origin=origin, month=month_name(m), year=y))
+        if note:
+            click.echo(note)
         return
     from ekbist.budget import lines
 
@@ -363,5 +394,7 @@ def export(env: Env, file, year, month, template, out, force) -> None:
                  "in {rows} rows.").format(
         path=target, template=template, origin=origin, month=month_name(m), year=y,
         cells=report["cells"], rows=report["rows"]))
-    for note in report["notes"]:
-        click.echo(f"  {note}")
+    if note:
+        click.echo(note)
+    for line in report["notes"]:
+        click.echo(f"  {line}")

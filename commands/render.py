@@ -75,6 +75,13 @@ def fmt_number(value: float | None, decimals: int = 1) -> str:
     return text
 
 
+def fmt_fte(value: float | None) -> str:
+    """An employment rate: '1' when whole, else two decimals ('0.75', in Swedish '0,75')."""
+    if value is None:
+        return ""
+    return fmt_number(value, 0 if float(value).is_integer() else 2)
+
+
 def fmt_percent(share: float | None, decimals: int = 1) -> str:
     """A share (0.78) as '78.0%' or, in Swedish, '78,0 %'."""
     if share is None:
@@ -95,6 +102,7 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "text": lambda v: "" if v is None else str(v),
     "int": fmt_int,
     "float": fmt_number,
+    "fte": fmt_fte,
     "percent": fmt_percent,
     "kr": fmt_kr,
     "tkr": fmt_tkr,
@@ -127,7 +135,7 @@ class Column:
 
     @property
     def right(self) -> bool:
-        return self.kind in ("int", "float", "percent", "kr", "tkr")
+        return self.kind in ("int", "float", "fte", "percent", "kr", "tkr")
 
     @property
     def protected(self) -> bool:

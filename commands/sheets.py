@@ -64,6 +64,9 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
         click.echo(_("Dry run of {file} — nothing was written.").format(file=file))
     else:
         click.echo(_("Imported {file}.").format(file=file))
+    if report.new_activities:
+        click.echo(_("New activities (no year has them yet — check the spelling): {names}").format(
+            names=", ".join(report.new_activities)))
     rows = [{"kind": name, "added": k.added, "changed": k.changed, "unchanged": k.unchanged}
             for name, k in report.kinds.items()]
     emit(rows, [Column("kind", N_("Kind")), Column("added", N_("Added"), "int"),

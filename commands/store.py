@@ -17,7 +17,13 @@ def init(env: Env) -> None:
     from ekbist import calendar
 
     existed = env.path.exists()
-    store = env.open(create=True)  # a new store gets its working-day index on creation
+    env.demo_noted = True  # init says more than the note below
+    store = env.open(create=True, migrate=True)  # a new store gets its day index on creation
+    if store.demo_marker() is not None:
+        click.echo(_("warning: {path} is a demo database made by 'ekbist demo': its handlers, "
+                     "cases and budget are invented. To start with real data, run "
+                     "'ekbist --db NEW-FILE.db init' (or move this file away and run "
+                     "'ekbist init').").format(path=store.path), err=True)
     if existed:
         calendar.rebuild_index(store)  # after an upgrade, the holidays package may know more
     if existed:
@@ -35,12 +41,16 @@ def init(env: Env) -> None:
 
 
 @click.command(help=_("Show the database: path, schema version, journal mode and row counts."))
+@click.option("--check", "integrity", is_flag=True,
+              help=_("Also read the whole file with SQLite's integrity check (slower)."))
 @format_option()
 @pass_env
-def info(env: Env, fmt: str) -> None:
+def info(env: Env, integrity: bool, fmt: str) -> None:
     from ekbist.store import filesystem_type
 
     store = env.open(readonly=True)
+    if integrity:
+        store.ensure_sound()
     counts = store.counts()
     payload = {
         "path": str(store.path.resolve()),
@@ -50,6 +60,8 @@ def info(env: Env, fmt: str) -> None:
         "size_bytes": store.path.stat().st_size,
         "tables": counts,
     }
+    if integrity:
+        payload["integrity"] = "ok"
     if fmt == "json":
         emit([], [], "json", payload=payload)
         return
@@ -62,6 +74,8 @@ def info(env: Env, fmt: str) -> None:
                 mode=payload["journal_mode"], fs=payload["filesystem"] or "?"
             )
         )
+        if integrity:
+            click.echo(_("Integrity check: ok"))
     emit(rows, [Column("table", N_("Table")), Column("rows", N_("Rows"), "int")], fmt)
 
 

@@ -244,9 +244,11 @@ def add(
         check_case_active(case, completed)
     if app_id is not None:
         app_id = identifier(app_id, _("application id"))
-        if store.scalar("SELECT 1 FROM application WHERE id = ?", (app_id,)):
-            raise EkbistError(_("application '{id}' exists already").format(id=app_id))
     with store.transaction():
+        # Asked inside the write transaction: of two commands adding the same id at once,
+        # the second waits for the first and then sees its row.
+        if app_id is not None and store.scalar("SELECT 1 FROM application WHERE id = ?", (app_id,)):
+            raise EkbistError(_("application '{id}' exists already").format(id=app_id))
         new_id = app_id or next_id(store)
         handler = handler_on(store, case["id"], completed) if completed else None
         store.execute(

@@ -82,16 +82,25 @@ def lines(store: Store) -> list[dict[str, Any]]:
     return store.query("SELECT name, kind, position FROM budget_line ORDER BY position, name")
 
 
+def did_you_mean(text: Any, names: list[str]) -> str:
+    """' — did you mean 'X'?' for the known name closest to a typo, or '' if none is close."""
+    import difflib
+
+    folded = {_fold(name): name for name in names}
+    close = difflib.get_close_matches(_fold(text), list(folded), n=1, cutoff=0.6)
+    return _(" — did you mean '{name}'?").format(name=folded[close[0]]) if close else ""
+
+
 def resolve_line(known: list[dict[str, Any]], text: Any) -> dict[str, Any]:
     """The budget line ``text`` names (any case and spacing)."""
     wanted = _fold(text)
     for line in known:
         if _fold(line["name"]) == wanted:
             return line
+    names = [line["name"] for line in known]
     raise EkbistError(
-        _("unknown budget line '{value}' (known: {lines})").format(
-            value=text, lines=", ".join(line["name"] for line in known)
-        )
+        _("unknown budget line '{value}'{hint} (known: {lines}; 'ekbist budget add-line' adds "
+          "one)").format(value=text, hint=did_you_mean(text, names), lines=", ".join(names))
     )
 
 
@@ -166,49 +175,75 @@ def activities(store: Store, year: int) -> list[str]:
     return [r["activity"] for r in rows]
 
 
-def resolve_activity(store: Store, year: int, text: Any, *, new_ok: bool) -> str:
-    """An activity of ``year`` named by ``text`` in any case; a new name only if ``new_ok``."""
+def resolve_activity(store: Store, year: int, text: Any, *, new_ok: bool,
+                     other_years: bool = False) -> str:
+    """An activity of ``year`` named by ``text`` in any case; with ``other_years`` also one of
+    another year (a new year's budget goes on with last year's activities); a name never
+    seen only if ``new_ok``."""
     name = activity_name(text)
     for known in activities(store, year):
         if _fold(known) == _fold(name):
             return known
-    if new_ok:
+    every = [r["activity"] for r in store.query(
+        "SELECT activity FROM budget UNION SELECT activity FROM actual ORDER BY 1")]
+    if other_years:
+        from ekbist import settings
+
+        # The activity the prognosis driver forecasts is known before any amount is set;
+        # and in a store with no activity yet there is nothing a name could be a typo of.
+        assistance = str(settings.get(store, "budget.assistance_activity"))
+        if not every or _fold(assistance) == _fold(name):
+            every.append(assistance if _fold(assistance) == _fold(name) else name)
+    if new_ok or other_years:
         # Same activity as another year's spelling, if there is one.
-        other = store.scalar(
-            "SELECT activity FROM (SELECT activity FROM budget UNION SELECT activity FROM actual) "
-            "WHERE lower(activity) = lower(?) LIMIT 1",
-            (name,),
-        )
-        return other or name
+        other = next((a for a in every if _fold(a) == _fold(name)), None)
+        if other is not None:
+            return other
+    if new_ok:
+        return name
     known = activities(store, year)
+    hint = did_you_mean(text, known or every)
+    if other_years:
+        raise EkbistError(
+            _("no activity '{value}' in {year}{hint} (known: {known}; give --new to add a new "
+              "activity)").format(value=text, year=year, hint=hint,
+                                  known=", ".join(known or every) or _("none"))
+        )
     raise EkbistError(
-        _("no activity '{value}' in {year} (known: {known})").format(
-            value=text, year=year, known=", ".join(known) or _("none")
+        _("no activity '{value}' in {year}{hint} (known: {known})").format(
+            value=text, year=year, hint=hint, known=", ".join(known) or _("none")
         )
     )
 
 
 # -- writing -----------------------------------------------------------------------
-def set_budget(store: Store, year: Any, activity: Any, line: Any, amount: Any) -> dict[str, Any]:
-    """Set one budget amount (whole kronor); returns it with the amount it replaced."""
-    return _set_amount(store, "budget", {"year": check_year(year)}, activity, line, amount)
+def set_budget(store: Store, year: Any, activity: Any, line: Any, amount: Any, *,
+               new: bool = True) -> dict[str, Any]:
+    """Set one budget amount (whole kronor); returns it with the amount it replaced.
+
+    With ``new`` False an activity no year has is refused with the closest known name
+    (a typo must not become an activity of its own); the command line passes its --new.
+    """
+    return _set_amount(store, "budget", {"year": check_year(year)}, activity, line, amount,
+                       new=new)
 
 
 def set_actual(
-    store: Store, year: Any, month: Any, activity: Any, line: Any, amount: Any
+    store: Store, year: Any, month: Any, activity: Any, line: Any, amount: Any, *,
+    new: bool = True,
 ) -> dict[str, Any]:
     """Set one month's actual amount (whole kronor); returns it with the amount it replaced."""
     period = {"year": check_year(year), "month": check_month(month)}
-    return _set_amount(store, "actual", period, activity, line, amount)
+    return _set_amount(store, "actual", period, activity, line, amount, new=new)
 
 
 def _set_amount(store: Store, table: str, period: dict[str, int], activity: Any, line: Any,
-                amount: Any) -> dict[str, Any]:
+                amount: Any, *, new: bool) -> dict[str, Any]:
     """Upsert one amount of ``table`` (budget or actual) keyed by period, activity and line."""
     line_row = resolve_line(lines(store), line)
     kronor = parse_amount(amount, _("amount"))
-    key = {**period, "activity": resolve_activity(store, period["year"], activity, new_ok=True),
-           "line": line_row["name"]}
+    name = resolve_activity(store, period["year"], activity, new_ok=new, other_years=True)
+    key = {**period, "activity": name, "line": line_row["name"]}
     columns = ", ".join(key)
     match = " AND ".join(f"{column} = :{column}" for column in key)
     with store.transaction():

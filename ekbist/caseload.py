@@ -446,13 +446,9 @@ def write_history_xlsx(
     if mean_rows:
         ws.add_chart(chart(_("Team mean per FTE at month end"), _("Cases per FTE"), mean_rows),
                      f"A{anchor}")
-    # Built in memory and written in one go: a bad path fails cleanly (OSError), never
-    # half-way through openpyxl's streaming writer.
-    import io
+    from ekbist import files
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    path.write_bytes(buffer.getvalue())
+    files.save_workbook(wb, path, force=overwrite)
     return path
 
 

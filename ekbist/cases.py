@@ -90,10 +90,11 @@ def open_case(
     if adults + children == 0:
         raise EkbistError(_("a household has at least one person"))
     gender_code = codes.parse_code("gender", gender) if gender else None
-    if store.scalar("SELECT 1 FROM cases WHERE id = ?", (case_id,)):
-        raise EkbistError(_("case '{id}' exists already").format(id=case_id))
     _check_handler_available(store, handler, opened)
     with store.transaction():
+        # Inside the write transaction, so a second command opening it at once sees the first.
+        if store.scalar("SELECT 1 FROM cases WHERE id = ?", (case_id,)):
+            raise EkbistError(_("case '{id}' exists already").format(id=case_id))
         store.execute(
             "INSERT INTO cases (id, opened, adults, children, gender, homeless, birth_year) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -55,6 +55,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "without_cover": ("caseload", WARNING),
     "prognosis_worse": ("budget", WARNING),
     "prognosis_missing": ("budget", WARNING),
+    "actuals_missing": ("budget", WARNING),
 }
 _CHECK_ORDER = {name: i for i, name in enumerate(CHECKS)}
 # Severity, then check, then kind, as one number per kind (sorting thousands of findings).
@@ -95,6 +96,8 @@ _PHRASES: dict[str, Callable[[int], str]] = {
         "{n} prognosis worse than budget", "{n} prognoses worse than budget", n),
     "prognosis_missing": lambda n: ngettext(
         "{n} prognosis not saved", "{n} prognoses not saved", n),
+    "actuals_missing": lambda n: ngettext(
+        "{n} month without actuals", "{n} months without actuals", n),
 }
 
 
@@ -418,10 +421,20 @@ def _budget(store: Store, today: date, handlers: dict) -> list[Finding]:
     found = []
     if in_use:
         due = prognosis_due(store, today)
+        # A prognosis saved without all its actuals (--allow-missing-actuals) is not the one due.
         saved = store.scalar(
-            "SELECT 1 FROM prognosis WHERE year = ? AND month = ? LIMIT 1", (year, month)
+            "SELECT count(*) > 0 AND count(missing_actuals) = 0 FROM prognosis "
+            "WHERE year = ? AND month = ?", (year, month)
         )
-        if today > due and not saved:
+        missing = prognosis.missing_actuals(store, year, month) if today > due else []
+        by_month: dict[int, list[str]] = {}
+        for row in missing:
+            by_month.setdefault(row["month"], []).append(row["activity"])
+        for m, names in sorted(by_month.items()):
+            found.append(Finding("actuals_missing", None, f"{year:04d}-{m:02d}", due, _(
+                "no actuals booked for {month} ({activities}); the prognosis waits for them"
+            ).format(month=prognosis.month_label(year, m), activities=", ".join(names))))
+        if today > due and not saved and not missing:
             found.append(Finding("prognosis_missing", None, period, due, _(
                 "no prognosis saved for {period}; it was due on {due}"
             ).format(period=period, due=due.isoformat())))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from datetime import date, datetime
@@ -486,25 +485,12 @@ def check_new_file(path: Path, *, template: Path | None = None, overwrite: bool 
         raise EkbistError(_("{path}: the folder does not exist").format(path=path.parent))
 
 
-def save_atomically(workbook, path: Path, *, keep_formulas: bool = False) -> None:
-    """Save to a temporary file beside ``path`` and move it into place: all or nothing.
+def save_atomically(workbook, path: Path, *, overwrite: bool = False,
+                    keep_formulas: bool = False) -> None:
+    """Save through :mod:`ekbist.files`: a temporary name, then a rename; all or nothing."""
+    from ekbist import files
 
-    Formula-like text becomes a text cell, unless ``keep_formulas`` (a user's workbook
-    written into, whose own formulas stay; its new cells are made text one by one).
-    """
-    if not keep_formulas:
-        from ekbist.textcells import workbook_as_text
-
-        workbook_as_text(workbook)
-    handle, temp = tempfile.mkstemp(prefix=".ekbist-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temp)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    files.save_workbook(workbook, path, force=overwrite, keep_formulas=keep_formulas)
 
 
 def _sums(lines: list[dict[str, Any]], key: str) -> tuple[int, int, int]:
@@ -528,7 +514,7 @@ def write_prognosis(result: dict[str, Any], path: Path, *, overwrite: bool = Fal
     check_new_file(path, overwrite=overwrite)
     workbook = prognosis_workbook(result)
     add_exported_sheet(workbook, result)
-    save_atomically(workbook, path)
+    save_atomically(workbook, path, overwrite=overwrite)
     return path
 
 
@@ -553,6 +539,14 @@ def prognosis_workbook(result: dict[str, Any]):
     ws["A2"].font = Font(italic=True)
     if result.get("saved_on"):
         ws["A3"] = f"Sparad {result['saved_on']}"
+    if result.get("missing_actuals"):
+        months: dict[int, list[str]] = {}
+        for m in result["missing_actuals"]:
+            months.setdefault(m["month"], []).append(m["activity"])
+        ws["A4"] = "Gjord utan utfall för " + "; ".join(
+            f"{SV_MONTHS[m - 1]} {year} ({', '.join(names)})" for m, names in sorted(months.items())
+        )
+        ws["A4"].font = Font(bold=True, color="C00000")
     for col, width in zip("ABCDEFG", (40, 14, 20, 16, 14, 60, 12), strict=True):
         ws.column_dimensions[col].width = width
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -1072,5 +1066,5 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
     # Cells ekbist filled feed the workbook's own formulas: have Excel and LibreOffice
     # recalculate them on opening (openpyxl stores no results).
     wb.calculation.fullCalcOnLoad = True
-    save_atomically(wb, out, keep_formulas=True)
+    save_atomically(wb, out, overwrite=force, keep_formulas=True)
     return {"cells": written, "rows": rows_done, "notes": notes, "lost": losses}

@@ -31,6 +31,26 @@ Progress = Callable[[int, int], None]
 
 ASSISTANCE_ACTIVITY = "Ekonomiskt bistånd/handläggning"
 LABOUR_ACTIVITY = "Arbetsmarknad"
+DEMO_MARKER = "store.demo"  # the settings row that marks a demo store
+
+# The seed's 2014 budget in tkr (business plan, "Budget 2014"), per activity and line. The
+# assistance payments (46 349 tkr ≈ 481 households × 7 643 kr × 12) sit on Entreprenader och
+# köp av verksamhet; the demo puts its own payments there and scales the rest to them.
+PAYMENTS_LINE = "Entreprenader och köp av verksamhet"
+SEED_PAYMENTS = 46_349_000
+SEED_BUDGET: dict[str, dict[str, int]] = {
+    ASSISTANCE_ACTIVITY: {
+        "Förvaltningsinterna intäkter": 619, "Bidrag": 1_500,
+        "Förvaltningsinterna kostnader": 100, "Personalkostnader": 16_849,
+        "Övriga personalkostnader": 200, "Lokalkostnader": 2_629, "Övriga kostnader": 3_400,
+    },
+    LABOUR_ACTIVITY: {
+        "Bidrag": 2_516, "Försäljning av verksamhet": 184,
+        "Förvaltningsinterna kostnader": 387, "Personalkostnader": 6_068,
+        "Övriga personalkostnader": 20, "Lokalkostnader": 134,
+        "Entreprenader och köp av verksamhet": 168,
+    },
+}
 
 FIRST_NAMES = (
     "Anna",
@@ -232,6 +252,13 @@ def build(
                 )
         finally:
             store.set_audit(True)
+        # The store knows it is a demo: every command on it says so (see Store.demo_marker).
+        store.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (DEMO_MARKER, json.dumps({"seed": options.seed, "households": options.households,
+                                      "months": options.months, "as_of": as_of.isoformat()})),
+        )
     return counts
 
 
@@ -687,7 +714,6 @@ class _Generator:
         rng, store = self.rng, self.store
         years = sorted({y for y, _m in self.months})
         last_full = _add_months(date(self.as_of.year, self.as_of.month, 1), -1)
-        staff = sum(h.fte for h in self.handlers)
         paid = {
             row[0]: row[1]
             for row in store.conn.execute(
@@ -702,25 +728,12 @@ class _Generator:
             year_paid = [paid.get(f"{year:04d}-{m:02d}") for m in range(1, 13)]
             known = [p for p in year_paid if p]
             assistance_budget = round(sum(known) / len(known) * 12 * 0.985) if known else 0
+            # Every other line keeps the seed's 2014 budget's proportion to the payments
+            # (46 349 tkr of payments on Entreprenader och köp av verksamhet).
+            ratio = assistance_budget / SEED_PAYMENTS if assistance_budget else s
             lines = {
-                ASSISTANCE_ACTIVITY: {
-                    "Förvaltningsinterna intäkter": 320_000 * s,
-                    "Bidrag": 540_000 * s,
-                    "Förvaltningsinterna kostnader": 780_000 * s,
-                    "Personalkostnader": 575_000 * staff,
-                    "Övriga personalkostnader": 18_000 * staff,
-                    "Lokalkostnader": 1_150_000 * s,
-                    "Entreprenader och köp av verksamhet": 260_000 * s,
-                },
-                LABOUR_ACTIVITY: {
-                    "Bidrag": 2_450_000 * s,
-                    "Försäljning av verksamhet": 380_000 * s,
-                    "Personalkostnader": 4_100_000 * s,
-                    "Övriga personalkostnader": 95_000 * s,
-                    "Lokalkostnader": 640_000 * s,
-                    "Entreprenader och köp av verksamhet": 1_900_000 * s,
-                    "Övriga kostnader": 520_000 * s,
-                },
+                activity: {line: tkr * 1000 * ratio for line, tkr in seed.items() if tkr}
+                for activity, seed in SEED_BUDGET.items()
             }
             for activity, amounts in lines.items():
                 for line, amount in amounts.items():
@@ -739,7 +752,7 @@ class _Generator:
                                 round(yearly / 12 * season * rng.uniform(0.94, 1.07)),
                             )
                         )
-            budget_rows.append((year, ASSISTANCE_ACTIVITY, "Övriga kostnader", assistance_budget))
+            budget_rows.append((year, ASSISTANCE_ACTIVITY, PAYMENTS_LINE, assistance_budget))
             for month in range(1, 13):
                 if date(year, month, 1) > last_full or (year, month) < self.months[0]:
                     continue
@@ -748,7 +761,7 @@ class _Generator:
                         year,
                         month,
                         ASSISTANCE_ACTIVITY,
-                        "Övriga kostnader",
+                        PAYMENTS_LINE,
                         paid.get(f"{year:04d}-{month:02d}", 0),
                     )
                 )

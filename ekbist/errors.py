@@ -23,3 +23,15 @@ class ValidationErrors(EkbistError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class StoreBusy(EkbistError):
+    """Another command holds the store's lock longer than ekbist waits."""
+
+
+class StoreDamaged(EkbistError):
+    """The store file is corrupt: only a backup brings it back."""
+
+
+class StoreReadOnly(EkbistError):
+    """The store (or its folder) cannot be written by this user."""

@@ -12,7 +12,18 @@ from ekbist.store import Store
 from ekbist.validate import identifier, no_personnummer
 
 
-def _check_fte(fte: float) -> float:
+def _check_fte(fte: float | str) -> float:
+    """An employment rate as a share of full time; text as sheets take it: 0.75, 0,75, 75 %."""
+    if isinstance(fte, str):
+        from ekbist.sheets.numbers import parse_number
+
+        number = parse_number(fte)
+        if number is None or isinstance(number, bool):
+            raise EkbistError(
+                _("'{value}' is not an employment rate — write e.g. 0.75, 0,75 or 75 %").format(
+                    value=fte)
+            )
+        fte = float(number)
     if not 0 < fte <= 1:
         raise EkbistError(_("fte must be above 0 and at most 1, not {fte}").format(fte=fte))
     return float(fte)
@@ -41,9 +52,10 @@ def add(
     if not name:
         raise EkbistError(_("a handler needs a name"))
     no_personnummer(name, _("name"))
-    if store.scalar("SELECT 1 FROM handler WHERE id = ?", (handler_id,)):
-        raise EkbistError(_("handler '{id}' exists already").format(id=handler_id))
     with store.transaction():
+        # Inside the write transaction, so a second command adding it at once sees the first.
+        if store.scalar("SELECT 1 FROM handler WHERE id = ?", (handler_id,)):
+            raise EkbistError(_("handler '{id}' exists already").format(id=handler_id))
         store.execute(
             "INSERT INTO handler (id, name, team, fte, start_date) VALUES (?, ?, ?, ?, ?)",
             (handler_id, name, team, fte, start.isoformat() if start else None),

@@ -477,9 +477,7 @@ def write_xlsx(store: Store, payload: dict[str, Any], path, *, overwrite: bool =
         chart.legend = None
         chart.width, chart.height = 22, 10
         ms.add_chart(chart, f"A{last_row + 3}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from ekbist.textcells import workbook_as_text
+    from ekbist import files
 
-    workbook_as_text(wb)
-    wb.save(path)
+    files.save_workbook(wb, path, force=overwrite)
     return path

@@ -900,10 +900,8 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
         for cell in detail[1]:
             detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)
         detail.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from ekbist.textcells import workbook_as_text
+    from ekbist import files
 
-    workbook_as_text(book)
-    book.save(path)
+    files.save_workbook(book, path)
     return path
 

@@ -28,7 +28,7 @@ from ekbist import budget as budget_store
 from ekbist import settings
 from ekbist.budget import _fold, check_month, check_year
 from ekbist.errors import EkbistError
-from ekbist.i18n import _
+from ekbist.i18n import N_, _
 from ekbist.money import parse_amount, round_div
 from ekbist.store import Store
 from ekbist.validate import no_personnummer
@@ -44,6 +44,18 @@ TREND_MONTHS = 12
 AVERAGE_MONTHS = 3
 COMMENT_MAX = 300
 
+MONTH_NAMES = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"),
+               N_("June"), N_("July"), N_("August"), N_("September"), N_("October"),
+               N_("November"), N_("December"))
+
+
+class MissingActuals(EkbistError):
+    """A prognosis was asked for months whose actuals are not booked yet."""
+
+    def __init__(self, message: str, missing: list[dict[str, Any]]):
+        super().__init__(message)
+        self.missing = missing
+
 
 # -- months ------------------------------------------------------------------------
 def add_months(year: int, month: int, k: int) -> tuple[int, int]:
@@ -53,6 +65,42 @@ def add_months(year: int, month: int, k: int) -> tuple[int, int]:
 
 def period(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
+
+
+def month_label(year: int, month: int) -> str:
+    """'November 2026' in the active language, for messages about a month."""
+    return f"{_(MONTH_NAMES[month - 1])} {year}"
+
+
+# -- actuals a prognosis stands on ----------------------------------------------------
+def missing_actuals(store: Store, year: int, month: int) -> list[dict[str, Any]]:
+    """The months up to ``month`` of ``year`` in which an activity with a budget lacks actuals.
+
+    A run-rate or a driver forecast built on a month without actuals reads that month as
+    nothing spent: a prognosis looks millions better for nothing but missing data. Each
+    activity needs ``month`` itself and every month since its first booked month this
+    year (months before it are taken as before the unit kept its actuals here).
+    """
+    return store.query(
+        "WITH RECURSIVE m(month) AS (SELECT 1 UNION ALL SELECT month + 1 FROM m WHERE month < :m), "
+        "b AS (SELECT activity, min(rowid) AS seq FROM budget WHERE year = :y GROUP BY activity), "
+        "f AS (SELECT b.activity, b.seq, coalesce((SELECT min(a.month) FROM actual a "
+        "WHERE a.year = :y AND a.activity = b.activity), :m) AS first FROM b) "
+        "SELECT m.month, f.activity FROM m JOIN f ON m.month >= min(f.first, :m) "
+        "WHERE NOT EXISTS (SELECT 1 FROM actual a WHERE a.year = :y AND a.month = m.month "
+        "AND a.activity = f.activity) ORDER BY m.month, f.seq",
+        {"y": year, "m": month},
+    )
+
+
+def describe_missing(year: int, missing: Sequence[dict[str, Any]]) -> str:
+    """'October 2026 (Arbetsmarknad); November 2026 (A, B)': what is missing, by month."""
+    months: dict[int, list[str]] = {}
+    for row in missing:
+        months.setdefault(row["month"], []).append(row["activity"])
+    return "; ".join(
+        f"{month_label(year, m)} ({', '.join(names)})" for m, names in sorted(months.items())
+    )
 
 
 # -- the driver --------------------------------------------------------------------
@@ -268,8 +316,13 @@ def make(
     comments: Sequence[tuple[str, str]] = (),
     today: date | None = None,
     details: dict[str, Any] | None = None,
+    allow_missing_actuals: bool = False,
 ) -> dict[str, Any]:
     """The full-year prognosis as of ``month`` (actuals up to and including it).
+
+    Every activity with a budget needs actuals booked for each month up to ``month``;
+    otherwise :class:`MissingActuals` names what is missing, unless
+    ``allow_missing_actuals`` — then the result lists it under ``missing_actuals``.
 
     ``methods``, ``overrides`` and ``comments`` are (KEY, VALUE) pairs where KEY is a
     line (every activity that has it), ``ACTIVITY:LINE``, or for methods ``*``. A dict
@@ -291,6 +344,16 @@ def make(
             raise EkbistError(
                 _("no budget or actuals for {year} — use 'ekbist budget set' or import the "
                   "controller's workbook").format(year=year)
+            )
+        gaps = missing_actuals(store, year, month)
+        if gaps and not allow_missing_actuals:
+            raise MissingActuals(
+                _("no actuals booked for {missing} — book them with 'ekbist actuals set' or "
+                  "'ekbist import' (or make the prognosis anyway with 'ekbist prognosis make "
+                  "--allow-missing-actuals')").format(
+                    missing=describe_missing(year, gaps)
+                ),
+                gaps,
             )
         assistance_line = str(settings.get(store, "budget.assistance_line"))
         assistance_activity = str(settings.get(store, "budget.assistance_activity"))
@@ -381,7 +444,9 @@ def make(
         details["driver"] = driver
         details["fallback"] = wants_driver and driver is None
         details["assistance"] = assistance if assistance in rows.rows else None
-    return summarise(year, month, lines_out, rows.activities)
+    result = summarise(year, month, lines_out, rows.activities)
+    result["missing_actuals"] = gaps
+    return result
 
 
 def summarise(year: int, month: int, lines_out: list[dict[str, Any]],
@@ -423,13 +488,15 @@ def save(store: Store, result: dict[str, Any], *, today: date) -> int:
     with store.transaction():
         store.executemany(
             "INSERT INTO prognosis (year, month, activity, line, budget, actual_ytd, prognosis, "
-            "method, comment, saved_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "method, comment, saved_on, missing_actuals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (year, month, activity, line) DO UPDATE SET budget = excluded.budget, "
             "actual_ytd = excluded.actual_ytd, prognosis = excluded.prognosis, "
-            "method = excluded.method, comment = excluded.comment, saved_on = excluded.saved_on",
+            "method = excluded.method, comment = excluded.comment, saved_on = excluded.saved_on, "
+            "missing_actuals = excluded.missing_actuals",
             [
                 (year, month, r["activity"], r["line"], r["budget"], r["actual_ytd"],
-                 r["prognosis"], r["method"], r["comment"], today.isoformat())
+                 r["prognosis"], r["method"], r["comment"], today.isoformat(),
+                 _missing_months(result, r["activity"]))
                 for r in result["lines"]
             ],
         )
@@ -448,6 +515,12 @@ def save(store: Store, result: dict[str, Any], *, today: date) -> int:
     return len(result["lines"])
 
 
+def _missing_months(result: dict[str, Any], activity: str) -> str | None:
+    """The months without actuals of one activity, as the saved row keeps them: '10,11'."""
+    months = [str(m["month"]) for m in result.get("missing_actuals", ()) if m["activity"] == activity]
+    return ",".join(months) or None
+
+
 def saved_months(store: Store, year: int) -> list[int]:
     return [r["month"] for r in store.query(
         "SELECT DISTINCT month FROM prognosis WHERE year = ? ORDER BY month", (year,))]
@@ -456,7 +529,8 @@ def saved_months(store: Store, year: int) -> list[int]:
 def _saved_lines(store: Store, year: int, month: int | None = None) -> list[dict[str, Any]]:
     rows = store.query(
         "SELECT p.month, p.activity, p.line, l.kind, p.budget, p.actual_ytd, p.prognosis, "
-        "p.method, p.comment, p.saved_on, coalesce(a.seq, 1000000000) AS seq FROM prognosis p "
+        "p.method, p.comment, p.saved_on, p.missing_actuals, coalesce(a.seq, 1000000000) AS seq "
+        "FROM prognosis p "
         "JOIN budget_line l ON l.name = p.line LEFT JOIN (SELECT activity, min(rowid) AS seq "
         "FROM budget WHERE year = :y GROUP BY activity) a "
         "ON a.activity = p.activity WHERE p.year = :y"
@@ -474,6 +548,13 @@ def _payload(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any
             "method", "comment")
     result = summarise(year, month, [{k: r[k] for k in keys} for r in rows])
     result["saved_on"] = max(r["saved_on"] for r in rows)
+    missing = {(int(m), r["activity"]) for r in rows if r["missing_actuals"]
+               for m in r["missing_actuals"].split(",")}
+    order = [a["activity"] for a in result["activities"]]
+    result["missing_actuals"] = [
+        {"month": m, "activity": a}
+        for m, a in sorted(missing, key=lambda x: (x[0], order.index(x[1])))
+    ]
     return result
 
 

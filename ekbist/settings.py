@@ -76,7 +76,7 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "budget.assistance_line",
             str,
-            "Övriga kostnader",
+            "Entreprenader och köp av verksamhet",
             N_("the budget line that carries the assistance payments"),
         ),
         Setting(

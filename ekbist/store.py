@@ -21,7 +21,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ekbist.errors import NoDatabase, SchemaError
+from ekbist.errors import (
+    EkbistError,
+    NoDatabase,
+    SchemaError,
+    StoreBusy,
+    StoreDamaged,
+    StoreReadOnly,
+)
 from ekbist.i18n import _
 
 BUSY_TIMEOUT_MS = 10_000
@@ -127,6 +134,58 @@ def choose_journal_mode(path: Path) -> str:
     return "delete" if fs in NETWORK_FILESYSTEMS else "wal"
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def file_state(path: Path) -> str:
+    """What is at ``path``: missing, folder, empty, sqlite, foreign or unreadable — read only."""
+    try:
+        if path.is_dir():
+            return "folder"
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return "missing"
+    except PermissionError:
+        return "unreadable"
+    if not head:
+        return "empty"
+    return "sqlite" if head == SQLITE_HEADER else "foreign"
+
+
+def _not_ekbist(path: Path) -> str:
+    return _("{path} is not an ekbist database — give your database with --db, or a new file "
+             "name to 'ekbist init'").format(path=path)
+
+
+def _not_writable(path: Path) -> str:
+    return _("cannot write to {path}: the folder or the file is not writable — reading works, "
+             "writing needs a folder you may write in").format(path=path)
+
+
+def classify(exc: sqlite3.Error, path: Path) -> EkbistError:
+    """The cause behind an SQLite error, in words the chief can act on."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreBusy(
+            _("the database {path} is busy with another command — try again").format(path=path)
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StoreDamaged(
+            _("the database {path} is damaged ({reason}): restore it from a backup").format(
+                path=path, reason=exc
+            )
+        )
+    if "unique constraint failed" in text:
+        return EkbistError(
+            _("it exists already ({reason}) — another command may have added it just now").format(
+                reason=exc)
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StoreReadOnly(_not_writable(path))
+    return EkbistError(_("database error in {path}: {reason}").format(path=path, reason=exc))
+
+
 class Store:
     """An open store. Use :meth:`open`; close with :meth:`close` or as a context manager."""
 
@@ -134,6 +193,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.readonly = readonly
+        self.immutable = False  # opened read-only in a folder this user cannot write
         self._db = None
         self._audit_command = ""
         self._secrecy_hit: tuple[str, str] | None = None
@@ -147,33 +207,68 @@ class Store:
         create: bool = False,
         readonly: bool = False,
         command: str | None = None,
-        migrate: bool = True,
+        migrate: bool = False,
     ) -> Store:
-        """Open (or with ``create`` make) the store at ``path`` and bring it to the current schema.
+        """Open the store at ``path``; only ``ekbist init`` and ``demo`` make or change one.
 
-        A read-only open of an older file first migrates it through a short writing
-        connection, unless ``migrate`` is False (then it is refused).
+        ``create`` makes a store where there is no file or an empty one; ``migrate`` brings
+        an older store up to date. Without them such files are refused, untouched, with
+        what to do. Anything that is not an ekbist store is never written to.
         """
         path = Path(path).expanduser()
-        if not path.exists():
-            if not create:
-                raise NoDatabase(_("no database at {path} — run 'ekbist init'").format(path=path))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            os.chmod(path, 0o600)
-        if readonly:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,
+        state = file_state(path)
+        if state == "folder":
+            raise NoDatabase(
+                _("{path} is a folder, not an ekbist database — give the database file with "
+                  "--db").format(path=path)
             )
-        else:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        if state == "foreign":
+            raise SchemaError(_not_ekbist(path))
+        if state == "unreadable":
+            raise StoreReadOnly(
+                _("cannot read {path}: this user may not open it — ask for read access").format(
+                    path=path)
+            )
+        if state in ("missing", "empty") and not create:
+            if state == "missing":
+                raise NoDatabase(_("no database at {path} — run 'ekbist init'").format(path=path))
+            raise NoDatabase(
+                _("{path} is empty, not an ekbist database — give your database with --db, or "
+                  "run 'ekbist init' to make one there").format(path=path)
+            )
+        if state == "missing":
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except PermissionError as exc:
+                raise StoreReadOnly(_not_writable(path)) from exc
+        if state in ("missing", "empty"):
+            try:
+                os.chmod(path, 0o600)
+            except PermissionError as exc:
+                raise StoreReadOnly(_not_writable(path)) from exc
+        # A reader in a folder it cannot write (a WAL store needs its -shm file there) opens
+        # the file as immutable: nothing can change it from here anyway.
+        immutable = readonly and not os.access(path.parent, os.W_OK)
+        try:
+            if readonly:
+                conn = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else ""),
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                )
+            else:
+                conn = sqlite3.connect(
+                    str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+                )
+        except sqlite3.Error as exc:
+            raise classify(exc, path) from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path, readonly=readonly)
+            store.immutable = immutable
             version = store.schema_version()
             latest = latest_version()
             if version > latest:
@@ -183,36 +278,80 @@ class Store:
                         "ekbist knows ({latest}) — upgrade ekbist"
                     ).format(path=path, version=version, latest=latest)
                 )
+            if version == 0 and store.scalar("SELECT count(*) FROM sqlite_master"):
+                raise SchemaError(_not_ekbist(path))  # another program's SQLite file
+            if version == 0 and not create:
+                raise NoDatabase(
+                    _("{path} is empty, not an ekbist database — give your database with --db, "
+                      "or run 'ekbist init' to make one there").format(path=path)
+                )
+            if 0 < version < latest and not migrate:
+                raise SchemaError(
+                    _("the database {path} needs an upgrade — run 'ekbist init'").format(path=path)
+                )
             if not readonly:
-                mode = choose_journal_mode(path)
-                conn.execute(f"PRAGMA journal_mode = {mode}")
+                if version < latest:
+                    # Only init and demo get here: they choose the journal mode, once. Other
+                    # writers keep the file's mode, so no reader sees it switch under it.
+                    mode = choose_journal_mode(path)
+                    conn.execute(f"PRAGMA journal_mode = {mode}")
+                    store._migrate(version)
+                elif create or migrate:
+                    mode = choose_journal_mode(path)
+                    if store.journal_mode() != mode:
+                        conn.execute(f"PRAGMA journal_mode = {mode}")
+                mode = store.journal_mode()
                 conn.execute(
                     "PRAGMA synchronous = NORMAL" if mode == "wal" else "PRAGMA synchronous = FULL"
                 )
-                if version < latest:
-                    store._migrate(version)
                 store._install_audit(command or shlex.join(["ekbist", *sys.argv[1:]]))
                 store._install_secrecy()
                 from ekbist import calendar
 
                 calendar.ensure_index(store)
             elif version < latest:
-                if not migrate:
-                    raise SchemaError(
-                        _("the database {path} needs an upgrade — run 'ekbist init'").format(path=path)
-                    )
                 conn.close()
-                cls.open(path, command=command).close()
-                return cls.open(path, readonly=True, migrate=False)
-        except sqlite3.DatabaseError as exc:
+                cls.open(path, command=command, create=create, migrate=migrate).close()
+                return cls.open(path, readonly=True)
+        except sqlite3.Error as exc:
             conn.close()
-            raise SchemaError(
-                _("{path} is not an ekbist database ({reason})").format(path=path, reason=exc)
-            ) from exc
+            raise classify(exc, path) from exc
         except BaseException:
             conn.close()
             raise
         return store
+
+    def demo_marker(self) -> str | None:
+        """What ``ekbist demo`` wrote into this store (seed, size), or None for a real store."""
+        try:
+            return self.scalar("SELECT value FROM settings WHERE key = 'store.demo'")
+        except sqlite3.OperationalError:
+            return None
+
+    def check_integrity(self, *, quick: bool = False) -> list[str]:
+        """SQLite's ``integrity_check`` (``quick_check`` with ``quick``, which skips the
+        indexes' contents and takes a sixth of the time): an empty list when sound."""
+        pragma = "quick_check" if quick else "integrity_check"
+        try:
+            rows = [r[0] for r in self.conn.execute(f"PRAGMA {pragma}")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        if rows == ["ok"]:
+            return []
+        lines = [line.strip() for row in rows for line in str(row).splitlines()]
+        return [line for line in lines if line and not line.startswith("***")]
+
+    def ensure_sound(self, *, quick: bool = False) -> None:
+        """Refuse a damaged file with what to do, rather than answer from part of it."""
+        problems = self.check_integrity(quick=quick)
+        if problems:
+            more = len(problems) - 1
+            raise StoreDamaged(
+                _("the database {path} is damaged ({reason}): restore it from a backup").format(
+                    path=self.path,
+                    reason=problems[0] + (f" … +{more}" if more > 0 else ""),
+                )
+            )
 
     def close(self) -> None:
         self.conn.close()
@@ -228,6 +367,11 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def journal_mode(self) -> str:
+        if self.immutable:
+            # An immutable connection reports no journal; the file header says (byte 18: 2 = WAL).
+            with self.path.open("rb") as fh:
+                header = fh.read(20)
+            return "wal" if header[18:19] == b"\x02" else "delete"
         return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
 
     def _migrate(self, current: int) -> None:
@@ -236,8 +380,11 @@ class Store:
         for number, sql in pending:
             script += sql + f"\nPRAGMA user_version = {number};\n"
         script += "COMMIT;"
+        from ekbist.interrupts import commit_point
+
         try:
-            self.conn.executescript(script)
+            with commit_point():
+                self.conn.executescript(script)
         except sqlite3.Error as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -361,7 +508,10 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise
         else:
-            self.conn.execute("COMMIT")
+            from ekbist.interrupts import commit_point
+
+            with commit_point():
+                self.conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[Store]:
@@ -416,27 +566,34 @@ class Store:
         return {name: db[name].count for name in sorted(db.table_names())}
 
     def backup(self, dest: Path) -> None:
-        """Copy the store with SQLite's online backup, then check the copy's integrity."""
-        dest = Path(dest)
-        if dest.exists():
-            from ekbist.errors import EkbistError
+        """Copy the store with SQLite's online backup, check the copy, then put it in place.
 
-            raise EkbistError(_("{path} exists already — choose a new file").format(path=dest))
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(dest, os.O_CREAT | os.O_WRONLY, 0o600))
-        target = sqlite3.connect(str(dest))
-        try:
-            self.conn.backup(target)
-            result = target.execute("PRAGMA integrity_check").fetchone()[0]
-            target.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            target.close()
-        if result != "ok":
-            from ekbist.errors import EkbistError
+        The copy is made under a temporary name and renamed only once its integrity check
+        passed: a failed or interrupted backup leaves nothing behind.
+        """
+        from ekbist import files
 
-            raise EkbistError(
-                _("the backup failed its integrity check: {result}").format(result=result)
-            )
+        dest = files.check_new(dest)
+        with files.temporary_beside(dest, suffix=".db") as temp:
+            target = sqlite3.connect(str(temp))
+            try:
+                self.conn.backup(target)
+                result = target.execute("PRAGMA integrity_check").fetchone()[0]
+                target.execute("PRAGMA journal_mode = DELETE")
+            except sqlite3.Error as exc:
+                if isinstance(classify(exc, self.path), (StoreBusy, StoreDamaged)):
+                    raise classify(exc, self.path) from exc
+                raise EkbistError(
+                    _("could not write {path}: {reason} — nothing was written").format(
+                        path=dest, reason=exc)
+                ) from exc
+            finally:
+                target.close()
+            if result != "ok":
+                raise StoreDamaged(
+                    _("the backup failed its integrity check: {result}").format(result=result)
+                )
+            files.put_in_place(temp, dest)
 
 
 def _masked(text: str) -> str:

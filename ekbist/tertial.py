@@ -167,5 +167,5 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
     shares.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
     shares.y_axis.number_format = "0%"
     ws.add_chart(shares, f"F{row + 3}")
-    controller.save_atomically(wb, path)
+    controller.save_atomically(wb, path, overwrite=overwrite)
     return path

@@ -84,9 +84,12 @@ def cli(db_path: Path) -> Cli:
 def unit(cli: Cli) -> Cli:
     """A small initialised unit: three handlers in two teams and four cases."""
     cli.ok("init")
-    cli.ok("handler", "add", "anna", "--name", "Anna Andersson", "--team", "intake", "--fte", "1")
-    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "0.5")
-    cli.ok("handler", "add", "cia", "--name", "Cia Ceder", "--team", "investigation", "--fte", "1")
+    cli.ok("handler", "add", "anna", "--name", "Anna Andersson", "--team", "intake", "--fte", "1",
+           "--start", "2025-01-01")
+    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "0.5",
+           "--start", "2025-01-01")
+    cli.ok("handler", "add", "cia", "--name", "Cia Ceder", "--team", "investigation", "--fte", "1",
+           "--start", "2025-01-01")
     cli.ok("case", "open", "C-1", "--handler", "bo", "--opened", "2026-01-10")
     cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-03-01", "--children", "2")
     cli.ok("case", "open", "C-3", "--handler", "cia", "--opened", "2026-05-04", "--homeless")

@@ -163,7 +163,7 @@ def test_actuals_set_and_show(cli):
     cli.ok("actuals", "set", "2026", "2", ASSISTANCE, "Övriga kostnader", "3801000")
     out = cli.ok("actuals", "set", "2026", "2", ASSISTANCE, "Övriga kostnader", "3801500").output
     assert "(was 3,801,000 kr)" in out
-    cli.ok("actuals", "set", "2026", "2", LABOUR, "Bidrag", "215 500")
+    cli.ok("actuals", "set", "2026", "2", LABOUR, "Bidrag", "215 500", "--new")
     show = cli.ok("actuals", "show", "2026").output
     assert "Jan" in show and "Feb" in show and "Mar" not in show
     assert "3,650" in show and "7,452" in show  # year to date 7 451 623 kr

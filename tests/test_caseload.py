@@ -435,9 +435,12 @@ def test_leaver_redistribution(store) -> None:
 @pytest.fixture
 def team(cli):
     cli.ok("init")
-    cli.ok("handler", "add", "anna", "--name", "Anna A", "--team", "investigation", "--fte", "1")
-    cli.ok("handler", "add", "bo", "--name", "Bo B", "--team", "investigation", "--fte", "0.5")
-    cli.ok("handler", "add", "cia", "--name", "Cia C", "--team", "investigation", "--fte", "1")
+    cli.ok("handler", "add", "anna", "--name", "Anna A", "--team", "investigation", "--fte", "1",
+           "--start", "2025-01-01")
+    cli.ok("handler", "add", "bo", "--name", "Bo B", "--team", "investigation", "--fte", "0.5",
+           "--start", "2025-01-01")
+    cli.ok("handler", "add", "cia", "--name", "Cia C", "--team", "investigation", "--fte", "1",
+           "--start", "2025-01-01")
     for i in range(9):
         cli.ok("case", "open", f"A-{i}", "--handler", "anna", "--opened", "2026-09-01",
                "--gender", "f")
@@ -513,7 +516,7 @@ def test_cli_history_and_workbook(team, tmp_path) -> None:
                                           "2026-11", "--xlsx", str(book))
     team.ok("caseload", "history", "--from", "2026-08", "--to", "2026-11", "--xlsx", str(book),
             "--force")
-    assert "No such file" in team.fails("caseload", "history", "--from", "2026-08", "--to",
+    assert "the folder does not exist" in team.fails("caseload", "history", "--from", "2026-08", "--to",
                                         "2026-11", "--xlsx", str(tmp_path / "none" / "x.xlsx"))
 
 

@@ -127,7 +127,8 @@ def test_leave_asks_and_no_records_nothing(store: Path) -> None:
 
 def test_handling_time_report_by_handler_names_them(cli) -> None:
     cli.ok("init")
-    cli.ok("handler", "add", "h1", "--name", "Karin Jonsson", "--team", "intake", "--fte", "1")
+    cli.ok("handler", "add", "h1", "--name", "Karin Jonsson", "--team", "intake", "--fte", "1",
+           "--start", "2025-01-01")
     cli.ok("case", "open", "C-1", "--handler", "h1", "--opened", "2026-10-01")
     app = cli.ok("application", "add", "C-1", "--period", "2026-10", "--received", "2026-10-05",
                  "--completed", "2026-10-05").stdout.strip()

@@ -74,9 +74,19 @@ def test_the_demo_unit_looks_like_the_seeds(store) -> None:
     )
     booked = store.scalar(
         "SELECT amount FROM actual WHERE year = 2026 AND month = 10 AND "
-        "activity = 'Ekonomiskt bistånd/handläggning' AND line = 'Övriga kostnader'"
+        "activity = 'Ekonomiskt bistånd/handläggning' AND line = 'Entreprenader och köp av verksamhet'"
     )
     assert paid == booked
+    # The rest of the budget keeps the seed's 2014 proportions to the payments (46 349 tkr):
+    # staff 16 849, premises 2 629, other costs 3 400, grants 1 500 tkr.
+    rows = dict(store.conn.execute(
+        "SELECT line, amount FROM budget WHERE year = 2026 AND activity = ?", (demo.ASSISTANCE_ACTIVITY,)
+    ).fetchall())
+    payments = rows["Entreprenader och köp av verksamhet"]
+    for line, seed_tkr in (("Personalkostnader", 16_849), ("Lokalkostnader", 2_629),
+                           ("Övriga kostnader", 3_400), ("Bidrag", 1_500)):
+        assert rows[line] == pytest.approx(payments * seed_tkr / 46_349, rel=1e-6)
+    assert "Försäljning av verksamhet" not in rows  # 0 in the seed: no row
     assert counts["application"] == store.scalar("SELECT count(*) FROM application")
     # The synthetic load is audited as one summary row per table, not row by row.
     assert store.scalar("SELECT count(*) FROM audit WHERE tbl = 'application'") == 1
@@ -92,7 +102,8 @@ def test_demo_from_the_command_line(cli) -> None:
     out = cli.ok("demo", "--households", "40", "--months", "3", "--seed", "2").output
     assert out.startswith("Demo unit written to")
     assert cli.db.exists()
-    assert "already holds data" in cli.fails("demo", "--households", "40", "--months", "3")
+    assert "exists already — the demo writes only a new database" in cli.fails(
+        "demo", "--households", "40", "--months", "3")
 
 
 def test_demo_options_are_checked(cli) -> None:

@@ -228,7 +228,8 @@ def test_fuzzed_imports(tmp_path: Path, monkeypatch, part: int) -> None:
         return runner.invoke(root, ["--db", str(db), "--today", TODAY, "--lang", "en", *args])
 
     assert run("init").exit_code == 0
-    for args in (["handler", "add", "h1", "--name", "Anna", "--team", "intake", "--fte", "1"],
+    for args in (["handler", "add", "h1", "--name", "Anna", "--team", "intake", "--fte", "1",
+                  "--start", "2025-01-01"],
                  ["case", "open", "C-1", "--handler", "h1", "--opened", "2026-01-10"]):
         assert run(*args).exit_code == 0
     rng = random.Random(SEED + part)

@@ -39,9 +39,12 @@ def _build_unit(cli: Cli) -> None:
     Eligible 6 (C-1, C-2, C-3, C-5, C-6, C-9), current 2 (C-1, C-6).
     """
     cli.ok("init")
-    cli.ok("handler", "add", "anna", "--name", "Anna Andersson", "--team", "intake", "--fte", "1")
-    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "0.5")
-    cli.ok("handler", "add", "cia", "--name", "Cia Ceder", "--team", "investigation", "--fte", "1")
+    cli.ok("handler", "add", "anna", "--name", "Anna Andersson", "--team", "intake", "--fte", "1",
+           "--start", "2025-01-01")
+    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "0.5",
+           "--start", "2025-01-01")
+    cli.ok("handler", "add", "cia", "--name", "Cia Ceder", "--team", "investigation", "--fte", "1",
+           "--start", "2025-01-01")
     for case_id, handler, opened, extra in [
         ("C-1", "bo", "2026-01-10", []), ("C-2", "bo", "2026-03-01", ["--children", "2"]),
         ("C-3", "cia", "2026-05-04", ["--homeless"]), ("C-4", "anna", "2026-11-02", []),

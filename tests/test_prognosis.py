@@ -15,6 +15,7 @@ from ekbist.errors import EkbistError
 
 ASSISTANCE = "Ekonomiskt bistånd/handläggning"
 LABOUR = "Arbetsmarknad"
+PAYMENTS = "Entreprenader och köp av verksamhet"  # where the seed's budget books assistance
 TODAY = date(2026, 11, 25)
 
 
@@ -38,7 +39,11 @@ def small(store):
     Households with a granted (or partly granted) application: March 1, April 2, May 3,
     June 4; every household is paid 6 000 kr a month. In May one is partly granted; in June
     one household has two applications (4 000 + 2 000 kr) and one application is rejected.
+    This unit books the payments on Övriga kostnader (setting budget.assistance_line).
     """
+    from ekbist import settings
+
+    settings.put(store, "budget.assistance_line", "Övriga kostnader")
     for activity, line, amount in [
         (ASSISTANCE, "Bidrag", 300_000),
         (ASSISTANCE, "Personalkostnader", 1_200_000),
@@ -95,6 +100,7 @@ def test_run_rate_by_hand(small):
 def test_run_rate_rounds_once_half_away_from_zero(small):
     # Labour's other costs: 7 001 kr by July → 7 001 × 12 ÷ 7 = 12 001.714… → 12 002.
     budget.set_actual(small, 2026, 7, LABOUR, "Övriga kostnader", 0)
+    budget.set_actual(small, 2026, 7, ASSISTANCE, "Bidrag", 0)  # July's actuals are booked
     result = prognosis.make(small, 2026, 7, today=TODAY)
     assert _line(result, LABOUR, "Övriga kostnader")["prognosis"] == 12_002
     assert prognosis.run_rate(-7_001, 7) == -12_002
@@ -180,8 +186,9 @@ def test_json_shape_is_the_contract(small, cli, db_path):
     small.close()
     data = json.loads(cli.ok("prognosis", "make", "--year", "2026", "--month", "6",
                              "--format", "json").output)
-    assert set(data) == {"year", "month", "lines", "activities", "total"}
+    assert set(data) == {"year", "month", "lines", "activities", "total", "missing_actuals"}
     assert (data["year"], data["month"]) == (2026, 6)
+    assert data["missing_actuals"] == []
     assert set(data["lines"][0]) == {"activity", "line", "kind", "budget", "actual_ytd",
                                      "prognosis", "deviation", "method", "comment"}
     assert set(data["activities"][0]) == {"activity", "budget_net", "prognosis_net", "deviation",
@@ -266,6 +273,7 @@ def test_driver_falls_back_to_run_rate_without_households(small):
 def test_december_is_the_year_so_far(small):
     for month in range(7, 13):
         budget.set_actual(small, 2026, month, ASSISTANCE, "Övriga kostnader", 1000)
+        budget.set_actual(small, 2026, month, LABOUR, "Personalkostnader", 50_000)
     result = prognosis.make(small, 2026, 12, today=date(2027, 1, 10),
                             methods=[("*", "budget")])
     paid = _line(result, ASSISTANCE, "Övriga kostnader")
@@ -337,7 +345,8 @@ def test_make_table_save_show_history(small_cli):
     data = json.loads(cli.ok("prognosis", "history", "--year", "2026", "--format", "json").output)
     assert [p["month"] for p in data["prognoses"]] == [4, 6]
     csv = cli.ok("prognosis", "history", "--year", "2026", "--format", "csv").output.splitlines()
-    assert csv[0] == "year,month,activity,line,kind,budget,actual_ytd,prognosis,deviation,method,comment"
+    assert csv[0] == ("year,month,activity,line,kind,budget,actual_ytd,prognosis,deviation,method,"
+                      "comment,missing_actuals")
 
 
 def test_make_in_swedish(small_cli):
@@ -407,16 +416,16 @@ def test_every_command_is_sensible_right_after_the_demo(demo_cli, tmp_path):
     assert actuals["last_month"] == 10
     made = json.loads(cli.ok("prognosis", "make", "--format", "json").output)
     assert (made["year"], made["month"]) == (2026, 10)
-    assert _line(made, ASSISTANCE, "Övriga kostnader")["method"] == "driver"
+    assert _line(made, ASSISTANCE, PAYMENTS)["method"] == "driver"
     # The assistance actuals are the granted payments, so the driver continues them.
-    paid = _line(made, ASSISTANCE, "Övriga kostnader")
+    paid = _line(made, ASSISTANCE, PAYMENTS)
     assert 0.9 < paid["prognosis"] / (paid["actual_ytd"] * 12 / 10) < 1.1
     assert 0.9 < made["total"]["adherence"] < 1.1
     history = json.loads(cli.ok("prognosis", "history", "--format", "json").output)
     assert [p["month"] for p in history["prognoses"]] == list(range(1, 11))
     assert all(p["saved_on"] > f"2026-{p['month']:02d}-31" for p in history["prognoses"])
     shown = json.loads(cli.ok("prognosis", "show", "--format", "json").output)
-    assert shown["month"] == 10 and _line(shown, ASSISTANCE, "Övriga kostnader")["comment"]
+    assert shown["month"] == 10 and _line(shown, ASSISTANCE, PAYMENTS)["comment"]
     cli.ok("prognosis", "export", str(tmp_path / "p.xlsx"))
     cli.ok("prognosis", "export", "--into", str(Path(__file__).parent / "fixtures" /
                                                 "controller_template.xlsx"),
@@ -476,7 +485,8 @@ def test_tertial_table_json_and_workbook(demo_cli, tmp_path):
     data = json.loads(cli.ok("report", "tertial", "--tertial", "1", "--format", "json").output)
     assert set(data) == {"year", "tertial", "month", "prognosis_saved_on", "prognosis",
                          "key_figures"}
-    assert set(data["prognosis"]) == {"year", "month", "lines", "activities", "total"}
+    assert set(data["prognosis"]) == {"year", "month", "lines", "activities", "total",
+                                      "missing_actuals"}
     path = tmp_path / "tertial.xlsx"
     out = cli.ok("report", "tertial", "--tertial", "1", "--xlsx", str(path), lang="sv").output
     assert "Tertialrapport 1 2026: prognos efter april (tkr)" in out

@@ -36,7 +36,7 @@ def test_an_older_file_is_migrated_keeping_its_data(db_path) -> None:
     conn.execute("INSERT INTO handler (id, name, team, fte) VALUES ('h1', 'Anna', 'intake', 1.0)")
     conn.commit()
     conn.close()
-    store = Store.open(db_path)
+    store = Store.open(db_path, migrate=True)
     assert store.schema_version() == latest_version()
     assert store.one("SELECT name FROM handler WHERE id = 'h1'")["name"] == "Anna"
     store.close()
@@ -140,14 +140,16 @@ def test_settings_are_checked(store) -> None:
     assert settings.get(store, "handling.days") == 7
 
 
-def test_a_reading_command_migrates_an_older_file_first(db_path) -> None:
+def test_only_a_migrating_open_upgrades_an_older_file(db_path) -> None:
     number, _name, first_sql = migrations()[0]
     conn = sqlite3.connect(db_path)
     conn.executescript(first_sql + f"\nPRAGMA user_version = {number};")
     conn.close()
-    with pytest.raises(SchemaError, match="needs an upgrade"):
-        Store.open(db_path, readonly=True, migrate=False)
-    store = Store.open(db_path, readonly=True)
-    assert store.readonly
+    before = db_path.read_bytes()
+    for readonly in (True, False):
+        with pytest.raises(SchemaError, match="needs an upgrade — run 'ekbist init'"):
+            Store.open(db_path, readonly=readonly)
+    assert db_path.read_bytes() == before
+    store = Store.open(db_path, migrate=True)
     assert store.schema_version() == latest_version()
     store.close()

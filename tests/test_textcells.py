@@ -22,11 +22,13 @@ ACTIVITY = "=1+2"
 def hostile(cli):
     """The demo unit with formula-like text typed into every free-text field the issue names."""
     cli.ok("demo", "--households", "40", "--months", "12", "--seed", "3")
-    cli.ok("handler", "add", "hinj", "--name", HYPERLINK, "--team", "intake", "--fte", "1")
-    cli.ok("handler", "add", "plus", "--name", "+46 70 111", "--team", "intake", "--fte", "1")
+    cli.ok("handler", "add", "hinj", "--name", HYPERLINK, "--team", "intake", "--fte", "1",
+           "--start", "2025-01-01")
+    cli.ok("handler", "add", "plus", "--name", "+46 70 111", "--team", "intake", "--fte", "1",
+           "--start", "2025-01-01")
     cli.ok("case", "open", "X-1", "--handler", "hinj", "--opened", "2026-10-01")
     cli.ok("workdays", "close", "2026-12-15", "--reason", DDE)
-    cli.ok("budget", "set", "2026", ACTIVITY, "Personalkostnader", "100000")
+    cli.ok("budget", "set", "2026", ACTIVITY, "Personalkostnader", "100000", "--new")
     cli.ok("actuals", "set", "2026", "10", ACTIVITY, "Personalkostnader", "9000")
     return cli
 

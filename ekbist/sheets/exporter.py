@@ -16,7 +16,6 @@ be a person's own workbook, is never overwritten.
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -48,21 +47,11 @@ def check_target(path: Path, suffixes: tuple[str, ...] = (".xlsx",)) -> Path:
 
 
 def save_new(workbook: Any, path: Path) -> None:
-    """Save ``workbook`` to ``path``, which must not exist; no half-written file is left."""
-    try:
-        handle = open(path, "xb")  # noqa: SIM115 - closed below, removed on failure
-    except FileExistsError:
-        raise EkbistError(_("{path} exists already — ekbist never writes over a file; choose a new name")
-                          .format(path=path)) from None
-    from ekbist.textcells import workbook_as_text
+    """Save ``workbook`` to ``path``, which must not exist, through :mod:`ekbist.files`:
+    a temporary name renamed into place, mode 0600, never half-written."""
+    from ekbist import files
 
-    workbook_as_text(workbook)
-    try:
-        with handle:
-            workbook.save(handle)
-    except BaseException:
-        os.unlink(path)
-        raise
+    files.save_workbook(workbook, path)
 
 
 def _code_words(column: Column) -> dict[str, str]:

@@ -99,6 +99,7 @@ class ImportReport:
     sheets: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: bool = False
+    new_activities: list[str] = field(default_factory=list)
 
     def kind(self, name: str) -> KindReport:
         if name not in self.kinds:
@@ -117,6 +118,7 @@ class ImportReport:
         return {
             "file": self.path, "dry_run": self.dry_run, "written": self.written,
             "sheets": self.sheets, "warnings": self.warnings,
+            "new_activities": self.new_activities,
             "kinds": {name: report.to_json() for name, report in self.kinds.items()},
             "total": {"added": self.added, "changed": self.changed,
                       "unchanged": sum(k.unchanged for k in self.kinds.values())},
@@ -307,6 +309,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
     progress(1, IMPORT_STEPS)
     _build_batches(ctx)
     _lookups(ctx)
+    _activities(ctx)
     _duplicates(ctx)
     _references(ctx)
     rules = _load_rules(ctx)
@@ -812,6 +815,30 @@ def _lookups(ctx: Context) -> None:
                         what=column.header(), values=", ".join(known.values())))
                 else:
                     values[i] = stored
+
+
+def _activities(ctx: Context) -> None:
+    """Budget and actuals activities: a known one in any case takes its stored spelling; one
+    no year has is listed as new in the report, so a typo shows before it becomes an activity."""
+    from ekbist.budget import _fold
+
+    known = {_fold(r["activity"]): r["activity"] for r in ctx.store.query(
+        "SELECT activity FROM budget UNION SELECT activity FROM actual")}
+    new: dict[str, str] = {}
+    for name in ("budget", "actuals"):
+        batch = ctx.batches.get(name)
+        if batch is None or "activity" not in batch.values:
+            continue
+        values = batch.values["activity"]
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            folded = _fold(value)
+            if folded in known:
+                values[i] = known[folded]
+            else:
+                values[i] = new.setdefault(folded, " ".join(str(value).split()))
+    ctx.report.new_activities = sorted(new.values())
 
 
 def _keys(batch: Batch) -> list[tuple]:

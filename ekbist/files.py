@@ -1,0 +1,143 @@
+"""Every file ekbist writes appears whole or not at all, readable only by its owner.
+
+The one way to write a file: the content goes to a temporary name in the target's
+folder (mode 0600, as :func:`tempfile.mkstemp` makes it), is flushed to disk, and is
+then renamed into place. A crash, a full disk or an interrupt leaves either the old
+state or the complete new file, never a half-written one; a failure removes the
+temporary file. An existing file is replaced only when the caller says so (``force``):
+a person's own workbook is never written over by accident.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.interrupts import commit_point
+
+FILE_MODE = 0o600
+TEMP_PREFIX = ".ekbist-"
+
+
+def check_new(path: Path | str, *, force: bool = False) -> Path:
+    """Refuse a target in a missing folder, or existing (unless ``force``)."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise EkbistError(
+            _("{path} exists already — choose a new file name, or give --force to replace "
+              "it").format(path=path)
+        )
+    if path.exists() and not path.is_file():
+        raise EkbistError(_("{path} is not a file").format(path=path))
+    if not path.parent.is_dir():
+        raise EkbistError(_("{path}: the folder does not exist").format(path=path.parent))
+    return path
+
+
+@contextlib.contextmanager
+def temporary_beside(path: Path | str, suffix: str = ".part") -> Iterator[Path]:
+    """A temporary file name (mode 0600) in ``path``'s folder, removed unless renamed."""
+    path = Path(path)
+    try:
+        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=suffix, dir=path.parent)
+    except PermissionError:
+        raise EkbistError(
+            _("cannot write {path}: the folder {folder} is not writable").format(
+                path=path, folder=path.parent)
+        ) from None
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+    finally:
+        for leftover in (temp, Path(f"{temp}-journal"), Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def put_in_place(temp: Path, path: Path | str, *, force: bool = False) -> None:
+    """Flush ``temp`` to disk and rename it to ``path``: the one step that makes it appear.
+
+    Without ``force`` the rename never replaces a file that appeared meanwhile (a hard
+    link fails if the name is taken); on a filesystem without hard links it checks first.
+    """
+    path = Path(path)
+    os.chmod(temp, FILE_MODE)
+    with open(temp, "rb") as fh:
+        os.fsync(fh.fileno())
+    with commit_point():
+        if force:
+            os.replace(temp, path)
+        else:
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise EkbistError(
+                    _("{path} exists already — choose a new file name, or give --force to "
+                      "replace it").format(path=path)
+                ) from None
+            except OSError:
+                if path.exists():
+                    raise EkbistError(
+                        _("{path} exists already — choose a new file name, or give --force to "
+                          "replace it").format(path=path)
+                    ) from None
+                os.replace(temp, path)
+            else:
+                os.unlink(temp)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); best effort where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def writing(path: Path | str, *, force: bool = False, mode: str = "wb") -> Iterator[IO[Any]]:
+    """An open file to write ``path``'s content into; it appears at ``path`` when the block
+    ends without an error, and not at all otherwise."""
+    path = check_new(path, force=force)
+    with temporary_beside(path) as temp:
+        try:
+            with open(temp, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as fh:
+                yield fh
+        except OSError as exc:  # a full disk, a quota, a vanished folder: name the file
+            raise EkbistError(
+                _("could not write {path}: {reason} — nothing was written").format(
+                    path=path, reason=exc.strerror or exc)
+            ) from exc
+        put_in_place(temp, path, force=force)
+
+
+def save_workbook(workbook: Any, path: Path | str, *, force: bool = False,
+                  keep_formulas: bool = False) -> Path:
+    """Save an openpyxl workbook to ``path``, whole or not at all.
+
+    Formula-like text becomes a text cell (no live formula leaves ekbist), unless
+    ``keep_formulas``: a user's own workbook written into, whose formulas are theirs and
+    whose cells ekbist filled were made text one by one.
+    """
+    if not keep_formulas:
+        from ekbist.textcells import workbook_as_text
+
+        workbook_as_text(workbook)
+    path = Path(path)
+    with writing(path, force=force) as fh:
+        workbook.save(fh)
+    return path
