@@ -47,7 +47,7 @@ def _timed(cmd: list[str], runs: int = RUNS) -> tuple[float, float, set[int]]:
     the machine is shared.
     """
     times, cpu, codes = [], [], set()
-    for _ in range(runs):
+    for _ in range(timing.repeats(runs)):
         start, start_cpu = time.perf_counter(), _cpu()
         done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
@@ -62,9 +62,16 @@ def _usable(city_db: Path, workdir: Path) -> Path:
     The check refuses an older file (it never migrates), so timing it as is would
     time an UNKNOWN.
     """
-    from ekbist.store import Store, _file_version, latest_version
+    import sqlite3
 
-    if _file_version(city_db) >= latest_version():
+    from ekbist.store import Store, latest_version
+
+    probe = sqlite3.connect(f"{city_db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        version = probe.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        probe.close()
+    if version >= latest_version():
         return city_db
     copy = workdir / "city-migrated.db"
     shutil.copyfile(city_db, copy)
