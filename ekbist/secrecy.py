@@ -24,12 +24,14 @@ def _valid_birth_date(century: str | None, yy: str, mm: str, dd: str) -> bool:
     day = int(dd)
     if day > 60:  # samordningsnummer: day + 60
         day -= 60
-    year = int((century or "19") + yy)
-    try:
-        date(year, int(mm), day)
-    except ValueError:
-        return False
-    return True
+    # Without the century both are possible: 29 February of '00' is a real birthday (2000).
+    for prefix in (century,) if century else ("19", "20"):
+        try:
+            date(int(prefix + yy), int(mm), day)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def looks_like_personnummer(value: object) -> bool:
