@@ -120,3 +120,180 @@ def test_leap_days_and_coordination_days_at_their_edges() -> None:
     # Nine or eleven digits are not a personnummer, even with a good check digit.
     assert not looks_like_personnummer(number("85012")[:-1])
     assert not looks_like_personnummer("1" + number("850115").replace("-", ""))
+
+
+# -- the caseload limit -----------------------------------------------------------------------------
+def findings(db_path, today: date, only: str) -> list[tuple[str, str]]:
+    """(kind, subject) of what ``ekbist check --only ONLY`` finds on ``today``."""
+    from ekbist import check
+    from ekbist.store import Store
+
+    with Store.open(db_path, readonly=True) as store:
+        return [(f.kind, f.subject) for f in check.run(store, today, only=[only]).findings]
+
+
+@pytest.mark.parametrize(("cases", "flagged"), [(3, False), (4, False), (5, True)])
+def test_caseload_limit_flags_only_above_it(unit, db_path, cases: int, flagged: bool) -> None:
+    from ekbist import caseload
+    from ekbist.store import Store
+
+    # Cia works full time and holds C-3; the limit is 4 cases per FTE.
+    unit.ok("settings", "set", "caseload.max_per_fte", "4")
+    for i in range(cases - 1):
+        unit.ok("case", "open", f"L-{i}", "--handler", "cia", "--opened", "2026-10-01")
+    with Store.open(db_path, readonly=True) as store:
+        rows = {h["id"]: h for h in caseload.current(store, TODAY)["handlers"]}
+    assert rows["cia"]["per_fte"] == cases
+    assert rows["cia"]["flagged"] is flagged
+    assert rows["bo"]["flagged"] is False  # 2 cases on 0.5 FTE: 4.0, on the limit
+    over = [s for k, s in findings(db_path, TODAY, "caseload") if k == "over_caseload_limit"]
+    assert over == (["cia"] if flagged else [])
+
+
+# -- an incomplete application waiting ------------------------------------------------------------------
+@pytest.mark.parametrize(("as_of", "waited", "flagged"), [
+    ("2026-11-19", 9, False), ("2026-11-20", 10, False), ("2026-11-23", 11, True)])
+def test_incomplete_application_flagged_after_ten_working_days(unit, db_path, as_of, waited,
+                                                               flagged) -> None:
+    from ekbist import handling_time
+    from ekbist.store import Store
+
+    # Arrived Monday 9 November 2026, still incomplete. Counting the arrival day as 1:
+    # 9 10 11 12 13 | 16 17 18 19 → 9 on the 19th, 10 on Friday the 20th, 11 on Monday the 23rd.
+    unit.ok("application", "add", "C-1", "--period", "2026-11", "--received", "2026-11-09",
+            "--id", "A-wait")
+    with Store.open(db_path, readonly=True) as store:
+        rows = handling_time.open_applications(store, date.fromisoformat(as_of))
+    row = next(r for r in rows if r["id"] == "A-wait")
+    assert row["working_days_since_arrival"] == waited
+    assert row["flagged"] is flagged
+
+
+# -- the plan grace period ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("opened", "listed"), [
+    ("2026-08-28", False), ("2026-08-27", False), ("2026-08-26", True)])
+def test_a_case_needs_a_change_plan_after_ninety_days(unit, db_path, opened, listed) -> None:
+    from ekbist import plans
+    from ekbist.store import Store
+
+    # 25 November 2026 − 90 days = 27 August: a case opened that day is exactly 90 days old
+    # and still within its grace; one opened the 26th is 91 days old and past it.
+    unit.ok("case", "open", "G-1", "--handler", "cia", "--opened", opened)
+    with Store.open(db_path, readonly=True) as store:
+        never = {r["case"] for r in plans.cases_past_grace_without_plan(store, as_of=TODAY)}
+    assert ("G-1" in never) is listed
+    assert {"C-1", "C-2"} <= never  # opened in January and March, never a plan
+    assert "C-4" not in never  # opened 2 November
+
+
+# -- a follow-up due today ----------------------------------------------------------------------------
+@pytest.mark.parametrize(("next_followup", "overdue"), [
+    ("2026-11-26", False), ("2026-11-25", False), ("2026-11-24", True)])
+def test_a_follow_up_due_today_is_not_overdue(unit, db_path, next_followup, overdue) -> None:
+    from ekbist import plans
+    from ekbist.store import Store
+
+    unit.ok("plan", "add", "C-3", "--made", "2026-08-25", "--next", next_followup)
+    with Store.open(db_path, readonly=True) as store:
+        late = {r["case"] for r in plans.overdue_followups(store, as_of=TODAY)}
+        due = {r["case"]: r for r in plans.due(store, as_of=TODAY, within=0)}
+    assert ("C-3" in late) is overdue
+    if next_followup <= "2026-11-25":
+        assert due["C-3"]["overdue"] is overdue
+    else:
+        assert "C-3" not in due  # tomorrow is outside a window of 0 days
+    assert (("followup_overdue", "C-3") in findings(db_path, TODAY, "plans")) is overdue
+
+
+# -- the prognosis warning ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("january", "warned"), [
+    (101_999, False), (102_000, False), (102_001, True)])
+def test_prognosis_warns_only_beyond_two_per_cent(cli, january: int, warned: bool) -> None:
+    # Net budget 1 200 000 kr; January's run-rate × 12: 1 223 988 (1.999 % worse),
+    # 1 224 000 (exactly 2 %: not beyond the limit) and 1 224 012 (2.001 %).
+    cli.ok("init")
+    cli.ok("budget", "set", "2026", "Ekonomiskt bistånd/handläggning", "Personalkostnader",
+           "1200000")
+    cli.ok("actuals", "set", "2026", "1", "Ekonomiskt bistånd/handläggning", "Personalkostnader",
+           str(january))
+    cli.ok("prognosis", "make", "--year", "2026", "--month", "1", "--save", today="2026-02-06")
+    kinds = [k for k, _subject in findings(cli.db, date(2026, 2, 10), "budget")]
+    assert kinds == (["prognosis_worse"] if warned else [])
+    result = cli("check", "--only", "budget", today="2026-02-10")
+    assert result.exit_code == (1 if warned else 0)
+
+
+# -- money: whole kronor, with a millionth of a krona for a formula's float noise -------------------------
+def test_whole_kronor_from_a_float_cell() -> None:
+    from ekbist.money import parse_amount
+    from ekbist.sheets.numbers import whole
+
+    # Float noise from an Excel formula (far below a millionth of a krona) is that krona.
+    for noisy, kronor in ((12.0000001, 12), (11.9999999, 12), (0.1 + 0.2 - 0.3, 0),
+                          (7643.000000000001, 7643), (-44.0000001, -44)):
+        assert whole(noisy) == kronor, noisy
+        assert parse_amount(noisy, "amount") == kronor, noisy
+    # A real fraction of a krona, however small, is refused: never rounded away.
+    for fraction in (12.05, 12.5, 12.001, 12.00001, 11.99999, -44.05):
+        assert whole(fraction) is None, fraction
+        with pytest.raises(Exception, match="not whole kronor"):
+            parse_amount(fraction, "amount")
+    assert whole(12) == 12 and parse_amount(12, "amount") == 12
+
+
+def test_an_imported_money_cell_of_12_05_is_refused_not_rounded(unit, db_path, tmp_path) -> None:
+    import openpyxl
+
+    from ekbist.errors import ValidationErrors
+    from ekbist.sheets.importer import import_file
+    from ekbist.store import Store
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Applications"
+    ws.append(["Application", "Case", "Period", "Received", "Completed", "Decided", "Decision",
+               "Amount"])
+    for i, amount in enumerate((12.05, 7643.0000001, "12,05", "7 643,00", 5111), start=2):
+        ws.append([f"M-{i}", "C-1", "2026-11", date(2026, 11, 2), date(2026, 11, 2),
+                   date(2026, 11, 4), "granted", amount])
+    wb.save(tmp_path / "money.xlsx")
+    with Store.open(db_path) as store:
+        with pytest.raises(ValidationErrors) as refused:
+            import_file(store, tmp_path / "money.xlsx", today=TODAY)
+        assert [p.split(" — ")[1] for p in refused.value.problems] == ["not whole kronor"] * 2
+        assert [p.split(":")[0] for p in refused.value.problems] == [
+            "Applications!H2", "Applications!H4"]
+        ws.delete_rows(4)
+        ws.delete_rows(2)
+        wb.save(tmp_path / "money.xlsx")
+        import_file(store, tmp_path / "money.xlsx", today=TODAY)
+        assert store.query("SELECT id, amount FROM application ORDER BY id") == [
+            {"id": "M-3", "amount": 7643}, {"id": "M-5", "amount": 7643}, {"id": "M-6", "amount": 5111}]
+
+
+# -- the calendar's range ends ----------------------------------------------------------------------------
+def test_calendar_range_ends_on_both_sides(store) -> None:
+    from ekbist import calendar
+    from ekbist.errors import EkbistError
+
+    cal = calendar.WorkCalendar()
+    assert cal.is_workday(date(1990, 1, 1)) is False  # nyårsdagen, the first day known
+    assert cal.is_workday(date(1990, 1, 2)) is True
+    assert cal.is_workday(date(2060, 12, 31)) is False  # nyårsafton, the last day known
+    assert cal.is_workday(date(2060, 12, 30)) is True  # a Thursday
+    for outside in (date(1989, 12, 31), date(2061, 1, 1)):
+        with pytest.raises(EkbistError, match="outside the calendar"):
+            cal.is_workday(outside)
+    # 2 January 1990 was a Tuesday; 6 January (trettondedag jul) a Saturday: day 5 is Monday 8th.
+    assert cal.deadline(date(1990, 1, 1)) == date(1990, 1, 8)
+    assert cal.between(date(1990, 1, 1), date(1990, 1, 31)) == 22
+    # The SQL index agrees on the first day, too (it has no day before it to count from).
+    def sql(expr: str):
+        return store.scalar(f"SELECT {expr}")
+
+    assert sql(calendar.sql_deadline("'1990-01-01'", "5")) == "1990-01-08"
+    assert sql(calendar.sql_between("'1990-01-01'", "'1990-01-31'")) == 22
+    assert sql(calendar.sql_deadline("'2060-12-20'", "5")) == "2060-12-27"
+    assert sql(calendar.sql_deadline("'2060-12-27'", "5")) is None  # past the last day known
+    with pytest.raises(EkbistError, match="outside the calendar"):
+        cal.deadline(date(2060, 12, 27))
