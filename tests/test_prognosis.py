@@ -510,3 +510,6 @@ def test_tertial_table_json_and_workbook(demo_cli, tmp_path):
     assert len(ws._charts) == 2
     assert "exists already" in cli.fails("report", "tertial", "--tertial", "1", "--xlsx", str(path))
     cli.ok("report", "tertial", "--tertial", "1", "--xlsx", str(path), "--force")
+    replaced = openpyxl.load_workbook(path)
+    assert replaced.sheetnames == ["Prognos", "Nyckeltal", "Sammanställning"]
+    assert replaced["Nyckeltal"]["A4"].value == "2026-01"
