@@ -168,7 +168,7 @@ def test_export_refuses_to_write_over_a_file(unit, lib, tmp_path):
         export(lib, "cases", tmp_path / "no" / "x.xlsx")
 
 
-def test_report_kinds_export_from_their_source(unit, lib, tmp_path):
+def test_report_kinds_export_from_their_source(unit, tmp_path):
     path = tmp_path / "caseload.xlsx"
     unit.ok("export", "caseload", path)
     ws = load_workbook(path).active
