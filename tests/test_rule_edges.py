@@ -7,8 +7,7 @@ below, independent of ekbist's), never taken from the code under test.
 from __future__ import annotations
 
 import calendar as std_calendar
-import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -117,6 +116,10 @@ def test_leap_days_and_coordination_days_at_their_edges() -> None:
     assert not looks_like_personnummer(number("850431"))  # 31 April
     assert looks_like_personnummer(number("850490"))  # 30 April, samordningsnummer
     assert not looks_like_personnummer(number("850491"))  # 31 April, samordningsnummer
+    # What a unit really stores passes: case and application numbers, short codes, amounts.
+    for ordinary in ("", "C-1", "A-123", "K2026-0412", "2026-11-25", 7643, 44_400_000, None,
+                     "Ekonomiskt bistånd/handläggning"):
+        assert not looks_like_personnummer(ordinary), ordinary
     # Nine or eleven digits are not a personnummer, even with a good check digit.
     assert not looks_like_personnummer(number("85012")[:-1])
     assert not looks_like_personnummer("1" + number("850115").replace("-", ""))
