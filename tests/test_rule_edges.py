@@ -300,3 +300,30 @@ def test_calendar_range_ends_on_both_sides(store) -> None:
     assert sql(calendar.sql_deadline("'2060-12-27'", "5")) is None  # past the last day known
     with pytest.raises(EkbistError, match="outside the calendar"):
         cal.deadline(date(2060, 12, 27))
+
+
+def test_a_closed_day_is_not_a_working_day_on_both_sides(store) -> None:
+    from ekbist import calendar
+
+    # Monday 28 December 2026 closed for planning: the days around it stay working days.
+    closed = calendar.WorkCalendar({date(2026, 12, 28): "Planering"})
+    assert closed.is_workday(date(2026, 12, 28)) is False
+    assert closed.is_workday(date(2026, 12, 29)) is True
+    assert calendar.WorkCalendar().is_workday(date(2026, 12, 28)) is True
+    # Received Wednesday 23 December (day 1); 24 julafton, 25 juldagen, 26–27 weekend;
+    # 28 (2), 29 (3), 30 (4); 31 nyårsafton, 1 nyårsdagen, 2–3 weekend; 4 January (5).
+    # With the 28th closed, day 5 moves to Tuesday 5 January.
+    assert calendar.WorkCalendar().deadline(date(2026, 12, 23)) == date(2027, 1, 4)
+    assert closed.deadline(date(2026, 12, 23)) == date(2027, 1, 5)
+    assert closed.between(date(2026, 12, 21), date(2026, 12, 31)) == 5  # 21 22 23 29 30
+    calendar.close_day(store, date(2026, 12, 28), "Planering")
+    assert calendar.WorkCalendar.from_store(store).closed_days == {date(2026, 12, 28): "Planering"}
+    assert store.scalar(f"SELECT {calendar.sql_deadline(repr('2026-12-23'), '5')}") == "2027-01-05"
+
+
+def test_holiday_names_follow_the_language() -> None:
+    from ekbist.calendar import swedish_holidays
+
+    christmas = date(2026, 12, 25)
+    assert swedish_holidays(2026, "sv")[christmas] == swedish_holidays(2026)[christmas] == "Juldagen"
+    assert "Christmas" in swedish_holidays(2026, "en")[christmas]
