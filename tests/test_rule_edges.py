@@ -298,6 +298,9 @@ def test_calendar_range_ends_on_both_sides(store) -> None:
     assert sql(calendar.sql_between("'1990-01-01'", "'1990-01-31'")) == 22
     assert sql(calendar.sql_deadline("'2060-12-20'", "5")) == "2060-12-27"
     assert sql(calendar.sql_deadline("'2060-12-27'", "5")) is None  # past the last day known
+    # The index holds the last day too: 28, 29 and 30 December 2060 work, the 31st does not.
+    assert sql(calendar.sql_between("'2060-12-28'", "'2060-12-31'")) == 3
+    assert sql("(SELECT is_workday FROM calendar_day WHERE day = '2060-12-31')") == 0
     with pytest.raises(EkbistError, match="outside the calendar"):
         cal.deadline(date(2060, 12, 27))
 
@@ -327,3 +330,21 @@ def test_holiday_names_follow_the_language() -> None:
     christmas = date(2026, 12, 25)
     assert swedish_holidays(2026, "sv")[christmas] == swedish_holidays(2026)[christmas] == "Juldagen"
     assert "Christmas" in swedish_holidays(2026, "en")[christmas]
+
+
+def test_non_working_weekdays_list_holidays_and_closed_weekdays_of_the_year_only() -> None:
+    from ekbist import calendar
+
+    cal = calendar.WorkCalendar({
+        date(2026, 12, 28): "Planering",  # a Monday: listed with its reason
+        date(2026, 12, 19): "Julfest",  # a Saturday: not a weekday, not listed
+        date(2026, 12, 24): "Stängt",  # julafton, a Thursday: listed under its holiday name
+        date(2027, 1, 7): "Utbildning",  # next year's: not listed in 2026
+    })
+    listed = dict(cal.non_working_weekdays(2026))
+    assert listed[date(2026, 12, 28)] == "Planering"
+    assert listed[date(2026, 12, 24)] == calendar.swedish_holidays(2026, "en")[date(2026, 12, 24)]
+    assert listed[date(2026, 12, 24)] != "Stängt"
+    assert date(2026, 12, 19) not in listed and date(2027, 1, 7) not in listed
+    assert date(2026, 12, 26) not in listed  # annandag jul falls on a Saturday
+    assert all(day.year == 2026 and day.weekday() < 5 for day in listed)
