@@ -244,6 +244,18 @@ def test_whole_kronor_from_a_float_cell() -> None:
     assert whole(12) == 12 and parse_amount(12, "amount") == 12
 
 
+def test_rounding_halves_away_from_zero_with_either_sign() -> None:
+    from ekbist.money import round_div, to_tkr
+
+    # 7 ÷ 2 = 3.5 → 4; the sign may sit on either side of the division.
+    assert [round_div(7, 2), round_div(-7, 2), round_div(7, -2), round_div(-7, -2)] == [4, -4, -4, 4]
+    assert [round_div(5, 2), round_div(4, 2), round_div(7, 1), round_div(0, -3)] == [3, 2, 7, 0]
+    # Just below, on and just above half a thousand kronor.
+    assert [to_tkr(2499), to_tkr(2500), to_tkr(2501), to_tkr(-2500)] == [2, 3, 3, -3]
+    with pytest.raises(ZeroDivisionError):
+        round_div(1, 0)
+
+
 def test_an_imported_money_cell_of_12_05_is_refused_not_rounded(unit, db_path, tmp_path) -> None:
     import openpyxl
 
