@@ -244,6 +244,27 @@ def test_whole_kronor_from_a_float_cell() -> None:
     assert whole(12) == 12 and parse_amount(12, "amount") == 12
 
 
+def test_amount_text_units_signs_and_the_millionth_of_a_krona() -> None:
+    from ekbist.errors import EkbistError
+    from ekbist.money import parse_amount
+
+    # Every unit suffix multiplies by its own factor, in any case, with or without a space.
+    for text, kronor in (("12 kr", 12), ("12 SEK", 12), ("12:-", 12), ("12 tkr", 12_000),
+                         ("12 ksek", 12_000), ("12 tsek", 12_000), ("12 mnkr", 12_000_000),
+                         ("12 mkr", 12_000_000), ("12 MSEK", 12_000_000), ("1,5 tkr", 1_500)):
+        assert parse_amount(text, "amount") == kronor, text
+    # A minus sign, an en dash or a hyphen all make the amount negative.
+    assert [parse_amount(t, "amount") for t in ("\u221244", "\u201344", "-44")] == [-44] * 3
+    # An amount given in tkr (factor 1 000), as an int, a float and text.
+    assert [parse_amount(v, "amount", factor=1000) for v in (5111, 5111.0, "5 111")] == [
+        5_111_000] * 3
+    # Below, on and above a millionth of a krona of float noise.
+    assert parse_amount(12.0000009999995, "amount") == 12
+    for refused in (12.000001, 12.0000015, float("nan"), float("inf"), float("-inf"), True):
+        with pytest.raises(EkbistError):
+            parse_amount(refused, "amount")
+
+
 def test_rounding_halves_away_from_zero_with_either_sign() -> None:
     from ekbist.money import round_div, to_tkr
 
