@@ -265,6 +265,19 @@ def test_amount_text_units_signs_and_the_millionth_of_a_krona() -> None:
             parse_amount(refused, "amount")
 
 
+def test_spreadsheet_number_text_at_its_edges() -> None:
+    from ekbist.sheets.numbers import parse_number, whole
+
+    assert [parse_number(t) for t in ("\u201344", "\u221244", "(44)", "15%", "5111kr")] == [
+        -44, -44, -44, 0.15, 5111]
+    # Half a pair of parentheses is not accounting notation: not a number at all.
+    assert parse_number("(44") is None and parse_number("44)") is None
+    # The tolerance is inclusive: on it is whole, past it is not (exact binary fractions).
+    assert whole(12.25, tolerance=0.25) == 12
+    assert whole(12.25, tolerance=0.125) is None
+    assert whole(12.0000015) is None  # 1.5 millionths of a krona: a real fraction
+
+
 def test_rounding_halves_away_from_zero_with_either_sign() -> None:
     from ekbist.money import round_div, to_tkr
 
