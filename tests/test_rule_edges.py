@@ -278,6 +278,19 @@ def test_spreadsheet_number_text_at_its_edges() -> None:
     assert whole(12.0000015) is None  # 1.5 millionths of a krona: a real fraction
 
 
+def test_numbers_are_written_as_a_person_writes_them() -> None:
+    from ekbist.sheets.numbers import format_number
+
+    assert format_number(7643.5, swedish=True) == "7 643,5"
+    assert format_number(7643.5, swedish=False) == "7,643.5"
+    assert format_number(1234567.125, swedish=True) == "1 234 567,125"
+    assert format_number(12.0, swedish=True) == "12"
+    assert format_number(-44, swedish=True) == "\u221244"  # the typographic minus sign
+    assert format_number(-44.5, swedish=True) == "\u221244,5"
+    assert format_number(-44, swedish=False) == "-44"
+    assert format_number(None, swedish=True) == ""
+
+
 def test_rounding_halves_away_from_zero_with_either_sign() -> None:
     from ekbist.money import round_div, to_tkr
 
