@@ -26,7 +26,7 @@ GOAL = 1.0
 WRITER = (
     "import sys\n"
     "from ekbist.store import Store\n"
-    "store = Store.open(sys.argv[1], migrate=True)\n"
+    "store = Store.open(sys.argv[1])\n"
     "store.execute('BEGIN IMMEDIATE')\n"
     "store.execute(\"INSERT INTO closed_day (day, reason) VALUES ('2026-12-30', 'bench')\")\n"
     "print('holding', flush=True)\n"
@@ -47,7 +47,7 @@ def _timed(cmd: list[str], runs: int = RUNS) -> tuple[float, float, set[int]]:
     the machine is shared.
     """
     times, cpu, codes = [], [], set()
-    for _ in range(runs):
+    for _ in range(timing.repeats(runs)):
         start, start_cpu = time.perf_counter(), _cpu()
         done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
@@ -66,14 +66,16 @@ def _usable(city_db: Path, workdir: Path) -> Path:
 
     from ekbist.store import Store, latest_version
 
-    conn = sqlite3.connect(f"{city_db.resolve().as_uri()}?mode=ro", uri=True)
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    conn.close()
+    probe = sqlite3.connect(f"{city_db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        version = probe.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        probe.close()
     if version >= latest_version():
         return city_db
     copy = workdir / "city-migrated.db"
     shutil.copyfile(city_db, copy)
-    Store.open(copy, migrate=True).close()
+    Store.open(copy).close()
     return copy
 
 
@@ -105,7 +107,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     shutil.copyfile(db, copy)
     from ekbist.store import Store
 
-    Store.open(copy, migrate=True).close()  # journal mode as for a real unit store (WAL on a local disk)
+    Store.open(copy).close()  # journal mode as for a real unit store (WAL on a local disk)
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(copy)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

@@ -33,7 +33,8 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     )
     out = subprocess.run(
         [sys.executable, "-c", probe, exe, "--db", str(db), "--today", "2026-11-25", "demo",
-         "--households", "20000", "--months", "60", "--end", "2026-11"],
+         "--households", str(timing.size(20000, 30)), "--months", str(timing.size(60, 3)),
+         "--end", "2026-11"],
         check=True, capture_output=True, text=True,
     ).stdout.split()
     seconds, peak_mb = float(out[0]), int(out[1]) / 1024

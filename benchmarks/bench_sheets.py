@@ -36,7 +36,7 @@ from pathlib import Path
 
 import timing
 
-ROWS = 100_000
+ROWS = timing.size(100_000, 50)
 TODAY = date(2026, 11, 25)
 HEADER = ["Application", "Case", "Period", "Received", "Completed", "Decided", "Decision", "Amount"]
 
@@ -65,7 +65,7 @@ def make_workbook(city_db: Path, path: Path, rows: int = ROWS) -> None:
 
 def _median(function, runs: int, setup=None) -> float:
     times = []
-    for _ in range(runs):
+    for _ in range(timing.repeats(runs)):
         if setup:
             setup()
         start = time.perf_counter()

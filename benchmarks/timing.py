@@ -7,6 +7,7 @@ Imported as ``timing`` by the ``bench_<area>.py`` modules: started as a script
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -17,6 +18,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 CITY = Path(__file__).resolve().parent / "data" / "city.db"
+
+# Smoke mode (``run.py --smoke``): every benchmark runs once on a tiny store, so a benchmark
+# that no longer runs fails CI in seconds. Its figures mean nothing and no goal is checked.
+SMOKE = os.environ.get("EKBIST_BENCH_SMOKE") == "1"
+
+
+def repeats(count: int) -> int:
+    """How many timed repetitions: ``count``, or one in smoke mode."""
+    return 1 if SMOKE else count
+
+
+def size(full: int, smoke: int) -> int:
+    """A data size: ``full`` for the figures, ``smoke`` in smoke mode."""
+    return smoke if SMOKE else full
 
 
 def ekbist_exe() -> str:
@@ -42,9 +57,9 @@ def median_seconds(cmd: list[str], runs: int, *, warm: bool = True) -> float:
 
     With ``warm`` one untimed run comes first, to warm the file cache.
     """
-    if warm:
+    if warm and not SMOKE:
         seconds(cmd)
-    return statistics.median(seconds(cmd) for _ in range(runs))
+    return statistics.median(seconds(cmd) for _ in range(repeats(runs)))
 
 
 def row_line(row: dict) -> str:

@@ -175,8 +175,19 @@ def sql_deadline(start_expr: str, days_expr: str = ":days") -> str:
     """
     return (
         "(SELECT wd_.day FROM workday wd_ WHERE wd_.workday_no = "
-        f"(SELECT cd_.workday_no FROM calendar_day cd_ WHERE cd_.day = date({start_expr}, '-1 day'))"
-        f" + {days_expr})"
+        f"{_sql_workdays_before(start_expr)} + {days_expr})"
+    )
+
+
+def _sql_workdays_before(day_expr: str) -> str:
+    """SQL for the number of working days before the date in ``day_expr``.
+
+    Read from the day itself, not from the day before, which the index does not hold
+    for its first day (1 January 1990).
+    """
+    return (
+        "(SELECT cd_.workday_no - cd_.is_workday FROM calendar_day cd_ "
+        f"WHERE cd_.day = date({day_expr}))"
     )
 
 
@@ -187,5 +198,4 @@ def sql_workday_no(day_expr: str) -> str:
 
 def sql_between(first_expr: str, last_expr: str) -> str:
     """SQL for the working days from ``first_expr`` to ``last_expr``, both counted."""
-    day_before = f"date({first_expr}, '-1 day')"
-    return f"({sql_workday_no(last_expr)} - {sql_workday_no(day_before)})"
+    return f"({sql_workday_no(last_expr)} - {_sql_workdays_before(first_expr)})"

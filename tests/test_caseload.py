@@ -516,6 +516,9 @@ def test_cli_history_and_workbook(team, tmp_path) -> None:
                                           "2026-11", "--xlsx", str(book))
     team.ok("caseload", "history", "--from", "2026-08", "--to", "2026-11", "--xlsx", str(book),
             "--force")
+    ws = load_workbook(book).active  # replaced, now in English
+    assert ws["A1"].value == "Handler"
+    assert [c.value for c in ws[2]][:8] == ["anna", "Anna A", "investigation", 1, 0, 9, 8, 8]
     assert "the folder does not exist" in team.fails("caseload", "history", "--from", "2026-08", "--to",
                                         "2026-11", "--xlsx", str(tmp_path / "none" / "x.xlsx"))
 

@@ -379,6 +379,21 @@ def test_export_and_into_from_the_command_line(made_cli, tmp_path):
                  "--month", "2").output
     assert "none is saved" in out
 
+    # What was written, as the controller opens it (tkr; see test_export_in_the_controllers_layout).
+    def assistance_payments(path, sheet="Prognos"):
+        return next(r for r in _rows(path, sheet) if r and r[0] == "Övriga kostnader")
+
+    assert assistance_payments(tmp_path / "p.xlsx")[1:6] == [44_400, 11_102, 44_406, -6,
+                                                             "Fler hushåll"]
+    assert _rows(tmp_path / "p.xlsx", "Prognos")[2][0] == "Sparad 2026-04-07"
+    # February, not saved: 2 × 3 700 500 = 7 401 000 kr so far, × 6 = 44 406 000 kr.
+    assert assistance_payments(tmp_path / "feb.xlsx")[1:6] == [44_400, 7_401, 44_406, -6, ""]
+    for into in ("q.xlsx", "r.xlsx"):
+        ws = openpyxl.load_workbook(tmp_path / into)["Prognos"]
+        assert [ws.cell(row=15, column=c).value for c in range(1, 6)] == [
+            "Övriga kostnader", 44_400, 11_102, 44_406, -6], into
+        assert ws["G15"].value == "Fler hushåll"
+
 
 def test_into_problems_are_listed_and_nothing_is_written(made_cli, tmp_path):
     wb = openpyxl.load_workbook(FIXTURES / "controller_template.xlsx")

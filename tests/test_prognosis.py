@@ -168,18 +168,26 @@ def test_driver_never_forecasts_negative_households(store):
 def test_net_deviation_and_adherence(small):
     result = prognosis.make(small, 2026, 4, today=TODAY)
     first = result["activities"][0]
-    # Budget net 1 200 000 + 250 000 − 300 000; prognosis net from the lines.
-    lines = [r for r in result["lines"] if r["activity"] == ASSISTANCE]
-    costs = sum(r["prognosis"] for r in lines if r["kind"] == "cost")
-    revenues = sum(r["prognosis"] for r in lines if r["kind"] == "revenue")
+    # Budget net 1 200 000 + 250 000 − 300 000 = 1 150 000.
+    # Prognosis as of April, by hand:
+    #   Personalkostnader (run-rate)  401 001 × 12 ÷ 4                       = 1 203 003
+    #   Övriga kostnader (driver)     paid 18 000 so far; households March 1, April 2 → level 2,
+    #                                 slope 1; May–December 2 + Σ 0.9^j = 41.867 844 01
+    #                                 households × 6 000 kr = 251 207.06    → 18 000 + 251 207
+    #   Bidrag (revenue, run-rate)    120 000 × 12 ÷ 4                       =   360 000
+    #   net 1 203 003 + 269 207 − 360 000 = 1 112 210; 1 150 000 − 1 112 210 = 37 790 better
+    #   than budget; 1 112 210 ÷ 1 150 000 = 0.967 139 13… → 0.967139.
+    assert _line(result, ASSISTANCE, "Övriga kostnader")["prognosis"] == 269_207
     assert first == {
-        "activity": ASSISTANCE, "budget_net": 1_150_000, "prognosis_net": costs - revenues,
-        "deviation": 1_150_000 - (costs - revenues),
-        "adherence": round((costs - revenues) / 1_150_000, 6),
+        "activity": ASSISTANCE, "budget_net": 1_150_000, "prognosis_net": 1_112_210,
+        "deviation": 37_790, "adherence": 0.967139,
     }
+    # Arbetsmarknad: 600 003 + 7 001 × 12 ÷ 4 = 621 006 against 624 000 → 2 994.
+    assert result["activities"][1]["deviation"] == 2_994
     total = result["total"]
-    assert total["budget_net"] == 1_150_000 + 624_000
-    assert total["deviation"] == sum(a["deviation"] for a in result["activities"])
+    assert total["budget_net"] == 1_774_000
+    assert total["prognosis_net"] == 1_112_210 + 621_006
+    assert total["deviation"] == 40_784
 
 
 def test_json_shape_is_the_contract(small, cli, db_path):
@@ -430,6 +438,19 @@ def test_every_command_is_sensible_right_after_the_demo(demo_cli, tmp_path):
     cli.ok("prognosis", "export", "--into", str(Path(__file__).parent / "fixtures" /
                                                 "controller_template.xlsx"),
            "--out", str(tmp_path / "q.xlsx"))
+    # Both workbooks carry the saved October prognosis: the assistance block's payments line
+    # in tkr (kronor ÷ 1 000, rounded), as `prognosis show` gives it in kronor.
+    paid = _line(shown, ASSISTANCE, "Övriga kostnader")
+    sheet = openpyxl.load_workbook(tmp_path / "p.xlsx")["Prognos"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "Prognos 2026 – utfall till och med oktober"
+    block = next(i for i, r in enumerate(rows) if r[0] == f"Aktivitet: {ASSISTANCE}")
+    line = next(r for r in rows[block:] if r[0] == "Övriga kostnader")
+    assert line[1:5] == [round(paid[k] / 1000) for k in ("budget", "actual_ytd", "prognosis",
+                                                         "deviation")]
+    assert line[5] == paid["comment"]
+    into = openpyxl.load_workbook(tmp_path / "q.xlsx")["Prognos"]
+    assert round(paid["prognosis"] / 1000) in [c.value for row in into.iter_rows() for c in row]
     out = cli.ok("report", "tertial", "--tertial", "2").output
     assert "Tertial report 2 2026: prognosis as of August (tkr)" in out
     assert "Prognosis saved 2026-09-" in out
@@ -499,3 +520,6 @@ def test_tertial_table_json_and_workbook(demo_cli, tmp_path):
     assert len(ws._charts) == 2
     assert "exists already" in cli.fails("report", "tertial", "--tertial", "1", "--xlsx", str(path))
     cli.ok("report", "tertial", "--tertial", "1", "--xlsx", str(path), "--force")
+    replaced = openpyxl.load_workbook(path)
+    assert replaced.sheetnames == ["Prognos", "Nyckeltal", "Sammanställning"]
+    assert replaced["Nyckeltal"]["A4"].value == "2026-01"

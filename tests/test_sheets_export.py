@@ -170,13 +170,22 @@ def test_export_refuses_to_write_over_a_file(unit, lib, tmp_path):
         export(lib, "cases", tmp_path / "no" / "x.xlsx")
 
 
-def test_report_kinds_export_from_their_source(unit, lib, tmp_path):
-    if "caseload" not in kinds():
-        pytest.skip("no report kind declared")
+def test_report_kinds_export_from_their_source(unit, tmp_path):
     path = tmp_path / "caseload.xlsx"
     unit.ok("export", "caseload", path)
     ws = load_workbook(path).active
     assert ws["A1"].value == kinds()["caseload"].columns[0].header_en
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[0] == ["Month", "Handler", "Name", "Team", "FTE", "Active cases", "Per FTE",
+                       "Team mean per FTE", "Away"]
+    # November: Anna holds C-4 (1 FTE); Bo C-1 and C-2 on 0.5 FTE = 4 per FTE; Cia C-3.
+    # The investigation team: 3 cases on 1.5 FTE = 2 per FTE.
+    assert rows[-3:] == [
+        ["2026-11", "anna", "Anna Andersson", "intake", 1, 1, 1, 1, False],
+        ["2026-11", "bo", "Bo Berg", "investigation", 0.5, 2, 4, 2, False],
+        ["2026-11", "cia", "Cia Ceder", "investigation", 1, 1, 1, 2, False]]
+    # March: only C-1 and C-2 (opened 10 January and 1 March), both with Bo: 2 ÷ 1.5 = 1.33.
+    assert [r[5:8] for r in rows if r[0] == "2026-03"] == [[0, 0, 0], [2, 4, 1.33], [0, 0, 1.33]]
     result = unit("import", path, "--dry-run")
     # A report is never imported, and a file with nothing else is refused (exit 1).
     assert result.exit_code == 1 and "is a report and cannot be imported" in result.stderr

@@ -110,7 +110,14 @@ def test_backup_is_a_checked_copy(store, tmp_path) -> None:
 
 
 def test_journal_mode_follows_the_filesystem(tmp_path, monkeypatch) -> None:
-    assert choose_journal_mode(tmp_path / "x.db") in ("wal", "delete")
+    import ekbist.store as store_module
+
+    monkeypatch.setattr(store_module, "filesystem_type", lambda path: "ext4")
+    assert choose_journal_mode(tmp_path / "x.db") == "wal"
+    monkeypatch.setattr(store_module, "filesystem_type", lambda path: "nfs4")
+    assert choose_journal_mode(tmp_path / "x.db") == "delete"
+    monkeypatch.setenv("EKBIST_JOURNAL", "wal")  # the override wins over the guess
+    assert choose_journal_mode(tmp_path / "x.db") == "wal"
     monkeypatch.setenv("EKBIST_JOURNAL", "delete")
     assert choose_journal_mode(tmp_path / "x.db") == "delete"
     store = Store.open(tmp_path / "net.db", create=True)
