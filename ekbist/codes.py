@@ -40,6 +40,15 @@ PLAN_KINDS: dict[str, tuple[str, str]] = {
     "housing": (N_("housing plan"), "boendeplan"),
 }
 
+ABSENCE_KINDS: dict[str, tuple[str, str]] = {
+    "sick": (N_("sick leave"), "sjukfrånvaro"),
+    "vacation": (N_("vacation"), "semester"),
+    "parental": (N_("parental leave"), "föräldraledighet"),
+    "leave": (N_("leave of absence"), "tjänstledighet"),
+    "training": (N_("training"), "utbildning"),
+    "other": (N_("other"), "annat"),
+}
+
 GENDERS: dict[str, tuple[str, str]] = {
     "f": (N_("woman"), "kvinna"),
     "m": (N_("man"), "man"),
@@ -52,6 +61,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "close_reason": CLOSE_REASONS,
     "plan_kind": PLAN_KINDS,
     "gender": GENDERS,
+    "absence_kind": ABSENCE_KINDS,
 }
 
 KIND_NAMES = {
@@ -60,6 +70,7 @@ KIND_NAMES = {
     "close_reason": N_("close reason"),
     "plan_kind": N_("plan kind"),
     "gender": N_("gender"),
+    "absence_kind": N_("absence kind"),
 }
 
 # Extra Swedish spellings met in real files.
@@ -86,6 +97,18 @@ _ALIASES: dict[str, dict[str, str]] = {
         "annan": "other",
     },
     "plan_kind": {"arbetsplan": "change", "förändring": "change", "boende": "housing"},
+    "absence_kind": {
+        "sjuk": "sick",
+        "sjukskriven": "sick",
+        "sjukskrivning": "sick",
+        "sjukledighet": "sick",
+        "sjukdom": "sick",
+        "ledighet": "leave",
+        "föräldraledig": "parental",
+        "föräldrapenning": "parental",
+        "kurs": "training",
+        "övrigt": "other",
+    },
     "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
 }
 
