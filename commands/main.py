@@ -40,6 +40,8 @@ COMMANDS: dict[str, str] = {
     "check": "check:check",
     "indicators": "indicators:indicators",
     "population": "indicators:population",
+    "target": "targets:target",
+    "outcome": "targets:outcome",
 }
 
 
@@ -69,6 +71,8 @@ SHORT_HELP: dict[str, str] = {
     "indicators": N_("Key figures by the national definitions: households, long-term, young "
                      "adults, closures."),
     "population": N_("The municipality's population per year, for the key figures' shares."),
+    "target": N_("The year's targets (årsmål), judged in 'ekbist report year'."),
+    "outcome": N_("Outcomes only you know (municipal jobs, summer jobs, violence contacts)."),
 }
 
 

@@ -49,6 +49,11 @@ ABSENCE_KINDS: dict[str, tuple[str, str]] = {
     "other": (N_("other"), "annat"),
 }
 
+TARGET_DIRECTIONS: dict[str, tuple[str, str]] = {
+    "at_least": (N_("at least"), "minst"),
+    "at_most": (N_("at most"), "högst"),
+}
+
 GENDERS: dict[str, tuple[str, str]] = {
     "f": (N_("woman"), "kvinna"),
     "m": (N_("man"), "man"),
@@ -62,6 +67,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "plan_kind": PLAN_KINDS,
     "gender": GENDERS,
     "absence_kind": ABSENCE_KINDS,
+    "target_direction": TARGET_DIRECTIONS,
 }
 
 KIND_NAMES = {
@@ -71,6 +77,7 @@ KIND_NAMES = {
     "plan_kind": N_("plan kind"),
     "gender": N_("gender"),
     "absence_kind": N_("absence kind"),
+    "target_direction": N_("target direction"),
 }
 
 # Extra Swedish spellings met in real files.
@@ -109,6 +116,8 @@ _ALIASES: dict[str, dict[str, str]] = {
         "kurs": "training",
         "övrigt": "other",
     },
+    "target_direction": {"≥": "at_least", ">=": "at_least", "≤": "at_most", "<=": "at_most",
+                         "lägst": "at_least", "max": "at_most", "min": "at_least"},
     "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
 }
 
