@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import Column, emit, fmt_int, fmt_number, format_option
+from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percent, format_option
 
 from ekbist.i18n import N_, _
 
@@ -18,8 +18,8 @@ def fmt_value(value: float | None, unit: str) -> str:
     if value is None:
         return ""
     if unit == "percent":
-        text = fmt_number(value, 1)
-    elif float(value).is_integer():
+        return fmt_percent(value / 100)
+    if float(value).is_integer():
         text = fmt_int(value)
     else:
         text = fmt_number(value, 1)
