@@ -60,7 +60,8 @@ def _only(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
     multiple=True,
     metavar="NAME,...",
     callback=_only,
-    help=_("Only these checks: handling-time, plans, caseload, budget (comma-separated)."),
+    help=_("Only these checks: handling-time, plans, caseload, budget, targets "
+           "(comma-separated)."),
 )
 @click.option(
     "--format",

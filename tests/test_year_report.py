@@ -205,3 +205,25 @@ def test_report_month(cli, year_store, tmp_path) -> None:
     assert ws["B4"].value == 2 and ws["B5"].value == 0
     assert "has not come yet" in cli.fails("report", "month", "2026", "2", today=TODAY)
     assert "13" in cli.fails("report", "month", "2025", "13", today=TODAY)
+
+
+def test_check_warns_of_a_target_heading_for_a_miss(year_store, cli) -> None:
+    from ekbist import check as checks
+    from ekbist import settings
+
+    s = year_store
+    july = date(2025, 7, 1)  # 6 + 1/31 months have passed
+    targets.set_target(s, 2025, "municipal_jobs", "22", label="Kommunala visstidsanställningar")
+    targets.set_target(s, 2025, "sick_leave", "4.4")  # 0.5 % so far: on course
+    targets.set_outcome(s, 2025, "municipal_jobs", "11", label=None)  # → 21.9 by year end
+    assert checks.run(s, july, only=["targets"]).findings == []  # off by default
+    settings.put(s, "check.targets", "1")
+    found = checks.run(s, july, only=["targets"]).findings
+    assert [(f.kind, f.subject) for f in found] == [("target_at_risk", "municipal_jobs")]
+    assert "heading for 21.9" in found[0].message
+    targets.set_outcome(s, 2025, "municipal_jobs", "12", label=None)  # → 23.9: on course
+    assert checks.run(s, july, only=["targets"]).findings == []
+    targets.set_target(s, 2025, "sick_leave", "0.1")  # the current share is judged as it is
+    assert [f.subject for f in checks.run(s, july, only=["targets"]).findings] == ["sick_leave"]
+    result = cli("check", "--only", "targets", today="2025-07-01")
+    assert result.exit_code == 1 and "1 yearly target at risk" in result.output
