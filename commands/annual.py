@@ -3,6 +3,7 @@ monthly key-figure sheet, as text, Markdown, JSON and workbooks."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ def render_text(title: str, sections: list[Section]) -> str:
         out += ["", s.title, "-" * len(s.title)]
         if s.headers:
             out += _text_table(s)
-        out += s.notes
+        out += [textwrap.fill(n, width=80) for n in s.notes]
     return "\n".join(out) + "\n"
 
 
@@ -145,10 +146,10 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
     load.notes.append(_("Monthly average: {avg} cases per FTE.").format(
         avg=_num(cl["average_cases_per_fte"])))
     if cl["lowest"]:
-        load.notes.append(_("Range over handlers (their monthly average): {low} ({low_name}) "
-                            "to {high} ({high_name}).").format(
-            low=_num(cl["lowest"]["cases_per_fte"]), low_name=cl["lowest"]["name"],
-            high=_num(cl["highest"]["cases_per_fte"]), high_name=cl["highest"]["name"]))
+        load.notes.append(_("Lowest handler (monthly average): {n} ({name}).").format(
+            n=_num(cl["lowest"]["cases_per_fte"]), name=cl["lowest"]["name"]))
+        load.notes.append(_("Highest handler (monthly average): {n} ({name}).").format(
+            n=_num(cl["highest"]["cases_per_fte"]), name=cl["highest"]["name"]))
 
     s = r["staff"]
     staff = Section(_("Staff"), [_("Team"), _("Sick leave")], right={1})

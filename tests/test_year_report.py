@@ -227,3 +227,18 @@ def test_check_warns_of_a_target_heading_for_a_miss(year_store, cli) -> None:
     assert [f.subject for f in checks.run(s, july, only=["targets"]).findings] == ["sick_leave"]
     result = cli("check", "--only", "targets", today="2025-07-01")
     assert result.exit_code == 1 and "1 yearly target at risk" in result.output
+
+
+def test_the_demo_year_report_has_targets_outcomes_and_sick_leave(cli) -> None:
+    cli.ok("demo", "--households", "60", "--months", "14", today="2026-11-25")
+    data = json.loads(cli.ok("report", "year", "2026", "--format", "json",
+                             today="2026-11-25").output)
+    assert data["targets"]["total"] == 10
+    assert 0 < data["targets"]["met"] < data["targets"]["total"]
+    assert data["staff"]["sick_days"] > 0
+    manual = {t["key"]: t["outcome"] for t in data["targets"]["targets"] if t["manual"]}
+    assert set(manual) == {"municipal_jobs", "summer_jobs", "violence_contacts"}
+    md = cli.ok("report", "year", "2026", "--format", "md", today="2026-11-25").output
+    assert f"{data['targets']['met']} of 10 targets met." in md
+    for line in cli.ok("report", "year", "2026", today="2026-11-25").output.splitlines():
+        assert len(line) <= 80, line
