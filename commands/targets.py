@@ -74,8 +74,11 @@ def target_list(env: Env, year: str | None, fmt: str) -> None:
 
     rows: list[dict[str, Any]] = targets.list_targets(env.open(readonly=True), year)
     for r in rows:
-        r["shown"] = f"{direction_text(r['direction'])} {fmt_value(r['value'], r['unit'])}"
-    emit(rows, TARGET_COLUMNS, fmt, empty=_("No targets."),
+        sign = "≥" if r["direction"] == "at_least" else "≤"
+        r["shown"] = f"{sign} {fmt_value(r['value'], r['unit'])}"
+    # One year's list leaves out the year, so the labels fit 80 columns.
+    columns = TARGET_COLUMNS[1:] if year is not None else TARGET_COLUMNS
+    emit(rows, columns, fmt, empty=_("No targets."),
          payload=[{k: r[k] for k in ("year", "key", "label", "value", "direction", "unit",
                                      "manual")} for r in rows])
 
