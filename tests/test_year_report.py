@@ -242,3 +242,29 @@ def test_the_demo_year_report_has_targets_outcomes_and_sick_leave(cli) -> None:
     assert f"{data['targets']['met']} of 10 targets met." in md
     for line in cli.ok("report", "year", "2026", today="2026-11-25").output.splitlines():
         assert len(line) <= 80, line
+
+
+def test_targets_and_outcomes_import_from_a_workbook(cli, year_store, tmp_path) -> None:
+    path = tmp_path / "mal.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Årsmål"
+    ws.append(["Årsmål 2025"])
+    ws.append(["År", "Mått", "Målvärde", "Riktning", "Benämning"])
+    ws.append([2025, "sick_leave", "4,4", "högst", None])
+    ws.append([2025, "municipal_jobs", 22, "minst", "Kommunala visstidsanställningar"])
+    own = wb.create_sheet("Egna utfall")
+    own.append(["År", "Mått", "Utfall", "Benämning"])
+    own.append([2025, "municipal_jobs", 16, "Kommunala visstidsanställningar"])
+    wb.save(path)
+    result = cli("import", str(path), today=TODAY)
+    assert result.exit_code == 0, result.output
+    r = year_report(year_store, 2025, today=TODAY)
+    assert [(t["key"], t["target"], t["direction"], t["outcome"], t["met"])
+            for t in r["targets"]["targets"]] == [
+        ("sick_leave", 4.4, "at_most", 0.54, True),
+        ("municipal_jobs", 22.0, "at_least", 16.0, False)]
+    ws.append([2025, "bad key", 1, "sometimes", None])
+    wb.save(path)
+    bad = cli("import", str(path), today=TODAY)
+    assert bad.exit_code == 1 and "Årsmål!B5" in bad.output
