@@ -19,6 +19,7 @@ FTE is the handler's present one: the store keeps no history of it.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from typing import Any
 
@@ -92,9 +93,8 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
         spells = _spells(by_handler.get(h["id"], []), last)
         if not spells:
             continue
-        employed_set = set(employed)
         for a, b, length in spells:
-            n = sum(1 for d in employed_set if a <= d <= b)
+            n = bisect_right(employed, b) - bisect_left(employed, a)
             tally["sick"] += fte * n
             if length <= SHORT_SPELL_DAYS:
                 tally["short"] += fte * n
