@@ -126,3 +126,30 @@ def outcome_set(env: Env, year: str, key: str, value: str, label: str | None) ->
     row = targets.set_outcome(env.open(), year, key, value, label=label)
     click.echo(_("Outcome {year} {key} ({label}): {value}.").format(
         year=row["year"], key=row["key"], label=row["label"], value=fmt_value(row["value"], "")))
+
+
+@outcome.command("list", help=_("List the recorded outcomes, of YEAR or of every year."))
+@click.argument("year", metavar="[YEAR]", required=False)
+@format_option()
+@pass_env
+def outcome_list(env: Env, year: str | None, fmt: str) -> None:
+    from ekbist.reports import targets
+
+    rows = targets.list_outcomes(env.open(readonly=True), year)
+    for r in rows:
+        r["shown"] = fmt_value(r["value"], "")
+    emit(rows, [Column("year", N_("Year")), Column("key", N_("Key")),
+                Column("label", N_("Figure")), Column("shown", N_("Outcome"))], fmt,
+         empty=_("No outcomes."),
+         payload=[{k: r[k] for k in ("year", "key", "label", "value")} for r in rows])
+
+
+@outcome.command("remove", help=_("Remove the outcome of YEAR on KEY."))
+@click.argument("year", metavar="YEAR")
+@click.argument("key", metavar="KEY")
+@pass_env
+def outcome_remove(env: Env, year: str, key: str) -> None:
+    from ekbist.reports import targets
+
+    targets.remove_outcome(env.open(), year, key)
+    click.echo(_("Removed the outcome {year} {key}.").format(year=year, key=key))

@@ -167,6 +167,20 @@ def test_report_year_on_the_command_line(cli, year_store, tmp_path) -> None:
         ("sick_leave", 4.4, "at_most"), ("municipal_jobs", 22.0, "at_least")]
     text = cli.ok("report", "year", "2025", today=TODAY).output
     assert "1 of 2 targets met." in text
+    outcomes = json.loads(cli.ok("outcome", "list", "--format", "json", today=TODAY).output)
+    assert outcomes == [{"year": 2025, "key": "municipal_jobs",
+                         "label": "Kommunala visstidsanställningar", "value": 16.0}]
+    keys = json.loads(cli.ok("target", "keys", "--format", "json", today=TODAY).output)
+    assert {"sick_leave", "plan_coverage", "budget_result", "households_per_month_avg"} <= {
+        k["key"] for k in keys}
+    cli.ok("target", "set", "2025", "budget_result", "0", today=TODAY)
+    cli.ok("target", "remove", "2025", "budget_result", today=TODAY)
+    assert "no target on 'budget_result'" in cli.fails("target", "remove", "2025",
+                                                      "budget_result", today=TODAY)
+    cli.ok("outcome", "set", "2025", "summer_jobs", "270", "--label", "Sommarjobb", today=TODAY)
+    cli.ok("outcome", "remove", "2025", "summer_jobs", today=TODAY)
+    assert "no outcome on 'summer_jobs'" in cli.fails("outcome", "remove", "2025",
+                                                     "summer_jobs", today=TODAY)
     md = cli.ok("report", "year", "2025", "--format", "md", lang="sv", today=TODAY).output
     assert md.startswith("# ")
     assert "| Sjukfrånvaro högst 4,4 % | ≤ 4,4 % | 0,5 % |" in md

@@ -173,6 +173,20 @@ def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | N
     return store.one("SELECT * FROM outcome WHERE year = ? AND key = ?", (year, key))
 
 
+def remove_outcome(store: Store, year: Any, key: str) -> None:
+    year, key = check_year(year), check_key(key)
+    with store.transaction():
+        gone = store.execute("DELETE FROM outcome WHERE year = ? AND key = ?", (year, key)).rowcount
+    if not gone:
+        raise EkbistError(_("no outcome on '{key}' for {year}").format(key=key, year=year))
+
+
+def list_outcomes(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
+    year = None if year is None else check_year(year)
+    return store.query("SELECT year, key, value, label FROM outcome"
+                       " WHERE :y IS NULL OR year = :y ORDER BY year, rowid", {"y": year})
+
+
 def list_targets(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
     """The targets (of one year or all), each with its figure's label and unit."""
     year = None if year is None else check_year(year)
