@@ -257,7 +257,8 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
     p = r["prognosis"]
     money = Section(_("Prognosis (tkr)"))
     if p is None:
-        money.notes.append(_("No budget or actuals for {year}.").format(year=y))
+        money.notes.append(_("No prognosis: no saved prognosis for {month} and its actuals "
+                             "are not in.").format(month=month_name(m)))
     else:
         money.headers = [_("Net budget"), _("Net prognosis"), _("Deviation")]
         money.right = {0, 1, 2}

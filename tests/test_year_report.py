@@ -218,6 +218,9 @@ def test_report_month(cli, year_store, tmp_path) -> None:
     ws = openpyxl.load_workbook(path).active
     assert ws["B4"].value == 2 and ws["B5"].value == 0
     assert "has not come yet" in cli.fails("report", "month", "2026", "2", today=TODAY)
+    # January 2026 has no actuals and no saved prognosis: no prognosis, rather than a wrong one.
+    assert month_report(year_store, 2026, 1, today=TODAY)["prognosis"] is None
+    assert "its actuals are not in" in cli.ok("report", "month", "2026", "1", today=TODAY).output
     assert "13" in cli.fails("report", "month", "2025", "13", today=TODAY)
 
 

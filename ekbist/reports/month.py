@@ -34,8 +34,9 @@ def _prognosis(store: Store, year: int, month: int, today: date) -> dict[str, An
         result = prognosis_lib.saved(store, year, month)
         saved_on = result.pop("saved_on")
     except EkbistError:
-        if not store.scalar("SELECT count(*) FROM budget WHERE year = ?", (year,)) and \
-                not store.scalar("SELECT count(*) FROM actual WHERE year = ?", (year,)):
+        # A prognosis as of a month needs that month's actuals: without them there is none.
+        if not store.scalar("SELECT count(*) FROM actual WHERE year = ? AND month = ?",
+                            (year, month)):
             return None
         result, saved_on = prognosis_lib.make(store, year, month, today=today), None
     total = result["total"]
