@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from ekbist import absence, handlers, store as store_mod
+from ekbist import absence, handlers
+from ekbist import store as store_mod
 from ekbist.errors import EkbistError
 from ekbist.reports.staff import staff_figures
 from ekbist.store import Store
