@@ -75,7 +75,8 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None):
     multiple=True,
     metavar="NAME,...",
     callback=_only,
-    help=_("Only these checks: handling-time, plans, caseload, budget (comma-separated)."),
+    help=_("Only these checks: handling-time, plans, caseload, budget, targets "
+           "(comma-separated)."),
 )
 @click.option(
     "--format",

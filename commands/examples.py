@@ -90,13 +90,13 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist --lang sv export applications ansokningar.xlsx --from 2026-10-01 --to 2026-10-31',
     ],
     'handler absences': [
-        'ekbist handler absences',
+        'ekbist handler absences h009',
     ],
     'handler add': [
         "ekbist handler add h021 --name 'Sara Lind' --team utredning --fte 0.8 --start 2026-11-02",
     ],
     'handler away': [
-        "ekbist handler away h009 --from 2026-12-01 --reason 'Föräldraledighet'",
+        'ekbist handler away h009 --from 2026-12-01 --kind parental',
     ],
     'handler back': [
         'ekbist handler back h009 --date 2027-03-01',
@@ -134,6 +134,15 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'init': [
         'ekbist --db enheten.db init',
+    ],
+    'outcome list': [
+        'ekbist outcome list 2026',
+    ],
+    'outcome remove': [
+        'ekbist outcome remove 2026 summer_jobs',
+    ],
+    'outcome set': [
+        "ekbist outcome set 2026 summer_jobs 270 --label 'Sommarjobb för ungdomar'",
     ],
     'plan add': [
         'ekbist plan add C000270 --made 2026-11-20',
@@ -179,8 +188,14 @@ EXAMPLES: dict[str, list[str]] = {
     'prognosis show': [
         'ekbist prognosis show --year 2026 --month 10',
     ],
+    'report month': [
+        'ekbist report month 2026 10',
+    ],
     'report tertial': [
         'ekbist report tertial --tertial 2',
+    ],
+    'report year': [
+        'ekbist report year 2025 --format md',
     ],
     'settings get': [
         'ekbist settings get handling.days',
@@ -191,6 +206,18 @@ EXAMPLES: dict[str, list[str]] = {
     'settings set': [
         'ekbist settings set handling.days 5',
         'ekbist settings set caseload.max_per_fte 35',
+    ],
+    'target keys': [
+        'ekbist target keys',
+    ],
+    'target list': [
+        'ekbist target list 2025',
+    ],
+    'target remove': [
+        'ekbist target remove 2026 sick_leave',
+    ],
+    'target set': [
+        "ekbist target set 2026 sick_leave 4.4 --at-most --label 'Sjukfrånvaro högst 4,4 %'",
     ],
     'template': [
         'ekbist template all mall.xlsx',

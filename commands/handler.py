@@ -7,7 +7,7 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, format_option
 
-from ekbist.codes import TEAMS
+from ekbist.codes import ABSENCE_KINDS, TEAMS
 from ekbist.i18n import N_, _
 
 HANDLER_COLUMNS = [
@@ -120,12 +120,15 @@ def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, yes: b
 @click.argument("handler_id", metavar="ID")
 @click.option("--from", "first", type=DATE, required=True, help=_("The first day away."))
 @click.option("--to", "last", type=DATE, help=_("The last day away (leave out while not known)."))
-@click.option("--reason", required=True, help=_("Why, in a few words (no health details)."))
+@click.option("--kind", help=_("Kind: {codes} (Swedish words accepted; default other).").format(
+    codes=", ".join(ABSENCE_KINDS)))
+@click.option("--reason", "--note", "reason",
+              help=_("A note, in a few words (no health details)."))
 @pass_env
-def away(env: Env, handler_id: str, first, last, reason: str) -> None:
+def away(env: Env, handler_id: str, first, last, kind: str | None, reason: str | None) -> None:
     from ekbist import absence
 
-    absence.away(env.open(), handler_id, first=first, last=last, reason=reason)
+    absence.away(env.open(), handler_id, first=first, last=last, reason=reason, kind=kind)
     if last:
         click.echo(_("Handler {id} is away from {first} to {last}.").format(
             id=handler_id, first=first.isoformat(), last=last.isoformat()))
@@ -160,5 +163,5 @@ def absences(env: Env, handler_id: str | None, fmt: str) -> None:
     rows = absence.list_absences(env.open(readonly=True), handler_id)
     columns = [Column("handler", N_("Handler")), Column("name", N_("Name")),
                Column("from_date", N_("From"), "date"), Column("to_date", N_("To"), "date"),
-               Column("reason", N_("Reason"))]
+               Column("kind", N_("Kind"), "code:absence_kind"), Column("reason", N_("Note"))]
     emit(rows, columns, fmt, empty=_("No absences."))

@@ -42,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "population": "indicators:population",
     "day": "day:day",
     "dag": "day:day",
+    "target": "targets:target",
+    "outcome": "targets:outcome",
 }
 
 
@@ -73,6 +75,8 @@ SHORT_HELP: dict[str, str] = {
     "population": N_("The municipality's population per year, for the key figures' shares."),
     "day": N_("A handler's working day, or the unit's: what to decide, follow up and cover."),
     "dag": N_("The same as day (Swedish)."),
+    "target": N_("The year's targets (årsmål), judged in 'ekbist report year'."),
+    "outcome": N_("Outcomes only you know (municipal jobs, summer jobs, violence contacts)."),
 }
 
 

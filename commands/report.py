@@ -77,3 +77,13 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
         share=fmt_percent(figures["plan_share"]), load=fmt_number(figures["cases_per_fte"], 1)))
     if xlsx:
         click.echo(_("Wrote {path}.").format(path=xlsx))
+
+
+def _register_year_and_month() -> None:
+    from ekbist.commands.annual import month, year
+
+    report.add_command(year)
+    report.add_command(month)
+
+
+_register_year_and_month()

@@ -5,6 +5,11 @@ An absence covers every day from ``from_date`` up to and including ``to_date``
 so they keep their cases on paper; the caseload counts those cases as needing
 cover and a rebalance gives the handler no new ones. Absences of one handler
 never overlap, so "away on D" is a yes/no question with one answer.
+
+Each absence has a kind (``sick``, ``vacation``, ``parental``, ``leave``,
+``training``, ``other``): the staff figures count sick leave from it. The free
+text (``reason`` in the store) is only a note; absences recorded before kinds
+existed are ``other`` with their text kept as the note.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ekbist import handlers as handler_store
+from ekbist.codes import parse_code
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
@@ -41,7 +47,7 @@ def list_absences(store: Store, handler_id: str | None = None) -> list[dict[str,
     if handler_id:
         handler_store.get(store, handler_id)
     return store.query(
-        """SELECT ab.id, ab.handler, h.name, ab.from_date, ab.to_date, ab.reason
+        """SELECT ab.id, ab.handler, h.name, ab.from_date, ab.to_date, ab.kind, ab.reason
            FROM absence ab JOIN handler h ON h.id = ab.handler
            WHERE :h IS NULL OR ab.handler = :h
            ORDER BY ab.handler, ab.from_date""",
@@ -67,7 +73,8 @@ def away(
     *,
     first: date,
     last: date | None = None,
-    reason: str,
+    reason: str | None = None,
+    kind: str | None = None,
 ) -> dict[str, Any]:
     """Record that the handler is away from ``first`` to ``last`` (inclusive; None = not known).
 
@@ -75,9 +82,11 @@ def away(
     a handler who goes on parental leave next week.
     """
     handler = handler_store.get(store, handler_id)
-    reason = " ".join(str(reason).split())
-    if not reason:
-        raise EkbistError(_("an absence needs a reason"))
+    kind = parse_code("absence_kind", kind) if kind is not None else None
+    reason = " ".join(str(reason or "").split())
+    if not reason and kind is None:
+        raise EkbistError(_("an absence needs a kind (--kind) or a reason"))
+    kind = kind or "other"
     if len(reason) > 200:
         raise EkbistError(_("the reason is too long (at most 200 characters)"))
     no_personnummer(reason, _("reason"))
@@ -109,8 +118,9 @@ def away(
         )
     with store.transaction():
         cursor = store.execute(
-            "INSERT INTO absence (handler, from_date, to_date, reason) VALUES (?, ?, ?, ?)",
-            (handler_id, first.isoformat(), last.isoformat() if last else None, reason),
+            "INSERT INTO absence (handler, from_date, to_date, kind, reason)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (handler_id, first.isoformat(), last.isoformat() if last else None, kind, reason),
         )
     return store.one("SELECT * FROM absence WHERE id = ?", (cursor.lastrowid,))
 

@@ -31,7 +31,7 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _, language, ngettext
 from ekbist.store import Store
 
-CHECKS = ("handling-time", "plans", "caseload", "budget")
+CHECKS = ("handling-time", "plans", "caseload", "budget", "targets")
 
 CRITICAL = "critical"
 WARNING = "warning"
@@ -56,6 +56,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "prognosis_worse": ("budget", WARNING),
     "prognosis_missing": ("budget", WARNING),
     "actuals_missing": ("budget", WARNING),
+    "target_at_risk": ("targets", WARNING),
 }
 _CHECK_ORDER = {name: i for i, name in enumerate(CHECKS)}
 # Severity, then check, then kind, as one number per kind (sorting thousands of findings).
@@ -98,6 +99,8 @@ _PHRASES: dict[str, Callable[[int], str]] = {
         "{n} prognosis not saved", "{n} prognoses not saved", n),
     "actuals_missing": lambda n: ngettext(
         "{n} month without actuals", "{n} months without actuals", n),
+    "target_at_risk": lambda n: ngettext(
+        "{n} yearly target at risk", "{n} yearly targets at risk", n),
 }
 
 
@@ -200,12 +203,16 @@ def parse_only(values: Iterable[str] | str | None) -> tuple[str, ...]:
 def run(store: Store, today: date, *, only: Sequence[str] | None = None) -> Report:
     """Every check (or those in ``only``) as of ``today``, read in one snapshot."""
     checks = parse_only(list(only) if only is not None else None)
+    if checks == CHECKS and not int(settings.get(store, "check.targets")):
+        # The yearly-target check is off by default and then not part of the run at all.
+        checks = tuple(c for c in checks if c != "targets")
     report = Report(as_of=today, checks=checks)
     gatherers = {
         "handling-time": _handling_time,
         "plans": _plans,
         "caseload": _caseload,
         "budget": _budget,
+        "targets": _targets,
     }
     with store.snapshot():
         report.handlers = _handlers(store, today)
@@ -453,6 +460,20 @@ def _budget(store: Store, today: date, handlers: dict) -> list[Finding]:
                      budget=_number(budget_net / 1000), share=_percent(share),
                      limit=_percent(limit))))
     return found
+
+
+def _targets(store: Store, today: date, handlers: dict) -> list[Finding]:
+    """Yearly targets heading for a miss; off unless the unit turns check.targets on."""
+    if not int(settings.get(store, "check.targets")):
+        return []
+    from ekbist.reports.targets import at_risk
+
+    return [Finding("target_at_risk", None, t["key"], date(today.year, 12, 31), _(
+        "target {year} '{label}': {direction} {target}, heading for {projected}"
+    ).format(year=today.year, label=t["label"],
+             direction=_("at least") if t["direction"] == "at_least" else _("at most"),
+             target=_number(t["target"], 1), projected=_number(t["projected"], 1)))
+        for t in at_risk(store, today)]
 
 
 # -- wording -----------------------------------------------------------------------------

@@ -40,6 +40,20 @@ PLAN_KINDS: dict[str, tuple[str, str]] = {
     "housing": (N_("housing plan"), "boendeplan"),
 }
 
+ABSENCE_KINDS: dict[str, tuple[str, str]] = {
+    "sick": (N_("sick leave"), "sjukfrånvaro"),
+    "vacation": (N_("vacation"), "semester"),
+    "parental": (N_("parental leave"), "föräldraledighet"),
+    "leave": (N_("leave of absence"), "tjänstledighet"),
+    "training": (N_("training"), "utbildning"),
+    "other": (N_("other"), "annat"),
+}
+
+TARGET_DIRECTIONS: dict[str, tuple[str, str]] = {
+    "at_least": (N_("at least"), "minst"),
+    "at_most": (N_("at most"), "högst"),
+}
+
 GENDERS: dict[str, tuple[str, str]] = {
     "f": (N_("woman"), "kvinna"),
     "m": (N_("man"), "man"),
@@ -52,6 +66,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "close_reason": CLOSE_REASONS,
     "plan_kind": PLAN_KINDS,
     "gender": GENDERS,
+    "absence_kind": ABSENCE_KINDS,
+    "target_direction": TARGET_DIRECTIONS,
 }
 
 KIND_NAMES = {
@@ -60,6 +76,8 @@ KIND_NAMES = {
     "close_reason": N_("close reason"),
     "plan_kind": N_("plan kind"),
     "gender": N_("gender"),
+    "absence_kind": N_("absence kind"),
+    "target_direction": N_("target direction"),
 }
 
 # Extra Swedish spellings met in real files.
@@ -86,6 +104,20 @@ _ALIASES: dict[str, dict[str, str]] = {
         "annan": "other",
     },
     "plan_kind": {"arbetsplan": "change", "förändring": "change", "boende": "housing"},
+    "absence_kind": {
+        "sjuk": "sick",
+        "sjukskriven": "sick",
+        "sjukskrivning": "sick",
+        "sjukledighet": "sick",
+        "sjukdom": "sick",
+        "ledighet": "leave",
+        "föräldraledig": "parental",
+        "föräldrapenning": "parental",
+        "kurs": "training",
+        "övrigt": "other",
+    },
+    "target_direction": {"≥": "at_least", ">=": "at_least", "≤": "at_most", "<=": "at_most",
+                         "lägst": "at_least", "max": "at_most", "min": "at_least"},
     "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
 }
 

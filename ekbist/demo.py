@@ -301,9 +301,19 @@ class _Generator:
         if progress:
             progress(len(self.months) + 2, steps)
         self._budget_and_actuals()
+        self._staff_and_targets()
         if progress:
             progress(steps, steps)
         return self.counts
+
+    def _staff_and_targets(self) -> None:
+        """Coded absences with sick spells, targets and manual outcomes (their own generator)."""
+        from ekbist.reports import demo_staff
+
+        counts = demo_staff.fill(self.store, seed=self.options.seed, first_day=self.first_day,
+                                 as_of=self.as_of)
+        for table, n in counts.items():
+            self._count(table, n)
 
     def _key_figure_data(self) -> None:
         """Birth years, first contacts and a population, from a generator of their own."""

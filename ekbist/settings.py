@@ -111,6 +111,23 @@ SETTINGS: dict[str, Setting] = {
             29,
         ),
         Setting(
+            "plans.measure_month",
+            int,
+            6,
+            N_("month whose last day is the year report's plan-coverage measurement "
+               "(the seed measured in June)"),
+            1,
+            12,
+        ),
+        Setting(
+            "check.targets",
+            int,
+            0,
+            N_("1 = ekbist check warns when a yearly target points to a miss; 0 = off"),
+            0,
+            1,
+        ),
+        Setting(
             "indicators.very_long_term_months",
             int,
             27,

@@ -322,7 +322,7 @@ def test_usage_errors_are_unknown_not_critical(unit, args) -> None:
     assert result.stdout.startswith("EKBIST UNKNOWN: ")
     assert result.stderr == ""
     if "foo" in args:
-        assert ("unknown check 'foo' (known: handling-time, plans, caseload, budget)"
+        assert ("unknown check 'foo' (known: handling-time, plans, caseload, budget, targets)"
                 in result.stdout)
 
 

@@ -1,0 +1,84 @@
+"""Year and month report benchmarks on the city-scale demo (about 1.3 million applications).
+
+``report year 2025`` (every part of the annual report's figure section and the target
+table; goal: median <= 2 s) and ``report month 2026 10`` (the one-page sheet; goal:
+median <= 1 s), each timed as a whole process; the Markdown form and the workbook for
+reference. The city store is copied and brought to the current schema first; a store
+built before targets existed gets a handful of targets so the target table is judged.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import timing
+
+TODAY = "2026-11-25"
+
+
+def _prepare(city_db: Path, workdir: Path, exe: str) -> Path:
+    db = workdir / "city-reports.db"
+    shutil.copy(city_db, db)
+    subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
+    base = [exe, "--db", str(db), "--today", TODAY]
+    listed = subprocess.run([*base, "target", "list", "2025", "--format", "json"], check=True,
+                            capture_output=True, text=True).stdout
+    if listed.strip() == "[]":
+        for args in (["sick_leave", "4.4"], ["plan_coverage", "50"],
+                     ["share_decided_in_time", "85"], ["budget_result", "0"],
+                     ["municipal_jobs", "22", "--label", "Kommunala visstidsanställningar"]):
+            subprocess.run([*base, "target", "set", "2025", *args], check=True,
+                           stdout=subprocess.DEVNULL)
+    return db
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of the whole process (one untimed warm-up first)."""
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), _cpu()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        wall.append(time.perf_counter() - start)
+        cpu.append(_cpu() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def run(city_db: Path, workdir: Path) -> list[dict]:
+    exe = timing.ekbist_exe()
+    db = _prepare(city_db, workdir, exe)
+    base = [exe, "--db", str(db), "--today", TODAY, "--lang", "en"]
+    cases = [
+        ("report year 2025", ["report", "year", "2025"], 2.0, 5),
+        ("report year 2025 --format md", ["report", "year", "2025", "--format", "md"], 2.0, 5),
+        ("report year 2026 (in progress)", ["report", "year", "2026"], 2.0, 5),
+        ("report month 2026 10", ["report", "month", "2026", "10"], 1.0, 7),
+        ("report month 2026 10 --format json",
+         ["report", "month", "2026", "10", "--format", "json"], 1.0, 7),
+    ]
+    rows = []
+    for name, args, goal, runs in cases:
+        seconds, cpu = _timed([*base, *args], runs)
+        rows.append({"name": f"{name} (median of {runs}, whole process)", "seconds": seconds,
+                     "figure": f"{seconds:.3f} s (CPU {cpu:.3f} s)",
+                     "goal": f"<= {goal:g} s", "ok": seconds <= goal})
+    xlsx = workdir / "year.xlsx"
+    xlsx.unlink(missing_ok=True)
+    seconds = timing.seconds([*base, "report", "year", "2025", "--xlsx", str(xlsx)])
+    rows.append({"name": "report year 2025 --xlsx (9 sheets, 2 charts)", "seconds": seconds,
+                 "goal": "<= 3 s", "ok": seconds <= 3})
+    return rows
+
+
+if __name__ == "__main__":
+    timing.standalone(run)

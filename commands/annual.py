@@ -1,0 +1,299 @@
+"""``ekbist report year`` and ``ekbist report month``: the annual report's figures and the
+monthly key-figure sheet, as text, Markdown, JSON and workbooks."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+from ekbist.commands.budget import month_name, month_short
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.render import fmt_int, fmt_number, fmt_percent, to_json
+from ekbist.commands.targets import fmt_value
+
+from ekbist.codes import label as code_label
+from ekbist.i18n import _
+
+
+@dataclass
+class Section:
+    """One part of a report: a title, a table of display strings and lines of notes."""
+
+    title: str
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    right: set[int] = field(default_factory=set)  # right-aligned columns (numbers)
+    notes: list[str] = field(default_factory=list)
+
+
+def _text_table(s: Section) -> list[str]:
+    widths = [max(len(r[i]) for r in [s.headers, *s.rows]) for i in range(len(s.headers))]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if i in s.right else v.ljust(w)
+                         for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
+
+    return [line(s.headers), "  ".join("-" * w for w in widths), *(line(r) for r in s.rows)]
+
+
+def render_text(title: str, sections: list[Section]) -> str:
+    out = [title, "=" * len(title)]
+    for s in sections:
+        out += ["", s.title, "-" * len(s.title)]
+        if s.headers:
+            out += _text_table(s)
+        out += [textwrap.fill(n, width=80) for n in s.notes]
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_md(title: str, sections: list[Section]) -> str:
+    out = [f"# {title}"]
+    for s in sections:
+        out += ["", f"## {s.title}", ""]
+        if s.headers:
+            out.append("| " + " | ".join(_md_cell(h) for h in s.headers) + " |")
+            out.append("|" + "|".join("---:" if i in s.right else "---"
+                                      for i in range(len(s.headers))) + "|")
+            out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in s.rows]
+            if s.notes:
+                out.append("")
+        out += [f"{n}  " if i < len(s.notes) - 1 else n for i, n in enumerate(s.notes)]
+    return "\n".join(out) + "\n"
+
+
+def _num(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return "–"
+    return fmt_int(value) if float(value).is_integer() else fmt_number(value, decimals)
+
+
+def _pct(share: float | None) -> str:
+    return "–" if share is None else fmt_percent(share)
+
+
+def _figure(value: Any, unit: str) -> str:
+    return _pct(value) if unit == "share" else _num(value)
+
+
+def _met(met: bool | None) -> str:
+    if met is None:
+        return _("no outcome")
+    return _("met") if met else _("not met")
+
+
+def verdict(targets: dict[str, Any]) -> str:
+    return _("{n} of {m} targets met.").format(n=targets["met"], m=targets["total"])
+
+
+def year_sections(r: dict[str, Any]) -> list[Section]:
+    """The year report's parts in the annual report's order."""
+    y, last = r["year"], r["year"] - 1
+    h = r["households"]
+    households = Section(_("Households with assistance per month"),
+                         [_("Month"), str(y), str(last)], right={1, 2})
+    for m in h["months"]:
+        households.rows.append([month_short(int(m["month"][5:])), _num(m["households"]),
+                                _num(m["previous"])])
+    households.rows.append([_("Average"), _num(h["average"]), _num(h["previous_average"])])
+    households.notes.append(_("Households during the year: {n} (last year {p}).").format(
+        n=_num(h["total"]), p=_num(h["previous_total"])))
+
+    c = r["closures"]
+    closures = Section(_("Cases closed by reason"),
+                       [_("Reason"), _("Closed"), _("Share"), str(last)], right={1, 2, 3})
+    for row in c["by_reason"]:
+        closures.rows.append([code_label("close_reason", row["reason"]), _num(row["closed"]),
+                              _pct(row["share"]), _num(row["previous"])])
+    closures.rows.append([_("Total"), _num(c["total"]), "", _num(c["previous_total"])])
+
+    long_term = Section(_("Long-term assistance and young adults"),
+                        [_("Figure"), str(y), str(last)], right={1, 2})
+    for f in r["long_term"]:
+        long_term.rows.append([f["label"], _figure(f["value"], f["unit"]),
+                               _figure(f["previous"], f["unit"])])
+
+    p = r["plan_coverage"]
+    plan = Section(_("Current change plan at the measurement date"))
+    if p["measured"]:
+        plan.notes.append(_("On {date}, {current} of {eligible} cases had a current change "
+                            "plan: {share}.").format(date=p["as_of"], current=_num(p["current"]),
+                                                     eligible=_num(p["eligible"]),
+                                                     share=_pct(p["share"])))
+    else:
+        plan.notes.append(_("Measured on {date}, which has not come yet.").format(date=p["as_of"]))
+
+    t = r["handling_time"]
+    handling = Section(_("Decided within five working days"),
+                       [_("Month"), _("Decided"), _("In time"), _("Share")], right={1, 2, 3})
+    for m in t["months"]:
+        handling.rows.append([month_short(int(m["month"][5:])), _num(m["decided"]),
+                              _num(m["in_time"]), _pct(m["share_in_time"])])
+    handling.rows.append([_("Year"), _num(t["decided"]), _num(t["in_time"]),
+                          _pct(t["share_in_time"])])
+
+    cl = r["caseload"]
+    load = Section(_("Cases per FTE"), [_("Month"), _("Active cases"), _("FTE"),
+                                        _("Cases per FTE")], right={1, 2, 3})
+    for m in cl["months"]:
+        load.rows.append([month_short(int(m["month"][5:])), _num(m["active_cases"]),
+                          _num(m["fte"]), _num(m["cases_per_fte"])])
+    load.notes.append(_("Monthly average: {avg} cases per FTE.").format(
+        avg=_num(cl["average_cases_per_fte"])))
+    if cl["lowest"]:
+        load.notes.append(_("Lowest handler (monthly average): {n} ({name}).").format(
+            n=_num(cl["lowest"]["cases_per_fte"]), name=cl["lowest"]["name"]))
+        load.notes.append(_("Highest handler (monthly average): {n} ({name}).").format(
+            n=_num(cl["highest"]["cases_per_fte"]), name=cl["highest"]["name"]))
+
+    s = r["staff"]
+    staff = Section(_("Staff"), [_("Team"), _("Sick leave")], right={1})
+    for team in s["teams"]:
+        staff.rows.append([code_label("team", team["team"]), _pct(team["sick_leave_share"])])
+    staff.rows.append([_("Unit"), _pct(s["sick_leave_share"])])
+    staff.notes.append(_("Sick leave: {sick} of {scheduled} scheduled working days "
+                         "(FTE-weighted).").format(sick=_num(s["sick_days"]),
+                                                   scheduled=_num(s["scheduled_days"])))
+    staff.notes.append(_("Share of sick days in spells of 1–14 days: {share}.").format(
+        share=_pct(s["short_spell_share"])))
+    staff.notes.append(_("Staff turnover: {n} left, {avg} employed on average: {share}.").format(
+        n=_num(s["leavers"]), avg=_num(s["average_employed"], 2),
+        share=_pct(s["turnover_share"])))
+
+    b = r["budget"]
+    budget = Section(_("Budget result (tkr)"))
+    if b is None:
+        budget.notes.append(_("No budget or actuals for {year}.").format(year=y))
+    else:
+        budget.headers = [_("Activity"), _("Net budget"), _("Net outcome"), _("Result")]
+        budget.right = {1, 2, 3}
+        for a in [*b["activities"], {**b["total"], "activity": _("Total")}]:
+            budget.rows.append([a["activity"], fmt_int(a["budget_net_tkr"]),
+                                fmt_int(a["outcome_net_tkr"]), fmt_int(a["result_tkr"])])
+        if b["basis"] == "actuals":
+            budget.notes.append(_("From December's actuals. A positive result is a surplus."))
+        elif b["basis"] == "saved_prognosis":
+            budget.notes.append(_("From the prognosis as of {month} (saved {date}); December's "
+                                  "actuals are not in. A positive result is a surplus.").format(
+                month=month_name(b["month"]), date=b["saved_on"]))
+        else:
+            budget.notes.append(_("From a prognosis made now as of {month}; December's actuals "
+                                  "are not in. A positive result is a surplus.").format(
+                month=month_name(b["month"])))
+
+    tg = r["targets"]
+    targets = Section(_("Targets"), [_("Target"), _("Target value"), _("Outcome"), _("Verdict")],
+                      right={1, 2})
+    for row in tg["targets"]:
+        sign = "≥" if row["direction"] == "at_least" else "≤"
+        targets.rows.append([row["label"], f"{sign} {fmt_value(row['target'], row['unit'])}",
+                             fmt_value(row["outcome"], row["unit"]) or "–", _met(row["met"])])
+    if not tg["targets"]:
+        targets.headers = []
+        targets.notes.append(_("No targets for {year} — set them with 'ekbist target set'.")
+                             .format(year=y))
+    else:
+        targets.notes.append(verdict(tg))
+    for o in r["manual_outcomes"]:
+        targets.notes.append(_("{label}: {value} (no target).").format(
+            label=o["label"], value=fmt_value(o["value"], "")))
+    return [households, closures, long_term, plan, handling, load, staff, budget, targets]
+
+
+def year_title(r: dict[str, Any]) -> str:
+    if r["complete"]:
+        return _("Year report {year}").format(year=r["year"])
+    return _("Year report {year}, up to {date}").format(year=r["year"], date=r["to"])
+
+
+@click.command("year", help=_("The figure section of the annual report for YEAR, with the "
+                              "target table and the verdict \"N of M targets met\"."))
+@click.argument("year", metavar="YEAR")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
+              show_default=True, help=_("Output format; md is Markdown for the report document."))
+@click.option("--xlsx", type=click.Path(dir_okay=False),
+              help=_("Also write the report as a workbook, one sheet per part."))
+@click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
+@pass_env
+def year(env: Env, year: str, fmt: str, xlsx: str | None, force: bool) -> None:
+    from pathlib import Path
+
+    from ekbist.reports import year as year_lib
+
+    data = year_lib.year_report(env.open(readonly=True), year, today=env.today)
+    if xlsx:
+        from ekbist.reports import workbooks
+
+        workbooks.write_year(data, Path(xlsx), overwrite=force)
+    if fmt == "json":
+        click.echo(to_json(data))
+        return
+    render = render_md if fmt == "md" else render_text
+    click.echo(render(year_title(data), year_sections(data)), nl=False)
+    if xlsx and fmt == "text":
+        click.echo(_("Wrote {path}.").format(path=xlsx))
+
+
+def month_sections(r: dict[str, Any]) -> list[Section]:
+    y, m = r["year"], r["month"]
+    h = r["households"]
+    figures = Section(_("Key figures"), [_("Figure"), _("Value")], right={1})
+    rows = [
+        (_("Households with assistance, {month} {year}").format(month=month_short(m), year=y),
+         _num(h["this_month"])),
+        (_("Same month last year"), _num(h["same_month_last_year"])),
+        (_("Assistance paid for the month"), f"{fmt_int(r['paid']['month'])} kr"),
+        (_("Assistance paid, year to date"), f"{fmt_int(r['paid']['year_to_date'])} kr"),
+        (_("Cases per FTE at the month's end"), _num(r["cases_per_fte"])),
+        (_("Decided within five working days"), _pct(r["share_in_time"])),
+        (_("Current change plan at the month's end"), _pct(r["plan_share"])),
+    ]
+    figures.rows = [list(x) for x in rows]
+    p = r["prognosis"]
+    money = Section(_("Prognosis (tkr)"))
+    if p is None:
+        money.notes.append(_("No prognosis: no saved prognosis for {month} and its actuals "
+                             "are not in.").format(month=month_name(m)))
+    else:
+        money.headers = [_("Net budget"), _("Net prognosis"), _("Deviation")]
+        money.right = {0, 1, 2}
+        money.rows = [[fmt_int(p["budget_net_tkr"]), fmt_int(p["prognosis_net_tkr"]),
+                       fmt_int(p["deviation_tkr"])]]
+        money.notes.append(_("Saved {date}.").format(date=p["saved_on"]) if p["saved_on"] else
+                           _("Not saved: made now with the default methods."))
+        money.notes.append(_("A positive deviation is better than budget."))
+    return [figures, money]
+
+
+@click.command("month", help=_("The one-page key-figure sheet of a month for the district "
+                               "board."))
+@click.argument("year", metavar="YEAR")
+@click.argument("month", metavar="MONTH")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help=_("Output format."))
+@click.option("--xlsx", type=click.Path(dir_okay=False), help=_("Also write a workbook."))
+@click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
+@pass_env
+def month(env: Env, year: str, month: str, fmt: str, xlsx: str | None, force: bool) -> None:
+    from pathlib import Path
+
+    from ekbist.reports import month as month_lib
+
+    data = month_lib.month_report(env.open(readonly=True), year, month, today=env.today)
+    title = _("Key figures {month} {year}").format(month=month_name(data["month"]),
+                                                    year=data["year"])
+    if xlsx:
+        from ekbist.reports import workbooks
+
+        workbooks.write_month(data, Path(xlsx), overwrite=force)
+    if fmt == "json":
+        click.echo(to_json(data))
+        return
+    click.echo(render_text(title, month_sections(data)), nl=False)
+    if xlsx:
+        click.echo(_("Wrote {path}.").format(path=xlsx))

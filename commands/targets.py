@@ -1,0 +1,155 @@
+"""``ekbist target`` and ``ekbist outcome``: the year's targets and the outcomes only the chief knows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from ekbist.commands.context import Env, pass_env
+from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percent, format_option
+
+from ekbist.i18n import N_, _
+
+UNIT_SUFFIX = {"percent": " %", "tkr": " tkr", "kr": " kr"}
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """A target or outcome in its unit: '4.4 %', '5 111 tkr', '22'."""
+    if value is None:
+        return ""
+    if unit == "percent":
+        return fmt_percent(value / 100)
+    if float(value).is_integer():
+        text = fmt_int(value)
+    else:
+        text = fmt_number(value, 1)
+    return text + UNIT_SUFFIX.get(unit, "")
+
+
+def direction_text(direction: str) -> str:
+    return _("at least") if direction == "at_least" else _("at most")
+
+
+TARGET_COLUMNS = [
+    Column("year", N_("Year")), Column("key", N_("Key")), Column("label", N_("Target")),
+    Column("shown", N_("Value")),
+]
+
+
+@click.group(help=_("The year's targets (årsmål), judged in 'ekbist report year'."))
+def target() -> None:
+    pass
+
+
+@target.command("set", help=_("Set the target of YEAR on KEY: a figure ekbist computes (see "
+                              "'ekbist target keys') or one you record with 'ekbist outcome "
+                              "set'. Shares in per cent, money in tkr."))
+@click.argument("year", metavar="YEAR")
+@click.argument("key", metavar="KEY")
+@click.argument("value", metavar="VALUE")
+@click.option("--at-least", "direction", flag_value="at_least",
+              help=_("Met when the outcome is at least VALUE."))
+@click.option("--at-most", "direction", flag_value="at_most",
+              help=_("Met when the outcome is at most VALUE."))
+@click.option("--label", help=_("How the target reads in the report."))
+@pass_env
+def target_set(env: Env, year: str, key: str, value: str, direction: str | None,
+               label: str | None) -> None:
+    from ekbist.reports import targets
+
+    row = targets.set_target(env.open(), year, key, value, direction=direction, label=label)
+    shown = next(t for t in targets.list_targets(env.open(readonly=True), row["year"])
+                 if t["key"] == row["key"])
+    click.echo(_("Target {year} {key}: {direction} {value}.").format(
+        year=row["year"], key=row["key"], direction=direction_text(row["direction"]),
+        value=fmt_value(row["value"], shown["unit"])))
+
+
+@target.command("list", help=_("List the targets, of YEAR or of every year."))
+@click.argument("year", metavar="[YEAR]", required=False)
+@format_option()
+@pass_env
+def target_list(env: Env, year: str | None, fmt: str) -> None:
+    from ekbist.reports import targets
+
+    rows: list[dict[str, Any]] = targets.list_targets(env.open(readonly=True), year)
+    for r in rows:
+        sign = "≥" if r["direction"] == "at_least" else "≤"
+        r["shown"] = f"{sign} {fmt_value(r['value'], r['unit'])}"
+    # One year's list leaves out the year, so the labels fit 80 columns.
+    columns = TARGET_COLUMNS[1:] if year is not None else TARGET_COLUMNS
+    emit(rows, columns, fmt, empty=_("No targets."),
+         payload=[{k: r[k] for k in ("year", "key", "label", "value", "direction", "unit",
+                                     "manual")} for r in rows])
+
+
+@target.command("remove", help=_("Remove the target of YEAR on KEY."))
+@click.argument("year", metavar="YEAR")
+@click.argument("key", metavar="KEY")
+@pass_env
+def target_remove(env: Env, year: str, key: str) -> None:
+    from ekbist.reports import targets
+
+    targets.remove_target(env.open(), year, key)
+    click.echo(_("Removed the target {year} {key}.").format(year=year, key=key))
+
+
+@target.command("keys", help=_("List the figures ekbist computes that a target may name."))
+@format_option()
+@pass_env
+def target_keys(env: Env, fmt: str) -> None:
+    from ekbist.reports import targets
+
+    rows = [{"key": f.key, "label": _(f.label), "unit": f.unit,
+             "direction": f.direction, "usual": direction_text(f.direction)}
+            for f in targets.computed_figures().values()]
+    emit(rows, [Column("key", N_("Key")), Column("unit", N_("Unit")),
+                Column("usual", N_("Usual target"))], fmt,
+         payload=[{k: r[k] for k in ("key", "label", "unit", "direction")} for r in rows])
+
+
+@click.group(help=_("Outcomes only you know (municipal jobs, summer jobs, violence contacts)."))
+def outcome() -> None:
+    pass
+
+
+@outcome.command("set", help=_("Record the outcome of YEAR on KEY, a figure ekbist cannot "
+                               "count."))
+@click.argument("year", metavar="YEAR")
+@click.argument("key", metavar="KEY")
+@click.argument("value", metavar="VALUE")
+@click.option("--label", help=_("What is counted (needed the first time)."))
+@pass_env
+def outcome_set(env: Env, year: str, key: str, value: str, label: str | None) -> None:
+    from ekbist.reports import targets
+
+    row = targets.set_outcome(env.open(), year, key, value, label=label)
+    click.echo(_("Outcome {year} {key} ({label}): {value}.").format(
+        year=row["year"], key=row["key"], label=row["label"], value=fmt_value(row["value"], "")))
+
+
+@outcome.command("list", help=_("List the recorded outcomes, of YEAR or of every year."))
+@click.argument("year", metavar="[YEAR]", required=False)
+@format_option()
+@pass_env
+def outcome_list(env: Env, year: str | None, fmt: str) -> None:
+    from ekbist.reports import targets
+
+    rows = targets.list_outcomes(env.open(readonly=True), year)
+    for r in rows:
+        r["shown"] = fmt_value(r["value"], "")
+    emit(rows, [Column("year", N_("Year")), Column("key", N_("Key")),
+                Column("label", N_("Figure")), Column("shown", N_("Outcome"))], fmt,
+         empty=_("No outcomes."),
+         payload=[{k: r[k] for k in ("year", "key", "label", "value")} for r in rows])
+
+
+@outcome.command("remove", help=_("Remove the outcome of YEAR on KEY."))
+@click.argument("year", metavar="YEAR")
+@click.argument("key", metavar="KEY")
+@pass_env
+def outcome_remove(env: Env, year: str, key: str) -> None:
+    from ekbist.reports import targets
+
+    targets.remove_outcome(env.open(), year, key)
+    click.echo(_("Removed the outcome {year} {key}.").format(year=year, key=key))

@@ -1,0 +1,277 @@
+"""Targets (årsmål) and the outcomes only the chief knows.
+
+The annual report judges each target: met or not, and "N of M targets met". A
+target names a figure by key: a figure ekbist computes (the key figures of
+``ekbist indicators``, the share decided in time, plan coverage at the measurement
+date, caseload per FTE, the staff figures, the budget result and adherence), or a
+manual figure the chief records with ``ekbist outcome set`` (municipal jobs, summer
+jobs, violence contacts).
+
+Shares are set and shown in per cent (4.4 = 4,4 %), money in tkr. A target is met
+when the outcome is at least (or at most) the target value: exactly at the target
+counts as met. A target without an outcome is not met and says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import N_, _
+from ekbist.store import Store
+from ekbist.validate import no_personnummer
+
+AT_LEAST, AT_MOST = "at_least", "at_most"
+DIRECTIONS = (AT_LEAST, AT_MOST)
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+LABEL_MAX = 120
+
+
+@dataclass(frozen=True)
+class TargetFigure:
+    key: str
+    label: str  # English, translated when shown
+    unit: str  # percent, households, persons, kr, tkr, cases, days, months
+    direction: str  # the usual direction of a target on it
+
+
+def _indicator_figures() -> list[TargetFigure]:
+    from ekbist.reports.indicators import FIGURES
+
+    skipped = {"households_per_month", "households_by_gender", "closed_by_reason",
+               "closed_share_by_reason", "long_term_households_by_gender"}
+    better_high = {"cases_opened", "closed_total", "waiting_time_first_contact_count"}
+    return [TargetFigure(f.key, f.label, "percent" if f.unit == "share" else f.unit,
+                         AT_LEAST if f.key in better_high else AT_MOST)
+            for f in FIGURES if f.key not in skipped]
+
+
+OWN_FIGURES: tuple[TargetFigure, ...] = (
+    TargetFigure("share_decided_in_time", N_("Share decided within five working days"),
+                 "percent", AT_LEAST),
+    TargetFigure("plan_coverage", N_("Share of cases with a current change plan at the "
+                                     "measurement date"), "percent", AT_LEAST),
+    TargetFigure("cases_per_fte", N_("Cases per FTE, monthly average"), "cases", AT_MOST),
+    TargetFigure("sick_leave", N_("Sick leave"), "percent", AT_MOST),
+    TargetFigure("short_sick_spells", N_("Share of sick days in spells of 1–14 days"),
+                 "percent", AT_LEAST),
+    TargetFigure("staff_turnover", N_("Staff turnover"), "percent", AT_MOST),
+    TargetFigure("budget_result", N_("Budget result (surplus positive)"), "tkr", AT_LEAST),
+    TargetFigure("budget_adherence", N_("Net cost as a share of the net budget"), "percent",
+                 AT_MOST),
+)
+
+
+def computed_figures() -> dict[str, TargetFigure]:
+    """Every figure ekbist computes that a target may name, by key."""
+    return {f.key: f for f in (*_indicator_figures(), *OWN_FIGURES)}
+
+
+def parse_value(text: Any) -> float:
+    """A target or outcome value: '4,4', '4.4 %', '5 111', '-44'."""
+    raw = str(text).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    raw = raw.removesuffix("%").replace(",", ".")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise EkbistError(_("'{value}' is not a number").format(value=text)) from None
+    if not math.isfinite(value):
+        raise EkbistError(_("'{value}' is not a number").format(value=text))
+    return value
+
+
+def check_year(year: Any) -> int:
+    try:
+        y = int(str(year).strip())
+    except ValueError:
+        raise EkbistError(_("'{value}' is not a year (YYYY)").format(value=year)) from None
+    if not 1900 <= y <= 2200:
+        raise EkbistError(_("'{value}' is not a year (YYYY)").format(value=year))
+    return y
+
+
+def check_key(key: str) -> str:
+    wanted = str(key).strip().lower().replace("-", "_")
+    if not KEY_PATTERN.match(wanted):
+        raise EkbistError(_("'{key}' is not a figure key (letters a–z, digits and _, at most 40, "
+                            "starting with a letter)").format(key=key))
+    return wanted
+
+
+def _label(text: str | None) -> str | None:
+    if text is None:
+        return None
+    label = " ".join(str(text).split())
+    if not label:
+        return None
+    if len(label) > LABEL_MAX:
+        raise EkbistError(_("the label is too long (at most {n} characters)").format(n=LABEL_MAX))
+    no_personnummer(label, _("label"))
+    return label
+
+
+def _manual_label(store: Store, key: str) -> str | None:
+    """The label a manual figure was last given, in an outcome or else in a target."""
+    return store.scalar(
+        "SELECT label FROM (SELECT year, label, 0 AS o FROM outcome WHERE key = :k UNION ALL"
+        " SELECT year, label, 1 FROM target WHERE key = :k AND label IS NOT NULL)"
+        " ORDER BY o, year DESC LIMIT 1", {"k": key})
+
+
+def set_target(store: Store, year: Any, key: str, value: Any, *, direction: str | None = None,
+               label: str | None = None) -> dict[str, Any]:
+    """Set (or replace) the year's target on ``key``."""
+    year, key, number, label = check_year(year), check_key(key), parse_value(value), _label(label)
+    figures = computed_figures()
+    if direction is not None and direction not in DIRECTIONS:
+        raise EkbistError(_("the direction is at_least or at_most, not '{value}'").format(
+            value=direction))
+    if key in figures:
+        direction = direction or figures[key].direction
+    else:
+        if label is None and _manual_label(store, key) is None:
+            raise EkbistError(
+                _("'{key}' is not a figure ekbist computes; for a figure you record yourself "
+                  "give --label (or record it first with 'ekbist outcome set'). Computed "
+                  "figures: see 'ekbist target keys'").format(key=key))
+        direction = direction or AT_LEAST
+    with store.transaction():
+        store.execute(
+            "INSERT INTO target (year, key, value, direction, label) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (year, key) DO UPDATE SET value = excluded.value,"
+            " direction = excluded.direction, label = coalesce(excluded.label, target.label)",
+            (year, key, number, direction, label))
+    return store.one("SELECT * FROM target WHERE year = ? AND key = ?", (year, key))
+
+
+def remove_target(store: Store, year: Any, key: str) -> None:
+    year, key = check_year(year), check_key(key)
+    with store.transaction():
+        gone = store.execute("DELETE FROM target WHERE year = ? AND key = ?", (year, key)).rowcount
+    if not gone:
+        raise EkbistError(_("no target on '{key}' for {year}").format(key=key, year=year))
+
+
+def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | None) -> dict:
+    """Record a manual outcome: a count only the chief knows."""
+    year, key, number, label = check_year(year), check_key(key), parse_value(value), _label(label)
+    if key in computed_figures():
+        raise EkbistError(_("ekbist computes '{key}' itself; an outcome is recorded only for "
+                            "figures it cannot know").format(key=key))
+    label = label or _manual_label(store, key)
+    if label is None:
+        raise EkbistError(_("a new manual figure needs --label (what is counted)"))
+    with store.transaction():
+        store.execute(
+            "INSERT INTO outcome (year, key, value, label) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (year, key) DO UPDATE SET value = excluded.value, label = excluded.label",
+            (year, key, number, label))
+    return store.one("SELECT * FROM outcome WHERE year = ? AND key = ?", (year, key))
+
+
+def remove_outcome(store: Store, year: Any, key: str) -> None:
+    year, key = check_year(year), check_key(key)
+    with store.transaction():
+        gone = store.execute("DELETE FROM outcome WHERE year = ? AND key = ?", (year, key)).rowcount
+    if not gone:
+        raise EkbistError(_("no outcome on '{key}' for {year}").format(key=key, year=year))
+
+
+def list_outcomes(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
+    year = None if year is None else check_year(year)
+    return store.query("SELECT year, key, value, label FROM outcome"
+                       " WHERE :y IS NULL OR year = :y ORDER BY year, rowid", {"y": year})
+
+
+def list_targets(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
+    """The targets (of one year or all), each with its figure's label and unit."""
+    year = None if year is None else check_year(year)
+    figures = computed_figures()
+    rows = store.query(
+        "SELECT t.year, t.key, t.value, t.direction, t.label, o.label AS outcome_label"
+        " FROM target t LEFT JOIN outcome o ON o.year = t.year AND o.key = t.key"
+        " WHERE :y IS NULL OR t.year = :y ORDER BY t.year, t.rowid", {"y": year})
+    for r in rows:
+        figure = figures.get(r["key"])
+        manual_label = r.pop("outcome_label") or _manual_label(store, r["key"])
+        r["manual"] = figure is None
+        r["unit"] = figure.unit if figure else "count"
+        r["label"] = r["label"] or (_(figure.label) if figure else manual_label) or r["key"]
+    return rows
+
+
+def outcomes(store: Store, year: int) -> dict[str, dict[str, Any]]:
+    return {r["key"]: r for r in store.query(
+        "SELECT key, value, label FROM outcome WHERE year = ? ORDER BY rowid", (year,))}
+
+
+def is_met(direction: str, target: float, outcome: float | None) -> bool | None:
+    """Met when the outcome is on the right side of the target or exactly on it."""
+    if outcome is None:
+        return None
+    # Figures are rounded to what is shown; a float that prints as the target is the target.
+    outcome, target = round(outcome, 6), round(target, 6)
+    return outcome >= target if direction == AT_LEAST else outcome <= target
+
+
+def judge(store: Store, year: int, computed: dict[str, float | None]) -> dict[str, Any]:
+    """The target table: each target with its outcome and verdict, and the "N of M" count.
+
+    ``computed`` holds the year's computed figures by key in target units (per cent for
+    shares, tkr for money).
+    """
+    manual = outcomes(store, year)
+    rows = []
+    for t in list_targets(store, year):
+        if t["manual"]:
+            outcome = manual[t["key"]]["value"] if t["key"] in manual else None
+        else:
+            outcome = computed.get(t["key"])
+        met = is_met(t["direction"], t["value"], outcome)
+        rows.append({"key": t["key"], "label": t["label"], "unit": t["unit"],
+                     "direction": t["direction"], "target": t["value"], "outcome": outcome,
+                     "manual": t["manual"], "met": met})
+    met_count = sum(1 for r in rows if r["met"])
+    return {"targets": rows, "met": met_count, "total": len(rows)}
+
+
+# Figures that add up over the year: a year-to-date value is projected to the year's end the
+# way the prognosis projects actuals (run rate: value × 12 / months passed). Every other
+# figure (shares, averages, per-FTE, long-term) is judged on its current value.
+CUMULATIVE = frozenset({"paid_total", "cases_opened", "closed_total",
+                        "waiting_time_first_contact_count"})
+
+
+def months_passed(today: date) -> float:
+    """Months of today's year gone by, the running month counted by its days."""
+    import calendar as _calendar
+
+    return today.month - 1 + today.day / _calendar.monthrange(today.year, today.month)[1]
+
+
+def at_risk(store: Store, today: date) -> list[dict[str, Any]]:
+    """This year's targets whose year-to-date outcome points to a miss (for ``ekbist check``).
+
+    Manual outcomes count as cumulative (a chief records jobs offered so far). The budget
+    result already comes from the prognosis. Targets without an outcome yet are left alone.
+    """
+    year = today.year
+    if not store.scalar("SELECT count(*) FROM target WHERE year = ?", (year,)):
+        return []
+    from ekbist.reports.year import year_report
+
+    report = year_report(store, year, today=today)
+    factor = 12 / months_passed(today)
+    found = []
+    for t in report["targets"]["targets"]:
+        outcome = t["outcome"]
+        if outcome is None:
+            continue
+        projected = outcome * factor if (t["manual"] or t["key"] in CUMULATIVE) else outcome
+        if not is_met(t["direction"], t["target"], projected):
+            found.append({**t, "projected": round(projected, 2)})
+    return found

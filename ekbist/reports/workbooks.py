@@ -1,0 +1,226 @@
+"""Workbooks of the year and month reports: one sheet per part, numbers as numbers.
+
+Headers follow the chosen language. The target sheet colours each verdict (green met,
+red not met) with conditional formatting on a 1/0 column, so a target edited in
+Excel recolours itself; the households and closures sheets carry charts. Files are
+written to a temporary name and renamed (mode 0600): whole or not at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ekbist.codes import label as code_label
+from ekbist.i18n import _
+
+PERCENT = "0.0%"
+ONE_DECIMAL = "0.0"
+THOUSANDS = "#,##0"
+
+
+def _sheet(wb, title: str, heading: str, headers: list[str], rows: list[list[Any]],
+           formats: dict[int, str] | None = None, widths: list[int] | None = None):
+    from openpyxl.styles import Font, PatternFill
+
+    ws = wb.create_sheet(title[:31])
+    ws["A1"] = heading
+    ws["A1"].font = Font(bold=True, size=13)
+    fill = PatternFill("solid", fgColor="DDE4EE")
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=3, column=col, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+    for r, values in enumerate(rows, start=4):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=value)
+            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+                cell.data_type = "s"  # text stays text, never a formula
+            if formats and col in formats and not isinstance(value, str):
+                cell.number_format = formats[col]
+    for i, width in enumerate(widths or [14] * len(headers)):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    return ws
+
+
+def _new_workbook():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def _save(wb, path: Path, overwrite: bool) -> Path:
+    from ekbist import controller
+
+    controller.check_new_file(path, overwrite=overwrite)
+    controller.save_atomically(wb, path)
+    return path
+
+
+def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
+    """The year report as a workbook: one sheet per part, charts, coloured verdicts."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    path = Path(path)
+    from ekbist import controller
+
+    controller.check_new_file(path, overwrite=overwrite)
+    y, last = r["year"], r["year"] - 1
+    wb = _new_workbook()
+
+    h = r["households"]
+    ws = _sheet(wb, _("Households"), _("Households with assistance per month"),
+                [_("Month"), str(y), str(last)],
+                [[m["month"], m["households"], m["previous"]] for m in h["months"]]
+                + [[_("Average"), h["average"], h["previous_average"]]],
+                {2: ONE_DECIMAL, 3: ONE_DECIMAL}, [12, 12, 12])
+    n = len(h["months"])
+    chart = LineChart()
+    chart.title = _("Households with assistance per month")
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=3, max_row=3 + n),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=3 + n))
+    ws.add_chart(chart, "E3")
+
+    c = r["closures"]
+    ws = _sheet(wb, _("Closures"), _("Cases closed by reason"),
+                [_("Reason"), _("Closed"), _("Share"), str(last)],
+                [[code_label("close_reason", row["reason"]), row["closed"], row["share"],
+                  row["previous"]] for row in c["by_reason"]]
+                + [[_("Total"), c["total"], None, c["previous_total"]]],
+                {3: PERCENT}, [30, 10, 10, 10])
+    bars = BarChart()
+    bars.title = _("Cases closed by reason")
+    bars.add_data(Reference(ws, min_col=2, min_row=3, max_row=3 + len(c["by_reason"])),
+                  titles_from_data=True)
+    bars.set_categories(Reference(ws, min_col=1, min_row=4, max_row=3 + len(c["by_reason"])))
+    bars.legend = None
+    ws.add_chart(bars, "F3")
+
+    _sheet(wb, _("Long-term"), _("Long-term assistance and young adults"),
+           [_("Figure"), str(y), str(last)],
+           [[f["label"], f["value"], f["previous"]] for f in r["long_term"]],
+           None, [50, 12, 12])
+    ws = wb[_("Long-term")[:31]]
+    for row, f in enumerate(r["long_term"], start=4):
+        if f["unit"] == "share":
+            ws.cell(row=row, column=2).number_format = PERCENT
+            ws.cell(row=row, column=3).number_format = PERCENT
+
+    p = r["plan_coverage"]
+    _sheet(wb, _("Plans"), _("Current change plan at the measurement date"),
+           [_("Measured on"), _("Eligible cases"), _("With a current plan"), _("Share")],
+           [[p["as_of"], p["eligible"], p["current"], p["share"]]], {4: PERCENT},
+           [14, 14, 18, 10])
+
+    t = r["handling_time"]
+    _sheet(wb, _("Handling time"), _("Decided within five working days"),
+           [_("Month"), _("Decided"), _("In time"), _("Share")],
+           [[m["month"], m["decided"], m["in_time"], m["share_in_time"]] for m in t["months"]]
+           + [[_("Year"), t["decided"], t["in_time"], t["share_in_time"]]],
+           {4: PERCENT}, [12, 10, 10, 10])
+
+    cl = r["caseload"]
+    ws = _sheet(wb, _("Caseload"), _("Cases per FTE"),
+                [_("Month"), _("Active cases"), _("FTE"), _("Cases per FTE")],
+                [[m["month"], m["active_cases"], m["fte"], m["cases_per_fte"]]
+                 for m in cl["months"]]
+                + [[_("Average"), None, None, cl["average_cases_per_fte"]]],
+                {3: ONE_DECIMAL, 4: ONE_DECIMAL}, [12, 12, 10, 14])
+    row = 6 + len(cl["months"])
+    for key, text in (("lowest", _("Lowest handler")), ("highest", _("Highest handler"))):
+        if cl[key]:
+            ws.cell(row=row, column=1, value=text)
+            ws.cell(row=row, column=2, value=cl[key]["name"])
+            ws.cell(row=row, column=4, value=cl[key]["cases_per_fte"]).number_format = ONE_DECIMAL
+            row += 1
+
+    s = r["staff"]
+    ws = _sheet(wb, _("Staff"), _("Staff"), [_("Team"), _("Scheduled working days"),
+                                            _("Sick working days"), _("Sick leave")],
+                [[code_label("team", tm["team"]), tm["scheduled_days"], tm["sick_days"],
+                  tm["sick_leave_share"]] for tm in s["teams"]]
+                + [[_("Unit"), s["scheduled_days"], s["sick_days"], s["sick_leave_share"]]],
+                {2: ONE_DECIMAL, 3: ONE_DECIMAL, 4: PERCENT}, [30, 16, 16, 12])
+    row = 6 + len(s["teams"])
+    for text, value, fmt in ((_("Share of sick days in spells of 1–14 days"),
+                              s["short_spell_share"], PERCENT),
+                             (_("Handlers who left"), s["leavers"], "0"),
+                             (_("Employed on average"), s["average_employed"], "0.00"),
+                             (_("Staff turnover"), s["turnover_share"], PERCENT)):
+        ws.cell(row=row, column=1, value=text)
+        ws.cell(row=row, column=4, value=value).number_format = fmt
+        row += 1
+
+    b = r["budget"]
+    if b is not None:
+        _sheet(wb, _("Budget"), _("Budget result (tkr)"),
+               [_("Activity"), _("Net budget"), _("Net outcome"), _("Result")],
+               [[a["activity"], a["budget_net_tkr"], a["outcome_net_tkr"], a["result_tkr"]]
+                for a in b["activities"]]
+               + [[_("Total"), b["total"]["budget_net_tkr"], b["total"]["outcome_net_tkr"],
+                   b["total"]["result_tkr"]]],
+               {2: THOUSANDS, 3: THOUSANDS, 4: THOUSANDS}, [40, 14, 14, 12])
+
+    tg = r["targets"]
+    rows = []
+    for tr in tg["targets"]:
+        shown = (lambda v: None if v is None else v / 100) if tr["unit"] == "percent" \
+            else (lambda v: v)
+        rows.append([tr["label"], _("at least") if tr["direction"] == "at_least" else
+                     _("at most"), shown(tr["target"]), shown(tr["outcome"]),
+                     None if tr["met"] is None else int(tr["met"]),
+                     _("no outcome") if tr["met"] is None else
+                     (_("met") if tr["met"] else _("not met"))])
+    ws = _sheet(wb, _("Targets"), _("Targets {year}").format(year=y),
+                [_("Target"), _("Direction"), _("Target value"), _("Outcome"), _("Met (1/0)"),
+                 _("Verdict")], rows, None, [44, 10, 14, 14, 10, 14])
+    for i, tr in enumerate(tg["targets"], start=4):
+        if tr["unit"] == "percent":
+            ws.cell(row=i, column=3).number_format = PERCENT
+            ws.cell(row=i, column=4).number_format = PERCENT
+    last_row = 3 + len(rows)
+    ws.cell(row=last_row + 2, column=1,
+            value=_("{n} of {m} targets met.").format(n=tg["met"], m=tg["total"]))
+    if rows:
+        span = f"A4:F{last_row}"
+        ws.conditional_formatting.add(span, FormulaRule(
+            formula=["$E4=1"], fill=PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE")))
+        ws.conditional_formatting.add(span, FormulaRule(
+            formula=["$E4=0"], fill=PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")))
+    wb.move_sheet(ws, offset=-(len(wb.sheetnames) - 1))
+    return _save(wb, path, overwrite)
+
+
+def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
+    """The monthly key-figure sheet as a one-sheet workbook."""
+    from ekbist import controller
+
+    path = Path(path)
+    controller.check_new_file(path, overwrite=overwrite)
+    wb = _new_workbook()
+    h, p = r["households"], r["prognosis"]
+    rows: list[list[Any]] = [
+        [_("Households with assistance"), h["this_month"], None],
+        [_("Same month last year"), h["same_month_last_year"], None],
+        [_("Assistance paid for the month (kr)"), r["paid"]["month"], THOUSANDS],
+        [_("Assistance paid, year to date (kr)"), r["paid"]["year_to_date"], THOUSANDS],
+        [_("Cases per FTE at the month's end"), r["cases_per_fte"], ONE_DECIMAL],
+        [_("Decided within five working days"), r["share_in_time"], PERCENT],
+        [_("Current change plan at the month's end"), r["plan_share"], PERCENT],
+    ]
+    if p is not None:
+        rows += [[_("Net budget (tkr)"), p["budget_net_tkr"], THOUSANDS],
+                 [_("Net prognosis (tkr)"), p["prognosis_net_tkr"], THOUSANDS],
+                 [_("Deviation (tkr)"), p["deviation_tkr"], THOUSANDS]]
+    ws = _sheet(wb, _("Key figures"),
+                _("Key figures {year}-{month:02d}").format(year=r["year"], month=r["month"]),
+                [_("Figure"), _("Value")], [row[:2] for row in rows], None, [44, 16])
+    for i, row in enumerate(rows, start=4):
+        if row[2]:
+            ws.cell(row=i, column=2).number_format = row[2]
+    return _save(wb, path, overwrite)

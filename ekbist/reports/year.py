@@ -1,0 +1,191 @@
+"""The year report: the figure section of the annual report and its goal fulfilment.
+
+The parts come in the annual report's order — households, closures, long-term and
+young adults, plan coverage at the measurement date, handling time, caseload per
+FTE, staff, the budget result, and the target table with the verdict "N of M
+targets met". Every figure is taken from the function the matching command uses
+(``ekbist indicators``, ``plans coverage``, ``handling-time report``, ``caseload
+history``, ``prognosis``), so the report and the commands agree.
+
+A year still in progress is reported up to today (the figures are year to date).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ekbist import caseload, handling_time, plans
+from ekbist import prognosis as prognosis_lib
+from ekbist import settings as unit_settings
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.money import to_tkr
+from ekbist.reports import indicators as ind
+from ekbist.reports import targets as targets_lib
+from ekbist.reports.staff import staff_figures
+from ekbist.store import Store
+
+LONG_TERM_KEYS = ("long_term_households_calendar", "long_term_share_of_households",
+                  "long_term_households_rolling", "young_adult_households", "young_adult_share")
+
+
+def _pct(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 2)
+
+
+def budget_result(store: Store, year: int, today: date) -> dict[str, Any] | None:
+    """December's actuals if they are in, else the latest prognosis of the year, saying which."""
+    december = store.scalar("SELECT count(*) FROM actual WHERE year = ? AND month = 12", (year,))
+    if december and date(year, 12, 31) < today:
+        result, basis, saved_on = prognosis_lib.make(store, year, 12, today=today), "actuals", None
+    else:
+        months = prognosis_lib.saved_months(store, year)
+        if months:
+            result = prognosis_lib.saved(store, year, months[-1])
+            basis, saved_on = "saved_prognosis", result.pop("saved_on")
+        else:
+            last = store.scalar("SELECT max(month) FROM actual WHERE year = ?", (year,))
+            if not last or (year, last) > (today.year, today.month):
+                return None
+            result, basis, saved_on = (prognosis_lib.make(store, year, last, today=today),
+                                       "prognosis", None)
+
+    def block(b: dict[str, Any], name: str | None) -> dict[str, Any]:
+        return {"activity": name, "budget_net_tkr": to_tkr(b["budget_net"]),
+                "outcome_net_tkr": to_tkr(b["prognosis_net"]),
+                "result_tkr": to_tkr(b["deviation"]),
+                "budget_net": b["budget_net"], "outcome_net": b["prognosis_net"],
+                "result": b["deviation"], "adherence": b["adherence"]}
+
+    return {"basis": basis, "month": result["month"], "saved_on": saved_on,
+            "activities": [block(a, a["activity"]) for a in result["activities"]],
+            "total": block(result["total"], None)}
+
+
+def _caseload(store: Store, year: int, last_month: str) -> dict[str, Any]:
+    load = caseload.history(store, f"{year:04d}-01", last_month)
+    months = []
+    for i, month in enumerate(load["months"]):
+        active = sum(t["active"][i] for t in load["teams"])
+        fte = sum(t["fte"][i] for t in load["teams"])
+        months.append({"month": month, "active_cases": active, "fte": round(fte, 3),
+                       "cases_per_fte": round(active / fte, 2) if fte else None})
+    per_fte = [m["cases_per_fte"] for m in months if m["cases_per_fte"] is not None]
+    handlers = []
+    for h in load["handlers"]:
+        values = [a / h["fte"] for a, away in zip(h["active"], h["away"], strict=True)
+                  if a is not None and not away]
+        if values:
+            handlers.append({"id": h["id"], "name": h["name"],
+                             "cases_per_fte": round(sum(values) / len(values), 1)})
+    handlers.sort(key=lambda h: (h["cases_per_fte"], h["id"]))
+    return {
+        "months": months,
+        "average_cases_per_fte": round(sum(per_fte) / len(per_fte), 1) if per_fte else None,
+        "lowest": handlers[0] if handlers else None,
+        "highest": handlers[-1] if handlers else None,
+    }
+
+
+def _handling(store: Store, first: date, last: date) -> dict[str, Any]:
+    result = handling_time.report(store, first, last, by="month")
+    by_month = {g["key"]: g for g in result["groups"]}
+    months = [{"month": m, "decided": by_month.get(m, {}).get("decided", 0),
+               "in_time": by_month.get(m, {}).get("in_time", 0),
+               "share_in_time": by_month.get(m, {}).get("share_in_time")}
+              for m in ind.months_between(first.isoformat()[:7], last.isoformat()[:7])]
+    total = result["total"]
+    return {"months": months, "decided": total["decided"], "in_time": total["in_time"],
+            "share_in_time": total["share_in_time"]}
+
+
+def _plan_coverage(store: Store, year: int, today: date) -> dict[str, Any]:
+    month = int(unit_settings.get(store, "plans.measure_month"))
+    as_of = plans.month_end(f"{year:04d}-{month:02d}")
+    if as_of > today:
+        return {"as_of": as_of.isoformat(), "measured": False, "eligible": None,
+                "current": None, "share": None}
+    found = plans.coverage(store, as_of=as_of, today=today)
+    return {"as_of": found["as_of"], "measured": True, "eligible": found["eligible"],
+            "current": found["current"], "share": found["share"]}
+
+
+def computed_outcomes(report: dict[str, Any]) -> dict[str, float | None]:
+    """The year's computed figures by target key, in target units (per cent, tkr)."""
+    figures = targets_lib.computed_figures()
+    values: dict[str, float | None] = {}
+    for f in report["indicators"]["figures"]:
+        if f["key"] in figures:
+            values[f["key"]] = _pct(f["value"]) if f["unit"] == "share" else f["value"]
+    staff = report["staff"]
+    budget = report["budget"]
+    values.update({
+        "share_decided_in_time": _pct(report["handling_time"]["share_in_time"]),
+        "plan_coverage": _pct(report["plan_coverage"]["share"]),
+        "cases_per_fte": report["caseload"]["average_cases_per_fte"],
+        "sick_leave": _pct(staff["sick_leave_share"]),
+        "short_sick_spells": _pct(staff["short_spell_share"]),
+        "staff_turnover": _pct(staff["turnover_share"]),
+        "budget_result": budget["total"]["result_tkr"] if budget else None,
+        "budget_adherence": _pct(budget["total"]["adherence"]) if budget else None,
+    })
+    return values
+
+
+def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
+    """Every part of the year report; shares as fractions, money in kronor and tkr.
+
+    The JSON contract: ``{"year", "to", "complete", "households", "closures",
+    "long_term", "plan_coverage", "handling_time", "caseload", "staff", "budget",
+    "targets", "manual_outcomes"}``.
+    """
+    y = targets_lib.check_year(year)
+    if date(y, 1, 1) > today:
+        raise EkbistError(_("{year} has not begun (today is {today})").format(
+            year=y, today=today.isoformat()))
+    last_day = min(date(y, 12, 31), today)
+    last_month = last_day.isoformat()[:7]
+    with store.snapshot():
+        figures = ind.indicators(store, ind.Period(f"{y:04d}-01", last_month, whole_year=True))
+        by_key = {f["key"]: f for f in figures["figures"]}
+        per_month = by_key["households_per_month"]
+        report: dict[str, Any] = {
+            "year": y,
+            "to": last_day.isoformat(),
+            "complete": last_day == date(y, 12, 31) and last_day < today,
+            "households": {
+                "months": [{"month": now["month"], "households": now["households"],
+                            "previous": before["households"]}
+                           for now, before in zip(per_month["value"], per_month["previous"],
+                                                  strict=True)],
+                "average": by_key["households_per_month_avg"]["value"],
+                "previous_average": by_key["households_per_month_avg"]["previous"],
+                "total": by_key["households_total"]["value"],
+                "previous_total": by_key["households_total"]["previous"],
+            },
+            "closures": {
+                "total": by_key["closed_total"]["value"],
+                "previous_total": by_key["closed_total"]["previous"],
+                "by_reason": [{"reason": code, "closed": n,
+                               "share": by_key["closed_share_by_reason"]["value"][code],
+                               "previous": by_key["closed_by_reason"]["previous"][code]}
+                              for code, n in by_key["closed_by_reason"]["value"].items()],
+            },
+            "long_term": [{"key": k, "label": by_key[k]["label"], "unit": by_key[k]["unit"],
+                           "value": by_key[k]["value"], "previous": by_key[k]["previous"]}
+                          for k in LONG_TERM_KEYS],
+            "plan_coverage": _plan_coverage(store, y, today),
+            "handling_time": _handling(store, date(y, 1, 1), last_day),
+            "caseload": _caseload(store, y, last_month),
+            "staff": staff_figures(store, date(y, 1, 1), last_day),
+            "budget": budget_result(store, y, today),
+            "indicators": figures,
+        }
+        report["targets"] = targets_lib.judge(store, y, computed_outcomes(report))
+        targeted = {t["key"] for t in report["targets"]["targets"]}
+        report["manual_outcomes"] = [
+            {"key": k, "label": o["label"], "value": o["value"]}
+            for k, o in targets_lib.outcomes(store, y).items() if k not in targeted]
+    del report["indicators"]
+    return report

@@ -1,0 +1,287 @@
+"""The year report on a hand-made year where every line is known, targets at their edges,
+the month sheet, and the workbooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import date
+
+import openpyxl
+import pytest
+
+from ekbist import absence, applications, budget, cases, handlers, plans
+from ekbist.errors import EkbistError
+from ekbist.reports import targets
+from ekbist.reports.month import month_report
+from ekbist.reports.year import year_report
+
+TODAY = date(2026, 1, 15)
+D = date.fromisoformat
+K1_RECEIVED = ["2025-01-15", "2025-02-14", "2025-03-14", "2025-04-15", "2025-05-15",
+               "2025-06-16", "2025-07-15", "2025-08-15", "2025-09-15", "2025-10-15"]
+ACTIVITY, LINE = "Ekonomiskt bistånd/handläggning", "Övriga kostnader"
+
+
+def _app(store, case_id, period, received, decided, decision="granted", amount=5000):
+    app = applications.add(store, case_id, period=period, received=D(received),
+                           completed=D(received), today=TODAY)
+    applications.decide(store, app["id"], D(decided), decision,
+                        amount=amount if decision != "rejected" else None, today=TODAY)
+
+
+@pytest.fixture
+def year_store(store):
+    handlers.add(store, "a", name="Alva", team="investigation", fte=1.0, start=D("2024-01-01"))
+    handlers.add(store, "b", name="Bert", team="intake", fte=0.5, start=D("2024-01-01"))
+    # K1: assistance January–October (10 months: long-term), all decided the day they came.
+    cases.open_case(store, "K1", handler="a", opened=D("2024-12-01"), today=TODAY)
+    for received in K1_RECEIVED:
+        _app(store, "K1", received[:7], received, received)
+    # K2: March and April; April decided on working day 10 (late); closed for work in May.
+    cases.open_case(store, "K2", handler="b", opened=D("2025-03-03"), today=TODAY)
+    _app(store, "K2", "2025-03", "2025-03-03", "2025-03-03", amount=4000)
+    _app(store, "K2", "2025-04", "2025-04-01", "2025-04-14", amount=4000)
+    cases.close_case(store, "K2", D("2025-05-15"), "work", today=TODAY)
+    # K3: rejected in January (no assistance), moved away 1 February.
+    cases.open_case(store, "K3", handler="a", opened=D("2025-01-10"), today=TODAY)
+    _app(store, "K3", "2025-01", "2025-01-13", "2025-01-13", decision="rejected")
+    cases.close_case(store, "K3", D("2025-02-01"), "moved", today=TODAY)
+    # A plan for K1 in April: the next follow-up is 1 July, so it is current on 30 June.
+    plans.add(store, "K1", made=D("2025-04-01"), today=TODAY)
+    # Sick Thursday 17 April to Tuesday 22 April 2025: Good Friday, the weekend and Easter
+    # Monday in between leave 2 sick working days.
+    absence.away(store, "a", first=D("2025-04-17"), last=D("2025-04-22"), kind="sick")
+    handlers.leave(store, "b", D("2026-01-01"))  # last day 31 December 2025
+    budget.set_budget(store, 2025, ACTIVITY, LINE, 120_000)
+    for month in range(1, 13):
+        budget.set_actual(store, 2025, month, ACTIVITY, LINE, 9_000)
+    return store
+
+
+def test_every_line_of_the_hand_made_year(year_store) -> None:
+    r = year_report(year_store, 2025, today=TODAY)
+    assert r["complete"] is True
+    assert [m["households"] for m in r["households"]["months"]] == [1, 1, 2, 2, 1, 1, 1, 1, 1,
+                                                                      1, 0, 0]
+    assert r["households"]["average"] == 1.0  # 12 household-months / 12
+    assert r["households"]["previous_average"] == 0.0
+    assert r["households"]["total"] == 2
+    closed = {row["reason"]: row["closed"] for row in r["closures"]["by_reason"]}
+    assert closed == {"work": 1, "studies": 0, "sickness_comp": 0, "other_benefit": 0,
+                      "moved": 1, "other": 0}
+    long_term = {f["key"]: f["value"] for f in r["long_term"]}
+    assert long_term["long_term_households_calendar"] == 1
+    assert long_term["long_term_share_of_households"] == 0.5
+    # On 30 June only K1 is eligible (K2 closed, and too new); its plan is current.
+    assert r["plan_coverage"] == {"as_of": "2025-06-30", "measured": True, "eligible": 1,
+                                  "current": 1, "share": 1.0}
+    handled = r["handling_time"]
+    assert (handled["decided"], handled["in_time"]) == (13, 12)
+    april = handled["months"][3]
+    assert (april["decided"], april["in_time"]) == (2, 1)
+    # Active cases at month ends: Jan 2 (K1, K3), Feb 1, Mar 2, Apr 2, then 1; FTE 1.5.
+    load = [m["active_cases"] for m in r["caseload"]["months"]]
+    assert load == [2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1]
+    assert r["caseload"]["average_cases_per_fte"] == 0.8
+    staff = r["staff"]
+    assert staff["scheduled_days"] == 373.5  # 249 working days in 2025 × (1 + 0.5)
+    assert staff["sick_days"] == 2
+    assert staff["sick_leave_share"] == 0.0054
+    assert staff["short_spell_share"] == 1.0
+    assert (staff["leavers"], staff["average_employed"], staff["turnover_share"]) == (1, 2.0, 0.5)
+    assert r["budget"]["basis"] == "actuals"
+    assert r["budget"]["total"]["budget_net_tkr"] == 120
+    assert r["budget"]["total"]["outcome_net_tkr"] == 108
+    assert r["budget"]["total"]["result_tkr"] == 12
+
+
+def test_targets_met_and_missed_at_the_edge(year_store) -> None:
+    s = year_store
+    targets.set_target(s, 2025, "sick_leave", "0,54")  # outcome 0.54 %: exactly at → met
+    targets.set_target(s, 2025, "share_decided_in_time", "92.31")  # 12/13 = 92.31 % → met
+    targets.set_target(s, 2025, "households_per_month_avg", "1", direction="at_most")  # met
+    targets.set_target(s, 2025, "budget_result", "13")  # +12 tkr < 13 → not met
+    targets.set_target(s, 2025, "municipal_jobs", "22", label="Kommunala visstidsanställningar")
+    targets.set_outcome(s, 2025, "municipal_jobs", "16", label=None)  # the target's label
+    targets.set_target(s, 2025, "summer_jobs", "280", label="Sommarjobb")  # no outcome
+    targets.set_outcome(s, 2025, "violence_contacts", "96", label="Kontakter våld")
+    r = year_report(s, 2025, today=TODAY)
+    verdicts = {t["key"]: t["met"] for t in r["targets"]["targets"]}
+    assert verdicts == {"sick_leave": True, "share_decided_in_time": True,
+                        "households_per_month_avg": True, "budget_result": False,
+                        "municipal_jobs": False, "summer_jobs": None}
+    assert (r["targets"]["met"], r["targets"]["total"]) == (3, 6)
+    assert r["manual_outcomes"] == [{"key": "violence_contacts", "label": "Kontakter våld",
+                                     "value": 96.0}]
+    # One hundredth past the edge turns the verdict.
+    targets.set_target(s, 2025, "sick_leave", "0.53")
+    targets.set_target(s, 2025, "share_decided_in_time", "92.32")
+    targets.set_target(s, 2025, "budget_result", "12")
+    r = year_report(s, 2025, today=TODAY)
+    verdicts = {t["key"]: t["met"] for t in r["targets"]["targets"]}
+    assert (verdicts["sick_leave"], verdicts["share_decided_in_time"],
+            verdicts["budget_result"]) == (False, False, True)
+
+
+def test_is_met_on_both_sides() -> None:
+    assert targets.is_met("at_least", 22, 22) and not targets.is_met("at_least", 22, 21.99)
+    assert targets.is_met("at_most", 4.4, 4.4) and not targets.is_met("at_most", 4.4, 4.41)
+    assert targets.is_met("at_most", 4.4, 0.044 * 100)  # 4.3999999… is 4.4
+    assert targets.is_met("at_least", 1, None) is None
+
+
+def test_target_refusals_leave_the_store_as_it_was(year_store) -> None:
+    s = year_store
+    targets.set_target(s, 2025, "sick_leave", "4.4")
+    before = s.query("SELECT * FROM target")
+    for args, kwargs, message in [
+        ((2025, "sik_leave", "3"), {}, "not a figure ekbist computes"),
+        ((2025, "sick_leave", "abc"), {}, "not a number"),
+        ((2025, "sick_leave", "nan"), {}, "not a number"),
+        (("20x5", "sick_leave", "3"), {}, "not a year"),
+        ((2025, "Bad Key!", "3"), {"label": "x"}, "not a figure key"),
+        ((2025, "jobs", "3"), {"label": "jobb 19850101-2382"}, "personnummer"),
+    ]:
+        with pytest.raises(EkbistError, match=message):
+            targets.set_target(s, *args, **kwargs)
+    with pytest.raises(EkbistError, match="computes 'sick_leave' itself"):
+        targets.set_outcome(s, 2025, "sick_leave", "3", label="x")
+    with pytest.raises(EkbistError, match="needs --label"):
+        targets.set_outcome(s, 2025, "new_thing", "3", label=None)
+    with pytest.raises(EkbistError, match="no target on 'cases_per_fte'"):
+        targets.remove_target(s, 2025, "cases_per_fte")
+    assert s.query("SELECT * FROM target") == before
+    assert s.scalar("SELECT count(*) FROM outcome") == 0
+
+
+def test_report_year_on_the_command_line(cli, year_store, tmp_path) -> None:
+    cli.ok("target", "set", "2025", "sick_leave", "4,4", "--label", "Sjukfrånvaro högst 4,4 %",
+           today=TODAY)
+    cli.ok("target", "set", "2025", "municipal_jobs", "22", "--at-least", "--label",
+           "Kommunala visstidsanställningar", today=TODAY)
+    cli.ok("outcome", "set", "2025", "municipal_jobs", "16", today=TODAY)
+    listed = json.loads(cli.ok("target", "list", "2025", "--format", "json", today=TODAY).output)
+    assert [(t["key"], t["value"], t["direction"]) for t in listed] == [
+        ("sick_leave", 4.4, "at_most"), ("municipal_jobs", 22.0, "at_least")]
+    text = cli.ok("report", "year", "2025", today=TODAY).output
+    assert "1 of 2 targets met." in text
+    outcomes = json.loads(cli.ok("outcome", "list", "--format", "json", today=TODAY).output)
+    assert outcomes == [{"year": 2025, "key": "municipal_jobs",
+                         "label": "Kommunala visstidsanställningar", "value": 16.0}]
+    keys = json.loads(cli.ok("target", "keys", "--format", "json", today=TODAY).output)
+    assert {"sick_leave", "plan_coverage", "budget_result", "households_per_month_avg"} <= {
+        k["key"] for k in keys}
+    cli.ok("target", "set", "2025", "budget_result", "0", today=TODAY)
+    cli.ok("target", "remove", "2025", "budget_result", today=TODAY)
+    assert "no target on 'budget_result'" in cli.fails("target", "remove", "2025",
+                                                      "budget_result", today=TODAY)
+    cli.ok("outcome", "set", "2025", "summer_jobs", "270", "--label", "Sommarjobb", today=TODAY)
+    cli.ok("outcome", "remove", "2025", "summer_jobs", today=TODAY)
+    assert "no outcome on 'summer_jobs'" in cli.fails("outcome", "remove", "2025",
+                                                     "summer_jobs", today=TODAY)
+    md = cli.ok("report", "year", "2025", "--format", "md", lang="sv", today=TODAY).output
+    assert md.startswith("# ")
+    assert "| Sjukfrånvaro högst 4,4 % | ≤ 4,4 % | 0,5 % |" in md
+    assert "1 av 2 mål uppnådda." in md
+    data = json.loads(cli.ok("report", "year", "2025", "--format", "json", today=TODAY).output)
+    assert list(data) == ["year", "to", "complete", "households", "closures", "long_term",
+                          "plan_coverage", "handling_time", "caseload", "staff", "budget",
+                          "targets", "manual_outcomes"]
+    path = tmp_path / "year.xlsx"
+    cli.ok("report", "year", "2025", "--xlsx", str(path), today=TODAY)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "Targets"
+    ws = wb["Targets"]
+    assert [ws.cell(row=r, column=5).value for r in (4, 5)] == [1, 0]
+    assert ws.conditional_formatting  # the verdicts are coloured
+    assert len(wb["Households"]._charts) == 1 and len(wb["Closures"]._charts) == 1
+    assert "exists already" in cli.fails("report", "year", "2025", "--xlsx", str(path),
+                                         today=TODAY)
+    assert "has not begun" in cli.fails("report", "year", "2027", today=TODAY)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ekbist-")]
+
+
+def test_report_month(cli, year_store, tmp_path) -> None:
+    r = month_report(year_store, 2025, 4, today=TODAY)
+    assert r["households"] == {"this_month": 2, "same_month_last_year": 0}
+    assert r["paid"] == {"month": 9000, "year_to_date": 5000 * 4 + 4000 * 2}
+    assert (r["decided"], r["in_time"]) == (2, 1)
+    assert r["active_cases"] == 2 and r["cases_per_fte"] == round(2 / 1.5, 1)
+    assert r["prognosis"]["budget_net_tkr"] == 120
+    out = cli.ok("report", "month", "2025", "4", today=TODAY).output
+    assert "Key figures April 2025" in out and "50.0%" in out
+    path = tmp_path / "month.xlsx"
+    cli.ok("report", "month", "2025", "4", "--xlsx", str(path), today=TODAY)
+    ws = openpyxl.load_workbook(path).active
+    assert ws["B4"].value == 2 and ws["B5"].value == 0
+    assert "has not come yet" in cli.fails("report", "month", "2026", "2", today=TODAY)
+    # January 2026 has no actuals and no saved prognosis: no prognosis, rather than a wrong one.
+    assert month_report(year_store, 2026, 1, today=TODAY)["prognosis"] is None
+    assert "its actuals are not in" in cli.ok("report", "month", "2026", "1", today=TODAY).output
+    assert "13" in cli.fails("report", "month", "2025", "13", today=TODAY)
+
+
+def test_check_warns_of_a_target_heading_for_a_miss(year_store, cli) -> None:
+    from ekbist import check as checks
+    from ekbist import settings
+
+    s = year_store
+    july = date(2025, 7, 1)  # 6 + 1/31 months have passed
+    targets.set_target(s, 2025, "municipal_jobs", "22", label="Kommunala visstidsanställningar")
+    targets.set_target(s, 2025, "sick_leave", "4.4")  # 0.5 % so far: on course
+    targets.set_outcome(s, 2025, "municipal_jobs", "11", label=None)  # → 21.9 by year end
+    assert checks.run(s, july, only=["targets"]).findings == []  # off by default
+    settings.put(s, "check.targets", "1")
+    found = checks.run(s, july, only=["targets"]).findings
+    assert [(f.kind, f.subject) for f in found] == [("target_at_risk", "municipal_jobs")]
+    assert "heading for 21.9" in found[0].message
+    targets.set_outcome(s, 2025, "municipal_jobs", "12", label=None)  # → 23.9: on course
+    assert checks.run(s, july, only=["targets"]).findings == []
+    targets.set_target(s, 2025, "sick_leave", "0.1")  # the current share is judged as it is
+    assert [f.subject for f in checks.run(s, july, only=["targets"]).findings] == ["sick_leave"]
+    result = cli("check", "--only", "targets", today="2025-07-01")
+    assert result.exit_code == 1 and "1 yearly target at risk" in result.output
+
+
+def test_the_demo_year_report_has_targets_outcomes_and_sick_leave(cli) -> None:
+    cli.ok("demo", "--households", "60", "--months", "14", today="2026-11-25")
+    data = json.loads(cli.ok("report", "year", "2026", "--format", "json",
+                             today="2026-11-25").output)
+    assert data["targets"]["total"] == 10
+    assert 0 < data["targets"]["met"] < data["targets"]["total"]
+    assert data["staff"]["sick_days"] > 0
+    manual = {t["key"]: t["outcome"] for t in data["targets"]["targets"] if t["manual"]}
+    assert set(manual) == {"municipal_jobs", "summer_jobs", "violence_contacts"}
+    md = cli.ok("report", "year", "2026", "--format", "md", today="2026-11-25").output
+    assert f"{data['targets']['met']} of 10 targets met." in md
+    for line in cli.ok("report", "year", "2026", today="2026-11-25").stdout.splitlines():
+        assert len(line) <= 80, line
+
+
+def test_targets_and_outcomes_import_from_a_workbook(cli, year_store, tmp_path) -> None:
+    path = tmp_path / "mal.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Årsmål"
+    ws.append(["Årsmål 2025"])
+    ws.append(["År", "Mått", "Målvärde", "Riktning", "Benämning"])
+    ws.append([2025, "sick_leave", "4,4", "högst", None])
+    ws.append([2025, "municipal_jobs", 22, "minst", "Kommunala visstidsanställningar"])
+    own = wb.create_sheet("Egna utfall")
+    own.append(["År", "Mått", "Utfall", "Benämning"])
+    own.append([2025, "municipal_jobs", 16, "Kommunala visstidsanställningar"])
+    wb.save(path)
+    result = cli("import", str(path), today=TODAY)
+    assert result.exit_code == 0, result.output
+    r = year_report(year_store, 2025, today=TODAY)
+    assert [(t["key"], t["target"], t["direction"], t["outcome"], t["met"])
+            for t in r["targets"]["targets"]] == [
+        ("sick_leave", 4.4, "at_most", 0.54, True),
+        ("municipal_jobs", 22.0, "at_least", 16.0, False)]
+    ws.append([2025, "bad key", 1, "sometimes", None])
+    wb.save(path)
+    bad = cli("import", str(path), today=TODAY)
+    assert bad.exit_code == 1 and "Årsmål!B5" in bad.output
