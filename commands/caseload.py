@@ -14,7 +14,7 @@ from ekbist.commands.render import (
     is_terminal,
 )
 
-from ekbist.codes import TEAMS
+from ekbist.codes import typable
 from ekbist.i18n import N_, _, ngettext
 
 
@@ -67,7 +67,7 @@ WHY = {
 
 
 def _team_help() -> str:
-    return _("Only this team: {codes}.").format(codes=", ".join(TEAMS))
+    return _("Only this team: {codes}.").format(codes=", ".join(typable("team")))
 
 
 def _signed(value: float | None) -> str:

@@ -7,7 +7,7 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, format_option
 
-from ekbist.codes import TEAMS
+from ekbist.codes import typable
 from ekbist.i18n import N_, _
 
 HANDLER_COLUMNS = [
@@ -25,7 +25,7 @@ def handler() -> None:
 @handler.command(help=_("Add a handler."))
 @click.argument("handler_id", metavar="ID")
 @click.option("--name", required=True, help=_("The handler's name."))
-@click.option("--team", required=True, help=_("Team: {codes}.").format(codes=", ".join(TEAMS)))
+@click.option("--team", required=True, help=_("Team: {codes}.").format(codes=", ".join(typable("team"))))
 @click.option("--fte", type=float, required=True, help=_("Employment rate, above 0 and at most 1."))
 @click.option("--start", type=DATE, help=_("First day in the unit."))
 @pass_env
@@ -52,7 +52,7 @@ def list_(env: Env, team: str | None, show_all: bool, fmt: str) -> None:
 @handler.command(help=_("Change a handler's name, team, FTE or start date."))
 @click.argument("handler_id", metavar="ID")
 @click.option("--name", help=_("The handler's name."))
-@click.option("--team", help=_("Team: {codes}.").format(codes=", ".join(TEAMS)))
+@click.option("--team", help=_("Team: {codes}.").format(codes=", ".join(typable("team"))))
 @click.option("--fte", type=float, help=_("Employment rate, above 0 and at most 1."))
 @click.option("--start", type=DATE, help=_("First day in the unit."))
 @pass_env

@@ -91,7 +91,9 @@ class LazyGroup(click.Group):
         if name in self.lazy and self._available(name):
             module_name, attr = self.lazy[name].split(":")
             module = importlib.import_module(f"ekbist.commands.{module_name}")
-            return getattr(module, attr)
+            from ekbist.commands.params import localize_metavars
+
+            return localize_metavars(getattr(module, attr))
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -185,3 +187,7 @@ def _translate_root_help() -> None:
     for param in root.params:
         if param.name in texts:
             param.help = texts[param.name]
+        if param.name == "today":
+            param.metavar = _("YYYY-MM-DD")
+        if param.name == "db_path":
+            param.metavar = _("FILE")

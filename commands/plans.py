@@ -7,7 +7,7 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE, MONTH
 from ekbist.commands.render import Column, emit, fmt_int, fmt_percent, format_option, to_csv
 
-from ekbist.codes import TEAMS
+from ekbist.codes import typable
 from ekbist.i18n import N_, _
 
 KIND_HELP = _("Plan kind: change (förändringsplan, the default) or housing (boendeplan).")
@@ -68,11 +68,12 @@ def plan() -> None:
 
 
 def _kind_option(function):
-    return click.option("--kind", default="change", show_default=True, help=KIND_HELP)(function)
+    return click.option("--kind", default="change", show_default=typable("plan_kind")[0],
+                        help=KIND_HELP)(function)
 
 
 @plan.command(help=_("Register a plan made with the client on --made."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @click.option("--made", type=DATE, required=True, help=_("The day the plan was made."))
 @_kind_option
 @click.option("--next", "next_followup", type=DATE,
@@ -88,7 +89,7 @@ def add(env: Env, case_id, made, kind, next_followup) -> None:
 
 
 @plan.command("follow-up", help=_("Record a follow-up of the case's open plan."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @_kind_option
 @click.option("--date", "on", type=DATE, required=True, help=_("The day of the follow-up."))
 @click.option("--next", "next_followup", type=DATE,
@@ -104,7 +105,7 @@ def follow_up(env: Env, case_id, kind, on, next_followup) -> None:
 
 
 @plan.command(help=_("End the case's open plan; from --date it is no longer current."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @_kind_option
 @click.option("--date", "on", type=DATE, required=True,
               help=_("The day the plan ends (it is not current on that day)."))
@@ -118,7 +119,7 @@ def end(env: Env, case_id, kind, on) -> None:
 
 
 @plan.command("list", help=_("List plans with their next follow-up and status today."))
-@click.option("--case", "case_id", metavar="CASE", help=_("Only this case."))
+@click.option("--case", "case_id", metavar=_("CASE"), help=_("Only this case."))
 @click.option("--handler", help=_("Only cases with this handler today."))
 @click.option("--kind", help=_("Only this plan kind: change or housing."))
 @format_option()
@@ -177,7 +178,7 @@ def _grouped_tables(rows: list[dict], columns: list[Column]) -> None:
 @click.option("--within", type=int, default=14, show_default=True,
               help=_("Days ahead to look."))
 @click.option("--handler", help=_("Only this handler's cases."))
-@click.option("--team", help=_("Only this team: {codes}.").format(codes=", ".join(TEAMS)))
+@click.option("--team", help=_("Only this team: {codes}.").format(codes=", ".join(typable("team"))))
 @format_option()
 @pass_env
 def due(env: Env, within, handler, team, fmt) -> None:
@@ -218,7 +219,7 @@ def _when(row: dict) -> str:
 @plans.command(help=_("Active cases without a current change plan, and homeless cases without "
                       "a current housing plan."))
 @click.option("--handler", help=_("Only this handler's cases."))
-@click.option("--team", help=_("Only this team: {codes}.").format(codes=", ".join(TEAMS)))
+@click.option("--team", help=_("Only this team: {codes}.").format(codes=", ".join(typable("team"))))
 @format_option()
 @pass_env
 def missing(env: Env, handler, team, fmt) -> None:

@@ -33,7 +33,7 @@ def list_(env: Env, fmt: str) -> None:
 
 
 @settings.command(help=_("Print one setting's value."))
-@click.argument("key")
+@click.argument("key", metavar=_("KEY"))
 @pass_env
 def get(env: Env, key: str) -> None:
     from ekbist import settings as unit_settings
@@ -42,8 +42,8 @@ def get(env: Env, key: str) -> None:
 
 
 @settings.command("set", help=_("Change one setting."))
-@click.argument("key")
-@click.argument("value")
+@click.argument("key", metavar=_("KEY"))
+@click.argument("value", metavar=_("VALUE"))
 @pass_env
 def set_(env: Env, key: str, value: str) -> None:
     from ekbist import settings as unit_settings

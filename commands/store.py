@@ -66,7 +66,7 @@ def info(env: Env, fmt: str) -> None:
 
 
 @click.command(help=_("Show the audit trail: every insert, update and delete."))
-@click.option("--since", metavar="YYYY-MM-DD", help=_("Only changes on or after this day."))
+@click.option("--since", metavar=_("YYYY-MM-DD"), help=_("Only changes on or after this day."))
 @click.option("--table", "table", help=_("Only changes to this table."))
 @click.option(
     "--limit",
@@ -99,7 +99,7 @@ def audit(env: Env, since: str | None, table: str | None, limit: int, fmt: str) 
 
 
 @click.command(help=_("Copy the database with SQLite's online backup and check the copy."))
-@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path), metavar=_("DEST"))
 @pass_env
 def backup(env: Env, dest: Path) -> None:
     store = env.open(readonly=True)

@@ -32,6 +32,18 @@ from ekbist.i18n import _, language, ngettext
 from ekbist.store import Store
 
 CHECKS = ("handling-time", "plans", "caseload", "budget")
+# The Swedish name of each check (schemas/glossary.toml); --only accepts both.
+SWEDISH_CHECKS = {"handling-time": "handläggningstid", "plans": "planer",
+                  "caseload": "ärendeantal", "budget": "budget"}
+
+
+def check_name(name: str) -> str:
+    """A check's name as the user types it in the active language."""
+    return SWEDISH_CHECKS.get(name, name) if language() == "sv" else name
+
+
+def check_names(names: Iterable[str] = CHECKS) -> str:
+    return ", ".join(check_name(n) for n in names)
 
 CRITICAL = "critical"
 WARNING = "warning"
@@ -179,16 +191,17 @@ def parse_only(values: Iterable[str] | str | None) -> tuple[str, ...]:
             name = name.strip().lower()
             if not name:
                 continue
+            name = {sv: code for code, sv in SWEDISH_CHECKS.items()}.get(name, name)
             if name not in CHECKS:
                 raise EkbistError(
                     _("unknown check '{name}' (known: {known})").format(
-                        name=name, known=", ".join(CHECKS)
+                        name=name, known=check_names()
                     )
                 )
             wanted.add(name)
     if values and not wanted:
         raise EkbistError(
-            _("name at least one check (known: {known})").format(known=", ".join(CHECKS))
+            _("name at least one check (known: {known})").format(known=check_names())
         )
     return tuple(c for c in CHECKS if c in wanted) or CHECKS
 

@@ -20,10 +20,10 @@ TEAMS: dict[str, tuple[str, str]] = {
 }
 
 DECISIONS: dict[str, tuple[str, str]] = {
-    "granted": (N_("granted"), "beviljat"),
-    "partly": (N_("partly granted"), "delvis beviljat"),
+    "granted": (N_("granted"), "bifall"),
+    "partly": (N_("partly granted"), "delvis bifall"),
     "rejected": (N_("rejected"), "avslag"),
-    "withdrawn": (N_("withdrawn"), "återtagen"),
+    "withdrawn": (N_("withdrawn"), "återkallad"),
 }
 
 CLOSE_REASONS: dict[str, tuple[str, str]] = {
@@ -72,11 +72,14 @@ _ALIASES: dict[str, dict[str, str]] = {
         "övrigt": "other",
     },
     "decision": {
-        "bifall": "granted",
-        "delvis bifall": "partly",
+        "beviljat": "granted",
+        "beviljad": "granted",
+        "delvis beviljat": "partly",
+        "delvis beviljad": "partly",
         "avslås": "rejected",
+        "återtagen": "withdrawn",
         "återtaget": "withdrawn",
-        "återkallad": "withdrawn",
+        "återkallat": "withdrawn",
     },
     "close_reason": {
         "sjukersättning": "sickness_comp",
@@ -98,6 +101,20 @@ def label(kind: str, code: str | None) -> str:
     return _(entry[0]) if entry else code
 
 
+def typable(kind: str) -> list[str]:
+    """The values of ``kind`` to offer a user: the codes, or in Swedish the Swedish words.
+
+    Both are always accepted (``parse_code``); help and errors list the ones in the
+    user's language so that a Swedish screen holds no English.
+    """
+    from ekbist.i18n import language
+
+    table = KINDS[kind]
+    if language() == "sv":
+        return [swedish for _english, swedish in table.values()]
+    return list(table)
+
+
 def parse_code(kind: str, text: str) -> str:
     """Read a code from a code, its English label or its Swedish word (any case)."""
     table = KINDS[kind]
@@ -112,6 +129,6 @@ def parse_code(kind: str, text: str) -> str:
         return alias
     raise EkbistError(
         _("unknown {kind} '{value}' (expected one of: {codes})").format(
-            kind=_(KIND_NAMES[kind]), value=text, codes=", ".join(table)
+            kind=_(KIND_NAMES[kind]), value=text, codes=", ".join(typable(kind))
         )
     )
