@@ -8,7 +8,7 @@ from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, format_option
 
 from ekbist.codes import typable
-from ekbist.i18n import N_, _
+from ekbist.i18n import N_, _, ngettext
 
 HANDLER_COLUMNS = [
     Column("id", N_("Id")), Column("name", N_("Name")), Column("team", N_("Team"), "code:team"),
@@ -86,9 +86,12 @@ def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, fmt: s
         click.echo(_("Handler {id} leaves on {date}.").format(id=handler_id, date=on.isoformat()))
         left_behind = handlers.open_case_count(store, handler_id)
         if left_behind:
-            click.echo(_("{n} open case(s) are still with {id}; to spread them over the team: "
-                         "ekbist handler leave {id} --date {date} --redistribute --apply").format(
-                n=left_behind, id=handler_id, date=on.isoformat()))
+            click.echo(ngettext(
+                "{n} open case is still with {id}; to give it to the team: "
+                "ekbist handler leave {id} --date {date} --redistribute --apply",
+                "{n} open cases are still with {id}; to spread them over the team: "
+                "ekbist handler leave {id} --date {date} --redistribute --apply",
+                left_behind).format(n=left_behind, id=handler_id, date=on.isoformat()))
         return
     from ekbist.commands.caseload import show_moves
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import Column, emit, format_option
+from ekbist.commands.render import Column, emit, fmt_value, format_option
 
 from ekbist.i18n import N_, _
 
@@ -25,8 +25,8 @@ def list_(env: Env, fmt: str) -> None:
         row["help"] = _(row["help"])
     columns = [
         Column("key", N_("Setting")),
-        Column("value", N_("Value")),
-        Column("default", N_("Default")),
+        Column("value", N_("Value"), "value"),
+        Column("default", N_("Default"), "value"),
         Column("help", N_("Meaning")),
     ]
     emit(rows, columns, fmt)
@@ -38,7 +38,7 @@ def list_(env: Env, fmt: str) -> None:
 def get(env: Env, key: str) -> None:
     from ekbist import settings as unit_settings
 
-    click.echo(unit_settings.get(env.open(readonly=True), key))
+    click.echo(fmt_value(unit_settings.get(env.open(readonly=True), key)))
 
 
 @settings.command("set", help=_("Change one setting."))
@@ -49,4 +49,4 @@ def set_(env: Env, key: str, value: str) -> None:
     from ekbist import settings as unit_settings
 
     stored = unit_settings.put(env.open(), key, value)
-    click.echo(_("{key} = {value}").format(key=key, value=stored))
+    click.echo(_("{key} = {value}").format(key=key, value=fmt_value(stored)))

@@ -285,7 +285,7 @@ def _handling_time(store: Store, today: date, handlers: dict) -> list[Finding]:
                 "application {id} (case {case}) is {n} working day late (deadline {due})",
                 "application {id} (case {case}) is {n} working days late (deadline {due})",
                 late,
-            ).format(n=late, due=row["deadline"], **ids)
+            ).format(n=_number(late), due=row["deadline"], **ids)
         elif status == "due_today":
             kind = "application_due_today"
             message = _("application {id} (case {case}) must be decided today").format(**ids)
@@ -303,7 +303,7 @@ def _handling_time(store: Store, today: date, handlers: dict) -> list[Finding]:
                 "application {id} (case {case}) has been incomplete for {n} working days since "
                 "it arrived on {received} (limit {limit})",
                 waited,
-            ).format(n=waited, received=row["received"], limit=flag_days, **ids)
+            ).format(n=_number(waited), received=row["received"], limit=flag_days, **ids)
         else:
             continue
         found.append(Finding(kind, row["handler"], row["id"], _d(row["deadline"]), message))
@@ -334,7 +334,7 @@ def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
                     "the {plan} of case {case} was due for follow-up on {due}, {n} days ago",
                     days,
                 ).format(plan=codes.label("plan_kind", row["kind"]), case=case,
-                         due=row["next_followup"], n=days),
+                         due=row["next_followup"], n=_number(days)),
             ))
         elif row["group"] == "never":
             found.append(Finding(
@@ -345,7 +345,7 @@ def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
                     "case {case}, opened on {opened}, has no change plan after {n} days "
                     "(grace period {grace} days)",
                     int(row["days_open"]),
-                ).format(case=case, opened=row["opened"], n=int(row["days_open"]),
+                ).format(case=case, opened=row["opened"], n=_number(int(row["days_open"])),
                          grace=grace),
             ))
         elif row["group"] == "no_housing_plan":
@@ -374,7 +374,7 @@ def _caseload(store: Store, today: date, handlers: dict) -> list[Finding]:
                     "{name} has {n} active case, {per_fte} per FTE (limit {limit})",
                     "{name} has {n} active cases, {per_fte} per FTE (limit {limit})",
                     int(row["active"]),
-                ).format(name=row["name"], n=row["active"], per_fte=_number(row["per_fte"], 1),
+                ).format(name=row["name"], n=_number(row["active"]), per_fte=_number(row["per_fte"], 1),
                          limit=limit),
             ))
     for row in report["uncovered"]:
@@ -466,7 +466,7 @@ def summary(report: Report) -> str:
     for finding in report.findings:
         per_kind[finding.kind] = per_kind.get(finding.kind, 0) + 1
     return ", ".join(
-        _PHRASES[kind](per_kind[kind]).format(n=per_kind[kind])
+        _PHRASES[kind](per_kind[kind]).format(n=_number(per_kind[kind]))
         for kind in KINDS if kind in per_kind
     )
 

@@ -590,7 +590,7 @@ def prognosis_workbook(result: dict[str, Any]):
         ws.cell(row=r, column=1, value="Budgetföljsamhet")
         if block["adherence"] is not None:
             cell = ws.cell(row=r, column=4, value=block["adherence"])
-            cell.number_format = "0.00%"
+            cell.number_format = "0.00 %"
         r += 2
         chart = BarChart()
         chart.type = "bar"
@@ -634,7 +634,7 @@ def prognosis_workbook(result: dict[str, Any]):
     r += 1
     ws.cell(row=r, column=1, value="Budgetföljsamhet")
     if total["adherence"] is not None:
-        ws.cell(row=r, column=4, value=total["adherence"]).number_format = "0.00%"
+        ws.cell(row=r, column=4, value=total["adherence"]).number_format = "0.00 %"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -654,7 +654,7 @@ def prognosis_workbook(result: dict[str, Any]):
                            (4, to_tkr(block["deviation"]))):
             summary.cell(row=row, column=col, value=value).number_format = number
         if block["adherence"] is not None:
-            summary.cell(row=row, column=5, value=block["adherence"]).number_format = "0.00%"
+            summary.cell(row=row, column=5, value=block["adherence"]).number_format = "0.00 %"
         row += 1
     summary.cell(row=row, column=1, value="Totalt").font = bold
     for col, value in ((2, to_tkr(total["budget_net"])), (3, to_tkr(total["prognosis_net"])),
@@ -663,7 +663,7 @@ def prognosis_workbook(result: dict[str, Any]):
         cell.number_format = number
         cell.font = bold
     if total["adherence"] is not None:
-        summary.cell(row=row, column=5, value=total["adherence"]).number_format = "0.00%"
+        summary.cell(row=row, column=5, value=total["adherence"]).number_format = "0.00 %"
     for col, width in zip("ABCDE", (40, 16, 16, 14, 18), strict=True):
         summary.column_dimensions[col].width = width
     if result["activities"]:
@@ -741,11 +741,12 @@ def inspect_losses(path: Path) -> list[str]:
                     lost.append(_("{n} chart(s) — redrawn by openpyxl, formatting made in Excel "
                                   "may be lost (sheet {sheet})").format(n=charts, sheet=sheet_name))
                 if pictures:
-                    lost.append(_("{n} image(s) (sheet {sheet})").format(n=pictures,
-                                                                       sheet=sheet_name))
+                    lost.append(ngettext("{n} image (sheet {sheet})", "{n} images (sheet {sheet})",
+                                         pictures).format(n=pictures, sheet=sheet_name))
                 if shapes:
-                    lost.append(_("{n} shape(s) or text box(es) (sheet {sheet})").format(
-                        n=shapes, sheet=sheet_name))
+                    lost.append(ngettext("{n} shape or text box (sheet {sheet})",
+                                         "{n} shapes or text boxes (sheet {sheet})",
+                                         shapes).format(n=shapes, sheet=sheet_name))
             if _related(archive, names, sheet_file, "ctrlProp") or \
                     _related(archive, names, sheet_file, "control"):
                 lost.append(_("form controls (sheet {sheet})").format(sheet=sheet_name))

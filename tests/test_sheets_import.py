@@ -222,8 +222,8 @@ def test_refused_from_the_command_line_with_exit_1(unit):
 def test_problems_in_swedish(unit):
     result = unit("import", FIXTURES / "sheets_errors.xlsx", lang="sv")
     assert "Ansökningar!E6: '2026-10-02' — komplett före inkommen (2026-10-05)" in result.stderr
-    assert "Ansökningar!G4: 'kanske' — okänt värde (väntade ett av: beviljat, delvis beviljat, " \
-           "avslag, återtagen)" in result.stderr
+    assert "Ansökningar!G4: 'kanske' — okänt värde (möjliga värden: bifall, delvis bifall, " \
+           "avslag, återkallad)" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("fel: ")
 
 

@@ -646,7 +646,7 @@ def write_xlsx(data: dict[str, Any], path: Any, *, overwrite: bool = False) -> A
     for col, text in enumerate(heads, start=1):
         ws.cell(row=3, column=col, value=text).font = Font(bold=True)
     row = 4
-    formats = {"share": "0.0%", "kr": "#,##0", "days": "0.0"}
+    formats = {"share": "0.0 %", "kr": "#,##0", "days": "0.0"}
 
     def put(key: str, label: str, item: str, value: Any, previous: Any, unit: str,
             definition: str) -> None:
