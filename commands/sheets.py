@@ -81,9 +81,9 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, fmt: str) -> 
 
 
 def _kinds_help() -> str:
-    from ekbist.sheets.declarations import kinds
+    from ekbist.sheets.declarations import kind_words
 
-    return ", ".join(["all", *kinds()])
+    return ", ".join(kind_words())
 
 
 @click.command(help=_("Write one kind of record (or all) to a new .xlsx file, one sheet per kind. "

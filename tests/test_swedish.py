@@ -1,0 +1,192 @@
+"""Swedish as the unit speaks it: no English words, Swedish numbers, one term per concept.
+
+The help is translated when a command's module is imported, so the help of every
+command is read in a fresh Swedish process; errors and screens are read in-process.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Words ekbist itself would print in English: its placeholders, its codes and labels.
+# Click's own words ("Usage:", "Options:", "Show this message and exit.", "[required]")
+# belong to the terminal's translation and are not checked here.
+ENGLISH = [
+    "CASE", "HANDLER", "YEAR", "MONTH", "ACTIVITY", "LINE", "AMOUNT", "NAME", "KEY", "VALUE",
+    "KIND", "DATE", "FILE", "DEST", "INTEGER", "FLOAT", "YYYY", "YYYY-MM", "YYYY-MM-DD",
+    "CRITICAL", "WARNING", "UNKNOWN", "granted", "partly", "rejected", "withdrawn", "intake",
+    "investigation", "violence", "debt", "sickness_comp", "other_benefit", "moved", "studies",
+    "change", "housing", "run-rate", "driver", "revenue", "cost", "handling-time", "caseload",
+    "handlers", "absences", "assignments", "followups", "applications", "actuals", "prognoses",
+    "closed_days", "all", "the", "and", "of", "FTE", "deadline",
+]
+_WORD = re.compile(
+    r"(?<![\w.\-/])(" + "|".join(re.escape(w) for w in sorted(ENGLISH, key=len, reverse=True))
+    + r")(?![\w\-])"
+)
+
+
+def english_words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+WALK = r"""
+import click
+from click.testing import CliRunner
+from ekbist.i18n import set_language
+set_language("sv")
+from ekbist.commands import main
+main._translate_root_help()
+runner = CliRunner()
+
+def walk(command, path):
+    result = runner.invoke(main.root, ["--lang", "sv", *path, "--help"], prog_name="ekbist",
+                           terminal_width=200)
+    print("\x1e" + " ".join(path))
+    print(result.output)
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            walk(command.get_command(ctx, name), [*path, name])
+
+walk(main.root, [])
+"""
+
+
+@pytest.fixture(scope="module")
+def swedish_help() -> dict[str, str]:
+    done = subprocess.run([sys.executable, "-c", WALK], capture_output=True, text=True, check=True,
+                          env={"PATH": "/usr/bin:/bin", "EKBIST_LANG": "sv"})
+    pages = {}
+    for chunk in done.stdout.split("\x1e")[1:]:
+        path, _, text = chunk.partition("\n")
+        pages[path] = text
+    return pages
+
+
+CLICK_PHRASES = ("Show this message and exit.", "Show the version and exit.")
+
+
+def words_of_ekbist(path: str, page: str) -> str:
+    """The help without click's own phrases and what the user types as is: the command path
+    and the sub-command names."""
+    for phrase in CLICK_PHRASES:
+        page = page.replace(phrase, "")
+    lines, in_commands = [], False
+    for line in page.splitlines():
+        if line.startswith("Usage:"):
+            line = line.replace(("ekbist " + path).strip(), "", 1)
+        if line and not line.startswith(" "):
+            in_commands = line.rstrip(":") in ("Commands", "Kommandon")
+        elif in_commands and line.startswith("  ") and not line.startswith("   "):
+            line = line.split(None, 1)[1] if len(line.split(None, 1)) > 1 else ""
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_the_walk_reaches_every_command(swedish_help) -> None:
+    assert len(swedish_help) > 60
+    assert {"", "check", "caseload balance", "prognosis make", "application decide"} <= set(
+        swedish_help
+    )
+
+
+def test_every_help_page_in_swedish_has_no_english_word(swedish_help) -> None:
+    wrong = {
+        path or "ekbist": found
+        for path, page in swedish_help.items()
+        if (found := english_words(words_of_ekbist(path, page)))
+    }
+    assert not wrong, wrong
+
+
+def test_usage_lines_and_code_lists_are_swedish(swedish_help) -> None:
+    assert "Usage: ekbist budget set [OPTIONS] ÅR VERKSAMHET RAD BELOPP" in swedish_help["budget set"]
+    assert "Usage: ekbist case assign [OPTIONS] ÄRENDE HANDLÄGGARE" in swedish_help["case assign"]
+    assert "Usage: ekbist budget show [OPTIONS] [ÅR]" in swedish_help["budget show"]
+    assert "--date ÅÅÅÅ-MM-DD" in swedish_help["application decide"]
+    assert "Beslut: bifall, delvis bifall, avslag, återkallad." in swedish_help["application decide"]
+    assert "--method RAD=METOD" in swedish_help["prognosis make"]
+    assert "1 = januari–april, 2 = januari–augusti." in swedish_help["report tertial"]
+    assert "Bara dessa kontroller: handläggningstid, planer, ärendeantal, budget" in (
+        swedish_help["check"]
+    )
+
+
+def test_the_english_word_check_finds_a_planted_word() -> None:
+    assert english_words("Beslut: granted, delvis bifall") == ["granted"]
+    assert english_words("Usage: ekbist case show [OPTIONS] CASE") == ["CASE"]
+    # Setting keys, options and the Swedish words around them are not English words.
+    assert english_words("inställningen plans.followup_months --handling-time ärendeantal") == []
+
+
+# -- errors ----------------------------------------------------------------------------
+def test_errors_in_swedish_list_the_swedish_words(unit) -> None:
+    unit.ok("application", "add", "C-1", "--period", "2026-11", "--received", "2026-11-16",
+            "--completed", "2026-11-16", "--id", "A-1")
+    errors = {
+        "decision": unit.fails("application", "decide", "A-1", "--date", "2026-11-18",
+                               "--decision", "kanske", lang="sv"),
+        "reason": unit.fails("case", "close", "C-1", "--date", "2026-11-18", "--reason", "nej",
+                             lang="sv"),
+        "team": unit.fails("handler", "add", "dan", "--name", "Dan", "--team", "nej",
+                           "--fte", "1", lang="sv"),
+        "kind": unit.fails("export", "nej", "x.xlsx", lang="sv"),
+    }
+    assert errors["decision"] == ("fel: okänt värde för beslut: 'kanske' (möjliga värden: "
+                                  "bifall, delvis bifall, avslag, återkallad)")
+    assert "arbete, studier, sjuk-/aktivitetsersättning, annan ersättning, flytt, annat" in (
+        errors["reason"]
+    )
+    assert "mottagning, utredning, våld i nära relation" in errors["team"]
+    assert "alla, handläggare, frånvaro" in errors["kind"]
+    assert {k: english_words(v) for k, v in errors.items() if english_words(v)} == {}
+    # The Swedish words offered are accepted.
+    unit.ok("application", "decide", "A-1", "--date", "2026-11-18", "--decision", "delvis bifall",
+            "--amount", "100", lang="sv")
+    unit.ok("case", "close", "C-1", "--date", "2026-11-18", "--reason", "flytt", lang="sv")
+    # ... and the words used before the glossary still are.
+    assert unit.ok("application", "decide", "A-1", "--date", "2026-11-18", "--decision",
+                   "beviljat", "--amount", "100", "--amend").exit_code == 0
+
+
+def test_a_decision_reads_as_a_sentence(unit) -> None:
+    unit.ok("application", "add", "C-1", "--period", "2026-11", "--received", "2026-11-16",
+            "--completed", "2026-11-16", "--id", "A-1")
+    out = unit.ok("application", "decide", "A-1", "--date", "2026-11-18", "--decision", "bifall",
+                  "--amount", "5000", lang="sv").stdout
+    assert out.startswith("Beslut om ansökan A-1 den 2026-11-18: bifall, i tid (sista beslutsdag ")
+
+
+def test_an_open_ended_absence_and_a_dated_one_are_two_sentences(unit) -> None:
+    unit.ok("handler", "away", "bo", "--from", "2026-11-02", "--reason", "sjuk")
+    open_ended = unit.fails("handler", "away", "bo", "--from", "2026-11-10", "--reason", "x",
+                            lang="sv")
+    assert open_ended == "fel: handläggaren 'bo' är redan frånvarande från 2026-11-02 tills vidare"
+    unit.ok("handler", "away", "cia", "--from", "2026-11-02", "--to", "2026-11-06", "--reason", "x")
+    dated = unit.fails("handler", "away", "cia", "--from", "2026-11-03", "--reason", "x", lang="sv")
+    assert dated == "fel: handläggaren 'cia' är redan frånvarande från 2026-11-02 till 2026-11-06"
+    english = unit.fails("handler", "away", "bo", "--from", "2026-11-10", "--reason", "x")
+    assert english == "error: handler 'bo' is already away from 2026-11-02 until further notice"
+
+
+def test_household_counts_take_the_plural_they_need(unit) -> None:
+    one = unit.ok("case", "show", "C-1", lang="sv").stdout
+    assert "Hushåll: 1 vuxen, 0 barn" in one
+    unit.ok("case", "open", "C-9", "--handler", "bo", "--opened", "2026-11-02", "--adults", "2",
+            "--children", "1")
+    assert "Hushåll: 2 vuxna, 1 barn" in unit.ok("case", "show", "C-9", lang="sv").stdout
+    assert "Household: 1 adult, 0 children" in unit.ok("case", "show", "C-1").stdout
+    assert "Household: 2 adults, 1 child" in unit.ok("case", "show", "C-9").stdout
+
+
+def test_check_lines_speak_swedish_below_the_monitoring_line(unit) -> None:
+    out = unit("check", lang="sv").stdout
+    first, rest = out.split("\n", 1)
+    assert first.startswith("EKBIST WARNING: ")
+    assert english_words(rest) == []
