@@ -853,6 +853,7 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
         cell.font = bold
     for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
         row[1].number_format = "yyyy-mm-dd"
+        row[2].number_format = row[3].number_format = "#,##0"
         row[4].number_format = "0.0 %"
     for column, text in zip("ABCDE", header, strict=True):
         sheet.column_dimensions[column].width = max(11, len(text) + 3)
@@ -896,6 +897,7 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
                                    group["share"]])
         for row in detail.iter_rows(min_row=2, max_row=detail.max_row):
             row[1].number_format = "yyyy-mm-dd"
+            row[-3].number_format = row[-2].number_format = "#,##0"
             row[-1].number_format = "0.0 %"
         for cell in detail[1]:
             detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)

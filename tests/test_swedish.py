@@ -190,3 +190,87 @@ def test_check_lines_speak_swedish_below_the_monitoring_line(unit) -> None:
     first, rest = out.split("\n", 1)
     assert first.startswith("EKBIST WARNING: ")
     assert english_words(rest) == []
+
+
+# -- numbers ---------------------------------------------------------------------------
+def test_one_minus_sign_everywhere(unit) -> None:
+    from ekbist.sheets.numbers import format_number
+
+    assert format_number(-44, swedish=True) == "-44"
+    assert format_number(-7643.5, swedish=True) == "-7 643,5"
+    # Bo has 2 cases at 0.5 FTE, Cia 1 case at 1.0: the team has 3 cases on 1.5 FTE, 2.0
+    # per FTE, so Cia sits 1.0 below it.
+    out = unit.ok("caseload", lang="sv").stdout
+    assert "\u2212" not in out
+    cia = next(line for line in out.splitlines() if line.startswith("cia "))
+    assert cia.split()[-1] == "-1,0"
+
+
+def test_settings_in_swedish_number_form(unit) -> None:
+    listed = unit.ok("settings", "list", lang="sv").stdout
+    line = next(x for x in listed.splitlines() if x.startswith("budget.warn_deviation_pct"))
+    assert line.split()[1:3] == ["2,0", "2,0"]
+    assert unit.ok("settings", "set", "budget.warn_deviation_pct", "2,5",
+                   lang="sv").stdout == "budget.warn_deviation_pct = 2,5\n"
+    assert unit.ok("settings", "get", "budget.warn_deviation_pct", lang="sv").stdout == "2,5\n"
+    assert unit.ok("settings", "get", "budget.warn_deviation_pct").stdout == "2.5\n"
+    # Machines read the machine form, whatever the language.
+    assert '"value": 2.5' in unit.ok("settings", "list", "--format", "json", lang="sv").stdout
+    assert "budget.warn_deviation_pct,2.5,2.0," in unit.ok("settings", "list", "--format", "csv",
+                                                           lang="sv").stdout
+
+
+def test_counts_in_check_are_grouped_from_1000(cli) -> None:
+    cli.ok("init")
+    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "1")
+    # 2023-11-08 to 2026-11-30: 1 118 days, as the demo unit's oldest case without a plan.
+    cli.ok("case", "open", "C-1", "--handler", "bo", "--opened", "2023-11-08")
+    cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-06-03")
+    out = cli("check", "--only", "plans", today="2026-11-30", lang="sv").stdout
+    assert "har ingen förändringsplan efter 1 118 dagar" in out
+    assert "har ingen förändringsplan efter 180 dagar" in out
+    english = cli("check", "--only", "plans", today="2026-11-30").stdout
+    assert "has no change plan after 1,118 days" in english
+
+
+def test_workbooks_group_thousands_and_space_the_percent_sign(tmp_path: Path) -> None:
+    from datetime import date
+
+    import openpyxl
+
+    from conftest import Cli
+    from ekbist import demo
+    from ekbist.store import Store
+
+    db = tmp_path / "demo.db"
+    store = Store.open(db, create=True)
+    demo.build(store, demo.DemoOptions(households=60, months=14, seed=3), date(2026, 11, 25))
+    store.close()
+    cli = Cli(db)
+    made = {
+        "handling": ["handling-time", "report", "--from", "2026-01-01", "--to", "2026-10-31",
+                     "--by", "month"],
+        "coverage": ["plans", "coverage", "--monthly"],
+        "caseload": ["caseload", "history", "--from", "2026-01", "--to", "2026-10"],
+        "indicators": ["indicators", "--year", "2026"],
+        "tertial": ["report", "tertial", "--year", "2026", "--tertial", "2"],
+    }
+    formats: dict[str, set[str]] = {}
+    for name, args in made.items():
+        path = tmp_path / f"{name}.xlsx"
+        cli.ok(*args, "--xlsx", path, lang="sv")
+        wb = openpyxl.load_workbook(path)
+        found = formats.setdefault(name, set())
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                        found.add(cell.number_format)
+    every = set().union(*formats.values())
+    # A share: "87,8 %" in a Swedish Excel, the space before the sign.
+    assert {f for f in every if "%" in f} <= {"0.0 %", "0 %", "0.00 %"}
+    assert "0.0 %" in formats["handling"] and "0.0 %" in formats["tertial"]
+    # A count: '#,##0' is what a Swedish Excel shows as '# ##0' ("1 000").
+    for name in made:
+        assert "#,##0" in formats[name] or "#,##0;-#,##0" in formats[name], name
+    assert "General" not in formats["handling"] | formats["caseload"]

@@ -656,6 +656,8 @@ def write_xlsx(data: dict[str, Any], path: Any, *, overwrite: bool = False) -> A
             cell = ws.cell(row=row, column=col, value=cell_value)
             if col in (4, 5) and unit in formats:
                 cell.number_format = formats[unit]
+            elif col in (4, 5) and isinstance(cell_value, int):
+                cell.number_format = "#,##0"  # a count: grouped, "1 000" in Swedish Excel
         # Text cells are text: a label or code starting with '=' must never run as a formula.
         for col in (1, 2, 3, 6, 7):
             cell = ws.cell(row=row, column=col)
