@@ -74,3 +74,11 @@ def test_the_check_finds_a_planted_term_and_spares_longer_words(tmp_path: Path) 
     assert found == [("ärendemängd", "Ärendemängd")]
     assert glossary.replaced_terms_in("Aktivitet: Arbetsmarknad")[0][1].sv == "verksamhet"
     assert glossary.replaced_terms_in("Verksamhet: Arbetsmarknad") == []
+
+
+def test_the_docs_page_lists_every_term() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "glossary.md").read_text(encoding="utf-8")
+    for term in glossary.terms():
+        assert f"| **{term.sv}** |" in page, term.sv
+        for word in term.replaced:
+            assert word in page, word

@@ -274,3 +274,11 @@ def test_workbooks_group_thousands_and_space_the_percent_sign(tmp_path: Path) ->
     for name in made:
         assert "#,##0" in formats[name] or "#,##0;-#,##0" in formats[name], name
     assert "General" not in formats["handling"] | formats["caseload"]
+
+    # The prognosis methods a Swedish user types, and the ones an error offers.
+    made_sv = cli.ok("prognosis", "make", "--year", "2026", "--month", "10", "--method",
+                     "*=framskrivning", "--format", "json", lang="sv").stdout
+    assert '"method": "run-rate"' in made_sv
+    wrong = cli.fails("prognosis", "make", "--year", "2026", "--month", "10", "--method", "*=nej",
+                      lang="sv")
+    assert wrong == "fel: --method *: okänd metod 'nej' (kända: framskrivning, budget, hushåll)"
