@@ -57,7 +57,11 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, fmt: str) -> 
         click.echo(_("Dry run of {file} — nothing was written.").format(file=file))
     else:
         click.echo(_("Imported {file}.").format(file=file))
-    rows = [{"kind": name, "added": k.added, "changed": k.changed, "unchanged": k.unchanged}
+    from ekbist.sheets.declarations import kinds
+
+    # The table names each kind by its sheet in the reader's language; JSON keeps the code.
+    rows = [{"kind": kinds()[name].sheet() if name in kinds() else name, "added": k.added,
+             "changed": k.changed, "unchanged": k.unchanged}
             for name, k in report.kinds.items()]
     emit(rows, [Column("kind", N_("Kind")), Column("added", N_("Added"), "int"),
                 Column("changed", N_("Changed"), "int"), Column("unchanged", N_("Unchanged"), "int")],

@@ -466,7 +466,7 @@ def summary(report: Report) -> str:
     for finding in report.findings:
         per_kind[finding.kind] = per_kind.get(finding.kind, 0) + 1
     return ", ".join(
-        _PHRASES[kind](per_kind[kind]).format(n=_number(per_kind[kind]))
+        _PHRASES[kind](per_kind[kind]).format(n=per_kind[kind])  # monitoring line: digits only
         for kind in KINDS if kind in per_kind
     )
 

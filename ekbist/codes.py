@@ -46,12 +46,21 @@ GENDERS: dict[str, tuple[str, str]] = {
     "x": (N_("other or unknown"), "annat"),
 }
 
+# How a saved prognosis line was made (schemas/glossary.toml: run-rate = linjär framskrivning).
+PROGNOSIS_METHODS: dict[str, tuple[str, str]] = {
+    "run-rate": (N_("run-rate"), "linjär framskrivning"),
+    "budget": (N_("budget"), "budget"),
+    "driver": (N_("households × average"), "bidragshushåll × snittbelopp"),
+    "manual": (N_("set by hand"), "satt för hand"),
+}
+
 KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "team": TEAMS,
     "decision": DECISIONS,
     "close_reason": CLOSE_REASONS,
     "plan_kind": PLAN_KINDS,
     "gender": GENDERS,
+    "prognosis_method": PROGNOSIS_METHODS,
 }
 
 KIND_NAMES = {
@@ -60,6 +69,7 @@ KIND_NAMES = {
     "close_reason": N_("close reason"),
     "plan_kind": N_("plan kind"),
     "gender": N_("gender"),
+    "prognosis_method": N_("prognosis method"),
 }
 
 # Extra Swedish spellings met in real files.
@@ -89,6 +99,7 @@ _ALIASES: dict[str, dict[str, str]] = {
         "annan": "other",
     },
     "plan_kind": {"arbetsplan": "change", "förändring": "change", "boende": "housing"},
+    "prognosis_method": {"framskrivning": "run-rate", "hushåll": "driver", "manuell": "manual"},
     "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
 }
 

@@ -547,7 +547,7 @@ def prognosis_workbook(result: dict[str, Any]):
     for block in result["activities"]:
         name = block["activity"]
         mine = [x for x in result["lines"] if x["activity"] == name]
-        ws.cell(row=r, column=1, value=f"Aktivitet: {name}").font = Font(bold=True, size=12)
+        ws.cell(row=r, column=1, value=f"Verksamhet: {name}").font = Font(bold=True, size=12)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
         r += 1
         for col, text in enumerate(SV_HEADERS, start=1):
@@ -640,9 +640,9 @@ def prognosis_workbook(result: dict[str, Any]):
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     summary = wb.create_sheet("Sammanställning")
-    summary["A1"] = f"Prognos {year} per aktivitet – utfall till och med {SV_MONTHS[month - 1]} (tkr)"
+    summary["A1"] = f"Prognos {year} per verksamhet – utfall till och med {SV_MONTHS[month - 1]} (tkr)"
     summary["A1"].font = Font(bold=True, size=12)
-    heads = ("Aktivitet", "Budget netto", "Prognos netto", "Avvikelse", "Budgetföljsamhet")
+    heads = ("Verksamhet", "Budget netto", "Prognos netto", "Avvikelse", "Budgetföljsamhet")
     for col, text in enumerate(heads, start=1):
         cell = summary.cell(row=3, column=col, value=text)
         cell.font = bold
@@ -669,7 +669,7 @@ def prognosis_workbook(result: dict[str, Any]):
     if result["activities"]:
         chart = BarChart()
         chart.grouping = "clustered"
-        chart.title = "Netto per aktivitet: budget och prognos (tkr)"
+        chart.title = "Netto per verksamhet: budget och prognos (tkr)"
         chart.add_data(Reference(summary, min_col=2, max_col=3, min_row=3, max_row=row - 1),
                        titles_from_data=True)
         chart.set_categories(Reference(summary, min_col=1, min_row=4, max_row=row - 1))

@@ -321,7 +321,7 @@ def test_upsert_by_key_and_dry_run_shows_old_and_new(unit, lib, tmp_path):
     result = unit.ok("import", second, "--dry-run")
     assert snapshot(unit.db) == before
     assert "Dry run of" in result.output
-    assert "applications      1        1          1" in result.output
+    assert "Applications      1        1          1" in result.output
     assert "  applications A-1 (Ansökningar!A2): amount 1,000 → 1,500" in result.output
     assert "  applications to add: A-3" in result.output
     payload = json.loads(unit.ok("import", second, "--dry-run", "--format", "json").output)
