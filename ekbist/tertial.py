@@ -152,7 +152,8 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
     ws.cell(row=row, column=7, value=figures["plan_share"]).number_format = "0.0 %"
     ws.cell(row=row, column=10, value=figures["cases_per_fte"]).number_format = "0.0"
     ws.cell(row=row + 1, column=1,
-            value="Bidragshushåll: snitt per månad; plan och ärenden per årsarbetare: vid periodens slut.")
+            value="Bidragshushåll: snitt per månad; plan och ärenden per årsarbetare: vid "
+                  "periodens slut.")
     for col, width in zip("ABCDEFGHIJ", (10, 10, 10, 12, 14, 14, 14, 12, 12, 14), strict=True):
         ws.column_dimensions[col].width = width
     last = 3 + len(figures["months"])

@@ -282,3 +282,15 @@ def test_workbooks_group_thousands_and_space_the_percent_sign(tmp_path: Path) ->
     wrong = cli.fails("prognosis", "make", "--year", "2026", "--month", "10", "--method", "*=nej",
                       lang="sv")
     assert wrong == "fel: --method *: okänd metod 'nej' (kända: framskrivning, budget, hushåll)"
+
+
+def test_no_swedish_message_holds_an_english_word() -> None:
+    from test_glossary import msgstrs, swedish_catalogs
+
+    wrong = [
+        (po.name, text)
+        for po in swedish_catalogs()
+        for _msgid, text in msgstrs(po)
+        if english_words(re.sub(r"\{\w*\}", " ", text))
+    ]
+    assert not wrong, wrong
