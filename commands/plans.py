@@ -68,8 +68,8 @@ def plan() -> None:
 
 
 def _kind_option(function):
-    return click.option("--kind", default="change", show_default=typable("plan_kind")[0],
-                        help=KIND_HELP)(function)
+    # The help names the default in the reader's language; click's own would say 'change'.
+    return click.option("--kind", default="change", help=KIND_HELP)(function)
 
 
 @plan.command(help=_("Register a plan made with the client on --made."))
