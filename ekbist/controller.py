@@ -612,7 +612,7 @@ def prognosis_workbook(result: dict[str, Any]):
             r = max(r, chart_top + int(chart.height / 0.5) + 1)
 
     total = result["total"]
-    ws.cell(row=r, column=1, value="Totalt, alla aktiviteter").font = Font(bold=True, size=12)
+    ws.cell(row=r, column=1, value="Totalt, alla verksamheter").font = Font(bold=True, size=12)
     r += 1
     for col, text in enumerate(SV_HEADERS[:5], start=1):
         cell = ws.cell(row=r, column=col, value=text)

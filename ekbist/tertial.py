@@ -158,7 +158,7 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
         ws.column_dimensions[col].width = width
     last = 3 + len(figures["months"])
     chart = BarChart()
-    chart.title = "Hushåll per månad"
+    chart.title = "Bidragshushåll per månad"
     chart.add_data(Reference(ws, min_col=2, min_row=3, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
     chart.legend = None
