@@ -255,17 +255,28 @@ def test_workbooks_group_thousands_and_space_the_percent_sign(tmp_path: Path) ->
         "indicators": ["indicators", "--year", "2026"],
         "tertial": ["report", "tertial", "--year", "2026", "--tertial", "2"],
     }
+    from ekbist import glossary
+
     formats: dict[str, set[str]] = {}
+    words: list[tuple[str, str]] = []
     for name, args in made.items():
         path = tmp_path / f"{name}.xlsx"
         cli.ok(*args, "--xlsx", path, lang="sv")
         wb = openpyxl.load_workbook(path)
         found = formats.setdefault(name, set())
         for ws in wb.worksheets:
+            words.append((name, ws.title))
             for row in ws.iter_rows():
                 for cell in row:
                     if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                         found.add(cell.number_format)
+                    # The key figures' key, item and unit columns are codes for machines.
+                    machine = name == "indicators" and cell.column in (1, 3, 6)
+                    if isinstance(cell.value, str) and not machine:
+                        words.append((name, cell.value))
+    # What the chief reads in a workbook: Swedish, in the glossary's terms.
+    assert [w for w in words if english_words(w[1])] == []
+    assert [w for w in words if glossary.replaced_terms_in(w[1])] == []
     every = set().union(*formats.values())
     # A share: "87,8 %" in a Swedish Excel, the space before the sign.
     assert {f for f in every if "%" in f} <= {"0.0 %", "0 %", "0.00 %"}
