@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE
+from ekbist.commands.params import DATE, GROUP_BY, WordChoice
 from ekbist.commands.render import Column, emit, fmt_int, format_option, is_terminal
 
 from ekbist.i18n import N_, _
@@ -116,7 +116,7 @@ def _check_tables(store, payload: dict) -> None:
                               "for applications whose clock started from --from to --to."))
 @click.option("--from", "first", type=DATE, required=True, help=_("First day of the period."))
 @click.option("--to", "last", type=DATE, required=True, help=_("Last day of the period."))
-@click.option("--by", type=click.Choice(["handler", "team", "month"]), help=_("Group the figures."))
+@click.option("--by", type=WordChoice(GROUP_BY), help=_("Group the figures."))
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),
               help=_("Also write the report to this Excel workbook, with a chart per month."))
 @click.option("--force", is_flag=True, help=_("Overwrite the --xlsx file if it exists."))

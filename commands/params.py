@@ -68,3 +68,35 @@ def localize_metavars(command: click.Command) -> click.Command:
         for sub in command.commands.values():
             localize_metavars(sub)
     return command
+
+
+class WordChoice(click.ParamType):
+    """A choice among codes that also takes the Swedish words, and offers the reader's.
+
+    ``words`` maps each code to its Swedish word; the help shows the codes in English
+    and the words in Swedish, and the command always receives the code.
+    """
+
+    name = "choice"
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self.words = dict(words)
+
+    def offered(self) -> list[str]:
+        from ekbist.i18n import language
+
+        return list(self.words.values()) if language() == "sv" else list(self.words)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self.offered()) + "]"
+
+    def convert(self, value, param, ctx) -> str:
+        wanted = str(value).strip().casefold()
+        for code, word in self.words.items():
+            if wanted in (code, word.casefold()):
+                return code
+        self.fail(_("'{value}' is not one of: {choices}").format(
+            value=value, choices=", ".join(self.offered())), param, ctx)
+
+
+GROUP_BY = {"handler": "handläggare", "team": "team", "month": "månad"}

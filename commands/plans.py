@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE, MONTH
+from ekbist.commands.params import DATE, GROUP_BY, MONTH, WordChoice
 from ekbist.commands.render import Column, emit, fmt_int, fmt_percent, format_option, to_csv
 
 from ekbist.codes import typable
@@ -284,7 +284,8 @@ def _by_columns(by: str) -> list[Column]:
 @plans.command(help=_("The share of active cases past the grace period that have a current "
                       "change plan."))
 @click.option("--as-of", type=DATE, help=_("Measure on this day (default today)."))
-@click.option("--by", type=click.Choice(["handler", "team"]), help=_("Split by handler or team."))
+@click.option("--by", type=WordChoice({k: GROUP_BY[k] for k in ("handler", "team")}),
+              help=_("Split by handler or team."))
 @click.option("--monthly", is_flag=True, help=_("A series measured at each month's end."))
 @click.option("--from", "first", type=MONTH, help=_("First month of the series (default 11 "
                                                     "months before --to)."))
