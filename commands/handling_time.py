@@ -10,6 +10,7 @@ from ekbist.commands.render import Column, emit, fmt_int, format_option, is_term
 from ekbist.i18n import N_, _
 
 STATUS_CODES = ("overdue", "due_today", "due_next", "ok", "incomplete")
+STATUS_WORDS = ("försenad", "i-dag", "nästa-dag", "inom-tid", "ofullständig")  # typed in Swedish
 
 CHECK_COLUMNS = [
     Column("status_label", N_("Status")), Column("id", N_("Application")),
@@ -51,7 +52,8 @@ def handling_time() -> None:
 @handling_time.command(help=_("List every undecided application with its status as of --today, "
                               "per handler, most urgent first."))
 @click.option("--handler", metavar="ID", help=_("Only this handler's applications."))
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CODES),
+@click.option("--status", "statuses", multiple=True, type=WordChoice(dict(zip(STATUS_CODES, STATUS_WORDS,
+                                                                             strict=True))),
               help=_("Only these statuses (repeat the option for several)."))
 @format_option()
 @pass_env

@@ -163,6 +163,12 @@ def test_a_choice_takes_and_offers_the_swedish_words(unit) -> None:
     assert wrong.exit_code == 2
     assert "'vem' är inte något av: handläggare, team" in wrong.stderr
     assert "'vem' is not one of: handler, team" in unit("plans", "coverage", "--by", "vem").stderr
+    unit.ok("application", "add", "C-1", "--period", "2026-11", "--received", "2026-11-16",
+            "--completed", "2026-11-16", "--id", "A-1")
+    late = unit.ok("handling-time", "check", "--status", "försenad", lang="sv").stdout
+    assert "A-1" in late and late == unit.ok("handling-time", "check", "--status", "overdue",
+                                             lang="sv").stdout
+    assert "A-1" not in unit.ok("handling-time", "check", "--status", "i-dag", lang="sv").stdout
 
 
 def test_a_decision_reads_as_a_sentence(unit) -> None:
