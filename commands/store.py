@@ -91,7 +91,7 @@ def audit(env: Env, since: str | None, table: str | None, limit: int, fmt: str) 
         Column("command", N_("Command")),
         Column("tbl", N_("Table")),
         Column("key", N_("Key")),
-        Column("action", N_("Action")),
+        Column("action", N_("Action"), "code:audit_action"),
         Column("before", N_("Before")),
         Column("after", N_("After")),
     ]

@@ -54,6 +54,13 @@ PROGNOSIS_METHODS: dict[str, tuple[str, str]] = {
     "manual": (N_("set by hand"), "satt för hand"),
 }
 
+# What an audit row records (the audit table's CHECK constraint).
+AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
+    "insert": (N_("insert"), "tillägg"),
+    "update": (N_("update"), "ändring"),
+    "delete": (N_("delete"), "borttagning"),
+}
+
 KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "team": TEAMS,
     "decision": DECISIONS,
@@ -61,6 +68,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "plan_kind": PLAN_KINDS,
     "gender": GENDERS,
     "prognosis_method": PROGNOSIS_METHODS,
+    "audit_action": AUDIT_ACTIONS,
 }
 
 KIND_NAMES = {
@@ -70,6 +78,7 @@ KIND_NAMES = {
     "plan_kind": N_("plan kind"),
     "gender": N_("gender"),
     "prognosis_method": N_("prognosis method"),
+    "audit_action": N_("audit action"),
 }
 
 # Extra Swedish spellings met in real files.

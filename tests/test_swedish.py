@@ -201,6 +201,13 @@ def test_household_counts_take_the_plural_they_need(unit) -> None:
     assert "Household: 2 adults, 1 child" in unit.ok("case", "show", "C-9").stdout
 
 
+def test_the_audit_names_its_events_in_swedish_and_keeps_the_codes_for_machines(unit) -> None:
+    shown = unit.ok("audit", "--table", "cases", lang="sv").stdout
+    assert " tillägg " in shown and " insert " not in shown
+    assert ",insert," in unit.ok("audit", "--table", "cases", "--format", "csv", lang="sv").stdout
+    assert " insert " in unit.ok("audit", "--table", "cases").stdout
+
+
 def test_check_lines_speak_swedish_below_the_monitoring_line(unit) -> None:
     out = unit("check", lang="sv").stdout
     first, rest = out.split("\n", 1)
