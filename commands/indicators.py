@@ -6,7 +6,7 @@ import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.render import Column, emit, format_option
 
-from ekbist.i18n import N_, _
+from ekbist.i18n import N_, _, ngettext
 
 POPULATION_COLUMNS = [
     Column("year", N_("Year")),
@@ -34,9 +34,11 @@ def population_set(env: Env, year: int, adults: int, children: int, total: int) 
                                   total=total)
     from ekbist.commands.render import fmt_int
 
-    click.echo(_("Population {year}: {total} inhabitants, {adults} adults, {children} "
-                 "children.").format(year=year, total=fmt_int(total), adults=fmt_int(adults),
-                                     children=fmt_int(children)))
+    click.echo(_("Population {year}: {total}, {adults}, {children}.").format(
+        year=year,
+        total=ngettext("{n} inhabitant", "{n} inhabitants", total).format(n=fmt_int(total)),
+        adults=ngettext("{n} adult", "{n} adults", adults).format(n=fmt_int(adults)),
+        children=ngettext("{n} child", "{n} children", children).format(n=fmt_int(children))))
 
 
 @population.command("list", help=_("List the recorded population per year."))

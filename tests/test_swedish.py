@@ -199,6 +199,11 @@ def test_household_counts_take_the_plural_they_need(unit) -> None:
     assert "Hushåll: 2 vuxna, 1 barn" in unit.ok("case", "show", "C-9", lang="sv").stdout
     assert "Household: 1 adult, 0 children" in unit.ok("case", "show", "C-1").stdout
     assert "Household: 2 adults, 1 child" in unit.ok("case", "show", "C-9").stdout
+    assert unit.ok("population", "set", "2025", "--adults", "1", "--children", "1", "--total",
+                   "5", lang="sv").stdout == "Folkmängd 2025: 5 invånare, 1 vuxen, 1 barn.\n"
+    assert unit.ok("population", "set", "2025", "--adults", "64800", "--children", "18277",
+                   "--total", "83077", lang="sv").stdout == (
+        "Folkmängd 2025: 83 077 invånare, 64 800 vuxna, 18 277 barn.\n")
 
 
 def test_the_audit_names_its_events_in_swedish_and_keeps_the_codes_for_machines(unit) -> None:
