@@ -82,3 +82,33 @@ def test_the_docs_page_lists_every_term() -> None:
         assert f"| **{term.sv}** |" in page, term.sv
         for word in term.replaced:
             assert word in page, word
+
+
+def swedish_texts_of_the_sheet_declarations() -> list[tuple[str, str, str]]:
+    """Every Swedish text a sheet declaration holds (sheet names, headers, help, messages)."""
+    import tomllib
+
+    found = []
+
+    def walk(value, where: str, name: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}", name)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{where}[{i}]", name)
+        elif isinstance(value, str) and where.endswith("_sv"):
+            found.append((name, where, value))
+
+    directory = Path(__file__).parent.parent / "schemas" / "sheets"
+    for path in sorted(directory.glob("*.toml")):
+        walk(tomllib.loads(path.read_text(encoding="utf-8")), "", path.name)
+    return found
+
+
+def test_the_sheet_declarations_use_the_glossary_terms() -> None:
+    texts = swedish_texts_of_the_sheet_declarations()
+    assert len(texts) > 100 and any(t[2] == "Ärendeantal" for t in texts)
+    wrong = [(name, where, text, [w for w, _t in glossary.replaced_terms_in(text)])
+             for name, where, text in texts if glossary.replaced_terms_in(text)]
+    assert not wrong, wrong
