@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE
+from ekbist.commands.params import DATE, DECIMAL
 from ekbist.commands.render import Column, emit, format_option
 
 from ekbist.codes import typable
@@ -12,7 +12,7 @@ from ekbist.i18n import N_, _, ngettext
 
 HANDLER_COLUMNS = [
     Column("id", N_("Id")), Column("name", N_("Name")), Column("team", N_("Team"), "code:team"),
-    Column("fte", N_("FTE"), "float"), Column("start_date", N_("Started"), "date"),
+    Column("fte", N_("FTE"), "fte"), Column("start_date", N_("Started"), "date"),
     Column("end_date", N_("Left"), "date"), Column("open_cases", N_("Open cases"), "int"),
 ]
 
@@ -26,7 +26,7 @@ def handler() -> None:
 @click.argument("handler_id", metavar="ID")
 @click.option("--name", required=True, help=_("The handler's name."))
 @click.option("--team", required=True, help=_("Team: {codes}.").format(codes=", ".join(typable("team"))))
-@click.option("--fte", type=float, required=True, help=_("Employment rate, above 0 and at most 1."))
+@click.option("--fte", type=DECIMAL, required=True, help=_("Employment rate, above 0 and at most 1."))
 @click.option("--start", type=DATE, help=_("First day in the unit."))
 @pass_env
 def add(env: Env, handler_id: str, name: str, team: str, fte: float, start) -> None:
@@ -53,7 +53,7 @@ def list_(env: Env, team: str | None, show_all: bool, fmt: str) -> None:
 @click.argument("handler_id", metavar="ID")
 @click.option("--name", help=_("The handler's name."))
 @click.option("--team", help=_("Team: {codes}.").format(codes=", ".join(typable("team"))))
-@click.option("--fte", type=float, help=_("Employment rate, above 0 and at most 1."))
+@click.option("--fte", type=DECIMAL, help=_("Employment rate, above 0 and at most 1."))
 @click.option("--start", type=DATE, help=_("First day in the unit."))
 @pass_env
 def edit(env: Env, handler_id: str, name, team, fte, start) -> None:

@@ -100,3 +100,24 @@ class WordChoice(click.ParamType):
 
 
 GROUP_BY = {"handler": "handläggare", "team": "team", "month": "månad"}
+
+
+class DecimalType(click.ParamType):
+    """A decimal number typed either way: '0,75' as a Swedish user writes it, or '0.75'."""
+
+    name = "number"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return _("NUMBER")
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, float):
+            return value
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            self.fail(_("'{value}' is not a number").format(value=value), param, ctx)
+
+
+DECIMAL = DecimalType()

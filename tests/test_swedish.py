@@ -234,6 +234,16 @@ def test_one_minus_sign_everywhere(unit) -> None:
     assert cia.split()[-1] == "-1,0"
 
 
+def test_an_employment_rate_is_typed_and_shown_the_swedish_way(unit) -> None:
+    unit.ok("handler", "add", "dan", "--name", "Dan Dahl", "--team", "intake", "--fte", "0,75",
+            lang="sv")
+    shown = unit.ok("handler", "list", lang="sv").stdout
+    assert next(x for x in shown.splitlines() if x.startswith("dan ")).split()[4] == "0,75"
+    assert '"fte": 0.75' in unit.ok("handler", "list", "--format", "json").stdout
+    wrong = unit("handler", "edit", "dan", "--fte", "tre kvart", lang="sv")
+    assert wrong.exit_code == 2 and "'tre kvart' är inte ett tal" in wrong.stderr
+
+
 def test_settings_in_swedish_number_form(unit) -> None:
     listed = unit.ok("settings", "list", lang="sv").stdout
     line = next(x for x in listed.splitlines() if x.startswith("budget.warn_deviation_pct"))
