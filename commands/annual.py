@@ -213,7 +213,7 @@ def year_title(r: dict[str, Any]) -> str:
 
 @click.command("year", help=_("The figure section of the annual report for YEAR, with the "
                               "target table and the verdict \"N of M targets met\"."))
-@click.argument("year", metavar="YEAR")
+@click.argument("year", metavar=_("YEAR"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
               show_default=True, help=_("Output format; md is Markdown for the report document."))
 @click.option("--xlsx", type=click.Path(dir_okay=False),
@@ -272,8 +272,8 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
 
 @click.command("month", help=_("The one-page key-figure sheet of a month for the district "
                                "board."))
-@click.argument("year", metavar="YEAR")
-@click.argument("month", metavar="MONTH")
+@click.argument("year", metavar=_("YEAR"))
+@click.argument("month", metavar=_("MONTH"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help=_("Output format."))
 @click.option("--xlsx", type=click.Path(dir_okay=False), help=_("Also write a workbook."))

@@ -7,7 +7,7 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, format_option
 
-from ekbist.codes import DECISIONS
+from ekbist.codes import typable
 from ekbist.i18n import N_, _
 
 APPLICATION_COLUMNS = [
@@ -26,8 +26,8 @@ def application() -> None:
 
 
 @application.command(help=_("Register an application in CASE; prints its id."))
-@click.argument("case_id", metavar="CASE")
-@click.option("--period", required=True, metavar="YYYY-MM", help=_("The month applied for."))
+@click.argument("case_id", metavar=_("CASE"))
+@click.option("--period", required=True, metavar=_("YYYY-MM"), help=_("The month applied for."))
 @click.option("--received", type=DATE, required=True, help=_("The day the application arrived."))
 @click.option("--completed", type=DATE,
               help=_("The day it was complete (the arrival day if it came in complete)."))
@@ -63,7 +63,7 @@ def complete(env: Env, app_id, on) -> None:
 @click.argument("app_id", metavar="ID")
 @click.option("--date", "on", type=DATE, required=True, help=_("The day of the decision."))
 @click.option("--decision", required=True,
-              help=_("Decision: {codes}.").format(codes=", ".join(DECISIONS)))
+              help=_("Decision: {codes}.").format(codes=", ".join(typable("decision"))))
 @click.option("--amount", help=_("Kronor granted (for granted and partly granted only)."))
 @click.option("--amend", is_flag=True, help=_("Change an earlier decision (kept in the audit)."))
 @pass_env
@@ -85,7 +85,7 @@ def decide(env: Env, app_id, on, decision, amount, amend) -> None:
 
 @application.command("list", help=_("List applications with their deadline."))
 @click.option("--open", "open_only", is_flag=True, help=_("Only undecided applications."))
-@click.option("--case", "case_id", metavar="CASE", help=_("Only this case."))
+@click.option("--case", "case_id", metavar=_("CASE"), help=_("Only this case."))
 @click.option("--handler", metavar="ID", help=_("Only this handler's applications."))
 @click.option("--from", "first", type=DATE, help=_("Received on or after this day."))
 @click.option("--to", "last", type=DATE, help=_("Received on or before this day."))

@@ -60,10 +60,10 @@ def budget() -> None:
 @budget.command("set", context_settings=AMOUNT_SETTINGS,
                 help=_("Set the budget of YEAR for ACTIVITY and LINE to AMOUNT kronor "
                        "(\"5 111 000\", or \"5111 tkr\")."))
-@click.argument("year")
-@click.argument("activity")
-@click.argument("line")
-@click.argument("amount")
+@click.argument("year", metavar=_("YEAR"))
+@click.argument("activity", metavar=_("ACTIVITY"))
+@click.argument("line", metavar=_("LINE"))
+@click.argument("amount", metavar=_("AMOUNT"))
 @click.option("--new", is_flag=True, help=_("ACTIVITY is a new activity (no year has it yet)."))
 @pass_env
 def set_(env: Env, year: str, activity: str, line: str, amount: str, new: bool) -> None:
@@ -92,7 +92,7 @@ BUDGET_CSV = [
 
 
 @budget.command("show", help=_("Show the budget of YEAR in tkr with revenues, costs and net."))
-@click.argument("year", required=False)
+@click.argument("year", required=False, metavar=_("[YEAR]"))
 @click.option("--activity", help=_("Only this activity."))
 @format_option()
 @pass_env
@@ -153,7 +153,7 @@ def lines_(env: Env, fmt: str) -> None:
 
 
 @budget.command("add-line", help=_("Add the unit's own budget line NAME."))
-@click.argument("name")
+@click.argument("name", metavar=_("NAME"))
 @click.option("--kind", required=True, help=_("revenue or cost (intäkt/kostnad)."))
 @click.option("--after", help=_("Place it after this line (default: last of its kind)."))
 @pass_env
@@ -174,11 +174,11 @@ def actuals() -> None:
 @actuals.command("set", context_settings=AMOUNT_SETTINGS,
                  help=_("Set the actual amount of YEAR, MONTH (1–12) for ACTIVITY and LINE "
                         "to AMOUNT kronor."))
-@click.argument("year")
-@click.argument("month")
-@click.argument("activity")
-@click.argument("line")
-@click.argument("amount")
+@click.argument("year", metavar=_("YEAR"))
+@click.argument("month", metavar=_("MONTH"))
+@click.argument("activity", metavar=_("ACTIVITY"))
+@click.argument("line", metavar=_("LINE"))
+@click.argument("amount", metavar=_("AMOUNT"))
 @click.option("--new", is_flag=True, help=_("ACTIVITY is a new activity (no year has it yet)."))
 @pass_env
 def actuals_set(env: Env, year: str, month: str, activity: str, line: str, amount: str,
@@ -198,7 +198,7 @@ ACTUALS_CSV = [
 
 
 @actuals.command("show", help=_("Show the actuals of YEAR month by month in tkr."))
-@click.argument("year", required=False)
+@click.argument("year", required=False, metavar=_("[YEAR]"))
 @click.option("--activity", help=_("Only this activity."))
 @format_option()
 @pass_env

@@ -7,8 +7,8 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, format_option
 
-from ekbist.codes import CLOSE_REASONS
-from ekbist.i18n import N_, _
+from ekbist.codes import typable
+from ekbist.i18n import N_, _, ngettext
 
 CASE_COLUMNS = [
     Column("case", N_("Case")),
@@ -28,7 +28,7 @@ def case() -> None:
 
 
 @case.command("open", help=_("Open a case with its first handler."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @click.option("--handler", required=True, help=_("The handler id."))
 @click.option("--opened", type=DATE, required=True, help=_("The day the case was opened."))
 @click.option(
@@ -48,7 +48,7 @@ def case() -> None:
 @click.option(
     "--birth-year",
     type=int,
-    metavar="YYYY",
+    metavar=_("YYYY"),
     help=_("The applicant's birth year (for the age statistics; never a date)."),
 )
 @pass_env
@@ -72,10 +72,10 @@ def open_(env: Env, case_id, handler, opened, adults, children, gender, homeless
 
 
 @case.command("edit", help=_("Change what is recorded about CASE."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @click.option(
     "--birth-year",
-    metavar="YYYY",
+    metavar=_("YYYY"),
     required=True,
     help=_("The applicant's birth year; 'unknown' forgets it."),
 )
@@ -93,8 +93,8 @@ def edit(env: Env, case_id, birth_year) -> None:
 
 
 @case.command(help=_("Hand CASE to HANDLER from --date; the history is kept."))
-@click.argument("case_id", metavar="CASE")
-@click.argument("handler_id", metavar="HANDLER")
+@click.argument("case_id", metavar=_("CASE"))
+@click.argument("handler_id", metavar=_("HANDLER"))
 @click.option(
     "--date", "on", type=DATE, required=True, help=_("The first day with the new handler.")
 )
@@ -111,10 +111,10 @@ def assign(env: Env, case_id, handler_id, on) -> None:
 
 
 @case.command("close", help=_("Close a case with a reason."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @click.option("--date", "on", type=DATE, required=True, help=_("The closing day."))
 @click.option(
-    "--reason", required=True, help=_("Reason: {codes}.").format(codes=", ".join(CLOSE_REASONS))
+    "--reason", required=True, help=_("Reason: {codes}.").format(codes=", ".join(typable("close_reason")))
 )
 @pass_env
 def close_(env: Env, case_id, on, reason) -> None:
@@ -139,7 +139,7 @@ def list_(env: Env, handler, status, as_of, fmt) -> None:
 
 
 @case.command(help=_("Show a case and who handled it when."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @format_option(formats=("table", "json"))
 @pass_env
 def show(env: Env, case_id, fmt) -> None:
@@ -159,10 +159,12 @@ def show(env: Env, case_id, fmt) -> None:
             else ""
         )
     )
+    adults = ngettext("{n} adult", "{n} adults", row["adults"]).format(n=row["adults"])
+    children = ngettext("{n} child", "{n} children", row["children"]).format(n=row["children"])
     click.echo(
-        _("Household: {adults} adult(s), {children} child(ren){homeless}").format(
-            adults=row["adults"],
-            children=row["children"],
+        _("Household: {adults}, {children}{homeless}").format(
+            adults=adults,
+            children=children,
             homeless=_(", homeless") if row["homeless"] else "",
         )
     )

@@ -14,7 +14,7 @@ from ekbist.commands.render import (
     is_terminal,
 )
 
-from ekbist.codes import TEAMS
+from ekbist.codes import typable
 from ekbist.i18n import N_, _, ngettext
 
 
@@ -49,7 +49,8 @@ CSV_COLUMNS = [
 ]
 TEAM_COLUMNS = [
     Column("team", N_("Team"), "code:team"), Column("active", N_("Active"), "int"),
-    _Fte("fte", N_("FTE"), "float"), Column("mean_per_fte", N_("Mean per FTE"), "float"),
+    _Fte("fte", N_("Full-time equivalents"), "float"),
+    Column("mean_per_fte", N_("Mean per FTE"), "float"),
     Column("spread_per_fte", N_("Spread per FTE"), "float"),
     Column("needing_cover", N_("Needing cover"), "int"),
 ]
@@ -67,7 +68,7 @@ WHY = {
 
 
 def _team_help() -> str:
-    return _("Only this team: {codes}.").format(codes=", ".join(TEAMS))
+    return _("Only this team: {codes}.").format(codes=", ".join(typable("team")))
 
 
 def _signed(value: float | None) -> str:
@@ -76,7 +77,7 @@ def _signed(value: float | None) -> str:
     text = fmt_number(abs(value))
     if text.replace("0", "").strip(",. ") == "":
         return fmt_number(0.0)
-    return ("+" if value > 0 else "−") + text
+    return ("+" if value > 0 else "-") + text
 
 
 @click.group(invoke_without_command=True,

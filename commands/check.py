@@ -14,7 +14,7 @@ import os
 import click
 from ekbist.commands.context import Env
 
-from ekbist.i18n import _, ngettext
+from ekbist.i18n import N_, _, ngettext
 
 UNKNOWN_EXIT = 3
 
@@ -73,7 +73,7 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None):
 @click.option(
     "--only",
     multiple=True,
-    metavar="NAME,...",
+    metavar=_("NAME,..."),
     callback=_only,
     help=_("Only these checks: handling-time, plans, caseload, budget, targets "
            "(comma-separated)."),
@@ -95,7 +95,7 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None):
 @click.option("--handler", "handler", metavar="ID", help=_("Only this handler's findings."))
 @click.option(
     "--new-since",
-    metavar="YYYY-MM-DD",
+    metavar=_("YYYY-MM-DD"),
     callback=_date_option,
     help=_("Only what became due on or after this day (e.g. the last working day)."),
 )
@@ -191,6 +191,11 @@ def _reason(exc: BaseException) -> str:
     )
 
 
+# The severity word on each finding's line; only the first line keeps the English
+# status word that monitoring systems parse.
+SEVERITY_LABELS = {"critical": N_("CRITICAL"), "warning": N_("WARNING")}
+
+
 def _text(report) -> str:
     from ekbist import check as checks
 
@@ -207,12 +212,12 @@ def _text(report) -> str:
             warning=ngettext("{n} warning", "{n} warnings", counts[checks.WARNING]).format(
                 n=counts[checks.WARNING]
             ),
-            checks=", ".join(report.checks),
+            checks=checks.check_names(report.checks),
         )
     )
     for group in checks.groups(report):
         lines.append("")
         lines.append(group.heading)
         for finding in group.findings:
-            lines.append(f"  {finding.severity.upper():<8}  {finding.message}")
+            lines.append(f"  {_(SEVERITY_LABELS[finding.severity]):<8}  {finding.message}")
     return "\n".join(lines)

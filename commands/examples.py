@@ -198,6 +198,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist report year 2025 --format md',
     ],
     'settings get': [
+        'ekbist --lang sv --today 2026-11-30 settings get budget.warn_deviation_pct',
         'ekbist settings get handling.days',
     ],
     'settings list': [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE
+from ekbist.commands.params import DATE, DECIMAL
 from ekbist.commands.render import Column, emit, format_option
 
-from ekbist.codes import ABSENCE_KINDS, TEAMS
-from ekbist.i18n import N_, _
+from ekbist.codes import ABSENCE_KINDS, TEAMS, typable
+from ekbist.i18n import N_, _, ngettext
 
 HANDLER_COLUMNS = [
     Column("id", N_("Id")), Column("name", N_("Name")), Column("team", N_("Team"), "code:team"),
@@ -25,7 +25,7 @@ def handler() -> None:
 @handler.command(help=_("Add a handler."))
 @click.argument("handler_id", metavar="ID")
 @click.option("--name", required=True, help=_("The handler's name."))
-@click.option("--team", required=True, help=_("Team: {codes}.").format(codes=", ".join(TEAMS)))
+@click.option("--team", required=True, help=_("Team: {codes}.").format(codes=", ".join(typable("team"))))
 @click.option("--fte", required=True,
               help=_("Employment rate: 0.75, 0,75 or 75 % (above 0, at most full time)."))
 @click.option("--start", type=DATE, help=_("First day in the unit (default: today)."))
@@ -55,7 +55,7 @@ def list_(env: Env, team: str | None, show_all: bool, fmt: str) -> None:
 @handler.command(help=_("Change a handler's name, team, FTE or start date."))
 @click.argument("handler_id", metavar="ID")
 @click.option("--name", help=_("The handler's name."))
-@click.option("--team", help=_("Team: {codes}.").format(codes=", ".join(TEAMS)))
+@click.option("--team", help=_("Team: {codes}.").format(codes=", ".join(typable("team"))))
 @click.option("--fte", help=_("Employment rate: 0.75, 0,75 or 75 % (above 0, at most full time)."))
 @click.option("--start", type=DATE, help=_("First day in the unit."))
 @pass_env
@@ -93,9 +93,12 @@ def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, yes: b
         click.echo(_("Handler {id} leaves on {date}.").format(id=handler_id, date=on.isoformat()))
         left_behind = handlers.open_case_count(store, handler_id)
         if left_behind:
-            click.echo(_("{n} open case(s) are still with {id}; to spread them over the team: "
-                         "ekbist handler leave {id} --date {date} --redistribute --apply").format(
-                n=left_behind, id=handler_id, date=on.isoformat()))
+            click.echo(ngettext(
+                "{n} open case is still with {id}; to give it to the team: "
+                "ekbist handler leave {id} --date {date} --redistribute --apply",
+                "{n} open cases are still with {id}; to spread them over the team: "
+                "ekbist handler leave {id} --date {date} --redistribute --apply",
+                left_behind).format(n=left_behind, id=handler_id, date=on.isoformat()))
         return
     from ekbist.commands.caseload import apply_confirmed, show_moves
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE
+from ekbist.commands.params import DATE, GROUP_BY, WordChoice
 from ekbist.commands.render import Column, emit, fmt_int, format_option, is_terminal
 
 from ekbist.i18n import N_, _
 
 STATUS_CODES = ("overdue", "due_today", "due_next", "ok", "incomplete")
+STATUS_WORDS = ("försenad", "i-dag", "nästa-dag", "inom-tid", "ofullständig")  # typed in Swedish
 
 CHECK_COLUMNS = [
     Column("status_label", N_("Status"), drop=5), Column("id", N_("Application")),
@@ -52,7 +53,8 @@ def handling_time() -> None:
 @handling_time.command(help=_("List every undecided application with its status as of --today, "
                               "per handler, most urgent first."))
 @click.option("--handler", metavar="ID", help=_("Only this handler's applications."))
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CODES),
+@click.option("--status", "statuses", multiple=True, type=WordChoice(dict(zip(STATUS_CODES, STATUS_WORDS,
+                                                                             strict=True))),
               help=_("Only these statuses (repeat the option for several)."))
 @format_option()
 @pass_env
@@ -117,7 +119,7 @@ def _check_tables(store, payload: dict) -> None:
                               "for applications whose clock started from --from to --to."))
 @click.option("--from", "first", type=DATE, required=True, help=_("First day of the period."))
 @click.option("--to", "last", type=DATE, required=True, help=_("Last day of the period."))
-@click.option("--by", type=click.Choice(["handler", "team", "month"]), help=_("Group the figures."))
+@click.option("--by", type=WordChoice(GROUP_BY), help=_("Group the figures."))
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),
               help=_("Also write the report to this Excel workbook, with a chart per month."))
 @click.option("--force", is_flag=True, help=_("Overwrite the --xlsx file if it exists."))

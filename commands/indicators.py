@@ -6,7 +6,7 @@ import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.render import Column, emit, format_option
 
-from ekbist.i18n import N_, _
+from ekbist.i18n import N_, _, ngettext
 
 POPULATION_COLUMNS = [
     Column("year", N_("Year")),
@@ -22,7 +22,7 @@ def population() -> None:
 
 
 @population.command("set", help=_("Record the population of YEAR (31 December)."))
-@click.argument("year", type=int, metavar="YEAR")
+@click.argument("year", type=int, metavar=_("YEAR"))
 @click.option("--adults", type=int, required=True, help=_("Inhabitants aged 18 and over."))
 @click.option("--children", type=int, required=True, help=_("Inhabitants aged 0–17."))
 @click.option("--total", type=int, required=True, help=_("The whole population."))
@@ -34,9 +34,11 @@ def population_set(env: Env, year: int, adults: int, children: int, total: int) 
                                   total=total)
     from ekbist.commands.render import fmt_int
 
-    click.echo(_("Population {year}: {total} inhabitants, {adults} adults, {children} "
-                 "children.").format(year=year, total=fmt_int(total), adults=fmt_int(adults),
-                                     children=fmt_int(children)))
+    click.echo(_("Population {year}: {total}, {adults}, {children}.").format(
+        year=year,
+        total=ngettext("{n} inhabitant", "{n} inhabitants", total).format(n=fmt_int(total)),
+        adults=ngettext("{n} adult", "{n} adults", adults).format(n=fmt_int(adults)),
+        children=ngettext("{n} child", "{n} children", children).format(n=fmt_int(children))))
 
 
 @population.command("list", help=_("List the recorded population per year."))
@@ -114,9 +116,9 @@ def _flat(data: dict) -> list[dict]:
 @click.group(invoke_without_command=True,
              help=_("Key figures (nyckeltal) for a period beside the same months a year "
                     "earlier, by the national definitions (docs/indicators.md)."))
-@click.option("--year", metavar="YYYY", help=_("A whole calendar year."))
-@click.option("--from", "first", metavar="YYYY-MM", help=_("First month (with --to)."))
-@click.option("--to", "last", metavar="YYYY-MM", help=_("Last month (with --from)."))
+@click.option("--year", metavar=_("YYYY"), help=_("A whole calendar year."))
+@click.option("--from", "first", metavar=_("YYYY-MM"), help=_("First month (with --to)."))
+@click.option("--to", "last", metavar=_("YYYY-MM"), help=_("Last month (with --from)."))
 @click.option("--xlsx", type=click.Path(dir_okay=False),
               help=_("Also write the figures and a chart of households per month to a workbook."))
 @click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
@@ -194,7 +196,7 @@ LONG_TERM_TABLE = [LONG_TERM_COLUMNS[i] for i in (0, 1, 3, 4)]
 @indicators.command("long-term",
                     help=_("The households behind the long-term figure: assistance in 10–12 of "
                            "the twelve months ending --as-of, with their handler."))
-@click.option("--as-of", "as_of", metavar="YYYY-MM",
+@click.option("--as-of", "as_of", metavar=_("YYYY-MM"),
               help=_("The window's last month (default: this month)."))
 @click.option("--at-risk", is_flag=True,
               help=_("Households at 6–9 of 12 months instead, before they become long-term."))

@@ -99,7 +99,9 @@ class LazyGroup(click.Group):
         if name in self.lazy and self._available(name):
             module_name, attr = self.lazy[name].split(":")
             module = importlib.import_module(f"ekbist.commands.{module_name}")
-            command = getattr(module, attr)
+            from ekbist.commands.params import localize_metavars
+
+            command = localize_metavars(getattr(module, attr))
             add_examples(command, name)
             translate_metavars(command)
             return command
@@ -407,3 +409,7 @@ def _translate_root_help() -> None:
     for param in root.params:
         if param.name in texts:
             param.help = texts[param.name]
+        if param.name == "today":
+            param.metavar = _("YYYY-MM-DD")
+        if param.name == "db_path":
+            param.metavar = _("FILE")

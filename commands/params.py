@@ -12,6 +12,9 @@ from ekbist.i18n import _
 class DateType(click.ParamType):
     name = "YYYY-MM-DD"
 
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return _("YYYY-MM-DD")
+
     def convert(self, value, param, ctx) -> date:
         if isinstance(value, date):
             return value
@@ -23,6 +26,9 @@ class DateType(click.ParamType):
 
 class MonthType(click.ParamType):
     name = "YYYY-MM"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return _("YYYY-MM")
 
     def convert(self, value, param, ctx) -> str:
         from ekbist.errors import EkbistError
@@ -36,3 +42,82 @@ class MonthType(click.ParamType):
 
 DATE = DateType()
 MONTH = MonthType()
+
+
+# Placeholders click derives from a parameter's type, in the user's language: a usage
+# line in Swedish should not say TEXT or INTEGER beside ÄRENDE and ÅÅÅÅ-MM-DD.
+_TYPE_METAVARS = {"text": "TEXT", "integer": "INTEGER", "integer range": "INTEGER",
+                  "float": "NUMBER", "float range": "NUMBER", "file": "FILE", "path": "FILE"}
+
+
+def localize_metavars(command: click.Command) -> click.Command:
+    """Give every option of ``command`` (and of its sub-commands) a translated placeholder."""
+    if getattr(command, "_ekbist_metavars", False):
+        return command
+    command._ekbist_metavars = True  # type: ignore[attr-defined]
+    for param in command.params:
+        if param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        if getattr(param, "count", False) or isinstance(param.type, click.Choice):
+            continue
+        word = _TYPE_METAVARS.get(str(getattr(param.type, "name", "")).lower())
+        if word:
+            param.metavar = {"TEXT": _("TEXT"), "INTEGER": _("INTEGER"),
+                             "NUMBER": _("NUMBER"), "FILE": _("FILE")}[word]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            localize_metavars(sub)
+    return command
+
+
+class WordChoice(click.ParamType):
+    """A choice among codes that also takes the Swedish words, and offers the reader's.
+
+    ``words`` maps each code to its Swedish word; the help shows the codes in English
+    and the words in Swedish, and the command always receives the code.
+    """
+
+    name = "choice"
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self.words = dict(words)
+
+    def offered(self) -> list[str]:
+        from ekbist.i18n import language
+
+        return list(self.words.values()) if language() == "sv" else list(self.words)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self.offered()) + "]"
+
+    def convert(self, value, param, ctx) -> str:
+        wanted = str(value).strip().casefold()
+        for code, word in self.words.items():
+            if wanted in (code, word.casefold()):
+                return code
+        self.fail(_("'{value}' is not one of: {choices}").format(
+            value=value, choices=", ".join(self.offered())), param, ctx)
+
+
+GROUP_BY = {"handler": "handläggare", "team": "team", "month": "månad"}
+
+
+class DecimalType(click.ParamType):
+    """A decimal number typed either way: '0,75' as a Swedish user writes it, or '0.75'."""
+
+    name = "number"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return _("NUMBER")
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, float):
+            return value
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            self.fail(_("'{value}' is not a number").format(value=value), param, ctx)
+
+
+DECIMAL = DecimalType()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE, MONTH
+from ekbist.commands.params import DATE, GROUP_BY, MONTH, WordChoice
 from ekbist.commands.render import Column, emit, fmt_int, fmt_percent, format_option, to_csv
 
-from ekbist.codes import TEAMS
+from ekbist.codes import typable
 from ekbist.i18n import N_, _
 
 KIND_HELP = _("Plan kind: change (förändringsplan, the default) or housing (boendeplan).")
@@ -70,11 +70,12 @@ def plan() -> None:
 
 
 def _kind_option(function):
-    return click.option("--kind", default="change", show_default=True, help=KIND_HELP)(function)
+    # The help names the default in the reader's language; click's own would say 'change'.
+    return click.option("--kind", default="change", help=KIND_HELP)(function)
 
 
 @plan.command(help=_("Register a plan made with the client on --made."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @click.option("--made", type=DATE, required=True, help=_("The day the plan was made."))
 @_kind_option
 @click.option("--next", "next_followup", type=DATE,
@@ -90,7 +91,7 @@ def add(env: Env, case_id, made, kind, next_followup) -> None:
 
 
 @plan.command("follow-up", help=_("Record a follow-up of the case's open plan."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @_kind_option
 @click.option("--date", "on", type=DATE, required=True, help=_("The day of the follow-up."))
 @click.option("--next", "next_followup", type=DATE,
@@ -106,7 +107,7 @@ def follow_up(env: Env, case_id, kind, on, next_followup) -> None:
 
 
 @plan.command(help=_("End the case's open plan; from --date it is no longer current."))
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar=_("CASE"))
 @_kind_option
 @click.option("--date", "on", type=DATE, required=True,
               help=_("The day the plan ends (it is not current on that day)."))
@@ -120,7 +121,7 @@ def end(env: Env, case_id, kind, on) -> None:
 
 
 @plan.command("list", help=_("List plans with their next follow-up and status today."))
-@click.option("--case", "case_id", metavar="CASE", help=_("Only this case."))
+@click.option("--case", "case_id", metavar=_("CASE"), help=_("Only this case."))
 @click.option("--handler", help=_("Only cases with this handler today."))
 @click.option("--kind", help=_("Only this plan kind: change or housing."))
 @format_option()
@@ -179,7 +180,7 @@ def _grouped_tables(rows: list[dict], columns: list[Column]) -> None:
 @click.option("--within", type=int, default=14, show_default=True,
               help=_("Days ahead to look."))
 @click.option("--handler", help=_("Only this handler's cases."))
-@click.option("--team", help=_("Only this team: {codes}.").format(codes=", ".join(TEAMS)))
+@click.option("--team", help=_("Only this team: {codes}.").format(codes=", ".join(typable("team"))))
 @format_option()
 @pass_env
 def due(env: Env, within, handler, team, fmt) -> None:
@@ -220,7 +221,7 @@ def _when(row: dict) -> str:
 @plans.command(help=_("Active cases without a current change plan, and homeless cases without "
                       "a current housing plan."))
 @click.option("--handler", help=_("Only this handler's cases."))
-@click.option("--team", help=_("Only this team: {codes}.").format(codes=", ".join(TEAMS)))
+@click.option("--team", help=_("Only this team: {codes}.").format(codes=", ".join(typable("team"))))
 @format_option()
 @pass_env
 def missing(env: Env, handler, team, fmt) -> None:
@@ -285,7 +286,8 @@ def _by_columns(by: str) -> list[Column]:
 @plans.command(help=_("The share of active cases past the grace period that have a current "
                       "change plan."))
 @click.option("--as-of", type=DATE, help=_("Measure on this day (default today)."))
-@click.option("--by", type=click.Choice(["handler", "team"]), help=_("Split by handler or team."))
+@click.option("--by", type=WordChoice({k: GROUP_BY[k] for k in ("handler", "team")}),
+              help=_("Split by handler or team."))
 @click.option("--monthly", is_flag=True, help=_("A series measured at each month's end."))
 @click.option("--from", "first", type=MONTH, help=_("First month of the series (default 11 "
                                                     "months before --to)."))

@@ -71,10 +71,10 @@ def prognosis() -> None:
 
 
 YEAR_OPTION = click.option(
-    "--year", metavar="YYYY", help=_("The year (default: that of the last ended month).")
+    "--year", metavar=_("YYYY"), help=_("The year (default: that of the last ended month).")
 )
 MONTH_OPTION = click.option(
-    "--month", metavar="1-12",
+    "--month", metavar=_("1-12"),
     help=_("Actuals up to and including this month, 1–12 (default: the last ended month)."),
 )
 
@@ -82,12 +82,12 @@ MONTH_OPTION = click.option(
 @prognosis.command(help=_("Make the full-year prognosis from the actuals up to --month."))
 @YEAR_OPTION
 @MONTH_OPTION
-@click.option("--method", "methods", multiple=True, metavar="LINE=METHOD",
+@click.option("--method", "methods", multiple=True, metavar=_("LINE=METHOD"),
               help=_("run-rate, budget or driver for LINE (or ACTIVITY:LINE, or * for all lines)."))
-@click.option("--set", "overrides", multiple=True, metavar="LINE=AMOUNT",
+@click.option("--set", "overrides", multiple=True, metavar=_("LINE=AMOUNT"),
               help=_("Set the prognosis of LINE (or ACTIVITY:LINE) by hand, in kronor; "
                      "needs a --comment."))
-@click.option("--comment", "comments", multiple=True, metavar="LINE=TEXT",
+@click.option("--comment", "comments", multiple=True, metavar=_("LINE=TEXT"),
               help=_("A comment on LINE (or ACTIVITY:LINE), e.g. on its deviation."))
 @click.option("--save", is_flag=True,
               help=_("Save it as this month's prognosis (replaces one saved before)."))
@@ -129,7 +129,7 @@ def make(env: Env, year, month, methods, overrides, comments, save, allow_missin
 
 @prognosis.command(help=_("Show the prognosis saved for a month."))
 @YEAR_OPTION
-@click.option("--month", metavar="1-12", help=_("The month, 1–12 (default: the latest saved)."))
+@click.option("--month", metavar=_("1-12"), help=_("The month, 1–12 (default: the latest saved)."))
 @format_option()
 @pass_env
 def show(env: Env, year, month, fmt) -> None:
@@ -255,7 +255,7 @@ def _driver_note(result: dict[str, Any], details: dict[str, Any]) -> None:
 
 
 @prognosis.command(help=_("The saved prognoses of a year side by side, month by month."))
-@click.option("--year", metavar="YYYY", help=_("The year (default: this year)."))
+@click.option("--year", metavar=_("YYYY"), help=_("The year (default: this year)."))
 @format_option()
 @pass_env
 def history(env: Env, year, fmt) -> None:
@@ -337,7 +337,7 @@ def _history_net_rows(label: str, activity: str | None, prognoses: list[dict[str
 
 @prognosis.command(help=_("Write the prognosis as the controller's workbook (tkr), or into "
                           "their own workbook with --into."))
-@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.argument("file", required=False, type=click.Path(dir_okay=False), metavar=_("[FILE]"))
 @YEAR_OPTION
 @MONTH_OPTION
 @click.option("--into", "template", type=click.Path(dir_okay=False, exists=True),

@@ -98,7 +98,20 @@ def fmt_tkr(value_kr: int | None) -> str:
     return "" if value_kr is None else f"{fmt_int(to_tkr(value_kr))} tkr"
 
 
+def fmt_value(value: Any) -> str:
+    """A value of unknown type (a setting): numbers as the reader writes them, text as is."""
+    from ekbist.sheets.numbers import format_number
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return fmt_number(value, 1)  # 1.0 stays visibly a decimal setting: "1,0"
+    return format_number(value, swedish=language() == "sv")
+
+
 FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "value": fmt_value,
+    "fte": lambda v: fmt_number(v, 2),  # a tjänstgöringsgrad of 0.75 must not read as 0.8
     "text": lambda v: "" if v is None else str(v),
     "int": fmt_int,
     "float": fmt_number,

@@ -30,7 +30,7 @@ def report() -> None:
 
 @report.command(help=_("The tertial report: the prognosis as of April (1) or August (2) with "
                        "the unit's key figures."))
-@click.option("--year", metavar="YYYY", help=_("The year (default: this year)."))
+@click.option("--year", metavar=_("YYYY"), help=_("The year (default: this year)."))
 @click.option("--tertial", required=True, type=click.Choice(["1", "2"]),
               help=_("1 = January–April, 2 = May–August."))
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),

@@ -36,11 +36,11 @@ def _key_text(key: dict[str, Any]) -> str:
 @click.command("import", help=_(
     "Import a workbook (.xlsx, .xls, .ods) or CSV file: every sheet whose header row names a "
     "known kind. All or nothing: any bad cell stops the import and every problem is listed."))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar=_("FILE"))
 @click.option("--dry-run", is_flag=True, help=_("Show what would be added and changed; write nothing."))
-@click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY",
+@click.option("--year", type=click.IntRange(1990, 2100), metavar=_("YYYY"),
               help=_("The year of a budget or actuals sheet that does not say it."))
-@click.option("--kind", "kind", metavar="KIND",
+@click.option("--kind", "kind", metavar=_("KIND"),
               help=_("Read every sheet as this kind (e.g. actuals), whatever its title says."))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help=_("Output format."))
@@ -67,7 +67,11 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
     if report.new_activities:
         click.echo(_("New activities (no year has them yet — check the spelling): {names}").format(
             names=", ".join(report.new_activities)))
-    rows = [{"kind": name, "added": k.added, "changed": k.changed, "unchanged": k.unchanged}
+    from ekbist.sheets.declarations import kinds
+
+    # The table names each kind by its sheet in the reader's language; JSON keeps the code.
+    rows = [{"kind": kinds()[name].sheet() if name in kinds() else name, "added": k.added,
+             "changed": k.changed, "unchanged": k.unchanged}
             for name, k in report.kinds.items()]
     emit(rows, [Column("kind", N_("Kind")), Column("added", N_("Added"), "int"),
                 Column("changed", N_("Changed"), "int"), Column("unchanged", N_("Unchanged"), "int")],
@@ -91,15 +95,15 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
 
 
 def _kinds_help() -> str:
-    from ekbist.sheets.declarations import kinds
+    from ekbist.sheets.declarations import kind_words
 
-    return ", ".join(["all", *kinds()])
+    return ", ".join(kind_words())
 
 
 @click.command(help=_("Write one kind of record (or all) to a new .xlsx file, one sheet per kind. "
                       "Kinds: {kinds}.").format(kinds=_kinds_help()))
-@click.argument("kind", metavar="KIND")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("kind", metavar=_("KIND"))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar=_("FILE"))
 @click.option("--from", "date_from", type=DATE, help=_("Only records from this day (the kind's main date)."))
 @click.option("--to", "date_to", type=DATE, help=_("Only records up to this day."))
 @pass_env
@@ -118,8 +122,8 @@ def export(env: Env, kind: str, file: Path, date_from, date_to) -> None:
 @click.command(help=_("Write an empty workbook to fill in for one kind (or all): headers, "
                       "formats, drop-down lists and a sheet explaining every column. "
                       "Kinds: {kinds}.").format(kinds=_kinds_help()))
-@click.argument("kind", metavar="KIND")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("kind", metavar=_("KIND"))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar=_("FILE"))
 @pass_env
 def template(env: Env, kind: str, file: Path) -> None:
     from ekbist.sheets.templates import template as write

@@ -80,7 +80,7 @@ def info(env: Env, integrity: bool, fmt: str) -> None:
 
 
 @click.command(help=_("Show the audit trail: every insert, update and delete."))
-@click.option("--since", metavar="YYYY-MM-DD", help=_("Only changes on or after this day."))
+@click.option("--since", metavar=_("YYYY-MM-DD"), help=_("Only changes on or after this day."))
 @click.option("--table", "table", help=_("Only changes to this table."))
 @click.option(
     "--limit",
@@ -105,7 +105,7 @@ def audit(env: Env, since: str | None, table: str | None, limit: int, fmt: str) 
         Column("command", N_("Command"), drop=1),
         Column("tbl", N_("Table")),
         Column("key", N_("Key")),
-        Column("action", N_("Action")),
+        Column("action", N_("Action"), "code:audit_action"),
         Column("before", N_("Before"), drop=2),
         Column("after", N_("After"), drop=3),
     ]
@@ -113,7 +113,7 @@ def audit(env: Env, since: str | None, table: str | None, limit: int, fmt: str) 
 
 
 @click.command(help=_("Copy the database with SQLite's online backup and check the copy."))
-@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path), metavar=_("DEST"))
 @pass_env
 def backup(env: Env, dest: Path) -> None:
     store = env.open(readonly=True)

@@ -44,9 +44,9 @@ def target() -> None:
 @target.command("set", help=_("Set the target of YEAR on KEY: a figure ekbist computes (see "
                               "'ekbist target keys') or one you record with 'ekbist outcome "
                               "set'. Shares in per cent, money in tkr."))
-@click.argument("year", metavar="YEAR")
-@click.argument("key", metavar="KEY")
-@click.argument("value", metavar="VALUE")
+@click.argument("year", metavar=_("YEAR"))
+@click.argument("key", metavar=_("KEY"))
+@click.argument("value", metavar=_("VALUE"))
 @click.option("--at-least", "direction", flag_value="at_least",
               help=_("Met when the outcome is at least VALUE."))
 @click.option("--at-most", "direction", flag_value="at_most",
@@ -66,7 +66,7 @@ def target_set(env: Env, year: str, key: str, value: str, direction: str | None,
 
 
 @target.command("list", help=_("List the targets, of YEAR or of every year."))
-@click.argument("year", metavar="[YEAR]", required=False)
+@click.argument("year", metavar=_("[YEAR]"), required=False)
 @format_option()
 @pass_env
 def target_list(env: Env, year: str | None, fmt: str) -> None:
@@ -84,8 +84,8 @@ def target_list(env: Env, year: str | None, fmt: str) -> None:
 
 
 @target.command("remove", help=_("Remove the target of YEAR on KEY."))
-@click.argument("year", metavar="YEAR")
-@click.argument("key", metavar="KEY")
+@click.argument("year", metavar=_("YEAR"))
+@click.argument("key", metavar=_("KEY"))
 @pass_env
 def target_remove(env: Env, year: str, key: str) -> None:
     from ekbist.reports import targets
@@ -115,9 +115,9 @@ def outcome() -> None:
 
 @outcome.command("set", help=_("Record the outcome of YEAR on KEY, a figure ekbist cannot "
                                "count."))
-@click.argument("year", metavar="YEAR")
-@click.argument("key", metavar="KEY")
-@click.argument("value", metavar="VALUE")
+@click.argument("year", metavar=_("YEAR"))
+@click.argument("key", metavar=_("KEY"))
+@click.argument("value", metavar=_("VALUE"))
 @click.option("--label", help=_("What is counted (needed the first time)."))
 @pass_env
 def outcome_set(env: Env, year: str, key: str, value: str, label: str | None) -> None:
@@ -129,7 +129,7 @@ def outcome_set(env: Env, year: str, key: str, value: str, label: str | None) ->
 
 
 @outcome.command("list", help=_("List the recorded outcomes, of YEAR or of every year."))
-@click.argument("year", metavar="[YEAR]", required=False)
+@click.argument("year", metavar=_("[YEAR]"), required=False)
 @format_option()
 @pass_env
 def outcome_list(env: Env, year: str | None, fmt: str) -> None:
@@ -145,8 +145,8 @@ def outcome_list(env: Env, year: str | None, fmt: str) -> None:
 
 
 @outcome.command("remove", help=_("Remove the outcome of YEAR on KEY."))
-@click.argument("year", metavar="YEAR")
-@click.argument("key", metavar="KEY")
+@click.argument("year", metavar=_("YEAR"))
+@click.argument("key", metavar=_("KEY"))
 @pass_env
 def outcome_remove(env: Env, year: str, key: str) -> None:
     from ekbist.reports import targets

@@ -32,7 +32,7 @@ def _calendar(env: Env):
 
 
 @workdays.command(help=_("List the weekdays of YEAR that are not working days."))
-@click.argument("year", type=click.IntRange(1990, 2060))
+@click.argument("year", type=click.IntRange(1990, 2060), metavar=_("YEAR"))
 @format_option()
 @pass_env
 def holidays(env: Env, year: int, fmt: str) -> None:
@@ -57,7 +57,7 @@ def holidays(env: Env, year: int, fmt: str) -> None:
         "when it is a working day)."
     )
 )
-@click.argument("start", type=DATE)
+@click.argument("start", type=DATE, metavar=_("START"))
 @click.option(
     "--days",
     type=click.IntRange(1, 250),
@@ -83,7 +83,7 @@ def between(env: Env, first, last) -> None:
 
 
 @workdays.command("close", help=_("Register DATE as a day the unit is closed."))
-@click.argument("day", metavar="DATE", type=DATE)
+@click.argument("day", metavar=_("DATE"), type=DATE)
 @click.option("--reason", required=True, help=_("Why the unit is closed (e.g. staff day)."))
 @pass_env
 def close_(env: Env, day, reason: str) -> None:
@@ -94,7 +94,7 @@ def close_(env: Env, day, reason: str) -> None:
 
 
 @workdays.command("open", help=_("Take back a closed day."))
-@click.argument("day", metavar="DATE", type=DATE)
+@click.argument("day", metavar=_("DATE"), type=DATE)
 @pass_env
 def open_(env: Env, day) -> None:
     from ekbist.calendar import open_day

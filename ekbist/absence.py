@@ -109,11 +109,16 @@ def away(
             )
         )
     clash = _overlapping(store, handler_id, first, last)
+    if clash and clash["to_date"] is None:
+        raise EkbistError(
+            _("handler '{id}' is already away from {first} until further notice").format(
+                id=handler_id, first=clash["from_date"]
+            )
+        )
     if clash:
         raise EkbistError(
             _("handler '{id}' is already away from {first} to {last}").format(
-                id=handler_id, first=clash["from_date"],
-                last=clash["to_date"] or _("further notice"),
+                id=handler_id, first=clash["from_date"], last=clash["to_date"]
             )
         )
     with store.transaction():

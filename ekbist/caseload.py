@@ -410,7 +410,9 @@ def write_history_xlsx(
     append([cell(v, font=bold) for v in (_("Handler"), _("Name"), _("Team"), _("FTE"), *months)])
     handler_rows = []
     for h in report["handlers"]:
-        at = append([h["id"], h["name"], codes.label("team", h["team"]), h["fte"], *h["active"]])
+        at = append([h["id"], h["name"], codes.label("team", h["team"]),
+                     cell(h["fte"], number_format="0.00"),
+                     *(cell(v, number_format="#,##0") for v in h["active"])])
         handler_rows.append((at, h["name"]))
     append([])
     append([cell(v, font=bold) for v in (_("Team"), "", "", "", *months)])
@@ -421,7 +423,8 @@ def write_history_xlsx(
                      *(cell(v, number_format="0.00") for v in t["mean_per_fte"])])
         mean_rows.append((at, label))
     for t in report["teams"]:
-        append([_("Needing cover"), "", codes.label("team", t["team"]), "", *t["needing_cover"]])
+        append([_("Needing cover"), "", codes.label("team", t["team"]), "",
+                *(cell(v, number_format="#,##0") for v in t["needing_cover"])])
     categories = Reference(ws, min_col=first_col, max_col=last_col, min_row=1, max_row=1)
 
     def chart(title: str, y_title: str, rows: list[tuple[int, str]]) -> LineChart:

@@ -32,6 +32,19 @@ from ekbist.i18n import _, language, ngettext
 from ekbist.store import Store
 
 CHECKS = ("handling-time", "plans", "caseload", "budget", "targets")
+# The Swedish name of each check (schemas/glossary.toml); --only accepts both.
+SWEDISH_CHECKS = {"handling-time": "handläggningstid", "plans": "planer",
+                  "caseload": "ärendeantal", "budget": "budget",
+                  "targets": "årsmål"}
+
+
+def check_name(name: str) -> str:
+    """A check's name as the user types it in the active language."""
+    return SWEDISH_CHECKS.get(name, name) if language() == "sv" else name
+
+
+def check_names(names: Iterable[str] = CHECKS) -> str:
+    return ", ".join(check_name(n) for n in names)
 
 CRITICAL = "critical"
 WARNING = "warning"
@@ -185,16 +198,17 @@ def parse_only(values: Iterable[str] | str | None) -> tuple[str, ...]:
             name = name.strip().lower()
             if not name:
                 continue
+            name = {sv: code for code, sv in SWEDISH_CHECKS.items()}.get(name, name)
             if name not in CHECKS:
                 raise EkbistError(
                     _("unknown check '{name}' (known: {known})").format(
-                        name=name, known=", ".join(CHECKS)
+                        name=name, known=check_names()
                     )
                 )
             wanted.add(name)
     if values and not wanted:
         raise EkbistError(
-            _("name at least one check (known: {known})").format(known=", ".join(CHECKS))
+            _("name at least one check (known: {known})").format(known=check_names())
         )
     return tuple(c for c in CHECKS if c in wanted) or CHECKS
 
@@ -282,7 +296,7 @@ def _handling_time(store: Store, today: date, handlers: dict) -> list[Finding]:
                 "application {id} (case {case}) is {n} working day late (deadline {due})",
                 "application {id} (case {case}) is {n} working days late (deadline {due})",
                 late,
-            ).format(n=late, due=row["deadline"], **ids)
+            ).format(n=_number(late), due=row["deadline"], **ids)
         elif status == "due_today":
             kind = "application_due_today"
             message = _("application {id} (case {case}) must be decided today").format(**ids)
@@ -300,7 +314,7 @@ def _handling_time(store: Store, today: date, handlers: dict) -> list[Finding]:
                 "application {id} (case {case}) has been incomplete for {n} working days since "
                 "it arrived on {received} (limit {limit})",
                 waited,
-            ).format(n=waited, received=row["received"], limit=flag_days, **ids)
+            ).format(n=_number(waited), received=row["received"], limit=flag_days, **ids)
         else:
             continue
         found.append(Finding(kind, row["handler"], row["id"], _d(row["deadline"]), message))
@@ -331,7 +345,7 @@ def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
                     "the {plan} of case {case} was due for follow-up on {due}, {n} days ago",
                     days,
                 ).format(plan=codes.label("plan_kind", row["kind"]), case=case,
-                         due=row["next_followup"], n=days),
+                         due=row["next_followup"], n=_number(days)),
             ))
         elif row["group"] == "never":
             found.append(Finding(
@@ -342,7 +356,7 @@ def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
                     "case {case}, opened on {opened}, has no change plan after {n} days "
                     "(grace period {grace} days)",
                     int(row["days_open"]),
-                ).format(case=case, opened=row["opened"], n=int(row["days_open"]),
+                ).format(case=case, opened=row["opened"], n=_number(int(row["days_open"])),
                          grace=grace),
             ))
         elif row["group"] == "no_housing_plan":
@@ -371,7 +385,7 @@ def _caseload(store: Store, today: date, handlers: dict) -> list[Finding]:
                     "{name} has {n} active case, {per_fte} per FTE (limit {limit})",
                     "{name} has {n} active cases, {per_fte} per FTE (limit {limit})",
                     int(row["active"]),
-                ).format(name=row["name"], n=row["active"], per_fte=_number(row["per_fte"], 1),
+                ).format(name=row["name"], n=_number(row["active"]), per_fte=_number(row["per_fte"], 1),
                          limit=limit),
             ))
     for row in report["uncovered"]:
@@ -487,7 +501,7 @@ def summary(report: Report) -> str:
     for finding in report.findings:
         per_kind[finding.kind] = per_kind.get(finding.kind, 0) + 1
     return ", ".join(
-        _PHRASES[kind](per_kind[kind]).format(n=per_kind[kind])
+        _PHRASES[kind](per_kind[kind]).format(n=per_kind[kind])  # monitoring line: digits only
         for kind in KINDS if kind in per_kind
     )
 

@@ -20,10 +20,10 @@ TEAMS: dict[str, tuple[str, str]] = {
 }
 
 DECISIONS: dict[str, tuple[str, str]] = {
-    "granted": (N_("granted"), "beviljat"),
-    "partly": (N_("partly granted"), "delvis beviljat"),
+    "granted": (N_("granted"), "bifall"),
+    "partly": (N_("partly granted"), "delvis bifall"),
     "rejected": (N_("rejected"), "avslag"),
-    "withdrawn": (N_("withdrawn"), "återtagen"),
+    "withdrawn": (N_("withdrawn"), "återkallad"),
 }
 
 CLOSE_REASONS: dict[str, tuple[str, str]] = {
@@ -60,6 +60,21 @@ GENDERS: dict[str, tuple[str, str]] = {
     "x": (N_("other or unknown"), "annat"),
 }
 
+# How a saved prognosis line was made (schemas/glossary.toml: run-rate = linjär framskrivning).
+PROGNOSIS_METHODS: dict[str, tuple[str, str]] = {
+    "run-rate": (N_("run-rate"), "linjär framskrivning"),
+    "budget": (N_("budget"), "budget"),
+    "driver": (N_("households × average"), "bidragshushåll × snittbelopp"),
+    "manual": (N_("set by hand"), "satt för hand"),
+}
+
+# What an audit row records (the audit table's CHECK constraint).
+AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
+    "insert": (N_("insert"), "tillägg"),
+    "update": (N_("update"), "ändring"),
+    "delete": (N_("delete"), "borttagning"),
+}
+
 KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "team": TEAMS,
     "decision": DECISIONS,
@@ -68,6 +83,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "gender": GENDERS,
     "absence_kind": ABSENCE_KINDS,
     "target_direction": TARGET_DIRECTIONS,
+    "prognosis_method": PROGNOSIS_METHODS,
+    "audit_action": AUDIT_ACTIONS,
 }
 
 KIND_NAMES = {
@@ -78,6 +95,8 @@ KIND_NAMES = {
     "gender": N_("gender"),
     "absence_kind": N_("absence kind"),
     "target_direction": N_("target direction"),
+    "prognosis_method": N_("prognosis method"),
+    "audit_action": N_("audit action"),
 }
 
 # Extra Swedish spellings met in real files.
@@ -90,11 +109,14 @@ _ALIASES: dict[str, dict[str, str]] = {
         "övrigt": "other",
     },
     "decision": {
-        "bifall": "granted",
-        "delvis bifall": "partly",
+        "beviljat": "granted",
+        "beviljad": "granted",
+        "delvis beviljat": "partly",
+        "delvis beviljad": "partly",
         "avslås": "rejected",
+        "återtagen": "withdrawn",
         "återtaget": "withdrawn",
-        "återkallad": "withdrawn",
+        "återkallat": "withdrawn",
     },
     "close_reason": {
         "sjukersättning": "sickness_comp",
@@ -118,6 +140,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     },
     "target_direction": {"≥": "at_least", ">=": "at_least", "≤": "at_most", "<=": "at_most",
                          "lägst": "at_least", "max": "at_most", "min": "at_least"},
+    "prognosis_method": {"framskrivning": "run-rate", "hushåll": "driver", "manuell": "manual"},
     "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
 }
 
@@ -128,6 +151,20 @@ def label(kind: str, code: str | None) -> str:
         return ""
     entry = KINDS[kind].get(code)
     return _(entry[0]) if entry else code
+
+
+def typable(kind: str) -> list[str]:
+    """The values of ``kind`` to offer a user: the codes, or in Swedish the Swedish words.
+
+    Both are always accepted (``parse_code``); help and errors list the ones in the
+    user's language so that a Swedish screen holds no English.
+    """
+    from ekbist.i18n import language
+
+    table = KINDS[kind]
+    if language() == "sv":
+        return [swedish for _english, swedish in table.values()]
+    return list(table)
 
 
 def parse_code(kind: str, text: str) -> str:
@@ -144,18 +181,7 @@ def parse_code(kind: str, text: str) -> str:
         return alias
     raise EkbistError(
         _("unknown {kind} '{value}' (expected one of: {codes})").format(
-            kind=_(KIND_NAMES[kind]), value=text, codes=typable(kind)
+            kind=_(KIND_NAMES[kind]), value=text, codes=", ".join(typable(kind))
         )
     )
 
-
-def typable(kind: str) -> str:
-    """The codes of ``kind`` as a user may type them: in Swedish the Swedish word with the
-    code beside it ('mottagning (intake)'), in English the codes."""
-    from ekbist.i18n import language
-
-    table = KINDS[kind]
-    if language() == "sv":
-        return ", ".join(f"{swedish} ({code})" if swedish.lower() != code else code
-                         for code, (_english, swedish) in table.items())
-    return ", ".join(table)

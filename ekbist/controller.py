@@ -22,6 +22,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ekbist.budget import DEFAULT_LINES
+from ekbist.codes import PROGNOSIS_METHODS
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, ngettext
 from ekbist.money import MAX_BUDGET_AMOUNT, parse_amount, round_div, to_tkr
@@ -551,9 +552,12 @@ def prognosis_workbook(result: dict[str, Any]):
         ws.column_dimensions[col].width = width
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    methods = DataValidation(type="list", formula1='"' + ",".join(METHOD_CODES) + '"',
+    # The workbook is in Swedish: the methods by their Swedish words (the import takes
+    # the codes too).
+    words = [PROGNOSIS_METHODS[code][1] for code in METHOD_CODES]
+    methods = DataValidation(type="list", formula1='"' + ",".join(words) + '"',
                              allow_blank=False)
-    methods.error = "run-rate, budget, driver, manual"
+    methods.error = ", ".join(words)
     ws.add_data_validation(methods)
 
     def figures(row: int, values: tuple[int, int, int, int], *, strong: bool = False) -> None:
@@ -567,7 +571,7 @@ def prognosis_workbook(result: dict[str, Any]):
     for block in result["activities"]:
         name = block["activity"]
         mine = [x for x in result["lines"] if x["activity"] == name]
-        ws.cell(row=r, column=1, value=f"Aktivitet: {name}").font = Font(bold=True, size=12)
+        ws.cell(row=r, column=1, value=f"Verksamhet: {name}").font = Font(bold=True, size=12)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
         r += 1
         for col, text in enumerate((*SV_HEADERS, METHOD_HEADER), start=1):
@@ -593,7 +597,7 @@ def prognosis_workbook(result: dict[str, Any]):
                 if isinstance(line["comment"], str):
                     comment.data_type = "s"  # a comment is text, whatever it starts with
                 comment.alignment = Alignment(wrap_text=True, vertical="top")
-                ws.cell(row=r, column=7, value=line["method"])
+                ws.cell(row=r, column=7, value=PROGNOSIS_METHODS[line["method"]][1])
                 methods.add(f"G{r}")
                 r += 1
             budget_sum = sum(x["budget"] for x in of_kind)
@@ -614,7 +618,7 @@ def prognosis_workbook(result: dict[str, Any]):
         ws.cell(row=r, column=1, value="Budgetföljsamhet")
         if block["adherence"] is not None:
             cell = ws.cell(row=r, column=4, value=block["adherence"])
-            cell.number_format = "0.00%"
+            cell.number_format = "0.00 %"
         r += 2
         chart = BarChart()
         chart.type = "bar"
@@ -636,7 +640,7 @@ def prognosis_workbook(result: dict[str, Any]):
             r = max(r, chart_top + int(chart.height / 0.5) + 1)
 
     total = result["total"]
-    ws.cell(row=r, column=1, value="Totalt, alla aktiviteter").font = Font(bold=True, size=12)
+    ws.cell(row=r, column=1, value="Totalt, alla verksamheter").font = Font(bold=True, size=12)
     r += 1
     for col, text in enumerate(SV_HEADERS[:5], start=1):
         cell = ws.cell(row=r, column=col, value=text)
@@ -658,15 +662,15 @@ def prognosis_workbook(result: dict[str, Any]):
     r += 1
     ws.cell(row=r, column=1, value="Budgetföljsamhet")
     if total["adherence"] is not None:
-        ws.cell(row=r, column=4, value=total["adherence"]).number_format = "0.00%"
+        ws.cell(row=r, column=4, value=total["adherence"]).number_format = "0.00 %"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     summary = wb.create_sheet("Sammanställning")
-    summary["A1"] = f"Prognos {year} per aktivitet – utfall till och med {SV_MONTHS[month - 1]} (tkr)"
+    summary["A1"] = f"Prognos {year} per verksamhet – utfall till och med {SV_MONTHS[month - 1]} (tkr)"
     summary["A1"].font = Font(bold=True, size=12)
-    heads = ("Aktivitet", "Budget netto", "Prognos netto", "Avvikelse", "Budgetföljsamhet")
+    heads = ("Verksamhet", "Budget netto", "Prognos netto", "Avvikelse", "Budgetföljsamhet")
     for col, text in enumerate(heads, start=1):
         cell = summary.cell(row=3, column=col, value=text)
         cell.font = bold
@@ -678,7 +682,7 @@ def prognosis_workbook(result: dict[str, Any]):
                            (4, to_tkr(block["deviation"]))):
             summary.cell(row=row, column=col, value=value).number_format = number
         if block["adherence"] is not None:
-            summary.cell(row=row, column=5, value=block["adherence"]).number_format = "0.00%"
+            summary.cell(row=row, column=5, value=block["adherence"]).number_format = "0.00 %"
         row += 1
     summary.cell(row=row, column=1, value="Totalt").font = bold
     for col, value in ((2, to_tkr(total["budget_net"])), (3, to_tkr(total["prognosis_net"])),
@@ -687,13 +691,13 @@ def prognosis_workbook(result: dict[str, Any]):
         cell.number_format = number
         cell.font = bold
     if total["adherence"] is not None:
-        summary.cell(row=row, column=5, value=total["adherence"]).number_format = "0.00%"
+        summary.cell(row=row, column=5, value=total["adherence"]).number_format = "0.00 %"
     for col, width in zip("ABCDE", (40, 16, 16, 14, 18), strict=True):
         summary.column_dimensions[col].width = width
     if result["activities"]:
         chart = BarChart()
         chart.grouping = "clustered"
-        chart.title = "Netto per aktivitet: budget och prognos (tkr)"
+        chart.title = "Netto per verksamhet: budget och prognos (tkr)"
         chart.add_data(Reference(summary, min_col=2, max_col=3, min_row=3, max_row=row - 1),
                        titles_from_data=True)
         chart.set_categories(Reference(summary, min_col=1, min_row=4, max_row=row - 1))
@@ -765,11 +769,12 @@ def inspect_losses(path: Path) -> list[str]:
                     lost.append(_("{n} chart(s) — redrawn by openpyxl, formatting made in Excel "
                                   "may be lost (sheet {sheet})").format(n=charts, sheet=sheet_name))
                 if pictures:
-                    lost.append(_("{n} image(s) (sheet {sheet})").format(n=pictures,
-                                                                       sheet=sheet_name))
+                    lost.append(ngettext("{n} image (sheet {sheet})", "{n} images (sheet {sheet})",
+                                         pictures).format(n=pictures, sheet=sheet_name))
                 if shapes:
-                    lost.append(_("{n} shape(s) or text box(es) (sheet {sheet})").format(
-                        n=shapes, sheet=sheet_name))
+                    lost.append(ngettext("{n} shape or text box (sheet {sheet})",
+                                         "{n} shapes or text boxes (sheet {sheet})",
+                                         shapes).format(n=shapes, sheet=sheet_name))
             if _related(archive, names, sheet_file, "ctrlProp") or \
                     _related(archive, names, sheet_file, "control"):
                 lost.append(_("form controls (sheet {sheet})").format(sheet=sheet_name))

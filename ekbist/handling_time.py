@@ -384,17 +384,17 @@ def monthly(store: Store, first: date, last: date) -> list[dict[str, Any]]:
 
 # -- the workbook ----------------------------------------------------------------
 _XLSX_COLUMNS = (
-    ("decided", N_("Decided"), "0"),
-    ("in_time", N_("In time"), "0"),
-    ("late", N_("Late"), "0"),
-    ("no_clock", N_("No clock"), "0"),
-    ("share_in_time", N_("Share in time"), "0.0%"),
+    ("decided", N_("Decided"), "#,##0"),
+    ("in_time", N_("In time"), "#,##0"),
+    ("late", N_("Late"), "#,##0"),
+    ("no_clock", N_("No clock"), "#,##0"),
+    ("share_in_time", N_("Share in time"), "0.0 %"),
     ("median_working_days", N_("Median working days"), "0.0"),
     ("mean_working_days", N_("Mean working days"), "0.00"),
-    ("max_working_days", N_("Max working days"), "0"),
+    ("max_working_days", N_("Max working days"), "#,##0"),
     ("median_wait_days", N_("Median wait (days)"), "0.0"),
     ("mean_wait_days", N_("Mean wait (days)"), "0.00"),
-    ("share_wait_over_14", N_("Share waiting over 14 days"), "0.0%"),
+    ("share_wait_over_14", N_("Share waiting over 14 days"), "0.0 %"),
 )
 _XLSX_GROUPS = {None: N_("Group"), "handler": N_("Handler"), "team": N_("Team"), "month": N_("Month")}
 
@@ -467,7 +467,7 @@ def write_xlsx(store: Store, payload: dict[str, Any], path, *, overwrite: bool =
         chart.y_axis.title = _("Share in time")
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 1
-        chart.y_axis.number_format = "0%"
+        chart.y_axis.number_format = "0 %"
         chart.y_axis.delete = False
         chart.x_axis.delete = False
         share_col = 2 + [k for k, _t, _f in _XLSX_COLUMNS].index("share_in_time")

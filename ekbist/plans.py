@@ -853,7 +853,8 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
         cell.font = bold
     for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
         row[1].number_format = "yyyy-mm-dd"
-        row[4].number_format = "0.0%"
+        row[2].number_format = row[3].number_format = "#,##0"
+        row[4].number_format = "0.0 %"
     for column, text in zip("ABCDE", header, strict=True):
         sheet.column_dimensions[column].width = max(11, len(text) + 3)
     sheet.freeze_panes = "A2"
@@ -861,7 +862,7 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
         chart = LineChart()
         chart.title = _("Share of cases with a current change plan")
         chart.y_axis.title = _("Share")
-        chart.y_axis.number_format = "0%"
+        chart.y_axis.number_format = "0 %"
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 1
         chart.x_axis.title = _("Month")
@@ -896,7 +897,8 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
                                    group["share"]])
         for row in detail.iter_rows(min_row=2, max_row=detail.max_row):
             row[1].number_format = "yyyy-mm-dd"
-            row[-1].number_format = "0.0%"
+            row[-3].number_format = row[-2].number_format = "#,##0"
+            row[-1].number_format = "0.0 %"
         for cell in detail[1]:
             detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)
         detail.freeze_panes = "A2"

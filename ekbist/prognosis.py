@@ -35,6 +35,16 @@ from ekbist.validate import no_personnummer
 
 METHODS = ("run-rate", "budget", "driver")
 MANUAL = "manual"
+# The words a Swedish user types for a method (schemas/glossary.toml), and back.
+SWEDISH_METHODS = {"framskrivning": "run-rate", "linjär framskrivning": "run-rate",
+                   "budget": "budget", "hushåll": "driver"}
+
+
+def method_words() -> list[str]:
+    """The method names to offer in the active language (both are always accepted)."""
+    from ekbist.i18n import language
+
+    return ["framskrivning", "budget", "hushåll"] if language() == "sv" else list(METHODS)
 
 # Damped trend for households: the monthly slope of a least-squares line through the last
 # twelve months, added k months ahead as slope × (φ + φ² + … + φᵏ). φ = 0.9 lets a trend run
@@ -363,10 +373,11 @@ def make(
         specific: dict[tuple[str, str], int] = {}
         for key, value in methods:
             method = _fold(value)
+            method = SWEDISH_METHODS.get(method, method)
             if method not in METHODS:
                 raise EkbistError(
                     _("--method {line}: unknown method '{value}' (known: {methods})").format(
-                        line=key, value=value, methods=", ".join(METHODS)
+                        line=key, value=value, methods=", ".join(method_words())
                     )
                 )
             rank = 0 if key == "*" else (2 if ":" in key else 1)

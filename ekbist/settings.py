@@ -155,9 +155,9 @@ def parse_value(key: str, text: str) -> int | float | str:
     raw = str(text).strip()
     try:
         if setting.type is int:
-            value: int | float | str = int(raw)
+            value: int | float | str = int(raw.replace(" ", "").replace("\u00a0", ""))
         elif setting.type is float:
-            value = float(raw.replace(",", "."))
+            value = float(raw.replace(" ", "").replace(",", "."))
         else:
             value = raw
     except ValueError:
@@ -172,10 +172,18 @@ def parse_value(key: str, text: str) -> int | float | str:
     ):
         raise EkbistError(
             _("{key} must be between {low} and {high}").format(
-                key=key, low=setting.minimum, high=setting.maximum
+                key=key, low=_shown(setting.minimum), high=_shown(setting.maximum)
             )
         )
     return value
+
+
+def _shown(value: int | float | None) -> str:
+    """A bound as the reader writes numbers: decimal comma and grouped thousands in Swedish."""
+    from ekbist.i18n import language
+    from ekbist.sheets.numbers import format_number
+
+    return format_number(value, swedish=language() == "sv")
 
 
 def get(store: Store, key: str) -> int | float | str:

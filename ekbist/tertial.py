@@ -122,7 +122,7 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
     ws["A1"] = (f"Tertialrapport {data['tertial']} {data['year']}: nyckeltal januari–"
                 f"{controller.SV_MONTHS[data['month'] - 1]}")
     ws["A1"].font = Font(bold=True, size=14)
-    heads = ("Månad", "Hushåll", "Beslut", "Inom fem arbetsdagar", "Andel inom fem arbetsdagar",
+    heads = ("Månad", "Bidragshushåll", "Beslut", "Inom fem arbetsdagar", "Andel inom fem arbetsdagar",
              "Ärenden med aktuell plan", "Andel med aktuell plan", "Aktiva ärenden", "Årsarbetare",
              "Ärenden per årsarbetare")
     fill = PatternFill("solid", fgColor="DDE4EE")
@@ -138,24 +138,27 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             if col in (5, 7):
-                cell.number_format = "0.0%"
+                cell.number_format = "0.0 %"
             elif col in (9, 10):
                 cell.number_format = "0.0"
+            elif isinstance(value, int):
+                cell.number_format = "#,##0"
         row += 1
     ws.cell(row=row, column=1, value="Hela perioden").font = Font(bold=True)
     ws.cell(row=row, column=2, value=figures["households_average"]).number_format = "0.0"
-    ws.cell(row=row, column=3, value=figures["decided"])
-    ws.cell(row=row, column=4, value=figures["in_time"])
-    ws.cell(row=row, column=5, value=figures["share_in_time"]).number_format = "0.0%"
-    ws.cell(row=row, column=7, value=figures["plan_share"]).number_format = "0.0%"
+    ws.cell(row=row, column=3, value=figures["decided"]).number_format = "#,##0"
+    ws.cell(row=row, column=4, value=figures["in_time"]).number_format = "#,##0"
+    ws.cell(row=row, column=5, value=figures["share_in_time"]).number_format = "0.0 %"
+    ws.cell(row=row, column=7, value=figures["plan_share"]).number_format = "0.0 %"
     ws.cell(row=row, column=10, value=figures["cases_per_fte"]).number_format = "0.0"
     ws.cell(row=row + 1, column=1,
-            value="Hushåll: snitt per månad; plan och ärenden per årsarbetare: vid periodens slut.")
+            value="Bidragshushåll: snitt per månad; plan och ärenden per årsarbetare: vid "
+                  "periodens slut.")
     for col, width in zip("ABCDEFGHIJ", (10, 10, 10, 12, 14, 14, 14, 12, 12, 14), strict=True):
         ws.column_dimensions[col].width = width
     last = 3 + len(figures["months"])
     chart = BarChart()
-    chart.title = "Hushåll per månad"
+    chart.title = "Bidragshushåll per månad"
     chart.add_data(Reference(ws, min_col=2, min_row=3, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
     chart.legend = None
@@ -165,7 +168,7 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
     for col in (5, 7):
         shares.add_data(Reference(ws, min_col=col, min_row=3, max_row=last), titles_from_data=True)
     shares.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
-    shares.y_axis.number_format = "0%"
+    shares.y_axis.number_format = "0 %"
     ws.add_chart(shares, f"F{row + 3}")
     controller.save_atomically(wb, path, overwrite=overwrite)
     return path

@@ -110,14 +110,26 @@ def test_critical_store_exit_2_and_criticals_first(unit) -> None:
     )
 
 
-def test_status_words_stay_english_in_swedish(unit) -> None:
+def test_only_the_first_line_keeps_the_english_status_word_in_swedish(unit) -> None:
     result = unit("check", lang="sv")
     assert result.exit_code == 1
-    first = result.stdout.splitlines()[0]
-    assert first == (
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
         "EKBIST WARNING: 3 ärenden utan förändringsplan, 1 hemlöst hushåll utan boendeplan"
     )
-    assert "  WARNING   ärende C-3 (hemlöst hushåll) saknar boendeplan" in result.stdout
+    assert lines[1] == (
+        "Per 2026-11-25: 0 kritiska, 4 varningar (kontroller: handläggningstid, planer, "
+        "ärendeantal, budget)."
+    )
+    assert "  VARNING   ärende C-3 (hemlöst hushåll) saknar boendeplan" in result.stdout
+    assert "WARNING" not in "\n".join(lines[1:]) and "CRITICAL" not in result.stdout
+    # The checks a Swedish user reads are the ones --only takes.
+    only = unit("check", "--only", "planer,ärendeantal", lang="sv")
+    assert "(kontroller: planer, ärendeantal)." in only.stdout
+    wrong = unit("check", "--only", "plans,nope", lang="sv")
+    assert wrong.exit_code == 3
+    assert ("okänd kontroll 'nope' (kända: handläggningstid, planer, ärendeantal, budget, "
+            "årsmål)") in wrong.stdout
     cli_ok = unit("check", "--only", "budget", lang="sv")
     assert cli_ok.stdout == "EKBIST OK: inget behöver åtgärdas den 2026-11-25\n"
 

@@ -46,7 +46,7 @@ def test_handlers(unit) -> None:
     unit.ok("handler", "edit", "bo", "--fte", "0.75")
     assert "0.75" in unit.ok("handler", "list", "--format", "csv").output
     left = unit.ok("handler", "leave", "anna", "--date", "2026-11-20").output
-    assert "1 open case(s) are still with anna" in left
+    assert "1 open case is still with anna; to give it to the team" in left
     assert "ekbist handler leave anna --date 2026-11-20 --redistribute --apply" in left
     assert "still with" not in unit.ok("handler", "leave", "cia", "--date", "2026-11-20",
                                         "--redistribute", "--apply").output

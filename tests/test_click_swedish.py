@@ -55,8 +55,8 @@ def test_codes_are_listed_as_one_may_type_them(tmp_path) -> None:
     sv = ekbist("--db", db, "--lang", "sv", "handler", "list", "--team", "xyz")
     assert sv.returncode == 1
     assert sv.stderr.strip() == (
-        "fel: okänt värde för team: 'xyz' (ett av: mottagning (intake), utredning (investigation), "
-        "våld i nära relation (violence), budget- och skuldrådgivning (debt), annat (other))")
+        "fel: okänt värde för team: 'xyz' (möjliga värden: mottagning, utredning, "
+        "våld i nära relation, budget- och skuldrådgivning, annat)")
     en = ekbist("--db", db, "--lang", "en", "handler", "list", "--team", "xyz")
     assert en.stderr.strip() == (
         "error: unknown team 'xyz' (expected one of: intake, investigation, violence, debt, other)")

@@ -148,5 +148,5 @@ def test_swedish_answer_j_and_anything_else_is_no(store: Path) -> None:
     assert code == 0 and "[j/N]" in text and "Inget skrevs." in text
     assert moved_today(store) == before
     code, text = on_terminal(["--lang", "sv", *BALANCE], store, "j\n")
-    assert code == 0 and "Gjorde 2 flyttar, daterade 2026-11-25." in text
+    assert code == 0 and "Omfördelade 2 ärenden, daterade 2026-11-25." in text
     assert moved_today(store) == before + 2

@@ -270,7 +270,7 @@ def test_check_cli_json_table_csv(morning, cli):
                             "--format", "json").output)
     assert [a["id"] for a in due["applications"]] == ["OVER", "TODAY"]
     sv = cli.ok("handling-time", "check", lang="sv").output
-    assert "försenad" in sv and "förfaller i dag" in sv and "ofullständig" in sv
+    assert "försenad" in sv and "sista beslutsdag i dag" in sv and "ofullständig" in sv
 
 
 def test_check_on_an_empty_store(cli):

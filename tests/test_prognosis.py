@@ -359,7 +359,7 @@ def test_make_table_save_show_history(small_cli):
 
 def test_make_in_swedish(small_cli):
     out = small_cli.ok("prognosis", "make", "--year", "2026", "--month", "6", lang="sv").output
-    assert out.startswith("Prognos 2026 efter juni (tkr)")
+    assert out.startswith("Prognos 2026 med utfall till och med juni (tkr)")
     assert "Utfall ackumulerat" in out and "hushåll × snittbelopp" in out
     assert "budgetföljsamhet" in out and "Summa netto" in out
 
@@ -444,7 +444,7 @@ def test_every_command_is_sensible_right_after_the_demo(demo_cli, tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "p.xlsx")["Prognos"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "Prognos 2026 – utfall till och med oktober"
-    block = next(i for i, r in enumerate(rows) if r[0] == f"Aktivitet: {ASSISTANCE}")
+    block = next(i for i, r in enumerate(rows) if r[0] == f"Verksamhet: {ASSISTANCE}")
     line = next(r for r in rows[block:] if r[0] == "Övriga kostnader")
     assert line[1:5] == [round(paid[k] / 1000) for k in ("budget", "actual_ytd", "prognosis",
                                                          "deviation")]
@@ -510,8 +510,8 @@ def test_tertial_table_json_and_workbook(demo_cli, tmp_path):
                                       "missing_actuals"}
     path = tmp_path / "tertial.xlsx"
     out = cli.ok("report", "tertial", "--tertial", "1", "--xlsx", str(path), lang="sv").output
-    assert "Tertialrapport 1 2026: prognos efter april (tkr)" in out
-    assert "Nyckeltal januari–april 2026" in out and "Hushåll" in out
+    assert "Tertialrapport 1 2026: prognos med utfall till och med april (tkr)" in out
+    assert "Nyckeltal januari–april 2026" in out and "Bidragshushåll" in out
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Prognos", "Nyckeltal", "Sammanställning"]
     ws = wb["Nyckeltal"]

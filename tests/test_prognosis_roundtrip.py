@@ -57,8 +57,8 @@ def _rows_by_line(path: Path) -> dict[tuple[str, str], int]:
     found, activity = {}, None
     for row in ws.iter_rows(min_col=1, max_col=1):
         value = row[0].value
-        if isinstance(value, str) and value.startswith("Aktivitet: "):
-            activity = value.removeprefix("Aktivitet: ")
+        if isinstance(value, str) and value.startswith("Verksamhet: "):
+            activity = value.removeprefix("Verksamhet: ")
         elif isinstance(value, str) and activity and not value.startswith(
                 ("Summa", "Intäkter", "Kostnader", "Budget", "Rad", "Totalt")):
             found[(activity, value)] = row[0].row
@@ -83,7 +83,8 @@ def test_the_export_says_how_each_line_was_forecast(saved, tmp_path):
     ws = openpyxl.load_workbook(path)["Prognos"]
     at = _rows_by_line(path)
     assert ws["G6"].value == "Metod"
-    assert ws[f"G{at[(ASSISTANCE, 'Bidrag')]}"].value == "run-rate"
+    # In the workbook's language; the import takes the code too.
+    assert ws[f"G{at[(ASSISTANCE, 'Bidrag')]}"].value == "linjär framskrivning"
     assert len(at) == 5
 
 

@@ -285,8 +285,9 @@ def test_numbers_are_written_as_a_person_writes_them() -> None:
     assert format_number(7643.5, swedish=False) == "7,643.5"
     assert format_number(1234567.125, swedish=True) == "1 234 567,125"
     assert format_number(12.0, swedish=True) == "12"
-    assert format_number(-44, swedish=True) == "\u221244"  # the typographic minus sign
-    assert format_number(-44.5, swedish=True) == "\u221244,5"
+    # The ASCII hyphen-minus, so a value pasted into Excel stays a number.
+    assert format_number(-44, swedish=True) == "-44"
+    assert format_number(-44.5, swedish=True) == "-44,5"
     assert format_number(-44, swedish=False) == "-44"
     assert format_number(None, swedish=True) == ""
 

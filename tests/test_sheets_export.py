@@ -140,7 +140,7 @@ def test_export_in_swedish_with_a_date_range(unit, lib, tmp_path):
     assert "Skrev" in result.output and "Ansökningar 2" in result.output
     ws = load_workbook(path)["Ansökningar"]
     assert ws["A1"].value == "Ansökan" and ws["G1"].value == "Beslut"
-    assert [ws.cell(row=r, column=7).value for r in (2, 3)] == ["beviljat", "delvis beviljat"]
+    assert [ws.cell(row=r, column=7).value for r in (2, 3)] == ["bifall", "delvis bifall"]
 
 
 def test_export_types_of_every_kind(lib, tmp_path):
@@ -151,7 +151,7 @@ def test_export_types_of_every_kind(lib, tmp_path):
     assert wb.sheetnames == [k.sheet("en") for k in kinds().values() if k.importable]
     handlers = wb["Handlers"]
     fte = [r for r in handlers.iter_rows(min_row=2) if r[0].value == "dina"][0][3]
-    assert fte.value == 0.75 and fte.number_format == "0%"
+    assert fte.value == 0.75 and fte.number_format == "0 %"
     cases = wb["Cases"]
     homeless = {r[0].value: r[8].value for r in cases.iter_rows(min_row=2)}
     assert homeless["C-1"] is True and homeless["C-2"] is False

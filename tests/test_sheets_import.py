@@ -222,8 +222,8 @@ def test_refused_from_the_command_line_with_exit_1(unit):
 def test_problems_in_swedish(unit):
     result = unit("import", FIXTURES / "sheets_errors.xlsx", lang="sv")
     assert "Ansökningar!E6: '2026-10-02' — komplett före inkommen (2026-10-05)" in result.stderr
-    assert "Ansökningar!G4: 'kanske' — okänt värde (väntade ett av: beviljat, delvis beviljat, " \
-           "avslag, återtagen)" in result.stderr
+    assert "Ansökningar!G4: 'kanske' — okänt värde (möjliga värden: bifall, delvis bifall, " \
+           "avslag, återkallad)" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("fel: ")
 
 
@@ -333,7 +333,7 @@ def test_upsert_by_key_and_dry_run_shows_old_and_new(unit, lib, tmp_path):
     result = unit.ok("import", second, "--dry-run")
     assert snapshot(unit.db) == before
     assert "Dry run of" in result.output
-    assert "applications      1        1          1" in result.output
+    assert "Applications      1        1          1" in result.output
     assert "  applications A-1 (Ansökningar!A2): amount 1,000 → 1,500" in result.output
     assert "  applications to add: A-3" in result.output
     payload = json.loads(unit.ok("import", second, "--dry-run", "--format", "json").output)

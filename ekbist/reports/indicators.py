@@ -646,7 +646,7 @@ def write_xlsx(data: dict[str, Any], path: Any, *, overwrite: bool = False) -> A
     for col, text in enumerate(heads, start=1):
         ws.cell(row=3, column=col, value=text).font = Font(bold=True)
     row = 4
-    formats = {"share": "0.0%", "kr": "#,##0", "days": "0.0"}
+    formats = {"share": "0.0 %", "kr": "#,##0", "days": "0.0"}
 
     def put(key: str, label: str, item: str, value: Any, previous: Any, unit: str,
             definition: str) -> None:
@@ -656,6 +656,8 @@ def write_xlsx(data: dict[str, Any], path: Any, *, overwrite: bool = False) -> A
             cell = ws.cell(row=row, column=col, value=cell_value)
             if col in (4, 5) and unit in formats:
                 cell.number_format = formats[unit]
+            elif col in (4, 5) and isinstance(cell_value, int):
+                cell.number_format = "#,##0"  # a count: grouped, "1 000" in Swedish Excel
         # Text cells are text: a label or code starting with '=' must never run as a formula.
         for col in (1, 2, 3, 6, 7):
             cell = ws.cell(row=row, column=col)

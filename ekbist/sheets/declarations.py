@@ -292,19 +292,33 @@ def kinds() -> dict[str, Kind]:
 def get(name: str) -> Kind:
     from ekbist.errors import EkbistError
 
-    found = kinds().get(name)
+    found = kinds().get(name) or swedish_kinds().get(" ".join(str(name).split()).casefold())
     if found is None:
         raise EkbistError(
             _("unknown sheet kind '{kind}' (known: {kinds})").format(
-                kind=name, kinds=", ".join(["all", *kinds()])
+                kind=name, kinds=", ".join(kind_words())
             )
         )
     return found
 
 
+def swedish_kinds() -> dict[str, Kind]:
+    """Each kind by its Swedish sheet name in lower case ('handläggare', 'stängda dagar')."""
+    return {k.sheet_sv.casefold(): k for k in kinds().values()}
+
+
+def kind_words() -> list[str]:
+    """The kind names to offer in the active language, 'all' first (both are accepted)."""
+    from ekbist.i18n import language
+
+    if language() == "sv":
+        return ["alla", *swedish_kinds()]
+    return ["all", *kinds()]
+
+
 def selected(name: str, *, importable_only: bool = False) -> list[Kind]:
     """The kinds named by ``name`` on the command line (``all`` = every kind of record)."""
-    if name == "all":
+    if name in ("all", "alla"):
         return [k for k in kinds().values() if k.importable]
     kind = get(name)
     return [kind]

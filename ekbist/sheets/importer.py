@@ -280,6 +280,10 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
 
     # The file name goes into the report and the audit's command line: no personnummer.
     check_text(path.name, _("the file name"))
+    if kind is not None and kind not in kinds():
+        # The kind's sheet name in either language ("Utfall") names it too.
+        kind = next((k.name for k in kinds().values()
+                     if normalise(kind) in (normalise(k.sheet_sv), normalise(k.sheet_en))), kind)
     if kind is not None and (kind not in kinds() or not kinds()[kind].importable):
         from ekbist.errors import EkbistError
 

@@ -98,7 +98,6 @@ def format_number(value: int | float | None, *, swedish: bool) -> str:
     else:
         text = f"{int(value):,}"
     if swedish:
+        # The ASCII hyphen-minus stays: a value pasted into Excel must stay a number.
         text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", " ")
-        if text.startswith("-"):
-            text = "\u2212" + text[1:]
     return text

@@ -2,7 +2,7 @@
 
 ``ekbist prognosis export`` writes the month's prognosis as the controller reads
 it: a sheet 'Prognos' titled "Prognos YYYY – utfall till och med MONTH", one
-block per activity under "Aktivitet: NAME", a header row (Rad, Budget, Utfall
+block per activity under "Verksamhet: NAME", a header row (Rad, Budget, Utfall
 ackumulerat, Prognos helår, Avvikelse, Kommentar, Metod), figures in tkr. The
 controller changes a method here, a figure and a comment there, and the file
 comes back through ``ekbist import``.
@@ -49,12 +49,22 @@ KIND = "prognoses"
 EXPORTED_SHEET = "ekbist"
 EXPORTED_HEADER = ("Aktivitet", "Rad", "Prognos (kr)", "Metod", "Kommentar")
 TITLE = re.compile(r"^prognos\s+(?P<year>\d{4})\s*[–—-]\s*utfall till och med\s+(?P<month>[a-zåäö]+)$")
-HEADING = re.compile(r"^aktivitet\s*:\s*(?P<name>.+)$")
-TOTAL_HEADING = "totalt, alla aktiviteter"
+HEADING = re.compile(r"^(?:verksamhet|aktivitet)\s*:\s*(?P<name>.+)$")
+TOTAL_HEADINGS = ("totalt, alla verksamheter", "totalt, alla aktiviteter")
 SKIPPED_LABELS = {"intäkter", "kostnader", "budgetföljsamhet", "summa intäkter",
                   "summa kostnader", "summa netto"}
 METHOD_HEADERS = {"metod", "method", "prognosmetod"}
 ALL_METHODS = (*prognosis_lib.METHODS, prognosis_lib.MANUAL)
+
+
+def _method_code(value: Any) -> str:
+    """A method typed as its code or as the word the workbook shows ("linjär framskrivning")."""
+    from ekbist.codes import parse_code
+
+    try:
+        return parse_code("prognosis_method", convert.display(value).strip())
+    except EkbistError:
+        return _fold(value)
 ROLES = ("budget", "actual_ytd", "prognosis", "deviation", "comment", "method")
 
 
@@ -173,7 +183,7 @@ def read_rows(sheet: Sheet, problems: list[str]) -> list[Row]:
             activity = " ".join(str(texts[0][1]).split(":", 1)[1].split())
             columns = None
             continue
-        if first == TOTAL_HEADING:
+        if first in TOTAL_HEADINGS:
             activity, columns = None, None
             continue
         found = _columns(raw)
@@ -352,7 +362,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
         typed_method = exported["method"]
         if method_cell is not None:
             c, value = method_cell
-            typed_method = _fold(value) if not convert.is_empty(value) else exported["method"]
+            typed_method = _method_code(value) if not convert.is_empty(value) else exported["method"]
             if typed_method not in ALL_METHODS:
                 problems.append(_("{cell}: '{value}' — unknown method (known: {methods})").format(
                     cell=cell_name(sheet, row.row, c), value=convert.display(value),
