@@ -232,8 +232,11 @@ def working(description: str, fmt: str = "table") -> Iterator[Callable[..., None
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=None)
 
-        def progress(done: int, total: int | None = None) -> None:
-            bar.update(task, completed=done, total=total)
+        def progress(done: int, total: int | None = None, description: str | None = None) -> None:
+            if description is None:
+                bar.update(task, completed=done, total=total)
+            else:
+                bar.update(task, completed=done, total=total, description=description)
 
         yield progress
 

@@ -52,7 +52,19 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
     from ekbist.commands.render import working
 
     store = env.open(readonly=dry_run)
-    with working(_("Importing {file}").format(file=file.name), fmt) as progress:
+    with working(_("Importing {file}").format(file=file.name), fmt) as bar:
+        def progress(step: int, steps: int, read: int | None = None,
+                     written: int | None = None) -> None:
+            if bar is None:
+                return
+            text = None
+            if read is not None:
+                text = _("Importing {file}: {n} rows read").format(file=file.name, n=fmt_int(read))
+            elif written is not None:
+                text = _("Importing {file}: {n} rows written").format(file=file.name,
+                                                                      n=fmt_int(written))
+            bar(step, steps, description=text)
+
         report = import_file(store, file, today=env.today, dry_run=dry_run, year=year, kind=kind,
                              progress=progress)
     for warning in report.warnings:

@@ -121,7 +121,7 @@ def test_problems_in_later_pieces_name_their_cells(unit, tmp_path, monkeypatch):
     assert len(whole.value.problems) > 3
 
 
-def test_a_chunked_import_reports_its_steps(unit, tmp_path, monkeypatch):
+def test_progress_counts_rows_read_and_written(unit, tmp_path, monkeypatch):
     book = tmp_path / "ansokningar.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -132,9 +132,15 @@ def test_a_chunked_import_reports_its_steps(unit, tmp_path, monkeypatch):
     wb.save(book)
     monkeypatch.setattr(chunks, "SPLIT_BYTES", 0)
     monkeypatch.setattr(chunks, "CHUNK_BYTES", 4000)
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[int, dict]] = []
     with Store.open(unit.db) as store:
-        report = import_file(store, book, today=TODAY, progress=lambda step, steps: seen.append((step, steps)))
-    # Read in pieces, the import still reports its steps in order, from reading to written.
-    assert [step for step, _steps in seen] == [0, 1, 2, 3, 4]
+        report = import_file(store, book, today=TODAY,
+                             progress=lambda step, steps, **counts: seen.append((step, counts)))
+    # Read in pieces, the import reports its steps in order, from reading to written …
+    steps = [step for step, _counts in seen]
+    assert steps == sorted(steps) and steps[-1] == 4
+    # … the rows read after each piece (the header row too), and the rows written.
+    reads = [c["read"] for _step, c in seen if "read" in c]
+    assert len(reads) > 3 and reads == sorted(reads) and reads[-1] == 401
+    assert [c["written"] for _step, c in seen if "written" in c] == [400]
     assert report.kinds["applications"].added == 400

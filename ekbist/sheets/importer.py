@@ -237,6 +237,8 @@ class Context:
         # ``--kind``: every sheet is read as this kind, whatever its title says.
         self.forced_kind: str | None = None
         self.rows_read = 0
+        # progress(step, steps, read=rows read so far) while sheets are read in pieces.
+        self.progress: Callable[..., None] = lambda step, steps, **counts: None
 
     def problem(self, kind: str, position: int, key: str | None, value: Any, reason: str) -> None:
         """A problem at record ``position`` of ``kind``'s batch, in column ``key``."""
@@ -251,12 +253,13 @@ class Context:
 # -- the entry point ------------------------------------------------------------------------
 def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,
                 year: int | None = None, kind: str | None = None,
-                progress: Callable[[int, int], None] | None = None) -> ImportReport:
+                progress: Callable[..., None] | None = None) -> ImportReport:
     """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors).
 
     ``kind`` settles which kind every sheet is when its columns or title leave it open.
     ``progress(step, steps)`` is called as the import goes from reading to checking to
-    writing, for a progress bar.
+    writing, for a progress bar, with ``read=`` the rows read so far after each piece of a
+    sheet and ``written=`` the rows written so far after each kind.
     """
     # A sheet becomes hundreds of thousands of small objects that all live until the end;
     # the cyclic garbage collector would walk them again and again for nothing.
@@ -264,7 +267,7 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
     gc.disable()
     try:
         return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year, kind=kind,
-                            progress=progress or (lambda step, steps: None))
+                            progress=progress or (lambda step, steps, **counts: None))
     finally:
         if enabled:
             gc.enable()
@@ -275,7 +278,7 @@ IMPORT_STEPS = 5
 
 def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                  year: int | None, kind: str | None,
-                 progress: Callable[[int, int], None]) -> ImportReport:
+                 progress: Callable[..., None]) -> ImportReport:
     from ekbist.secrecy import check_text
 
     # The file name goes into the report and the audit's command line: no personnummer.
@@ -309,6 +312,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
     report = ImportReport(path=str(path), dry_run=dry_run)
     ctx = Context(store, today=today, dry_run=dry_run, report=report)
     ctx.forced_kind = kind
+    ctx.progress = progress
     _read_sheets(ctx, sheets, path, year)
     progress(1, IMPORT_STEPS)
     _build_batches(ctx)
@@ -347,9 +351,14 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                             and (report.kinds[name].added or report.kinds[name].changed
                                  or report.kinds[name].unchanged)}
             if not dry_run:
+                written = 0
                 for kind in kinds().values():
                     if kind.name in ctx.batches:
                         _write_kind(ctx, kind)
+                        done = report.kinds.get(kind.name)
+                        if done is not None:
+                            written += done.added + done.changed
+                            progress(3, IMPORT_STEPS, written=written)
                     for rule in rules:
                         if rule.kind == kind.name:
                             rule.write(ctx)
@@ -621,6 +630,7 @@ def _convert_pieces(ctx: Context, source: Source, header_row: int,
     for first, rows in pieces:
         _scan_personnummer(ctx, source.sheet_order, source.sheet, first, rows)
         ctx.rows_read += len(rows)
+        ctx.progress(0, IMPORT_STEPS, read=ctx.rows_read)
         local: list[int] = []
         for index in range(max(header_row + 1 - first, 0), len(rows)):
             row = rows[index]
