@@ -285,3 +285,18 @@ def test_targets_and_outcomes_import_from_a_workbook(cli, year_store, tmp_path) 
     wb.save(path)
     bad = cli("import", str(path), today=TODAY)
     assert bad.exit_code == 1 and "Årsmål!B5" in bad.output
+
+
+def test_plan_coverage_is_rounded_once_in_the_section_and_the_target_table(cli) -> None:
+    # 172 of 416 is 41.35 %: rounded to two decimals first, it showed as 41.4 % in the
+    # target table while the plan section said 41.3 %.
+    cli.ok("demo", today="2026-11-25")
+    data = json.loads(cli.ok("report", "year", "2025", "--format", "json",
+                             today="2026-11-25").stdout)
+    plan = data["plan_coverage"]
+    shown = f"{100 * plan['current'] / plan['eligible']:.1f}%"
+    md = cli.ok("report", "year", "2025", "--format", "md", today="2026-11-25").stdout
+    section = next(line for line in md.splitlines() if "had a current change plan" in line)
+    target = next(line for line in md.splitlines() if line.startswith("| Aktuell förändringsplan"))
+    assert section.endswith(f": {shown}.")
+    assert f"| {shown} |" in target

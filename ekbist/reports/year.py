@@ -31,7 +31,9 @@ LONG_TERM_KEYS = ("long_term_households_calendar", "long_term_share_of_household
 
 
 def _pct(share: float | None) -> float | None:
-    return None if share is None else round(share * 100, 2)
+    # Rounded only to wash out float noise (so "exactly at the target" is met), not to two
+    # decimals: a display rounds once more, and 41.346 must show as 41.3, not 41.4.
+    return None if share is None else round(share * 100, 9)
 
 
 def budget_result(store: Store, year: int, today: date) -> dict[str, Any] | None:
@@ -107,8 +109,11 @@ def _plan_coverage(store: Store, year: int, today: date) -> dict[str, Any]:
         return {"as_of": as_of.isoformat(), "measured": False, "eligible": None,
                 "current": None, "share": None}
     found = plans.coverage(store, as_of=as_of, today=today)
+    # The share from the counts, unrounded: the report and the target table round it once,
+    # the same way (172 of 416 is 41.3 % in both).
+    share = found["current"] / found["eligible"] if found["eligible"] else None
     return {"as_of": found["as_of"], "measured": True, "eligible": found["eligible"],
-            "current": found["current"], "share": found["share"]}
+            "current": found["current"], "share": share}
 
 
 def computed_outcomes(report: dict[str, Any]) -> dict[str, float | None]:
