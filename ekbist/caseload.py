@@ -34,6 +34,7 @@ from ekbist import settings as unit_settings
 from ekbist.absence import sql_away
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.months import MAX_MONTHS, month_end, months_between
 from ekbist.store import Store
 from ekbist.validate import parse_month
 
@@ -202,23 +203,6 @@ def json_payload(report: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- month by month -----------------------------------------------------------------------
-def _month_list(first: str, last: str) -> list[str]:
-    year, month = map(int, first.split("-"))
-    months = []
-    while f"{year:04d}-{month:02d}" <= last:
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
-def _month_end(month: str) -> str:
-    import calendar as _cal
-
-    year, mon = map(int, month.split("-"))
-    return f"{month}-{_cal.monthrange(year, mon)[1]:02d}"
-
-
-MAX_MONTHS = 600
 
 
 def history(
@@ -239,14 +223,15 @@ def history(
         raise EkbistError(
             _("--from {first} is after --to {last}").format(first=first, last=last)
         )
-    months = _month_list(first, last)
+    months = months_between(first, last)
     if len(months) > MAX_MONTHS:
         raise EkbistError(
             _("at most {n} months at a time").format(n=MAX_MONTHS)
         )
     team = _team(team)
     params = {
-        "first": first, "last": last, "first_end": _month_end(first), "last_end": _month_end(last),
+        "first": first, "last": last,
+        "first_end": month_end(first).isoformat(), "last_end": month_end(last).isoformat(),
         "team": team,
     }
     with store.snapshot():

@@ -7,10 +7,10 @@ picks what belongs to today and to one handler.
 
 from __future__ import annotations
 
-import calendar as _calendar
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ekbist import months
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 
@@ -61,7 +61,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
             """,
             {"h": handler, "d": day},
         )
-        month_end = today.replace(day=_calendar.monthrange(today.year, today.month)[1])
+        month_end = months.month_end(today.isoformat()[:7])
         left = store.query(f"SELECT {sql_between(':d', ':e')} AS n", {"d": day, "e": month_end.isoformat()})
     keep = ("id", "case", "handler", "handler_name", "received", "completed", "deadline", "status",
             "working_days_left", "working_days_since_arrival")

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.months import add_months, month_end
 from ekbist.store import Store
 
 Progress = Callable[[int, int], None]
@@ -191,22 +192,6 @@ def _month_start(year: int, month: int) -> date:
     return date(year, month, 1)
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for dd in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, dd))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def _month_end(year: int, month: int) -> date:
-    return _add_months(date(year, month, 1), 1) - timedelta(days=1)
-
-
 def plan_months(options: DemoOptions, today: date) -> tuple[list[tuple[int, int]], date]:
     """The demo's months and its as-of day (today, or the end month's last day if earlier)."""
     if options.households < 10:
@@ -219,9 +204,9 @@ def plan_months(options: DemoOptions, today: date) -> tuple[list[tuple[int, int]
         year, month = map(int, parse_month(options.end, "--end").split("-"))
     else:
         year, month = today.year, today.month
-    end_day = _month_end(year, month)
+    end_day = month_end(f"{year:04d}-{month:02d}")
     as_of = min(today, end_day)
-    first = _add_months(date(year, month, 1), -(options.months - 1))
+    first = add_months(date(year, month, 1), -(options.months - 1))
     if as_of < first:
         raise EkbistError(_("--end is after --today: the demo would hold no data"))
     months = [
@@ -452,7 +437,7 @@ class _Generator:
     def _month(self, year: int, month: int) -> None:
         rng = self.rng
         first = _month_start(year, month).toordinal()
-        last = min(_month_end(year, month).toordinal(), self.as_of_day)
+        last = min(month_end(f"{year:04d}-{month:02d}").toordinal(), self.as_of_day)
         if first > self.as_of_day:
             return
         span = last - first + 1
@@ -667,7 +652,7 @@ class _Generator:
                 if made > end:
                     continue
                 plan_id += 1
-                next_day = _add_months(date.fromordinal(made), 3).toordinal()
+                next_day = add_months(date.fromordinal(made), 3).toordinal()
                 plan_rows.append(
                     (
                         plan_id,
@@ -684,7 +669,7 @@ class _Generator:
                     held = next_day + rng.randrange(-7, 28)
                     if held > end:
                         break
-                    next_day = _add_months(date.fromordinal(held), 3).toordinal()
+                    next_day = add_months(date.fromordinal(held), 3).toordinal()
                     followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
                 # Förnyelse: a lapsed change plan is often ended at a later meeting and a new one
                 # made, mostly the same day. A second generator (same seed) draws this, so that
@@ -699,14 +684,14 @@ class _Generator:
                     if made >= end:
                         break
                     plan_id += 1
-                    next_day = _add_months(date.fromordinal(made), 3).toordinal()
+                    next_day = add_months(date.fromordinal(made), 3).toordinal()
                     plan_rows.append((plan_id, case.id, kind, self.days_text(made),
                                       self.days_text(next_day), closed))
                     while renew.random() < 0.8:
                         held = next_day + renew.randrange(-7, 28)
                         if held > end:
                             break
-                        next_day = _add_months(date.fromordinal(held), 3).toordinal()
+                        next_day = add_months(date.fromordinal(held), 3).toordinal()
                         followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
         self.store.executemany(
             "INSERT INTO plan (id, case_id, kind, made, next_followup, ended) VALUES (?, ?, ?, ?, ?, ?)",
@@ -723,7 +708,7 @@ class _Generator:
         """A budget per year and monthly actuals; assistance actuals are the granted payments."""
         rng, store = self.rng, self.store
         years = sorted({y for y, _m in self.months})
-        last_full = _add_months(date(self.as_of.year, self.as_of.month, 1), -1)
+        last_full = add_months(date(self.as_of.year, self.as_of.month, 1), -1)
         paid = {
             row[0]: row[1]
             for row in store.conn.execute(
@@ -799,7 +784,7 @@ class _Generator:
         for y, month in self.months:
             if y != year or (y, month) >= (self.as_of.year, self.as_of.month):
                 continue
-            following = _add_months(date(y, month, 1), 1).isoformat()
+            following = add_months(date(y, month, 1), 1).isoformat()
             day = store.scalar("SELECT day FROM workday WHERE day >= ? ORDER BY day LIMIT 1 OFFSET ?",
                                (following, due - 1))
             if day is None or day > self.as_of.isoformat():

@@ -29,7 +29,6 @@ morning check, indicators) that need the same rule.
 
 from __future__ import annotations
 
-import calendar as _calendar
 import json
 from datetime import date
 from pathlib import Path
@@ -39,6 +38,7 @@ from ekbist import codes
 from ekbist import settings as settings_store
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.months import add_months, month_end, months_between
 
 if TYPE_CHECKING:
     from ekbist.store import Store
@@ -46,7 +46,9 @@ if TYPE_CHECKING:
 KINDS = ("change", "housing")
 GROUPS = ("never", "lapsed", "ended", "no_housing_plan")
 COVERAGE_BY = ("handler", "team")
-MAX_MONTHS = 240
+# Coverage keeps its narrower series limit: `plans coverage` has always refused more than 240
+# months, and that refusal is part of its contract (months.MAX_MONTHS is the general one).
+COVERAGE_MAX_MONTHS = 240
 FAR_FUTURE = "9999-12-31"
 SERIES_THRESHOLD = 6  # days measured one by one before the interval method pays off
 
@@ -107,9 +109,7 @@ def default_next(day: date, months: int) -> date:
 
     Calendar months, not 30-day blocks: 31 January + 1 month is 28 (or 29) February.
     """
-    from dateutil.relativedelta import relativedelta
-
-    return day + relativedelta(months=months)
+    return add_months(day, months)
 
 
 def _kind_label(kind: str) -> str:
@@ -755,22 +755,6 @@ def coverage(store: Store, *, as_of: date, today: date, by: str | None = None) -
             "share": _share(current, eligible), "by": _group_by(rows, by)}
 
 
-def month_end(month: str, today: date | None = None) -> date:
-    """The last day of ``month`` ('YYYY-MM'), or ``today`` when that comes first."""
-    year, number = int(month[:4]), int(month[5:7])
-    last = date(year, number, _calendar.monthrange(year, number)[1])
-    return min(last, today) if today is not None else last
-
-
-def months_between(first: str, last: str) -> list[str]:
-    y, m = int(first[:4]), int(first[5:7])
-    result = []
-    while f"{y:04d}-{m:02d}" <= last:
-        result.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return result
-
-
 def coverage_monthly(
     store: Store,
     *,
@@ -803,9 +787,9 @@ def coverage_monthly(
     if first > last:
         raise EkbistError(_("--from {first} is after --to {last}").format(first=first, last=last))
     months = months_between(first, last)
-    if len(months) > MAX_MONTHS:
+    if len(months) > COVERAGE_MAX_MONTHS:
         raise EkbistError(_("at most {n} months at a time, not {count}").format(
-            n=MAX_MONTHS, count=len(months)))
+            n=COVERAGE_MAX_MONTHS, count=len(months)))
     days = [month_end(m, today) for m in months]
     # A few days are cheaper one by one; a long series is cheaper as intervals.
     counts = _coverage_counts if len(days) <= SERIES_THRESHOLD else _coverage_series_counts

@@ -21,7 +21,6 @@ got), else one made now with the default methods.
 
 from __future__ import annotations
 
-import calendar as _calendar
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from ekbist import prognosis as prognosis_lib
 from ekbist.budget import check_year
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.months import month_end
 from ekbist.store import Store
 
 TERTIAL_MONTH = {1: 4, 2: 8}
@@ -44,7 +44,7 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
     except (KeyError, ValueError):
         raise EkbistError(_("the tertial is 1 (January–April) or 2 (May–August), not '{value}'")
                           .format(value=tertial)) from None
-    last_day = date(year, month, _calendar.monthrange(year, month)[1])
+    last_day = month_end(f"{year:04d}-{month:02d}")
     if last_day >= today:
         raise EkbistError(_("tertial {tertial} {year} ends {day}, which has not passed yet")
                           .format(tertial=tertial, year=year, day=last_day.isoformat()))

@@ -37,6 +37,7 @@ from ekbist import settings as unit_settings
 from ekbist.codes import CLOSE_REASONS
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
+from ekbist.months import month_add, month_end, months_between  # noqa: F401 (month_add, months_between: ind.*)
 from ekbist.store import Store
 from ekbist.validate import parse_month
 
@@ -134,24 +135,6 @@ def sql_waiting_days(first_day: str = ":first_day", last_day: str = ":last_day")
 
 
 # -- months ----------------------------------------------------------------------------------
-def month_add(month: str, n: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:]) - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def months_between(first: str, last: str) -> list[str]:
-    out, month = [], first
-    while month <= last:
-        out.append(month)
-        month = month_add(month, 1)
-    return out
-
-
-def month_last_day(month: str) -> date:
-    nxt = month_add(month, 1)
-    return date.fromordinal(date(int(nxt[:4]), int(nxt[5:]), 1).toordinal() - 1)
-
-
 @dataclass(frozen=True)
 class Period:
     """The months reported: ``first`` to ``last`` ('YYYY-MM'), and whether it is a whole --year."""
@@ -176,7 +159,7 @@ class Period:
         """January–June of the year for a --year report (as U31402); else the period's days."""
         if self.whole_year:
             return date(self.year, 1, 1), date(self.year, 6, 30)
-        return date(int(self.first[:4]), int(self.first[5:]), 1), month_last_day(self.last)
+        return date(int(self.first[:4]), int(self.first[5:]), 1), month_end(self.last)
 
 
 def period_of(*, year: int | str | None = None, first: str | None = None,
@@ -453,7 +436,7 @@ def _values(store: Store, rows: list[tuple], span_first: str, period: Period,
     paid_total = store.scalar(sql_paid(), {"first": first, "last": last})
 
     first_day = f"{first}-01"
-    last_day = month_last_day(last).isoformat()
+    last_day = month_end(last).isoformat()
     opened = store.scalar("SELECT count(*) FROM cases WHERE opened BETWEEN ? AND ?",
                           (first_day, last_day))
     closed = {code: 0 for code in CLOSE_REASONS}
@@ -573,7 +556,7 @@ def long_term_households(store: Store, as_of: str, *, at_risk: bool = False,
     low, high = AT_RISK_MONTHS if at_risk else (LONG_TERM_MONTHS, LONG_TERM_WINDOW)
     first = month_add(as_of, -(LONG_TERM_WINDOW - 1))
     window = months_between(first, as_of)
-    day = month_last_day(as_of).isoformat()
+    day = month_end(as_of).isoformat()
     chosen = {}
     for case_id, mask in store.conn.execute(
             sql_month_masks(), {"span_first": first, "last": as_of,
