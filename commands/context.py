@@ -41,6 +41,12 @@ class Env:
         from ekbist.store import Store
 
         store = Store.open(self.path, create=create, readonly=readonly, migrate=migrate)
+        if not readonly:
+            # The store knows nothing of the calendar; whoever opens it for writing makes
+            # sure its working-day index exists (a new store gets it here, on creation).
+            from ekbist import calendar
+
+            calendar.ensure_index(store)
         click.get_current_context().call_on_close(store.close)
         ctx = click.get_current_context()
         machine = ctx.params.get("fmt") in ("json", "csv")  # their readers get data only

@@ -306,9 +306,6 @@ class Store:
                 )
                 store._install_audit(command or shlex.join(["ekbist", *sys.argv[1:]]))
                 store._install_secrecy()
-                from ekbist import calendar
-
-                calendar.ensure_index(store)
             elif version < latest:
                 conn.close()
                 cls.open(path, command=command, create=create, migrate=migrate).close()

@@ -34,7 +34,10 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path):
     """An empty, initialised store."""
+    from ekbist import calendar
+
     opened = Store.open(db_path, create=True)
+    calendar.ensure_index(opened)  # initialising a store means both, as `ekbist init` does
     yield opened
     opened.close()
 
