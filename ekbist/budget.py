@@ -61,9 +61,12 @@ def check_month(month: Any) -> int:
     return number
 
 
-def _fold(text: str) -> str:
-    """Case and spacing folded, for matching names typed by people."""
-    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+def fold(value: Any) -> str:
+    """Case and spacing folded, for matching names typed by people (and read from their
+    workbooks: an empty cell folds to "")."""
+    if value is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
 
 
 def activity_name(text: Any) -> str:
@@ -86,16 +89,16 @@ def did_you_mean(text: Any, names: list[str]) -> str:
     """' — did you mean 'X'?' for the known name closest to a typo, or '' if none is close."""
     import difflib
 
-    folded = {_fold(name): name for name in names}
-    close = difflib.get_close_matches(_fold(text), list(folded), n=1, cutoff=0.6)
+    folded = {fold(name): name for name in names}
+    close = difflib.get_close_matches(fold(text), list(folded), n=1, cutoff=0.6)
     return _(" — did you mean '{name}'?").format(name=folded[close[0]]) if close else ""
 
 
 def resolve_line(known: list[dict[str, Any]], text: Any) -> dict[str, Any]:
     """The budget line ``text`` names (any case and spacing)."""
-    wanted = _fold(text)
+    wanted = fold(text)
     for line in known:
-        if _fold(line["name"]) == wanted:
+        if fold(line["name"]) == wanted:
             return line
     names = [line["name"] for line in known]
     raise EkbistError(
@@ -115,7 +118,7 @@ def add_line(store: Store, name: str, kind: str, *, after: str | None = None) ->
     no_personnummer(clean, _("budget line"))
     kind = parse_kind(kind)
     known = lines(store)
-    if any(_fold(line["name"]) == _fold(clean) for line in known):
+    if any(fold(line["name"]) == fold(clean) for line in known):
         raise EkbistError(_("budget line '{name}' exists already").format(name=clean))
     if after is not None:
         anchor = resolve_line(known, after)
@@ -150,7 +153,7 @@ def add_line(store: Store, name: str, kind: str, *, after: str | None = None) ->
 
 
 def parse_kind(text: str) -> str:
-    folded = _fold(text)
+    folded = fold(text)
     aliases = {"revenue": "revenue", "intäkt": "revenue", "intäkter": "revenue",
                "income": "revenue", "cost": "cost", "kostnad": "cost", "kostnader": "cost",
                "expense": "cost"}
@@ -182,7 +185,7 @@ def resolve_activity(store: Store, year: int, text: Any, *, new_ok: bool,
     seen only if ``new_ok``."""
     name = activity_name(text)
     for known in activities(store, year):
-        if _fold(known) == _fold(name):
+        if fold(known) == fold(name):
             return known
     every = [r["activity"] for r in store.query(
         "SELECT activity FROM budget UNION SELECT activity FROM actual ORDER BY 1")]
@@ -192,11 +195,11 @@ def resolve_activity(store: Store, year: int, text: Any, *, new_ok: bool,
         # The activity the prognosis driver forecasts is known before any amount is set;
         # and in a store with no activity yet there is nothing a name could be a typo of.
         assistance = str(settings.get(store, "budget.assistance_activity"))
-        if not every or _fold(assistance) == _fold(name):
-            every.append(assistance if _fold(assistance) == _fold(name) else name)
+        if not every or fold(assistance) == fold(name):
+            every.append(assistance if fold(assistance) == fold(name) else name)
     if new_ok or other_years:
         # Same activity as another year's spelling, if there is one.
-        other = next((a for a in every if _fold(a) == _fold(name)), None)
+        other = next((a for a in every if fold(a) == fold(name)), None)
         if other is not None:
             return other
     if new_ok:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ekbist.budget import DEFAULT_LINES
+from ekbist.budget import DEFAULT_LINES, fold
 from ekbist.codes import PROGNOSIS_METHODS
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, ngettext
@@ -78,13 +77,6 @@ MNKR_WORDS = re.compile(r"\b(mnkr|mkr|msek|miljoner kronor|million sek)\b")
 YEAR_IN_TEXT = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 _CANONICAL_LINES = {" ".join(name.split()).casefold(): name for name, _kind in DEFAULT_LINES}
-
-
-def fold(value: Any) -> str:
-    """Text folded for matching: NFC, single spaces, case-folded."""
-    if value is None:
-        return ""
-    return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
 
 
 def _header_key(value: Any) -> str:
@@ -839,7 +831,9 @@ def _sheet_files(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return result
 
 
-def _figure_role(value: Any) -> str | None:
+def figure_role(value: Any) -> str | None:
+    """The figure a column header names (budget, actual, prognosis…), or None: the controller's
+    template and the prognosis workbook read their headers by the same words."""
     if not isinstance(value, str):
         return None
     key = _header_key(value)
@@ -923,7 +917,7 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
             values = [c.value for c in row]
             texts = [(c.column - 1, v) for c, v in zip(row, values, strict=True)
                      if isinstance(v, str) and v.strip()]
-            roles = {c: role for c, v in texts if (role := _figure_role(v))}
+            roles = {c: role for c, v in texts if (role := figure_role(v))}
             if "prognosis" in roles.values() and len(roles) >= 2:
                 columns = {}
                 for c, role in roles.items():

@@ -26,7 +26,7 @@ from typing import Any
 
 from ekbist import budget as budget_store
 from ekbist import settings
-from ekbist.budget import _fold, check_month, check_year
+from ekbist.budget import check_month, check_year, fold
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.money import parse_amount, round_div
@@ -260,7 +260,7 @@ class _Lines:
 
     def _activity(self, text: str) -> str:
         for name in self.activities:
-            if _fold(name) == _fold(text):
+            if fold(name) == fold(text):
                 return name
         raise EkbistError(
             _("no activity '{value}' in this year's budget or actuals (known: {known})").format(
@@ -372,7 +372,7 @@ def make(
         chosen: dict[tuple[str, str], str] = {}
         specific: dict[tuple[str, str], int] = {}
         for key, value in methods:
-            method = _fold(value)
+            method = fold(value)
             method = SWEDISH_METHODS.get(method, method)
             if method not in METHODS:
                 raise EkbistError(

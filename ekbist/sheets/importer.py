@@ -834,9 +834,9 @@ def _lookups(ctx: Context) -> None:
 def _activities(ctx: Context) -> None:
     """Budget and actuals activities: a known one in any case takes its stored spelling; one
     no year has is listed as new in the report, so a typo shows before it becomes an activity."""
-    from ekbist.budget import _fold
+    from ekbist.budget import fold
 
-    known = {_fold(r["activity"]): r["activity"] for r in ctx.store.query(
+    known = {fold(r["activity"]): r["activity"] for r in ctx.store.query(
         "SELECT activity FROM budget UNION SELECT activity FROM actual")}
     new: dict[str, str] = {}
     for name in ("budget", "actuals"):
@@ -847,7 +847,7 @@ def _activities(ctx: Context) -> None:
         for i, value in enumerate(values):
             if value is None:
                 continue
-            folded = _fold(value)
+            folded = fold(value)
             if folded in known:
                 values[i] = known[folded]
             else:

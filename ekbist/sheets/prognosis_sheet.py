@@ -149,7 +149,7 @@ def recognise(sheets: list[Sheet]) -> tuple[Sheet, int, int] | None:
 
 # -- reading the sheet ----------------------------------------------------------------------
 def _columns(row: list[Any]) -> dict[str, int] | None:
-    from ekbist.controller import _figure_role
+    from ekbist.controller import figure_role
 
     found: dict[str, int] = {}
     label = None
@@ -159,7 +159,7 @@ def _columns(row: list[Any]) -> dict[str, int] | None:
         if _fold(value) in ("rad", "line", "budgetrad"):
             label = c
             continue
-        role = "method" if _fold(value) in METHOD_HEADERS else _figure_role(value)
+        role = "method" if _fold(value) in METHOD_HEADERS else figure_role(value)
         if role and role not in found:
             found[role] = c
     if label is None or "prognosis" not in found:
