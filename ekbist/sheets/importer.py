@@ -46,7 +46,6 @@ from __future__ import annotations
 import bisect
 import gc
 import importlib
-import importlib.util
 import itertools
 import re
 from array import array
@@ -778,17 +777,10 @@ def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> N
 # -- the controller's wide layout ----------------------------------------------------------------
 def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path, year: int | None) -> bool:
     """Offer ``sheet`` to ekbist.controller.parse_wide_sheet; True when it took it."""
+    from ekbist.controller import parse_wide_sheet  # lazily: only workbooks need it
+
     try:
-        spec = importlib.util.find_spec("ekbist.controller")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None:
-        return False
-    parse = getattr(importlib.import_module("ekbist.controller"), "parse_wide_sheet", None)
-    if parse is None:
-        return False
-    try:
-        records = parse(sheet.name, sheet.rows, year=year, title=path.stem)
+        records = parse_wide_sheet(sheet.name, sheet.rows, year=year, title=path.stem)
     except ValidationErrors as exc:
         for problem in exc.problems:
             ctx.problems.add_text((order, 0, 0), problem)
