@@ -7,7 +7,7 @@ python scripts/catalogs.py click            # click's own messages (installed ve
 
 import sys
 
-from ekbist import catalogs
+import catalog_tools as catalogs
 
 
 def main(argv: list[str]) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +13,9 @@ from ekbist.commands.main import root
 
 from ekbist.i18n import set_language
 from ekbist.store import Store
+
+# The translators' tools (scripts/catalog_tools.py) are not part of the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 TODAY = date(2026, 11, 25)
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ekbist import catalogs
+import catalog_tools as catalogs
 
 
 def ekbist(*args: str) -> subprocess.CompletedProcess:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ekbist import catalogs, glossary
+import catalog_tools as catalogs
+from ekbist import glossary
 from ekbist.i18n import LOCALE_DIR
 
 REQUIRED = {

@@ -2,7 +2,9 @@
 
 Used by ``scripts/catalogs.py`` (for translators) and by the test that fails
 when a message has no Swedish translation or a compiled ``.mo`` is out of date.
-Compiling needs Babel, which is a test/development dependency only.
+Compiling needs Babel, which is a test/development dependency only, and reading
+click's own messages needs click: a translators' tool, kept out of the ``ekbist``
+library (which never imports click) and out of the installed package.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from pathlib import Path
 
 from ekbist.i18n import LOCALE_DIR
 
-PACKAGE_DIR = Path(__file__).parent
+
+def _package_dir() -> Path:
+    import ekbist
+
+    return Path(ekbist.__file__).parent
 MARKERS = {"_": 1, "N_": 1, "ngettext": 2}
 
 
@@ -27,7 +33,7 @@ class Message:
 def source_dirs() -> list[Path]:
     import ekbist.commands
 
-    return [PACKAGE_DIR, Path(ekbist.commands.__file__).parent]
+    return [_package_dir(), Path(ekbist.commands.__file__).parent]
 
 
 def extract(paths: list[Path] | None = None) -> list[Message]:
