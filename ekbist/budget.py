@@ -38,17 +38,9 @@ DEFAULT_LINES: tuple[tuple[str, str], ...] = (
 
 # -- years, months, activities, lines ----------------------------------------------
 def check_year(year: Any) -> int:
-    try:
-        number = int(str(year).strip())
-    except ValueError:
-        number = 0
-    if not YEAR_MIN <= number <= YEAR_MAX:
-        raise EkbistError(
-            _("'{value}' is not a year ({low}–{high})").format(
-                value=year, low=YEAR_MIN, high=YEAR_MAX
-            )
-        )
-    return number
+    from ekbist.validate import parse_year
+
+    return parse_year(year, YEAR_MIN, YEAR_MAX)
 
 
 def check_month(month: Any) -> int:

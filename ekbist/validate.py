@@ -12,6 +12,18 @@ from ekbist.secrecy import looks_like_personnummer
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+def parse_year(value: object, low: int = 1900, high: int = 2200) -> int:
+    """A year typed or read from a cell ("2026", 2026), refused outside ``low``–``high``."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise EkbistError(_("'{value}' is not a year ({low}–{high})").format(
+            value=value, low=low, high=high))
+    return number
+
+
 def parse_date(text: str | date, what: str = "date") -> date:
     """An ISO date (YYYY-MM-DD); ``what`` names the field in the error."""
     if isinstance(text, date):

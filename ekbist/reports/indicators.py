@@ -168,12 +168,9 @@ def period_of(*, year: int | str | None = None, first: str | None = None,
     if year is not None and (first or last):
         raise EkbistError(_("give either --year or --from/--to, not both"))
     if year is not None:
-        try:
-            y = int(str(year).strip())
-        except ValueError:
-            raise EkbistError(_("'{value}' is not a year (YYYY)").format(value=year)) from None
-        if not 1900 <= y <= 2200:
-            raise EkbistError(_("'{value}' is not a year (YYYY)").format(value=year))
+        from ekbist.validate import parse_year
+
+        y = parse_year(year)
         if y > today.year:
             raise EkbistError(_("{year} has not begun (today is {today})").format(
                 year=y, today=today.isoformat()))

@@ -85,13 +85,9 @@ def parse_value(text: Any) -> float:
 
 
 def check_year(year: Any) -> int:
-    try:
-        y = int(str(year).strip())
-    except ValueError:
-        raise EkbistError(_("'{value}' is not a year (YYYY)").format(value=year)) from None
-    if not 1900 <= y <= 2200:
-        raise EkbistError(_("'{value}' is not a year (YYYY)").format(value=year))
-    return y
+    from ekbist.validate import parse_year
+
+    return parse_year(year)
 
 
 def check_key(key: str) -> str:
