@@ -59,6 +59,12 @@ COMMANDS = [
     ["audit", "--table", "cases", "--limit", "5"],
     ["info"],
     ["handling-time", "report", "--from", "2026-01-01", "--to", "2026-10-31", "--by", "team"],
+    ["indicators", "--year", "2026"],
+    ["indicators", "long-term", "--team", "investigation"],
+    ["population", "list"],
+    ["target", "list", "2025"],
+    ["target", "keys"],
+    ["outcome", "list"],
 ]
 WIDTHS = [60, 80, 100, 120]
 
