@@ -7,6 +7,7 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE, GROUP_BY, WordChoice
 from ekbist.commands.render import Column, emit, fmt_int, format_option, is_terminal
 
+from ekbist.handlers import names as handler_names
 from ekbist.i18n import N_, _
 
 STATUS_CODES = ("overdue", "due_today", "due_next", "ok", "incomplete")
@@ -92,7 +93,7 @@ def _check_tables(store, payload: dict) -> None:
     for row in rows:
         groups.setdefault(row["handler"], []).append(row)
     # Handler names only for the table: the JSON contract carries the id.
-    names = {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
+    names = handler_names(store)
     rich = is_terminal() and len(rows) <= RICH_ROW_LIMIT
     for handler, items in groups.items():
         counts = ht.count_statuses(items)
@@ -148,7 +149,7 @@ def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
     rows = [*payload["groups"], {**payload["total"], "key": _("Total")}]
     if by == "handler":
         # Names beside the ids, for the table only: the JSON contract keeps the id.
-        names = {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
+        names = handler_names(store)
         rows = [{**r, "name": names.get(r["key"], "")} for r in rows]
         columns = [columns[0], Column("name", N_("Name"), drop=1), *columns[1:]]
     if by == "team":

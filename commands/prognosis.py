@@ -110,8 +110,7 @@ def make(env: Env, year, month, methods, overrides, comments, save, allow_missin
                                 allow_missing_actuals=allow_missing, **pairs)
     replaced = None
     if save:
-        replaced = store.scalar(
-            "SELECT max(saved_on) FROM prognosis WHERE year = ? AND month = ?", (y, m))
+        replaced = prognosis_lib.saved_on(store, y, m)
         prognosis_lib.save(store, result, today=env.today)
     if fmt == "json":
         emit([], [], "json", payload=result)

@@ -143,8 +143,9 @@ def template(env: Env, kind: str, file: Path) -> None:
     lookups: dict[str, list[str]] = {}
     if env.path.exists():
         store = env.open(readonly=True)
-        lookups["budget_line.name"] = [r["name"] for r in store.query(
-            "SELECT name FROM budget_line ORDER BY position, name")]
+        from ekbist.budget import lines
+
+        lookups["budget_line.name"] = [r["name"] for r in lines(store)]
     sheets = write(kind, file, lookups=lookups)
     click.echo(_("Wrote {file}: {sheets}.").format(file=file, sheets=", ".join(sheets)))
 

@@ -107,7 +107,9 @@ def open_(env: Env, day) -> None:
 @format_option()
 @pass_env
 def closed(env: Env, fmt: str) -> None:
-    rows = env.open(readonly=True).query("SELECT day AS date, reason FROM closed_day ORDER BY day")
+    from ekbist.calendar import closed_days
+
+    rows = closed_days(env.open(readonly=True))
     emit(
         rows,
         [Column("date", N_("Date"), "date"), Column("reason", N_("Reason"))],

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _, language
@@ -165,6 +165,11 @@ def open_day(store: Store, day: date) -> None:
     with store.transaction():
         store.execute("DELETE FROM closed_day WHERE day = ?", (day.isoformat(),))
         rebuild_index(store)
+
+
+def closed_days(store: Store) -> list[dict[str, Any]]:
+    """The unit's closed days (stängda dagar), earliest first."""
+    return store.query("SELECT day AS date, reason FROM closed_day ORDER BY day")
 
 
 # -- SQL building blocks --------------------------------------------------------

@@ -166,7 +166,7 @@ class _Days:
     """Day numbers, ISO strings and working-day numbers over the store's index."""
 
     def __init__(self, store: Store, first: date, last: date):
-        rows = store.conn.execute(
+        rows = store.tuples(
             "SELECT day, is_workday, workday_no FROM calendar_day WHERE day BETWEEN ? AND ? ORDER BY day",
             (first.isoformat(), last.isoformat()),
         ).fetchall()
@@ -711,7 +711,7 @@ class _Generator:
         last_full = add_months(date(self.as_of.year, self.as_of.month, 1), -1)
         paid = {
             row[0]: row[1]
-            for row in store.conn.execute(
+            for row in store.tuples(
                 "SELECT period, sum(amount) FROM application WHERE decision IN ('granted', 'partly') "
                 "GROUP BY period"
             )

@@ -118,6 +118,11 @@ def open_case_count(store: Store, handler_id: str) -> int:
     )
 
 
+def names(store: Store) -> dict[str, str]:
+    """Every handler's name by id, for tables that show both."""
+    return {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
+
+
 def list_handlers(
     store: Store, *, as_of: date | None = None, team: str | None = None
 ) -> list[dict[str, Any]]:

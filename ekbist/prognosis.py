@@ -532,6 +532,12 @@ def _missing_months(result: dict[str, Any], activity: str) -> str | None:
     return ",".join(months) or None
 
 
+def saved_on(store: Store, year: int, month: int) -> str | None:
+    """The day the prognosis of a month was last saved, or None if it never was."""
+    return store.scalar(
+        "SELECT max(saved_on) FROM prognosis WHERE year = ? AND month = ?", (year, month))
+
+
 def saved_months(store: Store, year: int) -> list[int]:
     return [r["month"] for r in store.query(
         "SELECT DISTINCT month FROM prognosis WHERE year = ? ORDER BY month", (year,))]

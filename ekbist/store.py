@@ -536,6 +536,11 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
+    def tuples(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """Rows as plain tuples, read as the cursor is iterated: for the large reads of
+        reports, imports and exports, where a dict per row would cost time and memory."""
+        return self.conn.execute(sql, params)
+
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         try:
             return self.conn.execute(sql, params)

@@ -28,14 +28,14 @@ def fill(store: Store, *, seed: int, first_day: date, as_of: date, households: i
     """Write birth years, first contacts and the population; returns the rows touched."""
     rng = random.Random(f"{seed}-indicators")
     births = []
-    for case_id, opened in store.conn.execute("SELECT id, opened FROM cases ORDER BY id"):
+    for case_id, opened in store.tuples("SELECT id, opened FROM cases ORDER BY id"):
         if rng.random() < UNKNOWN_BIRTH_YEAR:
             continue
         low, high, _w = rng.choices(AGE_BANDS, weights=[b[2] for b in AGE_BANDS])[0]
         births.append((int(opened[:4]) - rng.randint(low, high), case_id))
     store.executemany("UPDATE cases SET birth_year = ? WHERE id = ?", births)
     # The first application of every case opened during the demo is a new applicant's.
-    firsts = store.conn.execute(
+    firsts = store.tuples(
         """SELECT a.id, a.received FROM application a JOIN cases c ON c.id = a.case_id
            WHERE c.opened >= ? AND a.rowid = (SELECT b.rowid FROM application b
                                              WHERE b.case_id = a.case_id

@@ -46,7 +46,7 @@ def fill(store: Store, *, seed: int, first_day: date, as_of: date) -> dict[str, 
     store.execute("UPDATE absence SET kind = CASE reason WHEN 'Sjukskrivning' THEN 'sick'"
                   " WHEN 'Föräldraledighet' THEN 'parental' ELSE kind END")
     absences = {}
-    for handler, a, b in store.conn.execute("SELECT handler, from_date, to_date FROM absence"):
+    for handler, a, b in store.tuples("SELECT handler, from_date, to_date FROM absence"):
         absences.setdefault(handler, []).append(
             (date.fromisoformat(a), date.fromisoformat(b) if b else date.max))
     rows = []

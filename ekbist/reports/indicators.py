@@ -357,7 +357,7 @@ def _window(span_first: str, first: str, last: str) -> int:
 
 def _household_rows(store: Store, span_first: str, last: str) -> list[tuple]:
     """Every household with assistance in the span: its month mask and case fields."""
-    return store.conn.execute(
+    return store.tuples(
         f"""SELECT m.mask, c.adults, c.children, c.gender, c.homeless, c.birth_year
             FROM ({sql_month_masks()}) m JOIN cases c ON c.id = m.case_id""",
         {"span_first": span_first, "last": last, "base": month_index(span_first)}).fetchall()
@@ -437,7 +437,7 @@ def _values(store: Store, rows: list[tuple], span_first: str, period: Period,
     opened = store.scalar("SELECT count(*) FROM cases WHERE opened BETWEEN ? AND ?",
                           (first_day, last_day))
     closed = {code: 0 for code in CLOSE_REASONS}
-    for code, n in store.conn.execute(sql_closed(), {"first_day": first_day, "last_day": last_day}):
+    for code, n in store.tuples(sql_closed(), {"first_day": first_day, "last_day": last_day}):
         closed[code] = n
     closed_total = sum(closed.values())
 
@@ -452,7 +452,7 @@ def _values(store: Store, rows: list[tuple], span_first: str, period: Period,
     population = store.one("SELECT adults, children, total FROM population WHERE year = ?",
                            (year,))
     wait_first, wait_last = period.waiting_window()
-    waits = [r[0] for r in store.conn.execute(
+    waits = [r[0] for r in store.tuples(
         sql_waiting_days(), {"first_day": wait_first.isoformat(),
                              "last_day": wait_last.isoformat()})]
     known_birth = assisted["households"] - assisted["birth_year_unknown"]
@@ -555,7 +555,7 @@ def long_term_households(store: Store, as_of: str, *, at_risk: bool = False,
     window = months_between(first, as_of)
     day = month_end(as_of).isoformat()
     chosen = {}
-    for case_id, mask in store.conn.execute(
+    for case_id, mask in store.tuples(
             sql_month_masks(), {"span_first": first, "last": as_of,
                                 "base": month_index(first)}):
         if low <= mask.bit_count() <= high:
@@ -571,7 +571,7 @@ def long_term_households(store: Store, as_of: str, *, at_risk: bool = False,
         params["team"] = team
     clause = (" AND " + " AND ".join(where)) if where else ""
     rows = []
-    for case_id, handler_id, team_code, adults, children in store.conn.execute(
+    for case_id, handler_id, team_code, adults, children in store.tuples(
             f"""SELECT s.case_id, s.handler, h.team, c.adults, c.children
                 FROM assignment s JOIN handler h ON h.id = s.handler
                 JOIN cases c ON c.id = s.case_id

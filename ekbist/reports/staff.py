@@ -32,7 +32,7 @@ SHORT_SPELL_DAYS = 14
 def _workdays(store: Store, first: date, last: date) -> list[date]:
     """The working days from ``first`` to ``last``, from the store's working-day index
     (the calendar itself when the index does not cover them)."""
-    rows = store.conn.execute(
+    rows = store.tuples(
         "SELECT day, is_workday FROM calendar_day WHERE day BETWEEN ? AND ? ORDER BY day",
         (first.isoformat(), last.isoformat())).fetchall()
     if len(rows) == (last - first).days + 1:

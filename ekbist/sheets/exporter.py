@@ -113,7 +113,7 @@ def records(store: Store, kind: Kind, *, date_from: date | None = None, date_to:
         return len(listed), listed
     sql, params = _sql(kind, date_from, date_to)
     count = store.scalar(f"SELECT count(*) FROM ({sql})", params)
-    return count, store.conn.execute(sql, params)
+    return count, store.tuples(sql, params)
 
 
 def excel_rows(kind: Kind, rows: Iterable[tuple]) -> Iterator[tuple]:

@@ -743,7 +743,7 @@ def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> N
     signs: dict[str, int] = {}
     if line_key:
         signs = {str(name).casefold(): 1 if kind == "cost" else -1 for name, kind in
-                 ctx.store.conn.execute("SELECT name, kind FROM budget_line")}
+                 ctx.store.tuples("SELECT name, kind FROM budget_line")}
     previous = 0
     for sheet_row, above in sums:
         for column in numeric:
@@ -877,7 +877,7 @@ def _references(ctx: Context) -> None:
                 continue
             target = kinds()[column.ref]
             key_column = target.column(target.key[0])
-            known = {r[0] for r in ctx.store.conn.execute(
+            known = {r[0] for r in ctx.store.tuples(
                 f'SELECT "{key_column.column}" FROM "{target.table}"')}
             if column.ref in ctx.batches:
                 known.update(ctx.batches[column.ref].values[target.key[0]])
@@ -979,7 +979,7 @@ def _declared_checks(ctx: Context, kind: Kind) -> None:
     conditions = [f"coalesce(({_expand(check.when, kind).replace('{today}', today)}), 0)"
                   for check in kind.checks]
     select = ", ".join(f"{cond} AS c{i}" for i, cond in enumerate(conditions))
-    rows = ctx.store.conn.execute(
+    rows = ctx.store.tuples(
         f"SELECT s._src, s._row, {', '.join('s.' + _q(c) for c in columns)}, {select} "
         f"FROM {kind.temp_table} AS s WHERE {' OR '.join(conditions)}"
     ).fetchall()
@@ -1001,11 +1001,11 @@ def _key_dict(kind: Kind, values: tuple) -> dict[str, Any]:
 def _report_kind(ctx: Context, kind: Kind) -> None:
     store, temp = ctx.store, kind.temp_table
     report = ctx.report.kind(kind.name)
-    counts = dict(store.conn.execute(f"SELECT _status, count(*) FROM {temp} GROUP BY _status").fetchall())
+    counts = dict(store.tuples(f"SELECT _status, count(*) FROM {temp} GROUP BY _status").fetchall())
     report.added += counts.get("added", 0)
     report.unchanged += counts.get("same", 0)
     keys = ", ".join(f"s.{_q(k)}" for k in kind.key)
-    for row in store.conn.execute(
+    for row in store.tuples(
         f"SELECT {keys} FROM {temp} AS s WHERE _status = 'added' ORDER BY s.rowid LIMIT {MAX_LISTED_ADDED}"
     ):
         report.added_keys.append(_key_dict(kind, row))
@@ -1013,7 +1013,7 @@ def _report_kind(ctx: Context, kind: Kind) -> None:
     if counts.get("changed"):
         olds = ", ".join(f"{c.sql}" for c in compared)
         news = ", ".join(f"s.{_q(c.key)}" for c in compared)
-        for row in store.conn.execute(
+        for row in store.tuples(
             f"SELECT s._src, s._row, {keys}, {olds}, {news} FROM {temp} AS s, {kind.export_from} "
             f"WHERE t.rowid = s._rowid AND s._status = 'changed' ORDER BY s.rowid"
         ):

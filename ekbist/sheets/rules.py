@@ -74,7 +74,7 @@ class CaseHistory(Rules):
         in_history: set[str] = set()
         if history:
             # The temp table's rowid is the batch position + 1 (rows are loaded in order).
-            status = dict(store.conn.execute(
+            status = dict(store.tuples(
                 'SELECT rowid - 1, _status FROM temp."sheet_assignments"').fetchall())
             v = history.values
             for i in range(len(history)):
