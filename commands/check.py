@@ -116,7 +116,9 @@ def check(ctx: click.Context, only: tuple[str, ...], fmt: str, quiet: bool, summ
     except BaseException as exc:  # noqa: BLE001 - the contract is UNKNOWN in one line
         if os.environ.get("EKBIST_DEBUG") and isinstance(exc, Exception):
             raise
-        report = checks.unknown(env.today, _reason(exc), only=only)
+        from ekbist.commands.errors import reason
+
+        report = checks.unknown(env.today, reason(exc), only=only)
     if quiet and report.status == checks.OK:
         pass  # silence is the message: cron mails nothing
     elif fmt == "json":
@@ -164,31 +166,6 @@ def _run(env: Env, only: tuple[str, ...]):
         return checks.run(store, env.today, only=only)
     finally:
         store.close()
-
-
-def _reason(exc: BaseException) -> str:
-    import sqlite3
-
-    from ekbist.errors import EkbistError
-
-    if isinstance(exc, EkbistError):
-        return str(exc)
-    from ekbist.interrupts import Interrupted
-
-    if isinstance(exc, (KeyboardInterrupt, Interrupted)):
-        return _("interrupted")
-    if isinstance(exc, sqlite3.Error):
-        from ekbist.commands.context import Env
-
-        from ekbist.store import classify
-
-        env = click.get_current_context().find_object(Env)
-        return str(classify(exc, env.path))
-    if isinstance(exc, OSError):
-        return _("{path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc)
-    return _("unexpected {kind}: {reason} (set EKBIST_DEBUG=1 for details)").format(
-        kind=type(exc).__name__, reason=exc
-    )
 
 
 # The severity word on each finding's line; only the first line keeps the English

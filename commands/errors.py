@@ -14,6 +14,37 @@ from ekbist.i18n import _
 
 UNKNOWN_EXIT = 3
 
+# How the command line names the values a request carries: the library's refusals name them
+# in the domain's words (ekbist.errors.SUBJECTS); here they become the flags a user types.
+FLAGS: dict[str, str] = {
+    "within": "--within",
+    "from": "--from",
+    "to": "--to",
+    "as_of": "--as-of",
+    "by": "--by",
+    "year": "--year",
+    "force": "--force",
+    "new": "--new",
+    "amount": "--amount",
+    "amend": "--amend",
+    "end": "--end",
+    "today": "--today",
+    "name": "--name",
+    "team": "--team",
+    "fte": "--fte",
+    "start": "--start",
+    "kind": "--kind",
+    "sheet_kind": "--kind",
+    "label": "--label",
+    "new_since": "--new-since",
+    "max_moves": "--max-moves",
+    "apply": "--apply",
+    "method": "--method",
+    "set": "--set",
+    "comment": "--comment",
+    "db": "--db",
+}
+
 
 class CheckUsageError(click.ClickException):
     """A problem with ``ekbist check``'s own invocation (its options, the global options or an
@@ -39,37 +70,46 @@ def interrupted(exc) -> None:
     raise SystemExit(exc.exit_code)
 
 
+def reason(exc: BaseException) -> str:
+    """What went wrong, in one line for the user: the one mapping from an exception to
+    words, shared by every command's ``error:`` line and the check's UNKNOWN line."""
+    from ekbist.interrupts import Interrupted
+
+    if isinstance(exc, EkbistError):
+        return exc.worded(FLAGS)
+    if isinstance(exc, (KeyboardInterrupt, Interrupted)):
+        return _("interrupted")
+    if isinstance(exc, sqlite3.Error):
+        from ekbist.store import classify
+
+        return classify(exc, _store_path()).worded(FLAGS)
+    if isinstance(exc, OSError):
+        text = exc.strerror or str(exc)
+        if exc.filename:
+            return _("{path}: {reason}").format(path=exc.filename, reason=text)
+        return _("could not write: {reason} — nothing was written").format(reason=text)
+    return _("unexpected {kind}: {reason} (set EKBIST_DEBUG=1 for details)").format(
+        kind=type(exc).__name__, reason=exc)
+
+
 @contextlib.contextmanager
 def handle_errors() -> Iterator[None]:
     try:
         yield
     except ValidationErrors as exc:
-        for problem in exc.problems:
+        for problem in exc.worded_lines(FLAGS):
             click.echo(problem, err=True)
         fail(_("{n} problem(s) found — nothing was written").format(n=len(exc.problems)))
-    except EkbistError as exc:
-        fail(str(exc))
-    except sqlite3.Error as exc:
-        from ekbist.store import classify
-
-        fail(str(classify(exc, _store_path())))
     except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
         raise
     except BrokenPipeError:
         raise  # the reader stopped early (``| head``): click exits quietly
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        if exc.filename:
-            fail(_("{path}: {reason}").format(path=exc.filename, reason=reason))
-        fail(_("could not write: {reason} — nothing was written").format(reason=reason))
+    except (EkbistError, sqlite3.Error, OSError) as exc:
+        fail(reason(exc))
     except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
         if os.environ.get("EKBIST_DEBUG"):
             raise
-        fail(
-            _("unexpected {kind}: {reason} (set EKBIST_DEBUG=1 for details)").format(
-                kind=type(exc).__name__, reason=exc
-            )
-        )
+        fail(reason(exc))
 
 
 def _store_path():

@@ -100,9 +100,9 @@ def make(env: Env, year, month, methods, overrides, comments, save, allow_missin
 
     y, m = resolve_period(env, year, month)
     pairs = {
-        "methods": [prognosis_lib.split_assignment(t, "--method") for t in methods],
-        "overrides": [prognosis_lib.split_assignment(t, "--set") for t in overrides],
-        "comments": [prognosis_lib.split_assignment(t, "--comment") for t in comments],
+        "methods": [prognosis_lib.split_assignment(t, "method") for t in methods],
+        "overrides": [prognosis_lib.split_assignment(t, "set") for t in overrides],
+        "comments": [prognosis_lib.split_assignment(t, "comment") for t in comments],
     }
     store = env.open(readonly=not save)
     details: dict[str, Any] = {}

@@ -121,21 +121,15 @@ def check_decision(decision: str, amount: int | str | None) -> tuple[str, int | 
     kronor = parse_amount(amount)
     if code in PAYING_DECISIONS:
         if kronor is None:
-            raise EkbistError(
-                _("a decision '{decision}' needs --amount (kronor granted)").format(
-                    decision=codes.label("decision", code)
-                )
-            )
+            raise EkbistError.about(_("a decision '{decision}' needs {amount} (kronor granted)"),
+                                    {"amount": "amount"}, decision=codes.label("decision", code))
         if kronor <= 0:
             raise EkbistError(
                 _("the amount granted must be above 0 kronor, not {amount}").format(amount=kronor)
             )
     elif kronor is not None:
-        raise EkbistError(
-            _("a decision '{decision}' grants nothing — leave out --amount").format(
-                decision=codes.label("decision", code)
-            )
-        )
+        raise EkbistError.about(_("a decision '{decision}' grants nothing — leave out {amount}"),
+                                {"amount": "amount"}, decision=codes.label("decision", code))
     return code, kronor
 
 
@@ -301,11 +295,10 @@ def decide(
     app = get(store, app_id)
     code, kronor = check_decision(decision, amount)
     if app["decided"] and not amend:
-        raise EkbistError(
-            _("application '{id}' was decided on {date} ({decision}) — use --amend to change "
-              "the decision").format(
-                id=app_id, date=app["decided"], decision=codes.label("decision", app["decision"])
-            )
+        raise EkbistError.about(
+            _("application '{id}' was decided on {date} ({decision}) — use {amend} to change "
+              "the decision"), {"amend": "amend"},
+            id=app_id, date=app["decided"], decision=codes.label("decision", app["decision"])
         )
     if amend and not app["decided"]:
         raise EkbistError(
@@ -344,7 +337,7 @@ def list_applications(
     if handler is not None and not store.scalar("SELECT 1 FROM handler WHERE id = ?", (handler,)):
         raise EkbistError(_("unknown handler '{id}'").format(id=handler))
     if first and last and last < first:
-        raise EkbistError(_("--to is before --from"))
+        raise EkbistError.about(_("{to} is before {from}"), {"to": "to", "from": "from"})
     where, params = [], {
         "today": today.isoformat(),
         "days": settings.get(store, "handling.days"),

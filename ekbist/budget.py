@@ -199,11 +199,10 @@ def resolve_activity(store: Store, year: int, text: Any, *, new_ok: bool,
     known = activities(store, year)
     hint = did_you_mean(text, known or every)
     if other_years:
-        raise EkbistError(
-            _("no activity '{value}' in {year}{hint} (known: {known}; give --new to add a new "
-              "activity)").format(value=text, year=year, hint=hint,
-                                  known=", ".join(known or every) or _("none"))
-        )
+        raise EkbistError.about(
+            _("no activity '{value}' in {year}{hint} (known: {known}; give {new} to add a new "
+              "activity)"), {"new": "new"}, value=text, year=year, hint=hint,
+            known=", ".join(known or every) or _("none"))
     raise EkbistError(
         _("no activity '{value}' in {year}{hint} (known: {known})").format(
             value=text, year=year, hint=hint, known=", ".join(known) or _("none")

@@ -217,12 +217,11 @@ def history(
     were not employed at the month's end. FTE and team are the handler's
     current ones (the store keeps no history of them).
     """
-    first = parse_month(first, "--from")
-    last = parse_month(last, "--to")
+    first = parse_month(first, "from")
+    last = parse_month(last, "to")
     if first > last:
-        raise EkbistError(
-            _("--from {first} is after --to {last}").format(first=first, last=last)
-        )
+        raise EkbistError.about(_("{from} {first} is after {to} {last}"),
+                                {"from": "from", "to": "to"}, first=first, last=last)
     months = months_between(first, last)
     if len(months) > MAX_MONTHS:
         raise EkbistError(
@@ -358,11 +357,9 @@ def write_history_xlsx(
 
     from ekbist.textcells import write_only_row
 
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise EkbistError(
-            _("{path} exists already — choose a new file or give --force").format(path=path)
-        )
+    from ekbist import files
+
+    path = files.check_new(path, force=overwrite)
     months = report["months"]
     # Write-only: a city's 800 handlers × 60 months are written in a fraction of the time.
     wb = Workbook(write_only=True)
@@ -451,8 +448,8 @@ def export_rows(
     """
     from ekbist.validate import parse_date
 
-    date_from = parse_date(date_from, "--from") if date_from else None
-    date_to = parse_date(date_to, "--to") if date_to else None
+    date_from = parse_date(date_from, "from") if date_from else None
+    date_to = parse_date(date_to, "to") if date_to else None
     last_day = date_to or today
     if date_from is None:
         year, month = last_day.year, last_day.month - 11
@@ -725,12 +722,11 @@ def balance(
     """
     team = _team(team)
     if max_moves is not None and max_moves < 0:
-        raise EkbistError(_("--max-moves must be 0 or more"))
+        raise EkbistError.about(_("{max_moves} must be 0 or more"), {"max_moves": "max_moves"})
     if apply and as_of != today:
-        raise EkbistError(
-            _("--apply moves cases from today ({today}); leave out --as-of or give today's date")
-            .format(today=today.isoformat())
-        )
+        raise EkbistError.about(
+            _("{apply} takes effect from today ({today}); leave out {as_of} or give today's date"),
+            {"apply": "apply", "as_of": "as_of"}, today=today.isoformat())
     keep_days = int(unit_settings.get(store, "caseload.keep_days"))
 
     def plan() -> dict[str, Any]:

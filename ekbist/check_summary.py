@@ -42,8 +42,9 @@ def narrow(report: checks.Report, *, handler: str | None = None,
     if report.unknown is not None:
         return report
     if new_since is not None and new_since > report.as_of:
-        raise EkbistError(_("--new-since {date} is after today ({today})").format(
-            date=new_since.isoformat(), today=report.as_of.isoformat()))
+        raise EkbistError.about(_("{new_since} {date} is after today ({today})"),
+                                {"new_since": "new_since"}, date=new_since.isoformat(),
+                                today=report.as_of.isoformat())
     if handler is not None and handler not in report.handlers:
         raise EkbistError(_("no handler '{id}'").format(id=handler))
     findings = [

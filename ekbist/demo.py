@@ -201,14 +201,15 @@ def plan_months(options: DemoOptions, today: date) -> tuple[list[tuple[int, int]
     if options.end:
         from ekbist.validate import parse_month
 
-        year, month = map(int, parse_month(options.end, "--end").split("-"))
+        year, month = map(int, parse_month(options.end, "end").split("-"))
     else:
         year, month = today.year, today.month
     end_day = month_end(f"{year:04d}-{month:02d}")
     as_of = min(today, end_day)
     first = add_months(date(year, month, 1), -(options.months - 1))
     if as_of < first:
-        raise EkbistError(_("--end is after --today: the demo would hold no data"))
+        raise EkbistError.about(_("{end} is after {today}: the demo would hold no data"),
+                                {"end": "end", "today": "today"})
     months = [
         ((first.year * 12 + first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1)
         for i in range(options.months)

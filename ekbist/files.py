@@ -29,15 +29,18 @@ def check_new(path: Path | str, *, force: bool = False) -> Path:
     """Refuse a target in a missing folder, or existing (unless ``force``)."""
     path = Path(path)
     if path.exists() and not force:
-        raise EkbistError(
-            _("{path} exists already — choose a new file name, or give --force to replace "
-              "it").format(path=path)
-        )
+        raise _exists(path)
     if path.exists() and not path.is_file():
         raise EkbistError(_("{path} is not a file").format(path=path))
     if not path.parent.is_dir():
         raise EkbistError(_("{path}: the folder does not exist").format(path=path.parent))
     return path
+
+
+def _exists(path: Path) -> EkbistError:
+    return EkbistError.about(
+        _("{path} exists already — choose a new file name, or give {force} to replace it"),
+        {"force": "force"}, path=path)
 
 
 @contextlib.contextmanager
@@ -78,16 +81,10 @@ def put_in_place(temp: Path, path: Path | str, *, force: bool = False) -> None:
             try:
                 os.link(temp, path)
             except FileExistsError:
-                raise EkbistError(
-                    _("{path} exists already — choose a new file name, or give --force to "
-                      "replace it").format(path=path)
-                ) from None
+                raise _exists(path) from None
             except OSError:
                 if path.exists():
-                    raise EkbistError(
-                        _("{path} exists already — choose a new file name, or give --force to "
-                          "replace it").format(path=path)
-                    ) from None
+                    raise _exists(path) from None
                 os.replace(temp, path)
             else:
                 os.unlink(temp)

@@ -86,7 +86,8 @@ def edit(
     if start is not None:
         changes["start_date"] = start.isoformat()
     if not changes:
-        raise EkbistError(_("nothing to change: give --name, --team, --fte or --start"))
+        raise EkbistError.about(_("nothing to change: give {name}, {team}, {fte} or {start}"),
+                                {"name": "name", "team": "team", "fte": "fte", "start": "start"})
     with store.transaction():
         sets = ", ".join(f"{column} = ?" for column in changes)
         store.execute(f"UPDATE handler SET {sets} WHERE id = ?", (*changes.values(), current["id"]))

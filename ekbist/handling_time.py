@@ -338,7 +338,7 @@ def report(store: Store, first: date, last: date, *, by: str | None = None) -> d
     over 14 days). Returns ``{"from", "to", "total", "groups": [{"key", ...}]}``.
     """
     if last < first:
-        raise EkbistError(_("--to is before --from"))
+        raise EkbistError.about(_("{to} is before {from}"), {"to": "to", "from": "from"})
     _check_index(store, first, last)
     no_clock_key = _group_sql(by)[1]
     days = _days(store)
@@ -416,8 +416,9 @@ def write_xlsx(store: Store, payload: dict[str, Any], path, *, overwrite: bool =
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise EkbistError(_("{path}: the report is written as .xlsx").format(path=path))
-    if path.exists() and not overwrite:
-        raise EkbistError(_("{path} exists already — choose a new file or use --force").format(path=path))
+    from ekbist import files
+
+    files.check_new(path, force=overwrite)
     first, last = date.fromisoformat(payload["from"]), date.fromisoformat(payload["to"])
     months = monthly(store, first, last)
     bold = Font(bold=True)

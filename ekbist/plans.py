@@ -398,7 +398,8 @@ def due(
     the days to go).
     """
     if within < 0:
-        raise EkbistError(_("--within must be 0 days or more, not {n}").format(n=within))
+        raise EkbistError.about(_("{within} must be 0 days or more, not {n}"), {"within": "within"},
+                                n=within)
     where, params = _filters(store, handler, team)
     params.update({"day": as_of.isoformat(), "within": f"+{int(within)} days"})
     extra = "".join(f" AND {w}" for w in where)
@@ -732,8 +733,8 @@ def _group_by(rows: list[dict[str, Any]], by: str | None) -> list[dict[str, Any]
 
 def _check_by(by: str | None) -> None:
     if by is not None and by not in COVERAGE_BY:
-        raise EkbistError(_("--by must be one of: {choices}").format(
-            choices=", ".join(COVERAGE_BY)))
+        raise EkbistError.about(_("{by} must be one of: {choices}"), {"by": "by"},
+                                choices=", ".join(COVERAGE_BY))
 
 
 def coverage(store: Store, *, as_of: date, today: date, by: str | None = None) -> dict[str, Any]:
@@ -746,8 +747,8 @@ def coverage(store: Store, *, as_of: date, today: date, by: str | None = None) -
     """
     _check_by(by)
     if as_of > today:
-        raise EkbistError(_("--as-of {day} is after today ({today})").format(
-            day=as_of.isoformat(), today=today.isoformat()))
+        raise EkbistError.about(_("{as_of} {day} is after today ({today})"), {"as_of": "as_of"},
+                                day=as_of.isoformat(), today=today.isoformat())
     rows = _coverage_counts(store, [as_of], by, grace_days(store))
     eligible = sum(r["eligible"] for r in rows)
     current = sum(r["current"] for r in rows)
@@ -773,19 +774,20 @@ def coverage_monthly(
 
     _check_by(by)
     this_month = today.isoformat()[:7]
-    last = parse_month(last, "--to") if last else this_month
+    last = parse_month(last, "to") if last else this_month
     if first:
-        first = parse_month(first, "--from")
+        first = parse_month(first, "from")
     else:
         y, m = int(last[:4]), int(last[5:7]) - 11
         while m < 1:
             y, m = y - 1, m + 12
         first = f"{y:04d}-{m:02d}"
     if last > this_month:
-        raise EkbistError(_("--to {month} is after this month ({this})").format(
-            month=last, this=this_month))
+        raise EkbistError.about(_("{to} {month} is after this month ({this})"), {"to": "to"},
+                                month=last, this=this_month)
     if first > last:
-        raise EkbistError(_("--from {first} is after --to {last}").format(first=first, last=last))
+        raise EkbistError.about(_("{from} {first} is after {to} {last}"),
+                                {"from": "from", "to": "to"}, first=first, last=last)
     months = months_between(first, last)
     if len(months) > COVERAGE_MAX_MONTHS:
         raise EkbistError(_("at most {n} months at a time, not {count}").format(

@@ -218,14 +218,12 @@ def adherence(prognosis_net: int, budget_net: int) -> float | None:
 
 # -- options ------------------------------------------------------------------------
 def split_assignment(text: str, option: str) -> tuple[str, str]:
-    """'KEY=VALUE' from an option such as --set; KEY is LINE or ACTIVITY:LINE."""
+    """'KEY=VALUE' of a figure, method or comment set by hand (``option``: 'set', 'method'
+    or 'comment'); KEY is LINE or ACTIVITY:LINE."""
     key, sep, value = str(text).partition("=")
     if not sep or not key.strip():
-        raise EkbistError(
-            _("{option} wants LINE=VALUE or ACTIVITY:LINE=VALUE, not '{value}'").format(
-                option=option, value=text
-            )
-        )
+        raise EkbistError.about(_("{option} wants LINE=VALUE or ACTIVITY:LINE=VALUE, not '{value}'"),
+                                {"option": option}, value=text)
     return key.strip(), value.strip()
 
 
@@ -284,12 +282,10 @@ class _Lines:
         line = budget_store.resolve_line(self.known, key)["name"]
         found = [k for k in self.rows if k[1] == line]
         if single and len(found) > 1:
-            raise EkbistError(
+            raise EkbistError.about(
                 _("{option} {line}: the line is in several activities ({activities}) — "
-                  "write ACTIVITY:LINE").format(
-                    option=option, line=line, activities=", ".join(a for a, _l in found)
-                )
-            )
+                  "write ACTIVITY:LINE"), {"option": option},
+                line=line, activities=", ".join(a for a, _l in found))
         if not found:
             if len(self.activities) == 1:
                 self.add(self.activities[0], line)
@@ -304,11 +300,11 @@ class _Lines:
 def _comment_text(text: str, where: str) -> str:
     clean = " ".join(str(text).split())
     if not clean:
-        raise EkbistError(_("--comment {line}: the comment is empty").format(line=where))
+        raise EkbistError.about(_("{comment} {line}: the comment is empty"),
+                                {"comment": "comment"}, line=where)
     if len(clean) > COMMENT_MAX:
-        raise EkbistError(
-            _("--comment {line}: at most {n} characters").format(line=where, n=COMMENT_MAX)
-        )
+        raise EkbistError.about(_("{comment} {line}: at most {n} characters"),
+                                {"comment": "comment"}, line=where, n=COMMENT_MAX)
     no_personnummer(clean, _("comment"))
     for word in clean.split():
         no_personnummer(word.strip(".,;:()"), _("comment"))
@@ -375,44 +371,41 @@ def make(
             method = fold(value)
             method = SWEDISH_METHODS.get(method, method)
             if method not in METHODS:
-                raise EkbistError(
-                    _("--method {line}: unknown method '{value}' (known: {methods})").format(
-                        line=key, value=value, methods=", ".join(method_words())
-                    )
-                )
+                raise EkbistError.about(
+                    _("{method} {line}: unknown method '{value}' (known: {methods})"),
+                    {"method": "method"}, line=key, value=value, methods=", ".join(method_words()))
             rank = 0 if key == "*" else (2 if ":" in key else 1)
-            for target in rows.targets(key, "--method", single=False):
+            for target in rows.targets(key, "method", single=False):
                 if method == "driver" and target != assistance:
                     if rank == 0 or (rank == 1 and assistance[1] == target[1]):
                         continue  # '*=driver' or LINE=driver reach only the assistance row
-                    raise EkbistError(
-                        _("--method {line}: the driver method forecasts only "
+                    raise EkbistError.about(
+                        _("{method} {line}: the driver method forecasts only "
                           "{activity}:{assistance} (settings budget.assistance_activity and "
-                          "budget.assistance_line)").format(
-                            line=key, activity=assistance_activity, assistance=assistance_line
-                        )
-                    )
+                          "budget.assistance_line)"), {"method": "method"},
+                        line=key, activity=assistance_activity, assistance=assistance_line)
                 if rank >= specific.get(target, -1):
                     chosen[target] = method
                     specific[target] = rank
 
         figures: dict[tuple[str, str], int] = {}
         for key, value in overrides:
-            (target,) = rows.targets(key, "--set", single=True)
-            figures[target] = parse_amount(value, f"--set {key}")
+            (target,) = rows.targets(key, "set", single=True)
+            try:
+                figures[target] = parse_amount(value, key)
+            except EkbistError as exc:
+                raise EkbistError.about("{set} {reason}", {"set": "set"}, reason=exc) from None
 
         notes: dict[tuple[str, str], str] = {}
         for key, value in comments:
-            (target,) = rows.targets(key, "--comment", single=True)
+            (target,) = rows.targets(key, "comment", single=True)
             notes[target] = _comment_text(value, key)
 
         missing = [f"{a}:{line}" for a, line in figures if (a, line) not in notes]
         if missing:
-            raise EkbistError(
-                _("every figure set by hand needs a comment: add --comment {lines}=TEXT").format(
-                    lines=", ".join(missing)
-                )
-            )
+            raise EkbistError.about(
+                _("every figure set by hand needs a comment: add {comment} {lines}=TEXT"),
+                {"comment": "comment"}, lines=", ".join(missing))
 
         driver = None
         wants_driver = (assistance in rows.rows and assistance not in figures
@@ -420,12 +413,10 @@ def make(
         if wants_driver:
             driver = driver_forecast(store, year, month)
             if driver is None and chosen.get(assistance) == "driver":
-                raise EkbistError(
+                raise EkbistError.about(
                     _("the driver method needs granted applications in the three months up to "
-                      "{period}; choose --method '{line}=run-rate' or 'budget'").format(
-                        period=period(year, month), line=assistance_line
-                    )
-                )
+                      "{period}; choose {method} '{line}=run-rate' or 'budget'"),
+                    {"method": "method"}, period=period(year, month), line=assistance_line)
 
         lines_out = []
         for target in rows.ordered():

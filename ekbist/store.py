@@ -153,9 +153,9 @@ def file_state(path: Path) -> str:
     return "sqlite" if head == SQLITE_HEADER else "foreign"
 
 
-def _not_ekbist(path: Path) -> str:
-    return _("{path} is not an ekbist database — give your database with --db, or a new file "
-             "name to 'ekbist init'").format(path=path)
+def _not_ekbist(path: Path) -> SchemaError:
+    return SchemaError.about(_("{path} is not an ekbist database — give your database with {db}, "
+                               "or a new file name to 'ekbist init'"), {"db": "db"}, path=path)
 
 
 def _not_writable(path: Path) -> str:
@@ -218,12 +218,11 @@ class Store:
         path = Path(path).expanduser()
         state = file_state(path)
         if state == "folder":
-            raise NoDatabase(
+            raise NoDatabase.about(
                 _("{path} is a folder, not an ekbist database — give the database file with "
-                  "--db").format(path=path)
-            )
+                  "{db}"), {"db": "db"}, path=path)
         if state == "foreign":
-            raise SchemaError(_not_ekbist(path))
+            raise _not_ekbist(path)
         if state == "unreadable":
             raise StoreReadOnly(
                 _("cannot read {path}: this user may not open it — ask for read access").format(
@@ -232,10 +231,9 @@ class Store:
         if state in ("missing", "empty") and not create:
             if state == "missing":
                 raise NoDatabase(_("no database at {path} — run 'ekbist init'").format(path=path))
-            raise NoDatabase(
-                _("{path} is empty, not an ekbist database — give your database with --db, or "
-                  "run 'ekbist init' to make one there").format(path=path)
-            )
+            raise NoDatabase.about(
+                _("{path} is empty, not an ekbist database — give your database with {db}, or "
+                  "run 'ekbist init' to make one there"), {"db": "db"}, path=path)
         if state == "missing":
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -279,12 +277,11 @@ class Store:
                     ).format(path=path, version=version, latest=latest)
                 )
             if version == 0 and store.scalar("SELECT count(*) FROM sqlite_master"):
-                raise SchemaError(_not_ekbist(path))  # another program's SQLite file
+                raise _not_ekbist(path)  # another program's SQLite file
             if version == 0 and not create:
-                raise NoDatabase(
-                    _("{path} is empty, not an ekbist database — give your database with --db, "
-                      "or run 'ekbist init' to make one there").format(path=path)
-                )
+                raise NoDatabase.about(
+                    _("{path} is empty, not an ekbist database — give your database with {db}, "
+                      "or run 'ekbist init' to make one there"), {"db": "db"}, path=path)
             if 0 < version < latest and not migrate:
                 raise SchemaError(
                     _("the database {path} needs an upgrade — run 'ekbist init'").format(path=path)

@@ -25,24 +25,23 @@ def parse_year(value: object, low: int = 1900, high: int = 2200) -> int:
 
 
 def parse_date(text: str | date, what: str = "date") -> date:
-    """An ISO date (YYYY-MM-DD); ``what`` names the field in the error."""
+    """An ISO date (YYYY-MM-DD); ``what`` names the field in the error (a key of
+    :data:`ekbist.errors.SUBJECTS`, which the command line names by its flag)."""
     if isinstance(text, date):
         return text
     try:
         return date.fromisoformat(str(text).strip())
     except ValueError:
-        raise EkbistError(
-            _("{what}: '{value}' is not a date (YYYY-MM-DD)").format(what=what, value=text)
-        ) from None
+        raise EkbistError.about(_("{what}: '{value}' is not a date (YYYY-MM-DD)"), {"what": what},
+                                value=text) from None
 
 
 def parse_month(text: str, what: str = "month") -> str:
-    """A month as 'YYYY-MM'."""
+    """A month as 'YYYY-MM'; ``what`` names the field in the error, as for :func:`parse_date`."""
     match = _MONTH.match(str(text).strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise EkbistError(
-            _("{what}: '{value}' is not a month (YYYY-MM)").format(what=what, value=text)
-        )
+        raise EkbistError.about(_("{what}: '{value}' is not a month (YYYY-MM)"), {"what": what},
+                                value=text)
     return match.group(0)
 
 

@@ -114,10 +114,10 @@ def test_library_refusals_write_nothing(lib, call, message):
 @pytest.mark.parametrize(
     ("decision", "amount", "message"),
     [
-        ("granted", None, "needs --amount"),
-        ("partly", None, "needs --amount"),
-        ("rejected", 100, "leave out --amount"),
-        ("withdrawn", "100", "leave out --amount"),
+        ("granted", None, "needs the amount"),
+        ("partly", None, "needs the amount"),
+        ("rejected", 100, "leave out the amount"),
+        ("withdrawn", "100", "leave out the amount"),
         ("granted", "12.5", "not whole kronor"),
         ("granted", "12,50", "not whole kronor"),
         ("granted", 0, "above 0"),

@@ -390,7 +390,7 @@ def test_balance_apply_writes_assignments_in_one_audited_transaction(store) -> N
     add(store, "d", team="debt")
     open_cases(store, "a", 6, "2026-01-01")
     open_cases(store, "d", 5, "2026-01-01")
-    with pytest.raises(EkbistError, match="--apply"):
+    with pytest.raises(EkbistError, match="applying the moves takes effect from today"):
         caseload.balance(store, as_of=D("2026-11-01"), today=TODAY, apply=True)
     audit_before = store.scalar("SELECT count(*) FROM audit")
     result = caseload.balance(store, as_of=TODAY, today=TODAY, apply=True)

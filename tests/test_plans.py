@@ -15,6 +15,7 @@ import pytest
 from conftest import TODAY, Cli
 
 from ekbist import cases, handlers, plans, settings
+from ekbist.commands.errors import FLAGS
 from ekbist.errors import EkbistError
 from ekbist.store import Store
 
@@ -394,10 +395,13 @@ def test_refusals_through_the_library(store: Store) -> None:
         plans.add(store, "K", made=D("2026-03-01"), today=TODAY)
     with pytest.raises(EkbistError, match="before the plan was made"):
         plans.follow_up(store, "K", on=D("2026-01-15"), today=TODAY)
-    with pytest.raises(EkbistError, match="--within"):
+    # The library names the value in the domain's words; the command line names its flag.
+    with pytest.raises(EkbistError, match="the warning window must be 0 days or more") as window:
         plans.due(store, as_of=TODAY, within=-3)
-    with pytest.raises(EkbistError, match="--by"):
+    assert window.value.worded(FLAGS) == "--within must be 0 days or more, not -3"
+    with pytest.raises(EkbistError, match="the grouping must be one of") as grouping:
         plans.coverage(store, as_of=TODAY, today=TODAY, by="gender")
+    assert grouping.value.worded(FLAGS).startswith("--by must be one of: ")
     assert store.scalar("SELECT count(*) FROM plan") == 1
 
 

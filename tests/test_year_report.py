@@ -148,7 +148,7 @@ def test_target_refusals_leave_the_store_as_it_was(year_store) -> None:
             targets.set_target(s, *args, **kwargs)
     with pytest.raises(EkbistError, match="computes 'sick_leave' itself"):
         targets.set_outcome(s, 2025, "sick_leave", "3", label="x")
-    with pytest.raises(EkbistError, match="needs --label"):
+    with pytest.raises(EkbistError, match="needs a label"):
         targets.set_outcome(s, 2025, "new_thing", "3", label=None)
     with pytest.raises(EkbistError, match="no target on 'cases_per_fte'"):
         targets.remove_target(s, 2025, "cases_per_fte")

@@ -166,7 +166,8 @@ def period_of(*, year: int | str | None = None, first: str | None = None,
               last: str | None = None, today: date) -> Period:
     """The period asked for: a whole --year, --from/--to months, or this year up to today's month."""
     if year is not None and (first or last):
-        raise EkbistError(_("give either --year or --from/--to, not both"))
+        raise EkbistError.about(_("give either {year} or {from}/{to}, not both"),
+                                {"year": "year", "from": "from", "to": "to"})
     if year is not None:
         from ekbist.validate import parse_year
 
@@ -180,10 +181,10 @@ def period_of(*, year: int | str | None = None, first: str | None = None,
         return Period(f"{y:04d}-01", last, whole_year=True)
     if first or last:
         if not (first and last):
-            raise EkbistError(_("--from and --to go together"))
-        first, last = parse_month(first, "--from"), parse_month(last, "--to")
+            raise EkbistError.about(_("{from} and {to} go together"), {"from": "from", "to": "to"})
+        first, last = parse_month(first, "from"), parse_month(last, "to")
         if last < first:
-            raise EkbistError(_("--to is before --from"))
+            raise EkbistError.about(_("{to} is before {from}"), {"to": "to", "from": "from"})
         if len(months_between(first, last)) > 36:
             raise EkbistError(_("a period is at most 36 months"))
         return Period(first, last)
@@ -300,7 +301,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("waiting_time_first_contact_mean_days", N_("Waiting time from first contact, mean"),
            "days",
            N_("Mean calendar days from the first contact to the decision for new applicants "
-              "whose first contact lies in the window: January–June for a --year (Kolada U31402), "
+              "whose first contact lies in the window: January–June for a whole year (Kolada U31402), "
               "else the period. ekbist's five-working-day figures are not U31402.")),
     Figure("waiting_time_first_contact_median_days",
            N_("Waiting time from first contact, median"), "days",
@@ -545,7 +546,7 @@ def long_term_households(store: Store, as_of: str, *, at_risk: bool = False,
     """
     from ekbist import codes
 
-    as_of = parse_month(as_of, "--as-of")
+    as_of = parse_month(as_of, "as_of")
     if handler is not None and not store.scalar("SELECT 1 FROM handler WHERE id = ?", (handler,)):
         raise EkbistError(_("unknown handler '{id}'").format(id=handler))
     if team is not None:
@@ -592,7 +593,7 @@ def long_term_households(store: Store, as_of: str, *, at_risk: bool = False,
 
 
 def window_of(as_of: str) -> tuple[str, str]:
-    as_of = parse_month(as_of, "--as-of")
+    as_of = parse_month(as_of, "as_of")
     return month_add(as_of, -(LONG_TERM_WINDOW - 1)), as_of
 
 

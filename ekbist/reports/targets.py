@@ -130,10 +130,10 @@ def set_target(store: Store, year: Any, key: str, value: Any, *, direction: str 
         direction = direction or figures[key].direction
     else:
         if label is None and _manual_label(store, key) is None:
-            raise EkbistError(
+            raise EkbistError.about(
                 _("'{key}' is not a figure ekbist computes; for a figure you record yourself "
-                  "give --label (or record it first with 'ekbist outcome set'). Computed "
-                  "figures: see 'ekbist target keys'").format(key=key))
+                  "give {label} (or record it first with 'ekbist outcome set'). Computed "
+                  "figures: see 'ekbist target keys'"), {"label": "label"}, key=key)
         direction = direction or AT_LEAST
     with store.transaction():
         store.execute(
@@ -160,7 +160,8 @@ def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | N
                             "figures it cannot know").format(key=key))
     label = label or _manual_label(store, key)
     if label is None:
-        raise EkbistError(_("a new manual figure needs --label (what is counted)"))
+        raise EkbistError.about(_("a new manual figure needs {label} (what is counted)"),
+                                {"label": "label"})
     with store.transaction():
         store.execute(
             "INSERT INTO outcome (year, key, value, label) VALUES (?, ?, ?, ?)"

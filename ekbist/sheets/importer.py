@@ -55,7 +55,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ekbist.errors import ValidationErrors
+from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, language
 from ekbist.sheets import convert
 from ekbist.sheets.chunks import ChunkedSheet, read_in_chunks
@@ -134,7 +134,7 @@ class Problems:
     def add(self, order: tuple, where: str, value: Any, reason: str) -> None:
         self.items.append((order, f"{where}: '{convert.display(value)}' — {reason}"))
 
-    def add_text(self, order: tuple, text: str) -> None:
+    def add_text(self, order: tuple, text: str | EkbistError) -> None:
         self.items.append((order, text))
 
     def __bool__(self) -> bool:
@@ -144,8 +144,8 @@ class Problems:
         if self.items:
             seen, lines = set(), []
             for _order, text in sorted(self.items, key=lambda item: item[0]):
-                if text not in seen:
-                    seen.add(text)
+                if str(text) not in seen:
+                    seen.add(str(text))
                     lines.append(text)
             raise ValidationErrors(lines)
 
@@ -287,10 +287,10 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
         kind = next((k.name for k in kinds().values()
                      if normalise(kind) in (normalise(k.sheet_sv), normalise(k.sheet_en))), kind)
     if kind is not None and (kind not in kinds() or not kinds()[kind].importable):
-        from ekbist.errors import EkbistError
 
-        raise EkbistError(_("--kind: '{kind}' is not a kind ekbist imports ({kinds})").format(
-            kind=kind, kinds=", ".join(k.name for k in kinds().values() if k.importable)))
+        raise EkbistError.about(_("{option}: '{kind}' is not a kind ekbist imports ({kinds})"),
+                                {"option": "sheet_kind"}, kind=kind,
+                                kinds=", ".join(k.name for k in kinds().values() if k.importable))
     progress(0, IMPORT_STEPS)
     sheets = iter(read_in_chunks(path))
     # The prognosis workbook of 'ekbist prognosis export' comes back as a whole: its own module.
@@ -515,19 +515,19 @@ def _recognise(sheet: Sheet, forced: str | None):
         importable = [f for f in best if f[1].importable]
         if len(importable) > 1:
             a, b = importable[0][1].name, importable[1][1].name
-            return None, _(
-                "sheet '{sheet}': its columns fit both {a} and {b} — give --kind {a} or "
-                "--kind {b}").format(sheet=sheet.name, a=a, b=b)
+            return None, EkbistError.about(_(
+                "sheet '{sheet}': its columns fit both {a} and {b} — give {kind} {a} or "
+                "{kind} {b}"), {"kind": "sheet_kind"}, sheet=sheet.name, a=a, b=b)
         chosen = (importable or best)[0]
         if title is not None and title.importable:
             kind = chosen[1]
             mapping = _map_row(_spellings(title.name)[0][1], chosen[7])[0]
             missing = [c for c in title.required if c.key not in mapping]
-            return None, _(
+            return None, EkbistError.about(_(
                 "sheet '{sheet}': the title says {title} but the columns are those of {kind} "
-                "({title} needs {missing}) — give --kind {title} or --kind {kind}").format(
-                    sheet=sheet.name, title=title.name, kind=kind.name,
-                    missing=_headers(missing) or "—")
+                "({title} needs {missing}) — give {option} {title} or {option} {kind}"),
+                {"option": "sheet_kind"}, sheet=sheet.name, title=title.name, kind=kind.name,
+                missing=_headers(missing) or "—")
     _score, kind, row_index, mapping, unknown, duplicates, _spelled, _cells = chosen
     export_only = {c.key for c in kind.columns if c.export_only}
     mapping = {k: v for k, v in mapping.items() if k not in export_only}
