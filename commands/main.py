@@ -12,6 +12,7 @@ import sys
 import click
 
 from ekbist import __version__
+from ekbist.commands.params import DATE
 from ekbist.i18n import LANGUAGES, N_, _, detect_language, set_language
 
 # command name -> "module:attribute" inside ekbist.commands
@@ -88,15 +89,10 @@ class LazyGroup(click.Group):
         self.lazy = dict(lazy or {})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *(n for n in self.lazy if self._available(n))})
-
-    def _available(self, name: str) -> bool:
-        from importlib.util import find_spec
-
-        return find_spec(f"ekbist.commands.{self.lazy[name].split(':')[0]}") is not None
+        return sorted({*super().list_commands(ctx), *self.lazy})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in self.lazy and self._available(name):
+        if name in self.lazy:
             module_name, attr = self.lazy[name].split(":")
             module = importlib.import_module(f"ekbist.commands.{module_name}")
             from ekbist.commands.params import localize_metavars
@@ -251,20 +247,6 @@ def _set_wide(value: bool) -> None:
         render.WIDE = True
 
 
-def _validate_today(ctx: click.Context, param: click.Parameter, value: str | None):
-    from datetime import date
-
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        message = _("'{value}' is not a date (YYYY-MM-DD)").format(value=value)
-        if ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
-            message = f"EKBIST_TODAY: {message}"
-        raise click.BadParameter(message) from None
-
-
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
@@ -276,7 +258,7 @@ def _validate_today(ctx: click.Context, param: click.Parameter, value: str | Non
 @click.option(
     "--today",
     envvar="EKBIST_TODAY",
-    callback=_validate_today,
+    type=DATE,
     metavar="YYYY-MM-DD",
     help="As-of date for every check and report (env EKBIST_TODAY).",
 )
@@ -301,6 +283,10 @@ def root(ctx: click.Context, db_path: str | None, today, lang: str | None) -> No
 
     if lang:
         set_language(lang)
+    if today is None:
+        from datetime import date
+
+        today = date.today()
     ctx.obj = Env(db_path=db_path, today=today)
 
 

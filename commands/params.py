@@ -21,7 +21,11 @@ class DateType(click.ParamType):
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(_("'{value}' is not a date (YYYY-MM-DD)").format(value=value), param, ctx)
+            message = _("'{value}' is not a date (YYYY-MM-DD)").format(value=value)
+            if (ctx is not None and param is not None and getattr(param, "envvar", None)
+                    and ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT):
+                message = f"{param.envvar}: {message}"  # the user typed no flag: name the variable
+            self.fail(message, param, ctx)
 
 
 class MonthType(click.ParamType):

@@ -287,7 +287,6 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
         kind = next((k.name for k in kinds().values()
                      if normalise(kind) in (normalise(k.sheet_sv), normalise(k.sheet_en))), kind)
     if kind is not None and (kind not in kinds() or not kinds()[kind].importable):
-
         raise EkbistError.about(_("{option}: '{kind}' is not a kind ekbist imports ({kinds})"),
                                 {"option": "sheet_kind"}, kind=kind,
                                 kinds=", ".join(k.name for k in kinds().values() if k.importable))
