@@ -8,6 +8,7 @@ from ekbist.commands.params import DATE, MONTH
 from ekbist.commands.render import (
     Column,
     emit,
+    emit_machine,
     fmt_int,
     fmt_number,
     format_option,
@@ -349,11 +350,7 @@ def show_moves(result: dict, fmt: str, *, ask: bool = True) -> None:
     """Moves, the spread before and after, and whether anything was written.
 
     Shared with ``handler leave --redistribute``, so both read the same."""
-    if fmt == "json":
-        emit([], [], "json", payload=result)
-        return
-    if fmt == "csv":
-        emit(result["moves"], MOVE_COLUMNS, "csv")
+    if emit_machine(fmt, result, result["moves"], MOVE_COLUMNS):
         return
     if result["moves"]:
         title = (_("Moves made on {date}") if result["applied"]

@@ -339,6 +339,16 @@ def print_rich(table) -> None:
         click.echo(note)
 
 
+def emit_machine(fmt: str, payload: Any, rows: Sequence[dict[str, Any]],
+                 columns: Sequence[Column]) -> bool:
+    """Write the machine forms, ``payload`` as JSON or ``rows`` as CSV, when one is asked
+    for; True when it was (the table, each command's own, is then not shown)."""
+    if fmt not in ("json", "csv"):
+        return False
+    emit(rows, columns, fmt, payload=payload)
+    return True
+
+
 def emit(
     rows: Sequence[dict[str, Any]],
     columns: Sequence[Column],

@@ -145,11 +145,16 @@ def set_target(store: Store, year: Any, key: str, value: Any, *, direction: str 
 
 
 def remove_target(store: Store, year: Any, key: str) -> None:
+    _remove(store, "target", year, key, _("no target on '{key}' for {year}"))
+
+
+def _remove(store: Store, table: str, year: Any, key: str, missing: str) -> None:
+    """Delete the target or outcome of a year on a key; ``missing`` says it was not there."""
     year, key = check_year(year), check_key(key)
     with store.transaction():
-        gone = store.execute("DELETE FROM target WHERE year = ? AND key = ?", (year, key)).rowcount
+        gone = store.execute(f"DELETE FROM {table} WHERE year = ? AND key = ?", (year, key)).rowcount
     if not gone:
-        raise EkbistError(_("no target on '{key}' for {year}").format(key=key, year=year))
+        raise EkbistError(missing.format(key=key, year=year))
 
 
 def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | None) -> dict:
@@ -171,11 +176,7 @@ def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | N
 
 
 def remove_outcome(store: Store, year: Any, key: str) -> None:
-    year, key = check_year(year), check_key(key)
-    with store.transaction():
-        gone = store.execute("DELETE FROM outcome WHERE year = ? AND key = ?", (year, key)).rowcount
-    if not gone:
-        raise EkbistError(_("no outcome on '{key}' for {year}").format(key=key, year=year))
+    _remove(store, "outcome", year, key, _("no outcome on '{key}' for {year}"))
 
 
 def list_outcomes(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
