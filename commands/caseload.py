@@ -140,8 +140,8 @@ def _show_current(report: dict) -> None:
 
 
 def _rich_current(report: dict, title: str) -> None:
-    from ekbist.commands.render import fit, left_out_note, print_rich, terminal_width
     from ekbist.commands import render
+    from ekbist.commands.render import fit, left_out_note, print_rich, terminal_width
     from rich.table import Table
     from rich.text import Text
 
@@ -193,9 +193,9 @@ def _rich_current(report: dict, title: str) -> None:
 @pass_env
 def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None, force: bool,
             fmt: str) -> None:
-    from ekbist import caseload as load
-
     from ekbist.commands.render import working
+
+    from ekbist import caseload as load
 
     with working(_("Counting the caseload month by month"), fmt):
         report = load.history(env.open(readonly=True), first, last, team=team)

@@ -130,9 +130,9 @@ def _check_tables(store, payload: dict) -> None:
 @format_option()
 @pass_env
 def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
-    from ekbist import handling_time as ht
-
     from ekbist.commands.render import working
+
+    from ekbist import handling_time as ht
 
     store = env.open(readonly=True)
     with working(_("Counting working days"), fmt):

@@ -111,7 +111,6 @@ def fmt_value(value: Any) -> str:
 
 FORMATTERS: dict[str, Callable[[Any], str]] = {
     "value": fmt_value,
-    "fte": lambda v: fmt_number(v, 2),  # a tjänstgöringsgrad of 0.75 must not read as 0.8
     "text": lambda v: "" if v is None else str(v),
     "int": fmt_int,
     "float": fmt_number,

@@ -16,9 +16,9 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _, language
+from ekbist.sheets.cells import column_letter
 from ekbist.sheets.declarations import TYPE_LABELS, Column, allowed_values, selected
 from ekbist.sheets.exporter import HEADER_FILL, check_target, save_new
-from ekbist.sheets.reader import column_letter
 
 TYPE_FORMATS = {"date": "yyyy-mm-dd", "month": "@", "money": "#,##0", "integer": "0", "text": "@"}
 LAST_ROW = 1_048_576
