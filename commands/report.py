@@ -42,7 +42,7 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
             fmt: str) -> None:
     from pathlib import Path
 
-    from ekbist import tertial as tertial_lib
+    from ekbist.reports import tertial as tertial_lib
 
     from ekbist.commands.render import working
 
