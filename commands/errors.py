@@ -42,6 +42,8 @@ FLAGS: dict[str, str] = {
     "set": "--set",
     "comment": "--comment",
     "db": "--db",
+    "into": "--into",
+    "out": "--out",
 }
 
 

@@ -134,9 +134,9 @@ def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
     env: Env = ctx.find_object(Env)
     period = lib.period_of(year=year, first=first, last=last, today=env.today)
     if xlsx:
-        from ekbist import controller
+        from ekbist import files
 
-        controller.check_new_file(Path(xlsx), overwrite=force)
+        files.check_new_workbook(Path(xlsx), force=force)
     data = lib.indicators(env.open(readonly=True), period)
     if xlsx:
         lib.write_xlsx(data, Path(xlsx), overwrite=force)

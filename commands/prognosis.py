@@ -350,8 +350,9 @@ def _history_net_rows(label: str, activity: str | None, prognoses: list[dict[str
 def export(env: Env, file, year, month, template, out, force) -> None:
     from pathlib import Path
 
-    from ekbist import controller
     from ekbist import prognosis as prognosis_lib
+    from ekbist.sheets.prognosis_into import write_into
+    from ekbist.sheets.prognosis_workbook import write_prognosis
 
     y, m = resolve_period(env, year, month)
     if template is None and out is not None:
@@ -378,7 +379,7 @@ def export(env: Env, file, year, month, template, out, force) -> None:
 
     if template is None:
         with working(_("Writing {file}").format(file=Path(target).name)):
-            controller.write_prognosis(result, Path(target), overwrite=force)
+            write_prognosis(result, Path(target), overwrite=force)
         click.echo(_("Wrote {path}: {origin}, {month} {year}, in tkr.").format(
             path=target, origin=origin, month=month_name(m), year=y))
         if note:
@@ -387,8 +388,8 @@ def export(env: Env, file, year, month, template, out, force) -> None:
     from ekbist.budget import lines
 
     with working(_("Writing {file}").format(file=Path(target).name)):
-        report = controller.write_into(result, Path(template), Path(target), force=force,
-                                       lines=lines(store))
+        report = write_into(result, Path(template), Path(target), force=force,
+                            lines=lines(store))
     click.echo(_("Wrote {path} from {template}: {origin}, {month} {year}; {cells} cells filled "
                  "in {rows} rows.").format(
         path=target, template=template, origin=origin, month=month_name(m), year=y,

@@ -45,6 +45,8 @@ SUBJECTS: dict[str, str] = {
     "set": N_("the figure"),
     "comment": N_("the comment"),
     "db": N_("its path"),
+    "into": N_("filling in"),
+    "out": N_("file name"),
 }
 
 

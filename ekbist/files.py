@@ -43,6 +43,26 @@ def _exists(path: Path) -> EkbistError:
         {"force": "force"}, path=path)
 
 
+def check_new_workbook(path: Path | str, *, template: Path | str | None = None,
+                       force: bool = False) -> Path:
+    """Refuse a workbook target that is not .xlsx, is the ``template`` it was made from
+    (a person's own workbook is never saved over, not even with ``force``), or that
+    :func:`check_new` refuses. Called before the work, so that nothing is computed for a
+    file that cannot be written."""
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise EkbistError(_("{path}: write an .xlsx workbook").format(path=path))
+    if template is not None:
+        template = Path(template)
+        same = path.resolve() == template.resolve() or (
+            path.exists() and os.path.samefile(path, template))
+        if same:
+            raise EkbistError.about(
+                _("{path} is the template itself — ekbist never saves over the controller's "
+                  "workbook; choose another {out}"), {"out": "out"}, path=path)
+    return check_new(path, force=force)
+
+
 @contextlib.contextmanager
 def temporary_beside(path: Path | str, suffix: str = ".part") -> Iterator[Path]:
     """A temporary file name (mode 0600) in ``path``'s folder, removed unless renamed."""

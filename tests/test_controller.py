@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from ekbist import budget, controller, prognosis
+from ekbist import budget, prognosis
 from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.sheets import prognosis_into, prognosis_workbook, wide_sheet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ASSISTANCE = "Ekonomiskt bistånd/handläggning"
@@ -28,7 +29,7 @@ def _rows(path: Path, sheet: str) -> list[list]:
 
 # -- reading the wide layout --------------------------------------------------------------------
 def test_wide_budget_in_kr_from_the_fixture():
-    records = controller.parse_wide_sheet(
+    records = wide_sheet.parse_wide_sheet(
         "Budget", _rows(FIXTURES / "controller_budget_kr.xlsx", "Budget"), year=None, title="")
     assert records[0] == {"kind": "budget", "year": 2026, "month": None, "activity": ASSISTANCE,
                           "line": "Bidrag", "amount": 1_500_000, "cell": "Budget!B5"}
@@ -40,7 +41,7 @@ def test_wide_budget_in_kr_from_the_fixture():
 
 
 def test_wide_actuals_in_tkr_from_the_fixture():
-    records = controller.parse_wide_sheet(
+    records = wide_sheet.parse_wide_sheet(
         "Utfall", _rows(FIXTURES / "controller_actuals_tkr.xlsx", "Utfall"), year=None, title="")
     assert {r["kind"] for r in records} == {"actual"}
     paid = [r for r in records if r["activity"] == ASSISTANCE and r["line"] == "Övriga kostnader"]
@@ -69,7 +70,7 @@ def _sheet(header, rows, title_rows=()):
 def test_month_headers_in_either_language_and_any_case(months):
     rows = _sheet(["Aktivitet", "Rad", *months],
                   [[LABOUR, "bidrag", 100, *[None] * 11]])
-    records = controller.parse_wide_sheet("Utfall", rows, year=2026, title="")
+    records = wide_sheet.parse_wide_sheet("Utfall", rows, year=2026, title="")
     assert records == [{"kind": "actual", "year": 2026, "month": 1, "activity": LABOUR,
                         "line": "Bidrag", "amount": 100, "cell": "Utfall!C2"}]
 
@@ -78,13 +79,13 @@ def test_year_from_a_column_from_date_headers_and_from_the_title():
     rows = _sheet(["År", "Verksamhet", "Kostnadsslag", *MONTHS],
                   [[2025.0, LABOUR, "Bidrag", *[1000.0] * 12],
                    ["2026", LABOUR, "Bidrag", *[2000.0] * 12]])
-    records = controller.parse_wide_sheet("Budget", rows, year=None, title="")
+    records = wide_sheet.parse_wide_sheet("Budget", rows, year=None, title="")
     assert [(r["year"], r["amount"]) for r in records] == [(2025, 12_000), (2026, 24_000)]
     dated = _sheet(["Rad", *[datetime(2025, m, 1) for m in range(1, 13)]],
                    [["Personalkostnader", *[1.5] * 12]], title_rows=[["Aktivitet: " + LABOUR]])
-    records = controller.parse_wide_sheet("Utfall tkr", dated, year=None, title="")
+    records = wide_sheet.parse_wide_sheet("Utfall tkr", dated, year=None, title="")
     assert {(r["year"], r["amount"]) for r in records} == {(2025, 1500)}
-    titled = controller.parse_wide_sheet(
+    titled = wide_sheet.parse_wide_sheet(
         "Blad1", _sheet(["Rad", *MONTHS], [["Bidrag", 5, *[None] * 11]]), year=None,
         title=f"Utfall 2024, aktivitet: {LABOUR} (tkr)")
     assert (titled[0]["year"], titled[0]["activity"], titled[0]["amount"]) == (2024, LABOUR, 5000)
@@ -92,23 +93,23 @@ def test_year_from_a_column_from_date_headers_and_from_the_title():
 
 def test_tkr_from_header_or_title():
     header = ["Aktivitet", "Rad (tkr)", *MONTHS]
-    records = controller.parse_wide_sheet(
+    records = wide_sheet.parse_wide_sheet(
         "Utfall", _sheet(header, [[LABOUR, "Bidrag", "1 500,5", *[None] * 11]]),
         year=2026, title="")
     assert records[0]["amount"] == 1_500_500
-    records = controller.parse_wide_sheet(
+    records = wide_sheet.parse_wide_sheet(
         "Budget", _sheet(["Aktivitet", "Rad", *MONTHS], [[LABOUR, "Bidrag", *[2.5] * 12]]),
         year=2026, title="Budget 2026, belopp i tkr")
     assert records[0]["amount"] == 30_000
 
 
 def test_not_this_layout():
-    assert controller.parse_wide_sheet(
+    assert wide_sheet.parse_wide_sheet(
         "Budget", [["År", "Verksamhet", "Budgetrad", "Belopp"], [2026, LABOUR, "Bidrag", 5]],
         year=None, title="") is None
-    assert controller.parse_wide_sheet("Tom", [], year=None, title="") is None
+    assert wide_sheet.parse_wide_sheet("Tom", [], year=None, title="") is None
     # Eleven months are not the layout.
-    assert controller.parse_wide_sheet(
+    assert wide_sheet.parse_wide_sheet(
         "Utfall", [["Rad", *MONTHS[:11]], ["Bidrag", *[1] * 11]], year=2026, title="") is None
 
 
@@ -119,7 +120,7 @@ def test_cell_named_problems_all_at_once():
         [LABOUR, None, 5, *[None] * 11],
     ])
     with pytest.raises(ValidationErrors) as err:
-        controller.parse_wide_sheet("Utfall", rows, year=2026, title="")
+        wide_sheet.parse_wide_sheet("Utfall", rows, year=2026, title="")
     assert err.value.problems == [
         "Utfall!D2: '12,5' — not whole kronor",
         "Utfall!E2: '12.5' — not whole kronor",
@@ -133,22 +134,22 @@ def test_cell_named_problems_all_at_once():
 def test_tkr_must_still_be_whole_kronor():
     rows = _sheet(["Aktivitet", "Rad", *MONTHS], [[LABOUR, "Bidrag", 1.2345, *[None] * 11]])
     with pytest.raises(ValidationErrors, match="Utfall!C2: '1.2345' — not whole kronor"):
-        controller.parse_wide_sheet("Utfall", rows, year=2026, title="tkr")
+        wide_sheet.parse_wide_sheet("Utfall", rows, year=2026, title="tkr")
 
 
 def test_year_kind_and_activity_refusals():
     rows = _sheet(["Aktivitet", "Rad", *MONTHS], [[LABOUR, "Bidrag", 1, *[None] * 11]])
     with pytest.raises(ValidationErrors, match=r"Utfall!B2: no year"):
-        controller.parse_wide_sheet("Utfall", rows, year=None, title="")
-    with pytest.raises(ValidationErrors, match="the sheet says 2025 but --year is 2026"):
-        controller.parse_wide_sheet("Utfall 2025", rows, year=2026, title="")
+        wide_sheet.parse_wide_sheet("Utfall", rows, year=None, title="")
+    with pytest.raises(ValidationErrors, match="the sheet says 2025 but the year asked for is 2026"):
+        wide_sheet.parse_wide_sheet("Utfall 2025", rows, year=2026, title="")
     with pytest.raises(ValidationErrors, match="cannot tell budget from actuals"):
-        controller.parse_wide_sheet("Blad1", rows, year=2026, title="")
+        wide_sheet.parse_wide_sheet("Blad1", rows, year=2026, title="")
     with pytest.raises(ValidationErrors, match="Budget!A2: no activity"):
-        controller.parse_wide_sheet("Budget", _sheet(["Rad", *MONTHS],
+        wide_sheet.parse_wide_sheet("Budget", _sheet(["Rad", *MONTHS],
                                                      [["Bidrag", *[1] * 12]]), year=2026, title="")
     with pytest.raises(ValidationErrors, match=r"Budget!O2: '13' — the months add up to 12"):
-        controller.parse_wide_sheet(
+        wide_sheet.parse_wide_sheet(
             "Budget", _sheet(["Aktivitet", "Rad", *MONTHS, "Summa"],
                              [[LABOUR, "Bidrag", *[1] * 12, 13]]), year=2026, title="")
 
@@ -156,10 +157,10 @@ def test_year_kind_and_activity_refusals():
 def test_kind_from_the_sheet_name_first():
     rows = _sheet(["Aktivitet", "Rad", *MONTHS], [[LABOUR, "Bidrag", 1, *[None] * 11]])
     # The title mentions the budget, but the sheet is named for actuals.
-    records = controller.parse_wide_sheet("Utfall", rows, year=2026,
+    records = wide_sheet.parse_wide_sheet("Utfall", rows, year=2026,
                                           title="Utfall jämfört med budget")
     assert records[0]["kind"] == "actual"
-    records = controller.parse_wide_sheet("Budget 2026 'sheet", rows, year=None, title="")
+    records = wide_sheet.parse_wide_sheet("Budget 2026 'sheet", rows, year=None, title="")
     assert records[0]["cell"] == "'Budget 2026 'sheet'!B2"
 
 
@@ -185,7 +186,7 @@ def made(store):
 
 
 def test_export_in_the_controllers_layout(made, tmp_path):
-    path = controller.write_prognosis(made, tmp_path / "prognos.xlsx")
+    path = prognosis_workbook.write_prognosis(made, tmp_path / "prognos.xlsx")
     rows = _rows(path, "Prognos")
     assert rows[0][0] == "Prognos 2026 – utfall till och med mars"
     assert rows[1][0] == "Beloppen anges i tkr"
@@ -216,7 +217,7 @@ def test_export_sum_rows_are_rounded_sums_of_kronor(store, tmp_path):
     budget.set_budget(store, 2026, LABOUR, "Förvaltningsinterna intäkter", 1500)
     result = prognosis.make(store, 2026, 3, today=TODAY, methods=[("*", "budget")],
                             allow_missing_actuals=True)
-    path = controller.write_prognosis(result, tmp_path / "p.xlsx")
+    path = prognosis_workbook.write_prognosis(result, tmp_path / "p.xlsx")
     # Made without actuals: the workbook says so above the figures.
     assert _rows(path, "Prognos")[3][0] == "Gjord utan utfall för mars 2026 (Arbetsmarknad)"
     table = {r[0]: r for r in _rows(path, "Prognos") if r and r[0]}
@@ -228,12 +229,12 @@ def test_export_never_writes_over_a_file(made, tmp_path):
     target = tmp_path / "p.xlsx"
     target.write_bytes(b"the controller's file")
     with pytest.raises(EkbistError, match="exists already"):
-        controller.write_prognosis(made, target)
+        prognosis_workbook.write_prognosis(made, target)
     assert target.read_bytes() == b"the controller's file"
-    controller.write_prognosis(made, target, overwrite=True)
+    prognosis_workbook.write_prognosis(made, target, overwrite=True)
     assert _rows(target, "Prognos")[1][0] == "Beloppen anges i tkr"
     with pytest.raises(EkbistError, match="write an .xlsx workbook"):
-        controller.write_prognosis(made, tmp_path / "p.csv")
+        prognosis_workbook.write_prognosis(made, tmp_path / "p.csv")
 
 
 # -- --into the controller's own workbook --------------------------------------------------------
@@ -242,7 +243,7 @@ def test_into_fills_figures_and_keeps_everything_else(made, tmp_path):
     shutil.copy(FIXTURES / "controller_template.xlsx", template)
     before = template.read_bytes()
     out = tmp_path / "prognos mars.xlsx"
-    report = controller.write_into(made, template, out)
+    report = prognosis_into.write_into(made, template, out)
     assert template.read_bytes() == before
     assert report["rows"] == 20 + 6  # ten lines and three sum rows, two activities
     assert any("Våld i nära relation" in note for note in report["notes"])
@@ -281,13 +282,13 @@ def test_into_fills_figures_and_keeps_everything_else(made, tmp_path):
 
 def test_into_refuses_what_it_would_lose_unless_forced(made, tmp_path):
     chart = FIXTURES / "controller_template_chart.xlsx"
-    with pytest.raises(EkbistError, match=r"1 chart\(s\).*--force"):
-        controller.write_into(made, chart, tmp_path / "a.xlsx")
+    with pytest.raises(EkbistError, match=r"1 chart\(s\).*give permission to write"):
+        prognosis_into.write_into(made, chart, tmp_path / "a.xlsx")
     assert not (tmp_path / "a.xlsx").exists()
-    report = controller.write_into(made, chart, tmp_path / "a.xlsx", force=True)
+    report = prognosis_into.write_into(made, chart, tmp_path / "a.xlsx", force=True)
     assert report["lost"] and (tmp_path / "a.xlsx").exists()
     with pytest.raises(EkbistError, match="data validation from an Excel extension"):
-        controller.write_into(made, FIXTURES / "controller_template_ext.xlsx", tmp_path / "b.xlsx")
+        prognosis_into.write_into(made, FIXTURES / "controller_template_ext.xlsx", tmp_path / "b.xlsx")
     assert not (tmp_path / "b.xlsx").exists()
 
 
@@ -297,7 +298,7 @@ def test_into_stops_on_a_missing_line_or_column(made, tmp_path):
     no_line = tmp_path / "no_line.xlsx"
     wb.save(no_line)
     with pytest.raises(ValidationErrors) as err:
-        controller.write_into(made, no_line, tmp_path / "out.xlsx")
+        prognosis_into.write_into(made, no_line, tmp_path / "out.xlsx")
     assert err.value.problems == [
         f"line 'Övriga kostnader' of '{ASSISTANCE}' not found in no_line.xlsx"]
     wb = openpyxl.load_workbook(FIXTURES / "controller_template.xlsx")
@@ -305,7 +306,7 @@ def test_into_stops_on_a_missing_line_or_column(made, tmp_path):
     no_column = tmp_path / "no_column.xlsx"
     wb.save(no_column)
     with pytest.raises(ValidationErrors, match=r"Prognos!5: column\(s\) Kommentar not found"):
-        controller.write_into(made, no_column, tmp_path / "out.xlsx")
+        prognosis_into.write_into(made, no_column, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
     assert list(tmp_path.glob(".ekbist-*")) == []
 
@@ -315,11 +316,11 @@ def test_into_refuses_to_save_over_the_template(made, tmp_path):
     shutil.copy(FIXTURES / "controller_template.xlsx", template)
     before = template.read_bytes()
     with pytest.raises(EkbistError, match="is the template itself"):
-        controller.write_into(made, template, tmp_path / "." / "mall.xlsx")
+        prognosis_into.write_into(made, template, tmp_path / "." / "mall.xlsx")
     with pytest.raises(EkbistError, match="exists already"):
-        controller.write_into(made, template, FIXTURES / "controller_template_ext.xlsx")
+        prognosis_into.write_into(made, template, FIXTURES / "controller_template_ext.xlsx")
     with pytest.raises(EkbistError, match="takes an .xlsx workbook"):
-        controller.write_into(made, tmp_path / "mall.ods", tmp_path / "x.xlsx")
+        prognosis_into.write_into(made, tmp_path / "mall.ods", tmp_path / "x.xlsx")
     assert template.read_bytes() == before
 
 
@@ -336,7 +337,7 @@ def test_into_a_workbook_with_one_sheet_per_activity(made, tmp_path):
     wb["Ekonomiskt bistånd"]["A1"] = f"Aktivitet: {ASSISTANCE} (kr)"
     path = tmp_path / "per_sheet.xlsx"
     wb.save(path)
-    controller.write_into(made, path, tmp_path / "out.xlsx")
+    prognosis_into.write_into(made, path, tmp_path / "out.xlsx")
     out = openpyxl.load_workbook(tmp_path / "out.xlsx")
     assert [c.value for c in out["Arbetsmarknad"][3]] == ["Bidrag", 2_520_000, 630_000, 2_520_000,
                                                           0, None]
@@ -465,27 +466,27 @@ def test_sum_rows_are_checked_not_imported():
             [None, "Summa netto", 5500, 4500, *[None] * 10],
             ["Summa", None, 8500, 9500, *[None] * 10]]
     with pytest.raises(ValidationErrors) as err:
-        controller.parse_wide_sheet("Utfall", _sheet(header, rows), year=2026, title="")
+        wide_sheet.parse_wide_sheet("Utfall", _sheet(header, rows), year=2026, title="")
     assert err.value.problems == [
         "Utfall!D6: '7001' — does not match the sum of the rows above (7000)"]
     rows[4][3] = 7000
-    records = controller.parse_wide_sheet("Utfall", _sheet(header, rows), year=2026, title="")
+    records = wide_sheet.parse_wide_sheet("Utfall", _sheet(header, rows), year=2026, title="")
     assert len(records) == 6
     # In a tkr sheet a sum may be rounded to whole tkr.
     tkr_rows = [[LABOUR, "Bidrag", 1.234, *[None] * 11],
                 [LABOUR, "Personalkostnader", 10.5, *[None] * 11],
                 [None, "Summa intäkter", 1, *[None] * 11]]
-    records = controller.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026,
+    records = wide_sheet.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026,
                                           title="")
     assert [r["amount"] for r in records] == [1234, 10_500]
     tkr_rows[2][2] = 2
     with pytest.raises(ValidationErrors, match=r"Utfall tkr'!C4: '2' — does not match .*\(1.234\)"):
-        controller.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026, title="")
+        wide_sheet.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026, title="")
     # A line of the unit's own is not known to be a revenue or a cost: sums over it by kind
     # are not checked.
     tkr_rows.insert(2, [LABOUR, "Egen rad", 3, *[None] * 11])
     tkr_rows.append([None, "Summa netto", 999, *[None] * 11])
-    records = controller.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026,
+    records = wide_sheet.parse_wide_sheet("Utfall tkr", _sheet(header, tkr_rows), year=2026,
                                           title="")
     assert [r["amount"] for r in records] == [1234, 10_500, 3000]
 

@@ -457,7 +457,8 @@ def test_every_command_is_sensible_right_after_the_demo(demo_cli, tmp_path):
 
 
 def test_tertial_figures_come_from_the_other_commands(demo_cli, db_path):
-    from ekbist import caseload, handling_time, plans, tertial
+    from ekbist import caseload, handling_time, plans
+    from ekbist.reports import tertial
     from ekbist.store import Store
 
     store = Store.open(db_path, readonly=True)
@@ -482,7 +483,7 @@ def test_tertial_figures_come_from_the_other_commands(demo_cli, db_path):
 
 
 def test_tertial_without_a_saved_prognosis_and_refusals(demo_cli, db_path):
-    from ekbist import tertial
+    from ekbist.reports import tertial
     from ekbist.store import Store
 
     store = Store.open(db_path)

@@ -14,8 +14,9 @@ import pytest
 from test_prognosis_roundtrip import ASSISTANCE, LABOUR, _fill, _rows_by_line, _stored
 from test_sheets_libreoffice import SOFFICE, edit_in_libreoffice
 
-from ekbist import controller, prognosis
+from ekbist import prognosis
 from ekbist.errors import ValidationErrors
+from ekbist.sheets import prognosis_workbook
 from ekbist.sheets.importer import import_file
 
 TODAY = date(2026, 11, 25)
@@ -29,7 +30,7 @@ def exported(store, tmp_path):
     result = prognosis.make(store, 2026, 3, today=TODAY,
                             comments=[(f"{ASSISTANCE}:Övriga kostnader", "Fler hushåll")])
     prognosis.save(store, result, today=date(2026, 4, 7))
-    return controller.write_prognosis(prognosis.saved(store, 2026, 3), tmp_path / "prognos.xlsx")
+    return prognosis_workbook.write_prognosis(prognosis.saved(store, 2026, 3), tmp_path / "prognos.xlsx")
 
 
 def test_edits_typed_in_calc_come_back_as_xlsx_and_as_ods(store, exported, tmp_path):

@@ -12,8 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ekbist import budget, controller, prognosis
+from ekbist import budget, prognosis
 from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.sheets import prognosis_workbook
 from ekbist.sheets.importer import import_file
 from ekbist.store import Store
 
@@ -48,7 +49,7 @@ def saved(store):
 
 
 def _export(store: Store, path: Path) -> Path:
-    return controller.write_prognosis(prognosis.saved(store, 2026, 3), path)
+    return prognosis_workbook.write_prognosis(prognosis.saved(store, 2026, 3), path)
 
 
 def _rows_by_line(path: Path) -> dict[tuple[str, str], int]:
@@ -280,7 +281,7 @@ def test_a_personnummer_in_a_comment_stops_it(saved, tmp_path):
 def test_without_a_saved_prognosis_the_export_of_the_default_is_saved(store, tmp_path):
     _fill(store)
     made = prognosis.make(store, 2026, 2, today=TODAY)
-    path = controller.write_prognosis(made, tmp_path / "feb.xlsx")
+    path = prognosis_workbook.write_prognosis(made, tmp_path / "feb.xlsx")
     row = _rows_by_line(path)[(LABOUR, "Bidrag")]
     path = _edit(path, tmp_path / "feb2.xlsx", {f"G{row}": "budget"})
     report = import_file(store, path, today=TODAY, dry_run=True).kinds["prognoses"]

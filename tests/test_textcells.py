@@ -127,7 +127,8 @@ def test_libreoffice_shows_the_text_not_a_result(hostile, tmp_path) -> None:
 def test_into_the_controllers_workbook_keeps_its_formulas_and_writes_text(store, tmp_path) -> None:
     from datetime import date
 
-    from ekbist import budget, controller, prognosis
+    from ekbist import budget, prognosis
+    from ekbist.sheets import prognosis_into
 
     assistance = "Ekonomiskt bistånd/handläggning"
     budget.set_budget(store, 2026, assistance, "Övriga kostnader", 44_400_000)
@@ -138,7 +139,7 @@ def test_into_the_controllers_workbook_keeps_its_formulas_and_writes_text(store,
     prognosis.save(store, result, today=date(2026, 4, 7))
     template = Path(__file__).parent / "fixtures" / "controller_template.xlsx"
     out = tmp_path / "prognos.xlsx"
-    controller.write_into(prognosis.saved(store, 2026, 3), template, out)
+    prognosis_into.write_into(prognosis.saved(store, 2026, 3), template, out)
     sheet = openpyxl.load_workbook(out)["Prognos"]
     assert (sheet["G15"].value, sheet["G15"].data_type) == (DDE, "s")
     # The controller's own formulas are still formulas.

@@ -611,10 +611,10 @@ def write_xlsx(data: dict[str, Any], path: Any, *, overwrite: bool = False) -> A
     from openpyxl.chart import LineChart, Reference
     from openpyxl.styles import Font
 
-    from ekbist import controller
+    from ekbist import files
 
     path = Path(path)
-    controller.check_new_file(path, overwrite=overwrite)
+    files.check_new_workbook(path, force=overwrite)
     wb = Workbook()
     ws = wb.active
     ws.title = _("Key figures")[:31]
@@ -679,5 +679,5 @@ def write_xlsx(data: dict[str, Any], path: Any, *, overwrite: bool = False) -> A
     chart.width, chart.height = 24, 12
     chart_ws.add_chart(chart, "E2")
     chart_ws.column_dimensions["A"].width = 20
-    controller.save_atomically(wb, path)
+    files.save_workbook(wb, path)
     return path

@@ -52,10 +52,10 @@ def _new_workbook():
 
 
 def _save(wb, path: Path, overwrite: bool) -> Path:
-    from ekbist import controller
+    from ekbist import files
 
-    controller.check_new_file(path, overwrite=overwrite)
-    controller.save_atomically(wb, path)
+    files.check_new_workbook(path, force=overwrite)
+    files.save_workbook(wb, path)
     return path
 
 
@@ -66,9 +66,9 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
     from openpyxl.styles import PatternFill
 
     path = Path(path)
-    from ekbist import controller
+    from ekbist import files
 
-    controller.check_new_file(path, overwrite=overwrite)
+    files.check_new_workbook(path, force=overwrite)
     y, last = r["year"], r["year"] - 1
     wb = _new_workbook()
 
@@ -198,10 +198,10 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
 
 def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
     """The monthly key-figure sheet as a one-sheet workbook."""
-    from ekbist import controller
+    from ekbist import files
 
     path = Path(path)
-    controller.check_new_file(path, overwrite=overwrite)
+    files.check_new_workbook(path, force=overwrite)
     wb = _new_workbook()
     h, p = r["households"], r["prognosis"]
     rows: list[list[Any]] = [

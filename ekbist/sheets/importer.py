@@ -12,13 +12,14 @@ How a file is read:
    rows whose cells name all the required columns of a declared kind (either
    language, any case and spacing; title rows and merged cells above it are
    skipped). Unknown extra columns give a warning and are ignored. A sheet no
-   kind matches is offered to the controller's wide budget layout, when
-   ``ekbist.controller`` provides it (see :func:`_wide_records`), else warned
+   kind matches is offered to the controller's wide budget layout
+   (:mod:`ekbist.sheets.wide_sheet`, see :func:`_wide_records`), else warned
    about and ignored.
 3. Rows are converted column by column (:mod:`ekbist.sheets.convert`). Blank rows
-   are skipped; a row whose first text cell starts with "Summa" or "Total" is
-   checked against the sum of the rows above it (since the previous sum row, or
-   all of them for a grand total) and never imported.
+   are skipped; a row whose first text cell starts with "Summa", "Total" or another
+   word of :mod:`ekbist.sheets.sum_rows` is checked against the sum of the rows above
+   it (since the previous sum row, or all of them for a grand total; gross or net) by
+   that module's rule, and never imported.
 4. Inside one write transaction, the rows of every kind go into a temporary
    table ``temp."sheet_<kind>"``; references, the declared checks and the rules of
    :mod:`ekbist.sheets.rules` run there as SQL over the whole set, and each row is
@@ -31,14 +32,13 @@ How a file is read:
    writing and returns the same report.
 
 Extension point — the controller's wide layout: when no declared kind matches a
-sheet, the importer imports ``ekbist.controller`` lazily (skipping this when the
-module does not exist) and calls ``parse_wide_sheet(sheet_name, rows, *, year,
-title)`` with the sheet's rows from A1, the ``--year`` given (or None) and the
-file name without its suffix. It returns None for "not this layout", or records
-``{"kind": "budget"|"actual", "year", "month" (None for budget), "activity",
-"line", "amount" (int kr), "cell"}``, which are imported as budget/actuals rows
-(checked and reported like any other, problems naming the record's cell). It may
-raise :class:`ValidationErrors` with cell-named problems of its own.
+sheet, the importer imports :mod:`ekbist.sheets.wide_sheet` lazily and calls
+``parse_wide_sheet(sheet_name, rows, *, year, title)`` with the sheet's rows from A1,
+the ``--year`` given (or None) and the file name without its suffix. It returns None
+for "not this layout", or records ``{"kind": "budget"|"actual", "year", "month" (None
+for budget), "activity", "line", "amount" (int kr), "cell"}``, which are imported as
+budget/actuals rows (checked and reported like any other, problems naming the record's
+cell). It may raise :class:`ValidationErrors` with cell-named problems of its own.
 """
 
 from __future__ import annotations
@@ -57,72 +57,20 @@ from typing import Any
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, language
-from ekbist.sheets import convert
+from ekbist.sheets import convert, sum_rows
 from ekbist.sheets.chunks import ChunkedSheet, read_in_chunks
 from ekbist.sheets.declarations import HELPER_SHEETS, Column, Kind, kinds, normalise
 from ekbist.sheets.cells import cell_name, column_letter
+from ekbist.sheets.import_report import ImportReport, KindReport
 from ekbist.sheets.reader import Sheet
 from ekbist.store import Store
 
 HEADER_SEARCH_ROWS = 30
-SUM_WORDS = ("summa", "total")
 MAX_LISTED_ADDED = 20
 IMPORT_CACHE_KIB = 128 * 1024
 
 SQL_TYPES = {"text": "TEXT", "date": "TEXT", "month": "TEXT", "code": "TEXT",
              "integer": "INTEGER", "money": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
-
-
-# -- reports ---------------------------------------------------------------------------
-@dataclass
-class KindReport:
-    kind: str
-    added: int = 0
-    unchanged: int = 0
-    changes: list[dict[str, Any]] = field(default_factory=list)
-    added_keys: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def changed(self) -> int:
-        return len(self.changes)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"added": self.added, "changed": self.changed, "unchanged": self.unchanged,
-                "changes": self.changes, "added_keys": self.added_keys}
-
-
-@dataclass
-class ImportReport:
-    path: str
-    dry_run: bool
-    kinds: dict[str, KindReport] = field(default_factory=dict)
-    sheets: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    written: bool = False
-    new_activities: list[str] = field(default_factory=list)
-
-    def kind(self, name: str) -> KindReport:
-        if name not in self.kinds:
-            self.kinds[name] = KindReport(name)
-        return self.kinds[name]
-
-    @property
-    def added(self) -> int:
-        return sum(k.added for k in self.kinds.values())
-
-    @property
-    def changed(self) -> int:
-        return sum(k.changed for k in self.kinds.values())
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.path, "dry_run": self.dry_run, "written": self.written,
-            "sheets": self.sheets, "warnings": self.warnings,
-            "new_activities": self.new_activities,
-            "kinds": {name: report.to_json() for name, report in self.kinds.items()},
-            "total": {"added": self.added, "changed": self.changed,
-                      "unchanged": sum(k.unchanged for k in self.kinds.values())},
-        }
 
 
 # -- problems --------------------------------------------------------------------------
@@ -608,7 +556,7 @@ def _is_sum_row(row: list[Any]) -> bool:
     for value in row:
         if convert.is_empty(value):
             continue
-        return value.__class__ is str and value.lstrip()[:5].casefold() in SUM_WORDS
+        return value.__class__ is str and sum_rows.is_sum_label(value)
     return False
 
 
@@ -635,7 +583,7 @@ def _convert_pieces(ctx: Context, source: Source, header_row: int,
             row = rows[index]
             cell = row[0] if row else None
             if cell.__class__ is str and cell.strip():
-                is_sum = cell[0] in "SsTt" and cell.lstrip()[:5].casefold() in SUM_WORDS
+                is_sum = cell[0] in sum_rows.SUM_INITIALS and sum_rows.is_sum_label(cell)
             elif all(convert.is_empty(v) for v in row):
                 continue
             else:
@@ -767,7 +715,7 @@ def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> N
                 for start in (previous, 0):
                     totals.append(sum(signs.get(str(lines[i]).casefold(), 0) * column_values[i]
                                       for i in range(start, above) if column_values[i] is not None))
-            if not any(abs(stated - total) < 0.005 for total in totals):
+            if not sum_rows.agrees(stated, totals, unit=sum_rows.HUNDREDTH):
                 total = convert.format_number(sum(section), swedish=language() == "sv")
                 ctx.problems.add(order, where, raw,
                                  _("does not match the sum of the rows above ({sum})").format(sum=total))
@@ -776,13 +724,13 @@ def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> N
 
 # -- the controller's wide layout ----------------------------------------------------------------
 def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path, year: int | None) -> bool:
-    """Offer ``sheet`` to ekbist.controller.parse_wide_sheet; True when it took it."""
-    from ekbist.controller import parse_wide_sheet  # lazily: only workbooks need it
+    """Offer ``sheet`` to ekbist.sheets.wide_sheet.parse_wide_sheet; True when it took it."""
+    from ekbist.sheets.wide_sheet import parse_wide_sheet  # lazily: only workbooks need it
 
     try:
         records = parse_wide_sheet(sheet.name, sheet.rows, year=year, title=path.stem)
     except ValidationErrors as exc:
-        for problem in exc.problems:
+        for problem in exc.refusals:
             ctx.problems.add_text((order, 0, 0), problem)
         return True
     if records is None:

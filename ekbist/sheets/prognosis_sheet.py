@@ -1,10 +1,10 @@
 """The prognosis workbook coming back: the controller's edits to ``prognosis export``.
 
 ``ekbist prognosis export`` writes the month's prognosis as the controller reads
-it: a sheet 'Prognos' titled "Prognos YYYY – utfall till och med MONTH", one
-block per activity under "Verksamhet: NAME", a header row (Rad, Budget, Utfall
-ackumulerat, Prognos helår, Avvikelse, Kommentar, Metod), figures in tkr. The
-controller changes a method here, a figure and a comment there, and the file
+it (:mod:`ekbist.sheets.prognosis_workbook`): a sheet 'Prognos' titled "Prognos YYYY –
+utfall till och med MONTH", one block per activity under "Verksamhet: NAME", a header
+row (Rad, Budget, Utfall ackumulerat, Prognos helår, Avvikelse, Kommentar, Metod),
+figures in tkr. The controller changes a method here, a figure and a comment there, and the file
 comes back through ``ekbist import``.
 
 What the workbook may change, per line: the method (run-rate, budget, driver,
@@ -40,15 +40,12 @@ from ekbist.i18n import _
 from ekbist.money import parse_amount, to_tkr
 from ekbist.sheets import convert
 from ekbist.sheets.cells import cell_name
+from ekbist.sheets.import_report import ImportReport
+from ekbist.sheets.prognosis_workbook import EXPORTED_HEADER, EXPORTED_SHEET, SV_MONTHS, figure_role
 from ekbist.sheets.reader import Sheet
 from ekbist.store import Store
 
 KIND = "prognoses"
-# The export keeps what it wrote in a hidden sheet, so that an import can tell the cells the
-# controller changed from those the store has moved on from (a second import of the same file
-# changes nothing more). Without it the workbook is compared with the store alone.
-EXPORTED_SHEET = "ekbist"
-EXPORTED_HEADER = ("Aktivitet", "Rad", "Prognos (kr)", "Metod", "Kommentar")
 TITLE = re.compile(r"^prognos\s+(?P<year>\d{4})\s*[–—-]\s*utfall till och med\s+(?P<month>[a-zåäö]+)$")
 HEADING = re.compile(r"^(?:verksamhet|aktivitet)\s*:\s*(?P<name>.+)$")
 TOTAL_HEADINGS = ("totalt, alla verksamheter", "totalt, alla aktiviteter")
@@ -96,20 +93,9 @@ class Workbook:
     exported: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
-def add_exported_sheet(workbook, result: dict[str, Any]) -> None:
-    """Keep the prognosis as exported in a hidden sheet of the openpyxl ``workbook``."""
-    ws = workbook.create_sheet(EXPORTED_SHEET)
-    ws.sheet_state = "hidden"
-    ws.append(list(EXPORTED_HEADER))
-    for r in result["lines"]:
-        ws.append([r["activity"], r["line"], r["prognosis"], r["method"], r["comment"]])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, whatever it starts with
-
-
 def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
-    """What the export wrote, by (activity, line) folded; empty when the sheet is gone."""
+    """What the export wrote in its hidden sheet (:data:`EXPORTED_SHEET`), by (activity,
+    line) folded; empty when the sheet is gone."""
     for sheet in sheets:
         if sheet.name != EXPORTED_SHEET or not sheet.rows:
             continue
@@ -137,8 +123,6 @@ def recognise(sheets: list[Sheet]) -> tuple[Sheet, int, int] | None:
     The title in A1 says which prognosis it is; it is the one cell the export always
     writes and the controller has no reason to change.
     """
-    from ekbist.controller import SV_MONTHS
-
     for sheet in sheets:
         if not sheet.rows or not sheet.rows[0]:
             continue
@@ -150,8 +134,6 @@ def recognise(sheets: list[Sheet]) -> tuple[Sheet, int, int] | None:
 
 # -- reading the sheet ----------------------------------------------------------------------
 def _columns(row: list[Any]) -> dict[str, int] | None:
-    from ekbist.controller import figure_role
-
     found: dict[str, int] = {}
     label = None
     for c, value in enumerate(row):
@@ -456,8 +438,6 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
 def import_workbook(store: Store, found: tuple[Sheet, int, int], sheets: list[Sheet], path: Path,
                     *, today: date, dry_run: bool):
     """Import the prognosis workbook ``path`` (already read as ``sheets``); an ImportReport."""
-    from ekbist.sheets.importer import ImportReport
-
     sheet, year, month = found
     report = ImportReport(path=str(path), dry_run=dry_run)
     problems: list[str] = []

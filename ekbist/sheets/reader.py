@@ -23,7 +23,6 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
-from ekbist.sheets.cells import cell_name, column_letter  # noqa: F401 - also named from here
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 READABLE = (*SPREADSHEETS, ".csv")

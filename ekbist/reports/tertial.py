@@ -112,15 +112,16 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
     from openpyxl.chart import BarChart, LineChart, Reference
     from openpyxl.styles import Font, PatternFill
 
-    from ekbist import controller
+    from ekbist import files
+    from ekbist.sheets.prognosis_workbook import SV_MONTHS, prognosis_workbook
 
     path = Path(path)
-    controller.check_new_file(path, overwrite=overwrite)
-    wb = controller.prognosis_workbook(data["prognosis"])
+    files.check_new_workbook(path, force=overwrite)
+    wb = prognosis_workbook(data["prognosis"])
     ws = wb.create_sheet("Nyckeltal", 1)
     figures = data["key_figures"]
     ws["A1"] = (f"Tertialrapport {data['tertial']} {data['year']}: nyckeltal januari–"
-                f"{controller.SV_MONTHS[data['month'] - 1]}")
+                f"{SV_MONTHS[data['month'] - 1]}")
     ws["A1"].font = Font(bold=True, size=14)
     heads = ("Månad", "Bidragshushåll", "Beslut", "Inom fem arbetsdagar", "Andel inom fem arbetsdagar",
              "Ärenden med aktuell plan", "Andel med aktuell plan", "Aktiva ärenden", "Årsarbetare",
@@ -170,5 +171,5 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
     shares.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
     shares.y_axis.number_format = "0 %"
     ws.add_chart(shares, f"F{row + 3}")
-    controller.save_atomically(wb, path, overwrite=overwrite)
+    files.save_workbook(wb, path, force=overwrite)
     return path
