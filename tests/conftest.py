@@ -73,6 +73,12 @@ class Cli:
         assert result.exit_code == 0, (result.output, result.stderr)
         return result
 
+    def add_handlers(self, *handlers: tuple[str, str, str, str, str]) -> None:
+        """Add each ``(id, name, team, fte, start)`` with ``handler add``, insisting on success."""
+        for handler_id, name, team, fte, start in handlers:
+            self.ok("handler", "add", handler_id, "--name", name, "--team", team, "--fte", fte,
+                    "--start", start)
+
     def fails(self, *args: str, **kwargs) -> str:
         """Run, insist on exit 1 with one 'error: …' line, and return that line."""
         result = self(*args, **kwargs)
@@ -88,18 +94,20 @@ def cli(db_path: Path) -> Cli:
     return Cli(db_path)
 
 
-@pytest.fixture
-def unit(cli: Cli) -> Cli:
+def build_unit(cli: Cli) -> Cli:
     """A small initialised unit: three handlers in two teams and four cases."""
     cli.ok("init")
-    cli.ok("handler", "add", "anna", "--name", "Anna Andersson", "--team", "intake", "--fte", "1",
-           "--start", "2025-01-01")
-    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "0.5",
-           "--start", "2025-01-01")
-    cli.ok("handler", "add", "cia", "--name", "Cia Ceder", "--team", "investigation", "--fte", "1",
-           "--start", "2025-01-01")
+    cli.add_handlers(("anna", "Anna Andersson", "intake", "1", "2025-01-01"),
+                     ("bo", "Bo Berg", "investigation", "0.5", "2025-01-01"),
+                     ("cia", "Cia Ceder", "investigation", "1", "2025-01-01"))
     cli.ok("case", "open", "C-1", "--handler", "bo", "--opened", "2026-01-10")
     cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-03-01", "--children", "2")
     cli.ok("case", "open", "C-3", "--handler", "cia", "--opened", "2026-05-04", "--homeless")
     cli.ok("case", "open", "C-4", "--handler", "anna", "--opened", "2026-11-02")
     return cli
+
+
+@pytest.fixture
+def unit(cli: Cli) -> Cli:
+    """The small unit of ``build_unit``."""
+    return build_unit(cli)

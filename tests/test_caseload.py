@@ -435,12 +435,9 @@ def test_leaver_redistribution(store) -> None:
 @pytest.fixture
 def team(cli):
     cli.ok("init")
-    cli.ok("handler", "add", "anna", "--name", "Anna A", "--team", "investigation", "--fte", "1",
-           "--start", "2025-01-01")
-    cli.ok("handler", "add", "bo", "--name", "Bo B", "--team", "investigation", "--fte", "0.5",
-           "--start", "2025-01-01")
-    cli.ok("handler", "add", "cia", "--name", "Cia C", "--team", "investigation", "--fte", "1",
-           "--start", "2025-01-01")
+    cli.add_handlers(("anna", "Anna A", "investigation", "1", "2025-01-01"),
+                     ("bo", "Bo B", "investigation", "0.5", "2025-01-01"),
+                     ("cia", "Cia C", "investigation", "1", "2025-01-01"))
     for i in range(9):
         cli.ok("case", "open", f"A-{i}", "--handler", "anna", "--opened", "2026-09-01",
                "--gender", "f")
