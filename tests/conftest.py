@@ -111,3 +111,42 @@ def build_unit(cli: Cli) -> Cli:
 def unit(cli: Cli) -> Cli:
     """The small unit of ``build_unit``."""
     return build_unit(cli)
+
+
+def fill_budget_and_actuals(store: Store) -> None:
+    """A 2026 budget and three months' actuals for two activities, as the prognosis tests use.
+
+    Budget (kr): Ekonomiskt bistånd/handläggning: Bidrag 1 500 000, Personalkostnader
+    16 800 000, Övriga kostnader 44 400 000; Arbetsmarknad: Bidrag 2 520 000,
+    Personalkostnader 6 060 000. Actuals each month January to March: 125 500,
+    1 400 000, 3 700 500; 210 000, 505 000.
+    """
+    from ekbist import budget
+
+    assistance, labour = "Ekonomiskt bistånd/handläggning", "Arbetsmarknad"
+    for activity, line, amount in [
+        (assistance, "Bidrag", 1_500_000), (assistance, "Personalkostnader", 16_800_000),
+        (assistance, "Övriga kostnader", 44_400_000), (labour, "Bidrag", 2_520_000),
+        (labour, "Personalkostnader", 6_060_000),
+    ]:
+        budget.set_budget(store, 2026, activity, line, amount)
+    for month in (1, 2, 3):
+        budget.set_actual(store, 2026, month, assistance, "Bidrag", 125_500)
+        budget.set_actual(store, 2026, month, assistance, "Personalkostnader", 1_400_000)
+        budget.set_actual(store, 2026, month, assistance, "Övriga kostnader", 3_700_500)
+        budget.set_actual(store, 2026, month, labour, "Bidrag", 210_000)
+        budget.set_actual(store, 2026, month, labour, "Personalkostnader", 505_000)
+
+
+@pytest.fixture
+def march_prognosis(store: Store) -> Store:
+    """The store of ``fill_budget_and_actuals`` with the prognosis made after March 2026
+    saved on 7 April, with one comment on the assistance unit's other costs."""
+    from ekbist import prognosis
+
+    fill_budget_and_actuals(store)
+    result = prognosis.make(store, 2026, 3, today=TODAY,
+                            comments=[("Ekonomiskt bistånd/handläggning:Övriga kostnader",
+                                       "Fler hushåll")])
+    prognosis.save(store, result, today=date(2026, 4, 7))
+    return store
