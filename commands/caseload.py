@@ -8,6 +8,7 @@ from ekbist.commands.params import DATE, MONTH
 from ekbist.commands.render import (
     Column,
     emit,
+    emit_machine,
     fmt_int,
     fmt_number,
     format_option,
@@ -139,8 +140,8 @@ def _show_current(report: dict) -> None:
 
 
 def _rich_current(report: dict, title: str) -> None:
-    from ekbist.commands.render import fit, left_out_note, print_rich, terminal_width
     from ekbist.commands import render
+    from ekbist.commands.render import fit, left_out_note, print_rich, terminal_width
     from rich.table import Table
     from rich.text import Text
 
@@ -192,9 +193,9 @@ def _rich_current(report: dict, title: str) -> None:
 @pass_env
 def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None, force: bool,
             fmt: str) -> None:
-    from ekbist import caseload as load
-
     from ekbist.commands.render import working
+
+    from ekbist import caseload as load
 
     with working(_("Counting the caseload month by month"), fmt):
         report = load.history(env.open(readonly=True), first, last, team=team)
@@ -349,11 +350,7 @@ def show_moves(result: dict, fmt: str, *, ask: bool = True) -> None:
     """Moves, the spread before and after, and whether anything was written.
 
     Shared with ``handler leave --redistribute``, so both read the same."""
-    if fmt == "json":
-        emit([], [], "json", payload=result)
-        return
-    if fmt == "csv":
-        emit(result["moves"], MOVE_COLUMNS, "csv")
+    if emit_machine(fmt, result, result["moves"], MOVE_COLUMNS):
         return
     if result["moves"]:
         title = (_("Moves made on {date}") if result["applied"]

@@ -33,7 +33,6 @@ FLAGS: dict[str, str] = {
     "team": "--team",
     "fte": "--fte",
     "start": "--start",
-    "kind": "--kind",
     "sheet_kind": "--kind",
     "label": "--label",
     "new_since": "--new-since",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE, DECIMAL
+from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, format_option
 
-from ekbist.codes import ABSENCE_KINDS, TEAMS, typable
+from ekbist.codes import ABSENCE_KINDS, typable
 from ekbist.i18n import N_, _, ngettext
 
 HANDLER_COLUMNS = [

@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE, GROUP_BY, WordChoice
-from ekbist.commands.render import Column, emit, fmt_int, format_option, is_terminal
+from ekbist.commands.render import (
+    Column,
+    emit,
+    emit_machine,
+    fmt_int,
+    format_option,
+    is_terminal,
+)
 
 from ekbist.handlers import names as handler_names
 from ekbist.i18n import N_, _
@@ -66,11 +73,7 @@ def check(env: Env, handler, statuses, fmt) -> None:
     payload = ht.check(store, env.today, handler=handler)
     if statuses:
         payload["applications"] = [a for a in payload["applications"] if a["status"] in statuses]
-    if fmt == "json":
-        emit([], [], "json", payload=payload)
-        return
-    if fmt == "csv":
-        emit(payload["applications"], CSV_COLUMNS, "csv")
+    if emit_machine(fmt, payload, payload["applications"], CSV_COLUMNS):
         return
     _check_tables(store, payload)
 
@@ -127,9 +130,9 @@ def _check_tables(store, payload: dict) -> None:
 @format_option()
 @pass_env
 def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
-    from ekbist import handling_time as ht
-
     from ekbist.commands.render import working
+
+    from ekbist import handling_time as ht
 
     store = env.open(readonly=True)
     with working(_("Counting working days"), fmt):

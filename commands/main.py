@@ -10,9 +10,9 @@ import importlib
 import sys
 
 import click
+from ekbist.commands.params import DATE
 
 from ekbist import __version__
-from ekbist.commands.params import DATE
 from ekbist.i18n import LANGUAGES, N_, _, detect_language, set_language
 
 # command name -> "module:attribute" inside ekbist.commands

@@ -111,7 +111,6 @@ def fmt_value(value: Any) -> str:
 
 FORMATTERS: dict[str, Callable[[Any], str]] = {
     "value": fmt_value,
-    "fte": lambda v: fmt_number(v, 2),  # a tjänstgöringsgrad of 0.75 must not read as 0.8
     "text": lambda v: "" if v is None else str(v),
     "int": fmt_int,
     "float": fmt_number,
@@ -337,6 +336,16 @@ def print_rich(table) -> None:
     note = getattr(table, "ekbist_note", None)
     if note:
         click.echo(note)
+
+
+def emit_machine(fmt: str, payload: Any, rows: Sequence[dict[str, Any]],
+                 columns: Sequence[Column]) -> bool:
+    """Write the machine forms, ``payload`` as JSON or ``rows`` as CSV, when one is asked
+    for; True when it was (the table, each command's own, is then not shown)."""
+    if fmt not in ("json", "csv"):
+        return False
+    emit(rows, columns, fmt, payload=payload)
+    return True
 
 
 def emit(

@@ -42,9 +42,9 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
             fmt: str) -> None:
     from pathlib import Path
 
-    from ekbist import tertial as tertial_lib
-
     from ekbist.commands.render import working
+
+    from ekbist import tertial as tertial_lib
 
     with working(_("Making the tertial report"), fmt):
         data = tertial_lib.report(env.open(readonly=True),

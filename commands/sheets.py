@@ -47,9 +47,9 @@ def _key_text(key: dict[str, Any]) -> str:
 @pass_env
 def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | None,
             fmt: str) -> None:
-    from ekbist.sheets.importer import import_file
-
     from ekbist.commands.render import working
+
+    from ekbist.sheets.importer import import_file
 
     store = env.open(readonly=dry_run)
     with working(_("Importing {file}").format(file=file.name), fmt) as bar:
@@ -120,9 +120,9 @@ def _kinds_help() -> str:
 @click.option("--to", "date_to", type=DATE, help=_("Only records up to this day."))
 @pass_env
 def export(env: Env, kind: str, file: Path, date_from, date_to) -> None:
-    from ekbist.sheets.exporter import export as write
-
     from ekbist.commands.render import working
+
+    from ekbist.sheets.exporter import export as write
 
     with working(_("Writing {file}").format(file=file.name)) as progress:
         written = write(env.open(readonly=True), kind, file, date_from=date_from,

@@ -85,7 +85,7 @@ def away(
     kind = parse_code("absence_kind", kind) if kind is not None else None
     reason = " ".join(str(reason or "").split())
     if not reason and kind is None:
-        raise EkbistError.about(_("an absence needs {kind} or a reason"), {"kind": "kind"})
+        raise EkbistError(_("an absence needs a kind or a reason"))
     kind = kind or "other"
     if len(reason) > 200:
         raise EkbistError(_("the reason is too long (at most 200 characters)"))

@@ -355,9 +355,8 @@ def write_history_xlsx(
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from ekbist.textcells import write_only_row
-
     from ekbist import files
+    from ekbist.textcells import write_only_row
 
     path = files.check_new(path, force=overwrite)
     months = report["months"]

@@ -480,7 +480,7 @@ def _targets(store: Store, today: date, handlers: dict) -> list[Finding]:
     """Yearly targets heading for a miss; off unless the unit turns check.targets on."""
     if not int(settings.get(store, "check.targets")):
         return []
-    from ekbist.reports.targets import at_risk
+    from ekbist.reports.year import at_risk
 
     return [Finding("target_at_risk", None, t["key"], date(today.year, 12, 31), _(
         "target {year} '{label}': {direction} {target}, heading for {projected}"

@@ -666,12 +666,7 @@ class _Generator:
                         else self.days_text(case.closed),
                     )
                 )
-                while rng.random() < 0.8:
-                    held = next_day + rng.randrange(-7, 28)
-                    if held > end:
-                        break
-                    next_day = add_months(date.fromordinal(held), 3).toordinal()
-                    followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
+                next_day = self._follow_ups(rng, plan_id, next_day, end, followups)
                 # Förnyelse: a lapsed change plan is often ended at a later meeting and a new one
                 # made, mostly the same day. A second generator (same seed) draws this, so that
                 # everything drawn after the plans stays as it was.
@@ -688,12 +683,7 @@ class _Generator:
                     next_day = add_months(date.fromordinal(made), 3).toordinal()
                     plan_rows.append((plan_id, case.id, kind, self.days_text(made),
                                       self.days_text(next_day), closed))
-                    while renew.random() < 0.8:
-                        held = next_day + renew.randrange(-7, 28)
-                        if held > end:
-                            break
-                        next_day = add_months(date.fromordinal(held), 3).toordinal()
-                        followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
+                    next_day = self._follow_ups(renew, plan_id, next_day, end, followups)
         self.store.executemany(
             "INSERT INTO plan (id, case_id, kind, made, next_followup, ended) VALUES (?, ?, ?, ?, ?, ?)",
             plan_rows,
@@ -705,6 +695,19 @@ class _Generator:
         self._count("followup", len(followups))
 
     # -- budget and actuals ------------------------------------------------------------------------
+
+    def _follow_ups(self, draw: random.Random, plan_id: int, next_day: int, end: int,
+                    followups: list[tuple]) -> int:
+        """A plan's follow-ups, each held near its due day, until one lapses or the case
+        ends; returns the next follow-up day (an ordinal) the last one set."""
+        while draw.random() < 0.8:
+            held = next_day + draw.randrange(-7, 28)
+            if held > end:
+                break
+            next_day = add_months(date.fromordinal(held), 3).toordinal()
+            followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
+        return next_day
+
     def _budget_and_actuals(self) -> None:
         """A budget per year and monthly actuals; assistance actuals are the granted payments."""
         rng, store = self.rng, self.store

@@ -36,7 +36,6 @@ SUBJECTS: dict[str, str] = {
     "team": N_("a team"),
     "fte": N_("an FTE"),
     "start": N_("a start date"),
-    "kind": N_("a kind"),
     "sheet_kind": N_("the kind"),
     "label": N_("a label"),
     "new_since": N_("the day new findings start"),

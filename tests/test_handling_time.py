@@ -327,7 +327,7 @@ def test_report_empty_and_refusals(lib):
     total = handling_time.report(lib, date(2026, 1, 1), date(2026, 12, 31))["total"]
     assert total["decided"] == 0 and total["share_in_time"] is None
     assert total["median_working_days"] is None
-    with pytest.raises(EkbistError, match="before --from"):
+    with pytest.raises(EkbistError, match="the end of the period is before the start of the period"):
         handling_time.report(lib, date(2026, 2, 1), date(2026, 1, 1))
     with pytest.raises(EkbistError, match="outside the calendar"):
         handling_time.report(lib, date(1980, 1, 1), date(2026, 1, 1))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from ekbist.errors import EkbistError
@@ -145,11 +144,16 @@ def set_target(store: Store, year: Any, key: str, value: Any, *, direction: str 
 
 
 def remove_target(store: Store, year: Any, key: str) -> None:
+    _remove(store, "target", year, key, _("no target on '{key}' for {year}"))
+
+
+def _remove(store: Store, table: str, year: Any, key: str, missing: str) -> None:
+    """Delete the target or outcome of a year on a key; ``missing`` says it was not there."""
     year, key = check_year(year), check_key(key)
     with store.transaction():
-        gone = store.execute("DELETE FROM target WHERE year = ? AND key = ?", (year, key)).rowcount
+        gone = store.execute(f"DELETE FROM {table} WHERE year = ? AND key = ?", (year, key)).rowcount
     if not gone:
-        raise EkbistError(_("no target on '{key}' for {year}").format(key=key, year=year))
+        raise EkbistError(missing.format(key=key, year=year))
 
 
 def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | None) -> dict:
@@ -171,11 +175,7 @@ def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | N
 
 
 def remove_outcome(store: Store, year: Any, key: str) -> None:
-    year, key = check_year(year), check_key(key)
-    with store.transaction():
-        gone = store.execute("DELETE FROM outcome WHERE year = ? AND key = ?", (year, key)).rowcount
-    if not gone:
-        raise EkbistError(_("no outcome on '{key}' for {year}").format(key=key, year=year))
+    _remove(store, "outcome", year, key, _("no outcome on '{key}' for {year}"))
 
 
 def list_outcomes(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
@@ -234,41 +234,3 @@ def judge(store: Store, year: int, computed: dict[str, float | None]) -> dict[st
                      "manual": t["manual"], "met": met})
     met_count = sum(1 for r in rows if r["met"])
     return {"targets": rows, "met": met_count, "total": len(rows)}
-
-
-# Figures that add up over the year: a year-to-date value is projected to the year's end the
-# way the prognosis projects actuals (run rate: value × 12 / months passed). Every other
-# figure (shares, averages, per-FTE, long-term) is judged on its current value.
-CUMULATIVE = frozenset({"paid_total", "cases_opened", "closed_total",
-                        "waiting_time_first_contact_count"})
-
-
-def months_passed(today: date) -> float:
-    """Months of today's year gone by, the running month counted by its days."""
-    import calendar as _calendar
-
-    return today.month - 1 + today.day / _calendar.monthrange(today.year, today.month)[1]
-
-
-def at_risk(store: Store, today: date) -> list[dict[str, Any]]:
-    """This year's targets whose year-to-date outcome points to a miss (for ``ekbist check``).
-
-    Manual outcomes count as cumulative (a chief records jobs offered so far). The budget
-    result already comes from the prognosis. Targets without an outcome yet are left alone.
-    """
-    year = today.year
-    if not store.scalar("SELECT count(*) FROM target WHERE year = ?", (year,)):
-        return []
-    from ekbist.reports.year import year_report
-
-    report = year_report(store, year, today=today)
-    factor = 12 / months_passed(today)
-    found = []
-    for t in report["targets"]["targets"]:
-        outcome = t["outcome"]
-        if outcome is None:
-            continue
-        projected = outcome * factor if (t["manual"] or t["key"] in CUMULATIVE) else outcome
-        if not is_met(t["direction"], t["target"], projected):
-            found.append({**t, "projected": round(projected, 2)})
-    return found

@@ -194,3 +194,39 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
             for k, o in targets_lib.outcomes(store, y).items() if k not in targeted]
     del report["indicators"]
     return report
+
+
+# Figures that add up over the year: a year-to-date value is projected to the year's end the
+# way the prognosis projects actuals (run rate: value × 12 / months passed). Every other
+# figure (shares, averages, per-FTE, long-term) is judged on its current value.
+CUMULATIVE = frozenset({"paid_total", "cases_opened", "closed_total",
+                        "waiting_time_first_contact_count"})
+
+
+def months_passed(today: date) -> float:
+    """Months of today's year gone by, the running month counted by its days."""
+    import calendar as _calendar
+
+    return today.month - 1 + today.day / _calendar.monthrange(today.year, today.month)[1]
+
+
+def at_risk(store: Store, today: date) -> list[dict[str, Any]]:
+    """This year's targets whose year-to-date outcome points to a miss (for ``ekbist check``).
+
+    Manual outcomes count as cumulative (a chief records jobs offered so far). The budget
+    result already comes from the prognosis. Targets without an outcome yet are left alone.
+    """
+    year = today.year
+    if not store.scalar("SELECT count(*) FROM target WHERE year = ?", (year,)):
+        return []
+    report = year_report(store, year, today=today)
+    factor = 12 / months_passed(today)
+    found = []
+    for t in report["targets"]["targets"]:
+        outcome = t["outcome"]
+        if outcome is None:
+            continue
+        projected = outcome * factor if (t["manual"] or t["key"] in CUMULATIVE) else outcome
+        if not targets_lib.is_met(t["direction"], t["target"], projected):
+            found.append({**t, "projected": round(projected, 2)})
+    return found

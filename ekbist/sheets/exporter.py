@@ -23,8 +23,8 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _, language
+from ekbist.sheets.cells import column_letter
 from ekbist.sheets.declarations import Column, Kind, selected
-from ekbist.sheets.reader import column_letter
 from ekbist.store import Store
 
 HEADER_FILL = "DDEBF7"

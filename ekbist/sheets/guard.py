@@ -96,7 +96,7 @@ def _sheet_members(book: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 
 def _cell_name(sheet: str, row: int, col: int) -> str:
-    from ekbist.sheets.reader import cell_name
+    from ekbist.sheets.cells import cell_name
 
     return cell_name(sheet, row - 1, col - 1)
 

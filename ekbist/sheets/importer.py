@@ -60,7 +60,8 @@ from ekbist.i18n import _, language
 from ekbist.sheets import convert
 from ekbist.sheets.chunks import ChunkedSheet, read_in_chunks
 from ekbist.sheets.declarations import HELPER_SHEETS, Column, Kind, kinds, normalise
-from ekbist.sheets.reader import Sheet, cell_name, column_letter
+from ekbist.sheets.cells import cell_name, column_letter
+from ekbist.sheets.reader import Sheet
 from ekbist.store import Store
 
 HEADER_SEARCH_ROWS = 30

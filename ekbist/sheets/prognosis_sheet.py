@@ -39,7 +39,8 @@ from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _
 from ekbist.money import parse_amount, to_tkr
 from ekbist.sheets import convert
-from ekbist.sheets.reader import Sheet, cell_name
+from ekbist.sheets.cells import cell_name
+from ekbist.sheets.reader import Sheet
 from ekbist.store import Store
 
 KIND = "prognoses"

@@ -23,6 +23,7 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.sheets.cells import cell_name, column_letter  # noqa: F401 - also named from here
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 READABLE = (*SPREADSHEETS, ".csv")
@@ -34,22 +35,6 @@ class Sheet:
 
     name: str
     rows: list[list[Any]]
-
-
-def column_letter(index: int) -> str:
-    """0 → 'A', 25 → 'Z', 26 → 'AA'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell_name(sheet: str, row: int, col: int) -> str:
-    """'Sheet!C7' for 0-based ``row`` and ``col``; quoted like Excel when the name has spaces."""
-    name = f"'{sheet}'" if any(not (ch.isalnum() or ch == "_") for ch in sheet) else sheet
-    return f"{name}!{column_letter(col)}{row + 1}"
 
 
 def read(path: Path) -> list[Sheet]:

@@ -16,9 +16,9 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _, language
+from ekbist.sheets.cells import column_letter
 from ekbist.sheets.declarations import TYPE_LABELS, Column, allowed_values, selected
 from ekbist.sheets.exporter import HEADER_FILL, check_target, save_new
-from ekbist.sheets.reader import column_letter
 
 TYPE_FORMATS = {"date": "yyyy-mm-dd", "month": "@", "money": "#,##0", "integer": "0", "text": "@"}
 LAST_ROW = 1_048_576
@@ -72,24 +72,12 @@ def template(name: str, path: Path | str, *, lookups: dict[str, list[str]] | Non
             if choices:
                 ref = _list_range(lists_sheet, list_columns, column, choices)
                 validation = DataValidation(type="list", formula1=ref, allow_blank=not column.required)
-                validation.error = _("Choose a value from the list.")
                 validation.errorTitle = column.header()
-                validation.prompt = column.help()
-                validation.promptTitle = column.header()
-                validation.showErrorMessage = True
-                validation.showInputMessage = True
-                validation.add(f"{letter}2:{letter}{LAST_ROW}")
-                sheet.add_data_validation(validation)
+                _validate(sheet, validation, column, letter, _("Choose a value from the list."))
             elif column.type == "date":
                 validation = DataValidation(type="date", operator="between",
                                             formula1="DATE(1990,1,1)", formula2="DATE(2100,12,31)")
-                validation.error = _("Write a date as YYYY-MM-DD.")
-                validation.prompt = column.help()
-                validation.promptTitle = column.header()
-                validation.showErrorMessage = True
-                validation.showInputMessage = True
-                validation.add(f"{letter}2:{letter}{LAST_ROW}")
-                sheet.add_data_validation(validation)
+                _validate(sheet, validation, column, letter, _("Write a date as YYYY-MM-DD."))
         sheet.freeze_panes = "A2"
 
     explain = workbook.create_sheet("Kolumner" if sv else "Columns")
@@ -127,6 +115,17 @@ def template(name: str, path: Path | str, *, lookups: dict[str, list[str]] | Non
     save_new(workbook, path)
     return written
 
+
+
+def _validate(sheet, validation, column: Column, letter: str, error: str) -> None:
+    """Check a column's cells from row 2 down, with the column's help as the input prompt."""
+    validation.error = error
+    validation.prompt = column.help()
+    validation.promptTitle = column.header()
+    validation.showErrorMessage = True
+    validation.showInputMessage = True
+    validation.add(f"{letter}2:{letter}{LAST_ROW}")
+    sheet.add_data_validation(validation)
 
 def _codes(column: Column) -> list[str]:
     from ekbist import codes
