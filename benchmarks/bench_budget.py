@@ -9,7 +9,6 @@ runs); the library call is timed in-process as well.
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import subprocess
 import time
@@ -61,22 +60,14 @@ def prepare(db: Path) -> int:
 
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = timing.ekbist_exe()
-    db = workdir / "city-budget.db"
-    shutil.copy(city_db, db)
-    subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
+    db, base = timing.city_command(city_db, workdir, TODAY, "city-budget.db")
     count = prepare(db)
-    base = [exe, "--db", str(db), "--today", TODAY, "--lang", "en"]
     make = [*base, "prognosis", "make", "--year", str(YEAR), "--month", str(MONTH)]
-    rows = []
-    for name, args, goal, runs in (
-        (f"prognosis make, {count} lines", make, 0.5, 11),
-        (f"prognosis make --format json, {count} lines", [*make, "--format", "json"], 0.5, 11),
-        (f"prognosis make --save, {count} lines", [*make, "--save"], 0.5, 7),
-    ):
-        seconds = timing.median_seconds(args, runs)
-        rows.append({"name": f"{name} (median of {runs}, whole process)", "seconds": seconds,
-                     "goal": f"<= {goal:g} s", "ok": seconds <= goal})
+    rows = timing.timed_rows(make, [
+        (f"prognosis make, {count} lines", [], 0.5, 11),
+        (f"prognosis make --format json, {count} lines", ["--format", "json"], 0.5, 11),
+        (f"prognosis make --save, {count} lines", ["--save"], 0.5, 7),
+    ])
 
     from ekbist import prognosis
     from ekbist.store import Store

@@ -9,7 +9,6 @@ not wait for the writer).
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import statistics
 import subprocess
@@ -35,11 +34,6 @@ WRITER = (
 )
 
 
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _timed(cmd: list[str], runs: int = RUNS) -> tuple[float, float, set[int]]:
     """Median wall-clock and CPU seconds of the whole process, and the exit codes seen.
 
@@ -48,10 +42,10 @@ def _timed(cmd: list[str], runs: int = RUNS) -> tuple[float, float, set[int]]:
     """
     times, cpu, codes = [], [], set()
     for _ in range(timing.repeats(runs)):
-        start, start_cpu = time.perf_counter(), _cpu()
+        start, start_cpu = time.perf_counter(), timing.children_cpu()
         done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
-        cpu.append(_cpu() - start_cpu)
+        cpu.append(timing.children_cpu() - start_cpu)
         codes.add(done.returncode)
     return statistics.median(times), statistics.median(cpu), codes
 

@@ -7,7 +7,6 @@ groupings, the workbook and the single-application writes for reference.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -17,18 +16,9 @@ import timing
 TODAY = "2026-11-25"
 YEAR = ["--from", "2025-11-25", "--to", "2026-11-24"]
 
-def _prepare(city_db: Path, workdir: Path, exe: str) -> Path:
-    db = workdir / "city.db"
-    shutil.copy(city_db, db)
-    # A private copy brought to the current schema: the shared city store is never touched.
-    subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
-    return db
-
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = timing.ekbist_exe()
-    db = _prepare(city_db, workdir, exe)
-    base = [exe, "--db", str(db), "--today", TODAY, "--lang", "en"]
+    db, base = timing.city_command(city_db, workdir, TODAY)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     applications = conn.execute("SELECT count(*) FROM application").fetchone()[0]
     conn.close()
@@ -47,11 +37,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
         ("handling-time report (five years)",
          ["handling-time", "report", "--from", "2021-12-01", "--to", "2026-11-24"], 2.0, 5),
     ]
-    rows = []
-    for name, args, goal, runs in cases:
-        seconds = timing.median_seconds([*base, *args], runs)
-        rows.append({"name": f"{name} (median of {runs}, whole process)", "seconds": seconds,
-                     "goal": f"<= {goal:g} s", "ok": seconds <= goal})
+    rows = timing.timed_rows(base, cases)
     xlsx = workdir / "handling.xlsx"
     seconds = timing.seconds([*base, "handling-time", "report", *YEAR, "--by", "handler", "--xlsx",
                               str(xlsx)])

@@ -8,11 +8,6 @@ list and the workbook for reference.
 
 from __future__ import annotations
 
-import resource
-import shutil
-import statistics
-import subprocess
-import time
 from pathlib import Path
 
 import timing
@@ -20,41 +15,10 @@ import timing
 TODAY = "2026-11-25"
 
 
-def _prepare(city_db: Path, workdir: Path, exe: str) -> Path:
-    db = workdir / "city.db"
-    shutil.copy(city_db, db)
-    # A private copy brought to the current schema: the shared city store is never touched.
+def run(city_db: Path, workdir: Path) -> list[dict]:
     # A store from before the key figures has no birth years or first contacts; the figures
     # are still computed over every application, so the timing holds.
-    subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
-    return db
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _timed(cmd: list[str], runs: int) -> tuple[float, float]:
-    """Median wall-clock and CPU seconds of the whole process (one untimed warm-up run first).
-
-    The CPU time says how much of the wall-clock time was the command's own work when the
-    machine is shared.
-    """
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), _cpu()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        wall.append(time.perf_counter() - start)
-        cpu.append(_cpu() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
-
-
-def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = timing.ekbist_exe()
-    db = _prepare(city_db, workdir, exe)
-    base = [exe, "--db", str(db), "--today", TODAY, "--lang", "en"]
+    db, base = timing.city_command(city_db, workdir, TODAY)
     cases = [
         ("indicators --year 2026", ["indicators", "--year", "2026"], 1.0, 11),
         ("indicators --year 2026 --format json",
@@ -66,12 +30,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
         ("indicators long-term --format json",
          ["indicators", "long-term", "--format", "json"], 1.0, 7),
     ]
-    rows = []
-    for name, args, goal, runs in cases:
-        seconds, cpu = _timed([*base, *args], runs)
-        rows.append({"name": f"{name} (median of {runs}, whole process)", "seconds": seconds,
-                     "figure": f"{seconds:.3f} s (CPU {cpu:.3f} s)",
-                     "goal": f"<= {goal:g} s", "ok": seconds <= goal})
+    rows = timing.timed_rows(base, cases, cpu=True)
     xlsx = workdir / "indicators.xlsx"
     seconds = timing.seconds([*base, "indicators", "--year", "2026", "--xlsx", str(xlsx)])
     rows.append({"name": "indicators --year 2026 --xlsx (table and chart)",

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import timing
@@ -13,12 +11,7 @@ TODAY = "2026-11-25"
 
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = timing.ekbist_exe()
-    # A private copy, brought to the current schema, so the shared city store is never touched.
-    db = workdir / "city.db"
-    shutil.copy(city_db, db)
-    subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
-    base = [exe, "--db", str(db), "--today", TODAY, "--lang", "en"]
+    db, base = timing.city_command(city_db, workdir, TODAY)
     cases = [
         ("plans due", ["plans", "due"], 0.5, 11),
         ("plans due --format json", ["plans", "due", "--format", "json"], 0.5, 11),
@@ -31,11 +24,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
          ["plans", "coverage", "--monthly", "--from", "2021-12", "--to", "2026-11", "--by",
           "handler"], 2.0, 5),
     ]
-    rows = []
-    for name, args, goal, runs in cases:
-        seconds = timing.median_seconds([*base, *args], runs)
-        rows.append({"name": f"{name} (median of {runs}, whole process)", "seconds": seconds,
-                     "goal": f"<= {goal:g} s", "ok": seconds <= goal})
+    rows = timing.timed_rows(base, cases)
     xlsx = workdir / "coverage.xlsx"
     seconds = timing.seconds([*base, "plans", "coverage", "--monthly", "--from", "2021-12", "--to",
                               "2026-11", "--xlsx", str(xlsx)])

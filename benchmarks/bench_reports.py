@@ -9,11 +9,7 @@ built before targets existed gets a handful of targets so the target table is ju
 
 from __future__ import annotations
 
-import resource
-import shutil
-import statistics
 import subprocess
-import time
 from pathlib import Path
 
 import timing
@@ -21,11 +17,9 @@ import timing
 TODAY = "2026-11-25"
 
 
-def _prepare(city_db: Path, workdir: Path, exe: str) -> Path:
-    db = workdir / "city-reports.db"
-    shutil.copy(city_db, db)
-    subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
-    base = [exe, "--db", str(db), "--today", TODAY]
+def _prepare(city_db: Path, workdir: Path) -> list[str]:
+    """The command line on a private copy of the city store, with targets for 2025."""
+    _, base = timing.city_command(city_db, workdir, TODAY, "city-reports.db")
     listed = subprocess.run([*base, "target", "list", "2025", "--format", "json"], check=True,
                             capture_output=True, text=True).stdout
     if listed.strip() == "[]":
@@ -34,30 +28,11 @@ def _prepare(city_db: Path, workdir: Path, exe: str) -> Path:
                      ["municipal_jobs", "22", "--label", "Kommunala visstidsanställningar"]):
             subprocess.run([*base, "target", "set", "2025", *args], check=True,
                            stdout=subprocess.DEVNULL)
-    return db
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _timed(cmd: list[str], runs: int) -> tuple[float, float]:
-    """Median wall-clock and CPU seconds of the whole process (one untimed warm-up first)."""
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), _cpu()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        wall.append(time.perf_counter() - start)
-        cpu.append(_cpu() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
+    return base
 
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
-    exe = timing.ekbist_exe()
-    db = _prepare(city_db, workdir, exe)
-    base = [exe, "--db", str(db), "--today", TODAY, "--lang", "en"]
+    base = _prepare(city_db, workdir)
     cases = [
         ("report year 2025", ["report", "year", "2025"], 2.0, 5),
         ("report year 2025 --format md", ["report", "year", "2025", "--format", "md"], 2.0, 5),
@@ -66,12 +41,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
         ("report month 2026 10 --format json",
          ["report", "month", "2026", "10", "--format", "json"], 1.0, 7),
     ]
-    rows = []
-    for name, args, goal, runs in cases:
-        seconds, cpu = _timed([*base, *args], runs)
-        rows.append({"name": f"{name} (median of {runs}, whole process)", "seconds": seconds,
-                     "figure": f"{seconds:.3f} s (CPU {cpu:.3f} s)",
-                     "goal": f"<= {goal:g} s", "ok": seconds <= goal})
+    rows = timing.timed_rows(base, cases, cpu=True)
     xlsx = workdir / "year.xlsx"
     xlsx.unlink(missing_ok=True)
     seconds = timing.seconds([*base, "report", "year", "2025", "--xlsx", str(xlsx)])

@@ -8,6 +8,7 @@ Imported as ``timing`` by the ``bench_<area>.py`` modules: started as a script
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -60,6 +61,71 @@ def median_seconds(cmd: list[str], runs: int, *, warm: bool = True) -> float:
     if warm and not SMOKE:
         seconds(cmd)
     return statistics.median(seconds(cmd) for _ in range(repeats(runs)))
+
+
+def children_cpu() -> float:
+    """CPU seconds (user and system) spent so far by the finished child processes."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def median_wall_and_cpu(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of ``runs`` whole-process runs of ``cmd``.
+
+    One untimed run comes first, to warm the file cache. The CPU time says how much of
+    the wall-clock time was the command's own work when the machine is shared.
+    """
+    if not SMOKE:
+        seconds(cmd)
+    wall, cpu = [], []
+    for _ in range(repeats(runs)):
+        start, start_cpu = time.perf_counter(), children_cpu()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        wall.append(time.perf_counter() - start)
+        cpu.append(children_cpu() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def city_copy(city_db: Path, workdir: Path, exe: str, name: str = "city.db") -> Path:
+    """A private copy of the city store in ``workdir``, brought to the current schema.
+
+    Benchmarks that write, or that need a newer schema than the store was built with,
+    work on this copy so that the shared city store is never touched.
+    """
+    db = workdir / name
+    shutil.copy(city_db, db)
+    subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
+    return db
+
+
+def city_command(city_db: Path, workdir: Path, today: str,
+                 name: str = "city.db") -> tuple[Path, list[str]]:
+    """A private copy of the city store (see ``city_copy``) and the ekbist command line on it.
+
+    The command line answers in English as of ``today``, so that figures from different
+    days and machines time the same work.
+    """
+    exe = ekbist_exe()
+    db = city_copy(city_db, workdir, exe, name)
+    return db, [exe, "--db", str(db), "--today", today, "--lang", "en"]
+
+
+def timed_rows(base: list[str], cases: list[tuple[str, list[str], float, int]], *,
+               cpu: bool = False) -> list[dict]:
+    """One result row per ``(name, args, goal_seconds, runs)``: the median whole-process run.
+
+    With ``cpu`` the row's figure also gives the median CPU seconds.
+    """
+    rows = []
+    for name, args, goal, runs in cases:
+        row = {"name": f"{name} (median of {runs}, whole process)"}
+        if cpu:
+            wall, cpu_seconds = median_wall_and_cpu([*base, *args], runs)
+            row["figure"] = f"{wall:.3f} s (CPU {cpu_seconds:.3f} s)"
+        else:
+            wall = median_seconds([*base, *args], runs)
+        rows.append({**row, "seconds": wall, "goal": f"<= {goal:g} s", "ok": wall <= goal})
+    return rows
 
 
 def row_line(row: dict) -> str:

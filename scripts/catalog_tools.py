@@ -80,10 +80,11 @@ def translations(language: str = "sv") -> dict[str, object]:
     return merged
 
 
-def missing(language: str = "sv") -> list[Message]:
+def missing(language: str = "sv", paths: list[Path] | None = None) -> list[Message]:
+    """The messages in ``paths`` (ekbist's sources unless given) without a translation."""
     known = translations(language)
     result, seen = [], set()
-    for message in extract():
+    for message in extract(paths):
         value = known.get(message.msgid)
         translated = all(value) if isinstance(value, tuple | list) else bool(value)
         if not translated and message.msgid not in seen:
@@ -100,15 +101,7 @@ def click_missing(language: str = "sv") -> list[Message]:
     """
     import click
 
-    known = translations(language)
-    result, seen = [], set()
-    for message in extract([Path(click.__file__).parent]):
-        value = known.get(message.msgid)
-        translated = all(value) if isinstance(value, tuple | list) else bool(value)
-        if not translated and message.msgid not in seen:
-            seen.add(message.msgid)
-            result.append(message)
-    return result
+    return missing(language, [Path(click.__file__).parent])
 
 
 def compiled_bytes(po_path: Path) -> bytes:

@@ -73,6 +73,12 @@ class Cli:
         assert result.exit_code == 0, (result.output, result.stderr)
         return result
 
+    def add_handlers(self, *handlers: tuple[str, str, str, str, str]) -> None:
+        """Add each ``(id, name, team, fte, start)`` with ``handler add``, insisting on success."""
+        for handler_id, name, team, fte, start in handlers:
+            self.ok("handler", "add", handler_id, "--name", name, "--team", team, "--fte", fte,
+                    "--start", start)
+
     def fails(self, *args: str, **kwargs) -> str:
         """Run, insist on exit 1 with one 'error: …' line, and return that line."""
         result = self(*args, **kwargs)
@@ -88,18 +94,59 @@ def cli(db_path: Path) -> Cli:
     return Cli(db_path)
 
 
-@pytest.fixture
-def unit(cli: Cli) -> Cli:
+def build_unit(cli: Cli) -> Cli:
     """A small initialised unit: three handlers in two teams and four cases."""
     cli.ok("init")
-    cli.ok("handler", "add", "anna", "--name", "Anna Andersson", "--team", "intake", "--fte", "1",
-           "--start", "2025-01-01")
-    cli.ok("handler", "add", "bo", "--name", "Bo Berg", "--team", "investigation", "--fte", "0.5",
-           "--start", "2025-01-01")
-    cli.ok("handler", "add", "cia", "--name", "Cia Ceder", "--team", "investigation", "--fte", "1",
-           "--start", "2025-01-01")
+    cli.add_handlers(("anna", "Anna Andersson", "intake", "1", "2025-01-01"),
+                     ("bo", "Bo Berg", "investigation", "0.5", "2025-01-01"),
+                     ("cia", "Cia Ceder", "investigation", "1", "2025-01-01"))
     cli.ok("case", "open", "C-1", "--handler", "bo", "--opened", "2026-01-10")
     cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-03-01", "--children", "2")
     cli.ok("case", "open", "C-3", "--handler", "cia", "--opened", "2026-05-04", "--homeless")
     cli.ok("case", "open", "C-4", "--handler", "anna", "--opened", "2026-11-02")
     return cli
+
+
+@pytest.fixture
+def unit(cli: Cli) -> Cli:
+    """The small unit of ``build_unit``."""
+    return build_unit(cli)
+
+
+def fill_budget_and_actuals(store: Store) -> None:
+    """A 2026 budget and three months' actuals for two activities, as the prognosis tests use.
+
+    Budget (kr): Ekonomiskt bistånd/handläggning: Bidrag 1 500 000, Personalkostnader
+    16 800 000, Övriga kostnader 44 400 000; Arbetsmarknad: Bidrag 2 520 000,
+    Personalkostnader 6 060 000. Actuals each month January to March: 125 500,
+    1 400 000, 3 700 500; 210 000, 505 000.
+    """
+    from ekbist import budget
+
+    assistance, labour = "Ekonomiskt bistånd/handläggning", "Arbetsmarknad"
+    for activity, line, amount in [
+        (assistance, "Bidrag", 1_500_000), (assistance, "Personalkostnader", 16_800_000),
+        (assistance, "Övriga kostnader", 44_400_000), (labour, "Bidrag", 2_520_000),
+        (labour, "Personalkostnader", 6_060_000),
+    ]:
+        budget.set_budget(store, 2026, activity, line, amount)
+    for month in (1, 2, 3):
+        budget.set_actual(store, 2026, month, assistance, "Bidrag", 125_500)
+        budget.set_actual(store, 2026, month, assistance, "Personalkostnader", 1_400_000)
+        budget.set_actual(store, 2026, month, assistance, "Övriga kostnader", 3_700_500)
+        budget.set_actual(store, 2026, month, labour, "Bidrag", 210_000)
+        budget.set_actual(store, 2026, month, labour, "Personalkostnader", 505_000)
+
+
+@pytest.fixture
+def march_prognosis(store: Store) -> Store:
+    """The store of ``fill_budget_and_actuals`` with the prognosis made after March 2026
+    saved on 7 April, with one comment on the assistance unit's other costs."""
+    from ekbist import prognosis
+
+    fill_budget_and_actuals(store)
+    result = prognosis.make(store, 2026, 3, today=TODAY,
+                            comments=[("Ekonomiskt bistånd/handläggning:Övriga kostnader",
+                                       "Fler hushåll")])
+    prognosis.save(store, result, today=date(2026, 4, 7))
+    return store

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
+import re
+import select
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
 EKBIST = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
 HAS_PROC = Path("/proc/self/fd").exists()
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -62,3 +69,45 @@ def one_error(result) -> str:
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert "Traceback" not in result.stderr
     return lines[0]
+
+
+def demo_store(db: Path, *args: str) -> Path:
+    """``db`` made by a real ``ekbist demo ARGS`` process as of 2026-11-25."""
+    subprocess.run([sys.executable, "-m", "ekbist", "--db", str(db), "--today", "2026-11-25", "demo",
+                    *args], check=True, capture_output=True)
+    return db
+
+
+def terminal_env(db: Path) -> dict[str, str]:
+    """A user's terminal on ``db`` in English on 2026-11-25; no COLUMNS overrides the window."""
+    env = clean_env(EKBIST_DB=str(db), TERM="xterm")
+    env.pop("COLUMNS", None)
+    return env
+
+
+def on_terminal(args: list[str], env: dict[str, str], *, columns: int = 160,
+                answer: str | None = None) -> tuple[int, str]:
+    """The exit code of ``ekbist ARGS`` on a real pseudo-terminal of ``columns`` columns and
+    what it showed there (colours and carriage returns taken out); ``answer`` is typed first."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, columns, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "ekbist", *args], stdin=follower,
+                               stdout=follower, stderr=follower, env=env, close_fds=True)
+    os.close(follower)
+    if answer is not None:
+        os.write(leader, answer.encode())
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    code = process.wait(timeout=60)
+    os.close(leader)
+    return code, ANSI.sub("", b"".join(chunks).decode()).replace("\r", "")

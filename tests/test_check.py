@@ -69,18 +69,23 @@ def test_empty_store_is_ok_and_quiet_prints_nothing(cli) -> None:
     assert cli.ok("check", "--format", "json", "--quiet").stdout == ""
 
 
+def assert_heading(result, exit_code: int, status: str, counts: str) -> list[str]:
+    """The check's exit code, its status line and its counts line; the lines of its output."""
+    assert result.exit_code == exit_code
+    lines = result.stdout.splitlines()
+    assert lines[0] == status
+    assert lines[1] == counts
+    return lines
+
+
 def test_warning_store_lists_each_handlers_part(unit) -> None:
     # C-1, C-2 (bo) and C-3 (cia, homeless) are past the 90-day grace period without a plan.
     result = unit("check")
-    assert result.exit_code == 1
-    lines = result.stdout.splitlines()
-    assert lines[0] == (
-        "EKBIST WARNING: 3 cases without a change plan, 1 homeless case without a housing plan"
-    )
-    assert lines[1] == (
+    assert_heading(
+        result, 1,
+        "EKBIST WARNING: 3 cases without a change plan, 1 homeless case without a housing plan",
         "As of 2026-11-25: 0 critical, 4 warnings (checks: handling-time, plans, caseload, "
-        "budget)."
-    )
+        "budget).")
     text = result.stdout
     bo = text.index("Bo Berg (bo, investigation)")
     cia = text.index("Cia Ceder (cia, investigation)")
@@ -112,15 +117,11 @@ def test_critical_store_exit_2_and_criticals_first(unit) -> None:
 
 def test_only_the_first_line_keeps_the_english_status_word_in_swedish(unit) -> None:
     result = unit("check", lang="sv")
-    assert result.exit_code == 1
-    lines = result.stdout.splitlines()
-    assert lines[0] == (
-        "EKBIST WARNING: 3 ärenden utan förändringsplan, 1 hemlöst hushåll utan boendeplan"
-    )
-    assert lines[1] == (
+    lines = assert_heading(
+        result, 1,
+        "EKBIST WARNING: 3 ärenden utan förändringsplan, 1 hemlöst hushåll utan boendeplan",
         "Per 2026-11-25: 0 kritiska, 4 varningar (kontroller: handläggningstid, planer, "
-        "ärendeantal, budget)."
-    )
+        "ärendeantal, budget).")
     assert "  VARNING   ärende C-3 (hemlöst hushåll) saknar boendeplan" in result.stdout
     assert "WARNING" not in "\n".join(lines[1:]) and "CRITICAL" not in result.stdout
     # The checks a Swedish user reads are the ones --only takes.
@@ -381,12 +382,17 @@ def test_missing_database_is_unknown(cli, db_path) -> None:
     }]
 
 
-def test_newer_database_is_unknown(cli, db_path) -> None:
+def check_after(cli, db_path, statement: str):
+    """``ekbist check`` on a new store after ``statement`` was run straight on its file."""
     cli.ok("init")
     conn = sqlite3.connect(db_path)
-    conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
+    conn.execute(statement)
     conn.close()
-    result = cli("check")
+    return cli("check")
+
+
+def test_newer_database_is_unknown(cli, db_path) -> None:
+    result = check_after(cli, db_path, f"PRAGMA user_version = {latest_version() + 1}")
     assert result.exit_code == 3
     assert result.stdout.startswith("EKBIST UNKNOWN: the database ")
     assert "newer than this ekbist knows" in result.stdout
@@ -417,11 +423,7 @@ def test_not_a_database_is_unknown(cli, db_path) -> None:
 
 
 def test_broken_store_is_unknown_in_one_line(cli, db_path) -> None:
-    cli.ok("init")
-    conn = sqlite3.connect(db_path)
-    conn.execute("DROP TABLE followup")
-    conn.close()
-    result = cli("check")
+    result = check_after(cli, db_path, "DROP TABLE followup")
     assert result.exit_code == 3
     assert result.stdout == f"EKBIST UNKNOWN: database error in {db_path}: no such table: followup\n"
     assert "Traceback" not in result.stderr

@@ -3,30 +3,19 @@ And per-handler reports name the handler beside the id."""
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import re
-import select
 import shutil
 import sqlite3
-import struct
 import subprocess
 import sys
-import termios
 from pathlib import Path
 
+import procs
 import pytest
-
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("confirm") / "demo.db"
-    subprocess.run([sys.executable, "-m", "ekbist", "--db", str(db), "--today", "2026-11-25", "demo"],
-                   check=True, capture_output=True)
-    return db
+    return procs.demo_store(tmp_path_factory.mktemp("confirm") / "demo.db")
 
 
 @pytest.fixture
@@ -36,35 +25,9 @@ def store(demo: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def env_for(db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
-    env.update(EKBIST_DB=str(db), EKBIST_TODAY="2026-11-25", EKBIST_LANG="en", TERM="xterm")
-    return env
-
-
 def on_terminal(args: list[str], db: Path, answer: str | None) -> tuple[int, str]:
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 160, 0, 0))
-    process = subprocess.Popen([sys.executable, "-m", "ekbist", *args], stdin=follower,
-                               stdout=follower, stderr=follower, env=env_for(db), close_fds=True)
-    os.close(follower)
-    if answer is not None:
-        os.write(leader, answer.encode())
-    chunks = []
-    while True:
-        ready, _, _ = select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    code = process.wait(timeout=60)
-    os.close(leader)
-    return code, ANSI.sub("", b"".join(chunks).decode()).replace("\r", "")
+    """``ekbist ARGS`` on ``db`` on a terminal of 160 columns, where ``answer`` is typed."""
+    return procs.on_terminal(args, procs.terminal_env(db), answer=answer)
 
 
 def open_assignments(db: Path) -> int:
@@ -104,7 +67,7 @@ def test_balance_with_yes_does_not_ask(store: Path) -> None:
 
 
 def test_balance_without_a_terminal_does_not_ask(store: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "ekbist", *BALANCE], env=env_for(store),
+    done = subprocess.run([sys.executable, "-m", "ekbist", *BALANCE], env=procs.terminal_env(store),
                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 0
     assert "[y/N]" not in done.stdout + done.stderr and "Made 2 moves" in done.stdout

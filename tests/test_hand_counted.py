@@ -7,12 +7,10 @@ import json
 
 def test_tertial_cases_per_fte_counted_by_hand(cli) -> None:
     cli.ok("init")
-    cli.ok("handler", "add", "anna", "--name", "Anna A", "--team", "intake", "--fte", "1",
-           "--start", "2026-01-01")
-    cli.ok("handler", "add", "bo", "--name", "Bo B", "--team", "investigation", "--fte", "0.5",
-           "--start", "2026-01-01")
-    cli.ok("handler", "add", "cia", "--name", "Cia C", "--team", "investigation", "--fte", "1",
-           "--start", "2026-05-01")  # starts after the tertial: never counted in it
+    cli.add_handlers(("anna", "Anna A", "intake", "1", "2026-01-01"),
+                     ("bo", "Bo B", "investigation", "0.5", "2026-01-01"),
+                     # Cia starts after the tertial: never counted in it.
+                     ("cia", "Cia C", "investigation", "1", "2026-05-01"))
     cli.ok("case", "open", "C-1", "--handler", "bo", "--opened", "2026-01-10")
     cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-03-01")
     cli.ok("case", "open", "C-3", "--handler", "anna", "--opened", "2026-04-30")

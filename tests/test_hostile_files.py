@@ -7,24 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.sheets import guard
 from ekbist.sheets.reader import decode
-
-
-def workbook(path: Path, sheets: dict[str, list[list[object]]], extra: dict[str, object] = {}) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    for ref, value in extra.items():
-        book.worksheets[0][ref] = value
-    book.save(path)
-    return path
-
 
 HANDLERS = [["Id", "Namn", "Team", "FTE"], ["h1", "Anna Andersson", "mottagning", 1]]
 

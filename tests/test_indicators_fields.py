@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.sheets.importer import import_file
@@ -88,40 +88,35 @@ def test_population_set_replace_and_refusals(unit):
     assert out.splitlines() == ["year,adults,children,total", "2026,101,30,131"]
 
 
-def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, sheet_rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in sheet_rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+def _key_figure_book(path: Path, *, birth_year: int, total: int, case: str,
+                     first_contact: date) -> Path:
+    """Case C-20 (bo's, opened 2026-03-01) born in ``birth_year``; 2026's population of 100
+    adults, 30 children and ``total`` in all; application A-7 on ``case`` for April, received
+    2026-03-10, with its ``first_contact``."""
+    return workbook(path, {
+        "Ärenden": [["Ärende", "Handläggare", "Öppnat", "Födelseår"],
+                    ["C-20", "bo", date(2026, 3, 1), birth_year]],
+        "Folkmängd": [["År", "Vuxna", "Barn", "Totalt"], [2026, 100, 30, total]],
+        "Ansökningar": [["Ansökan", "Ärende", "Avser månad", "Inkom", "Första kontakt"],
+                        ["A-7", case, "2026-04", date(2026, 3, 10), first_contact]],
+    })
 
 
 def test_sheets_carry_birth_year_first_contact_and_population(unit, tmp_path):
     store = Store.open(unit.db)
     try:
-        bad = _workbook(tmp_path / "bad.xlsx", {
-            "Ärenden": [["Ärende", "Handläggare", "Öppnat", "Födelseår"],
-                        ["C-20", "bo", date(2026, 3, 1), 2027]],
-            "Folkmängd": [["År", "Vuxna", "Barn", "Totalt"], [2026, 100, 30, 120]],
-            "Ansökningar": [["Ansökan", "Ärende", "Avser månad", "Inkom", "Första kontakt"],
-                            ["A-7", "C-1", "2026-04", date(2026, 3, 10), date(2026, 3, 11)]],
-        })
+        # The birth year is after this year, the total below adults and children, and the
+        # first contact (on case C-1) after the application was received.
+        bad = _key_figure_book(tmp_path / "bad.xlsx", birth_year=2027, total=120, case="C-1",
+                               first_contact=date(2026, 3, 11))
         with pytest.raises(ValidationErrors) as caught:
             import_file(store, bad, today=TODAY)
         text = "\n".join(caught.value.problems)
         assert "after this year" in text
         assert "less than adults and children" in text
         assert "first contact after it was received" in text
-        good = _workbook(tmp_path / "good.xlsx", {
-            "Ärenden": [["Ärende", "Handläggare", "Öppnat", "Födelseår"],
-                        ["C-20", "bo", date(2026, 3, 1), 2001]],
-            "Folkmängd": [["År", "Vuxna", "Barn", "Totalt"], [2026, 100, 30, 131]],
-            "Ansökningar": [["Ansökan", "Ärende", "Avser månad", "Inkom", "Första kontakt"],
-                            ["A-7", "C-20", "2026-04", date(2026, 3, 10), date(2026, 3, 2)]],
-        })
+        good = _key_figure_book(tmp_path / "good.xlsx", birth_year=2001, total=131, case="C-20",
+                                first_contact=date(2026, 3, 2))
         import_file(store, good, today=TODAY)
         assert store.scalar("SELECT birth_year FROM cases WHERE id = 'C-20'") == 2001
         assert store.scalar("SELECT first_contact FROM application WHERE id = 'A-7'") == "2026-03-02"

@@ -11,7 +11,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from test_prognosis_roundtrip import ASSISTANCE, LABOUR, _fill, _rows_by_line, _stored
+from test_prognosis_roundtrip import ASSISTANCE, LABOUR, _rows_by_line, _stored
 from test_sheets_libreoffice import SOFFICE, edit_in_libreoffice
 
 from ekbist import prognosis
@@ -25,11 +25,8 @@ pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) i
 
 
 @pytest.fixture
-def exported(store, tmp_path):
-    _fill(store)
-    result = prognosis.make(store, 2026, 3, today=TODAY,
-                            comments=[(f"{ASSISTANCE}:Övriga kostnader", "Fler hushåll")])
-    prognosis.save(store, result, today=date(2026, 4, 7))
+def exported(march_prognosis, tmp_path):
+    store = march_prognosis
     return prognosis_workbook.write_prognosis(prognosis.saved(store, 2026, 3), tmp_path / "prognos.xlsx")
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import fill_budget_and_actuals
 
-from ekbist import budget, prognosis
+from ekbist import prognosis
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.sheets import prognosis_workbook
 from ekbist.sheets.importer import import_file
@@ -23,29 +24,10 @@ LABOUR = "Arbetsmarknad"
 TODAY = date(2026, 11, 25)
 
 
-def _fill(store: Store) -> None:
-    for activity, line, amount in [
-        (ASSISTANCE, "Bidrag", 1_500_000), (ASSISTANCE, "Personalkostnader", 16_800_000),
-        (ASSISTANCE, "Övriga kostnader", 44_400_000), (LABOUR, "Bidrag", 2_520_000),
-        (LABOUR, "Personalkostnader", 6_060_000),
-    ]:
-        budget.set_budget(store, 2026, activity, line, amount)
-    for month in (1, 2, 3):
-        budget.set_actual(store, 2026, month, ASSISTANCE, "Bidrag", 125_500)
-        budget.set_actual(store, 2026, month, ASSISTANCE, "Personalkostnader", 1_400_000)
-        budget.set_actual(store, 2026, month, ASSISTANCE, "Övriga kostnader", 3_700_500)
-        budget.set_actual(store, 2026, month, LABOUR, "Bidrag", 210_000)
-        budget.set_actual(store, 2026, month, LABOUR, "Personalkostnader", 505_000)
-
-
 @pytest.fixture
-def saved(store):
-    """March 2026 saved on 7 April; the export of it; the store."""
-    _fill(store)
-    result = prognosis.make(store, 2026, 3, today=TODAY,
-                            comments=[(f"{ASSISTANCE}:Övriga kostnader", "Fler hushåll")])
-    prognosis.save(store, result, today=date(2026, 4, 7))
-    return store
+def saved(march_prognosis):
+    """March 2026 saved on 7 April (see conftest); the store."""
+    return march_prognosis
 
 
 def _export(store: Store, path: Path) -> Path:
@@ -279,7 +261,7 @@ def test_a_personnummer_in_a_comment_stops_it(saved, tmp_path):
 
 
 def test_without_a_saved_prognosis_the_export_of_the_default_is_saved(store, tmp_path):
-    _fill(store)
+    fill_budget_and_actuals(store)
     made = prognosis.make(store, 2026, 2, today=TODAY)
     path = prognosis_workbook.write_prognosis(made, tmp_path / "feb.xlsx")
     row = _rows_by_line(path)[(LABOUR, "Bidrag")]

@@ -7,21 +7,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import procs
 import pytest
-
-from test_confirm import on_terminal
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("progress") / "demo.db"
-    subprocess.run([sys.executable, "-m", "ekbist", "--db", str(db), "--today", "2026-11-25", "demo",
-                    "--households", "60", "--months", "6"], check=True, capture_output=True)
-    return db
+    return procs.demo_store(tmp_path_factory.mktemp("progress") / "demo.db",
+                            "--households", "60", "--months", "6")
 
 
 def raw_terminal(args: list[str], db: Path) -> str:
-    code, text = on_terminal(args, db, None)
+    code, text = procs.on_terminal(args, procs.terminal_env(db))
     assert code == 0, text
     return text
 

@@ -173,17 +173,23 @@ def test_incomplete_application_flagged_after_ten_working_days(unit, db_path, as
 
 
 # -- the plan grace period ------------------------------------------------------------------------------
+def rows_by_case(db_path, listing, **options) -> dict[str, dict]:
+    """The rows a plans listing (``plans.due``, …) gives on TODAY, by case."""
+    from ekbist.store import Store
+
+    with Store.open(db_path, readonly=True) as store:
+        return {r["case"]: r for r in listing(store, as_of=TODAY, **options)}
+
+
 @pytest.mark.parametrize(("opened", "listed"), [
     ("2026-08-28", False), ("2026-08-27", False), ("2026-08-26", True)])
 def test_a_case_needs_a_change_plan_after_ninety_days(unit, db_path, opened, listed) -> None:
     from ekbist import plans
-    from ekbist.store import Store
 
     # 25 November 2026 − 90 days = 27 August: a case opened that day is exactly 90 days old
     # and still within its grace; one opened the 26th is 91 days old and past it.
     unit.ok("case", "open", "G-1", "--handler", "cia", "--opened", opened)
-    with Store.open(db_path, readonly=True) as store:
-        never = {r["case"] for r in plans.cases_past_grace_without_plan(store, as_of=TODAY)}
+    never = set(rows_by_case(db_path, plans.cases_past_grace_without_plan))
     assert ("G-1" in never) is listed
     assert {"C-1", "C-2"} <= never  # opened in January and March, never a plan
     assert "C-4" not in never  # opened 2 November
@@ -194,12 +200,10 @@ def test_a_case_needs_a_change_plan_after_ninety_days(unit, db_path, opened, lis
     ("2026-11-26", False), ("2026-11-25", False), ("2026-11-24", True)])
 def test_a_follow_up_due_today_is_not_overdue(unit, db_path, next_followup, overdue) -> None:
     from ekbist import plans
-    from ekbist.store import Store
 
     unit.ok("plan", "add", "C-3", "--made", "2026-08-25", "--next", next_followup)
-    with Store.open(db_path, readonly=True) as store:
-        late = {r["case"] for r in plans.overdue_followups(store, as_of=TODAY)}
-        due = {r["case"]: r for r in plans.due(store, as_of=TODAY, within=0)}
+    late = set(rows_by_case(db_path, plans.overdue_followups))
+    due = rows_by_case(db_path, plans.due, within=0)
     assert ("C-3" in late) is overdue
     if next_followup <= "2026-11-25":
         assert due["C-3"]["overdue"] is overdue

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.sheets.exporter import export
@@ -33,17 +34,6 @@ def lib(unit):
     store = Store.open(unit.db)
     yield store
     store.close()
-
-
-def workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
 
 
 def problems_of(store: Store, path: Path, **kwargs) -> list[str]:

@@ -8,20 +8,14 @@ column, so mails and scripts do not depend on a window's size.
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
 import re
-import select
-import struct
 import subprocess
 import sys
-import termios
 from pathlib import Path
 
+import procs
 import pytest
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 IDS = re.compile(r"\b(?:A\d{7}|C\d{6})\b")  # applications and case numbers
 HANDLERS = re.compile(r"\bh\d{3}\b")
 DATES = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -71,41 +65,14 @@ WIDTHS = [60, 80, 100, 120]
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("widths") / "demo.db"
-    subprocess.run([sys.executable, "-m", "ekbist", "--db", str(db), "--today", "2026-11-25", "demo"],
-                   check=True, capture_output=True)
-    return db
-
-
-def environment(db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_") and k != "COLUMNS"}
-    env.update(EKBIST_DB=str(db), EKBIST_TODAY="2026-11-25", EKBIST_LANG="en", TERM="xterm")
-    return env
+    return procs.demo_store(tmp_path_factory.mktemp("widths") / "demo.db")
 
 
 def on_terminal(args: list[str], columns: int, env: dict[str, str]) -> str:
     """What ``ekbist ARGS`` shows on a real pseudo-terminal of ``columns`` columns."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, columns, 0, 0))
-    process = subprocess.Popen([sys.executable, "-m", "ekbist", *args], stdin=follower,
-                               stdout=follower, stderr=follower, env=env, close_fds=True)
-    os.close(follower)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            data = os.read(leader, 65536)
-        except OSError:  # the other end closed
-            break
-        if not data:
-            break
-        chunks.append(data)
-    process.wait(timeout=60)
-    os.close(leader)
-    assert process.returncode == 0, b"".join(chunks).decode()
-    return ANSI.sub("", b"".join(chunks).decode()).replace("\r", "")
+    code, shown = procs.on_terminal(args, env, columns=columns)
+    assert code == 0, shown
+    return shown
 
 
 def on_pipe(args: list[str], env: dict[str, str]) -> str:
@@ -116,7 +83,7 @@ def on_pipe(args: list[str], env: dict[str, str]) -> str:
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_tables_fit_and_never_cut_what_matters(args: list[str], demo: Path) -> None:
-    env = environment(demo)
+    env = procs.terminal_env(demo)
     piped = on_pipe(args, env)
     assert not any(line.startswith(BOX) for line in piped.splitlines())  # plain text on a pipe
     assert "Left out to fit" not in piped
@@ -160,7 +127,7 @@ def test_fit_leaves_out_the_declared_columns_first_and_never_the_protected() -> 
 
 
 def test_wide_on_the_command_too(demo: Path) -> None:
-    env = environment(demo)
+    env = procs.terminal_env(demo)
     narrow = on_terminal(["caseload"], 80, env)
     assert "Left out to fit the terminal: Team, vs team mean, Note, Load (--wide shows all)." in narrow
     wide = on_terminal(["caseload", "--wide"], 80, env)
