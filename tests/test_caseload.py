@@ -384,6 +384,35 @@ def test_balance_spares_handlers_leaving_or_going_away_soon(store) -> None:
     assert len(result["moves"]) == 6
 
 
+@pytest.mark.parametrize(("first", "receives"), [
+    ("2026-12-24", False), ("2026-12-25", False), ("2026-12-26", True)])
+def test_balance_spares_an_absence_starting_within_30_days_and_not_after(store, first,
+                                                                          receives) -> None:
+    # 25 November + 30 days = 25 December: an absence starting then is "soon", one
+    # starting on the 26th is not. a holds 6, b is going away: only b could receive.
+    add(store, "a")
+    add(store, "b")
+    open_cases(store, "a", 6, "2026-01-01")
+    absence.away(store, "b", first=D(first), reason="kurs")
+    moves = caseload.balance(store, as_of=TODAY, today=TODAY)["moves"]
+    assert [(m["from"], m["to"]) for m in moves] == ([("a", "b")] * 3 if receives else [])
+
+
+def test_caseload_lists_teams_in_the_units_order_and_names_the_team_asked_for(store) -> None:
+    # The unit's order is intake, investigation, violence, debt, other — not the alphabet.
+    add(store, "d1", team="debt")
+    add(store, "v1", team="violence")
+    add(store, "a1", team="intake")
+    report = caseload.current(store, TODAY)
+    assert [h["id"] for h in report["handlers"]] == ["a1", "v1", "d1"]
+    assert [t["team"] for t in report["teams"]] == ["intake", "violence", "debt"]
+    assert report["team"] is None
+    # Asked for by its Swedish name, the team comes back as its code.
+    only = caseload.current(store, TODAY, team="budget- och skuldrådgivning")
+    assert only["team"] == "debt"
+    assert [h["id"] for h in only["handlers"]] == ["d1"]
+
+
 def test_balance_apply_writes_assignments_in_one_audited_transaction(store) -> None:
     add(store, "a")
     add(store, "b")
