@@ -414,6 +414,55 @@ def test_pure_validation_helpers() -> None:
                                        plan_ended=D("2025-12-31"))) == 3
 
 
+def test_plan_and_follow_up_dates_on_both_sides_of_each_limit() -> None:
+    made, ended, later = D("2026-11-02"), D("2026-11-20"), D("2027-02-02")
+    # Made today is fine, tomorrow is not.
+    assert plans.plan_problems(made=TODAY, next_followup=later, today=TODAY) == []
+    assert plans.plan_problems(made=D("2026-11-26"), next_followup=later, today=TODAY) == [
+        "the plan date 2026-11-26 is after today (2026-11-25)"]
+    # The first follow-up must come at least a day after the plan.
+    assert plans.plan_problems(made=made, next_followup=D("2026-11-03"), today=TODAY) == []
+    assert plans.plan_problems(made=made, next_followup=made, today=TODAY) == [
+        "the next follow-up (2026-11-02) must be after the plan date (2026-11-02)"]
+    # A plan may end the day it was made, or today; not the day before, not tomorrow.
+    for end in (made, TODAY):
+        assert plans.plan_problems(made=made, next_followup=later, today=TODAY, ended=end) == []
+    assert plans.plan_problems(made=made, next_followup=later, today=TODAY,
+                               ended=D("2026-11-01")) == [
+        "the plan cannot end (2026-11-01) before it was made (2026-11-02)"]
+    assert plans.plan_problems(made=made, next_followup=later, today=TODAY,
+                               ended=D("2026-11-26")) == [
+        "the end date 2026-11-26 is after today (2026-11-25)"]
+    # A follow-up from the day the plan was made to the day it ended, and not after today.
+    def followup(on: date, *, next_followup: date = later, plan_ended: date | None = None):
+        return plans.followup_problems(plan_made=made, date_=on, next_followup=next_followup,
+                                       today=TODAY, plan_ended=plan_ended)
+
+    assert followup(made) == followup(ended, plan_ended=ended) == followup(TODAY) == []
+    assert followup(D("2026-11-01")) == [
+        "the follow-up (2026-11-01) is before the plan was made (2026-11-02)"]
+    assert followup(D("2026-11-21"), plan_ended=ended) == [
+        "the follow-up (2026-11-21) is after the plan ended (2026-11-20)"]
+    assert followup(D("2026-11-26")) == [
+        "the follow-up date 2026-11-26 is after today (2026-11-25)"]
+    # Its next follow-up must come at least a day later.
+    assert followup(TODAY, next_followup=D("2026-11-26")) == []
+    assert followup(TODAY, next_followup=TODAY) == [
+        "the next follow-up (2026-11-25) must be after the follow-up date (2026-11-25)"]
+
+
+def test_no_plan_on_or_after_the_day_a_case_closed(store: Store) -> None:
+    handlers.add(store, "h", name="H", team="intake", fte=1)
+    for case_id in ("K-1", "K-2"):
+        cases.open_case(store, case_id, handler="h", opened=D("2026-01-01"), today=TODAY)
+        cases.close_case(store, case_id, D("2026-11-20"), "work", today=TODAY)
+    with pytest.raises(EkbistError) as refused:
+        plans.add(store, "K-1", made=D("2026-11-20"), today=TODAY)
+    assert str(refused.value) == "case 'K-1' is closed (since 2026-11-20)"
+    assert plans.add(store, "K-2", made=D("2026-11-19"), today=TODAY)["made"] == "2026-11-19"
+    assert store.scalar("SELECT count(*) FROM plan") == 1
+
+
 def test_a_new_plan_after_the_old_one_ended(hand: Cli, db: Store) -> None:
     hand.ok("plan", "add", "C-5", "--made", "2026-11-25")
     rows = plans.list_plans(db, as_of=TODAY, case="C-5")

@@ -446,6 +446,9 @@ def test_handling_time_over_the_whole_calendar_and_one_day_beyond(store) -> None
         with pytest.raises(EkbistError) as refused:
             handling_time.report(store, first, last)
         assert str(refused.value) == f"{outside} is outside the calendar (1990 to 2060)"
+    with pytest.raises(EkbistError) as refused:
+        handling_time.report(store, date(2026, 1, 1), date(2026, 12, 31), by="colour")
+    assert str(refused.value) == "unknown grouping 'colour' (expected one of: handler, team, month)"
 
 
 def test_a_deadline_without_the_working_day_index(db_path) -> None:
