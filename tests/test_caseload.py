@@ -413,6 +413,18 @@ def test_caseload_lists_teams_in_the_units_order_and_names_the_team_asked_for(st
     assert [h["id"] for h in only["handlers"]] == ["d1"]
 
 
+def test_a_teams_fte_is_summed_to_the_thousandth(store) -> None:
+    # 0.7 + 0.1 is 0.7999999999999999 in floating point; the team shows 0.8. Two thirds
+    # written 0.3333 each make 0.6666, shown to the thousandth as 0.667.
+    add(store, "a", team="intake", fte=0.7)
+    add(store, "b", team="intake", fte=0.1)
+    add(store, "c", team="debt", fte=0.3333)
+    add(store, "d", team="debt", fte=0.3333)
+    teams = {t["team"]: t for t in caseload.current(store, TODAY)["teams"]}
+    assert teams["intake"]["fte"] == 0.8
+    assert teams["debt"]["fte"] == 0.667
+
+
 def test_balance_apply_writes_assignments_in_one_audited_transaction(store) -> None:
     add(store, "a")
     add(store, "b")
