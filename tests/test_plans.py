@@ -463,6 +463,43 @@ def test_no_plan_on_or_after_the_day_a_case_closed(store: Store) -> None:
     assert store.scalar("SELECT count(*) FROM plan") == 1
 
 
+def test_due_looks_14_days_ahead_by_default(store: Store) -> None:
+    # 25 November + 14 days = 9 December: a follow-up due then is listed, the 10th is not.
+    handlers.add(store, "h", name="H", team="intake", fte=1)
+    for case_id, next_followup in (("K-9", "2026-12-09"), ("K-10", "2026-12-10")):
+        cases.open_case(store, case_id, handler="h", opened=D("2026-01-01"), today=TODAY)
+        plans.add(store, case_id, made=D("2026-09-01"), today=TODAY,
+                  next_followup=D(next_followup))
+    assert [r["case"] for r in plans.due(store, as_of=TODAY)] == ["K-9"]
+    assert plans.due(store, as_of=TODAY)[0]["days_left"] == 14
+    assert [r["case"] for r in plans.due(store, as_of=TODAY, within=15)] == ["K-9", "K-10"]
+    # Both filters at once narrow to the handler within the team.
+    assert [r["case"] for r in plans.due(store, as_of=TODAY, handler="h", team="intake")] == [
+        "K-9"]
+    assert plans.due(store, as_of=TODAY, handler="h", team="debt") == []
+
+
+def test_missing_plans_are_listed_by_handler_name_then_id_with_no_handler_last(
+        store: Store) -> None:
+    # All four cases are past the 90-day grace period without a change plan ("never").
+    handlers.add(store, "a1", name="Zoe", team="intake", fte=1)
+    handlers.add(store, "b1", name="Ada", team="intake", fte=1)
+    handlers.add(store, "c1", name="Ada", team="intake", fte=1)
+    for case_id, handler, opened in (("Z-1", "a1", "2026-01-01"), ("B-1", "b1", "2026-06-01"),
+                                     ("C-1", "c1", "2026-01-01"), ("N-1", "a1", "2026-02-01")):
+        cases.open_case(store, case_id, handler=handler, opened=D(opened), today=TODAY)
+    # N-1's handling ended in June with no one after (a gap an imported case history can leave).
+    store.execute("UPDATE assignment SET to_date = '2026-06-01' WHERE case_id = 'N-1'")
+    rows = plans.missing(store, as_of=TODAY, groups=("never",))
+    # Ada (b1) before Ada (c1) although C-1 has waited longer; Zoe next; no handler last.
+    assert [(r["case"], r["handler"]) for r in rows] == [
+        ("B-1", "b1"), ("C-1", "c1"), ("Z-1", "a1"), ("N-1", None)]
+    assert [r["case"] for r in plans.missing(store, as_of=TODAY, handler="c1",
+                                             team="intake")] == ["C-1"]
+    with pytest.raises(ValueError, match="colour"):
+        plans.missing(store, as_of=TODAY, groups=("never", "colour"))
+
+
 def test_a_new_plan_after_the_old_one_ended(hand: Cli, db: Store) -> None:
     hand.ok("plan", "add", "C-5", "--made", "2026-11-25")
     rows = plans.list_plans(db, as_of=TODAY, case="C-5")
