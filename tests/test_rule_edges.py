@@ -416,19 +416,27 @@ def test_non_working_weekdays_list_holidays_and_closed_weekdays_of_the_year_only
 def test_a_wait_counts_as_over_14_days_from_the_15th_day(store, decided, wait, over) -> None:
     from ekbist import applications, cases, handlers, handling_time
 
-    # Two applications, both arrived and complete on Thursday 1 October 2026: one decided
-    # the next day (a wait of 1 day), the other on ``decided``. Day 1 is the 1st; 2, 5, 6
-    # and 7 October are days 2 to 5, so both are counted, the second one late.
+    # Three applications, all arrived and complete on Thursday 1 October 2026: two decided
+    # the next day (working day 2, a wait of 1 day), the third on ``decided``. Counting
+    # 1, 2, 5, 6, 7, 8, 9, 12, 13, 14 October, the 14th is working day 10 (late), the 15th
+    # day 11 and the 16th day 12.
     handlers.add(store, "anna", name="Anna Andersson", team="intake", fte=1)
     cases.open_case(store, "C-1", handler="anna", opened=date(2026, 1, 5), today=TODAY)
-    for app_id, on in (("A-1", "2026-10-02"), ("A-2", decided)):
+    for app_id, on in (("A-1", "2026-10-02"), ("A-2", decided), ("A-3", "2026-10-02")):
         applications.add(store, "C-1", period="2026-10", received=date(2026, 10, 1),
                          completed=date(2026, 10, 1), app_id=app_id, today=TODAY)
         applications.decide(store, app_id, date.fromisoformat(on), "rejected", today=TODAY)
     total = handling_time.report(store, date(2026, 10, 1), date(2026, 10, 31))["total"]
-    assert total["decided"] == 2
-    assert total["mean_wait_days"] == (1 + wait) / 2
-    assert total["share_wait_over_14"] == (0.5 if over else 0.0)
+    working_days = wait - 3  # 10, 11, 12
+    assert (total["decided"], total["in_time"], total["late"]) == (3, 2, 1)
+    assert total["share_in_time"] == 0.6667  # 2 of 3, to four decimals
+    assert total["median_working_days"] == 2.0 and total["median_wait_days"] == 1.0
+    assert total["max_working_days"] == working_days
+    # Means to two decimals: (2 + 2 + 10) / 3 = 4.67, 15 / 3 = 5.0, 16 / 3 = 5.33;
+    # (1 + 1 + 13) / 3 = 5.0, 16 / 3 = 5.33, 17 / 3 = 5.67.
+    assert total["mean_working_days"] == {10: 4.67, 11: 5.0, 12: 5.33}[working_days]
+    assert total["mean_wait_days"] == {13: 5.0, 14: 5.33, 15: 5.67}[wait]
+    assert total["share_wait_over_14"] == (0.3333 if over else 0.0)
 
 
 def test_handling_time_over_the_whole_calendar_and_one_day_beyond(store) -> None:
