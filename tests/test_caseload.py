@@ -263,6 +263,33 @@ def test_propose_respects_locked_cases_receivers_and_max_moves() -> None:
     assert len(limited.moves) == 2 and limited.after == {"a": 8, "b": 2}
 
 
+def test_propose_moves_only_when_both_end_strictly_between_their_old_loads() -> None:
+    # d holds 1 case on 0.5 FTE (2.0 per FTE), r none on 1.0: the move would leave d at 0,
+    # no longer above what r had (0): no move, though the spread would narrow.
+    assert propose([Member("d", "t", 0.5, 1, ["k"]), Member("r", "t", 1.0, 0, [])]).moves == []
+    # d holds 3 on 1.0 FTE, r 1 on 0.6 (1.67 per FTE): taking one, r would reach 2 / 0.6 =
+    # 3.33 per FTE, above d's 3.0: no move.
+    assert propose([Member("d", "t", 1.0, 3, ["a", "b", "c"]),
+                    Member("r", "t", 0.6, 1, [])]).moves == []
+
+
+def test_propose_takes_first_from_the_most_loaded_per_fte_not_per_head() -> None:
+    # a holds 4 on 1.0 FTE (4.0 per FTE), b 3 on 0.5 (6.0 per FTE): b gives first.
+    p = propose([Member("a", "t", 1.0, 4, ["a1", "a2", "a3", "a4"]),
+                 Member("b", "t", 0.5, 3, ["b1", "b2", "b3"]),
+                 Member("r", "t", 1.0, 0, [])], max_moves=1)
+    assert p.moves == [caseload.Move("b1", "t", "b", "r")]
+
+
+def test_propose_refuses_a_handler_twice_and_a_negative_limit() -> None:
+    with pytest.raises(ValueError) as twice:
+        propose([Member("a", "t", 1.0, 1, []), Member("a", "t", 1.0, 2, [])])
+    assert str(twice.value) == "duplicate handler in proposal"
+    with pytest.raises(ValueError) as negative:
+        propose([Member("a", "t", 1.0, 1, [])], max_moves=-1)
+    assert str(negative.value) == "max_moves must not be negative"
+
+
 def test_propose_keeps_teams_apart() -> None:
     p = propose([Member("a", "x", 1.0, 10, [f"a{i}" for i in range(10)]),
                  Member("b", "y", 1.0, 0, [])])
