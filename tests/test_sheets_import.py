@@ -471,6 +471,20 @@ def test_an_import_of_more_than_10_000_rows(lib, tmp_path):
     assert lib.scalar("PRAGMA cache_size") == cache_size
 
 
+def test_a_changed_setting_names_its_own_sheet_and_cell(lib, tmp_path):
+    def path(grace: str) -> Path:
+        return workbook(tmp_path / f"s{grace}.xlsx", {
+            "Ansökningar": [APPLICATION_HEADER,
+                            ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, None, None, None]],
+            "Inställningar": [["Inställning", "Värde"], ["plans.grace_days", grace],
+                              ["handling.days", 5]]})
+
+    import_file(lib, path("60"), today=TODAY)
+    report = import_file(lib, path("70"), today=TODAY, dry_run=True)
+    assert [(c["cell"], c["fields"]) for c in report.kinds["settings"].changes] == [
+        ("Inställningar!A2", {"value": {"old": "60", "new": "70"}})]
+
+
 def test_plans_and_follow_ups_in_one_file(lib, tmp_path):
     plans = [["Ärende", "Plantyp", "Upprättad", "Nästa uppföljning", "Avslutad"],
              ["C-1", "förändringsplan", date(2026, 2, 1), date(2026, 5, 1), None],
