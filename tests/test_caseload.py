@@ -290,6 +290,14 @@ def test_propose_refuses_a_handler_twice_and_a_negative_limit() -> None:
     assert str(negative.value) == "max_moves must not be negative"
 
 
+def test_forced_cases_no_one_can_take_are_all_listed() -> None:
+    # No one in team t receives: both forced cases stay unplaced, not only the first.
+    p = propose([Member("b", "t", 1.0, 2, [], receives=False), Member("c", "u", 1.0, 0, [])],
+                forced=[("k1", "t"), ("k2", "t"), ("k3", "u")], rebalance=False)
+    assert p.unplaced == [("k1", "t"), ("k2", "t")]
+    assert p.moves == [caseload.Move("k3", "u", "", "c")]
+
+
 def test_propose_keeps_teams_apart() -> None:
     p = propose([Member("a", "x", 1.0, 10, [f"a{i}" for i in range(10)]),
                  Member("b", "y", 1.0, 0, [])])
