@@ -263,6 +263,41 @@ def test_propose_respects_locked_cases_receivers_and_max_moves() -> None:
     assert len(limited.moves) == 2 and limited.after == {"a": 8, "b": 2}
 
 
+def test_propose_moves_only_when_both_end_strictly_between_their_old_loads() -> None:
+    # d holds 1 case on 0.5 FTE (2.0 per FTE), r none on 1.0: the move would leave d at 0,
+    # no longer above what r had (0): no move, though the spread would narrow.
+    assert propose([Member("d", "t", 0.5, 1, ["k"]), Member("r", "t", 1.0, 0, [])]).moves == []
+    # d holds 3 on 1.0 FTE, r 1 on 0.6 (1.67 per FTE): taking one, r would reach 2 / 0.6 =
+    # 3.33 per FTE, above d's 3.0: no move.
+    assert propose([Member("d", "t", 1.0, 3, ["a", "b", "c"]),
+                    Member("r", "t", 0.6, 1, [])]).moves == []
+
+
+def test_propose_takes_first_from_the_most_loaded_per_fte_not_per_head() -> None:
+    # a holds 4 on 1.0 FTE (4.0 per FTE), b 3 on 0.5 (6.0 per FTE): b gives first.
+    p = propose([Member("a", "t", 1.0, 4, ["a1", "a2", "a3", "a4"]),
+                 Member("b", "t", 0.5, 3, ["b1", "b2", "b3"]),
+                 Member("r", "t", 1.0, 0, [])], max_moves=1)
+    assert p.moves == [caseload.Move("b1", "t", "b", "r")]
+
+
+def test_propose_refuses_a_handler_twice_and_a_negative_limit() -> None:
+    with pytest.raises(ValueError) as twice:
+        propose([Member("a", "t", 1.0, 1, []), Member("a", "t", 1.0, 2, [])])
+    assert str(twice.value) == "duplicate handler in proposal"
+    with pytest.raises(ValueError) as negative:
+        propose([Member("a", "t", 1.0, 1, [])], max_moves=-1)
+    assert str(negative.value) == "max_moves must not be negative"
+
+
+def test_forced_cases_no_one_can_take_are_all_listed() -> None:
+    # No one in team t receives: both forced cases stay unplaced, not only the first.
+    p = propose([Member("b", "t", 1.0, 2, [], receives=False), Member("c", "u", 1.0, 0, [])],
+                forced=[("k1", "t"), ("k2", "t"), ("k3", "u")], rebalance=False)
+    assert p.unplaced == [("k1", "t"), ("k2", "t")]
+    assert p.moves == [caseload.Move("k3", "u", "", "c")]
+
+
 def test_propose_keeps_teams_apart() -> None:
     p = propose([Member("a", "x", 1.0, 10, [f"a{i}" for i in range(10)]),
                  Member("b", "y", 1.0, 0, [])])
@@ -382,6 +417,47 @@ def test_balance_spares_handlers_leaving_or_going_away_soon(store) -> None:
     result = caseload.balance(store, as_of=TODAY, today=TODAY)
     assert {m["to"] for m in result["moves"]} == {"later_away"}
     assert len(result["moves"]) == 6
+
+
+@pytest.mark.parametrize(("first", "receives"), [
+    ("2026-12-24", False), ("2026-12-25", False), ("2026-12-26", True)])
+def test_balance_spares_an_absence_starting_within_30_days_and_not_after(store, first,
+                                                                          receives) -> None:
+    # 25 November + 30 days = 25 December: an absence starting then is "soon", one
+    # starting on the 26th is not. a holds 6, b is going away: only b could receive.
+    add(store, "a")
+    add(store, "b")
+    open_cases(store, "a", 6, "2026-01-01")
+    absence.away(store, "b", first=D(first), reason="kurs")
+    moves = caseload.balance(store, as_of=TODAY, today=TODAY)["moves"]
+    assert [(m["from"], m["to"]) for m in moves] == ([("a", "b")] * 3 if receives else [])
+
+
+def test_caseload_lists_teams_in_the_units_order_and_names_the_team_asked_for(store) -> None:
+    # The unit's order is intake, investigation, violence, debt, other — not the alphabet.
+    add(store, "d1", team="debt")
+    add(store, "v1", team="violence")
+    add(store, "a1", team="intake")
+    report = caseload.current(store, TODAY)
+    assert [h["id"] for h in report["handlers"]] == ["a1", "v1", "d1"]
+    assert [t["team"] for t in report["teams"]] == ["intake", "violence", "debt"]
+    assert report["team"] is None
+    # Asked for by its Swedish name, the team comes back as its code.
+    only = caseload.current(store, TODAY, team="budget- och skuldrådgivning")
+    assert only["team"] == "debt"
+    assert [h["id"] for h in only["handlers"]] == ["d1"]
+
+
+def test_a_teams_fte_is_summed_to_the_thousandth(store) -> None:
+    # 0.7 + 0.1 is 0.7999999999999999 in floating point; the team shows 0.8. Two thirds
+    # written 0.3333 each make 0.6666, shown to the thousandth as 0.667.
+    add(store, "a", team="intake", fte=0.7)
+    add(store, "b", team="intake", fte=0.1)
+    add(store, "c", team="debt", fte=0.3333)
+    add(store, "d", team="debt", fte=0.3333)
+    teams = {t["team"]: t for t in caseload.current(store, TODAY)["teams"]}
+    assert teams["intake"]["fte"] == 0.8
+    assert teams["debt"]["fte"] == 0.667
 
 
 def test_balance_apply_writes_assignments_in_one_audited_transaction(store) -> None:

@@ -716,3 +716,71 @@ def test_check_during_an_import_sees_all_of_a_transaction_or_none(leaver_store) 
         written = int(writer.communicate("stop\n", timeout=30)[0].strip())
     assert written >= max(seen) >= 1
     assert len(set(seen)) >= 3, seen  # the import really was running during the checks
+
+
+# -- the order of findings, cases no one holds, and January's prognosis ----------------------------
+def test_findings_of_one_kind_come_by_due_day_then_by_subject(unit, db_path) -> None:
+    add = ["application", "add", "--period", "2026-11"]
+    # A-1 complete Tuesday 10 November: day 5 is Monday the 16th. A-2 complete Monday the
+    # 2nd: day 5 is Friday the 6th. Both are late; the earlier deadline comes first.
+    unit.ok(*add, "C-1", "--received", "2026-11-10", "--completed", "2026-11-10", "--id", "A-1")
+    unit.ok(*add, "C-2", "--received", "2026-11-02", "--completed", "2026-11-02", "--id", "A-2")
+    # C-0 (cia, opened 1 January) and C-1, C-2 (bo), C-3 (cia) are past the grace period
+    # without a change plan; C-3 is homeless without a housing plan.
+    unit.ok("case", "open", "C-0", "--handler", "cia", "--opened", "2026-01-01")
+    with Store.open(db_path, readonly=True) as store:
+        report = checks.run(store, TODAY)
+    assert [(f.kind, f.subject, f.due) for f in report.findings] == [
+        ("application_overdue", "A-2", date(2026, 11, 6)),
+        ("application_overdue", "A-1", date(2026, 11, 16)),
+        ("no_change_plan", "C-0", None), ("no_change_plan", "C-1", None),
+        ("no_change_plan", "C-2", None), ("no_change_plan", "C-3", None),
+        ("no_housing_plan", "C-3", None),
+    ]
+    # 1 January to 25 November 2026: 304 days to the end of October, then 24 more.
+    assert report.findings[2].message == (
+        "case C-0, opened on 2026-01-01, has no change plan after 328 days (grace period 90 days)")
+
+
+def test_a_case_no_one_holds_is_critical_and_one_waiting_for_its_handler_a_warning(
+        unit, db_path) -> None:
+    # C-4's handling ended on 20 November with no one after (a gap an imported case history
+    # can leave): critical, and the unit's own part of the mail.
+    with Store.open(db_path) as store:
+        store.execute("UPDATE assignment SET to_date = '2026-11-20' WHERE case_id = 'C-4'")
+    status, payload = run_json(unit, "--only", "caseload")
+    assert status == 2
+    assert payload["findings"] == [{
+        "check": "caseload", "severity": "critical", "handler": None, "subject": "C-4",
+        "due": None, "message": "active case C-4 has no handler",
+    }]
+    # Anna's start moved to December: her new case waits for her, a warning.
+    unit.ok("case", "assign", "C-4", "anna", "--date", "2026-11-24")
+    unit.ok("handler", "edit", "anna", "--start", "2026-12-01")
+    status, payload = run_json(unit, "--only", "caseload")
+    assert status == 1
+    assert payload["findings"] == [{
+        "check": "caseload", "severity": "warning", "handler": "anna", "subject": "C-4",
+        "due": None, "message": "case C-4 has no cover until Anna Andersson starts",
+    }]
+
+
+def test_in_january_the_prognosis_due_is_decembers(cli) -> None:
+    _budget_unit(cli)
+    for month in (11, 12):
+        cli.ok("actuals", "set", "2026", str(month), ACTIVITY, LINE, "110000")
+    # January 2027: 1 nyårsdagen, 4 (working day 1), 5 (2), 6 trettondedag jul, 7 (3),
+    # 8 (4), 11 (5): December's prognosis is due on the 11th, missing from the 12th.
+    assert cli("check", "--only", "budget", today="2027-01-11").exit_code == 0
+    status, payload = run_json(cli, "--only", "budget", today="2027-01-12")
+    assert status == 1
+    assert payload["findings"] == [{
+        "check": "budget", "severity": "warning", "handler": None, "subject": "2026-12",
+        "due": "2027-01-11", "message": "no prognosis saved for 2026-12; it was due on 2027-01-11",
+    }]
+
+
+def test_the_targets_check_runs_when_named_though_it_is_off_by_default(unit) -> None:
+    # Off by default, it is left out of a full run, but runs (and finds nothing) when named.
+    assert "(checks: handling-time, plans, caseload, budget)." in unit("check").stdout
+    assert "(checks: plans, targets)." in unit("check", "--only", "plans,targets").stdout

@@ -323,6 +323,23 @@ def test_report_groupings(decided):
     assert (october["decided"], october["late"]) == (3, 0)
 
 
+def test_report_by_handler_counts_the_clock_start_handler_and_no_handler_last(lib):
+    # A-1 became complete with anna on 5 October; the case went to bo on the 6th and bo
+    # decided it on the 7th: it counts for anna, who had it when the clock started.
+    add(lib, received="2026-10-05", completed="2026-10-05", app_id="A-1", today=TODAY)
+    cases.assign(lib, "C-1", "bo", day("2026-10-06"), today=TODAY)
+    applications.decide(lib, "A-1", day("2026-10-07"), "rejected", today=TODAY)
+    # C-9 was nobody's from September (a gap an imported case history can leave); its
+    # application, never complete, was withdrawn in October: no clock, no handler.
+    cases.open_case(lib, "C-9", handler="anna", opened=day("2026-01-05"), today=TODAY)
+    lib.execute("UPDATE assignment SET to_date = '2026-09-01' WHERE case_id = 'C-9'")
+    add(lib, "C-9", received="2026-10-12", decided="2026-10-30", decision="withdrawn",
+        today=TODAY)
+    groups = handling_time.report(lib, day("2026-10-01"), day("2026-10-31"), by="handler")["groups"]
+    assert [(g["key"], g["decided"], g["in_time"], g["no_clock"]) for g in groups] == [
+        ("anna", 1, 1, 0), (None, 0, 0, 1)]
+
+
 def test_report_empty_and_refusals(lib):
     total = handling_time.report(lib, date(2026, 1, 1), date(2026, 12, 31))["total"]
     assert total["decided"] == 0 and total["share_in_time"] is None

@@ -410,6 +410,92 @@ def test_pure_validation_helpers() -> None:
                                        plan_ended=D("2025-12-31"))) == 3
 
 
+def test_plan_and_follow_up_dates_on_both_sides_of_each_limit() -> None:
+    made, ended, later = D("2026-11-02"), D("2026-11-20"), D("2027-02-02")
+    # Made today is fine, tomorrow is not.
+    assert plans.plan_problems(made=TODAY, next_followup=later, today=TODAY) == []
+    assert plans.plan_problems(made=D("2026-11-26"), next_followup=later, today=TODAY) == [
+        "the plan date 2026-11-26 is after today (2026-11-25)"]
+    # The first follow-up must come at least a day after the plan.
+    assert plans.plan_problems(made=made, next_followup=D("2026-11-03"), today=TODAY) == []
+    assert plans.plan_problems(made=made, next_followup=made, today=TODAY) == [
+        "the next follow-up (2026-11-02) must be after the plan date (2026-11-02)"]
+    # A plan may end the day it was made, or today; not the day before, not tomorrow.
+    for end in (made, TODAY):
+        assert plans.plan_problems(made=made, next_followup=later, today=TODAY, ended=end) == []
+    assert plans.plan_problems(made=made, next_followup=later, today=TODAY,
+                               ended=D("2026-11-01")) == [
+        "the plan cannot end (2026-11-01) before it was made (2026-11-02)"]
+    assert plans.plan_problems(made=made, next_followup=later, today=TODAY,
+                               ended=D("2026-11-26")) == [
+        "the end date 2026-11-26 is after today (2026-11-25)"]
+    # A follow-up from the day the plan was made to the day it ended, and not after today.
+    def followup(on: date, *, next_followup: date = later, plan_ended: date | None = None):
+        return plans.followup_problems(plan_made=made, date_=on, next_followup=next_followup,
+                                       today=TODAY, plan_ended=plan_ended)
+
+    assert followup(made) == followup(ended, plan_ended=ended) == followup(TODAY) == []
+    assert followup(D("2026-11-01")) == [
+        "the follow-up (2026-11-01) is before the plan was made (2026-11-02)"]
+    assert followup(D("2026-11-21"), plan_ended=ended) == [
+        "the follow-up (2026-11-21) is after the plan ended (2026-11-20)"]
+    assert followup(D("2026-11-26")) == [
+        "the follow-up date 2026-11-26 is after today (2026-11-25)"]
+    # Its next follow-up must come at least a day later.
+    assert followup(TODAY, next_followup=D("2026-11-26")) == []
+    assert followup(TODAY, next_followup=TODAY) == [
+        "the next follow-up (2026-11-25) must be after the follow-up date (2026-11-25)"]
+
+
+def test_no_plan_on_or_after_the_day_a_case_closed(store: Store) -> None:
+    handlers.add(store, "h", name="H", team="intake", fte=1)
+    for case_id in ("K-1", "K-2"):
+        cases.open_case(store, case_id, handler="h", opened=D("2026-01-01"), today=TODAY)
+        cases.close_case(store, case_id, D("2026-11-20"), "work", today=TODAY)
+    with pytest.raises(EkbistError) as refused:
+        plans.add(store, "K-1", made=D("2026-11-20"), today=TODAY)
+    assert str(refused.value) == "case 'K-1' is closed (since 2026-11-20)"
+    assert plans.add(store, "K-2", made=D("2026-11-19"), today=TODAY)["made"] == "2026-11-19"
+    assert store.scalar("SELECT count(*) FROM plan") == 1
+
+
+def test_due_looks_14_days_ahead_by_default(store: Store) -> None:
+    # 25 November + 14 days = 9 December: a follow-up due then is listed, the 10th is not.
+    handlers.add(store, "h", name="H", team="intake", fte=1)
+    for case_id, next_followup in (("K-9", "2026-12-09"), ("K-10", "2026-12-10")):
+        cases.open_case(store, case_id, handler="h", opened=D("2026-01-01"), today=TODAY)
+        plans.add(store, case_id, made=D("2026-09-01"), today=TODAY,
+                  next_followup=D(next_followup))
+    assert [r["case"] for r in plans.due(store, as_of=TODAY)] == ["K-9"]
+    assert plans.due(store, as_of=TODAY)[0]["days_left"] == 14
+    assert [r["case"] for r in plans.due(store, as_of=TODAY, within=15)] == ["K-9", "K-10"]
+    # Both filters at once narrow to the handler within the team.
+    assert [r["case"] for r in plans.due(store, as_of=TODAY, handler="h", team="intake")] == [
+        "K-9"]
+    assert plans.due(store, as_of=TODAY, handler="h", team="debt") == []
+
+
+def test_missing_plans_are_listed_by_handler_name_then_id_with_no_handler_last(
+        store: Store) -> None:
+    # All four cases are past the 90-day grace period without a change plan ("never").
+    handlers.add(store, "a1", name="Zoe", team="intake", fte=1)
+    handlers.add(store, "b1", name="Ada", team="intake", fte=1)
+    handlers.add(store, "c1", name="Ada", team="intake", fte=1)
+    for case_id, handler, opened in (("Z-1", "a1", "2026-01-01"), ("B-1", "b1", "2026-06-01"),
+                                     ("C-1", "c1", "2026-01-01"), ("N-1", "a1", "2026-02-01")):
+        cases.open_case(store, case_id, handler=handler, opened=D(opened), today=TODAY)
+    # N-1's handling ended in June with no one after (a gap an imported case history can leave).
+    store.execute("UPDATE assignment SET to_date = '2026-06-01' WHERE case_id = 'N-1'")
+    rows = plans.missing(store, as_of=TODAY, groups=("never",))
+    # Ada (b1) before Ada (c1) although C-1 has waited longer; Zoe next; no handler last.
+    assert [(r["case"], r["handler"]) for r in rows] == [
+        ("B-1", "b1"), ("C-1", "c1"), ("Z-1", "a1"), ("N-1", None)]
+    assert [r["case"] for r in plans.missing(store, as_of=TODAY, handler="c1",
+                                             team="intake")] == ["C-1"]
+    with pytest.raises(ValueError, match="colour"):
+        plans.missing(store, as_of=TODAY, groups=("never", "colour"))
+
+
 def test_a_new_plan_after_the_old_one_ended(hand: Cli, db: Store) -> None:
     hand.ok("plan", "add", "C-5", "--made", "2026-11-25")
     rows = plans.list_plans(db, as_of=TODAY, case="C-5")

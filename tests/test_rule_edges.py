@@ -412,3 +412,65 @@ def test_non_working_weekdays_list_holidays_and_closed_weekdays_of_the_year_only
     assert date(2026, 12, 19) not in listed and date(2027, 1, 7) not in listed
     assert date(2026, 12, 26) not in listed  # annandag jul falls on a Saturday
     assert all(day.year == 2026 and day.weekday() < 5 for day in listed)
+
+
+# -- handling time: the wait over 14 days, the calendar's ends, a store without its index ------------
+@pytest.mark.parametrize(("decided", "wait", "over"), [
+    ("2026-10-14", 13, False), ("2026-10-15", 14, False), ("2026-10-16", 15, True)])
+def test_a_wait_counts_as_over_14_days_from_the_15th_day(store, decided, wait, over) -> None:
+    from ekbist import applications, cases, handlers, handling_time
+
+    # Three applications, all arrived and complete on Thursday 1 October 2026: two decided
+    # the next day (working day 2, a wait of 1 day), the third on ``decided``. Counting
+    # 1, 2, 5, 6, 7, 8, 9, 12, 13, 14 October, the 14th is working day 10 (late), the 15th
+    # day 11 and the 16th day 12.
+    handlers.add(store, "anna", name="Anna Andersson", team="intake", fte=1)
+    cases.open_case(store, "C-1", handler="anna", opened=date(2026, 1, 5), today=TODAY)
+    for app_id, on in (("A-1", "2026-10-02"), ("A-2", decided), ("A-3", "2026-10-02")):
+        applications.add(store, "C-1", period="2026-10", received=date(2026, 10, 1),
+                         completed=date(2026, 10, 1), app_id=app_id, today=TODAY)
+        applications.decide(store, app_id, date.fromisoformat(on), "rejected", today=TODAY)
+    total = handling_time.report(store, date(2026, 10, 1), date(2026, 10, 31))["total"]
+    working_days = wait - 3  # 10, 11, 12
+    assert (total["decided"], total["in_time"], total["late"]) == (3, 2, 1)
+    assert total["share_in_time"] == 0.6667  # 2 of 3, to four decimals
+    assert total["median_working_days"] == 2.0 and total["median_wait_days"] == 1.0
+    assert total["max_working_days"] == working_days
+    # Means to two decimals: (2 + 2 + 10) / 3 = 4.67, 15 / 3 = 5.0, 16 / 3 = 5.33;
+    # (1 + 1 + 13) / 3 = 5.0, 16 / 3 = 5.33, 17 / 3 = 5.67.
+    assert total["mean_working_days"] == {10: 4.67, 11: 5.0, 12: 5.33}[working_days]
+    assert total["mean_wait_days"] == {13: 5.0, 14: 5.33, 15: 5.67}[wait]
+    assert total["share_wait_over_14"] == (0.3333 if over else 0.0)
+
+
+def test_handling_time_over_the_whole_calendar_and_one_day_beyond(store) -> None:
+    from ekbist import handling_time
+    from ekbist.errors import EkbistError
+
+    # From the first day known (1 January 1990) to the last (31 December 2060): an empty report.
+    whole = handling_time.report(store, date(1990, 1, 1), date(2060, 12, 31))
+    assert (whole["from"], whole["to"], whole["total"]["decided"]) == (
+        "1990-01-01", "2060-12-31", 0)
+    assert handling_time.open_applications(store, date(2060, 12, 31)) == []
+    assert handling_time.open_applications(store, date(1990, 1, 1)) == []
+    for first, last, outside in ((date(1989, 12, 31), date(2000, 1, 1), "1989-12-31"),
+                                 (date(2000, 1, 1), date(2061, 1, 1), "2061-01-01")):
+        with pytest.raises(EkbistError) as refused:
+            handling_time.report(store, first, last)
+        assert str(refused.value) == f"{outside} is outside the calendar (1990 to 2060)"
+    with pytest.raises(EkbistError) as refused:
+        handling_time.report(store, date(2026, 1, 1), date(2026, 12, 31), by="colour")
+    assert str(refused.value) == "unknown grouping 'colour' (expected one of: handler, team, month)"
+
+
+def test_a_deadline_without_the_working_day_index(db_path) -> None:
+    from ekbist import handling_time
+    from ekbist.store import Store
+
+    # A store whose working-day index was never built still answers from the calendar:
+    # complete Monday 16 November 2026, day 5 is Friday the 20th; complete Friday
+    # 6 November, day 5 is Thursday the 12th.
+    with Store.open(db_path, create=True) as bare:
+        assert bare.scalar("SELECT count(*) FROM workday") == 0
+        assert handling_time.deadline(bare, date(2026, 11, 16)) == date(2026, 11, 20)
+        assert handling_time.deadline(bare, date(2026, 11, 6)) == date(2026, 11, 12)

@@ -403,6 +403,78 @@ def test_assignment_history_must_not_overlap(lib, tmp_path):
         {"handler": "bo", "to_date": "2026-06-01"}, {"handler": "anna", "to_date": None}]
 
 
+def test_progress_counts_the_rows_written_kind_by_kind(lib, tmp_path):
+    def written_of(path: Path) -> list[tuple[int, int]]:
+        calls: list[tuple[int, int]] = []
+        import_file(lib, path, today=TODAY, progress=lambda step, total, **counts: (
+            calls.append((step, counts["written"])) if "written" in counts else None))
+        return calls
+
+    # Two plans, then one follow-up: 2 rows written after the plans, 3 after the follow-ups.
+    plans = workbook(tmp_path / "p.xlsx", {
+        "Planer": [["Ärende", "Plantyp", "Upprättad", "Nästa uppföljning", "Avslutad"],
+                   ["C-1", "förändringsplan", date(2026, 2, 1), date(2026, 5, 1), None],
+                   ["C-3", "boendeplan", date(2026, 6, 1), date(2026, 9, 1), None]],
+        "Uppföljningar": [["Ärende", "Plantyp", "Plan upprättad", "Uppföljd", "Nästa uppföljning"],
+                          ["C-1", None, date(2026, 2, 1), date(2026, 4, 28), date(2026, 7, 28)]]})
+    assert written_of(plans) == [(3, 2), (3, 3)]
+    # A changed row counts as written too: A-1's amount changes, A-2 stays, A-3 is new.
+    first = workbook(tmp_path / "a.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER,
+        ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", 1000],
+        ["A-2", "C-2", "2026-10", date(2026, 10, 1), None, None, None, None]]})
+    assert written_of(first) == [(3, 2)]
+    second = workbook(tmp_path / "b.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER,
+        ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, date(2026, 10, 2), "beviljat", 1500],
+        ["A-2", "C-2", "2026-10", date(2026, 10, 1), None, None, None, None],
+        ["A-3", "C-3", "2026-11", date(2026, 11, 3), None, None, None, None]]})
+    assert written_of(second) == [(3, 2)]
+
+
+def test_an_import_leaves_no_temporary_tables_behind(lib, tmp_path):
+    good = workbook(tmp_path / "a.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER, ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, None, None, None]]})
+    bad = workbook(tmp_path / "b.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER, ["A-2", "C-404", "2026-10", date(2026, 10, 1), None, None, None, None]]})
+    # The connection's own temporary objects (the audit's) are there before and after.
+    before = lib.query("SELECT type, name FROM temp.sqlite_master ORDER BY name")
+    import_file(lib, good, today=TODAY)
+    import_file(lib, good, today=TODAY, dry_run=True)
+    assert problems_of(lib, bad)
+    after = lib.query("SELECT type, name FROM temp.sqlite_master ORDER BY name")
+    assert after == before
+    assert not [row for row in after if row["name"].startswith(("sheet_", "temp_sheet_"))]
+
+
+def test_an_import_of_more_than_10_000_rows(lib, tmp_path):
+    # Over 10 000 rows the import enlarges the connection's page cache while it writes,
+    # and gives the old size back afterwards.
+    path = tmp_path / "many.csv"
+    lines = ["Ansökan,Ärende,Avser månad,Inkom"]
+    lines += [f"M-{i},C-1,2026-10,2026-10-01" for i in range(10_001)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cache_size = lib.scalar("PRAGMA cache_size")
+    report = import_file(lib, path, today=TODAY)
+    assert report.kinds["applications"].added == 10_001
+    assert lib.scalar("SELECT count(*) FROM application WHERE case_id = 'C-1'") == 10_001
+    assert lib.scalar("PRAGMA cache_size") == cache_size
+
+
+def test_a_changed_setting_names_its_own_sheet_and_cell(lib, tmp_path):
+    def path(grace: str) -> Path:
+        return workbook(tmp_path / f"s{grace}.xlsx", {
+            "Ansökningar": [APPLICATION_HEADER,
+                            ["A-1", "C-1", "2026-10", date(2026, 10, 1), None, None, None, None]],
+            "Inställningar": [["Inställning", "Värde"], ["plans.grace_days", grace],
+                              ["handling.days", 5]]})
+
+    import_file(lib, path("60"), today=TODAY)
+    report = import_file(lib, path("70"), today=TODAY, dry_run=True)
+    assert [(c["cell"], c["fields"]) for c in report.kinds["settings"].changes] == [
+        ("Inställningar!A2", {"value": {"old": "60", "new": "70"}})]
+
+
 def test_plans_and_follow_ups_in_one_file(lib, tmp_path):
     plans = [["Ärende", "Plantyp", "Upprättad", "Nästa uppföljning", "Avslutad"],
              ["C-1", "förändringsplan", date(2026, 2, 1), date(2026, 5, 1), None],
