@@ -6,9 +6,8 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 import catalog_tools as catalogs
+import pytest
 
 
 def ekbist(*args: str) -> subprocess.CompletedProcess:

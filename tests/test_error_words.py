@@ -14,10 +14,10 @@ import catalog_tools as catalogs
 import click
 import pytest
 from conftest import TODAY
-
-from ekbist import plans
 from ekbist.commands.errors import FLAGS
 from ekbist.commands.main import root
+
+from ekbist import plans
 from ekbist.errors import SUBJECTS, EkbistError, subject
 
 LIBRARY = Path(__file__).resolve().parent.parent / "ekbist"

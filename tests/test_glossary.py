@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import catalog_tools as catalogs
 import pytest
 
-import catalog_tools as catalogs
 from ekbist import glossary
 from ekbist.i18n import LOCALE_DIR
 

@@ -6,10 +6,10 @@ import gettext
 import io
 import re
 
+import catalog_tools as catalogs
 import pytest
 from ekbist.commands.render import fmt_int, fmt_percent, fmt_tkr
 
-import catalog_tools as catalogs
 from ekbist.i18n import _, detect_language, set_language
 from ekbist.money import round_div
 

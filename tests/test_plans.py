@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, Cli, build_unit
+from ekbist.commands.errors import FLAGS
 
 from ekbist import cases, handlers, plans, settings
-from ekbist.commands.errors import FLAGS
 from ekbist.errors import EkbistError
 from ekbist.store import Store
 

@@ -280,8 +280,8 @@ def test_workbooks_group_thousands_and_space_the_percent_sign(tmp_path: Path) ->
     from datetime import date
 
     import openpyxl
-
     from conftest import Cli
+
     from ekbist import demo
     from ekbist.store import Store
 
