@@ -679,5 +679,5 @@ def write_xlsx(data: dict[str, Any], path: Any, *, overwrite: bool = False) -> A
     chart.width, chart.height = 24, 12
     chart_ws.add_chart(chart, "E2")
     chart_ws.column_dimensions["A"].width = 20
-    files.save_workbook(wb, path)
+    files.save_workbook(wb, path, force=overwrite)
     return path

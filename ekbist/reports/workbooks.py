@@ -55,7 +55,7 @@ def _save(wb, path: Path, overwrite: bool) -> Path:
     from ekbist import files
 
     files.check_new_workbook(path, force=overwrite)
-    files.save_workbook(wb, path)
+    files.save_workbook(wb, path, force=overwrite)
     return path
 
 
