@@ -233,7 +233,7 @@ def test_prognosis_warns_only_beyond_two_per_cent(cli, january: int, warned: boo
 # -- money: whole kronor, with a millionth of a krona for a formula's float noise -------------------------
 def test_whole_kronor_from_a_float_cell() -> None:
     from ekbist.money import parse_amount
-    from ekbist.sheets.numbers import whole
+    from ekbist.numbers import whole
 
     # Float noise from an Excel formula (far below a millionth of a krona) is that krona.
     for noisy, kronor in ((12.0000001, 12), (11.9999999, 12), (0.1 + 0.2 - 0.3, 0),
@@ -270,7 +270,7 @@ def test_amount_text_units_signs_and_the_millionth_of_a_krona() -> None:
 
 
 def test_spreadsheet_number_text_at_its_edges() -> None:
-    from ekbist.sheets.numbers import parse_number, whole
+    from ekbist.numbers import parse_number, whole
 
     assert [parse_number(t) for t in ("\u201344", "\u221244", "(44)", "15%", "5111kr")] == [
         -44, -44, -44, 0.15, 5111]
@@ -283,7 +283,7 @@ def test_spreadsheet_number_text_at_its_edges() -> None:
 
 
 def test_numbers_are_written_as_a_person_writes_them() -> None:
-    from ekbist.sheets.numbers import format_number
+    from ekbist.numbers import format_number
 
     assert format_number(7643.5, swedish=True) == "7 643,5"
     assert format_number(7643.5, swedish=False) == "7,643.5"

@@ -15,7 +15,7 @@ from ekbist.errors import EkbistError
 from ekbist.sheets.declarations import columns_markdown, kinds, parse_declaration
 from ekbist.sheets.exporter import export
 from ekbist.sheets.importer import import_file
-from ekbist.sheets.numbers import format_number, parse_number
+from ekbist.numbers import format_number, parse_number
 from ekbist.sheets.templates import template
 from ekbist.store import Store
 

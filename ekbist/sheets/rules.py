@@ -24,7 +24,7 @@ from typing import Any
 
 from ekbist.i18n import _
 from ekbist.sheets.importer import Context, Rules
-from ekbist.sheets.numbers import parse_number
+from ekbist.numbers import parse_number
 from ekbist.store import Store
 
 # The case's handler on the day the clock started (completed, else received); the same
