@@ -310,3 +310,17 @@ def test_dry_run_and_import_from_the_command_line(saved_cli, tmp_path):
     assert f"Prognos!F{row}" in result.stderr and "kommentar" in result.stderr
     assert "5900000" in cli.ok("prognosis", "show", "--year", "2026", "--month", "3",
                                "--format", "json").output.replace(" ", "")
+
+
+def test_a_line_name_saved_with_decomposed_letters_is_the_same_line(saved, tmp_path):
+    # Some programs (macOS among them) store "Ö" as "O" and a combining diaeresis; the
+    # name reads the same to the controller and must match the same line.
+    src = _export(saved, tmp_path / "p.xlsx")
+    other = _rows_by_line(src)[(ASSISTANCE, "Övriga kostnader")]
+    decomposed = "O\u0308vriga kostnader"
+    assert decomposed != "Övriga kostnader"
+    path = _edit(src, tmp_path / "nfd.xlsx", {f"A{other}": decomposed, f"F{other}": "Hyror ökar"})
+    kind = import_file(saved, path, today=TODAY, dry_run=True).kinds["prognoses"]
+    assert [(c["key"]["line"], c["fields"]) for c in kind.changes] == [
+        ("Övriga kostnader", {"comment": {"old": "Fler hushåll", "new": "Hyror ökar"}})]
+    assert kind.unchanged == 4

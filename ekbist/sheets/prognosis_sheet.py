@@ -35,6 +35,7 @@ from xml.etree import ElementTree
 
 from ekbist import prognosis as prognosis_lib
 from ekbist import settings
+from ekbist.budget import fold
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _
 from ekbist.money import parse_amount, to_tkr
@@ -62,12 +63,8 @@ def _method_code(value: Any) -> str:
     try:
         return parse_code("prognosis_method", convert.display(value).strip())
     except EkbistError:
-        return _fold(value)
+        return fold(value)
 ROLES = ("budget", "actual_ytd", "prognosis", "deviation", "comment", "method")
-
-
-def _fold(value: Any) -> str:
-    return " ".join(str(value).split()).casefold() if value is not None else ""
 
 
 @dataclass
@@ -99,7 +96,7 @@ def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
     for sheet in sheets:
         if sheet.name != EXPORTED_SHEET or not sheet.rows:
             continue
-        if tuple(_fold(v) for v in sheet.rows[0][:5]) != tuple(_fold(h) for h in EXPORTED_HEADER):
+        if tuple(fold(v) for v in sheet.rows[0][:5]) != tuple(fold(h) for h in EXPORTED_HEADER):
             return {}
         found = {}
         for raw in sheet.rows[1:]:
@@ -111,8 +108,8 @@ def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
                 kronor = parse_amount(amount, EXPORTED_SHEET)
             except EkbistError:
                 return {}
-            found[(_fold(activity), _fold(line))] = {
-                "prognosis": kronor, "method": _fold(method), "comment": _comment(comment)}
+            found[(fold(activity), fold(line))] = {
+                "prognosis": kronor, "method": fold(method), "comment": _comment(comment)}
         return found
     return {}
 
@@ -126,7 +123,7 @@ def recognise(sheets: list[Sheet]) -> tuple[Sheet, int, int] | None:
     for sheet in sheets:
         if not sheet.rows or not sheet.rows[0]:
             continue
-        match = TITLE.match(_fold(sheet.rows[0][0]))
+        match = TITLE.match(fold(sheet.rows[0][0]))
         if match and match.group("month") in SV_MONTHS:
             return sheet, int(match.group("year")), SV_MONTHS.index(match.group("month")) + 1
     return None
@@ -139,10 +136,10 @@ def _columns(row: list[Any]) -> dict[str, int] | None:
     for c, value in enumerate(row):
         if not isinstance(value, str) or not value.strip():
             continue
-        if _fold(value) in ("rad", "line", "budgetrad"):
+        if fold(value) in ("rad", "line", "budgetrad"):
             label = c
             continue
-        role = "method" if _fold(value) in METHOD_HEADERS else figure_role(value)
+        role = "method" if fold(value) in METHOD_HEADERS else figure_role(value)
         if role and role not in found:
             found[role] = c
     if label is None or "prognosis" not in found:
@@ -160,7 +157,7 @@ def read_rows(sheet: Sheet, problems: list[str]) -> list[Row]:
         texts = [(c, v) for c, v in enumerate(raw) if not convert.is_empty(v)]
         if not texts:
             continue
-        first = _fold(texts[0][1]) if isinstance(texts[0][1], str) else ""
+        first = fold(texts[0][1]) if isinstance(texts[0][1], str) else ""
         heading = HEADING.match(first)
         if heading and len(texts) == 1:
             activity = " ".join(str(texts[0][1]).split(":", 1)[1].split())
@@ -183,7 +180,7 @@ def read_rows(sheet: Sheet, problems: list[str]) -> list[Row]:
                 problems.append(_("{cell}: figures without a budget line").format(
                     cell=cell_name(sheet.name, r, used[0])))
             continue
-        if _fold(label) in SKIPPED_LABELS or _fold(label).startswith(("summa", "total")):
+        if fold(label) in SKIPPED_LABELS or fold(label).startswith(("summa", "total")):
             continue
         row = Row(activity, " ".join(str(label).split()), r, label_col)
         for role in ROLES:
@@ -287,7 +284,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
     year, month = book.year, book.month
     base, was_saved = base_prognosis(store, year, month, today)
     by_key = {(r["activity"], r["line"]): dict(r) for r in base["lines"]}
-    folded = {(_fold(a), _fold(line)): (a, line) for a, line in by_key}
+    folded = {(fold(a), fold(line)): (a, line) for a, line in by_key}
     assistance = (str(settings.get(store, "budget.assistance_activity")),
                   str(settings.get(store, "budget.assistance_line")))
     problems: list[str] = []
@@ -297,7 +294,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
 
     for row in book.rows:
         here = cell_name(sheet, row.row, row.label_col)
-        key = folded.get((_fold(row.activity), _fold(row.line)))
+        key = folded.get((fold(row.activity), fold(row.line)))
         if key is None:
             problems.append(_("{cell}: '{line}' — {activity} has no such line in the prognosis of "
                               "{period} (lines come from the year's budget and actuals)").format(
@@ -310,7 +307,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
             continue
         seen[key] = here
         old = by_key[key]
-        exported = book.exported.get((_fold(key[0]), _fold(key[1]))) or old
+        exported = book.exported.get((fold(key[0]), fold(key[1]))) or old
         bad = False
         for role, (c, _value) in row.cells.items():
             if (row.row, c) in formulas:
