@@ -43,6 +43,7 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
     from pathlib import Path
 
     from ekbist.commands.render import working
+
     from ekbist.reports import tertial as tertial_lib
 
     with working(_("Making the tertial report"), fmt):

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from ekbist.errors import EkbistError
+from ekbist.numbers import format_number, parse_number
 from ekbist.sheets.declarations import columns_markdown, kinds, parse_declaration
 from ekbist.sheets.exporter import export
 from ekbist.sheets.importer import import_file
-from ekbist.numbers import format_number, parse_number
 from ekbist.sheets.templates import template
 from ekbist.store import Store
 

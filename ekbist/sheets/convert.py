@@ -19,9 +19,9 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _, language
+from ekbist.numbers import format_number, parse_number, whole
 from ekbist.secrecy import looks_like_personnummer
 from ekbist.sheets.declarations import Column, allowed_values
-from ekbist.numbers import format_number, parse_number, whole
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

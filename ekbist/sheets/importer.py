@@ -11,10 +11,10 @@ How a file is read:
 2. A sheet's kind is found from its header row, the first row among the top
    rows whose cells name all the required columns of a declared kind (either
    language, any case and spacing; title rows and merged cells above it are
-   skipped). Unknown extra columns give a warning and are ignored. A sheet no
-   kind matches is offered to the controller's wide budget layout
-   (:mod:`ekbist.sheets.wide_sheet`, see :func:`_wide_records`), else warned
-   about and ignored.
+   skipped; :mod:`ekbist.sheets.sheet_kind`). Unknown extra columns give a warning
+   and are ignored. A sheet no kind matches is offered to the controller's wide
+   budget layout (:mod:`ekbist.sheets.wide_sheet`, see :func:`_wide_records`), else
+   warned about and ignored.
 3. Rows are converted column by column (:mod:`ekbist.sheets.convert`). Blank rows
    are skipped; a row whose first text cell starts with "Summa", "Total" or another
    word of :mod:`ekbist.sheets.sum_rows` is checked against the sum of the rows above
@@ -23,7 +23,9 @@ How a file is read:
 4. Inside one write transaction, the rows of every kind go into a temporary
    table ``temp."sheet_<kind>"``; references, the declared checks and the rules of
    :mod:`ekbist.sheets.rules` run there as SQL over the whole set, and each row is
-   matched with the stored record of the same key: added, changed or unchanged.
+   matched with the stored record of the same key: added, changed or unchanged
+   (:mod:`ekbist.sheets.import_sql`; what the rules see is in
+   :mod:`ekbist.sheets.import_context`).
 5. Any problem anywhere raises :class:`ValidationErrors` listing every one as
    ``Sheet!C7: 'value' — reason`` and the transaction is rolled back: nothing is
    written. Otherwise added rows are inserted and changed rows updated with one
@@ -43,159 +45,28 @@ cell). It may raise :class:`ValidationErrors` with cell-named problems of its ow
 
 from __future__ import annotations
 
-import bisect
 import gc
 import importlib
 import itertools
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, language
-from ekbist.sheets import convert, sum_rows
+from ekbist.sheets import convert, import_sql, sheet_kind, sum_rows
+from ekbist.sheets.cells import cell_name
 from ekbist.sheets.chunks import ChunkedSheet, read_in_chunks
-from ekbist.sheets.declarations import HELPER_SHEETS, Column, Kind, kinds, normalise
-from ekbist.sheets.cells import cell_name, column_letter
+from ekbist.sheets.declarations import HELPER_SHEETS, Column, kinds, normalise
+from ekbist.sheets.import_context import Batch, Context, Origin, Rules, Source
 from ekbist.sheets.import_report import ImportReport, KindReport
 from ekbist.sheets.reader import Sheet
 from ekbist.store import Store
 
-HEADER_SEARCH_ROWS = 30
-MAX_LISTED_ADDED = 20
 IMPORT_CACHE_KIB = 128 * 1024
-
-SQL_TYPES = {"text": "TEXT", "date": "TEXT", "month": "TEXT", "code": "TEXT",
-             "integer": "INTEGER", "money": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
-
-
-# -- problems --------------------------------------------------------------------------
-class Problems:
-    """Every problem found, sorted by sheet, row and column when reported."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[tuple, str]] = []
-
-    def add(self, order: tuple, where: str, value: Any, reason: str) -> None:
-        self.items.append((order, f"{where}: '{convert.display(value)}' — {reason}"))
-
-    def add_text(self, order: tuple, text: str | EkbistError) -> None:
-        self.items.append((order, text))
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            seen, lines = set(), []
-            for _order, text in sorted(self.items, key=lambda item: item[0]):
-                if str(text) not in seen:
-                    seen.add(str(text))
-                    lines.append(text)
-            raise ValidationErrors(lines)
-
-
-# -- where rows come from -----------------------------------------------------------------
-@dataclass
-class Source:
-    """One block of rows of one kind: a sheet's table, or the records of a wide sheet."""
-
-    index: int
-    kind: Kind
-    sheet: str
-    sheet_order: int
-    columns: dict[str, int]           # column key -> 0-based column in the sheet
-    rows: list[int] = field(default_factory=list)   # 0-based sheet rows of the records
-    cells: list[str] | None = None    # wide layout: the cell each record came from
-    sums: list[tuple[int, int]] = field(default_factory=list)  # (sheet row, data rows above)
-    columns_data: list[tuple] = field(default_factory=list)    # the sheet, column by column
-    records_values: dict[str, list[Any]] = field(default_factory=dict)  # wide layout values
-    converted: dict[str, list[Any]] | None = None   # a table sheet's values, converted piece by piece
-
-    def cell(self, position: int, key: str | None) -> tuple[tuple, str]:
-        """(sort order, 'Sheet!C7') of record ``position``'s cell in column ``key``."""
-        if self.cells is not None:
-            return (self.sheet_order, position, 0), self.cells[position]
-        row = self.rows[position]
-        col = self.columns.get(key, min(self.columns.values(), default=0)) if key else 0
-        return (self.sheet_order, row, col), cell_name(self.sheet, row, col)
-
-
-@dataclass
-class Batch:
-    """Every imported row of one kind, column by column, with where each came from."""
-
-    kind: Kind
-    values: dict[str, list[Any]]
-    origin: Any     # a sequence of (source index, position within the source), e.g. Origin
-
-    def __len__(self) -> int:
-        return len(self.origin)
-
-
-class Origin:
-    """Where each row of a batch came from, as (source index, position) — without a tuple
-    per row: a batch is its sources one after the other, so their sizes say it all."""
-
-    def __init__(self, parts: list[tuple[int, int]]):
-        self.parts = [(src, n) for src, n in parts if n]
-        self.starts = list(itertools.accumulate((n for _src, n in self.parts), initial=0))
-
-    def __len__(self) -> int:
-        return self.starts[-1]
-
-    def __getitem__(self, i: int) -> tuple[int, int]:
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        part = bisect.bisect_right(self.starts, i) - 1
-        return self.parts[part][0], i - self.starts[part]
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        for src, n in self.parts:
-            yield from zip(itertools.repeat(src, n), range(n))
-
-    def sources(self) -> Iterator[int]:
-        return itertools.chain.from_iterable(itertools.repeat(src, n) for src, n in self.parts)
-
-    def positions(self) -> Iterator[int]:
-        return itertools.chain.from_iterable(range(n) for _src, n in self.parts)
-
-
-class Context:
-    """What rules (ekbist.sheets.rules) see: the store, the batches, problems, the report."""
-
-    def __init__(self, store: Store, *, today: date, dry_run: bool, report: ImportReport):
-        self.store = store
-        self.today = today
-        self.dry_run = dry_run
-        self.report = report
-        self.problems = Problems()
-        self.sources: list[Source] = []
-        self.batches: dict[str, Batch] = {}
-        self.state: dict[str, Any] = {}
-        # (source, position, column key) of cells that could not be read: later checks
-        # would only repeat the problem in other words, so they pass over them.
-        self.bad_cells: set[tuple[int, int, str]] = set()
-        # ``--kind``: every sheet is read as this kind, whatever its title says.
-        self.forced_kind: str | None = None
-        self.rows_read = 0
-        # progress(step, steps, read=rows read so far) while sheets are read in pieces.
-        self.progress: Callable[..., None] = lambda step, steps, **counts: None
-
-    def problem(self, kind: str, position: int, key: str | None, value: Any, reason: str) -> None:
-        """A problem at record ``position`` of ``kind``'s batch, in column ``key``."""
-        src_index, local = self.batches[kind].origin[position]
-        self.problem_at(src_index, local, key, value, reason)
-
-    def problem_at(self, src_index: int, local: int, key: str | None, value: Any, reason: str) -> None:
-        order, where = self.sources[src_index].cell(local, key)
-        self.problems.add(order, where, value, reason)
 
 
 # -- the entry point ------------------------------------------------------------------------
@@ -281,16 +152,16 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
         store.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     try:
         with hold:
-            _load_temp_tables(ctx)
-            for kind in _kinds_in_file(ctx):
-                _match_stored(ctx, kind)
-                _declared_checks(ctx, kind)
+            import_sql.load_temp_tables(ctx)
+            for kind in import_sql.kinds_in_file(ctx):
+                import_sql.match_stored(ctx, kind)
+                import_sql.declared_checks(ctx, kind)
             for rule in rules:
                 rule.check(ctx)
             ctx.problems.raise_if_any()
             progress(3, IMPORT_STEPS)
-            for kind in _kinds_in_file(ctx):
-                _report_kind(ctx, kind)
+            for kind in import_sql.kinds_in_file(ctx):
+                import_sql.report_kind(ctx, kind)
             for rule in rules:
                 rule.report(ctx)
             # In declaration order; a kind whose sheet had no rows (an empty template) is left out.
@@ -301,7 +172,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                 written = 0
                 for kind in kinds().values():
                     if kind.name in ctx.batches:
-                        _write_kind(ctx, kind)
+                        import_sql.write_kind(ctx, kind)
                         done = report.kinds.get(kind.name)
                         if done is not None:
                             written += done.added + done.changed
@@ -312,7 +183,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                 report.written = True
             progress(4, IMPORT_STEPS)
     finally:
-        _drop_temp_tables(ctx)
+        import_sql.drop_temp_tables(ctx)
         store.execute(f"PRAGMA cache_size = {cache_size}")
     return report
 
@@ -340,10 +211,10 @@ def _read_sheets(ctx: Context, sheets: Iterable[ChunkedSheet], path: Path,
                 pass
             continue
         first, rows = next(pieces, (0, []))
-        head = Sheet(chunked.name, [[] for _ in range(min(first, HEADER_SEARCH_ROWS))]
-                     + rows[:HEADER_SEARCH_ROWS] if first < HEADER_SEARCH_ROWS else [])
+        head = Sheet(chunked.name, [[] for _ in range(min(first, sheet_kind.HEADER_SEARCH_ROWS))]
+                     + rows[:sheet_kind.HEADER_SEARCH_ROWS] if first < sheet_kind.HEADER_SEARCH_ROWS else [])
         found, verdict = (None, None) if chunked.name in HELPER_SHEETS else \
-            _recognise(head, ctx.forced_kind)
+            sheet_kind.recognise(head, ctx.forced_kind)
         if verdict is not None or found is None or not found[0].importable:
             sheet = Sheet(chunked.name, _gather(first, rows, pieces))
             del rows
@@ -360,7 +231,7 @@ def _read_sheets(ctx: Context, sheets: Iterable[ChunkedSheet], path: Path,
                 continue
             if ctx.forced_kind is None and _wide_records(ctx, sheet, order, path, year):
                 continue
-            near = None if sheet.name in HELPER_SHEETS else _near_miss(sheet, ctx.forced_kind)
+            near = None if sheet.name in HELPER_SHEETS else sheet_kind.near_miss(sheet, ctx.forced_kind)
             if near is not None:
                 ctx.problems.add_text((order, -1, -1), near)
                 continue
@@ -392,127 +263,6 @@ def _read_sheets(ctx: Context, sheets: Iterable[ChunkedSheet], path: Path,
 
 
 # -- which kind a sheet is -------------------------------------------------------------------
-def _title_kind(sheet_name: str) -> Kind | None:
-    """The kind a sheet's title names ("Utfall oktober" → actuals), if any."""
-    title = normalise(sheet_name)
-    for kind in kinds().values():
-        for name in (kind.sheet_sv, kind.sheet_en, kind.name):
-            named = normalise(name)
-            if title == named or title.startswith(named + " "):
-                return kind
-    return None
-
-
-def _spellings(forced: str | None) -> list[tuple[Kind, dict[str, str]]]:
-    return [(kind, {h: c.key for c in kind.columns for h in c.headers()})
-            for kind in kinds().values() if forced is None or kind.name == forced]
-
-
-def _map_row(spelled: dict[str, str], cells: list[tuple[int, str]]):
-    mapping: dict[str, int] = {}
-    unknown, duplicates = [], []
-    for col_index, text in cells:
-        key = spelled.get(text)
-        if key is None:
-            unknown.append(col_index)
-        elif key in mapping:
-            duplicates.append(col_index)
-        else:
-            mapping[key] = col_index
-    return mapping, unknown, duplicates
-
-
-def _needed(kind: Kind) -> tuple[Column, ...]:
-    # A report is recognised only by all of its columns; an importable kind by its required ones.
-    return kind.required if kind.importable else kind.import_columns
-
-
-def _headers(columns) -> str:
-    return ", ".join(f"'{c.header()}'" for c in columns)
-
-
-def _recognise(sheet: Sheet, forced: str | None):
-    """((kind, header row, {key: column}, unknown columns, duplicate columns), None), or
-    (None, the error line).
-
-    A kind is recognised only when all its required columns are there. Two kinds that fit
-    equally well, or a title that names one kind while the columns say another, is an
-    error naming both; ``forced`` (``--kind``) settles it.
-    """
-    spellings = _spellings(forced)
-    full = []
-    for row_index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        cells = [(i, normalise(v)) for i, v in enumerate(row) if not convert.is_empty(v)]
-        if len(cells) < 2:
-            continue
-        for kind, spelled in spellings:
-            mapping, unknown, duplicates = _map_row(spelled, cells)
-            if len(mapping) < 2 or any(c.key not in mapping for c in _needed(kind)):
-                continue
-            full.append((len(mapping) - len(unknown), kind, row_index, mapping, unknown,
-                         duplicates, spelled, cells))
-        if full:
-            break
-    if not full:
-        return None, None
-    title = None if forced else _title_kind(sheet.name)
-    top = max(f[0] for f in full)
-    best = [f for f in full if f[0] == top]
-    chosen = next((f for f in full if f[1] is title), None)
-    if chosen is None:
-        importable = [f for f in best if f[1].importable]
-        if len(importable) > 1:
-            a, b = importable[0][1].name, importable[1][1].name
-            return None, EkbistError.about(_(
-                "sheet '{sheet}': its columns fit both {a} and {b} — give {kind} {a} or "
-                "{kind} {b}"), {"kind": "sheet_kind"}, sheet=sheet.name, a=a, b=b)
-        chosen = (importable or best)[0]
-        if title is not None and title.importable:
-            kind = chosen[1]
-            mapping = _map_row(_spellings(title.name)[0][1], chosen[7])[0]
-            missing = [c for c in title.required if c.key not in mapping]
-            return None, EkbistError.about(_(
-                "sheet '{sheet}': the title says {title} but the columns are those of {kind} "
-                "({title} needs {missing}) — give {option} {title} or {option} {kind}"),
-                {"option": "sheet_kind"}, sheet=sheet.name, title=title.name, kind=kind.name,
-                missing=_headers(missing) or "—")
-    _score, kind, row_index, mapping, unknown, duplicates, _spelled, _cells = chosen
-    export_only = {c.key for c in kind.columns if c.export_only}
-    mapping = {k: v for k, v in mapping.items() if k not in export_only}
-    return (kind, row_index, mapping, unknown, duplicates), None
-
-
-def _near_miss(sheet: Sheet, forced: str | None) -> str | None:
-    """The error for a sheet that looks like a kind but lacks required columns, or None.
-
-    It looks like a kind when its title names the kind (or ``--kind`` does), or when a
-    header row holds at least two of the kind's columns.
-    """
-    title = kinds().get(forced) if forced else _title_kind(sheet.name)
-    best = None  # (columns found, kind, mapping)
-    for row in sheet.rows[:HEADER_SEARCH_ROWS]:
-        cells = [(i, normalise(v)) for i, v in enumerate(row) if not convert.is_empty(v)]
-        for kind, spelled in _spellings(forced):
-            if not kind.importable:
-                continue
-            mapping = _map_row(spelled, cells)[0]
-            if len(mapping) < 2 and kind is not title:
-                continue
-            score = (kind is title, len(mapping))
-            if best is None or score > best[0]:
-                best = (score, kind, mapping)
-    if best is None and title is not None and title.importable:
-        best = ((True, 0), title, {})
-    if best is None:
-        return None
-    _score, kind, mapping = best
-    missing = [c for c in kind.required if c.key not in mapping]
-    if not missing:
-        return None
-    return _("sheet '{sheet}': looks like {kind} but lacks the required column(s) {columns}"
-             ).format(sheet=sheet.name, kind=kind.name, columns=_headers(missing))
-
-
 def _prepend(piece: tuple[int, list[list[Any]]], pieces: Iterator[tuple[int, list[list[Any]]]]
              ) -> Iterator[tuple[int, list[list[Any]]]]:
     """``piece``, then ``pieces`` — holding on to none of them once given out."""
@@ -835,191 +585,7 @@ def _references(ctx: Context) -> None:
                     ctx.problem(name, i, column.key, value, _("not found in the store or in this file"))
 
 
-# -- temporary tables and SQL ---------------------------------------------------------------------
-def _kinds_in_file(ctx: Context) -> list[Kind]:
-    return [k for k in kinds().values() if k.name in ctx.batches]
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _expand(sql: str, kind: Kind) -> str:
-    text = sql.replace("{self}", kind.temp_table)
-    for other in kinds().values():
-        text = text.replace("{sheet:" + other.name + "}", other.temp_table)
-    return text
-
-
-def _load_temp_tables(ctx: Context) -> None:
-    store = ctx.store
-    for kind in kinds().values():
-        if not kind.importable:
-            continue
-        cols = ", ".join(f"{_q(c.key)} {SQL_TYPES[c.type]}" for c in kind.import_columns)
-        store.execute(f"DROP TABLE IF EXISTS {kind.temp_table}")
-        store.execute(f"CREATE TEMP TABLE {_q('sheet_' + kind.name)} (_src INTEGER, _row INTEGER, "
-                      f"{cols}, _rowid INTEGER, _status TEXT)")
-        batch = ctx.batches.get(kind.name)
-        if not batch:
-            continue
-        keys = [c.key for c in kind.import_columns]
-        origin = batch.origin
-        srcs = origin.sources() if isinstance(origin, Origin) else (o[0] for o in origin)
-        rows = origin.positions() if isinstance(origin, Origin) else (o[1] for o in origin)
-        placeholders = ", ".join("?" * (len(keys) + 2))
-        store.executemany(
-            f"INSERT INTO {kind.temp_table} (_src, _row, {', '.join(map(_q, keys))}) "
-            f"VALUES ({placeholders})",
-            zip(srcs, rows, *(batch.values[k] for k in keys), strict=True),
-        )
-        key_cols = ", ".join(_q(k) for k in kind.key)
-        store.execute(f"CREATE INDEX {_q('temp_sheet_' + kind.name + '_key')} "
-                      f"ON {_q('sheet_' + kind.name)} ({key_cols})")
-
-
-def _drop_temp_tables(ctx: Context) -> None:
-    for kind in kinds().values():
-        if kind.importable:
-            try:
-                ctx.store.execute(f"DROP TABLE IF EXISTS {kind.temp_table}")
-            except Exception:  # noqa: BLE001 - cleaning up must not hide the real error
-                pass
-
-
-def _compared(kind: Kind) -> list[Column]:
-    """Columns whose stored value decides 'changed': written, not part of the key."""
-    return [c for c in kind.import_columns if c.written and c.key not in kind.key]
-
-
-def _match_stored(ctx: Context, kind: Kind) -> None:
-    """Find each row's stored record (by key), fill absent columns, classify the row."""
-    store, temp = ctx.store, kind.temp_table
-    where = f"({kind.export_where}) AND " if kind.export_where else ""
-    match = " AND ".join(f"{kind.column(k).sql} = s.{_q(k)}" for k in kind.key)
-    if store.scalar(f'SELECT 1 FROM "{kind.table}" LIMIT 1') is not None:
-        store.execute(f"UPDATE {temp} AS s SET _rowid = "
-                      f"(SELECT t.rowid FROM {kind.export_from} WHERE {where}{match} LIMIT 1)")
-    # Columns a sheet leaves out keep their stored values.
-    for source in ctx.sources:
-        if source.kind is not kind or source.cells is not None:
-            continue
-        for column in _compared(kind):
-            if column.key not in source.columns:
-                store.execute(
-                    f"UPDATE {temp} AS s SET {_q(column.key)} = (SELECT {column.sql} FROM "
-                    f"{kind.export_from} WHERE t.rowid = s._rowid) "
-                    "WHERE s._src = ? AND s._rowid IS NOT NULL", (source.index,))
-    compared = _compared(kind)
-    differs = " OR ".join(f"NOT ({c.sql} IS s.{_q(c.key)})" for c in compared) or "0"
-    store.execute(
-        f"UPDATE {temp} AS s SET _status = CASE WHEN s._rowid IS NULL THEN 'added' "
-        f"WHEN EXISTS (SELECT 1 FROM {kind.export_from} WHERE t.rowid = s._rowid AND ({differs})) "
-        "THEN 'changed' ELSE 'same' END"
-    )
-
-
-def _declared_checks(ctx: Context, kind: Kind) -> None:
-    if not kind.checks:
-        return
-    columns = [c.key for c in kind.import_columns]
-    today = f"'{ctx.today.isoformat()}'"
-    conditions = [f"coalesce(({_expand(check.when, kind).replace('{today}', today)}), 0)"
-                  for check in kind.checks]
-    select = ", ".join(f"{cond} AS c{i}" for i, cond in enumerate(conditions))
-    rows = ctx.store.tuples(
-        f"SELECT s._src, s._row, {', '.join('s.' + _q(c) for c in columns)}, {select} "
-        f"FROM {kind.temp_table} AS s WHERE {' OR '.join(conditions)}"
-    ).fetchall()
-    for row in rows:
-        values = dict(zip(columns, row[2:2 + len(columns)], strict=True))
-        flags = row[2 + len(columns):]
-        for check, flag in zip(kind.checks, flags, strict=True):
-            if flag and (row[0], row[1], check.cell) not in ctx.bad_cells:
-                shown = {k: ("" if v is None else v) for k, v in values.items()}
-                ctx.problem_at(row[0], row[1], check.cell, values[check.cell],
-                               check.message().format(**shown))
-
-
-# -- report and write -----------------------------------------------------------------------------------
-def _key_dict(kind: Kind, values: tuple) -> dict[str, Any]:
-    return dict(zip(kind.key, values, strict=True))
-
-
-def _report_kind(ctx: Context, kind: Kind) -> None:
-    store, temp = ctx.store, kind.temp_table
-    report = ctx.report.kind(kind.name)
-    counts = dict(store.tuples(f"SELECT _status, count(*) FROM {temp} GROUP BY _status").fetchall())
-    report.added += counts.get("added", 0)
-    report.unchanged += counts.get("same", 0)
-    keys = ", ".join(f"s.{_q(k)}" for k in kind.key)
-    for row in store.tuples(
-        f"SELECT {keys} FROM {temp} AS s WHERE _status = 'added' ORDER BY s.rowid LIMIT {MAX_LISTED_ADDED}"
-    ):
-        report.added_keys.append(_key_dict(kind, row))
-    compared = _compared(kind)
-    if counts.get("changed"):
-        olds = ", ".join(f"{c.sql}" for c in compared)
-        news = ", ".join(f"s.{_q(c.key)}" for c in compared)
-        for row in store.tuples(
-            f"SELECT s._src, s._row, {keys}, {olds}, {news} FROM {temp} AS s, {kind.export_from} "
-            f"WHERE t.rowid = s._rowid AND s._status = 'changed' ORDER BY s.rowid"
-        ):
-            nk = len(kind.key)
-            old = row[2 + nk:2 + nk + len(compared)]
-            new = row[2 + nk + len(compared):]
-            fields = {c.key: {"old": o, "new": n} for c, o, n in zip(compared, old, new, strict=True)
-                      if o != n or (o is None) != (n is None)}
-            _order, where = ctx.sources[row[0]].cell(row[1], kind.key[0])
-            report.changes.append({"key": _key_dict(kind, row[2:2 + nk]), "cell": where,
-                                   "fields": fields})
-
-
-def _write_kind(ctx: Context, kind: Kind) -> None:
-    store, temp, table = ctx.store, kind.temp_table, _q(kind.table)
-    written = [c for c in kind.import_columns if c.written]
-    names = [_q(c.column) for c in written] + [_q(name) for name in kind.write]
-    exprs = [f"s.{_q(c.key)}" for c in written] + [_expand(e, kind) for e in kind.write.values()]
-    changed = [c for c in _compared(kind)]
-    if changed or kind.write:
-        sets = [f"{_q(c.column)} = s.{_q(c.key)}" for c in changed]
-        sets += [f"{_q(name)} = {_expand(expr, kind)}" for name, expr in kind.write.items()]
-        store.execute(
-            f"UPDATE {table} SET {', '.join(sets)} FROM {temp} AS s "
-            f"WHERE {table}.rowid = s._rowid AND s._status = 'changed'"
-        )
-    store.execute(
-        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(exprs)} "
-        f"FROM {temp} AS s WHERE s._status = 'added' ORDER BY s.rowid"
-    )
-
-
 # -- rules --------------------------------------------------------------------------------------------------
-class Rules:
-    """Hooks for what a declaration cannot say; subclasses live in ekbist.sheets.rules.
-
-    Every hook runs on every import (whether or not the file has rows of the kind):
-    ``prepare`` before the transaction (Python batches), ``check`` after the rows are
-    matched with the store, ``report`` after the generic report, ``write`` right
-    after the kind's rows are written.
-    """
-
-    def __init__(self, kind: str):
-        self.kind = kind
-
-    def prepare(self, ctx: Context) -> None:
-        pass
-
-    def check(self, ctx: Context) -> None:
-        pass
-
-    def report(self, ctx: Context) -> None:
-        pass
-
-    def write(self, ctx: Context) -> None:
-        pass
-
-
 def _load_rules(ctx: Context) -> list[Rules]:
     found = []
     for kind in kinds().values():
@@ -1029,4 +595,4 @@ def _load_rules(ctx: Context) -> list[Rules]:
     return found
 
 
-__all__ = ["ImportReport", "KindReport", "Context", "Rules", "import_file", "column_letter"]
+__all__ = ["ImportReport", "KindReport", "import_file"]

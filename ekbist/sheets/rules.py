@@ -23,8 +23,8 @@ from datetime import date
 from typing import Any
 
 from ekbist.i18n import _
-from ekbist.sheets.importer import Context, Rules
 from ekbist.numbers import parse_number
+from ekbist.sheets.import_context import Context, Rules
 from ekbist.store import Store
 
 # The case's handler on the day the clock started (completed, else received); the same
