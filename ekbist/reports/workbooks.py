@@ -1,4 +1,4 @@
-"""Workbooks of the year and month reports: one sheet per part, numbers as numbers.
+"""Workbooks of the reports (key figures, year, month): one sheet per part, numbers as numbers.
 
 Headers follow the chosen language. The target sheet colours each verdict (green met,
 red not met) with conditional formatting on a 1/0 column, so a target edited in
@@ -224,3 +224,86 @@ def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pa
         if row[2]:
             ws.cell(row=i, column=2).number_format = row[2]
     return _save(wb, path, overwrite)
+
+
+def write_indicators(data: dict[str, Any], path: Path | str, *, overwrite: bool = False) -> Path:
+    """The figures as a table (label, value, previous, unit, definition) and a chart of
+    households per month, this period against the same months a year earlier.
+
+    Written to a temporary name beside ``path`` and renamed (mode 0600), never over a
+    file unless ``overwrite``.
+    """
+    from openpyxl import Workbook
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.styles import Font
+
+    from ekbist import files
+
+    path = Path(path)
+    files.check_new_workbook(path, force=overwrite)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Key figures")[:31]
+    ws["A1"] = _("Key figures {first}–{last} (previous: {pfirst}–{plast})").format(
+        first=data["from"], last=data["to"], pfirst=data["previous_from"],
+        plast=data["previous_to"])
+    ws["A1"].font = Font(bold=True, size=14)
+    heads = (_("Key"), _("Figure"), _("Item"), _("Value"), _("Previous"), _("Unit"),
+             _("Definition"))
+    for col, text in enumerate(heads, start=1):
+        ws.cell(row=3, column=col, value=text).font = Font(bold=True)
+    row = 4
+    formats = {"share": "0.0 %", "kr": "#,##0", "days": "0.0"}
+
+    def put(key: str, label: str, item: str, value: Any, previous: Any, unit: str,
+            definition: str) -> None:
+        nonlocal row
+        for col, cell_value in enumerate((key, label, item, value, previous, unit, definition),
+                                         start=1):
+            cell = ws.cell(row=row, column=col, value=cell_value)
+            if col in (4, 5) and unit in formats:
+                cell.number_format = formats[unit]
+            elif col in (4, 5) and isinstance(cell_value, int):
+                cell.number_format = "#,##0"  # a count: grouped, "1 000" in Swedish Excel
+        # Text cells are text: a label or code starting with '=' must never run as a formula.
+        for col in (1, 2, 3, 6, 7):
+            cell = ws.cell(row=row, column=col)
+            if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+                cell.data_type = "s"
+        row += 1
+
+    for f in data["figures"]:
+        value, previous = f["value"], f["previous"]
+        if isinstance(value, list):
+            for now, before in zip(value, previous, strict=True):
+                put(f["key"], f["label"], now["month"], now["households"], before["households"],
+                    f["unit"], f["definition"])
+        elif isinstance(value, dict):
+            for item in value:
+                put(f["key"], f["label"], item, value[item], previous.get(item), f["unit"],
+                    f["definition"])
+        else:
+            put(f["key"], f["label"], "", value, previous, f["unit"], f["definition"])
+    for col, width in zip("ABCDEFG", (36, 44, 14, 14, 14, 11, 90), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A4"
+
+    chart_ws = wb.create_sheet(_("Households per month")[:31])
+    months = next(f for f in data["figures"] if f["key"] == "households_per_month")
+    chart_ws.append([_("Month"), f"{data['from']}–{data['to']}",
+                     f"{data['previous_from']}–{data['previous_to']}"])
+    for now, before in zip(months["value"], months["previous"], strict=True):
+        chart_ws.append([f"{now['month']} / {before['month']}", now["households"],
+                         before["households"]])
+    last = 1 + len(months["value"])
+    chart = LineChart()
+    chart.title = _("Households with assistance, per month")
+    chart.y_axis.title = _("Households")
+    chart.add_data(Reference(chart_ws, min_col=2, max_col=3, min_row=1, max_row=last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(chart_ws, min_col=1, min_row=2, max_row=last))
+    chart.width, chart.height = 24, 12
+    chart_ws.add_chart(chart, "E2")
+    chart_ws.column_dimensions["A"].width = 20
+    files.save_workbook(wb, path, force=overwrite)
+    return path
