@@ -284,13 +284,13 @@ def interactive() -> bool:
 @format_option()
 @pass_env
 def balance(env: Env, team, as_of, max_moves, apply: bool, yes: bool, fmt: str) -> None:
-    from ekbist import caseload as load
+    from ekbist import balance as balancing
 
     store = env.open() if apply else env.open(readonly=True)
 
     def run(write: bool) -> dict:
-        return load.balance(store, as_of=as_of or env.today, today=env.today, team=team,
-                            max_moves=max_moves, apply=write)
+        return balancing.balance(store, as_of=as_of or env.today, today=env.today, team=team,
+                                 max_moves=max_moves, apply=write)
 
     from ekbist.commands.render import working
 

@@ -102,13 +102,13 @@ def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, yes: b
         return
     from ekbist.commands.caseload import apply_confirmed, show_moves
 
-    from ekbist import caseload
+    from ekbist import balance
 
     store = env.open() if apply else env.open(readonly=True)
 
     def run(write: bool) -> dict:
-        return caseload.redistribute_leaver(store, handler_id, leave_on=on, today=env.today,
-                                            apply=write)
+        return balance.redistribute_leaver(store, handler_id, leave_on=on, today=env.today,
+                                           apply=write)
 
     if not apply:
         show_moves(run(False), fmt)

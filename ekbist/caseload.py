@@ -1,7 +1,7 @@
-"""Caseload (ärendeantal per handläggare): who carries how much, month by month, and fair moves.
+"""Caseload (ärendeantal per handläggare): who carries how much, day by day and month by month.
 
 The unit follows cases per handler relative to the employment rate (FTE), per
-team. Three questions are answered here, all from the assignment history so
+team. Two questions are answered here, both from the assignment history so
 that any past day can be asked as easily as today:
 
 * ``current``: each handler's active cases on one day, the team's mean and
@@ -11,10 +11,10 @@ that any past day can be asked as easily as today:
   computed in one set-based query (a case counts at a month's end when its
   assignment span covers that day, so each span adds one from its first month
   and removes one from the month it ends).
-* ``propose``: which cases to move within a team so that the load per FTE
-  evens out. The proposal is pure (no store), so its guarantees can be
-  checked as properties: it never widens the team's spread, never leaves a
-  team, and never changes the number of active cases.
+
+Which cases to move so that the load evens out is :mod:`ekbist.balance`; it
+builds on the SQL fragments and helpers below (``EMPLOYED``, ``HELD_CTE``,
+``parse_team``, …), which is why they are public.
 
 Who counts in a team's figures: handlers employed on the day and not away
 ("present"). A handler away keeps their cases on paper; those cases count as
@@ -23,8 +23,6 @@ needing cover, not in the team's mean. The applicant's gender is never read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,33 +36,28 @@ from ekbist.months import MAX_MONTHS, month_end, months_between
 from ekbist.store import Store
 from ekbist.validate import parse_month
 
-# FTE is compared in whole thousandths so that "does this move even things out"
-# is decided exactly, never by a float rounding error.
-FTE_SCALE = 1000
-
 NEW_DAYS = 30
-AWAY_SOON_DAYS = 30
 
-_EMPLOYED = (
+EMPLOYED = (
     "(h.start_date IS NULL OR h.start_date <= {d}) AND (h.end_date IS NULL OR h.end_date > {d})"
 )
-_HELD_ON = "a.from_date <= {d} AND (a.to_date IS NULL OR a.to_date > {d})"
-_ACTIVE_ON = "c.opened <= {d} AND (c.closed IS NULL OR c.closed > {d})"
+HELD_ON = "a.from_date <= {d} AND (a.to_date IS NULL OR a.to_date > {d})"
+ACTIVE_ON = "c.opened <= {d} AND (c.closed IS NULL OR c.closed > {d})"
 # Teams in the order of ekbist.codes (intake first), as the unit lists them.
-_TEAM_ORDER = "instr('," + ",".join(codes.TEAMS) + ",', ',' || {t} || ',')"
+TEAM_ORDER = "instr('," + ",".join(codes.TEAMS) + ",', ',' || {t} || ',')"
 # Queries over one day start from the cases (CROSS JOIN fixes that order in SQLite): the
 # case_opened index narrows them, then assignment_case finds each one's handler. Starting
 # from the assignments instead costs a primary-key look-up per assignment, ten times slower.
-# _HELD_CTE: active cases held per handler on the day bound to ``:d``, as a CTE named ``held``.
-_HELD_CTE = f"""held AS (
+# HELD_CTE: active cases held per handler on the day bound to ``:d``, as a CTE named ``held``.
+HELD_CTE = f"""held AS (
     SELECT a.handler, count(*) AS n
     FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
-    WHERE {_HELD_ON.format(d=":d")} AND {_ACTIVE_ON.format(d=":d")}
+    WHERE {HELD_ON.format(d=":d")} AND {ACTIVE_ON.format(d=":d")}
     GROUP BY a.handler
 )"""
 
 
-def _team(team: str | None) -> str | None:
+def parse_team(team: str | None) -> str | None:
     return codes.parse_code("team", team) if team else None
 
 
@@ -72,7 +65,7 @@ def per_fte(active: int, fte: float) -> float:
     return active / fte
 
 
-def _round(value: float | None) -> float | None:
+def two_decimals(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
@@ -83,14 +76,14 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
     Handler rows carry extra keys beyond the JSON contract (``diff``,
     ``flagged``, ``bar`` inputs); :func:`json_payload` keeps to the contract.
     """
-    team = _team(team)
+    team = parse_team(team)
     day = as_of.isoformat()
     params = {"d": day, "team": team, "new_from": (as_of - timedelta(days=NEW_DAYS)).isoformat()}
     max_per_fte = unit_settings.get(store, "caseload.max_per_fte")
     with store.snapshot():
         handlers = store.query(
             f"""
-            WITH {_HELD_CTE},
+            WITH {HELD_CTE},
             taken AS (
                 SELECT a.handler, count(DISTINCT a.case_id) AS n
                 FROM assignment a
@@ -103,8 +96,8 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
             FROM handler h
             LEFT JOIN held ON held.handler = h.id
             LEFT JOIN taken ON taken.handler = h.id
-            WHERE {_EMPLOYED.format(d=":d")} AND (:team IS NULL OR h.team = :team)
-            ORDER BY {_TEAM_ORDER.format(t='h.team')}, h.id
+            WHERE {EMPLOYED.format(d=":d")} AND (:team IS NULL OR h.team = :team)
+            ORDER BY {TEAM_ORDER.format(t='h.team')}, h.id
             """,
             params,
         )
@@ -124,10 +117,10 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
                                                WHERE ab.handler = h.id AND ab.from_date <= :d))
                    END AS since
             FROM cases c
-            LEFT JOIN assignment a ON a.case_id = c.id AND {_HELD_ON.format(d=":d")}
+            LEFT JOIN assignment a ON a.case_id = c.id AND {HELD_ON.format(d=":d")}
             LEFT JOIN handler h ON h.id = a.handler
-            WHERE {_ACTIVE_ON.format(d=":d")}
-              AND (a.handler IS NULL OR NOT ({_EMPLOYED.format(d=":d")})
+            WHERE {ACTIVE_ON.format(d=":d")}
+              AND (a.handler IS NULL OR NOT ({EMPLOYED.format(d=":d")})
                    OR {sql_away("h.id", ":d")})
               AND (:team IS NULL OR h.team = :team)
             ORDER BY c.id
@@ -188,14 +181,14 @@ def json_payload(report: dict[str, Any]) -> dict[str, Any]:
         "handlers": [
             {
                 "id": h["id"], "name": h["name"], "team": h["team"], "fte": h["fte"],
-                "active": h["active"], "per_fte": _round(h["per_fte"]), "new_30d": h["new_30d"],
+                "active": h["active"], "per_fte": two_decimals(h["per_fte"]), "new_30d": h["new_30d"],
                 "away": h["away"],
             }
             for h in report["handlers"]
         ],
         "teams": [
             {"team": t["team"], "active": t["active"], "fte": t["fte"],
-             "mean_per_fte": _round(t["mean_per_fte"])}
+             "mean_per_fte": two_decimals(t["mean_per_fte"])}
             for t in report["teams"]
         ],
         "unassigned": [c["case"] for c in report["uncovered"]],
@@ -227,7 +220,7 @@ def history(
         raise EkbistError(
             _("at most {n} months at a time").format(n=MAX_MONTHS)
         )
-    team = _team(team)
+    team = parse_team(team)
     params = {
         "first": first, "last": last,
         "first_end": month_end(first).isoformat(), "last_end": month_end(last).isoformat(),
@@ -237,7 +230,7 @@ def history(
         handlers = store.query(
             "SELECT id, name, team, fte, start_date, end_date FROM handler "
             "WHERE :team IS NULL OR team = :team "
-            f"ORDER BY {_TEAM_ORDER.format(t='team')}, id",
+            f"ORDER BY {TEAM_ORDER.format(t='team')}, id",
             params,
         )
         cells = store.query(
@@ -326,7 +319,7 @@ def history(
         t = team_rows[code]
         teams.append(
             {"team": code, "active": t["active"], "fte": [round(f, 3) for f in t["fte"]],
-             "mean_per_fte": [_round(a / f) if f else None for a, f in zip(t["active"], t["fte"],
+             "mean_per_fte": [two_decimals(a / f) if f else None for a, f in zip(t["active"], t["fte"],
                                                                             strict=True)],
              "needing_cover": t["needing_cover"]}
         )
@@ -470,418 +463,8 @@ def export_rows(
                 "team": h["team"],
                 "fte": h["fte"],
                 "active": active,
-                "per_fte": _round(active / h["fte"]),
+                "per_fte": two_decimals(active / h["fte"]),
                 "team_mean_per_fte": means[h["team"]][i],
                 "away": h["away"][i],
             })
     return rows
-
-
-# -- balancing -----------------------------------------------------------------------------
-@dataclass
-class Member:
-    """One handler as the proposal sees them.
-
-    ``cases`` are the cases that may be moved away, preferred first (held the
-    shortest time); ``load`` counts every active case, movable or not.
-    ``receives`` is False for anyone who must not get new cases (leaving soon).
-    """
-
-    id: str
-    team: str
-    fte: float
-    load: int
-    cases: list[str] = field(default_factory=list)
-    receives: bool = True
-
-    @property
-    def scaled_fte(self) -> int:
-        return max(1, round(self.fte * FTE_SCALE))
-
-
-@dataclass(frozen=True)
-class Move:
-    case: str
-    team: str
-    from_handler: str
-    to_handler: str
-
-
-@dataclass
-class Proposal:
-    moves: list[Move]
-    before: dict[str, int]          # handler -> load before
-    after: dict[str, int]           # handler -> load after
-    fte: dict[str, float]
-    team_of: dict[str, str]
-    unplaced: list[tuple[str, str]] = field(default_factory=list)  # forced cases no one could take
-
-    def spread(self, team: str, loads: dict[str, int] | None = None) -> float | None:
-        loads = self.before if loads is None else loads
-        values = [loads[h] / self.fte[h] for h, t in self.team_of.items() if t == team]
-        return max(values) - min(values) if values else None
-
-    @property
-    def teams(self) -> list[str]:
-        return [code for code in codes.TEAMS if code in set(self.team_of.values())]
-
-
-def _lower(a: int, fa: int, b: int, fb: int) -> bool:
-    """a/fa < b/fb, exactly."""
-    return a * fb < b * fa
-
-
-def propose(
-    members: Iterable[Member],
-    *,
-    max_moves: int | None = None,
-    forced: Sequence[tuple[str, str]] = (),
-    rebalance: bool = True,
-) -> Proposal:
-    """Moves within each team from the most to the least loaded per FTE.
-
-    A move of one case from ``d`` to ``r`` is made only when both end strictly
-    between their old loads per FTE (``r`` stays below what ``d`` had, ``d``
-    stays above what ``r`` had). Such a move never widens the team's spread,
-    and it lowers the sum of load²/FTE, so the search ends; it stops when no
-    such move is left (or after ``max_moves`` per team). Donors are tried from
-    the most loaded down, receivers from the least loaded up.
-
-    ``forced`` are (case, team) pairs that must find a handler (a leaver's
-    cases): each goes to the receiver whose load per FTE is lowest after taking
-    it. Those moves count towards the team's load but are not limited by
-    ``max_moves``; with ``rebalance`` False nothing else moves.
-    """
-    members = list(members)
-    ids = [m.id for m in members]
-    if len(set(ids)) != len(ids):
-        raise ValueError("duplicate handler in proposal")
-    if max_moves is not None and max_moves < 0:
-        raise ValueError("max_moves must not be negative")
-    load = {m.id: m.load for m in members}
-    proposal = Proposal(
-        moves=[], before=dict(load), after=load, fte={m.id: m.fte for m in members},
-        team_of={m.id: m.team for m in members},
-    )
-    by_team: dict[str, list[Member]] = {}
-    for m in members:
-        by_team.setdefault(m.team, []).append(m)
-    for case, team in forced:
-        receivers = [m for m in by_team.get(team, []) if m.receives]
-        if not receivers:
-            proposal.unplaced.append((case, team))
-            continue
-        best = min(
-            receivers,
-            key=lambda m: ((load[m.id] + 1) / m.scaled_fte, load[m.id] / m.scaled_fte, m.id),
-        )
-        load[best.id] += 1
-        proposal.moves.append(Move(case, team, "", best.id))
-    if not rebalance:
-        return proposal
-    for team, team_members in by_team.items():
-        _balance_team(team, team_members, load, proposal, max_moves)
-    return proposal
-
-
-def _balance_team(
-    team: str, members: list[Member], load: dict[str, int], proposal: Proposal,
-    max_moves: int | None,
-) -> None:
-    """The greedy search of :func:`propose` for one team.
-
-    Donors and receivers are kept in two sorted lists; a move changes two loads,
-    so only those two entries are taken out and put back (bisect), instead of
-    sorting the team again for every move.
-    """
-    from bisect import bisect_left, insort
-
-    cases = {m.id: m.cases for m in members}
-    taken = {m.id: 0 for m in members}  # how many of each member's cases have moved
-    scaled = {m.id: m.scaled_fte for m in members}
-    receiving = {m.id for m in members if m.receives}
-
-    def donor_key(h: str) -> tuple[float, str]:
-        return (-load[h] / scaled[h], h)
-
-    def receiver_key(h: str) -> tuple[float, str]:
-        return (load[h] / scaled[h], h)
-
-    def gives(h: str) -> bool:
-        return taken[h] < len(cases[h])
-
-    donors = sorted((donor_key(h), h) for h in cases if gives(h))
-    receivers = sorted((receiver_key(h), h) for h in receiving)
-    moved = 0
-    while max_moves is None or moved < max_moves:
-        choice = None
-        for _key, d in donors:
-            a, fa = load[d], scaled[d]
-            for _rkey, r in receivers:
-                if r == d:
-                    continue
-                b, fb = load[r], scaled[r]
-                if not _lower(b, fb, a - 1, fa):
-                    break  # the donor would fall to or below this receiver, and the rest
-                if _lower(b + 1, fb, a, fa):
-                    choice = (d, r)
-                    break
-            if choice:
-                break
-        if choice is None:
-            return
-        d, r = choice
-        for h in (d, r):
-            if gives(h):
-                del donors[bisect_left(donors, (donor_key(h), h))]
-            if h in receiving:
-                del receivers[bisect_left(receivers, (receiver_key(h), h))]
-        case = cases[d][taken[d]]
-        taken[d] += 1
-        load[d] -= 1
-        load[r] += 1
-        proposal.moves.append(Move(case, team, d, r))
-        moved += 1
-        for h in (d, r):
-            if gives(h):
-                insort(donors, (donor_key(h), h))
-            if h in receiving:
-                insort(receivers, (receiver_key(h), h))
-
-
-def _members(
-    store: Store, as_of: date, *, team: str | None, keep_days: int, exclude: str | None = None
-) -> tuple[list[Member], list[dict[str, Any]]]:
-    """The present handlers (employed, not away) with their loads and movable cases.
-
-    Who receives no new cases: anyone with a leaving date, and anyone whose
-    absence begins within ``AWAY_SOON_DAYS`` (a case handed over today should
-    not need cover next week).
-    """
-    day = as_of.isoformat()
-    params = {"d": day, "team": team, "keep_from": (as_of - timedelta(days=keep_days)).isoformat(),
-              "soon": (as_of + timedelta(days=AWAY_SOON_DAYS)).isoformat(),
-              "exclude": exclude}
-    rows = store.query(
-        f"""
-        WITH {_HELD_CTE}
-        SELECT h.id, h.team, h.fte, coalesce(held.n, 0) AS load,
-               h.end_date IS NULL AND NOT EXISTS (
-                   SELECT 1 FROM absence ab WHERE ab.handler = h.id
-                     AND ab.from_date > :d AND ab.from_date <= :soon) AS receives
-        FROM handler h LEFT JOIN held ON held.handler = h.id
-        WHERE {_EMPLOYED.format(d=":d")} AND NOT {sql_away("h.id", ":d")}
-          AND (:team IS NULL OR h.team = :team)
-          AND (:exclude IS NULL OR h.id <> :exclude)
-        ORDER BY {_TEAM_ORDER.format(t='h.team')}, h.id
-        """,
-        params,
-    )
-    members = {
-        r["id"]: Member(r["id"], r["team"], r["fte"], r["load"], receives=bool(r["receives"]))
-        for r in rows
-    }
-    # Movable: active, held through the open assignment, and not reassigned within keep_days.
-    # Held the shortest time first: moving those costs the client the least continuity.
-    candidates = store.query(
-        f"""
-        SELECT a.handler, a.case_id
-        FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
-        JOIN handler h ON h.id = a.handler
-        WHERE a.to_date IS NULL AND a.from_date <= :d AND {_ACTIVE_ON.format(d=":d")}
-          AND (:team IS NULL OR h.team = :team)
-          AND NOT (a.from_date > :keep_from AND EXISTS (
-                SELECT 1 FROM assignment p WHERE p.case_id = a.case_id AND p.id <> a.id
-                  AND p.from_date <= a.from_date))
-        ORDER BY a.handler, a.from_date DESC, a.case_id
-        """,
-        params,
-    )
-    for c in candidates:
-        member = members.get(c["handler"])
-        if member is not None:
-            member.cases.append(c["case_id"])
-    return list(members.values()), rows
-
-
-def balance(
-    store: Store,
-    *,
-    as_of: date,
-    today: date,
-    team: str | None = None,
-    max_moves: int | None = None,
-    apply: bool = False,
-) -> dict[str, Any]:
-    """Propose (and with ``apply`` make) the moves that even out each team's load per FTE.
-
-    Applying works on today's caseload only and writes every move as an
-    assignment dated ``today`` in one transaction, the proposal being computed
-    inside that transaction so it matches what is written.
-    """
-    team = _team(team)
-    if max_moves is not None and max_moves < 0:
-        raise EkbistError.about(_("{max_moves} must be 0 or more"), {"max_moves": "max_moves"})
-    if apply and as_of != today:
-        raise EkbistError.about(
-            _("{apply} takes effect from today ({today}); leave out {as_of} or give today's date"),
-            {"apply": "apply", "as_of": "as_of"}, today=today.isoformat())
-    keep_days = int(unit_settings.get(store, "caseload.keep_days"))
-
-    def plan() -> dict[str, Any]:
-        members, _rows = _members(store, as_of, team=team, keep_days=keep_days)
-        proposal = propose(members, max_moves=max_moves)
-        return _result(store, proposal, as_of=as_of, team=team, keep_days=keep_days)
-
-    return _propose_or_apply(store, plan, apply=apply,
-                             write=lambda result: _write_moves(store, result["moves"], today))
-
-
-def _propose_or_apply(
-    store: Store,
-    plan: Callable[[], dict[str, Any]],
-    *,
-    apply: bool,
-    write: Callable[[dict[str, Any]], None],
-) -> dict[str, Any]:
-    """Run ``plan`` on one consistent view; with ``apply`` plan and ``write`` in one transaction.
-
-    Planning inside the writing transaction guarantees the moves written are the
-    moves computed from the store as it is at that moment.
-    """
-    if not apply:
-        with store.snapshot():
-            result = plan()
-        result["applied"] = False
-        return result
-    with store.transaction():
-        result = plan()
-        write(result)
-    result["applied"] = True
-    return result
-
-
-def _result(
-    store: Store, proposal: Proposal, *, as_of: date, team: str | None, keep_days: int
-) -> dict[str, Any]:
-    names = {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
-    cover = {
-        r["team"]: r["n"]
-        for r in store.query(
-            f"""SELECT h.team, count(*) AS n
-                FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
-                JOIN handler h ON h.id = a.handler
-                WHERE {_HELD_ON.format(d=":d")} AND {_ACTIVE_ON.format(d=":d")}
-                  AND (NOT ({_EMPLOYED.format(d=":d")}) OR {sql_away("h.id", ":d")})
-                GROUP BY h.team""",
-            {"d": as_of.isoformat()},
-        )
-    }
-    teams = []
-    for code in proposal.teams:
-        teams.append({
-            "team": code,
-            "moves": sum(1 for m in proposal.moves if m.team == code),
-            "spread_before": _round(proposal.spread(code, proposal.before)),
-            "spread_after": _round(proposal.spread(code, proposal.after)),
-            "needing_cover": cover.get(code, 0),
-        })
-    handlers = [
-        {"id": h, "name": names.get(h, ""), "team": proposal.team_of[h], "fte": proposal.fte[h],
-         "before": proposal.before[h], "after": proposal.after[h],
-         "per_fte_before": _round(proposal.before[h] / proposal.fte[h]),
-         "per_fte_after": _round(proposal.after[h] / proposal.fte[h])}
-        for t in proposal.teams for h in proposal.team_of if proposal.team_of[h] == t
-    ]
-    return {
-        "as_of": as_of.isoformat(),
-        "team": team,
-        "keep_days": keep_days,
-        "moves": [
-            {"case": m.case, "team": m.team, "from": m.from_handler, "to": m.to_handler,
-             "from_name": names.get(m.from_handler, ""), "to_name": names.get(m.to_handler, "")}
-            for m in proposal.moves
-        ],
-        "teams": teams,
-        "handlers": handlers,
-        "unplaced": [case for case, _team_code in proposal.unplaced],
-    }
-
-
-def _write_moves(store: Store, moves: list[dict[str, Any]], on: date) -> None:
-    """Each move ends the case's open assignment on ``on`` and starts the new one, as
-    ``cases.assign`` does, in bulk; the caller's transaction makes it all or nothing."""
-    if not moves:
-        return
-    day = on.isoformat()
-    with store.transaction():
-        updated = store.executemany(
-            "UPDATE assignment SET to_date = ?"
-            " WHERE case_id = ? AND handler = ? AND to_date IS NULL AND from_date <= ?",
-            [(day, m["case"], m["from"], day) for m in moves],
-        ).rowcount
-        if updated != len(moves):
-            raise EkbistError(
-                _("the cases changed while the moves were planned — nothing was written")
-            )
-        store.executemany(
-            "INSERT INTO assignment (case_id, handler, from_date) VALUES (?, ?, ?)",
-            [(m["case"], m["to"], day) for m in moves],
-        )
-
-
-# -- a leaver's cases -------------------------------------------------------------------
-def redistribute_leaver(
-    store: Store, handler_id: str, *, leave_on: date, today: date, apply: bool = False
-) -> dict[str, Any]:
-    """Spread a leaver's active cases over the rest of the team (and with ``apply`` record it).
-
-    The cases are those the handler holds today; each goes to the colleague with
-    the lowest load per FTE after taking it, among those present today and not
-    leaving themselves. The moves are dated today, like a rebalance; with
-    ``apply`` the leave and every move are written in one transaction.
-    """
-    from ekbist import handlers as handler_store
-
-    handler = handler_store.get(store, handler_id)
-    if handler["end_date"] and handler["end_date"] != leave_on.isoformat():
-        raise EkbistError(
-            _("handler '{id}' has already left ({date})").format(
-                id=handler_id, date=handler["end_date"]
-            )
-        )
-    if handler["start_date"] and leave_on.isoformat() < handler["start_date"]:
-        raise EkbistError(_("the leaving date is before the handler started"))
-    keep_days = int(unit_settings.get(store, "caseload.keep_days"))
-
-    def plan() -> dict[str, Any]:
-        members, _rows = _members(store, today, team=handler["team"], keep_days=keep_days,
-                                  exclude=handler_id)
-        leaving = store.query(
-            f"""SELECT a.case_id FROM assignment a JOIN cases c ON c.id = a.case_id
-                WHERE a.handler = :h AND a.to_date IS NULL AND a.from_date <= :d
-                  AND {_ACTIVE_ON.format(d=":d")}
-                ORDER BY c.opened, c.id""",
-            {"h": handler_id, "d": today.isoformat()},
-        )
-        proposal = propose(members, forced=[(r["case_id"], handler["team"]) for r in leaving],
-                           rebalance=False)
-        result = _result(store, proposal, as_of=today, team=handler["team"], keep_days=keep_days)
-        for move in result["moves"]:
-            move["from"], move["from_name"] = handler_id, handler["name"]
-        result["handler"] = handler_id
-        result["leave_on"] = leave_on.isoformat()
-        return result
-
-    def write(result: dict[str, Any]) -> None:
-        if result["unplaced"]:
-            raise EkbistError(
-                _("no one in the team can take {n} of the cases — nothing was written").format(
-                    n=len(result["unplaced"])
-                )
-            )
-        if not handler["end_date"]:
-            handler_store.leave(store, handler_id, leave_on)
-        _write_moves(store, result["moves"], today)
-
-    return _propose_or_apply(store, plan, apply=apply, write=write)

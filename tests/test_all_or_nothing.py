@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ekbist import budget, caseload, prognosis
+from ekbist import balance, budget, prognosis
 from ekbist.sheets.importer import import_file
 from ekbist.store import Store
 
@@ -185,17 +185,17 @@ def lopsided(unit):
 
 def test_balance_failing_on_its_last_move_writes_nothing(lopsided, db_path) -> None:
     with Store.open(db_path, readonly=True) as store:
-        proposed = caseload.balance(store, as_of=TODAY, today=TODAY, team="violence")
+        proposed = balance.balance(store, as_of=TODAY, today=TODAY, team="violence")
     assert len(proposed["moves"]) == 3  # six cases on two equal handlers: three move
     before = state(db_path)
     store = Store.open(db_path)
     fail_on_insert(store, "assignment", 3)  # two moves are already written when it fails
     with pytest.raises(sqlite3.IntegrityError, match="planted failure"):
-        caseload.balance(store, as_of=TODAY, today=TODAY, team="violence", apply=True)
+        balance.balance(store, as_of=TODAY, today=TODAY, team="violence", apply=True)
     store.close()
     assert state(db_path) == before
     with Store.open(db_path) as store:
-        done = caseload.balance(store, as_of=TODAY, today=TODAY, team="violence", apply=True)
+        done = balance.balance(store, as_of=TODAY, today=TODAY, team="violence", apply=True)
         assert done["applied"] and len(done["moves"]) == 3
 
 
@@ -204,12 +204,12 @@ def test_leaver_redistribution_failing_on_its_last_move_writes_nothing(lopsided,
     store = Store.open(db_path)
     fail_on_insert(store, "assignment", 6)  # five of dan's six cases are moved when it fails
     with pytest.raises(sqlite3.IntegrityError, match="planted failure"):
-        caseload.redistribute_leaver(store, "dan", leave_on=TODAY, today=TODAY, apply=True)
+        balance.redistribute_leaver(store, "dan", leave_on=TODAY, today=TODAY, apply=True)
     store.close()
     assert state(db_path) == before
     with Store.open(db_path, readonly=True) as store:
         assert store.scalar("SELECT end_date FROM handler WHERE id = 'dan'") is None
-        done = caseload.redistribute_leaver(store, "dan", leave_on=TODAY, today=TODAY)
+        done = balance.redistribute_leaver(store, "dan", leave_on=TODAY, today=TODAY)
         assert len(done["moves"]) == 6 and not done["applied"]
 
 

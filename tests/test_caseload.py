@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ekbist import absence, caseload, cases, handlers
+from ekbist import absence, balance, caseload, cases, handlers
 from ekbist import settings as unit_settings
-from ekbist.caseload import Member, propose
+from ekbist.balance import Member, propose
 from ekbist.errors import EkbistError
 from ekbist.store import Store
 
@@ -278,7 +278,7 @@ def test_propose_takes_first_from_the_most_loaded_per_fte_not_per_head() -> None
     p = propose([Member("a", "t", 1.0, 4, ["a1", "a2", "a3", "a4"]),
                  Member("b", "t", 0.5, 3, ["b1", "b2", "b3"]),
                  Member("r", "t", 1.0, 0, [])], max_moves=1)
-    assert p.moves == [caseload.Move("b1", "t", "b", "r")]
+    assert p.moves == [balance.Move("b1", "t", "b", "r")]
 
 
 def test_propose_refuses_a_handler_twice_and_a_negative_limit() -> None:
@@ -295,7 +295,7 @@ def test_forced_cases_no_one_can_take_are_all_listed() -> None:
     p = propose([Member("b", "t", 1.0, 2, [], receives=False), Member("c", "u", 1.0, 0, [])],
                 forced=[("k1", "t"), ("k2", "t"), ("k3", "u")], rebalance=False)
     assert p.unplaced == [("k1", "t"), ("k2", "t")]
-    assert p.moves == [caseload.Move("k3", "u", "", "c")]
+    assert p.moves == [balance.Move("k3", "u", "", "c")]
 
 
 def test_propose_keeps_teams_apart() -> None:
@@ -380,7 +380,7 @@ def test_balance_skips_recent_reassignments_and_prefers_short_holdings(store) ->
     cases.open_case(store, "R-NEW", handler="z", opened=D("2025-02-01"), today=TODAY)
     cases.assign(store, "R-NEW", "a", D("2026-10-01"), today=TODAY)   # 55 days: kept
     handlers.leave(store, "z", D("2026-11-01"))
-    result = caseload.balance(store, as_of=TODAY, today=TODAY)
+    result = balance.balance(store, as_of=TODAY, today=TODAY)
     # a holds 7, b none: 3 move, newest holdings first, R-NEW never.
     assert [m["case"] for m in result["moves"]] == ["NEWEST", "R-OLD", "a-1"]
     assert result["teams"][0]["spread_before"] == 7.0
@@ -388,7 +388,7 @@ def test_balance_skips_recent_reassignments_and_prefers_short_holdings(store) ->
     assert not result["applied"]
     assert store.scalar("SELECT count(*) FROM assignment WHERE from_date = ?", (TODAY.isoformat(),)) == 0
     unit_settings.put(store, "caseload.keep_days", "30")
-    result = caseload.balance(store, as_of=TODAY, today=TODAY, max_moves=2)
+    result = balance.balance(store, as_of=TODAY, today=TODAY, max_moves=2)
     assert [m["case"] for m in result["moves"]] == ["NEWEST", "R-NEW"]
 
 
@@ -399,7 +399,7 @@ def test_balance_gives_absent_handlers_nothing_and_leaves_their_cases(store) -> 
     open_cases(store, "a", 8, "2026-01-01")
     open_cases(store, "away", 9, "2026-01-01")
     absence.away(store, "away", first=D("2026-11-01"), reason="parental leave")
-    result = caseload.balance(store, as_of=TODAY, today=TODAY)
+    result = balance.balance(store, as_of=TODAY, today=TODAY)
     assert {(m["from"], m["to"]) for m in result["moves"]} == {("a", "c")}
     assert len(result["moves"]) == 4
     assert result["teams"][0]["needing_cover"] == 9
@@ -414,7 +414,7 @@ def test_balance_spares_handlers_leaving_or_going_away_soon(store) -> None:
     handlers.leave(store, "leaving", D("2027-01-31"))
     absence.away(store, "soon_away", first=D("2026-12-20"), reason="föräldraledighet")  # 25 days
     absence.away(store, "later_away", first=D("2027-01-05"), reason="kurs")  # 41 days ahead
-    result = caseload.balance(store, as_of=TODAY, today=TODAY)
+    result = balance.balance(store, as_of=TODAY, today=TODAY)
     assert {m["to"] for m in result["moves"]} == {"later_away"}
     assert len(result["moves"]) == 6
 
@@ -429,7 +429,7 @@ def test_balance_spares_an_absence_starting_within_30_days_and_not_after(store, 
     add(store, "b")
     open_cases(store, "a", 6, "2026-01-01")
     absence.away(store, "b", first=D(first), reason="kurs")
-    moves = caseload.balance(store, as_of=TODAY, today=TODAY)["moves"]
+    moves = balance.balance(store, as_of=TODAY, today=TODAY)["moves"]
     assert [(m["from"], m["to"]) for m in moves] == ([("a", "b")] * 3 if receives else [])
 
 
@@ -467,9 +467,9 @@ def test_balance_apply_writes_assignments_in_one_audited_transaction(store) -> N
     open_cases(store, "a", 6, "2026-01-01")
     open_cases(store, "d", 5, "2026-01-01")
     with pytest.raises(EkbistError, match="applying the moves takes effect from today"):
-        caseload.balance(store, as_of=D("2026-11-01"), today=TODAY, apply=True)
+        balance.balance(store, as_of=D("2026-11-01"), today=TODAY, apply=True)
     audit_before = store.scalar("SELECT count(*) FROM audit")
-    result = caseload.balance(store, as_of=TODAY, today=TODAY, apply=True)
+    result = balance.balance(store, as_of=TODAY, today=TODAY, apply=True)
     assert result["applied"] and len(result["moves"]) == 3
     moved = [m["case"] for m in result["moves"]]
     for case_id in moved:
@@ -480,7 +480,7 @@ def test_balance_apply_writes_assignments_in_one_audited_transaction(store) -> N
     after = {h["id"]: h["active"] for h in caseload.current(store, TODAY)["handlers"]}
     assert after == {"a": 3, "b": 3, "d": 5}
     # Balanced now: nothing more to do, the recent moves are locked anyway.
-    assert caseload.balance(store, as_of=TODAY, today=TODAY)["moves"] == []
+    assert balance.balance(store, as_of=TODAY, today=TODAY)["moves"] == []
 
 
 def test_leaver_redistribution(store) -> None:
@@ -492,19 +492,19 @@ def test_leaver_redistribution(store) -> None:
     open_cases(store, "b", 2, "2026-06-01")
     open_cases(store, "c", 5, "2026-06-01")
     handlers.leave(store, "gone", D("2026-10-01"))
-    preview = caseload.redistribute_leaver(store, "leaver", leave_on=D("2026-12-01"), today=TODAY)
+    preview = balance.redistribute_leaver(store, "leaver", leave_on=D("2026-12-01"), today=TODAY)
     assert [(m["case"], m["from"], m["to"]) for m in preview["moves"]] == [
         ("leaver-1", "leaver", "b"), ("leaver-2", "leaver", "b"), ("leaver-3", "leaver", "b"),
         ("leaver-4", "leaver", "b")]
     assert handlers.get(store, "leaver")["end_date"] is None  # dry run: nothing written
-    done = caseload.redistribute_leaver(store, "leaver", leave_on=D("2026-12-01"), today=TODAY,
-                                        apply=True)
+    done = balance.redistribute_leaver(store, "leaver", leave_on=D("2026-12-01"), today=TODAY,
+                                       apply=True)
     assert done["applied"]
     assert handlers.get(store, "leaver")["end_date"] == "2026-12-01"
     assert {h["id"]: h["active"] for h in caseload.current(store, TODAY)["handlers"]} == {
         "leaver": 0, "b": 6, "c": 5}
     with pytest.raises(EkbistError, match="already left"):
-        caseload.redistribute_leaver(store, "leaver", leave_on=D("2026-11-30"), today=TODAY)
+        balance.redistribute_leaver(store, "leaver", leave_on=D("2026-11-30"), today=TODAY)
 
 
 # -- the command line ------------------------------------------------------------------
