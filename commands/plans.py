@@ -298,7 +298,7 @@ def _by_columns(by: str) -> list[Column]:
 @format_option()
 @pass_env
 def coverage(env: Env, as_of, by, monthly, first, last, xlsx, fmt) -> None:
-    from ekbist import plans as library
+    from ekbist import plan_coverage as library
     from ekbist.errors import EkbistError
 
     store = env.open(readonly=True)

@@ -15,7 +15,7 @@ import pytest
 from conftest import TODAY, Cli, build_unit
 from ekbist.commands.errors import FLAGS
 
-from ekbist import cases, handlers, plans, settings
+from ekbist import cases, handlers, plan_coverage, plans, settings
 from ekbist.errors import EkbistError
 from ekbist.store import Store
 
@@ -83,18 +83,18 @@ def db(hand: Cli):
 
 
 def test_coverage_matches_the_hand_count(db: Store) -> None:
-    result = plans.coverage(db, as_of=TODAY, today=TODAY)
+    result = plan_coverage.coverage(db, as_of=TODAY, today=TODAY)
     assert result == {"as_of": "2026-11-25", "eligible": 6, "current": 2, "share": 0.3333,
                       "by": []}
 
 
 def test_coverage_by_handler_and_team(db: Store) -> None:
-    by_handler = plans.coverage(db, as_of=TODAY, today=TODAY, by="handler")["by"]
+    by_handler = plan_coverage.coverage(db, as_of=TODAY, today=TODAY, by="handler")["by"]
     assert [(g["handler"], g["eligible"], g["current"]) for g in by_handler] == [
         ("anna", 1, 1), ("bo", 2, 1), ("cia", 3, 0)]
     assert by_handler[0] == {"handler": "anna", "name": "Anna Andersson", "team": "intake",
                              "eligible": 1, "current": 1, "share": 1.0}
-    by_team = plans.coverage(db, as_of=TODAY, today=TODAY, by="team")["by"]
+    by_team = plan_coverage.coverage(db, as_of=TODAY, today=TODAY, by="team")["by"]
     assert by_team == [
         {"team": "intake", "eligible": 1, "current": 1, "share": 1.0},
         {"team": "investigation", "eligible": 5, "current": 1, "share": 0.2},
@@ -117,8 +117,8 @@ HAND_MONTHS = {
 
 @pytest.mark.parametrize("method", ["series", "direct"])
 def test_monthly_series_matches_the_hand_count(db: Store, monkeypatch, method: str) -> None:
-    monkeypatch.setattr(plans, "SERIES_THRESHOLD", 0 if method == "series" else 100)
-    result = plans.coverage_monthly(db, first="2026-01", last="2026-11", today=TODAY)
+    monkeypatch.setattr(plan_coverage, "SERIES_THRESHOLD", 0 if method == "series" else 100)
+    result = plan_coverage.coverage_monthly(db, first="2026-01", last="2026-11", today=TODAY)
     assert result["from"] == "2026-01" and result["to"] == "2026-11"
     got = {m["month"]: (m["eligible"], m["current"]) for m in result["months"]}
     assert got == HAND_MONTHS
@@ -130,10 +130,10 @@ def test_monthly_series_matches_the_hand_count(db: Store, monkeypatch, method: s
 
 @pytest.mark.parametrize("by", ["handler", "team"])
 def test_series_and_direct_agree_when_split(db: Store, monkeypatch, by: str) -> None:
-    monkeypatch.setattr(plans, "SERIES_THRESHOLD", 0)
-    series = plans.coverage_monthly(db, first="2026-01", last="2026-11", today=TODAY, by=by)
-    monkeypatch.setattr(plans, "SERIES_THRESHOLD", 100)
-    direct = plans.coverage_monthly(db, first="2026-01", last="2026-11", today=TODAY, by=by)
+    monkeypatch.setattr(plan_coverage, "SERIES_THRESHOLD", 0)
+    series = plan_coverage.coverage_monthly(db, first="2026-01", last="2026-11", today=TODAY, by=by)
+    monkeypatch.setattr(plan_coverage, "SERIES_THRESHOLD", 100)
+    direct = plan_coverage.coverage_monthly(db, first="2026-01", last="2026-11", today=TODAY, by=by)
     assert series == direct
     july = next(m for m in series["months"] if m["month"] == "2026-07")
     if by == "handler":
@@ -154,11 +154,11 @@ def test_overlapping_plans_from_outside_are_counted_once(hand: Cli, monkeypatch)
                  ("C-2", "change", "2026-04-01", "2026-08-01", None),
                  ("C-3", "change", "2026-09-01", "2026-09-30", "2026-09-20"),
                  ("C-3", "change", "2026-09-10", "2026-10-31", None)])
-        monkeypatch.setattr(plans, "SERIES_THRESHOLD", 0)
-        series = plans.coverage_monthly(store, first="2026-01", last="2026-11", today=TODAY,
+        monkeypatch.setattr(plan_coverage, "SERIES_THRESHOLD", 0)
+        series = plan_coverage.coverage_monthly(store, first="2026-01", last="2026-11", today=TODAY,
                                         by="handler")
         for month in series["months"]:
-            day = plans.coverage(store, as_of=D(month["as_of"]), today=TODAY, by="handler")
+            day = plan_coverage.coverage(store, as_of=D(month["as_of"]), today=TODAY, by="handler")
             assert (month["eligible"], month["current"], month["by"]) == (
                 day["eligible"], day["current"], day["by"]), month["month"]
         got = {m["month"]: (m["eligible"], m["current"]) for m in series["months"]}
@@ -171,7 +171,7 @@ def test_overlapping_plans_from_outside_are_counted_once(hand: Cli, monkeypatch)
 
 def test_coverage_on_a_past_day_uses_the_history(db: Store) -> None:
     # 2026-07-31: C-1 lapsed (its 07-20 follow-up was missed; done late on 10-01)
-    result = plans.coverage(db, as_of=D("2026-07-31"), today=TODAY)
+    result = plan_coverage.coverage(db, as_of=D("2026-07-31"), today=TODAY)
     assert (result["eligible"], result["current"]) == (5, 3)
 
 
@@ -186,7 +186,7 @@ def test_made_today_is_current_today_not_before(hand: Cli, db: Store) -> None:
     hand.ok("plan", "add", "C-9", "--made", "2026-11-25")
     assert _current(db, "C-9", TODAY)
     assert not _current(db, "C-9", TODAY - timedelta(days=1))
-    assert plans.coverage(db, as_of=TODAY, today=TODAY)["current"] == 3
+    assert plan_coverage.coverage(db, as_of=TODAY, today=TODAY)["current"] == 3
 
 
 def test_followup_due_today_is_current_today_lapsed_tomorrow(db: Store) -> None:
@@ -209,7 +209,7 @@ def test_a_closed_case_needs_no_plan(db: Store) -> None:
     assert "C-7" not in {r["case"] for r in missing}
     assert "C-7" not in {r["case"] for r in plans.due(db, as_of=TODAY, within=365)}
     # before it closed it counted
-    assert plans.coverage(db, as_of=D("2026-09-30"), today=TODAY)["eligible"] == 6
+    assert plan_coverage.coverage(db, as_of=D("2026-09-30"), today=TODAY)["eligible"] == 6
 
 
 def test_late_followup_makes_the_plan_current_again(db: Store) -> None:
@@ -252,7 +252,7 @@ def test_grace_period_follows_the_setting(hand: Cli) -> None:
     hand.ok("settings", "set", "plans.grace_days", "89")
     store = Store.open(hand.db, readonly=True)
     try:
-        assert plans.coverage(store, as_of=TODAY, today=TODAY)["eligible"] == 7  # + C-8
+        assert plan_coverage.coverage(store, as_of=TODAY, today=TODAY)["eligible"] == 7  # + C-8
         never = {r["case"] for r in plans.cases_past_grace_without_plan(store, as_of=TODAY)}
         assert never == {"C-3", "C-8", "C-9"}
     finally:
@@ -270,7 +270,7 @@ def test_homeless_cases_need_a_current_housing_plan(hand: Cli, db: Store) -> Non
     # a housing plan is not a change plan
     assert not _current(db, "C-3", TODAY)
     assert _current(db, "C-3", TODAY, "housing")
-    assert plans.coverage(db, as_of=TODAY, today=TODAY)["current"] == 2
+    assert plan_coverage.coverage(db, as_of=TODAY, today=TODAY)["current"] == 2
 
 
 def test_housing_and_change_plans_are_open_side_by_side(hand: Cli) -> None:
@@ -392,7 +392,7 @@ def test_refusals_through_the_library(store: Store) -> None:
         plans.due(store, as_of=TODAY, within=-3)
     assert window.value.worded(FLAGS) == "--within must be 0 days or more, not -3"
     with pytest.raises(EkbistError, match="the grouping must be one of") as grouping:
-        plans.coverage(store, as_of=TODAY, today=TODAY, by="gender")
+        plan_coverage.coverage(store, as_of=TODAY, today=TODAY, by="gender")
     assert grouping.value.worded(FLAGS).startswith("--by must be one of: ")
     assert store.scalar("SELECT count(*) FROM plan") == 1
 
@@ -615,7 +615,7 @@ def demo_db(tmp_path_factory):
 def test_demo_shows_something_real(demo_db) -> None:
     store = Store.open(demo_db, readonly=True)
     try:
-        result = plans.coverage(store, as_of=TODAY, today=TODAY)
+        result = plan_coverage.coverage(store, as_of=TODAY, today=TODAY)
         assert result["eligible"] > 20 and 0.05 < result["share"] < 0.7
         due = plans.due(store, as_of=TODAY)
         assert any(r["overdue"] for r in due) and any(not r["overdue"] for r in due)
@@ -629,10 +629,10 @@ def test_demo_shows_something_real(demo_db) -> None:
 def test_demo_series_equals_day_by_day(demo_db, monkeypatch, by) -> None:
     store = Store.open(demo_db, readonly=True)
     try:
-        monkeypatch.setattr(plans, "SERIES_THRESHOLD", 0)
-        series = plans.coverage_monthly(store, first="2026-02", last="2026-11", today=TODAY, by=by)
+        monkeypatch.setattr(plan_coverage, "SERIES_THRESHOLD", 0)
+        series = plan_coverage.coverage_monthly(store, first="2026-02", last="2026-11", today=TODAY, by=by)
         for month in series["months"]:
-            day = plans.coverage(store, as_of=D(month["as_of"]), today=TODAY, by=by)
+            day = plan_coverage.coverage(store, as_of=D(month["as_of"]), today=TODAY, by=by)
             assert (month["eligible"], month["current"], month["by"]) == (
                 day["eligible"], day["current"], day["by"])
     finally:

@@ -457,7 +457,7 @@ def test_every_command_is_sensible_right_after_the_demo(demo_cli, tmp_path):
 
 
 def test_tertial_figures_come_from_the_other_commands(demo_cli, db_path):
-    from ekbist import caseload, handling_time, plans
+    from ekbist import caseload, handling_time, plan_coverage
     from ekbist.reports import tertial
     from ekbist.store import Store
 
@@ -470,7 +470,7 @@ def test_tertial_figures_come_from_the_other_commands(demo_cli, db_path):
     handled = handling_time.report(store, date(2026, 1, 1), date(2026, 4, 30), by="month")
     assert [m["share_in_time"] for m in months] == [g["share_in_time"] for g in handled["groups"]]
     assert data["key_figures"]["share_in_time"] == handled["total"]["share_in_time"]
-    coverage = plans.coverage_monthly(store, first="2026-01", last="2026-04", today=TODAY)
+    coverage = plan_coverage.coverage_monthly(store, first="2026-01", last="2026-04", today=TODAY)
     assert [m["plan_share"] for m in months] == [m["share"] for m in coverage["months"]]
     load = caseload.history(store, "2026-01", "2026-04")
     active = sum(t["active"][3] for t in load["teams"])

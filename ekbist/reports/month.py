@@ -13,7 +13,7 @@ import calendar as _calendar
 from datetime import date
 from typing import Any
 
-from ekbist import caseload, handling_time, plans
+from ekbist import caseload, handling_time, plan_coverage
 from ekbist import prognosis as prognosis_lib
 from ekbist.budget import check_month
 from ekbist.errors import EkbistError
@@ -61,7 +61,7 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
         load = caseload.history(store, period, period)
         active = sum(t["active"][0] for t in load["teams"])
         fte = sum(t["fte"][0] for t in load["teams"])
-        coverage = plans.coverage(store, as_of=last_day, today=today)
+        coverage = plan_coverage.coverage(store, as_of=last_day, today=today)
         return {
             "year": y,
             "month": m,

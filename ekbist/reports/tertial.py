@@ -9,7 +9,7 @@ commands use, so the report and the commands always agree:
 * share decided within five working days — ``share_in_time`` of
   :func:`ekbist.handling_time.report` by month of clock start (``ekbist handling-time
   report``);
-* share of cases with a current plan — :func:`ekbist.plans.coverage_monthly` at each
+* share of cases with a current plan — :func:`ekbist.plan_coverage.coverage_monthly` at each
   month's end (``ekbist plans coverage --monthly``);
 * cases per FTE — the teams' active cases and FTE of present handlers at each month's
   end from :func:`ekbist.caseload.history` (``ekbist caseload history``), summed over
@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ekbist import caseload, handling_time, plans
+from ekbist import caseload, handling_time, plan_coverage
 from ekbist import prognosis as prognosis_lib
 from ekbist.budget import check_year
 from ekbist.errors import EkbistError
@@ -59,7 +59,7 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
     households = prognosis_lib.household_history(store, year, month, month)
     handling = handling_time.report(store, date(year, 1, 1), last_day, by="month")
     in_time = {g["key"]: g for g in handling["groups"]}
-    coverage = plans.coverage_monthly(store, first=first_month, last=last_month, today=today)
+    coverage = plan_coverage.coverage_monthly(store, first=first_month, last=last_month, today=today)
     plan_share = {m["month"]: m for m in coverage["months"]}
     load = caseload.history(store, first_month, last_month)
 

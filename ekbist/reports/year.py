@@ -15,12 +15,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ekbist import caseload, handling_time, plans
+from ekbist import caseload, handling_time, plan_coverage
 from ekbist import prognosis as prognosis_lib
 from ekbist import settings as unit_settings
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.money import to_tkr
+from ekbist.months import month_end
 from ekbist.reports import indicators as ind
 from ekbist.reports import targets as targets_lib
 from ekbist.reports.staff import staff_figures
@@ -104,11 +105,11 @@ def _handling(store: Store, first: date, last: date) -> dict[str, Any]:
 
 def _plan_coverage(store: Store, year: int, today: date) -> dict[str, Any]:
     month = int(unit_settings.get(store, "plans.measure_month"))
-    as_of = plans.month_end(f"{year:04d}-{month:02d}")
+    as_of = month_end(f"{year:04d}-{month:02d}")
     if as_of > today:
         return {"as_of": as_of.isoformat(), "measured": False, "eligible": None,
                 "current": None, "share": None}
-    found = plans.coverage(store, as_of=as_of, today=today)
+    found = plan_coverage.coverage(store, as_of=as_of, today=today)
     # The share from the counts, unrounded: the report and the target table round it once,
     # the same way (172 of 416 is 41.3 % in both).
     share = found["current"] / found["eligible"] if found["eligible"] else None

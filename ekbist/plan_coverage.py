@@ -1,0 +1,411 @@
+"""Plan coverage: the share of eligible cases with a current change plan.
+
+Swedish: andel ärenden med aktuell förändringsplan. The unit follows it as a key figure (about
+30 % at the June 2016 measurement in the seed report), so it is measured on one day — today or
+any past day — or month by month at each month's end, for the whole unit or split by handler
+(the case's handler that day) or by team, and can be written to a workbook with a chart.
+
+The rules it counts by are those of :mod:`ekbist.plans`: a case is eligible on a day when it
+is active and was opened more than ``plans.grace_days`` days before it, and it is covered when
+it has a current change plan that day (:func:`ekbist.plans.sql_has_current`). This module
+only counts; the rules stay in :mod:`ekbist.plans`, which never imports this one.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ekbist import codes
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.months import month_end, months_between
+from ekbist.plans import grace_days, sql_has_current
+
+if TYPE_CHECKING:
+    from ekbist.store import Store
+
+COVERAGE_BY = ("handler", "team")
+# Coverage keeps its narrower series limit: `plans coverage` has always refused more than 240
+# months, and that refusal is part of its contract (months.MAX_MONTHS is the general one).
+COVERAGE_MAX_MONTHS = 240
+FAR_FUTURE = "9999-12-31"
+SERIES_THRESHOLD = 6  # days measured one by one before the interval method pays off
+
+
+# -- coverage -----------------------------------------------------------------------
+def _share(current: int, eligible: int) -> float | None:
+    return round(current / eligible, 4) if eligible else None
+
+
+def _coverage_counts(
+    store: Store, days: list[date], by: str | None, grace: int
+) -> list[dict[str, Any]]:
+    """Eligible and covered cases per day (and per handler on that day when ``by`` is given).
+
+    One statement for all days: the eligible case-days are joined to the case's change
+    plans through the plan_case index and the plan's follow-ups through followup_plan.
+    """
+    with_handler = by is not None
+    handler_join = (
+        "LEFT JOIN assignment a ON a.case_id = c.id AND a.from_date <= d.day "
+        "AND (a.to_date IS NULL OR a.to_date > d.day)" if with_handler else ""
+    )
+    handler_col = "a.handler" if with_handler else "NULL"
+    return store.query(
+        f"""
+        WITH d(day, cutoff) AS (
+            SELECT value, date(value, :grace) FROM json_each(:days)
+        ),
+        eligible AS (
+            SELECT d.day, c.id AS case_id, {handler_col} AS handler
+            FROM d JOIN cases c ON c.opened < d.cutoff AND (c.closed IS NULL OR c.closed > d.day)
+            {handler_join}
+        )
+        SELECT e.day, e.handler, h.name AS handler_name, h.team,
+               count(*) AS eligible,
+               sum({sql_has_current('e.case_id', "'change'", 'e.day')}) AS current
+        FROM eligible e LEFT JOIN handler h ON h.id = e.handler
+        GROUP BY e.day, e.handler
+        ORDER BY e.day, e.handler
+        """,
+        {"days": json.dumps([d.isoformat() for d in days]), "grace": f"-{grace} days"},
+    )
+
+
+def _coverage_series_counts(
+    store: Store, days: list[date], by: str | None, grace: int
+) -> list[dict[str, Any]]:
+    """The same figures as :func:`_coverage_counts` for many days at once, by intervals.
+
+    Checking every case on every day costs cases x days; instead each fact becomes a
+    half-open interval of days: a case is eligible on [opened + grace + 1, closed), each
+    plan segment (from the plan or a follow-up to the next follow-up entry) is current on
+    [start, min(next entry, next follow-up + 1, ended)), and a handler holds the case on
+    [from_date, to_date). The rules keep a case's plans apart (a new plan is made on or after
+    the day the previous one ended), but plans written around them may overlap: for those
+    cases only, overlapping segments are merged first, so a case is never counted twice.
+
+    Each interval adds +1 at its start and -1 at its end. The measuring days are month
+    ends (the last may be today), so the changes are summed per month in SQL and a running
+    total per handler, read at each measuring month, gives the counts. The cost grows with
+    the number of cases, plans and follow-ups, not with the number of days.
+    """
+    if not days:
+        return []
+    grouped = by is not None
+    if grouped:
+        elig_cols = (
+            "a.handler AS grp, max(date(c.opened, :grace1), a.from_date) AS s, "
+            "min(COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
+        )
+        elig_from = "FROM cases c JOIN assignment a ON a.case_id = c.id WHERE a.from_date <= :last"
+        covered_cols = (
+            "a.handler AS grp, max(u.s, date(c.opened, :grace1), a.from_date) AS s, "
+            "min(u.t, COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
+        )
+        covered_from = (
+            "FROM cur u JOIN cases c ON c.id = u.case_id "
+            "JOIN assignment a ON a.case_id = u.case_id AND a.from_date < u.t "
+            "AND (a.to_date IS NULL OR a.to_date > u.s)"
+        )
+    else:
+        elig_cols = "'' AS grp, date(c.opened, :grace1) AS s, COALESCE(c.closed, :far) AS t"
+        elig_from = "FROM cases c WHERE c.opened <= :last"
+        covered_cols = (
+            "'' AS grp, max(u.s, date(c.opened, :grace1)) AS s, "
+            "min(u.t, COALESCE(c.closed, :far)) AS t"
+        )
+        covered_from = "FROM cur u JOIN cases c ON c.id = u.case_id"
+    last = max(days)
+    months = [day.year * 12 + day.month for day in days]
+    if len(set(months)) != len(months) or any(
+        day != month_end(day.isoformat()[:7]) for day in days if day != last
+    ):
+        raise ValueError("the interval method measures at month ends (the last may be earlier)")
+    rows = store.query(
+        f"""
+        WITH elig AS (
+            SELECT * FROM (SELECT {elig_cols} {elig_from}) WHERE s < t AND s <= :last
+        ),
+        multi AS (
+            SELECT DISTINCT case_id FROM (
+                SELECT case_id, ended,
+                       lead(made) OVER (PARTITION BY case_id ORDER BY made, id) AS next_made
+                FROM plan WHERE kind = 'change' AND made <= :last
+            ) WHERE next_made IS NOT NULL AND (ended IS NULL OR ended > next_made)
+        ),
+        seg AS (
+            SELECT case_id, s, t, case_id IN multi AS m FROM (
+                SELECT p.case_id, p.made AS s,
+                       min(COALESCE((SELECT min(f.date) FROM followup f WHERE f.plan_id = p.id),
+                                    :far),
+                           date(p.next_followup, '+1 day'), COALESCE(p.ended, :far)) AS t
+                FROM plan p WHERE p.kind = 'change' AND p.made <= :last
+                UNION ALL
+                SELECT p.case_id, max(f.date, p.made),
+                       min(COALESCE(lead(f.date) OVER (PARTITION BY f.plan_id
+                                                       ORDER BY f.date, f.id), :far),
+                           date(f.next_followup, '+1 day'), COALESCE(p.ended, :far))
+                FROM followup f JOIN plan p ON p.id = f.plan_id
+                WHERE p.kind = 'change' AND f.date <= :last
+            ) WHERE s < t
+        ),
+        marked AS (
+            SELECT case_id, s, t,
+                   CASE WHEN s < max(t) OVER (PARTITION BY case_id ORDER BY s, t
+                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                        THEN 0 ELSE 1 END AS fresh
+            FROM seg WHERE m
+        ),
+        island AS (
+            SELECT case_id, s, t,
+                   sum(fresh) OVER (PARTITION BY case_id ORDER BY s, t ROWS UNBOUNDED PRECEDING)
+                       AS k
+            FROM marked
+        ),
+        cur AS (
+            SELECT case_id, s, t FROM seg WHERE NOT m
+            UNION ALL
+            SELECT case_id, min(s), max(t) FROM island GROUP BY case_id, k
+        ),
+        covered AS (
+            SELECT * FROM (SELECT {covered_cols} {covered_from}) WHERE s < t AND s <= :last
+        ),
+        ev(grp, day, de, dc) AS (
+            SELECT grp, s, 1, 0 FROM elig
+            UNION ALL SELECT grp, t, -1, 0 FROM elig WHERE t <= :last
+            UNION ALL SELECT grp, s, 0, 1 FROM covered
+            UNION ALL SELECT grp, t, 0, -1 FROM covered WHERE t <= :last
+        )
+        SELECT grp, CAST(substr(day, 1, 4) AS INTEGER) * 12 + CAST(substr(day, 6, 2) AS INTEGER)
+                   AS bucket,
+               sum(de) AS de, sum(dc) AS dc
+        FROM ev GROUP BY grp, bucket ORDER BY grp, bucket
+        """,
+        {"last": last.isoformat(), "grace1": f"+{grace + 1} days", "far": FAR_FUTURE},
+    )
+    # Running totals per handler, read at each measuring day's month.
+    probes = [(day.year * 12 + day.month, day.isoformat()) for day in days]
+    names = {h["id"]: h for h in store.query("SELECT id, name, team FROM handler")}
+    result: list[dict[str, Any]] = []
+    index = 0
+    while index < len(rows):
+        grp = rows[index]["grp"]
+        eligible = current = 0
+        probe = 0
+        while index < len(rows) and rows[index]["grp"] == grp:
+            row = rows[index]
+            while probe < len(probes) and probes[probe][0] < row["bucket"]:
+                if eligible > 0:
+                    result.append(_series_row(probes[probe][1], grp, grouped, names,
+                                              eligible, current))
+                probe += 1
+            eligible += row["de"]
+            current += row["dc"]
+            index += 1
+        for _bucket, day in probes[probe:]:
+            if eligible > 0:
+                result.append(_series_row(day, grp, grouped, names, eligible, current))
+    result.sort(key=lambda r: (r["day"], r["handler"] is None, r["handler"] or ""))
+    return result
+
+
+def _series_row(
+    day: str, grp: str | None, grouped: bool, names: dict, eligible: int, current: int
+) -> dict[str, Any]:
+    handler = names.get(grp, {}) if grouped else {}
+    return {"day": day, "handler": grp if grouped else None, "handler_name": handler.get("name"),
+            "team": handler.get("team"), "eligible": eligible, "current": current}
+
+
+def _group_by(rows: list[dict[str, Any]], by: str | None) -> list[dict[str, Any]]:
+    if by is None:
+        return []
+    merged: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        if by == "handler":
+            key = row["handler"]
+            entry = merged.setdefault(key, {"handler": row["handler"], "name": row["handler_name"],
+                                            "team": row["team"], "eligible": 0, "current": 0})
+        else:
+            key = row["team"]
+            entry = merged.setdefault(key, {"team": row["team"], "eligible": 0, "current": 0})
+        entry["eligible"] += row["eligible"]
+        entry["current"] += row["current"]
+    result = []
+    team_order = {code: i for i, code in enumerate(codes.TEAMS)}
+    for entry in merged.values():
+        entry["share"] = _share(entry["current"], entry["eligible"])
+        result.append(entry)
+    if by == "handler":
+        result.sort(key=lambda e: (e["handler"] is None, e["name"] or "", e["handler"] or ""))
+    else:
+        result.sort(key=lambda e: (e["team"] is None, team_order.get(e["team"], 99)))
+    return result
+
+
+def _check_by(by: str | None) -> None:
+    if by is not None and by not in COVERAGE_BY:
+        raise EkbistError.about(_("{by} must be one of: {choices}"), {"by": "by"},
+                                choices=", ".join(COVERAGE_BY))
+
+
+def coverage(store: Store, *, as_of: date, today: date, by: str | None = None) -> dict[str, Any]:
+    """The share of eligible cases with a current change plan on ``as_of``.
+
+    Eligible: active on ``as_of`` and opened more than plans.grace_days days before it.
+    Returns ``{"as_of", "eligible", "current", "share", "by"}``; ``share`` is None when no
+    case is eligible; ``by`` lists the same figures per handler (the case's handler that
+    day) or per team when asked, else it is empty.
+    """
+    _check_by(by)
+    if as_of > today:
+        raise EkbistError.about(_("{as_of} {day} is after today ({today})"), {"as_of": "as_of"},
+                                day=as_of.isoformat(), today=today.isoformat())
+    rows = _coverage_counts(store, [as_of], by, grace_days(store))
+    eligible = sum(r["eligible"] for r in rows)
+    current = sum(r["current"] for r in rows)
+    return {"as_of": as_of.isoformat(), "eligible": eligible, "current": current,
+            "share": _share(current, eligible), "by": _group_by(rows, by)}
+
+
+def coverage_monthly(
+    store: Store,
+    *,
+    first: str | None,
+    last: str | None,
+    today: date,
+    by: str | None = None,
+) -> dict[str, Any]:
+    """Coverage at each month's end from ``first`` to ``last`` ('YYYY-MM'); the running month
+    is measured on ``today``. Defaults: the twelve months up to this one.
+
+    Returns ``{"from", "to", "months": [{"month", "as_of", "eligible", "current", "share",
+    "by"}]}``; all months come from one SQL statement.
+    """
+    from ekbist.validate import parse_month
+
+    _check_by(by)
+    this_month = today.isoformat()[:7]
+    last = parse_month(last, "to") if last else this_month
+    if first:
+        first = parse_month(first, "from")
+    else:
+        y, m = int(last[:4]), int(last[5:7]) - 11
+        while m < 1:
+            y, m = y - 1, m + 12
+        first = f"{y:04d}-{m:02d}"
+    if last > this_month:
+        raise EkbistError.about(_("{to} {month} is after this month ({this})"), {"to": "to"},
+                                month=last, this=this_month)
+    if first > last:
+        raise EkbistError.about(_("{from} {first} is after {to} {last}"),
+                                {"from": "from", "to": "to"}, first=first, last=last)
+    months = months_between(first, last)
+    if len(months) > COVERAGE_MAX_MONTHS:
+        raise EkbistError(_("at most {n} months at a time, not {count}").format(
+            n=COVERAGE_MAX_MONTHS, count=len(months)))
+    days = [month_end(m, today) for m in months]
+    # A few days are cheaper one by one; a long series is cheaper as intervals.
+    counts = _coverage_counts if len(days) <= SERIES_THRESHOLD else _coverage_series_counts
+    rows = counts(store, days, by, grace_days(store))
+    per_day: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        per_day.setdefault(row["day"], []).append(row)
+    series = []
+    for month, day in zip(months, days, strict=True):
+        day_rows = per_day.get(day.isoformat(), [])
+        eligible = sum(r["eligible"] for r in day_rows)
+        current = sum(r["current"] for r in day_rows)
+        series.append({"month": month, "as_of": day.isoformat(), "eligible": eligible,
+                       "current": current, "share": _share(current, eligible),
+                       "by": _group_by(day_rows, by)})
+    return {"from": first, "to": last, "months": series}
+
+
+# -- workbook -----------------------------------------------------------------------
+def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | None = None) -> Path:
+    """Write a coverage result (single day or monthly) to a new .xlsx; the monthly series gets
+    a line chart of the share. Never overwrites an existing file."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise EkbistError(_("{path}: the workbook must end in .xlsx").format(path=path))
+    if path.exists():
+        raise EkbistError(_("{path} exists already — choose a new file").format(path=path))
+    from openpyxl import Workbook
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Plan coverage")[:31]
+    bold = Font(bold=True)
+    monthly = "months" in result
+    entries = result["months"] if monthly else [dict(result, month=result["as_of"][:7])]
+    header = [_("Month"), _("As of"), _("Eligible cases"), _("With a current change plan"),
+              _("Share")]
+    sheet.append(header)
+    for entry in entries:
+        sheet.append([entry["month"], date.fromisoformat(entry["as_of"]), entry["eligible"],
+                      entry["current"], entry["share"]])
+    for cell in sheet[1]:
+        cell.font = bold
+    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
+        row[1].number_format = "yyyy-mm-dd"
+        row[2].number_format = row[3].number_format = "#,##0"
+        row[4].number_format = "0.0 %"
+    for column, text in zip("ABCDE", header, strict=True):
+        sheet.column_dimensions[column].width = max(11, len(text) + 3)
+    sheet.freeze_panes = "A2"
+    if monthly and len(entries) > 1:
+        chart = LineChart()
+        chart.title = _("Share of cases with a current change plan")
+        chart.y_axis.title = _("Share")
+        chart.y_axis.number_format = "0 %"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        chart.x_axis.title = _("Month")
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.height, chart.width = 9, 18
+        chart.add_data(Reference(sheet, min_col=5, min_row=1, max_row=len(entries) + 1),
+                       titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(entries) + 1))
+        chart.series[0].smooth = False  # a measured figure per month, not a curve
+        chart.legend = None
+        sheet.add_chart(chart, "G2")
+    if by:
+        detail = book.create_sheet((_("Per handler") if by == "handler" else _("Per team"))[:31])
+        if by == "handler":
+            detail.append([_("Month"), _("As of"), _("Handler"), _("Name"), _("Team"),
+                           _("Eligible cases"), _("With a current change plan"), _("Share")])
+        else:
+            detail.append([_("Month"), _("As of"), _("Team"), _("Eligible cases"),
+                           _("With a current change plan"), _("Share")])
+        for cell in detail[1]:
+            cell.font = bold
+        for entry in entries:
+            for group in entry["by"]:
+                team = codes.label("team", group["team"])
+                lead = [entry["month"], date.fromisoformat(entry["as_of"])]
+                if by == "handler":
+                    detail.append([*lead, group["handler"], group["name"], team,
+                                   group["eligible"], group["current"], group["share"]])
+                else:
+                    detail.append([*lead, team, group["eligible"], group["current"],
+                                   group["share"]])
+        for row in detail.iter_rows(min_row=2, max_row=detail.max_row):
+            row[1].number_format = "yyyy-mm-dd"
+            row[-3].number_format = row[-2].number_format = "#,##0"
+            row[-1].number_format = "0.0 %"
+        for cell in detail[1]:
+            detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)
+        detail.freeze_panes = "A2"
+    from ekbist import files
+
+    files.save_workbook(book, path)
+    return path
+
