@@ -9,7 +9,7 @@ Generated parts sit between ``<!-- BEGIN GENERATED: name -->`` and
 ``<!-- END GENERATED: name -->`` and are never edited by hand:
 
 * ``columns``   the spreadsheet columns of every kind, from schemas/sheets/*.toml;
-* ``reference`` every command's ``--help``;
+* ``reference`` every command's ``--help`` (held to what ekbist says in it, not to click's layout);
 * ``index``     the list of manual pages (every docs/*.md, with its first line of prose).
 
 The ``--help`` examples of each command (commands/examples.py) are the first
@@ -280,9 +280,9 @@ def generate_columns() -> str:
     return columns_markdown().rstrip("\n") + "\n"
 
 
-def generate_reference() -> str:
-    """Every command's --help, from a fresh English process: help texts are translated when
-    their module is first imported, so this process may hold them in another language."""
+def _in_english(verb: str) -> str:
+    """What ``docs.py VERB`` prints from a fresh English process: help texts are translated
+    when their module is first imported, so this process may hold them in another language."""
     import json
 
     from ekbist.commands import main
@@ -290,9 +290,14 @@ def generate_reference() -> str:
     examples_now = main.EXAMPLES_OVERRIDE if main.EXAMPLES_OVERRIDE is not None else examples()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
     env.update(EKBIST_LANG="en", LANG="C.UTF-8", PYTHONIOENCODING="utf-8")
-    done = subprocess.run([sys.executable, __file__, "reference-text"], input=json.dumps(examples_now),
+    done = subprocess.run([sys.executable, __file__, verb], input=json.dumps(examples_now),
                           capture_output=True, text=True, encoding="utf-8", env=env, check=True)
     return done.stdout
+
+
+def generate_reference() -> str:
+    """Every command's --help, as click lays it out."""
+    return _in_english("reference-text")
 
 
 def reference_text() -> str:
@@ -306,6 +311,46 @@ def reference_text() -> str:
         ctx = click.Context(command, info_name=f"ekbist {path}", terminal_width=100, max_content_width=100)
         out += [f"### `ekbist {path}`", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(out)
+
+
+def reference_words() -> dict[str, list[str]]:
+    """What ekbist itself says in each command's --help: its help text, every option's
+    names and help, its examples. click's layout, its own phrases ("Show this message
+    and exit.", "[default: …]") and how it spells an argument's placeholder are not among
+    them: they change with click's version."""
+    import click
+
+    from ekbist.commands import main
+    from ekbist.i18n import set_language
+
+    set_language("en")
+    found: dict[str, list[str]] = {}
+    for path, command in leaf_commands().items():
+        texts = [(command.help or "").split("\f")[0]]
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                texts += [*param.opts, *param.secondary_opts, param.help or ""]
+        texts += main.examples_of(getattr(command, "ekbist_path", path))  # an alias shows its own
+        found[path] = [_bare(text.replace("\b", "")) for text in texts if text.strip()]
+    return found
+
+
+def _bare(text: str) -> str:
+    """Text without its whitespace: click wraps lines (also at hyphens) as its version likes."""
+    return "".join(text.split())
+
+
+REFERENCE_HEADING = re.compile(r"^### `ekbist (?P<path>[^`]*)`$", re.M)
+
+
+def reference_says(body: str, words: dict[str, list[str]]) -> bool:
+    """Whether a reference lists exactly the commands there are, each with all of ``words``."""
+    headings = list(REFERENCE_HEADING.finditer(body))
+    sections = {h["path"]: _bare(body[h.end():nxt.start() if nxt else len(body)])
+                for h, nxt in zip(headings, [*headings[1:], None], strict=True)}
+    if set(sections) != set(words):
+        return False
+    return all(piece in sections[path] for path, pieces in words.items() for piece in pieces)
 
 
 def first_prose(page: Path) -> tuple[str, str]:
@@ -350,7 +395,14 @@ def regenerate(text: str, cache: dict[str, str]) -> str:
 
 
 def stale() -> list[str]:
-    """Files whose generated parts differ from what the sources give now."""
+    """Files whose generated parts say something other than the sources do now.
+
+    The columns and the index are ekbist's own text and must be exactly what their
+    generators give. The reference is held to what it says (:func:`reference_says`), not
+    to click's layout, so a newer click does not make a true reference stale.
+    """
+    import json
+
     from ekbist.commands import main
 
     found = examples()
@@ -360,10 +412,22 @@ def stale() -> list[str]:
     main.EXAMPLES_OVERRIDE = found  # the reference shows the examples the pages give now
     try:
         cache: dict[str, str] = {}
+        words: dict[str, list[str]] | None = None
         for page in pages():
             text = page.read_text(encoding="utf-8")
-            if regenerate(text, cache) != text:
-                out.append(str(page.relative_to(ROOT)))
+            for block in GENERATED.finditer(text):
+                name = block["name"]
+                if name == "reference":
+                    if words is None:
+                        words = json.loads(_in_english("reference-words"))
+                    current = reference_says(block["body"], words)
+                else:
+                    if name not in cache:
+                        cache[name] = GENERATORS[name]()
+                    current = block["body"] == cache[name]
+                if not current:
+                    out.append(str(page.relative_to(ROOT)))
+                    break
     finally:
         main.EXAMPLES_OVERRIDE = None
     return out
@@ -406,6 +470,14 @@ def main(argv: list[str]) -> int:
 
         commands_main.EXAMPLES_OVERRIDE = json.loads(sys.stdin.read())
         sys.stdout.write(reference_text())
+        return 0
+    if verb == "reference-words":  # used by stale, in a process of its own
+        import json
+
+        from ekbist.commands import main as commands_main
+
+        commands_main.EXAMPLES_OVERRIDE = json.loads(sys.stdin.read())
+        sys.stdout.write(json.dumps(reference_words()))
         return 0
     if verb == "transcripts":
         only = [Path(a).resolve() for a in argv[1:] if not a.startswith("-")]

@@ -49,6 +49,49 @@ def test_a_changed_generated_part_is_noticed() -> None:
     assert tool.regenerate(tampered, {}) == text
 
 
+@pytest.fixture(scope="module")
+def reference() -> tuple[str, dict[str, list[str]]]:
+    import json
+
+    from ekbist.commands import main
+
+    text = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    body = next(b["body"] for b in tool.GENERATED.finditer(text) if b["name"] == "reference")
+    main.EXAMPLES_OVERRIDE = tool.examples()
+    try:
+        words = json.loads(tool._in_english("reference-words"))
+    finally:
+        main.EXAMPLES_OVERRIDE = None
+    return body, words
+
+
+def test_the_reference_outlives_a_new_click_layout(reference) -> None:
+    # A newer click may rewrap lines, pad columns otherwise and reword its own phrases:
+    # the reference still says what ekbist says, so it is not stale.
+    body, words = reference
+    assert tool.reference_says(body, words)
+    relaid = body.replace("Show this message and exit.", "Show this help and exit.")
+    relaid = relaid.replace("[default: table]", "(default: table)")
+    relaid = "\n".join(line.replace("  ", " ") for line in relaid.split("\n"))
+    relaid = relaid.replace("the terminal.", "the\n      terminal.")
+    assert tool.reference_says(relaid, words)
+
+
+def test_the_reference_is_stale_when_ekbist_says_something_else(reference) -> None:
+    body, words = reference
+    assert "Show every column even when the table is wider than the terminal." in body
+    reworded = body.replace("wider than the terminal.", "wider than the screen.", 1)
+    assert not tool.reference_says(reworded, words)
+    no_option = body.replace("--wide", "--broad", 1)
+    assert not tool.reference_says(no_option, words)
+    first = next(tool.REFERENCE_HEADING.finditer(body))
+    second = next(h for h in tool.REFERENCE_HEADING.finditer(body) if h.start() > first.start())
+    without_a_command = body[:first.start()] + body[second.start():]
+    assert not tool.reference_says(without_a_command, words)
+    old_example = body.replace("ekbist day --handler h015", "ekbist day --handler h099", 1)
+    assert not tool.reference_says(old_example, words)
+
+
 def test_every_page_is_in_the_index() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for page in (ROOT / "docs").glob("*.md"):
