@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from ekbist.commands.context import Env, pass_env
+from ekbist.commands.params import AMOUNT_SETTINGS
 from ekbist.commands.render import Column, emit, fmt_kr, format_option
 
 from ekbist.i18n import N_, _
@@ -25,9 +26,6 @@ SUM_REVENUES = N_("Total revenues")
 SUM_COSTS = N_("Total costs")
 SUM_NET = N_("Net")
 ALL_ACTIVITIES = N_("All activities")
-
-# Amount arguments may be negative ("-44"): let click pass them through as arguments.
-AMOUNT_SETTINGS = {"ignore_unknown_options": True}
 
 
 def month_name(month: int) -> str:

@@ -1,4 +1,5 @@
-"""Click parameter types shared by the commands: ISO dates and months."""
+"""Click parameter types shared by the commands: ISO dates and months, codes typed in
+either language, and placeholders in the user's language."""
 
 from __future__ import annotations
 
@@ -106,22 +107,6 @@ class WordChoice(click.ParamType):
 GROUP_BY = {"handler": "handläggare", "team": "team", "month": "månad"}
 
 
-class DecimalType(click.ParamType):
-    """A decimal number typed either way: '0,75' as a Swedish user writes it, or '0.75'."""
-
-    name = "number"
-
-    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        return _("NUMBER")
-
-    def convert(self, value, param, ctx) -> float:
-        if isinstance(value, float):
-            return value
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        try:
-            return float(text)
-        except ValueError:
-            self.fail(_("'{value}' is not a number").format(value=value), param, ctx)
-
-
-DECIMAL = DecimalType()
+# A command whose argument may be a negative number ("-500"): click would read it as an
+# unknown option, so unknown options are left to the arguments.
+AMOUNT_SETTINGS = {"ignore_unknown_options": True}

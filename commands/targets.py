@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 from ekbist.commands.context import Env, pass_env
+from ekbist.commands.params import AMOUNT_SETTINGS
 from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percent, format_option
 
 from ekbist.i18n import N_, _
@@ -41,28 +42,29 @@ def target() -> None:
     pass
 
 
-@target.command("set", help=_("Set the target of YEAR on KEY: a figure ekbist computes (see "
-                              "'ekbist target keys') or one you record with 'ekbist outcome "
-                              "set'. Shares in per cent, money in tkr."))
+@target.command("set", context_settings=AMOUNT_SETTINGS,
+                help=_("Set the target of YEAR on KEY: a figure ekbist computes (see "
+                       "'ekbist target keys') or one you record with 'ekbist outcome "
+                       "set'. Shares in per cent, money in tkr."))
 @click.argument("year", metavar=_("YEAR"))
 @click.argument("key", metavar=_("KEY"))
 @click.argument("value", metavar=_("VALUE"))
-@click.option("--at-least", "direction", flag_value="at_least",
-              help=_("Met when the outcome is at least VALUE."))
-@click.option("--at-most", "direction", flag_value="at_most",
-              help=_("Met when the outcome is at most VALUE."))
+@click.option("--at-least", is_flag=True, help=_("Met when the outcome is at least VALUE."))
+@click.option("--at-most", is_flag=True, help=_("Met when the outcome is at most VALUE."))
 @click.option("--label", help=_("How the target reads in the report."))
 @pass_env
-def target_set(env: Env, year: str, key: str, value: str, direction: str | None,
+def target_set(env: Env, year: str, key: str, value: str, at_least: bool, at_most: bool,
                label: str | None) -> None:
+    from ekbist.errors import EkbistError
     from ekbist.reports import targets
 
+    if at_least and at_most:
+        raise EkbistError(_("give --at-least or --at-most, not both"))
+    direction = "at_least" if at_least else "at_most" if at_most else None
     row = targets.set_target(env.open(), year, key, value, direction=direction, label=label)
-    shown = next(t for t in targets.list_targets(env.open(readonly=True), row["year"])
-                 if t["key"] == row["key"])
     click.echo(_("Target {year} {key}: {direction} {value}.").format(
         year=row["year"], key=row["key"], direction=direction_text(row["direction"]),
-        value=fmt_value(row["value"], shown["unit"])))
+        value=fmt_value(row["value"], targets.unit_of(row["key"]))))
 
 
 @target.command("list", help=_("List the targets, of YEAR or of every year."))
@@ -113,8 +115,8 @@ def outcome() -> None:
     pass
 
 
-@outcome.command("set", help=_("Record the outcome of YEAR on KEY, a figure ekbist cannot "
-                               "count."))
+@outcome.command("set", context_settings=AMOUNT_SETTINGS,
+                 help=_("Record the outcome of YEAR on KEY, a figure ekbist cannot count."))
 @click.argument("year", metavar=_("YEAR"))
 @click.argument("key", metavar=_("KEY"))
 @click.argument("value", metavar=_("VALUE"))

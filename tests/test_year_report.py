@@ -287,6 +287,74 @@ def test_targets_and_outcomes_import_from_a_workbook(cli, year_store, tmp_path) 
     assert bad.exit_code == 1 and "Årsmål!B5" in bad.output
 
 
+def test_negative_values_and_one_direction(cli, year_store) -> None:
+    cli.ok("target", "set", "2025", "budget_result", "-500", today=TODAY)
+    cli.ok("outcome", "set", "2025", "summer_jobs", "-3", "--label", "Sommarjobb", today=TODAY)
+    assert year_store.scalar("SELECT value FROM target WHERE key = 'budget_result'") == -500
+    assert year_store.scalar("SELECT value FROM outcome WHERE key = 'summer_jobs'") == -3
+    line = cli.fails("target", "set", "2025", "budget_result", "100", "--at-least", "--at-most",
+                     today=TODAY)
+    assert line == "error: give --at-least or --at-most, not both"
+    assert year_store.query("SELECT value, direction FROM target") == [
+        {"value": -500, "direction": "at_least"}]
+    cli.ok("target", "set", "2025", "budget_result", "100", "--at-most", today=TODAY)
+    assert year_store.scalar("SELECT direction FROM target") == "at_most"
+
+
+def test_a_share_target_in_per_cent_reads_the_same_typed_and_imported(cli, year_store,
+                                                                       tmp_path) -> None:
+    cli.ok("target", "set", "2025", "sick_leave", "4,4 %", today=TODAY)
+    cli.ok("target", "set", "2025", "staff_turnover", "0,54", today=TODAY)  # a small target
+    csv = tmp_path / "Årsmål.csv"
+    csv.write_text("År;Mått;Målvärde;Riktning;Benämning\n"
+                   "2026;sick_leave;4,4 %;högst;\n"
+                   "2026;staff_turnover;0,54;högst;\n"
+                   "2026;budget_result;5 %;minst;\n", encoding="utf-8")
+    result = cli("import", str(csv), today=TODAY)
+    assert result.exit_code == 0, result.output
+    assert year_store.query("SELECT year, key, value FROM target ORDER BY year, rowid") == [
+        {"year": 2025, "key": "sick_leave", "value": 4.4},
+        {"year": 2025, "key": "staff_turnover", "value": 0.54},
+        {"year": 2026, "key": "sick_leave", "value": 4.4},
+        {"year": 2026, "key": "staff_turnover", "value": 0.54},
+        {"year": 2026, "key": "budget_result", "value": 5}]
+    # 0,54 on a share may be a fraction from a cell formatted as per cent: said, not guessed.
+    assert ("Årsmål!C3: 0.54 on a share reads as 0.54 % — if 54 % is meant, write 54"
+            in result.stderr)
+    assert "Årsmål!C2" not in result.stderr and "Årsmål!C4" not in result.stderr
+
+
+def test_a_targets_sheet_keeps_the_rules_of_target_set(cli, year_store, tmp_path) -> None:
+    path = tmp_path / "mal.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Årsmål"
+    ws.append(["År", "Mått", "Målvärde", "Riktning", "Benämning"])
+    ws.append([2025, "sick_leave", "4,4", "högst", None])
+    ws.append([2025, "sick_leeve", 5, "högst", None])             # a typo, no label
+    ws.append([2025, "municipal_jobs", 22, "minst", None])        # labelled by its outcome
+    own = wb.create_sheet("Egna utfall")
+    own.append(["År", "Mått", "Utfall", "Benämning"])
+    own.append([2025, "municipal_jobs", 16, "Kommunala visstidsanställningar"])
+    own.append([2025, "plan_coverage", 80, "Planer"])             # ekbist computes it
+    wb.save(path)
+    bad = cli("import", str(path), today=TODAY)
+    assert bad.exit_code == 1
+    assert "Årsmål!B3: 'sick_leeve' — not a figure ekbist computes" in bad.stderr
+    assert "'Egna utfall'!B3: 'plan_coverage' — ekbist computes this figure itself" in bad.stderr
+    assert "Årsmål!B4" not in bad.stderr and "Egna utfall'!B2" not in bad.stderr
+    assert year_store.scalar("SELECT count(*) FROM target") == 0
+    assert year_store.scalar("SELECT count(*) FROM outcome") == 0
+    ws["B3"] = "sick_leave_days"
+    ws["E3"] = "Sjukdagar"
+    own.delete_rows(3)
+    wb.save(path)
+    cli.ok("import", str(path), today=TODAY)
+    assert year_store.query("SELECT key, value FROM target ORDER BY rowid") == [
+        {"key": "sick_leave", "value": 4.4}, {"key": "sick_leave_days", "value": 5},
+        {"key": "municipal_jobs", "value": 22}]
+
+
 def test_plan_coverage_is_rounded_once_in_the_section_and_the_target_table(cli) -> None:
     # 172 of 416 is 41.35 %: rounded to two decimals first, it showed as 41.4 % in the
     # target table while the plan section said 41.3 %.

@@ -70,6 +70,12 @@ def computed_figures() -> dict[str, TargetFigure]:
     return {f.key: f for f in (*_indicator_figures(), *OWN_FIGURES)}
 
 
+def unit_of(key: str) -> str:
+    """The unit a target on ``key`` is given in: its figure's, or a count for a manual figure."""
+    figure = computed_figures().get(key)
+    return figure.unit if figure else "count"
+
+
 def parse_value(text: Any) -> float:
     """A target or outcome value: '4,4', '4.4 %', '5 111', '-44'."""
     raw = str(text).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
@@ -81,6 +87,17 @@ def parse_value(text: Any) -> float:
     if not math.isfinite(value):
         raise EkbistError(_("'{value}' is not a number").format(value=text))
     return value
+
+
+def looks_like_a_fraction(key: str, value: float) -> bool:
+    """Whether ``value`` on ``key`` may be a share written as a fraction.
+
+    Shares are given in per cent, but a cell formatted as per cent in Excel holds the
+    fraction (4,4 % is 0.044): a value between 0 and 1 on a share is then a target a
+    hundred times too low — or a small target meant as it is (0,54 %). An import cannot
+    tell which, so it says so.
+    """
+    return unit_of(key) == "percent" and 0 < abs(value) < 1
 
 
 def check_year(year: Any) -> int:

@@ -209,6 +209,8 @@ class ColumnConverter:
         if number is None:
             self.problem(index, raw, _("not a number"))
             return None
+        if column.in_per_cent and raw.__class__ is str and raw.rstrip().endswith("%"):
+            number = round(number * 100, 9)  # "4,4 %" in a column given in per cent is 4.4
         if number.__class__ is float and (number != number or number in (_INF, -_INF)):
             self.problem(index, raw, _("not a finite number"))
             return None

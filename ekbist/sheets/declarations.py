@@ -44,6 +44,7 @@ The format (one file per kind)::
     ref = "cases"                    # must be a record of that kind (store or file)
     identifier = true                # an id: 1–40 characters without spaces
     not_after_today = true           # an event date: not after --today
+    in_per_cent = true               # a number in per cent: "4,4 %" reads 4.4, not 0.044
     lookup = "budget_line.name"      # must be one of these values (any case)
     width = 14                       # template/export column width
     number_format = "0 %"            # Excel number format
@@ -117,6 +118,7 @@ class Column:
     help_en: str = ""
     identifier: bool = False
     not_after_today: bool = False
+    in_per_cent: bool = False
 
     def header(self, lang: str | None = None) -> str:
         return self.header_sv if (lang or language()) == "sv" else self.header_en
@@ -206,7 +208,7 @@ def normalise(text: object) -> str:
 def _column(raw: dict[str, Any], kind: str) -> Column:
     known = {"key", "header_sv", "header_en", "type", "required", "codes", "column", "sql",
              "export_only", "default", "min", "max", "ref", "lookup", "width", "number_format",
-             "aliases", "help_sv", "help_en", "identifier", "not_after_today"}
+             "aliases", "help_sv", "help_en", "identifier", "not_after_today", "in_per_cent"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"sheet kind {kind}: unknown column attribute(s) {sorted(unknown)}")
@@ -228,6 +230,7 @@ def _column(raw: dict[str, Any], kind: str) -> Column:
         aliases=tuple(raw.get("aliases", ())), help_sv=raw.get("help_sv", ""),
         help_en=raw.get("help_en", ""), identifier=bool(raw.get("identifier", False)),
         not_after_today=bool(raw.get("not_after_today", False)),
+        in_per_cent=bool(raw.get("in_per_cent", False)),
     )
 
 
