@@ -159,6 +159,17 @@ def test_export_types_of_every_kind(lib, tmp_path):
     assert settings["handling.days"] == 5
 
 
+@pytest.mark.parametrize("name", ["closed_days", "Closed days", "closed  DAYS", "stängda dagar",
+                                  " Stängda dagar "])
+def test_a_kind_is_named_by_its_key_or_its_sheet_name_in_either_language(unit, tmp_path,
+                                                                           name):
+    path = tmp_path / "closed.xlsx"
+    unit.ok("export", name, path)
+    assert load_workbook(path).sheetnames == ["Closed days"]
+    unit.ok("template", name, tmp_path / "t.xlsx")
+    assert load_workbook(tmp_path / "t.xlsx").sheetnames[0] == "Closed days"
+
+
 def test_export_refuses_to_write_over_a_file(unit, lib, tmp_path):
     path = tmp_path / "mine.xlsx"
     path.write_bytes(b"a person's own workbook")

@@ -292,10 +292,18 @@ def kinds() -> dict[str, Kind]:
     return result
 
 
+def named(name: str) -> Kind | None:
+    """The kind ``name`` names: its key ('actuals') or its sheet name in either language
+    ('Utfall', 'Actuals'), in any case and spacing."""
+    wanted = normalise(name)
+    return next((k for k in kinds().values()
+                 if wanted in (k.name, normalise(k.sheet_sv), normalise(k.sheet_en))), None)
+
+
 def get(name: str) -> Kind:
     from ekbist.errors import EkbistError
 
-    found = kinds().get(name) or swedish_kinds().get(" ".join(str(name).split()).casefold())
+    found = named(name)
     if found is None:
         raise EkbistError(
             _("unknown sheet kind '{kind}' (known: {kinds})").format(

@@ -60,7 +60,7 @@ from ekbist.i18n import _, language
 from ekbist.sheets import convert, import_sql, sheet_kind, sum_rows
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.chunks import ChunkedSheet, read_in_chunks
-from ekbist.sheets.declarations import HELPER_SHEETS, Column, kinds, normalise
+from ekbist.sheets.declarations import HELPER_SHEETS, Column, kinds, named
 from ekbist.sheets.import_context import Batch, Context, Origin, Rules, Source
 from ekbist.sheets.import_report import ImportReport, KindReport
 from ekbist.sheets.reader import Sheet
@@ -104,8 +104,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
     check_text(path.name, _("the file name"))
     if kind is not None and kind not in kinds():
         # The kind's sheet name in either language ("Utfall") names it too.
-        kind = next((k.name for k in kinds().values()
-                     if normalise(kind) in (normalise(k.sheet_sv), normalise(k.sheet_en))), kind)
+        kind = getattr(named(kind), "name", kind)
     if kind is not None and (kind not in kinds() or not kinds()[kind].importable):
         raise EkbistError.about(_("{option}: '{kind}' is not a kind ekbist imports ({kinds})"),
                                 {"option": "sheet_kind"}, kind=kind,
