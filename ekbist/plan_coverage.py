@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ekbist import codes
+from ekbist import codes, files
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_end, months_between
@@ -333,8 +333,7 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise EkbistError(_("{path}: the workbook must end in .xlsx").format(path=path))
-    if path.exists():
-        raise EkbistError(_("{path} exists already — choose a new file").format(path=path))
+    files.check_new_workbook(path)
     from openpyxl import Workbook
     from openpyxl.chart import LineChart, Reference
     from openpyxl.styles import Font
@@ -404,8 +403,6 @@ def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | Non
         for cell in detail[1]:
             detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)
         detail.freeze_panes = "A2"
-    from ekbist import files
-
     files.save_workbook(book, path)
     return path
 

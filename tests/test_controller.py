@@ -329,6 +329,22 @@ def test_into_a_workbook_with_one_sheet_per_activity(made, tmp_path):
     assert out["Ekonomiskt bistånd"]["D5"].value == 44_406_000
 
 
+def test_into_names_a_cell_of_a_sheet_with_a_space_as_excel_does(made, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ekonomiskt bistånd"
+    ws.append([f"Aktivitet: {ASSISTANCE} (kr)"])
+    ws.append(["Rad", "Budget", "Utfall hittills", "Prognos", "Avvikelse", "Kommentar"])
+    for line in ("Bidrag", "Personalkostnader", "Övriga kostnader", "Bidrag"):
+        ws.append([line])
+    wb.save(tmp_path / "twice.xlsx")
+    with pytest.raises(ValidationErrors) as refused:
+        prognosis_into.write_into(made, tmp_path / "twice.xlsx", tmp_path / "out.xlsx")
+    assert (f"'Ekonomiskt bistånd'!A6: {ASSISTANCE} · Bidrag is in the workbook twice "
+            "(also 'Ekonomiskt bistånd'!A3)") in refused.value.refusals
+    assert not (tmp_path / "out.xlsx").exists()
+
+
 # -- the command line -------------------------------------------------------------------------------
 @pytest.fixture
 def made_cli(made, store, cli):

@@ -24,6 +24,7 @@ from ekbist.budget import DEFAULT_LINES, fold, net
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, ngettext
 from ekbist.money import round_div
+from ekbist.sheets.cells import cell_name
 from ekbist.sheets.prognosis_workbook import FIGURE_NAMES, figure_role
 from ekbist.sheets.wide_sheet import ACTIVITY_HEADERS, HEADING_PREFIX, TKR_WORDS, header_key
 
@@ -158,9 +159,9 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
                 if len(activities) == 1:
                     activity = next(iter(activities.values()))
                 else:
-                    problems.append(_("{sheet}!A{row}: cannot tell which activity this row "
-                                      "belongs to — put 'Aktivitet: NAME' above it").format(
-                        sheet=ws.title, row=row[0].row))
+                    problems.append(_("{cell}: cannot tell which activity this row belongs "
+                                      "to — put 'Aktivitet: NAME' above it").format(
+                        cell=cell_name(ws.title, row[0].row - 1, 0)))
                     continue
             where = (ws, row[0].row, dict(columns), factor)
             if label_key in SUM_ROWS:
@@ -169,10 +170,10 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
                 continue
             key = (activity, known_lines[label_key])
             if key in targets:
-                problems.append(_("{sheet}!A{row}: {activity} · {line} is in the workbook twice "
+                problems.append(_("{cell}: {activity} · {line} is in the workbook twice "
                                   "(also {other})").format(
-                    sheet=ws.title, row=row[0].row, activity=key[0], line=key[1],
-                    other=f"{targets[key][0].title}!A{targets[key][1]}"))
+                    cell=cell_name(ws.title, row[0].row - 1, 0), activity=key[0], line=key[1],
+                    other=cell_name(targets[key][0].title, targets[key][1] - 1, 0)))
                 continue
             targets[key] = where
     if not headers_seen:
@@ -196,11 +197,9 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
     def put(ws, row: int, col: int, value: Any) -> None:
         nonlocal written
         cell = ws.cell(row=row, column=col + 1)
-        if isinstance(cell, MergedCell):
-            kept.append(f"{ws.title}!{cell.coordinate}")
-            return
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            kept.append(f"{ws.title}!{cell.coordinate}")
+        if isinstance(cell, MergedCell) or (isinstance(cell.value, str)
+                                            and cell.value.startswith("=")):
+            kept.append(cell_name(ws.title, row - 1, col))
             return
         cell.value = value
         as_text(cell)

@@ -39,7 +39,7 @@ from ekbist.budget import fold
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _
 from ekbist.money import parse_amount, to_tkr
-from ekbist.sheets import convert
+from ekbist.sheets import convert, sum_rows
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.import_report import ImportReport
 from ekbist.sheets.prognosis_workbook import EXPORTED_HEADER, EXPORTED_SHEET, SV_MONTHS, figure_role
@@ -180,7 +180,7 @@ def read_rows(sheet: Sheet, problems: list[str]) -> list[Row]:
                 problems.append(_("{cell}: figures without a budget line").format(
                     cell=cell_name(sheet.name, r, used[0])))
             continue
-        if fold(label) in SKIPPED_LABELS or fold(label).startswith(("summa", "total")):
+        if fold(label) in SKIPPED_LABELS or sum_rows.is_sum_label(label):
             continue
         row = Row(activity, " ".join(str(label).split()), r, label_col)
         for role in ROLES:
