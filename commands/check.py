@@ -16,8 +16,6 @@ from ekbist.commands.context import Env
 
 from ekbist.i18n import N_, _, ngettext
 
-UNKNOWN_EXIT = 3
-
 
 class _CheckCommand(click.Command):
     """A command whose usage errors exit 3 (UNKNOWN), as monitoring plugins do, not 2
@@ -133,8 +131,6 @@ def check(ctx: click.Context, only: tuple[str, ...], fmt: str, quiet: bool, summ
     else:
         _emit(_text(report))
     ctx.exit(report.exit_code)
-
-
 
 
 def _emit(text: str) -> None:

@@ -225,7 +225,7 @@ def _balance_team(
 
 def _members(
     store: Store, as_of: date, *, team: str | None, keep_days: int, exclude: str | None = None
-) -> tuple[list[Member], list[dict[str, Any]]]:
+) -> list[Member]:
     """The present handlers (employed, not away) with their loads and movable cases.
 
     Who receives no new cases: anyone with a leaving date, and anyone whose
@@ -275,7 +275,7 @@ def _members(
         member = members.get(c["handler"])
         if member is not None:
             member.cases.append(c["case_id"])
-    return list(members.values()), rows
+    return list(members.values())
 
 
 def balance(
@@ -303,7 +303,7 @@ def balance(
     keep_days = int(unit_settings.get(store, "caseload.keep_days"))
 
     def plan() -> dict[str, Any]:
-        members, _rows = _members(store, as_of, team=team, keep_days=keep_days)
+        members = _members(store, as_of, team=team, keep_days=keep_days)
         proposal = propose(members, max_moves=max_moves)
         return _result(store, proposal, as_of=as_of, team=team, keep_days=keep_days)
 
@@ -429,7 +429,7 @@ def redistribute_leaver(
     keep_days = int(unit_settings.get(store, "caseload.keep_days"))
 
     def plan() -> dict[str, Any]:
-        members, _rows = _members(store, today, team=handler["team"], keep_days=keep_days,
+        members = _members(store, today, team=handler["team"], keep_days=keep_days,
                                   exclude=handler_id)
         leaving = store.query(
             f"""SELECT a.case_id FROM assignment a JOIN cases c ON c.id = a.case_id

@@ -16,7 +16,7 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.money import parse_amount
 from ekbist.store import Store
-from ekbist.validate import no_personnummer
+from ekbist.validate import no_personnummer, parse_year
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 KINDS = ("revenue", "cost")
@@ -38,8 +38,6 @@ DEFAULT_LINES: tuple[tuple[str, str], ...] = (
 
 # -- years, months, activities, lines ----------------------------------------------
 def check_year(year: Any) -> int:
-    from ekbist.validate import parse_year
-
     return parse_year(year, YEAR_MIN, YEAR_MAX)
 
 

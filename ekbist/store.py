@@ -535,7 +535,9 @@ class Store:
 
     def tuples(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         """Rows as plain tuples, read as the cursor is iterated: for the large reads of
-        reports, imports and exports, where a dict per row would cost time and memory."""
+        reports, imports and exports, where a dict per row would cost time and memory.
+        For SELECT only: a write goes through :meth:`execute`, which turns the secrecy
+        triggers' refusals into the user's words."""
         return self.conn.execute(sql, params)
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:

@@ -34,8 +34,6 @@ def _sheet(wb, title: str, heading: str, headers: list[str], rows: list[list[Any
     for r, values in enumerate(rows, start=4):
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=value)
-            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                cell.data_type = "s"  # text stays text, never a formula
             if formats and col in formats and not isinstance(value, str):
                 cell.number_format = formats[col]
     for i, width in enumerate(widths or [14] * len(headers)):
@@ -265,11 +263,6 @@ def write_indicators(data: dict[str, Any], path: Path | str, *, overwrite: bool 
                 cell.number_format = formats[unit]
             elif col in (4, 5) and isinstance(cell_value, int):
                 cell.number_format = "#,##0"  # a count: grouped, "1 000" in Swedish Excel
-        # Text cells are text: a label or code starting with '=' must never run as a formula.
-        for col in (1, 2, 3, 6, 7):
-            cell = ws.cell(row=row, column=col)
-            if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
-                cell.data_type = "s"
         row += 1
 
     for f in data["figures"]:

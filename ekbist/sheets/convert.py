@@ -13,7 +13,6 @@ months, int kronor, stable codes, 0/1 for booleans.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -337,6 +336,3 @@ def personnummer_cells(column: tuple | list) -> list[int]:
                       and looks_like_personnummer(v)]
     return sorted(found)
 
-
-def converter_for(column: Column) -> Callable[[list[Any]], list[Any]]:
-    return ColumnConverter(column).convert

@@ -20,10 +20,12 @@ How a file is read:
    word of :mod:`ekbist.sheets.sum_rows` is checked against the sum of the rows above
    it (since the previous sum row, or all of them for a grand total; gross or net) by
    that module's rule, and never imported.
-4. Inside one write transaction, the rows of every kind go into a temporary
-   table ``temp."sheet_<kind>"``; references, the declared checks and the rules of
-   :mod:`ekbist.sheets.rules` run there as SQL over the whole set, and each row is
-   matched with the stored record of the same key: added, changed or unchanged
+4. Codes and lookups, new activities, duplicate keys and references (a case or
+   handler named must exist in the store or the file) are checked in Python over
+   each kind's whole batch. Then, inside one write transaction, the rows of every
+   kind go into a temporary table ``temp."sheet_<kind>"``; the declared checks and
+   the rules of :mod:`ekbist.sheets.rules` run there over the whole set, and each
+   row is matched with the stored record of the same key: added, changed or unchanged
    (:mod:`ekbist.sheets.import_sql`; what the rules see is in
    :mod:`ekbist.sheets.import_context`).
 5. Any problem anywhere raises :class:`ValidationErrors` listing every one as
@@ -62,7 +64,7 @@ from ekbist.sheets.cells import cell_name
 from ekbist.sheets.chunks import ChunkedSheet, read_in_chunks
 from ekbist.sheets.declarations import HELPER_SHEETS, Column, kinds, named
 from ekbist.sheets.import_context import Batch, Context, Origin, Rules, Source
-from ekbist.sheets.import_report import ImportReport, KindReport
+from ekbist.sheets.import_report import ImportReport
 from ekbist.sheets.reader import Sheet
 from ekbist.store import Store
 
@@ -594,4 +596,4 @@ def _load_rules(ctx: Context) -> list[Rules]:
     return found
 
 
-__all__ = ["ImportReport", "KindReport", "import_file"]
+__all__ = ["import_file"]

@@ -165,8 +165,6 @@ def prognosis_workbook(result: dict[str, Any]):
                 figures(r, (to_tkr(line["budget"]), to_tkr(line["actual_ytd"]), to_tkr(line["prognosis"]),
                             to_tkr(line["deviation"])))
                 comment = ws.cell(row=r, column=6, value=line["comment"])
-                if isinstance(line["comment"], str):
-                    comment.data_type = "s"  # a comment is text, whatever it starts with
                 comment.alignment = Alignment(wrap_text=True, vertical="top")
                 ws.cell(row=r, column=7, value=PROGNOSIS_METHODS[line["method"]][1])
                 methods.add(f"G{r}")
@@ -285,6 +283,3 @@ def add_exported_sheet(workbook, result: dict[str, Any]) -> None:
     ws.append(list(EXPORTED_HEADER))
     for r in result["lines"]:
         ws.append([r["activity"], r["line"], r["prognosis"], r["method"], r["comment"]])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, whatever it starts with
