@@ -206,6 +206,7 @@ LONG_TERM_TABLE = [LONG_TERM_COLUMNS[i] for i in (0, 1, 3, 4)]
 @format_option()
 @pass_env
 def long_term(env: Env, as_of, at_risk, handler, team, fmt) -> None:
+    from ekbist.months import months_between
     from ekbist.reports import indicators as lib
 
     month = as_of or f"{env.today.year:04d}-{env.today.month:02d}"
@@ -216,7 +217,7 @@ def long_term(env: Env, as_of, at_risk, handler, team, fmt) -> None:
         emit([], [], "json", payload={"from": first, "to": last, "at_risk": at_risk,
                                       "households": rows})
         return
-    window = lib.months_between(first, last)
+    window = months_between(first, last)
     if fmt == "csv":
         shown = [{**r, "months_with_assistance": " ".join(r["months_with_assistance"])}
                  for r in rows]

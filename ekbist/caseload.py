@@ -32,7 +32,7 @@ from ekbist import settings as unit_settings
 from ekbist.absence import sql_away
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
-from ekbist.months import MAX_MONTHS, month_end, months_between
+from ekbist.months import MAX_MONTHS, month_add, month_end, months_between
 from ekbist.store import Store
 from ekbist.validate import parse_month
 
@@ -444,10 +444,7 @@ def export_rows(
     date_to = parse_date(date_to, "to") if date_to else None
     last_day = date_to or today
     if date_from is None:
-        year, month = last_day.year, last_day.month - 11
-        if month < 1:
-            year, month = year - 1, month + 12
-        date_from = date(year, month, 1)
+        date_from = date.fromisoformat(month_add(last_day.isoformat()[:7], -11) + "-01")
     report = history(store, date_from.strftime("%Y-%m"), last_day.strftime("%Y-%m"))
     means = {t["team"]: t["mean_per_fte"] for t in report["teams"]}
     rows = []

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ekbist import codes, files
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
-from ekbist.months import month_end, months_between
+from ekbist.months import month_add, month_end, months_between
 from ekbist.plans import grace_days, sql_has_current
 
 if TYPE_CHECKING:
@@ -294,10 +294,7 @@ def coverage_monthly(
     if first:
         first = parse_month(first, "from")
     else:
-        y, m = int(last[:4]), int(last[5:7]) - 11
-        while m < 1:
-            y, m = y - 1, m + 12
-        first = f"{y:04d}-{m:02d}"
+        first = month_add(last, -11)
     if last > this_month:
         raise EkbistError.about(_("{to} {month} is after this month ({this})"), {"to": "to"},
                                 month=last, this=this_month)

@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from ekbist import applications, cases, handlers
 from ekbist import settings as unit_settings
 from ekbist.errors import EkbistError
+from ekbist.months import months_between
 from ekbist.reports import indicators as ind
 from ekbist.reports import population
 from ekbist.store import Store
@@ -37,7 +38,7 @@ TODAY = date(2027, 1, 15)
 
 
 def _months(first: str, last: str) -> list[str]:
-    return ind.months_between(first, last)
+    return months_between(first, last)
 
 
 def _grant(store: Store, case_id: str, period: str, amount: int, *, received: date,

@@ -37,7 +37,7 @@ from ekbist import settings as unit_settings
 from ekbist.codes import CLOSE_REASONS
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
-from ekbist.months import month_add, month_end, months_between  # noqa: F401 (month_add, months_between: ind.*)
+from ekbist.months import month_add, month_end, months_between
 from ekbist.store import Store
 from ekbist.validate import parse_month
 

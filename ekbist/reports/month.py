@@ -9,7 +9,6 @@ application above 0 kr for the month) and the tertial report.
 
 from __future__ import annotations
 
-import calendar as _calendar
 from datetime import date
 from typing import Any
 
@@ -19,6 +18,7 @@ from ekbist.budget import check_month
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.money import to_tkr
+from ekbist.months import month_add, month_end
 from ekbist.reports import indicators as ind
 from ekbist.reports.targets import check_year
 from ekbist.store import Store
@@ -55,7 +55,7 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
             period=f"{y:04d}-{m:02d}", today=today.isoformat()))
     period = f"{y:04d}-{m:02d}"
     first_day = date(y, m, 1)
-    last_day = min(date(y, m, _calendar.monthrange(y, m)[1]), today)
+    last_day = month_end(period, today)
     with store.snapshot():
         handled = handling_time.report(store, first_day, last_day)["total"]
         load = caseload.history(store, period, period)
@@ -68,7 +68,7 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
             "as_of": last_day.isoformat(),
             "households": {
                 "this_month": _households(store, period),
-                "same_month_last_year": _households(store, ind.month_add(period, -12)),
+                "same_month_last_year": _households(store, month_add(period, -12)),
             },
             "paid": {
                 "month": store.scalar(ind.sql_paid(), {"first": period, "last": period}),

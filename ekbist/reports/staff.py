@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ekbist.codes import TEAMS
+from ekbist.months import month_end, months_between
 from ekbist.store import Store
 
 SHORT_SPELL_DAYS = 14
@@ -112,15 +113,8 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
 
     leavers = sum(1 for h in handlers if h["end_date"] and
                   first <= date.fromisoformat(h["end_date"]) - timedelta(days=1) <= last)
-    month_ends = []
-    y, m = first.year, first.month
-    while True:
-        nxt = date(y + (m == 12), m % 12 + 1, 1)
-        end_day = min(nxt - timedelta(days=1), last)
-        month_ends.append(end_day)
-        if end_day >= last:
-            break
-        y, m = nxt.year, nxt.month
+    month_ends = [month_end(m, today=last)
+                  for m in months_between(first.isoformat()[:7], last.isoformat()[:7])]
     counts = [sum(1 for h in handlers
                   if (not h["start_date"] or h["start_date"] <= d.isoformat())
                   and (not h["end_date"] or h["end_date"] > d.isoformat()))

@@ -21,7 +21,7 @@ from ekbist import settings as unit_settings
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.money import to_tkr
-from ekbist.months import month_end
+from ekbist.months import month_end, months_between
 from ekbist.reports import indicators as ind
 from ekbist.reports import targets as targets_lib
 from ekbist.reports.staff import staff_figures
@@ -97,7 +97,7 @@ def _handling(store: Store, first: date, last: date) -> dict[str, Any]:
     months = [{"month": m, "decided": by_month.get(m, {}).get("decided", 0),
                "in_time": by_month.get(m, {}).get("in_time", 0),
                "share_in_time": by_month.get(m, {}).get("share_in_time")}
-              for m in ind.months_between(first.isoformat()[:7], last.isoformat()[:7])]
+              for m in months_between(first.isoformat()[:7], last.isoformat()[:7])]
     total = result["total"]
     return {"months": months, "decided": total["decided"], "in_time": total["in_time"],
             "share_in_time": total["share_in_time"]}
