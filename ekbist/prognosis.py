@@ -529,6 +529,16 @@ def saved_on(store: Store, year: int, month: int) -> str | None:
         "SELECT max(saved_on) FROM prognosis WHERE year = ? AND month = ?", (year, month))
 
 
+def saved_or_made(store: Store, year: int, month: int, *,
+                  today: date) -> tuple[dict[str, Any], str | None]:
+    """The prognosis of a month as a report uses it: the one saved (with the day it was
+    saved), else one made now (None). A made prognosis says it was not sent."""
+    if saved_on(store, year, month) is None:
+        return make(store, year, month, today=today), None
+    result = saved(store, year, month)
+    return result, result.pop("saved_on")
+
+
 def saved_months(store: Store, year: int) -> list[int]:
     return [r["month"] for r in store.query(
         "SELECT DISTINCT month FROM prognosis WHERE year = ? ORDER BY month", (year,))]

@@ -30,15 +30,11 @@ def _households(store: Store, month: str) -> int:
 
 
 def _prognosis(store: Store, year: int, month: int, today: date) -> dict[str, Any] | None:
-    try:
-        result = prognosis_lib.saved(store, year, month)
-        saved_on = result.pop("saved_on")
-    except EkbistError:
-        # A prognosis as of a month needs that month's actuals: without them there is none.
-        if not store.scalar("SELECT count(*) FROM actual WHERE year = ? AND month = ?",
-                            (year, month)):
-            return None
-        result, saved_on = prognosis_lib.make(store, year, month, today=today), None
+    # A prognosis made as of a month needs that month's actuals: without them there is none.
+    if prognosis_lib.saved_on(store, year, month) is None and not store.scalar(
+            "SELECT count(*) FROM actual WHERE year = ? AND month = ?", (year, month)):
+        return None
+    result, saved_on = prognosis_lib.saved_or_made(store, year, month, today=today)
     total = result["total"]
     return {"saved_on": saved_on, "budget_net": total["budget_net"],
             "prognosis_net": total["prognosis_net"], "deviation": total["deviation"],

@@ -48,12 +48,7 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
     if last_day >= today:
         raise EkbistError(_("tertial {tertial} {year} ends {day}, which has not passed yet")
                           .format(tertial=tertial, year=year, day=last_day.isoformat()))
-    try:
-        result = prognosis_lib.saved(store, year, month)
-        saved_on = result.pop("saved_on")
-    except EkbistError:
-        result = prognosis_lib.make(store, year, month, today=today)
-        saved_on = None
+    result, saved_on = prognosis_lib.saved_or_made(store, year, month, today=today)
     first_month, last_month = f"{year:04d}-01", f"{year:04d}-{month:02d}"
 
     households = prognosis_lib.household_history(store, year, month, month)
