@@ -28,14 +28,30 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
+TEXT_WIDTH = 80
+NARROWEST_WRAPPED = 16
+
+
 def _text_table(s: Section) -> list[str]:
+    """The table in at most 80 columns (the report is pasted into a document): when it is
+    wider, its widest text column (a target's own wording, a name) wraps over lines."""
     widths = [max(len(r[i]) for r in [s.headers, *s.rows]) for i in range(len(s.headers))]
+    over = sum(widths) + 2 * (len(widths) - 1) - TEXT_WIDTH
+    texts = [i for i in range(len(widths)) if i not in s.right]
+    wrapped = max(texts, key=lambda i: widths[i]) if over > 0 and texts else None
+    if wrapped is not None:
+        widths[wrapped] = max(NARROWEST_WRAPPED, widths[wrapped] - over)
 
-    def line(values: list[str]) -> str:
-        return "  ".join(v.rjust(w) if i in s.right else v.ljust(w)
-                         for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
+    def lines(values: list[str]) -> list[str]:
+        cells = [textwrap.wrap(v, widths[i], break_on_hyphens=False) or [""]
+                 if i == wrapped else [v] for i, v in enumerate(values)]
+        return ["  ".join((c[k] if k < len(c) else "").rjust(w) if i in s.right
+                          else (c[k] if k < len(c) else "").ljust(w)
+                          for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+                for k in range(max(map(len, cells)))]
 
-    return [line(s.headers), "  ".join("-" * w for w in widths), *(line(r) for r in s.rows)]
+    return [*lines(s.headers), "  ".join("-" * w for w in widths),
+            *(line for r in s.rows for line in lines(r))]
 
 
 def render_text(title: str, sections: list[Section]) -> str:

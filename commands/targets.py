@@ -32,7 +32,8 @@ def direction_text(direction: str) -> str:
 
 
 TARGET_COLUMNS = [
-    Column("year", N_("Year")), Column("key", N_("Key")), Column("label", N_("Target")),
+    Column("year", N_("Year")), Column("key", N_("Key")),
+    Column("label", N_("Target"), drop=1),  # the longest: left out (and named) first
     Column("shown", N_("Value")),
 ]
 
@@ -78,7 +79,7 @@ def target_list(env: Env, year: str | None, fmt: str) -> None:
     for r in rows:
         sign = "≥" if r["direction"] == "at_least" else "≤"
         r["shown"] = f"{sign} {fmt_value(r['value'], r['unit'])}"
-    # One year's list leaves out the year, so the labels fit 80 columns.
+    # One year's list leaves out the year.
     columns = TARGET_COLUMNS[1:] if year is not None else TARGET_COLUMNS
     emit(rows, columns, fmt, empty=_("No targets."),
          payload=[{k: r[k] for k in ("year", "key", "label", "value", "direction", "unit",
@@ -102,11 +103,12 @@ def target_remove(env: Env, year: str, key: str) -> None:
 def target_keys(env: Env, fmt: str) -> None:
     from ekbist.reports import targets
 
-    rows = [{"key": f.key, "label": _(f.label), "unit": f.unit,
-             "direction": f.direction, "usual": direction_text(f.direction)}
+    rows = [{"key": f.key, "label": _(f.label), "unit": f.unit, "direction": f.direction}
             for f in targets.computed_figures().values()]
-    emit(rows, [Column("key", N_("Key")), Column("unit", N_("Unit")),
-                Column("usual", N_("Usual target"))], fmt,
+    # The figure's name is long: on a narrow terminal it is the one left out (and named).
+    emit(rows, [Column("key", N_("Key")), Column("label", N_("Figure"), drop=1),
+                Column("unit", N_("Unit"), "code:figure_unit"),
+                Column("direction", N_("Usually"), "code:target_direction")], fmt,
          payload=[{k: r[k] for k in ("key", "label", "unit", "direction")} for r in rows])
 
 

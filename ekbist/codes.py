@@ -54,6 +54,20 @@ TARGET_DIRECTIONS: dict[str, tuple[str, str]] = {
     "at_most": (N_("at most"), "högst"),
 }
 
+# The unit a figure (and a target on it) is counted in.
+FIGURE_UNITS: dict[str, tuple[str, str]] = {
+    "households": (N_("households"), "hushåll"),
+    "persons": (N_("persons"), "personer"),
+    "percent": (N_("per cent"), "procent"),
+    "share": (N_("share"), "andel"),
+    "kr": (N_("kr"), "kr"),
+    "tkr": (N_("tkr"), "tkr"),
+    "cases": (N_("cases"), "ärenden"),
+    "days": (N_("days"), "dagar"),
+    "months": (N_("months"), "månader"),
+    "count": (N_("count"), "antal"),
+}
+
 GENDERS: dict[str, tuple[str, str]] = {
     "f": (N_("woman"), "kvinna"),
     "m": (N_("man"), "man"),
@@ -85,6 +99,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "target_direction": TARGET_DIRECTIONS,
     "prognosis_method": PROGNOSIS_METHODS,
     "audit_action": AUDIT_ACTIONS,
+    "figure_unit": FIGURE_UNITS,
 }
 
 KIND_NAMES = {
@@ -97,6 +112,7 @@ KIND_NAMES = {
     "target_direction": N_("target direction"),
     "prognosis_method": N_("prognosis method"),
     "audit_action": N_("audit action"),
+    "figure_unit": N_("unit"),
 }
 
 # Extra Swedish spellings met in real files.

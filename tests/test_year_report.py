@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from datetime import date
 
@@ -285,6 +286,23 @@ def test_targets_and_outcomes_import_from_a_workbook(cli, year_store, tmp_path) 
     wb.save(path)
     bad = cli("import", str(path), today=TODAY)
     assert bad.exit_code == 1 and "Årsmål!B5" in bad.output
+
+
+def test_the_year_report_fits_80_columns_with_a_long_target(cli, year_store) -> None:
+    wording = ("Sjukfrånvaron i enheten ska under hela året vara högst 4,4 procent enligt "
+               "verksamhetsplanen och personalpolicyn")
+    cli.ok("target", "set", "2025", "sick_leave", "4,4", "--label", wording, today=TODAY)
+    for lang in ("en", "sv"):
+        text = cli.ok("report", "year", "2025", today=TODAY, lang=lang).output
+        assert max(len(line) for line in text.splitlines()) <= 80
+        table = text[text.index("Sjukfrånvaron"):].split("\n")
+        # the wording wraps in its own column; the value, outcome and verdict stay on its line
+        first = table[0]
+        assert first.startswith("Sjukfrånvaron i enheten ska") and ("4.4%" in first or "4,4 %" in first)
+        rows = table[:next(i for i, line in enumerate(table) if re.match(r"\d+ (of|av) \d+", line))]
+        assert " ".join(line.split("  ")[0] for line in rows) == wording
+    md = cli.ok("report", "year", "2025", "--format", "md", today=TODAY).output
+    assert f"| {wording} |" in md  # Markdown keeps it whole: the document wraps it
 
 
 def test_negative_values_and_one_direction(cli, year_store) -> None:
