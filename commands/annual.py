@@ -10,8 +10,7 @@ from typing import Any
 import click
 from ekbist.commands.budget import month_name, month_short
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import fmt_int, fmt_number, fmt_percent, to_json
-from ekbist.commands.targets import fmt_value
+from ekbist.commands.render import fmt_in_unit, fmt_int, fmt_kr, fmt_number, fmt_percent, fmt_target, to_json
 
 from ekbist.codes import label as code_label
 from ekbist.i18n import _
@@ -206,9 +205,8 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
     targets = Section(_("Targets"), [_("Target"), _("Target value"), _("Outcome"), _("Verdict")],
                       right={1, 2})
     for row in tg["targets"]:
-        sign = "≥" if row["direction"] == "at_least" else "≤"
-        targets.rows.append([row["label"], f"{sign} {fmt_value(row['target'], row['unit'])}",
-                             fmt_value(row["outcome"], row["unit"]) or "–", _met(row["met"])])
+        targets.rows.append([row["label"], fmt_target(row["direction"], row["target"], row["unit"]),
+                             fmt_in_unit(row["outcome"], row["unit"]) or "–", _met(row["met"])])
     if not tg["targets"]:
         targets.headers = []
         targets.notes.append(_("No targets for {year} — set them with 'ekbist target set'.")
@@ -217,7 +215,7 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
         targets.notes.append(verdict(tg))
     for o in r["manual_outcomes"]:
         targets.notes.append(_("{label}: {value} (no target).").format(
-            label=o["label"], value=fmt_value(o["value"], "")))
+            label=o["label"], value=fmt_in_unit(o["value"], "")))
     return [households, closures, long_term, plan, handling, load, staff, budget, targets]
 
 
@@ -239,8 +237,11 @@ def year_title(r: dict[str, Any]) -> str:
 def year(env: Env, year: str, fmt: str, xlsx: str | None, force: bool) -> None:
     from pathlib import Path
 
+    from ekbist import files
     from ekbist.reports import year as year_lib
 
+    if xlsx:
+        files.check_new_workbook(Path(xlsx), force=force)  # before the work, not after
     data = year_lib.year_report(env.open(readonly=True), year, today=env.today)
     if xlsx:
         from ekbist.reports import workbooks
@@ -263,8 +264,8 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
         (_("Households with assistance, {month} {year}").format(month=month_short(m), year=y),
          _num(h["this_month"])),
         (_("Same month last year"), _num(h["same_month_last_year"])),
-        (_("Assistance paid for the month"), f"{fmt_int(r['paid']['month'])} kr"),
-        (_("Assistance paid, year to date"), f"{fmt_int(r['paid']['year_to_date'])} kr"),
+        (_("Assistance paid for the month"), fmt_kr(r['paid']['month'])),
+        (_("Assistance paid, year to date"), fmt_kr(r['paid']['year_to_date'])),
         (_("Cases per FTE at the month's end"), _num(r["cases_per_fte"])),
         (_("Decided within five working days"), _pct(r["share_in_time"])),
         (_("Current change plan at the month's end"), _pct(r["plan_share"])),
@@ -298,8 +299,11 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
 def month(env: Env, year: str, month: str, fmt: str, xlsx: str | None, force: bool) -> None:
     from pathlib import Path
 
+    from ekbist import files
     from ekbist.reports import month as month_lib
 
+    if xlsx:
+        files.check_new_workbook(Path(xlsx), force=force)  # before the work, not after
     data = month_lib.month_report(env.open(readonly=True), year, month, today=env.today)
     title = _("Key figures {month} {year}").format(month=month_name(data["month"]),
                                                     year=data["year"])

@@ -109,6 +109,25 @@ def fmt_value(value: Any) -> str:
     return format_number(value, swedish=language() == "sv")
 
 
+UNIT_SUFFIX = {"percent": " %", "tkr": " tkr", "kr": " kr"}
+
+
+def fmt_in_unit(value: float | None, unit: str) -> str:
+    """A target or outcome in its unit (per cent for shares, tkr for money): '4.4 %',
+    '5 111 tkr', '22'."""
+    if value is None:
+        return ""
+    if unit == "percent":
+        return fmt_percent(value / 100)
+    text = fmt_int(value) if float(value).is_integer() else fmt_number(value, 1)
+    return text + UNIT_SUFFIX.get(unit, "")
+
+
+def fmt_target(direction: str, value: float, unit: str) -> str:
+    """A target as the report reads it: '≤ 4.4 %', '≥ 22'."""
+    return f"{'≥' if direction == 'at_least' else '≤'} {fmt_in_unit(value, unit)}"
+
+
 FORMATTERS: dict[str, Callable[[Any], str]] = {
     "value": fmt_value,
     "text": lambda v: "" if v is None else str(v),

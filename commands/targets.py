@@ -7,29 +7,10 @@ from typing import Any
 import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import AMOUNT_SETTINGS
-from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percent, format_option
+from ekbist.commands.render import Column, emit, fmt_in_unit, fmt_target, format_option
 
+from ekbist.codes import label as code_label
 from ekbist.i18n import N_, _
-
-UNIT_SUFFIX = {"percent": " %", "tkr": " tkr", "kr": " kr"}
-
-
-def fmt_value(value: float | None, unit: str) -> str:
-    """A target or outcome in its unit: '4.4 %', '5 111 tkr', '22'."""
-    if value is None:
-        return ""
-    if unit == "percent":
-        return fmt_percent(value / 100)
-    if float(value).is_integer():
-        text = fmt_int(value)
-    else:
-        text = fmt_number(value, 1)
-    return text + UNIT_SUFFIX.get(unit, "")
-
-
-def direction_text(direction: str) -> str:
-    return _("at least") if direction == "at_least" else _("at most")
-
 
 TARGET_COLUMNS = [
     Column("year", N_("Year")), Column("key", N_("Key")),
@@ -64,8 +45,8 @@ def target_set(env: Env, year: str, key: str, value: str, at_least: bool, at_mos
     direction = "at_least" if at_least else "at_most" if at_most else None
     row = targets.set_target(env.open(), year, key, value, direction=direction, label=label)
     click.echo(_("Target {year} {key}: {direction} {value}.").format(
-        year=row["year"], key=row["key"], direction=direction_text(row["direction"]),
-        value=fmt_value(row["value"], targets.unit_of(row["key"]))))
+        year=row["year"], key=row["key"], direction=code_label("target_direction", row["direction"]),
+        value=fmt_in_unit(row["value"], targets.unit_of(row["key"]))))
 
 
 @target.command("list", help=_("List the targets, of YEAR or of every year."))
@@ -77,8 +58,7 @@ def target_list(env: Env, year: str | None, fmt: str) -> None:
 
     rows: list[dict[str, Any]] = targets.list_targets(env.open(readonly=True), year)
     for r in rows:
-        sign = "≥" if r["direction"] == "at_least" else "≤"
-        r["shown"] = f"{sign} {fmt_value(r['value'], r['unit'])}"
+        r["shown"] = fmt_target(r["direction"], r["value"], r["unit"])
     # One year's list leaves out the year.
     columns = TARGET_COLUMNS[1:] if year is not None else TARGET_COLUMNS
     emit(rows, columns, fmt, empty=_("No targets."),
@@ -129,7 +109,7 @@ def outcome_set(env: Env, year: str, key: str, value: str, label: str | None) ->
 
     row = targets.set_outcome(env.open(), year, key, value, label=label)
     click.echo(_("Outcome {year} {key} ({label}): {value}.").format(
-        year=row["year"], key=row["key"], label=row["label"], value=fmt_value(row["value"], "")))
+        year=row["year"], key=row["key"], label=row["label"], value=fmt_in_unit(row["value"], "")))
 
 
 @outcome.command("list", help=_("List the recorded outcomes, of YEAR or of every year."))
@@ -141,7 +121,7 @@ def outcome_list(env: Env, year: str | None, fmt: str) -> None:
 
     rows = targets.list_outcomes(env.open(readonly=True), year)
     for r in rows:
-        r["shown"] = fmt_value(r["value"], "")
+        r["shown"] = fmt_in_unit(r["value"], "")
     emit(rows, [Column("year", N_("Year")), Column("key", N_("Key")),
                 Column("label", N_("Figure")), Column("shown", N_("Outcome"))], fmt,
          empty=_("No outcomes."),

@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ekbist import codes
+from ekbist import handlers as handler_store
 from ekbist import settings as unit_settings
 from ekbist.absence import sql_away
 from ekbist.caseload import (
@@ -338,7 +339,7 @@ def _propose_or_apply(
 def _result(
     store: Store, proposal: Proposal, *, as_of: date, team: str | None, keep_days: int
 ) -> dict[str, Any]:
-    names = {r["id"]: r["name"] for r in store.query("SELECT id, name FROM handler")}
+    names = handler_store.names(store)
     cover = {
         r["team"]: r["n"]
         for r in store.query(
@@ -415,8 +416,6 @@ def redistribute_leaver(
     leaving themselves. The moves are dated today, like a rebalance; with
     ``apply`` the leave and every move are written in one transaction.
     """
-    from ekbist import handlers as handler_store
-
     handler = handler_store.get(store, handler_id)
     if handler["end_date"] and handler["end_date"] != leave_on.isoformat():
         raise EkbistError(

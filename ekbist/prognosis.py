@@ -297,7 +297,7 @@ class _Lines:
         return found
 
 
-def _comment_text(text: str, where: str) -> str:
+def comment_text(text: str, where: str) -> str:
     clean = " ".join(str(text).split())
     if not clean:
         raise EkbistError.about(_("{comment} {line}: the comment is empty"),
@@ -399,7 +399,7 @@ def make(
         notes: dict[tuple[str, str], str] = {}
         for key, value in comments:
             (target,) = rows.targets(key, "comment", single=True)
-            notes[target] = _comment_text(value, key)
+            notes[target] = comment_text(value, key)
 
         missing = [f"{a}:{line}" for a, line in figures if (a, line) not in notes]
         if missing:

@@ -211,10 +211,12 @@ def list_targets(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
         " WHERE :y IS NULL OR t.year = :y ORDER BY t.year, t.rowid", {"y": year})
     for r in rows:
         figure = figures.get(r["key"])
-        manual_label = r.pop("outcome_label") or _manual_label(store, r["key"])
+        outcome_label = r.pop("outcome_label")
         r["manual"] = figure is None
         r["unit"] = figure.unit if figure else "count"
-        r["label"] = r["label"] or (_(figure.label) if figure else manual_label) or r["key"]
+        # Only a figure of one's own without a label of its own asks the store for one.
+        r["label"] = (r["label"] or (_(figure.label) if figure else None) or outcome_label
+                      or _manual_label(store, r["key"]) or r["key"])
     return rows
 
 

@@ -309,7 +309,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
         old = by_key[key]
         exported = book.exported.get((fold(key[0]), fold(key[1]))) or old
         bad = False
-        for role, (c, _value) in row.cells.items():
+        for _role, (c, _value) in row.cells.items():
             if (row.row, c) in formulas:
                 problems.append(_("{cell}: a formula — type the figure or text itself (a formula's "
                                   "result can change without anyone typing it)").format(
@@ -396,7 +396,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
             if text != exported["comment"]:
                 if text is not None:
                     try:
-                        text = prognosis_lib._comment_text(text, f"{key[0]}:{key[1]}")
+                        text = prognosis_lib.comment_text(text, f"{key[0]}:{key[1]}")
                     except EkbistError as exc:
                         problems.append(f"{cell_name(sheet, row.row, c)}: {exc}")
                         continue
