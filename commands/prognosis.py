@@ -367,12 +367,17 @@ def export(env: Env, file, year, month, template, out, force) -> None:
         raise EkbistError(_("give the workbook to write: FILE.xlsx"))
     else:
         target = file
+    from ekbist import files
+
+    # The file first: nothing is computed for a workbook that cannot be written.
+    files.check_new_workbook(Path(target), template=template, force=force)
     store = env.open(readonly=True)
-    try:
-        result = prognosis_lib.saved(store, y, m)
-        origin = _("the prognosis saved {date}").format(date=result["saved_on"])
-    except EkbistError:
-        result = prognosis_lib.make(store, y, m, today=env.today)  # refuses missing actuals
+    # A prognosis made now refuses months without actuals.
+    result, saved_on = prognosis_lib.saved_or_made(store, y, m, today=env.today)
+    if saved_on is not None:
+        result["saved_on"] = saved_on  # the workbook says when it was saved
+        origin = _("the prognosis saved {date}").format(date=saved_on)
+    else:
         origin = _("a prognosis made now with the default methods (none is saved for this month)")
     note = missing_note(result)
     from ekbist.commands.render import working
