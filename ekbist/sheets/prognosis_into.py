@@ -24,6 +24,7 @@ from ekbist.budget import DEFAULT_LINES, fold, net
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, ngettext
 from ekbist.money import round_div
+from ekbist.prognosis import deviation
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.prognosis_workbook import FIGURE_NAMES, figure_role
 from ekbist.sheets.wide_sheet import ACTIVITY_HEADERS, HEADING_PREFIX, TKR_WORDS, header_key
@@ -224,10 +225,9 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
         for role in ("budget", "actual_ytd", "prognosis"):
             revenues, costs, net_ = net(mine, role)
             sums[role] = {"revenue": revenues, "cost": costs, "net": net_}[which]
-        if which == "revenue":
-            sums["deviation"] = sums["prognosis"] - sums["budget"]
-        else:
-            sums["deviation"] = sums["budget"] - sums["prognosis"]
+        # A net is a cost (costs − revenues): below budget is better, as for a cost.
+        sums["deviation"] = deviation("revenue" if which == "revenue" else "cost",
+                                      sums["budget"], sums["prognosis"])
         for role in ("budget", "actual_ytd", "prognosis", "deviation"):
             if role in columns:
                 put(ws, row, columns[role], scaled(sums[role], factor))

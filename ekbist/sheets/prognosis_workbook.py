@@ -20,6 +20,7 @@ from ekbist import files
 from ekbist.budget import net
 from ekbist.codes import PROGNOSIS_METHODS
 from ekbist.money import to_tkr
+from ekbist.prognosis import deviation
 from ekbist.sheets.wide_sheet import header_key
 
 SV_HEADERS = ("Rad", "Budget", "Utfall ackumulerat", "Prognos helår", "Avvikelse", "Kommentar")
@@ -171,7 +172,7 @@ def prognosis_workbook(result: dict[str, Any]):
                 r += 1
             budget_sum = sum(x["budget"] for x in of_kind)
             prognosis_sum = sum(x["prognosis"] for x in of_kind)
-            better = prognosis_sum - budget_sum if kind == "revenue" else budget_sum - prognosis_sum
+            better = deviation(kind, budget_sum, prognosis_sum)
             ws.cell(row=r, column=1, value=sum_label).font = bold
             figures(r, (to_tkr(budget_sum), to_tkr(sum(x["actual_ytd"] for x in of_kind)),
                         to_tkr(prognosis_sum), to_tkr(better)), strong=True)
@@ -219,11 +220,11 @@ def prognosis_workbook(result: dict[str, Any]):
     all_lines = result["lines"]
     rev = [x for x in all_lines if x["kind"] == "revenue"]
     cost = [x for x in all_lines if x["kind"] == "cost"]
-    for label, rows_, sign in (("Summa intäkter", rev, 1), ("Summa kostnader", cost, -1)):
+    for label, rows_, kind in (("Summa intäkter", rev, "revenue"), ("Summa kostnader", cost, "cost")):
         b, p = sum(x["budget"] for x in rows_), sum(x["prognosis"] for x in rows_)
         ws.cell(row=r, column=1, value=label).font = bold
         figures(r, (to_tkr(b), to_tkr(sum(x["actual_ytd"] for x in rows_)), to_tkr(p),
-                    to_tkr((p - b) * sign)), strong=True)
+                    to_tkr(deviation(kind, b, p))), strong=True)
         r += 1
     ws.cell(row=r, column=1, value="Summa netto").font = bold
     figures(r, (to_tkr(total["budget_net"]), to_tkr(net(all_lines, "actual_ytd")[2]),
