@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from ekbist import budget as budget_store
-from ekbist import settings
+from ekbist import codes, settings
 from ekbist.budget import check_month, check_year, fold
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
@@ -35,13 +35,11 @@ from ekbist.validate import no_personnummer
 
 METHODS = ("run-rate", "budget", "driver")
 MANUAL = "manual"
-# The words a Swedish user types for a method (schemas/glossary.toml), and back.
-SWEDISH_METHODS = {"framskrivning": "run-rate", "linjär framskrivning": "run-rate",
-                   "budget": "budget", "hushåll": "driver"}
 
 
 def method_words() -> list[str]:
-    """The method names to offer in the active language (both are always accepted)."""
+    """The method names to offer in the active language; any word of
+    ``codes.PROGNOSIS_METHODS`` (code, label, Swedish word or alias) is accepted."""
     from ekbist.i18n import language
 
     return ["framskrivning", "budget", "hushåll"] if language() == "sv" else list(METHODS)
@@ -368,9 +366,11 @@ def make(
         chosen: dict[tuple[str, str], str] = {}
         specific: dict[tuple[str, str], int] = {}
         for key, value in methods:
-            method = fold(value)
-            method = SWEDISH_METHODS.get(method, method)
-            if method not in METHODS:
+            try:
+                method = codes.parse_code("prognosis_method", fold(value))
+            except EkbistError:
+                method = None
+            if method not in METHODS:  # a line set by hand is --set, not a method
                 raise EkbistError.about(
                     _("{method} {line}: unknown method '{value}' (known: {methods})"),
                     {"method": "method"}, line=key, value=value, methods=", ".join(method_words()))
