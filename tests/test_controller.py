@@ -329,6 +329,27 @@ def test_into_a_workbook_with_one_sheet_per_activity(made, tmp_path):
     assert out["Ekonomiskt bistånd"]["D5"].value == 44_406_000
 
 
+@pytest.mark.parametrize(("unit", "expected"), [
+    ("kr", 44_406_000), ("tkr", 44_406), ("mnkr", 44.406), ("miljoner kronor", 44.406),
+    ("SEK", 44_406_000), ("", 44_406)])  # no unit named: the controller's tkr
+def test_into_writes_in_the_unit_the_template_names(made, tmp_path, unit, expected):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Prognos"
+    ws.append([f"Aktivitet: {ASSISTANCE}"])
+    ws.append([f"Belopp i {unit}" if unit else "Belopp"])
+    ws.append(["Rad", "Budget", "Utfall hittills", "Prognos", "Avvikelse", "Kommentar"])
+    for line in ("Bidrag", "Personalkostnader", "Övriga kostnader"):
+        ws.append([line])
+    other = wb.create_sheet(LABOUR)
+    other.append(["Rad", "Budget", "Utfall hittills", "Prognos", "Avvikelse", "Kommentar"])
+    for line in ("Bidrag", "Personalkostnader", "Övriga kostnader"):
+        other.append([line])
+    wb.save(tmp_path / "unit.xlsx")
+    prognosis_into.write_into(made, tmp_path / "unit.xlsx", tmp_path / "out.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["Prognos"]["D6"].value == expected
+
+
 def test_into_names_a_cell_of_a_sheet_with_a_space_as_excel_does(made, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

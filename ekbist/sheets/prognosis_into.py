@@ -27,7 +27,7 @@ from ekbist.money import round_div
 from ekbist.prognosis import deviation
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.prognosis_workbook import FIGURE_NAMES, figure_role
-from ekbist.sheets.wide_sheet import ACTIVITY_HEADERS, HEADING_PREFIX, TKR_WORDS, header_key
+from ekbist.sheets.wide_sheet import ACTIVITY_HEADERS, HEADING_PREFIX, header_key, unit_factor
 
 # The sum rows of a controller's workbook that get the sums of the activity's lines.
 SUM_ROWS = {
@@ -112,9 +112,7 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
                                       "row (looked for e.g. {names})").format(
                         sheet=ws.title, row=row[0].row, columns=", ".join(missing),
                         names=", ".join(FIGURE_NAMES.values())))
-                all_text = " ".join(fold(v) for _c, v in texts) + " " + " ".join(unit_texts)
-                factor = 1 if (re.search(r"\bkr\b", all_text) and not TKR_WORDS.search(all_text)) \
-                    else 1000
+                factor = unit_factor([fold(v) for _c, v in texts] + unit_texts, default=1000)
                 continue
             if columns is None:
                 unit_texts += [fold(v) for _c, v in texts]
@@ -206,7 +204,9 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
         as_text(cell)
         written += 1
 
-    def scaled(kronor: int, factor: int) -> int:
+    def scaled(kronor: int, factor: int) -> int | float:
+        if factor == 1_000_000:
+            return round(kronor / factor, 3)  # mnkr to the whole tkr: "44,406"
         return round_div(kronor, factor) if factor != 1 else kronor
 
     for (activity, line), (ws, row, columns, factor) in targets.items():

@@ -69,6 +69,20 @@ ACTUAL_WORDS = re.compile(r"\b(utfall(et)?|actuals?|outcome|bokfört|redovisat)\
 TKR_WORDS = re.compile(r"\b(tkr|ksek|tsek|tusental kronor|tusentals kronor|thousand sek|"
                        r"thousands of sek|thousands of kronor|kkr)\b")
 MNKR_WORDS = re.compile(r"\b(mnkr|mkr|msek|miljoner kronor|million sek)\b")
+KR_WORDS = re.compile(r"\b(kr|kronor|sek)\b")
+
+
+def unit_factor(texts: list[str], *, default: int) -> int:
+    """Kronor per figure in a sheet whose (folded) title and headers are ``texts``: 1 000 000
+    when they say mnkr, 1 000 for tkr, 1 for kr, else ``default`` (a sheet that names no
+    unit is read in kr and the controller's template is written in tkr)."""
+    if any(MNKR_WORDS.search(t) for t in texts):
+        return 1_000_000
+    if any(TKR_WORDS.search(t) for t in texts):
+        return 1000
+    if any(KR_WORDS.search(t) for t in texts):
+        return 1
+    return default
 YEAR_IN_TEXT = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 _CANONICAL_LINES = {" ".join(name.split()).casefold(): name for name, _kind in DEFAULT_LINES}
@@ -211,11 +225,7 @@ def parse_wide_sheet(
               "name or title").format(cell=cell_name(sheet_name, 0, 0))
         ])
 
-    factor = 1
-    if any(MNKR_WORDS.search(t) for t in everything):
-        factor = 1_000_000
-    elif any(TKR_WORDS.search(t) for t in everything):
-        factor = 1000
+    factor = unit_factor(everything, default=1)
 
     header_years = {m[1] for m in months.values() if m[1] is not None}
     text_years = {int(y) for t in [sheet_text, *title_texts]
