@@ -91,3 +91,25 @@ def test_a_wide_tkr_sheet_may_round_a_total_to_the_whole_tkr_half_included():
         parsed(1.499, 2)
     with pytest.raises(ValidationErrors, match=r"C3: '1' — does not match .*\(1.501\)"):
         parsed(1.501, 1)
+
+
+@pytest.mark.parametrize(("label", "total", "kind"), [
+    ("Summa intäkter", True, "revenue"),
+    ("Total revenues", True, "revenue"),
+    ("Summa kostnader", True, "cost"),
+    ("Summa kostnad", True, "cost"),
+    ("Summa netto", True, "net"),
+    ("Summa nettokostnad", True, "net"),   # a net cost is a net, not a cost
+    ("Nettokostnad", True, "net"),
+    ("Resultat", True, "net"),
+    ("Net", True, "net"),
+    ("  TOTALT ", True, None),              # a plain total: the layout says of what
+    ("Summa", True, None),
+    ("Sum", True, None),
+    ("Network costs", False, "cost"),       # a line, not a total
+    ("Summer jobs", False, None),
+    ("Övriga kostnader", False, "cost"),
+])
+def test_which_rows_are_totals_and_what_they_sum(label, total, kind):
+    assert sum_rows.is_sum_label(label) is total
+    assert sum_rows.sum_kind(label) == kind

@@ -25,17 +25,16 @@ from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _, ngettext
 from ekbist.money import round_div
 from ekbist.prognosis import deviation
+from ekbist.sheets import sum_rows
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.prognosis_workbook import FIGURE_NAMES, figure_role
 from ekbist.sheets.wide_sheet import ACTIVITY_HEADERS, HEADING_PREFIX, header_key, unit_factor
 
-# The sum rows of a controller's workbook that get the sums of the activity's lines.
-SUM_ROWS = {
-    "summa intäkter": "revenue", "total revenues": "revenue", "summa intäkt": "revenue",
-    "summa kostnader": "cost", "total costs": "cost", "summa kostnad": "cost",
-    "summa netto": "net", "netto": "net", "net": "net", "summa nettokostnad": "net",
-    "nettokostnad": "net",
-}
+
+def _sum_kind(label: str) -> str | None:
+    """The sums a row of a controller's workbook gets: those of the activity's revenues,
+    costs or net (sum_rows' words); None for a line or a plain 'Summa'."""
+    return sum_rows.sum_kind(label) if sum_rows.is_sum_label(label) else None
 
 
 def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool = False,
@@ -128,7 +127,7 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
             label_cells = [(c, v) for c, v in texts if c < first_figure and c != activity_col]
             label_key = None
             for _c, v in label_cells:
-                if fold(v) in known_lines or fold(v) in SUM_ROWS:
+                if fold(v) in known_lines or _sum_kind(v):
                     label_key = fold(v)
                     break
             if label_key is None:
@@ -163,8 +162,8 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
                         cell=cell_name(ws.title, row[0].row - 1, 0)))
                     continue
             where = (ws, row[0].row, dict(columns), factor)
-            if label_key in SUM_ROWS:
-                key = (activity, SUM_ROWS[label_key])
+            if label_key not in known_lines:
+                key = (activity, _sum_kind(label_key))
                 sum_targets.setdefault(key, where)
                 continue
             key = (activity, known_lines[label_key])

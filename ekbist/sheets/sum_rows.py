@@ -28,6 +28,7 @@ to say, since only the layout knows its blocks and the kinds of its lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 SUM_WORDS = ("summa", "total", "sum ", "netto", "net ", "resultat")
@@ -41,7 +42,24 @@ def is_sum_label(text: object) -> bool:
     """Whether a cell's text marks its row as a total ('Summa netto', ' TOTALT', 'Resultat')."""
     if not isinstance(text, str):
         return False
-    return " ".join(text[:40].split()).casefold().startswith(SUM_WORDS)
+    label = " ".join(text[:40].split()).casefold()
+    return label.startswith(SUM_WORDS) or label in ("sum", "net")
+
+
+_NET = re.compile(r"netto|\bnet\b|resultat")
+_REVENUE = re.compile(r"intäkt|revenue|income")
+_COST = re.compile(r"kostnad|cost|expense")
+
+
+def sum_kind(text: str) -> str | None:
+    """What a total's label says it sums: 'net' (costs − revenues: 'Summa netto',
+    'Nettokostnad', 'Resultat'), 'revenue' ('Summa intäkter'), 'cost' ('Summa kostnader'),
+    or None for a plain 'Summa'/'Totalt'. A net cost is a net, not a cost."""
+    label = " ".join(str(text).split()).casefold()
+    for kind, words in (("net", _NET), ("revenue", _REVENUE), ("cost", _COST)):
+        if words.search(label):
+            return kind
+    return None
 
 
 def agrees(stated: float, totals: Iterable[float], *, unit: float) -> bool:

@@ -412,11 +412,10 @@ def _check_sum_row(sheet: str, r: int, row: list[Any], months: dict, factor: int
         costs = sum(v.get(month) or 0 for k, v in rows if k == "cost")
         return {"revenue": revenues, "cost": costs, "net": costs - revenues}[how]
 
-    if re.search(r"intäkt|revenue|income", label):
-        wanted = [(block, "revenue")]
-    elif re.search(r"kostnad|cost|expense", label):
-        wanted = [(block, "cost")]
-    elif re.search(r"netto|\bnet\b|resultat", label):
+    kind = sum_rows.sum_kind(label)
+    if kind in ("revenue", "cost"):
+        wanted = [(block, kind)]
+    elif kind == "net":
         wanted = [(block, "net"), (every, "net")]
     else:
         wanted = [(since_sum, "gross"), (block, "gross"), (every, "gross"), (block, "net"),
