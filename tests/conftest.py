@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -149,3 +150,15 @@ def march_prognosis(store: Store) -> Store:
                                        "Fler hushåll")])
     prognosis.save(store, result, today=date(2026, 4, 7))
     return store
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI a missing LibreOffice is a failure, not a skip: CI installs it (.ci/run)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI", "").lower() == "true":
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if "LibreOffice" in reason:
+            report.outcome = "failed"
+            report.longrepr = f"LibreOffice is required under CI=true: {reason}"
