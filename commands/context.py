@@ -44,9 +44,9 @@ class Env:
         if not readonly:
             # The store knows nothing of the calendar; whoever opens it for writing makes
             # sure its working-day index exists (a new store gets it here, on creation).
-            from ekbist import calendar
+            from ekbist import working_days
 
-            calendar.ensure_index(store)
+            working_days.ensure_index(store)
         click.get_current_context().call_on_close(store.close)
         ctx = click.get_current_context()
         machine = ctx.params.get("fmt") in ("json", "csv")  # their readers get data only

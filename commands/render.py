@@ -100,7 +100,7 @@ def fmt_tkr(value_kr: int | None) -> str:
 
 def fmt_value(value: Any) -> str:
     """A value of unknown type (a setting): numbers as the reader writes them, text as is."""
-    from ekbist.numbers import format_number
+    from ekbist.number_text import format_number
 
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "" if value is None else str(value)

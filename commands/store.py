@@ -14,7 +14,7 @@ from ekbist.i18n import N_, _
 @click.command(help=_("Create the database, or bring an older one up to date."))
 @pass_env
 def init(env: Env) -> None:
-    from ekbist import calendar
+    from ekbist import working_days
 
     existed = env.path.exists()
     env.demo_noted = True  # init says more than the note below
@@ -25,7 +25,7 @@ def init(env: Env) -> None:
                      "'ekbist --db NEW-FILE.db init' (or move this file away and run "
                      "'ekbist init').").format(path=store.path), err=True)
     if existed:
-        calendar.rebuild_index(store)  # after an upgrade, the holidays package may know more
+        working_days.rebuild_index(store)  # after an upgrade, the holidays package may know more
     if existed:
         click.echo(
             _("Database {path} is at schema version {version}.").format(

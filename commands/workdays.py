@@ -26,7 +26,7 @@ def workdays() -> None:
 
 
 def _calendar(env: Env):
-    from ekbist.calendar import WorkCalendar
+    from ekbist.working_days import WorkCalendar
 
     return WorkCalendar.from_store(env.open(readonly=True))
 
@@ -67,7 +67,7 @@ def holidays(env: Env, year: int, fmt: str) -> None:
 @pass_env
 def deadline(env: Env, start, days: int | None) -> None:
     from ekbist import settings
-    from ekbist.calendar import WorkCalendar
+    from ekbist.working_days import WorkCalendar
 
     store = env.open(readonly=True)
     n = days if days is not None else settings.get(store, "handling.days")
@@ -87,7 +87,7 @@ def between(env: Env, first, last) -> None:
 @click.option("--reason", required=True, help=_("Why the unit is closed (e.g. staff day)."))
 @pass_env
 def close_(env: Env, day, reason: str) -> None:
-    from ekbist.calendar import close_day
+    from ekbist.working_days import close_day
 
     close_day(env.open(), day, reason)
     click.echo(_("{day} is now a closed day.").format(day=day.isoformat()))
@@ -97,7 +97,7 @@ def close_(env: Env, day, reason: str) -> None:
 @click.argument("day", metavar=_("DATE"), type=DATE)
 @pass_env
 def open_(env: Env, day) -> None:
-    from ekbist.calendar import open_day
+    from ekbist.working_days import open_day
 
     open_day(env.open(), day)
     click.echo(_("{day} is a working day again.").format(day=day.isoformat()))
@@ -107,7 +107,7 @@ def open_(env: Env, day) -> None:
 @format_option()
 @pass_env
 def closed(env: Env, fmt: str) -> None:
-    from ekbist.calendar import closed_days
+    from ekbist.working_days import closed_days
 
     rows = closed_days(env.open(readonly=True))
     emit(

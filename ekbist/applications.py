@@ -330,7 +330,7 @@ def list_applications(
     it is complete, before that the case's handler on ``today``.
     """
     from ekbist import settings
-    from ekbist.calendar import sql_deadline
+    from ekbist.working_days import sql_deadline
 
     if case is not None:
         _case(store, case)

@@ -411,7 +411,7 @@ def _caseload(store: Store, today: date, handlers: dict) -> list[Finding]:
 def prognosis_due(store: Store, today: date) -> date:
     """The day last month's prognosis is due: working day ``budget.prognosis_due_workday``
     of ``today``'s month (the unit's closed days counted as days off)."""
-    from ekbist.calendar import sql_deadline
+    from ekbist.working_days import sql_deadline
 
     first = today.replace(day=1)
     due = store.scalar(

@@ -30,7 +30,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
     """
     from ekbist import caseload, handling_time, plans
     from ekbist.absence import sql_away
-    from ekbist.calendar import sql_between
+    from ekbist.working_days import sql_between
 
     day = today.isoformat()
     with store.snapshot():

@@ -316,7 +316,7 @@ class _Generator:
     # -- calendar --------------------------------------------------------------------
     def _closed_days(self) -> None:
         """Two local closed days a year (planning day in March, staff day in August)."""
-        from ekbist.calendar import rebuild_index
+        from ekbist.working_days import rebuild_index
 
         rows = []
         for year in sorted({y for y, _m in self.months}):

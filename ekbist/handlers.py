@@ -15,7 +15,7 @@ from ekbist.validate import identifier, no_personnummer
 def _check_fte(fte: float | str) -> float:
     """An employment rate as a share of full time; text as sheets take it: 0.75, 0,75, 75 %."""
     if isinstance(fte, str):
-        from ekbist.numbers import parse_number
+        from ekbist.number_text import parse_number
 
         number = parse_number(fte)
         if number is None or isinstance(number, bool):

@@ -8,7 +8,7 @@ decision on or before the deadline is in time. An application decided without
 ever being complete has no clock and is counted apart, never as in time.
 
 Everything is computed in SQL over the ``calendar_day``/``workday`` index (see
-:mod:`ekbist.calendar`), so a check over thousands of open applications or a
+:mod:`ekbist.working_days`), so a check over thousands of open applications or a
 report over a year of decisions is a handful of index look-ups per row.
 
 Counting conventions (both follow from "a decision made on a day off lands on
@@ -30,7 +30,7 @@ from datetime import date
 from typing import Any
 
 from ekbist import settings
-from ekbist.calendar import sql_between, sql_deadline
+from ekbist.working_days import sql_between, sql_deadline
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.store import Store
@@ -67,7 +67,7 @@ def deadline(store: Store, start: date) -> date:
     found = store.scalar(f"SELECT {sql_deadline(':start', ':days')}",
                          {"start": start.isoformat(), "days": _days(store)})
     if found is None:  # an index not built yet (a store opened read-only before init)
-        from ekbist.calendar import WorkCalendar
+        from ekbist.working_days import WorkCalendar
 
         return WorkCalendar.from_store(store).deadline(start, _days(store))
     return date.fromisoformat(found)
@@ -75,7 +75,7 @@ def deadline(store: Store, start: date) -> date:
 
 def _check_index(store: Store, *days: date) -> None:
     """Refuse dates the working-day index does not cover instead of answering NULL."""
-    from ekbist.calendar import FIRST_DAY, LAST_DAY
+    from ekbist.working_days import FIRST_DAY, LAST_DAY
 
     for day in days:
         if not FIRST_DAY <= day <= LAST_DAY:

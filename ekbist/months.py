@@ -6,7 +6,7 @@ here means a month ends on the same day wherever it is asked.
 
 from __future__ import annotations
 
-import calendar as _calendar
+import calendar
 from datetime import date
 
 # The longest series any month-by-month report computes at a time.
@@ -31,7 +31,7 @@ def months_between(first: str, last: str) -> list[str]:
 def month_end(month: str, today: date | None = None) -> date:
     """The last day of ``month`` ('YYYY-MM'), or ``today`` when that comes first."""
     year, number = int(month[:4]), int(month[5:7])
-    last = date(year, number, _calendar.monthrange(year, number)[1])
+    last = date(year, number, calendar.monthrange(year, number)[1])
     return min(last, today) if today is not None else last
 
 

@@ -181,7 +181,7 @@ def parse_value(key: str, text: str) -> int | float | str:
 def _shown(value: int | float | None) -> str:
     """A bound as the reader writes numbers: decimal comma and grouped thousands in Swedish."""
     from ekbist.i18n import language
-    from ekbist.numbers import format_number
+    from ekbist.number_text import format_number
 
     return format_number(value, swedish=language() == "sv")
 

@@ -39,10 +39,10 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path):
     """An empty, initialised store."""
-    from ekbist import calendar
+    from ekbist import working_days
 
     opened = Store.open(db_path, create=True)
-    calendar.ensure_index(opened)  # initialising a store means both, as `ekbist init` does
+    working_days.ensure_index(opened)  # initialising a store means both, as `ekbist init` does
     yield opened
     opened.close()
 

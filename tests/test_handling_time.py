@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ekbist import applications, calendar, cases, handlers, handling_time, settings
+from ekbist import applications, cases, handlers, handling_time, settings, working_days
 from ekbist.errors import EkbistError
 
 TODAY = date(2026, 11, 25)  # a Wednesday
@@ -118,7 +118,7 @@ def test_deadline_cli_agrees(unit):
 def test_local_closed_day_moves_the_deadline(lib, cli):
     # Completed Monday 16 Nov; Wednesday 18 Nov is the unit's staff day.
     assert handling_time.deadline(lib, date(2026, 11, 16)) == date(2026, 11, 20)
-    calendar.close_day(lib, date(2026, 11, 18), "planeringsdag")
+    working_days.close_day(lib, date(2026, 11, 18), "planeringsdag")
     assert handling_time.deadline(lib, date(2026, 11, 16)) == date(2026, 11, 23)  # 16, 17, 19, 20, 23
     add(lib, received="2026-11-16", completed="2026-11-16", decided="2026-11-23", today=TODAY)
     assert handling_time.report(lib, date(2026, 11, 1), date(2026, 11, 30))["total"]["in_time"] == 1
@@ -155,9 +155,9 @@ def test_handling_days_setting(lib):
 
 def test_sql_deadlines_agree_with_the_python_calendar_over_two_years(lib):
     """Every start day of 2026-2027 in one set-based query against WorkCalendar, day by day."""
-    cal = calendar.WorkCalendar.from_store(lib)
+    cal = working_days.WorkCalendar.from_store(lib)
     rows = lib.query(
-        f"SELECT k.day, {calendar.sql_deadline('k.day', '5')} AS deadline FROM calendar_day k "
+        f"SELECT k.day, {working_days.sql_deadline('k.day', '5')} AS deadline FROM calendar_day k "
         "WHERE k.day BETWEEN '2026-01-01' AND '2027-12-31'"
     )
     assert len(rows) == 730
@@ -429,7 +429,7 @@ def test_demo_shows_every_status_and_a_realistic_share(demo_db):
         by_handler = handling_time.report(store, date(2026, 4, 1), date(2026, 11, 25), by="handler")
         assert sum(g["decided"] for g in by_handler["groups"]) == total["decided"]
         # The set-based SQL agrees with the single-date calendar on every decided application.
-        cal = calendar.WorkCalendar.from_store(store)
+        cal = working_days.WorkCalendar.from_store(store)
         rows = store.query("SELECT completed, decided FROM application WHERE completed IS NOT NULL "
                            "AND decided IS NOT NULL AND completed >= '2026-04-01'")
         in_time = sum(day(r["decided"]) <= cal.deadline(day(r["completed"]), 5) for r in rows)

@@ -233,7 +233,7 @@ def test_prognosis_warns_only_beyond_two_per_cent(cli, january: int, warned: boo
 # -- money: whole kronor, with a millionth of a krona for a formula's float noise -------------------------
 def test_whole_kronor_from_a_float_cell() -> None:
     from ekbist.money import parse_amount
-    from ekbist.numbers import whole
+    from ekbist.number_text import whole
 
     # Float noise from an Excel formula (far below a millionth of a krona) is that krona.
     for noisy, kronor in ((12.0000001, 12), (11.9999999, 12), (0.1 + 0.2 - 0.3, 0),
@@ -270,7 +270,7 @@ def test_amount_text_units_signs_and_the_millionth_of_a_krona() -> None:
 
 
 def test_spreadsheet_number_text_at_its_edges() -> None:
-    from ekbist.numbers import parse_number, whole
+    from ekbist.number_text import parse_number, whole
 
     assert [parse_number(t) for t in ("\u201344", "\u221244", "(44)", "15%", "5111kr")] == [
         -44, -44, -44, 0.15, 5111]
@@ -283,7 +283,7 @@ def test_spreadsheet_number_text_at_its_edges() -> None:
 
 
 def test_numbers_are_written_as_a_person_writes_them() -> None:
-    from ekbist.numbers import format_number
+    from ekbist.number_text import format_number
 
     assert format_number(7643.5, swedish=True) == "7 643,5"
     assert format_number(7643.5, swedish=False) == "7,643.5"
@@ -340,10 +340,10 @@ def test_an_imported_money_cell_of_12_05_is_refused_not_rounded(unit, db_path, t
 
 # -- the calendar's range ends ----------------------------------------------------------------------------
 def test_calendar_range_ends_on_both_sides(store) -> None:
-    from ekbist import calendar
+    from ekbist import working_days
     from ekbist.errors import EkbistError
 
-    cal = calendar.WorkCalendar()
+    cal = working_days.WorkCalendar()
     assert cal.is_workday(date(1990, 1, 1)) is False  # nyårsdagen, the first day known
     assert cal.is_workday(date(1990, 1, 2)) is True
     assert cal.is_workday(date(2060, 12, 31)) is False  # nyårsafton, the last day known
@@ -358,38 +358,38 @@ def test_calendar_range_ends_on_both_sides(store) -> None:
     def sql(expr: str):
         return store.scalar(f"SELECT {expr}")
 
-    assert sql(calendar.sql_deadline("'1990-01-01'", "5")) == "1990-01-08"
-    assert sql(calendar.sql_between("'1990-01-01'", "'1990-01-31'")) == 22
-    assert sql(calendar.sql_deadline("'2060-12-20'", "5")) == "2060-12-27"
-    assert sql(calendar.sql_deadline("'2060-12-27'", "5")) is None  # past the last day known
+    assert sql(working_days.sql_deadline("'1990-01-01'", "5")) == "1990-01-08"
+    assert sql(working_days.sql_between("'1990-01-01'", "'1990-01-31'")) == 22
+    assert sql(working_days.sql_deadline("'2060-12-20'", "5")) == "2060-12-27"
+    assert sql(working_days.sql_deadline("'2060-12-27'", "5")) is None  # past the last day known
     # The index holds the last day too: 28, 29 and 30 December 2060 work, the 31st does not.
-    assert sql(calendar.sql_between("'2060-12-28'", "'2060-12-31'")) == 3
+    assert sql(working_days.sql_between("'2060-12-28'", "'2060-12-31'")) == 3
     assert sql("(SELECT is_workday FROM calendar_day WHERE day = '2060-12-31')") == 0
     with pytest.raises(EkbistError, match="outside the calendar"):
         cal.deadline(date(2060, 12, 27))
 
 
 def test_a_closed_day_is_not_a_working_day_on_both_sides(store) -> None:
-    from ekbist import calendar
+    from ekbist import working_days
 
     # Monday 28 December 2026 closed for planning: the days around it stay working days.
-    closed = calendar.WorkCalendar({date(2026, 12, 28): "Planering"})
+    closed = working_days.WorkCalendar({date(2026, 12, 28): "Planering"})
     assert closed.is_workday(date(2026, 12, 28)) is False
     assert closed.is_workday(date(2026, 12, 29)) is True
-    assert calendar.WorkCalendar().is_workday(date(2026, 12, 28)) is True
+    assert working_days.WorkCalendar().is_workday(date(2026, 12, 28)) is True
     # Received Wednesday 23 December (day 1); 24 julafton, 25 juldagen, 26–27 weekend;
     # 28 (2), 29 (3), 30 (4); 31 nyårsafton, 1 nyårsdagen, 2–3 weekend; 4 January (5).
     # With the 28th closed, day 5 moves to Tuesday 5 January.
-    assert calendar.WorkCalendar().deadline(date(2026, 12, 23)) == date(2027, 1, 4)
+    assert working_days.WorkCalendar().deadline(date(2026, 12, 23)) == date(2027, 1, 4)
     assert closed.deadline(date(2026, 12, 23)) == date(2027, 1, 5)
     assert closed.between(date(2026, 12, 21), date(2026, 12, 31)) == 5  # 21 22 23 29 30
-    calendar.close_day(store, date(2026, 12, 28), "Planering")
-    assert calendar.WorkCalendar.from_store(store).closed_days == {date(2026, 12, 28): "Planering"}
-    assert store.scalar(f"SELECT {calendar.sql_deadline(repr('2026-12-23'), '5')}") == "2027-01-05"
+    working_days.close_day(store, date(2026, 12, 28), "Planering")
+    assert working_days.WorkCalendar.from_store(store).closed_days == {date(2026, 12, 28): "Planering"}
+    assert store.scalar(f"SELECT {working_days.sql_deadline(repr('2026-12-23'), '5')}") == "2027-01-05"
 
 
 def test_holiday_names_follow_the_language() -> None:
-    from ekbist.calendar import swedish_holidays
+    from ekbist.working_days import swedish_holidays
 
     christmas = date(2026, 12, 25)
     assert swedish_holidays(2026, "sv")[christmas] == swedish_holidays(2026)[christmas] == "Juldagen"
@@ -397,9 +397,9 @@ def test_holiday_names_follow_the_language() -> None:
 
 
 def test_non_working_weekdays_list_holidays_and_closed_weekdays_of_the_year_only() -> None:
-    from ekbist import calendar
+    from ekbist import working_days
 
-    cal = calendar.WorkCalendar({
+    cal = working_days.WorkCalendar({
         date(2026, 12, 28): "Planering",  # a Monday: listed with its reason
         date(2026, 12, 19): "Julfest",  # a Saturday: not a weekday, not listed
         date(2026, 12, 24): "Stängt",  # julafton, a Thursday: listed under its holiday name
@@ -407,7 +407,7 @@ def test_non_working_weekdays_list_holidays_and_closed_weekdays_of_the_year_only
     })
     listed = dict(cal.non_working_weekdays(2026))
     assert listed[date(2026, 12, 28)] == "Planering"
-    assert listed[date(2026, 12, 24)] == calendar.swedish_holidays(2026, "en")[date(2026, 12, 24)]
+    assert listed[date(2026, 12, 24)] == working_days.swedish_holidays(2026, "en")[date(2026, 12, 24)]
     assert listed[date(2026, 12, 24)] != "Stängt"
     assert date(2026, 12, 19) not in listed and date(2027, 1, 7) not in listed
     assert date(2026, 12, 26) not in listed  # annandag jul falls on a Saturday

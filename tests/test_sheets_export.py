@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from ekbist.errors import EkbistError
-from ekbist.numbers import format_number, parse_number
+from ekbist.number_text import format_number, parse_number
 from ekbist.sheets.declarations import columns_markdown, kinds, parse_declaration
 from ekbist.sheets.exporter import export
 from ekbist.sheets.importer import import_file

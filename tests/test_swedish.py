@@ -226,7 +226,7 @@ def test_check_lines_speak_swedish_below_the_monitoring_line(unit) -> None:
 
 # -- numbers ---------------------------------------------------------------------------
 def test_one_minus_sign_everywhere(unit) -> None:
-    from ekbist.numbers import format_number
+    from ekbist.number_text import format_number
 
     assert format_number(-44, swedish=True) == "-44"
     assert format_number(-7643.5, swedish=True) == "-7 643,5"

@@ -38,7 +38,7 @@ def _workdays(store: Store, first: date, last: date) -> list[date]:
         (first.isoformat(), last.isoformat())).fetchall()
     if len(rows) == (last - first).days + 1:
         return [date.fromisoformat(day) for day, is_workday in rows if is_workday]
-    from ekbist.calendar import WorkCalendar
+    from ekbist.working_days import WorkCalendar
 
     cal = WorkCalendar.from_store(store)
     days, day = [], first

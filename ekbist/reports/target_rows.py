@@ -16,7 +16,7 @@ whole sheet at once, with the same words as the command line:
 from __future__ import annotations
 
 from ekbist.i18n import _, language
-from ekbist.numbers import format_number
+from ekbist.number_text import format_number
 from ekbist.reports import targets
 from ekbist.sheets.import_context import Context, Rules
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _, language
-from ekbist.numbers import format_number, parse_number, whole
+from ekbist.number_text import format_number, parse_number, whole
 from ekbist.secrecy import looks_like_personnummer
 from ekbist.sheets.declarations import Column, allowed_values
 

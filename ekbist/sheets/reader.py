@@ -10,7 +10,7 @@ order mark Excel adds for "CSV UTF-8") separated by commas, and what Swedish Exc
 writes by default — semicolons, decimal commas and Windows-1252. The encoding is
 found from the bytes (BOM, else valid UTF-8, else Windows-1252) and the separator
 from the header lines; the numbers themselves are read later, per column, by
-:mod:`ekbist.numbers`, which understands both decimal marks.
+:mod:`ekbist.number_text`, which understands both decimal marks.
 """
 
 from __future__ import annotations

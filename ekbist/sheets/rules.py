@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from ekbist.i18n import _
-from ekbist.numbers import parse_number
+from ekbist.number_text import parse_number
 from ekbist.sheets.import_context import Context, Rules
 from ekbist.store import Store
 
@@ -281,7 +281,7 @@ class ClosedDays(Rules):
     """Closed days must lie in the calendar; any change rebuilds the working-day index."""
 
     def prepare(self, ctx: Context) -> None:
-        from ekbist.calendar import FIRST_DAY, LAST_DAY
+        from ekbist.working_days import FIRST_DAY, LAST_DAY
 
         batch = ctx.batches.get("closed_days")
         if not batch:
@@ -293,8 +293,8 @@ class ClosedDays(Rules):
                     first=FIRST_DAY.year, last=LAST_DAY.year))
 
     def write(self, ctx: Context) -> None:
-        from ekbist import calendar
+        from ekbist import working_days
 
         report = ctx.report.kinds.get("closed_days")
         if report and (report.added or report.changed):
-            calendar.rebuild_index(ctx.store)
+            working_days.rebuild_index(ctx.store)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ekbist.calendar import WorkCalendar, close_day, open_day, sql_between, sql_deadline
+from ekbist.working_days import WorkCalendar, close_day, open_day, sql_between, sql_deadline
 from ekbist.errors import EkbistError
 
 CAL = WorkCalendar()
