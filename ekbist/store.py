@@ -323,29 +323,22 @@ class Store:
             return None
 
     def check_integrity(self, *, quick: bool = False) -> list[str]:
-        """SQLite's ``integrity_check`` (``quick_check`` with ``quick``, which skips the
-        indexes' contents and takes a sixth of the time): an empty list when sound."""
-        pragma = "quick_check" if quick else "integrity_check"
-        try:
-            rows = [r[0] for r in self.conn.execute(f"PRAGMA {pragma}")]
-        except sqlite3.DatabaseError as exc:
-            return [str(exc)]
-        if rows == ["ok"]:
-            return []
-        lines = [line.strip() for row in rows for line in str(row).splitlines()]
-        return [line for line in lines if line and not line.startswith("***")]
+        """SQLite's integrity check of this file (see :func:`integrity_problems`)."""
+        return integrity_problems(self.conn, quick=quick)
+
+    def probe_integrity(self, *, quick: bool = False) -> IntegrityProbe:
+        """Start the integrity check on a connection of its own, in a thread, and return at once.
+
+        SQLite lets go of Python's lock while it reads, so on two cores the probe and the
+        caller's own queries run side by side: the morning check on a city's store costs the
+        slower of the two, not their sum. Call :meth:`IntegrityProbe.ensure_sound` when done.
+        """
+        uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if self.immutable else "")
+        return IntegrityProbe(uri, self.path, quick=quick)
 
     def ensure_sound(self, *, quick: bool = False) -> None:
         """Refuse a damaged file with what to do, rather than answer from part of it."""
-        problems = self.check_integrity(quick=quick)
-        if problems:
-            more = len(problems) - 1
-            raise StoreDamaged(
-                _("the database {path} is damaged ({reason}): restore it from a backup").format(
-                    path=self.path,
-                    reason=problems[0] + (f" … +{more}" if more > 0 else ""),
-                )
-            )
+        raise_if_damaged(self.path, self.check_integrity(quick=quick))
 
     def close(self) -> None:
         self.conn.close()
@@ -637,3 +630,81 @@ def _audit_triggers(conn: sqlite3.Connection, table: str) -> list[str]:
         f'CREATE TEMP TRIGGER IF NOT EXISTS "audit_{table}_delete" AFTER DELETE ON main."{table}" '
         f"BEGIN {head}'{table}', {key_expr('OLD')}, 'delete', {row_expr('OLD')}, NULL{ctx}; END",
     ]
+
+
+def integrity_problems(conn: sqlite3.Connection, *, quick: bool = False) -> list[str]:
+    """SQLite's ``integrity_check`` (``quick_check`` with ``quick``, which skips the indexes'
+    contents and takes a sixth of the time) on ``conn``: an empty list when sound."""
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    if rows == ["ok"]:
+        return []
+    lines = [line.strip() for row in rows for line in str(row).splitlines()]
+    return [line for line in lines if line and not line.startswith("***")]
+
+
+def raise_if_damaged(path: Path, problems: list[str]) -> None:
+    """The one refusal of a damaged file, with what to do."""
+    if problems:
+        more = len(problems) - 1
+        raise StoreDamaged(
+            _("the database {path} is damaged ({reason}): restore it from a backup").format(
+                path=path,
+                reason=problems[0] + (f" … +{more}" if more > 0 else ""),
+            )
+        )
+
+
+class IntegrityProbe:
+    """The integrity check of one file, running in a thread on a connection of its own."""
+
+    def __init__(self, uri: str, path: Path, *, quick: bool) -> None:
+        import threading
+
+        self.path = path
+        self._problems: list[str] = []
+        self._conn: sqlite3.Connection | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(uri, quick), daemon=True,
+                                        name="ekbist-integrity")
+        self._thread.start()
+
+    def _run(self, uri: str, quick: bool) -> None:
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None)
+        except sqlite3.Error as exc:
+            self._problems = [str(exc)]
+            self._ready.set()
+            return
+        self._conn = conn
+        self._ready.set()
+        try:
+            self._problems = integrity_problems(conn, quick=quick)
+        finally:
+            conn.close()
+
+    def problems(self) -> list[str]:
+        """Wait for the probe (an interrupt is still heard: it stops the probe too)."""
+        try:
+            while self._thread.is_alive():
+                self._thread.join(0.1)
+        except BaseException:
+            self.cancel()
+            raise
+        return self._problems
+
+    def cancel(self) -> None:
+        """Stop the probe at SQLite's next step (on an interrupt or an error of the caller)."""
+        self._ready.wait(1)
+        if self._conn is not None and self._thread.is_alive():
+            try:
+                self._conn.interrupt()
+            except sqlite3.Error:
+                pass
+
+    def ensure_sound(self) -> None:
+        raise_if_damaged(self.path, self.problems())

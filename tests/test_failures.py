@@ -141,12 +141,12 @@ def test_a_writer_keeps_the_journal_mode_only_init_changes_it(tmp_path):
 
 
 # -- damaged files ---------------------------------------------------------------------------
-def _damage(db: Path) -> None:
-    """Overwrite the handler table's page, as a bad disk sector would."""
+def _damage(db: Path, table: str = "handler") -> None:
+    """Overwrite a table's first page, as a bad disk sector would."""
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'handler'"
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
                         ).fetchone()[0]
     conn.close()
     with db.open("r+b") as fh:
@@ -167,6 +167,17 @@ def test_a_damaged_file_says_restore_from_a_backup(unit):
     # A command that reads the damaged pages says the same; never "unexpected DatabaseError".
     line = one_error(run(unit, "handler", "list"))
     assert line.startswith(damaged), line
+
+
+def test_the_check_notices_damage_its_own_queries_never_read(unit):
+    # The audit is read by no check: only the integrity probe, running beside the check's
+    # queries on a connection of its own, can see this page is gone.
+    assert run(unit, "check").returncode == 0
+    _damage(unit, "audit")
+    check = run(unit, "check")
+    assert check.returncode == 3
+    assert check.stdout.startswith(f"EKBIST UNKNOWN: the database {unit} is damaged (")
+    assert check.stdout.rstrip().endswith("): restore it from a backup")
 
 
 def test_a_sound_file_passes_the_integrity_check(unit):
