@@ -11,7 +11,7 @@ from typing import Any
 import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import AMOUNT_SETTINGS
-from ekbist.commands.render import Column, emit, fmt_kr, format_option
+from ekbist.commands.render import Column, emit, fmt_int, fmt_kr, format_option
 
 from ekbist.i18n import N_, _
 from ekbist.money import to_tkr
@@ -238,3 +238,162 @@ def actuals_show(env: Env, year: str | None, activity: str | None, fmt: str) -> 
     emit(rows, columns, "table",
          title=_("Actuals {year} (tkr)").format(year=report["year"]),
          empty=_("No actuals for {year}.").format(year=report["year"]))
+
+
+# -- corrections ------------------------------------------------------------------------------
+def yes_option(function):
+    return click.option(
+        "--yes", "-y", is_flag=True,
+        help=_("Do not ask for confirmation (for scripts; without a terminal nothing is asked "
+               "anyway)."),
+    )(function)
+
+
+def _table_counts(counts: dict[str, int]) -> str:
+    from ekbist.i18n import ngettext
+
+    words = {"budget": lambda n: ngettext("{n} budget amount", "{n} budget amounts", n),
+             "actual": lambda n: ngettext("{n} actual amount", "{n} actual amounts", n),
+             "prognosis": lambda n: ngettext("{n} saved prognosis line",
+                                             "{n} saved prognosis lines", n)}
+    return ", ".join(words[table](n).format(n=fmt_int(n)) for table, n in counts.items() if n)
+
+
+def describe(plan: Any) -> list[str]:
+    """What a correction does (or did), in the reader's words, a line each."""
+    s = plan.subject
+    if plan.action == "remove_actuals":
+        period = f"{s['year']:04d}-{s['month']:02d}"
+        what = (_("the actuals of {period} ({activity})").format(period=period,
+                                                                 activity=s["activity"])
+                if s["activity"] else _("the actuals of {period}").format(period=period))
+        head = _("Removes {what}: {counts}.") if not plan.applied else _("Removed {what}: {counts}.")
+        return [head.format(what=what, counts=_table_counts(plan.removed))]
+    if plan.action == "remove_budget":
+        head = (_("Removed the budget of {year} {activity} · {line}.") if plan.applied else
+                _("Removes the budget of {year} {activity} · {line}."))
+        return [head.format(**s)]
+    if plan.action == "remove_activity":
+        head = (_("Removed {activity} from every year: {counts}.") if plan.applied else
+                _("Removes {activity} from every year: {counts}."))
+        return [head.format(activity=s["activity"], counts=_table_counts(plan.removed))]
+    merge = plan.action.startswith("merge")
+    if plan.applied:
+        head = _("Merged '{old}' into '{new}'.") if merge else _("Renamed '{old}' to '{new}'.")
+    else:
+        head = _("Merges '{old}' into '{new}'.") if merge else _("Renames '{old}' to '{new}'.")
+    out = [head.format(**s)]
+    if plan.moved:
+        out.append("  " + _("Moved: {counts}.").format(counts=_table_counts(plan.moved)))
+    if plan.summed:
+        out.append("  " + _("Added to the amounts '{new}' has for the same period: {counts}.")
+                   .format(new=s["new"], counts=_table_counts(plan.summed)))
+    for change in plan.settings:
+        out.append("  " + _("Setting {key}: {old} → {new}.").format(**change))
+    return out
+
+
+def run_correction(run, fmt: str, yes: bool, question: str) -> None:
+    """Say what the correction does and ask before doing it at a terminal, as
+    ``caseload balance --apply`` does; ``--yes`` and a run without a terminal do not ask."""
+    from ekbist.commands.caseload import confirm, interactive
+    from ekbist.commands.render import to_json
+
+    if not yes and interactive():
+        proposal = run(False)
+        for line in describe(proposal):
+            click.echo(line)
+        if not confirm(question):
+            click.echo(_("Nothing was written."))
+            return
+    plan = run(True)
+    if fmt == "json":
+        click.echo(to_json(plan.to_json()))
+        return
+    for line in describe(plan):
+        click.echo(line)
+
+
+CORRECTION_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
+                                 default="table", show_default=True, help=_("Output format."))
+
+
+@budget.command("remove", help=_("Remove the budget of YEAR for ACTIVITY and LINE (audited)."))
+@click.argument("year", metavar=_("YEAR"))
+@click.argument("activity", metavar=_("ACTIVITY"))
+@click.argument("line", metavar=_("LINE"))
+@yes_option
+@CORRECTION_FORMAT
+@pass_env
+def remove(env: Env, year: str, activity: str, line: str, yes: bool, fmt: str) -> None:
+    from ekbist import budget_corrections as fix
+
+    store = env.open()
+    run_correction(lambda apply: fix.remove_budget(store, year, activity, line, apply=apply),
+                   fmt, yes, _("Remove it?"))
+
+
+@budget.command("remove-activity",
+                help=_("Remove ACTIVITY's budget and actuals in every year — for an activity "
+                       "made by mistake (audited; refused while a saved prognosis has it)."))
+@click.argument("activity", metavar=_("ACTIVITY"))
+@yes_option
+@CORRECTION_FORMAT
+@pass_env
+def remove_activity(env: Env, activity: str, yes: bool, fmt: str) -> None:
+    from ekbist import budget_corrections as fix
+
+    store = env.open()
+    run_correction(lambda apply: fix.remove_activity(store, activity, apply=apply),
+                   fmt, yes, _("Remove it?"))
+
+
+@budget.command("rename-activity",
+                help=_("Rename activity OLD to NEW in every budget, actual and saved "
+                       "prognosis; when NEW exists, OLD is merged into it (amounts of the same "
+                       "period added together)."))
+@click.argument("old", metavar=_("OLD"))
+@click.argument("new", metavar=_("NEW"))
+@yes_option
+@CORRECTION_FORMAT
+@pass_env
+def rename_activity(env: Env, old: str, new: str, yes: bool, fmt: str) -> None:
+    from ekbist import budget_corrections as fix
+
+    store = env.open()
+    run_correction(lambda apply: fix.rename_activity(store, old, new, apply=apply),
+                   fmt, yes, _("Go ahead?"))
+
+
+@budget.command("rename-line",
+                help=_("Rename budget line OLD to NEW in every budget, actual and saved "
+                       "prognosis; when NEW exists (of the same kind), OLD is merged into it."))
+@click.argument("old", metavar=_("OLD"))
+@click.argument("new", metavar=_("NEW"))
+@yes_option
+@CORRECTION_FORMAT
+@pass_env
+def rename_line(env: Env, old: str, new: str, yes: bool, fmt: str) -> None:
+    from ekbist import budget_corrections as fix
+
+    store = env.open()
+    run_correction(lambda apply: fix.rename_line(store, old, new, apply=apply),
+                   fmt, yes, _("Go ahead?"))
+
+
+@actuals.command("remove", help=_("Remove the actuals of YEAR and --month (of one activity or "
+                                  "all), e.g. a month imported by mistake (audited)."))
+@click.argument("year", metavar=_("YEAR"))
+@click.option("--month", "month", required=True, metavar=_("MONTH"), help=_("The month, 1–12."))
+@click.option("--activity", help=_("Only this activity."))
+@yes_option
+@CORRECTION_FORMAT
+@pass_env
+def actuals_remove(env: Env, year: str, month: str, activity: str | None, yes: bool,
+                   fmt: str) -> None:
+    from ekbist import budget_corrections as fix
+
+    store = env.open()
+    run_correction(lambda apply: fix.remove_actuals(store, year, month, activity=activity,
+                                                    apply=apply),
+                   fmt, yes, _("Remove them?"))

@@ -42,11 +42,14 @@ def _key_text(key: dict[str, Any]) -> str:
               help=_("The year of a budget or actuals sheet that does not say it."))
 @click.option("--kind", "kind", metavar=_("KIND"),
               help=_("Read every sheet as this kind (e.g. actuals), whatever its title says."))
+@click.option("--new", "new", is_flag=True,
+              help=_("A budget or actuals activity that no year has is a new activity (without "
+                     "it, such a name is refused as a likely typo)."))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help=_("Output format."))
 @pass_env
 def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | None,
-            fmt: str) -> None:
+            new: bool, fmt: str) -> None:
     from ekbist.commands.render import working
 
     from ekbist.sheets.importer import import_file
@@ -66,7 +69,7 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
             bar(step, steps, description=text)
 
         report = import_file(store, file, today=env.today, dry_run=dry_run, year=year, kind=kind,
-                             progress=progress)
+                             new=new, progress=progress)
     for warning in report.warnings:
         click.echo(f"{_('warning')}: {warning}", err=True)
     if fmt == "json":

@@ -97,8 +97,9 @@ def resolve_line(known: list[dict[str, Any]], text: Any) -> dict[str, Any]:
     )
 
 
-def add_line(store: Store, name: str, kind: str, *, after: str | None = None) -> dict[str, Any]:
-    """A unit's own budget line, placed after ``after`` (default: last of its kind)."""
+def check_line_name(name: Any) -> str:
+    """A clean budget line name: trimmed, single spaces, 1–80 characters without '=' or ':'
+    (they separate activity and line in ``--method``), no personnummer."""
     clean = " ".join(str(name or "").split())
     if not clean or len(clean) > 80 or "=" in clean or ":" in clean:
         raise EkbistError(
@@ -106,6 +107,12 @@ def add_line(store: Store, name: str, kind: str, *, after: str | None = None) ->
               "not '{value}'").format(value=name)
         )
     no_personnummer(clean, _("budget line"))
+    return clean
+
+
+def add_line(store: Store, name: str, kind: str, *, after: str | None = None) -> dict[str, Any]:
+    """A unit's own budget line, placed after ``after`` (default: last of its kind)."""
+    clean = check_line_name(name)
     kind = parse_kind(kind)
     known = lines(store)
     if any(fold(line["name"]) == fold(clean) for line in known):
@@ -168,6 +175,25 @@ def activities(store: Store, year: int) -> list[str]:
     return [r["activity"] for r in rows]
 
 
+def stored_activities(store: Store) -> list[str]:
+    """Every activity any year has a budget or actuals for, by name."""
+    return [r["activity"] for r in store.query(
+        "SELECT activity FROM budget UNION SELECT activity FROM actual ORDER BY 1")]
+
+
+def known_activities(store: Store) -> list[str]:
+    """The names an amount may be set on without saying it is a new activity: every stored
+    activity of any year, and the activity the prognosis driver forecasts (known before any
+    amount is set on it)."""
+    from ekbist import settings
+
+    every = stored_activities(store)
+    assistance = str(settings.get(store, "budget.assistance_activity"))
+    if all(fold(name) != fold(assistance) for name in every):
+        every.append(assistance)
+    return every
+
+
 def resolve_activity(store: Store, year: int, text: Any, *, new_ok: bool,
                      other_years: bool = False) -> str:
     """An activity of ``year`` named by ``text`` in any case; with ``other_years`` also one of
@@ -177,8 +203,7 @@ def resolve_activity(store: Store, year: int, text: Any, *, new_ok: bool,
     for known in activities(store, year):
         if fold(known) == fold(name):
             return known
-    every = [r["activity"] for r in store.query(
-        "SELECT activity FROM budget UNION SELECT activity FROM actual ORDER BY 1")]
+    every = stored_activities(store)
     if other_years:
         from ekbist import settings
 

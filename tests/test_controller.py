@@ -32,7 +32,8 @@ def test_wide_budget_in_kr_from_the_fixture():
     records = wide_sheet.parse_wide_sheet(
         "Budget", _rows(FIXTURES / "controller_budget_kr.xlsx", "Budget"), year=None, title="")
     assert records[0] == {"kind": "budget", "year": 2026, "month": None, "activity": ASSISTANCE,
-                          "line": "Bidrag", "amount": 1_500_000, "cell": "Budget!B5"}
+                          "line": "Bidrag", "amount": 1_500_000, "cell": "Budget!B5",
+                          "name_cells": {"activity": "Budget!A5", "line": "Budget!B5"}}
     by_key = {(r["activity"], r["line"]): r["amount"] for r in records}
     # Twelve months of 3 700 000 kr; the activity cell left blank means "as above".
     assert by_key[(ASSISTANCE, "Övriga kostnader")] == 44_400_000
@@ -72,7 +73,8 @@ def test_month_headers_in_either_language_and_any_case(months):
                   [[LABOUR, "bidrag", 100, *[None] * 11]])
     records = wide_sheet.parse_wide_sheet("Utfall", rows, year=2026, title="")
     assert records == [{"kind": "actual", "year": 2026, "month": 1, "activity": LABOUR,
-                        "line": "Bidrag", "amount": 100, "cell": "Utfall!C2"}]
+                        "line": "Bidrag", "amount": 100, "cell": "Utfall!C2",
+                        "name_cells": {"activity": "Utfall!A2", "line": "Utfall!B2"}}]
 
 
 def test_year_from_a_column_from_date_headers_and_from_the_title():

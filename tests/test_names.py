@@ -69,27 +69,88 @@ def test_library_refuses_unless_new(store):
     assert budget.activities(store, 2026) == [LABOUR, "Ny verksamhet"]
 
 
-def test_an_import_lists_new_activities_in_the_dry_run_and_the_report(year_2026, tmp_path):
+def _workbook(path, title, rows):
     import openpyxl
 
-    path = tmp_path / "utfall.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = "Utfall"
-    for row in (["År", "Månad", "Verksamhet", "Budgetrad", "Belopp"],
-                [2026, 11, "arbetsmarknad", "Bidrag", 5000],   # known, other case
-                [2026, 11, "Arbetsmarknd", "Bidrag", 6000]):    # a typo: new
+    sheet.title = title
+    for row in rows:
         sheet.append(row)
     book.save(path)
+    return path
+
+
+def test_an_import_refuses_an_unknown_activity_as_the_command_line_does(year_2026, tmp_path):
+    path = _workbook(tmp_path / "utfall.xlsx", "Utfall", (
+        ["År", "Månad", "Verksamhet", "Budgetrad", "Belopp"],
+        [2026, 11, "arbetsmarknad", "Bidrag", 5000],   # known, other case
+        [2026, 11, "Arbetsmarknd", "Bidrag", 6000],    # a typo
+        [2026, 10, "Arbetsmarknd", "Bidrag", 6000]))   # the same typo again: one error
     cli = year_2026
-    dry = cli.ok("import", str(path), "--dry-run").output
-    assert "New activities (no year has them yet — check the spelling): Arbetsmarknd" in dry
-    assert "Dry run" in dry
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Utfall!C3: 'Arbetsmarknd' — no activity of that name in any year — did you mean "
+        "'Arbetsmarknad'? (give --new to add a new activity) (also in 1 more cell)",
+        "error: 1 problem(s) found — nothing was written"]
+    assert _activities(cli) == {ASSISTANCE, LABOUR}
+    assert cli.ok("actuals", "show", "2026", "--format", "csv").output.count("\n") == 1
+
+
+def test_new_takes_an_unknown_activity_and_lists_it(year_2026, tmp_path):
     import json
 
-    data = json.loads(cli.ok("import", str(path), "--dry-run", "--format", "json").output)
-    assert data["new_activities"] == ["Arbetsmarknd"]
-    done = cli.ok("import", str(path)).output
-    assert "New activities (no year has them yet — check the spelling): Arbetsmarknd" in done
+    path = _workbook(tmp_path / "utfall.xlsx", "Utfall", (
+        ["År", "Månad", "Verksamhet", "Budgetrad", "Belopp"],
+        [2026, 11, "arbetsmarknad", "Bidrag", 5000],
+        [2026, 11, "Våld i nära relation", "Bidrag", 6000]))
+    cli = year_2026
+    dry = cli.ok("import", str(path), "--dry-run", "--new").output
+    assert "New activities (no year has them yet — check the spelling): Våld i nära relation" in dry
+    data = json.loads(cli.ok("import", str(path), "--dry-run", "--new", "--format", "json").output)
+    assert data["new_activities"] == ["Våld i nära relation"]
+    cli.ok("import", str(path), "--new")
     # The known one kept its stored spelling.
-    assert _activities(cli) == {ASSISTANCE, LABOUR, "Arbetsmarknd"}
+    assert _activities(cli) == {ASSISTANCE, LABOUR, "Våld i nära relation"}
+
+
+def test_a_store_without_activities_takes_the_first_names(cli, tmp_path):
+    cli.ok("init")
+    path = _workbook(tmp_path / "budget.xlsx", "Budget", (
+        ["År", "Verksamhet", "Budgetrad", "Belopp"],
+        [2026, LABOUR, "Bidrag", 5000], [2026, "Stöd", "Bidrag", 6000]))
+    out = cli.ok("import", str(path)).output
+    assert f"check the spelling): {LABOUR}, Stöd" in out
+
+
+WIDE = ["Rad", "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def test_the_controllers_wide_sheet_names_the_cell_that_holds_the_name(year_2026, tmp_path):
+    months = [100] * 10 + [None, None]
+    path = _workbook(tmp_path / "utfall.xlsx", "Utfall 2026", (
+        ["Utfall 2026 (kr)"],
+        ["Enhet: Arbetsmarknd"],                   # A2: a typo in a heading
+        WIDE,
+        ["Bidrag", *months],
+        ["Personalkostnder", *months],             # A5: a typo in a line, ten months
+        ["Enhet: Arbetsmarknad"],
+        ["Personalkostnder", *months]))            # A7: the same typo
+    result = year_2026("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "'Utfall 2026'!A2: 'Arbetsmarknd' — no activity of that name in any year — did you "
+        "mean 'Arbetsmarknad'? (give --new to add a new activity)",
+        "'Utfall 2026'!A5: 'Personalkostnder' — unknown budget line — did you mean "
+        "'Personalkostnader'? ('ekbist budget lines' lists them; 'ekbist budget add-line' adds "
+        "one) (also in 1 more cell)",
+        "error: 2 problem(s) found — nothing was written"]
+    swedish = year_2026("import", str(path), lang="sv").stderr
+    assert "menade du 'Arbetsmarknad'?" in swedish and "ange --new" in swedish
+    # Corrected, it goes in.
+    fixed = tmp_path / "utfall_rättat.xlsx"
+    _workbook(fixed, "Utfall 2026", (["Utfall 2026 (kr)"], ["Enhet: Arbetsmarknad"], WIDE,
+                                      ["Bidrag", *months], ["Personalkostnader", *months]))
+    year_2026.ok("import", str(fixed))
+    assert _activities(year_2026) == {ASSISTANCE, LABOUR}

@@ -65,9 +65,13 @@ class Source:
     columns_data: list[tuple] = field(default_factory=list)    # the sheet, column by column
     records_values: dict[str, list[Any]] = field(default_factory=dict)  # wide layout values
     converted: dict[str, list[Any]] | None = None   # a table sheet's values, converted piece by piece
+    # wide layout: the cell that holds each record's activity and line name (A8, not B8…M8)
+    name_cells: dict[str, list[str]] = field(default_factory=dict)
 
     def cell(self, position: int, key: str | None) -> tuple[tuple, str]:
         """(sort order, 'Sheet!C7') of record ``position``'s cell in column ``key``."""
+        if key in self.name_cells:
+            return (self.sheet_order, position, 0), self.name_cells[key][position]
         if self.cells is not None:
             return (self.sheet_order, position, 0), self.cells[position]
         row = self.rows[position]
@@ -134,6 +138,8 @@ class Context:
         self.bad_cells: set[tuple[int, int, str]] = set()
         # ``--kind``: every sheet is read as this kind, whatever its title says.
         self.forced_kind: str | None = None
+        # ``--new``: a budget or actuals activity no year has is meant, not a typo.
+        self.new_names = False
         self.rows_read = 0
         # progress(step, steps, read=rows read so far) while sheets are read in pieces.
         self.progress: Callable[..., None] = lambda step, steps, **counts: None

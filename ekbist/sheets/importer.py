@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from ekbist.errors import EkbistError, ValidationErrors
-from ekbist.i18n import _, language
+from ekbist.i18n import _, language, ngettext
 from ekbist.sheets import convert, import_sql, sheet_kind, sum_rows
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.chunks import ChunkedSheet, read_in_chunks
@@ -73,11 +73,13 @@ IMPORT_CACHE_KIB = 128 * 1024
 
 # -- the entry point ------------------------------------------------------------------------
 def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,
-                year: int | None = None, kind: str | None = None,
+                year: int | None = None, kind: str | None = None, new: bool = False,
                 progress: Callable[..., None] | None = None) -> ImportReport:
     """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors).
 
     ``kind`` settles which kind every sheet is when its columns or title leave it open.
+    ``new`` takes a budget or actuals activity that no year has as a new activity (else it
+    is refused as a likely typo, as ``budget set`` and ``actuals set`` refuse it).
     ``progress(step, steps)`` is called as the import goes from reading to checking to
     writing, for a progress bar, with ``read=`` the rows read so far after each piece of a
     sheet and ``written=`` the rows written so far after each kind.
@@ -88,7 +90,7 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
     gc.disable()
     try:
         return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year, kind=kind,
-                            progress=progress or (lambda step, steps, **counts: None))
+                            new=new, progress=progress or (lambda step, steps, **counts: None))
     finally:
         if enabled:
             gc.enable()
@@ -98,7 +100,7 @@ IMPORT_STEPS = 5
 
 
 def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
-                 year: int | None, kind: str | None,
+                 year: int | None, kind: str | None, new: bool,
                  progress: Callable[..., None]) -> ImportReport:
     from ekbist.secrecy import check_text
 
@@ -131,6 +133,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
     report = ImportReport(path=str(path), dry_run=dry_run)
     ctx = Context(store, today=today, dry_run=dry_run, report=report)
     ctx.forced_kind = kind
+    ctx.new_names = new
     ctx.progress = progress
     _read_sheets(ctx, sheets, path, year)
     progress(1, IMPORT_STEPS)
@@ -495,6 +498,8 @@ def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path, year: int 
         source.cells = [str(r.get("cell") or sheet.name) for r in chosen]
         source.rows = list(range(len(chosen)))
         source.records_values = {c.key: [r.get(c.key) for r in chosen] for c in kind.import_columns}
+        source.name_cells = {key: [(r.get("name_cells") or {}).get(key) or str(r.get("cell"))
+                                   for r in chosen] for key in ("activity", "line")}
         ctx.sources.append(source)
     ctx.report.sheets.append({"sheet": sheet.name, "kind": "wide", "header_row": None})
     return True
@@ -502,34 +507,69 @@ def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path, year: int 
 
 # -- checks in Python ------------------------------------------------------------------------------
 def _lookups(ctx: Context) -> None:
-    """Columns whose values must be one of a small stored list, matched in any case."""
+    """Columns whose values must be one of a small stored list, matched in any case.
+
+    An unknown value is one problem per value, at the first cell that holds it, with the
+    closest known value — not one per row repeating the whole list."""
+    from ekbist.budget import did_you_mean, fold
+
     for name, batch in ctx.batches.items():
         for column in batch.kind.import_columns:
             if not column.lookup:
                 continue
             table, col = column.lookup.split(".")
-            known = {str(v).casefold(): v for v in
+            known = {fold(v): v for v in
                      (r[col] for r in ctx.store.query(f'SELECT "{col}" FROM "{table}"'))}
             values = batch.values[column.key]
+            unknown: dict[str, list[int]] = {}
             for i, value in enumerate(values):
                 if value is None:
                     continue
-                stored = known.get(value.casefold())
+                stored = known.get(fold(value))
                 if stored is None:
-                    ctx.problem(name, i, column.key, value, _("unknown {what} (known: {values})").format(
-                        what=column.header(), values=", ".join(known.values())))
+                    unknown.setdefault(fold(value), []).append(i)
                 else:
                     values[i] = stored
+            for positions in unknown.values():
+                value = values[positions[0]]
+                hint = did_you_mean(value, list(known.values()))
+                more = _more_cells(ctx, name, positions, column.key)
+                if column.lookup == "budget_line.name":
+                    reason = _("unknown budget line{hint} ('ekbist budget lines' lists them; "
+                               "'ekbist budget add-line' adds one){more}").format(hint=hint,
+                                                                                 more=more)
+                else:
+                    reason = _("unknown {what}{hint}{more}").format(what=column.header(),
+                                                                    hint=hint, more=more)
+                ctx.problem(name, positions[0], column.key, value, reason)
+
+
+def _more_cells(ctx: Context, kind: str, positions: list[int], key: str) -> str:
+    """' (also in 3 more cells)' when a name is in more cells than the one named."""
+    batch = ctx.batches[kind]
+    cells = {ctx.sources[src].cell(local, key)[1]
+             for src, local in (batch.origin[i] for i in positions)}
+    n = len(cells) - 1
+    if n <= 0:
+        return ""
+    return ngettext(" (also in {n} more cell)", " (also in {n} more cells)", n).format(n=n)
 
 
 def _activities(ctx: Context) -> None:
-    """Budget and actuals activities: a known one in any case takes its stored spelling; one
-    no year has is listed as new in the report, so a typo shows before it becomes an activity."""
-    from ekbist.budget import fold
+    """Budget and actuals activities, by the rule of ``budget set`` and ``actuals set``
+    (:func:`ekbist.budget.known_activities`): a known one in any case takes its stored
+    spelling; any other is refused at the cell that holds it, with the closest known name,
+    unless the import was told that new names are meant (``new``) or the store has no
+    activity yet. The new ones taken are listed in the report."""
+    from ekbist.budget import did_you_mean, fold, known_activities
 
-    known = {fold(r["activity"]): r["activity"] for r in ctx.store.query(
-        "SELECT activity FROM budget UNION SELECT activity FROM actual")}
+    from ekbist.budget import stored_activities
+
+    every = known_activities(ctx.store)
+    known = {fold(name): name for name in every}
+    first_names = not stored_activities(ctx.store)
     new: dict[str, str] = {}
+    refused: dict[tuple[str, str], list[int]] = {}
     for name in ("budget", "actuals"):
         batch = ctx.batches.get(name)
         if batch is None or "activity" not in batch.values:
@@ -541,8 +581,19 @@ def _activities(ctx: Context) -> None:
             folded = fold(value)
             if folded in known:
                 values[i] = known[folded]
-            else:
+            elif ctx.new_names or first_names:
                 values[i] = new.setdefault(folded, " ".join(str(value).split()))
+            else:
+                refused.setdefault((name, folded), []).append(i)
+    for (name, _folded), positions in refused.items():
+        value = ctx.batches[name].values["activity"][positions[0]]
+        src, local = ctx.batches[name].origin[positions[0]]
+        order, where = ctx.sources[src].cell(local, "activity")
+        ctx.problems.add_text(order, EkbistError.about(
+            _("{cell}: '{value}' — no activity of that name in any year{hint} (give {new} to "
+              "add a new activity){more}"), {"new": "new"}, cell=where, value=value,
+            hint=did_you_mean(value, every),
+            more=_more_cells(ctx, name, positions, "activity")))
     ctx.report.new_activities = sorted(new.values())
 
 

@@ -249,16 +249,23 @@ def parse_wide_sheet(
     if sheet_year is None:
         sheet_year = year
 
-    title_activity = None
-    for text in [*title_rows, _text(title)]:
+    title_activity, title_cell = None, None
+    title_cells = [(cell_name(sheet_name, r, c), _text(v)) for r, row in enumerate(rows[:header_at])
+                   for c, v in enumerate(row) if isinstance(v, str) and v.strip()]
+    for where, text in [*title_cells, (_("the file name '{name}'").format(name=title),
+                                       _text(title))]:
         match = HEADING_IN_TEXT.search(text)
         if match:
             title_activity = " ".join(match.group("name").split())
+            title_cell = where
 
     records: list[dict[str, Any]] = []
     seen: dict[tuple, str] = {}
     heading: str | None = None
     carried: str | None = None
+    # The cell that holds each name: a typo is named where it can be corrected.
+    heading_cell: str | None = None
+    carried_cell: str | None = None
     line_col = roles["line"]
     # Line rows as (kind or None, {month: kronor}) for checking the sheet's own sum rows.
     block: list[tuple[str | None, dict[int, int | None]]] = []
@@ -305,6 +312,7 @@ def parse_wide_sheet(
                     cell=cell_name(sheet_name, r, line_col)))
             elif activity_cell:
                 carried = activity_cell
+                carried_cell = cell_name(sheet_name, r, roles["activity"])
             continue
         if not has_amounts and fold(label) in GROUP_WORDS:
             continue
@@ -312,12 +320,17 @@ def parse_wide_sheet(
         if not has_amounts and (heading_match or (fold(label) not in _CANONICAL_LINES
                                                   and "activity" not in roles)):
             heading = " ".join((heading_match.group("name") if heading_match else label).split())
+            heading_cell = cell_name(sheet_name, r, line_col)
             block = []
             continue
         if activity_cell:
             carried = activity_cell
+            carried_cell = cell_name(sheet_name, r, roles["activity"])
         activity = (activity_cell or carried) if "activity" in roles else None
-        activity = activity or heading or title_activity
+        activity_at = carried_cell if activity else None
+        if not activity:
+            activity, activity_at = (heading, heading_cell) if heading else (title_activity,
+                                                                             title_cell)
         if not activity:
             problems.append(_("{cell}: no activity for this line — add an Aktivitet column or an "
                               "'Aktivitet: …' row above it").format(
@@ -346,6 +359,7 @@ def parse_wide_sheet(
         block.append(entry)
         since_sum.append(entry)
         every.append(entry)
+        line_cell = cell_name(sheet_name, r, line_col)
         if kind == "budget":
             key = (row_year, activity.casefold(), line.casefold())
             here = cell_name(sheet_name, r, line_col)
@@ -368,7 +382,8 @@ def parse_wide_sheet(
                         sum=_plain(amount, factor)))
                     continue
             records.append({"kind": "budget", "year": row_year, "month": None,
-                            "activity": activity, "line": line, "amount": amount, "cell": here})
+                            "activity": activity, "line": line, "amount": amount, "cell": here,
+                            "name_cells": {"activity": activity_at, "line": here}})
         else:
             for c, (month, _y, _hint) in sorted(months.items(), key=lambda item: item[1][0]):
                 amount = values[month]
@@ -383,7 +398,8 @@ def parse_wide_sheet(
                 seen[key] = here
                 records.append({"kind": "actual", "year": row_year, "month": month,
                                 "activity": activity, "line": line, "amount": amount,
-                                "cell": here})
+                                "cell": here, "name_cells": {"activity": activity_at,
+                                                             "line": line_cell}})
     if problems:
         raise ValidationErrors(problems)
     return records
