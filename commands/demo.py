@@ -41,22 +41,24 @@ def demo(env: Env, households: int, months: int, end: str | None, seed: int) -> 
         raise EkbistError(_("give the demo a file of its own: ekbist --db demo.db demo (the "
                             "default database {path} is for the unit's real data)").format(
                                 path=env.path))
-    if file_state(env.path) == "sqlite":
+    state = file_state(env.path)
+    if state not in ("missing", "empty"):
         raise EkbistError(_("{path} exists already — the demo writes only a new database; give "
                             "another file, e.g. ekbist --db demo.db demo").format(path=env.path))
     env.demo_noted = True  # the command itself says what it made
-    store = env.open(create=True)
     with working(_("Building the demo unit")) as progress:
-        counts = demo_unit.build(store, options, env.today, progress)
+        counts = demo_unit.build_file(env.path, options, env.today, replace=state == "empty",
+                                      progress=progress)
     click.echo(
         _(
             "Demo unit written to {path}: {handlers} handlers, {cases} cases, "
             "{applications} applications, {plans} plans."
         ).format(
-            path=store.path,
+            path=env.path,
             handlers=fmt_int(counts.get("handler", 0)),
             cases=fmt_int(counts.get("cases", 0)),
             applications=fmt_int(counts.get("application", 0)),
             plans=fmt_int(counts.get("plan", 0)),
         )
     )
+

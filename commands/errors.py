@@ -85,6 +85,11 @@ def reason(exc: BaseException) -> str:
 
         return classify(exc, _store_path()).worded(FLAGS)
     if isinstance(exc, OSError):
+        from ekbist.files import odd_path
+
+        odd = odd_path(exc.filename) if isinstance(exc.filename, str) else None
+        if odd is not None:  # named by its cause, not "File name too long" or "File exists"
+            return odd.worded(FLAGS)
         text = exc.strerror or str(exc)
         if exc.filename:
             return _("{path}: {reason}").format(path=exc.filename, reason=text)
@@ -98,6 +103,7 @@ def handle_errors() -> Iterator[None]:
     try:
         yield
     except ValidationErrors as exc:
+        _stop_if_interrupted()
         for problem in exc.worded_lines(FLAGS):
             click.echo(problem, err=True)
         fail(_("{n} problem(s) found — nothing was written").format(n=len(exc.problems)))
@@ -106,11 +112,23 @@ def handle_errors() -> Iterator[None]:
     except BrokenPipeError:
         raise  # the reader stopped early (``| head``): click exits quietly
     except (EkbistError, sqlite3.Error, OSError) as exc:
+        _stop_if_interrupted()
         fail(reason(exc))
     except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+        _stop_if_interrupted()
         if os.environ.get("EKBIST_DEBUG"):
             raise
         fail(reason(exc))
+
+
+def _stop_if_interrupted() -> None:
+    """A failure that follows a signal is the signal's doing: inside SQLite's call of a
+    Python function (the secrecy triggers, the progress check) an interrupt becomes
+    "user-defined function raised exception" or "interrupted". Nothing was committed
+    (:func:`ekbist.interrupts.commit_point` refuses while a signal is pending)."""
+    from ekbist import interrupts
+
+    interrupts.stop_if_pending()
 
 
 def _store_path():

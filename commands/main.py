@@ -342,7 +342,10 @@ def _on_signal(signum: int, frame) -> None:
     if interrupts.holding():
         interrupts.note(signum)  # the commit happens (or happened): finish and report it
         return
-    raise interrupts.Interrupted(signum)
+    first = interrupts.pending() is None
+    interrupts.receive(signum)
+    if first:  # a second signal while the first one unwinds would cut its clean-up short
+        raise interrupts.Interrupted(signum)
 
 
 def _quiet_unraisable(info) -> None:
@@ -363,19 +366,31 @@ def _catch_interrupts() -> None:
     for name in ("SIGINT", "SIGTERM"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _on_signal)
+    if interrupts.phases_wanted():
+        interrupts.set_phase_hook(interrupts.print_phase)
 
 
 def cli(args: list[str] | None = None, prog_name: str = "ekbist", **kwargs) -> None:
+    from ekbist import interrupts
     from ekbist.interrupts import Interrupted
 
     _catch_interrupts()
     sys.unraisablehook = _quiet_unraisable
     try:
+        interrupts.stop_if_pending()  # a signal heard before this handler was installed
+        interrupts.phase("ready")
         argv = sys.argv[1:] if args is None else list(args)
         set_language(_early_language(argv))
         _translate_root_help()
         translate_metavars(root)
-        root.main(args=argv, prog_name=prog_name, **kwargs)
+        try:
+            root.main(args=argv, prog_name=prog_name, **kwargs)
+        except SystemExit as exc:
+            if exc.code in (0, None):
+                # A read that finished although a signal was heard (and lost inside SQLite):
+                # the chief pressed Ctrl-C, so it ends as interrupted; nothing was written.
+                interrupts.stop_if_pending()
+            raise
     except Interrupted as exc:
         from ekbist.commands.errors import interrupted
 

@@ -1,3 +1,3 @@
-from ekbist.commands.main import cli
+from ekbist.commands.entry import main
 
-cli(prog_name="ekbist")
+main()

@@ -22,6 +22,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
@@ -245,6 +246,35 @@ def build(
             (DEMO_MARKER, json.dumps({"seed": options.seed, "households": options.households,
                                       "months": options.months, "as_of": as_of.isoformat()})),
         )
+    return counts
+
+
+def build_file(
+    path: Path, options: DemoOptions, today: date, *, replace: bool = False,
+    progress: Progress | None = None,
+) -> dict:
+    """Build the demo into a new store file at ``path`` (a missing folder is made, 0700).
+
+    It is built under a temporary name beside ``path`` and renamed into place at the end:
+    a demo that fails or is interrupted leaves no file behind, and the next run starts
+    clean. ``replace`` lets it take the place of an empty file.
+    """
+    from ekbist import files, interrupts, working_days
+
+    problem = files.odd_path(path)
+    if problem is not None:
+        raise problem
+    files.make_folder(path.parent)
+    path = files.check_new(path, force=replace)
+    with files.temporary_beside(path, suffix=".db") as temp:
+        with interrupts.provisional():  # its commits are not the user's until the rename
+            store = Store.open(temp, create=True)
+            try:
+                working_days.ensure_index(store)
+                counts = build(store, options, today, progress)
+            finally:
+                store.close()
+        files.put_in_place(temp, path, force=replace)
     return counts
 
 

@@ -25,9 +25,65 @@ FILE_MODE = 0o600
 TEMP_PREFIX = ".ekbist-"
 
 
+FOLDER_MODE = 0o700
+# The longest name SQLite adds to a store's own (``-journal``), which must fit too.
+SQLITE_SUFFIX = "-journal"
+
+
+def odd_path(path: Path | str, *, suffix: str = "") -> EkbistError | None:
+    """The refusal for a path whose name is too long for its folder's filesystem (with
+    ``suffix`` added, as SQLite adds ``-journal``) or that is a symbolic link pointing
+    nowhere; None for an ordinary path. Named by its cause, not by the error the
+    operating system would give later ("folder not writable", "File exists")."""
+    path = Path(path)
+    name_max = _name_max(path.parent)
+    if len(os.fsencode(path.name + suffix)) > name_max:
+        return EkbistError(
+            _("{path}: the name is too long — this folder takes names of at most {n} bytes"
+              "{room}").format(
+                path=path, n=name_max,
+                room=_(", with room for '{suffix}'").format(suffix=suffix) if suffix else ""))
+    if path.is_symlink() and not path.exists():
+        return EkbistError(
+            _("{path} is a symbolic link to {target}, which does not exist — give the file "
+              "itself, or remove the link").format(path=path, target=os.readlink(path)))
+    return None
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name (in bytes) the filesystem of ``folder`` takes (255 if unknown)."""
+    probe = folder
+    while not probe.is_dir() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        return os.pathconf(probe, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
+
+
+def make_folder(folder: Path | str) -> None:
+    """Create ``folder`` and any missing parents readable only by their owner (0700),
+    whatever the umask: the unit's data and its copies are nobody else's to list."""
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for created in reversed(missing):
+        try:
+            created.mkdir(mode=FOLDER_MODE)
+        except FileExistsError:
+            continue  # made meanwhile by another command
+        os.chmod(created, FOLDER_MODE)
+
+
 def check_new(path: Path | str, *, force: bool = False) -> Path:
     """Refuse a target in a missing folder, or existing (unless ``force``)."""
     path = Path(path)
+    problem = odd_path(path)
+    if problem is not None:
+        raise problem
     if path.exists() and not force:
         raise _exists(path)
     if path.exists() and not path.is_file():
@@ -73,6 +129,11 @@ def temporary_beside(path: Path | str, suffix: str = ".part") -> Iterator[Path]:
         raise EkbistError(
             _("cannot write {path}: the folder {folder} is not writable").format(
                 path=path, folder=path.parent)
+        ) from None
+    except OSError as exc:  # a read-only filesystem, a full disk, no such folder
+        raise EkbistError(
+            _("could not write {path}: {reason} — nothing was written").format(
+                path=path, reason=exc.strerror or exc)
         ) from None
     os.close(handle)
     temp = Path(name)

@@ -32,6 +32,8 @@ from ekbist.errors import (
 from ekbist.i18n import _
 
 BUSY_TIMEOUT_MS = 10_000
+# SQLite asks ekbist.interrupts.check every this many virtual-machine steps (a few ms).
+PROGRESS_STEPS = 20_000
 # The message the secrecy triggers abort with (see Store._install_secrecy).
 SECRECY_ABORT = "ekbist-secrecy-gate"
 
@@ -215,7 +217,12 @@ class Store:
         an older store up to date. Without them such files are refused, untouched, with
         what to do. Anything that is not an ekbist store is never written to.
         """
+        from ekbist import files
+
         path = Path(path).expanduser()
+        problem = files.odd_path(path, suffix=files.SQLITE_SUFFIX)
+        if problem is not None:
+            raise problem
         state = file_state(path)
         if state == "folder":
             raise NoDatabase.about(
@@ -236,10 +243,13 @@ class Store:
                   "run 'ekbist init' to make one there"), {"db": "db"}, path=path)
         if state == "missing":
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                files.make_folder(path.parent)
                 os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             except PermissionError as exc:
                 raise StoreReadOnly(_not_writable(path)) from exc
+            except OSError as exc:  # a read-only filesystem, a file where a folder should be
+                raise EkbistError(_("cannot create {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc)) from exc
         if state in ("missing", "empty"):
             try:
                 os.chmod(path, 0o600)
@@ -262,6 +272,10 @@ class Store:
                 )
         except sqlite3.Error as exc:
             raise classify(exc, path) from exc
+        from ekbist import interrupts
+
+        # A long statement (a city-sized insert or report) hears an interrupt within a moment.
+        conn.set_progress_handler(interrupts.check, PROGRESS_STEPS)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -481,6 +495,9 @@ class Store:
             yield self
             return
         self.conn.execute("BEGIN IMMEDIATE")
+        from ekbist import interrupts
+
+        interrupts.phase("transaction")
         try:
             yield self
         except sqlite3.IntegrityError as exc:
