@@ -138,6 +138,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist handling-time report --from 2026-01-01 --to 2026-10-31 --by team',
     ],
     'import': [
+        'ekbist import ansokningar.csv --dry-run',
         'ekbist import enhet.xlsx --dry-run',
     ],
     'indicators': [

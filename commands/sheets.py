@@ -115,8 +115,9 @@ def _kinds_help() -> str:
     return ", ".join(kind_words())
 
 
-@click.command(help=_("Write one kind of record (or all) to a new .xlsx file, one sheet per kind. "
-                      "Kinds: {kinds}.").format(kinds=_kinds_help()))
+@click.command(help=_("Write one kind of record (or all) to a new .xlsx file, one sheet per kind "
+                      "(continued on 'Name (2)' … beyond a sheet's 1 048 576 rows), or one kind "
+                      "to a .csv file. Kinds: {kinds}.").format(kinds=_kinds_help()))
 @click.argument("kind", metavar=_("KIND"))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar=_("FILE"))
 @click.option("--from", "date_from", type=DATE, help=_("Only records from this day (the kind's main date)."))
@@ -130,8 +131,16 @@ def export(env: Env, kind: str, file: Path, date_from, date_to) -> None:
     with working(_("Writing {file}").format(file=file.name)) as progress:
         written = write(env.open(readonly=True), kind, file, date_from=date_from,
                         date_to=date_to, today=env.today, progress=progress)
-    parts = ", ".join(f"{w['sheet']} {fmt_int(w['rows'])}" for w in written)
+    parts = ", ".join(_written_part(w) for w in written)
     click.echo(_("Wrote {file}: {parts}.").format(file=file, parts=parts))
+
+
+def _written_part(written: dict) -> str:
+    """'Applications 12,319', or a kind on several sheets with each sheet named."""
+    part = f"{written['sheet']} {fmt_int(written['rows'])}"
+    if len(written["sheets"]) > 1:
+        part += " (" + ", ".join(f"{sheet} {fmt_int(rows)}" for sheet, rows in written["sheets"]) + ")"
+    return part
 
 
 @click.command(help=_("Write an empty workbook to fill in for one kind (or all): headers, "

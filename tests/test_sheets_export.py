@@ -115,7 +115,8 @@ def test_declarations_are_data_files():
 def test_export_writes_real_dates_numbers_and_words(lib, tmp_path):
     path = tmp_path / "apps.xlsx"
     assert export(lib, "applications", path, today=TODAY) == [
-        {"kind": "applications", "sheet": "Applications", "rows": 3}]
+        {"kind": "applications", "sheet": "Applications", "rows": 3,
+         "sheets": [("Applications", 3)]}]
     ws = load_workbook(path).active
     assert [c.value for c in ws[1]] == ["Application", "Case", "Period", "Received", "Completed",
                                         "Decided", "Decision", "Amount", "First contact",
@@ -175,7 +176,10 @@ def test_export_refuses_to_write_over_a_file(unit, lib, tmp_path):
     path.write_bytes(b"a person's own workbook")
     assert "exists already" in unit.fails("export", "cases", path)
     assert path.read_bytes() == b"a person's own workbook"
-    assert "write an .xlsx file" in unit.fails("export", "cases", tmp_path / "cases.csv")
+    assert "write an .xlsx or a .csv file" in unit.fails("export", "cases", tmp_path / "cases.ods")
+    (tmp_path / "cases.csv").write_text("mine\n", encoding="utf-8")
+    assert "exists already" in unit.fails("export", "cases", tmp_path / "cases.csv")
+    assert (tmp_path / "cases.csv").read_text(encoding="utf-8") == "mine\n"
     assert "unknown sheet kind 'kases'" in unit.fails("export", "kases", tmp_path / "x.xlsx")
     with pytest.raises(EkbistError, match="folder does not exist"):
         export(lib, "cases", tmp_path / "no" / "x.xlsx")

@@ -12,8 +12,9 @@ the same types, dates and shared strings, as a small workbook's; rows keep their
 numbers from the ``r`` attribute, so problems still name the real cell.
 
 A sheet whose rows carry no ``r`` attribute (allowed, and rare) cannot be cut this way:
-it is read whole. So are .ods, .xls and CSV files (CSV row by row is cheap anyway), and
-any sheet whose XML is smaller than :data:`SPLIT_BYTES`.
+it is read whole. So are .ods and .xls files, and any sheet whose XML is smaller than
+:data:`SPLIT_BYTES`. A CSV file is read as a stream in pieces of rows by
+:func:`ekbist.sheets.reader.csv_pieces`.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ def read_in_chunks(path: Path, *, chunk_bytes: int | None = None,
     path = Path(path)
     chunk_bytes = CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     split_bytes = SPLIT_BYTES if split_bytes is None else split_bytes
+    if path.suffix.lower() == ".csv":
+        from ekbist.sheets.reader import csv_pieces
+
+        yield ChunkedSheet(path.stem, csv_pieces(path))
+        return
     parts = _big_sheet_parts(path, split_bytes) if path.suffix.lower() in (".xlsx", ".xlsm") \
         else None
     if not parts:

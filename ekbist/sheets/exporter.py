@@ -1,4 +1,5 @@
-"""Exporting kinds of records to .xlsx: one sheet per kind, real dates and numbers.
+"""Exporting kinds of records to .xlsx (one sheet per kind, real dates and numbers) or to
+CSV (one kind, the machine form).
 
 The rows come from the declaration: ``SELECT <column sql> FROM <export from>``
 ordered as declared, or from the kind's ``source`` function for report kinds.
@@ -8,14 +9,28 @@ active language, which the importer reads back (so export then import changes
 nothing). Months are written as 'YYYY-MM' text: a month is not a day, and text
 stops the spreadsheet from turning it into the first of the month.
 
-Rows stream from the SQLite cursor through openpyxl's write-only mode to the file,
-so memory stays flat for any number of rows. The file is created exclusively: an existing file, which may
-be a person's own workbook, is never overwritten.
+A sheet holds at most :data:`SHEET_ROWS` rows, the header included (Excel's limit): a
+kind with more records continues on further sheets of the same kind, each with its own
+header row — "Ansökningar", "Ansökningar (2)", "Ansökningar (3)" … — which the importer
+reads back as one kind (:func:`ekbist.sheets.sheet_kind.title_kind`).
+
+CSV (``FILE.csv``) is the machine form of one kind: UTF-8, comma-separated, the column
+keys as its header row and the stored values as they are — ISO dates, codes, whole
+kronor, 1/0 for yes or no, a '.' for decimals — with no row limit. Text a spreadsheet
+would run as a formula gets a leading quote (:func:`ekbist.textcells.csv_field`), which
+the CSV reader takes off again.
+
+Rows stream from the SQLite cursor through openpyxl's write-only mode (or the csv
+module) to the file, so memory stays flat for any number of rows. The file is written
+under a temporary name and appears whole or not at all; an existing file, which may be
+a person's own workbook, is never overwritten.
 """
 
 from __future__ import annotations
 
+import csv
 import importlib
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -31,12 +46,17 @@ HEADER_FILL = "DDEBF7"
 # Per-cell number formats (thousands separators, per cent) cost about 8 % of a big export;
 # above this many rows numbers are written plain.
 FORMATTED_ROWS = 20_000
+# Excel's rows per sheet, the header row included; beyond it a kind continues on another sheet.
+SHEET_ROWS = 1_048_576
+SUFFIXES = (".xlsx", ".csv")
 
 
 def check_target(path: Path, suffixes: tuple[str, ...] = (".xlsx",)) -> Path:
     """Refuse a file that exists (never save over a user's file) or has the wrong suffix."""
     path = Path(path)
     if path.suffix.lower() not in suffixes:
+        if ".csv" in suffixes:
+            raise EkbistError(_("{path}: write an .xlsx or a .csv file").format(path=path))
         raise EkbistError(_("{path}: write an .xlsx file").format(path=path))
     if path.exists():
         raise EkbistError(_("{path} exists already — ekbist never writes over a file; choose a new name")
@@ -129,12 +149,49 @@ def excel_rows(kind: Kind, rows: Iterable[tuple]) -> Iterator[tuple]:
         yield out
 
 
-def write_sheet(workbook: Any, kind: Kind, count: int, rows: Iterable[tuple]) -> None:
-    """One kind as one sheet of a write-only workbook: styled header, frozen, filtered."""
+def sheet_name(kind: Kind, number: int) -> str:
+    """The name of a kind's ``number``-th sheet (from 1): its own name, then "Name (2)" …"""
+    return kind.sheet() if number == 1 else f"{kind.sheet()} ({number})"
+
+
+def write_sheets(workbook: Any, kind: Kind, count: int, rows: Iterable[tuple], *,
+                 sheet_rows: int | None = None) -> list[tuple[str, int]]:
+    """One kind on as many sheets of a write-only workbook as its rows need: [(sheet, rows)].
+
+    Each sheet holds at most ``sheet_rows`` rows with its header; a kind with no rows
+    still gets its (empty) sheet.
+    """
+    sheet_rows = SHEET_ROWS if sheet_rows is None else sheet_rows
+    if sheet_rows < 2:
+        raise ValueError("a sheet must hold its header and at least one row")
+    per_sheet = sheet_rows - 1
+    rows = iter(rows)
+    written = []
+    number, left = 1, count
+    while True:
+        here = min(left, per_sheet)
+        name = sheet_name(kind, number)
+        write_sheet(workbook, kind, here, itertools.islice(rows, here), name=name,
+                    formatted=count <= FORMATTED_ROWS)
+        written.append((name, here))
+        left -= here
+        number += 1
+        if left <= 0:
+            next(rows, None)   # the end of the rows: a progress report's last call
+            return written
+
+
+def write_sheet(workbook: Any, kind: Kind, count: int, rows: Iterable[tuple], *,
+                name: str | None = None, formatted: bool | None = None) -> None:
+    """One kind as one sheet of a write-only workbook: styled header, frozen, filtered.
+
+    ``name`` defaults to the kind's sheet name; ``formatted`` (per-cell number formats)
+    to whether ``count`` is small enough for them.
+    """
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
-    sheet = workbook.create_sheet(kind.sheet())
+    sheet = workbook.create_sheet(name or kind.sheet())
     for index, column in enumerate(kind.columns):
         width = column.width or max(10, len(column.header()) + 2)
         sheet.column_dimensions[column_letter(index)].width = width
@@ -148,17 +205,19 @@ def write_sheet(workbook: Any, kind: Kind, count: int, rows: Iterable[tuple]) ->
     sheet.append(header)
     if count:
         sheet.auto_filter.ref = f"A1:{column_letter(len(kind.columns) - 1)}{count + 1}"
-    formatted = [(i, c.number_format) for i, c in enumerate(kind.columns) if c.number_format]
+    formats = [(i, c.number_format) for i, c in enumerate(kind.columns) if c.number_format]
+    if formatted is None:
+        formatted = count <= FORMATTED_ROWS
     # Text a spreadsheet would run (=…, +…, @…) is written as a text cell.
     from ekbist.textcells import write_only_row
 
     def append(row: Iterable[Any]) -> None:
         sheet.append(write_only_row(sheet, row))
 
-    if formatted and count <= FORMATTED_ROWS:
+    if formats and formatted:
         for row in excel_rows(kind, rows):
             out = list(row)
-            for i, number_format in formatted:
+            for i, number_format in formats:
                 if out[i] is not None:
                     cell = WriteOnlyCell(sheet, out[i])
                     cell.number_format = number_format
@@ -169,29 +228,89 @@ def write_sheet(workbook: Any, kind: Kind, count: int, rows: Iterable[tuple]) ->
             append(row)
 
 
+def csv_rows(kind: Kind, rows: Iterable[tuple]) -> Iterator[list[Any]]:
+    """Stored values as CSV fields: None empty, floats without an exponent, formula-like
+    text quoted (:func:`ekbist.textcells.csv_field`); everything else as stored."""
+    from ekbist.textcells import FORMULA_STARTS
+
+    texts = [i for i, c in enumerate(kind.columns) if c.type in ("text", "code")]
+    floats = [i for i, c in enumerate(kind.columns) if c.type == "number"]
+    booleans = [i for i, c in enumerate(kind.columns) if c.type == "boolean"]
+    for row in rows:
+        out = ["" if v is None else v for v in row]
+        for i in texts:
+            value = out[i]
+            if value.__class__ is str and value.startswith(FORMULA_STARTS):
+                out[i] = "'" + value
+        for i in floats:
+            value = out[i]
+            if value.__class__ is float:
+                out[i] = _float_text(value)
+        for i in booleans:
+            if out[i] != "":
+                out[i] = int(bool(out[i]))
+        yield out
+
+
+def _float_text(value: float) -> str:
+    text = repr(value)
+    if "e" in text or "E" in text:
+        text = f"{value:.20f}".rstrip("0").rstrip(".")
+    return text.removesuffix(".0")
+
+
+def write_csv(path: Path, kind: Kind, rows: Iterable[tuple]) -> None:
+    """``rows`` of ``kind`` as the new CSV file ``path``, whole or not at all."""
+    from ekbist import files
+
+    with files.writing(path, mode="w") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([c.key for c in kind.columns])
+        writer.writerows(csv_rows(kind, rows))
+
+
 def export(store: Store, name: str, path: Path | str, *, date_from: date | None = None,
            date_to: date | None = None, today: date | None = None,
-           progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
-    """Write kind ``name`` (or ``all``) to the new file ``path``; [{kind, sheet, rows}].
+           progress: Callable[[int, int], None] | None = None,
+           sheet_rows: int | None = None) -> list[dict[str, Any]]:
+    """Write kind ``name`` (or ``all``) to the new file ``path``;
+    [{kind, sheet, rows, sheets: [(sheet, rows), …]}].
 
-    ``progress(rows written, rows in all)`` is called now and then, for a progress bar.
+    An .xlsx file gets a sheet per kind, continued on "Name (2)" … beyond ``sheet_rows``
+    rows a sheet (:data:`SHEET_ROWS`, Excel's limit, unless a test asks for fewer); a .csv
+    file holds one kind,
+    whatever its number of rows. ``progress(rows written, rows in all)`` is called now and
+    then, for a progress bar.
     """
-    from openpyxl import Workbook
-
-    path = check_target(Path(path))
+    path = check_target(Path(path), SUFFIXES)
     chosen = selected(name)
-    workbook = Workbook(write_only=True)
+    as_csv = path.suffix.lower() == ".csv"
+    if as_csv and len(chosen) != 1:
+        raise EkbistError(_("{path}: a CSV file holds one kind — export one kind to it, or all "
+                            "kinds to an .xlsx file").format(path=path))
     written = []
     with store.snapshot():
         sources = [(kind, *records(store, kind, date_from=date_from, date_to=date_to, today=today))
                    for kind in chosen]
         total, done = sum(count for _kind, count, _rows in sources), 0
+        if as_csv:
+            kind, count, rows = sources[0]
+            if progress:
+                rows = _reporting(rows, done, total, progress)
+            write_csv(path, kind, rows)
+            return [{"kind": kind.name, "sheet": kind.sheet(), "rows": count,
+                     "sheets": [(kind.sheet(), count)]}]
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
         for kind, count, rows in sources:
             if progress:
                 rows = _reporting(rows, done, total, progress)
-            write_sheet(workbook, kind, count, rows)
+            sheets = write_sheets(workbook, kind, count, rows,
+                                  sheet_rows=SHEET_ROWS if sheet_rows is None else sheet_rows)
             done += count
-            written.append({"kind": kind.name, "sheet": kind.sheet(), "rows": count})
+            written.append({"kind": kind.name, "sheet": kind.sheet(), "rows": count,
+                            "sheets": sheets})
     save_new(workbook, path)
     return written
 

@@ -11,12 +11,23 @@ writes by default — semicolons, decimal commas and Windows-1252. The encoding 
 found from the bytes (BOM, else valid UTF-8, else Windows-1252) and the separator
 from the header lines; the numbers themselves are read later, per column, by
 :mod:`ekbist.number_text`, which understands both decimal marks.
+
+A CSV file is read as a stream (:func:`csv_pieces`): one pass checks its encoding
+without keeping it, the next gives its rows in pieces of :data:`CSV_PIECE_ROWS`, so a
+city's 1.3 million applications are never all in memory as text. CSV has no row
+limit (a sheet's 1 048 576 rows are Excel's, not the format's); a line wider than
+:data:`ekbist.sheets.guard.MAX_COLUMNS` fields is refused. A field that begins with a
+single quote before ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read
+without the quote: that is how ekbist's CSV export (and the OWASP advice on CSV
+injection) keeps such text from being run by a spreadsheet.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +37,9 @@ from ekbist.i18n import _
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 READABLE = (*SPREADSHEETS, ".csv")
+# Rows of a CSV file per piece: about 5–20 MB of Python objects for a table of ten columns.
+CSV_PIECE_ROWS = 50_000
+_BLOCK = 4 * 1024 * 1024
 
 
 @dataclass
@@ -46,11 +60,15 @@ def read(path: Path) -> list[Sheet]:
                 path=path, kinds=", ".join(READABLE)
             )
         )
-    if not path.is_file():
-        raise EkbistError(_("{path}: no such file").format(path=path))
+    _check_file(path)
     if suffix == ".csv":
         return [read_csv(path)]
     return read_spreadsheet(path)
+
+
+def _check_file(path: Path) -> None:
+    if not path.is_file():
+        raise EkbistError(_("{path}: no such file").format(path=path))
 
 
 def read_spreadsheet(path: Path) -> list[Sheet]:
@@ -122,28 +140,118 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_csv(path: Path) -> Sheet:
-    from ekbist.sheets import guard
+def _encoding(path: Path) -> tuple[str, int, bool]:
+    """(encoding, bytes to skip, whether any field may start with a quote) of a CSV file.
 
-    try:
-        text = decode(path.read_bytes())
-    except EkbistError as exc:
-        raise EkbistError(f"{path}: {exc}") from None
-    if "\x00" in text:
-        raise EkbistError(_("{path}: holds NUL characters — not a text file").format(path=path))
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    try:
-        for row in reader:
-            rows.append(row)
-            if len(rows) > guard.MAX_ROWS or len(row) > guard.MAX_COLUMNS:
-                guard.check_size(path.stem, len(rows), len(row))
-    except csv.Error as exc:
-        raise EkbistError(_("{path}: line {line}: {reason}").format(
-            path=path, line=reader.line_num, reason=_csv_reason(exc))) from None
-    width = max((len(row) for row in rows), default=0)
+    The same choice as :func:`decode` — BOM, else valid UTF-8, else Windows-1252 —
+    made by decoding the file block by block, so a big file is never whole in memory.
+    NUL characters are refused.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith(b"\xef\xbb\xbf"):
+        attempts = [("utf-8", 3), ("cp1252", 3)]
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        attempts = [("utf-16", 0)]
+    else:
+        attempts = [("utf-8", 0), ("cp1252", 0)]
+    for encoding, skip in attempts:
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        quote = False
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(skip)
+                while True:
+                    block = fh.read(_BLOCK)
+                    text = decoder.decode(block, final=not block)
+                    if "\x00" in text:
+                        raise EkbistError(_("{path}: holds NUL characters — not a text file")
+                                          .format(path=path))
+                    quote = quote or "'" in text
+                    if not block:
+                        break
+        except UnicodeDecodeError:
+            continue
+        return encoding, skip, quote
+    raise EkbistError("{path}: {reason}".format(path=path, reason=_(
+        "the file is neither UTF-8, UTF-16 nor Windows-1252 text — save it as CSV UTF-8 and "
+        "import it again")))
+
+
+def _unquoted(rows: list[list[str]]) -> None:
+    """Take off the quote ekbist's CSV export puts before formula-like text ("'=…")."""
+    from ekbist.textcells import FORMULA_STARTS
+
+    for row in rows:
+        for i, cell in enumerate(row):
+            if cell[:1] == "'" and cell[1:2] and cell[1:].startswith(FORMULA_STARTS):
+                row[i] = cell[1:]
+
+
+def _pad(rows: list[list[str]], width: int) -> None:
     for row in rows:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
-    return Sheet(path.stem, rows)
+
+
+def csv_pieces(path: Path, *, piece_rows: int | None = None
+               ) -> Iterator[tuple[int, list[list[str]]]]:
+    """The rows of the CSV file at ``path`` as (index of the first row, rows) pieces.
+
+    Each piece holds at most ``piece_rows`` rows (:data:`CSV_PIECE_ROWS` unless a test asks
+    for fewer), padded with '' to its widest row.
+    Problems name the file and line; nothing is read before the first piece is asked for.
+    """
+    from ekbist.sheets import guard
+
+    path = Path(path)
+    piece_rows = CSV_PIECE_ROWS if piece_rows is None else max(piece_rows, 1)
+    _check_file(path)
+    encoding, skip, quote = _encoding(path)
+    with open(path, "rb") as raw:
+        raw.seek(skip)
+        sample = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        delimiter = sniff_delimiter(sample.read(64 * 1024))
+        sample.detach()
+    with open(path, "rb") as raw:
+        raw.seek(skip)
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        reader = csv.reader(text, delimiter=delimiter)
+        first = 0
+        rows: list[list[str]] = []
+        width = 0
+        try:
+            for row in reader:
+                rows.append(row)
+                if len(row) > width:
+                    width = len(row)
+                    if width > guard.MAX_COLUMNS:
+                        raise EkbistError(_(
+                            "{path}: line {line}: {columns} columns — ekbist reads at most "
+                            "{max_columns} columns").format(path=path, line=reader.line_num,
+                                                            columns=width,
+                                                            max_columns=guard.MAX_COLUMNS))
+                if len(rows) >= piece_rows:
+                    if quote:
+                        _unquoted(rows)
+                    _pad(rows, width)
+                    yield first, rows
+                    first += len(rows)
+                    rows, width = [], 0
+        except csv.Error as exc:
+            raise EkbistError(_("{path}: line {line}: {reason}").format(
+                path=path, line=reader.line_num, reason=_csv_reason(exc))) from None
+        if rows:
+            if quote:
+                _unquoted(rows)
+            _pad(rows, width)
+            yield first, rows
+
+
+def read_csv(path: Path) -> Sheet:
+    """The whole CSV file at ``path`` as one sheet named after the file (see :func:`csv_pieces`)."""
+    rows: list[list[str]] = []
+    for _first, piece in csv_pieces(path):
+        rows.extend(piece)
+    _pad(rows, max(map(len, rows), default=0))
+    return Sheet(Path(path).stem, rows)

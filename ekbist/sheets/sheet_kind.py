@@ -2,12 +2,16 @@
 
 A sheet's header row is the first among its top :data:`HEADER_SEARCH_ROWS` rows whose
 cells name all the required columns of a declared kind, in either language, any case
-and spacing. When the columns fit two kinds equally, or the title names one kind and
+and spacing. A kind continued on further sheets ("Ansökningar", "Ansökningar (2)" …)
+is one sheet of the kind each, read by its own header row and joined with the others
+by the importer. When the columns fit two kinds equally, or the title names one kind and
 the columns another, the sheet is refused with both named; a sheet that looks like a
 kind but lacks a required column is refused with the missing columns named.
 """
 
 from __future__ import annotations
+
+import re
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
@@ -18,13 +22,27 @@ from ekbist.sheets.reader import Sheet
 HEADER_SEARCH_ROWS = 30
 
 
+_CONTINUED = re.compile(r"\(\d+\)")
+
+
 def title_kind(sheet_name: str) -> Kind | None:
-    """The kind a sheet's title names ("Utfall oktober" → actuals), if any."""
+    """The kind a sheet's title names, if any: the kind's name alone, the name and a number
+    in brackets — "Ansökningar (2)", a kind continued on another sheet by ``ekbist export``
+    or a sheet copied in Excel — or the name and more words ("Utfall oktober" → actuals).
+
+    Anything else in brackets is the user's own: "Applications (notes)" names no kind, so
+    a sheet of notes beside an export is not mistaken for records lacking their columns.
+    """
     title = normalise(sheet_name)
     for kind in kinds().values():
         for name in (kind.sheet_sv, kind.sheet_en, kind.name):
             named = normalise(name)
-            if title == named or title.startswith(named + " "):
+            if title == named:
+                return kind
+            if title.startswith(named + " "):
+                rest = title[len(named) + 1:]
+                if rest.startswith("(") and not _CONTINUED.fullmatch(rest):
+                    continue
                 return kind
     return None
 
