@@ -19,25 +19,17 @@ from typing import Any
 
 from ekbist import handlers as handler_store
 from ekbist.codes import parse_code
+from ekbist.day_conditions import absence_covers
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
 from ekbist.validate import no_personnummer
 
 
-def sql_away(handler_expr: str, day_expr: str) -> str:
-    """SQL that is true when the handler ``handler_expr`` is away on ``day_expr``."""
-    return (
-        f"EXISTS (SELECT 1 FROM absence ab WHERE ab.handler = {handler_expr} "
-        f"AND ab.from_date <= {day_expr} AND (ab.to_date IS NULL OR ab.to_date >= {day_expr}))"
-    )
-
-
 def away_on(store: Store, day: date) -> set[str]:
     """Ids of the handlers away on ``day``."""
     rows = store.query(
-        "SELECT DISTINCT handler FROM absence"
-        " WHERE from_date <= :d AND (to_date IS NULL OR to_date >= :d)",
+        f"SELECT DISTINCT ab.handler FROM absence ab WHERE {absence_covers(':d')}",
         {"d": day.isoformat()},
     )
     return {r["handler"] for r in rows}
@@ -139,8 +131,7 @@ def back(store: Store, handler_id: str, on: date) -> dict[str, Any]:
     """
     handler_store.get(store, handler_id)
     current = store.one(
-        """SELECT * FROM absence WHERE handler = :h AND from_date <= :d
-             AND (to_date IS NULL OR to_date >= :d)""",
+        f"SELECT * FROM absence ab WHERE ab.handler = :h AND {absence_covers(':d')}",
         {"h": handler_id, "d": on.isoformat()},
     )
     if current is None:

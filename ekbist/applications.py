@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from ekbist import codes, money
+from ekbist.day_conditions import handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
@@ -168,21 +169,8 @@ def get(store: Store, app_id: str) -> dict[str, Any]:
 
 def handler_on(store: Store, case_id: str, day: date) -> str | None:
     """The case's handler on ``day`` (the assignment covering it), or None."""
-    return store.scalar(
-        """SELECT handler FROM assignment
-           WHERE case_id = ? AND from_date <= ? AND (to_date IS NULL OR to_date > ?)
-           ORDER BY from_date DESC, id DESC LIMIT 1""",
-        (case_id, day.isoformat(), day.isoformat()),
-    )
-
-
-# SQL for the handler of case ``case_expr`` on the ISO day ``day_expr``.
-def sql_handler_on(case_expr: str, day_expr: str) -> str:
-    return (
-        "(SELECT s.handler FROM assignment s WHERE s.case_id = "
-        f"{case_expr} AND s.from_date <= {day_expr} AND (s.to_date IS NULL OR s.to_date > {day_expr}) "
-        "ORDER BY s.from_date DESC, s.id DESC LIMIT 1)"
-    )
+    return store.scalar(f"SELECT {handler_of_case(':c', ':d')}",
+                        {"c": case_id, "d": day.isoformat()})
 
 
 def assign_handlers(store: Store) -> int:
@@ -193,7 +181,7 @@ def assign_handlers(store: Store) -> int:
     """
     with store.transaction():
         cursor = store.execute(
-            f"""UPDATE application SET handler = {sql_handler_on('application.case_id',
+            f"""UPDATE application SET handler = {handler_of_case('application.case_id',
                                                                   'application.completed')}
                 WHERE handler IS NULL AND completed IS NOT NULL"""
         )
@@ -354,7 +342,7 @@ def list_applications(
         where.append("a.received <= :last")
         params["last"] = last.isoformat()
     responsible = (f"CASE WHEN a.completed IS NOT NULL THEN a.handler "
-                   f"ELSE {sql_handler_on('a.case_id', ':today')} END")
+                   f"ELSE {handler_of_case('a.case_id', ':today')} END")
     if handler is not None:
         where.append(f"{responsible} = :handler")
         params["handler"] = handler

@@ -31,15 +31,14 @@ from typing import Any
 from ekbist import codes
 from ekbist import handlers as handler_store
 from ekbist import settings as unit_settings
-from ekbist.absence import sql_away
-from ekbist.caseload import (
-    ACTIVE_ON,
-    EMPLOYED,
-    HELD_CTE,
-    HELD_ON,
-    TEAM_ORDER,
-    parse_team,
-    two_decimals,
+from ekbist.caseload import HELD_CTE, TEAM_ORDER, parse_team, two_decimals
+from ekbist.day_conditions import (
+    assignment_covers,
+    assignment_open,
+    case_active,
+    handler_at_work,
+    handler_away,
+    handler_employed,
 )
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
@@ -245,7 +244,7 @@ def _members(
                    SELECT 1 FROM absence ab WHERE ab.handler = h.id
                      AND ab.from_date > :d AND ab.from_date <= :soon) AS receives
         FROM handler h LEFT JOIN held ON held.handler = h.id
-        WHERE {EMPLOYED.format(d=":d")} AND NOT {sql_away("h.id", ":d")}
+        WHERE {handler_at_work(":d")}
           AND (:team IS NULL OR h.team = :team)
           AND (:exclude IS NULL OR h.id <> :exclude)
         ORDER BY {TEAM_ORDER.format(t='h.team')}, h.id
@@ -263,7 +262,7 @@ def _members(
         SELECT a.handler, a.case_id
         FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
         JOIN handler h ON h.id = a.handler
-        WHERE a.to_date IS NULL AND a.from_date <= :d AND {ACTIVE_ON.format(d=":d")}
+        WHERE {assignment_open()} AND a.from_date <= :d AND {case_active(":d")}
           AND (:team IS NULL OR h.team = :team)
           AND NOT (a.from_date > :keep_from AND EXISTS (
                 SELECT 1 FROM assignment p WHERE p.case_id = a.case_id AND p.id <> a.id
@@ -346,8 +345,8 @@ def _result(
             f"""SELECT h.team, count(*) AS n
                 FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
                 JOIN handler h ON h.id = a.handler
-                WHERE {HELD_ON.format(d=":d")} AND {ACTIVE_ON.format(d=":d")}
-                  AND (NOT ({EMPLOYED.format(d=":d")}) OR {sql_away("h.id", ":d")})
+                WHERE {assignment_covers(":d")} AND {case_active(":d")}
+                  AND (NOT ({handler_employed(":d")}) OR {handler_away(":d")})
                 GROUP BY h.team""",
             {"d": as_of.isoformat()},
         )
@@ -432,8 +431,8 @@ def redistribute_leaver(
                                   exclude=handler_id)
         leaving = store.query(
             f"""SELECT a.case_id FROM assignment a JOIN cases c ON c.id = a.case_id
-                WHERE a.handler = :h AND a.to_date IS NULL AND a.from_date <= :d
-                  AND {ACTIVE_ON.format(d=":d")}
+                WHERE a.handler = :h AND {assignment_open()} AND a.from_date <= :d
+                  AND {case_active(":d")}
                 ORDER BY c.opened, c.id""",
             {"h": handler_id, "d": today.isoformat()},
         )

@@ -13,8 +13,9 @@ that any past day can be asked as easily as today:
   and removes one from the month it ends).
 
 Which cases to move so that the load evens out is :mod:`ekbist.balance`; it
-builds on the SQL fragments and helpers below (``EMPLOYED``, ``HELD_CTE``,
-``parse_team``, …), which is why they are public.
+builds on ``HELD_CTE`` and the helpers below (``parse_team``, …), which is why
+they are public. What "active", "employed" and "away" mean on a day is
+:mod:`ekbist.day_conditions`.
 
 Who counts in a team's figures: handlers employed on the day and not away
 ("present"). A handler away keeps their cases on paper; those cases count as
@@ -29,7 +30,7 @@ from typing import Any
 
 from ekbist import codes
 from ekbist import settings as unit_settings
-from ekbist.absence import sql_away
+from ekbist.day_conditions import assignment_covers, case_active, handler_away, handler_employed
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import MAX_MONTHS, month_add, month_end, months_between
@@ -38,11 +39,6 @@ from ekbist.validate import parse_month
 
 NEW_DAYS = 30
 
-EMPLOYED = (
-    "(h.start_date IS NULL OR h.start_date <= {d}) AND (h.end_date IS NULL OR h.end_date > {d})"
-)
-HELD_ON = "a.from_date <= {d} AND (a.to_date IS NULL OR a.to_date > {d})"
-ACTIVE_ON = "c.opened <= {d} AND (c.closed IS NULL OR c.closed > {d})"
 # Teams in the order of ekbist.codes (intake first), as the unit lists them.
 TEAM_ORDER = "instr('," + ",".join(codes.TEAMS) + ",', ',' || {t} || ',')"
 # Queries over one day start from the cases (CROSS JOIN fixes that order in SQLite): the
@@ -52,7 +48,7 @@ TEAM_ORDER = "instr('," + ",".join(codes.TEAMS) + ",', ',' || {t} || ',')"
 HELD_CTE = f"""held AS (
     SELECT a.handler, count(*) AS n
     FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
-    WHERE {HELD_ON.format(d=":d")} AND {ACTIVE_ON.format(d=":d")}
+    WHERE {assignment_covers(":d")} AND {case_active(":d")}
     GROUP BY a.handler
 )"""
 
@@ -92,11 +88,11 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
             )
             SELECT h.id, h.name, h.team, h.fte, h.end_date AS leaves,
                    coalesce(held.n, 0) AS active, coalesce(taken.n, 0) AS new_30d,
-                   {sql_away("h.id", ":d")} AS away
+                   {handler_away(":d")} AS away
             FROM handler h
             LEFT JOIN held ON held.handler = h.id
             LEFT JOIN taken ON taken.handler = h.id
-            WHERE {EMPLOYED.format(d=":d")} AND (:team IS NULL OR h.team = :team)
+            WHERE {handler_employed(":d")} AND (:team IS NULL OR h.team = :team)
             ORDER BY {TEAM_ORDER.format(t='h.team')}, h.id
             """,
             params,
@@ -117,11 +113,11 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
                                                WHERE ab.handler = h.id AND ab.from_date <= :d))
                    END AS since
             FROM cases c
-            LEFT JOIN assignment a ON a.case_id = c.id AND {HELD_ON.format(d=":d")}
+            LEFT JOIN assignment a ON a.case_id = c.id AND {assignment_covers(":d")}
             LEFT JOIN handler h ON h.id = a.handler
-            WHERE {ACTIVE_ON.format(d=":d")}
-              AND (a.handler IS NULL OR NOT ({EMPLOYED.format(d=":d")})
-                   OR {sql_away("h.id", ":d")})
+            WHERE {case_active(":d")}
+              AND (a.handler IS NULL OR NOT ({handler_employed(":d")})
+                   OR {handler_away(":d")})
               AND (:team IS NULL OR h.team = :team)
             ORDER BY c.id
             """,
@@ -269,9 +265,8 @@ def history(
             )
             SELECT g.handler, g.m,
                    sum(coalesce(dl.n, 0)) OVER (PARTITION BY g.handler ORDER BY g.m) AS active,
-                   (g.start_date IS NULL OR g.start_date <= g.d)
-                   AND (g.end_date IS NULL OR g.end_date > g.d) AS employed,
-                   {sql_away("g.handler", "g.d")} AS away
+                   {handler_employed("g.d", "g")} AS employed,
+                   {handler_away("g.d", "g.handler")} AS away
             FROM grid g LEFT JOIN deltas dl ON dl.handler = g.handler AND dl.m = g.m
             ORDER BY g.handler, g.m
             """,
@@ -325,6 +320,25 @@ def history(
         )
     return {"from": first, "to": last, "team": team, "months": months,
             "handlers": handler_rows, "teams": teams}
+
+
+def active_cases(store: Store, days: list[date]) -> list[int]:
+    """All cases active on each of ``days``, whoever holds them.
+
+    An uncovered case (its handler away or gone, or none at all) is still an
+    active case: the reports count these, and divide them by the FTE at work.
+    """
+    import json
+
+    if not days:
+        return []
+    counts = dict(store.tuples(
+        f"""SELECT d.value, count(c.id) FROM json_each(:days) d
+            LEFT JOIN cases c ON {case_active("d.value")}
+            GROUP BY d.value""",
+        {"days": json.dumps([d.isoformat() for d in days])},
+    ))
+    return [counts[d.isoformat()] for d in days]
 
 
 # More lines than this make a chart no one can read; the team means are charted regardless.

@@ -14,6 +14,7 @@ from typing import Any
 
 from ekbist import codes
 from ekbist import handlers as handler_store
+from ekbist.day_conditions import assignment_covers, assignment_open, case_active, case_open
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
@@ -191,12 +192,12 @@ def list_cases(
     params: dict[str, Any] = {"handler": handler}
     if as_of:
         params["day"] = as_of.isoformat()
-        assignment = "a.from_date <= :day AND (a.to_date IS NULL OR a.to_date > :day)"
-        active = "(c.opened <= :day AND (c.closed IS NULL OR c.closed > :day))"
+        assignment = assignment_covers(":day")
+        active = case_active(":day")
         where = ["c.opened <= :day"]
     else:
-        assignment = "a.to_date IS NULL"
-        active = "(c.closed IS NULL)"
+        assignment = assignment_open()
+        active = case_open()
         where = []
     if status == "open":
         where.append(active)

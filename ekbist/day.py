@@ -29,7 +29,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
     ``working_days_left`` in the month, today included when it is one.
     """
     from ekbist import caseload, handling_time, plans
-    from ekbist.absence import sql_away
+    from ekbist.day_conditions import assignment_covers, case_active, handler_away
     from ekbist.working_days import sql_between
 
     day = today.isoformat()
@@ -54,9 +54,8 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
             JOIN assignment prev ON prev.case_id = a.case_id AND prev.to_date = a.from_date
             JOIN handler hp ON hp.id = prev.handler
             WHERE (:h IS NULL OR a.handler = :h)
-              AND a.from_date <= :d AND (a.to_date IS NULL OR a.to_date > :d)
-              AND c.opened <= :d AND (c.closed IS NULL OR c.closed > :d)
-              AND {sql_away("prev.handler", ":d")}
+              AND {assignment_covers(":d")} AND {case_active(":d")}
+              AND {handler_away(":d", "prev.handler")}
             ORDER BY a.handler, a.case_id
             """,
             {"h": handler, "d": day},

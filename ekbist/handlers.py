@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from ekbist import codes
+from ekbist.day_conditions import assignment_open, case_open, handler_employed
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
@@ -113,8 +114,8 @@ def leave(store: Store, handler_id: str, on: date) -> dict[str, Any]:
 def open_case_count(store: Store, handler_id: str) -> int:
     """Open cases whose current assignment is with the handler (what a leaver leaves behind)."""
     return store.scalar(
-        """SELECT count(*) FROM assignment a JOIN cases c ON c.id = a.case_id
-           WHERE a.handler = ? AND a.to_date IS NULL AND c.closed IS NULL""",
+        f"""SELECT count(*) FROM assignment a JOIN cases c ON c.id = a.case_id
+           WHERE a.handler = ? AND {assignment_open()} AND {case_open()}""",
         (handler_id,),
     )
 
@@ -134,16 +135,14 @@ def list_handlers(
         params.append(codes.parse_code("team", team))
     if as_of:
         day = as_of.isoformat()
-        where.append(
-            "(h.start_date IS NULL OR h.start_date <= ?) AND (h.end_date IS NULL OR h.end_date > ?)"
-        )
+        where.append(handler_employed("?"))
         params += [day, day]
     clause = ("WHERE " + " AND ".join(where)) if where else ""
     return store.query(
         f"""
         SELECT h.id, h.name, h.team, h.fte, h.start_date, h.end_date,
                (SELECT count(*) FROM assignment a JOIN cases c ON c.id = a.case_id
-                 WHERE a.handler = h.id AND a.to_date IS NULL AND c.closed IS NULL) AS open_cases
+                 WHERE a.handler = h.id AND {assignment_open()} AND {case_open()}) AS open_cases
         FROM handler h {clause}
         ORDER BY h.team, h.id
         """,

@@ -30,10 +30,11 @@ from datetime import date
 from typing import Any
 
 from ekbist import settings
-from ekbist.working_days import sql_between, sql_deadline
+from ekbist.day_conditions import application_open, handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.store import Store
+from ekbist.working_days import sql_between, sql_deadline
 
 # Morning-check statuses, most urgent first.
 STATUSES: dict[str, str] = {
@@ -113,11 +114,8 @@ def open_applications(
         f"""
         WITH open AS (
             SELECT a.id, a.case_id, a.received, a.completed,
-                   CASE WHEN a.completed IS NOT NULL THEN a.handler ELSE (
-                       SELECT s.handler FROM assignment s
-                       WHERE s.case_id = a.case_id AND s.from_date <= :today
-                         AND (s.to_date IS NULL OR s.to_date > :today)
-                       ORDER BY s.from_date DESC, s.id DESC LIMIT 1) END AS handler,
+                   CASE WHEN a.completed IS NOT NULL THEN a.handler
+                        ELSE {handler_of_case('a.case_id', ':today')} END AS handler,
                    CASE WHEN a.completed IS NOT NULL
                         THEN {sql_deadline('a.completed', ':days')} END AS deadline,
                    {sql_between('a.received', ':today')} AS since_arrival
@@ -125,8 +123,8 @@ def open_applications(
                 -- As of today: what had arrived and was not yet decided, complete or not then.
                 SELECT id, case_id, received, handler,
                        CASE WHEN completed <= :today THEN completed END AS completed
-                FROM application
-                WHERE (decided IS NULL OR decided > :today) AND received <= :today
+                FROM application o
+                WHERE {application_open(':today', 'o')}
             ) a
         ), timed AS (
             SELECT o.*,
@@ -263,11 +261,7 @@ def _stats(rows: list[dict[str, Any]], no_clock: int, days: int) -> dict[str, An
 
 # A never-complete application has no clock-start handler: it counts for the case's
 # handler on the day of the decision.
-_DECISION_HANDLER = (
-    "(SELECT s.handler FROM assignment s WHERE s.case_id = a.case_id "
-    "AND s.from_date <= a.decided AND (s.to_date IS NULL OR s.to_date > a.decided) "
-    "ORDER BY s.from_date DESC, s.id DESC LIMIT 1)"
-)
+_DECISION_HANDLER = handler_of_case("a.case_id", "a.decided")
 
 
 def _group_sql(by: str | None, t: str = "a") -> tuple[str, str]:

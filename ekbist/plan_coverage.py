@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ekbist import codes, files
+from ekbist.day_conditions import assignment_covers, case_active
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_add, month_end, months_between
@@ -50,8 +51,8 @@ def _coverage_counts(
     """
     with_handler = by is not None
     handler_join = (
-        "LEFT JOIN assignment a ON a.case_id = c.id AND a.from_date <= d.day "
-        "AND (a.to_date IS NULL OR a.to_date > d.day)" if with_handler else ""
+        f"LEFT JOIN assignment a ON a.case_id = c.id AND {assignment_covers('d.day')}"
+        if with_handler else ""
     )
     handler_col = "a.handler" if with_handler else "NULL"
     return store.query(
@@ -61,7 +62,7 @@ def _coverage_counts(
         ),
         eligible AS (
             SELECT d.day, c.id AS case_id, {handler_col} AS handler
-            FROM d JOIN cases c ON c.opened < d.cutoff AND (c.closed IS NULL OR c.closed > d.day)
+            FROM d JOIN cases c ON {case_active('d.day')} AND c.opened < d.cutoff
             {handler_join}
         )
         SELECT e.day, e.handler, h.name AS handler_name, h.team,

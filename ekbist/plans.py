@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ekbist import codes
 from ekbist import settings as settings_store
+from ekbist.day_conditions import assignment_covers, case_active
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import add_months
@@ -76,10 +77,9 @@ def sql_has_current(case: str, kind: str, day: str = ":day") -> str:
     )
 
 
-_ACTIVE = "(c.opened <= :day AND (c.closed IS NULL OR c.closed > :day))"
+_ACTIVE = case_active(":day")
 _HANDLER_ON_DAY = (
-    "LEFT JOIN assignment a ON a.case_id = c.id AND a.from_date <= :day "
-    "AND (a.to_date IS NULL OR a.to_date > :day) "
+    f"LEFT JOIN assignment a ON a.case_id = c.id AND {assignment_covers(':day')} "
     "LEFT JOIN handler h ON h.id = a.handler"
 )
 

@@ -35,3 +35,48 @@ def test_tertial_cases_per_fte_counted_by_hand(cli) -> None:
         {"team": "intake", "active": 1, "fte": 1.0, "mean_per_fte": 1.0},
         {"team": "investigation", "active": 2, "fte": 0.5, "mean_per_fte": 4.0},
     ]
+
+
+def test_an_uncovered_case_is_an_active_case_in_every_report(cli) -> None:
+    """The month, tertial and year reports count every active case, its handler at work or not."""
+    cli.ok("init")
+    cli.add_handlers(("anna", "Anna A", "intake", "1", "2026-01-01"),
+                     ("bo", "Bo B", "investigation", "0.5", "2026-01-01"),
+                     ("cia", "Cia C", "investigation", "1", "2026-01-01"),
+                     ("dan", "Dan D", "intake", "1", "2026-01-01"))
+    cli.ok("case", "open", "C-1", "--handler", "anna", "--opened", "2026-08-03")
+    cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-08-04")
+    cli.ok("case", "open", "C-3", "--handler", "cia", "--opened", "2026-08-05")
+    cli.ok("case", "open", "C-4", "--handler", "dan", "--opened", "2026-08-06")
+    cli.ok("case", "open", "C-5", "--handler", "anna", "--opened", "2026-08-07")
+    cli.ok("case", "close", "C-5", "--date", "2026-08-31", "--reason", "arbete")
+    cli.ok("case", "open", "C-6", "--handler", "bo", "--opened", "2026-09-01")
+    # Cia is away over the month's end (the absence's last day is inclusive) ...
+    cli.ok("handler", "away", "cia", "--from", "2026-08-20", "--to", "2026-09-10",
+           "--kind", "vacation")
+    # ... and Dan's first day gone is the 31st itself.
+    cli.ok("handler", "leave", "dan", "--date", "2026-08-31")
+    cli.ok("budget", "set", "2026", "Ekonomiskt bistånd/handläggning", "Personalkostnader", "1200000")
+    cli.ok("actuals", "set", "2026", "8", "Ekonomiskt bistånd/handläggning", "Personalkostnader",
+           "100000")
+    # On 31 August: C-1 (Anna), C-2 (Bo), C-3 (Cia, away) and C-4 (Dan, gone) are active: 4 cases,
+    # two of them uncovered. C-5 closed on the 31st and C-6 opens in September: not counted.
+    # FTE at work: Anna 1 + Bo 0.5 = 1.5 (Cia is away, Dan gone), so 4 ÷ 1.5 = 2.67 per FTE.
+    month = json.loads(cli.ok("report", "month", "2026", "8", "--format", "json").output)
+    assert (month["active_cases"], month["fte"], month["cases_per_fte"]) == (4, 1.5, 2.7)
+    tertial = json.loads(cli.ok("report", "tertial", "--tertial", "2", "--year", "2026",
+                                "--format", "json").output)
+    august = tertial["key_figures"]["months"][-1]
+    assert (august["month"], august["active_cases"], august["fte"], august["cases_per_fte"]) == (
+        "2026-08", 4, 1.5, 2.67)
+    year = json.loads(cli.ok("report", "year", "2026", "--format", "json").output)
+    by_month = {m["month"]: m for m in year["caseload"]["months"]}
+    assert (by_month["2026-08"]["active_cases"], by_month["2026-08"]["cases_per_fte"]) == (4, 2.67)
+    # In July no case was open yet. On 30 September C-6 has come and Cia is back (her absence
+    # ended on the 10th), Dan still gone: C-1, C-2, C-3, C-4, C-6 = 5 on 1 + 0.5 + 1 = 2.5 FTE.
+    assert (by_month["2026-07"]["active_cases"], by_month["2026-07"]["cases_per_fte"]) == (0, 0.0)
+    assert (by_month["2026-09"]["active_cases"], by_month["2026-09"]["cases_per_fte"]) == (5, 2.0)
+    # The caseload itself still keeps the uncovered cases apart from the team's figures.
+    load = json.loads(cli.ok("caseload", "--as-of", "2026-08-31", "--format", "json").output)
+    assert sorted(load["unassigned"]) == ["C-3", "C-4"]
+    assert sum(t["active"] for t in load["teams"]) == 2

@@ -457,7 +457,7 @@ def test_every_command_is_sensible_right_after_the_demo(demo_cli, tmp_path):
 
 
 def test_tertial_figures_come_from_the_other_commands(demo_cli, db_path):
-    from ekbist import caseload, handling_time, plan_coverage
+    from ekbist import caseload, cases, handling_time, plan_coverage
     from ekbist.reports import tertial
     from ekbist.store import Store
 
@@ -472,9 +472,13 @@ def test_tertial_figures_come_from_the_other_commands(demo_cli, db_path):
     assert data["key_figures"]["share_in_time"] == handled["total"]["share_in_time"]
     coverage = plan_coverage.coverage_monthly(store, first="2026-01", last="2026-04", today=TODAY)
     assert [m["plan_share"] for m in months] == [m["share"] for m in coverage["months"]]
+    # Every active case on 30 April (as `case list --as-of` lists them, an uncovered one too)
+    # on the FTE at work then (the teams' FTE of `caseload history`).
+    active = len(cases.list_cases(store, as_of=date(2026, 4, 30), status="open"))
     load = caseload.history(store, "2026-01", "2026-04")
-    active = sum(t["active"][3] for t in load["teams"])
     fte = sum(t["fte"][3] for t in load["teams"])
+    assert months[3]["active_cases"] == active
+    assert active > sum(t["active"][3] for t in load["teams"])  # the demo has uncovered cases
     assert data["key_figures"]["cases_per_fte"] == round(active / fte, 2)
     assert data["prognosis"] == {k: v for k, v in prognosis.saved(store, 2026, 4).items()
                                  if k != "saved_on"}

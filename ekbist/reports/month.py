@@ -55,7 +55,7 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
     with store.snapshot():
         handled = handling_time.report(store, first_day, last_day)["total"]
         load = caseload.history(store, period, period)
-        active = sum(t["active"][0] for t in load["teams"])
+        active = caseload.active_cases(store, [month_end(period)])[0]
         fte = sum(t["fte"][0] for t in load["teams"])
         coverage = plan_coverage.coverage(store, as_of=last_day, today=today)
         return {

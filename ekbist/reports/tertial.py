@@ -11,9 +11,9 @@ commands use, so the report and the commands always agree:
   report``);
 * share of cases with a current plan — :func:`ekbist.plan_coverage.coverage_monthly` at each
   month's end (``ekbist plans coverage --monthly``);
-* cases per FTE — the teams' active cases and FTE of present handlers at each month's
-  end from :func:`ekbist.caseload.history` (``ekbist caseload history``), summed over
-  the teams.
+* cases per FTE — all active cases at each month's end (an uncovered case too,
+  :func:`ekbist.caseload.active_cases`) ÷ the FTE of the handlers at work then, from
+  :func:`ekbist.caseload.history` (``ekbist caseload history``), summed over the teams.
 
 The prognosis is the one saved for the month, if there is one (what the controller
 got), else one made now with the default methods.
@@ -58,9 +58,11 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
     plan_share = {m["month"]: m for m in coverage["months"]}
     load = caseload.history(store, first_month, last_month)
 
+    active_cases = caseload.active_cases(store, [month_end(m) for m in load["months"]])
+
     months = []
     for i, period in enumerate(load["months"]):
-        active = sum(t["active"][i] for t in load["teams"])
+        active = active_cases[i]
         fte = sum(t["fte"][i] for t in load["teams"])
         handled = in_time.get(period, {})
         plan = plan_share.get(period, {})

@@ -68,9 +68,10 @@ def budget_result(store: Store, year: int, today: date) -> dict[str, Any] | None
 
 def _caseload(store: Store, year: int, last_month: str) -> dict[str, Any]:
     load = caseload.history(store, f"{year:04d}-01", last_month)
+    ends = [month_end(m) for m in load["months"]]
     months = []
-    for i, month in enumerate(load["months"]):
-        active = sum(t["active"][i] for t in load["teams"])
+    for i, (month, active) in enumerate(zip(load["months"], caseload.active_cases(store, ends),
+                                            strict=True)):
         fte = sum(t["fte"][i] for t in load["teams"])
         months.append({"month": month, "active_cases": active, "fte": round(fte, 3),
                        "cases_per_fte": round(active / fte, 2) if fte else None})

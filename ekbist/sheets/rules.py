@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ekbist.day_conditions import handler_of_case
 from ekbist.i18n import _
 from ekbist.number_text import parse_number
 from ekbist.sheets.import_context import Context, Rules
@@ -29,12 +30,8 @@ from ekbist.store import Store
 
 # The case's handler on the day the clock started (completed, else received); the same
 # rule as the applications declaration's [write] handler, over stored applications.
-APPLICATION_HANDLER = (
-    "(SELECT a.handler FROM assignment a WHERE a.case_id = application.case_id "
-    "AND a.from_date <= coalesce(application.completed, application.received) "
-    "AND (a.to_date IS NULL OR a.to_date > coalesce(application.completed, application.received)) "
-    "ORDER BY a.from_date DESC LIMIT 1)"
-)
+APPLICATION_HANDLER = handler_of_case(
+    "application.case_id", "coalesce(application.completed, application.received)")
 
 
 @dataclass

@@ -1,0 +1,85 @@
+"""What holds on day D, said once: the conditions every command and report asks of a day.
+
+Each rule below is an SQL building block (a condition or a scalar sub-query) over
+a table alias and a day expression, so that every caller — the caseload, the plans,
+the check, the day list, the reports, the balance — means the same by "active":
+
+* a **case is active** on D when it was opened on or before D and not closed on or
+  before D (``closed`` is the first day it is no longer active);
+* an **assignment covers** D when it started on or before D and has not ended on or
+  before D (``to_date`` is the next assignment's start, exclusive);
+* a **handler is employed** on D when they had started (or no start is known) and had
+  not left (``end_date`` is the first day no longer employed);
+* a **handler is away** on D when one of their absences covers D (``to_date`` is the last
+  day away, inclusive; NULL while the end is not known);
+* a **handler is at work** on D when employed and not away;
+* an **application is open** on D when it had arrived and was not yet decided.
+
+An uncovered case (its handler away or gone, or none) is still an active case.
+Day expressions are SQL (``":d"``, ``"d.day"``, ``"a.decided"``), never a value
+pasted into the text. Nothing here reads the store: this is a foundation, like
+:mod:`ekbist.months`. The hledger counterpart is Hledger/Query.hs.
+"""
+
+from __future__ import annotations
+
+
+def case_active(day: str, case: str = "c") -> str:
+    """True when case ``case`` (an alias of ``cases``) is active on ``day``."""
+    return f"({case}.opened <= {day} AND ({case}.closed IS NULL OR {case}.closed > {day}))"
+
+
+def case_open(case: str = "c") -> str:
+    """True when case ``case`` has not been closed (active now, whatever the day)."""
+    return f"({case}.closed IS NULL)"
+
+
+def assignment_covers(day: str, assignment: str = "a") -> str:
+    """True when assignment ``assignment`` is the case's assignment on ``day``."""
+    return (f"({assignment}.from_date <= {day} "
+            f"AND ({assignment}.to_date IS NULL OR {assignment}.to_date > {day}))")
+
+
+def assignment_open(assignment: str = "a") -> str:
+    """True when assignment ``assignment`` has not ended (the case's current one)."""
+    return f"({assignment}.to_date IS NULL)"
+
+
+def handler_of_case(case: str, day: str) -> str:
+    """A scalar sub-query: the handler of case ``case`` (an id expression) on ``day``, or NULL.
+
+    Assignments of one case do not overlap when kept by the rules; if written
+    around them, the one started last (then entered last) wins.
+    """
+    return (f"(SELECT s.handler FROM assignment s WHERE s.case_id = {case} "
+            f"AND {assignment_covers(day, 's')} "
+            "ORDER BY s.from_date DESC, s.id DESC LIMIT 1)")
+
+
+def handler_employed(day: str, handler: str = "h") -> str:
+    """True when handler ``handler`` (an alias of ``handler``) is employed on ``day``."""
+    return (f"(({handler}.start_date IS NULL OR {handler}.start_date <= {day}) "
+            f"AND ({handler}.end_date IS NULL OR {handler}.end_date > {day}))")
+
+
+def absence_covers(day: str, absence: str = "ab") -> str:
+    """True when absence ``absence`` covers ``day`` (its last day included)."""
+    return (f"({absence}.from_date <= {day} "
+            f"AND ({absence}.to_date IS NULL OR {absence}.to_date >= {day}))")
+
+
+def handler_away(day: str, handler_id: str = "h.id") -> str:
+    """True when the handler whose id is ``handler_id`` is away on ``day``."""
+    return (f"EXISTS (SELECT 1 FROM absence ab WHERE ab.handler = {handler_id} "
+            f"AND {absence_covers(day, 'ab')})")
+
+
+def handler_at_work(day: str, handler: str = "h") -> str:
+    """True when handler ``handler`` is employed and not away on ``day``."""
+    return f"({handler_employed(day, handler)} AND NOT {handler_away(day, f'{handler}.id')})"
+
+
+def application_open(day: str, application: str = "a") -> str:
+    """True when application ``application`` had arrived by ``day`` and was not decided by then."""
+    return (f"({application}.received <= {day} "
+            f"AND ({application}.decided IS NULL OR {application}.decided > {day}))")
