@@ -196,11 +196,15 @@ def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None,
     from ekbist.commands.render import working
 
     from ekbist import caseload as load
+    from ekbist import files
+    from ekbist.reports import series_workbooks
 
+    if xlsx:
+        files.check_new_workbook(xlsx, force=force)
     with working(_("Counting the caseload month by month"), fmt):
         report = load.history(env.open(readonly=True), first, last, team=team)
         if xlsx:
-            load.write_history_xlsx(report, xlsx, overwrite=force)
+            series_workbooks.write_caseload_history(report, xlsx, overwrite=force)
     months = report["months"]
     rows = [
         {"id": h["id"], "name": h["name"], "team": h["team"], "fte": h["fte"],

@@ -132,13 +132,19 @@ def _check_tables(store, payload: dict) -> None:
 def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
     from ekbist.commands.render import working
 
+    from ekbist import files, handlers
     from ekbist import handling_time as ht
+    from ekbist.reports import series_workbooks
 
+    if xlsx:
+        files.check_new_workbook(xlsx, force=force)
     store = env.open(readonly=True)
     with working(_("Counting working days"), fmt):
         payload = ht.report(store, first, last, by=by)
         if xlsx:
-            path = ht.write_xlsx(store, payload, xlsx, overwrite=force)
+            path = series_workbooks.write_handling_time(
+                payload, ht.monthly(store, first, last), handlers.names(store), xlsx,
+                overwrite=force)
     if xlsx:
         if fmt == "table":
             click.echo(_("Wrote {path}.").format(path=path))

@@ -298,19 +298,23 @@ def _by_columns(by: str) -> list[Column]:
 @format_option()
 @pass_env
 def coverage(env: Env, as_of, by, monthly, first, last, xlsx, fmt) -> None:
+    from ekbist import files
     from ekbist import plan_coverage as library
     from ekbist.errors import EkbistError
+    from ekbist.reports import series_workbooks
 
-    store = env.open(readonly=True)
     monthly = monthly or first is not None or last is not None
     if monthly and as_of is not None:
         raise EkbistError(_("--as-of measures one day; give --from/--to for a monthly series"))
+    if xlsx:
+        files.check_new_workbook(xlsx)  # before the work: nothing is computed for a bad target
+    store = env.open(readonly=True)
     if monthly:
         result = library.coverage_monthly(store, first=first, last=last, today=env.today, by=by)
     else:
         result = library.coverage(store, as_of=as_of or env.today, today=env.today, by=by)
     if xlsx:
-        written = library.coverage_workbook(xlsx, result, by=by)
+        written = series_workbooks.write_plan_coverage(xlsx, result, by=by)
         message = _("Wrote {path}.").format(path=written)
         click.echo(message, err=fmt != "table")
     if fmt == "json":

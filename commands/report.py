@@ -44,8 +44,11 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
 
     from ekbist.commands.render import working
 
+    from ekbist import files
     from ekbist.reports import tertial as tertial_lib
 
+    if xlsx:
+        files.check_new_workbook(xlsx, force=force)
     with working(_("Making the tertial report"), fmt):
         data = tertial_lib.report(env.open(readonly=True),
                                   env.today.year if year is None else year, tertial, today=env.today)

@@ -25,7 +25,6 @@ needing cover, not in the team's mean. The applicant's gender is never read.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from ekbist import codes
@@ -339,108 +338,6 @@ def active_cases(store: Store, days: list[date]) -> list[int]:
         {"days": json.dumps([d.isoformat() for d in days])},
     ))
     return [counts[d.isoformat()] for d in days]
-
-
-# More lines than this make a chart no one can read; the team means are charted regardless.
-CHART_HANDLERS = 40
-
-
-def write_history_xlsx(
-    report: dict[str, Any], path: Path | str, *, overwrite: bool = False
-) -> Path:
-    """The history as a workbook: the matrix, the team means and a line chart of each.
-
-    The per-handler chart is left out above ``CHART_HANDLERS`` handlers (give
-    ``--team`` for one team's chart); the team-mean chart is always there.
-
-    Headers follow the active language. An existing file is left alone unless
-    ``overwrite``: it may be a chief's own workbook.
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.chart import LineChart, Reference, Series
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    from ekbist import files
-    from ekbist.textcells import write_only_row
-
-    path = files.check_new(path, force=overwrite)
-    months = report["months"]
-    # Write-only: a city's 800 handlers × 60 months are written in a fraction of the time.
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Caseload")[:31])
-    first_col = 5  # months start in column E
-    last_col = first_col + len(months) - 1
-    ws.freeze_panes = f"{get_column_letter(first_col)}2"
-    for letter, width in (("A", 16), ("B", 24), ("C", 30), ("D", 10)):
-        ws.column_dimensions[letter].width = width
-    for i in range(len(months)):
-        ws.column_dimensions[get_column_letter(first_col + i)].width = 9
-    bold = Font(bold=True)
-
-    def cell(value: Any, *, font: Font | None = None, number_format: str | None = None):
-        made = WriteOnlyCell(ws, value=value)
-        if font:
-            made.font = font
-        if number_format:
-            made.number_format = number_format
-        return made
-
-    row = 0
-
-    def append(values: list[Any]) -> int:
-        nonlocal row
-        ws.append(write_only_row(ws, values))
-        row += 1
-        return row
-
-    append([cell(v, font=bold) for v in (_("Handler"), _("Name"), _("Team"), _("FTE"), *months)])
-    handler_rows = []
-    for h in report["handlers"]:
-        at = append([h["id"], h["name"], codes.label("team", h["team"]),
-                     cell(h["fte"], number_format="0.00"),
-                     *(cell(v, number_format="#,##0") for v in h["active"])])
-        handler_rows.append((at, h["name"]))
-    append([])
-    append([cell(v, font=bold) for v in (_("Team"), "", "", "", *months)])
-    mean_rows = []
-    for t in report["teams"]:
-        label = codes.label("team", t["team"])
-        at = append([_("Mean per FTE"), "", label, "",
-                     *(cell(v, number_format="0.00") for v in t["mean_per_fte"])])
-        mean_rows.append((at, label))
-    for t in report["teams"]:
-        append([_("Needing cover"), "", codes.label("team", t["team"]), "",
-                *(cell(v, number_format="#,##0") for v in t["needing_cover"])])
-    categories = Reference(ws, min_col=first_col, max_col=last_col, min_row=1, max_row=1)
-
-    def chart(title: str, y_title: str, rows: list[tuple[int, str]]) -> LineChart:
-        made = LineChart()
-        made.title = title
-        made.y_axis.title = y_title
-        made.x_axis.title = _("Month")
-        made.height, made.width = 10, 26
-        for at, name in rows:
-            values = Reference(ws, min_col=first_col, max_col=last_col, min_row=at, max_row=at)
-            series = Series(values, title=name)
-            series.smooth = False  # straight lines between month ends: no invented curves
-            made.series.append(series)
-        made.set_categories(categories)
-        return made
-
-    anchor = row + 3
-    if handler_rows and len(handler_rows) <= CHART_HANDLERS:
-        ws.add_chart(chart(_("Active cases per handler at month end"), _("Active cases"),
-                           handler_rows), f"A{anchor}")
-        anchor += 22
-    if mean_rows:
-        ws.add_chart(chart(_("Team mean per FTE at month end"), _("Cases per FTE"), mean_rows),
-                     f"A{anchor}")
-    from ekbist import files
-
-    files.save_workbook(wb, path, force=overwrite)
-    return path
 
 
 # -- the spreadsheet kind -------------------------------------------------------------------

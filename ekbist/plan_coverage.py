@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ekbist import codes, files
+from ekbist import codes
 from ekbist.day_conditions import assignment_covers, case_active
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
@@ -322,85 +321,3 @@ def coverage_monthly(
                        "current": current, "share": _share(current, eligible),
                        "by": _group_by(day_rows, by)})
     return {"from": first, "to": last, "months": series}
-
-
-# -- workbook -----------------------------------------------------------------------
-def coverage_workbook(path: Path | str, result: dict[str, Any], *, by: str | None = None) -> Path:
-    """Write a coverage result (single day or monthly) to a new .xlsx; the monthly series gets
-    a line chart of the share. Never overwrites an existing file."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise EkbistError(_("{path}: the workbook must end in .xlsx").format(path=path))
-    files.check_new_workbook(path)
-    from openpyxl import Workbook
-    from openpyxl.chart import LineChart, Reference
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Plan coverage")[:31]
-    bold = Font(bold=True)
-    monthly = "months" in result
-    entries = result["months"] if monthly else [dict(result, month=result["as_of"][:7])]
-    header = [_("Month"), _("As of"), _("Eligible cases"), _("With a current change plan"),
-              _("Share")]
-    sheet.append(header)
-    for entry in entries:
-        sheet.append([entry["month"], date.fromisoformat(entry["as_of"]), entry["eligible"],
-                      entry["current"], entry["share"]])
-    for cell in sheet[1]:
-        cell.font = bold
-    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
-        row[1].number_format = "yyyy-mm-dd"
-        row[2].number_format = row[3].number_format = "#,##0"
-        row[4].number_format = "0.0 %"
-    for column, text in zip("ABCDE", header, strict=True):
-        sheet.column_dimensions[column].width = max(11, len(text) + 3)
-    sheet.freeze_panes = "A2"
-    if monthly and len(entries) > 1:
-        chart = LineChart()
-        chart.title = _("Share of cases with a current change plan")
-        chart.y_axis.title = _("Share")
-        chart.y_axis.number_format = "0 %"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 1
-        chart.x_axis.title = _("Month")
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.height, chart.width = 9, 18
-        chart.add_data(Reference(sheet, min_col=5, min_row=1, max_row=len(entries) + 1),
-                       titles_from_data=True)
-        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(entries) + 1))
-        chart.series[0].smooth = False  # a measured figure per month, not a curve
-        chart.legend = None
-        sheet.add_chart(chart, "G2")
-    if by:
-        detail = book.create_sheet((_("Per handler") if by == "handler" else _("Per team"))[:31])
-        if by == "handler":
-            detail.append([_("Month"), _("As of"), _("Handler"), _("Name"), _("Team"),
-                           _("Eligible cases"), _("With a current change plan"), _("Share")])
-        else:
-            detail.append([_("Month"), _("As of"), _("Team"), _("Eligible cases"),
-                           _("With a current change plan"), _("Share")])
-        for cell in detail[1]:
-            cell.font = bold
-        for entry in entries:
-            for group in entry["by"]:
-                team = codes.label("team", group["team"])
-                lead = [entry["month"], date.fromisoformat(entry["as_of"])]
-                if by == "handler":
-                    detail.append([*lead, group["handler"], group["name"], team,
-                                   group["eligible"], group["current"], group["share"]])
-                else:
-                    detail.append([*lead, team, group["eligible"], group["current"],
-                                   group["share"]])
-        for row in detail.iter_rows(min_row=2, max_row=detail.max_row):
-            row[1].number_format = "yyyy-mm-dd"
-            row[-3].number_format = row[-2].number_format = "#,##0"
-            row[-1].number_format = "0.0 %"
-        for cell in detail[1]:
-            detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)
-        detail.freeze_panes = "A2"
-    files.save_workbook(book, path)
-    return path
-

@@ -551,7 +551,7 @@ def test_cli_xlsx_with_chart(hand: Cli, tmp_path) -> None:
     assert len(sheet._charts) == 1
     assert book.worksheets[1].max_row > 1
     assert "exists already" in hand.fails("plans", "coverage", "--xlsx", str(target))
-    assert "must end in .xlsx" in hand.fails("plans", "coverage", "--xlsx",
+    assert "write an .xlsx workbook" in hand.fails("plans", "coverage", "--xlsx",
                                              str(tmp_path / "c.csv"))
     single = tmp_path / "one.xlsx"
     hand.ok("plans", "coverage", "--xlsx", str(single), "--format", "json")

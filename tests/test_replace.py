@@ -48,3 +48,16 @@ def test_force_replaces_an_existing_workbook(demo: Path, tmp_path: Path, command
     workbook = openpyxl.load_workbook(target)
     assert workbook.sheetnames and workbook.worksheets[0].max_row > 1
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("command", [*WRITERS[:-1], ("plans", "coverage", "--monthly", "--xlsx")],
+                         ids=lambda c: " ".join(c[:2]))
+def test_the_target_is_checked_before_the_work(tmp_path: Path, command) -> None:
+    # No store at all: a command that read the store first would say so; the file comes first.
+    cli = Cli(tmp_path / "no-store.db")
+    assert "write an .xlsx workbook" in cli.fails(*command, str(tmp_path / "out.csv"))
+    taken = tmp_path / "taken.xlsx"
+    taken.write_bytes(b"the chief's own file")
+    assert "exists already" in cli.fails(*command, str(taken))
+    assert taken.read_bytes() == b"the chief's own file"
+    assert not (tmp_path / "no-store.db").exists()
