@@ -327,3 +327,27 @@ def test_a_quote_before_other_text_is_kept(tmp_path):
     path = tmp_path / "q.csv"
     path.write_text("a,b,c\n'=1,'hej,''-2\n", encoding="utf-8")
     assert reader.read_csv(path).rows[1] == ["=1", "'hej", "''-2"]
+
+
+def test_repeated_text_cells_are_each_checked(unit, tmp_path):
+    """Dates and amounts read from text are remembered per column only when they were good:
+    a bad value, or a personnummer, is named on every row that holds it."""
+    path = tmp_path / "upprepat.csv"
+    lines = ["id,case,period,received,completed,decided,decision,amount"]
+    for i in range(6):
+        received = "2026-02-30" if i in (1, 4) else "2026-10-05"
+        amount = '"1000,5"' if i in (2, 5) else "1000"
+        lines.append(f"N{i},C-1,2026-10,{received},2026-10-05,2026-10-06,granted,{amount}")
+    lines.append("N9,C-1,2026-10,19811218-9876,2026-10-05,2026-10-06,granted,1000")
+    lines.append("N10,C-1,2026-10,19811218-9876,2026-10-05,2026-10-06,granted,1000")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.open(unit.db) as store, pytest.raises(ValidationErrors) as refused:
+        import_file(store, path, today=TODAY)
+    problems = refused.value.problems
+    assert [p.split(":")[0] for p in problems if "'2026-02-30' — not a date" in p] == [
+        "upprepat!D3", "upprepat!D6"]
+    assert [p.split(":")[0] for p in problems if "not whole kronor" in p] == [
+        "upprepat!H4", "upprepat!H7"]
+    assert [p.split(":")[0] for p in problems if "personnummer" in p] == [
+        "upprepat!D8", "upprepat!D9"]
+    assert _count(unit.db) == 0

@@ -152,6 +152,9 @@ class ColumnConverter:
         self._codes: dict[str, str] = {}
         self._isos: dict[date, str] = {}
         self._texts: dict[str, str] = {}
+        # Text cells (CSV) already converted without a problem: a few thousand days and
+        # amounts repeat over a million rows.
+        self._converted: dict[str, Any] = {}
         self._bounds = (column.minimum, column.maximum)
         if column.type == "integer":
             # Whatever the declaration says, nothing outside SQLite's INTEGER range.
@@ -253,9 +256,19 @@ class ColumnConverter:
         self._codes[text] = code
         return code
 
+    def _remembered(self, index: int, raw: Any) -> Any:
+        """The slow path, remembering a text cell's value when it was read without a problem."""
+        seen = len(self.problems)
+        value = self.slow(index, raw)
+        if raw.__class__ is str and len(self.problems) == seen:
+            self._converted[raw] = value
+        return value
+
     def convert(self, values: list[Any]) -> list[Any]:
-        """The converted column; fast paths for what calamine already typed right."""
+        """The converted column; fast paths for what calamine already typed right, and for
+        text cells (CSV) of dates and whole numbers seen before in the column."""
         slow = self.slow
+        converted = self._converted
         column = self.column
         kind = column.type
         # An empty cell of an optional column without a default is simply None.
@@ -277,11 +290,14 @@ class ColumnConverter:
                 text = isos[v] = v.isoformat()
                 return text
 
+            remembered = self._remembered
             if plain_empty:
                 return [isos.get(v) or iso(v) if v.__class__ is date else None if v == "" or v is None
-                        else slow(i, v) for i, v in enumerate(values)]
-            return [isos.get(v) or iso(v) if v.__class__ is date else slow(i, v)
-                    for i, v in enumerate(values)]
+                        else converted[v] if v.__class__ is str and v in converted
+                        else remembered(i, v) for i, v in enumerate(values)]
+            return [isos.get(v) or iso(v) if v.__class__ is date
+                    else converted[v] if v.__class__ is str and v in converted
+                    else remembered(i, v) for i, v in enumerate(values)]
         if kind == "month":
             months: dict[Any, str] = {}
 
@@ -297,12 +313,15 @@ class ColumnConverter:
             low, high = self._bounds
             low = float("-inf") if low is None else low
             high = float("inf") if high is None else high
+            remembered = self._remembered
             if plain_empty:
                 return [int(v) if (v.__class__ is float or v.__class__ is int) and low <= v <= high
-                        and v == int(v) else None if v == "" or v is None else slow(i, v)
-                        for i, v in enumerate(values)]
+                        and v == int(v) else None if v == "" or v is None
+                        else converted[v] if v.__class__ is str and v in converted
+                        else remembered(i, v) for i, v in enumerate(values)]
             return [int(v) if (v.__class__ is float or v.__class__ is int) and low <= v <= high
-                    and v == int(v) else slow(i, v) for i, v in enumerate(values)]
+                    and v == int(v) else converted[v] if v.__class__ is str and v in converted
+                    else remembered(i, v) for i, v in enumerate(values)]
         if kind == "code":
             codes = self._codes
             if plain_empty:
@@ -319,20 +338,19 @@ class ColumnConverter:
 def personnummer_cells(column: tuple | list) -> list[int]:
     """Indexes of cells in ``column`` that look like a personnummer.
 
-    One regular-expression pass over the column's text decides whether any cell
-    needs a closer look, so a clean column costs one join and one search.
+    Each distinct value is looked at once (a CSV's dates repeat a few thousand days over a
+    million rows), and one regular-expression pass over the column's distinct text decides
+    whether any text needs a closer look, so a clean column costs a set, a join and a search.
     """
-    found: list[int] = []
-    types = set(map(type, column))
-    if str in types and looks_like_personnummer(
-            "\n".join([v for v in column if v.__class__ is str and len(v) >= 10])):
-        found += [i for i, v in enumerate(column)
-                  if v.__class__ is str and len(v) >= 10 and looks_like_personnummer(v)]
-    for number_type in (int, float):
-        if number_type in types:
-            # Numbers of either sign; a 9-digit number may be a 10-digit one without its 0.
-            found += [i for i, v in enumerate(column)
-                      if v.__class__ is number_type and (v >= 1e8 or v <= -1e8)
-                      and looks_like_personnummer(v)]
-    return sorted(found)
+    distinct = set(column)
+    suspects: set[Any] = set()
+    texts = [v for v in distinct if v.__class__ is str and len(v) >= 10]
+    if texts and looks_like_personnummer("\n".join(texts)):
+        suspects.update(v for v in texts if looks_like_personnummer(v))
+    # Numbers of either sign; a 9-digit number may be a 10-digit one without its 0.
+    suspects.update(v for v in distinct if (v.__class__ is int or v.__class__ is float)
+                    and (v >= 1e8 or v <= -1e8) and looks_like_personnummer(v))
+    if not suspects:
+        return []
+    return [i for i, v in enumerate(column) if v in suspects and v.__class__ is not bool]
 
