@@ -72,6 +72,11 @@ def read_in_chunks(path: Path, *, chunk_bytes: int | None = None,
     default to :data:`CHUNK_BYTES` and :data:`SPLIT_BYTES`.
     """
     path = Path(path)
+    from ekbist.sheets import guard
+
+    # Before any part is read: a zip bomb or a far cell is refused here (read() and the
+    # split below find the file already checked and do not read it twice).
+    guard.check_workbook(path)
     chunk_bytes = CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     split_bytes = SPLIT_BYTES if split_bytes is None else split_bytes
     if path.suffix.lower() == ".csv":
@@ -85,10 +90,6 @@ def read_in_chunks(path: Path, *, chunk_bytes: int | None = None,
         for sheet in read(path):
             yield ChunkedSheet(sheet.name, _whole(sheet))
         return
-    from ekbist.sheets import guard
-
-    # Never let calamine size a sheet by a stray far cell: look at the XML first.
-    guard.check_xlsx(path)
     names = _sheet_names(path)
     for name in names:
         part = parts.get(name)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -199,21 +200,31 @@ def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
     """
     suffix = path.suffix.lower()
     found: set[tuple[int, int]] = set()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True, data_only=False)
-        try:
-            if sheet in workbook.sheetnames:
-                for r, cells in enumerate(workbook[sheet].iter_rows()):
-                    for cell in cells:
-                        if getattr(cell, "data_type", None) == "f":
-                            found.add((r, cell.column - 1))
-        finally:
-            workbook.close()
-        return found
-    if suffix == ".ods":
-        return _ods_formulas(path, sheet)
+            workbook = load_workbook(path, read_only=True, data_only=False)
+            try:
+                if sheet in workbook.sheetnames:
+                    for r, cells in enumerate(workbook[sheet].iter_rows()):
+                        for cell in cells:
+                            if getattr(cell, "data_type", None) == "f":
+                                found.add((r, cell.column - 1))
+            finally:
+                workbook.close()
+            return found
+        if suffix == ".ods":
+            return _ods_formulas(path, sheet)
+    except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, KeyError, ValueError,
+            TypeError, EOFError, NotImplementedError, OSError) as exc:
+        # A damaged part that calamine read past: name it (the guard reads every part).
+        from ekbist.sheets import guard
+
+        raise guard.broken_part(path) or EkbistError(
+            _("{path}: cannot read which cells of sheet '{sheet}' hold formulas ({reason})")
+            .format(path=path.name, sheet=sheet, reason=str(exc) or type(exc).__name__)
+        ) from None
     raise EkbistError(_("{path}: a prognosis workbook comes back as .xlsx or .ods — an .xls file "
                         "cannot show which cells hold formulas").format(path=path.name))
 

@@ -76,9 +76,9 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
 
     from ekbist.sheets import guard
 
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        # Never let calamine size a sheet by a stray far cell: look at the XML first.
-        guard.check_xlsx(path)
+    # Never let calamine size a sheet by a stray far cell or inflate a zip bomb: look at
+    # the zip and its XML first (.xlsx, .xlsm, .ods; an .xls is not a zip).
+    guard.check_workbook(path)
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             sheets = []
@@ -91,12 +91,14 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
                 sheets.append(Sheet(name, rows))
             return sheets
     except (CalamineError, ValueError, OSError) as exc:
-        raise EkbistError(_("{path}: cannot read the workbook ({reason})").format(
-            path=path, reason=str(exc) or type(exc).__name__)) from None
+        raise guard.broken_part(path) or EkbistError(
+            _("{path}: cannot read the workbook ({reason})").format(
+                path=path, reason=str(exc) or type(exc).__name__)) from None
     except BaseException as exc:  # calamine raises pyo3 panics for some broken files
         if type(exc).__name__ == "PanicException":
-            raise EkbistError(_("{path}: cannot read the workbook ({reason})").format(
-                path=path, reason=str(exc))) from None
+            raise guard.broken_part(path) or EkbistError(
+                _("{path}: cannot read the workbook ({reason})").format(
+                    path=path, reason=str(exc))) from None
         raise
 
 

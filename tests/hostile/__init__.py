@@ -1,0 +1,1 @@
+"""Fault injection: hostile workbooks and identity numbers fed to the real command."""

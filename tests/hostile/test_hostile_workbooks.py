@@ -1,0 +1,307 @@
+"""Hostile workbooks: far cells in every spelling, zip bombs, damaged zips and XML.
+
+Every one is refused with one ``error:`` line naming the file, the part or the cell — or
+read — and never aborts, stalls or says "unexpected". The zip bombs are built here with
+streaming writes (nothing big is kept in the repository) and run through the real
+installed ``ekbist import`` process, whose peak memory is measured (its time is judged
+by the long run, ``python benchmarks/hostile_workbooks.py``, not on a shared test
+machine); the seeded mix at the end is that run's quick subset.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ekbist.errors import EkbistError
+from ekbist.sheets import guard, reader
+
+from . import files
+from .run import RSS_BOUND, import_file, init_store
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture
+def fresh(cli):
+    cli.ok("init")
+    return cli
+
+
+@pytest.fixture
+def real_store(tmp_path) -> Path:
+    db = tmp_path / "real.db"
+    init_store(db)
+    return db
+
+
+def _one_error(result) -> str:
+    assert result.exit_code == 1, (result.output, result.stderr)
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+# -- far cells ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("spelling", files.all_spellings())
+def test_a_far_cell_in_any_spelling_is_refused_by_name(fresh, tmp_path, spelling) -> None:
+    path = files.far_cell(tmp_path / "far.xlsx", spelling)
+    assert path.stat().st_size < 5_000
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line.startswith("error: Handläggare!XFD1048576: beyond the 1 048 576 rows × 200 "
+                           "columns (column GR) ekbist reads"), line
+
+
+@pytest.mark.parametrize("spelling", files.all_spellings())
+def test_a_near_cell_in_any_spelling_is_placed_where_calamine_puts_it(tmp_path,
+                                                                      spelling) -> None:
+    if spelling == "character reference":
+        pytest.skip("calamine itself refuses a character reference in a cell reference")
+    path = files.far_cell(tmp_path / "near.xlsx", spelling, ref="G9")
+    # Two handler rows (A1:D2) and the cell G9: 9 rows × 7 columns, 9 filled (an empty
+    # string formula's value is not counted as filled).
+    filled = 8 if spelling == "empty string formula" else 9
+    assert [(s.name, s.cells, s.max_row, s.max_col) for s in guard.check_workbook(path)] == [
+        ("Handläggare", filled, 9, 7)]
+    if spelling != "empty string formula":
+        [sheet] = reader.read(path)
+        assert len(sheet.rows) == 9 and sheet.rows[8][6] in (1, 1.0, "x")
+
+
+@pytest.mark.parametrize("spelling", ["single quotes", "spaces around =", files.PREFIXED])
+def test_the_spellings_that_aborted_ekbist_are_refused_by_the_real_process(
+        real_store, tmp_path, spelling) -> None:
+    outcome = import_file(real_store, files.far_cell(tmp_path / "far.xlsx", spelling), spelling)
+    assert outcome.faults(timed=False) == [] and outcome.status == 1, outcome
+    assert "Handläggare!XFD1048576: beyond the 1 048 576 rows" in outcome.stderr
+
+
+def test_the_byte_scan_and_expat_agree_on_a_plain_sheet(tmp_path) -> None:
+    rows = files.handler_rows(300) + '<row r="400"><c r="GR400"><v>5</v></c></row>'
+    plain = files.write_xlsx(tmp_path / "plain.xlsx", files.sheet(rows))
+    odd = files.write_xlsx(tmp_path / "odd.xlsx", files.sheet(rows.replace('"', "'")))
+    # 300 rows × 4 columns and one cell at GR400: 1 201 filled, 400 rows × 200 columns.
+    expected = [("Handläggare", 1201, 400, 200)]
+    assert [(s.name, s.cells, s.max_row, s.max_col) for s in guard.check_workbook(plain)] == \
+        expected
+    assert [(s.name, s.cells, s.max_row, s.max_col) for s in guard.check_workbook(odd)] == \
+        expected
+
+
+# -- zip bombs (real processes, measured) ------------------------------------------------------
+
+def _refused_within_bounds(db: Path, path: Path, kind: str, words: str):
+    outcome = import_file(db, path, kind)
+    assert outcome.faults(timed=False) == [], (outcome.faults(), outcome.stderr)
+    assert outcome.status == 1 and words in outcome.stderr, outcome.stderr
+    assert outcome.peak_rss < RSS_BOUND
+    return outcome
+
+
+def test_a_64_mib_text_cell_packed_a_thousand_times_is_refused_before_it_is_inflated(
+        real_store, tmp_path) -> None:
+    path = files.text_bomb(tmp_path / "text.xlsx", 64 << 20)
+    assert path.stat().st_size < 200_000
+    _refused_within_bounds(real_store, path, "text bomb",
+                           "part xl/worksheets/sheet1.xml expands")
+
+
+def test_a_text_cell_beyond_excel_s_limit_is_refused_while_streaming(fresh, tmp_path) -> None:
+    exactly = files.text_bomb(tmp_path / "exactly.xlsx", 32_767)
+    assert guard.check_workbook(exactly)[0].cells == 9
+    over = files.text_bomb(tmp_path / "over.xlsx", 32_768)
+    line = _one_error(fresh("import", "--dry-run", over))
+    assert line == ("error: Handläggare!A3: a text of more than 32 767 characters — Excel "
+                    "allows at most 32 767 in a cell")
+
+
+def test_a_text_of_swedish_letters_is_counted_in_characters_not_bytes(tmp_path) -> None:
+    rows = files.handler_rows() + '<row r="3"><c r="A3" t="inlineStr"><is><t>' + \
+        "å" * 30_000 + "</t></is></c></row>"
+    path = files.write_xlsx(tmp_path / "å.xlsx", files.sheet(rows))
+    assert guard.check_workbook(path)[0].cells == 9
+
+
+def test_a_shared_string_of_many_short_runs_is_bounded_as_one_string(fresh, tmp_path) -> None:
+    path = files.shared_string_bomb(tmp_path / "sst.xlsx", 40_000)
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line == ("error: {}: part xl/sharedStrings.xml: shared string 1 is longer than "
+                    "32 767 characters — Excel allows at most 32 767 in a cell").format(path)
+
+
+def test_a_quarter_million_cells_packed_below_a_byte_each_are_refused(real_store,
+                                                                       tmp_path) -> None:
+    # 12 500 rows × 20 random digits = 250 000 filled cells, 3.8 MB of XML that packs about
+    # 30 times (below the ratio bound) into less than a byte per cell: the byte-per-cell
+    # rule refuses it while streaming, once 200 000 cells are counted.
+    path = files.dense_bomb(tmp_path / "dense.xlsx", 12_502, 20, digits=random.Random(1))
+    with zipfile.ZipFile(path) as book:
+        info = book.getinfo(files.SHEET_PART)
+    assert info.file_size < guard.RATIO_FLOOR and info.compress_size < 250_000
+    _refused_within_bounds(real_store, path, "dense bomb", "looks like a zip bomb")
+
+
+def test_a_million_rows_of_twenty_cells_in_three_megabytes_is_refused_at_once(
+        real_store, tmp_path) -> None:
+    path = files.dense_bomb(tmp_path / "dense.xlsx", 1_048_576, 20, level=6)
+    assert path.stat().st_size < 4_000_000
+    _refused_within_bounds(real_store, path, "dense bomb", "looks like a zip bomb")
+
+
+def test_forty_mib_of_xml_spaces_is_refused_by_its_ratio(real_store, tmp_path) -> None:
+    path = files.xml_bomb(tmp_path / "xml.xlsx", 40 << 20)
+    _refused_within_bounds(real_store, path, "xml bomb", "real spreadsheet data expands at "
+                                                         "most 50 times")
+
+
+@pytest.mark.parametrize("declared", [1000, 1 << 20])
+def test_a_header_that_understates_a_part_is_caught_by_counting(real_store, tmp_path,
+                                                               declared) -> None:
+    path = files.lying_header(files.xml_bomb(tmp_path / "lie.xlsx", 2 << 20), declared=declared)
+    with zipfile.ZipFile(path) as book:
+        assert book.getinfo(files.SHEET_PART).file_size == declared
+    _refused_within_bounds(real_store, path, "lying header", "holds more than the")
+
+
+def test_an_ordinary_sheet_just_under_the_bounds_is_read(tmp_path) -> None:
+    # 2 000 rows of four cells: ordinary data expands about ten times, far below the bounds.
+    path = files.write_xlsx(tmp_path / "ok.xlsx", files.sheet(files.handler_rows(2000)))
+    [scan] = guard.check_workbook(path)
+    assert (scan.cells, scan.max_row, scan.max_col) == (8000, 2000, 4)
+    assert len(reader.read(path)[0].rows) == 2000
+
+
+# -- damaged zips and XML ----------------------------------------------------------------------
+
+def _good(tmp_path: Path) -> bytes:
+    return files.write_xlsx(tmp_path / "good.xlsx",
+                            files.sheet(files.handler_rows(6))).read_bytes()
+
+
+def test_a_flipped_byte_in_a_part_names_the_part(fresh, tmp_path) -> None:
+    good = _good(tmp_path)
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as book:
+        info = book.getinfo(files.SHEET_PART)
+    data = bytearray(good)
+    data[info.header_offset + 30 + len(files.SHEET_PART) + 40] ^= 0x55
+    (tmp_path / "flip.xlsx").write_bytes(bytes(data))
+    line = _one_error(fresh("import", "--dry-run", tmp_path / "flip.xlsx"))
+    assert line.startswith(f"error: {tmp_path / 'flip.xlsx'}: part xl/worksheets/sheet1.xml is "
+                           "damaged — "), line
+
+
+def test_a_cut_file_is_one_clear_line(fresh, tmp_path) -> None:
+    good = _good(tmp_path)
+    (tmp_path / "cut.xlsx").write_bytes(good[: len(good) // 2])
+    line = _one_error(fresh("import", "--dry-run", tmp_path / "cut.xlsx"))
+    assert line.startswith(f"error: {tmp_path / 'cut.xlsx'}: cannot read the workbook — its "
+                           "zip archive is damaged ("), line
+
+
+@pytest.mark.parametrize("method", [12, 14, 93])
+def test_a_compression_method_spreadsheets_do_not_use_is_named(fresh, tmp_path, method) -> None:
+    path = files.method_not_used(tmp_path / "method.xlsx", method)
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line == (f"error: {path}: part xl/worksheets/sheet1.xml is compressed with method "
+                    f"{method}, which spreadsheet programs do not use — save the workbook again "
+                    "from Excel or LibreOffice")
+
+
+def test_broken_sheet_xml_names_the_part(fresh, tmp_path) -> None:
+    xml = b"".join(files.sheet(files.handler_rows(3))).replace(b"</row>", b"</rov>", 1)
+    path = files.write_xlsx(tmp_path / "bad.xml.xlsx", [xml])
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line.startswith(f"error: {path}: part xl/worksheets/sheet1.xml is not well-formed XML "
+                           "(mismatched tag, line 2, column "), line
+
+
+def test_a_document_type_declaration_is_refused(fresh, tmp_path) -> None:
+    xml = b"".join(files.sheet(files.handler_rows(3))).replace(
+        b"\n", b'\n<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>', 1)
+    path = files.write_xlsx(tmp_path / "dtd.xlsx", [xml])
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line == (f"error: {path}: part xl/worksheets/sheet1.xml declares a document type — "
+                    "spreadsheet programs never write one")
+
+
+def test_a_part_listed_twice_is_refused(fresh, tmp_path) -> None:
+    path = files.write_xlsx(tmp_path / "twice.xlsx", files.sheet(files.handler_rows()))
+    with pytest.warns(UserWarning), zipfile.ZipFile(path, "a") as book:
+        book.writestr(files.SHEET_PART, b"".join(files.sheet(
+            '<row r="1"><c r="XFD1"><v>1</v></c></row>')))
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line == (f"error: {path}: part xl/worksheets/sheet1.xml is in the zip archive twice "
+                    "— not a file a spreadsheet program writes")
+
+
+# -- .ods and .xls -----------------------------------------------------------------------------
+
+def test_an_ods_with_a_cell_repeated_across_16384_columns_is_refused(fresh, tmp_path) -> None:
+    path = files.ods(tmp_path / "far.ods", files.ods_row(files.HEADER)
+                     + files.ods_row(["x"], repeat_last=16384))
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line.startswith("error: Handläggare!XFD2: beyond the 1 048 576 rows × 200 columns"), line
+
+
+def test_an_ods_with_two_million_repeated_rows_is_refused(fresh, tmp_path) -> None:
+    path = files.ods(tmp_path / "rows.ods", files.ods_row(files.HEADER)
+                     + files.ods_row(["x"], repeat_rows=2_000_000))
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line.startswith("error: Handläggare!A2000001: beyond the 1 048 576 rows"), line
+
+
+def test_an_ordinary_ods_is_read_with_its_repeats(tmp_path) -> None:
+    path = files.ods(tmp_path / "ok.ods", files.ods_row(files.HEADER)
+                     + files.ods_row(["h1", "Anna", "mottagning", 1])
+                     + files.ods_row([], repeat_rows=1_048_000))
+    [scan] = guard.check_workbook(path)
+    assert (scan.cells, scan.max_row, scan.max_col) == (8, 2, 4)
+    assert reader.read(path)[0].rows[1] == ["h1", "Anna", "mottagning", 1.0]
+
+
+def test_broken_ods_content_names_the_part(fresh, tmp_path) -> None:
+    path = files.ods(tmp_path / "bad.ods", files.ods_row(files.HEADER) + "<table:table-row>")
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line.startswith(f"error: {path}: part content.xml is not well-formed XML"), line
+
+
+# -- the seeded mix ------------------------------------------------------------------------------
+
+QUICK_CASES = 240
+
+
+def test_a_seeded_mix_of_hostile_files_is_refused_or_read_and_never_aborts(
+        fresh, real_store, tmp_path) -> None:
+    xls = (FIXTURES / "sheets_cases.xls").read_bytes()
+    folder = tmp_path / "mix"
+    folder.mkdir()
+    seen: dict[str, list[str]] = {}
+    for case in files.cases(folder, QUICK_CASES, seed=23, scale=0.001, xls=xls):
+        if case.kind not in seen:
+            # The first of each kind runs as the real installed command, measured.
+            outcome = import_file(real_store, case.path, case.kind)
+            assert outcome.faults(timed=False) == [], (case, outcome.faults(), outcome.stderr)
+            status, stderr = outcome.status, outcome.stderr
+        else:
+            result = fresh("import", "--dry-run", case.path)
+            status, stderr = result.exit_code, result.stderr
+            assert status in (0, 1), (case, result.output, stderr)
+            assert "Traceback" not in stderr and "unexpected" not in stderr, (case, stderr)
+            if status == 1:
+                assert sum(line.startswith("error: ") for line in stderr.splitlines()) == 1, \
+                    (case, stderr)
+        if case.must_refuse:
+            assert status == 1, (case, stderr)
+        seen.setdefault(case.kind, []).append("refused" if status else "read")
+        case.path.unlink()
+    # Every kind ran as often as the others; every damaged .xlsx was refused or (a flip in
+    # a date field of the zip, or in a byte no reader looks at) read.
+    assert set(seen) == set(files.KINDS), seen.keys()
+    assert {len(outcomes) for outcomes in seen.values()} == {QUICK_CASES // len(files.KINDS)}
+    shutil.rmtree(folder)
