@@ -215,6 +215,9 @@ EXAMPLES: dict[str, list[str]] = {
     'report year': [
         'ekbist report year 2025 --format md',
     ],
+    'restore': [
+        'ekbist --db enheten.db restore kopia.db',
+    ],
     'settings get': [
         'ekbist --lang sv --today 2026-11-30 settings get budget.warn_deviation_pct',
         'ekbist settings get handling.days',

@@ -48,6 +48,11 @@ def init(env: Env) -> None:
 def info(env: Env, integrity: bool, fmt: str) -> None:
     from ekbist.store import filesystem_type
 
+    if integrity:
+        from ekbist.store import file_state, wal_damage
+
+        if file_state(env.path) == "sqlite":
+            wal_damage(env.path)  # before SQLite opens the store and rewrites the log's index
     store = env.open(readonly=True)
     if integrity:
         store.ensure_sound()
@@ -119,3 +124,24 @@ def backup(env: Env, dest: Path) -> None:
     store = env.open(readonly=True)
     store.backup(dest)
     click.echo(_("Backup written to {path} (integrity check: ok).").format(path=dest))
+
+
+@click.command(help=_("Put a backup back in the database's place: checked, all or nothing, "
+                      "and the replaced database kept beside it."))
+@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path),
+                metavar=_("BACKUP"))
+@pass_env
+def restore(env: Env, backup_file: Path) -> None:
+    import shlex
+    import sys
+
+    from ekbist.restore import restore as put_back
+
+    done = put_back(backup_file, env.path, command=shlex.join(["ekbist", *sys.argv[1:]]))
+    click.echo(_("Restored {path} from {backup} (schema version {version}, integrity check: "
+                 "ok).").format(path=done.path, backup=done.backup, version=done.schema_version))
+    if done.kept is not None:
+        click.echo(_("The replaced database is kept as {kept}.").format(kept=done.kept))
+    if done.needs_upgrade:
+        click.echo(_("The backup is from an older ekbist: run 'ekbist init' to bring it up "
+                     "to date."))

@@ -188,6 +188,32 @@ def classify(exc: sqlite3.Error, path: Path) -> EkbistError:
     return EkbistError(_("database error in {path}: {reason}").format(path=path, reason=exc))
 
 
+def _refuse_unapplied_log(path: Path) -> None:
+    """An immutable reader sees the file as last checkpointed: with commits still waiting
+    in the ``-wal`` it would give a stale answer, so it is an error naming the cause."""
+    from ekbist import wal
+
+    state = wal.inspect(path)
+    if state.unapplied:
+        raise StoreReadOnly(
+            _("{path}: committed changes wait in {wal}, and this user cannot apply them — the "
+              "folder is not writable (reading a store in WAL mode writes its -shm file "
+              "beside it); ask for write access to the folder, or let its owner run any "
+              "ekbist command on it first").format(path=path, wal=state.wal))
+
+
+def wal_damage(path: Path | str) -> None:
+    """Refuse a store whose ``-wal`` is damaged, foreign, cut short or missing, or whose
+    disk is too full for any write: SQLite itself would say nothing (see ekbist.wal).
+    Called before the store is opened, which would rewrite the log's index."""
+    from ekbist import wal
+
+    problems = wal.problems(Path(path))
+    if problems:
+        more = len(problems) - 1
+        raise StoreDamaged(problems[0] + (f" … +{more}" if more > 0 else ""))
+
+
 class Store:
     """An open store. Use :meth:`open`; close with :meth:`close` or as a context manager."""
 
@@ -258,6 +284,8 @@ class Store:
         # A reader in a folder it cannot write (a WAL store needs its -shm file there) opens
         # the file as immutable: nothing can change it from here anyway.
         immutable = readonly and not os.access(path.parent, os.W_OK)
+        if immutable:
+            _refuse_unapplied_log(path)
         try:
             if readonly:
                 conn = sqlite3.connect(
