@@ -312,8 +312,29 @@ def confirm(question: str, *, err: bool = False) -> bool:
     """Ask a yes-or-no question, answered in the chosen language ("j" in Swedish) or English;
     no by default."""
     yes = {_("y"), _("yes"), "y", "yes"}
-    answer = click.prompt(f"{question} [{_('y')}/N]", default="", show_default=False, err=err)
-    return answer.strip().lower() in yes
+    click.echo(f"{question} [{_('y')}/N]: ", nl=False, err=err)
+    return read_answer().strip().lower() in yes
+
+
+def read_answer() -> str:
+    """The line typed at the terminal ('' at its end), waiting in short steps.
+
+    A plain blocking read misses a Ctrl-C or SIGTERM that lands just before the read
+    starts (the signal handler runs only once the read returns, i.e. never); waking every
+    fifth of a second lets the handler run and the command stop at once.
+    """
+    import os
+    import select
+    import sys
+
+    if os.name == "nt":  # no select() on a console: Windows delivers Ctrl-C to input() itself
+        try:
+            return input()
+        except EOFError:
+            return ""
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        pass
+    return sys.stdin.readline()
 
 
 def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 import click
 
 from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.exit_status import CheckExit, Exit
 from ekbist.i18n import _
-
-UNKNOWN_EXIT = 3
 
 # How the command line names the values a request carries: the library's refusals name them
 # in the domain's words (ekbist.errors.SUBJECTS); here they become the flags a user types.
@@ -52,7 +51,7 @@ class CheckUsageError(click.ClickException):
     EKBIST_* variable): one ``EKBIST UNKNOWN: …`` line and exit 3, which monitoring reads as
     "the check could not run" — never 2, which it would read as CRITICAL."""
 
-    exit_code = UNKNOWN_EXIT
+    exit_code = CheckExit.UNKNOWN
 
     def show(self, file=None) -> None:
         message = " ".join(self.format_message().split())
@@ -62,7 +61,7 @@ class CheckUsageError(click.ClickException):
 def fail(message: str) -> None:
     """Print ``error: message`` on stderr and exit 1."""
     click.echo(f"{_('error')}: {message}", err=True)
-    raise SystemExit(1)
+    raise SystemExit(Exit.REFUSED)
 
 
 def interrupted(exc) -> None:

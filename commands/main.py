@@ -200,17 +200,22 @@ def refuse_personnummer_arguments(argv: list[str]) -> None:
             where = argv[index - 1]
         else:
             where = _("argument {n}").format(n=index + 1)
-        click.echo(
-            "{error}: {message}".format(
-                error=_("error"),
-                message=_(
-                    "{where}: '{value}' looks like a personnummer — ekbist takes no personal "
-                    "identity numbers, in any argument"
-                ).format(where=where, value=mask(arg)),
-            ),
-            err=True,
-        )
-        raise SystemExit(1)
+        refuse_argument(argv, _(
+            "{where}: '{value}' looks like a personnummer — ekbist takes no personal "
+            "identity numbers, in any argument"
+        ).format(where=where, value=mask(arg)))
+
+
+def refuse_argument(argv: list[str], message: str) -> None:
+    """Stop before click parses anything: ``error: …`` and exit 1, or for ``check`` the
+    monitoring line ``EKBIST UNKNOWN: …`` and exit 3 (a refused argument is no finding)."""
+    from ekbist.commands.errors import CheckUsageError, fail
+
+    if _subcommand(argv) == "check":
+        error = CheckUsageError(message)
+        error.show()
+        raise SystemExit(error.exit_code)
+    fail(message)
 
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--today", "--lang")
 

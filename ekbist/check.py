@@ -28,6 +28,7 @@ from typing import Any
 
 from ekbist import settings
 from ekbist.errors import EkbistError
+from ekbist.exit_status import CheckExit
 from ekbist.i18n import _, language, ngettext
 from ekbist.store import Store
 
@@ -51,7 +52,8 @@ WARNING = "warning"
 SEVERITIES = (CRITICAL, WARNING)
 
 OK, STATUS_WARNING, STATUS_CRITICAL, UNKNOWN = "OK", "WARNING", "CRITICAL", "UNKNOWN"
-EXIT_CODES = {OK: 0, STATUS_WARNING: 1, STATUS_CRITICAL: 2, UNKNOWN: 3}
+EXIT_CODES = {OK: CheckExit.OK, STATUS_WARNING: CheckExit.WARNING,
+              STATUS_CRITICAL: CheckExit.CRITICAL, UNKNOWN: CheckExit.UNKNOWN}
 
 # Every kind of finding, in the order the summary line names them: criticals first.
 KINDS: dict[str, tuple[str, str]] = {

@@ -42,7 +42,9 @@ class Interrupted(BaseException):
     @property
     def exit_code(self) -> int:
         """128 + the signal's number: 130 for SIGINT, 143 for SIGTERM."""
-        return 128 + self.signum
+        from ekbist.exit_status import Exit
+
+        return Exit.for_signal(self.signum)
 
 
 _holding = False

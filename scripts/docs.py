@@ -20,7 +20,8 @@ demo store (``ekbist --today 2026-11-25 demo``, one fresh copy per block, in an 
 working directory, English, today 2026-11-25 unless the command says otherwise), and
 the lines under it up to the next ``$`` line must be what it prints (stdout and
 stderr together). A line ``…`` stands for any number of lines, and ``…`` inside a
-line for any text. ``$ echo $?`` prints the exit code of the command before.
+line for any text. ``$ echo $?`` prints the exit code of the command before; an example
+that exits with anything but 0 must be followed by it, so every exit code a page shows is checked.
 """
 
 from __future__ import annotations
@@ -140,16 +141,25 @@ def run_block(block: Block, demo: Path) -> list[tuple[Step, str]]:
         shutil.copyfile(demo, work / "unit.db")
         env = base_env(work) | {"EKBIST_DB": str(work / "unit.db")}
         code = 0
-        for step in block.steps:
+        for index, step in enumerate(block.steps):
             words = shlex.split(step.command, comments=True)
             if words == ["echo", "$?"]:
                 output = f"{code}\n"
             elif words and words[0] == "ekbist":
                 code, output = run_ekbist(words[1:], cwd=work, env=env)
+                following = block.steps[index + 1].command.strip() if index + 1 < len(block.steps) else ""
+                if code != 0 and following != "echo $?":
+                    # An example that fails must say so: a reader copies what the page shows.
+                    output += f"{UNSTATED_EXIT}{code}\n"
             else:
                 raise ValueError(f"{block.page.name}:{step.line}: only ekbist and 'echo $?' can run")
             results.append((step, output))
     return results
+
+
+# Added to the output of an example that exits non-zero without a following `$ echo $?`, so
+# the page no longer matches until it states the exit code.
+UNSTATED_EXIT = "[the page must state this exit code with '$ echo $?'] exit "
 
 
 def matches(expected: list[str], actual: str) -> bool:
