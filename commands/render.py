@@ -20,6 +20,7 @@ import click
 
 from ekbist.i18n import _, language
 from ekbist.money import to_tkr
+from ekbist.number_text import format_fixed
 
 FORMATS = ("table", "json", "csv")
 
@@ -62,17 +63,11 @@ def wide_option(function: Callable) -> Callable:
 def fmt_int(value: int | float | None) -> str:
     if value is None:
         return ""
-    text = f"{round(value):,}"
-    return text.replace(",", " ") if language() == "sv" else text
+    return fmt_number(round(value), 0)
 
 
 def fmt_number(value: float | None, decimals: int = 1) -> str:
-    if value is None:
-        return ""
-    text = f"{value:,.{decimals}f}"
-    if language() == "sv":
-        text = text.replace(",", " ").replace(".", ",")
-    return text
+    return "" if value is None else format_fixed(value, decimals, swedish=language() == "sv")
 
 
 def fmt_fte(value: float | None) -> str:

@@ -30,6 +30,7 @@ from ekbist import settings
 from ekbist.errors import EkbistError
 from ekbist.exit_status import CheckExit
 from ekbist.i18n import _, language, ngettext
+from ekbist.number_text import format_fixed, format_percent
 from ekbist.store import Store
 
 CHECKS = ("handling-time", "plans", "caseload", "budget", "targets")
@@ -273,14 +274,13 @@ def _name(handlers: dict[str, dict[str, Any]], handler: str | None) -> str:
 
 
 def _number(value: float, decimals: int = 0) -> str:
-    """A number as the active language writes it ('5 111', '2,4'); no rendering layer here."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",") if language() == "sv" else text
+    """A number in a message as the active language writes it ('5 111', '2,4')."""
+    return format_fixed(value, decimals, swedish=language() == "sv")
 
 
 def _percent(value: float) -> str:
-    """A percentage with one decimal: '2.4%', in Swedish '2,4 %'."""
-    return _number(value, 1) + (" %" if language() == "sv" else "%")
+    """A percentage with one decimal in a message: '2.4%', in Swedish '2,4 %'."""
+    return format_percent(value, 1, swedish=language() == "sv")
 
 
 def _handling_time(store: Store, today: date, handlers: dict) -> list[Finding]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
-from ekbist.months import add_months, month_end
+from ekbist.months import month_add, month_end
 from ekbist.store import Store
 
 Progress = Callable[[int, int], None]
@@ -207,7 +207,7 @@ def plan_months(options: DemoOptions, today: date) -> tuple[list[tuple[int, int]
         year, month = today.year, today.month
     end_day = month_end(f"{year:04d}-{month:02d}")
     as_of = min(today, end_day)
-    first = add_months(date(year, month, 1), -(options.months - 1))
+    first = month_add(date(year, month, 1), -(options.months - 1))
     if as_of < first:
         raise EkbistError.about(_("{end} is after {today}: the demo would hold no data"),
                                 {"end": "end", "today": "today"})
@@ -683,7 +683,7 @@ class _Generator:
                 if made > end:
                     continue
                 plan_id += 1
-                next_day = add_months(date.fromordinal(made), 3).toordinal()
+                next_day = month_add(date.fromordinal(made), 3).toordinal()
                 plan_rows.append(
                     (
                         plan_id,
@@ -710,7 +710,7 @@ class _Generator:
                     if made >= end:
                         break
                     plan_id += 1
-                    next_day = add_months(date.fromordinal(made), 3).toordinal()
+                    next_day = month_add(date.fromordinal(made), 3).toordinal()
                     plan_rows.append((plan_id, case.id, kind, self.days_text(made),
                                       self.days_text(next_day), closed))
                     next_day = self._follow_ups(renew, plan_id, next_day, end, followups)
@@ -734,7 +734,7 @@ class _Generator:
             held = next_day + draw.randrange(-7, 28)
             if held > end:
                 break
-            next_day = add_months(date.fromordinal(held), 3).toordinal()
+            next_day = month_add(date.fromordinal(held), 3).toordinal()
             followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
         return next_day
 
@@ -742,7 +742,7 @@ class _Generator:
         """A budget per year and monthly actuals; assistance actuals are the granted payments."""
         rng, store = self.rng, self.store
         years = sorted({y for y, _m in self.months})
-        last_full = add_months(date(self.as_of.year, self.as_of.month, 1), -1)
+        last_full = month_add(date(self.as_of.year, self.as_of.month, 1), -1)
         paid = {
             row[0]: row[1]
             for row in store.tuples(
@@ -818,7 +818,7 @@ class _Generator:
         for y, month in self.months:
             if y != year or (y, month) >= (self.as_of.year, self.as_of.month):
                 continue
-            following = add_months(date(y, month, 1), 1).isoformat()
+            following = month_add(date(y, month, 1), 1).isoformat()
             day = store.scalar("SELECT day FROM workday WHERE day >= ? ORDER BY day LIMIT 1 OFFSET ?",
                                (following, due - 1))
             if day is None or day > self.as_of.isoformat():

@@ -8,15 +8,32 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import overload
 
 # The longest series any month-by-month report computes at a time.
 MAX_MONTHS = 600
 
 
-def month_add(month: str, n: int) -> str:
-    """The month ``n`` months after ``month`` ('YYYY-MM'); ``n`` may be negative."""
+@overload
+def month_add(month: str, n: int) -> str: ...
+@overload
+def month_add(month: date, n: int) -> date: ...
+def month_add(month: str | date, n: int) -> str | date:
+    """``month`` moved by ``n`` calendar months (``n`` may be negative): the one way to add
+    months. A month ('YYYY-MM') gives a month; a day gives the same day of the month
+    reached, or that month's last day when it is shorter — 31 January + 1 month is the
+    last day of February, not 3 March (whole calendar months, not 30-day blocks)."""
+    if isinstance(month, date):
+        index = month.year * 12 + month.month - 1 + n
+        year, number = index // 12, index % 12 + 1
+        return date(year, number, min(month.day, calendar.monthrange(year, number)[1]))
     index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_of(year: int, month: int) -> str:
+    """The month 'YYYY-MM' of ``year`` and ``month`` (1–12)."""
+    return f"{year:04d}-{month:02d}"
 
 
 def months_between(first: str, last: str) -> list[str]:
@@ -33,11 +50,3 @@ def month_end(month: str, today: date | None = None) -> date:
     year, number = int(month[:4]), int(month[5:7])
     last = date(year, number, calendar.monthrange(year, number)[1])
     return min(last, today) if today is not None else last
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole calendar months, not 30-day blocks: 31 January + 1 month is
-    the last day of February."""
-    from dateutil.relativedelta import relativedelta
-
-    return day + relativedelta(months=months)

@@ -101,3 +101,15 @@ def format_number(value: int | float | None, *, swedish: bool) -> str:
         # The ASCII hyphen-minus stays: a value pasted into Excel must stay a number.
         text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", " ")
     return text
+
+
+def format_fixed(value: float, decimals: int = 0, *, swedish: bool) -> str:
+    """``value`` with ``decimals`` decimals and thousands grouped: "5,111" and "2.4" in
+    English, "5 111" and "2,4" in Swedish (what tables and messages show)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",") if swedish else text
+
+
+def format_percent(value: float, decimals: int = 1, *, swedish: bool) -> str:
+    """A value already in per cent: "2.4%" in English, "2,4 %" in Swedish."""
+    return format_fixed(value, decimals, swedish=swedish) + (" %" if swedish else "%")

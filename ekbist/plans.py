@@ -39,7 +39,7 @@ from ekbist import settings as settings_store
 from ekbist.day_conditions import assignment_covers, case_active
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
-from ekbist.months import add_months
+from ekbist.months import month_add
 
 if TYPE_CHECKING:
     from ekbist.store import Store
@@ -103,7 +103,7 @@ def default_next(day: date, months: int) -> date:
 
     Calendar months, not 30-day blocks: 31 January + 1 month is 28 (or 29) February.
     """
-    return add_months(day, months)
+    return month_add(day, months)
 
 
 def _kind_label(kind: str) -> str:

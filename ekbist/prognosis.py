@@ -30,6 +30,7 @@ from ekbist.budget import check_month, check_year, fold
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.money import parse_amount, round_div
+from ekbist.months import month_add, month_of
 from ekbist.store import Store
 from ekbist.validate import no_personnummer
 
@@ -66,13 +67,9 @@ class MissingActuals(EkbistError):
 
 
 # -- months ------------------------------------------------------------------------
-def add_months(year: int, month: int, k: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + k
-    return index // 12, index % 12 + 1
-
-
 def period(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
+    """The month 'YYYY-MM' (:func:`ekbist.months.month_of`), as the prognosis names it."""
+    return month_of(year, month)
 
 
 def month_label(year: int, month: int) -> str:
@@ -115,7 +112,7 @@ def describe_missing(year: int, missing: Sequence[dict[str, Any]]) -> str:
 def household_history(store: Store, year: int, month: int, months: int) -> list[dict[str, Any]]:
     """Households with a granted or partly granted application, and the amounts granted,
     for the ``months`` months up to and including ``year``-``month`` (oldest first)."""
-    first = period(*add_months(year, month, -(months - 1)))
+    first = month_add(period(year, month), -(months - 1))
     last = period(year, month)
     found = {
         r["period"]: r
@@ -128,7 +125,7 @@ def household_history(store: Store, year: int, month: int, months: int) -> list[
     }
     result = []
     for k in range(months - 1, -1, -1):
-        p = period(*add_months(year, month, -k))
+        p = month_add(period(year, month), -k)
         row = found.get(p)
         result.append({"period": p, "households": row["households"] if row else 0,
                        "amount": row["amount"] if row else 0})
