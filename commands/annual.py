@@ -14,6 +14,7 @@ from ekbist.commands.render import fmt_in_unit, fmt_int, fmt_kr, fmt_number, fmt
 
 from ekbist.codes import label as code_label
 from ekbist.i18n import _
+from ekbist.reports.completeness import month_words, running_note
 
 
 @dataclass
@@ -115,7 +116,11 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
     for m in h["months"]:
         households.rows.append([month_short(int(m["month"][5:])), _num(m["households"]),
                                 _num(m["previous"])])
-    households.rows.append([_("Average"), _num(h["average"]), _num(h["previous_average"])])
+    households.rows.append([_("Average") + _months_covered(r), _num(h["average"]),
+                            _num(h["previous_average"])])
+    running = running_note(r["covers"])
+    if running:
+        households.notes.append(running)
     households.notes.append(_("Households during the year: {n} (last year {p}).").format(
         n=_num(h["total"]), p=_num(h["previous_total"])))
 
@@ -158,8 +163,8 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
     for m in cl["months"]:
         load.rows.append([month_short(int(m["month"][5:])), _num(m["active_cases"]),
                           _num(m["fte"]), _num(m["cases_per_fte"])])
-    load.notes.append(_("Monthly average: {avg} cases per FTE.").format(
-        avg=_num(cl["average_cases_per_fte"])))
+    load.notes.append(_("Monthly average{months}: {avg} cases per FTE.").format(
+        avg=_num(cl["average_cases_per_fte"]), months=_months_covered(r)))
     if cl["lowest"]:
         load.notes.append(_("Lowest handler (monthly average): {n} ({name}).").format(
             n=_num(cl["lowest"]["cases_per_fte"]), name=cl["lowest"]["name"]))
@@ -219,10 +224,20 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
     return [households, closures, long_term, plan, handling, load, staff, budget, targets]
 
 
+def _months_covered(r: dict[str, Any]) -> str:
+    """' (Jan–Nov)' after an average of a year that is not over; '' for a whole year."""
+    months = r["covers"]["months"]
+    if r["complete"] or not months:
+        return ""
+    first, last = month_short(int(months[0][5:])), month_short(int(months[-1][5:]))
+    return f" ({first})" if first == last else f" ({first}–{last})"
+
+
 def year_title(r: dict[str, Any]) -> str:
     if r["complete"]:
         return _("Year report {year}").format(year=r["year"])
-    return _("Year report {year}, up to {date}").format(year=r["year"], date=r["to"])
+    return _("Year report {year}, up to {date} (preliminary)").format(year=r["year"],
+                                                                      date=r["to"])
 
 
 @click.command("year", help=_("The figure section of the annual report for YEAR, with the "
@@ -271,6 +286,11 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
         (_("Current change plan at the month's end"), _pct(r["plan_share"])),
     ]
     figures.rows = [list(x) for x in rows]
+    if not r["complete"]:
+        figures.notes.append(_("Preliminary: {month} is not over; the figures count its first "
+                               "{days} of {in_month} days, the same month last year all of "
+                               "them.").format(month=month_name(m), days=r["days"],
+                                               in_month=r["days_in_month"]))
     p = r["prognosis"]
     money = Section(_("Prognosis (tkr)"))
     if p is None:
@@ -305,8 +325,8 @@ def month(env: Env, year: str, month: str, fmt: str, xlsx: str | None, force: bo
     if xlsx:
         files.check_new_workbook(Path(xlsx), force=force)  # before the work, not after
     data = month_lib.month_report(env.open(readonly=True), year, month, today=env.today)
-    title = _("Key figures {month} {year}").format(month=month_name(data["month"]),
-                                                    year=data["year"])
+    title = _("Key figures {month}").format(
+        month=month_words(data["year"], data["month"], env.today))
     if xlsx:
         from ekbist.reports import workbooks
 

@@ -214,14 +214,25 @@ def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None,
     columns = [Column("id", N_("Handler")), Column("name", N_("Name")),
                Column("team", N_("Team"), "code:team"), _Fte("fte", N_("FTE"), "float"),
                *(Column(m, m, "int") for m in months)]
+    from ekbist.reports.completeness import running_note, span_state
+
+    covers = span_state(months[0], months[-1], env.today) if months else None
     if fmt == "json":
-        emit([], [], "json", payload={k: v for k, v in report.items() if k != "team"})
+        payload = {k: v for k, v in report.items() if k != "team"}
+        if covers is not None:
+            payload.update(complete=covers["complete"], covers=covers)
+        emit([], [], "json", payload=payload)
     elif fmt == "csv":
         emit(rows, columns, "csv")
     elif not xlsx:  # with a workbook asked for, the table is in the workbook
         emit(rows, columns, "table",
              title=_("Active cases at month end, {first} to {last}").format(first=first, last=last),
              empty=_("No handlers in that period."))
+        note = running_note(covers) if covers else None
+        if note:
+            import textwrap
+
+            click.echo(textwrap.fill(note, 80))
         if report["teams"]:
             team_rows = []
             for t in report["teams"]:

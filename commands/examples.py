@@ -207,6 +207,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist prognosis show --year 2026 --month 10',
     ],
     'report month': [
+        'ekbist report month 2026 11',
         'ekbist report month 2026 10',
     ],
     'report tertial': [

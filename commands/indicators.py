@@ -138,7 +138,7 @@ def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
         from ekbist import files
 
         files.check_new_workbook(Path(xlsx), force=force)
-    data = lib.indicators(env.open(readonly=True), period)
+    data = lib.indicators(env.open(readonly=True), period, today=env.today)
     if xlsx:
         workbooks.write_indicators(data, Path(xlsx), overwrite=force)
     if fmt == "json":
@@ -160,9 +160,18 @@ def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
                                "previous": _show(row["previous"], row["unit"])})
     columns = [Column("label", N_("Figure")), RightText("value", now),
                RightText("previous", before)]
-    emit(table_rows, columns, "table",
-         title=_("Key figures {period} (previous: {previous})").format(period=now,
-                                                                        previous=before))
+    title = _("Key figures {period} (previous: {previous})").format(period=now,
+                                                                     previous=before)
+    from ekbist.reports.completeness import running_note
+
+    running = running_note(data["covers"])
+    if running:
+        title += " " + _("(preliminary)")
+    emit(table_rows, columns, "table", title=title)
+    if running:
+        import textwrap
+
+        click.echo(textwrap.fill(running, 80))
     click.echo(_("Households and amounts count the month the assistance is for; the national\n"
                  "statistics count the month of payment. Definitions: --format json,\n"
                  "docs/indicators.md."))

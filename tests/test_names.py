@@ -154,3 +154,29 @@ def test_the_controllers_wide_sheet_names_the_cell_that_holds_the_name(year_2026
                                       ["Bidrag", *months], ["Personalkostnader", *months]))
     year_2026.ok("import", str(fixed))
     assert _activities(year_2026) == {ASSISTANCE, LABOUR}
+
+
+def test_the_wide_sheet_names_what_it_does_not_read(year_2026, tmp_path):
+    months = [100] * 10 + [None, None]
+    path = _workbook(tmp_path / "utfall.xlsx", "Utfall 2026", (
+        ["Utfall 2026 (kr)"],
+        ["Enhet: Arbetsmarknad"],
+        [*WIDE, None, "Kommentar"],
+        ["Intäkter", *[None] * 12, None, "se bilaga"],          # a comment on a group row
+        ["Bidrag", *months, None, "högre än väntat"],             # O5
+        ["Personalkostnader", *months, "glömd siffra", None]))    # N6: an empty column
+    result = year_2026.ok("import", str(path))
+    assert result.stderr.splitlines() == [
+        "warning: 'Utfall 2026'!N6: 'glömd siffra' — not read: ekbist reads the line, activity, "
+        "year, month and total columns",
+        "warning: 'Utfall 2026'!O4: 'se bilaga' — not read: ekbist reads the line, activity, "
+        "year, month and total columns (and 1 more cell in this column)"]
+    assert "Actuals" in result.output   # imported: a warning, not a refusal
+    # A figure on the group row makes it a line, and an unknown one: refused at its cell.
+    path = _workbook(tmp_path / "utfall2.xlsx", "Utfall 2026", (
+        ["Utfall 2026 (kr)"], ["Enhet: Arbetsmarknad"], WIDE,
+        ["Intäkter", 5, *[None] * 11], ["Bidrag", *months]))
+    line = year_2026.fails("import", str(path), "--dry-run")
+    assert "problem" in line
+    assert "'Utfall 2026'!A4: 'Intäkter' — unknown budget line" in year_2026(
+        "import", str(path), "--dry-run").stderr

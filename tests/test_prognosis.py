@@ -509,7 +509,7 @@ def test_tertial_without_a_saved_prognosis_and_refusals(demo_cli, db_path):
 def test_tertial_table_json_and_workbook(demo_cli, tmp_path):
     cli = demo_cli
     data = json.loads(cli.ok("report", "tertial", "--tertial", "1", "--format", "json").output)
-    assert set(data) == {"year", "tertial", "month", "prognosis_saved_on", "prognosis",
+    assert set(data) == {"year", "tertial", "month", "complete", "prognosis_saved_on", "prognosis",
                          "key_figures"}
     assert set(data["prognosis"]) == {"year", "month", "lines", "activities", "total",
                                       "missing_actuals"}

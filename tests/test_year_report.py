@@ -187,7 +187,7 @@ def test_report_year_on_the_command_line(cli, year_store, tmp_path) -> None:
     assert "| Sjukfrånvaro högst 4,4 % | ≤ 4,4 % | 0,5 % |" in md
     assert "1 av 2 mål uppnådda." in md
     data = json.loads(cli.ok("report", "year", "2025", "--format", "json", today=TODAY).output)
-    assert list(data) == ["year", "to", "complete", "households", "closures", "long_term",
+    assert list(data) == ["year", "to", "complete", "covers", "households", "closures", "long_term",
                           "plan_coverage", "handling_time", "caseload", "staff", "budget",
                           "targets", "manual_outcomes"]
     path = tmp_path / "year.xlsx"

@@ -506,8 +506,11 @@ def _values(store: Store, rows: list[tuple], span_first: str, period: Period,
     }
 
 
-def indicators(store: Store, period: Period) -> dict[str, Any]:
+def indicators(store: Store, period: Period, *, today: date | None = None) -> dict[str, Any]:
     """Every figure for ``period`` and the same months a year earlier.
+
+    Given ``today``, a period that is not over says so: ``complete`` and ``covers`` (the
+    months begun and the running month's days, :func:`ekbist.reports.completeness.span_state`).
 
     The JSON contract: ``{"from", "to", "figures": [{"key", "label", "value",
     "previous", "unit", "definition"}]}`` with stable keys (see FIGURES). One pass over
@@ -523,15 +526,22 @@ def indicators(store: Store, period: Period) -> dict[str, Any]:
         now = _values(store, rows, span_first, period, young_max, very_long)
         before = _values(store, rows, span_first, previous, young_max, very_long)
     texts = {d["key"]: d for d in definitions()}
-    return {
+    result: dict[str, Any] = {
         "from": period.first,
         "to": period.last,
         "previous_from": previous.first,
         "previous_to": previous.last,
-        "figures": [{"key": f.key, "label": texts[f.key]["label"], "value": now[f.key],
-                     "previous": before[f.key], "unit": f.unit,
-                     "definition": texts[f.key]["definition"]} for f in FIGURES],
     }
+    if today is not None:
+        from ekbist.reports.completeness import span_state
+
+        covers = span_state(period.first, period.last, today)
+        result["complete"] = covers["complete"]
+        result["covers"] = covers
+    result["figures"] = [{"key": f.key, "label": texts[f.key]["label"], "value": now[f.key],
+                          "previous": before[f.key], "unit": f.unit,
+                          "definition": texts[f.key]["definition"]} for f in FIGURES]
+    return result
 
 
 # -- the households behind the long-term figure --------------------------------------------

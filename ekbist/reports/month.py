@@ -1,5 +1,9 @@
 """The monthly key-figure sheet for the district board (one page).
 
+A month that is not over (by the reporting day) is marked: ``complete`` false, with the
+days counted (``days`` of ``days_in_month``), since its figures are set beside the whole
+of the same month last year.
+
 Households this month and the same month last year, assistance paid for the month
 and the year to date, the prognosis and its deviation, cases per FTE, the share
 decided within five working days and plan coverage. The figures come from the same
@@ -20,6 +24,7 @@ from ekbist.i18n import _
 from ekbist.money import to_tkr
 from ekbist.months import month_add, month_end
 from ekbist.reports import indicators as ind
+from ekbist.reports.completeness import month_state
 from ekbist.reports.targets import check_year
 from ekbist.store import Store
 
@@ -58,10 +63,15 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
         active = caseload.active_cases(store, [month_end(period)])[0]
         fte = sum(t["fte"][0] for t in load["teams"])
         coverage = plan_coverage.coverage(store, as_of=last_day, today=today)
+        state = month_state(y, m, today)
         return {
             "year": y,
             "month": m,
             "as_of": last_day.isoformat(),
+            # A month not over yet (by today) says so, and how many of its days count.
+            "complete": state["complete"],
+            "days": state["days"],
+            "days_in_month": state["days_in_month"],
             "households": {
                 "this_month": _households(store, period),
                 "same_month_last_year": _households(store, month_add(period, -12)),

@@ -45,7 +45,9 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
         raise EkbistError(_("the tertial is 1 (January–April) or 2 (May–August), not '{value}'")
                           .format(value=tertial)) from None
     last_day = month_end(f"{year:04d}-{month:02d}")
-    if last_day >= today:
+    # A tertial is reported once it is over, its last day included
+    # (ekbist.reports.completeness): it is never preliminary.
+    if last_day > today:
         raise EkbistError(_("tertial {tertial} {year} ends {day}, which has not passed yet")
                           .format(tertial=tertial, year=year, day=last_day.isoformat()))
     result, saved_on = prognosis_lib.saved_or_made(store, year, month, today=today)
@@ -85,6 +87,7 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
         "year": year,
         "tertial": int(tertial),
         "month": month,
+        "complete": True,
         "prognosis_saved_on": saved_on,
         "prognosis": result,
         "key_figures": {

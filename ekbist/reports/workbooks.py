@@ -41,6 +41,18 @@ def _sheet(wb, title: str, heading: str, headers: list[str], rows: list[list[Any
     return ws
 
 
+def _mark_running(ws, covers: dict[str, Any] | None) -> None:
+    """A2 says which months a sheet of a period that is not over covers (preliminary)."""
+    from ekbist.reports.completeness import running_note
+
+    note = running_note(covers) if covers else None
+    if note:
+        from openpyxl.styles import Font
+
+        ws["A2"] = note
+        ws["A2"].font = Font(bold=True, color="C00000")
+
+
 def _new_workbook():
     from openpyxl import Workbook
 
@@ -76,6 +88,7 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
                 [[m["month"], m["households"], m["previous"]] for m in h["months"]]
                 + [[_("Average"), h["average"], h["previous_average"]]],
                 {2: ONE_DECIMAL, 3: ONE_DECIMAL}, [12, 12, 12])
+    _mark_running(ws, r.get("covers"))
     n = len(h["months"])
     chart = LineChart()
     chart.title = _("Households with assistance per month")
@@ -215,8 +228,11 @@ def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pa
         rows += [[_("Net budget (tkr)"), p["budget_net_tkr"], THOUSANDS],
                  [_("Net prognosis (tkr)"), p["prognosis_net_tkr"], THOUSANDS],
                  [_("Deviation (tkr)"), p["deviation_tkr"], THOUSANDS]]
-    ws = _sheet(wb, _("Key figures"),
-                _("Key figures {year}-{month:02d}").format(year=r["year"], month=r["month"]),
+    heading = _("Key figures {year}-{month:02d}").format(year=r["year"], month=r["month"])
+    if not r.get("complete", True):
+        heading += " " + _("(preliminary: {days} of {in_month} days)").format(
+            days=r["days"], in_month=r["days_in_month"])
+    ws = _sheet(wb, _("Key figures"), heading,
                 [_("Figure"), _("Value")], [row[:2] for row in rows], None, [44, 16])
     for i, row in enumerate(rows, start=4):
         if row[2]:
@@ -246,6 +262,7 @@ def write_indicators(data: dict[str, Any], path: Path | str, *, overwrite: bool 
         first=data["from"], last=data["to"], pfirst=data["previous_from"],
         plast=data["previous_to"])
     ws["A1"].font = Font(bold=True, size=14)
+    _mark_running(ws, data.get("covers"))
     heads = (_("Key"), _("Figure"), _("Item"), _("Value"), _("Previous"), _("Unit"),
              _("Definition"))
     for col, text in enumerate(heads, start=1):

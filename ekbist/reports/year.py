@@ -7,7 +7,9 @@ targets met". Every figure is taken from the function the matching command uses
 (``ekbist indicators``, ``plans coverage``, ``handling-time report``, ``caseload
 history``, ``prognosis``), so the report and the commands agree.
 
-A year still in progress is reported up to today (the figures are year to date).
+A year still in progress is reported up to today (the figures are year to date) and says
+so: ``complete`` is false and ``covers`` names the months the figures and averages cover
+and the running month's days (:mod:`ekbist.reports.completeness`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ekbist.i18n import _
 from ekbist.money import to_tkr
 from ekbist.months import month_end, months_between
 from ekbist.reports import indicators as ind
+from ekbist.reports.completeness import span_state
 from ekbist.reports import targets as targets_lib
 from ekbist.reports.staff import staff_figures
 from ekbist.store import Store
@@ -143,7 +146,7 @@ def computed_outcomes(report: dict[str, Any]) -> dict[str, float | None]:
 def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
     """Every part of the year report; shares as fractions, money in kronor and tkr.
 
-    The JSON contract: ``{"year", "to", "complete", "households", "closures",
+    The JSON contract: ``{"year", "to", "complete", "covers", "households", "closures",
     "long_term", "plan_coverage", "handling_time", "caseload", "staff", "budget",
     "targets", "manual_outcomes"}``.
     """
@@ -160,7 +163,9 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
         report: dict[str, Any] = {
             "year": y,
             "to": last_day.isoformat(),
-            "complete": last_day == date(y, 12, 31) and last_day < today,
+            "complete": today >= date(y, 12, 31),
+            # The months the figures and the averages cover, and the one not over yet.
+            "covers": span_state(f"{y:04d}-01", f"{y:04d}-12", today),
             "households": {
                 "months": [{"month": now["month"], "households": now["households"],
                             "previous": before["households"]}

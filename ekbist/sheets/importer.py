@@ -482,7 +482,8 @@ def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path, year: int 
     from ekbist.sheets.wide_sheet import parse_wide_sheet  # lazily: only workbooks need it
 
     try:
-        records = parse_wide_sheet(sheet.name, sheet.rows, year=year, title=path.stem)
+        records = parse_wide_sheet(sheet.name, sheet.rows, year=year, title=path.stem,
+                                   warnings=ctx.report.warnings)
     except ValidationErrors as exc:
         for problem in exc.refusals:
             ctx.problems.add_text((order, 0, 0), problem)

@@ -160,7 +160,8 @@ def _kind_from(texts: list[str]) -> str | None:
 
 # -- reading the wide layout ----------------------------------------------------------------
 def parse_wide_sheet(
-    sheet_name: str, rows: list[list[Any]], *, year: int | None, title: str
+    sheet_name: str, rows: list[list[Any]], *, year: int | None, title: str,
+    warnings: list[str] | None = None,
 ) -> list[dict[str, Any]] | None:
     """Records of the controller's wide layout, or None if the sheet is not in it.
 
@@ -173,6 +174,12 @@ def parse_wide_sheet(
     header: 'budget' against 'utfall'/'actual(s)'. Budget records are the sum of the
     twelve months (month None); actual records are one per month with an amount.
     Rows whose line or activity starts with 'Summa'/'Total' are left to the importer.
+
+    Nothing typed is dropped without a word: a cell ekbist does not read — text or a figure
+    in a column without a role (a comment column, an empty column), or beside the label of a
+    heading or group row ('Intäkter') — is named in ``warnings`` with its cell, once per
+    column. A figure in a month column of a heading or group row makes it a line row, and
+    its unknown name is refused by the importer.
     """
     header_at, months = None, None
     for i, row in enumerate(rows[:60]):
@@ -272,6 +279,8 @@ def parse_wide_sheet(
     since_sum: list[tuple[str | None, dict[int, int | None]]] = []
     every: list[tuple[str | None, dict[int, int | None]]] = []
     block_activity: str | None = None
+    read = set(months) | set(roles.values())
+    unread = _Unread(sheet_name)
     for offset, row in enumerate(body):
         r = header_at + 1 + offset
         row = row + [None] * (len(header) - len(row))
@@ -279,6 +288,9 @@ def parse_wide_sheet(
             continue
         if _month_columns(row):
             continue  # a repeated header row
+        for c, value in enumerate(row):
+            if c not in read and not _is_blank(value):
+                unread.column(r, c, value, header[c] if c < len(header) else None)
         label = _text(row[line_col])
         activity_cell = _text(row[roles["activity"]]) if "activity" in roles else ""
         if sum_rows.is_sum_label(label) or sum_rows.is_sum_label(activity_cell):
@@ -306,6 +318,12 @@ def parse_wide_sheet(
                 problems.append(str(exc))
                 values[month] = None
         has_amounts = any(v is not None for v in values.values())
+        if not has_amounts:
+            # A heading, group or activity row: its label is read, nothing beside it.
+            for role in ("year", "total"):
+                c = roles.get(role)
+                if c is not None and not _is_blank(row[c]) and (label or activity_cell):
+                    unread.heading(r, c, row[c])
         if not label:
             if has_amounts:
                 problems.append(_("{cell}: amounts without a budget line").format(
@@ -402,10 +420,52 @@ def parse_wide_sheet(
                                                              "line": line_cell}})
     if problems:
         raise ValidationErrors(problems)
+    if warnings is not None:
+        warnings.extend(unread.lines())
     return records
 
 
 _LINE_KINDS = dict(DEFAULT_LINES)
+
+
+class _Unread:
+    """The cells of a sheet that hold something ekbist does not read, for warnings: one line
+    per column not read (its first cell, and how many more), one per heading-row cell."""
+
+    def __init__(self, sheet: str):
+        self.sheet = sheet
+        self.columns: dict[int, list[tuple[int, Any]]] = {}
+        self.headings: list[tuple[int, int, Any]] = []
+
+    def column(self, r: int, c: int, value: Any, header: Any) -> None:
+        self.columns.setdefault(c, []).append((r, value))
+
+    def heading(self, r: int, c: int, value: Any) -> None:
+        self.headings.append((r, c, value))
+
+    def lines(self) -> list[str]:
+        from ekbist.i18n import ngettext
+
+        out = []
+        for c, cells in sorted(self.columns.items()):
+            r, value = cells[0]
+            more = len(cells) - 1
+            out.append(_("{cell}: '{value}' — not read: ekbist reads the line, activity, year, "
+                         "month and total columns{more}").format(
+                cell=cell_name(self.sheet, r, c), value=shown(value),
+                more=ngettext(" (and {n} more cell in this column)",
+                              " (and {n} more cells in this column)", more).format(n=more)
+                if more else ""))
+        for r, c, value in self.headings:
+            out.append(_("{cell}: '{value}' — not read: a heading row carries no figures or "
+                         "comments").format(cell=cell_name(self.sheet, r, c), value=shown(value)))
+        return out
+
+
+def shown(value: Any, width: int = 40) -> str:
+    """A cell's value for a message: one line, at most ``width`` characters."""
+    text = _text(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _check_sum_row(sheet: str, r: int, row: list[Any], months: dict, factor: int, label: str,
