@@ -7,13 +7,14 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import MONTH
 from ekbist.commands.render import fmt_int, working
 
+from ekbist.demo import MAX_HOUSEHOLDS
 from ekbist.i18n import _
 
 
 @click.command(help=_("Fill an empty database with a synthetic unit (deterministic for a seed)."))
 @click.option(
     "--households",
-    type=click.IntRange(10, 200_000),
+    type=click.IntRange(10, MAX_HOUSEHOLDS),
     default=480,
     show_default=True,
     help=_("Active households to keep."),

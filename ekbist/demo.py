@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from ekbist.errors import EkbistError
+from ekbist.errors import EkbistError, StoreBusy, StoreDamaged, StoreReadOnly
 from ekbist.i18n import _
 from ekbist.months import month_add, month_end
 from ekbist.store import Store
@@ -34,6 +35,9 @@ Progress = Callable[[int, int], None]
 ASSISTANCE_ACTIVITY = "Ekonomiskt bistånd/handläggning"
 LABOUR_ACTIVITY = "Arbetsmarknad"
 DEMO_MARKER = "store.demo"  # the settings row that marks a demo store
+# The largest demo offered: a whole city in one file (DESIGN: 20 000 households), the size
+# the benchmarks build and the documented city command asks for.
+MAX_HOUSEHOLDS = 20_000
 
 # The seed's 2014 budget in tkr (business plan, "Budget 2014"), per activity and line. The
 # assistance payments (46 349 tkr ≈ 481 households × 7 643 kr × 12) sit on Entreprenader och
@@ -197,6 +201,9 @@ def plan_months(options: DemoOptions, today: date) -> tuple[list[tuple[int, int]
     """The demo's months and its as-of day (today, or the end month's last day if earlier)."""
     if options.households < 10:
         raise EkbistError(_("the demo needs at least 10 households"))
+    if options.households > MAX_HOUSEHOLDS:
+        raise EkbistError(_("the demo holds at most {n} households (a whole city)").format(
+            n=f"{MAX_HOUSEHOLDS:,}".replace(",", " ")))
     if not 1 <= options.months <= 240:
         raise EkbistError(_("the demo covers 1 to 240 months"))
     if options.end:
@@ -268,14 +275,28 @@ def build_file(
     path = files.check_new(path, force=replace)
     with files.temporary_beside(path, suffix=".db") as temp:
         with interrupts.provisional():  # its commits are not the user's until the rename
-            store = Store.open(temp, create=True)
             try:
-                working_days.ensure_index(store)
-                counts = build(store, options, today, progress)
-            finally:
-                store.close()
+                store = Store.open(temp, create=True)
+                try:
+                    working_days.ensure_index(store)
+                    counts = build(store, options, today, progress)
+                finally:
+                    store.close()
+            except (sqlite3.Error, OSError, *StoreError) as exc:
+                raise EkbistError(_("could not build the demo in {path}: {reason} — nothing "
+                                    "was written").format(path=path, reason=_reason(exc))) from exc
         files.put_in_place(temp, path, force=replace)
     return counts
+
+
+# Store errors a failed build may end in (a full disk surfaces as any of them).
+StoreError = (StoreBusy, StoreDamaged, StoreReadOnly)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
 
 
 class _Generator:

@@ -1,0 +1,89 @@
+"""The demo builds at every size it offers, and a demo that fails leaves no file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from procs import EKBIST, clean_env, one_error
+
+from ekbist import demo as demo_unit
+from ekbist.errors import EkbistError
+
+
+def build(db: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([EKBIST, "--db", str(db), "demo", *args], capture_output=True,
+                          text=True, env=clean_env(), timeout=1800, **kwargs)
+
+
+def households_active(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM cases WHERE closed IS NULL").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("households", "months", "seed"), [
+    (10, 1, 1), (10, 1, 2), (11, 3, 7), (480, 2, 3), (2999, 1, 11),
+    (20_000, 2, 3),  # the largest offered, a whole city, over two months
+])
+def test_every_size_offered_builds(tmp_path, households, months, seed):
+    db = tmp_path / "demo.db"
+    result = build(db, "--households", str(households), "--months", str(months), "--end",
+                   "2026-11", "--seed", str(seed))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Demo unit written to {db}: ")
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))] == [
+        "demo.db"]
+    assert households_active(db) >= households * 0.8  # about the asked number stay active
+    assert subprocess.run([EKBIST, "--db", str(db), "info", "--check"], capture_output=True,
+                          env=clean_env(), timeout=600).returncode == 0
+
+
+def test_above_the_largest_size_is_refused():
+    over = demo_unit.DemoOptions(households=demo_unit.MAX_HOUSEHOLDS + 1, months=1, end=None,
+                                 seed=1)
+    with pytest.raises(EkbistError, match="at most 20 000 households"):
+        demo_unit.plan_months(over, __import__("datetime").date(2026, 11, 25))
+    result = subprocess.run([EKBIST, "--db", "x.db", "demo", "--households", "20001"],
+                            capture_output=True, text=True, env=clean_env(), timeout=60)
+    assert result.returncode == 2 and "20001 is not in the range 10<=x<=20000" in result.stderr
+
+
+def _fsize_limit(limit: int):
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_a_demo_that_fails_leaves_no_file_and_the_next_one_builds(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    db = folder / "demo.db"
+    # A "full disk" part-way: no file may grow past 3 MB (the schema and calendar fit).
+    failed = build(db, "--households", "480", "--months", "12", preexec_fn=_fsize_limit(3 << 20))
+    line = one_error(failed)
+    assert line.startswith(f"error: could not build the demo in {db}: "), line
+    assert line.endswith(" — nothing was written"), line
+    assert list(folder.iterdir()) == []
+    again = build(db, "--households", "60", "--months", "3")
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        "demo.db"]
+
+
+def test_an_empty_file_is_taken_and_a_store_is_never_replaced(tmp_path):
+    db = tmp_path / "demo.db"
+    db.touch()
+    assert build(db, "--households", "10", "--months", "1").returncode == 0
+    assert os.stat(db).st_size > 0
+    before = db.read_bytes()
+    line = one_error(build(db, "--households", "10", "--months", "1"))
+    assert line.startswith(f"error: {db} exists already — the demo writes only a new database")
+    assert db.read_bytes() == before
