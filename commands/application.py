@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE
+from ekbist.commands.params import AMOUNT, DATE
 from ekbist.commands.render import Column, emit, format_option
 
 from ekbist.codes import typable
@@ -64,7 +64,8 @@ def complete(env: Env, app_id, on) -> None:
 @click.option("--date", "on", type=DATE, required=True, help=_("The day of the decision."))
 @click.option("--decision", required=True,
               help=_("Decision: {codes}.").format(codes=", ".join(typable("decision"))))
-@click.option("--amount", help=_("Kronor granted (for granted and partly granted only)."))
+@click.option("--amount", type=AMOUNT, metavar=_("AMOUNT"),
+              help=_("Kronor granted (for granted and partly granted only)."))
 @click.option("--amend", is_flag=True, help=_("Change an earlier decision (kept in the audit)."))
 @pass_env
 def decide(env: Env, app_id, on, decision, amount, amend) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import AMOUNT_SETTINGS
+from ekbist.commands.params import AMOUNT, AMOUNT_SETTINGS
 from ekbist.commands.render import Column, emit, fmt_int, fmt_kr, format_option
 
 from ekbist.i18n import N_, _
@@ -61,7 +61,7 @@ def budget() -> None:
 @click.argument("year", metavar=_("YEAR"))
 @click.argument("activity", metavar=_("ACTIVITY"))
 @click.argument("line", metavar=_("LINE"))
-@click.argument("amount", metavar=_("AMOUNT"))
+@click.argument("amount", type=AMOUNT, metavar=_("AMOUNT"))
 @click.option("--new", is_flag=True, help=_("ACTIVITY is a new activity (no year has it yet)."))
 @pass_env
 def set_(env: Env, year: str, activity: str, line: str, amount: str, new: bool) -> None:
@@ -176,7 +176,7 @@ def actuals() -> None:
 @click.argument("month", metavar=_("MONTH"))
 @click.argument("activity", metavar=_("ACTIVITY"))
 @click.argument("line", metavar=_("LINE"))
-@click.argument("amount", metavar=_("AMOUNT"))
+@click.argument("amount", type=AMOUNT, metavar=_("AMOUNT"))
 @click.option("--new", is_flag=True, help=_("ACTIVITY is a new activity (no year has it yet)."))
 @pass_env
 def actuals_set(env: Env, year: str, month: str, activity: str, line: str, amount: str,

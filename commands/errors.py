@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 
@@ -54,13 +55,37 @@ class CheckUsageError(click.ClickException):
     exit_code = CheckExit.UNKNOWN
 
     def show(self, file=None) -> None:
-        message = " ".join(self.format_message().split())
+        message = " ".join(shown(self.format_message()).split())
         click.echo(f"EKBIST UNKNOWN: {message}")
 
 
+def shown(message: str, *, lines: bool = False) -> str:
+    """``message`` as ekbist may show it: the output side of the secrecy gate.
+
+    Every value a message quotes (a cell, an argument, a file name, an environment
+    variable) is masked like the personnummer line (811218-****), and control characters
+    a quoted value carried (tab, CR, LF, …) are shown as escapes, so one problem stays one
+    line. ``lines``: a message of several lines (click's usage), masked line by line.
+    """
+    from ekbist.secrecy import mask
+
+    if lines:
+        return "\n".join(shown(line) for line in mask(message).split("\n"))
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                        mask(message))
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def say(message: str) -> None:
+    """One line on stderr (a problem, a warning), through the gate of :func:`shown`."""
+    click.echo(shown(message), err=True)
+
+
 def fail(message: str) -> None:
-    """Print ``error: message`` on stderr and exit 1."""
-    click.echo(f"{_('error')}: {message}", err=True)
+    """Print ``error: message`` on stderr (through :func:`shown`) and exit 1."""
+    say(f"{_('error')}: {message}")
     raise SystemExit(Exit.REFUSED)
 
 
@@ -104,7 +129,7 @@ def handle_errors() -> Iterator[None]:
     except ValidationErrors as exc:
         _stop_if_interrupted()
         for problem in exc.worded_lines(FLAGS):
-            click.echo(problem, err=True)
+            say(problem)
         fail(_("{n} problem(s) found — nothing was written").format(n=len(exc.problems)))
     except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
         raise

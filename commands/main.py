@@ -100,6 +100,7 @@ class LazyGroup(click.Group):
             from ekbist.commands.params import localize_metavars
 
             command = localize_metavars(getattr(module, attr))
+            gate_commands(command)
             add_examples(command, name)
             translate_metavars(command)
             return command
@@ -115,6 +116,7 @@ class LazyGroup(click.Group):
         # The secrecy gate for the command line: every argument and option value, whatever
         # its type, before click parses it (one place, so no command can forget it).
         argv = sys.argv[1:] if args is None else list(args)
+        _ARGV[:] = argv
         refuse_personnummer_arguments(argv)
         return super().main(argv, *pos, **kwargs)
 
@@ -178,32 +180,82 @@ def add_examples(command: click.Command, path: str) -> None:
 
 
 def refuse_personnummer_arguments(argv: list[str]) -> None:
-    """Exit 1 with one line when an argument, an option value or EKBIST_DB holds a personnummer.
+    """Exit 1 with one line when an argument, an option value or an EKBIST_* variable holds
+    a personnummer.
 
     ekbist logs its command line in the audit, and every argument is either stored,
-    logged or a file name: none may carry an identity number, in any spelling.
+    logged or a file name: none may carry an identity number, in any spelling. A token
+    written as an amount ("8112189876", "LINE=8112189876") is left to
+    :func:`gate_value`, which knows after parsing whether a money parameter took it:
+    an amount is money, anywhere else the same digits are refused.
     """
     import os
 
-    from ekbist.secrecy import looks_like_personnummer, mask
+    from ekbist.money import is_amount_text
+    from ekbist.secrecy import looks_like_personnummer
 
-    named = [(arg, i) for i, arg in enumerate(argv)]
-    named += [(os.environ[var], -1) for var in ("EKBIST_DB", "EKBIST_TODAY") if os.environ.get(var)]
-    for arg, index in named:
+    for var in sorted(v for v in os.environ if v.startswith("EKBIST_")):
+        if looks_like_personnummer(os.environ[var]):
+            _refuse(var, os.environ[var])
+    for index, arg in enumerate(argv):
         if not looks_like_personnummer(arg):
             continue
-        if index < 0:
-            where = _("an environment variable")
-        elif arg.startswith("--") and "=" in arg:
-            where, arg = arg.split("=", 1)
+        if arg.startswith("--") and "=" in arg:
+            where, value = arg.split("=", 1)
         elif index > 0 and argv[index - 1].startswith("-") and argv[index - 1] != "-":
-            where = argv[index - 1]
+            where, value = argv[index - 1], arg
         else:
-            where = _("argument {n}").format(n=index + 1)
-        refuse_argument(argv, _(
-            "{where}: '{value}' looks like a personnummer — ekbist takes no personal "
-            "identity numbers, in any argument"
-        ).format(where=where, value=mask(arg)))
+            where, value = _("argument {n}").format(n=index + 1), arg
+        name, equals, amount = value.rpartition("=")
+        if is_amount_text(value) or (equals and is_amount_text(amount)
+                                     and not looks_like_personnummer(name)):
+            continue
+        _refuse(where, value)
+
+
+def gate_value(param: click.Parameter, value: object) -> None:
+    """The secrecy gate over one parameter's value as given (typed, or from EKBIST_*), before
+    click converts it, so no conversion error repeats it: an amount given to a money
+    parameter (:class:`ekbist.commands.params.AmountText`) is money, bounded by the library;
+    every other value is refused when it holds a personnummer in any spelling."""
+    from datetime import date
+
+    from ekbist.commands.params import AmountText
+    from ekbist.secrecy import looks_like_personnummer
+
+    for item in value if isinstance(value, tuple | list) else (value,):
+        if item is None or isinstance(item, bool | date):
+            continue
+        text = str(item)
+        if isinstance(param.type, AmountText):
+            if not param.type.after_equals:
+                continue
+            text = text.rpartition("=")[0]
+        if looks_like_personnummer(text):
+            where = (param.opts[0] if isinstance(param, click.Option)
+                     else _("argument {name}").format(name=param.human_readable_name))
+            _refuse(where, str(item))
+
+
+def gate_arguments(ctx: click.Context) -> None:
+    """The gate over what a command leaves unparsed (``ctx.args``; a group's rest is its
+    command's to parse)."""
+    from ekbist.secrecy import looks_like_personnummer
+
+    if not isinstance(ctx.command, click.Group):
+        for arg in ctx.args:
+            if looks_like_personnummer(arg):
+                _refuse(_("argument"), arg)
+
+
+def _refuse(where: str, value: str) -> None:
+    refuse_argument(_ARGV, _(
+        "{where}: '{value}' looks like a personnummer — ekbist takes no personal identity "
+        "numbers, in any argument").format(where=where, value=value))
+
+
+# The command line being run (set by LazyGroup.main), so a refusal knows whether it is check's.
+_ARGV: list[str] = []
 
 
 def refuse_argument(argv: list[str], message: str) -> None:
@@ -216,6 +268,32 @@ def refuse_argument(argv: list[str], message: str) -> None:
         error.show()
         raise SystemExit(error.exit_code)
     fail(message)
+
+
+def _gated_parse_args(self: click.Command, ctx: click.Context, args: list[str]) -> list[str]:
+    rest = type(self).parse_args(self, ctx, args)
+    gate_arguments(ctx)
+    return rest
+
+
+def _gated_process_value(self: click.Parameter, ctx: click.Context, value: object) -> object:
+    gate_value(self, value)
+    return type(self).process_value(self, ctx, value)
+
+
+def gate_commands(command: click.Command) -> None:
+    """Put the secrecy gate in front of every parameter of ``command`` and of every command
+    under it (:func:`gate_value`), and after its parsing (:func:`gate_arguments`)."""
+    import types
+
+    if "parse_args" not in command.__dict__:
+        command.parse_args = types.MethodType(_gated_parse_args, command)
+    for param in command.params:
+        if "process_value" not in param.__dict__:
+            param.process_value = types.MethodType(_gated_process_value, param)
+    for sub in getattr(command, "commands", {}).values():
+        gate_commands(sub)
+
 
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--today", "--lang")
 
@@ -298,6 +376,7 @@ def root(ctx: click.Context, db_path: str | None, today, lang: str | None) -> No
 
 
 add_examples(root, "")
+gate_commands(root)  # the global options, from the command line or EKBIST_*
 
 
 def _click_in_our_language() -> None:
@@ -325,6 +404,26 @@ def _click_in_our_language() -> None:
 
 
 _click_in_our_language()
+
+
+def _click_through_the_gate() -> None:
+    """click's own messages ("Invalid value for '--households': '8112189876' is not in the
+    range …", usage errors) pass the secrecy gate like ekbist's: every value they quote is
+    masked (ekbist.secrecy.mask), as in every ``error:`` line."""
+    import click.exceptions
+
+    from ekbist.commands.errors import shown
+
+    plain = click.exceptions.echo
+
+    def echo(message=None, file=None, nl=True, err=False, color=None):
+        plain(None if message is None else shown(str(message), lines=True), file=file, nl=nl,
+              err=err, color=color)
+
+    click.exceptions.echo = echo
+
+
+_click_through_the_gate()
 
 _METAVARS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND": N_("COMMAND"), "ARGS": N_("ARGS")}
 

@@ -45,8 +45,26 @@ class MonthType(click.ParamType):
             self.fail(_("'{value}' is not a month (YYYY-MM)").format(value=value), param, ctx)
 
 
+class AmountText(click.ParamType):
+    """An amount as typed ("412010001", "5 111 000", "12 tkr"), handed on as text for the
+    library to read (ekbist.money.parse_amount, which bounds it). Marked as money for the
+    command line's secrecy gate: an amount is never read as an identity number
+    (ekbist.commands.main.gate_value). ``after_equals``: the value is LINE=AMOUNT and
+    only the part after the last '=' is money."""
+
+    name = "amount"
+
+    def __init__(self, *, after_equals: bool = False) -> None:
+        self.after_equals = after_equals
+
+    def convert(self, value, param, ctx) -> str:
+        return value if isinstance(value, str) else str(value)
+
+
 DATE = DateType()
 MONTH = MonthType()
+AMOUNT = AmountText()
+LINE_AMOUNT = AmountText(after_equals=True)
 
 
 # Placeholders click derives from a parameter's type, in the user's language: a usage

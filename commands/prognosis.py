@@ -16,6 +16,7 @@ from ekbist.commands.budget import (
     tkr,
 )
 from ekbist.commands.context import Env, pass_env
+from ekbist.commands.params import LINE_AMOUNT
 from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percent, format_option
 
 from ekbist.errors import EkbistError
@@ -84,7 +85,7 @@ MONTH_OPTION = click.option(
 @MONTH_OPTION
 @click.option("--method", "methods", multiple=True, metavar=_("LINE=METHOD"),
               help=_("run-rate, budget or driver for LINE (or ACTIVITY:LINE, or * for all lines)."))
-@click.option("--set", "overrides", multiple=True, metavar=_("LINE=AMOUNT"),
+@click.option("--set", "overrides", multiple=True, type=LINE_AMOUNT, metavar=_("LINE=AMOUNT"),
               help=_("Set the prognosis of LINE (or ACTIVITY:LINE) by hand, in kronor; "
                      "needs a --comment."))
 @click.option("--comment", "comments", multiple=True, metavar=_("LINE=TEXT"),

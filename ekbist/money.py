@@ -15,9 +15,27 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
-from ekbist.secrecy import MAX_APPLICATION_AMOUNT, MAX_BUDGET_AMOUNT
 
-__all__ = ["MAX_APPLICATION_AMOUNT", "MAX_BUDGET_AMOUNT", "parse_amount", "round_div", "to_tkr"]
+__all__ = ["MAX_APPLICATION_AMOUNT", "MAX_BUDGET_AMOUNT", "MAX_YEAR_AMOUNT", "MONEY_COLUMNS",
+           "parse_amount", "round_div", "to_tkr"]
+
+# The bounds of money, either side of zero. An amount inside them is money and nothing
+# else: the secrecy gate reads text, never an amount (a budget line of 412 010 001 kr is
+# a budget line). A value outside them is refused as out of bounds.
+MAX_APPLICATION_AMOUNT = 10_000_000          # one application's payment
+MAX_BUDGET_AMOUNT = 10_000_000_000           # one budget, actuals or prognosis figure
+MAX_YEAR_AMOUNT = 12 * MAX_BUDGET_AMOUNT     # a year's actuals so far: twelve months of them
+
+# Every money column of the store and its bound: the store checks these (and no identity
+# number in them) in its triggers, see ekbist.store.Store._install_secrecy.
+MONEY_COLUMNS: dict[tuple[str, str], int] = {
+    ("application", "amount"): MAX_APPLICATION_AMOUNT,
+    ("budget", "amount"): MAX_BUDGET_AMOUNT,
+    ("actual", "amount"): MAX_BUDGET_AMOUNT,
+    ("prognosis", "budget"): MAX_BUDGET_AMOUNT,
+    ("prognosis", "actual_ytd"): MAX_YEAR_AMOUNT,
+    ("prognosis", "prognosis"): MAX_YEAR_AMOUNT,
+}
 
 
 def round_div(numerator: int, denominator: int) -> int:
@@ -41,6 +59,7 @@ def to_tkr(kronor: int) -> int:
 
 
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f']+")
+_SPACE_GROUPS = re.compile(r"\d{1,3}(?:[\s\u00a0\u2009\u202f']\d{3})+(?:[,.]\d+)?")
 _UNIT = re.compile(r"(?i)\s*(tkr|ksek|tsek|mnkr|mkr|msek|kr|sek|:-)\s*$")
 _UNIT_FACTOR = {"tkr": 1000, "ksek": 1000, "tsek": 1000, "mnkr": 1_000_000, "mkr": 1_000_000,
                 "msek": 1_000_000, "kr": 1, "sek": 1, ":-": 1}
@@ -78,6 +97,11 @@ def parse_amount(value: Any, what: str, *, factor: int = 1, maximum: int | None 
         if match:
             unit = _UNIT_FACTOR[match.group(1).lower()]
             text = text[: match.start()]
+        # Spaces group the thousands in threes ("5 111 000"), as in number_text: "811218 9876"
+        # is not an amount (and reads as a personnummer to the secrecy gate).
+        body = text.strip().lstrip("+-").strip()
+        if _SPACES.search(body) and not _SPACE_GROUPS.fullmatch(body):
+            raise EkbistError(_not_amount(what, value))
         text = _SPACES.sub("", text)
         if re.fullmatch(r"-?\d+[,.]\d+", text) and text.count(",") + text.count(".") == 1:
             text = text.replace(",", ".")
@@ -91,16 +115,38 @@ def parse_amount(value: Any, what: str, *, factor: int = 1, maximum: int | None 
             raise EkbistError(_not_amount(what, value)) from None
     if exact.denominator != 1:
         raise EkbistError(
-            _("{what}: '{value}' — not whole kronor").format(what=what, value=value)
+            _("{what}: '{value}' — not whole kronor").format(what=what, value=_quoted(value))
         )
     limit = MAX_BUDGET_AMOUNT if maximum is None else maximum
     if abs(exact) > limit:
+        # Out of bounds, said as such: never "looks like a personnummer" for an amount.
         raise EkbistError(
             _("{what}: '{value}' — more than {limit} kr").format(
-                what=what, value=value, limit=f"{limit:,}".replace(",", " "))
+                what=what, value=_quoted(value), limit=f"{limit:,}".replace(",", " "))
         )
     return int(exact)
 
 
 def _not_amount(what: str, value: Any) -> str:
-    return _("{what}: '{value}' — not an amount").format(what=what, value=value)
+    return _("{what}: '{value}' — not an amount").format(what=what, value=_quoted(value))
+
+
+def _quoted(value: Any) -> str:
+    """A value as a message quotes it: through the secrecy gate's mask, like every value
+    a message repeats (what was typed as an amount may be an identity number)."""
+    from ekbist.secrecy import mask
+
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return mask(str(value))
+
+
+def is_amount_text(text: str) -> bool:
+    """True when ``text`` is written as an amount (any size): how the command line's
+    secrecy gate knows a token it may leave to a money parameter (see
+    ekbist.commands.main)."""
+    try:
+        parse_amount(text, "", maximum=10 ** 30)
+    except EkbistError:
+        return False
+    return True

@@ -35,42 +35,91 @@ from typing import Any
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 
-# Characters that separate digit groups once the text is normalised.
-_SEPARATORS = "-+. ?"
-# Up to three separators between two groups ("811218 - 9876").
-_CHAIN = re.compile(r"\d+(?:[-+. ?]{1,3}\d+)*")
+# After normalisation the text holds three kinds of separator between digit groups:
+# '-' and '+' and '.' join groups into one word; ' ' ends a word.
+_CHAIN = re.compile(r"\d+(?:(?=[-+. ])(?:[ ]*[-+.]){0,3}[ ]*\d+)*")
 _GROUP = re.compile(r"\d+")
-# Quick refusal for ASCII text: fewer than ten digits close together means no candidate.
-_ASCII_CANDIDATE = re.compile(r"\d(?:[-+. ?]{0,3}\d){9}")
-# Quick refusal for any text: ten digits with at most six non-word characters between each.
-_LOOSE_CANDIDATE = re.compile(r"\d(?:[^\w\n]{0,6}\d){9}")
-_DASHES = frozenset({"\u2212", "\u2052", "\u2796", "\ufe63", "\uff0d", "\u02d7", "\u2043"})
+# Ten digits with only separators between them: what any candidate needs, read in the
+# normalised text (a cheap refusal for most text; _candidates decides).
+_CANDIDATE = re.compile(r"\d(?:[-+. ]*\d){9}")
+# The same question asked before the characters are read one by one (after NFKC and the
+# mis-encodings): the reading turns only characters that are neither letters nor digits
+# into separators or nothing, keeps letters and turns digits of any script into ASCII
+# digits, so text without ten digits that only such characters keep apart holds no
+# candidate in any reading.
+_LOOSE_CANDIDATE = re.compile(r"\d(?:[\W_]*\d){9}")
+
+# ASCII: every control character (tab, LF, CR, VT, FF, NUL, …) and ',' ';' '|' end a word
+# as a space does; '?' (a dash lost to an encoding), '/', '\\', ':', '_', '#', '~' join
+# groups as a dash does.
+_WORD_BREAKS = ",;|"
+_JOINERS = "?/\\:_#~"
+_ASCII = {
+    **{code: " " for code in range(0x20)},
+    0x7F: " ",
+    **{ord(ch): " " for ch in _WORD_BREAKS},
+    **{ord(ch): "-" for ch in _JOINERS},
+}
+# Characters outside ASCII, read once each (see _char): the table grows as text is seen.
+_TABLE: dict[int, str | None] = dict(_ASCII)
+_DASHES = frozenset({"\u2212", "\u2052", "\u2796", "\ufe63", "\uff0d", "\u02d7", "\u2043",
+                     "\ufffd"})
+_DOTS = frozenset("\u2024\u2027\u00b7\u2219\u22c5\uff0e\u3002")
+# A dash or space written as UTF-8 and read as Windows-1252 or Latin-1 ("â€“" for an en
+# dash, "âˆ’" for a minus sign, "Â\xa0" for a no-break space): General Punctuation
+# (U+2000–U+206F) comes back as 'â' + '€' or '\x80'/'\x81' + one character.
+_MOJIBAKE = re.compile("\u00e2(?:[\u20ac\x80\x81].|\u02c6\u2019|\x88\x92)|\u00c2[\xa0\xad]",
+                       re.DOTALL)
+
+
+def _char(ch: str) -> str | None:
+    """How the gate reads one character outside ASCII: a digit, a separator, nothing
+    (invisible: zero-width space, joiners, soft hyphen, BOM, combining marks) or itself."""
+    category = unicodedata.category(ch)
+    if category == "Nd":
+        return str(unicodedata.decimal(ch))
+    if category == "Pd" or ch in _DASHES:
+        return "-"
+    if category in ("Zs", "Zl", "Zp", "Cc") or ch.isspace():
+        return " "
+    if category in ("Cf", "Mn", "Me"):
+        return None
+    if ch in _DOTS:
+        return "."
+    return ch
+
+
+def _compatible(text: str) -> str:
+    """``text`` with mis-encoded dashes and spaces read as such, in NFKC form (full-width
+    and circled digits as digits, no-break spaces as spaces). Plain ASCII is its own form."""
+    if text.isascii():
+        return text
+    if "\u00e2" in text or "\u00c2" in text:
+        text = _MOJIBAKE.sub(lambda m: " " if m.group().startswith("\u00c2") else "-", text)
+    return unicodedata.normalize("NFKC", text)
+
+
+def _read(text: str) -> str:
+    """``text`` (already :func:`_compatible`) as the gate reads it, one character at a time."""
+    if not text.isascii():
+        table = _TABLE
+        for ch in set(text):
+            code = ord(ch)
+            if code not in table:
+                table[code] = _char(ch)
+    return text.translate(_TABLE)
 
 
 def _normalise(text: str) -> str:
-    """Digits as ASCII, every dash as '-', every space as ' ', invisible characters gone."""
-    text = unicodedata.normalize("NFKC", text)
-    out = []
-    for ch in text:
-        if ch.isascii():
-            out.append(ch)
-            continue
-        category = unicodedata.category(ch)
-        if category == "Nd":
-            out.append(str(unicodedata.decimal(ch)))
-        elif category == "Pd" or ch in _DASHES or ch == "\ufffd":
-            out.append("-")
-        elif category in ("Zs", "Zl", "Zp") or ch.isspace():
-            out.append(" ")
-        elif category == "Cf":
-            continue  # zero-width space, joiners, soft hyphen, BOM, direction marks
-        elif ch in "\u2024\u2027\u00b7\u2219\u22c5\uff0e\u3002":
-            out.append(".")
-        else:
-            out.append(ch)
-    text = "".join(out)
-    # ASCII whitespace other than a space (tab, newline) separates groups too.
-    return re.sub(r"[\t\n\r\v\f]", " ", text)
+    """Digits as ASCII, every dash as '-', every space and control character as ' ', the
+    separators of :data:`_JOINERS` as '-' and of :data:`_WORD_BREAKS` as ' ', mis-encoded
+    dashes as '-', invisible characters gone.
+
+    The same reading for every text: plain ASCII goes through the same table, only without
+    the steps that cannot change it (NFKC and the mis-encodings leave ASCII as it is).
+    Length changes only where text outside ASCII was read.
+    """
+    return _read(_compatible(text))
 
 
 def _luhn_ok(ten_digits: str) -> bool:
@@ -167,8 +216,6 @@ def looks_like_personnummer(value: Any) -> bool:
     """True when ``value`` holds a personnummer or samordningsnummer in any spelling."""
     cls = value.__class__
     if cls is str:  # the common case first: it runs for every value the store writes
-        if len(value) < 10:
-            return False
         text = value
     elif cls is int:
         if -100_000_000 < value < 100_000_000:
@@ -176,15 +223,18 @@ def looks_like_personnummer(value: Any) -> bool:
         text = _number_text(value)
     else:
         text = _as_text(value)
-        if text is None or len(text) < 10:
+        if text is None:
             return False
-    if text.isascii():
-        if not _ASCII_CANDIDATE.search(text):
-            return False
-    else:
-        if not _LOOSE_CANDIDATE.search(text):
-            return False
-        text = _normalise(text)
+    # Ten digits take ten characters, or ten bytes of UTF-8 once compatibility forms
+    # ("⑳" is "20") are spelled out: nothing shorter can hold a number.
+    if len(text) < 10 and (text.isascii() or len(text.encode("utf-8", "replace")) < 10):
+        return False
+    text = _compatible(text)
+    if not _LOOSE_CANDIDATE.search(text):
+        return False
+    text = _read(text)
+    if not _CANDIDATE.search(text):
+        return False
     return next(_candidates(text), None) is not None
 
 
@@ -192,11 +242,13 @@ def mask(value: Any) -> str:
     """``value`` as text with the last four digits of every personnummer hidden (811218-****).
 
     Text without one comes back unchanged, so the audit and problem lines stay readable.
+    Where the gate's reading of the text is longer or shorter than the text (invisible
+    characters, mis-encoded dashes, compatibility forms), that reading is what is shown.
     """
     text = "" if value is None else str(value)
     if not looks_like_personnummer(text):
         return text
-    normal = text if text.isascii() else _normalise(text)
+    normal = _normalise(text)
     spans = list(_candidates(normal))
     if len(normal) != len(text):  # normalisation changed lengths: mask the normalised text
         text = normal
@@ -204,7 +256,7 @@ def mask(value: Any) -> str:
     for _start, end in spans:
         hidden, i = 0, end - 1
         while hidden < 4 and i >= 0:
-            if chars[i].isdigit():
+            if normal[i].isdigit():
                 chars[i] = "*"
                 hidden += 1
             i -= 1
@@ -218,8 +270,3 @@ def check_text(value: Any, what: str) -> None:
             _("{what} looks like a personnummer ('{masked}') — ekbist stores no personal "
               "identity numbers").format(what=what, masked=mask(value))
         )
-
-
-# -- money: an identity number must never pass as an amount -------------------------------
-MAX_APPLICATION_AMOUNT = 10_000_000
-MAX_BUDGET_AMOUNT = 10_000_000_000

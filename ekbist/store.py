@@ -34,11 +34,17 @@ from ekbist.i18n import _
 BUSY_TIMEOUT_MS = 10_000
 # SQLite asks ekbist.interrupts.check every this many virtual-machine steps (a few ms).
 PROGRESS_STEPS = 20_000
-# The message the secrecy triggers abort with (see Store._install_secrecy).
+# The messages the secrecy and money triggers abort with (see Store._install_secrecy).
 SECRECY_ABORT = "ekbist-secrecy-gate"
+MONEY_ABORT = "ekbist-money-bound"
 
 # Tables derived from others: rebuilt at will, so not audited.
 DERIVED_TABLES = frozenset({"calendar_day", "workday", "audit"})
+# Tables the secrecy gate does not read: the calendar, derived from the holidays alone.
+# The audit is read like every other table.
+UNGUARDED_TABLES = frozenset({"calendar_day", "workday"})
+# Columns holding a row as JSON (the audit's before and after): the gate reads their texts.
+ROW_COLUMNS = frozenset({("audit", "before"), ("audit", "after")})
 
 NETWORK_FILESYSTEMS = frozenset(
     {
@@ -468,50 +474,114 @@ class Store:
 
     # -- the secrecy gate --------------------------------------------------------
     def _install_secrecy(self) -> None:
-        """Triggers that refuse any row holding a personnummer, in any table, in any column.
+        """Triggers that refuse any row holding a personnummer, in any table, the audit
+        included, and any money column holding more than money.
 
         This is the one gate every write passes, whatever code path made it: the
         trigger calls :func:`ekbist.secrecy.looks_like_personnummer` on each value and
-        aborts the statement; :meth:`transaction` turns that into a clear error.
+        aborts the statement; :meth:`transaction` turns that into a clear error. A money
+        column (:data:`ekbist.money.MONEY_COLUMNS`) holds an amount, never read as an
+        identity number: its trigger refuses a value that is not a whole amount within
+        the column's bound instead. The audit's ``before`` and ``after`` are JSON of rows
+        the gate has passed: their texts are read, their numbers are the columns' own.
         """
+        import json
+
+        from ekbist.money import MONEY_COLUMNS
         from ekbist.secrecy import looks_like_personnummer
 
+        recent: dict[str, object] = {}
+
         def refuse(table: str, column: str, value: object) -> int:
+            if value.__class__ is str and recent.get(column) == value:
+                return 0  # the audit's command line and user, the same on every row
             if looks_like_personnummer(value):
+                self._secrecy_hit = (table, column)
+                return 1
+            if value.__class__ is str and table == "audit":
+                recent[column] = value
+            return 0
+
+        def texts(node: object) -> Iterator[object]:
+            if isinstance(node, dict):
+                for item in node.values():
+                    yield from texts(item)
+            elif isinstance(node, list):
+                for item in node:
+                    yield from texts(item)
+            elif isinstance(node, str):
+                yield node
+
+        def refuse_row(table: str, column: str, value: object) -> int:
+            # Escapes ("\t", "\u2013") hide a separator from a reading of the JSON text.
+            if value.__class__ is not str or not ("\\" in value or looks_like_personnummer(value)):
+                return refuse(table, column, value)
+            try:
+                found = any(looks_like_personnummer(t) for t in texts(json.loads(value)))
+            except ValueError:  # a note written by hand, not JSON
+                found = looks_like_personnummer(value)
+            if found:
                 self._secrecy_hit = (table, column)
                 return 1
             return 0
 
         self.conn.create_function("ekbist_secret", 3, refuse, deterministic=True)
+        self.conn.create_function("ekbist_secret_row", 3, refuse_row, deterministic=True)
         for table in self.tables():
-            if table in DERIVED_TABLES:
+            if table in UNGUARDED_TABLES:
                 continue
             names = [c[1] for c in self.conn.execute(f'PRAGMA main.table_info("{table}")')]
-            # SQL decides cheaply which values need a look: nothing shorter than nine
-            # characters (digits of a number) and no plain ISO date can hold a number.
-            when = " OR ".join(
-                f'(length(NEW."{n}") >= 9 AND NOT (typeof(NEW."{n}") = \'text\' AND '
-                f'NEW."{n}" GLOB \'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\') AND '
-                f'ekbist_secret(\'{table}\', \'{n}\', NEW."{n}"))'
-                for n in names
-            )
-            for event in ("INSERT", "UPDATE"):
-                self.conn.execute(
-                    f'CREATE TEMP TRIGGER IF NOT EXISTS "secrecy_{table}_{event.lower()}" '
-                    f'BEFORE {event} ON main."{table}" WHEN {when} '
-                    f"BEGIN SELECT RAISE(ABORT, '{SECRECY_ABORT}'); END"
+            checks, bounds = [], []
+            for n in names:
+                bound = MONEY_COLUMNS.get((table, n))
+                if bound is not None:
+                    bounds.append((n, bound))
+                    continue
+                function = "ekbist_secret_row" if (table, n) in ROW_COLUMNS else "ekbist_secret"
+                # SQL decides cheaply which values need a look: nothing shorter than nine
+                # bytes (the digits of a number; a character outside ASCII takes two or
+                # more) and no plain ISO date can hold a number.
+                checks.append(
+                    f'(length(CAST(NEW."{n}" AS BLOB)) >= 9 AND NOT (typeof(NEW."{n}") = \'text\' '
+                    f'AND NEW."{n}" GLOB \'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\') AND '
+                    f'{function}(\'{table}\', \'{n}\', NEW."{n}"))'
                 )
+            for event in ("INSERT", "UPDATE"):
+                if checks:
+                    self.conn.execute(
+                        f'CREATE TEMP TRIGGER IF NOT EXISTS "secrecy_{table}_{event.lower()}" '
+                        f'BEFORE {event} ON main."{table}" WHEN {" OR ".join(checks)} '
+                        f"BEGIN SELECT RAISE(ABORT, '{SECRECY_ABORT}'); END"
+                    )
+                for n, bound in bounds:
+                    self.conn.execute(
+                        f'CREATE TEMP TRIGGER IF NOT EXISTS "money_{table}_{n}_{event.lower()}" '
+                        f'BEFORE {event} ON main."{table}" WHEN NEW."{n}" IS NOT NULL AND '
+                        f'(typeof(NEW."{n}") NOT IN (\'integer\', \'real\') '
+                        f'OR NEW."{n}" <> CAST(NEW."{n}" AS INTEGER) '
+                        f'OR NEW."{n}" NOT BETWEEN -{bound} AND {bound}) '
+                        f"BEGIN SELECT RAISE(ABORT, '{MONEY_ABORT} {table}.{n} {bound}'); END"
+                    )
 
     def secrecy_error(self, exc: sqlite3.Error) -> Exception:
-        """The error to raise for ``exc``: a clear refusal when the secrecy gate aborted."""
-        if SECRECY_ABORT in str(exc) and self._secrecy_hit:
-            from ekbist.errors import EkbistError
+        """The error to raise for ``exc``: a clear refusal when the secrecy gate or a money
+        bound aborted."""
+        from ekbist.errors import EkbistError
 
+        text = str(exc)
+        if SECRECY_ABORT in text and self._secrecy_hit:
             table, column = self._secrecy_hit
             self._secrecy_hit = None
             return EkbistError(
                 _("{table}.{column}: the value looks like a personnummer — ekbist stores no "
                   "personal identity numbers").format(table=table, column=column)
+            )
+        if MONEY_ABORT in text:
+            where, bound = text.split(MONEY_ABORT, 1)[1].split()
+            return EkbistError(
+                _("{column}: not whole kronor within the bounds of money (at most {bound} kr "
+                  "either side of zero)").format(
+                    column=where, bound=f"{int(bound):,}".replace(",", " "))
             )
         return exc
 
@@ -642,10 +712,14 @@ def _masked(text: str) -> str:
 
 
 def _os_user() -> str:
+    """The user name for the audit, through the secrecy gate: a login named after an
+    identity number (USER=811218-9876) is logged masked (811218-****), never refused —
+    the chief cannot choose it."""
     try:
-        return getpass.getuser()
+        user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name is not a reason to refuse work
         return "unknown"
+    return _masked(user)
 
 
 def _audit_triggers(conn: sqlite3.Connection, table: str) -> list[str]:

@@ -162,7 +162,7 @@ class ColumnConverter:
             self._bounds = (-SQLITE_MAX if low is None else low, SQLITE_MAX if high is None else high)
         if column.type == "money":
             # No amount beyond ten billion kronor: a personnummer never passes as money.
-            from ekbist.secrecy import MAX_BUDGET_AMOUNT
+            from ekbist.money import MAX_BUDGET_AMOUNT
 
             low, high = self._bounds
             self._bounds = (-MAX_BUDGET_AMOUNT if low is None else low,

@@ -52,9 +52,12 @@ class ImportReport:
         return sum(k.changed for k in self.kinds.values())
 
     def to_json(self) -> dict[str, Any]:
+        from ekbist.secrecy import mask
+
+        # A warning quotes what the file holds (a header, a sheet name): through the gate.
         return {
-            "file": self.path, "dry_run": self.dry_run, "written": self.written,
-            "sheets": self.sheets, "warnings": self.warnings,
+            "file": mask(self.path), "dry_run": self.dry_run, "written": self.written,
+            "sheets": self.sheets, "warnings": [mask(w) for w in self.warnings],
             "new_activities": self.new_activities,
             "kinds": {name: report.to_json() for name, report in self.kinds.items()},
             "total": {"added": self.added, "changed": self.changed,

@@ -222,26 +222,12 @@ def _read_sheets(ctx: Context, sheets: Iterable[ChunkedSheet], path: Path,
         if verdict is not None or found is None or not found[0].importable:
             sheet = Sheet(chunked.name, _gather(first, rows, pieces))
             del rows
-            _scan_personnummer(ctx, order, sheet.name, 0, sheet.rows)
-            if verdict is not None:
-                ctx.problems.add_text((order, -1, -1), verdict)
-                continue
-            if found is not None:
-                ctx.report.warnings.append(
-                    _("sheet '{sheet}': {kind} is a report and cannot be imported — ignored").format(
-                        sheet=sheet.name, kind=found[0].name))
-                continue
-            if not sheet.rows:
-                continue
-            if ctx.forced_kind is None and _wide_records(ctx, sheet, order, path, year):
-                continue
-            near = None if sheet.name in HELPER_SHEETS else sheet_kind.near_miss(sheet, ctx.forced_kind)
-            if near is not None:
-                ctx.problems.add_text((order, -1, -1), near)
-                continue
-            if sheet.name not in HELPER_SHEETS and any(any(row) for row in sheet.rows):
-                ctx.report.warnings.append(
-                    _("sheet '{sheet}': no header row of a known kind — ignored").format(sheet=sheet.name))
+            numbers: list[tuple[tuple, str, Any]] = []
+            _scan_personnummer(ctx, order, sheet.name, 0, sheet.rows, later=numbers)
+            amounts = _read_other_sheet(ctx, sheet, order, path, year, verdict, found)
+            for key, cell, value in numbers:  # a number is money only as a wide sheet's amount
+                if key[1] not in amounts:
+                    _personnummer_problem(ctx, key, cell, value)
             continue
         kind, header_row, mapping, unknown, duplicates = found
         header = head.rows[header_row]
@@ -264,6 +250,34 @@ def _read_sheets(ctx: Context, sheets: Iterable[ChunkedSheet], path: Path,
         raise ValidationErrors([*ctx.report.warnings, _(
             "{file}: nothing to import — no sheet has the header row of a kind ekbist imports "
             "('ekbist template all FILE' writes one of each)").format(file=path.name)])
+
+
+def _read_other_sheet(ctx: Context, sheet: Sheet, order: int, path: Path, year: int | None,
+                     verdict: Any, found: Any) -> frozenset[int]:
+    """A sheet that is no table of an importable kind: a doubt, a report, the controller's
+    wide layout or nothing ekbist reads. Returns the rows the wide layout took amounts from."""
+    if verdict is not None:
+        ctx.problems.add_text((order, -1, -1), verdict)
+        return frozenset()
+    if found is not None:
+        ctx.report.warnings.append(
+            _("sheet '{sheet}': {kind} is a report and cannot be imported — ignored").format(
+                sheet=sheet.name, kind=found[0].name))
+        return frozenset()
+    if not sheet.rows:
+        return frozenset()
+    if ctx.forced_kind is None:
+        amounts = _wide_records(ctx, sheet, order, path, year)
+        if amounts is not None:
+            return amounts
+    near = None if sheet.name in HELPER_SHEETS else sheet_kind.near_miss(sheet, ctx.forced_kind)
+    if near is not None:
+        ctx.problems.add_text((order, -1, -1), near)
+        return frozenset()
+    if sheet.name not in HELPER_SHEETS and any(any(row) for row in sheet.rows):
+        ctx.report.warnings.append(
+            _("sheet '{sheet}': no header row of a known kind — ignored").format(sheet=sheet.name))
+    return frozenset()
 
 
 # -- which kind a sheet is -------------------------------------------------------------------
@@ -296,14 +310,34 @@ def _gather(first: int, rows: list[list[Any]], pieces: Iterator[tuple[int, list[
     return [row + [""] * (width - len(row)) for row in everything]
 
 
-def _scan_personnummer(ctx: Context, order: int, sheet: str, first: int, rows: list[list[Any]]) -> None:
+def _scan_personnummer(ctx: Context, order: int, sheet: str, first: int, rows: list[list[Any]],
+                       *, money: frozenset[int] = frozenset(), data_from: int = 0,
+                       later: list[tuple[tuple, str, Any]] | None = None) -> None:
+    """Every cell of ``rows`` (sheet rows from ``first``) through the secrecy gate.
+
+    Money is money: in a column of ``money`` (0-based), a data row's cell (sheet row
+    ``data_from`` on) that reads as a number is an amount, bounded by the column, never an
+    identity number; its text is read like any other ("811218-9876" is refused). With
+    ``later``, number cells that read as a personnummer are put there instead of refused:
+    the controller's wide sheet decides after parsing which cells are its amounts.
+    """
     for col_index, column in enumerate(zip(*rows, strict=False)):
         for row_index in convert.personnummer_cells(column):
             value = column[row_index]
-            ctx.problems.add((order, first + row_index, col_index),
-                             cell_name(sheet, first + row_index, col_index),
-                             convert.mask_personnummer(value),
-                             _("looks like a personnummer — ekbist stores no personal identity numbers"))
+            row = first + row_index
+            is_number = value.__class__ is not str or convert.to_number(value) is not None
+            if col_index in money and row >= data_from and is_number:
+                continue
+            key, cell = (order, row, col_index), cell_name(sheet, row, col_index)
+            if later is not None and is_number:
+                later.append((key, cell, value))
+                continue
+            _personnummer_problem(ctx, key, cell, value)
+
+
+def _personnummer_problem(ctx: Context, key: tuple, cell: str, value: Any) -> None:
+    ctx.problems.add(key, cell, convert.mask_personnummer(value),
+                     _("looks like a personnummer — ekbist stores no personal identity numbers"))
 
 
 def _is_sum_row(row: list[Any]) -> bool:
@@ -328,8 +362,11 @@ def _convert_pieces(ctx: Context, source: Source, header_row: int,
     data_rows = source.rows = array("q")   # grows as pieces come; problems name its rows
     sums: list[tuple[int, int]] = []   # (sheet row, number of data rows above it)
     sum_cells: dict[int, dict[int, Any]] = {col: {} for col in source.columns.values()}
+    money = frozenset(source.columns[c.key] for c in kind.import_columns
+                      if c.type == "money" and c.key in source.columns)
     for first, rows in pieces:
-        _scan_personnummer(ctx, source.sheet_order, source.sheet, first, rows)
+        _scan_personnummer(ctx, source.sheet_order, source.sheet, first, rows, money=money,
+                           data_from=header_row + 1)
         ctx.rows_read += len(rows)
         ctx.progress(0, IMPORT_STEPS, read=ctx.rows_read)
         local: list[int] = []
@@ -477,8 +514,10 @@ def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> N
 
 
 # -- the controller's wide layout ----------------------------------------------------------------
-def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path, year: int | None) -> bool:
-    """Offer ``sheet`` to ekbist.sheets.wide_sheet.parse_wide_sheet; True when it took it."""
+def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path,
+                  year: int | None) -> frozenset[int] | None:
+    """Offer ``sheet`` to ekbist.sheets.wide_sheet.parse_wide_sheet: the rows (0-based) of its
+    amounts when it took the sheet (none when it refused it), None when it is not that layout."""
     from ekbist.sheets.wide_sheet import parse_wide_sheet  # lazily: only workbooks need it
 
     try:
@@ -487,9 +526,9 @@ def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path, year: int 
     except ValidationErrors as exc:
         for problem in exc.refusals:
             ctx.problems.add_text((order, 0, 0), problem)
-        return True
+        return frozenset()
     if records is None:
-        return False
+        return None
     for kind_name, record_kind in (("budget", "budget"), ("actuals", "actual")):
         chosen = [r for r in records if r.get("kind") == record_kind]
         if not chosen:
@@ -503,7 +542,9 @@ def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path, year: int 
                                    for r in chosen] for key in ("activity", "line")}
         ctx.sources.append(source)
     ctx.report.sheets.append({"sheet": sheet.name, "kind": "wide", "header_row": None})
-    return True
+    # A row of the layout holds one line's amounts: its months, and its total.
+    return frozenset(int(m.group(1)) - 1 for r in records
+                     if (m := re.search(r"(\d+)$", str(r.get("cell") or ""))))
 
 
 # -- checks in Python ------------------------------------------------------------------------------
