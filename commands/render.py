@@ -8,8 +8,6 @@ and mails get stable output; NO_COLOR is honoured by rich.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -265,16 +263,12 @@ def to_json(payload: Any) -> str:
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> str:
-    from ekbist.textcells import csv_field
+    from ekbist.textcells import csv_text
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.key for c in columns])
-    for row in rows:
-        # Text a spreadsheet would run as a formula gets a leading quote (OWASP).
-        writer.writerow(["" if row.get(c.key) is None else csv_field(row.get(c.key))
-                         for c in columns])
-    return buffer.getvalue()
+    # RFC 4180 quoting; text a spreadsheet would run as a formula gets a leading quote (OWASP).
+    return csv_text([c.key for c in columns],
+                    (["" if row.get(c.key) is None else row.get(c.key) for c in columns]
+                     for row in rows))
 
 
 def plain_table(

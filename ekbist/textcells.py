@@ -10,6 +10,9 @@ recommends for CSV injection: such a field gets a leading single quote.
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -65,3 +68,23 @@ def csv_field(value: Any) -> Any:
     if formula_like(value):
         return "'" + value
     return value
+
+
+def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
+    """CSV as ekbist writes it (RFC 4180 quoting, one LF after each record): a field holding
+    the delimiter, a quote, a CR or a LF is quoted, so no spreadsheet splits a record; every
+    field goes through :func:`csv_field`, so no formula-like text is live.
+
+    The csv module quotes for the line terminator it writes; asked for "\n" it would leave a
+    lone CR bare. So each record is written with "\r\n" (which makes it quote both) and ends
+    with "\n" instead: the line breaks inside quoted fields are the data's own.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    out = []
+    for record in itertools.chain([header], rows):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([csv_field(v) for v in record])
+        out.append(buffer.getvalue()[:-2] + "\n")
+    return "".join(out)
