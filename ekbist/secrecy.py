@@ -161,8 +161,9 @@ def _candidates(text: str):
 
     Digit groups joined by '-', '+' or '.' form a word; a space starts a new word. A
     candidate inside one word may start and end at any group; one that spans words
-    must be whole words ending in a 4-digit word ("1943 06 12 3623", "811218 - 9876"),
-    so two dates side by side ("2026-01-04 2026-01-11") are not read as one number.
+    must end in a word of four digits alone ("1943 06 12 3623", "811218 - 9876",
+    "kopia_3_811218 9876.xlsx"), so two dates side by side ("2026-01-04 2026-01-11")
+    are not read as one number.
     """
     for chain in _CHAIN.finditer(text):
         base = chain.start()
@@ -182,8 +183,7 @@ def _candidates(text: str):
                 if len(digits) not in (10, 12):
                     continue
                 if any(groups[k][3] for k in range(i + 1, j + 1)) and not (
-                    (i == 0 or groups[i][3]) and (j == last or groups[j + 1][3])
-                    and groups[j][3] and len(groups[j][2]) == 4
+                    (j == last or groups[j + 1][3]) and groups[j][3] and len(groups[j][2]) == 4
                 ):
                     continue
                 if _is_number(digits):
