@@ -324,3 +324,44 @@ def test_a_line_name_saved_with_decomposed_letters_is_the_same_line(saved, tmp_p
     assert [(c["key"]["line"], c["fields"]) for c in kind.changes] == [
         ("Övriga kostnader", {"comment": {"old": "Fler hushåll", "new": "Hyror ökar"}})]
     assert kind.unchanged == 4
+
+
+def _find(path: Path, label: str, after: str | None = None) -> int:
+    """The row of the first ``label`` in column A (after the row holding ``after``)."""
+    ws = openpyxl.load_workbook(path)["Prognos"]
+    start = 1
+    if after is not None:
+        start = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == after)
+    return next(r for r in range(start, ws.max_row + 1) if ws.cell(r, 1).value == label)
+
+
+def test_what_the_import_does_not_read_is_named_with_its_cell(saved, tmp_path):
+    path = _export(saved, tmp_path / "p.xlsx")
+    group = _find(path, "Intäkter")
+    net = _find(path, "Summa netto")
+    line = _rows_by_line(path)[(LABOUR, "Bidrag")]
+    edited = _edit(path, tmp_path / "e.xlsx", {
+        f"F{group}": "Intäkterna sjunker",        # a comment on a heading row
+        f"B{net}": 99999,                          # a figure typed in a sum row
+        f"H{line}": "fråga Eva",                   # a note beside the columns
+    })
+    before = _stored(saved)
+    report = import_file(saved, edited, today=TODAY)
+    assert report.warnings == [
+        f"Prognos!F{group}: 'Intäkterna sjunker' — not read: ekbist reads the lines' method, "
+        "prognosis and comment only",
+        f"Prognos!B{net}: '99999' — not read: a sum row is ekbist's own arithmetic; change the "
+        "lines above it",
+        f"Prognos!H{line}: 'fråga Eva' — not read: ekbist reads the lines' method, prognosis "
+        "and comment only"]
+    assert _stored(saved) == before   # a warning, not a change
+
+
+def test_a_sum_row_that_follows_the_lines_is_not_named(saved, tmp_path):
+    path = _export(saved, tmp_path / "p.xlsx")
+    ws = openpyxl.load_workbook(path)["Prognos"]
+    net = _find(path, "Summa netto")
+    shown = ws[f"B{net}"].value
+    report = import_file(saved, _edit(path, tmp_path / "e.xlsx", {f"B{net}": shown}),
+                         today=TODAY, dry_run=True)
+    assert report.warnings == []

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -149,11 +148,34 @@ def _columns(row: list[Any]) -> dict[str, int] | None:
     return found
 
 
-def read_rows(sheet: Sheet, problems: list[str]) -> list[Row]:
-    """The line rows under each activity's header row, with their cells by role."""
+@dataclass
+class Unread:
+    """A cell of the workbook that holds something the import does not read: a comment or a
+    figure on a heading, sum or adherence row, in a column without a role, or outside the
+    blocks. ``sum`` is set for a figure on a sum row: (activity or None for the total, the
+    row's label, the figure's role) — named only when it is neither what the export wrote
+    nor what the import makes of the lines."""
+
+    row: int
+    col: int
+    value: Any
+    sum: tuple[str | None, str, str] | None = None
+
+
+GROUP_LABELS = {"intäkter", "kostnader"}
+ADHERENCE = "budgetföljsamhet"
+TITLE_ROWS = 4   # A1–A4: the title, the unit, the day saved, the months without actuals
+
+
+def read_rows(sheet: Sheet, problems: list[str], unread: list[Unread] | None = None) -> list[Row]:
+    """The line rows under each activity's header row, with their cells by role; every other
+    cell that holds something goes to ``unread`` (see :class:`Unread`)."""
     rows: list[Row] = []
     activity: str | None = None
     columns: dict[str, int] | None = None
+    in_total = False
+    seen_block = False
+    skipped = [] if unread is None else unread
     for r, raw in enumerate(sheet.rows):
         texts = [(c, v) for c, v in enumerate(raw) if not convert.is_empty(v)]
         if not texts:
@@ -162,16 +184,21 @@ def read_rows(sheet: Sheet, problems: list[str]) -> list[Row]:
         heading = HEADING.match(first)
         if heading and len(texts) == 1:
             activity = " ".join(str(texts[0][1]).split(":", 1)[1].split())
-            columns = None
+            columns, in_total, seen_block = None, False, True
             continue
         if first in TOTAL_HEADINGS:
-            activity, columns = None, None
+            activity, columns, in_total, seen_block = None, None, True, True
+            skipped += [Unread(r, c, v) for c, v in texts[1:]]
             continue
         found = _columns(raw)
         if found is not None:
             columns = found
             continue
-        if columns is None or activity is None:
+        if not seen_block:
+            skipped += [Unread(r, c, v) for c, v in texts if r >= TITLE_ROWS or c > 0]
+            continue
+        if columns is None or (activity is None and not in_total):
+            skipped += [Unread(r, c, v) for c, v in texts]
             continue
         label_col = columns["label"]
         label = raw[label_col] if label_col < len(raw) else None
@@ -180,16 +207,88 @@ def read_rows(sheet: Sheet, problems: list[str]) -> list[Row]:
             if used:
                 problems.append(_("{cell}: figures without a budget line").format(
                     cell=cell_name(sheet.name, r, used[0])))
+            else:
+                skipped += [Unread(r, c, v) for c, v in texts]
             continue
-        if fold(label) in SKIPPED_LABELS or sum_rows.is_sum_label(label):
+        folded = fold(label)
+        if folded in SKIPPED_LABELS or sum_rows.is_sum_label(label) or in_total:
+            figures = {columns[role]: role for role in ("budget", "actual_ytd", "prognosis",
+                                                        "deviation") if role in columns}
+            for c, v in texts:
+                if c == label_col:
+                    continue
+                if folded == ADHERENCE and c == columns.get("prognosis"):
+                    continue   # the budget adherence, ekbist's own
+                if c in figures and (sum_rows.is_sum_label(label) or folded.startswith("summa")):
+                    skipped.append(Unread(r, c, v, (activity, folded, figures[c])))
+                else:
+                    skipped.append(Unread(r, c, v))
             continue
         row = Row(activity, " ".join(str(label).split()), r, label_col)
         for role in ROLES:
             if role in columns:
                 c = columns[role]
                 row.cells[role] = (c, raw[c] if c < len(raw) else None)
+        read = set(columns.values())
+        skipped += [Unread(r, c, v) for c, v in texts if c not in read]
         rows.append(row)
     return rows
+
+
+def unread_warnings(sheet: str, unread: list[Unread], before: dict[str, Any],
+                    exported: dict[tuple[str, str], dict[str, Any]],
+                    after: dict[str, Any]) -> list[str]:
+    """A warning per cell the import does not read, naming it: a figure on a sum row only
+    when it is neither the sum the export wrote nor the sum of the lines as imported."""
+    out = []
+    for cell in unread:
+        where = cell_name(sheet, cell.row, cell.col)
+        if cell.sum is not None:
+            activity, label, role = cell.sum
+            try:
+                kronor = parse_amount(cell.value, where, factor=1000)
+            except EkbistError:
+                kronor = None
+            sums = [_sum_of(result, activity, label, role, exported if result is before else {})
+                    for result in (before, after)]
+            if kronor is not None and any(s is not None and _same_tkr(kronor, s) for s in sums):
+                continue
+            out.append(_("{cell}: '{value}' — not read: a sum row is ekbist's own arithmetic; "
+                         "change the lines above it").format(cell=where, value=_shown(cell.value)))
+            continue
+        out.append(_("{cell}: '{value}' — not read: ekbist reads the lines' method, prognosis "
+                     "and comment only").format(cell=where, value=_shown(cell.value)))
+    return out
+
+
+def _sum_of(result: dict[str, Any], activity: str | None, label: str, role: str,
+            exported: dict[tuple[str, str], dict[str, Any]]) -> int | None:
+    """The kronor of a sum row's figure (revenues, costs or net of an activity or of all)."""
+    kind = sum_rows.sum_kind(label)
+    lines = [dict(x) for x in result["lines"]
+             if activity is None or fold(x["activity"]) == fold(activity)]
+    for x in lines:
+        shown = exported.get((fold(x["activity"]), fold(x["line"])))
+        if shown is not None:
+            x["prognosis"] = shown["prognosis"]
+    def total(k: str, field: str) -> int:
+        return sum(x[field] for x in lines if x["kind"] == k)
+    if kind in ("revenue", "cost"):
+        if role == "deviation":
+            return prognosis_lib.deviation(kind, total(kind, "budget"), total(kind, "prognosis"))
+        return total(kind, role)
+    if kind == "net":
+        if role == "deviation":
+            return prognosis_lib.deviation("cost", total("cost", "budget") - total("revenue", "budget"),
+                                           total("cost", "prognosis") - total("revenue", "prognosis"))
+        return total("cost", role) - total("revenue", role)
+    return None
+
+
+def _shown(value: Any) -> str:
+    from ekbist.sheets.wide_sheet import shown
+
+    return shown(value)
 
 
 def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
@@ -200,31 +299,21 @@ def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
     """
     suffix = path.suffix.lower()
     found: set[tuple[int, int]] = set()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            from openpyxl import load_workbook
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
 
-            workbook = load_workbook(path, read_only=True, data_only=False)
-            try:
-                if sheet in workbook.sheetnames:
-                    for r, cells in enumerate(workbook[sheet].iter_rows()):
-                        for cell in cells:
-                            if getattr(cell, "data_type", None) == "f":
-                                found.add((r, cell.column - 1))
-            finally:
-                workbook.close()
-            return found
-        if suffix == ".ods":
-            return _ods_formulas(path, sheet)
-    except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, KeyError, ValueError,
-            TypeError, EOFError, NotImplementedError, OSError) as exc:
-        # A damaged part that calamine read past: name it (the guard reads every part).
-        from ekbist.sheets import guard
-
-        raise guard.broken_part(path) or EkbistError(
-            _("{path}: cannot read which cells of sheet '{sheet}' hold formulas ({reason})")
-            .format(path=path.name, sheet=sheet, reason=str(exc) or type(exc).__name__)
-        ) from None
+        workbook = load_workbook(path, read_only=True, data_only=False)
+        try:
+            if sheet in workbook.sheetnames:
+                for r, cells in enumerate(workbook[sheet].iter_rows()):
+                    for cell in cells:
+                        if getattr(cell, "data_type", None) == "f":
+                            found.add((r, cell.column - 1))
+        finally:
+            workbook.close()
+        return found
+    if suffix == ".ods":
+        return _ods_formulas(path, sheet)
     raise EkbistError(_("{path}: a prognosis workbook comes back as .xlsx or .ods — an .xls file "
                         "cannot show which cells hold formulas").format(path=path.name))
 
@@ -464,7 +553,8 @@ def import_workbook(store: Store, found: tuple[Sheet, int, int], sheets: list[Sh
                             "(today is {today})").format(
             cell=cell_name(sheet.name, 0, 0), period=prognosis_lib.period(year, month),
             today=today.isoformat()))
-    rows = read_rows(sheet, problems)
+    unread: list[Unread] = []
+    rows = read_rows(sheet, problems, unread)
     if problems:
         raise ValidationErrors(problems)
     if not rows:
@@ -477,7 +567,9 @@ def import_workbook(store: Store, found: tuple[Sheet, int, int], sheets: list[Sh
                     read_exported(sheets))
     hold = store.snapshot() if dry_run else store.transaction()
     with hold:
+        before, _saved = base_prognosis(store, year, month, today)
         result, changes, was_saved = apply(store, book, today=today, formulas=formulas)
+        report.warnings += unread_warnings(sheet.name, unread, before, book.exported, result)
         kind = report.kind(KIND)
         kind.changes = changes
         if was_saved:
