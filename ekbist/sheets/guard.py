@@ -913,6 +913,30 @@ def _scan_sheet(path: Path, raw, info: zipfile.ZipInfo, name: str,
     return sheet.finish()
 
 
+def check_zip(path: Path) -> None:
+    """The zip-level half of the guard, for a workbook ekbist opens with openpyxl rather
+    than calamine (the controller's template): every part inflated within the bounds and
+    checksummed, every XML part well-formed. Its cells are not judged."""
+    path = Path(path)
+    book = _open_zip(path)
+    with book:
+        try:
+            infos = _check_directory(path, book)
+        except EkbistError:
+            raise
+        except _ZIP_ERRORS as exc:
+            raise EkbistError(_("{path}: cannot read the workbook — its zip archive is damaged "
+                                "({reason})").format(path=path, reason=str(exc)
+                                                     or type(exc).__name__)) from None
+        with open(path, "rb") as raw:
+            for info in infos:
+                chunks = _inflate(path, raw, info)
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    _parse(path, info.filename, chunks)
+                else:
+                    _drain(chunks)
+
+
 def broken_part(path: Path) -> EkbistError | None:
     """After calamine failed on a zip workbook: the part whose XML is broken, if one is.
 

@@ -269,6 +269,11 @@ def inspect_losses(path: Path) -> list[str]:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise EkbistError(_("{path} is not an .xlsx workbook").format(path=path)) from None
+    from ekbist.sheets import guard
+
+    archive.close()
+    guard.check_zip(path)   # a zip bomb or damaged part is refused, naming the part
+    archive = zipfile.ZipFile(path)
     with archive:
         names = set(archive.namelist())
         sheets = _sheet_files(archive, names)

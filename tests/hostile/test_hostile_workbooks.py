@@ -305,3 +305,49 @@ def test_a_seeded_mix_of_hostile_files_is_refused_or_read_and_never_aborts(
     assert set(seen) == set(files.KINDS), seen.keys()
     assert {len(outcomes) for outcomes in seen.values()} == {QUICK_CASES // len(files.KINDS)}
     shutil.rmtree(folder)
+
+
+# -- the prognosis workbook and the controller's template ----------------------------------------
+
+def _rewrite(source: Path, target: Path, part: str, change) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            new.writestr(info.filename, change(data) if info.filename == part else data)
+    return target
+
+
+@pytest.fixture
+def saved_march(march_prognosis, store, cli):
+    from ekbist import prognosis
+
+    prognosis.saved(march_prognosis, 2026, 3)
+    store.close()
+    return cli
+
+
+def test_a_prognosis_workbook_with_broken_xml_names_the_part(saved_march, tmp_path) -> None:
+    cli = saved_march
+    cli.ok("prognosis", "export", str(tmp_path / "p.xlsx"), "--year", "2026", "--month", "3")
+    bad = _rewrite(tmp_path / "p.xlsx", tmp_path / "bad.xlsx", files.SHEET_PART,
+                   lambda xml: xml.replace(b"</row>", b"</rov>", 1))
+    line = _one_error(cli("import", "--dry-run", bad))
+    assert line.startswith(f"error: {bad}: part xl/worksheets/sheet1.xml is not well-formed XML "
+                           "(mismatched tag, line "), line
+
+
+def test_a_controller_template_with_broken_xml_names_the_part(saved_march, tmp_path) -> None:
+    bad = _rewrite(FIXTURES / "controller_template.xlsx", tmp_path / "template.xlsx",
+                   "xl/workbook.xml", lambda xml: xml[: len(xml) // 2])
+    line = _one_error(saved_march("prognosis", "export", "--year", "2026", "--month", "3",
+                                  "--into", bad, "--out", tmp_path / "out.xlsx"))
+    assert line.startswith(f"error: {bad}: part xl/workbook.xml is not well-formed XML"), line
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_controller_template_holding_a_zip_bomb_is_refused(saved_march, tmp_path) -> None:
+    bomb = _rewrite(FIXTURES / "controller_template.xlsx", tmp_path / "template.xlsx",
+                    "docProps/app.xml", lambda xml: xml + b" " * (9 << 20))
+    line = _one_error(saved_march("prognosis", "export", "--year", "2026", "--month", "3",
+                                  "--into", bomb, "--out", tmp_path / "out.xlsx"))
+    assert line.startswith(f"error: {bomb}: part docProps/app.xml expands "), line
