@@ -274,12 +274,24 @@ class _DocType(Exception):
     pass
 
 
-def _bad_xml(path: Path, part: str, exc: expat.ExpatError) -> EkbistError:
+_XML_ERRORS = (expat.ExpatError, LookupError, ValueError)   # LookupError: a bad encoding
+
+
+def _bad_xml(path: Path, part: str, exc: Exception,
+             rest: Iterator[bytes] | None = None) -> EkbistError:
+    """Not well-formed XML, named by its part; but a part that fails its checksum says that
+    first (``rest``, the part's remaining chunks, is read to find out)."""
+    for _chunk in rest or ():
+        pass
+    if isinstance(exc, expat.ExpatError):
+        reason = _("{reason}, line {line}, column {column}").format(
+            reason=expat.errors.messages.get(exc.code, str(exc)), line=exc.lineno,
+            column=exc.offset)
+    else:
+        reason = str(exc) or type(exc).__name__
     return EkbistError(_("{path}: part {part} is not well-formed XML ({reason}) — save the "
                          "workbook again from Excel or LibreOffice").format(
-        path=path, part=part, reason=_("{reason}, line {line}, column {column}").format(
-            reason=expat.errors.messages.get(exc.code, str(exc)), line=exc.lineno,
-            column=exc.offset)))
+        path=path, part=part, reason=reason))
 
 
 MAX_SHEETS = 65_536
@@ -577,7 +589,7 @@ class _SheetEvents:
             return
         elif local == "row":
             number = attrs.get("r", "")
-            self.row = int(number) if number.isdigit() else self.row + 1
+            self.row = int(number) if number.isascii() and number.isdigit() else self.row + 1
             self.col = 0
         elif local == "c":
             ref = attrs.get("r")
@@ -647,8 +659,8 @@ def _parse(path: Path, part: str, chunks: Iterator[bytes],
         for chunk in chunks:
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        raise _bad_xml(path, part, exc) from None
+    except _XML_ERRORS as exc:
+        raise _bad_xml(path, part, exc, chunks) from None
     except _DocType:
         raise _doctype(path, part) from None
 
@@ -883,8 +895,8 @@ def _well_formed(path: Path, part: str, chunks: Iterator[bytes]) -> Iterator[byt
             parser.Parse(chunk, False)
             yield chunk
         parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        raise _bad_xml(path, part, exc) from None
+    except _XML_ERRORS as exc:
+        raise _bad_xml(path, part, exc, chunks) from None
     except _DocType:
         raise _doctype(path, part) from None
 

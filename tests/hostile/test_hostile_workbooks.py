@@ -351,3 +351,26 @@ def test_a_controller_template_holding_a_zip_bomb_is_refused(saved_march, tmp_pa
     line = _one_error(saved_march("prognosis", "export", "--year", "2026", "--month", "3",
                                   "--into", bomb, "--out", tmp_path / "out.xlsx"))
     assert line.startswith(f"error: {bomb}: part docProps/app.xml expands "), line
+
+
+def test_an_unknown_encoding_is_broken_xml_and_a_flip_in_it_is_damage(fresh, tmp_path) -> None:
+    xml = b"".join(files.sheet(files.handler_rows(3))).replace(b"UTF-8", b"UpF-8", 1)
+    path = files.write_xlsx(tmp_path / "enc.xlsx", [xml])
+    line = _one_error(fresh("import", "--dry-run", path))
+    assert line.startswith(f"error: {path}: part xl/worksheets/sheet1.xml is not well-formed XML "
+                           "(unknown encoding: UpF-8)"), line
+    # The same flip in a stored part whose checksum is of the good text: the damage is named.
+    good = b"".join(files.sheet(files.handler_rows(3)))
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as book:
+        for name in ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+                     "xl/_rels/workbook.xml.rels"):
+            with zipfile.ZipFile(path) as source:
+                book.writestr(name, source.read(name))
+        book.writestr(files.SHEET_PART, good)
+    data = stored.read_bytes()
+    assert data.count(good) == 1
+    stored.write_bytes(data.replace(good, xml))
+    line = _one_error(fresh("import", "--dry-run", stored))
+    assert line.startswith(f"error: {stored}: part xl/worksheets/sheet1.xml is damaged — it "
+                           "fails its checksum (CRC)"), line
