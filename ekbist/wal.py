@@ -137,6 +137,7 @@ def _scan(fh, path: Path, state: WalState, index: tuple[int, int, bytes] | None)
     frame_size = FRAME_HEADER + page_size
     number = 0
     broken = False
+    gap: int | None = None  # a frame of other salts: the log's end, unless ours follow
     while True:
         offset = fh.tell()
         frame = fh.read(frame_size)
@@ -148,7 +149,13 @@ def _scan(fh, path: Path, state: WalState, index: tuple[int, int, bytes] | None)
         number += 1
         page, after, f_salt1, f_salt2, f1, f2 = struct.unpack(">6I", frame[:FRAME_HEADER])
         if (f_salt1, f_salt2) != (salt1, salt2):
-            break  # an older generation of the log: its end
+            if gap is None and not broken:
+                gap = number  # an older generation of the log — or a damaged header
+            continue
+        if gap is not None and not broken:
+            # A frame of this log after one of other salts: that one was damaged, and SQLite
+            # ends the log there.
+            state.bad_frame, broken = gap, True
         state.log_frames = number
         if broken:
             if after:
