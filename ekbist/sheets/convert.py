@@ -34,6 +34,10 @@ _NO = {"nej", "n", "no", "false", "falskt", "0", "falsk"}
 
 SQLITE_MAX = 2**63 - 1
 
+# Text cells remembered per column with their value (dates, amounts): enough for every day
+# of forty years, never a copy of a column of a million different amounts.
+REMEMBERED_TEXTS = 1 << 16
+
 # (index in the column, the raw cell value, the reason)
 Problem = tuple[int, Any, str]
 
@@ -260,7 +264,8 @@ class ColumnConverter:
         """The slow path, remembering a text cell's value when it was read without a problem."""
         seen = len(self.problems)
         value = self.slow(index, raw)
-        if raw.__class__ is str and len(self.problems) == seen:
+        if raw.__class__ is str and len(self.problems) == seen \
+                and len(self._converted) < REMEMBERED_TEXTS:
             self._converted[raw] = value
         return value
 
