@@ -26,23 +26,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ekbist import settings
+from ekbist import codes, settings
 from ekbist.errors import EkbistError
 from ekbist.exit_status import CheckExit
 from ekbist.i18n import _, language, ngettext
 from ekbist.number_text import format_fixed, format_percent
 from ekbist.store import Store
 
-CHECKS = ("handling-time", "plans", "caseload", "budget", "targets")
-# The Swedish name of each check (schemas/glossary.toml); --only accepts both.
-SWEDISH_CHECKS = {"handling-time": "handläggningstid", "plans": "planer",
-                  "caseload": "ärendeantal", "budget": "budget",
-                  "targets": "årsmål"}
+# The checks in the order they run; their Swedish names are in ekbist.codes (--only takes both).
+CHECKS = tuple(codes.CHECKS)
 
 
 def check_name(name: str) -> str:
     """A check's name as the user types it in the active language."""
-    return SWEDISH_CHECKS.get(name, name) if language() == "sv" else name
+    return codes.swedish("check", name) if language() == "sv" else name
 
 
 def check_names(names: Iterable[str] = CHECKS) -> str:
@@ -201,7 +198,7 @@ def parse_only(values: Iterable[str] | str | None) -> tuple[str, ...]:
             name = name.strip().lower()
             if not name:
                 continue
-            name = {sv: code for code, sv in SWEDISH_CHECKS.items()}.get(name, name)
+            name = codes.find_code("check", name) or name
             if name not in CHECKS:
                 raise EkbistError(
                     _("unknown check '{name}' (known: {known})").format(
@@ -332,7 +329,7 @@ def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
     :func:`ekbist.plans.overdue_followups` (the tests hold the two to each other) — so
     one pass over the cases answers all three at city scale.
     """
-    from ekbist import codes, plans
+    from ekbist import plans
 
     found = []
     grace = plans.grace_days(store)
@@ -547,8 +544,6 @@ class Group:
 def groups(report: Report) -> list[Group]:
     """Findings per handler, the handlers with the most urgent findings first, then by name;
     the unit's own findings (budget, cases without a handler) come last."""
-    from ekbist import codes
-
     by_handler: dict[str | None, list[Finding]] = {}
     for finding in report.findings:
         by_handler.setdefault(finding.handler, []).append(finding)

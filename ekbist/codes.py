@@ -82,6 +82,15 @@ PROGNOSIS_METHODS: dict[str, tuple[str, str]] = {
     "manual": (N_("set by hand"), "satt för hand"),
 }
 
+# The morning check's parts (`ekbist check --only`), as the user types them.
+CHECKS: dict[str, tuple[str, str]] = {
+    "handling-time": ("handling-time", "handläggningstid"),
+    "plans": ("plans", "planer"),
+    "caseload": ("caseload", "ärendeantal"),
+    "budget": ("budget", "budget"),
+    "targets": ("targets", "årsmål"),
+}
+
 # What an audit row records (the audit table's CHECK constraint).
 AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "insert": (N_("insert"), "tillägg"),
@@ -100,6 +109,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "prognosis_method": PROGNOSIS_METHODS,
     "audit_action": AUDIT_ACTIONS,
     "figure_unit": FIGURE_UNITS,
+    "check": CHECKS,
 }
 
 KIND_NAMES = {
@@ -113,6 +123,7 @@ KIND_NAMES = {
     "prognosis_method": N_("prognosis method"),
     "audit_action": N_("audit action"),
     "figure_unit": N_("unit"),
+    "check": N_("check"),
 }
 
 # Extra Swedish spellings met in real files.
@@ -183,8 +194,9 @@ def typable(kind: str) -> list[str]:
     return list(table)
 
 
-def parse_code(kind: str, text: str) -> str:
-    """Read a code from a code, its English label or its Swedish word (any case)."""
+def find_code(kind: str, text: str) -> str | None:
+    """The code ``text`` names (a code, its English label or its Swedish word, any case),
+    or None."""
     table = KINDS[kind]
     wanted = " ".join(str(text).strip().lower().split())
     if wanted in table:
@@ -192,9 +204,20 @@ def parse_code(kind: str, text: str) -> str:
     for code, (english, swedish) in table.items():
         if wanted in (english.lower(), swedish.lower()):
             return code
-    alias = _ALIASES.get(kind, {}).get(wanted)
-    if alias:
-        return alias
+    return _ALIASES.get(kind, {}).get(wanted)
+
+
+def swedish(kind: str, code: str) -> str:
+    """The Swedish word of ``code`` (the code itself when it has none)."""
+    entry = KINDS[kind].get(code)
+    return entry[1] if entry else code
+
+
+def parse_code(kind: str, text: str) -> str:
+    """Read a code from a code, its English label or its Swedish word (any case)."""
+    code = find_code(kind, text)
+    if code is not None:
+        return code
     raise EkbistError(
         _("unknown {kind} '{value}' (expected one of: {codes})").format(
             kind=_(KIND_NAMES[kind]), value=text, codes=", ".join(typable(kind))

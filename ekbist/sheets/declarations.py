@@ -313,17 +313,12 @@ def get(name: str) -> Kind:
     return found
 
 
-def swedish_kinds() -> dict[str, Kind]:
-    """Each kind by its Swedish sheet name in lower case ('handläggare', 'stängda dagar')."""
-    return {k.sheet_sv.casefold(): k for k in kinds().values()}
-
-
 def kind_words() -> list[str]:
     """The kind names to offer in the active language, 'all' first (both are accepted)."""
     from ekbist.i18n import language
 
     if language() == "sv":
-        return ["alla", *swedish_kinds()]
+        return ["alla", *(k.sheet_sv.casefold() for k in kinds().values())]
     return ["all", *kinds()]
 
 
