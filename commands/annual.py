@@ -10,7 +10,16 @@ from typing import Any
 import click
 from ekbist.commands.budget import month_name, month_short
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import fmt_in_unit, fmt_int, fmt_kr, fmt_number, fmt_percent, fmt_target, to_json
+from ekbist.commands.render import (
+    fmt_in_unit,
+    fmt_int,
+    fmt_kr,
+    fmt_number,
+    fmt_percent,
+    fmt_target,
+    format_option,
+    to_json,
+)
 
 from ekbist.codes import label as code_label
 from ekbist.i18n import _
@@ -243,8 +252,8 @@ def year_title(r: dict[str, Any]) -> str:
 @click.command("year", help=_("The figure section of the annual report for YEAR, with the "
                               "target table and the verdict \"N of M targets met\"."))
 @click.argument("year", metavar=_("YEAR"))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
-              show_default=True, help=_("Output format; md is Markdown for the report document."))
+@format_option(formats=("table", "json", "md"),
+               help=_("Output format; md is Markdown for the report document."))
 @click.option("--xlsx", type=click.Path(dir_okay=False),
               help=_("Also write the report as a workbook, one sheet per part."))
 @click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
@@ -267,7 +276,7 @@ def year(env: Env, year: str, fmt: str, xlsx: str | None, force: bool) -> None:
         return
     render = render_md if fmt == "md" else render_text
     click.echo(render(year_title(data), year_sections(data)), nl=False)
-    if xlsx and fmt == "text":
+    if xlsx and fmt == "table":
         click.echo(_("Wrote {path}.").format(path=xlsx))
 
 
@@ -311,8 +320,7 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
                                "board."))
 @click.argument("year", metavar=_("YEAR"))
 @click.argument("month", metavar=_("MONTH"))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help=_("Output format."))
+@format_option(formats=("table", "json"))
 @click.option("--xlsx", type=click.Path(dir_okay=False), help=_("Also write a workbook."))
 @click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
 @pass_env

@@ -23,14 +23,28 @@ from ekbist.number_text import format_fixed
 FORMATS = ("table", "json", "csv")
 
 
-def format_option(*, formats: Sequence[str] = FORMATS) -> Callable:
+# Older spellings still accepted: the year and month reports once called the table "text".
+FORMAT_ALIASES = {"text": "table"}
+
+
+class FormatChoice(click.Choice):
+    """The --format words of every listing and report (one vocabulary), older spellings read
+    as the word they stand for."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = FORMAT_ALIASES.get(value.strip().lower(), value)
+        return super().convert(value, param, ctx)
+
+
+def format_option(*, formats: Sequence[str] = FORMATS, help: str | None = None) -> Callable:
     format_ = click.option(
         "--format",
         "fmt",
-        type=click.Choice(list(formats)),
+        type=FormatChoice(list(formats)),
         default="table",
         show_default=True,
-        help=_("Output format."),
+        help=help or _("Output format."),
     )
 
     def decorate(function: Callable) -> Callable:

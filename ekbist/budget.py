@@ -18,7 +18,8 @@ from ekbist.money import parse_amount
 from ekbist.store import Store
 from ekbist.validate import no_personnummer, parse_year
 
-YEAR_MIN, YEAR_MAX = 2000, 2100
+# The years a budget, actuals and a prognosis may be for.
+YEARS = YEAR_MIN, YEAR_MAX = 2000, 2100
 KINDS = ("revenue", "cost")
 
 # The seeds' lines, in the order the city's budget tables list them.

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 FIRST_DAY = date(1990, 1, 1)
 LAST_DAY = date(2060, 12, 31)
+# The years the index covers: a report that counts working days needs its year in here.
+YEARS = (FIRST_DAY.year, LAST_DAY.year)
 
 
 @functools.lru_cache(maxsize=256)

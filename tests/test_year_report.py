@@ -386,3 +386,36 @@ def test_plan_coverage_is_rounded_once_in_the_section_and_the_target_table(cli) 
     target = next(line for line in md.splitlines() if line.startswith("| Aktuell förändringsplan"))
     assert section.endswith(f": {shown}.")
     assert f"| {shown} |" in target
+
+
+def test_every_report_takes_one_format_vocabulary(unit) -> None:
+    # table, json (and md for the year report); 'text', the year and month reports' old word
+    # for the table, still works and prints the table.
+    unit.ok("budget", "set", "2026", "Ekonomiskt bistånd/handläggning", "Personalkostnader",
+            "1200000")
+    unit.ok("actuals", "set", "2026", "4", "Ekonomiskt bistånd/handläggning",
+            "Personalkostnader", "100000")
+    for command in (("report", "year", "2025"), ("report", "month", "2026", "10"),
+                    ("report", "tertial", "--tertial", "1", "--year", "2026")):
+        table = unit.ok(*command, "--format", "table").output
+        assert unit.ok(*command).output == table
+        assert unit.ok(*command, "--format", "text").output == table
+        assert unit.ok(*command, "--format", "TEXT").output == table
+        json.loads(unit.ok(*command, "--format", "json").output)
+        assert unit(*command, "--format", "xml").exit_code == 2
+    assert unit.ok("report", "year", "2025", "--format", "md").output.startswith("# ")
+    assert unit(*("report", "month", "2026", "10"), "--format", "md").exit_code == 2
+
+
+def test_every_report_names_the_years_it_can_count(unit) -> None:
+    # The working-day calendar covers 1990–2060, budgets 2000–2100: a report needs both.
+    for year in ("1950", "1999", "2061", "2100"):
+        for command in (("report", "year", year), ("report", "month", year, "1"),
+                        ("report", "tertial", "--tertial", "1", "--year", year)):
+            assert unit.fails(*command) == f"error: '{year}' is not a year (2000–2060)"
+    # At the edges the year itself is accepted: 2000 is counted, 2060 has not come yet.
+    assert unit(*("report", "year", "2000")).exit_code == 0
+    assert "has not come yet" in unit.fails("report", "month", "2060", "12")
+    # The budget commands keep the budget's own range.
+    assert unit.fails("budget", "set", "1999", "A", "Personalkostnader", "1") == (
+        "error: '1999' is not a year (2000–2100)")

@@ -24,8 +24,8 @@ from ekbist.i18n import _
 from ekbist.money import to_tkr
 from ekbist.months import month_add, month_end
 from ekbist.reports import indicators as ind
+from ekbist.reports import report_year
 from ekbist.reports.completeness import month_state
-from ekbist.reports.targets import check_year
 from ekbist.store import Store
 
 
@@ -50,7 +50,7 @@ def _prognosis(store: Store, year: int, month: int, today: date) -> dict[str, An
 
 def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[str, Any]:
     """The month's key figures; money in whole kronor (and tkr), shares as fractions."""
-    y, m = check_year(year), check_month(month)
+    y, m = report_year(year), check_month(month)
     if (y, m) > (today.year, today.month):
         raise EkbistError(_("{period} has not come yet (today is {today})").format(
             period=f"{y:04d}-{m:02d}", today=today.isoformat()))

@@ -27,10 +27,10 @@ from typing import Any
 
 from ekbist import caseload, handling_time, plan_coverage
 from ekbist import prognosis as prognosis_lib
-from ekbist.budget import check_year
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_end
+from ekbist.reports import report_year
 from ekbist.store import Store
 
 TERTIAL_MONTH = {1: 4, 2: 8}
@@ -38,7 +38,7 @@ TERTIAL_MONTH = {1: 4, 2: 8}
 
 def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, Any]:
     """The tertial report's figures; money in whole kronor, shares as fractions."""
-    year = check_year(year)
+    year = report_year(year)
     try:
         month = TERTIAL_MONTH[int(tertial)]
     except (KeyError, ValueError):

@@ -25,6 +25,7 @@ from ekbist.i18n import _
 from ekbist.money import to_tkr
 from ekbist.months import month_end, months_between
 from ekbist.reports import indicators as ind
+from ekbist.reports import report_year
 from ekbist.reports.completeness import span_state
 from ekbist.reports import targets as targets_lib
 from ekbist.reports.staff import staff_figures
@@ -150,7 +151,7 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
     "long_term", "plan_coverage", "handling_time", "caseload", "staff", "budget",
     "targets", "manual_outcomes"}``.
     """
-    y = targets_lib.check_year(year)
+    y = report_year(year)
     if date(y, 1, 1) > today:
         raise EkbistError(_("{year} has not begun (today is {today})").format(
             year=y, today=today.isoformat()))
