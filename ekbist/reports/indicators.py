@@ -370,11 +370,6 @@ def sql_paid(first: str = ":first", last: str = ":last") -> str:
             f"WHERE {SQL_PAYING} AND a.period BETWEEN {first} AND {last}")
 
 
-_TALLY_KEYS = ("households", "adults", "children", "gender_f", "gender_m", "gender_x",
-               "gender_unknown", "with_children", "homeless_with_children", "young_adults",
-               "birth_year_unknown")
-
-
 def _tally(rows: list[tuple], windows: list[tuple[int, int]], year: int,
            young_max: int) -> list[dict[str, int]]:
     """For each window (bits, least months): the households with at least that many months
