@@ -175,9 +175,15 @@ def _cell(case: Case) -> Any:
     return case.value
 
 
+def _nine_digits(case: Case) -> bool:
+    """A number cell of nine digits is read with its lost leading zero; the same digits as
+    text are nine digits (documented: not a number)."""
+    return isinstance(case.value, int) and abs(case.value) < 10 ** 9
+
+
 def _argv(build: Callable[[Case], list[str]]) -> Callable[[Case], bool]:
     def door(case: Case) -> bool:
-        if "\x00" in case.text:
+        if "\x00" in case.text or _nine_digits(case):
             return False  # no argument of a real process holds a NUL
         case.args = build(case)
         return True
@@ -186,7 +192,7 @@ def _argv(build: Callable[[Case], list[str]]) -> Callable[[Case], bool]:
 
 def _env(var: str, args: list[str], expect: int = 1) -> Callable[[Case], bool]:
     def door(case: Case) -> bool:
-        if "\x00" in case.text:
+        if "\x00" in case.text or _nine_digits(case):
             return False
         case.env = {var: case.text}
         if var == "USER":
@@ -198,8 +204,12 @@ def _env(var: str, args: list[str], expect: int = 1) -> Callable[[Case], bool]:
 
 
 def _import(kind: str, build: Callable[[Case], tuple[str, list[list[Any]]]],
-            xlsx: bool = False) -> Callable[[Case], bool]:
+            xlsx: bool = False, money: bool = False) -> Callable[[Case], bool]:
     def door(case: Case) -> bool:
+        from ekbist.money import is_amount_text
+
+        if money and is_amount_text(case.text):
+            return False  # written as an amount, in a money column: money, not a number
         name, rows = build(case)
         if xlsx:
             path = _xlsx(case.folder, "in.xlsx", name, rows)
@@ -264,7 +274,7 @@ DOORS: dict[str, Callable[[Case], bool]] = {
     "csv header": _import("handlers", lambda c: (
         "Handlers", [[*HANDLER_HEAD, c.value], ["h91", "Anna", "intake", "1", "2026-01-01", ""]])),
     "csv budget amount (text)": _import("budget", lambda c: (
-        "Budget", [BUDGET_HEAD, ["2027", "Arbetsmarknad", "Bidrag", c.value]])),
+        "Budget", [BUDGET_HEAD, ["2027", "Arbetsmarknad", "Bidrag", c.value]]), money=True),
     "csv budget year": _import("budget", lambda c: (
         "Budget", [BUDGET_HEAD, [c.value, "Arbetsmarknad", "Bidrag", "5"]])),
     "csv title row": _import("budget", lambda c: (
