@@ -80,7 +80,7 @@ def _was(previous: int | None, amount: int) -> str:
 
 
 BUDGET_COLUMNS = [
-    Column("activity", N_("Activity")), Column("line", N_("Line")),
+    Column("activity", N_("Activity"), role="group"), Column("line", N_("Line"), role="key"),
     Column("amount", N_("Budget"), "int"),
 ]
 BUDGET_CSV = [
@@ -216,8 +216,10 @@ def actuals_show(env: Env, year: str | None, activity: str | None, fmt: str) -> 
         emit(rows, ACTUALS_CSV, "csv")
         return
     last = report["last_month"] or 0
-    columns = [Column("activity", N_("Activity")), Column("line", N_("Line"))]
-    columns += [Column(f"m{m}", MONTHS_SHORT[m - 1], "int") for m in range(1, last + 1)]
+    # The year to date matters most, then the latest months; the earliest go first.
+    columns = [Column("activity", N_("Activity"), role="group"),
+               Column("line", N_("Line"), role="key")]
+    columns += [Column(f"m{m}", MONTHS_SHORT[m - 1], "int", drop=m) for m in range(1, last + 1)]
     columns.append(Column("total", N_("Year to date"), "int"))
     rows: list[dict[str, Any]] = []
 

@@ -173,8 +173,8 @@ def show(env: Env, case_id, fmt) -> None:
     emit(
         row["assignments"],
         [
-            Column("handler", N_("Handler")),
-            Column("name", N_("Name")),
+            Column("handler", N_("Handler"), role="key"),
+            Column("name", N_("Name"), role="key"),
             Column("from_date", N_("From"), "date"),
             Column("to_date", N_("Until"), "date"),
         ],

@@ -6,6 +6,7 @@ import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE, MONTH
 from ekbist.commands.render import (
+    say,
     Column,
     emit,
     emit_machine,
@@ -36,12 +37,14 @@ class _RightText(Column):
 
 BAR_WIDTH = 24
 
+# The handler is the row; cases per FTE and the note (away, over the limit) are what the
+# table is for, then the active cases; the comparison, the team and the FTE go first.
 HANDLER_COLUMNS = [
-    Column("id", N_("Handler")), Column("name", N_("Name")),
-    Column("team", N_("Team"), "code:team"),
-    _Fte("fte", N_("FTE"), "float"), Column("active", N_("Active"), "int"),
-    Column("per_fte", N_("Per FTE"), "float"), Column("new_30d", N_("New 30 d"), "int"),
-    Column("diff_text", N_("vs team mean")), Column("status", N_("Note")),
+    Column("id", N_("Handler"), role="key"), Column("name", N_("Name"), role="key"),
+    Column("team", N_("Team"), "code:team", drop=3),
+    _Fte("fte", N_("FTE"), "float", drop=4), Column("active", N_("Active"), "int", drop=6),
+    Column("per_fte", N_("Per FTE"), "float"), Column("new_30d", N_("New 30 d"), "int", drop=5),
+    Column("diff_text", N_("vs team mean"), drop=2), Column("status", N_("Note")),
 ]
 CSV_COLUMNS = [
     Column("id", "id"), Column("name", "name"), Column("team", "team"), Column("fte", "fte"),
@@ -56,7 +59,7 @@ TEAM_COLUMNS = [
     Column("needing_cover", N_("Needing cover"), "int"),
 ]
 UNCOVERED_COLUMNS = [
-    Column("case", N_("Case")), Column("team", N_("Team"), "code:team"),
+    Column("case", N_("Case"), role="key"), Column("team", N_("Team"), "code:team", drop=1),
     Column("handler", N_("Handler")), Column("why_text", N_("Why")),
     Column("since", N_("Since"), "date"),
 ]
@@ -121,7 +124,7 @@ def _show_current(report: dict) -> None:
         row["status"] = ", ".join(notes)
     title = _("Caseload on {date}").format(date=report["as_of"])
     if not handlers:
-        click.echo(_("No handlers employed on {date}.").format(date=report["as_of"]))
+        say(_("No handlers employed on {date}.").format(date=report["as_of"]))
     elif is_terminal():
         _rich_current(report, title)
     else:
@@ -136,14 +139,11 @@ def _show_current(report: dict) -> None:
         emit(report["uncovered"], UNCOVERED_COLUMNS, "table",
              title=_("Active cases needing cover: {n}").format(n=len(report["uncovered"])))
     else:
-        click.echo(_("Every active case has a handler at work."))
+        say(_("Every active case has a handler at work."))
 
 
 def _rich_current(report: dict, title: str) -> None:
-    from ekbist.commands import render
-    from ekbist.commands.render import fit, left_out_note, print_rich, terminal_width
-    from rich.table import Table
-    from rich.text import Text
+    from ekbist.commands.render import print_rich, rich_table
 
     handlers = report["handlers"]
     limit = report["max_per_fte"]
@@ -152,32 +152,20 @@ def _rich_current(report: dict, title: str) -> None:
     for row in handlers:
         width = round(row["per_fte"] / top * BAR_WIDTH) if top else 0
         row["bar"] = "█" * width + (" " * (mark - width) + "│" if width < mark else "")
-    columns = [*HANDLER_COLUMNS, Column("bar", N_("Load"))]
-    dropped = []
-    if not render.WIDE:
-        # The bar goes first, then the note, the comparison, the team and the name; the id,
-        # FTE and the counts always stay.
-        columns, dropped = fit(handlers, columns, terminal_width(),
-                               drop=["bar", "status", "diff_text", "team", "name"])
-    table = Table(title=title, title_justify="left", header_style="bold",
-                  )
-    needed = 1
-    for column in columns:
-        natural = max([len(_(column.header))] + [len(column.display(r.get(column.key))) for r in handlers])
-        needed += natural + 3
-        table.add_column(_(column.header), justify="right" if column.right else "left",
-                         no_wrap=column.protected or column.key == "bar",
-                         min_width=natural if column.protected else None)
-    for row in handlers:
-        style = "dim" if row["away"] else ("red" if row["flagged"] else "green")
-        table.add_row(*(
-            Text(row["bar"], style=style) if column.key == "bar"
-            else Text(column.display(row.get(column.key)))
-            for column in columns
-        ))
-    table.ekbist_needed = needed
-    table.ekbist_note = left_out_note(dropped) if dropped else None
-    print_rich(table)
+    # The bar goes first when the terminal is narrow (then as HANDLER_COLUMNS says).
+    columns = [*HANDLER_COLUMNS, Column("bar", N_("Load"), "bool", drop=1)]
+    columns = [c if c.key == "bar" or not c.drop else _ranked(c, c.drop + 1) for c in columns]
+
+    def style(row: dict) -> str:
+        return "dim" if row["away"] else ("red" if row["flagged"] else "green")
+
+    print_rich(rich_table(handlers, columns, title, styles={"bar": style}))
+
+
+def _ranked(column: Column, drop: int) -> Column:
+    from dataclasses import replace
+
+    return replace(column, drop=drop)
 
 
 # -- history -----------------------------------------------------------------------------------
@@ -211,9 +199,12 @@ def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None,
          **dict(zip(months, h["active"], strict=True))}
         for h in report["handlers"]
     ]
-    columns = [Column("id", N_("Handler")), Column("name", N_("Name")),
-               Column("team", N_("Team"), "code:team"), _Fte("fte", N_("FTE"), "float"),
-               *(Column(m, m, "int") for m in months)]
+    # The latest month matters most; the team, the FTE and the earliest months go first.
+    columns = [Column("id", N_("Handler"), role="key"), Column("name", N_("Name"), role="key"),
+               Column("team", N_("Team"), "code:team", drop=1),
+               _Fte("fte", N_("FTE"), "float", drop=2),
+               *(Column(m, m, "int", drop=i + 3 if i < len(months) - 1 else 0)
+                 for i, m in enumerate(months))]
     from ekbist.reports.completeness import running_note, span_state
 
     covers = span_state(months[0], months[-1], env.today) if months else None
@@ -243,18 +234,21 @@ def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None,
                                   **{m: fmt_int(v) for m, v in zip(months, t["needing_cover"],
                                                                    strict=True)}})
             click.echo()
-            emit(team_rows, [Column("team", N_("Team"), "code:team"), Column("what", N_("Figure")),
-                             *(_RightText(m, m) for m in months)], "table",
+            emit(team_rows, [Column("team", N_("Team"), "code:team", role="key"),
+                             Column("what", N_("Figure"), role="key"),
+                             *(_RightText(m, m, drop=i + 1 if i < len(months) - 1 else 0)
+                               for i, m in enumerate(months))], "table",
                  title=_("Teams (handlers at work)"))
     if xlsx:
-        click.echo(_("Wrote {path}.").format(path=xlsx), err=fmt != "table")
+        say(_("Wrote {path}.").format(path=xlsx), err=fmt != "table")
 
 
 # -- balance -----------------------------------------------------------------------------------
+# A move is a case going from one person to another: the case and both names are the row.
 MOVE_COLUMNS = [
-    Column("case", N_("Case")), Column("team", N_("Team"), "code:team"),
-    Column("from", N_("From")), Column("from_name", N_("Name")),
-    Column("to", N_("To")), Column("to_name", N_("Name")),
+    Column("case", N_("Case"), role="key"), Column("team", N_("Team"), "code:team", drop=1),
+    Column("from", N_("From"), drop=2), Column("from_name", N_("Name"), role="key"),
+    Column("to", N_("To")), Column("to_name", N_("Name"), role="key"),
 ]
 BALANCE_TEAM_COLUMNS = [
     Column("team", N_("Team"), "code:team"), Column("moves", N_("Moves"), "int"),
@@ -263,10 +257,11 @@ BALANCE_TEAM_COLUMNS = [
     Column("needing_cover", N_("Needing cover"), "int"),
 ]
 BALANCE_HANDLER_COLUMNS = [
-    Column("id", N_("Handler")), Column("name", N_("Name")),
-    Column("team", N_("Team"), "code:team"),
-    _Fte("fte", N_("FTE"), "float"), Column("before", N_("Before"), "int"),
-    Column("after", N_("After"), "int"), Column("per_fte_before", N_("Per FTE before"), "float"),
+    Column("id", N_("Handler"), role="key"), Column("name", N_("Name"), role="key"),
+    Column("team", N_("Team"), "code:team", drop=1),
+    _Fte("fte", N_("FTE"), "float", drop=2), Column("before", N_("Before"), "int", drop=4),
+    Column("after", N_("After"), "int", drop=3),
+    Column("per_fte_before", N_("Per FTE before"), "float", drop=5),
     Column("per_fte_after", N_("Per FTE after"), "float"),
 ]
 
@@ -370,14 +365,14 @@ def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:
         click.echo()
     question = ngettext("Make this move, dated {date}?", "Make these {n} moves, dated {date}?", n)
     if not confirm(question.format(n=n, date=proposal["as_of"]), err=fmt != "table"):
-        click.echo(_("Nothing was written."), err=fmt != "table")
+        say(_("Nothing was written."), err=fmt != "table")
         return None
     result = run(True)
     if fmt != "table" or result["moves"] != proposal["moves"]:
         # Someone changed the caseload in between: show what was really done.
         show_moves(result, fmt)
     else:
-        click.echo(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
+        say(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
                    .format(n=n, date=result["as_of"]))
     return result
 
@@ -393,7 +388,7 @@ def show_moves(result: dict, fmt: str, *, ask: bool = True) -> None:
                  else _("Proposed moves (caseload on {date})")).format(date=result["as_of"])
         emit(result["moves"], MOVE_COLUMNS, "table", title=title)
     else:
-        click.echo(_("No move would even out the load."))
+        say(_("No move would even out the load."))
     if result["teams"]:
         click.echo()
         emit(result["teams"], BALANCE_TEAM_COLUMNS, "table")
@@ -404,13 +399,13 @@ def show_moves(result: dict, fmt: str, *, ask: bool = True) -> None:
         emit(rows, BALANCE_HANDLER_COLUMNS, "table", title=_("Handlers whose load changes"))
     if result["unplaced"]:
         click.echo()
-        click.echo(_("No one in the team can take: {cases}").format(
+        say(_("No one in the team can take: {cases}").format(
             cases=", ".join(result["unplaced"])))
     if result["applied"]:
         n = len(result["moves"])
         click.echo()
-        click.echo(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
+        say(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
                    .format(n=n, date=result["as_of"]))
     elif result["moves"] and ask:
         click.echo()
-        click.echo(_("Nothing was written — add --apply to make these moves."))
+        say(_("Nothing was written — add --apply to make these moves."))

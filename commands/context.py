@@ -52,7 +52,9 @@ class Env:
         machine = ctx.params.get("fmt") in ("json", "csv")  # their readers get data only
         if not self.demo_noted and not machine and store.demo_marker() is not None:
             self.demo_noted = True
-            click.echo(demo_note(store.path), err=True)
+            from ekbist.commands.render import say
+
+            say(demo_note(store.path), err=True)  # wrapped at a terminal's width
         return store
 
 

@@ -4,30 +4,33 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import Column, emit, format_option
+from ekbist.commands.render import Column, emit, format_option, say
 
 from ekbist.i18n import N_, _, ngettext
 
+# Each row says what it is (the application, the case, the handler) and keeps the figure it
+# is listed for: the status, the follow-up date, who covers, why a case has no one.
 APPLICATION_COLUMNS = [
-    Column("id", N_("Application")), Column("case", N_("Case")),
-    Column("handler", N_("Handler")), Column("handler_name", N_("Name")),
-    Column("received", N_("Received"), "date"), Column("deadline", N_("Deadline"), "date"),
+    Column("id", N_("Application"), role="key"), Column("case", N_("Case"), drop=3),
+    Column("handler", N_("Handler"), drop=1), Column("handler_name", N_("Name"), drop=5),
+    Column("received", N_("Received"), "date", drop=2),
+    Column("deadline", N_("Deadline"), "date", drop=4),
     Column("status_label", N_("Status")),
 ]
 FOLLOWUP_COLUMNS = [
-    Column("case", N_("Case")), Column("kind", N_("Plan"), "code:plan_kind"),
-    Column("handler", N_("Handler")), Column("handler_name", N_("Name")),
+    Column("case", N_("Case"), role="key"), Column("kind", N_("Plan"), "code:plan_kind", drop=1),
+    Column("handler", N_("Handler"), drop=2), Column("handler_name", N_("Name"), drop=3),
     Column("next_followup", N_("Follow-up"), "date"),
 ]
 COVERING_COLUMNS = [
-    Column("case", N_("Case")), Column("handler", N_("Handler")),
-    Column("handler_name", N_("Name")), Column("for_handler", N_("Covering for")),
-    Column("for_name", N_("Name")), Column("since", N_("Since"), "date"),
+    Column("case", N_("Case"), role="key"), Column("handler", N_("Handler"), drop=1),
+    Column("handler_name", N_("Name")), Column("for_handler", N_("Covering for"), drop=2),
+    Column("for_name", N_("Name"), drop=4), Column("since", N_("Since"), "date", drop=3),
 ]
 UNCOVERED_COLUMNS = [
-    Column("handler", N_("Handler")), Column("handler_name", N_("Name")),
-    Column("why_label", N_("Why")), Column("since", N_("Since"), "date"),
-    Column("cases", N_("Cases"), "int"),
+    Column("handler", N_("Handler"), role="key"), Column("handler_name", N_("Name"), role="key"),
+    Column("why_label", N_("Why")), Column("since", N_("Since"), "date", drop=1),
+    Column("cases", N_("Cases"), "int", drop=2),
 ]
 WHY = {"left": N_("handler has left"), "away": N_("handler is away"),
        "not_started": N_("handler has not started"), "no_handler": N_("no handler")}
@@ -64,7 +67,7 @@ def day(env: Env, handler: str | None, fmt: str) -> None:
     else:
         heading = _("The unit's working day, {date}").format(date=payload["as_of"])
     left = payload["working_days_left"]
-    click.echo(heading + " — " + ngettext(
+    say(heading + " — " + ngettext(
         "{n} working day left this month", "{n} working days left this month", left).format(n=left))
     from ekbist import handling_time as ht
 
@@ -73,7 +76,7 @@ def day(env: Env, handler: str | None, fmt: str) -> None:
         click.echo()
         tail = f" — {note}" if note else ""
         if not rows:
-            click.echo(f"{title}: {_('none')}{tail}")
+            say(f"{title}: {_('none')}{tail}")
             return
         emit(rows, cols if cols is UNCOVERED_COLUMNS else columns(cols), "table", title=f"{title} ({len(rows) if count is None else count}){tail}")
 

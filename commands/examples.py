@@ -78,7 +78,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist case show 2026-4711',
     ],
     'caseload': [
-        'ekbist --db demo.db caseload',
+        'ekbist --db demo.db --today 2026-11-25 caseload',
         'ekbist --today 2026-11-25 caseload',
     ],
     'caseload balance': [
@@ -99,8 +99,8 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist day --handler h015',
     ],
     'demo': [
+        'ekbist --db demo.db --today 2026-11-25 demo',
         'ekbist --db demo.db demo',
-        'ekbist --db liten.db demo --households 60 --months 8',
     ],
     'export': [
         'ekbist export all enhet.xlsx',
@@ -138,8 +138,8 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist handling-time report --from 2026-01-01 --to 2026-10-31 --by team',
     ],
     'import': [
-        'ekbist import ansokningar.csv --dry-run',
-        'ekbist import enhet.xlsx --dry-run',
+        'ekbist --today 2026-11-25 import prognos-controller.xlsx --dry-run',
+        'ekbist --today 2026-11-25 import prognos-fel.xlsx',
     ],
     'indicators': [
         'ekbist indicators --year 2026',

@@ -11,7 +11,8 @@ from ekbist.codes import ABSENCE_KINDS, typable
 from ekbist.i18n import N_, _, ngettext
 
 HANDLER_COLUMNS = [
-    Column("id", N_("Id")), Column("name", N_("Name")), Column("team", N_("Team"), "code:team"),
+    Column("id", N_("Id"), role="key"), Column("name", N_("Name"), role="key"),
+    Column("team", N_("Team"), "code:team"),
     Column("fte", N_("FTE"), "fte"), Column("start_date", N_("Started"), "date"),
     Column("end_date", N_("Left"), "date"), Column("open_cases", N_("Open cases"), "int"),
 ]
@@ -164,7 +165,7 @@ def absences(env: Env, handler_id: str | None, fmt: str) -> None:
     from ekbist import absence
 
     rows = absence.list_absences(env.open(readonly=True), handler_id)
-    columns = [Column("handler", N_("Handler")), Column("name", N_("Name")),
+    columns = [Column("handler", N_("Handler"), role="key"), Column("name", N_("Name"), role="key"),
                Column("from_date", N_("From"), "date"), Column("to_date", N_("To"), "date"),
                Column("kind", N_("Kind"), "code:absence_kind"), Column("reason", N_("Note"))]
     emit(rows, columns, fmt, empty=_("No absences."))

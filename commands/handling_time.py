@@ -6,6 +6,7 @@ import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE, GROUP_BY, WordChoice
 from ekbist.commands.render import (
+    say,
     Column,
     emit,
     emit_machine,
@@ -21,12 +22,12 @@ STATUS_CODES = ("overdue", "due_today", "due_next", "ok", "incomplete")
 STATUS_WORDS = ("försenad", "i-dag", "nästa-dag", "inom-tid", "ofullständig")  # typed in Swedish
 
 CHECK_COLUMNS = [
-    Column("status_label", N_("Status"), drop=5), Column("id", N_("Application")),
-    Column("case", N_("Case")),
+    Column("status_label", N_("Status")), Column("id", N_("Application"), role="key"),
+    Column("case", N_("Case"), drop=5),
     Column("received", N_("Received"), "date", drop=4),
     Column("completed", N_("Complete"), "date", drop=3),
-    Column("deadline", N_("Deadline"), "date"),
-    Column("working_days_left", N_("Days left"), "int"),
+    Column("deadline", N_("Deadline"), "date", drop=6),
+    Column("working_days_left", N_("Days left"), "int", drop=7),
     Column("working_days_since_arrival", N_("Days since arrival"), "int", drop=2),
     Column("flag", N_("Flag"), drop=1),
 ]
@@ -40,15 +41,16 @@ CSV_COLUMNS = [
     Column("flagged", N_("Flagged")),
 ]
 REPORT_COLUMNS = [
-    Column("decided", N_("Decided"), "int"), Column("in_time", N_("In time"), "int"),
-    Column("late", N_("Late"), "int"), Column("no_clock", N_("No clock"), "int"),
+    # The share decided in time is the figure; the waits and the spreads go first.
+    Column("decided", N_("Decided"), "int", drop=10), Column("in_time", N_("In time"), "int", drop=7),
+    Column("late", N_("Late"), "int", drop=8), Column("no_clock", N_("No clock"), "int", drop=6),
     Column("share_in_time", N_("Share in time"), "percent"),
-    Column("median_working_days", N_("Median wd"), "float"),
-    Column("mean_working_days", N_("Mean wd"), "float"),
-    Column("max_working_days", N_("Max wd"), "int"),
-    Column("median_wait_days", N_("Median wait"), "float"),
-    Column("mean_wait_days", N_("Mean wait"), "float"),
-    Column("share_wait_over_14", N_("Wait > 14 d"), "percent"),
+    Column("median_working_days", N_("Median wd"), "float", drop=9),
+    Column("mean_working_days", N_("Mean wd"), "float", drop=5),
+    Column("max_working_days", N_("Max wd"), "int", drop=4),
+    Column("median_wait_days", N_("Median wait"), "float", drop=2),
+    Column("mean_wait_days", N_("Mean wait"), "float", drop=1),
+    Column("share_wait_over_14", N_("Wait > 14 d"), "percent", drop=3),
 ]
 
 
@@ -90,7 +92,7 @@ def _check_tables(store, payload: dict) -> None:
 
     rows = payload["applications"]
     if not rows:
-        click.echo(_("No undecided applications as of {date}.").format(date=payload["as_of"]))
+        say(_("No undecided applications as of {date}.").format(date=payload["as_of"]))
         return
     groups: dict[str | None, list[dict]] = {}
     for row in rows:
@@ -115,7 +117,7 @@ def _check_tables(store, payload: dict) -> None:
             click.echo()
     counts = payload["counts"]
     summary = " · ".join(f"{ht.status_label(s)} {fmt_int(counts[s])}" for s in STATUS_CODES)
-    click.echo(_("As of {date}: {summary} ({flagged} incomplete flagged).").format(
+    say(_("As of {date}: {summary} ({flagged} incomplete flagged).").format(
         date=payload["as_of"], summary=summary, flagged=fmt_int(payload["flagged"])))
 
 
@@ -147,7 +149,7 @@ def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
                 overwrite=force)
     if xlsx:
         if fmt == "table":
-            click.echo(_("Wrote {path}.").format(path=path))
+            say(_("Wrote {path}.").format(path=path))
     if fmt == "json":
         emit([], [], "json", payload={k: payload[k] for k in ("from", "to", "total", "groups")})
         return
@@ -160,7 +162,8 @@ def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
         # Names beside the ids, for the table only: the JSON contract keeps the id.
         names = handler_names(store)
         rows = [{**r, "name": names.get(r["key"], "")} for r in rows]
-        columns = [columns[0], Column("name", N_("Name"), drop=1), *columns[1:]]
+        columns = [Column("key", _group_header(by), role="key"),
+                   Column("name", N_("Name"), role="key"), *columns[1:]]
     if by == "team":
         from ekbist.codes import label
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import Column, emit, format_option
+from ekbist.commands.render import Column, emit, format_option, say
 
 from ekbist.i18n import N_, _, ngettext
 
@@ -34,7 +34,7 @@ def population_set(env: Env, year: int, adults: int, children: int, total: int) 
                                   total=total)
     from ekbist.commands.render import fmt_int
 
-    click.echo(_("Population {year}: {total}, {adults}, {children}.").format(
+    say(_("Population {year}: {total}, {adults}, {children}.").format(
         year=year,
         total=ngettext("{n} inhabitant", "{n} inhabitants", total).format(n=fmt_int(total)),
         adults=ngettext("{n} adult", "{n} adults", adults).format(n=fmt_int(adults)),
@@ -169,14 +169,12 @@ def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
         title += " " + _("(preliminary)")
     emit(table_rows, columns, "table", title=title)
     if running:
-        import textwrap
-
-        click.echo(textwrap.fill(running, 80))
-    click.echo(_("Households and amounts count the month the assistance is for; the national\n"
+        say(running)
+    say(_("Households and amounts count the month the assistance is for; the national\n"
                  "statistics count the month of payment. Definitions: --format json,\n"
                  "docs/indicators.md."))
     if xlsx:
-        click.echo(_("Wrote {path}.").format(path=xlsx))
+        say(_("Wrote {path}.").format(path=xlsx))
 
 
 class RightText(Column):
@@ -238,8 +236,8 @@ def long_term(env: Env, as_of, at_risk, handler, team, fmt) -> None:
     title = (_("Households at 6–9 of 12 months, {first}–{last}: {n}") if at_risk else
              _("Long-term households (10–12 of 12 months), {first}–{last}: {n}")).format(
         first=first, last=last, n=len(rows))
-    click.echo(title)
+    say(title)
     if rows:
         emit(shown, LONG_TERM_TABLE, "table")
-        click.echo(_("Months: one mark per month from {first} to {last}; x = assistance.").format(
+        say(_("Months: one mark per month from {first} to {last}; x = assistance.").format(
             first=first, last=last))

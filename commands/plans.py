@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE, GROUP_BY, MONTH, WordChoice
-from ekbist.commands.render import Column, emit, fmt_int, fmt_percent, format_option, to_csv
+from ekbist.commands.render import Column, emit, fmt_int, fmt_percent, format_option, to_csv, say
 
 from ekbist.codes import typable
 from ekbist.i18n import N_, _
@@ -28,10 +28,12 @@ STATUS = {
     "case_closed": N_("case closed"),
 }
 
+# A follow-up due: the case is the row and when it is due is what the list is for.
 DUE_COLUMNS = [
-    Column("case", N_("Case")), Column("kind", N_("Plan"), "code:plan_kind"),
-    Column("made", N_("Made"), "date"), Column("last_followup", N_("Last follow-up"), "date"),
-    Column("next_followup", N_("Next follow-up"), "date"), Column("when", N_("Due")),
+    Column("case", N_("Case"), role="key"), Column("kind", N_("Plan"), "code:plan_kind", drop=3),
+    Column("made", N_("Made"), "date", drop=1),
+    Column("last_followup", N_("Last follow-up"), "date", drop=2),
+    Column("next_followup", N_("Next follow-up"), "date", drop=4), Column("when", N_("Due")),
 ]
 DUE_CSV = [Column(key, key) for key in (
     "handler", "handler_name", "team", "case", "kind", "plan_id", "made", "last_followup",
@@ -44,11 +46,13 @@ MISSING_TITLES = {
     "no_housing_plan": N_("Homeless without a current housing plan"),
 }
 _M = {
-    "case": Column("case", N_("Case")), "handler": Column("handler", N_("Handler")),
+    "case": Column("case", N_("Case"), role="key"),
+    "handler": Column("handler", N_("Handler"), drop=2),
     "handler_name": Column("handler_name", N_("Name"), drop=1),
-    "opened": Column("opened", N_("Opened"), "date"), "made": Column("made", N_("Made"), "date"),
-    "next_followup": Column("next_followup", N_("Next follow-up"), "date"),
-    "ended": Column("ended", N_("Ended"), "date"), "note": Column("note", N_("Note")),
+    "opened": Column("opened", N_("Opened"), "date", drop=3),
+    "made": Column("made", N_("Made"), "date", drop=4),
+    "next_followup": Column("next_followup", N_("Next follow-up"), "date", drop=6),
+    "ended": Column("ended", N_("Ended"), "date", drop=5), "note": Column("note", N_("Note")),
 }
 MISSING_COLUMNS = {
     "never": [_M[k] for k in ("case", "handler", "handler_name", "opened", "note")],
@@ -86,7 +90,7 @@ def add(env: Env, case_id, made, kind, next_followup) -> None:
 
     row = plans.add(env.open(), case_id, made=made, today=env.today, kind=kind,
                     next_followup=next_followup)
-    click.echo(_("Added a {kind} for case {id}, made {made}; next follow-up {next}.").format(
+    say(_("Added a {kind} for case {id}, made {made}; next follow-up {next}.").format(
         kind=_kind(row["kind"]), id=row["case"], made=row["made"], next=row["next_followup"]))
 
 
@@ -102,7 +106,7 @@ def follow_up(env: Env, case_id, kind, on, next_followup) -> None:
 
     row = plans.follow_up(env.open(), case_id, on=on, today=env.today, kind=kind,
                           next_followup=next_followup)
-    click.echo(_("Followed up the {kind} of case {id} on {date}; next follow-up {next}.").format(
+    say(_("Followed up the {kind} of case {id} on {date}; next follow-up {next}.").format(
         kind=_kind(row["kind"]), id=row["case"], date=on.isoformat(), next=row["next_followup"]))
 
 
@@ -116,7 +120,7 @@ def end(env: Env, case_id, kind, on) -> None:
     from ekbist import plans
 
     row = plans.end(env.open(), case_id, on=on, today=env.today, kind=kind)
-    click.echo(_("Ended the {kind} of case {id} on {date}.").format(
+    say(_("Ended the {kind} of case {id} on {date}.").format(
         kind=_kind(row["kind"]), id=row["case"], date=on.isoformat()))
 
 
@@ -196,10 +200,10 @@ def due(env: Env, within, handler, team, fmt) -> None:
         click.echo(to_csv([dict(r, overdue=int(r["overdue"])) for r in rows], DUE_CSV), nl=False)
         return
     if not rows:
-        click.echo(_("No follow-ups due within {n} days and none overdue.").format(n=within))
+        say(_("No follow-ups due within {n} days and none overdue.").format(n=within))
         return
     overdue = sum(1 for r in rows if r["overdue"])
-    click.echo(_("Follow-ups as of {day}: {overdue} overdue, {due} due within {n} days.").format(
+    say(_("Follow-ups as of {day}: {overdue} overdue, {due} due within {n} days.").format(
         day=env.today.isoformat(), overdue=fmt_int(overdue), due=fmt_int(len(rows) - overdue),
         n=within))
     click.echo()
@@ -239,9 +243,9 @@ def missing(env: Env, handler, team, fmt) -> None:
         click.echo(to_csv(rows, MISSING_CSV), nl=False)
         return
     if not rows:
-        click.echo(_("Every active case has the plans it needs."))
+        say(_("Every active case has the plans it needs."))
         return
-    click.echo(_("As of {day}: {never} never had a change plan, {lapsed} lapsed, {ended} ended "
+    say(_("As of {day}: {never} never had a change plan, {lapsed} lapsed, {ended} ended "
                  "without a new plan; {housing} homeless without a housing plan.").format(
         day=env.today.isoformat(), never=fmt_int(counts["never"]),
         lapsed=fmt_int(counts["lapsed"]), ended=fmt_int(counts["ended"]),
@@ -271,15 +275,17 @@ def _missing_note(row: dict) -> str:
 
 
 COVERAGE_COLUMNS = [
-    Column("eligible", N_("Eligible"), "int"), Column("current", N_("Current plan"), "int"),
+    Column("eligible", N_("Eligible"), "int", drop=1),
+    Column("current", N_("Current plan"), "int", drop=2),
     Column("share", N_("Share"), "percent"),
 ]
 
 
 def _by_columns(by: str) -> list[Column]:
     if by == "handler":
-        return [Column("handler", N_("Handler")), Column("name", N_("Name")),
-                Column("team", N_("Team"), "code:team"), *COVERAGE_COLUMNS]
+        return [Column("handler", N_("Handler"), role="key"),
+                Column("name", N_("Name"), role="key"),
+                Column("team", N_("Team"), "code:team", drop=3), *COVERAGE_COLUMNS]
     return [Column("team", N_("Team"), "code:team"), *COVERAGE_COLUMNS]
 
 
@@ -316,7 +322,7 @@ def coverage(env: Env, as_of, by, monthly, first, last, xlsx, fmt) -> None:
     if xlsx:
         written = series_workbooks.write_plan_coverage(xlsx, result, by=by)
         message = _("Wrote {path}.").format(path=written)
-        click.echo(message, err=fmt != "table")
+        say(message, err=fmt != "table")
     if fmt == "json":
         emit([], [], "json", payload=result)
         return
@@ -328,7 +334,7 @@ def coverage(env: Env, as_of, by, monthly, first, last, xlsx, fmt) -> None:
         columns = _by_columns(by) if by else [Column("as_of", N_("As of")), *COVERAGE_COLUMNS]
         click.echo(to_csv(rows, columns), nl=False)
         return
-    click.echo(_coverage_line(result))
+    say(_coverage_line(result))
     if by:
         click.echo()
         emit(result["by"], _by_columns(by), "table")

@@ -17,7 +17,7 @@ from ekbist.commands.budget import (
 )
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import LINE_AMOUNT
-from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percent, format_option
+from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percent, format_option, say
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
@@ -30,10 +30,12 @@ METHOD_LABELS = {
 }
 
 PROGNOSIS_COLUMNS = [
-    Column("activity", N_("Activity")), Column("line", N_("Line")),
-    Column("budget", N_("Budget"), "int"), Column("actual_ytd", N_("Actual YTD"), "int"),
+    # The prognosis and its deviation are what the table is for; the method goes first.
+    Column("activity", N_("Activity"), role="group"), Column("line", N_("Line"), role="key"),
+    Column("budget", N_("Budget"), "int", drop=4),
+    Column("actual_ytd", N_("Actual YTD"), "int", drop=3),
     Column("prognosis", N_("Prognosis"), "int"), Column("deviation", N_("Deviation"), "int"),
-    Column("method", N_("Method")), Column("comment", N_("Comment")),
+    Column("method", N_("Method"), drop=1), Column("comment", N_("Comment"), drop=2),
 ]
 LINE_CSV = [
     Column("year", "year"), Column("month", "month", "int"), Column("activity", "activity"),
@@ -121,7 +123,7 @@ def make(env: Env, year, month, methods, overrides, comments, save, allow_missin
     if fmt == "table":
         _driver_note(result, details)
         if save:
-            click.echo(_("Saved as the prognosis for {month} {year}{replaced}.").format(
+            say(_("Saved as the prognosis for {month} {year}{replaced}.").format(
                 month=month_name(m), year=y,
                 replaced=_(" (replacing the one saved {date})").format(date=replaced)
                 if replaced else ""))
@@ -180,12 +182,12 @@ def show_result(result: dict[str, Any], fmt: str, *, title: str) -> None:
         return
     note = missing_note(result)
     if note:
-        click.echo(note)
+        say(note)
     emit(display_rows(result), PROGNOSIS_COLUMNS, "table", title=title)
     for block in result["activities"]:
-        click.echo(result_line(block["activity"], block))
+        say(result_line(block["activity"], block))
     if len(result["activities"]) > 1:
-        click.echo(result_line(_(ALL_ACTIVITIES), result["total"]))
+        say(result_line(_(ALL_ACTIVITIES), result["total"]))
 
 
 def result_line(name: str, block: dict[str, Any]) -> str:
@@ -242,7 +244,7 @@ def _driver_note(result: dict[str, Any], details: dict[str, Any]) -> None:
     row = next(r for r in result["lines"] if r["activity"] == activity and r["line"] == line)
     if row["method"] == "driver" and driver is not None:
         households = [f["households"] for f in driver["forecast"]]
-        click.echo(_("{line}: {first}–{last} households a month forecast (trend {slope} a month, "
+        say(_("{line}: {first}–{last} households a month forecast (trend {slope} a month, "
                      "damped by {phi}) × {average} kr per household (last three months) = "
                      "{amount} tkr for the rest of the year.").format(
             line=line, first=fmt_number(households[0], 0), last=fmt_number(households[-1], 0),
@@ -250,7 +252,7 @@ def _driver_note(result: dict[str, Any], details: dict[str, Any]) -> None:
             phi=fmt_number(driver["damping"], 1), average=fmt_int(driver["average"]),
             amount=fmt_int(tkr(driver["total"]))))
     elif details.get("fallback"):
-        click.echo(_("{line}: no granted applications in the last three months, so it is "
+        say(_("{line}: no granted applications in the last three months, so it is "
                      "forecast by run-rate.").format(line=line))
 
 
@@ -271,12 +273,15 @@ def history(env: Env, year, fmt) -> None:
         emit([row for p in prognoses for row in csv_rows(p)], LINE_CSV, "csv")
         return
     if not prognoses:
-        click.echo(_("No prognosis saved for {year}.").format(year=report["year"]))
+        say(_("No prognosis saved for {year}.").format(year=report["year"]))
         return
     months = [p["month"] for p in prognoses]
-    columns = [Column("activity", N_("Activity")), Column("line", N_("Line")),
-               Column("budget", N_("Budget"), "int")]
-    columns += [Column(f"m{m}", MONTHS_SHORT[m - 1], "int") for m in months]
+    # The latest prognosis matters most; the earliest months and the budget go first.
+    columns = [Column("activity", N_("Activity"), role="group"),
+               Column("line", N_("Line"), role="key"),
+               Column("budget", N_("Budget"), "int", drop=len(months))]
+    columns += [Column(f"m{m}", MONTHS_SHORT[m - 1], "int", drop=i + 1 if i < len(months) - 1 else 0)
+                for i, m in enumerate(months)]
     keys: list[tuple[str, str]] = []
     for p in prognoses:
         for r in p["lines"]:
@@ -309,12 +314,12 @@ def history(env: Env, year, fmt) -> None:
     for p in prognoses:
         note = missing_note(p)
         if note:
-            click.echo(f"{month_short(p['month'])}: {note}")
+            say(f"{month_short(p['month'])}: {note}")
     notes = [(p["month"], r) for p in prognoses for r in p["lines"] if r["comment"]]
     if notes:
-        click.echo(_("Comments:"))
+        say(_("Comments:"))
         for m, r in notes:
-            click.echo(f"  {month_short(m)} · {r['activity']} · {r['line']}: {r['comment']}")
+            say(f"  {month_short(m)} · {r['activity']} · {r['line']}: {r['comment']}")
 
 
 def _history_net_rows(label: str, activity: str | None, prognoses: list[dict[str, Any]],
@@ -386,21 +391,21 @@ def export(env: Env, file, year, month, template, out, force) -> None:
     if template is None:
         with working(_("Writing {file}").format(file=Path(target).name)):
             write_prognosis(result, Path(target), overwrite=force)
-        click.echo(_("Wrote {path}: {origin}, {month} {year}, in tkr.").format(
+        say(_("Wrote {path}: {origin}, {month} {year}, in tkr.").format(
             path=target, origin=origin, month=month_name(m), year=y))
         if note:
-            click.echo(note)
+            say(note)
         return
     from ekbist.budget import lines
 
     with working(_("Writing {file}").format(file=Path(target).name)):
         report = write_into(result, Path(template), Path(target), force=force,
                             lines=lines(store))
-    click.echo(_("Wrote {path} from {template}: {origin}, {month} {year}; {cells} cells filled "
+    say(_("Wrote {path} from {template}: {origin}, {month} {year}; {cells} cells filled "
                  "in {rows} rows.").format(
         path=target, template=template, origin=origin, month=month_name(m), year=y,
         cells=report["cells"], rows=report["rows"]))
     if note:
-        click.echo(note)
+        say(note)
     for line in report["notes"]:
-        click.echo(f"  {line}")
+        say(f"  {line}")

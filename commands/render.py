@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -44,7 +45,8 @@ def format_option(*, formats: Sequence[str] = FORMATS, help: str | None = None) 
         type=FormatChoice(list(formats)),
         default="table",
         show_default=True,
-        help=help or _("Output format."),
+        help=help or _("Output format: a table for people (on a pipe or in a file laid out at "
+                       "100 columns, or $COLUMNS), or json or csv with every column for programs."),
     )
 
     def decorate(function: Callable) -> Callable:
@@ -146,6 +148,7 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "tkr": fmt_tkr,
     "date": lambda v: "" if v is None else str(v),
     "bool": lambda v: _("yes") if v else "",
+    "ident": lambda v: "" if v is None else str(v),
 }
 
 
@@ -155,14 +158,21 @@ class Column:
 
     ``kind`` picks the formatter: text, int, float, percent, kr, tkr, date, bool, or
     ``code:<kind>`` for a stable code shown by its translated label.
+
+    ``role`` says what the column is to a reader: ``"key"`` names the row (a line, a
+    handler, a case, an application, a date due); ``"group"`` is a label repeated over a run
+    of rows (the activity of a budget line), shown as a heading row when the table is
+    narrow; anything else is a value. A table that declares no key has its first column as
+    key. Value columns are in order of importance as declared, left to right, except that
+    ``drop`` ranks name the ones to leave out first (1 before 2 …); the most important value
+    column is the one left out last. Keys and the most important value are never left out.
     """
 
     key: str
     header: str
     kind: str = "text"
-    # When the table is wider than the terminal, columns with a ``drop`` rank go first
-    # (1 before 2 …), then the other columns that are not protected, from the right.
     drop: int = 0
+    role: str = ""
 
     def display(self, value: Any) -> str:
         if self.kind.startswith("code:"):
@@ -177,8 +187,16 @@ class Column:
 
     @property
     def protected(self) -> bool:
-        """Ids, case numbers, dates and amounts: never left out, cut or wrapped."""
+        """Ids, case numbers, dates and amounts: never cut or wrapped inside their cell."""
         return self.kind in PROTECTED_KINDS or self.key in ID_KEYS
+
+    @property
+    def wraps(self) -> bool:
+        """Text (a name, a label, a note) may wrap inside its cell at its spaces, and an
+        identifier (kind ``ident``, e.g. a figure's key) after its underscores."""
+        if self.kind == "ident":
+            return True
+        return not self.protected and not self.right and self.kind not in ("int", "bool")
 
 
 PROTECTED_KINDS = ("kr", "tkr", "date")
@@ -186,49 +204,254 @@ ID_KEYS = {"id", "case", "handler", "application", "subject", "month", "period",
            "plan_id", "for_handler", "key", "day", "year"}
 
 
+# -- layout -------------------------------------------------------------------------
+@dataclass
+class Layout:
+    """How a table is drawn in a given width: the columns shown and their widths, the
+    headers (two lines at most), the columns left out, and the group shown as heading rows."""
+
+    columns: list[Column]
+    widths: list[int]
+    headers: list[str]
+    dropped: list[Column]
+    group: Column | None = None
+    needed: int = 0  # the width of the drawn table (more than asked when nothing else fits)
+
+
+def key_columns(columns: Sequence[Column]) -> list[Column]:
+    """The columns that say what a row is: those declared ``key``, else the first column
+    that is not a group."""
+    keys = [c for c in columns if c.role == "key"]
+    if keys:
+        return keys
+    rest = [c for c in columns if c.role != "group"]
+    return rest[:1]
+
+
+def drop_order(columns: Sequence[Column], drop: Sequence[str] | None = None) -> list[Column]:
+    """The value columns in the order they are left out: ``drop`` when given, else the ranked
+    ones (1 first), then the others from the right. The last is the most important value."""
+    keys = {c.key for c in key_columns(columns)}
+    values = [c for c in columns if c.key not in keys and c.role != "group"]
+    if drop is not None:
+        named = [next(c for c in values if c.key == k) for k in drop if any(c.key == k for c in values)]
+        return named + [c for c in reversed(values) if c not in named]
+    ranked = sorted((c for c in values if c.drop), key=lambda c: c.drop)
+    return ranked + [c for c in reversed(values) if not c.drop]
+
+
+VOWELS = set("aeiouyåäöéAEIOUYÅÄÖÉ")
+UNBROKEN = {"ng", "ck", "ch", "sh", "th", "ph", "tj", "sj", "kj", "gj", "dj", "lj", "hj", "sk",
+            "st", "nk"}
+
+
+def _word_breaks(word: str) -> list[int]:
+    """Where a long single word may break with a hyphen (a compound's seam in Swedish or
+    English: between two consonants that are not one sound), nearest the middle first."""
+    points = [
+        i for i in range(4, len(word) - 3)
+        if word[i - 1].isalpha() and word[i].isalpha() and word[i - 1] not in VOWELS
+        and word[i] not in VOWELS and word[i - 1:i + 1].lower() not in UNBROKEN
+    ]
+    return sorted(points, key=lambda i: abs(len(word) / 2 - i))
+
+
+def header_splits(header: str) -> list[str]:
+    """The header on one line, then the ways it may stand on two, best first: at a space,
+    after a hyphen, and at last inside a long word (with a hyphen)."""
+    out = [header]
+    spaces = [i for i, ch in enumerate(header) if ch == " "]
+    out += sorted((header[:i] + "\n" + header[i + 1:] for i in spaces),
+                  key=lambda h: max(map(len, h.split("\n"))))
+    hyphens = [i for i, ch in enumerate(header[:-1]) if ch == "-" and i > 0]
+    out += sorted((header[:i + 1] + "\n" + header[i + 1:] for i in hyphens),
+                  key=lambda h: max(map(len, h.split("\n"))))
+    if " " not in header and len(header) >= 10:
+        out += [header[:i] + "-\n" + header[i:] for i in _word_breaks(header)]
+    return out
+
+
+def _lines_width(text: str) -> int:
+    return max(len(line) for line in text.split("\n"))
+
+
+def wrap_header(header: str, width: int) -> str:
+    """``header`` in ``width`` characters, on two lines when one is too narrow."""
+    for candidate in header_splits(header):
+        if _lines_width(candidate) <= width:
+            return candidate
+    return header
+
+
+BREAK_AFTER = re.compile(r"(?<=[_/])(?=\S)")
+
+
+def _pieces(word: str) -> list[str]:
+    """A word's parts that may end a line: after an underscore or a slash."""
+    return BREAK_AFTER.split(word)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(p) for w in text.split() for p in _pieces(w)), default=0)
+
+
+def wrap_cell(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width``: at its spaces, else after an underscore or a
+    slash in a long word, and only a word longer than the width is cut (never a key's, whose
+    column is at least as wide as its longest part)."""
+    if len(text) <= width:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        parts = _pieces(word) if len(word) > width else [word]
+        for n, part in enumerate(parts):
+            joiner = "" if n > 0 or not current else " "
+            if current and len(current) + len(joiner) + len(part) > width:
+                lines.append(current)
+                current, joiner = "", ""
+            while len(part) > width:
+                lines.append(part[:width])
+                part = part[width:]
+            current += joiner + part
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+def layout(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], width: int, *,
+    drop: Sequence[str] | None = None, rich: bool = True, wide: bool = False,
+) -> Layout:
+    """Lay out a table in ``width`` characters.
+
+    Every column at its natural width when that fits (or with ``wide``). Otherwise, in this
+    order until it fits: the group label becomes heading rows, headers wrap onto two lines and
+    text wraps inside its cell, and then value columns are left out, least important first.
+    The key columns and the most important value are never left out; when even they do not
+    fit, the table runs past the edge (``needed``) rather than cut an id or an amount.
+    """
+    columns = list(columns)
+    headers = {c.key: _(c.header) for c in columns}
+    cells = {c.key: [c.display(r.get(c.key)) for r in rows] for c in columns}
+    natural = {c.key: max([len(headers[c.key])] + [len(v) for v in cells[c.key]]) for c in columns}
+
+    def overhead(n: int) -> int:
+        # rich draws '│ a │ b │' (3 per column and 1); plain text puts 2 spaces between.
+        return 3 * n + 1 if rich else 2 * (n - 1)
+
+    def minimum(c: Column) -> int:
+        head = min(_lines_width(h) for h in header_splits(headers[c.key]))
+        if c.wraps:
+            words = max([_longest_word(v) for v in cells[c.key]] + [0])
+            body = words if c in keys else max(words, min(natural[c.key], 12))
+        else:
+            body = max([len(v) for v in cells[c.key]] + [0])
+        return max(head, body, 1)
+
+    keys = key_columns(columns)
+    group = next((c for c in columns if c.role == "group" and c not in keys), None)
+    if wide or sum(natural.values()) + overhead(len(columns)) <= width:
+        widths = [natural[c.key] for c in columns]
+        return Layout(columns, widths, [headers[c.key] for c in columns], [], None,
+                      sum(widths) + overhead(len(columns)))
+    kept = [c for c in columns if c is not group]
+    floor = {c.key: minimum(c) for c in kept}
+    if group is not None and kept:
+        # the group's headings stand in the first column, wrapped at their spaces
+        labels = [group.display(r.get(group.key)) for r in rows]
+        first = kept[0].key
+        floor[first] = max([floor[first]] + [_longest_word(v) for v in labels])
+    order = drop_order(kept, drop)
+    keep = {c.key for c in keys} | ({order[-1].key} if order else set())
+    dropped: list[Column] = []
+    for column in order:
+        if sum(floor[c.key] for c in kept) + overhead(len(kept)) <= width:
+            break
+        if column.key not in keep:
+            kept.remove(column)
+            dropped.append(column)
+    # Shrink the widest columns first: headers onto two lines at a space or a hyphen, then
+    # inside a long word, and only then text inside its cell; never below the floor.
+    def body(c: Column) -> int:
+        return max([len(v) for v in cells[c.key]] + [0])
+
+    def head(c: Column, inside_words: bool) -> int:
+        splits = header_splits(headers[c.key])
+        if not inside_words:
+            splits = [h for h in splits if "-\n" not in h or h.replace("-\n", "") != headers[c.key]]
+        return min(_lines_width(h) for h in splits)
+
+    tiers = [
+        {c.key: max(head(c, False), body(c), floor[c.key]) for c in kept},
+        {c.key: max(head(c, True), body(c), floor[c.key]) for c in kept},
+        {c.key: max(body(c), floor[c.key]) if c in keys else floor[c.key]
+         for c in kept},  # values wrap before keys
+        floor,
+    ]
+    widths = {c.key: natural[c.key] for c in kept}
+    excess = sum(widths.values()) + overhead(len(kept)) - width
+    for tier in tiers:
+        while excess > 0:
+            slack = [c.key for c in kept if widths[c.key] > tier[c.key]]
+            if not slack:
+                break
+            widest = max(slack, key=lambda k: widths[k])
+            widths[widest] -= 1
+            excess -= 1
+    shown = [widths[c.key] for c in kept]
+    return Layout(kept, shown, [wrap_header(headers[c.key], widths[c.key]) for c in kept],
+                  [c for c in columns if c in dropped], group, sum(shown) + overhead(len(kept)))
+
+
 def fit(
     rows: Sequence[dict[str, Any]], columns: Sequence[Column], width: int, *,
     drop: Sequence[str] | None = None, rich: bool = True,
 ) -> tuple[list[Column], list[Column]]:
-    """The columns to show in ``width`` characters, and those left out to get there.
-
-    ``drop`` names the columns a table may leave out, least important first; by default
-    every column that is not protected, from the right. Protected columns stay even when
-    the table is still too wide (it then runs past the edge rather than cut an id).
-    """
-    natural = {
-        c.key: max([len(_(c.header))] + [len(c.display(r.get(c.key))) for r in rows])
-        for c in columns
-    }
-
-    def total(cols: Sequence[Column]) -> int:
-        widths = [natural[c.key] for c in cols]
-        # rich draws '│ a │ b │' (3 per column and 1); plain text puts 2 spaces between.
-        return sum(widths) + (3 * len(widths) + 1 if rich else 2 * (len(widths) - 1))
-
-    # The first column names the row (a handler, a team, a month): it stays too.
-    keep = {c.key for c in columns if c.protected}
-    if drop is None:
-        ranked = [c.key for c in sorted((c for c in columns if c.drop), key=lambda c: c.drop)]
-        rest = [c for c in reversed(columns) if c.key not in keep and not c.drop]
-        # text (names, notes) before counts
-        drop = ranked + [c.key for c in rest if not c.right] + [c.key for c in rest if c.right]
-        keep -= set(ranked)
-    order = list(drop)
-    kept, dropped = list(columns), []
-    for key in order:
-        if total(kept) <= width:
-            break
-        column = next((c for c in kept[1:] if c.key == key and c.key not in keep), None)
-        if column is not None:
-            kept.remove(column)
-            dropped.append(column)
-    return kept, [c for c in columns if c in dropped]
+    """The columns to show in ``width`` characters, and those left out to get there."""
+    shape = layout(rows, columns, width, drop=drop, rich=rich)
+    shown = list(shape.columns)
+    return shown, shape.dropped
 
 
-def left_out_note(dropped: Sequence[Column]) -> str:
-    return _("Left out to fit the terminal: {columns} (--wide shows all).").format(
-        columns=", ".join(_(c.header) for c in dropped))
+def grouped_rows(rows: Sequence[dict[str, Any]], group: Column | None) -> list[tuple[str | None, dict]]:
+    """The rows with a heading before each run of one group label: (heading, None) pairs
+    for headings and (None, row) for rows."""
+    out: list[tuple[str | None, dict]] = []
+    last = None
+    for row in rows:
+        if group is not None:
+            label = group.display(row.get(group.key))
+            if label and label != last:
+                out.append((label, {}))
+                last = label
+        out.append((None, row))
+    return out
+
+
+def left_out_note(dropped: Sequence[Column], width: int | None = None) -> str:
+    """The line under a table that names what was left out; ``width`` when it was to fit a
+    stated width (a pipe) rather than the terminal."""
+    columns = ", ".join(_(c.header) for c in dropped)
+    if width is None:
+        return _("Left out to fit the terminal: {columns} (--wide shows all).").format(
+            columns=columns)
+    return _("Left out to fit {width} columns: {columns} (--wide shows all).").format(
+        width=width, columns=columns)
+
+
+# Piped output (a file, `less`, a cron mail) is laid out at this width, or at $COLUMNS when
+# that is set, so mail stays readable; --format csv or json give a program every column.
+PIPE_WIDTH = 100
+
+
+def pipe_width() -> int:
+    import os
+
+    try:
+        return max(20, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return PIPE_WIDTH
 
 
 def terminal_width() -> int:
@@ -237,6 +460,49 @@ def terminal_width() -> int:
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def wrap_text(text: str, width: int | None = None) -> str:
+    """``text`` wrapped at the terminal's width (each line on its own, indentation kept for
+    the lines it continues); as it is when not on a terminal and no ``width`` is given."""
+    import textwrap
+
+    if width is None:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()) + (2 if line.lstrip()[:1] in "-•" else 0))
+        out.extend(textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+                                 break_on_hyphens=False) or [""])
+    return "\n".join(out)
+
+
+def say(text: str = "", *, err: bool = False) -> None:
+    """Print a note, a warning or a line of prose, wrapped at the width of the terminal it
+    goes to (nothing wider than the terminal); a pipe gets each line whole, as written."""
+    if err and _LIVE is not None:
+        # a progress bar is on the screen: the note goes above it, wrapped by rich
+        _LIVE.console.print(text, markup=False, highlight=False)
+        return
+    stream = sys.stderr if err else sys.stdout
+    width = None
+    if stream.isatty():
+        import shutil
+
+        width = shutil.get_terminal_size().columns
+        try:
+            import os
+
+            width = os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError):
+            pass
+    click.echo(wrap_text(text, width), err=err)
+
+
+_LIVE = None  # the progress bar on the screen, while one is (see working and say)
 
 
 @contextlib.contextmanager
@@ -256,6 +522,8 @@ def working(description: str, fmt: str = "table") -> Iterator[Callable[..., None
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=None)
+        global _LIVE
+        _LIVE = bar
 
         def progress(done: int, total: int | None = None, description: str | None = None) -> None:
             if description is None:
@@ -263,7 +531,10 @@ def working(description: str, fmt: str = "table") -> Iterator[Callable[..., None
             else:
                 bar.update(task, completed=done, total=total, description=description)
 
-        yield progress
+        try:
+            yield progress
+        finally:
+            _LIVE = None
 
 
 def console():
@@ -289,19 +560,25 @@ def plain_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
     *, drop: Sequence[str] | None = None,
 ) -> str:
-    """Aligned text; on a terminal narrower than the table the least important columns
-    are left out and named under it (a pipe always gets every column)."""
-    dropped: list[Column] = []
-    if is_terminal() and not WIDE:
-        columns, dropped = fit(rows, columns, terminal_width(), drop=drop, rich=False)
-    text = _plain(rows, columns, title)
-    return text + ("\n" + left_out_note(dropped) if dropped else "")
+    """Aligned text at the terminal's width, or on a pipe at :data:`PIPE_WIDTH`: headers and
+    text wrap, a group becomes heading rows and the least important columns are left out
+    (and named under it) only when nothing else makes it fit."""
+    on_terminal = is_terminal()
+    width = terminal_width() if on_terminal else pipe_width()
+    shape = layout(rows, columns, width, drop=drop, rich=False, wide=WIDE)
+    text = _plain(rows, shape, wrap_text(title, width) if title else None)
+    if shape.dropped:
+        text += "\n" + wrap_text(left_out_note(shape.dropped, None if on_terminal else width),
+                                  width)
+    return text
 
 
-def _plain(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None) -> str:
-    headers = [_(c.header) for c in columns]
-    cells = [[c.display(row.get(c.key)) for c in columns] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+def _cell_lines(text: str, width: int, wraps: bool) -> list[str]:
+    return wrap_cell(text, width) if wraps else [text]
+
+
+def _plain(rows: Sequence[dict[str, Any]], shape: Layout, title: str | None) -> str:
+    columns, widths = shape.columns, shape.widths
 
     def line(values: Sequence[str]) -> str:
         parts = [
@@ -310,44 +587,62 @@ def _plain(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str
         ]
         return "  ".join(parts).rstrip()
 
+    def block(values: Sequence[str], wraps: Sequence[bool]) -> list[str]:
+        split = [_cell_lines(v, widths[i], wraps[i]) for i, v in enumerate(values)]
+        height = max(len(s) for s in split)
+        return [line([s[n] if n < len(s) else "" for s in split]) for n in range(height)]
+
     out = [title] if title else []
-    out.append(line(headers))
+    head = [h.split("\n") for h in shape.headers]
+    height = max(len(h) for h in head)
+    for n in range(height):
+        # a two-line header stands on its lower line, next to the one-line ones
+        out.append(line([h[n - (height - len(h))] if n >= height - len(h) else "" for h in head]))
     out.append("  ".join("-" * w for w in widths))
-    out.extend(line(r) for r in cells)
+    for heading, row in grouped_rows(rows, shape.group):
+        if heading is not None:
+            out += wrap_cell(heading, max(shape.needed, sum(widths)))
+            continue
+        out += block([c.display(row.get(c.key)) for c in columns], [c.wraps for c in columns])
     return "\n".join(out)
 
 
 def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
-               *, drop: Sequence[str] | None = None):
-    """A rich table that fits the terminal: the least important columns are left out (and
-    named in a line under it) before an id, a date or an amount would be cut or wrapped."""
+               *, drop: Sequence[str] | None = None,
+               styles: dict[str, Callable[[dict[str, Any]], str]] | None = None):
+    """A rich table that fits the terminal (see :func:`layout`); ``styles`` gives a column's
+    cell a style chosen from its row (the caseload's load bar)."""
     from rich.table import Table
+    from rich.text import Text
 
-    dropped: list[Column] = []
-    if not WIDE:
-        columns, dropped = fit(rows, columns, terminal_width(), drop=drop)
-    table = Table(title=title, title_justify="left", header_style="bold",
-                  )
-    cells = [[column.display(row.get(column.key)) for column in columns] for row in rows]
-    needed = 1
-    for i, column in enumerate(columns):
-        natural = max([len(_(column.header))] + [len(r[i]) for r in cells])
-        needed += natural + 3
-        whole = column.protected or i == 0
-        table.add_column(
-            _(column.header), justify="right" if column.right else "left",
-            no_wrap=whole, min_width=natural if whole else None,
-        )
-    for row in cells:
-        table.add_row(*row)
-    table.ekbist_needed = needed  # the width at which nothing is cut (see print_rich)
-    table.ekbist_note = left_out_note(dropped) if dropped else None
+    shape = layout(rows, columns, terminal_width(), drop=drop, wide=WIDE)
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column, width, header in zip(shape.columns, shape.widths, shape.headers, strict=True):
+        table.add_column(header, justify="right" if column.right else "left", width=width,
+                         no_wrap=True)  # cells come wrapped (wrap_cell), the same as on a pipe
+    first = True
+    for heading, row in grouped_rows(rows, shape.group):
+        if heading is not None:
+            if not first:
+                table.add_section()
+            table.add_row(Text("\n".join(wrap_cell(heading, shape.widths[0])), style="bold"),
+                          *([""] * (len(shape.columns) - 1)))
+        else:
+            texts = ["\n".join(_cell_lines(c.display(row.get(c.key)), w, c.wraps))
+                     for c, w in zip(shape.columns, shape.widths, strict=True)]
+            table.add_row(*(
+                Text(t, style=styles[c.key](row)) if styles and c.key in styles else Text(t)
+                for c, t in zip(shape.columns, texts, strict=True)
+            ))
+        first = False
+    table.ekbist_needed = shape.needed  # the width at which nothing is cut (see print_rich)
+    table.ekbist_note = left_out_note(shape.dropped) if shape.dropped else None
     return table
 
 
 def print_rich(table) -> None:
-    """Print a rich table; when even its protected columns are wider than the terminal, the
-    lines run past the edge rather than cut an id, a date or an amount."""
+    """Print a rich table; when even its keys and first value are wider than the terminal,
+    the lines run past the edge rather than cut an id, a date or an amount."""
     current = console()
     needed = getattr(table, "ekbist_needed", 0)
     if needed > current.width:
@@ -357,7 +652,7 @@ def print_rich(table) -> None:
     current.print(table)
     note = getattr(table, "ekbist_note", None)
     if note:
-        click.echo(note)
+        click.echo(wrap_text(note, current.width))
 
 
 def emit_machine(fmt: str, payload: Any, rows: Sequence[dict[str, Any]],
@@ -386,7 +681,7 @@ def emit(
     elif fmt == "csv":
         click.echo(to_csv(rows, columns), nl=False)
     elif not rows and empty:
-        click.echo(empty)
+        say(empty)
     elif is_terminal():
         print_rich(rich_table(rows, columns, title, drop=drop))
     else:

@@ -8,7 +8,7 @@ import click
 from ekbist.commands.budget import month_name, month_short
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.prognosis import show_result
-from ekbist.commands.render import Column, emit, fmt_number, fmt_percent, format_option
+from ekbist.commands.render import Column, emit, fmt_number, fmt_percent, format_option, say
 
 from ekbist.i18n import N_, _
 
@@ -62,7 +62,7 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
     title = _("Tertial report {tertial} {year}: prognosis as of {month} (tkr)").format(
         tertial=data["tertial"], year=data["year"], month=month_name(month))
     show_result(data["prognosis"], "table", title=title)
-    click.echo(_("Prognosis saved {date}.").format(date=saved) if saved else
+    say(_("Prognosis saved {date}.").format(date=saved) if saved else
                _("No prognosis was saved for {month}: made now with the default methods.").format(
                    month=month_name(month)))
     click.echo()
@@ -74,12 +74,12 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
                  "cases_per_fte": figures["cases_per_fte"]})
     emit(rows, KEY_COLUMNS, "table", title=_("Key figures January–{month} {year}").format(
         month=month_name(month), year=data["year"]))
-    click.echo(_("Households a month on average: {n}. Current plan and cases per FTE at the "
+    say(_("Households a month on average: {n}. Current plan and cases per FTE at the "
                  "end of {month}: {share}, {load}.").format(
         n=fmt_number(figures["households_average"], 1), month=month_name(month),
         share=fmt_percent(figures["plan_share"]), load=fmt_number(figures["cases_per_fte"], 1)))
     if xlsx:
-        click.echo(_("Wrote {path}.").format(path=xlsx))
+        say(_("Wrote {path}.").format(path=xlsx))
 
 
 def _register_year_and_month() -> None:

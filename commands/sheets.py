@@ -8,7 +8,7 @@ from typing import Any
 import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
-from ekbist.commands.render import Column, emit, fmt_int, to_json
+from ekbist.commands.render import Column, emit, fmt_int, to_json, say
 
 from ekbist.i18n import N_, _
 
@@ -78,11 +78,11 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
         click.echo(to_json(report.to_json()))
         return
     if dry_run:
-        click.echo(_("Dry run of {file} — nothing was written.").format(file=file))
+        say(_("Dry run of {file} — nothing was written.").format(file=file))
     else:
-        click.echo(_("Imported {file}.").format(file=file))
+        say(_("Imported {file}.").format(file=file))
     if report.new_activities:
-        click.echo(_("New activities (no year has them yet — check the spelling): {names}").format(
+        say(_("New activities (no year has them yet — check the spelling): {names}").format(
             names=", ".join(report.new_activities)))
     from ekbist.sheets.declarations import kinds
 
@@ -97,9 +97,9 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
         for change in kind.changes[:SHOWN_CHANGES]:
             fields = "; ".join(f"{field} {_shown(v['old'], name, field)} → {_shown(v['new'], name, field)}"
                                for field, v in change["fields"].items())
-            click.echo(f"  {name} {_key_text(change['key'])} ({change['cell']}): {fields}")
+            say(f"  {name} {_key_text(change['key'])} ({change['cell']}): {fields}")
         if kind.changed > SHOWN_CHANGES:
-            click.echo("  " + _("… and {n} more changes of {kind} (all of them: --format json)").format(
+            say("  " + _("… and {n} more changes of {kind} (all of them: --format json)").format(
                 n=fmt_int(kind.changed - SHOWN_CHANGES), kind=name))
     if dry_run:
         for name, kind in report.kinds.items():
@@ -108,7 +108,7 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
                 more = kind.added - len(kind.added_keys)
                 if more > 0:
                     listed += " " + _("… and {n} more").format(n=fmt_int(more))
-                click.echo(_("  {kind} to add: {keys}").format(kind=name, keys=listed))
+                say(_("  {kind} to add: {keys}").format(kind=name, keys=listed))
 
 
 def _kinds_help() -> str:
@@ -134,7 +134,7 @@ def export(env: Env, kind: str, file: Path, date_from, date_to) -> None:
         written = write(env.open(readonly=True), kind, file, date_from=date_from,
                         date_to=date_to, today=env.today, progress=progress)
     parts = ", ".join(_written_part(w) for w in written)
-    click.echo(_("Wrote {file}: {parts}.").format(file=file, parts=parts))
+    say(_("Wrote {file}: {parts}.").format(file=file, parts=parts))
 
 
 def _written_part(written: dict) -> str:
@@ -161,7 +161,7 @@ def template(env: Env, kind: str, file: Path) -> None:
 
         lookups["budget_line.name"] = [r["name"] for r in lines(store)]
     sheets = write(kind, file, lookups=lookups)
-    click.echo(_("Wrote {file}: {sheets}.").format(file=file, sheets=", ".join(sheets)))
+    say(_("Wrote {file}: {sheets}.").format(file=file, sheets=", ".join(sheets)))
 
 
 __all__ = ["import_", "export", "template"]

@@ -13,7 +13,7 @@ from ekbist.codes import label as code_label
 from ekbist.i18n import N_, _
 
 TARGET_COLUMNS = [
-    Column("year", N_("Year")), Column("key", N_("Key")),
+    Column("year", N_("Year"), role="key"), Column("key", N_("Key"), "ident", role="key"),
     Column("label", N_("Target"), drop=1),  # the longest: left out (and named) first
     Column("shown", N_("Value")),
 ]
@@ -86,7 +86,8 @@ def target_keys(env: Env, fmt: str) -> None:
     rows = [{"key": f.key, "label": _(f.label), "unit": f.unit, "direction": f.direction}
             for f in targets.computed_figures().values()]
     # The figure's name is long: on a narrow terminal it is the one left out (and named).
-    emit(rows, [Column("key", N_("Key")), Column("label", N_("Figure"), drop=1),
+    emit(rows, [Column("key", N_("Key"), "ident", role="key"),
+                Column("label", N_("Figure"), drop=1),
                 Column("unit", N_("Unit"), "code:figure_unit"),
                 Column("direction", N_("Usually"), "code:target_direction")], fmt,
          payload=[{k: r[k] for k in ("key", "label", "unit", "direction")} for r in rows])
@@ -122,7 +123,8 @@ def outcome_list(env: Env, year: str | None, fmt: str) -> None:
     rows = targets.list_outcomes(env.open(readonly=True), year)
     for r in rows:
         r["shown"] = fmt_in_unit(r["value"], "")
-    emit(rows, [Column("year", N_("Year")), Column("key", N_("Key")),
+    emit(rows, [Column("year", N_("Year"), role="key"),
+                Column("key", N_("Key"), "ident", role="key"),
                 Column("label", N_("Figure")), Column("shown", N_("Outcome"))], fmt,
          empty=_("No outcomes."),
          payload=[{k: r[k] for k in ("year", "key", "label", "value")} for r in rows])

@@ -22,6 +22,19 @@ the lines under it up to the next ``$`` line must be what it prints (stdout and
 stderr together). A line ``…`` stands for any number of lines, and ``…`` inside a
 line for any text. ``$ echo $?`` prints the exit code of the command before; an example
 that exits with anything but 0 must be followed by it, so every exit code a page shows is checked.
+
+HTML comments right above a block steer it (they do not show on the page):
+
+* ``<!-- transcript: continue -->`` runs the block in the folder and store of the block
+  before it on the page (a round trip told in several steps);
+* ``<!-- transcript: edit A.xlsx as B.xlsx | Sheet!C9 = 1300 | Sheet!F30 = text -->``
+  first opens A.xlsx with openpyxl, types those cells (a number when the text is one) and
+  saves it as B.xlsx: what a person does in Excel between two commands;
+* ``<!-- not run: REASON -->`` marks a block that shows commands without their output (a
+  synopsis, an install step) and says why.
+
+A ``$ ekbist`` line anywhere else, or a block of commands with neither output nor a
+reason, is reported by :func:`unchecked` (and fails the tests).
 """
 
 from __future__ import annotations
@@ -64,10 +77,64 @@ class Step:
 
 
 @dataclass
+class Edit:
+    """A workbook changed by hand between two commands: cells typed, saved under a name."""
+
+    source: str
+    target: str
+    cells: list[tuple[str, str]]
+
+    def apply(self, folder: Path) -> None:
+        import openpyxl
+
+        book = openpyxl.load_workbook(folder / self.source)
+        for where, text in self.cells:
+            sheet, cell = where.split("!", 1)
+            book[sheet][cell] = _typed(text)
+        book.save(folder / self.target)
+
+
+def _typed(text: str) -> int | float | str:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+@dataclass
 class Block:
     page: Path
     line: int
     steps: list[Step]
+    continues: bool = False
+    edits: list[Edit] = field(default_factory=list)
+
+
+DIRECTIVE = re.compile(r"^<!-- (transcript|not run): ?(?P<text>.*?) ?-->$")
+
+
+def directives(lines: list[str], fence: int) -> list[tuple[str, str]]:
+    """The ``<!-- transcript: … -->`` and ``<!-- not run: … -->`` lines right above the
+    fence at index ``fence`` (blank lines between them allowed)."""
+    found = []
+    i = fence - 1
+    while i >= 0 and (not lines[i].strip() or DIRECTIVE.match(lines[i].strip())):
+        match = DIRECTIVE.match(lines[i].strip())
+        if match:
+            found.insert(0, (match[1], match["text"]))
+        i -= 1
+    return found
+
+
+def parse_edit(text: str) -> Edit:
+    """``edit A.xlsx as B.xlsx | Sheet!C9 = 1300 | …``"""
+    head, *cells = [part.strip() for part in text.split("|")]
+    source, target = head.removeprefix("edit").strip().split(" as ")
+    return Edit(source.strip(), target.strip(),
+                [tuple(part.strip() for part in cell.split("=", 1)) for cell in cells])
 
 
 def transcripts(page: Path) -> list[Block]:
@@ -102,8 +169,51 @@ def transcripts(page: Path) -> list[Block]:
                 steps[-1].expected.append(text)
                 steps[-1].end = j + 1
             j += 1
-        blocks.append(Block(page=page, line=start + 1, steps=steps))
+        block = Block(page=page, line=start + 1, steps=steps)
+        for kind, text in directives(lines, start):
+            if kind == "transcript" and text == "continue":
+                block.continues = True
+            elif kind == "transcript" and text.startswith("edit "):
+                block.edits.append(parse_edit(text))
+            elif kind == "transcript":
+                raise ValueError(f"{page.name}:{start}: unknown directive {text!r}")
+        blocks.append(block)
     return blocks
+
+
+FENCE = re.compile(r"^\s*```")
+GENERATED_ANY = re.compile(r"<!-- BEGIN GENERATED: ([\w-]+) -->.*?<!-- END GENERATED: \1 -->", re.S)
+
+
+def unchecked(page: Path) -> list[str]:
+    """What a page shows that no test runs: a ``$ ekbist`` line outside a transcript (in an
+    indented block, say), and a block of bare ``ekbist …`` commands with no ``<!-- not run:
+    REASON -->`` above it. Generated parts (the reference's examples) are checked there."""
+    text = GENERATED_ANY.sub(lambda m: "\n" * m.group(0).count("\n"), page.read_text(encoding="utf-8"))
+    lines = text.split("\n")
+    run = {step.line for block in transcripts(page) for step in block.steps}
+    problems = []
+    i = 0
+    while i < len(lines):
+        if not FENCE.match(lines[i]):
+            if re.match(r"\s*\$ ekbist", lines[i]) and i + 1 not in run:
+                problems.append(f"{page.name}:{i + 1}: a '$ ekbist' line outside a transcript")
+            i += 1
+            continue
+        start = i
+        i += 1
+        while i < len(lines) and not FENCE.match(lines[i]):
+            if re.match(r"\s*\$ ekbist", lines[i]) and i + 1 not in run:
+                problems.append(f"{page.name}:{i + 1}: a '$ ekbist' line that is not run")
+            i += 1
+        body = lines[start + 1:i]
+        bare = any(re.match(r"\s*ekbist\b", line) for line in body)
+        reason = any(kind == "not run" and text.strip() for kind, text in directives(lines, start))
+        if bare and not reason:
+            problems.append(f"{page.name}:{start + 1}: commands without their output and no "
+                            "'<!-- not run: REASON -->' above the block")
+        i += 1
+    return problems
 
 
 def make_demo(directory: Path) -> Path:
@@ -133,27 +243,46 @@ def run_ekbist(args: list[str], *, cwd: Path, env: dict[str, str]) -> tuple[int,
     return done.returncode, DEMO_NOTE.sub("", done.stdout)
 
 
-def run_block(block: Block, demo: Path) -> list[tuple[Step, str]]:
-    """Run the steps of one block in a fresh copy of the demo store; each step's output."""
+def run_page(page: Path, demo: Path) -> list[tuple[Step, str]]:
+    """Run every transcript of ``page``: each block in a fresh copy of the demo store, or
+    in the one of the block before when it says ``continue``; each step's output."""
+    results: list[tuple[Step, str]] = []
+    with tempfile.TemporaryDirectory(prefix="ekbist-page-") as tmp:
+        work: Path | None = None
+        for n, block in enumerate(transcripts(page)):
+            if work is None or not block.continues:
+                work = Path(tmp) / str(n)
+                work.mkdir()
+                shutil.copyfile(demo, work / "unit.db")
+            results += run_block(block, demo, work)
+    return results
+
+
+def run_block(block: Block, demo: Path, work: Path | None = None) -> list[tuple[Step, str]]:
+    """Run the steps of one block in ``work`` (by default a fresh copy of the demo store),
+    after its edits; each step's output."""
+    if work is None:
+        with tempfile.TemporaryDirectory(prefix="ekbist-doc-") as tmp:
+            shutil.copyfile(demo, Path(tmp) / "unit.db")
+            return run_block(block, demo, Path(tmp))
     results = []
-    with tempfile.TemporaryDirectory(prefix="ekbist-doc-") as tmp:
-        work = Path(tmp)
-        shutil.copyfile(demo, work / "unit.db")
-        env = base_env(work) | {"EKBIST_DB": str(work / "unit.db")}
-        code = 0
-        for index, step in enumerate(block.steps):
-            words = shlex.split(step.command, comments=True)
-            if words == ["echo", "$?"]:
-                output = f"{code}\n"
-            elif words and words[0] == "ekbist":
-                code, output = run_ekbist(words[1:], cwd=work, env=env)
-                following = block.steps[index + 1].command.strip() if index + 1 < len(block.steps) else ""
-                if code != 0 and following != "echo $?":
-                    # An example that fails must say so: a reader copies what the page shows.
-                    output += f"{UNSTATED_EXIT}{code}\n"
-            else:
-                raise ValueError(f"{block.page.name}:{step.line}: only ekbist and 'echo $?' can run")
-            results.append((step, output))
+    for edit in block.edits:
+        edit.apply(work)
+    env = base_env(work) | {"EKBIST_DB": str(work / "unit.db")}
+    code = 0
+    for index, step in enumerate(block.steps):
+        words = shlex.split(step.command, comments=True)
+        if words == ["echo", "$?"]:
+            output = f"{code}\n"
+        elif words and words[0] == "ekbist":
+            code, output = run_ekbist(words[1:], cwd=work, env=env)
+            following = block.steps[index + 1].command.strip() if index + 1 < len(block.steps) else ""
+            if code != 0 and following != "echo $?":
+                # An example that fails must say so: a reader copies what the page shows.
+                output += f"{UNSTATED_EXIT}{code}\n"
+        else:
+            raise ValueError(f"{block.page.name}:{step.line}: only ekbist and 'echo $?' can run")
+        results.append((step, output))
     return results
 
 
@@ -193,15 +322,15 @@ def check_transcripts(fix: bool = False, only: list[Path] | None = None) -> list
         demo = make_demo(Path(tmp))
         for page in only or pages():
             replacements: list[tuple[Step, list[str]]] = []
-            for block in transcripts(page):
-                for step, output in run_block(block, demo):
-                    if not matches(step.expected, output):
-                        problems.append(
-                            f"{page.relative_to(ROOT)}:{step.line}: $ {step.command}\n"
-                            f"--- the page shows\n" + "\n".join(step.expected)
-                            + "\n--- ekbist printed\n" + output
-                        )
-                        replacements.append((step, shown(output)))
+            problems += unchecked(page)
+            for step, output in run_page(page, demo):
+                if not matches(step.expected, output):
+                    problems.append(
+                        f"{page.relative_to(ROOT)}:{step.line}: $ {step.command}\n"
+                        f"--- the page shows\n" + "\n".join(step.expected)
+                        + "\n--- ekbist printed\n" + output
+                    )
+                    replacements.append((step, shown(output)))
             if fix and replacements:
                 lines = page.read_text(encoding="utf-8").split("\n")
                 for step, new in sorted(replacements, key=lambda r: -r[0].first):
@@ -391,7 +520,34 @@ def generate_index() -> str:
     return "\n".join(rows) + "\n"
 
 
-GENERATORS = {"columns": generate_columns, "reference": generate_reference, "index": generate_index}
+def generate_settings() -> str:
+    """The settings table: key, default and meaning, from ekbist/settings.py."""
+    from ekbist.i18n import set_language
+    from ekbist.settings import SETTINGS
+
+    set_language("en")
+    rows = ["| key | default | meaning |", "|---|---|---|"]
+    for key, setting in SETTINGS.items():
+        rows.append(f"| `{key}` | {setting.default} | {setting.help} |")
+    return "\n".join(rows) + "\n"
+
+
+def generate_codes() -> str:
+    """The stable codes of every kind with their English label and Swedish word, from
+    ekbist/codes.py (what ekbist shows and writes; other spellings are read too)."""
+    from ekbist.codes import KIND_NAMES, KINDS
+    from ekbist.i18n import set_language
+
+    set_language("en")
+    rows = ["| kind | code | English | Swedish |", "|---|---|---|---|"]
+    for kind, table in KINDS.items():
+        for n, (code, (english, swedish)) in enumerate(table.items()):
+            rows.append(f"| {KIND_NAMES[kind] if n == 0 else ''} | `{code}` | {english} | {swedish} |")
+    return "\n".join(rows) + "\n"
+
+
+GENERATORS = {"columns": generate_columns, "reference": generate_reference, "index": generate_index,
+              "settings": generate_settings, "codes": generate_codes}
 
 
 def regenerate(text: str, cache: dict[str, str]) -> str:

@@ -86,12 +86,16 @@ def terminal_env(db: Path) -> dict[str, str]:
 
 
 def on_terminal(args: list[str], env: dict[str, str], *, columns: int = 160,
-                answer: str | None = None) -> tuple[int, str]:
+                answer: str | None = None, program: list[str] | None = None,
+                overwrite: bool = False) -> tuple[int, str]:
     """The exit code of ``ekbist ARGS`` on a real pseudo-terminal of ``columns`` columns and
-    what it showed there (colours and carriage returns taken out); ``answer`` is typed first."""
+    what it showed there (colours and carriage returns taken out); ``answer`` is typed first.
+    ``program`` runs instead of ``python -m ekbist`` (a test's own launcher); with
+    ``overwrite`` a carriage return writes over its line, as on a screen (a progress bar)."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, columns, 0, 0))
-    process = subprocess.Popen([sys.executable, "-m", "ekbist", *args], stdin=follower,
+    command = [*(program or [sys.executable, "-m", "ekbist"]), *args]
+    process = subprocess.Popen(command, stdin=follower,
                                stdout=follower, stderr=follower, env=env, close_fds=True)
     os.close(follower)
     if answer is not None:
@@ -110,4 +114,15 @@ def on_terminal(args: list[str], env: dict[str, str], *, columns: int = 160,
         chunks.append(data)
     code = process.wait(timeout=60)
     os.close(leader)
-    return code, ANSI.sub("", b"".join(chunks).decode()).replace("\r", "")
+    text = b"".join(chunks).decode()
+    if overwrite:
+        text = text.replace("\x1b[2K", "\r")  # erasing a line: what follows writes over it
+    text = ANSI.sub("", text)
+    if overwrite:  # what stays on the screen: a carriage return writes over its line
+        return code, "\n".join(_last_written(line) for line in text.split("\n"))
+    return code, text.replace("\r", "")
+
+
+def _last_written(line: str) -> str:
+    pieces = [piece for piece in line.split("\r") if piece]
+    return pieces[-1] if pieces else ""

@@ -96,8 +96,10 @@ def test_handling_time_report_by_handler_names_them(cli) -> None:
     app = cli.ok("application", "add", "C-1", "--period", "2026-10", "--received", "2026-10-05",
                  "--completed", "2026-10-05").stdout.strip()
     cli.ok("application", "decide", app, "--date", "2026-10-06", "--decision", "rejected")
+    # --wide: every column on one line each, as wide as it needs (a pipe otherwise gets the
+    # table laid out at 100 columns, headers on two lines)
     lines = cli.ok("handling-time", "report", "--from", "2026-10-01", "--to", "2026-10-31",
-                   "--by", "handler").stdout.splitlines()
+                   "--by", "handler", "--wide").stdout.splitlines()
     assert lines[1].split()[:3] == ["Handler", "Name", "Decided"]
     assert lines[3].split()[:5] == ["h1", "Karin", "Jonsson", "1", "1"]
     payload = cli.ok("handling-time", "report", "--from", "2026-10-01", "--to", "2026-10-31",

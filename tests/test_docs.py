@@ -31,8 +31,10 @@ def test_readme_reads_in_minutes() -> None:
     lines = (ROOT / "README.md").read_text(encoding="utf-8").split("\n")
     assert len(lines) <= 250
     text = "\n".join(lines)
-    # the two quick-start commands use a store of their own, never the default one
-    assert "$ ekbist --db demo.db demo" in text
+    # the two quick-start commands use a store of their own, never the default one, and the
+    # demo's as-of date is pinned, so that a new user gets what the page shows
+    assert "$ ekbist --db demo.db --today 2026-11-25 demo" in text
+    assert "$ ekbist --db demo.db --today 2026-11-25 caseload" in text
     for when in ("each working morning", "each week", "each month", "each tertial", "each year"):
         assert when in text
 
@@ -137,12 +139,66 @@ def demo(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("page", tool.pages(), ids=lambda p: p.name)
 def test_every_example_prints_what_the_page_shows(page: Path, demo: Path) -> None:
-    problems = []
-    for block in tool.transcripts(page):
-        for step, output in tool.run_block(block, demo):
-            if not tool.matches(step.expected, output):
-                problems.append(f"{page.name}:{step.line}: $ {step.command}\n{output}")
+    problems = list(tool.unchecked(page))
+    for step, output in tool.run_page(page, demo):
+        if not tool.matches(step.expected, output):
+            problems.append(f"{page.name}:{step.line}: $ {step.command}\n{output}")
     assert not problems, "\n\n".join(problems)
+
+
+def test_a_command_shown_without_its_output_says_why(tmp_path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text("Synopsis:\n\n```\nekbist day [--handler ID]\n```\n", encoding="utf-8")
+    assert tool.unchecked(page) == ["p.md:3: commands without their output and no "
+                                    "'<!-- not run: REASON -->' above the block"]
+    page.write_text("<!-- not run: a synopsis -->\n```\nekbist day [--handler ID]\n```\n",
+                    encoding="utf-8")
+    assert tool.unchecked(page) == []
+    page.write_text("<!-- not run: -->\n```\nekbist day\n```\n", encoding="utf-8")
+    assert len(tool.unchecked(page)) == 1  # a reason must be given
+
+
+def test_a_dollar_line_the_tests_do_not_run_is_reported(tmp_path) -> None:
+    page = tmp_path / "p.md"
+    # a transcript indented in a list item is not run, so it cannot say what it shows
+    page.write_text("- step one:\n\n  ```\n  $ ekbist day\n  nothing\n  ```\n", encoding="utf-8")
+    assert tool.unchecked(page) == ["p.md:4: a '$ ekbist' line that is not run"]
+    page.write_text("```\n$ ekbist day\nnothing\n```\n", encoding="utf-8")
+    assert tool.unchecked(page) == []
+    # the generated reference's examples are checked against --help, not here
+    page.write_text("<!-- BEGIN GENERATED: reference -->\n```\nekbist day\n```\n"
+                    "<!-- END GENERATED: reference -->\n", encoding="utf-8")
+    assert tool.unchecked(page) == []
+
+
+def test_a_round_trip_edits_the_workbook_between_its_blocks(tmp_path, demo: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text(
+        "```\n$ ekbist --today 2026-11-25 prognosis export p.xlsx --year 2026 --month 10\n…\n```\n\n"
+        "<!-- transcript: continue -->\n"
+        "<!-- transcript: edit p.xlsx as q.xlsx | Prognos!D30 = 6300 | Prognos!F30 = Vakans -->\n"
+        "```\n$ ekbist --today 2026-11-25 import q.xlsx --dry-run\n```\n\n"
+        "```\n$ ekbist --today 2026-11-25 import q.xlsx --dry-run\n```\n",
+        encoding="utf-8")
+    first, second, third = tool.transcripts(page)
+    assert second.continues and not third.continues
+    assert second.edits[0].cells == [("Prognos!D30", "6300"), ("Prognos!F30", "Vakans")]
+    (_e, exported), (_d, dry), (_f, fresh) = tool.run_page(page, demo)
+    assert exported.startswith("Wrote p.xlsx")
+    assert "Personalkostnader (Prognos!A30): method run-rate → manual; prognosis 6,030,020 → " \
+           "6,300,000; comment (empty) → Vakans" in dry
+    assert "q.xlsx" in fresh and "No such file" in fresh or "does not exist" in fresh  # a fresh folder
+
+
+def test_a_default_named_in_prose_is_the_real_one() -> None:
+    # "`budget.assistance_line`, default "…"" anywhere in the manual says what ekbist has
+    pattern = re.compile(r'`([a-z_]+\.[a-z_]+)`, (?:by )?default "([^"]+)"')
+    found = []
+    for page in tool.pages():
+        for key, value in pattern.findall(page.read_text(encoding="utf-8")):
+            found.append(key)
+            assert str(SETTINGS[key].default) == value, (page.name, key, value)
+    assert "budget.assistance_line" in found
 
 
 def test_a_wrong_example_fails(tmp_path, demo: Path) -> None:

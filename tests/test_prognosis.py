@@ -358,7 +358,8 @@ def test_make_table_save_show_history(small_cli):
 
 
 def test_make_in_swedish(small_cli):
-    out = small_cli.ok("prognosis", "make", "--year", "2026", "--month", "6", lang="sv").output
+    out = small_cli.ok("prognosis", "make", "--year", "2026", "--month", "6", "--wide",
+                       lang="sv").output  # --wide: headers and labels on one line each
     assert out.startswith("Prognos 2026 med utfall till och med juni (tkr)")
     assert "Utfall ackumulerat" in out and "hushåll × snittbelopp" in out
     assert "budgetföljsamhet" in out and "Summa netto" in out
