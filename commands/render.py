@@ -241,19 +241,24 @@ def drop_order(columns: Sequence[Column], drop: Sequence[str] | None = None) -> 
 
 
 VOWELS = set("aeiouyåäöéAEIOUYÅÄÖÉ")
-UNBROKEN = {"ng", "ck", "ch", "sh", "th", "ph", "tj", "sj", "kj", "gj", "dj", "lj", "hj", "sk",
-            "st", "nk"}
+UNBROKEN = {"ng", "ck", "ch", "th", "ph", "tj", "sj", "kj", "gj", "dj", "lj", "hj", "sk",
+            "st", "nk", "sp"}
 
 
 def _word_breaks(word: str) -> list[int]:
-    """Where a long single word may break with a hyphen (a compound's seam in Swedish or
-    English: between two consonants that are not one sound), nearest the middle first."""
-    points = [
-        i for i in range(4, len(word) - 3)
-        if word[i - 1].isalpha() and word[i].isalpha() and word[i - 1] not in VOWELS
-        and word[i] not in VOWELS and word[i - 1:i + 1].lower() not in UNBROKEN
-    ]
-    return sorted(points, key=lambda i: abs(len(word) / 2 - i))
+    """Where a long single word may break with a hyphen, nearest the middle first: after a
+    Swedish compound's joining s (Besluts|dag, Tjänstgörings|grad) when it has one, else
+    between syllables, where a consonant before a vowel starts the next one (Anmärk|ning,
+    Hand|läggare, Före|gående) but a pair that is one sound (st, ng, ck …) is not split."""
+    def consonant(ch: str) -> bool:
+        return ch.isalpha() and ch not in VOWELS
+
+    inner = [i for i in range(3, len(word) - 2) if word[i - 1:i + 1].lower() not in UNBROKEN]
+    joints = [i for i in inner if word[i - 1] == "s" and consonant(word[i - 2])
+              and consonant(word[i])]
+    syllables = [i for i in inner if consonant(word[i]) and word[i + 1] in VOWELS
+                 and word[i - 1].isalpha()]
+    return sorted(joints or syllables, key=lambda i: abs(len(word) / 2 - i))
 
 
 def header_splits(header: str) -> list[str]:

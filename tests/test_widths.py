@@ -382,15 +382,23 @@ def test_headers_wrap_before_a_column_is_left_out() -> None:
     from ekbist.commands.render import Column, layout, wrap_header
 
     assert wrap_header("Tjänstgöringsgrad", 17) == "Tjänstgöringsgrad"
-    assert wrap_header("Tjänstgöringsgrad", 12) == "Tjänst-\ngöringsgrad"
+    assert wrap_header("Tjänstgöringsgrad", 14) == "Tjänstgörings-\ngrad"
+    assert wrap_header("Bidragshushåll", 10) == "Bidrags-\nhushåll"
+    assert wrap_header("Anmärkning", 8) == "Anmärk-\nning"
+    assert wrap_header("Handläggare", 8) == "Hand-\nläggare"
+    assert wrap_header("Handläggare", 6) == "Handläggare"  # no way to fit: as it is
     assert wrap_header("Per årsarbetare", 12) == "Per\nårsarbetare"
     assert wrap_header("Last follow-up", 10) == "Last\nfollow-up"
     columns = [Column("id", "Handläggare", role="key"), Column("fte", "Tjänstgöringsgrad", "fte"),
                Column("per", "Per årsarbetare", "float")]
     rows = [{"id": "h001", "fte": 0.75, "per": 54.7}]
-    shape = layout(rows, columns, 44)  # natural 11 + 17 + 15 + 10 = 53
+    shape = layout(rows, columns, 46)  # natural 11 + 17 + 15 + 10 = 53
     assert not shape.dropped
-    assert shape.headers == ["Handläggare", "Tjänst-\ngöringsgrad", "Per\nårsarbetare"]
+    assert shape.headers == ["Handläggare", "Tjänstgörings-\ngrad", "Per\nårsarbetare"]
+    shape = layout(rows, columns, 38)  # every header on two lines: 7 + 14 + 11 + 10 = 42 > 38
+    # only then a column goes: the last value (the first one is the most important)
+    assert [c.key for c in shape.dropped] == ["per"]
+    assert shape.headers == ["Handläggare", "Tjänstgöringsgrad"]  # room again: one line
 
 
 def test_wide_on_the_command_too(demo: Path) -> None:
