@@ -299,21 +299,21 @@ def run_correction(run, fmt: str, yes: bool, question: str) -> None:
     """Say what the correction does and ask before doing it at a terminal, as
     ``caseload balance --apply`` does; ``--yes`` and a run without a terminal do not ask."""
     from ekbist.commands.caseload import confirm, interactive
-    from ekbist.commands.render import to_json
+    from ekbist.commands.render import say, to_json
 
     if not yes and interactive():
         proposal = run(False)
         for line in describe(proposal):
-            click.echo(line)
+            say(line)
         if not confirm(question):
-            click.echo(_("Nothing was written."))
+            say(_("Nothing was written."))
             return
     plan = run(True)
     if fmt == "json":
         click.echo(to_json(plan.to_json()))
         return
     for line in describe(plan):
-        click.echo(line)
+        say(line)
 
 
 CORRECTION_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]),

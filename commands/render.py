@@ -409,16 +409,6 @@ def layout(
                   [c for c in columns if c in dropped], group, sum(shown) + overhead(len(kept)))
 
 
-def fit(
-    rows: Sequence[dict[str, Any]], columns: Sequence[Column], width: int, *,
-    drop: Sequence[str] | None = None, rich: bool = True,
-) -> tuple[list[Column], list[Column]]:
-    """The columns to show in ``width`` characters, and those left out to get there."""
-    shape = layout(rows, columns, width, drop=drop, rich=rich)
-    shown = list(shape.columns)
-    return shown, shape.dropped
-
-
 def grouped_rows(rows: Sequence[dict[str, Any]], group: Column | None) -> list[tuple[str | None, dict]]:
     """The rows with a heading before each run of one group label: (heading, None) pairs
     for headings and (None, row) for rows."""
