@@ -11,6 +11,7 @@ import click
 from ekbist.commands.budget import month_name, month_short
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.render import (
+    fmt_fte,
     fmt_in_unit,
     fmt_int,
     fmt_kr,
@@ -21,8 +22,9 @@ from ekbist.commands.render import (
     to_json,
 )
 
+from ekbist.codes import TOTAL
 from ekbist.codes import label as code_label
-from ekbist.i18n import _
+from ekbist.i18n import _, ngettext
 from ekbist.reports.completeness import month_words, running_note
 
 
@@ -92,6 +94,16 @@ def render_md(title: str, sections: list[Section]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _ratio(value: float | None) -> str:
+    """An average or a ratio: always one decimal (6,5 and 7,0, never 7)."""
+    return "–" if value is None else fmt_number(value, 1)
+
+
+def _fte(value: float | None) -> str:
+    """Employment rates summed (årsarbetare): two decimals, as every screen shows them."""
+    return "–" if value is None else fmt_fte(value)
+
+
 def _num(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return "–"
@@ -102,8 +114,12 @@ def _pct(share: float | None) -> str:
     return "–" if share is None else fmt_percent(share)
 
 
-def _figure(value: Any, unit: str) -> str:
-    return _pct(value) if unit == "share" else _num(value)
+def _figure(value: Any, unit: str, key: str = "") -> str:
+    from ekbist.reports.indicators import share_decimals
+
+    if unit == "share":
+        return "–" if value is None else fmt_percent(value, share_decimals(key))
+    return _num(value)
 
 
 def _met(met: bool | None) -> str:
@@ -113,7 +129,8 @@ def _met(met: bool | None) -> str:
 
 
 def verdict(targets: dict[str, Any]) -> str:
-    return _("{n} of {m} targets met.").format(n=targets["met"], m=targets["total"])
+    return ngettext("{n} of {m} target met.", "{n} of {m} targets met.", targets["total"]).format(
+        n=targets["met"], m=targets["total"])
 
 
 def year_sections(r: dict[str, Any]) -> list[Section]:
@@ -125,8 +142,8 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
     for m in h["months"]:
         households.rows.append([month_short(int(m["month"][5:])), _num(m["households"]),
                                 _num(m["previous"])])
-    households.rows.append([_("Average") + _months_covered(r), _num(h["average"]),
-                            _num(h["previous_average"])])
+    households.rows.append([_("Average") + _months_covered(r), _ratio(h["average"]),
+                            _ratio(h["previous_average"])])
     running = running_note(r["covers"])
     if running:
         households.notes.append(running)
@@ -139,13 +156,13 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
     for row in c["by_reason"]:
         closures.rows.append([code_label("close_reason", row["reason"]), _num(row["closed"]),
                               _pct(row["share"]), _num(row["previous"])])
-    closures.rows.append([_("Total"), _num(c["total"]), "", _num(c["previous_total"])])
+    closures.rows.append([_(TOTAL), _num(c["total"]), "", _num(c["previous_total"])])
 
     long_term = Section(_("Long-term assistance and young adults"),
                         [_("Figure"), str(y), str(last)], right={1, 2})
     for f in r["long_term"]:
-        long_term.rows.append([f["label"], _figure(f["value"], f["unit"]),
-                               _figure(f["previous"], f["unit"])])
+        long_term.rows.append([f["label"], _figure(f["value"], f["unit"], f["key"]),
+                               _figure(f["previous"], f["unit"], f["key"])])
 
     p = r["plan_coverage"]
     plan = Section(_("Current change plan at the measurement date"))
@@ -163,35 +180,35 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
     for m in t["months"]:
         handling.rows.append([month_short(int(m["month"][5:])), _num(m["decided"]),
                               _num(m["in_time"]), _pct(m["share_in_time"])])
-    handling.rows.append([_("Year"), _num(t["decided"]), _num(t["in_time"]),
+    handling.rows.append([_(TOTAL), _num(t["decided"]), _num(t["in_time"]),
                           _pct(t["share_in_time"])])
 
     cl = r["caseload"]
-    load = Section(_("Cases per FTE"), [_("Month"), _("Active cases"), _("FTE"),
+    load = Section(_("Cases per FTE"), [_("Month"), _("Active cases"), _("Full-time equivalents"),
                                         _("Cases per FTE")], right={1, 2, 3})
     for m in cl["months"]:
         load.rows.append([month_short(int(m["month"][5:])), _num(m["active_cases"]),
-                          _num(m["fte"]), _num(m["cases_per_fte"])])
+                          _fte(m["fte"]), _ratio(m["cases_per_fte"])])
     load.notes.append(_("Monthly average{months}: {avg} cases per FTE.").format(
-        avg=_num(cl["average_cases_per_fte"]), months=_months_covered(r)))
+        avg=_ratio(cl["average_cases_per_fte"]), months=_months_covered(r)))
     if cl["lowest"]:
         load.notes.append(_("Lowest handler (monthly average): {n} ({name}).").format(
-            n=_num(cl["lowest"]["cases_per_fte"]), name=cl["lowest"]["name"]))
+            n=_ratio(cl["lowest"]["cases_per_fte"]), name=cl["lowest"]["name"]))
         load.notes.append(_("Highest handler (monthly average): {n} ({name}).").format(
-            n=_num(cl["highest"]["cases_per_fte"]), name=cl["highest"]["name"]))
+            n=_ratio(cl["highest"]["cases_per_fte"]), name=cl["highest"]["name"]))
 
     s = r["staff"]
     staff = Section(_("Staff"), [_("Team"), _("Sick leave")], right={1})
     for team in s["teams"]:
         staff.rows.append([code_label("team", team["team"]), _pct(team["sick_leave_share"])])
-    staff.rows.append([_("Unit"), _pct(s["sick_leave_share"])])
+    staff.rows.append([_(TOTAL), _pct(s["sick_leave_share"])])
     staff.notes.append(_("Sick leave: {sick} of {scheduled} scheduled working days "
                          "(FTE-weighted).").format(sick=_num(s["sick_days"]),
                                                    scheduled=_num(s["scheduled_days"])))
     staff.notes.append(_("Share of sick days in spells of 1–14 days: {share}.").format(
         share=_pct(s["short_spell_share"])))
     staff.notes.append(_("Staff turnover: {n} left, {avg} employed on average: {share}.").format(
-        n=_num(s["leavers"]), avg=_num(s["average_employed"], 2),
+        n=_num(s["leavers"]), avg=_fte(s["average_employed"]),
         share=_pct(s["turnover_share"])))
 
     b = r["budget"]
@@ -201,7 +218,7 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
     else:
         budget.headers = [_("Activity"), _("Net budget"), _("Net outcome"), _("Result")]
         budget.right = {1, 2, 3}
-        for a in [*b["activities"], {**b["total"], "activity": _("Total")}]:
+        for a in [*b["activities"], {**b["total"], "activity": _(TOTAL)}]:
             budget.rows.append([a["activity"], fmt_int(a["budget_net_tkr"]),
                                 fmt_int(a["outcome_net_tkr"]), fmt_int(a["result_tkr"])])
         if b["basis"] == "actuals":
@@ -290,7 +307,7 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
         (_("Same month last year"), _num(h["same_month_last_year"])),
         (_("Assistance paid for the month"), fmt_kr(r['paid']['month'])),
         (_("Assistance paid, year to date"), fmt_kr(r['paid']['year_to_date'])),
-        (_("Cases per FTE at the month's end"), _num(r["cases_per_fte"])),
+        (_("Cases per FTE at the month's end"), _ratio(r["cases_per_fte"])),
         (_("Decided within five working days"), _pct(r["share_in_time"])),
         (_("Current change plan at the month's end"), _pct(r["plan_share"])),
     ]

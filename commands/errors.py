@@ -12,7 +12,7 @@ import click
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.exit_status import CheckExit, Exit
-from ekbist.i18n import _
+from ekbist.i18n import _, ngettext
 
 # How the command line names the values a request carries: the library's refusals name them
 # in the domain's words (ekbist.errors.SUBJECTS); here they become the flags a user types.
@@ -130,7 +130,9 @@ def handle_errors() -> Iterator[None]:
         _stop_if_interrupted()
         for problem in exc.worded_lines(FLAGS):
             say(problem)
-        fail(_("{n} problem(s) found — nothing was written").format(n=len(exc.problems)))
+        fail(ngettext("{n} problem found — nothing was written",
+                      "{n} problems found — nothing was written", len(exc.problems)
+                      ).format(n=len(exc.problems)))
     except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
         raise
     except BrokenPipeError:

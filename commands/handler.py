@@ -124,8 +124,9 @@ def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, yes: b
 @click.argument("handler_id", metavar="ID")
 @click.option("--from", "first", type=DATE, required=True, help=_("The first day away."))
 @click.option("--to", "last", type=DATE, help=_("The last day away (leave out while not known)."))
-@click.option("--kind", help=_("Kind: {codes} (Swedish words accepted; default other).").format(
-    codes=", ".join(ABSENCE_KINDS)))
+@click.option("--kind", help=_("Kind: {codes} (default: {default}).").format(
+    codes=", ".join(typable("absence_kind")),
+    default=dict(zip(ABSENCE_KINDS, typable("absence_kind"), strict=True))["other"]))
 @click.option("--reason", "--note", "reason",
               help=_("A note, in a few words (no health details)."))
 @pass_env
@@ -167,5 +168,5 @@ def absences(env: Env, handler_id: str | None, fmt: str) -> None:
     rows = absence.list_absences(env.open(readonly=True), handler_id)
     columns = [Column("handler", N_("Handler"), role="key"), Column("name", N_("Name"), role="key"),
                Column("from_date", N_("From"), "date"), Column("to_date", N_("To"), "date"),
-               Column("kind", N_("Kind"), "code:absence_kind"), Column("reason", N_("Note"))]
+               Column("kind", N_("Absence kind"), "code:absence_kind"), Column("reason", N_("Note"))]
     emit(rows, columns, fmt, empty=_("No absences."))

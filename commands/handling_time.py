@@ -16,6 +16,7 @@ from ekbist.commands.render import (
 )
 
 from ekbist.handlers import names as handler_names
+from ekbist.codes import TOTAL
 from ekbist.i18n import N_, _
 
 STATUS_CODES = ("overdue", "due_today", "due_next", "ok", "incomplete")
@@ -157,7 +158,7 @@ def report(env: Env, first, last, by, xlsx, force, fmt) -> None:
     if fmt == "csv":
         emit([*payload["groups"], {**payload["total"], "key": "total"}], columns, "csv")
         return
-    rows = [*payload["groups"], {**payload["total"], "key": _("Total")}]
+    rows = [*payload["groups"], {**payload["total"], "key": _(TOTAL)}]
     if by == "handler":
         # Names beside the ids, for the table only: the JSON contract keeps the id.
         names = handler_names(store)

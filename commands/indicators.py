@@ -68,14 +68,14 @@ def _period_title(first: str, last: str) -> str:
     return f"{first}–{last}"
 
 
-def _show(value, unit: str) -> str:
+def _show(value, unit: str, key: str = "") -> str:
     from ekbist.commands.render import fmt_int, fmt_kr, fmt_number, fmt_percent
+    from ekbist.reports.indicators import share_decimals
 
     if value is None:
         return "–"
     if unit == "share":
-        # Shares of the population are small: 0.57 % needs its second decimal.
-        return fmt_percent(value, 2 if 0 < value < 0.1 else 1)
+        return fmt_percent(value, share_decimals(key))
     if unit == "kr":
         return fmt_kr(value)
     if isinstance(value, float):
@@ -84,13 +84,9 @@ def _show(value, unit: str) -> str:
 
 
 def _item_label(key: str, item: str) -> str:
-    from ekbist.codes import label
+    from ekbist.reports.indicators import item_label
 
-    if key.endswith("by_gender"):
-        return _("not recorded") if item == "unknown" else label("gender", item)
-    if "by_reason" in key:
-        return label("close_reason", item)
-    return item
+    return item_label(key, item)
 
 
 def _flat(data: dict) -> list[dict]:
@@ -156,8 +152,8 @@ def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
             table_rows.append({"label": row["label"], "value": "", "previous": ""})
         else:
             table_rows.append({"label": ("  " + row["sub"]) if row.get("sub") else row["label"],
-                               "value": _show(row["value"], row["unit"]),
-                               "previous": _show(row["previous"], row["unit"])})
+                               "value": _show(row["value"], row["unit"], row["key"]),
+                               "previous": _show(row["previous"], row["unit"], row["key"])})
     columns = [Column("label", N_("Figure")), RightText("value", now),
                RightText("previous", before)]
     title = _("Key figures {period} (previous: {previous})").format(period=now,

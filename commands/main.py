@@ -160,12 +160,79 @@ def examples_of(path: str) -> list[str]:
     return [lines[0] for name, lines in examples.items() if name.startswith(path + " ")][:2]
 
 
+# The options whose values are codes, by command ("" = every command), and the kind of code
+# (a key of ekbist.codes.KINDS, or a table of its own): a Swedish help page shows the
+# Swedish word the command accepts, not the code the manual's English example types.
+_EXAMPLE_CODES: dict[tuple[str, str], str | dict[str, str]] = {
+    ("", "--decision"): "decision",
+    ("", "--team"): "team",
+    ("", "--method"): "prognosis_method",
+    ("case close", "--reason"): "close_reason",
+    ("handler away", "--kind"): "absence_kind",
+    ("plan add", "--kind"): "plan_kind",
+    ("budget add-line", "--kind"): {"revenue": "intäkt", "cost": "kostnad"},
+}
+
+
+def swedish_example(path: str, line: str) -> str:
+    """An example line with each code replaced by the Swedish word the command accepts.
+
+    The manual's examples are English (they are executed as written); both words are
+    always accepted, so the Swedish help can show the words a Swedish reader types.
+    """
+    import re
+    import shlex
+
+    from ekbist import codes
+    from ekbist.commands.params import GROUP_BY
+
+    def word(option: str, value: str) -> str | None:
+        if option == "--by":
+            return GROUP_BY.get(value)
+        table = _EXAMPLE_CODES.get((path, option)) or _EXAMPLE_CODES.get(("", option))
+        if table is None:
+            return None
+        if isinstance(table, dict):
+            return table.get(value)
+        entry = codes.KINDS[table].get(value)
+        return entry[1] if entry else None
+
+    def quote(text: str) -> str:
+        return text if re.fullmatch(r"[\w./-]+", text) else shlex.quote(text)
+
+    def replace(match: re.Match[str]) -> str:
+        option, value = match.group(1), match.group(2)
+        swedish = word(option, value)
+        return f"{option} {quote(swedish)}" if swedish else match.group(0)
+
+    line = re.sub(r"(--[\w-]+) ([A-Za-z_-]+)(?=\s|$)", replace, line)
+    if path in ("export", "template"):
+        from ekbist.sheets.declarations import kinds
+
+        def sheet(match: re.Match[str]) -> str:
+            name = match.group(2)
+            if name == "all":
+                return f"{match.group(1)}alla"
+            kind = kinds().get(name)
+            return match.group(1) + (quote(kind.sheet("sv").lower()) if kind else name)
+
+        line = re.sub(rf"(\b{path} )([a-z_]+)(?=\s)", sheet, line, count=1)
+    return line
+
+
 def _format_examples(self: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    from ekbist.i18n import language
+
     examples = examples_of(self.ekbist_path)
     if not examples:
         return
     with formatter.section(_("Examples")):
         for line in examples:
+            if language() == "sv":
+                # A group shows its commands' examples: each is read as its own command's.
+                path = max((p for p, _o in _EXAMPLE_CODES if p and f" {p} " in f" {line} "),
+                           key=len, default=self.ekbist_path)
+                line = swedish_example(path, line)
             formatter.write_text("\b\n" + line)
 
 
@@ -512,6 +579,8 @@ def _translate_root_help() -> None:
         "today": _("As-of date for every check and report (env EKBIST_TODAY)."),
         "lang": _("Language: en or sv (env EKBIST_LANG; else from the locale)."),
         "wide": _("Show every column even when a table is wider than the terminal."),
+        # click translates its own default when the option is made, at import: too early.
+        "version": _("Show the version and exit."),
     }
     for param in root.params:
         if param.name in texts:

@@ -8,7 +8,7 @@ from ekbist.commands.params import DATE, GROUP_BY, MONTH, WordChoice
 from ekbist.commands.render import Column, emit, fmt_int, fmt_percent, format_option, to_csv, say
 
 from ekbist.codes import typable
-from ekbist.i18n import N_, _
+from ekbist.i18n import N_, _, ngettext
 
 KIND_HELP = _("Plan kind: change (förändringsplan, the default) or housing (boendeplan).")
 
@@ -200,18 +200,22 @@ def due(env: Env, within, handler, team, fmt) -> None:
         click.echo(to_csv([dict(r, overdue=int(r["overdue"])) for r in rows], DUE_CSV), nl=False)
         return
     if not rows:
-        say(_("No follow-ups due within {n} days and none overdue.").format(n=within))
+        say(ngettext("No follow-ups due within {n} day and none overdue.",
+                            "No follow-ups due within {n} days and none overdue.", within
+                            ).format(n=within))
         return
     overdue = sum(1 for r in rows if r["overdue"])
-    say(_("Follow-ups as of {day}: {overdue} overdue, {due} due within {n} days.").format(
-        day=env.today.isoformat(), overdue=fmt_int(overdue), due=fmt_int(len(rows) - overdue),
-        n=within))
+    due = len(rows) - overdue
+    say(_("Follow-ups as of {day}: {overdue}, {due}.").format(
+        day=env.today.isoformat(),
+        overdue=ngettext("{n} overdue", "{n} overdue", overdue).format(n=fmt_int(overdue)),
+        due=ngettext("{n} due within {days} days", "{n} due within {days} days", due).format(
+            n=fmt_int(due), days=within)))
     click.echo()
     _grouped_tables([dict(r, when=_when(r)) for r in rows], DUE_COLUMNS)
 
 
 def _when(row: dict) -> str:
-    from ekbist.i18n import ngettext
 
     if row["days_overdue"]:
         n = row["days_overdue"]
@@ -245,11 +249,17 @@ def missing(env: Env, handler, team, fmt) -> None:
     if not rows:
         say(_("Every active case has the plans it needs."))
         return
-    say(_("As of {day}: {never} never had a change plan, {lapsed} lapsed, {ended} ended "
-                 "without a new plan; {housing} homeless without a housing plan.").format(
-        day=env.today.isoformat(), never=fmt_int(counts["never"]),
-        lapsed=fmt_int(counts["lapsed"]), ended=fmt_int(counts["ended"]),
-        housing=fmt_int(counts["no_housing_plan"])))
+    never, lapsed = counts["never"], counts["lapsed"]
+    ended, housing = counts["ended"], counts["no_housing_plan"]
+    say(_("As of {day}: {never}, {lapsed}, {ended}; {housing}.").format(
+        day=env.today.isoformat(),
+        never=ngettext("{n} never had a change plan", "{n} never had a change plan",
+                       never).format(n=fmt_int(never)),
+        lapsed=ngettext("{n} lapsed", "{n} lapsed", lapsed).format(n=fmt_int(lapsed)),
+        ended=ngettext("{n} ended without a new plan", "{n} ended without a new plan",
+                       ended).format(n=fmt_int(ended)),
+        housing=ngettext("{n} homeless without a housing plan",
+                         "{n} homeless without a housing plan", housing).format(n=fmt_int(housing))))
     for group in library.GROUPS:
         group_rows = [dict(r, note=_missing_note(r)) for r in rows if r["group"] == group]
         if not group_rows:
@@ -260,7 +270,6 @@ def missing(env: Env, handler, team, fmt) -> None:
 
 
 def _missing_note(row: dict) -> str:
-    from ekbist.i18n import ngettext
 
     n = row["days"]
     if row["reason"] == "lapsed":

@@ -193,7 +193,7 @@ def show_result(result: dict[str, Any], fmt: str, *, title: str) -> None:
 def result_line(name: str, block: dict[str, Any]) -> str:
     return _("{name}: result {result} tkr, budget adherence {adherence}").format(
         name=name, result=fmt_signed(tkr(block["deviation"])),
-        adherence=fmt_percent(block["adherence"], 2) if block["adherence"] is not None else "–")
+        adherence=fmt_percent(block["adherence"]) if block["adherence"] is not None else "–")
 
 
 def fmt_signed(value: int) -> str:

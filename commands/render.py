@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from ekbist.i18n import _, language
+from ekbist.number_text import GROUPING_SV
 from ekbist.money import to_tkr
 from ekbist.number_text import format_fixed
 
@@ -85,10 +86,11 @@ def fmt_number(value: float | None, decimals: int = 1) -> str:
 
 
 def fmt_fte(value: float | None) -> str:
-    """An employment rate: '1' when whole, else two decimals ('0.75', in Swedish '0,75')."""
+    """An employment rate, always with two decimals ('1.00', '0.75'; in Swedish '0,75'), as
+    the workbooks write it (ekbist.cell_formats.FTE): one form on every screen."""
     if value is None:
         return ""
-    return fmt_number(value, 0 if float(value).is_integer() else 2)
+    return fmt_number(value, 2)
 
 
 def fmt_percent(share: float | None, decimals: int = 1) -> str:

@@ -10,6 +10,7 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.prognosis import show_result
 from ekbist.commands.render import Column, emit, fmt_number, fmt_percent, format_option, say
 
+from ekbist.codes import TOTAL
 from ekbist.i18n import N_, _
 
 KEY_COLUMNS = [
@@ -69,7 +70,7 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
     figures = data["key_figures"]
     rows: list[dict[str, Any]] = [
         {**m, "month": month_short(int(m["month"][5:]))} for m in figures["months"]]
-    rows.append({"month": _("Period"), "households": None, "decided": figures["decided"],
+    rows.append({"month": _(TOTAL), "households": None, "decided": figures["decided"],
                  "share_in_time": figures["share_in_time"], "plan_share": figures["plan_share"],
                  "cases_per_fte": figures["cases_per_fte"]})
     emit(rows, KEY_COLUMNS, "table", title=_("Key figures January–{month} {year}").format(

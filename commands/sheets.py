@@ -17,16 +17,36 @@ SHOWN_CHANGES = 200
 
 
 def _shown(value: Any, kind: str, field: str) -> str:
+    from ekbist import codes
     from ekbist.sheets.declarations import kinds
 
     if value is None:
         return _("(empty)")
     declared = kinds().get(kind)
-    if declared and isinstance(value, int | float):
-        column = next((c for c in declared.columns if c.key == field), None)
-        if column is not None and column.type in ("money", "integer") and column.key not in ("year", "month"):
+    column = next((c for c in declared.columns if c.key == field), None) if declared else None
+    if column is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        if column.type in ("money", "integer") and column.key not in ("year", "month"):
             return fmt_int(value)
+    if column is not None and column.codes in codes.KINDS and isinstance(value, str):
+        return codes.label(column.codes, value)  # a code in the reader's words
+    if column is not None and column.type == "boolean" and isinstance(value, bool | int):
+        return _("yes") if value else _("no")
     return str(value)
+
+
+def _field_name(kind: str, field: str) -> str:
+    """A changed field named by its column header in the reader's language."""
+    from ekbist.sheets.declarations import kinds
+
+    declared = kinds().get(kind)
+    column = next((c for c in declared.columns if c.key == field), None) if declared else None
+    return column.header() if column is not None else field
+
+
+def _kind_name(kind: str) -> str:
+    from ekbist.sheets.declarations import kinds
+
+    return kinds()[kind].sheet() if kind in kinds() else kind
 
 
 def _key_text(key: dict[str, Any]) -> str:
@@ -95,12 +115,13 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
          "table", empty=_("No rows of a known kind were found."))
     for name, kind in report.kinds.items():
         for change in kind.changes[:SHOWN_CHANGES]:
-            fields = "; ".join(f"{field} {_shown(v['old'], name, field)} → {_shown(v['new'], name, field)}"
+            fields = "; ".join(f"{_field_name(name, field)} {_shown(v['old'], name, field)} → "
+                               f"{_shown(v['new'], name, field)}"
                                for field, v in change["fields"].items())
-            say(f"  {name} {_key_text(change['key'])} ({change['cell']}): {fields}")
+            say(f"  {_kind_name(name)} {_key_text(change['key'])} ({change['cell']}): {fields}")
         if kind.changed > SHOWN_CHANGES:
             say("  " + _("… and {n} more changes of {kind} (all of them: --format json)").format(
-                n=fmt_int(kind.changed - SHOWN_CHANGES), kind=name))
+                n=fmt_int(kind.changed - SHOWN_CHANGES), kind=_kind_name(name)))
     if dry_run:
         for name, kind in report.kinds.items():
             if kind.added:
@@ -108,7 +129,7 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
                 more = kind.added - len(kind.added_keys)
                 if more > 0:
                     listed += " " + _("… and {n} more").format(n=fmt_int(more))
-                say(_("  {kind} to add: {keys}").format(kind=name, keys=listed))
+                say(_("  {kind} to add: {keys}").format(kind=_kind_name(name), keys=listed))
 
 
 def _kinds_help() -> str:

@@ -61,6 +61,8 @@ def target_list(env: Env, year: str | None, fmt: str) -> None:
         r["shown"] = fmt_target(r["direction"], r["value"], r["unit"])
     # One year's list leaves out the year.
     columns = TARGET_COLUMNS[1:] if year is not None else TARGET_COLUMNS
+    if fmt == "csv":  # the machine form: the value as a number, its direction and unit as codes
+        columns = [Column(k, k) for k in ("year", "key", "label", "value", "direction", "unit")]
     emit(rows, columns, fmt, empty=_("No targets."),
          payload=[{k: r[k] for k in ("year", "key", "label", "value", "direction", "unit",
                                      "manual")} for r in rows])
@@ -123,9 +125,12 @@ def outcome_list(env: Env, year: str | None, fmt: str) -> None:
     rows = targets.list_outcomes(env.open(readonly=True), year)
     for r in rows:
         r["shown"] = fmt_in_unit(r["value"], "")
-    emit(rows, [Column("year", N_("Year"), role="key"),
-                Column("key", N_("Key"), "ident", role="key"),
-                Column("label", N_("Figure")), Column("shown", N_("Outcome"))], fmt,
+    columns = [Column("year", N_("Year"), role="key"),
+               Column("key", N_("Key"), "ident", role="key"),
+               Column("label", N_("Figure")), Column("shown", N_("Outcome"))]
+    if fmt == "csv":  # the machine form: the value as a number
+        columns = [Column(k, k) for k in ("year", "key", "label", "value")]
+    emit(rows, columns, fmt,
          empty=_("No outcomes."),
          payload=[{k: r[k] for k in ("year", "key", "label", "value")} for r in rows])
 

@@ -82,19 +82,19 @@ def summary_lines(report: checks.Report) -> list[str]:
     if report.status in (checks.OK, checks.UNKNOWN):
         return lines
     lines.append(_("As of {date}: {counts} (checks: {checks}).").format(
-        date=report.as_of.isoformat(), counts=counts_line(report), checks=", ".join(report.checks)))
+        date=report.as_of.isoformat(), counts=counts_line(report), checks=checks.check_names(report.checks)))
     lines.append("")
     per_check = {name: dict.fromkeys(checks.SEVERITIES, 0) for name in report.checks}
     for finding in report.findings:
         per_check[finding.check][finding.severity] += 1
-    width = max(len(name) for name in report.checks)
+    width = max(len(checks.check_name(name)) for name in report.checks)
     header_critical, header_warning = _("Critical"), _("Warnings")
     width = max(width, len(_("Check")))
     wc, ww = max(8, len(header_critical)), max(8, len(header_warning))
     lines.append(f"{_('Check'):<{width}}  {header_critical:>{wc}}  {header_warning:>{ww}}")
     for name in report.checks:
         c = per_check[name]
-        lines.append(f"{name:<{width}}  {c[checks.CRITICAL]:>{wc}}  {c[checks.WARNING]:>{ww}}")
+        lines.append(f"{checks.check_name(name):<{width}}  {c[checks.CRITICAL]:>{wc}}  {c[checks.WARNING]:>{ww}}")
     lines.append("")
     parts = checks.groups(report)
     room = SUMMARY_MAX_LINES - len(lines) - 2  # the heading, and the "more" line if needed

@@ -31,7 +31,7 @@ CLOSE_REASONS: dict[str, tuple[str, str]] = {
     "studies": (N_("studies"), "studier"),
     "sickness_comp": (N_("sickness or activity compensation"), "sjuk-/aktivitetsersättning"),
     "other_benefit": (N_("other benefit"), "annan ersättning"),
-    "moved": (N_("moved"), "flytt"),
+    "moved": (N_("moved"), "flyttat"),
     "other": (N_("other"), "annat"),
 }
 
@@ -91,6 +91,12 @@ CHECKS: dict[str, tuple[str, str]] = {
     "targets": ("targets", "årsmål"),
 }
 
+# The label of a table's totals row, in every table, report and workbook: one word
+# (schemas/glossary.toml, code "total"). The controller's workbooks are Swedish whatever
+# the language, and write TOTAL_SV.
+TOTAL = N_("Total")
+TOTAL_SV = "Totalt"
+
 # What an audit row records (the audit table's CHECK constraint).
 AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "insert": (N_("insert"), "tillägg"),
@@ -144,11 +150,12 @@ _ALIASES: dict[str, dict[str, str]] = {
         "återtagen": "withdrawn",
         "återtaget": "withdrawn",
         "återkallat": "withdrawn",
+        "delvis": "partly",
     },
     "close_reason": {
         "sjukersättning": "sickness_comp",
         "aktivitetsersättning": "sickness_comp",
-        "flyttat": "moved",
+        "flytt": "moved",
         "övrigt": "other",
         "annan": "other",
     },

@@ -30,6 +30,18 @@ def terms() -> list[Term]:
     ]
 
 
+@dataclass(frozen=True)
+class Quotation:
+    text: str
+    source: str
+
+
+def quotations() -> list[Quotation]:
+    """National terms quoted as their source writes them (kept even when a term replaced them)."""
+    text = resources.files("ekbist.schemas").joinpath("glossary.toml").read_text(encoding="utf-8")
+    return [Quotation(q["text"], q["source"]) for q in tomllib.loads(text).get("quotation", [])]
+
+
 def _pattern(word: str) -> re.Pattern[str]:
     # A whole word or phrase: no letter (or '-', '/', '.') right before or after it, so
     # "aktivitet" does not match "aktivitetsersättning" nor "sjuk-/aktivitet...".
@@ -39,6 +51,8 @@ def _pattern(word: str) -> re.Pattern[str]:
 def replaced_terms_in(text: str, glossary: list[Term] | None = None) -> list[tuple[str, Term]]:
     """The replaced terms ``text`` uses, each with the glossary entry that replaced it."""
     text = re.sub(r"\{\w*\}", " ", text)  # placeholders are names in code, not Swedish
+    for quotation in quotations():
+        text = text.replace(quotation.text, " ")  # the source's own words
     found = []
     for term in glossary if glossary is not None else terms():
         for word in term.replaced:

@@ -8,13 +8,15 @@ from typing import Any
 from ekbist import codes
 from ekbist.day_conditions import assignment_open, case_open, handler_employed
 from ekbist.errors import EkbistError
-from ekbist.i18n import _
+from ekbist.i18n import _, language
+from ekbist.number_text import format_number
 from ekbist.store import Store
 from ekbist.validate import identifier, no_personnummer
 
 
 def _check_fte(fte: float | str) -> float:
     """An employment rate as a share of full time; text as sheets take it: 0.75, 0,75, 75 %."""
+    typed = fte
     if isinstance(fte, str):
         from ekbist.number_text import parse_number
 
@@ -26,7 +28,10 @@ def _check_fte(fte: float | str) -> float:
             )
         fte = float(number)
     if not 0 < fte <= 1:
-        raise EkbistError(_("fte must be above 0 and at most 1, not {fte}").format(fte=fte))
+        # The refusal quotes what was typed ("1,5"), not Python's reading of it ("1.5").
+        shown = typed.strip() if isinstance(typed, str) else format_number(
+            typed, swedish=language() == "sv")
+        raise EkbistError(_("fte must be above 0 and at most 1, not {fte}").format(fte=shown))
     return float(fte)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.number_text import grouped
 
 __all__ = ["MAX_APPLICATION_AMOUNT", "MAX_BUDGET_AMOUNT", "MAX_YEAR_AMOUNT", "MONEY_COLUMNS",
            "parse_amount", "round_div", "to_tkr"]
@@ -122,7 +123,7 @@ def parse_amount(value: Any, what: str, *, factor: int = 1, maximum: int | None 
         # Out of bounds, said as such: never "looks like a personnummer" for an amount.
         raise EkbistError(
             _("{what}: '{value}' — more than {limit} kr").format(
-                what=what, value=_quoted(value), limit=f"{limit:,}".replace(",", " "))
+                what=what, value=_quoted(value), limit=grouped(limit))
         )
     return int(exact)
 

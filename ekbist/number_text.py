@@ -98,16 +98,29 @@ def format_number(value: int | float | None, *, swedish: bool) -> str:
     else:
         text = f"{int(value):,}"
     if swedish:
-        # The ASCII hyphen-minus stays: a value pasted into Excel must stay a number.
-        text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", " ")
+        # The ASCII hyphen-minus stays: a value pasted into Excel must stay a number. The
+        # thousands are grouped with a no-break space, so "1 619 dagar" never breaks a line.
+        text = text.replace(",", GROUPING_SV).replace(".", ",")
     return text
+
+
+GROUPING_SV = "\u00a0"
+"""The Swedish thousands separator on screens and in messages: U+00A0 NO-BREAK SPACE
+(CSV and JSON keep the machine form, without grouping)."""
+
+
+def grouped(value: int | float | None) -> str:
+    """``value`` as the active language writes it in a message ("1 048 576", "1,048,576")."""
+    from ekbist.i18n import language
+
+    return format_number(value, swedish=language() == "sv")
 
 
 def format_fixed(value: float, decimals: int = 0, *, swedish: bool) -> str:
     """``value`` with ``decimals`` decimals and thousands grouped: "5,111" and "2.4" in
     English, "5 111" and "2,4" in Swedish (what tables and messages show)."""
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",") if swedish else text
+    return text.replace(",", GROUPING_SV).replace(".", ",") if swedish else text
 
 
 def format_percent(value: float, decimals: int = 1, *, swedish: bool) -> str:

@@ -132,7 +132,7 @@ def test_budget_show_in_swedish(cli):
     out = cli.ok("budget", "show", "2026", lang="sv").output
     assert "Budget 2026 (tkr)" in out
     assert "Summa intäkter" in out and "Summa kostnader" in out
-    assert "Summa netto" in out and "3 552" in out
+    assert "Summa netto" in out and "3\u00a0552" in out
 
 
 def test_negative_amount_and_refusals_from_the_command_line(cli):

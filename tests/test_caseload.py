@@ -537,7 +537,7 @@ def test_cli_caseload_table_json_csv(team) -> None:
     for text in (out, csv_out, json.dumps(data)):
         assert "gender" not in text.lower() and "kvinna" not in text
     sv = team.ok("caseload", "--as-of", "2026-10-01", lang="sv").output
-    assert "Ärenden per handläggare" in sv
+    assert "Ärendeantal 2026-10-01" in sv
 
 
 def test_cli_caseload_errors(team) -> None:

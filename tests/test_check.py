@@ -288,7 +288,7 @@ def test_budget_prognosis_worse_than_budget(cli) -> None:
                    "1,200 tkr (10.0%, limit 2.0%)",
     }]
     sv = cli("check", lang="sv").stdout
-    assert "(10,0 %, gräns 2,0 %)" in sv and "1 200 tkr" in sv
+    assert "(10,0 %, gräns 2,0 %)" in sv and "1\u00a0200 tkr" in sv
     assert "Unit\n  WARNING   the prognosis" in cli("check").stdout
     cli.ok("settings", "set", "budget.warn_deviation_pct", "10")  # exactly 10 %: not more
     assert cli("check").exit_code == 0

@@ -269,7 +269,7 @@ def test_into_fills_figures_and_keeps_everything_else(made, tmp_path):
 
 def test_into_refuses_what_it_would_lose_unless_forced(made, tmp_path):
     chart = FIXTURES / "controller_template_chart.xlsx"
-    with pytest.raises(EkbistError, match=r"1 chart\(s\).*give permission to write"):
+    with pytest.raises(EkbistError, match=r"1 chart — .*give permission to write"):
         prognosis_into.write_into(made, chart, tmp_path / "a.xlsx")
     assert not (tmp_path / "a.xlsx").exists()
     report = prognosis_into.write_into(made, chart, tmp_path / "a.xlsx", force=True)
@@ -292,7 +292,7 @@ def test_into_stops_on_a_missing_line_or_column(made, tmp_path):
     wb["Prognos"]["G5"] = "Notering"
     no_column = tmp_path / "no_column.xlsx"
     wb.save(no_column)
-    with pytest.raises(ValidationErrors, match=r"Prognos!5: column\(s\) Kommentar not found"):
+    with pytest.raises(ValidationErrors, match=r"Prognos!5: column Kommentar not found"):
         prognosis_into.write_into(made, no_column, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
     assert list(tmp_path.glob(".ekbist-*")) == []
@@ -428,7 +428,7 @@ def test_into_problems_are_listed_and_nothing_is_written(made_cli, tmp_path):
                       str(tmp_path / "t.xlsx"), "--out", str(tmp_path / "out.xlsx"))
     assert result.exit_code == 1
     assert "line 'Övriga kostnader' of 'Ekonomiskt bistånd/handläggning' not found" in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("error: 1 problem(s) found")
+    assert result.stderr.strip().splitlines()[-1].startswith("error: 1 problem found")
     assert not (tmp_path / "out.xlsx").exists()
 
 

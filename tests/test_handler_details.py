@@ -22,7 +22,7 @@ def test_whole_fte_and_refusals(cli):
     cli.ok("init")
     cli.ok("handler", "add", "h1", "--name", "Anna A", "--team", "intake", "--fte", "100 %")
     row = cli.ok("handler", "list").output.splitlines()[-1]
-    assert row.split()[4] == "1"
+    assert row.split()[4] == "1.00"  # an employment rate always with two decimals
     for bad, reason in (("75 procent", "is not an employment rate"),
                         ("120 %", "fte must be above 0 and at most 1"),
                         ("0", "fte must be above 0 and at most 1")):

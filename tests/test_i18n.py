@@ -79,7 +79,7 @@ def test_language_from_the_environment() -> None:
 
 def test_swedish_number_formatting() -> None:
     set_language("sv")
-    assert fmt_tkr(5_111_000) == "5 111 tkr"
+    assert fmt_tkr(5_111_000) == "5\u00a0111 tkr"  # a no-break space: never broken apart
     assert fmt_percent(0.0078, 2) == "0,78 %"
     assert fmt_int(-44) == "-44"
     set_language("en")

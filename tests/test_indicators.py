@@ -74,6 +74,9 @@ def unit_db(tmp_path):
     cases.open_case(store, "C-S", opened=date(2025, 6, 15), gender="m", birth_year=2001,
                     handler="anna", today=TODAY)
     cases.open_case(store, "C-R1", opened=date(2025, 1, 10), **open_)
+    # A rejected first application: the store holds the unit's applications from January
+    # 2025, so the whole previous year is known (and counted), not absent.
+    _grant(store, "C-R1", "2025-01", 0, received=date(2025, 1, 10), decision="rejected")
     cases.open_case(store, "C-R2", opened=date(2026, 8, 20), children=1, **open_)
     cases.open_case(store, "C-Y17", opened=date(2026, 4, 20), gender="f", birth_year=2009,
                     **open_)

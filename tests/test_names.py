@@ -93,7 +93,7 @@ def test_an_import_refuses_an_unknown_activity_as_the_command_line_does(year_202
     assert result.stderr.splitlines() == [
         "Utfall!C3: 'Arbetsmarknd' — no activity of that name in any year — did you mean "
         "'Arbetsmarknad'? (give --new to add a new activity) (also in 1 more cell)",
-        "error: 1 problem(s) found — nothing was written"]
+        "error: 1 problem found — nothing was written"]
     assert _activities(cli) == {ASSISTANCE, LABOUR}
     assert cli.ok("actuals", "show", "2026", "--format", "csv").output.count("\n") == 1
 
@@ -145,7 +145,7 @@ def test_the_controllers_wide_sheet_names_the_cell_that_holds_the_name(year_2026
         "'Utfall 2026'!A5: 'Personalkostnder' — unknown budget line — did you mean "
         "'Personalkostnader'? ('ekbist budget lines' lists them; 'ekbist budget add-line' adds "
         "one) (also in 1 more cell)",
-        "error: 2 problem(s) found — nothing was written"]
+        "error: 2 problems found — nothing was written"]
     swedish = year_2026("import", str(path), lang="sv").stderr
     assert "menade du 'Arbetsmarknad'?" in swedish and "ange --new" in swedish
     # Corrected, it goes in.

@@ -295,8 +295,9 @@ def test_dry_run_and_import_from_the_command_line(saved_cli, tmp_path):
                  {f"D{row}": 5900, f"F{row}": "Vakans i mars"})
     out = cli.ok("import", str(path), "--dry-run").output
     assert "nothing was written" in out
-    assert (f"prognoses 2026 3 {LABOUR} Personalkostnader (Prognos!A{row}): method run-rate → "
-            "manual; prognosis 6,060,000 → 5,900,000; comment (empty) → Vakans i mars") in out
+    assert (f"Prognoses 2026 3 {LABOUR} Personalkostnader (Prognos!A{row}): Method run-rate → "
+            "set by hand; Full-year prognosis 6,060,000 → 5,900,000; Comment (empty) → "
+            "Vakans i mars") in out
     cli.ok("import", str(path))
     shown = cli.ok("prognosis", "show", "--year", "2026", "--month", "3", "--format",
                    "json").output

@@ -285,9 +285,9 @@ def test_spreadsheet_number_text_at_its_edges() -> None:
 def test_numbers_are_written_as_a_person_writes_them() -> None:
     from ekbist.number_text import format_number
 
-    assert format_number(7643.5, swedish=True) == "7 643,5"
+    assert format_number(7643.5, swedish=True) == "7\u00a0643,5"  # a no-break space
     assert format_number(7643.5, swedish=False) == "7,643.5"
-    assert format_number(1234567.125, swedish=True) == "1 234 567,125"
+    assert format_number(1234567.125, swedish=True) == "1\u00a0234\u00a0567,125"
     assert format_number(12.0, swedish=True) == "12"
     # The ASCII hyphen-minus, so a value pasted into Excel stays a number.
     assert format_number(-44, swedish=True) == "-44"

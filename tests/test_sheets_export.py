@@ -152,10 +152,11 @@ def test_export_types_of_every_kind(lib, tmp_path):
     assert wb.sheetnames == [k.sheet("en") for k in kinds().values() if k.importable]
     handlers = wb["Handlers"]
     fte = [r for r in handlers.iter_rows(min_row=2) if r[0].value == "dina"][0][3]
-    assert fte.value == 0.75 and fte.number_format == "0 %"
+    assert fte.value == 0.75 and fte.number_format == "0.00"
     cases = wb["Cases"]
     homeless = {r[0].value: r[8].value for r in cases.iter_rows(min_row=2)}
-    assert homeless["C-1"] is True and homeless["C-2"] is False
+    # Yes-or-no in the words of the template's drop-down, not TRUE/FALSE.
+    assert homeless["C-1"] == "yes" and homeless["C-2"] == "no"
     settings = {r[0].value: r[1].value for r in wb["Settings"].iter_rows(min_row=2)}
     assert settings["handling.days"] == 5
 
@@ -196,9 +197,9 @@ def test_report_kinds_export_from_their_source(unit, tmp_path):
     # November: Anna holds C-4 (1 FTE); Bo C-1 and C-2 on 0.5 FTE = 4 per FTE; Cia C-3.
     # The investigation team: 3 cases on 1.5 FTE = 2 per FTE.
     assert rows[-3:] == [
-        ["2026-11", "anna", "Anna Andersson", "intake", 1, 1, 1, 1, False],
-        ["2026-11", "bo", "Bo Berg", "investigation", 0.5, 2, 4, 2, False],
-        ["2026-11", "cia", "Cia Ceder", "investigation", 1, 1, 1, 2, False]]
+        ["2026-11", "anna", "Anna Andersson", "intake", 1, 1, 1, 1, "no"],
+        ["2026-11", "bo", "Bo Berg", "investigation", 0.5, 2, 4, 2, "no"],
+        ["2026-11", "cia", "Cia Ceder", "investigation", 1, 1, 1, 2, "no"]]
     # March: only C-1 and C-2 (opened 10 January and 1 March), both with Bo: 2 ÷ 1.5 = 1.33.
     assert [r[5:8] for r in rows if r[0] == "2026-03"] == [[0, 0, 0], [2, 4, 1.33], [0, 0, 1.33]]
     result = unit("import", path, "--dry-run")
@@ -225,7 +226,7 @@ def test_template_for_every_kind(unit, tmp_path):
     assert lists["E2"].startswith("'Listor'!$") and lists["I2"].startswith("'Listor'!$")
     listed = [c.value for c in wb["Listor"][lists["E2"].split("!")[1].replace("$", "").split(":")[0][0]]]
     assert [v for v in listed[1:] if v] == ["arbete", "studier", "sjuk-/aktivitetsersättning",
-                                            "annan ersättning", "flytt", "annat"]
+                                            "annan ersättning", "flyttat", "annat"]
     budget = wb["Budget"]
     line = [dv for dv in budget.data_validations.dataValidation if str(dv.sqref).startswith("C2")][0]
     assert "Listor" in line.formula1   # the store's budget lines

@@ -204,7 +204,7 @@ def test_refused_from_the_command_line_with_exit_1(unit):
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert lines[0] == "Ansökningar!D2: '2016-13-01' — not a date (YYYY-MM-DD)"
-    assert lines[-1] == "error: 11 problem(s) found — nothing was written"
+    assert lines[-1] == "error: 11 problems found — nothing was written"
     assert "Traceback" not in result.stderr
     assert snapshot(unit.db) == before
 
@@ -324,8 +324,12 @@ def test_upsert_by_key_and_dry_run_shows_old_and_new(unit, lib, tmp_path):
     assert snapshot(unit.db) == before
     assert "Dry run of" in result.output
     assert "Applications      1        1          1" in result.output
-    assert "  applications A-1 (Ansökningar!A2): amount 1,000 → 1,500" in result.output
-    assert "  applications to add: A-3" in result.output
+    # Each change names the sheet and the column as the reader's language does.
+    assert "  Applications A-1 (Ansökningar!A2): Amount 1,000 → 1,500" in result.output
+    assert "  Applications to add: A-3" in result.output
+    swedish = unit.ok("import", second, "--dry-run", lang="sv").output
+    assert "  Ansökningar A-1 (Ansökningar!A2): Belopp 1\u00a0000 → 1\u00a0500" in swedish
+    assert "  Ansökningar att lägga till: A-3" in swedish
     payload = json.loads(unit.ok("import", second, "--dry-run", "--format", "json").output)
     assert payload["kinds"]["applications"]["changes"] == [
         {"key": {"id": "A-1"}, "cell": "Ansökningar!A2", "fields": {"amount": {"old": 1000, "new": 1500}}}]

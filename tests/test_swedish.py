@@ -144,7 +144,7 @@ def test_errors_in_swedish_list_the_swedish_words(unit) -> None:
     }
     assert errors["decision"] == ("fel: okänt värde för beslut: 'kanske' (möjliga värden: "
                                   "bifall, delvis bifall, avslag, återkallad)")
-    assert "arbete, studier, sjuk-/aktivitetsersättning, annan ersättning, flytt, annat" in (
+    assert "arbete, studier, sjuk-/aktivitetsersättning, annan ersättning, flyttat, annat" in (
         errors["reason"]
     )
     assert "mottagning, utredning, våld i nära relation" in errors["team"]
@@ -207,7 +207,7 @@ def test_household_counts_take_the_plural_they_need(unit) -> None:
                    "5", lang="sv").stdout == "Folkmängd 2025: 5 invånare, 1 vuxen, 1 barn.\n"
     assert unit.ok("population", "set", "2025", "--adults", "64800", "--children", "18277",
                    "--total", "83077", lang="sv").stdout == (
-        "Folkmängd 2025: 83 077 invånare, 64 800 vuxna, 18 277 barn.\n")
+        "Folkmängd 2025: 83\u00a0077 invånare, 64\u00a0800 vuxna, 18\u00a0277 barn.\n")
 
 
 def test_the_audit_names_its_events_in_swedish_and_keeps_the_codes_for_machines(unit) -> None:
@@ -229,7 +229,7 @@ def test_one_minus_sign_everywhere(unit) -> None:
     from ekbist.number_text import format_number
 
     assert format_number(-44, swedish=True) == "-44"
-    assert format_number(-7643.5, swedish=True) == "-7 643,5"
+    assert format_number(-7643.5, swedish=True) == "-7\u00a0643,5"
     # Bo has 2 cases at 0.5 FTE, Cia 1 case at 1.0: the team has 3 cases on 1.5 FTE, 2.0
     # per FTE, so Cia sits 1.0 below it.
     out = unit.ok("caseload", lang="sv").stdout
@@ -270,7 +270,7 @@ def test_counts_in_check_are_grouped_from_1000(cli) -> None:
     cli.ok("case", "open", "C-1", "--handler", "bo", "--opened", "2023-11-08")
     cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-06-03")
     out = cli("check", "--only", "plans", today="2026-11-30", lang="sv").stdout
-    assert "har ingen förändringsplan efter 1 118 dagar" in out
+    assert "har ingen förändringsplan efter 1\u00a0118 dagar" in out
     assert "har ingen förändringsplan efter 180 dagar" in out
     english = cli("check", "--only", "plans", today="2026-11-30").stdout
     assert "has no change plan after 1,118 days" in english

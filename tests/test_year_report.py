@@ -67,7 +67,8 @@ def test_every_line_of_the_hand_made_year(year_store) -> None:
     assert [m["households"] for m in r["households"]["months"]] == [1, 1, 2, 2, 1, 1, 1, 1, 1,
                                                                       1, 0, 0]
     assert r["households"]["average"] == 1.0  # 12 household-months / 12
-    assert r["households"]["previous_average"] == 0.0
+    # The store's applications begin in January 2025: 2024 is absent, not a year of zeros.
+    assert r["households"]["previous_average"] is None
     assert r["households"]["total"] == 2
     closed = {row["reason"]: row["closed"] for row in r["closures"]["by_reason"]}
     assert closed == {"work": 1, "studies": 0, "sickness_comp": 0, "other_benefit": 0,
@@ -207,7 +208,8 @@ def test_report_year_on_the_command_line(cli, year_store, tmp_path) -> None:
 
 def test_report_month(cli, year_store, tmp_path) -> None:
     r = month_report(year_store, 2025, 4, today=TODAY)
-    assert r["households"] == {"this_month": 2, "same_month_last_year": 0}
+    # April 2024 is before the store's first application: absent, shown "–", not 0.
+    assert r["households"] == {"this_month": 2, "same_month_last_year": None}
     assert r["paid"] == {"month": 9000, "year_to_date": 5000 * 4 + 4000 * 2}
     assert (r["decided"], r["in_time"]) == (2, 1)
     assert r["active_cases"] == 2 and r["cases_per_fte"] == round(2 / 1.5, 1)
@@ -217,7 +219,7 @@ def test_report_month(cli, year_store, tmp_path) -> None:
     path = tmp_path / "month.xlsx"
     cli.ok("report", "month", "2025", "4", "--xlsx", str(path), today=TODAY)
     ws = openpyxl.load_workbook(path).active
-    assert ws["B4"].value == 2 and ws["B5"].value == 0
+    assert ws["B4"].value == 2 and ws["B5"].value == "–"
     assert "has not come yet" in cli.fails("report", "month", "2026", "2", today=TODAY)
     # January 2026 has no actuals and no saved prognosis: no prognosis, rather than a wrong one.
     assert month_report(year_store, 2026, 1, today=TODAY)["prognosis"] is None

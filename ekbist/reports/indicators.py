@@ -520,6 +520,9 @@ def indicators(store: Store, period: Period, *, today: date | None = None) -> di
         rows = _household_rows(store, span_first, period.last)
         now = _values(store, rows, span_first, period, young_max, very_long)
         before = _values(store, rows, span_first, previous, young_max, very_long)
+        first = first_month_with_data(store)
+    if first is None or previous.first < first:
+        before = _absent_before(before, first)
     texts = {d["key"]: d for d in definitions()}
     result: dict[str, Any] = {
         "from": period.first,
@@ -537,6 +540,50 @@ def indicators(store: Store, period: Period, *, today: date | None = None) -> di
                           "previous": before[f.key], "unit": f.unit,
                           "definition": texts[f.key]["definition"]} for f in FIGURES]
     return result
+
+
+def first_month_with_data(store: Store) -> str | None:
+    """The first month the store holds an application for (YYYY-MM), or None.
+
+    Households and amounts are counted from applications: before the first one the store
+    knows nothing of the unit's assistance (a store started mid-year, the demo's history),
+    so a figure there is absent, not 0."""
+    return store.scalar("SELECT min(period) FROM application") or None
+
+
+def _absent_before(values: dict[str, Any], first: str | None) -> dict[str, Any]:
+    """The previous period's figures where the store does not reach back to it: months
+    before its first data are absent (None, shown "–"), not 0; so is every figure over the
+    whole period, which would count the absent months as months without assistance."""
+    absent: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, list):
+            absent[key] = [{**m, "households": m["households"]
+                            if first is not None and m["month"] >= first else None}
+                           for m in value]
+        elif isinstance(value, dict):
+            absent[key] = dict.fromkeys(value)
+        else:
+            absent[key] = None
+    return absent
+
+
+def share_decimals(key: str) -> int:
+    """Decimals of a share: two for a share of the population (0,57 %, as the seed and Kolada
+    write them), one for every other share (13,7 %). The one precision rule for screens,
+    reports and workbooks."""
+    return 2 if key.endswith("_share_of_population") else 1
+
+
+def item_label(key: str, item: str) -> str:
+    """The part of a figure split by code (gender, close reason) in the reader's words."""
+    from ekbist.codes import label
+
+    if key.endswith("by_gender"):
+        return _("not recorded") if item == "unknown" else label("gender", item)
+    if "by_reason" in key:
+        return label("close_reason", item)
+    return item
 
 
 # -- the households behind the long-term figure --------------------------------------------

@@ -64,6 +64,8 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
         fte = sum(t["fte"][0] for t in load["teams"])
         coverage = plan_coverage.coverage(store, as_of=last_day, today=today)
         state = month_state(y, m, today)
+        a_year_ago = month_add(period, -12)
+        first = ind.first_month_with_data(store)
         return {
             "year": y,
             "month": m,
@@ -74,7 +76,9 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
             "days_in_month": state["days_in_month"],
             "households": {
                 "this_month": _households(store, period),
-                "same_month_last_year": _households(store, month_add(period, -12)),
+                # Absent (None, "–") when the store's applications begin later.
+                "same_month_last_year": (_households(store, a_year_ago)
+                                         if first is not None and a_year_ago >= first else None),
             },
             "paid": {
                 "month": store.scalar(ind.sql_paid(), {"first": period, "last": period}),

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ekbist import files
+from ekbist import cell_formats, files
+from ekbist.codes import TOTAL
 from ekbist.codes import label as code_label
 from ekbist.i18n import N_, _
 
@@ -78,8 +79,8 @@ def write_caseload_history(
     handler_rows = []
     for h in report["handlers"]:
         at = append([h["id"], h["name"], code_label("team", h["team"]),
-                     cell(h["fte"], number_format="0.00"),
-                     *(cell(v, number_format="#,##0") for v in h["active"])])
+                     cell(h["fte"], number_format=cell_formats.FTE),
+                     *(cell(v, number_format=cell_formats.COUNT) for v in h["active"])])
         handler_rows.append((at, h["name"]))
     append([])
     append([cell(v, font=bold) for v in (_("Team"), "", "", "", *months)])
@@ -87,11 +88,11 @@ def write_caseload_history(
     for t in report["teams"]:
         label = code_label("team", t["team"])
         at = append([_("Mean per FTE"), "", label, "",
-                     *(cell(v, number_format="0.00") for v in t["mean_per_fte"])])
+                     *(cell(v, number_format=cell_formats.DECIMAL) for v in t["mean_per_fte"])])
         mean_rows.append((at, label))
     for t in report["teams"]:
         append([_("Needing cover"), "", code_label("team", t["team"]), "",
-                *(cell(v, number_format="#,##0") for v in t["needing_cover"])])
+                *(cell(v, number_format=cell_formats.COUNT) for v in t["needing_cover"])])
     categories = Reference(ws, min_col=first_col, max_col=last_col, min_row=1, max_row=1)
 
     def chart(title: str, y_title: str, rows: list[tuple[int, str]]) -> LineChart:
@@ -122,17 +123,17 @@ def write_caseload_history(
 
 # -- handling time ------------------------------------------------------------------
 _XLSX_COLUMNS = (
-    ("decided", N_("Decided"), "#,##0"),
-    ("in_time", N_("In time"), "#,##0"),
-    ("late", N_("Late"), "#,##0"),
-    ("no_clock", N_("No clock"), "#,##0"),
-    ("share_in_time", N_("Share in time"), "0.0 %"),
-    ("median_working_days", N_("Median working days"), "0.0"),
-    ("mean_working_days", N_("Mean working days"), "0.00"),
-    ("max_working_days", N_("Max working days"), "#,##0"),
-    ("median_wait_days", N_("Median wait (days)"), "0.0"),
-    ("mean_wait_days", N_("Mean wait (days)"), "0.00"),
-    ("share_wait_over_14", N_("Share waiting over 14 days"), "0.0 %"),
+    ("decided", N_("Decided"), cell_formats.COUNT),
+    ("in_time", N_("In time"), cell_formats.COUNT),
+    ("late", N_("Late"), cell_formats.COUNT),
+    ("no_clock", N_("No clock"), cell_formats.COUNT),
+    ("share_in_time", N_("Share in time"), cell_formats.PERCENT),
+    ("median_working_days", N_("Median working days"), cell_formats.DECIMAL),
+    ("mean_working_days", N_("Mean working days"), cell_formats.DECIMAL),
+    ("max_working_days", N_("Max working days"), cell_formats.COUNT),
+    ("median_wait_days", N_("Median wait (days)"), cell_formats.DECIMAL),
+    ("mean_wait_days", N_("Mean wait (days)"), cell_formats.DECIMAL),
+    ("share_wait_over_14", N_("Share waiting over 14 days"), cell_formats.PERCENT),
 )
 _XLSX_GROUPS = {None: N_("Group"), "handler": N_("Handler"), "team": N_("Team"), "month": N_("Month")}
 
@@ -187,7 +188,7 @@ def write_handling_time(payload: dict[str, Any], months: list[dict[str, Any]],
         groups = [{**g, "key": f"{names[g['key']]} ({g['key']})" if g["key"] in names else g["key"]}
                   for g in groups]
     sheet_rows(ws, 4, _(_XLSX_GROUPS.get(payload.get("by"), N_("Group"))), groups,
-               total={**payload["total"], "key": _("Total")})
+               total={**payload["total"], "key": _(TOTAL)})
 
     ms = wb.create_sheet(_("Per month")[:31])
     last_row = sheet_rows(ms, 1, _("Month"), months)

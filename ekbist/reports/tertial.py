@@ -27,6 +27,8 @@ from typing import Any
 
 from ekbist import caseload, handling_time, plan_coverage
 from ekbist import prognosis as prognosis_lib
+from ekbist.cell_formats import COUNT, DECIMAL, FTE, PERCENT
+from ekbist.codes import TOTAL_SV
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_end
@@ -139,19 +141,21 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             if col in (5, 7):
-                cell.number_format = "0.0 %"
-            elif col in (9, 10):
-                cell.number_format = "0.0"
+                cell.number_format = PERCENT
+            elif col == 9:
+                cell.number_format = FTE
+            elif col == 10:
+                cell.number_format = DECIMAL
             elif isinstance(value, int):
-                cell.number_format = "#,##0"
+                cell.number_format = COUNT
         row += 1
-    ws.cell(row=row, column=1, value="Hela perioden").font = Font(bold=True)
-    ws.cell(row=row, column=2, value=figures["households_average"]).number_format = "0.0"
-    ws.cell(row=row, column=3, value=figures["decided"]).number_format = "#,##0"
-    ws.cell(row=row, column=4, value=figures["in_time"]).number_format = "#,##0"
-    ws.cell(row=row, column=5, value=figures["share_in_time"]).number_format = "0.0 %"
-    ws.cell(row=row, column=7, value=figures["plan_share"]).number_format = "0.0 %"
-    ws.cell(row=row, column=10, value=figures["cases_per_fte"]).number_format = "0.0"
+    ws.cell(row=row, column=1, value=TOTAL_SV).font = Font(bold=True)
+    ws.cell(row=row, column=2, value=figures["households_average"]).number_format = DECIMAL
+    ws.cell(row=row, column=3, value=figures["decided"]).number_format = COUNT
+    ws.cell(row=row, column=4, value=figures["in_time"]).number_format = COUNT
+    ws.cell(row=row, column=5, value=figures["share_in_time"]).number_format = PERCENT
+    ws.cell(row=row, column=7, value=figures["plan_share"]).number_format = PERCENT
+    ws.cell(row=row, column=10, value=figures["cases_per_fte"]).number_format = DECIMAL
     ws.cell(row=row + 1, column=1,
             value="Bidragshushåll: snitt per månad; plan och ärenden per årsarbetare: vid "
                   "periodens slut.")

@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ekbist.codes import TOTAL
+from ekbist.reports.indicators import item_label, share_decimals
 from ekbist.codes import label as code_label
-from ekbist.i18n import _
+from ekbist.i18n import _, ngettext
 
-PERCENT = "0.0%"
-ONE_DECIMAL = "0.0"
-THOUSANDS = "#,##0"
+from ekbist.cell_formats import COUNT, DECIMAL, FTE, PERCENT, POPULATION_PERCENT, TKR
+from ekbist.cell_formats import KR as THOUSANDS
 
 
 def _sheet(wb, title: str, heading: str, headers: list[str], rows: list[list[Any]],
@@ -34,8 +35,12 @@ def _sheet(wb, title: str, heading: str, headers: list[str], rows: list[list[Any
     for r, values in enumerate(rows, start=4):
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=value)
-            if formats and col in formats and not isinstance(value, str):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if formats and col in formats:
                 cell.number_format = formats[col]
+            else:  # the house's count or decimal: grouped, never "General"
+                cell.number_format = COUNT if isinstance(value, int) else DECIMAL
     for i, width in enumerate(widths or [14] * len(headers)):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     return ws
@@ -69,6 +74,11 @@ def _save(wb, path: Path, overwrite: bool) -> Path:
     return path
 
 
+def _known(value: Any) -> Any:
+    """A previous-year value, or "–" where the store does not reach back (never 0)."""
+    return "–" if value is None else value
+
+
 def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
     """The year report as a workbook: one sheet per part, charts, coloured verdicts."""
     from openpyxl.chart import BarChart, LineChart, Reference
@@ -85,9 +95,9 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
     h = r["households"]
     ws = _sheet(wb, _("Households"), _("Households with assistance per month"),
                 [_("Month"), str(y), str(last)],
-                [[m["month"], m["households"], m["previous"]] for m in h["months"]]
-                + [[_("Average"), h["average"], h["previous_average"]]],
-                {2: ONE_DECIMAL, 3: ONE_DECIMAL}, [12, 12, 12])
+                [[m["month"], m["households"], _known(m["previous"])] for m in h["months"]]
+                + [[_("Average"), h["average"], _known(h["previous_average"])]],
+                None, [12, 12, 12])
     _mark_running(ws, r.get("covers"))
     n = len(h["months"])
     chart = LineChart()
@@ -101,8 +111,8 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
     ws = _sheet(wb, _("Closures"), _("Cases closed by reason"),
                 [_("Reason"), _("Closed"), _("Share"), str(last)],
                 [[code_label("close_reason", row["reason"]), row["closed"], row["share"],
-                  row["previous"]] for row in c["by_reason"]]
-                + [[_("Total"), c["total"], None, c["previous_total"]]],
+                  _known(row["previous"])] for row in c["by_reason"]]
+                + [[_(TOTAL), c["total"], None, _known(c["previous_total"])]],
                 {3: PERCENT}, [30, 10, 10, 10])
     bars = BarChart()
     bars.title = _("Cases closed by reason")
@@ -114,13 +124,16 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
 
     _sheet(wb, _("Long-term"), _("Long-term assistance and young adults"),
            [_("Figure"), str(y), str(last)],
-           [[f["label"], f["value"], f["previous"]] for f in r["long_term"]],
+           [[f["label"], f["value"], _known(f["previous"])] for f in r["long_term"]],
            None, [50, 12, 12])
     ws = wb[_("Long-term")[:31]]
     for row, f in enumerate(r["long_term"], start=4):
         if f["unit"] == "share":
             ws.cell(row=row, column=2).number_format = PERCENT
             ws.cell(row=row, column=3).number_format = PERCENT
+        if f["unit"] == "share" and share_decimals(f["key"]) == 2:
+            ws.cell(row=row, column=2).number_format = POPULATION_PERCENT
+            ws.cell(row=row, column=3).number_format = POPULATION_PERCENT
 
     p = r["plan_coverage"]
     _sheet(wb, _("Plans"), _("Current change plan at the measurement date"),
@@ -132,22 +145,22 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
     _sheet(wb, _("Handling time"), _("Decided within five working days"),
            [_("Month"), _("Decided"), _("In time"), _("Share")],
            [[m["month"], m["decided"], m["in_time"], m["share_in_time"]] for m in t["months"]]
-           + [[_("Year"), t["decided"], t["in_time"], t["share_in_time"]]],
+           + [[_(TOTAL), t["decided"], t["in_time"], t["share_in_time"]]],
            {4: PERCENT}, [12, 10, 10, 10])
 
     cl = r["caseload"]
     ws = _sheet(wb, _("Caseload"), _("Cases per FTE"),
-                [_("Month"), _("Active cases"), _("FTE"), _("Cases per FTE")],
+                [_("Month"), _("Active cases"), _("Full-time equivalents"), _("Cases per FTE")],
                 [[m["month"], m["active_cases"], m["fte"], m["cases_per_fte"]]
                  for m in cl["months"]]
                 + [[_("Average"), None, None, cl["average_cases_per_fte"]]],
-                {3: ONE_DECIMAL, 4: ONE_DECIMAL}, [12, 12, 10, 14])
+                {3: FTE, 4: DECIMAL}, [12, 12, 10, 14])
     row = 6 + len(cl["months"])
     for key, text in (("lowest", _("Lowest handler")), ("highest", _("Highest handler"))):
         if cl[key]:
             ws.cell(row=row, column=1, value=text)
             ws.cell(row=row, column=2, value=cl[key]["name"])
-            ws.cell(row=row, column=4, value=cl[key]["cases_per_fte"]).number_format = ONE_DECIMAL
+            ws.cell(row=row, column=4, value=cl[key]["cases_per_fte"]).number_format = DECIMAL
             row += 1
 
     s = r["staff"]
@@ -155,13 +168,13 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
                                             _("Sick working days"), _("Sick leave")],
                 [[code_label("team", tm["team"]), tm["scheduled_days"], tm["sick_days"],
                   tm["sick_leave_share"]] for tm in s["teams"]]
-                + [[_("Unit"), s["scheduled_days"], s["sick_days"], s["sick_leave_share"]]],
-                {2: ONE_DECIMAL, 3: ONE_DECIMAL, 4: PERCENT}, [30, 16, 16, 12])
+                + [[_(TOTAL), s["scheduled_days"], s["sick_days"], s["sick_leave_share"]]],
+                {2: DECIMAL, 3: DECIMAL, 4: PERCENT}, [30, 16, 16, 12])
     row = 6 + len(s["teams"])
     for text, value, fmt in ((_("Share of sick days in spells of 1–14 days"),
                               s["short_spell_share"], PERCENT),
-                             (_("Handlers who left"), s["leavers"], "0"),
-                             (_("Employed on average"), s["average_employed"], "0.00"),
+                             (_("Handlers who left"), s["leavers"], COUNT),
+                             (_("Employed on average"), s["average_employed"], FTE),
                              (_("Staff turnover"), s["turnover_share"], PERCENT)):
         ws.cell(row=row, column=1, value=text)
         ws.cell(row=row, column=4, value=value).number_format = fmt
@@ -173,9 +186,9 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
                [_("Activity"), _("Net budget"), _("Net outcome"), _("Result")],
                [[a["activity"], a["budget_net_tkr"], a["outcome_net_tkr"], a["result_tkr"]]
                 for a in b["activities"]]
-               + [[_("Total"), b["total"]["budget_net_tkr"], b["total"]["outcome_net_tkr"],
+               + [[_(TOTAL), b["total"]["budget_net_tkr"], b["total"]["outcome_net_tkr"],
                    b["total"]["result_tkr"]]],
-               {2: THOUSANDS, 3: THOUSANDS, 4: THOUSANDS}, [40, 14, 14, 12])
+               {2: TKR, 3: TKR, 4: TKR}, [40, 14, 14, 12])
 
     tg = r["targets"]
     rows = []
@@ -196,7 +209,8 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
             ws.cell(row=i, column=4).number_format = PERCENT
     last_row = 3 + len(rows)
     ws.cell(row=last_row + 2, column=1,
-            value=_("{n} of {m} targets met.").format(n=tg["met"], m=tg["total"]))
+            value=ngettext("{n} of {m} target met.", "{n} of {m} targets met.", tg["total"]).format(
+                n=tg["met"], m=tg["total"]))
     if rows:
         span = f"A4:F{last_row}"
         ws.conditional_formatting.add(span, FormulaRule(
@@ -216,18 +230,18 @@ def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pa
     wb = _new_workbook()
     h, p = r["households"], r["prognosis"]
     rows: list[list[Any]] = [
-        [_("Households with assistance"), h["this_month"], None],
-        [_("Same month last year"), h["same_month_last_year"], None],
+        [_("Households with assistance"), h["this_month"], COUNT],
+        [_("Same month last year"), _known(h["same_month_last_year"]), COUNT],
         [_("Assistance paid for the month (kr)"), r["paid"]["month"], THOUSANDS],
         [_("Assistance paid, year to date (kr)"), r["paid"]["year_to_date"], THOUSANDS],
-        [_("Cases per FTE at the month's end"), r["cases_per_fte"], ONE_DECIMAL],
+        [_("Cases per FTE at the month's end"), r["cases_per_fte"], DECIMAL],
         [_("Decided within five working days"), r["share_in_time"], PERCENT],
         [_("Current change plan at the month's end"), r["plan_share"], PERCENT],
     ]
     if p is not None:
-        rows += [[_("Net budget (tkr)"), p["budget_net_tkr"], THOUSANDS],
-                 [_("Net prognosis (tkr)"), p["prognosis_net_tkr"], THOUSANDS],
-                 [_("Deviation (tkr)"), p["deviation_tkr"], THOUSANDS]]
+        rows += [[_("Net budget (tkr)"), p["budget_net_tkr"], TKR],
+                 [_("Net prognosis (tkr)"), p["prognosis_net_tkr"], TKR],
+                 [_("Deviation (tkr)"), p["deviation_tkr"], TKR]]
     heading = _("Key figures {year}-{month:02d}").format(year=r["year"], month=r["month"])
     if not r.get("complete", True):
         heading += " " + _("(preliminary: {days} of {in_month} days)").format(
@@ -235,7 +249,7 @@ def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pa
     ws = _sheet(wb, _("Key figures"), heading,
                 [_("Figure"), _("Value")], [row[:2] for row in rows], None, [44, 16])
     for i, row in enumerate(rows, start=4):
-        if row[2]:
+        if row[2] and isinstance(row[1], int | float):
             ws.cell(row=i, column=2).number_format = row[2]
     return _save(wb, path, overwrite)
 
@@ -268,18 +282,22 @@ def write_indicators(data: dict[str, Any], path: Path | str, *, overwrite: bool 
     for col, text in enumerate(heads, start=1):
         ws.cell(row=3, column=col, value=text).font = Font(bold=True)
     row = 4
-    formats = {"share": "0.0 %", "kr": "#,##0", "days": "0.0"}
+    formats = {"share": PERCENT, "kr": THOUSANDS}
 
     def put(key: str, label: str, item: str, value: Any, previous: Any, unit: str,
             definition: str) -> None:
         nonlocal row
-        for col, cell_value in enumerate((key, label, item, value, previous, unit, definition),
-                                         start=1):
+        shown = (key, label, item_label(key, item), value, "–" if previous is None else previous,
+                 code_label("figure_unit", unit), definition)
+        for col, cell_value in enumerate(shown, start=1):
             cell = ws.cell(row=row, column=col, value=cell_value)
-            if col in (4, 5) and unit in formats:
-                cell.number_format = formats[unit]
-            elif col in (4, 5) and isinstance(cell_value, int):
-                cell.number_format = "#,##0"  # a count: grouped, "1 000" in Swedish Excel
+            if col in (4, 5) and isinstance(cell_value, int | float):
+                # A count grouped ("1 000" in Swedish Excel), an average with one decimal.
+                fmt = formats.get(unit)
+                if unit == "share" and share_decimals(key) == 2:
+                    fmt = POPULATION_PERCENT
+                cell.number_format = fmt or (
+                    COUNT if isinstance(cell_value, int) else DECIMAL)
         row += 1
 
     for f in data["figures"]:
@@ -305,6 +323,8 @@ def write_indicators(data: dict[str, Any], path: Path | str, *, overwrite: bool 
     for now, before in zip(months["value"], months["previous"], strict=True):
         chart_ws.append([f"{now['month']} / {before['month']}", now["households"],
                          before["households"]])
+        for cell in chart_ws[chart_ws.max_row][1:]:
+            cell.number_format = COUNT
     last = 1 + len(months["value"])
     chart = LineChart()
     chart.title = _("Households with assistance, per month")

@@ -91,7 +91,11 @@ def _cell_converter(column: Column):
         words = _code_words(column)
         return lambda v: None if v is None else words.get(v, v)
     if kind == "boolean":
-        return lambda v: None if v is None else bool(v)
+        # The words of the template's drop-down (ja/nej), not TRUE/FALSE: import reads both.
+        from ekbist.sheets.declarations import allowed_values
+
+        yes, no = allowed_values(column)
+        return lambda v: None if v is None else (yes if v else no)
     if kind == "number":
         return lambda v: None if v is None else float(v)
     return None

@@ -107,8 +107,11 @@ def write_into(result: dict[str, Any], template: Path, out: Path, *, force: bool
                 headers_seen = True
                 missing = [FIGURE_NAMES[k] for k in FIGURE_NAMES if k not in columns]
                 if missing:
-                    problems.append(_("{sheet}!{row}: column(s) {columns} not found in the header "
-                                      "row (looked for e.g. {names})").format(
+                    problems.append(ngettext(
+                        "{sheet}!{row}: column {columns} not found in the header row (looked "
+                        "for e.g. {names})",
+                        "{sheet}!{row}: columns {columns} not found in the header row (looked "
+                        "for e.g. {names})", len(missing)).format(
                         sheet=ws.title, row=row[0].row, columns=", ".join(missing),
                         names=", ".join(FIGURE_NAMES.values())))
                 factor = unit_factor([fold(v) for _c, v in texts] + unit_texts, default=1000)
@@ -295,8 +298,11 @@ def inspect_losses(path: Path) -> list[str]:
                 pictures = len(re.findall(r"<xdr:pic\b", dxml))
                 shapes = len(re.findall(r"<xdr:sp\b", dxml))
                 if charts:
-                    lost.append(_("{n} chart(s) — redrawn by openpyxl, formatting made in Excel "
-                                  "may be lost (sheet {sheet})").format(n=charts, sheet=sheet_name))
+                    lost.append(ngettext(
+                        "{n} chart — redrawn by openpyxl, formatting made in Excel may be lost "
+                        "(sheet {sheet})",
+                        "{n} charts — redrawn by openpyxl, formatting made in Excel may be lost "
+                        "(sheet {sheet})", charts).format(n=charts, sheet=sheet_name))
                 if pictures:
                     lost.append(ngettext("{n} image (sheet {sheet})", "{n} images (sheet {sheet})",
                                          pictures).format(n=pictures, sheet=sheet_name))

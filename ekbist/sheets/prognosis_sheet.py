@@ -42,7 +42,7 @@ from ekbist.money import parse_amount, to_tkr
 from ekbist.sheets import convert, sum_rows
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.import_report import ImportReport
-from ekbist.sheets.prognosis_workbook import EXPORTED_HEADER, EXPORTED_SHEET, SV_MONTHS, figure_role
+from ekbist.sheets.prognosis_workbook import EXPORTED_HEADERS_READ, EXPORTED_SHEET, SV_MONTHS, figure_role
 from ekbist.sheets.reader import Sheet
 from ekbist.store import Store
 
@@ -96,7 +96,8 @@ def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
     for sheet in sheets:
         if sheet.name != EXPORTED_SHEET or not sheet.rows:
             continue
-        if tuple(fold(v) for v in sheet.rows[0][:5]) != tuple(fold(h) for h in EXPORTED_HEADER):
+        header = tuple(fold(v) for v in sheet.rows[0][:5])
+        if header not in {tuple(fold(h) for h in known) for known in EXPORTED_HEADERS_READ}:
             return {}
         found = {}
         for raw in sheet.rows[1:]:
@@ -109,7 +110,8 @@ def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
             except EkbistError:
                 return {}
             found[(fold(activity), fold(line))] = {
-                "prognosis": kronor, "method": fold(method), "comment": _comment(comment)}
+                "prognosis": kronor, "comment": _comment(comment),
+                "method": "" if convert.is_empty(method) else _method_code(method)}
         return found
     return {}
 

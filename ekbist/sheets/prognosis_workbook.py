@@ -18,7 +18,8 @@ from typing import Any
 
 from ekbist import files
 from ekbist.budget import net
-from ekbist.codes import PROGNOSIS_METHODS
+from ekbist.cell_formats import PERCENT, TKR
+from ekbist.codes import PROGNOSIS_METHODS, TOTAL_SV
 from ekbist.money import to_tkr
 from ekbist.prognosis import deviation
 from ekbist.sheets.wide_sheet import header_key
@@ -35,7 +36,9 @@ SV_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "aug
 # controller changed from those the store has moved on from (a second import of the same file
 # changes nothing more). Without it the workbook is compared with the store alone.
 EXPORTED_SHEET = "ekbist"
-EXPORTED_HEADER = ("Aktivitet", "Rad", "Prognos (kr)", "Metod", "Kommentar")
+EXPORTED_HEADER = ("Verksamhet", "Rad", "Prognos (kr)", "Metod", "Kommentar")
+# Exports made before the glossary said "verksamhet" head the sheet "Aktivitet"; still read.
+EXPORTED_HEADERS_READ = (EXPORTED_HEADER, ("Aktivitet", *EXPORTED_HEADER[1:]))
 
 # The figures of the prognosis by the words a controller may head their columns with.
 FIGURE_HEADERS: dict[str, set[str]] = {
@@ -104,7 +107,7 @@ def prognosis_workbook(result: dict[str, Any]):
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDE4EE")
     thin = Side(style="thin", color="7F7F7F")
-    number = "#,##0;-#,##0"
+    number = TKR
     ws["A1"] = f"Prognos {year} – utfall till och med {SV_MONTHS[month - 1]}"
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells("A1:F1")
@@ -188,7 +191,7 @@ def prognosis_workbook(result: dict[str, Any]):
         ws.cell(row=r, column=1, value="Budgetföljsamhet")
         if block["adherence"] is not None:
             cell = ws.cell(row=r, column=4, value=block["adherence"])
-            cell.number_format = "0.00 %"
+            cell.number_format = PERCENT
         r += 2
         chart = BarChart()
         chart.type = "bar"
@@ -232,7 +235,7 @@ def prognosis_workbook(result: dict[str, Any]):
     r += 1
     ws.cell(row=r, column=1, value="Budgetföljsamhet")
     if total["adherence"] is not None:
-        ws.cell(row=r, column=4, value=total["adherence"]).number_format = "0.00 %"
+        ws.cell(row=r, column=4, value=total["adherence"]).number_format = PERCENT
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -252,16 +255,16 @@ def prognosis_workbook(result: dict[str, Any]):
                            (4, to_tkr(block["deviation"]))):
             summary.cell(row=row, column=col, value=value).number_format = number
         if block["adherence"] is not None:
-            summary.cell(row=row, column=5, value=block["adherence"]).number_format = "0.00 %"
+            summary.cell(row=row, column=5, value=block["adherence"]).number_format = PERCENT
         row += 1
-    summary.cell(row=row, column=1, value="Totalt").font = bold
+    summary.cell(row=row, column=1, value=TOTAL_SV).font = bold
     for col, value in ((2, to_tkr(total["budget_net"])), (3, to_tkr(total["prognosis_net"])),
                        (4, to_tkr(total["deviation"]))):
         cell = summary.cell(row=row, column=col, value=value)
         cell.number_format = number
         cell.font = bold
     if total["adherence"] is not None:
-        summary.cell(row=row, column=5, value=total["adherence"]).number_format = "0.00 %"
+        summary.cell(row=row, column=5, value=total["adherence"]).number_format = PERCENT
     for col, width in zip("ABCDE", (40, 16, 16, 14, 18), strict=True):
         summary.column_dimensions[col].width = width
     if result["activities"]:
@@ -283,4 +286,6 @@ def add_exported_sheet(workbook, result: dict[str, Any]) -> None:
     ws.sheet_state = "hidden"
     ws.append(list(EXPORTED_HEADER))
     for r in result["lines"]:
-        ws.append([r["activity"], r["line"], r["prognosis"], r["method"], r["comment"]])
+        # The method as the Prognos sheet shows it (a Swedish word); read back by its word or code.
+        method = PROGNOSIS_METHODS.get(r["method"], (None, r["method"]))[1]
+        ws.append([r["activity"], r["line"], r["prognosis"], method, r["comment"]])

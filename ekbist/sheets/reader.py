@@ -34,6 +34,7 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.number_text import grouped
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 READABLE = (*SPREADSHEETS, ".csv")
@@ -126,7 +127,7 @@ def decode(data: bytes) -> str:
 def _csv_reason(exc: Exception) -> str:
     if "field larger than field limit" in str(exc):
         return _("a field longer than {n} characters").format(
-            n=f"{csv.field_size_limit():,}".replace(",", " "))
+            n=grouped(csv.field_size_limit()))
     return str(exc)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ekbist.errors import EkbistError
-from ekbist.i18n import _
+from ekbist.i18n import _, ngettext
 from ekbist.sheets import convert
 from ekbist.sheets.declarations import Column, Kind, kinds, normalise
 from ekbist.sheets.reader import Sheet
@@ -153,5 +153,6 @@ def near_miss(sheet: Sheet, forced: str | None) -> str | None:
     missing = [c for c in kind.required if c.key not in mapping]
     if not missing:
         return None
-    return _("sheet '{sheet}': looks like {kind} but lacks the required column(s) {columns}"
-             ).format(sheet=sheet.name, kind=kind.name, columns=_headers(missing))
+    return ngettext("sheet '{sheet}': looks like {kind} but lacks the required column {columns}",
+                    "sheet '{sheet}': looks like {kind} but lacks the required columns {columns}",
+                    len(missing)).format(sheet=sheet.name, kind=kind.sheet(), columns=_headers(missing))
