@@ -32,7 +32,6 @@ from typing import Any
 from ekbist import settings
 from ekbist.day_conditions import application_open, handler_of_case
 from ekbist.errors import EkbistError
-from ekbist.codes import TOTAL
 from ekbist.i18n import N_, _
 from ekbist.store import Store
 from ekbist.working_days import sql_between, sql_deadline

@@ -354,10 +354,10 @@ def test_no_swedish_message_holds_an_english_word() -> None:
 def test_fixed_numbers_and_percentages_as_each_language_writes_them() -> None:
     from ekbist.number_text import format_fixed, format_percent
 
-    assert format_fixed(5111, swedish=True) == "5 111"
+    assert format_fixed(5111, swedish=True) == "5\u00a0111"
     assert format_fixed(5111, swedish=False) == "5,111"
-    assert format_fixed(1234567.25, 2, swedish=True) == "1 234 567,25"
+    assert format_fixed(1234567.25, 2, swedish=True) == "1\u00a0234\u00a0567,25"
     assert format_fixed(2.44, 1, swedish=False) == "2.4"
     assert format_percent(2.35, swedish=True) == "2,4 %"
     assert format_percent(2.4, swedish=False) == "2.4%"
-    assert format_percent(1500, 0, swedish=True) == "1 500 %"
+    assert format_percent(1500, 0, swedish=True) == "1\u00a0500 %"
