@@ -305,11 +305,58 @@ def _bytes(n: int) -> str:
     return f"{n} B"
 
 
+def _fingerprint(path: Path) -> tuple:
+    """What a writer changes when it writes, commits, checkpoints or closes: the -wal's and
+    the -shm's identity, size and time, and the index header."""
+    marks: list[object] = []
+    for name in (f"{path}-wal", f"{path}-shm", str(path)):
+        try:
+            st = os.stat(name)
+            marks.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            marks.append(None)
+    try:
+        with open(f"{path}-shm", "rb") as fh:
+            marks.append(fh.read(136))
+    except OSError:
+        marks.append(None)
+    return tuple(marks)
+
+
+# A live writer changes the files while they are read (a commit, a checkpoint, the -wal
+# deleted as the last connection closes): a verdict needs files that stood still while
+# they were read, and damage is damage only if it is still there a moment later.
+SETTLE_TRIES = 20
+SETTLE_PAUSE = 0.05
+
+
+def settled_inspect(path: Path) -> WalState | None:
+    """:func:`inspect` of files that did not change while they were read, and whose
+    problems (if any) are still the same a moment later; None while a writer keeps them
+    moving (a store being written is not a damaged one)."""
+    import time
+
+    for _try in range(SETTLE_TRIES):
+        before = _fingerprint(path)
+        state = inspect(path)
+        if _fingerprint(path) != before:
+            time.sleep(SETTLE_PAUSE)
+            continue
+        if not state.problems:
+            return state
+        time.sleep(SETTLE_PAUSE)
+        if _fingerprint(path) == before:
+            return state
+    return None
+
+
 def problems(path: Path | str) -> list[str]:
     """Everything wrong with the store's ``-wal`` that SQLite would not say: damage, a
     foreign log, lost commits, and a full disk that blocks every write."""
     path = Path(path)
-    state = inspect(path)
+    state = settled_inspect(path)
+    if state is None:
+        return []
     found = list(state.problems)
     blocked = write_blocked(state, free_bytes(path.resolve().parent))
     if blocked:

@@ -276,3 +276,45 @@ def test_restore_never_writes_over_another_programs_file(tmp_path):
     assert line == (f"error: {sheet} is not an ekbist store — restore writes only over an "
                     "ekbist store, or a new file")
     assert sheet.read_bytes() == b"PK\x03\x04 not a store"
+
+
+# -- a live writer is not damage --------------------------------------------------------------
+LIVE_WRITER = (
+    "import sqlite3, sys\n"
+    "db, i = sys.argv[1], 0\n"
+    "print('writing', flush=True)\n"
+    "while sys.stdin.readable():\n"
+    "    # Each round: commits, a checkpoint that restarts the log, and a close that\n"
+    "    # deletes the -wal (the last connection checkpoints and removes it).\n"
+    "    c = sqlite3.connect(db, isolation_level=None)\n"
+    "    c.execute('PRAGMA wal_autocheckpoint = 4')\n"
+    "    for _ in range(6):\n"
+    "        c.execute('INSERT INTO settings (key, value) VALUES (?, ?)', ('live%d' % i, 'v'))\n"
+    "        i += 1\n"
+    "    c.close()\n"
+    "    if i > 60000:\n"
+    "        break\n"
+)
+
+
+def test_a_store_being_written_is_never_reported_damaged(tmp_path):
+    # The morning check reads the -wal and -shm itself while an import may be writing:
+    # a commit, a checkpoint or the -wal removed between two reads must not look like
+    # lost commits. (Read in one go, without waiting for the files to stand still, this
+    # reported "shorter than its index" or "missing" within a few hundred reads.)
+    db = tmp_path / "unit.db"
+    assert run(db, "init").returncode == 0
+    writer = subprocess.Popen([sys.executable, "-c", LIVE_WRITER, str(db)], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert writer.stdout.readline().strip() == "writing"
+        reads = 0
+        while reads < 400 and writer.poll() is None:
+            assert wal.problems(db) == []
+            reads += 1
+    finally:
+        writer.kill()
+        writer.wait()
+    assert reads >= 100
+    # Once the writer has gone, the store is sound and says so.
+    assert wal.problems(db) == []
