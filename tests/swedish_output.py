@@ -157,8 +157,10 @@ def walk(db: Path, today: str, out: Path) -> list[dict]:
     pieces = _help_pages(runner, main.root)
 
     def run(args: list[str], database: Path = db):
+        # --wide: every column whole, so a long code (a target key) is never cut into
+        # fragments that read as words; how tables fit a terminal is tests/test_widths.py's.
         return runner.invoke(main.root, ["--db", str(database), "--today", today, "--lang", "sv",
-                                         *args], prog_name="ekbist")
+                                         "--wide", *args], prog_name="ekbist")
 
     for args, formats in TABLES:
         for fmt in formats or (None,):
