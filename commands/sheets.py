@@ -90,10 +90,10 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
 
         report = import_file(store, file, today=env.today, dry_run=dry_run, year=year, kind=kind,
                              new=new, progress=progress)
-    from ekbist.commands.errors import say
+    from ekbist.commands.errors import say as warn
 
     for warning in report.warnings:
-        say(f"{_('warning')}: {warning}")
+        warn(f"{_('warning')}: {warning}")
     if fmt == "json":
         click.echo(to_json(report.to_json()))
         return

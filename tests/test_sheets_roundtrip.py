@@ -299,7 +299,7 @@ def test_a_broken_line_is_named_after_the_pieces_before_it(tmp_path):
     pieces = reader.csv_pieces(path, piece_rows=1)
     assert [next(pieces), next(pieces), next(pieces)] == [(0, [["a", "b"]]), (1, [["1", "2"]]),
                                                           (2, [["3", "4"]])]
-    with pytest.raises(EkbistError, match=r"line 4: a field longer than 131 072 characters"):
+    with pytest.raises(EkbistError, match=r"line 4: a field longer than 131,072 characters"):
         next(pieces)
 
 
