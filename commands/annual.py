@@ -43,11 +43,22 @@ TEXT_WIDTH = 80
 NARROWEST_WRAPPED = 16
 
 
-def _text_table(s: Section) -> list[str]:
-    """The table in at most 80 columns (the report is pasted into a document): when it is
-    wider, its widest text column (a target's own wording, a name) wraps over lines."""
+def text_width() -> int:
+    """80 columns (the report is pasted into a document), fewer on a narrower terminal:
+    nothing is wider than the terminal it is read on."""
+    import shutil
+    import sys
+
+    if sys.stdout.isatty():
+        return min(TEXT_WIDTH, shutil.get_terminal_size().columns)
+    return TEXT_WIDTH
+
+
+def _text_table(s: Section, width: int = TEXT_WIDTH) -> list[str]:
+    """The table in at most ``width`` columns: when it is wider, its widest text column
+    (a target's own wording, a name) wraps over lines."""
     widths = [max(len(r[i]) for r in [s.headers, *s.rows]) for i in range(len(s.headers))]
-    over = sum(widths) + 2 * (len(widths) - 1) - TEXT_WIDTH
+    over = sum(widths) + 2 * (len(widths) - 1) - width
     texts = [i for i in range(len(widths)) if i not in s.right]
     wrapped = max(texts, key=lambda i: widths[i]) if over > 0 and texts else None
     if wrapped is not None:
@@ -65,13 +76,17 @@ def _text_table(s: Section) -> list[str]:
             *(line for r in s.rows for line in lines(r))]
 
 
-def render_text(title: str, sections: list[Section]) -> str:
-    out = [title, "=" * len(title)]
+def render_text(title: str, sections: list[Section], width: int = TEXT_WIDTH) -> str:
+    def heading(text: str, rule: str) -> list[str]:
+        lines = textwrap.wrap(text, width=width, break_on_hyphens=False) or [text]
+        return [*lines, rule * max(map(len, lines))]
+
+    out = heading(title, "=")
     for s in sections:
-        out += ["", s.title, "-" * len(s.title)]
+        out += ["", *heading(s.title, "-")]
         if s.headers:
-            out += _text_table(s)
-        out += [textwrap.fill(n, width=80) for n in s.notes]
+            out += _text_table(s, width)
+        out += [textwrap.fill(n, width=width, break_on_hyphens=False) for n in s.notes]
     return "\n".join(out) + "\n"
 
 
@@ -291,8 +306,10 @@ def year(env: Env, year: str, fmt: str, xlsx: str | None, force: bool) -> None:
     if fmt == "json":
         click.echo(to_json(data))
         return
-    render = render_md if fmt == "md" else render_text
-    click.echo(render(year_title(data), year_sections(data)), nl=False)
+    if fmt == "md":
+        click.echo(render_md(year_title(data), year_sections(data)), nl=False)
+    else:
+        click.echo(render_text(year_title(data), year_sections(data), text_width()), nl=False)
     if xlsx and fmt == "table":
         click.echo(_("Wrote {path}.").format(path=xlsx))
 
@@ -359,6 +376,6 @@ def month(env: Env, year: str, month: str, fmt: str, xlsx: str | None, force: bo
     if fmt == "json":
         click.echo(to_json(data))
         return
-    click.echo(render_text(title, month_sections(data)), nl=False)
+    click.echo(render_text(title, month_sections(data), text_width()), nl=False)
     if xlsx:
         click.echo(_("Wrote {path}.").format(path=xlsx))

@@ -54,7 +54,9 @@ INVOCATIONS: dict[str, list[list[str]]] = {
                        ["plans", "coverage", "--monthly", "--from", "2026-06", "--to", "2026-11"]],
     "plans due": [["plans", "due"]],
     "plans missing": [["plans", "missing", "--handler", "h011"]],
+    "report month": [["report", "month", "2026", "11"]],
     "report tertial": [["report", "tertial", "--tertial", "2"]],
+    "report year": [["report", "year", "2026"]],
     "prognosis history": [["prognosis", "history", "--year", "2026"]],
     "target list": [["target", "list", "2025"], ["target", "list"]],
     "workdays holidays": [["workdays", "holidays", "2026"]],
@@ -67,7 +69,7 @@ INVOCATIONS: dict[str, list[list[str]]] = {
 # Commands whose --format table is a few lines of text, not a table: they are run too, and
 # a table they start to show fails the test until they leave this list.
 NO_TABLE = {"actuals remove", "budget remove", "budget remove-activity", "budget rename-activity",
-            "budget rename-line"}
+            "budget rename-line", "report month", "report year"}
 # Every activity of the demo is in a saved prognosis, so removing one is refused: the
 # refusal is what is shown.
 EXIT = {"budget remove-activity": 1}
