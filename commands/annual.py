@@ -19,6 +19,7 @@ from ekbist.commands.render import (
     fmt_percent,
     fmt_target,
     format_option,
+    prose_width,
     to_json,
 )
 
@@ -41,17 +42,6 @@ class Section:
 
 TEXT_WIDTH = 80
 NARROWEST_WRAPPED = 16
-
-
-def text_width() -> int:
-    """80 columns (the report is pasted into a document), fewer on a narrower terminal:
-    nothing is wider than the terminal it is read on."""
-    import shutil
-    import sys
-
-    if sys.stdout.isatty():
-        return min(TEXT_WIDTH, shutil.get_terminal_size().columns)
-    return TEXT_WIDTH
 
 
 def _text_table(s: Section, width: int = TEXT_WIDTH) -> list[str]:
@@ -309,7 +299,8 @@ def year(env: Env, year: str, fmt: str, xlsx: str | None, force: bool) -> None:
     if fmt == "md":
         click.echo(render_md(year_title(data), year_sections(data)), nl=False)
     else:
-        click.echo(render_text(year_title(data), year_sections(data), text_width()), nl=False)
+        click.echo(render_text(year_title(data), year_sections(data), prose_width(TEXT_WIDTH)),
+                   nl=False)
     if xlsx and fmt == "table":
         click.echo(_("Wrote {path}.").format(path=xlsx))
 
@@ -376,6 +367,6 @@ def month(env: Env, year: str, month: str, fmt: str, xlsx: str | None, force: bo
     if fmt == "json":
         click.echo(to_json(data))
         return
-    click.echo(render_text(title, month_sections(data), text_width()), nl=False)
+    click.echo(render_text(title, month_sections(data), prose_width(TEXT_WIDTH)), nl=False)
     if xlsx:
         click.echo(_("Wrote {path}.").format(path=xlsx))

@@ -223,7 +223,9 @@ def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None,
         if note:
             import textwrap
 
-            click.echo(textwrap.fill(note, 80))
+            from ekbist.commands.render import prose_width
+
+            click.echo(textwrap.fill(note, prose_width()))
         if report["teams"]:
             team_rows = []
             for t in report["teams"]:

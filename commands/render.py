@@ -499,6 +499,16 @@ def say(text: str = "", *, err: bool = False) -> None:
     click.echo(wrap_text(text, width), err=err)
 
 
+def prose_width(limit: int = 80) -> int:
+    """The width a report's prose is wrapped at: ``limit`` (what is pasted into a document,
+    and what a pipe gets), fewer on a narrower terminal, so nothing is wider than it."""
+    import shutil
+
+    if sys.stdout.isatty():
+        return min(limit, shutil.get_terminal_size().columns)
+    return limit
+
+
 _LIVE = None  # the progress bar on the screen, while one is (see working and say)
 
 
