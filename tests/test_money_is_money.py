@@ -113,7 +113,7 @@ def test_parse_amount_says_out_of_bounds_and_masks_what_it_quotes() -> None:
     assert "not an amount" in str(raised.value) and "9876" not in str(raised.value)
     with pytest.raises(EkbistError) as raised:
         parse_amount(-194306123623, "amount")
-    assert str(raised.value) == "amount: '-19430612****' — more than 10 000 000 000 kr"
+    assert str(raised.value) == "amount: '-19430612****' — more than 10,000,000,000 kr"
     # Spaces group thousands in threes: "811218 9876" is no amount (it is a personnummer).
     with pytest.raises(EkbistError, match="not an amount"):
         parse_amount("811218 9876", "amount")
@@ -152,7 +152,7 @@ def test_out_of_bounds_on_the_command_line_says_so(cli) -> None:
     cli.ok("init")
     line = cli.fails("budget", "set", "2027", "Arbetsmarknad", "Personalkostnader",
                      "10000000001", "--new")
-    assert line == "error: amount: '10000000001' — more than 10 000 000 000 kr"
+    assert line == "error: amount: '10000000001' — more than 10,000,000,000 kr"
 
 
 def test_prognosis_set_and_save_take_any_amount(cli) -> None:
