@@ -12,16 +12,31 @@ from __future__ import annotations
 import signal
 import sys
 
-from ekbist import interrupts
+# Listen first, import after: even ekbist.interrupts takes milliseconds to load, and a
+# signal in that time would otherwise end the process with a traceback.
+_arrived: list[int] = []
 
 
 def _early(signum: int, frame) -> None:
-    interrupts.receive(signum)
+    _arrived.append(signum)
 
 
 for _name in ("SIGINT", "SIGTERM"):
     if hasattr(signal, _name):
         signal.signal(getattr(signal, _name), _early)
+
+from ekbist import interrupts  # noqa: E402  (after the handlers, on purpose)
+
+
+def _heard(signum: int, frame) -> None:
+    interrupts.receive(signum)
+
+
+for _name in ("SIGINT", "SIGTERM"):
+    if hasattr(signal, _name):
+        signal.signal(getattr(signal, _name), _heard)
+for _signum in _arrived:
+    interrupts.receive(_signum)
 
 
 def main() -> None:
