@@ -202,6 +202,16 @@ def test_a_title_that_names_another_kind_than_the_columns(fresh, tmp_path) -> No
     assert lines[0] == "sheet 'Utfall oktober': looks like Actuals but lacks the required column 'Month'"
 
 
+def test_a_title_that_names_another_kind_offers_the_kinds_in_swedish(fresh, tmp_path) -> None:
+    # The --kind words a Swedish reader types (both languages are accepted), not the codes.
+    path = workbook(tmp_path / "u.xlsx", {"Utfall oktober": BUDGET_ROWS})
+    result = fresh("import", path, "--dry-run", lang="sv")
+    line = _problems(result)[0]
+    assert "--kind utfall eller --kind budget" in line, line
+    assert "actuals" not in line
+    assert "Budget att lägga till" in fresh("import", path, "--dry-run", "--kind", "budget", lang="sv").output
+
+
 def test_kind_must_be_an_importable_kind(fresh, tmp_path) -> None:
     path = workbook(tmp_path / "u.xlsx", {"Budget": BUDGET_ROWS})
     line = fresh.fails("import", path, "--kind", "caseload")

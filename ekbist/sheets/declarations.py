@@ -313,6 +313,13 @@ def get(name: str) -> Kind:
     return found
 
 
+def kind_word(kind: Kind) -> str:
+    """A kind as the user types it with --kind in the active language (both are accepted)."""
+    from ekbist.i18n import language
+
+    return kind.sheet_sv.casefold() if language() == "sv" else kind.name
+
+
 def kind_words() -> list[str]:
     """The kind names to offer in the active language, 'all' first (both are accepted)."""
     from ekbist.i18n import language

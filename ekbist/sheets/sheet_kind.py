@@ -16,7 +16,7 @@ import re
 from ekbist.errors import EkbistError
 from ekbist.i18n import _, ngettext
 from ekbist.sheets import convert
-from ekbist.sheets.declarations import Column, Kind, kinds, normalise
+from ekbist.sheets.declarations import Column, Kind, kind_word, kinds, normalise
 from ekbist.sheets.reader import Sheet
 
 HEADER_SEARCH_ROWS = 30
@@ -106,7 +106,7 @@ def recognise(sheet: Sheet, forced: str | None):
     if chosen is None:
         importable = [f for f in best if f[1].importable]
         if len(importable) > 1:
-            a, b = importable[0][1].name, importable[1][1].name
+            a, b = kind_word(importable[0][1]), kind_word(importable[1][1])
             return None, EkbistError.about(_(
                 "sheet '{sheet}': its columns fit both {a} and {b} — give {kind} {a} or "
                 "{kind} {b}"), {"kind": "sheet_kind"}, sheet=sheet.name, a=a, b=b)
@@ -118,7 +118,7 @@ def recognise(sheet: Sheet, forced: str | None):
             return None, EkbistError.about(_(
                 "sheet '{sheet}': the title says {title} but the columns are those of {kind} "
                 "({title} needs {missing}) — give {option} {title} or {option} {kind}"),
-                {"option": "sheet_kind"}, sheet=sheet.name, title=title.name, kind=kind.name,
+                {"option": "sheet_kind"}, sheet=sheet.name, title=kind_word(title), kind=kind_word(kind),
                 missing=_headers(missing) or "—")
     _score, kind, row_index, mapping, unknown, duplicates, _spelled, _cells = chosen
     export_only = {c.key for c in kind.columns if c.export_only}
