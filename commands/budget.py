@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import AMOUNT, AMOUNT_SETTINGS
+from ekbist.commands.params import AMOUNT, AMOUNT_SETTINGS, yes_option
 from ekbist.commands.render import Column, emit, fmt_int, fmt_kr, format_option
 
 from ekbist.i18n import N_, _
@@ -243,12 +243,20 @@ def actuals_show(env: Env, year: str | None, activity: str | None, fmt: str) -> 
 
 
 # -- corrections ------------------------------------------------------------------------------
-def yes_option(function):
-    return click.option(
-        "--yes", "-y", is_flag=True,
-        help=_("Do not ask for confirmation (for scripts; without a terminal nothing is asked "
-               "anyway)."),
-    )(function)
+CORRECTION_OPTIONS = (
+    yes_option(_("Do not ask for confirmation (for scripts; without a terminal nothing is asked "
+                 "anyway).")),
+    click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                 show_default=True, help=_("Output format.")),
+)
+
+
+def correction_options(function):
+    """--yes and --format, which every correction has, and the environment."""
+    function = pass_env(function)
+    for option in reversed(CORRECTION_OPTIONS):
+        function = option(function)
+    return function
 
 
 def _table_counts(counts: dict[str, int]) -> str:
@@ -295,20 +303,24 @@ def describe(plan: Any) -> list[str]:
     return out
 
 
-def run_correction(run, fmt: str, yes: bool, question: str) -> None:
+def run_correction(env: Env, fmt: str, yes: bool, question: str, correct) -> None:
     """Say what the correction does and ask before doing it at a terminal, as
-    ``caseload balance --apply`` does; ``--yes`` and a run without a terminal do not ask."""
+    ``caseload balance --apply`` does; ``--yes`` and a run without a terminal do not ask.
+
+    ``correct(fix, store, apply)`` is the correction of :mod:`ekbist.budget_corrections`
+    (``fix``): a plan of it when ``apply`` is false, the plan carried out when true."""
+    from ekbist import budget_corrections as fix
     from ekbist.commands.caseload import confirm, interactive
     from ekbist.commands.render import say, to_json
 
+    store = env.open()
     if not yes and interactive():
-        proposal = run(False)
-        for line in describe(proposal):
+        for line in describe(correct(fix, store, False)):
             say(line)
         if not confirm(question):
             say(_("Nothing was written."))
             return
-    plan = run(True)
+    plan = correct(fix, store, True)
     if fmt == "json":
         click.echo(to_json(plan.to_json()))
         return
@@ -316,38 +328,24 @@ def run_correction(run, fmt: str, yes: bool, question: str) -> None:
         say(line)
 
 
-CORRECTION_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
-                                 default="table", show_default=True, help=_("Output format."))
-
-
 @budget.command("remove", help=_("Remove the budget of YEAR for ACTIVITY and LINE (audited)."))
 @click.argument("year", metavar=_("YEAR"))
 @click.argument("activity", metavar=_("ACTIVITY"))
 @click.argument("line", metavar=_("LINE"))
-@yes_option
-@CORRECTION_FORMAT
-@pass_env
+@correction_options
 def remove(env: Env, year: str, activity: str, line: str, yes: bool, fmt: str) -> None:
-    from ekbist import budget_corrections as fix
-
-    store = env.open()
-    run_correction(lambda apply: fix.remove_budget(store, year, activity, line, apply=apply),
-                   fmt, yes, _("Remove it?"))
+    run_correction(env, fmt, yes, _("Remove it?"), lambda fix, store, apply: fix.remove_budget(
+        store, year, activity, line, apply=apply))
 
 
 @budget.command("remove-activity",
                 help=_("Remove ACTIVITY's budget and actuals in every year — for an activity "
                        "made by mistake (audited; refused while a saved prognosis has it)."))
 @click.argument("activity", metavar=_("ACTIVITY"))
-@yes_option
-@CORRECTION_FORMAT
-@pass_env
+@correction_options
 def remove_activity(env: Env, activity: str, yes: bool, fmt: str) -> None:
-    from ekbist import budget_corrections as fix
-
-    store = env.open()
-    run_correction(lambda apply: fix.remove_activity(store, activity, apply=apply),
-                   fmt, yes, _("Remove it?"))
+    run_correction(env, fmt, yes, _("Remove it?"), lambda fix, store, apply: fix.remove_activity(
+        store, activity, apply=apply))
 
 
 @budget.command("rename-activity",
@@ -356,15 +354,10 @@ def remove_activity(env: Env, activity: str, yes: bool, fmt: str) -> None:
                        "period added together)."))
 @click.argument("old", metavar=_("OLD"))
 @click.argument("new", metavar=_("NEW"))
-@yes_option
-@CORRECTION_FORMAT
-@pass_env
+@correction_options
 def rename_activity(env: Env, old: str, new: str, yes: bool, fmt: str) -> None:
-    from ekbist import budget_corrections as fix
-
-    store = env.open()
-    run_correction(lambda apply: fix.rename_activity(store, old, new, apply=apply),
-                   fmt, yes, _("Go ahead?"))
+    run_correction(env, fmt, yes, _("Go ahead?"), lambda fix, store, apply: fix.rename_activity(
+        store, old, new, apply=apply))
 
 
 @budget.command("rename-line",
@@ -372,15 +365,10 @@ def rename_activity(env: Env, old: str, new: str, yes: bool, fmt: str) -> None:
                        "prognosis; when NEW exists (of the same kind), OLD is merged into it."))
 @click.argument("old", metavar=_("OLD"))
 @click.argument("new", metavar=_("NEW"))
-@yes_option
-@CORRECTION_FORMAT
-@pass_env
+@correction_options
 def rename_line(env: Env, old: str, new: str, yes: bool, fmt: str) -> None:
-    from ekbist import budget_corrections as fix
-
-    store = env.open()
-    run_correction(lambda apply: fix.rename_line(store, old, new, apply=apply),
-                   fmt, yes, _("Go ahead?"))
+    run_correction(env, fmt, yes, _("Go ahead?"), lambda fix, store, apply: fix.rename_line(
+        store, old, new, apply=apply))
 
 
 @actuals.command("remove", help=_("Remove the actuals of YEAR and --month (of one activity or "
@@ -388,14 +376,8 @@ def rename_line(env: Env, old: str, new: str, yes: bool, fmt: str) -> None:
 @click.argument("year", metavar=_("YEAR"))
 @click.option("--month", "month", required=True, metavar=_("MONTH"), help=_("The month, 1–12."))
 @click.option("--activity", help=_("Only this activity."))
-@yes_option
-@CORRECTION_FORMAT
-@pass_env
+@correction_options
 def actuals_remove(env: Env, year: str, month: str, activity: str | None, yes: bool,
                    fmt: str) -> None:
-    from ekbist import budget_corrections as fix
-
-    store = env.open()
-    run_correction(lambda apply: fix.remove_actuals(store, year, month, activity=activity,
-                                                    apply=apply),
-                   fmt, yes, _("Remove them?"))
+    run_correction(env, fmt, yes, _("Remove them?"), lambda fix, store, apply: fix.remove_actuals(
+        store, year, month, activity=activity, apply=apply))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE, MONTH
+from ekbist.commands.params import DATE, MONTH, yes_option
 from ekbist.commands.render import (
     say,
     Column,
@@ -268,12 +268,9 @@ BALANCE_HANDLER_COLUMNS = [
 ]
 
 
-def yes_option(function):
-    return click.option(
-        "--yes", "-y", is_flag=True,
-        help=_("With --apply: do not ask for confirmation (for scripts; without a terminal "
-               "nothing is asked anyway)."),
-    )(function)
+APPLY_YES = yes_option(
+    _("With --apply: do not ask for confirmation (for scripts; without a terminal nothing is "
+      "asked anyway)."))
 
 
 def interactive() -> bool:
@@ -292,7 +289,7 @@ def interactive() -> bool:
               help=_("At most this many moves in each team."))
 @click.option("--apply", is_flag=True,
               help=_("Make the moves, dated today (else nothing is written)."))
-@yes_option
+@APPLY_YES
 @format_option()
 @pass_env
 def balance(env: Env, team, as_of, max_moves, apply: bool, yes: bool, fmt: str) -> None:

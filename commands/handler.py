@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE
+from ekbist.commands.params import DATE, yes_option
 from ekbist.commands.render import Column, emit, format_option
 
 from ekbist.codes import ABSENCE_KINDS, typable
@@ -77,9 +77,8 @@ def edit(env: Env, handler_id: str, name, team, fte, start) -> None:
                      "without --apply)."))
 @click.option("--apply", is_flag=True,
               help=_("With --redistribute: record the leave and make the moves, dated today."))
-@click.option("--yes", "-y", is_flag=True,
-              help=_("With --apply: do not ask for confirmation (for scripts; without a terminal "
-                     "nothing is asked anyway)."))
+@yes_option(_("With --apply: do not ask for confirmation (for scripts; without a terminal "
+              "nothing is asked anyway)."))
 @format_option()
 @pass_env
 def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, yes: bool,

@@ -128,3 +128,9 @@ GROUP_BY = {"handler": "handläggare", "team": "team", "month": "månad"}
 # A command whose argument may be a negative number ("-500"): click would read it as an
 # unknown option, so unknown options are left to the arguments.
 AMOUNT_SETTINGS = {"ignore_unknown_options": True}
+
+
+def yes_option(help_text: str):
+    """``--yes``/``-y``: the answer to a command's confirmation question, for scripts. One
+    option for every command that asks before it writes; ``help_text`` says when it asks."""
+    return click.option("--yes", "-y", is_flag=True, help=help_text)
