@@ -16,7 +16,16 @@ from ekbist.i18n import N_, _
 SHOWN_CHANGES = 200
 
 
+def _quoted(value: Any) -> str:
+    """A value from the file or the store as an output line may quote it: through the
+    secrecy gate's masking, with control characters as escapes (one change, one line)."""
+    from ekbist.commands.errors import shown
+
+    return shown(str(value))
+
+
 def _shown(value: Any, kind: str, field: str) -> str:
+    """A changed field's value in the reader's words, quoted (see :func:`_quoted`)."""
     from ekbist import codes
     from ekbist.sheets.declarations import kinds
 
@@ -31,7 +40,7 @@ def _shown(value: Any, kind: str, field: str) -> str:
         return codes.label(column.codes, value)  # a code in the reader's words
     if column is not None and column.type == "boolean" and isinstance(value, bool | int):
         return _("yes") if value else _("no")
-    return str(value)
+    return _quoted(value)
 
 
 def _field_name(kind: str, field: str) -> str:
@@ -50,7 +59,7 @@ def _kind_name(kind: str) -> str:
 
 
 def _key_text(key: dict[str, Any]) -> str:
-    return " ".join(str(v) for v in key.values())
+    return " ".join(_quoted(v) for v in key.values())
 
 
 @click.command("import", help=_(
@@ -98,12 +107,12 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
         click.echo(to_json(report.to_json()))
         return
     if dry_run:
-        say(_("Dry run of {file} — nothing was written.").format(file=file))
+        say(_("Dry run of {file} — nothing was written.").format(file=_quoted(file)))
     else:
-        say(_("Imported {file}.").format(file=file))
+        say(_("Imported {file}.").format(file=_quoted(file)))
     if report.new_activities:
         say(_("New activities (no year has them yet — check the spelling): {names}").format(
-            names=", ".join(report.new_activities)))
+            names=", ".join(map(_quoted, report.new_activities))))
     from ekbist.sheets.declarations import kinds
 
     # The table names each kind by its sheet in the reader's language; JSON keeps the code.

@@ -308,6 +308,20 @@ def test_unreadable_and_unknown_files(lib, tmp_path):
 
 
 # -- upserts and dry runs ----------------------------------------------------------------------
+def test_a_changed_value_with_line_breaks_is_quoted_on_one_line(unit, tmp_path):
+    # A name typed with Alt+Enter (a line break in the cell) and a line separator pasted
+    # from a web page: the change stays one line, its breaks shown as escapes.
+    path = workbook(tmp_path / "h.xlsx", {"Handläggare": [
+        ["Id", "Namn", "Team", "Tjänstgöringsgrad"],
+        ["bo", "Bo Berg\nrad två\u2028x", "investigation", 0.5]]})
+    output = unit.ok("import", path, "--dry-run").output
+    assert "  Handlers bo (Handläggare!A2): Name Bo Berg → Bo Berg\\nrad två\\u2028x\n" in output
+    assert "rad två\n" not in output and "\u2028" not in output
+    unit.ok("import", path)
+    again = unit.ok("import", path, "--dry-run").output
+    assert "Handlers      0        0          1\n" in again and "→" not in again
+
+
 def test_upsert_by_key_and_dry_run_shows_old_and_new(unit, lib, tmp_path):
     first = workbook(tmp_path / "a.xlsx", {"Ansökningar": [
         APPLICATION_HEADER,
