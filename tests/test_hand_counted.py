@@ -5,20 +5,31 @@ from __future__ import annotations
 import json
 
 
-def test_tertial_cases_per_fte_counted_by_hand(cli) -> None:
+def tiny_unit(cli, handlers: list[tuple[str, ...]], cases: list[tuple[str, str, str]],
+              closed: list[tuple[str, str]], actuals_month: int) -> None:
+    """A new store with ``handlers``, ``cases`` (id, handler, opened) of which ``closed``
+    (id, day) are closed, and the 2026 staff budget with one month's actuals: enough for
+    the month, tertial and year reports to run."""
     cli.ok("init")
-    cli.add_handlers(("anna", "Anna A", "intake", "1", "2026-01-01"),
-                     ("bo", "Bo B", "investigation", "0.5", "2026-01-01"),
-                     # Cia starts after the tertial: never counted in it.
-                     ("cia", "Cia C", "investigation", "1", "2026-05-01"))
-    cli.ok("case", "open", "C-1", "--handler", "bo", "--opened", "2026-01-10")
-    cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-03-01")
-    cli.ok("case", "open", "C-3", "--handler", "anna", "--opened", "2026-04-30")
-    cli.ok("case", "open", "C-5", "--handler", "anna", "--opened", "2026-02-01")
-    cli.ok("case", "close", "C-5", "--date", "2026-03-31", "--reason", "arbete")
+    cli.add_handlers(*handlers)
+    for case, handler, opened in cases:
+        cli.ok("case", "open", case, "--handler", handler, "--opened", opened)
+    for case, day in closed:
+        cli.ok("case", "close", case, "--date", day, "--reason", "arbete")
     cli.ok("budget", "set", "2026", "Ekonomiskt bistånd/handläggning", "Personalkostnader", "1200000")
-    cli.ok("actuals", "set", "2026", "4", "Ekonomiskt bistånd/handläggning", "Personalkostnader",
-           "100000")
+    cli.ok("actuals", "set", "2026", str(actuals_month), "Ekonomiskt bistånd/handläggning",
+           "Personalkostnader", "100000")
+
+
+def test_tertial_cases_per_fte_counted_by_hand(cli) -> None:
+    tiny_unit(cli,
+              [("anna", "Anna A", "intake", "1", "2026-01-01"),
+               ("bo", "Bo B", "investigation", "0.5", "2026-01-01"),
+               # Cia starts after the tertial: never counted in it.
+               ("cia", "Cia C", "investigation", "1", "2026-05-01")],
+              [("C-1", "bo", "2026-01-10"), ("C-2", "bo", "2026-03-01"),
+               ("C-3", "anna", "2026-04-30"), ("C-5", "anna", "2026-02-01")],
+              closed=[("C-5", "2026-03-31")], actuals_month=4)
     data = json.loads(cli.ok("report", "tertial", "--tertial", "1", "--year", "2026",
                              "--format", "json").output)
     months = data["key_figures"]["months"]
@@ -39,26 +50,20 @@ def test_tertial_cases_per_fte_counted_by_hand(cli) -> None:
 
 def test_an_uncovered_case_is_an_active_case_in_every_report(cli) -> None:
     """The month, tertial and year reports count every active case, its handler at work or not."""
-    cli.ok("init")
-    cli.add_handlers(("anna", "Anna A", "intake", "1", "2026-01-01"),
-                     ("bo", "Bo B", "investigation", "0.5", "2026-01-01"),
-                     ("cia", "Cia C", "investigation", "1", "2026-01-01"),
-                     ("dan", "Dan D", "intake", "1", "2026-01-01"))
-    cli.ok("case", "open", "C-1", "--handler", "anna", "--opened", "2026-08-03")
-    cli.ok("case", "open", "C-2", "--handler", "bo", "--opened", "2026-08-04")
-    cli.ok("case", "open", "C-3", "--handler", "cia", "--opened", "2026-08-05")
-    cli.ok("case", "open", "C-4", "--handler", "dan", "--opened", "2026-08-06")
-    cli.ok("case", "open", "C-5", "--handler", "anna", "--opened", "2026-08-07")
-    cli.ok("case", "close", "C-5", "--date", "2026-08-31", "--reason", "arbete")
-    cli.ok("case", "open", "C-6", "--handler", "bo", "--opened", "2026-09-01")
+    tiny_unit(cli,
+              [("anna", "Anna A", "intake", "1", "2026-01-01"),
+               ("bo", "Bo B", "investigation", "0.5", "2026-01-01"),
+               ("cia", "Cia C", "investigation", "1", "2026-01-01"),
+               ("dan", "Dan D", "intake", "1", "2026-01-01")],
+              [("C-1", "anna", "2026-08-03"), ("C-2", "bo", "2026-08-04"),
+               ("C-3", "cia", "2026-08-05"), ("C-4", "dan", "2026-08-06"),
+               ("C-5", "anna", "2026-08-07"), ("C-6", "bo", "2026-09-01")],
+              closed=[("C-5", "2026-08-31")], actuals_month=8)
     # Cia is away over the month's end (the absence's last day is inclusive) ...
     cli.ok("handler", "away", "cia", "--from", "2026-08-20", "--to", "2026-09-10",
            "--kind", "vacation")
     # ... and Dan's first day gone is the 31st itself.
     cli.ok("handler", "leave", "dan", "--date", "2026-08-31")
-    cli.ok("budget", "set", "2026", "Ekonomiskt bistånd/handläggning", "Personalkostnader", "1200000")
-    cli.ok("actuals", "set", "2026", "8", "Ekonomiskt bistånd/handläggning", "Personalkostnader",
-           "100000")
     # On 31 August: C-1 (Anna), C-2 (Bo), C-3 (Cia, away) and C-4 (Dan, gone) are active: 4 cases,
     # two of them uncovered. C-5 closed on the 31st and C-6 opens in September: not counted.
     # FTE at work: Anna 1 + Bo 0.5 = 1.5 (Cia is away, Dan gone), so 4 ÷ 1.5 = 2.67 per FTE.
