@@ -29,7 +29,14 @@ from typing import Any
 
 from ekbist import codes
 from ekbist import settings as unit_settings
-from ekbist.day_conditions import assignment_covers, case_active, handler_away, handler_employed
+from ekbist.day_conditions import (
+    assignment_covers,
+    case_active,
+    handler_away,
+    handler_employed,
+    handler_left,
+    handler_not_started,
+)
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import MAX_MONTHS, month_add, month_end, months_between
@@ -100,14 +107,13 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
             f"""
             SELECT c.id AS "case", a.handler, h.name, h.team,
                    CASE WHEN a.handler IS NULL THEN 'no_handler'
-                        WHEN h.end_date IS NOT NULL AND h.end_date <= :d THEN 'left'
-                        WHEN h.start_date IS NOT NULL AND h.start_date > :d THEN 'not_started'
+                        WHEN {handler_left(":d")} THEN 'left'
+                        WHEN {handler_not_started(":d")} THEN 'not_started'
                         ELSE 'away' END AS why,
                    -- since when no one is working on it: the leaving day or the absence's start
                    CASE WHEN a.handler IS NULL THEN NULL
-                        WHEN h.end_date IS NOT NULL AND h.end_date <= :d
-                             THEN max(h.end_date, a.from_date)
-                        WHEN h.start_date IS NOT NULL AND h.start_date > :d THEN a.from_date
+                        WHEN {handler_left(":d")} THEN max(h.end_date, a.from_date)
+                        WHEN {handler_not_started(":d")} THEN a.from_date
                         ELSE max(a.from_date, (SELECT max(ab.from_date) FROM absence ab
                                                WHERE ab.handler = h.id AND ab.from_date <= :d))
                    END AS since

@@ -248,17 +248,16 @@ def _finding_order(f: Finding) -> tuple:
 
 def _handlers(store: Store, today: date) -> dict[str, dict[str, Any]]:
     """Every handler with what the mail says about them today: gone, not started, away."""
-    from ekbist.absence import away_on
+    from ekbist.day_conditions import handler_away, handler_left, handler_not_started
 
-    away = away_on(store, today)
-    day = today.isoformat()
-    result = {}
-    for row in store.query("SELECT id, name, team, start_date, end_date FROM handler"):
-        row["left"] = bool(row["end_date"] and row["end_date"] <= day)
-        row["not_started"] = bool(row["start_date"] and row["start_date"] > day)
-        row["away"] = row["id"] in away
-        result[row["id"]] = row
-    return result
+    rows = store.query(
+        f"""SELECT id, name, team, start_date, end_date, {handler_left(':d')} AS "left",
+                   {handler_not_started(':d')} AS not_started, {handler_away(':d')} AS away
+            FROM handler h""",
+        {"d": today.isoformat()},
+    )
+    return {row["id"]: {**row, "left": bool(row["left"]), "not_started": bool(row["not_started"]),
+                        "away": bool(row["away"])} for row in rows}
 
 
 def _d(value: str | None) -> date | None:

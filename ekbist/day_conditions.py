@@ -9,7 +9,8 @@ the check, the day list, the reports, the balance — means the same by "active"
 * an **assignment covers** D when it started on or before D and has not ended on or
   before D (``to_date`` is the next assignment's start, exclusive);
 * a **handler is employed** on D when they had started (or no start is known) and had
-  not left (``end_date`` is the first day no longer employed);
+  not left (``end_date`` is the first day no longer employed); one not employed has
+  either **not started** or **left**;
 * a **handler is away** on D when one of their absences covers D (``to_date`` is the last
   day away, inclusive; NULL while the end is not known);
 * a **handler is at work** on D when employed and not away;
@@ -56,10 +57,21 @@ def handler_of_case(case: str, day: str) -> str:
             "ORDER BY s.from_date DESC, s.id DESC LIMIT 1)")
 
 
+def handler_not_started(day: str, handler: str = "h") -> str:
+    """True when handler ``handler`` (an alias of ``handler``) starts after ``day``."""
+    return f"({handler}.start_date IS NOT NULL AND {handler}.start_date > {day})"
+
+
+def handler_left(day: str, handler: str = "h") -> str:
+    """True when handler ``handler`` had left by ``day`` (``end_date`` is their first day gone)."""
+    return f"({handler}.end_date IS NOT NULL AND {handler}.end_date <= {day})"
+
+
 def handler_employed(day: str, handler: str = "h") -> str:
-    """True when handler ``handler`` (an alias of ``handler``) is employed on ``day``."""
-    return (f"(({handler}.start_date IS NULL OR {handler}.start_date <= {day}) "
-            f"AND ({handler}.end_date IS NULL OR {handler}.end_date > {day}))")
+    """True when handler ``handler`` (an alias of ``handler``) is employed on ``day``:
+    started (or no start known) and not yet left — neither of the two above."""
+    return (f"(NOT {handler_not_started(day, handler)} "
+            f"AND NOT {handler_left(day, handler)})")
 
 
 def absence_covers(day: str, absence: str = "ab") -> str:

@@ -80,6 +80,21 @@ def test_employed_and_at_work(facts, day, employed, at_work):
     assert away == sorted(set(employed) - set(at_work))
 
 
+@pytest.mark.parametrize(("day", "not_started", "left"), [
+    ("2026-01-31", ["h"], []), ("2026-02-01", [], []), ("2026-06-30", [], []),
+    ("2026-07-01", [], ["h"]), ("2099-01-01", [], ["h"]),
+])
+def test_a_handler_not_employed_has_either_not_started_or_left(facts, day, not_started, left):
+    # Hanna starts 2026-02-01 (her first day) and end_date 2026-07-01 is her first day gone;
+    # Karl, with neither known, is always employed.
+    assert _ids(facts, f"SELECT h.id FROM handler h WHERE {on.handler_not_started(':d')}",
+                day) == not_started
+    assert _ids(facts, f"SELECT h.id FROM handler h WHERE {on.handler_left(':d')}", day) == left
+    employed = _ids(facts, f"SELECT h.id FROM handler h WHERE {on.handler_employed(':d')} "
+                           "ORDER BY h.id", day)
+    assert employed == sorted({"h", "k"} - set(not_started) - set(left))
+
+
 @pytest.mark.parametrize(("day", "expected"), [
     ("2026-03-02", []), ("2026-03-03", ["A-1"]), ("2026-03-08", ["A-1", "A-2"]),
     ("2026-03-09", ["A-2"]), ("2027-01-01", ["A-2"]),
@@ -96,6 +111,8 @@ _REWRITTEN = {
         r"from_date\s*<=\s*(\S+)\s+AND\s+\(\s*[\w.]*to_date IS NULL OR [\w.]*to_date\s*>=?\s*\1\s*\)"),
     "handler employed": (
         r"start_date\s*<=\s*(\S+)\s*\)\s*AND\s*\(\s*[\w.]*end_date IS NULL OR [\w.]*end_date\s*>\s*\1"),
+    "handler left": r"end_date IS NOT NULL AND [\w.]*end_date\s*<=",
+    "handler not started": r"start_date IS NOT NULL AND [\w.]*start_date\s*>\s",
     "application open": r"decided IS NULL OR [\w.]*decided\s*>\s*(\S+?)\)\s*AND\s+[\w.]*received\s*<=\s*\1",
 }
 
@@ -118,6 +135,8 @@ def test_every_day_condition_has_one_home() -> None:
     "ab.from_date <= :d AND (ab.to_date IS NULL OR ab.to_date >= :d)",
     "(h.start_date IS NULL OR h.start_date <= ?) AND (h.end_date IS NULL OR h.end_date > ?)",
     "WHERE (decided IS NULL OR decided > :today) AND received <= :today",
+    "WHEN h.end_date IS NOT NULL AND h.end_date <= :d THEN 'left'",
+    "WHEN h.start_date IS NOT NULL AND h.start_date > :d THEN 'not_started'",
 ])
 def test_the_search_finds_a_condition_written_by_hand(written) -> None:
     # The patterns above catch the ways the conditions were written before they had a home.
