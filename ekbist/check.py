@@ -423,15 +423,12 @@ def prognosis_due(store: Store, today: date) -> date:
     return date.fromisoformat(due)
 
 
-def _last_month(today: date) -> tuple[int, int]:
-    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-
-
 def _budget(store: Store, today: date, handlers: dict) -> list[Finding]:
     from ekbist import prognosis
+    from ekbist.months import month_add, month_of
 
-    year, month = _last_month(today)
-    period = f"{year:04d}-{month:02d}"
+    period = month_add(today.isoformat()[:7], -1)  # the month that ended last
+    year, month = int(period[:4]), int(period[5:])
     in_use = store.scalar(
         "SELECT EXISTS (SELECT 1 FROM budget WHERE year = :y)"
         " OR EXISTS (SELECT 1 FROM actual WHERE year = :y)",
@@ -450,7 +447,7 @@ def _budget(store: Store, today: date, handlers: dict) -> list[Finding]:
         for row in missing:
             by_month.setdefault(row["month"], []).append(row["activity"])
         for m, names in sorted(by_month.items()):
-            found.append(Finding("actuals_missing", None, f"{year:04d}-{m:02d}", due, _(
+            found.append(Finding("actuals_missing", None, month_of(year, m), due, _(
                 "no actuals booked for {month} ({activities}); the prognosis waits for them"
             ).format(month=prognosis.month_label(year, m), activities=", ".join(names))))
         if today > due and not saved and not missing:
@@ -464,7 +461,7 @@ def _budget(store: Store, today: date, handlers: dict) -> list[Finding]:
         limit = float(settings.get(store, "budget.warn_deviation_pct"))
         if budget_net and worse > 0 and worse * 100 > limit * abs(budget_net):
             share = worse * 100 / abs(budget_net)
-            saved_period = f"{latest['year']:04d}-{latest['month']:02d}"
+            saved_period = month_of(latest["year"], latest["month"])
             found.append(Finding("prognosis_worse", None, saved_period, None, _(
                 "the prognosis for {period} ends {amount} tkr worse than the net budget "
                 "of {budget} tkr ({share}, limit {limit})"
