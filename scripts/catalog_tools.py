@@ -10,6 +10,7 @@ library (which never imports click) and out of the installed package.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,19 @@ def read_po(path: Path):
 
     with path.open("rb") as fh:
         return babel_read_po(fh, locale=path.parent.parent.name)
+
+
+def forms(paths: Iterable[Path] | None = None) -> Iterator[tuple[list[str], list[str]]]:
+    """Every message of the catalogs ``paths`` (all Swedish ones unless given) as its English
+    forms (one, or singular and plural) and its translated forms, the header left out."""
+    for path in po_files() if paths is None else paths:
+        for message in read_po(path):
+            if not message.id:
+                continue
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            strings = ([message.string] if isinstance(message.string, str)
+                       else list(message.string))
+            yield ids, strings
 
 
 def translations(language: str = "sv") -> dict[str, object]:

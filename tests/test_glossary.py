@@ -25,14 +25,7 @@ def swedish_catalogs() -> list[Path]:
 
 
 def msgstrs(po: Path) -> list[tuple[str, str]]:
-    out = []
-    for message in catalogs.read_po(po):
-        if not message.id:
-            continue
-        msgid = message.id if isinstance(message.id, str) else message.id[0]
-        strings = message.string if isinstance(message.string, tuple | list) else [message.string]
-        out.extend((msgid, s) for s in strings if s)
-    return out
+    return [(ids[0], s) for ids, strings in catalogs.forms([po]) for s in strings if s]
 
 
 def test_the_glossary_holds_the_agreed_terms() -> None:

@@ -72,16 +72,11 @@ def english_vocabulary() -> set[str]:
     they are English. Read from the catalogs and the code tables, so the list grows with
     every message."""
     english, swedish = set(), set()
-    for po in catalogs.po_files():
-        for message in catalogs.read_po(po):
-            if not message.id:
-                continue
-            ids = [message.id] if isinstance(message.id, str) else list(message.id)
-            strings = [message.string] if isinstance(message.string, str) else list(message.string)
-            for text in ids:
-                english |= words(text)
-            for text in strings:
-                swedish |= words(text)
+    for ids, strings in catalogs.forms():
+        for text in ids:
+            english |= words(text)
+        for text in strings:
+            swedish |= words(text)
     for table in codes.KINDS.values():
         for code, (label, word) in table.items():
             english |= words(code.replace("_", " ")) | words(label)

@@ -49,17 +49,24 @@ def test_translations_keep_their_placeholders() -> None:
     # Each form against its own English form: a plural may name a placeholder its singular
     # does not ("1 was given" / "{len} were given").
     wrong = []
-    for po in catalogs.po_files():
-        for message in catalogs.read_po(po):
-            if not message.id:
-                continue
-            ids = [message.id] if isinstance(message.id, str) else list(message.id)
-            strings = [message.string] if isinstance(message.string, str) else list(message.string)
-            for i, text in enumerate(strings):
-                english = ids[min(i, len(ids) - 1)]
-                if text and set(re.findall(r"{\w*}", english)) != set(re.findall(r"{\w*}", text)):
-                    wrong.append((english, text))
+    for ids, strings in catalogs.forms():
+        for i, text in enumerate(strings):
+            english = ids[min(i, len(ids) - 1)]
+            if text and set(re.findall(r"{\w*}", english)) != set(re.findall(r"{\w*}", text)):
+                wrong.append((english, text))
     assert not wrong
+
+
+def test_catalog_forms_give_every_message_with_its_plural() -> None:
+    # The walk the placeholder and glossary tests share: a message that it skipped would
+    # never be checked.
+    core = [p for p in catalogs.po_files() if p.name == "core.po"]
+    found = list(catalogs.forms(core))
+    assert (["No cases."], ["Inga ärenden."]) in found
+    assert (["{n} problem found — nothing was written", "{n} problems found — nothing was written"],
+            ["{n} problem hittades — inget skrevs", "{n} problem hittades — inget skrevs"]) in found
+    assert all(ids[0] for ids, _strings in found)  # the header is no message
+    assert len(list(catalogs.forms())) > len(found)  # every catalog unless told
 
 
 def test_swedish_is_used_when_asked() -> None:
