@@ -10,7 +10,7 @@ import importlib
 import sys
 
 import click
-from ekbist.commands.params import DATE
+from ekbist.commands.params import DATE, translate_metavars
 
 from ekbist import __version__
 from ekbist.i18n import LANGUAGES, N_, _, detect_language, set_language
@@ -97,9 +97,7 @@ class LazyGroup(click.Group):
         if name in self.lazy:
             module_name, attr = self.lazy[name].split(":")
             module = importlib.import_module(f"ekbist.commands.{module_name}")
-            from ekbist.commands.params import localize_metavars
-
-            command = localize_metavars(getattr(module, attr))
+            command = getattr(module, attr)
             gate_commands(command)
             add_examples(command, name)
             translate_metavars(command)
@@ -491,22 +489,6 @@ def _click_through_the_gate() -> None:
 
 
 _click_through_the_gate()
-
-_METAVARS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND": N_("COMMAND"), "ARGS": N_("ARGS")}
-
-
-def translate_metavars(command: click.Command) -> None:
-    """The usage line's placeholders in the chosen language ("[FLAGGOR]"): click keeps them
-    as plain attributes, set once when the command is made."""
-    command.options_metavar = _(_METAVARS["[OPTIONS]"])
-    if isinstance(command, click.Group):
-        english = command.__dict__.setdefault("ekbist_metavar", command.subcommand_metavar or "")
-        command.subcommand_metavar = (
-            english.replace("COMMAND", _(_METAVARS["COMMAND"])).replace("ARGS", _(_METAVARS["ARGS"]))
-        )
-    for sub in getattr(command, "commands", {}).values():
-        translate_metavars(sub)
-
 
 def _on_signal(signum: int, frame) -> None:
     """Stop the command on SIGINT/SIGTERM — unless its work is being committed or is done."""

@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from ekbist.i18n import _
+from ekbist.i18n import N_, _
 
 
 class DateType(click.ParamType):
@@ -67,29 +67,38 @@ AMOUNT = AmountText()
 LINE_AMOUNT = AmountText(after_equals=True)
 
 
-# Placeholders click derives from a parameter's type, in the user's language: a usage
-# line in Swedish should not say TEXT or INTEGER beside ÄRENDE and ÅÅÅÅ-MM-DD.
-_TYPE_METAVARS = {"text": "TEXT", "integer": "INTEGER", "integer range": "INTEGER",
-                  "float": "NUMBER", "float range": "NUMBER", "file": "FILE", "path": "FILE"}
+# Placeholders in the user's language: a usage line in Swedish should not say [OPTIONS],
+# TEXT or INTEGER beside ÄRENDE and ÅÅÅÅ-MM-DD. Those click derives from a parameter's type:
+_TYPE_METAVARS = {"text": N_("TEXT"), "integer": N_("INTEGER"), "integer range": N_("INTEGER"),
+                  "float": N_("NUMBER"), "float range": N_("NUMBER"), "file": N_("FILE"),
+                  "path": N_("FILE")}
+# and those of the usage line, which click keeps as plain attributes set once per command.
+_USAGE_METAVARS = {"COMMAND": N_("COMMAND"), "ARGS": N_("ARGS")}
 
 
-def localize_metavars(command: click.Command) -> click.Command:
-    """Give every option of ``command`` (and of its sub-commands) a translated placeholder."""
-    if getattr(command, "_ekbist_metavars", False):
-        return command
-    command._ekbist_metavars = True  # type: ignore[attr-defined]
-    for param in command.params:
-        if param.metavar is not None or getattr(param, "is_flag", False):
-            continue
-        if getattr(param, "count", False) or isinstance(param.type, click.Choice):
-            continue
-        word = _TYPE_METAVARS.get(str(getattr(param.type, "name", "")).lower())
-        if word:
-            param.metavar = {"TEXT": _("TEXT"), "INTEGER": _("INTEGER"),
-                             "NUMBER": _("NUMBER"), "FILE": _("FILE")}[word]
+def translate_metavars(command: click.Command) -> click.Command:
+    """Every placeholder of ``command`` and of its sub-commands in the chosen language: the
+    usage line's ("[FLAGGOR]", "KOMMANDO") and its options' ("--db FIL"). The English words
+    are kept on the command, so a later language (--lang, a test) translates them again."""
+    command.options_metavar = _("[OPTIONS]")
     if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            localize_metavars(sub)
+        english = command.__dict__.setdefault("ekbist_metavar", command.subcommand_metavar or "")
+        for word, message in _USAGE_METAVARS.items():
+            english = english.replace(word, _(message))
+        command.subcommand_metavar = english
+    for param in command.params:
+        word = param.__dict__.get("ekbist_metavar")
+        if word is None:
+            if (param.metavar is not None or getattr(param, "is_flag", False)
+                    or getattr(param, "count", False) or isinstance(param.type, click.Choice)):
+                continue
+            word = _TYPE_METAVARS.get(str(getattr(param.type, "name", "")).lower())
+            if word is None:
+                continue
+            param.ekbist_metavar = word  # type: ignore[attr-defined]
+        param.metavar = _(word)
+    for sub in getattr(command, "commands", {}).values():
+        translate_metavars(sub)
     return command
 
 

@@ -122,6 +122,26 @@ def test_usage_lines_and_code_lists_are_swedish(swedish_help) -> None:
     )
 
 
+def test_placeholders_follow_the_language_asked_each_time() -> None:
+    # One walker translates the usage line's and the options' placeholders, from the English
+    # words kept on the command: a second language in the same process is not stuck with
+    # the first one's (the options' type placeholders once were).
+    from click.testing import CliRunner
+
+    from ekbist.commands.main import root
+    from ekbist.i18n import set_language
+
+    def usage(lang: str) -> list[str]:
+        set_language(lang)
+        page = CliRunner().invoke(root, ["--lang", lang, "audit", "--help"]).output
+        return [line.strip().split("  ")[0] for line in page.splitlines()
+                if "--limit" in line or "audit [" in line]
+
+    assert usage("sv") == ["Användning: root audit [FLAGGOR]", "--limit HELTAL"]
+    assert usage("en") == ["Usage: root audit [OPTIONS]", "--limit INTEGER"]
+    assert usage("sv") == ["Användning: root audit [FLAGGOR]", "--limit HELTAL"]
+
+
 def test_the_english_word_check_finds_a_planted_word() -> None:
     assert english_words("Beslut: granted, delvis bifall") == ["granted"]
     assert english_words("Usage: ekbist case show [OPTIONS] CASE") == ["CASE"]
