@@ -28,6 +28,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist --today 2026-12-01 application list --case C000297 --from 2026-10-01',
     ],
     'audit': [
+        'ekbist --db enheten.db audit --table store --format csv',
         'ekbist audit --since 2026-11-01 --table settings --format csv',
     ],
     'backup': [

@@ -7,7 +7,7 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
-from ekbist.store import Store
+from ekbist.store import WHOLE_STORE, Store
 
 
 def entries(
@@ -19,7 +19,7 @@ def entries(
         where.append("at >= ?")
         params.append(since.isoformat())
     if table:
-        if table not in store.tables():
+        if table != WHOLE_STORE and table not in store.tables():
             raise EkbistError(_("unknown table '{table}'").format(table=table))
         where.append("tbl = ?")
         params.append(table)

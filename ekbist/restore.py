@@ -85,6 +85,7 @@ def restore(backup: Path | str, target: Path | str, *, command: str = "") -> Res
     from ekbist.secrecy import mask
     from ekbist.store import (
         BUSY_TIMEOUT_MS,
+        WHOLE_STORE,
         _os_user,
         choose_journal_mode,
         classify,
@@ -124,9 +125,9 @@ def restore(backup: Path | str, target: Path | str, *, command: str = "") -> Res
                 copy.execute(f"PRAGMA journal_mode = {choose_journal_mode(target)}")
                 copy.execute(
                     "INSERT INTO audit (at, os_user, command, tbl, key, action, before, after) "
-                    "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, 'store', 'restore', "
+                    "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, 'restore', "
                     "'update', NULL, ?)",
-                    (mask(_os_user()), mask(command),
+                    (_os_user(), mask(command), WHOLE_STORE,
                      mask(json.dumps({"restored_from": str(backup.resolve()),
                                       "schema_version": version}, ensure_ascii=False))))
             except sqlite3.Error as exc:

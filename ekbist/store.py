@@ -40,6 +40,9 @@ MONEY_ABORT = "ekbist-money-bound"
 
 # Tables derived from others: rebuilt at will, so not audited.
 DERIVED_TABLES = frozenset({"calendar_day", "workday", "audit"})
+# The audit's table name for what happens to the whole file (a restore): no table of the
+# store, yet a name `ekbist audit --table` takes.
+WHOLE_STORE = "store"
 # Tables the secrecy gate does not read: the calendar, derived from the holidays alone.
 # The audit is read like every other table.
 UNGUARDED_TABLES = frozenset({"calendar_day", "workday"})

@@ -212,6 +212,11 @@ def test_restore_puts_the_backup_back_without_the_old_log(crashed, tmp_path):
     audit = run(crashed, "audit", "--format", "csv").stdout.splitlines()
     assert audit[-1].split(",")[2:6] == [f"ekbist --db {crashed} restore {backup}", "store",
                                          "restore", "update"]
+    # The restore is found by the table name its row carries; a name of no table is not.
+    by_table = run(crashed, "audit", "--table", "store", "--format", "csv")
+    assert by_table.returncode == 0, by_table.stderr
+    assert by_table.stdout.splitlines()[1:] == [audit[-1]]
+    assert one_error(run(crashed, "audit", "--table", "stores")) == "error: unknown table 'stores'"
     assert oct(crashed.stat().st_mode & 0o777) == "0o600"
 
 
