@@ -151,12 +151,9 @@ def _emit(text: str) -> None:
 
 def _run(env: Env, only: tuple[str, ...]):
     from ekbist import check as checks
-    from ekbist.store import Store
+    from ekbist.store import Store, wal_damage
 
-    from ekbist.store import file_state, wal_damage
-
-    if file_state(env.path) == "sqlite":
-        wal_damage(env.path)  # a damaged or foreign -wal, lost commits, a disk too full
+    wal_damage(env.path)  # a damaged or foreign -wal, lost commits, a disk too full
     # Read-only and never migrated: an older file is refused rather than written to.
     store = Store.open(env.path, readonly=True)
     try:

@@ -49,10 +49,9 @@ def info(env: Env, integrity: bool, fmt: str) -> None:
     from ekbist.store import filesystem_type
 
     if integrity:
-        from ekbist.store import file_state, wal_damage
+        from ekbist.store import wal_damage
 
-        if file_state(env.path) == "sqlite":
-            wal_damage(env.path)  # before SQLite opens the store and rewrites the log's index
+        wal_damage(env.path)  # before SQLite opens the store and rewrites the log's index
     store = env.open(readonly=True)
     if integrity:
         store.ensure_sound()

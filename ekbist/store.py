@@ -214,9 +214,12 @@ def _refuse_unapplied_log(path: Path) -> None:
 def wal_damage(path: Path | str) -> None:
     """Refuse a store whose ``-wal`` is damaged, foreign, cut short or missing, or whose
     disk is too full for any write: SQLite itself would say nothing (see ekbist.wal).
-    Called before the store is opened, which would rewrite the log's index."""
+    Called before the store is opened, which would rewrite the log's index. A path that
+    holds no SQLite file is left to :meth:`Store.open`, which names what is there."""
     from ekbist import wal
 
+    if file_state(Path(path)) != "sqlite":
+        return
     problems = wal.problems(Path(path))
     if problems:
         more = len(problems) - 1

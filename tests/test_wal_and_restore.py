@@ -190,6 +190,23 @@ def test_a_reader_in_a_read_only_folder_never_answers_from_a_stale_file(crashed)
                            "this user cannot apply them — the folder is not writable")
 
 
+def test_a_log_beside_a_file_that_is_no_store_is_not_read_as_its_log(tmp_path):
+    # A spreadsheet given as --db, with junk of the same name and "-wal" beside it: the
+    # cause to name is the spreadsheet, not a damaged log of a store that is not there.
+    sheet = tmp_path / "budget.xlsx"
+    sheet.write_bytes(b"PK\x03\x04 not a store")
+    Path(f"{sheet}-wal").write_bytes(bytes(range(256)) * 20)
+    cause = f"{sheet} is not an ekbist database"
+    assert check_line(sheet)[0] == 3 and check_line(sheet)[1].startswith(f"EKBIST UNKNOWN: {cause}")
+    assert one_error(run(sheet, "info", "--check")).startswith(f"error: {cause}")
+    # The store's own log, damaged the same way, is named (the other side of the rule).
+    db = tmp_path / "unit.db"
+    assert run(db, "init").returncode == 0
+    crashed_writer(db)
+    Path(f"{db}-wal").write_bytes(bytes(range(256)) * 20)
+    assert one_error(run(db, "info", "--check")).startswith(f"error: {db}-wal is not a valid log")
+
+
 # -- restore -----------------------------------------------------------------------------------
 def test_restore_puts_the_backup_back_without_the_old_log(crashed, tmp_path):
     backup = tmp_path / "backup.db"
