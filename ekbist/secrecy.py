@@ -241,12 +241,19 @@ def looks_like_personnummer(value: Any) -> bool:
 def mask(value: Any) -> str:
     """``value`` as text with the last four digits of every personnummer hidden (811218-****).
 
-    Text without one comes back unchanged, so the audit and problem lines stay readable.
+    A number (a cell) is masked as the gate reads it: 104296793 is 010429-6793 and shows as
+    10429****. Text without one comes back unchanged, so the audit and problem lines stay readable.
     Where the gate's reading of the text is longer or shorter than the text (invisible
     characters, mis-encoded dashes, compatibility forms), that reading is what is shown.
     """
+    if value.__class__ is float and value.is_integer():
+        value = int(value)  # a whole number cell, shown as its digits
     text = "" if value is None else str(value)
     if not looks_like_personnummer(text):
+        if value.__class__ is int and looks_like_personnummer(value):
+            # A number cell that lost its leading zero (104296793 for 010429-6793): its
+            # digits are not a number as text, the cell is.
+            return text[:-4] + "****"
         return text
     normal = _normalise(text)
     spans = list(_candidates(normal))

@@ -115,6 +115,16 @@ def test_mask_hides_the_last_four_digits() -> None:
     assert mask("nothing here 2026-01-01") == "nothing here 2026-01-01"
 
 
+def test_mask_hides_a_number_cell_as_the_gate_reads_it() -> None:
+    # A 9-digit number cell is a 10-digit number without its 0: 104296793 is 010429-6793.
+    assert looks_like_personnummer(104296793) and not looks_like_personnummer("104296793")
+    assert mask(104296793) == "10429****"
+    assert mask(-412010001) == "-41201****"
+    assert mask(104296793.0) == "10429****" and mask(8112189876.0) == "811218****"
+    assert mask(104296794) == "104296794"  # the wrong check digit: no number, shown whole
+    assert mask(True) == "True" and mask(5.5) == "5.5"
+
+
 def test_check_text_names_the_field_and_masks_the_number() -> None:
     with pytest.raises(EkbistError) as raised:
         check_text("ring 811218–9876", "comment")

@@ -62,10 +62,11 @@ def display(value: Any) -> str:
 
 
 def mask_personnummer(value: Any) -> str:
-    """The value with the last four digits of any personnummer-like run hidden."""
+    """The value with the last four digits of any personnummer-like run hidden; a number
+    cell as the gate reads it (a 9-digit number is a 10-digit one without its 0)."""
     from ekbist.secrecy import mask
 
-    return mask(display(value))
+    return mask(value if value.__class__ is int or value.__class__ is float else display(value))
 
 
 # -- single values (the slow path) ----------------------------------------------------
