@@ -204,3 +204,75 @@ def test_an_import_stores_money_and_refuses_the_number_as_text(cli, tmp_path) ->
     book.save(path)
     result = cli("import", str(path))
     assert result.exit_code == 1 and "Budget!D1: '811218****'" in result.stderr
+
+
+# -- the prognosis workbook ---------------------------------------------------------------------
+def _prognosis_row(path, activity: str, line: str) -> int:
+    """The sheet row (1-based) of ``activity · line`` in the export's Prognos sheet."""
+    import openpyxl
+
+    current = None
+    for row in openpyxl.load_workbook(path)["Prognos"].iter_rows(min_col=1, max_col=1):
+        value = row[0].value
+        if isinstance(value, str) and value.startswith("Verksamhet: "):
+            current = value.removeprefix("Verksamhet: ")
+        elif current == activity and value == line:
+            return row[0].row
+    raise AssertionError(f"{activity} · {line} not in {path}")
+
+
+def _saved_prognosis(db) -> dict[str, tuple]:
+    with sqlite3.connect(db) as raw:
+        return {r[0]: r[1:] for r in raw.execute(
+            "SELECT line, budget, actual_ytd, prognosis, method FROM prognosis")}
+
+
+def test_the_prognosis_workbook_comes_back_with_any_amount(cli, tmp_path) -> None:
+    import openpyxl
+
+    # A city's line of 1 000 Mkr, and amounts whose digits are identity numbers: the actual to
+    # date of three months of 8 112 189 876 kr (24 336 569 628 kr) is past one month's bound
+    # and within the year's; the hidden sheet holds the prognosis 4 306 123 623 in kronor.
+    cli.ok("init")
+    cli.ok("budget", "set", "2026", "Arbetsmarknad", "Personalkostnader", "412010001", "--new")
+    cli.ok("budget", "set", "2026", "Arbetsmarknad", "Lokalkostnader", "1 000 000 000", "--new")
+    for month in range(1, 4):
+        cli.ok("actuals", "set", "2026", str(month), "Arbetsmarknad", "Personalkostnader",
+               "8112189876")
+        cli.ok("actuals", "set", "2026", str(month), "Arbetsmarknad", "Lokalkostnader",
+               "250000000")
+    cli.ok("prognosis", "make", "--year", "2026", "--month", "3", "--save",
+           "--set", "Arbetsmarknad:Personalkostnader=4306123623",
+           "--comment", "Arbetsmarknad:Personalkostnader=Ny plan")
+    saved = _saved_prognosis(cli.db)
+    assert saved["Personalkostnader"] == (412_010_001, 24_336_569_628, 4_306_123_623, "manual")
+    assert saved["Lokalkostnader"][:2] == (1_000_000_000, 750_000_000)
+    export = tmp_path / "p.xlsx"
+    cli.ok("prognosis", "export", "--year", "2026", "--month", "3", str(export))
+
+    result = cli.ok("import", str(export))
+    assert result.stderr == ""  # no warning: every figure and sum is what the export wrote
+    assert _saved_prognosis(cli.db) == saved
+
+    # A prognosis typed in tkr whose digits read as 010429-6793 (104 296 793 tkr, within the
+    # year's bound of 120 000 000 tkr) is an amount.
+    row = _prognosis_row(export, "Arbetsmarknad", "Personalkostnader")
+    assert looks_like_personnummer(104_296_793)
+    book = openpyxl.load_workbook(export)
+    book["Prognos"][f"D{row}"] = 104_296_793
+    book.save(tmp_path / "typed.xlsx")
+    cli.ok("import", str(tmp_path / "typed.xlsx"))
+    assert _saved_prognosis(cli.db)["Personalkostnader"][2:] == (104_296_793_000, "manual")
+
+    # The other side: the same number beside the table, and an identity number as the
+    # prognosis's text, are refused and masked; nothing is written.
+    before = _saved_prognosis(cli.db)
+    for cell, value in ((f"H{row}", 104_296_793), (f"D{row}", "811218-9876")):
+        book = openpyxl.load_workbook(export)
+        book["Prognos"][cell] = value
+        book.save(tmp_path / "bad.xlsx")
+        result = cli("import", str(tmp_path / "bad.xlsx"))
+        assert result.exit_code == 1, result.stderr
+        assert f"Prognos!{cell}: '" in result.stderr and "personnummer" in result.stderr
+        assert "6793" not in result.stderr and "9876" not in result.stderr
+        assert _saved_prognosis(cli.db) == before

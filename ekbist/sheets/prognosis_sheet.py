@@ -38,7 +38,7 @@ from ekbist import settings
 from ekbist.budget import fold
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _
-from ekbist.money import parse_amount, to_tkr
+from ekbist.money import MAX_BUDGET_AMOUNT, MONEY_COLUMNS, parse_amount, to_tkr
 from ekbist.sheets import convert, sum_rows
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.import_report import ImportReport
@@ -90,6 +90,9 @@ class Workbook:
     exported: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
+_EXPORTED_HEADERS_FOLDED = {tuple(fold(h) for h in known) for known in EXPORTED_HEADERS_READ}
+
+
 def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
     """What the export wrote in its hidden sheet (:data:`EXPORTED_SHEET`), by (activity,
     line) folded; empty when the sheet is gone."""
@@ -97,7 +100,7 @@ def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
         if sheet.name != EXPORTED_SHEET or not sheet.rows:
             continue
         header = tuple(fold(v) for v in sheet.rows[0][:5])
-        if header not in {tuple(fold(h) for h in known) for known in EXPORTED_HEADERS_READ}:
+        if header not in _EXPORTED_HEADERS_FOLDED:
             return {}
         found = {}
         for raw in sheet.rows[1:]:
@@ -106,7 +109,8 @@ def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
             if convert.is_empty(activity) or convert.is_empty(line):
                 continue
             try:
-                kronor = parse_amount(amount, EXPORTED_SHEET)
+                kronor = parse_amount(amount, EXPORTED_SHEET,
+                                      maximum=FIGURE_BOUNDS["prognosis"])
             except EkbistError:
                 return {}
             found[(fold(activity), fold(line))] = {
@@ -248,7 +252,8 @@ def unread_warnings(sheet: str, unread: list[Unread], before: dict[str, Any],
         if cell.sum is not None:
             activity, label, role = cell.sum
             try:
-                kronor = parse_amount(cell.value, where, factor=1000)
+                kronor = parse_amount(cell.value, where, factor=1000,
+                                      maximum=FIGURE_BOUNDS[role])
             except EkbistError:
                 kronor = None
             sums = [_sum_of(result, activity, label, role, exported if result is before else {})
@@ -347,12 +352,24 @@ def _ods_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
 
 
 # -- comparing and applying ------------------------------------------------------------------
-def _tkr_cell(sheet: str, r: int, c: int, value: Any, problems: list[str]) -> int | None:
-    """The kronor a tkr cell says (blank is 0), or None with the problem noted."""
+# The figures of a line row, each an amount in tkr bounded as the store bounds its column
+# (the deviation is the prognosis less the budget, so it may reach both bounds together).
+FIGURE_BOUNDS: dict[str, int] = {
+    "budget": MONEY_COLUMNS[("prognosis", "budget")],
+    "actual_ytd": MONEY_COLUMNS[("prognosis", "actual_ytd")],
+    "prognosis": MONEY_COLUMNS[("prognosis", "prognosis")],
+    "deviation": MONEY_COLUMNS[("prognosis", "prognosis")] + MAX_BUDGET_AMOUNT,
+}
+
+
+def _tkr_cell(sheet: str, r: int, c: int, value: Any, problems: list[str], role: str
+              ) -> int | None:
+    """The kronor a tkr cell of ``role`` says (blank is 0), or None with the problem noted."""
     if convert.is_empty(value):
         return 0
     try:
-        return parse_amount(value, cell_name(sheet, r, c), factor=1000)
+        return parse_amount(value, cell_name(sheet, r, c), factor=1000,
+                            maximum=FIGURE_BOUNDS[role])
     except EkbistError as exc:
         problems.append(str(exc))
         return None
@@ -421,10 +438,10 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
             continue
 
         figures: dict[str, int | None] = {}
-        for role in ("budget", "actual_ytd", "prognosis", "deviation"):
+        for role in FIGURE_BOUNDS:
             if role in row.cells:
                 c, value = row.cells[role]
-                figures[role] = _tkr_cell(sheet, row.row, c, value, problems)
+                figures[role] = _tkr_cell(sheet, row.row, c, value, problems, role)
         if any(figures.get(role) is None and role in row.cells for role in figures):
             continue
         for role, what in (("budget", _("the budget")), ("actual_ytd", _("the actual to date"))):
@@ -534,29 +551,52 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
     return prognosis_lib.summarise(year, month, lines_out, order), changes, was_saved
 
 
+def _money_cells(sheet: Sheet, rows: list[Row], sheets: list[Sheet]) -> set[tuple[str, int, int]]:
+    """(sheet, row, column) of every cell the import reads as an amount: the figures of the
+    line rows (tkr) and the prognosis in kronor of the hidden sheet the export wrote."""
+    cells = {(sheet.name, row.row, c) for row in rows
+             for role, (c, _value) in row.cells.items() if role in FIGURE_BOUNDS}
+    for other in sheets:
+        if other.name == EXPORTED_SHEET and other.rows and tuple(
+                fold(v) for v in other.rows[0][:5]) in _EXPORTED_HEADERS_FOLDED:
+            cells.update((other.name, r, 2) for r in range(1, len(other.rows)))
+    return cells
+
+
+def _personnummer_cells(sheets: list[Sheet], money: set[tuple[str, int, int]]) -> list[str]:
+    """A problem for every cell of every sheet that holds a personnummer. Money is money: a
+    number in a cell of ``money`` is an amount, bounded by its column (as in the importer of
+    tables, :func:`ekbist.sheets.importer._scan_personnummer`); its text is read like any."""
+    problems = []
+    for other in sheets:
+        columns = list(zip(*other.rows, strict=False)) if other.rows else []
+        for c, column in enumerate(columns):
+            for r in convert.personnummer_cells(column):
+                value = column[r]
+                if (other.name, r, c) in money and convert.to_number(value) is not None:
+                    continue
+                problems.append(_("{cell}: '{value}' — looks like a personnummer — ekbist stores "
+                                  "no personal identity numbers").format(
+                    cell=cell_name(other.name, r, c), value=convert.mask_personnummer(value)))
+    return problems
+
+
 def import_workbook(store: Store, found: tuple[Sheet, int, int], sheets: list[Sheet], path: Path,
                     *, today: date, dry_run: bool):
     """Import the prognosis workbook ``path`` (already read as ``sheets``); an ImportReport."""
     sheet, year, month = found
     report = ImportReport(path=str(path), dry_run=dry_run)
     problems: list[str] = []
-    for other in sheets:
-        columns = list(zip(*other.rows, strict=False)) if other.rows else []
-        for c, column in enumerate(columns):
-            for r in convert.personnummer_cells(column):
-                problems.append(_("{cell}: '{value}' — looks like a personnummer — ekbist stores "
-                                  "no personal identity numbers").format(
-                    cell=cell_name(other.name, r, c),
-                    value=convert.mask_personnummer(column[r])))
-    if problems:
-        raise ValidationErrors(problems)
+    unread: list[Unread] = []
+    rows = read_rows(sheet, problems, unread)
+    refused = _personnummer_cells(sheets, _money_cells(sheet, rows, sheets))
+    if refused:
+        raise ValidationErrors(refused)
     if (year, month) > (today.year, today.month):
         raise EkbistError(_("{cell}: the prognosis is for {period}, which has not come yet "
                             "(today is {today})").format(
             cell=cell_name(sheet.name, 0, 0), period=prognosis_lib.period(year, month),
             today=today.isoformat()))
-    unread: list[Unread] = []
-    rows = read_rows(sheet, problems, unread)
     if problems:
         raise ValidationErrors(problems)
     if not rows:
