@@ -110,9 +110,11 @@ def _fte(value: float | None) -> str:
 
 
 def _num(value: float | None, decimals: int = 1) -> str:
+    """A count as a whole number; a measured quantity (FTE-weighted days) always with
+    ``decimals`` decimals, so that 195.0 reads "195.0" beside "194.8", never "195"."""
     if value is None:
         return "–"
-    return fmt_int(value) if float(value).is_integer() else fmt_number(value, decimals)
+    return fmt_int(value) if isinstance(value, int) else fmt_number(value, decimals)
 
 
 def _pct(share: float | None) -> str:

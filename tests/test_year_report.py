@@ -421,3 +421,15 @@ def test_every_report_names_the_years_it_can_count(unit) -> None:
     # The budget commands keep the budget's own range.
     assert unit.fails("budget", "set", "1999", "A", "Personalkostnader", "1") == (
         "error: '1999' is not a year (2000–2100)")
+
+
+def test_fte_weighted_days_keep_their_decimal_when_whole(cli, year_store) -> None:
+    # Alva (1.0 FTE) was sick 2 working days: 2 FTE-weighted days, a measured quantity shown
+    # with the one decimal such days always have ("2.0", as "194.8" elsewhere), not as a count.
+    # Scheduled: 2025 has 261 weekdays less 12 holidays and eves on weekdays = 249 working
+    # days, at 1.0 FTE (Alva) and 0.5 FTE (Bert): 249 + 124.5 = 373.5.
+    text = cli.ok("report", "year", "2025", today=TODAY).output
+    assert "Sick leave: 2.0 of 373.5 scheduled working days (FTE-weighted)." in " ".join(
+        text.split())
+    sv = cli.ok("report", "year", "2025", lang="sv", today=TODAY).output
+    assert "2,0 av 373,5" in " ".join(sv.split())
