@@ -45,6 +45,21 @@ def test_sick_leave_across_a_weekend_and_a_holiday(staff) -> None:
     assert teams["intake"]["sick_leave_share"] == 0.0
 
 
+def test_a_leaver_counts_only_the_working_days_still_employed(staff) -> None:
+    # Bert's first day gone is Friday 17 April: employed 1, 2, 7–10 and 13–16 April,
+    # 10 working days at half time = 5; sick of them 13–16 April, 4 × 0.5 = 2. His spell
+    # runs on to 8 May, so it stays a long one.
+    handlers.leave(staff, "b", D("2026-04-17"))
+    april = staff_figures(staff, D("2026-04-01"), D("2026-04-30"))
+    assert april["scheduled_days"] == 20 + 5 + 12
+    assert april["sick_days"] == 2 + 2
+    assert april["short_spell_share"] == round(2 / 4, 4)
+    assert (april["leavers"], april["average_employed"]) == (1, 2.0)  # Alva and Cleo on the 30th
+    # His last day, the 16th, is in a period that ends on it, not in one ending the day before.
+    assert staff_figures(staff, D("2026-04-01"), D("2026-04-16"))["leavers"] == 1
+    assert staff_figures(staff, D("2026-04-01"), D("2026-04-15"))["leavers"] == 0
+
+
 def test_a_spell_only_on_non_working_days_counts_nothing(staff) -> None:
     absence.away(staff, "c", first=D("2026-05-01"), last=D("2026-05-03"), kind="sick")  # 1 May + weekend
     may = staff_figures(staff, D("2026-05-01"), D("2026-05-03"))

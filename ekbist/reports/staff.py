@@ -7,7 +7,8 @@ personnel turnover. The municipal definitions are used:
   the handler's FTE, so a half-time handler's sick day weighs half a full-timer's.
   Scheduled working days are the working days (ekbist's calendar: weekends, Swedish
   public holidays and the unit's closed days excluded) the handler was employed in
-  the period; sick working days are those of them inside a ``sick`` absence.
+  the period (employed as :mod:`ekbist.day_conditions` says); sick working days are
+  those of them inside a ``sick`` absence.
 * short spells = the share of the sick working days that lie in spells of 1–14
   calendar days (the employer's sick-pay period). Back-to-back sick absences of one
   handler are one spell; a spell still open is counted up to the period's end.
@@ -19,11 +20,13 @@ FTE is the handler's present one: the store keeps no history of it.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from typing import Any
 
 from ekbist.codes import TEAMS
+from ekbist.day_conditions import handler_employed, handler_left
 from ekbist.months import month_end, months_between
 from ekbist.store import Store
 
@@ -66,6 +69,17 @@ def _share(part: float, whole: float) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _employed_days(store: Store, workdays: list[date]) -> list[dict[str, Any]]:
+    """Each handler employed on some of ``workdays``: how many, and the first and last of
+    them (one stretch: employment has one start and one end)."""
+    return store.query(
+        f"""SELECT h.id, h.team, h.fte, count(*) AS days, min(d.value) AS first_day,
+                   max(d.value) AS last_day
+            FROM handler h JOIN json_each(:days) d ON {handler_employed('d.value')}
+            GROUP BY h.id""",
+        {"days": json.dumps([d.isoformat() for d in workdays])})
+
+
 def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
     """Sick leave, short spells and turnover from ``first`` to ``last`` (inclusive).
 
@@ -74,8 +88,10 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
     "scheduled_days", "sick_days", "teams": [...]}``; the day counts are FTE-weighted.
     """
     workdays = _workdays(store, first, last)
+    month_ends = [month_end(m, today=last)
+                  for m in months_between(first.isoformat()[:7], last.isoformat()[:7])]
     with store.snapshot():
-        handlers = store.query("SELECT id, team, fte, start_date, end_date FROM handler")
+        employed = _employed_days(store, workdays)
         sick = store.query(
             "SELECT handler, from_date, to_date FROM absence WHERE kind = 'sick'"
             " AND from_date <= :last AND (to_date IS NULL OR to_date >= :first_back)"
@@ -83,26 +99,29 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
             {"last": last.isoformat(),
              # a spell that began before the period still counts its length from its start
              "first_back": (first - timedelta(days=366)).isoformat()})
+        # A leaver's last day of employment (the day before end_date) lies in the period.
+        leavers = store.scalar(
+            f"SELECT count(*) FROM handler h WHERE {handler_left(':after')}"
+            f" AND NOT {handler_left(':first')}",
+            {"first": first.isoformat(), "after": (last + timedelta(days=1)).isoformat()})
+        counts = [n for _day, n in store.tuples(
+            f"""SELECT d.value, count(h.id) FROM json_each(:days) d
+                LEFT JOIN handler h ON {handler_employed('d.value')} GROUP BY d.value""",
+            {"days": json.dumps([d.isoformat() for d in month_ends])})]
     by_handler: dict[str, list[dict[str, Any]]] = {}
     for r in sick:
         by_handler.setdefault(r["handler"], []).append(r)
 
     teams = {code: {"scheduled": 0.0, "sick": 0.0, "short": 0.0} for code in TEAMS}
-    for h in handlers:
-        start = date.fromisoformat(h["start_date"]) if h["start_date"] else None
-        end = date.fromisoformat(h["end_date"]) if h["end_date"] else None  # first day gone
-        employed = [d for d in workdays
-                    if (start is None or d >= start) and (end is None or d < end)]
-        if not employed:
-            continue
+    for h in employed:
         fte = float(h["fte"])
         tally = teams[h["team"]]
-        tally["scheduled"] += fte * len(employed)
-        spells = _spells(by_handler.get(h["id"], []), last)
-        if not spells:
-            continue
-        for a, b, length in spells:
-            n = bisect_right(employed, b) - bisect_left(employed, a)
+        tally["scheduled"] += fte * h["days"]
+        # The employed working days are the stretch of ``workdays`` from first_day to last_day.
+        on = date.fromisoformat(h["first_day"])
+        off = date.fromisoformat(h["last_day"])
+        for a, b, length in _spells(by_handler.get(h["id"], []), last):
+            n = max(0, bisect_right(workdays, min(b, off)) - bisect_left(workdays, max(a, on)))
             tally["sick"] += fte * n
             if length <= SHORT_SPELL_DAYS:
                 tally["short"] += fte * n
@@ -111,14 +130,6 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
     sick_days = sum(t["sick"] for t in teams.values())
     short_days = sum(t["short"] for t in teams.values())
 
-    leavers = sum(1 for h in handlers if h["end_date"] and
-                  first <= date.fromisoformat(h["end_date"]) - timedelta(days=1) <= last)
-    month_ends = [month_end(m, today=last)
-                  for m in months_between(first.isoformat()[:7], last.isoformat()[:7])]
-    counts = [sum(1 for h in handlers
-                  if (not h["start_date"] or h["start_date"] <= d.isoformat())
-                  and (not h["end_date"] or h["end_date"] > d.isoformat()))
-              for d in month_ends]
     average = round(sum(counts) / len(counts), 2) if counts else 0.0
     return {
         "from": first.isoformat(),
