@@ -95,7 +95,7 @@ def _digits(text: str, script: str) -> str:
 def spellings(twelve: str) -> list[tuple[str, Any]]:
     """(name, value) for every spelling of ``twelve``: each separator in the 10- and the
     12-digit form, dotted and spaced dates, other scripts' digits, invisible marks, and the
-    number cells a spreadsheet holds."""
+    number cells a spreadsheet holds. The one generator: tests/test_secrecy.py reads it too."""
     cc, ymd, tail = twelve[:2], twelve[2:8], twelve[8:]
     yy, mm, dd = ymd[:2], ymd[2:4], ymd[4:]
     out: list[tuple[str, Any]] = []
@@ -112,13 +112,14 @@ def spellings(twelve: str) -> list[tuple[str, Any]]:
         ("devanagari", _digits(twelve, "devanagari")),
         ("combining-marks", "\u0301".join(ymd + tail)),
         ("zero-width-inside", f"{yy}\u200b{mm}\u200d{dd}-{tail}"),
+        ("lost-dashes", f"{yy}?{mm}{dd}?{tail}"),  # a Windows-1252 file lost both dashes
         ("in-a-sentence", f"Klient {ymd} - {tail}, ring"),
         ("file-like", f"klient_{cc}{ymd}_{tail}"),
     ]
     ten = int(ymd + tail)
     if ten >= 10 ** 8:
         out += [("int", ten), ("negative-int", -ten)]
-    out += [("int12", int(twelve)), ("float12", float(twelve))]
+    out += [("int12", int(twelve)), ("negative-int12", -int(twelve)), ("float12", float(twelve))]
     return out
 
 
