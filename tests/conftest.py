@@ -47,6 +47,25 @@ def store(db_path: Path):
     opened.close()
 
 
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The default demo unit as of 2026-11-25, built once per session by a real process:
+    read it, or write to :func:`demo_copy`."""
+    import procs
+
+    return procs.demo_store(tmp_path_factory.mktemp("demo") / "demo.db")
+
+
+@pytest.fixture
+def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A copy of the demo unit of this test's own (``unit.db``), to write to."""
+    import shutil
+
+    copy = tmp_path / "unit.db"
+    shutil.copyfile(demo_db, copy)
+    return copy
+
+
 class Cli:
     """Runs ``ekbist --db DB --today TODAY --lang LANG ARGS`` in-process."""
 

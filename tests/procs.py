@@ -8,6 +8,7 @@ import pty
 import re
 import select
 import shutil
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -63,6 +64,25 @@ def waiting_on_lock(proc: subprocess.Popen) -> bool:
     return state == "S" and ("sleep" in wchan or wchan in ("0", ""))
 
 
+def scalar(db: Path, sql: str) -> object:
+    """The one value ``sql`` selects from ``db``, read as any program reads the file."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def file_size_limit(limit: int):
+    """A ``preexec_fn`` for a "full disk": no file the process writes grows past ``limit``
+    bytes (CPython ignores SIGXFSZ, so the write fails with EFBIG)."""
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
 def one_error(result) -> str:
     assert result.returncode == 1, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
@@ -87,11 +107,14 @@ def terminal_env(db: Path) -> dict[str, str]:
 
 def on_terminal(args: list[str], env: dict[str, str], *, columns: int = 160,
                 answer: str | None = None, program: list[str] | None = None,
-                overwrite: bool = False) -> tuple[int, str]:
+                overwrite: bool = False,
+                signal_at: tuple[str, int] | None = None) -> tuple[int, str]:
     """The exit code of ``ekbist ARGS`` on a real pseudo-terminal of ``columns`` columns and
     what it showed there (colours and carriage returns taken out); ``answer`` is typed first.
     ``program`` runs instead of ``python -m ekbist`` (a test's own launcher); with
-    ``overwrite`` a carriage return writes over its line, as on a screen (a progress bar)."""
+    ``overwrite`` a carriage return writes over its line, as on a screen (a progress bar).
+    With ``signal_at=(TEXT, SIGNAL)`` the signal is sent once TEXT is shown (a prompt
+    waiting for its answer): waiting for what is shown, not for time to pass."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, columns, 0, 0))
     command = [*(program or [sys.executable, "-m", "ekbist"]), *args]
@@ -112,9 +135,21 @@ def on_terminal(args: list[str], env: dict[str, str], *, columns: int = 160,
         if not data:
             break
         chunks.append(data)
-    code = process.wait(timeout=60)
-    os.close(leader)
+        if signal_at is not None and signal_at[0].encode() in b"".join(chunks):
+            process.send_signal(signal_at[1])
+            signal_at = None
+    try:
+        code = process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise AssertionError(f"{args} did not end (a signal not heard?): "
+                             f"{b''.join(chunks).decode(errors='replace')}") from None
+    finally:
+        os.close(leader)
     text = b"".join(chunks).decode()
+    if signal_at is not None:
+        raise AssertionError(f"{signal_at[0]!r} was never shown: {text}")
     if overwrite:
         text = text.replace("\x1b[2K", "\r")  # erasing a line: what follows writes over it
     text = ANSI.sub("", text)

@@ -3,26 +3,12 @@ And per-handler reports name the handler beside the id."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import procs
-import pytest
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return procs.demo_store(tmp_path_factory.mktemp("confirm") / "demo.db")
-
-
-@pytest.fixture
-def store(demo: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "unit.db"
-    shutil.copyfile(demo, copy)
-    return copy
 
 
 def on_terminal(args: list[str], db: Path, answer: str | None) -> tuple[int, str]:
@@ -43,48 +29,48 @@ def moved_today(db: Path) -> int:
 BALANCE = ["caseload", "balance", "--team", "debt", "--apply"]
 
 
-def test_balance_asks_on_a_terminal_and_no_writes_nothing(store: Path) -> None:
-    before = moved_today(store)
-    code, text = on_terminal(BALANCE, store, "n\n")
+def test_balance_asks_on_a_terminal_and_no_writes_nothing(demo_copy: Path) -> None:
+    before = moved_today(demo_copy)
+    code, text = on_terminal(BALANCE, demo_copy, "n\n")
     assert code == 0
     assert "Proposed moves (caseload on 2026-11-25)" in text
     assert "Make these 2 moves, dated 2026-11-25? [y/N]" in text
     assert "Nothing was written." in text
-    assert moved_today(store) == before
+    assert moved_today(demo_copy) == before
 
 
-def test_balance_yes_at_the_prompt_makes_the_moves(store: Path) -> None:
-    before = moved_today(store)
-    code, text = on_terminal(BALANCE, store, "y\n")
+def test_balance_yes_at_the_prompt_makes_the_moves(demo_copy: Path) -> None:
+    before = moved_today(demo_copy)
+    code, text = on_terminal(BALANCE, demo_copy, "y\n")
     assert code == 0 and "Made 2 moves, dated 2026-11-25." in text
-    assert moved_today(store) == before + 2
+    assert moved_today(demo_copy) == before + 2
 
 
-def test_balance_with_yes_does_not_ask(store: Path) -> None:
-    code, text = on_terminal([*BALANCE, "--yes"], store, None)
+def test_balance_with_yes_does_not_ask(demo_copy: Path) -> None:
+    code, text = on_terminal([*BALANCE, "--yes"], demo_copy, None)
     assert code == 0
     assert "[y/N]" not in text and "Moves made on 2026-11-25" in text
 
 
-def test_balance_without_a_terminal_does_not_ask(store: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "ekbist", *BALANCE], env=procs.terminal_env(store),
+def test_balance_without_a_terminal_does_not_ask(demo_copy: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "ekbist", *BALANCE], env=procs.terminal_env(demo_copy),
                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 0
     assert "[y/N]" not in done.stdout + done.stderr and "Made 2 moves" in done.stdout
 
 
-def test_leave_asks_and_no_records_nothing(store: Path) -> None:
-    cases = open_assignments(store)
+def test_leave_asks_and_no_records_nothing(demo_copy: Path) -> None:
+    cases = open_assignments(demo_copy)
     args = ["handler", "leave", "h018", "--date", "2026-12-31", "--redistribute", "--apply"]
-    code, text = on_terminal(args, store, "n\n")
+    code, text = on_terminal(args, demo_copy, "n\n")
     assert code == 0 and "[y/N]" in text and "Nothing was written." in text
     assert "leaves on" not in text
-    with sqlite3.connect(store) as con:
+    with sqlite3.connect(demo_copy) as con:
         assert con.execute("SELECT end_date FROM handler WHERE id = 'h018'").fetchone()[0] is None
-    assert open_assignments(store) == cases
-    code, text = on_terminal(args, store, "y\n")
+    assert open_assignments(demo_copy) == cases
+    code, text = on_terminal(args, demo_copy, "y\n")
     assert code == 0 and "Handler h018 leaves on 2026-12-31." in text
-    with sqlite3.connect(store) as con:
+    with sqlite3.connect(demo_copy) as con:
         assert con.execute("SELECT end_date FROM handler WHERE id = 'h018'").fetchone()[0] == "2026-12-31"
 
 
@@ -107,11 +93,11 @@ def test_handling_time_report_by_handler_names_them(cli) -> None:
     assert "Karin" not in payload  # the JSON contract keeps the id only
 
 
-def test_swedish_answer_j_and_anything_else_is_no(store: Path) -> None:
-    before = moved_today(store)
-    code, text = on_terminal(["--lang", "sv", *BALANCE], store, "kanske\n")
+def test_swedish_answer_j_and_anything_else_is_no(demo_copy: Path) -> None:
+    before = moved_today(demo_copy)
+    code, text = on_terminal(["--lang", "sv", *BALANCE], demo_copy, "kanske\n")
     assert code == 0 and "[j/N]" in text and "Inget skrevs." in text
-    assert moved_today(store) == before
-    code, text = on_terminal(["--lang", "sv", *BALANCE], store, "j\n")
+    assert moved_today(demo_copy) == before
+    code, text = on_terminal(["--lang", "sv", *BALANCE], demo_copy, "j\n")
     assert code == 0 and "Omfördelade 2 ärenden, daterade 2026-11-25." in text
-    assert moved_today(store) == before + 2
+    assert moved_today(demo_copy) == before + 2

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
-from procs import EKBIST, clean_env, one_error
+from procs import EKBIST, clean_env, file_size_limit, one_error, scalar
 
 from ekbist import demo as demo_unit
 from ekbist.errors import EkbistError
@@ -20,11 +19,7 @@ def build(db: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 def households_active(db: Path) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT count(*) FROM cases WHERE closed IS NULL").fetchone()[0]
-    finally:
-        conn.close()
+    return scalar(db, "SELECT count(*) FROM cases WHERE closed IS NULL")
 
 
 @pytest.mark.parametrize(("households", "months", "seed"), [
@@ -54,20 +49,12 @@ def test_above_the_largest_size_is_refused():
     assert result.returncode == 2 and "20001 is not in the range 10<=x<=20000" in result.stderr
 
 
-def _fsize_limit(limit: int):
-    def apply() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    return apply
-
-
 def test_a_demo_that_fails_leaves_no_file_and_the_next_one_builds(tmp_path):
     folder = tmp_path / "d"
     folder.mkdir()
     db = folder / "demo.db"
     # A "full disk" part-way: no file may grow past 3 MB (the schema and calendar fit).
-    failed = build(db, "--households", "480", "--months", "12", preexec_fn=_fsize_limit(3 << 20))
+    failed = build(db, "--households", "480", "--months", "12", preexec_fn=file_size_limit(3 << 20))
     line = one_error(failed)
     assert line.startswith(f"error: could not build the demo in {db}: "), line
     assert line.endswith(" — nothing was written"), line

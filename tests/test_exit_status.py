@@ -3,17 +3,8 @@ ekbist/exit_status.py, for the commands (0/1/2/130/143) and for the check (0–3
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import select
-import shutil
 import signal
 import sqlite3
-import struct
-import subprocess
-import sys
-import termios
 from pathlib import Path
 
 import procs
@@ -30,18 +21,6 @@ def test_the_tables_are_the_conventions():
     assert [int(e) for e in CheckExit] == [0, 1, 2, 3]
     assert Exit.for_signal(signal.SIGINT) == 130 and Exit.for_signal(signal.SIGTERM) == 143
     assert Exit.for_signal(signal.SIGHUP) == 129  # any other signal: 128 + its number
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return procs.demo_store(tmp_path_factory.mktemp("exits") / "demo.db")
-
-
-@pytest.fixture
-def demo_copy(demo: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "unit.db"
-    shutil.copyfile(demo, copy)
-    return copy
 
 
 @pytest.fixture
@@ -110,33 +89,8 @@ def test_commands_ok_refused_and_usage(empty):
 
 def _stopped_at_the_prompt(db: Path, signum: int) -> tuple[int, str]:
     """``caseload balance --apply`` on a terminal, stopped by ``signum`` while it asks."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 160, 0, 0))
-    process = subprocess.Popen([sys.executable, "-m", "ekbist", "caseload", "balance", "--team", "debt",
-                                "--apply"], stdin=follower, stdout=follower, stderr=follower,
-                               env=procs.terminal_env(db), close_fds=True)
-    os.close(follower)
-    shown = b""
-    while b"[y/N]" not in shown:  # wait for the question, not for time to pass
-        ready, _, _ = select.select([leader], [], [], 60)
-        assert ready, shown
-        shown += os.read(leader, 65536)
-    process.send_signal(signum)
-    try:
-        code = process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise AssertionError("the signal was not heard at the prompt") from None
-    try:
-        while select.select([leader], [], [], 0.5)[0]:
-            chunk = os.read(leader, 65536)
-            if not chunk:
-                break
-            shown += chunk
-    except OSError:
-        pass
-    os.close(leader)
-    return code, shown.decode()
+    return procs.on_terminal(["caseload", "balance", "--team", "debt", "--apply"],
+                             procs.terminal_env(db), signal_at=("[y/N]", signum))
 
 
 # A signal that lands just before a blocking read was lost about one time in four (the

@@ -103,14 +103,6 @@ def test_an_interrupted_export_leaves_no_file(unit, tmp_path):
     assert list(target.parent.iterdir()) == []
 
 
-def _fsize_limit(limit: int):
-    def apply() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    return apply
-
-
 def test_a_backup_that_cannot_be_written_whole_leaves_nothing(tmp_path):
     db = tmp_path / "demo.db"
     assert run(db, "demo", "--households", "60", "--months", "6").returncode == 0
@@ -121,7 +113,7 @@ def test_a_backup_that_cannot_be_written_whole_leaves_nothing(tmp_path):
     # so the write fails with EFBIG as on a full disk).
     result = subprocess.run([EKBIST, "--db", str(db), "backup", str(folder / "copy.db")],
                             capture_output=True, text=True, env=_env(), timeout=120,
-                            preexec_fn=_fsize_limit(size // 4))
+                            preexec_fn=procs.file_size_limit(size // 4))
     assert result.returncode == 1, (result.stdout, result.stderr)
     lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("note: ")]
     assert lines == [f"error: could not write {folder / 'copy.db'}: database or disk is full — "
@@ -141,7 +133,7 @@ def test_an_export_on_a_full_disk_leaves_nothing_and_no_traceback(tmp_path):
     folder.mkdir()
     result = subprocess.run([EKBIST, "--db", str(db), "export", "applications",
                              str(folder / "a.xlsx")], capture_output=True, text=True, env=_env(),
-                            timeout=120, preexec_fn=_fsize_limit(4096))
+                            timeout=120, preexec_fn=procs.file_size_limit(4096))
     assert result.returncode == 1, (result.stdout, result.stderr)
     assert result.stderr.splitlines()[-1] == (
         "error: could not write: File too large — nothing was written")

@@ -28,7 +28,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-EKBIST = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/procs.py, run as a script
+from procs import EKBIST, clean_env, scalar  # noqa: E402
+
 PAGE = 4096
 FRAME = 24 + PAGE
 WAL_DAMAGE = ("intact", "deleted", "cut_inside", "cut_between", "flip", "foreign")
@@ -44,15 +45,9 @@ WINDOWS = ("0ms", "early", "transaction", "commit", "committed")
 NOTHING = "error: interrupted — nothing was written"
 
 
-def env(**extra: str) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
-    clean.update({"EKBIST_LANG": "en", "EKBIST_TODAY": "2026-11-25", **extra})
-    return clean
-
-
 def init(db: Path) -> None:
     subprocess.run([EKBIST, "--db", str(db), "init"], check=True, capture_output=True,
-                   env=env(EKBIST_JOURNAL="wal"))
+                   env=clean_env(EKBIST_JOURNAL="wal"))
 
 
 def crashed_writer(db: Path, rows: int, prefix: str = "k") -> None:
@@ -112,7 +107,7 @@ def run_wal_case(case: WalCase, folder: Path) -> list[str]:
     crashed_writer(db, case.rows)
     damage(db, case, folder)
     result = subprocess.run([EKBIST, "--db", str(db), "check"], capture_output=True,
-                            text=True, env=env(), timeout=300)
+                            text=True, env=clean_env(), timeout=300)
     out = (result.stdout + result.stderr).strip()
     faults = []
     if "Traceback" in out:
@@ -153,14 +148,6 @@ def _csv(folder: Path, rows: int) -> Path:
     return path
 
 
-def _count(db: Path) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT count(*) FROM handler").fetchone()[0]
-    finally:
-        conn.close()
-
-
 def run_signal_case(case: SignalCase, folder: Path, rows: int = 5000) -> list[str]:
     db = folder / "unit.db"
     init(db)
@@ -170,7 +157,7 @@ def run_signal_case(case: SignalCase, folder: Path, rows: int = 5000) -> list[st
         args, expected = ["handler", "add", "bo", "--name", "Bo B", "--team", "intake",
                           "--fte", "1"], 1
     proc = subprocess.Popen([EKBIST, "--db", str(db), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env(EKBIST_PHASES="1"))
+                            stderr=subprocess.PIPE, text=True, env=clean_env(EKBIST_PHASES="1"))
     seen = []
     if case.window in ("0ms", "early"):
         if case.window == "early":
@@ -187,7 +174,7 @@ def run_signal_case(case: SignalCase, folder: Path, rows: int = 5000) -> list[st
     lines = [line for line in (seen + err.splitlines(keepends=True))
              if not line.startswith(("ekbist-phase: ", "note: "))]
     lines = [line.rstrip("\n") for line in lines]
-    written = _count(db)
+    written = scalar(db, "SELECT count(*) FROM handler")
     code = proc.returncode
     faults = []
     if any("Traceback" in line for line in lines):
