@@ -310,7 +310,7 @@ def run_correction(env: Env, fmt: str, yes: bool, question: str, correct) -> Non
     ``correct(fix, store, apply)`` is the correction of :mod:`ekbist.budget_corrections`
     (``fix``): a plan of it when ``apply`` is false, the plan carried out when true."""
     from ekbist import budget_corrections as fix
-    from ekbist.commands.caseload import confirm, interactive
+    from ekbist.commands.prompts import confirm, interactive
     from ekbist.commands.render import say, to_json
 
     store = env.open()

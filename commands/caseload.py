@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE, MONTH, yes_option
+from ekbist.commands.prompts import confirm, interactive
 from ekbist.commands.render import (
     say,
     Column,
@@ -273,14 +274,6 @@ APPLY_YES = yes_option(
       "asked anyway)."))
 
 
-def interactive() -> bool:
-    """A person at a terminal who can answer a question."""
-    import sys
-
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-
 @caseload.command(help=_("Propose moving cases within a team from the most to the least loaded "
                          "per FTE; --apply makes the moves."))
 @click.option("--team", help=_team_help())
@@ -311,35 +304,6 @@ def balance(env: Env, team, as_of, max_moves, apply: bool, yes: bool, fmt: str) 
         apply_confirmed(run_working, fmt, yes)
     else:
         show_moves(run_working(False), fmt)
-
-
-def confirm(question: str, *, err: bool = False) -> bool:
-    """Ask a yes-or-no question, answered in the chosen language ("j" in Swedish) or English;
-    no by default."""
-    yes = {_("y"), _("yes"), "y", "yes"}
-    click.echo(f"{question} [{_('y')}/N]: ", nl=False, err=err)
-    return read_answer().strip().lower() in yes
-
-
-def read_answer() -> str:
-    """The line typed at the terminal ('' at its end), waiting in short steps.
-
-    A plain blocking read misses a Ctrl-C or SIGTERM that lands just before the read
-    starts (the signal handler runs only once the read returns, i.e. never); waking every
-    fifth of a second lets the handler run and the command stop at once.
-    """
-    import os
-    import select
-    import sys
-
-    if os.name == "nt":  # no select() on a console: Windows delivers Ctrl-C to input() itself
-        try:
-            return input()
-        except EOFError:
-            return ""
-    while not select.select([sys.stdin], [], [], 0.2)[0]:
-        pass
-    return sys.stdin.readline()
 
 
 def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:
