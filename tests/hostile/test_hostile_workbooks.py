@@ -94,6 +94,35 @@ def test_the_byte_scan_and_expat_agree_on_a_plain_sheet(tmp_path) -> None:
         expected
 
 
+def test_a_cell_naming_its_place_twice_in_a_sheet_too_big_for_expat_first_is_refused(
+        tmp_path) -> None:
+    # A sheet of more than 16 MiB is not read by expat before the byte scan; a cell with two
+    # r attributes is not XML at all, and must never be placed at A… while calamine might
+    # take the other. 400 000 rows of a random 9-digit number (so it packs like real data).
+    rng = random.Random(7)
+
+    def rows(evil: bytes):
+        yield files.handler_rows().encode()
+        for start in range(3, 400_003, 10_000):
+            yield b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>'
+                           % (r, r, rng.randrange(10**8, 10**9))
+                           for r in range(start, start + 10_000))
+        yield evil
+
+    good = files.write_xlsx(tmp_path / "good.xlsx",
+                            files.sheet(rows(b'<row r="400003"><c r="A400003"><v>1</v></c></row>')))
+    with zipfile.ZipFile(good) as book:
+        assert book.getinfo(files.SHEET_PART).file_size > 16 << 20
+    # The header and one handler (2 rows × 4 columns = 8 cells) and 400 001 cells in A3:A400003.
+    assert [(s.cells, s.max_row, s.max_col) for s in guard.check_workbook(good)] == [
+        (400_009, 400_003, 4)]
+    twice = files.write_xlsx(tmp_path / "twice.xlsx", files.sheet(
+        rows(b'<row r="400003"><c r="A400003" r="XFD1048576"><v>1</v></c></row>')))
+    with pytest.raises(EkbistError, match="part xl/worksheets/sheet1.xml is not well-formed XML "
+                                          r"\(duplicate attribute"):
+        guard.check_workbook(twice)
+
+
 # -- zip bombs (real processes, measured) ------------------------------------------------------
 
 def _refused_within_bounds(db: Path, path: Path, kind: str, words: str):

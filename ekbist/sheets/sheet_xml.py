@@ -1,0 +1,594 @@
+"""What a workbook's XML holds, read as it streams out of the zip, before calamine reads it.
+
+python-calamine reads a sheet into one dense block from its first to its farthest cell, so
+a 3 KB .xlsx with one stray cell at XFD1048576 asks for half a terabyte. The readers here
+refuse, naming the cell or the part:
+
+- a sheet with more than :data:`DENSE_FLOOR` filled cells that are packed into less than
+  :data:`MIN_PACKED_PER_CELL` compressed bytes each (real data, even all zeros, takes
+  almost two);
+- a text of more than :data:`MAX_TEXT` characters in a cell or shared string (Excel's own
+  limit);
+- XML that is not well-formed, or that declares a document type;
+- a value beyond :data:`MAX_COLUMNS` columns or :data:`MAX_ROWS` rows, or a sheet whose
+  block would be far bigger than its data (a stray cell far away): the block may hold at
+  most :data:`MAX_SPARSE_AREA` cells unless a quarter of them is filled;
+- a formula without a saved value (a file written by a script and never opened in Excel
+  or LibreOffice): calamine would read it as empty and a default would be stored instead
+  of the value.
+
+The XML is read as XML: any quoting (``r='XFD1'``), spacing (``r = "XFD1"``), letter case
+(``xfd1``) or namespace prefix (``<x:c>``) of a cell means what calamine takes it to mean.
+A sheet is read by expat, the standard library's streaming parser, unless every chunk of it
+has the plain shape that Excel, LibreOffice and openpyxl write (no comments, CDATA,
+processing instructions, tabs or line breaks, no prefixed cell or row elements, attributes
+written ``name="value"``, every cell matched whole by one strict pattern): then a
+byte-level scan that gives the same answer runs, about four times as fast. A chunk that is
+not plain sends the whole part to expat.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from xml.parsers import expat
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.sheets.cells import column_letter
+from ekbist.sheets.zip_parts import CHUNK, mb, spaced
+
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 200
+# A sheet's block (rows × columns from A1) may be this big whatever it holds; beyond it,
+# at least a quarter of the block must be filled.
+MAX_SPARSE_AREA = 4_000_000
+DENSE_FLOOR = 200_000
+MIN_PACKED_PER_CELL = 1.0
+MAX_TEXT = 32_767                  # characters in a cell, as in Excel
+MAX_LISTED = 20
+
+
+class NotPlain(Exception):
+    """A chunk the byte-level scan cannot read exactly: the part goes to expat."""
+
+
+@dataclass
+class SheetScan:
+    name: str
+    cells: int = 0
+    max_row: int = 0          # 1-based, of cells with a value
+    max_col: int = 0
+    farthest: str = ""        # the cell that set max_row or max_col last
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def cell_at(sheet: str, row: int, col: int) -> str:
+    from ekbist.sheets.cells import cell_name
+
+    return cell_name(sheet, row - 1, col - 1)
+
+
+def _refuse_entities(parser) -> None:
+    """No document type declarations: OOXML and ODF never have one, and one is how an XML
+    file multiplies a few bytes into gigabytes of entities."""
+    def refuse(*_args):
+        raise _DocType
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+
+
+class _DocType(Exception):
+    pass
+
+
+_XML_ERRORS = (expat.ExpatError, LookupError, ValueError)   # LookupError: a bad encoding
+
+
+def _bad_xml(path: Path, part: str, exc: Exception,
+             rest: Iterator[bytes] | None = None) -> EkbistError:
+    """Not well-formed XML, named by its part; but a part that fails its checksum says that
+    first (``rest``, the part's remaining chunks, is read to find out)."""
+    for _chunk in rest or ():
+        pass
+    if isinstance(exc, expat.ExpatError):
+        reason = _("{reason}, line {line}, column {column}").format(
+            reason=expat.errors.messages.get(exc.code, str(exc)), line=exc.lineno,
+            column=exc.offset)
+    else:
+        reason = str(exc) or type(exc).__name__
+    return EkbistError(_("{path}: part {part} is not well-formed XML ({reason}) — save the "
+                         "workbook again from Excel or LibreOffice").format(
+        path=path, part=part, reason=reason))
+
+
+_STRICT_CELL = re.compile(
+    rb'<c r="([A-Za-z]+)([1-9][0-9]*)"(?: [\w:.-]+="[^"<]*")*'
+    rb'(?:/>|>(<v>[^<]*</v>|<v/>|<is><t(?: xml:space="preserve")?>[^<]*</t></is>)?</c>)')
+_EMPTY_VALUES = {b"<v></v>", b"<v/>", b"<is><t></t></is>", b'<is><t xml:space="preserve"></t></is>'}
+_DECLARATION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*\?>\s*")
+
+
+class Sheet:
+    """What is known of one sheet while its XML streams past."""
+
+    def __init__(self, path: Path, part: str, name: str, packed: int, problems: list[str]):
+        self.path, self.part, self.name = path, part, name
+        self.packed = packed
+        self.problems = problems
+        self.scan = SheetScan(name)
+        self.reached = 0            # cells that may hold a value (empty <v> or <is> included)
+
+    def cell(self, row: int, col: int, filled: bool) -> None:
+        """A cell that calamine places in the sheet's block (filled: holds text or a number)."""
+        scan = self.scan
+        if row > MAX_ROWS or col > MAX_COLUMNS:
+            raise EkbistError(_(
+                "{cell}: beyond the {rows} rows × {columns} columns (column {last}) "
+                "ekbist reads — delete what is there and save the file again"
+            ).format(cell=cell_at(self.name, row, col), rows=spaced(MAX_ROWS),
+                     columns=MAX_COLUMNS, last=column_letter(MAX_COLUMNS - 1)))
+        if row > scan.max_row or col > scan.max_col:
+            scan.max_row = max(scan.max_row, row)
+            scan.max_col = max(scan.max_col, col)
+            scan.farthest = cell_at(self.name, row, col)
+        if filled:
+            scan.cells += 1
+            if scan.cells > DENSE_FLOOR and scan.cells * MIN_PACKED_PER_CELL > self.packed:
+                self.too_dense()
+
+    def too_dense(self) -> None:
+        raise EkbistError(_("{path}: sheet '{sheet}' packs more than {cells} filled cells into "
+                            "{packed} — real data takes at least a byte per cell; the file "
+                            "looks like a zip bomb").format(
+            path=self.path, sheet=self.name, cells=spaced(self.scan.cells),
+            packed=mb(self.packed)))
+
+    def text(self, length: int, row: int, col: int) -> None:
+        if length > MAX_TEXT:
+            raise EkbistError(_("{cell}: a text of more than {limit} characters — Excel allows "
+                                "at most {limit} in a cell").format(
+                cell=cell_at(self.name, row, col), limit=spaced(MAX_TEXT)))
+
+    def formula_without_value(self, row: int, col: int) -> None:
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(_(
+                "{cell}: a formula without a saved value — open the file in "
+                "Excel or LibreOffice and save it, then import it again"
+            ).format(cell=cell_at(self.name, row, col)))
+
+    def finish(self) -> SheetScan:
+        scan = self.scan
+        area = scan.max_row * scan.max_col
+        if area > MAX_SPARSE_AREA and scan.cells * 4 < area:
+            raise EkbistError(_(
+                "{cell}: a cell far from the rest of the sheet ({cells} cells filled, "
+                "spread over {rows} rows × {columns} columns) — delete the stray cells "
+                "and save the file again"
+            ).format(cell=scan.farthest, cells=scan.cells, rows=scan.max_row,
+                     columns=scan.max_col))
+        return scan
+
+
+_NOT_PLAIN = (b"<!", b"<?", b"\n", b"\r", b"\t", b"<f", b"='", b" =", b"= ",
+              b":c ", b":c>", b":c/", b":sheetData")
+
+
+def _plain_refs(part: bytes, pattern: re.Pattern[bytes]) -> list[tuple[bytes, ...]]:
+    """The cells of a chunk of plain sheet XML as ``pattern`` matches them (column letters,
+    row digits, …); raise NotPlain when the chunk is not plain or a cell escapes the pattern."""
+    for marker in _NOT_PLAIN:
+        if marker in part:
+            raise NotPlain
+    if part.count(b"<") != part.count(b">"):
+        raise NotPlain
+    found = pattern.findall(part)
+    if len(found) != part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/"):
+        raise NotPlain
+    if part.count(b' r="') != len(found) + part.count(b'<row r="'):
+        raise NotPlain      # an attribute r twice in a cell, or one somewhere else
+    return found
+
+
+def _farthest(found: list[tuple[bytes, ...]], columns: dict[bytes, int]) -> tuple[int, int]:
+    """The largest row and column of ``found`` (not empty); ``columns`` remembers the
+    number of each column's letters."""
+    top_col = 0
+    for letters in set(map(_FIRST, found)):
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = column_number(letters.decode("ascii"))
+        top_col = max(top_col, col)
+    return _top_row(list(map(_SECOND, found))), top_col
+
+
+def _plain_cells(sheet: Sheet, part: bytes, columns: dict[bytes, int]) -> None:
+    """Read the cells of a chunk of plain sheet XML; raise NotPlain when it is not plain.
+
+    Every cell must be matched whole by the strict pattern (so nothing hides between the
+    matches), and the bounds are taken per chunk with list operations rather than per
+    cell in Python: this is what keeps the guard cheap beside calamine's own read.
+    """
+    valued = [m for m in _plain_refs(part, _STRICT_CELL) if m[2]]
+    if not valued:
+        return
+    if max(len(m[2]) for m in valued) > MAX_TEXT:
+        raise NotPlain      # bytes, not characters: expat counts them exactly
+    top_row, top_col = _farthest(valued, columns)
+    scan = sheet.scan
+    if top_row > MAX_ROWS or top_col > MAX_COLUMNS:
+        for letters, row_digits, *_rest in valued:   # name the first cell beyond the bounds
+            sheet.cell(int(row_digits), columns[letters], False)
+    if top_row > scan.max_row or top_col > scan.max_col:
+        for letters, row_digits, *_rest in reversed(valued):
+            if int(row_digits) == top_row or columns[letters] == top_col:
+                scan.farthest = cell_at(sheet.name, int(row_digits), columns[letters])
+                break
+        scan.max_row = max(scan.max_row, top_row)
+        scan.max_col = max(scan.max_col, top_col)
+    empty = _EMPTY_VALUES
+    scan.cells += len(valued) - sum(1 for m in valued if m[2] in empty)
+    if scan.cells > DENSE_FLOOR and scan.cells * MIN_PACKED_PER_CELL > sheet.packed:
+        sheet.too_dense()
+
+
+_CELL_REF = re.compile(rb'<c r="([A-Za-z]+)([1-9][0-9]*)"')
+# When every window of this many bytes holds a '<' (and a chunk is cut before a '<'), no
+# text is longer than 2 × _TEXT_WINDOW - 1 = MAX_TEXT bytes, so none has more characters.
+_TEXT_WINDOW = 16_384
+
+
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
+
+
+def _top_row(digits: list[bytes]) -> int:
+    """The largest of row numbers written without leading zeros, with C-speed comparisons:
+    among numbers of the same length the largest string is the largest number."""
+    largest = max(digits)
+    longest = max(map(len, digits))
+    if len(largest) == longest:
+        return int(largest)
+    return int(max(d for d in digits if len(d) == longest))
+
+
+class Unsure(Exception):
+    """The quick bounds cannot decide: the sheet is read cell by cell."""
+
+
+def quick_cells(sheet: Sheet, part: bytes, columns: dict[bytes, int]) -> None:
+    """Bounds of a chunk of plain sheet XML from byte counts, never too low.
+
+    Every cell counts as placed (an empty formatted one too) and every <v> or <is> as a
+    filled cell, so the bounds are high; when they exceed a limit, :class:`Unsure` sends
+    the sheet to the exact reading. No text can be longer than MAX_TEXT bytes when every
+    window of _TEXT_WINDOW bytes holds a '<'.
+    """
+    refs = _plain_refs(part, _CELL_REF)
+    for start in range(0, len(part) - _TEXT_WINDOW + 1, _TEXT_WINDOW):
+        if part.find(b"<", start, start + _TEXT_WINDOW) < 0:
+            raise NotPlain
+    if not refs:
+        return
+    top_row, top_col = _farthest(refs, columns)
+    scan = sheet.scan
+    scan.max_row = max(scan.max_row, top_row)
+    scan.max_col = max(scan.max_col, top_col)
+    scan.cells += part.count(b"<v") + part.count(b"<is")
+    if (scan.max_row > MAX_ROWS or scan.max_col > MAX_COLUMNS
+            or scan.max_row * scan.max_col > MAX_SPARSE_AREA
+            or (scan.cells > DENSE_FLOOR and scan.cells * MIN_PACKED_PER_CELL > sheet.packed)):
+        raise Unsure
+
+
+def scan_plain(sheet: Sheet, chunks: Iterator[bytes], read=_plain_cells) -> None:
+    buffer = b""
+    first = True
+    columns: dict[bytes, int] = {}
+    done = False
+    tail = b""
+    for chunk in chunks:
+        if done:
+            tail = (tail + chunk)[-64:]
+            continue            # inflate on: the rest is counted and checksummed
+        buffer += chunk
+        if first:
+            declaration = _DECLARATION.match(buffer)
+            if declaration is None and len(buffer) < 256 and buffer.startswith(b"<?"):
+                continue
+            first = False
+            if declaration:
+                buffer = buffer[declaration.end():]
+        end = buffer.find(b"</sheetData>")
+        if end >= 0:
+            read(sheet, buffer[:end], columns)
+            tail = buffer[-64:]
+            buffer = b""
+            done = True
+            continue
+        cut = max(buffer.rfind(b"<c "), buffer.rfind(b"<row"))
+        if cut <= 0:
+            if len(buffer) < 8 * CHUNK:
+                continue
+            cut = buffer.rfind(b"<")       # never inside a text: a text ends at a '<'
+            if cut <= 0:
+                raise NotPlain
+        read(sheet, buffer[:cut], columns)
+        buffer = buffer[cut:]
+    if buffer:
+        read(sheet, buffer, columns)
+    if not done or not tail.rstrip().endswith(b"</worksheet>"):
+        raise NotPlain         # cut short, or not a plain worksheet: expat says which
+
+
+# -- an .xlsx sheet read by expat --------------------------------------------------------------
+
+_REF = re.compile(r"([A-Za-z]+)([0-9]+)\Z")
+
+
+class _SheetEvents:
+    """expat handlers for a worksheet: cells as calamine places them."""
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self.inside = False
+        self.done = False
+        self.row = 0
+        self.col = 0
+        self.in_cell = False
+        self.kind = ""
+        self.has_v = self.has_is = self.has_f = False
+        self.in_v = self.in_t = False
+        self.length = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.done:
+            return
+        local = name.rpartition(":")[2]
+        if local == "sheetData":
+            self.inside = True
+        elif not self.inside:
+            return
+        elif local == "row":
+            number = attrs.get("r", "")
+            self.row = int(number) if number.isascii() and number.isdigit() else self.row + 1
+            self.col = 0
+        elif local == "c":
+            ref = attrs.get("r")
+            if ref is None:
+                self.col += 1
+                self.row = max(self.row, 1)
+            else:
+                match = _REF.match(ref)
+                if match is None:
+                    raise EkbistError(_("{path}: part {part}: '{ref}' is not a cell reference"
+                                        ).format(path=self.sheet.path, part=self.sheet.part,
+                                                 ref=ref[:40]))
+                self.col = column_number(match.group(1))
+                self.row = int(match.group(2))
+            self.in_cell = True
+            self.kind = attrs.get("t", "")
+            self.has_v = self.has_is = self.has_f = False
+            self.length = 0
+        elif self.in_cell:
+            if local == "v":
+                self.has_v = self.in_v = True
+            elif local == "is":
+                self.has_is = True
+            elif local == "t" and self.has_is:
+                self.in_t = True
+            elif local == "f":
+                self.has_f = True
+
+    def end(self, name: str) -> None:
+        if self.done or not self.inside:
+            return
+        local = name.rpartition(":")[2]
+        if local == "sheetData":
+            self.done = True
+        elif local == "v":
+            self.in_v = False
+        elif local == "t":
+            self.in_t = False
+        elif local == "c" and self.in_cell:
+            self.in_cell = False
+            sheet = self.sheet
+            if self.has_f and not (self.length or self.has_is
+                                   or (self.kind == "str" and self.has_v)):
+                sheet.formula_without_value(self.row, self.col)
+                return
+            if self.has_v or self.has_is:
+                sheet.cell(self.row, self.col, self.length > 0)
+
+    def text(self, data: str) -> None:
+        if self.in_v or self.in_t:
+            self.length += len(data)
+            if self.length > MAX_TEXT:
+                self.sheet.text(self.length, self.row, self.col)
+
+
+def parse(path: Path, part: str, chunks: Iterator[bytes],
+           setup: Callable[[expat.XMLParserType], None] | None = None,
+           namespaces: bool = False) -> None:
+    """Feed a part to expat chunk by chunk; not well-formed XML is refused naming the part."""
+    parser = expat.ParserCreate(namespace_separator=" ") if namespaces else expat.ParserCreate()
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    _refuse_entities(parser)
+    if setup:
+        setup(parser)
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _XML_ERRORS as exc:
+        raise _bad_xml(path, part, exc, chunks) from None
+    except _DocType:
+        raise _doctype(path, part) from None
+
+
+def _doctype(path: Path, part: str) -> EkbistError:
+    return EkbistError(_("{path}: part {part} declares a document type — spreadsheet programs "
+                         "never write one").format(path=path, part=part))
+
+
+def scan_expat(sheet: Sheet, chunks: Iterator[bytes]) -> None:
+    events = _SheetEvents(sheet)
+
+    def setup(parser) -> None:
+        parser.StartElementHandler = events.start
+        parser.EndElementHandler = events.end
+        parser.CharacterDataHandler = events.text
+
+    parse(sheet.path, sheet.part, chunks, setup)
+
+
+# -- shared strings and .ods content -----------------------------------------------------------
+
+def scan_strings(path: Path, part: str, chunks: Iterator[bytes]) -> None:
+    state = {"in_si": 0, "in_t": False, "length": 0, "index": -1}
+
+    def start(name: str, attrs) -> None:
+        local = name.rpartition(":")[2]
+        if local == "si":
+            state["in_si"] += 1
+            state["length"] = 0
+            state["index"] += 1
+        elif local == "t" and state["in_si"]:
+            state["in_t"] = True
+
+    def end(name: str) -> None:
+        local = name.rpartition(":")[2]
+        if local == "si":
+            state["in_si"] -= 1
+        elif local == "t":
+            state["in_t"] = False
+
+    def text(data: str) -> None:
+        if state["in_t"]:
+            state["length"] += len(data)
+            if state["length"] > MAX_TEXT:
+                raise EkbistError(_("{path}: part {part}: shared string {n} is longer than "
+                                    "{limit} characters — Excel allows at most {limit} in a "
+                                    "cell").format(path=path, part=part, n=state["index"] + 1,
+                                                   limit=spaced(MAX_TEXT)))
+
+    def setup(parser) -> None:
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = text
+
+    parse(path, part, chunks, setup)
+
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+class _OdsEvents:
+    """expat handlers for an .ods content.xml: every table's filled block, repeats counted."""
+
+    def __init__(self, path: Path, part: str, packed: int, problems: list[str]):
+        self.path, self.part, self.packed, self.problems = path, part, packed, problems
+        self.sheet: Sheet | None = None
+        self.scans: list[SheetScan] = []
+        self.row = 0
+        self.row_repeat = 1
+        self.col = 0
+        self.cell: tuple[int, bool] | None = None   # (columns repeated, has a value type)
+        self.length = 0
+        self.in_text = 0
+
+    def _repeat(self, attrs: dict[str, str], key: str) -> int:
+        value = attrs.get(key, "1")
+        if not value.isdigit():
+            raise EkbistError(_("{path}: part {part}: '{value}' is not a number of repeats"
+                                ).format(path=self.path, part=self.part, value=value[:40]))
+        return max(int(value), 1)
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "table" and name.startswith(_TABLE):
+            self.sheet = Sheet(self.path, self.part, attrs.get(f"{_TABLE} name", ""),
+                                self.packed, self.problems)
+            self.row = 0
+        elif self.sheet is None:
+            return
+        elif local == "table-row":
+            self.row_repeat = self._repeat(attrs, f"{_TABLE} number-rows-repeated")
+            self.col = 0
+        elif local in ("table-cell", "covered-table-cell"):
+            typed = any(key.endswith(" value-type") for key in attrs)
+            self.cell = (self._repeat(attrs, f"{_TABLE} number-columns-repeated"), typed)
+            self.length = 0
+        elif self.cell is not None and local == "p":
+            self.in_text += 1
+
+    def end(self, name: str) -> None:
+        local = name.rpartition(" ")[2]
+        sheet = self.sheet
+        if sheet is None:
+            return
+        if local == "table" and name.startswith(_TABLE):
+            self.scans.append(sheet.finish())
+            self.sheet = None
+        elif local == "table-row":
+            self.row += self.row_repeat
+        elif local in ("table-cell", "covered-table-cell") and self.cell is not None:
+            repeat, typed = self.cell
+            self.cell = None
+            if typed or self.length:
+                last_row = self.row + self.row_repeat
+                last_col = self.col + repeat
+                sheet.cell(last_row, last_col, True)
+                # The repeats fill the block: count them as filled (up to the bound).
+                extra = min(repeat * self.row_repeat - 1, MAX_SPARSE_AREA)
+                sheet.scan.cells += extra
+            self.col += repeat
+        elif local == "p" and self.in_text:
+            self.in_text -= 1
+
+    def text(self, data: str) -> None:
+        if self.in_text and self.sheet is not None:
+            self.length += len(data)
+            if self.length > MAX_TEXT:
+                self.sheet.text(self.length, self.row + 1, self.col + 1)
+
+
+def scan_ods(path: Path, part: str, packed: int, problems: list[str],
+              chunks: Iterator[bytes]) -> list[SheetScan]:
+    events = _OdsEvents(path, part, packed, problems)
+
+    def setup(parser) -> None:
+        parser.StartElementHandler = events.start
+        parser.EndElementHandler = events.end
+        parser.CharacterDataHandler = events.text
+
+    # Namespaces matter in ODF (table:table vs text:table): parse with them resolved.
+    parse(path, part, chunks, setup, namespaces=True)
+    return events.scans
+
+
+
+def well_formed(path: Path, part: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, passed on after expat (without handlers, at C speed) has read them."""
+    parser = expat.ParserCreate()
+    _refuse_entities(parser)
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+            yield chunk
+        parser.Parse(b"", True)
+    except _XML_ERRORS as exc:
+        raise _bad_xml(path, part, exc, chunks) from None
+    except _DocType:
+        raise _doctype(path, part) from None
