@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.sheets import exporter, guard, reader
@@ -36,21 +37,10 @@ def _row(i: int) -> list:
     return [f"N{i:04d}", f"C-{1 + i % 2}", "2026-10", day, day, day, "granted", 1000 + i]
 
 
-def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
-
-
 @pytest.fixture
 def filled(unit, tmp_path):
     """The small unit with 250 applications N0000 … N0249 (imported, so audited as usual)."""
-    book = _workbook(tmp_path / "in.xlsx", {"Applications": [HEADER_EN, *map(_row, range(250))]})
+    book = workbook(tmp_path / "in.xlsx", {"Applications": [HEADER_EN, *map(_row, range(250))]})
     with Store.open(unit.db) as store:
         assert import_file(store, book, today=TODAY).kinds["applications"].added == 250
     return unit
@@ -59,6 +49,15 @@ def filled(unit, tmp_path):
 def _count(db: Path) -> int:
     with Store.open(db, readonly=True) as store:
         return store.scalar("SELECT count(*) FROM application")
+
+
+def _refused(db: Path, path: Path) -> list[str]:
+    """The problems of importing ``path``, which must write nothing."""
+    before = _count(db)
+    with Store.open(db) as store, pytest.raises(ValidationErrors) as refused:
+        import_file(store, path, today=TODAY)
+    assert _count(db) == before
+    return refused.value.problems
 
 
 # -- export: continued on further sheets ---------------------------------------------------------
@@ -143,9 +142,9 @@ def test_the_command_names_every_sheet_of_a_continued_kind(filled, tmp_path, mon
 
 # -- import: which sheets are continuations --------------------------------------------------------
 def test_a_continuation_sheet_alone_and_in_the_other_language_is_the_same_kind(unit, tmp_path):
-    alone = _workbook(tmp_path / "alone.xlsx",
-                      {"Ansökningar (2)": [HEADER_SV, *map(_row, range(5))]})
-    mixed = _workbook(tmp_path / "mixed.xlsx", {
+    alone = workbook(tmp_path / "alone.xlsx",
+                     {"Ansökningar (2)": [HEADER_SV, *map(_row, range(5))]})
+    mixed = workbook(tmp_path / "mixed.xlsx", {
         "Applications": [HEADER_EN, *map(_row, range(5, 8))],
         "Ansökningar (2)": [HEADER_SV, *map(_row, range(8, 10))],
     })
@@ -177,12 +176,11 @@ def test_a_users_own_sheet_in_brackets_is_not_a_continuation(filled, tmp_path):
 
 
 def test_a_numbered_sheet_of_another_kinds_columns_is_refused(unit, tmp_path):
-    book = _workbook(tmp_path / "odd.xlsx", {
+    book = workbook(tmp_path / "odd.xlsx", {
         "Applications (2)": [["Year", "Activity", "Line", "Amount"],
                              [2026, "Ekonomiskt bistånd", "Bidrag", 1000]]})
-    with Store.open(unit.db) as store, pytest.raises(ValidationErrors) as refused:
-        import_file(store, book, today=TODAY)
-    assert refused.value.problems[0].startswith(
+    problems = _refused(unit.db, book)
+    assert problems[0].startswith(
         "sheet 'Applications (2)': the title says applications but the columns are those of "
         "budget")
 
@@ -192,10 +190,9 @@ def test_continued_sheets_are_all_or_nothing_with_cells_on_the_right_sheet(unit,
     second = [HEADER_EN, *map(_row, range(4, 8))]
     second[3] = [*second[3][:7], "1 000,50"]         # Applications (2)!H4: not whole kronor
     second[4] = _row(1)                               # N0001 again, already on Applications!A3
-    book = _workbook(tmp_path / "bad.xlsx", {"Applications": first, "Applications (2)": second})
-    with Store.open(unit.db) as store, pytest.raises(ValidationErrors) as refused:
-        import_file(store, book, today=TODAY)
-    assert refused.value.problems == [
+    book = workbook(tmp_path / "bad.xlsx", {"Applications": first, "Applications (2)": second})
+    problems = _refused(unit.db, book)
+    assert problems == [
         "'Applications (2)'!H4: '1 000,50' — not whole kronor",
         "'Applications (2)'!A5: 'N0001' — appears twice in the file (also Applications!A3)",
     ]
@@ -281,9 +278,8 @@ def test_problems_in_later_csv_pieces_name_their_rows(unit, tmp_path, monkeypatc
     lines[25] = "N0024;C-9;2026-10;2026-10-05;2026-10-05;2026-10-06;beviljat;1000,5"
     path.write_text("\n".join(lines) + "\n", encoding="cp1252")
     monkeypatch.setattr(reader, "CSV_PIECE_ROWS", 4)
-    with Store.open(unit.db) as store, pytest.raises(ValidationErrors) as refused:
-        import_file(store, path, today=TODAY)
-    assert refused.value.problems == [
+    problems = _refused(unit.db, path)
+    assert problems == [
         "ansokningar!B26: 'C-9' — not found in the store or in this file",
         "ansokningar!H26: '1000,5' — not whole kronor",
     ]
@@ -341,9 +337,7 @@ def test_repeated_text_cells_are_each_checked(unit, tmp_path):
     lines.append("N9,C-1,2026-10,19811218-9876,2026-10-05,2026-10-06,granted,1000")
     lines.append("N10,C-1,2026-10,19811218-9876,2026-10-05,2026-10-06,granted,1000")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with Store.open(unit.db) as store, pytest.raises(ValidationErrors) as refused:
-        import_file(store, path, today=TODAY)
-    problems = refused.value.problems
+    problems = _refused(unit.db, path)
     assert [p.split(":")[0] for p in problems if "'2026-02-30' — not a date" in p] == [
         "upprepat!D3", "upprepat!D6"]
     assert [p.split(":")[0] for p in problems if "not whole kronor" in p] == [

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter as column
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 HEADER = ["Id", "Namn", "Team", "FTE"]
 
@@ -43,14 +45,6 @@ _WORKBOOK_RELS = (
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
     'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
 SHEET_PART = "xl/worksheets/sheet1.xml"
-
-
-def column(number: int) -> str:
-    text = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 def _inline(ref: str, value: object) -> str:
