@@ -14,7 +14,7 @@ import csv
 import io
 import itertools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,20 +71,42 @@ def csv_field(value: Any) -> Any:
 
 
 def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
-    """CSV as ekbist writes it (RFC 4180 quoting, one LF after each record): a field holding
-    the delimiter, a quote, a CR or a LF is quoted, so no spreadsheet splits a record; every
-    field goes through :func:`csv_field`, so no formula-like text is live.
+    """CSV as ekbist writes it (see :func:`write_csv_records`), every field through
+    :func:`csv_field`, so no formula-like text is live."""
+    buffer = io.StringIO()
+    write_csv_records(buffer, ([csv_field(v) for v in record]
+                               for record in itertools.chain([header], rows)))
+    return buffer.getvalue()
+
+
+def write_csv_records(out: TextIO, records: Iterable[Iterable[Any]], *,
+                      batch: int = 4096) -> None:
+    """``records`` written to ``out`` as ekbist writes CSV: RFC 4180 quoting, one LF after
+    each record; a field holding the delimiter, a quote, a CR or a LF is quoted, so no
+    spreadsheet or CSV reader splits a record. The fields are written as given (a caller
+    neutralises formula-like text: :func:`csv_field`).
 
     The csv module quotes for the line terminator it writes; asked for "\n" it would leave a
-    lone CR bare. So each record is written with "\r\n" (which makes it quote both) and ends
-    with "\n" instead: the line breaks inside quoted fields are the data's own.
+    lone CR bare. A batch of records with no CR is written at the csv module's speed; one
+    that has a CR is written record by record with "\r\n" (which makes the csv module quote
+    both) and "\n" at each record's end instead: the line breaks inside quoted fields are the
+    data's own.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    out = []
-    for record in itertools.chain([header], rows):
+    plain = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    careful = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    records = iter(records)
+    while chunk := list(itertools.islice(records, batch)):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([csv_field(v) for v in record])
-        out.append(buffer.getvalue()[:-2] + "\n")
-    return "".join(out)
+        plain.writerows(chunk)
+        text = buffer.getvalue()
+        if "\r" in text:
+            lines = []
+            for record in chunk:
+                buffer.seek(0)
+                buffer.truncate()
+                careful.writerow(record)
+                lines.append(buffer.getvalue()[:-2] + "\n")
+            text = "".join(lines)
+        out.write(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ekbist.textcells import csv_text
+from ekbist.textcells import csv_text, write_csv_records
 
 
 def test_every_field_that_needs_it_is_quoted_and_nothing_else() -> None:
@@ -17,6 +17,16 @@ def test_every_field_that_needs_it_is_quoted_and_nothing_else() -> None:
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[1] == ["x\r=1+2", "plain"] and rows[4] == ["two\nlines", ""]
     assert len(rows) == 6
+
+
+def test_a_carriage_return_is_quoted_in_whichever_batch_it_falls() -> None:
+    # Batches of two: the CR is in the second batch; the first and third are written whole.
+    records = [["a", 1], ["b", 2], ["c\rd", 3], ["e", 4], ["f,g", 5]]
+    out = io.StringIO()
+    write_csv_records(out, records, batch=2)
+    assert out.getvalue() == 'a,1\nb,2\n"c\rd",3\ne,4\n"f,g",5\n'
+    assert list(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [
+        [str(v) if isinstance(v, int) else v for v in r] for r in records]
 
 
 def test_audit_csv_keeps_a_carriage_return_inside_its_record(cli) -> None:

@@ -236,6 +236,19 @@ def test_every_kind_makes_the_round_trip_as_csv(filled, tmp_path):
     assert "'-sjuk, ring först" in (tmp_path / "absences.csv").read_text(encoding="utf-8")
 
 
+def test_a_carriage_return_in_a_name_stays_inside_its_csv_record(filled, tmp_path):
+    # A name pasted with a bare CR (an old Mac line end) into the command line.
+    filled.ok("handler", "add", "dan", "--name", "Dan\rDoe", "--team", "intake", "--fte", "1",
+              "--start", "2025-01-01")
+    out = tmp_path / "handlers.csv"
+    filled.ok("export", "handlers", out)
+    assert b'\ndan,"Dan\rDoe",intake,1,2025-01-01,\n' in out.read_bytes()
+    with open(out, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) == 5 and ["dan", "Dan\rDoe", "intake", "1", "2025-01-01", ""] in rows
+    assert "Handlers      0        0          4" in filled.ok("import", out, "--dry-run").output
+
+
 def test_csv_export_refuses_all_kinds_and_other_suffixes(filled, tmp_path):
     assert filled.fails("export", "all", tmp_path / "alla.csv") == (
         f"error: {tmp_path / 'alla.csv'}: a CSV file holds one kind — export one kind to it, "

@@ -28,7 +28,6 @@ a person's own workbook, is never overwritten.
 
 from __future__ import annotations
 
-import csv
 import importlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
@@ -267,10 +266,11 @@ def write_csv(path: Path, kind: Kind, rows: Iterable[tuple]) -> None:
     """``rows`` of ``kind`` as the new CSV file ``path``, whole or not at all."""
     from ekbist import files
 
+    from ekbist.textcells import write_csv_records
+
     with files.writing(path, mode="w") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow([c.key for c in kind.columns])
-        writer.writerows(csv_rows(kind, rows))
+        write_csv_records(fh, itertools.chain([[c.key for c in kind.columns]],
+                                              csv_rows(kind, rows)))
 
 
 def export(store: Store, name: str, path: Path | str, *, date_from: date | None = None,
