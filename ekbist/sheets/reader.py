@@ -103,25 +103,33 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
         raise
 
 
+def _attempts(head: bytes) -> list[tuple[str, int]]:
+    """The encodings a CSV file beginning with ``head`` is tried in, in order, each with
+    the bytes of byte order mark to skip: UTF-8 with BOM, UTF-16 with BOM, else UTF-8,
+    and Windows-1252 when UTF-8 fails."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return [("utf-8", 3), ("cp1252", 3)]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [("utf-16", 0)]
+    return [("utf-8", 0), ("cp1252", 0)]
+
+
+def _not_text() -> str:
+    return _("the file is neither UTF-8, UTF-16 nor Windows-1252 text — save it as CSV UTF-8 "
+             "and import it again")
+
+
 def decode(data: bytes) -> str:
     """CSV bytes as text: UTF-8, UTF-8 with BOM, UTF-16 with BOM, else Windows-1252.
 
     Nothing is replaced silently: bytes that none of them can read are refused.
     """
-    attempts: list[tuple[bytes, str]] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        attempts = [(data[3:], "utf-8"), (data[3:], "cp1252")]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        attempts = [(data, "utf-16")]
-    else:
-        attempts = [(data, "utf-8"), (data, "cp1252")]
-    for payload, encoding in attempts:
+    for encoding, skip in _attempts(data[:4]):
         try:
-            return payload.decode(encoding)
+            return data[skip:].decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise EkbistError(_("the file is neither UTF-8, UTF-16 nor Windows-1252 text — save it as "
-                        "CSV UTF-8 and import it again"))
+    raise EkbistError(_not_text())
 
 
 def _csv_reason(exc: Exception) -> str:
@@ -152,13 +160,7 @@ def _encoding(path: Path) -> tuple[str, int, bool]:
     """
     with open(path, "rb") as fh:
         head = fh.read(4)
-    if head.startswith(b"\xef\xbb\xbf"):
-        attempts = [("utf-8", 3), ("cp1252", 3)]
-    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        attempts = [("utf-16", 0)]
-    else:
-        attempts = [("utf-8", 0), ("cp1252", 0)]
-    for encoding, skip in attempts:
+    for encoding, skip in _attempts(head):
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         quote = False
         try:
@@ -176,9 +178,7 @@ def _encoding(path: Path) -> tuple[str, int, bool]:
         except UnicodeDecodeError:
             continue
         return encoding, skip, quote
-    raise EkbistError("{path}: {reason}".format(path=path, reason=_(
-        "the file is neither UTF-8, UTF-16 nor Windows-1252 text — save it as CSV UTF-8 and "
-        "import it again")))
+    raise EkbistError("{path}: {reason}".format(path=path, reason=_not_text()))
 
 
 def _unquoted(rows: list[list[str]]) -> None:
