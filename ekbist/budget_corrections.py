@@ -21,9 +21,12 @@ from typing import Any
 from ekbist import settings
 from ekbist.budget import (
     activity_name,
+    check_line_name,
     check_month,
     check_year,
+    did_you_mean,
     fold,
+    kind_label,
     lines,
     resolve_line,
     stored_activities,
@@ -46,10 +49,6 @@ class Plan:
     summed: dict[str, int] = field(default_factory=dict)
     settings: list[dict[str, str]] = field(default_factory=list)
     applied: bool = False
-
-    @property
-    def rows(self) -> int:
-        return sum(self.removed.values()) + sum(self.moved.values()) + sum(self.summed.values())
 
     def to_json(self) -> dict[str, Any]:
         return {"action": self.action, **self.subject, "applied": self.applied,
@@ -173,15 +172,11 @@ def rename_line(store: Store, old: Any, new: Any, *, apply: bool = False) -> Pla
                               .format(old=source["name"], new=target_text))
         existing = None
     if existing is not None and existing["kind"] != source["kind"]:
-        from ekbist.budget import kind_label
-
         raise EkbistError(_("'{old}' is a {kind} line and '{new}' a {other} line — only lines of "
                             "one kind can be merged").format(
             old=source["name"], kind=kind_label(source["kind"]), new=existing["name"],
             other=kind_label(existing["kind"])))
     if existing is None:
-        from ekbist.budget import check_line_name
-
         target_text = check_line_name(target_text)
     target = existing["name"] if existing else target_text
     plan = Plan("merge_line" if existing else "rename_line", {"old": source["name"], "new": target})
@@ -215,14 +210,14 @@ def _others(table: str, column: str) -> str:
 
 
 def _plan_move(store: Store, plan: Plan, column: str, source: str, target: str) -> None:
-    if not any(store.scalar(f"SELECT count(*) FROM {table} WHERE {column} = ?", (source,))
-               for table in TABLES) and column == "activity":
-        raise EkbistError(_("{name} has no budget, actuals or saved prognosis").format(name=source))
+    """Per table, the rows of ``source`` that keep their key under the new name (moved) and
+    those added to a row ``target`` already has (summed): one query per table."""
     for table in TABLES:
-        total = store.scalar(f"SELECT count(*) FROM {table} WHERE {column} = ?", (source,))
-        both = store.scalar(
-            f"SELECT count(*) FROM {table} s JOIN {table} t ON {_others(table, column)} "
-            f"AND t.{column} = ? WHERE s.{column} = ?", (target, source))
+        counts = store.one(
+            f"SELECT count(*) AS total, count(t.{column}) AS summed FROM {table} s "
+            f"LEFT JOIN {table} t ON {_others(table, column)} AND t.{column} = ? "
+            f"WHERE s.{column} = ?", (target, source))
+        total, both = counts["total"], counts["summed"]
         if total - both:
             plan.moved[table] = total - both
         if both:
@@ -262,8 +257,6 @@ def _move(store: Store, column: str, source: str, target: str) -> None:
 
 def _stored_activity(store: Store, text: Any) -> str:
     """An activity some year has, named in any case and spacing."""
-    from ekbist.budget import did_you_mean
-
     name = activity_name(text)
     every = stored_activities(store)
     for known in every:
