@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,9 +19,8 @@ from typing import Any
 import click
 
 from ekbist.i18n import _, language
-from ekbist.number_text import GROUPING_SV
 from ekbist.money import to_tkr
-from ekbist.number_text import format_fixed
+from ekbist.number_text import format_fixed, format_percent
 
 FORMATS = ("table", "json", "csv")
 
@@ -97,8 +97,7 @@ def fmt_percent(share: float | None, decimals: int = 1) -> str:
     """A share (0.78) as '78.0%' or, in Swedish, '78,0 %'."""
     if share is None:
         return ""
-    number = fmt_number(share * 100, decimals)
-    return f"{number} %" if language() == "sv" else f"{number}%"
+    return format_percent(share * 100, decimals, swedish=language() == "sv")
 
 
 def fmt_kr(value: int | None) -> str:
@@ -442,13 +441,33 @@ def left_out_note(dropped: Sequence[Column], width: int | None = None) -> str:
 PIPE_WIDTH = 100
 
 
-def pipe_width() -> int:
-    import os
-
+def _stated_columns() -> int | None:
+    """The width $COLUMNS states, if it states one."""
     try:
-        return max(20, int(os.environ.get("COLUMNS", "")))
+        return int(os.environ.get("COLUMNS", ""))
     except ValueError:
-        return PIPE_WIDTH
+        return None
+
+
+def pipe_width() -> int:
+    stated = _stated_columns()
+    return PIPE_WIDTH if stated is None else max(20, stated)
+
+
+def stream_width(stream: Any) -> int | None:
+    """The width of the terminal ``stream`` shows on, or None for a pipe or a file: $COLUMNS
+    when it states one (as rich reads it for the tables), else the terminal's own."""
+    if not stream.isatty():
+        return None
+    stated = _stated_columns()
+    if stated is not None and stated > 0:
+        return stated
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError):
+        import shutil
+
+        return shutil.get_terminal_size().columns
 
 
 def terminal_width() -> int:
@@ -484,29 +503,14 @@ def say(text: str = "", *, err: bool = False) -> None:
         # a progress bar is on the screen: the note goes above it, wrapped by rich
         _LIVE.console.print(text, markup=False, highlight=False)
         return
-    stream = sys.stderr if err else sys.stdout
-    width = None
-    if stream.isatty():
-        import shutil
-
-        width = shutil.get_terminal_size().columns
-        try:
-            import os
-
-            width = os.get_terminal_size(stream.fileno()).columns
-        except (OSError, ValueError):
-            pass
-    click.echo(wrap_text(text, width), err=err)
+    click.echo(wrap_text(text, stream_width(sys.stderr if err else sys.stdout)), err=err)
 
 
 def prose_width(limit: int = 80) -> int:
     """The width a report's prose is wrapped at: ``limit`` (what is pasted into a document,
     and what a pipe gets), fewer on a narrower terminal, so nothing is wider than it."""
-    import shutil
-
-    if sys.stdout.isatty():
-        return min(limit, shutil.get_terminal_size().columns)
-    return limit
+    width = stream_width(sys.stdout)
+    return limit if width is None else min(limit, width)
 
 
 _LIVE = None  # the progress bar on the screen, while one is (see working and say)

@@ -373,6 +373,20 @@ def test_a_pipe_gets_the_table_at_100_columns(demo: Path) -> None:
     assert "Left out" not in done.stdout and "Comment" in done.stdout
 
 
+def test_columns_on_a_terminal_holds_for_notes_as_for_tables(demo: Path) -> None:
+    # A window of 100 columns told COLUMNS=50: the table fits 50, and so does the note above
+    # it (the demo store's, on stderr), which once went by the window and ran to 94.
+    env = procs.terminal_env(demo) | {"COLUMNS": "50"}
+    code, text = procs.on_terminal(["caseload"], env, columns=100)
+    assert code == 0 and "is a demo database" in flat(text)
+    assert "Left out to fit the terminal:" in flat(text)
+    assert max(len(line) for line in text.split("\n")) <= 50, text
+    # without COLUMNS the window's own width holds for both
+    code, text = procs.on_terminal(["caseload"], procs.terminal_env(demo), columns=70)
+    assert code == 0 and "is a demo database" in flat(text)
+    assert 60 < max(len(line) for line in text.split("\n")) <= 70, text
+
+
 def test_fit_leaves_out_the_least_important_first_and_never_the_key() -> None:
     from ekbist.commands.render import Column, layout
 
