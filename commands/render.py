@@ -262,9 +262,9 @@ def _word_breaks(word: str) -> list[int]:
     return sorted(joints or syllables, key=lambda i: abs(len(word) / 2 - i))
 
 
-def header_splits(header: str) -> list[str]:
+def header_splits(header: str, *, inside_words: bool = True) -> list[str]:
     """The header on one line, then the ways it may stand on two, best first: at a space,
-    after a hyphen, and at last inside a long word (with a hyphen)."""
+    after a hyphen, and at last (``inside_words``) inside a long word, with a hyphen."""
     out = [header]
     spaces = [i for i, ch in enumerate(header) if ch == " "]
     out += sorted((header[:i] + "\n" + header[i + 1:] for i in spaces),
@@ -272,7 +272,7 @@ def header_splits(header: str) -> list[str]:
     hyphens = [i for i, ch in enumerate(header[:-1]) if ch == "-" and i > 0]
     out += sorted((header[:i + 1] + "\n" + header[i + 1:] for i in hyphens),
                   key=lambda h: max(map(len, h.split("\n"))))
-    if " " not in header and len(header) >= 10:
+    if inside_words and " " not in header and len(header) >= 10:
         out += [header[:i] + "-\n" + header[i:] for i in _word_breaks(header)]
     return out
 
@@ -346,14 +346,19 @@ def layout(
         # rich draws '│ a │ b │' (3 per column and 1); plain text puts 2 spaces between.
         return 3 * n + 1 if rich else 2 * (n - 1)
 
+    def body(c: Column) -> int:
+        return max(map(len, cells[c.key]), default=0)
+
+    def head(c: Column, inside_words: bool = True) -> int:
+        return min(map(_lines_width, header_splits(headers[c.key], inside_words=inside_words)))
+
     def minimum(c: Column) -> int:
-        head = min(_lines_width(h) for h in header_splits(headers[c.key]))
         if c.wraps:
-            words = max([_longest_word(v) for v in cells[c.key]] + [0])
-            body = words if c in keys else max(words, min(natural[c.key], 12))
+            words = max(map(_longest_word, cells[c.key]), default=0)
+            text = words if c in keys else max(words, min(natural[c.key], 12))
         else:
-            body = max([len(v) for v in cells[c.key]] + [0])
-        return max(head, body, 1)
+            text = body(c)
+        return max(head(c), text, 1)
 
     keys = key_columns(columns)
     group = next((c for c in columns if c.role == "group" and c not in keys), None)
@@ -378,21 +383,13 @@ def layout(
             kept.remove(column)
             dropped.append(column)
     # Shrink the widest columns first: headers onto two lines at a space or a hyphen, then
-    # inside a long word, and only then text inside its cell; never below the floor.
-    def body(c: Column) -> int:
-        return max([len(v) for v in cells[c.key]] + [0])
-
-    def head(c: Column, inside_words: bool) -> int:
-        splits = header_splits(headers[c.key])
-        if not inside_words:
-            splits = [h for h in splits if "-\n" not in h or h.replace("-\n", "") != headers[c.key]]
-        return min(_lines_width(h) for h in splits)
-
+    # inside a long word (the floor allows for that), and only then text inside its cell,
+    # values before keys; never below the floor.
+    whole_text = {c.key: max(body(c), floor[c.key]) for c in kept}
     tiers = [
-        {c.key: max(head(c, False), body(c), floor[c.key]) for c in kept},
-        {c.key: max(head(c, True), body(c), floor[c.key]) for c in kept},
-        {c.key: max(body(c), floor[c.key]) if c in keys else floor[c.key]
-         for c in kept},  # values wrap before keys
+        {c.key: max(head(c, inside_words=False), whole_text[c.key]) for c in kept},
+        whole_text,
+        {c.key: whole_text[c.key] if c in keys else floor[c.key] for c in kept},
         floor,
     ]
     widths = {c.key: natural[c.key] for c in kept}
