@@ -544,14 +544,9 @@ class Store:
                     bounds.append((n, bound))
                     continue
                 function = "ekbist_secret_row" if (table, n) in ROW_COLUMNS else "ekbist_secret"
-                # SQL decides cheaply which values need a look: nothing shorter than nine
-                # bytes (the digits of a number; a character outside ASCII takes two or
-                # more) and no plain ISO date can hold a number.
-                checks.append(
-                    f'(length(CAST(NEW."{n}" AS BLOB)) >= 9 AND NOT (typeof(NEW."{n}") = \'text\' '
-                    f'AND NEW."{n}" GLOB \'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\') AND '
-                    f'{function}(\'{table}\', \'{n}\', NEW."{n}"))'
-                )
+                value = f'NEW."{n}"'
+                checks.append(f"({may_hold_a_number(value)} AND "
+                              f"{function}('{table}', '{n}', {value}))")
             for event in ("INSERT", "UPDATE"):
                 if checks:
                     self.conn.execute(
@@ -709,6 +704,16 @@ class Store:
                     _("the backup failed its integrity check: {result}").format(result=result)
                 )
             files.put_in_place(temp, dest)
+
+
+def may_hold_a_number(ref: str) -> str:
+    """SQL, true for the value ``ref`` unless it cannot hold a personnummer: how the secrecy
+    triggers decide cheaply which values the gate must read. Nothing shorter than nine bytes
+    (the digits of a number; a 9-digit number is a 10-digit one without its 0, and a
+    character outside ASCII takes two bytes or more) and no plain ISO date can hold one.
+    A superset of :func:`ekbist.secrecy.looks_like_personnummer` (tests/test_secrecy.py)."""
+    return (f"(length(CAST({ref} AS BLOB)) >= 9 AND NOT (typeof({ref}) = 'text' "
+            f"AND {ref} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'))")
 
 
 def _masked(text: str) -> str:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import click
 import pytest
 from ekbist.commands.main import root
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ekbist.errors import EkbistError
@@ -346,3 +346,87 @@ def test_budget_actuals_and_prognosis_amounts_are_bounded(cli) -> None:
     line_text = cli.fails("prognosis", "make", "--year", "2026", "--month", "10", "--set",
                           f"{line}=10000000001")
     assert "more than 10,000,000,000 kr" in line_text
+
+
+# -- the quick refusals: a superset of the full reading ----------------------------------------
+def _read_as(ch: str) -> str:
+    """How the gate reads one character (after NFKC): a digit, a separator, '' or itself."""
+    from ekbist import secrecy
+
+    if ch.isascii():
+        return ch.translate(secrecy._ASCII)
+    return secrecy._char(ch) or ""
+
+
+def test_every_character_the_gate_reads_as_digit_or_separator_the_quick_check_reads_so() -> None:
+    """The gate's quick refusals (fewer than ten bytes; no ten digits kept apart only by
+    characters that are neither letters nor digits) never refuse what the full reading would
+    find: every character it reads as a digit is a digit to the quick search, every one it
+    reads as a separator or drops is a gap to it, and no character spells more
+    digits than its UTF-8 bytes. Every code point of planes 0–3 and 14 is tried (planes 4–13
+    are unassigned, 15 and 16 private: characters the gate reads as themselves)."""
+    import itertools
+    import unicodedata
+
+    from ekbist.secrecy import _LOOSE_CANDIDATE as quick
+
+    wrong = []
+    for code in itertools.chain(range(0x40000), range(0xE0000, 0xE1000)):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        read = _read_as(ch)
+        if read in ("", " ", "-", ".", "+") and not quick.fullmatch(f"0{ch}123456789"):
+            wrong.append((hex(code), "separator"))
+        elif read.isascii() and read.isdigit() and not quick.fullmatch(f"{ch}123456789"):
+            wrong.append((hex(code), "digit"))
+        spelled = unicodedata.normalize("NFKC", ch)
+        digits = sum(1 for x in spelled if _read_as(x).isascii() and _read_as(x).isdigit())
+        if digits > len(ch.encode("utf-8")):
+            wrong.append((hex(code), f"{digits} digits"))
+    assert wrong == []
+
+
+_PIECES = st.sampled_from(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "19", "20", "-",
+                           " ", "\t", "+", ".", "/", "?", ",", "a", "Ö", "½", "⑳", "٣", "\uff11",
+                           "\u0301", "\u200b", "\u2013", "\u00a0", "\u00e2\u20ac\u201c", "!",
+                           "(", "日", "_", "2026-01-04", "kr"])
+
+
+@st.composite
+def _texts(draw) -> str:
+    """Text around a spelling of a valid number (or none), with pieces that are near it."""
+    left, right = draw(st.lists(_PIECES, max_size=8)), draw(st.lists(_PIECES, max_size=8))
+    middle = ""
+    if draw(st.booleans()):
+        twelve = number(draw(births()), draw(st.integers(0, 999)))
+        spelled = [v for _n, v in every_spelling(twelve) if isinstance(v, str)]
+        middle = draw(st.sampled_from(spelled))
+        cut = draw(st.integers(0, 2))  # sometimes a digit short: near misses
+        middle = middle[cut:]
+    return "".join(left) + middle + "".join(right)
+
+
+@settings(max_examples=400, deadline=None)
+@example(value=104296793).via("a 9-digit cell: 010429-6793 without its 0")
+@example(value=-412010001).via("the same, negative")
+@example(value=104296793.0).via("a whole float cell")
+@example(value="klient 010429\u00e2\u20ac\u201c6793").via("a mis-encoded en dash")
+@given(value=st.one_of(_texts(), st.integers(-10**13, 10**13),
+                       st.floats(-1e13, 1e13, allow_nan=False)))
+def test_property_the_quick_checks_refuse_nothing_the_full_reading_finds(value) -> None:
+    """looks_like_personnummer (with its quick refusals) says what the full reading of the
+    text says, and the store's SQL pre-check (ekbist.store.may_hold_a_number) lets through
+    every value the gate refuses."""
+    from ekbist import secrecy
+    from ekbist.store import may_hold_a_number
+
+    text = secrecy._as_text(value)
+    full = text is not None and next(secrecy._candidates(secrecy._normalise(text)), None) is not None
+    assert looks_like_personnummer(value) == full, repr(value)
+    if full:
+        conn = sqlite3.connect(":memory:")
+        try:
+            assert conn.execute(f"SELECT {may_hold_a_number('?1')}", (value,)).fetchone()[0] == 1
+        finally:
+            conn.close()
