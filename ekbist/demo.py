@@ -268,7 +268,7 @@ def build_file(
     """
     from ekbist import files, interrupts, working_days
 
-    problem = files.odd_path(path)
+    problem = files.odd_path(path, suffix=files.SQLITE_SUFFIX)  # a store every command opens
     if problem is not None:
         raise problem
     files.make_folder(path.parent)

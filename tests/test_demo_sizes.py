@@ -65,6 +65,22 @@ def test_a_demo_that_fails_leaves_no_file_and_the_next_one_builds(tmp_path):
         "demo.db"]
 
 
+def test_a_demo_is_only_built_under_a_name_every_command_can_open(tmp_path):
+    # The store's name needs room for SQLite's "-journal" beside it: a name that fits
+    # alone but not with it would give a demo no later command could open.
+    longest = os.pathconf(tmp_path, "PC_NAME_MAX")
+    tight = tmp_path / ("d" * (longest - len("-journal") - len(".db") + 1) + ".db")
+    line = one_error(build(tight, "--households", "10", "--months", "1"))
+    assert line == (f"error: {tight}: the name is too long — this folder takes names of at "
+                    f"most {longest} bytes, with room for '-journal'")
+    assert list(tmp_path.iterdir()) == []
+    fits = tmp_path / ("d" * (longest - len("-journal") - len(".db")) + ".db")
+    assert build(fits, "--households", "10", "--months", "1").returncode == 0
+    info = subprocess.run([EKBIST, "--db", str(fits), "info"], capture_output=True, text=True,
+                          env=clean_env(), timeout=120)
+    assert info.returncode == 0 and info.stdout.startswith(f"Database: {fits}"), info.stderr
+
+
 def test_an_empty_file_is_taken_and_a_store_is_never_replaced(tmp_path):
     db = tmp_path / "demo.db"
     db.touch()
