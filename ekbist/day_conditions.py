@@ -52,9 +52,10 @@ def handler_of_case(case: str, day: str) -> str:
     Assignments of one case do not overlap when kept by the rules; if written
     around them, the one started last (then entered last) wins.
     """
-    return (f"(SELECT s.handler FROM assignment s WHERE s.case_id = {case} "
-            f"AND {assignment_covers(day, 's')} "
-            "ORDER BY s.from_date DESC, s.id DESC LIMIT 1)")
+    # An alias of its own: the caller's ``case`` and ``day`` may name an ``s`` or an ``a``.
+    return (f"(SELECT own.handler FROM assignment own WHERE own.case_id = {case} "
+            f"AND {assignment_covers(day, 'own')} "
+            "ORDER BY own.from_date DESC, own.id DESC LIMIT 1)")
 
 
 def handler_not_started(day: str, handler: str = "h") -> str:

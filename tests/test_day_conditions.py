@@ -62,6 +62,16 @@ def test_the_handler_of_a_case_on_a_day_is_the_assignment_covering_it(facts, day
     assert covering == ([expected] if expected else [])
 
 
+def test_the_handler_of_a_case_reads_the_callers_own_aliases(facts):
+    # A sheet's imported row is ``s``, a listing's application ``a``: the sub-query's own
+    # alias must not hide them.
+    for alias in ("s", "a", "own_row"):
+        for case, expected in (("C-1", "k"), ("C-2", None)):  # C-2 has no assignment
+            assert facts.scalar(
+                f"SELECT {on.handler_of_case(f'{alias}.case_id', f'{alias}.day')} FROM "
+                f"(SELECT '{case}' AS case_id, '2026-03-16' AS day) {alias}") == expected
+
+
 @pytest.mark.parametrize(("day", "employed", "at_work"), [
     ("2026-01-31", ["k"], ["k"]), ("2026-02-01", ["h", "k"], ["h", "k"]),
     ("2026-03-09", ["h", "k"], ["h", "k"]), ("2026-03-10", ["h", "k"], ["k"]),
@@ -144,3 +154,15 @@ def test_the_search_finds_a_condition_written_by_hand(written) -> None:
     if "?" in text:
         text = text.replace("?", ":d")
     assert any(re.search(p, text) for p in _REWRITTEN.values())
+
+
+def test_a_sheet_declaration_calls_a_day_condition_by_name_or_is_refused() -> None:
+    from ekbist.sheets.declarations import kinds, parse_declaration
+
+    assert kinds()["applications"].write["handler"] == on.handler_of_case(
+        's."case"', "coalesce(s.completed, s.received)")
+    base = {"kind": "x", "sheet_sv": "X", "sheet_en": "X", "table": "application"}
+    for wrong in ({"load_extension": ["'evil'"]}, {"handler_of_case": "s.case"},
+                  {"handler_of_case": ["s.case", 1]}, ["handler_of_case"], 7):
+        with pytest.raises(ValueError, match=r"\[write\] handler is neither SQL text"):
+            parse_declaration({**base, "write": {"handler": wrong}})

@@ -271,6 +271,22 @@ def test_unknown_handler_or_case_may_be_defined_in_the_same_file(lib, tmp_path):
     assert lib.scalar("SELECT handler FROM application WHERE id = 'A-9'") == "ny"
 
 
+def test_an_imported_application_gets_the_handler_every_command_names(lib, tmp_path):
+    """Two assignments of C-1 written from the same day around the rules: the one entered
+    last wins, on import as in the application list and the handling time."""
+    from ekbist.applications import handler_on
+
+    lib.execute("INSERT INTO assignment (case_id, handler, from_date, to_date)"
+                " VALUES ('C-1', 'cia', '2026-01-10', '2026-03-01')")
+    path = workbook(tmp_path / "a.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER, ["A-8", "C-1", "2026-02", date(2026, 2, 2), date(2026, 2, 3)],
+        ["A-9", "C-1", "2026-03", date(2026, 3, 2)]]})
+    import_file(lib, path, today=TODAY)
+    assert handler_on(lib, "C-1", date(2026, 2, 3)) == "cia"
+    assert lib.query("SELECT id, handler FROM application WHERE case_id = 'C-1' ORDER BY id") == [
+        {"id": "A-8", "handler": "cia"}, {"id": "A-9", "handler": "bo"}]
+
+
 def test_bad_header_row_a_column_twice(lib, tmp_path):
     path = workbook(tmp_path / "d.xlsx", {"Ärenden": [
         ["Ärende", "Handläggare", "Öppnat", "Opened"], ["C-60", "bo", date(2026, 1, 1), None]]})

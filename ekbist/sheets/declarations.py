@@ -25,7 +25,9 @@ The format (one file per kind)::
     date = "t.received"              # what --from/--to filter on (optional)
 
     [write]                          # table columns computed when written,
-    handler = "(SELECT …)"           # as SQL over the imported row s
+    handler = "(SELECT …)"           # as SQL over the imported row s, or a day
+    # condition of ekbist.day_conditions by name, with its SQL arguments:
+    # handler = { handler_of_case = ['s."case"', "s.received"] }
 
     [[column]]
     key = "case"                     # the stable key (JSON, docs)
@@ -234,6 +236,28 @@ def _column(raw: dict[str, Any], kind: str) -> Column:
     )
 
 
+def _expression(value: Any, kind: str, name: str) -> str:
+    """A declared SQL expression: text, or a day condition called by name with its SQL
+    arguments, so that a sheet means by "a case's handler on a day" what every command
+    and report means (:mod:`ekbist.day_conditions`), not its own copy of the rule."""
+    if isinstance(value, str):
+        return value
+    from ekbist import day_conditions
+
+    if isinstance(value, dict) and len(value) == 1:
+        (function, args), = value.items()
+        if (function in CONDITIONS and isinstance(args, list)
+                and all(isinstance(a, str) for a in args)):
+            return getattr(day_conditions, function)(*args)
+    raise ValueError(f"sheet kind {kind}: {name} is neither SQL text nor one of "
+                     f"{{ CONDITION = [arguments] }} with a condition of {sorted(CONDITIONS)}")
+
+
+# The day conditions a declaration may call by name.
+CONDITIONS = ("application_open", "assignment_covers", "case_active", "handler_at_work",
+              "handler_employed", "handler_of_case")
+
+
 def parse_declaration(data: dict[str, Any]) -> Kind:
     """A :class:`Kind` from one parsed TOML declaration (checked for consistency)."""
     name = data["kind"]
@@ -250,7 +274,8 @@ def parse_declaration(data: dict[str, Any]) -> Kind:
         rules=data.get("rules"), source=data.get("source"),
         export_from=export.get("from", f"{table} t" if table else None),
         export_where=export.get("where"), order_by=export.get("order_by"),
-        date_expr=export.get("date"), write=dict(data.get("write", {})),
+        date_expr=export.get("date"), write={key: _expression(value, name, f"[write] {key}")
+               for key, value in data.get("write", {}).items()},
         checks=tuple(Check(c["when"], c["cell"], c["message_sv"], c["message_en"])
                      for c in data.get("check", ())),
     )

@@ -29,7 +29,8 @@ from ekbist.sheets.import_context import Context, Rules
 from ekbist.store import Store
 
 # The case's handler on the day the clock started (completed, else received); the same
-# rule as the applications declaration's [write] handler, over stored applications.
+# rule as the applications declaration's [write] handler (both ask day_conditions), over
+# stored applications.
 APPLICATION_HANDLER = handler_of_case(
     "application.case_id", "coalesce(application.completed, application.received)")
 
