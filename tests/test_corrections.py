@@ -182,6 +182,26 @@ def test_renames_are_refused_and_write_nothing(filled, db_path, args, error):
     assert rows(db_path, "SELECT count(*) FROM audit") == before
 
 
+@pytest.mark.parametrize("args", [
+    ("budget", "rename-activity", LABOUR, "Team 811218-9876"),
+    ("budget", "rename-activity", "19811218-9876", LABOUR),
+    ("budget", "rename-line", "Bidrag", "Bidrag 811218+9876"),
+    ("budget", "remove-activity", "811218-9876"),
+    ("budget", "remove", "2026", LABOUR, "811218-9876"),
+    ("actuals", "remove", "2026", "--month", "3", "--activity", "Arbetsmarknad 811218-9876"),
+])
+def test_a_personnummer_at_any_door_of_a_correction_is_refused_masked(filled, db_path, args):
+    """Every argument of every correction passes the secrecy gate: refused before anything is
+    read or written, named as a personnummer, and shown masked (811218-****)."""
+    before = rows(db_path, "SELECT count(*) FROM audit")
+    result = filled(*args, "--yes")
+    assert result.exit_code == 1
+    assert "looks like a personnummer" in result.stderr
+    assert "9876" not in result.stderr + result.output
+    assert "811218" in result.stderr  # the date part is shown, so the user finds the value
+    assert rows(db_path, "SELECT count(*) FROM audit") == before
+
+
 def test_a_new_spelling_of_the_same_activity_is_a_rename(filled, db_path):
     filled.ok("budget", "rename-activity", LABOUR, "ARBETSMARKNAD")
     assert rows(db_path, "SELECT DISTINCT activity FROM budget ORDER BY 1") == [
