@@ -276,3 +276,41 @@ def test_the_prognosis_workbook_comes_back_with_any_amount(cli, tmp_path) -> Non
         assert f"Prognos!{cell}: '" in result.stderr and "personnummer" in result.stderr
         assert "6793" not in result.stderr and "9876" not in result.stderr
         assert _saved_prognosis(cli.db) == before
+
+
+def test_the_controllers_wide_sheet_stores_any_amount(cli, tmp_path) -> None:
+    import openpyxl
+
+    # The wide layout in kronor: a month of 412 010 001 kr (read as 041201-0001 by the old
+    # gate), a year's sum of 8 112 189 876 kr and a city's line of 1 000 Mkr.
+    months = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
+    quiet = [0] * 11
+
+    def book(bidrag_jan: object) -> openpyxl.Workbook:
+        made = openpyxl.Workbook()
+        sheet = made.active
+        sheet.title = "Budget"
+        sheet.append(["Budget 2027"])
+        sheet.append(["Individ- och familjeomsorg, belopp i kronor"])
+        sheet.append([])
+        sheet.append(["Aktivitet", "Rad", *months, "Summa"])
+        sheet.append(["Arbetsmarknad", "Bidrag", bidrag_jan, *quiet, 412_010_001])
+        sheet.append(["", "Personalkostnader", 8_112_189_876, *quiet, 8_112_189_876])
+        sheet.append(["", "Lokalkostnader", *[0] * 11, 1_000_000_000, 1_000_000_000])
+        return made
+
+    cli.ok("init")
+    book(412_010_001).save(tmp_path / "budget.xlsx")
+    cli.ok("import", str(tmp_path / "budget.xlsx"), "--new")
+    with sqlite3.connect(cli.db) as raw:
+        stored = dict(raw.execute("SELECT line, amount FROM budget WHERE year = 2027"))
+    assert stored == {"Bidrag": 412_010_001, "Personalkostnader": 8_112_189_876,
+                      "Lokalkostnader": 1_000_000_000}
+    # The other side: an identity number as a month's text is refused, masked, nothing written.
+    book("811218-9876").save(tmp_path / "bad.xlsx")
+    result = cli("import", str(tmp_path / "bad.xlsx"))
+    assert result.exit_code == 1
+    assert "Budget!C5: '811218-****'" in result.stderr and "personnummer" in result.stderr
+    assert "9876" not in result.stderr
+    with sqlite3.connect(cli.db) as raw:
+        assert dict(raw.execute("SELECT line, amount FROM budget WHERE year = 2027")) == stored
