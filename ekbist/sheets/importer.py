@@ -22,10 +22,11 @@ How a file is read:
    that module's rule, and never imported.
 4. Codes and lookups, new activities, duplicate keys and references (a case or
    handler named must exist in the store or the file) are checked in Python over
-   each kind's whole batch. Then, inside one write transaction, the rows of every
-   kind go into a temporary table ``temp."sheet_<kind>"``; the declared checks and
-   the rules of :mod:`ekbist.sheets.rules` run there over the whole set, and each
-   row is matched with the stored record of the same key: added, changed or unchanged
+   each kind's whole batch (:mod:`ekbist.sheets.import_checks`). Then, inside one write
+   transaction, the rows of every kind go into a temporary table
+   ``temp."sheet_<kind>"``; the declared checks and the rules of
+   :mod:`ekbist.sheets.rules` run there over the whole set, and each row is matched
+   with the stored record of the same key: added, changed or unchanged
    (:mod:`ekbist.sheets.import_sql`; what the rules see is in
    :mod:`ekbist.sheets.import_context`).
 5. Any problem anywhere raises :class:`ValidationErrors` listing every one as
@@ -58,11 +59,11 @@ from pathlib import Path
 from typing import Any
 
 from ekbist.errors import EkbistError, ValidationErrors
-from ekbist.i18n import _, language, ngettext
-from ekbist.sheets import convert, import_sql, sheet_kind, sum_rows
+from ekbist.i18n import _
+from ekbist.sheets import convert, import_checks, import_sql, sheet_kind, sum_rows
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.chunks import ChunkedSheet, read_in_chunks
-from ekbist.sheets.declarations import HELPER_SHEETS, Column, kinds, named
+from ekbist.sheets.declarations import HELPER_SHEETS, kinds, named
 from ekbist.sheets.import_context import Batch, Context, Origin, Rules, Source
 from ekbist.sheets.import_report import ImportReport
 from ekbist.sheets.reader import Sheet
@@ -138,10 +139,10 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
     _read_sheets(ctx, sheets, path, year)
     progress(1, IMPORT_STEPS)
     _build_batches(ctx)
-    _lookups(ctx)
-    _activities(ctx)
-    _duplicates(ctx)
-    _references(ctx)
+    import_checks.lookups(ctx)
+    import_checks.activities(ctx)
+    import_checks.duplicates(ctx)
+    import_checks.references(ctx)
     rules = _load_rules(ctx)
     for rule in rules:
         rule.prepare(ctx)
@@ -352,8 +353,9 @@ def _convert_pieces(ctx: Context, source: Source, header_row: int,
                     pieces: Iterable[tuple[int, list[list[Any]]]]) -> None:
     """Scan, sort and convert a table sheet piece by piece; only converted values are kept.
 
-    Blank rows are skipped; sum rows are kept raw for :func:`_check_sums`; every data row
-    is converted column by column (fast paths in :mod:`ekbist.sheets.convert`).
+    Blank rows are skipped; sum rows are kept raw for
+    :func:`ekbist.sheets.import_checks.check_sums`; every data row is converted column by
+    column (fast paths in :mod:`ekbist.sheets.convert`).
     """
     kind = source.kind
     converters = {c.key: convert.ColumnConverter(c) for c in kind.import_columns
@@ -428,9 +430,9 @@ def _build_batches(ctx: Context) -> None:
                 for position, value, reason in converter.problems:
                     ctx.problem_at(source.index, position, column.key, value, reason)
                     ctx.bad_cells.add((source.index, position, column.key))
-        _check_values(ctx, source, values)
+        import_checks.check_values(ctx, source, values)
         if source.cells is None:
-            _check_sums(ctx, source, values)
+            import_checks.check_sums(ctx, source, values)
         # The raw cells are no longer needed; on a big sheet they are hundreds of megabytes.
         source.columns_data = []
         source.records_values = {}
@@ -446,71 +448,6 @@ def _build_batches(ctx: Context) -> None:
             for key, column_values in values.items():
                 merged[key].extend(column_values)
         ctx.batches[name] = Batch(kind, merged, origin)
-
-
-_SPACE = re.compile(r"\s")
-
-
-def _check_values(ctx: Context, source: Source, values: dict[str, list[Any]]) -> None:
-    """Identifiers without spaces, event dates not after today."""
-    today = ctx.today.isoformat()
-    for column in source.kind.import_columns:
-        column_values = values[column.key]
-        if column.identifier:
-            for i, v in enumerate(column_values):
-                if v is not None and (len(v) > 40 or _SPACE.search(v)):
-                    ctx.problem_at(source.index, i, column.key, v,
-                                   _("an id is 1–40 characters without spaces"))
-                    ctx.bad_cells.add((source.index, i, column.key))
-        if column.not_after_today and column.type == "date":
-            for i, v in enumerate(column_values):
-                if v is not None and v > today:
-                    ctx.problem_at(source.index, i, column.key, v,
-                                   _("after today ({today})").format(today=today))
-                    ctx.bad_cells.add((source.index, i, column.key))
-
-
-def _check_sums(ctx: Context, source: Source, values: dict[str, list[Any]]) -> None:
-    sums = source.sums
-    if not sums:
-        return
-    columns_data = source.columns_data
-    numeric = [c for c in source.kind.import_columns
-               if c.numeric and c.key in source.columns and c.key not in source.kind.key]
-    # Budget and actuals sheets often close with "Summa netto": costs minus revenues.
-    line_key = next((c.key for c in source.kind.import_columns if c.lookup == "budget_line.name"), None)
-    signs: dict[str, int] = {}
-    if line_key:
-        signs = {str(name).casefold(): 1 if kind == "cost" else -1 for name, kind in
-                 ctx.store.tuples("SELECT name, kind FROM budget_line")}
-    previous = 0
-    for sheet_row, above in sums:
-        for column in numeric:
-            col_index = source.columns[column.key]
-            raw = columns_data[col_index][sheet_row]
-            if convert.is_empty(raw):
-                continue
-            converter = convert.ColumnConverter(Column(column.key, "", "", "number"))
-            stated = converter.convert([raw])[0]
-            where = cell_name(source.sheet, sheet_row, col_index)
-            order = (source.sheet_order, sheet_row, col_index)
-            if stated is None:
-                ctx.problems.add(order, where, raw, _("a sum row needs numbers"))
-                continue
-            column_values = values[column.key]
-            section = [v for v in column_values[previous:above] if v is not None]
-            everything = [v for v in column_values[:above] if v is not None]
-            totals = [sum(section), sum(everything)]
-            if line_key:
-                lines = values[line_key]
-                for start in (previous, 0):
-                    totals.append(sum(signs.get(str(lines[i]).casefold(), 0) * column_values[i]
-                                      for i in range(start, above) if column_values[i] is not None))
-            if not sum_rows.agrees(stated, totals, unit=sum_rows.HUNDREDTH):
-                total = convert.format_number(sum(section), swedish=language() == "sv")
-                ctx.problems.add(order, where, raw,
-                                 _("does not match the sum of the rows above ({sum})").format(sum=total))
-        previous = above
 
 
 # -- the controller's wide layout ----------------------------------------------------------------
@@ -545,138 +482,6 @@ def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path,
     # A row of the layout holds one line's amounts: its months, and its total.
     return frozenset(int(m.group(1)) - 1 for r in records
                      if (m := re.search(r"(\d+)$", str(r.get("cell") or ""))))
-
-
-# -- checks in Python ------------------------------------------------------------------------------
-def _lookups(ctx: Context) -> None:
-    """Columns whose values must be one of a small stored list, matched in any case.
-
-    An unknown value is one problem per value, at the first cell that holds it, with the
-    closest known value — not one per row repeating the whole list."""
-    from ekbist.budget import did_you_mean, fold
-
-    for name, batch in ctx.batches.items():
-        for column in batch.kind.import_columns:
-            if not column.lookup:
-                continue
-            table, col = column.lookup.split(".")
-            known = {fold(v): v for v in
-                     (r[col] for r in ctx.store.query(f'SELECT "{col}" FROM "{table}"'))}
-            values = batch.values[column.key]
-            unknown: dict[str, list[int]] = {}
-            for i, value in enumerate(values):
-                if value is None:
-                    continue
-                stored = known.get(fold(value))
-                if stored is None:
-                    unknown.setdefault(fold(value), []).append(i)
-                else:
-                    values[i] = stored
-            for positions in unknown.values():
-                value = values[positions[0]]
-                hint = did_you_mean(value, list(known.values()))
-                more = _more_cells(ctx, name, positions, column.key)
-                if column.lookup == "budget_line.name":
-                    reason = _("unknown budget line{hint} ('ekbist budget lines' lists them; "
-                               "'ekbist budget add-line' adds one){more}").format(hint=hint,
-                                                                                 more=more)
-                else:
-                    reason = _("unknown {what}{hint}{more}").format(what=column.header(),
-                                                                    hint=hint, more=more)
-                ctx.problem(name, positions[0], column.key, value, reason)
-
-
-def _more_cells(ctx: Context, kind: str, positions: list[int], key: str) -> str:
-    """' (also in 3 more cells)' when a name is in more cells than the one named."""
-    batch = ctx.batches[kind]
-    cells = {ctx.sources[src].cell(local, key)[1]
-             for src, local in (batch.origin[i] for i in positions)}
-    n = len(cells) - 1
-    if n <= 0:
-        return ""
-    return ngettext(" (also in {n} more cell)", " (also in {n} more cells)", n).format(n=n)
-
-
-def _activities(ctx: Context) -> None:
-    """Budget and actuals activities, by the rule of ``budget set`` and ``actuals set``
-    (:func:`ekbist.budget.known_activities`): a known one in any case takes its stored
-    spelling; any other is refused at the cell that holds it, with the closest known name,
-    unless the import was told that new names are meant (``new``) or the store has no
-    activity yet. The new ones taken are listed in the report."""
-    from ekbist.budget import did_you_mean, fold, known_activities
-
-    from ekbist.budget import stored_activities
-
-    every = known_activities(ctx.store)
-    known = {fold(name): name for name in every}
-    first_names = not stored_activities(ctx.store)
-    new: dict[str, str] = {}
-    refused: dict[tuple[str, str], list[int]] = {}
-    for name in ("budget", "actuals"):
-        batch = ctx.batches.get(name)
-        if batch is None or "activity" not in batch.values:
-            continue
-        values = batch.values["activity"]
-        for i, value in enumerate(values):
-            if value is None:
-                continue
-            folded = fold(value)
-            if folded in known:
-                values[i] = known[folded]
-            elif ctx.new_names or first_names:
-                values[i] = new.setdefault(folded, " ".join(str(value).split()))
-            else:
-                refused.setdefault((name, folded), []).append(i)
-    for (name, _folded), positions in refused.items():
-        value = ctx.batches[name].values["activity"][positions[0]]
-        src, local = ctx.batches[name].origin[positions[0]]
-        order, where = ctx.sources[src].cell(local, "activity")
-        ctx.problems.add_text(order, EkbistError.about(
-            _("{cell}: '{value}' — no activity of that name in any year{hint} (give {new} to "
-              "add a new activity){more}"), {"new": "new"}, cell=where, value=value,
-            hint=did_you_mean(value, every),
-            more=_more_cells(ctx, name, positions, "activity")))
-    ctx.report.new_activities = sorted(new.values())
-
-
-def _keys(batch: Batch) -> list[tuple]:
-    return list(zip(*(batch.values[k] for k in batch.kind.key), strict=True))
-
-
-def _duplicates(ctx: Context) -> None:
-    for name, batch in ctx.batches.items():
-        keys = _keys(batch)
-        if len(set(keys)) == len(keys):
-            continue
-        first: dict[tuple, int] = {}
-        for i, key in enumerate(keys):
-            if any(part is None for part in key):
-                continue
-            if key in first:
-                src, local = batch.origin[first[key]]
-                _order, where = ctx.sources[src].cell(local, batch.kind.key[0])
-                ctx.problem(name, i, batch.kind.key[0], batch.values[batch.kind.key[0]][i],
-                            _("appears twice in the file (also {cell})").format(cell=where))
-            else:
-                first[key] = i
-
-
-def _references(ctx: Context) -> None:
-    """A case or handler named must exist in the store or in this file."""
-    for name, batch in ctx.batches.items():
-        for column in batch.kind.import_columns:
-            if not column.ref:
-                continue
-            target = kinds()[column.ref]
-            key_column = target.column(target.key[0])
-            known = {r[0] for r in ctx.store.tuples(
-                f'SELECT "{key_column.column}" FROM "{target.table}"')}
-            if column.ref in ctx.batches:
-                known.update(ctx.batches[column.ref].values[target.key[0]])
-            values = batch.values[column.key]
-            for i, value in enumerate(values):
-                if value is not None and value not in known:
-                    ctx.problem(name, i, column.key, value, _("not found in the store or in this file"))
 
 
 # -- rules --------------------------------------------------------------------------------------------------
