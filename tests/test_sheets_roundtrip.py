@@ -358,3 +358,41 @@ def test_repeated_text_cells_are_each_checked(unit, tmp_path):
     assert [p.split(":")[0] for p in problems if "personnummer" in p] == [
         "upprepat!D8", "upprepat!D9"]
     assert _count(unit.db) == 0
+
+
+def test_past_the_remembered_texts_every_cell_is_still_converted_and_checked(unit, tmp_path,
+                                                                             monkeypatch):
+    """Two texts a column remembered: the third and later are converted each time, and a
+    bad month, date or amount is named on every row, remembered or not."""
+    from ekbist.sheets import convert
+
+    monkeypatch.setattr(convert, "REMEMBERED_TEXTS", 2)
+    path = tmp_path / "minne.csv"
+    periods = ["2026-10", "2026-11", "2026-12", "2026-10", "2026-12", "2026-12"]
+    days = ["2026-10-05", "2026-10-06", "2026-10-07", "2026-10-07", "2026-10-05", "2026-10-07"]
+    amounts = ["1000", "1 000", "2000", "2000", "1000", "1 000"]
+    lines = ["id,case,period,received,completed,decided,decision,amount"]
+    lines += [f"N{i},C-1,{p},{d},{d},{d},granted,{a}"
+              for i, (p, d, a) in enumerate(zip(periods, days, amounts, strict=True))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.open(unit.db) as store:
+        assert import_file(store, path, today=TODAY).kinds["applications"].added == 6
+        assert list(store.tuples("SELECT id, period, received, amount FROM application "
+                                 "ORDER BY id")) == [
+            ("N0", "2026-10", "2026-10-05", 1000), ("N1", "2026-11", "2026-10-06", 1000),
+            ("N2", "2026-12", "2026-10-07", 2000), ("N3", "2026-10", "2026-10-07", 2000),
+            ("N4", "2026-12", "2026-10-05", 1000), ("N5", "2026-12", "2026-10-07", 1000)]
+    bad = tmp_path / "fel.csv"
+    bad.write_text("id,case,period,received,completed,decided,decision,amount\n"
+                   "M0,C-1,2026-13,2026-10-32,2026-10-07,2026-10-07,granted,1000.5\n"
+                   "M1,C-1,2026-13,2026-10-32,2026-10-07,2026-10-07,granted,1000.5\n"
+                   "M2,C-1,2026-10,2026-10-05,2026-10-05,2026-10-05,granted,1000\n"
+                   "M3,C-1,2026-11,2026-10-06,2026-10-06,2026-10-06,granted,1 000\n",
+                   encoding="utf-8")
+    assert sorted(_refused(unit.db, bad)) == [
+        "fel!C2: '2026-13' — not a month (YYYY-MM)",
+        "fel!C3: '2026-13' — not a month (YYYY-MM)",
+        "fel!D2: '2026-10-32' — not a date (YYYY-MM-DD)",
+        "fel!D3: '2026-10-32' — not a date (YYYY-MM-DD)",
+        "fel!H2: '1000.5' — not whole kronor",
+        "fel!H3: '1000.5' — not whole kronor"]

@@ -157,8 +157,10 @@ class ColumnConverter:
         self._codes: dict[str, str] = {}
         self._isos: dict[date, str] = {}
         self._texts: dict[str, str] = {}
-        # Text cells (CSV) already converted without a problem: a few thousand days and
-        # amounts repeat over a million rows.
+        # Text cells (CSV) already converted without a problem, at most REMEMBERED_TEXTS:
+        # a few thousand days, months and amounts repeat over a million rows. Only the
+        # conversion is remembered; every cell is still scanned for a personnummer
+        # (ekbist.sheets.importer).
         self._converted: dict[str, Any] = {}
         self._bounds = (column.minimum, column.maximum)
         if column.type == "integer":
@@ -166,7 +168,8 @@ class ColumnConverter:
             low, high = self._bounds
             self._bounds = (-SQLITE_MAX if low is None else low, SQLITE_MAX if high is None else high)
         if column.type == "money":
-            # No amount beyond ten billion kronor: a personnummer never passes as money.
+            # No amount beyond ten billion kronor (ekbist.money): a 12-digit personnummer never
+            # passes as money; a 10-digit number inside the bound is an amount.
             from ekbist.money import MAX_BUDGET_AMOUNT
 
             low, high = self._bounds
@@ -305,15 +308,8 @@ class ColumnConverter:
                     else converted[v] if v.__class__ is str and v in converted
                     else remembered(i, v) for i, v in enumerate(values)]
         if kind == "month":
-            months: dict[Any, str] = {}
-
-            def month(i: int, v: Any) -> str | None:
-                value = slow(i, v)
-                if value is not None and v.__class__ is str:
-                    months[v] = value
-                return value
-
-            return [months[v] if v.__class__ is str and v in months else month(i, v)
+            remembered = self._remembered
+            return [converted[v] if v.__class__ is str and v in converted else remembered(i, v)
                     for i, v in enumerate(values)]
         if kind in ("integer", "money"):
             low, high = self._bounds
