@@ -73,6 +73,16 @@ def scalar(db: Path, sql: str) -> object:
         conn.close()
 
 
+def handlers_csv(folder: Path, rows: int) -> Path:
+    """``folder/handlers.csv``: ``rows`` handlers to import (h00000, h00001, …), enough rows
+    for an import whose write phase a signal can land in."""
+    path = folder / "handlers.csv"
+    lines = ["Id,Name,Team,FTE", *(f"h{i:05d},Handläggare Nummer {i:05d},intake,1"
+                                   for i in range(rows))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def file_size_limit(limit: int):
     """A ``preexec_fn`` for a "full disk": no file the process writes grows past ``limit``
     bytes (CPython ignores SIGXFSZ, so the write fails with EFBIG)."""

@@ -13,7 +13,6 @@ never a result followed by death.
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -58,11 +57,7 @@ def finish(proc: subprocess.Popen, before: list[str] = ()) -> tuple[int, str, li
 
 
 def count(db: Path, table: str) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
+    return procs.scalar(db, f"SELECT count(*) FROM {table}")
 
 
 @pytest.fixture
@@ -70,14 +65,6 @@ def store(tmp_path) -> Path:
     db = tmp_path / "unit.db"
     assert procs.run(db, "init").returncode == 0
     return db
-
-
-def handlers_csv(folder: Path, n: int) -> Path:
-    path = folder / "handlers.csv"
-    lines = ["Id,Name,Team,FTE"]
-    lines += [f"h{i:05d},Handläggare Nummer {i:05d},intake,1" for i in range(n)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 # -- before the command has started: 0 ms and 30 ms ---------------------------------------
@@ -109,7 +96,7 @@ def test_a_signal_at_the_very_start_stops_the_command_and_writes_nothing(store, 
 # -- inside SQLite's call of a Python function, mid-validation and mid-write ---------------
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_during_an_import_is_never_a_database_error(store, tmp_path, sig):
-    csv = handlers_csv(tmp_path, 20_000)
+    csv = procs.handlers_csv(tmp_path, 20_000)
     outcomes = set()
     for offset in (0.0, 0.05, 0.2, 0.5, 1.0):
         proc = start("--db", str(store), "import", str(csv))
@@ -133,7 +120,7 @@ def test_the_interrupt_inside_the_secrecy_function_is_heard(store, tmp_path):
     """Planted: a signal raised in the trigger's function reads as a database error unless
     ekbist keeps it (ekbist.interrupts.pending). The import's rows are checked by the
     secrecy function one by one, so most of the write phase is spent inside it."""
-    csv = handlers_csv(tmp_path, 20_000)
+    csv = procs.handlers_csv(tmp_path, 20_000)
     proc = start("--db", str(store), "import", str(csv))
     before = wait_for_phase(proc, "transaction")
     time.sleep(0.3)
@@ -147,7 +134,7 @@ def test_the_interrupt_inside_the_secrecy_function_is_heard(store, tmp_path):
 # -- after the commit: success, never a result and then death ------------------------------
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_after_the_commit_lets_the_command_finish(store, tmp_path, sig):
-    csv = handlers_csv(tmp_path, 300)
+    csv = procs.handlers_csv(tmp_path, 300)
     proc = start("--db", str(store), "import", str(csv))
     before = wait_for_phase(proc, "committed")
     proc.send_signal(sig)  # lands while the result is printed, or on the way out
@@ -193,20 +180,17 @@ def test_an_interrupted_demo_leaves_no_file(tmp_path, sig):
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = subprocess.run([EKBIST, "--db", str(db), "demo", "--households", "300",
-                             "--months", "24"], capture_output=True, text=True,
-                            env=clean_env(), timeout=600)
-    assert result.returncode == 0, result.stderr
-    return db
+def demo_300(tmp_path_factory) -> Path:
+    """A demo of 300 households over two years: an export long enough to interrupt."""
+    return procs.demo_store(tmp_path_factory.mktemp("demo") / "demo.db", "--households", "300",
+                            "--months", "24")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_an_interrupted_export_leaves_no_file(demo_db, tmp_path, sig):
+def test_an_interrupted_export_leaves_no_file(demo_300, tmp_path, sig):
     folder = tmp_path / "out"
     folder.mkdir()
-    proc = start("--db", str(demo_db), "export", "all", str(folder / "all.xlsx"))
+    proc = start("--db", str(demo_300), "export", "all", str(folder / "all.xlsx"))
     before = wait_for_phase(proc, "ready")
     time.sleep(0.8)  # past start-up, inside the export
     proc.send_signal(sig)
@@ -219,8 +203,8 @@ def test_an_interrupted_export_leaves_no_file(demo_db, tmp_path, sig):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_a_report_interrupted_mid_output_stops_and_says_so(demo_db, sig):
-    proc = start("--db", str(demo_db), "application", "list", "--format", "csv")
+def test_a_report_interrupted_mid_output_stops_and_says_so(demo_300, sig):
+    proc = start("--db", str(demo_300), "application", "list", "--format", "csv")
     first = proc.stdout.readline()  # mid-output: the rest (far more than a pipe holds) waits
     assert first.startswith("application,") or first.startswith("id,"), first
     proc.send_signal(sig)

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/procs.py, run as a script
-from procs import EKBIST, clean_env, scalar  # noqa: E402
+from procs import EKBIST, clean_env, handlers_csv, scalar  # noqa: E402
 
 PAGE = 4096
 FRAME = 24 + PAGE
@@ -140,19 +140,11 @@ def signal_cases(count: int, seed: int) -> list[SignalCase]:
     return found
 
 
-def _csv(folder: Path, rows: int) -> Path:
-    path = folder / "handlers.csv"
-    lines = ["Id,Name,Team,FTE", *(f"h{i:05d},Handläggare Nummer {i:05d},intake,1"
-                                   for i in range(rows))]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 def run_signal_case(case: SignalCase, folder: Path, rows: int = 5000) -> list[str]:
     db = folder / "unit.db"
     init(db)
     if case.command == "import":
-        args, expected = ["import", str(_csv(folder, rows))], rows
+        args, expected = ["import", str(handlers_csv(folder, rows))], rows
     else:
         args, expected = ["handler", "add", "bo", "--name", "Bo B", "--team", "intake",
                           "--fte", "1"], 1
