@@ -7,7 +7,8 @@ the check, the day list, the reports, the balance — means the same by "active"
 * a **case is active** on D when it was opened on or before D and not closed on or
   before D (``closed`` is the first day it is no longer active);
 * an **assignment covers** D when it started on or before D and has not ended on or
-  before D (``to_date`` is the next assignment's start, exclusive);
+  before D (``to_date`` is the next assignment's start, exclusive); looking back, a
+  case's **last handler** on D is that of its last assignment begun by D, ended or not;
 * a **handler is employed** on D when they had started (or no start is known) and had
   not left (``end_date`` is the first day no longer employed); one not employed has
   either **not started** or **left**;
@@ -55,6 +56,19 @@ def handler_of_case(case: str, day: str) -> str:
     # An alias of its own: the caller's ``case`` and ``day`` may name an ``s`` or an ``a``.
     return (f"(SELECT own.handler FROM assignment own WHERE own.case_id = {case} "
             f"AND {assignment_covers(day, 'own')} "
+            "ORDER BY own.from_date DESC, own.id DESC LIMIT 1)")
+
+
+def last_handler_of_case(case: str, day: str) -> str:
+    """A scalar sub-query: the handler of the last assignment of case ``case`` begun on or
+    before ``day``, covering it or ended before it (NULL when none had begun).
+
+    Who answers for a case looked back on — a household counted over a window keeps
+    the handler it had last, even when that assignment has ended. The order is
+    :func:`handler_of_case`'s, so on a covered day the two agree.
+    """
+    return (f"(SELECT own.handler FROM assignment own WHERE own.case_id = {case} "
+            f"AND own.from_date <= {day} "
             "ORDER BY own.from_date DESC, own.id DESC LIMIT 1)")
 
 

@@ -62,6 +62,22 @@ def test_the_handler_of_a_case_on_a_day_is_the_assignment_covering_it(facts, day
     assert covering == ([expected] if expected else [])
 
 
+@pytest.mark.parametrize(("case", "day", "last", "covering"), [
+    ("C-1", "2026-03-01", None, None), ("C-1", "2026-03-02", "h", "h"),
+    ("C-1", "2026-03-16", "k", "k"), ("C-2", "2026-03-04", None, None),
+    ("C-2", "2026-03-19", "h", "h"), ("C-2", "2026-03-20", "h", None),
+    ("C-2", "2027-01-01", "h", None),
+])
+def test_the_last_handler_of_a_case_outlives_its_assignment(facts, case, day, last, covering):
+    # C-2's only assignment (Hanna) ends on 2026-03-20 with no one after her: looking back,
+    # the case is still hers; on the day, no one holds it.
+    facts.execute("INSERT INTO assignment (case_id, handler, from_date, to_date)"
+                  " VALUES ('C-2', 'h', '2026-03-05', '2026-03-20')")
+    params = {"c": case, "d": day}
+    assert facts.scalar(f"SELECT {on.last_handler_of_case(':c', ':d')}", params) == last
+    assert facts.scalar(f"SELECT {on.handler_of_case(':c', ':d')}", params) == covering
+
+
 def test_the_handler_of_a_case_reads_the_callers_own_aliases(facts):
     # A sheet's imported row is ``s``, a listing's application ``a``: the sub-query's own
     # alias must not hide them.

@@ -28,6 +28,7 @@ year are the case's.
 
 from __future__ import annotations
 
+import json
 import statistics
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,7 @@ from typing import Any
 
 from ekbist import settings as unit_settings
 from ekbist.codes import CLOSE_REASONS
+from ekbist.day_conditions import last_handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.months import month_add, month_end, months_between
@@ -615,28 +617,24 @@ def long_term_households(store: Store, as_of: str, *, at_risk: bool = False,
             chosen[case_id] = mask
     # Each household's handler on the last day of the window: its assignment covering that day,
     # else its last one before (a case closed during the window keeps its last handler).
-    where, params = [], {"day": day}
+    where, params = [], {"day": day, "cases": json.dumps(sorted(chosen))}
     if handler is not None:
-        where.append("s.handler = :handler")
+        where.append("h.id = :handler")
         params["handler"] = handler
     if team is not None:
         where.append("h.team = :team")
         params["team"] = team
-    clause = (" AND " + " AND ".join(where)) if where else ""
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
     rows = []
     for case_id, handler_id, team_code, adults, children in store.tuples(
-            f"""SELECT s.case_id, s.handler, h.team, c.adults, c.children
-                FROM assignment s JOIN handler h ON h.id = s.handler
-                JOIN cases c ON c.id = s.case_id
-                WHERE s.from_date <= :day
-                  AND NOT EXISTS (SELECT 1 FROM assignment n WHERE n.case_id = s.case_id
-                                  AND n.from_date <= :day
-                                  AND (n.from_date > s.from_date
-                                       OR (n.from_date = s.from_date AND n.id > s.id))){clause}""",
+            f"""WITH held AS MATERIALIZED (  -- each chosen case's handler, asked once
+                    SELECT c.id, c.adults, c.children,
+                           {last_handler_of_case('c.id', ':day')} AS handler
+                    FROM json_each(:cases) k JOIN cases c ON c.id = k.value)
+                SELECT held.id, h.id, h.team, held.adults, held.children
+                FROM held JOIN handler h ON h.id = held.handler{clause}""",
             params):
-        mask = chosen.get(case_id)
-        if mask is None:
-            continue
+        mask = chosen[case_id]
         rows.append({"case": case_id, "handler": handler_id, "team": team_code,
                      "months": mask.bit_count(), "adults": adults, "children": children,
                      "months_with_assistance": [m for i, m in enumerate(window) if mask >> i & 1]})
