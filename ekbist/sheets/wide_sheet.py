@@ -380,7 +380,7 @@ def parse_wide_sheet(
         line_cell = cell_name(sheet_name, r, line_col)
         if kind == "budget":
             key = (row_year, activity.casefold(), line.casefold())
-            here = cell_name(sheet_name, r, line_col)
+            here = line_cell
             if key in seen:
                 problems.append(_("{cell}: {activity} · {line} appears twice (also {other})").format(
                     cell=here, activity=activity, line=line, other=seen[key]))
@@ -401,7 +401,7 @@ def parse_wide_sheet(
                     continue
             records.append({"kind": "budget", "year": row_year, "month": None,
                             "activity": activity, "line": line, "amount": amount, "cell": here,
-                            "name_cells": {"activity": activity_at, "line": here}})
+                            "name_cells": {"activity": activity_at, "line": line_cell}})
         else:
             for c, (month, _y, _hint) in sorted(months.items(), key=lambda item: item[1][0]):
                 amount = values[month]
