@@ -315,10 +315,12 @@ def run_correction(env: Env, fmt: str, yes: bool, question: str, correct) -> Non
 
     store = env.open()
     if not yes and interactive():
+        # With --format json the talk goes to stderr, so that stdout is the JSON alone.
+        talk = fmt != "table"
         for line in describe(correct(fix, store, False)):
-            say(line)
-        if not confirm(question):
-            say(_("Nothing was written."))
+            say(line, err=talk)
+        if not confirm(question, err=talk):
+            say(_("Nothing was written."), err=talk)
             return
     plan = correct(fix, store, True)
     if fmt == "json":

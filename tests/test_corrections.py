@@ -245,3 +245,43 @@ def test_a_terminal_is_asked_and_no_writes_nothing(filled, db_path):
     code, text = procs.on_terminal(["actuals", "remove", "2026", "--month", "4"], env, answer="y\n")
     assert code == 0 and "Removed the actuals of 2026-04: 2 actual amounts." in text
     assert rows(db_path, "SELECT count(*) FROM actual WHERE month = 4") == [(0,)]
+
+
+def test_json_on_a_terminal_is_json_alone_and_the_question_goes_to_stderr(filled, db_path):
+    """At a terminal --format json still asks, on stderr: stdout (the screen here, a real
+    pseudo-terminal) carries the JSON and nothing else."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 100, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ekbist", "actuals", "remove", "2026", "--month", "4",
+         "--format", "json"], stdin=follower, stdout=follower, stderr=subprocess.PIPE,
+        env=procs.terminal_env(db_path), close_fds=True)
+    os.close(follower)
+    os.write(leader, b"y\n")
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    stderr = process.stderr.read().decode()
+    assert process.wait() == 0, (stderr, screen)
+    text = screen.decode().replace("\r\n", "\n")
+    answered = text.removeprefix("y\n")  # the terminal echoes what was typed
+    data = json.loads(answered)
+    assert (data["removed"], data["applied"]) == ({"actual": 2}, True)
+    assert "Removes the actuals of 2026-04: 2 actual amounts." in stderr
+    assert "Remove them? [y/N]" in stderr
+    assert rows(db_path, "SELECT count(*) FROM actual WHERE month = 4") == [(0,)]
