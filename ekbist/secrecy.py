@@ -41,13 +41,15 @@ _CHAIN = re.compile(r"\d+(?:(?=[-+. ])(?:[ ]*[-+.]){0,3}[ ]*\d+)*")
 _GROUP = re.compile(r"\d+")
 # Ten digits with only separators between them: what any candidate needs, read in the
 # normalised text (a cheap refusal for most text; _candidates decides).
-_CANDIDATE = re.compile(r"\d(?:[-+. ]*\d){9}")
+_CANDIDATE = re.compile(r"(?:\d[-+. ]*+){10}")
 # The same question asked before the characters are read one by one (after NFKC and the
 # mis-encodings): the reading turns only characters that are neither letters nor digits
 # into separators or nothing, keeps letters and turns digits of any script into ASCII
 # digits, so text without ten digits that only such characters keep apart holds no
-# candidate in any reading.
-_LOOSE_CANDIDATE = re.compile(r"\d(?:[\W_]*\d){9}")
+# candidate in any reading. Both searches are written as ten times (a digit and the gap
+# after it), the gap possessive: a gap never holds a digit, so nothing is given back and a
+# failed search costs one pass per digit instead of backtracking through every gap.
+_LOOSE_CANDIDATE = re.compile(r"(?:\d[\W_]*+){10}")
 
 # ASCII: every control character (tab, LF, CR, VT, FF, NUL, …) and ',' ';' '|' end a word
 # as a space does; '?' (a dash lost to an encoding), '/', '\\', ':', '_', '#', '~' join
@@ -196,13 +198,17 @@ def _number_text(number: int) -> str:
     return "0" + text if len(text) == 9 else text
 
 
+_NO_TEXT = (bool, date)
+_INFINITIES = (float("inf"), float("-inf"))
+
+
 def _as_text(value: Any) -> str | None:
-    if value is None or isinstance(value, bool | date):
+    if value is None or isinstance(value, _NO_TEXT):
         return None
     if isinstance(value, int):
         return _number_text(value)
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if value != value or value in _INFINITIES:
             return None
         if value.is_integer():
             return _number_text(int(value))
@@ -221,6 +227,8 @@ def looks_like_personnummer(value: Any) -> bool:
         if -100_000_000 < value < 100_000_000:
             return False
         text = _number_text(value)
+    elif cls is float and -100_000_000 < value < 100_000_000 and value.is_integer():
+        return False  # a whole number of fewer than nine digits (a cell's count or amount)
     else:
         text = _as_text(value)
         if text is None:
