@@ -3,6 +3,7 @@
 python scripts/catalogs.py missing          # messages without a Swedish translation
 python scripts/catalogs.py compile          # write the .mo files next to the .po files
 python scripts/catalogs.py click            # click's own messages (installed version) not in click.po
+python scripts/catalogs.py unused           # translations no source asks for any more
 """
 
 import sys
@@ -21,6 +22,10 @@ def main(argv: list[str]) -> int:
                 print('msgstr[0] ""\nmsgstr[1] ""\n')
             else:
                 print('msgstr ""\n')
+        return 0
+    if verb == "unused":
+        for catalog, msgid in catalogs.unused():
+            print(f"{catalog}: {escape(msgid)}")
         return 0
     if verb == "compile":
         for path in catalogs.compile_all():

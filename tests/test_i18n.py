@@ -19,6 +19,24 @@ def test_every_message_has_a_swedish_translation() -> None:
     assert not missing, "untranslated (run scripts/catalogs.py missing):\n" + "\n".join(missing)
 
 
+def test_no_translation_is_left_over() -> None:
+    # A reworded message leaves its old translation behind; kept, it reads as the catalog's
+    # word for a text ekbist no longer writes (and the glossary test counts its words).
+    stale = [f"{catalog}: {msgid!r}" for catalog, msgid in catalogs.unused()]
+    assert not stale, "no source asks for (run scripts/catalogs.py unused):\n" + "\n".join(stale)
+
+
+def test_a_left_over_translation_is_found(tmp_path, monkeypatch) -> None:
+    po = catalogs.po_files()[0]
+    planted = tmp_path / "sv" / "LC_MESSAGES" / po.name
+    planted.parent.mkdir(parents=True)
+    planted.write_text(po.read_text(encoding="utf-8")
+                       + '\nmsgid "A message no command writes"\nmsgstr "Ett meddelande"\n',
+                       encoding="utf-8")
+    monkeypatch.setattr(catalogs, "po_files", lambda language="sv": [planted])
+    assert catalogs.unused() == [(po.name, "A message no command writes")]
+
+
 @pytest.mark.parametrize("po", catalogs.po_files(), ids=lambda p: p.name)
 def test_compiled_catalogs_are_up_to_date(po) -> None:
     mo = po.with_suffix(".mo")
