@@ -229,6 +229,13 @@ def key_columns(columns: Sequence[Column]) -> list[Column]:
     return rest[:1]
 
 
+def group_column(columns: Sequence[Column]) -> Column | None:
+    """The column whose label is repeated over runs of rows (shown as heading rows when the
+    table is narrow), if the table has one that is not also a key."""
+    keys = key_columns(columns)
+    return next((c for c in columns if c.role == "group" and c not in keys), None)
+
+
 def drop_order(columns: Sequence[Column], drop: Sequence[str] | None = None) -> list[Column]:
     """The value columns in the order they are left out: ``drop`` when given, else the ranked
     ones (1 first), then the others from the right. The last is the most important value."""
@@ -361,7 +368,7 @@ def layout(
         return max(head(c), text, 1)
 
     keys = key_columns(columns)
-    group = next((c for c in columns if c.role == "group" and c not in keys), None)
+    group = group_column(columns)
     if wide or sum(natural.values()) + overhead(len(columns)) <= width:
         widths = [natural[c.key] for c in columns]
         return Layout(columns, widths, [headers[c.key] for c in columns], [], None,

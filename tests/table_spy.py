@@ -32,7 +32,7 @@ def main(record_file: str, widths: str, args: list[str]) -> int:
     def spy(rows, columns, width, **kwargs):
         shape = real_layout(rows, columns, width, **kwargs)
         keys = render.key_columns(columns)
-        group = next((c for c in columns if c.role == "group" and c not in keys), None)
+        group = render.group_column(columns)
         order = render.drop_order([c for c in columns if c is not group], kwargs.get("drop"))
         shown = {c.key for c in shape.columns}
         records.append({
