@@ -112,11 +112,14 @@ def test_the_walk_reaches_every_command_and_workbook(written) -> None:
 
 
 def store_tables(db: Path) -> set[str]:
-    """The store's table names: `audit --table` and `info` show them as the codes one types."""
+    """The store's table names and the audit's name for the whole file (a restore): `audit
+    --table` and `info` show them as the codes one types."""
     import sqlite3
 
+    from ekbist.store import WHOLE_STORE
+
     with sqlite3.connect(db) as connection:
-        return {name for (name,) in connection.execute(
+        return {WHOLE_STORE} | {name for (name,) in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
