@@ -237,6 +237,27 @@ def test_restore_puts_the_backup_back_without_the_old_log(crashed, tmp_path):
     assert oct(crashed.stat().st_mode & 0o777) == "0o600"
 
 
+def test_restore_records_where_the_backup_was_without_an_identity_number(tmp_path):
+    # The backup sits in a folder named after a personnummer and is given by a relative
+    # name (the argument itself holds none): the audit keeps its whole path, masked.
+    db = tmp_path / "unit.db"
+    assert run(db, "init").returncode == 0
+    folder = tmp_path / "811218-9876"
+    folder.mkdir()
+    assert run(db, "backup", "b.db", cwd=folder).returncode == 0
+    result = run(db, "restore", "b.db", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert "9876" not in result.stdout + result.stderr
+    conn = sqlite3.connect(db)
+    try:
+        stored = conn.execute("SELECT os_user, command, after FROM audit WHERE tbl = 'store'"
+                              ).fetchall()
+    finally:
+        conn.close()
+    assert len(stored) == 1 and f"{tmp_path}/811218-****/b.db" in stored[0][2], stored
+    assert "9876" not in repr(stored)
+
+
 def test_restore_into_a_new_file(tmp_path):
     db = tmp_path / "unit.db"
     assert run(db, "init").returncode == 0
