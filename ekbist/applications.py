@@ -39,8 +39,9 @@ def check_period(text: str, received: date | None = None) -> str:
     """The month applied for as 'YYYY-MM', within a year of the arrival month."""
     period = parse_month(text, _("period"))
     if received is not None:
-        year, month = int(period[:4]), int(period[5:])
-        distance = (year - received.year) * 12 + (month - received.month)
+        from ekbist.months import month_index
+
+        distance = month_index(period) - month_index(received)
         if abs(distance) > PERIOD_SLACK_MONTHS:
             raise EkbistError(
                 _("period {period} is more than {n} months from the arrival {received}").format(

@@ -14,6 +14,20 @@ from typing import overload
 MAX_MONTHS = 600
 
 
+def month_index(month: str | date) -> int:
+    """The number of months from year 0 to ``month`` ('YYYY-MM', or a day's month):
+    year × 12 + month − 1. Two months' distance is the difference of their indices."""
+    if isinstance(month, date):
+        return month.year * 12 + month.month - 1
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def sql_month_index(expr: str) -> str:
+    """SQL for :func:`month_index` of ``expr``, an ISO month or day ('YYYY-MM…')."""
+    return (f"(CAST(substr({expr}, 1, 4) AS INTEGER) * 12 "
+            f"+ CAST(substr({expr}, 6, 2) AS INTEGER) - 1)")
+
+
 @overload
 def month_add(month: str, n: int) -> str: ...
 @overload
@@ -23,12 +37,11 @@ def month_add(month: str | date, n: int) -> str | date:
     months. A month ('YYYY-MM') gives a month; a day gives the same day of the month
     reached, or that month's last day when it is shorter — 31 January + 1 month is the
     last day of February, not 3 March (whole calendar months, not 30-day blocks)."""
+    index = month_index(month) + n
+    year, number = index // 12, index % 12 + 1
     if isinstance(month, date):
-        index = month.year * 12 + month.month - 1 + n
-        year, number = index // 12, index % 12 + 1
         return date(year, number, min(month.day, calendar.monthrange(year, number)[1]))
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return month_of(year, number)
 
 
 def month_of(year: int, month: int) -> str:

@@ -21,7 +21,7 @@ from ekbist import codes
 from ekbist.day_conditions import assignment_covers, case_active
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
-from ekbist.months import month_add, month_end, months_between
+from ekbist.months import month_add, month_end, month_index, months_between, sql_month_index
 from ekbist.plans import grace_days, sql_has_current
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _coverage_series_counts(
         )
         covered_from = "FROM cur u JOIN cases c ON c.id = u.case_id"
     last = max(days)
-    months = [day.year * 12 + day.month for day in days]
+    months = [month_index(day) for day in days]
     if len(set(months)) != len(months) or any(
         day != month_end(day.isoformat()[:7]) for day in days if day != last
     ):
@@ -180,15 +180,14 @@ def _coverage_series_counts(
             UNION ALL SELECT grp, s, 0, 1 FROM covered
             UNION ALL SELECT grp, t, 0, -1 FROM covered WHERE t <= :last
         )
-        SELECT grp, CAST(substr(day, 1, 4) AS INTEGER) * 12 + CAST(substr(day, 6, 2) AS INTEGER)
-                   AS bucket,
+        SELECT grp, {sql_month_index("day")} AS bucket,
                sum(de) AS de, sum(dc) AS dc
         FROM ev GROUP BY grp, bucket ORDER BY grp, bucket
         """,
         {"last": last.isoformat(), "grace1": f"+{grace + 1} days", "far": FAR_FUTURE},
     )
     # Running totals per handler, read at each measuring day's month.
-    probes = [(day.year * 12 + day.month, day.isoformat()) for day in days]
+    probes = [(month_index(day), day.isoformat()) for day in days]
     names = {h["id"]: h for h in store.query("SELECT id, name, team FROM handler")}
     result: list[dict[str, Any]] = []
     index = 0

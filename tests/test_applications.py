@@ -285,3 +285,19 @@ def test_refusals_in_swedish(unit):
     line = unit.fails("application", "add", "C-1", "--period", "2026-11", "--received", "2026-11-02",
                       "--completed", "2026-11-01", lang="sv")
     assert "före" in line
+
+
+@pytest.mark.parametrize(("period", "ok"), [
+    ("2027-01", True), ("2027-02", False), ("2025-01", True), ("2024-12", False),
+    ("2026-01", True),
+])
+def test_the_month_applied_for_lies_within_a_year_of_the_arrival(period, ok) -> None:
+    # Arrival 15 January 2026: twelve months either way, over the turn of the year.
+    from ekbist.applications import check_period
+
+    if ok:
+        assert check_period(period, date(2026, 1, 15)) == period
+    else:
+        with pytest.raises(EkbistError, match=f"period {period} is more than 12 months from "
+                                              "the arrival 2026-01-15"):
+            check_period(period, date(2026, 1, 15))

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 import pytest
 
-from ekbist.months import month_add, month_end, month_of, months_between
+from ekbist.months import (
+    month_add,
+    month_end,
+    month_index,
+    month_of,
+    months_between,
+    sql_month_index,
+)
 
 
 @pytest.mark.parametrize(("month", "n", "expected"), [
@@ -38,3 +46,17 @@ def test_month_helpers_agree():
     assert months_between("2026-02", "2026-01") == []
     assert month_end("2028-02") == date(2028, 2, 29)
     assert month_end("2026-11", today=date(2026, 11, 25)) == date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(("later", "earlier", "distance"), [
+    ("2026-01", "2025-12", 1), ("2026-12", "2026-01", 11), ("2027-01", "2026-01", 12),
+    ("2025-01", "2026-12", -23), (date(2026, 3, 31), "2026-03", 0),
+    (date(2026, 1, 1), date(2025, 12, 31), 1),
+])
+def test_a_distance_in_months_is_a_difference_of_indices(later, earlier, distance):
+    assert month_index(later) - month_index(earlier) == distance
+    # month_add is its inverse, and the SQL reads a month or a day the same way.
+    assert month_add(str(earlier)[:7], distance) == str(later)[:7]
+    with sqlite3.connect(":memory:") as con:
+        assert con.execute(f"SELECT {sql_month_index(':m')}", {"m": str(later)}).fetchone()[0] \
+            == month_index(later)

@@ -39,7 +39,7 @@ from ekbist.codes import CLOSE_REASONS
 from ekbist.day_conditions import last_handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
-from ekbist.months import month_add, month_end, months_between
+from ekbist.months import month_add, month_end, month_index, months_between, sql_month_index
 from ekbist.store import Store
 from ekbist.validate import parse_month
 
@@ -328,10 +328,6 @@ def _share(part: int | float | None, whole: int | float | None) -> float | None:
     return round(part / whole, 4)
 
 
-def month_index(month: str) -> int:
-    return int(month[:4]) * 12 + int(month[5:]) - 1
-
-
 def sql_month_masks(span_first: str = ":span_first", last: str = ":last",
                     base: str = ":base") -> str:
     """One row per household with assistance from ``span_first`` to ``last``: ``case_id, mask``.
@@ -343,8 +339,7 @@ def sql_month_masks(span_first: str = ":span_first", last: str = ":last",
     and last) is counted from one pass over the applications: the count of months in a
     window is the number of bits set in ``mask`` within it.
     """
-    index = ("(CAST(substr(a.period, 1, 4) AS INTEGER) * 12 "
-             "+ CAST(substr(a.period, 6, 2) AS INTEGER) - 1)")
+    index = sql_month_index("a.period")
     return (f"SELECT a.case_id, sum(DISTINCT 1 << ({index} - {base})) AS mask "
             f"FROM application a INDEXED BY application_granted_case "
             f"WHERE {SQL_PAYING} AND a.period BETWEEN {span_first} AND {last} "
