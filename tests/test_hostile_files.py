@@ -48,11 +48,11 @@ def test_a_stray_cell_far_below_the_data_is_refused_by_name(fresh, tmp_path) -> 
 
 def test_column_gr_is_still_read_and_gs_is_not(tmp_path) -> None:
     inside = workbook(tmp_path / "gr.xlsx", {"S": [["a"]]}, {"GR1": "x"})
-    assert [(s.name, s.cells, s.max_row, s.max_col) for s in guard.check_xlsx(inside)] == [
+    assert [(s.name, s.cells, s.max_row, s.max_col) for s in guard.check_workbook(inside)] == [
         ("S", 2, 1, 200)]
     outside = workbook(tmp_path / "gs.xlsx", {"S": [["a"]]}, {"GS1": "x"})
     with pytest.raises(EkbistError, match=r"^S!GS1: beyond"):
-        guard.check_xlsx(outside)
+        guard.check_workbook(outside)
 
 
 def test_empty_formatted_cells_far_away_do_not_count(fresh, tmp_path) -> None:
@@ -266,11 +266,11 @@ def test_a_far_cell_is_found_whatever_the_order_of_its_attributes(tmp_path) -> N
     with zipfile.ZipFile(path) as book:
         assert b'<c t="n" r="XFD1048576">' in book.read("xl/worksheets/sheet1.xml")
     with pytest.raises(EkbistError, match=r"^S!XFD1048576: beyond"):
-        guard.check_xlsx(path)
+        guard.check_workbook(path)
 
 
 def test_a_dense_sheet_passes_the_quick_scan(tmp_path) -> None:
     rows = [[f"r{r}c{c}" for c in range(30)] for r in range(200)]
     path = workbook(tmp_path / "dense.xlsx", {"S": rows})
     # 30 columns: the widest is AD, found without looking at each cell in Python.
-    assert [(s.cells, s.max_row, s.max_col) for s in guard.check_xlsx(path)] == [(6000, 200, 30)]
+    assert [(s.cells, s.max_row, s.max_col) for s in guard.check_workbook(path)] == [(6000, 200, 30)]

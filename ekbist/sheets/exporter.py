@@ -310,8 +310,7 @@ def export(store: Store, name: str, path: Path | str, *, date_from: date | None 
         for kind, count, rows in sources:
             if progress:
                 rows = _reporting(rows, done, total, progress)
-            sheets = write_sheets(workbook, kind, count, rows,
-                                  sheet_rows=SHEET_ROWS if sheet_rows is None else sheet_rows)
+            sheets = write_sheets(workbook, kind, count, rows, sheet_rows=sheet_rows)
             done += count
             written.append({"kind": kind.name, "sheet": kind.sheet(), "rows": count,
                             "sheets": sheets})

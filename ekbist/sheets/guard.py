@@ -31,7 +31,7 @@ from ekbist.sheets.sheet_xml import (MAX_COLUMNS, MAX_ROWS, NotPlain, Sheet, She
 from ekbist.sheets.zip_parts import RATIO_FLOOR, ZIP_ERRORS, inflate, open_parts, spaced
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "RATIO_FLOOR", "SheetScan", "broken_part", "check_size",
-           "check_workbook", "check_xlsx", "check_zip"]
+           "check_workbook", "check_zip"]
 
 # Sheets up to this size are also read by expat for well-formedness; a bigger one must
 # at least close its sheetData and worksheet and balance its '<' and '>'.
@@ -106,11 +106,6 @@ def check_workbook(path: Path) -> list[SheetScan]:
         _checked.clear()
         _checked[key] = scans
     return scans
-
-
-def check_xlsx(path: Path) -> list[SheetScan]:
-    """The same as :func:`check_workbook` (the name the readers have always called)."""
-    return check_workbook(path)
 
 
 def _check(path: Path) -> list[SheetScan]:
