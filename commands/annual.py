@@ -347,7 +347,9 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
                                "board."))
 @click.argument("year", metavar=_("YEAR"))
 @click.argument("month", metavar=_("MONTH"))
-@format_option(formats=("table", "json"))
+@format_option(formats=("table", "json"),
+               help=_("Output format: the sheet as text for people (80 columns on a pipe or in "
+                      "a file, narrower on a narrower terminal), or json for programs."))
 @click.option("--xlsx", type=click.Path(dir_okay=False), help=_("Also write a workbook."))
 @click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
 @pass_env

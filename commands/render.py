@@ -46,8 +46,12 @@ def format_option(*, formats: Sequence[str] = FORMATS, help: str | None = None) 
         type=FormatChoice(list(formats)),
         default="table",
         show_default=True,
-        help=help or _("Output format: a table for people (on a pipe or in a file laid out at "
-                       "100 columns, or $COLUMNS), or json or csv with every column for programs."),
+        help=help or (
+            _("Output format: a table for people (on a pipe or in a file laid out at 100 "
+              "columns, or $COLUMNS), or json or csv with every column for programs.")
+            if "csv" in formats else
+            _("Output format: a table for people (on a pipe or in a file laid out at 100 "
+              "columns, or $COLUMNS), or json with every field for programs.")),
     )
 
     def decorate(function: Callable) -> Callable:
