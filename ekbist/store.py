@@ -30,6 +30,7 @@ from ekbist.errors import (
     StoreReadOnly,
 )
 from ekbist.i18n import _
+from ekbist.secrecy import looks_like_personnummer, mask
 
 BUSY_TIMEOUT_MS = 10_000
 # SQLite asks ekbist.interrupts.check every this many virtual-machine steps (a few ms).
@@ -442,8 +443,6 @@ class Store:
 
     # -- audit -------------------------------------------------------------------
     def _install_audit(self, command: str) -> None:
-        from ekbist.secrecy import mask
-
         # The command line is logged, so a personnummer in it (a file name, say) is masked.
         command = mask(command)
         self._audit_command = command
@@ -475,7 +474,7 @@ class Store:
             "INSERT INTO audit (at, os_user, command, tbl, key, action, before, after) "
             "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?, ?, NULL, ?)",
             (_os_user(), self._audit_command, table, key, action, None if after is None
-             else _masked(after)),
+             else mask(after)),
         )
 
     # -- the secrecy gate --------------------------------------------------------
@@ -494,7 +493,6 @@ class Store:
         import json
 
         from ekbist.money import MONEY_COLUMNS
-        from ekbist.secrecy import looks_like_personnummer
 
         recent: dict[str, object] = {}
 
@@ -716,12 +714,6 @@ def may_hold_a_number(ref: str) -> str:
             f"AND {ref} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'))")
 
 
-def _masked(text: str) -> str:
-    from ekbist.secrecy import mask
-
-    return mask(text)
-
-
 def _os_user() -> str:
     """The user name for the audit, through the secrecy gate: a login named after an
     identity number (USER=811218-9876) is logged masked (811218-****), never refused —
@@ -730,7 +722,7 @@ def _os_user() -> str:
         user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name is not a reason to refuse work
         return "unknown"
-    return _masked(user)
+    return mask(user)
 
 
 def _audit_triggers(conn: sqlite3.Connection, table: str) -> list[str]:

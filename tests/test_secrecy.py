@@ -124,6 +124,17 @@ def test_check_text_names_the_field_and_masks_the_number() -> None:
     assert "9876" not in message
 
 
+def test_a_library_refusal_names_the_field_and_shows_the_value_masked(store: Store) -> None:
+    # The domain modules refuse with the gate's own check_text (ekbist.validate.no_personnummer).
+    from ekbist import budget
+
+    with pytest.raises(EkbistError) as raised:
+        budget.set_budget(store, 2027, "Klient 811218-9876", "Bidrag", "5", new=True)
+    assert str(raised.value) == ("activity looks like a personnummer ('Klient 811218-****') — "
+                                 "ekbist stores no personal identity numbers")
+    assert store.scalar("SELECT count(*) FROM budget") == 0
+
+
 @st.composite
 def births(draw) -> date:
     return draw(st.dates(min_value=date(1880, 1, 1), max_value=date(2026, 12, 31)))
