@@ -116,6 +116,16 @@ def unused(language: str = "sv") -> list[tuple[str, str]]:
             for ids, _strings in forms([po]) if ids[0] not in asked]
 
 
+def duplicates(language: str = "sv") -> dict[str, list[str]]:
+    """msgid -> the catalogs that each translate it, for every msgid in more than one: the
+    first catalog loaded would win, so two translations of one text could differ unseen."""
+    found: dict[str, list[str]] = {}
+    for po in po_files(language):
+        for ids, _strings in forms([po]):
+            found.setdefault(ids[0], []).append(po.name)
+    return {msgid: names for msgid, names in found.items() if len(names) > 1}
+
+
 def click_missing(language: str = "sv") -> list[Message]:
     """click's own messages (of the installed version) without a translation.
 

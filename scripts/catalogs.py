@@ -4,6 +4,7 @@ python scripts/catalogs.py missing          # messages without a Swedish transla
 python scripts/catalogs.py compile          # write the .mo files next to the .po files
 python scripts/catalogs.py click            # click's own messages (installed version) not in click.po
 python scripts/catalogs.py unused           # translations no source asks for any more
+python scripts/catalogs.py duplicates       # messages translated in more than one catalog
 """
 
 import sys
@@ -26,6 +27,10 @@ def main(argv: list[str]) -> int:
     if verb == "unused":
         for catalog, msgid in catalogs.unused():
             print(f"{catalog}: {escape(msgid)}")
+        return 0
+    if verb == "duplicates":
+        for msgid, names in catalogs.duplicates().items():
+            print(f"{', '.join(names)}: {escape(msgid)}")
         return 0
     if verb == "compile":
         for path in catalogs.compile_all():

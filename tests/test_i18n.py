@@ -37,6 +37,29 @@ def test_a_left_over_translation_is_found(tmp_path, monkeypatch) -> None:
     assert catalogs.unused() == [(po.name, "A message no command writes")]
 
 
+def test_each_message_is_translated_in_one_catalog() -> None:
+    # The catalogs are chained: the first one loaded would win, and a second translation of
+    # the same text in another catalog could differ without anyone seeing it.
+    twice = [f"{', '.join(names)}: {msgid!r}" for msgid, names in catalogs.duplicates().items()]
+    assert not twice, "in more than one catalog (scripts/catalogs.py duplicates):\n" + "\n".join(twice)
+
+
+def test_a_message_in_two_catalogs_is_found(tmp_path, monkeypatch) -> None:
+    first, second = catalogs.po_files()[:2]
+    folder = tmp_path / "sv" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / first.name).write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / second.name).write_text(second.read_text(encoding="utf-8")
+                                      + '\nmsgid "No cases."\nmsgstr "Inga fall."\n',
+                                      encoding="utf-8")
+    monkeypatch.setattr(catalogs, "po_files", lambda language="sv": sorted(folder.glob("*.po")))
+    assert catalogs.duplicates() == {}  # "No cases." is in core.po, not among these two
+    (folder / first.name).write_text(first.read_text(encoding="utf-8")
+                                     + '\nmsgid "No cases."\nmsgstr "Inga ärenden."\n',
+                                     encoding="utf-8")
+    assert catalogs.duplicates() == {"No cases.": [first.name, second.name]}
+
+
 @pytest.mark.parametrize("po", catalogs.po_files(), ids=lambda p: p.name)
 def test_compiled_catalogs_are_up_to_date(po) -> None:
     mo = po.with_suffix(".mo")
