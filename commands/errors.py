@@ -10,41 +10,21 @@ from collections.abc import Iterator
 
 import click
 
-from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.errors import SUBJECTS, EkbistError, ValidationErrors
 from ekbist.exit_status import CheckExit, Exit
 from ekbist.i18n import _, ngettext
 
+
+def flag(key: str) -> str:
+    """The flag a user types for one of a request's values: its key, with dashes
+    (``as_of`` is ``--as-of``). The library names the same key in words
+    (:data:`ekbist.errors.SUBJECTS`), so a new key is written once, there."""
+    return "--" + key.replace("_", "-")
+
+
 # How the command line names the values a request carries: the library's refusals name them
 # in the domain's words (ekbist.errors.SUBJECTS); here they become the flags a user types.
-FLAGS: dict[str, str] = {
-    "within": "--within",
-    "from": "--from",
-    "to": "--to",
-    "as_of": "--as-of",
-    "by": "--by",
-    "year": "--year",
-    "force": "--force",
-    "new": "--new",
-    "amount": "--amount",
-    "amend": "--amend",
-    "end": "--end",
-    "today": "--today",
-    "name": "--name",
-    "team": "--team",
-    "fte": "--fte",
-    "start": "--start",
-    "sheet_kind": "--kind",
-    "label": "--label",
-    "new_since": "--new-since",
-    "max_moves": "--max-moves",
-    "apply": "--apply",
-    "method": "--method",
-    "set": "--set",
-    "comment": "--comment",
-    "db": "--db",
-    "into": "--into",
-    "out": "--out",
-}
+FLAGS: dict[str, str] = {key: flag(key) for key in SUBJECTS}
 
 
 class CheckUsageError(click.ClickException):

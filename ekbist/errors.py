@@ -7,8 +7,9 @@ A refusal about one of the request's own values (a window, a period, a file that
 replaced) names that value in the domain's words, so the message reads right wherever the
 library is used: "the end of the period is before its start". Such a message is made with
 :meth:`EkbistError.about`, which keeps a slot for each value; the command line fills the
-slots with its flags instead ("--to is before --from"), from its own table
-(``ekbist.commands.errors.FLAGS``). The library never names a flag.
+slots with its flags instead ("--to is before --from"): a key is the flag's name
+(``as_of`` is ``--as-of``), so ``ekbist.commands.errors.FLAGS`` follows from
+:data:`SUBJECTS` and a new key is written once. The library never names a flag.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections.abc import Mapping
 
 from ekbist.i18n import N_, _
 
-# The values a request carries, by key, in the domain's words. The command line names the
-# same keys by its flags; a key not listed here is shown as it is (a field's own name).
+# The values a request carries, by key, in the domain's words. Each key is the name of the
+# command line's flag for it (``as_of``: ``--as-of``), which the command line shows instead;
+# a key not listed here is shown as it is (a field's own name).
 SUBJECTS: dict[str, str] = {
     "within": N_("the warning window"),
     "from": N_("the start of the period"),
@@ -36,7 +38,7 @@ SUBJECTS: dict[str, str] = {
     "team": N_("a team"),
     "fte": N_("an FTE"),
     "start": N_("a start date"),
-    "sheet_kind": N_("the kind"),
+    "kind": N_("the kind"),
     "label": N_("a label"),
     "new_since": N_("the day new findings start"),
     "max_moves": N_("the number of moves"),

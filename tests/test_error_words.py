@@ -55,6 +55,9 @@ def _options(command: click.Command, ctx: click.Context) -> set[str]:
 
 def test_every_value_has_a_word_and_a_flag_that_exists() -> None:
     assert set(SUBJECTS) == set(FLAGS)
+    # A key is the flag's name: the words are written once, in the library.
+    assert (FLAGS["as_of"], FLAGS["new_since"], FLAGS["kind"]) == ("--as-of", "--new-since",
+                                                                    "--kind")
     with click.Context(root) as ctx:
         options = _options(root, ctx)
     assert sorted(set(FLAGS.values()) - options) == []
@@ -68,6 +71,9 @@ def test_the_same_refusal_in_words_and_in_flags() -> None:
     assert error.worded({"to": "--to"}) == "--to is before the start of the period"
     assert EkbistError("no handler 'x'").worded(FLAGS) == "no handler 'x'"
     assert subject("opened") == "opened"
+    kind = EkbistError.about("{option}: 'x' is not a kind", {"option": "kind"})
+    assert (str(kind), kind.worded(FLAGS)) == ("the kind: 'x' is not a kind",
+                                               "--kind: 'x' is not a kind")
 
 
 def test_a_refusal_from_the_library_and_from_the_command_line(cli, store) -> None:

@@ -112,7 +112,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
         kind = getattr(named(kind), "name", kind)
     if kind is not None and (kind not in kinds() or not kinds()[kind].importable):
         raise EkbistError.about(_("{option}: '{kind}' is not a kind ekbist imports ({kinds})"),
-                                {"option": "sheet_kind"}, kind=kind,
+                                {"option": "kind"}, kind=kind,
                                 kinds=", ".join(k.name for k in kinds().values() if k.importable))
     progress(0, IMPORT_STEPS)
     sheets = iter(read_in_chunks(path))

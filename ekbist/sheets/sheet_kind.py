@@ -109,7 +109,7 @@ def recognise(sheet: Sheet, forced: str | None):
             a, b = kind_word(importable[0][1]), kind_word(importable[1][1])
             return None, EkbistError.about(_(
                 "sheet '{sheet}': its columns fit both {a} and {b} — give {kind} {a} or "
-                "{kind} {b}"), {"kind": "sheet_kind"}, sheet=sheet.name, a=a, b=b)
+                "{kind} {b}"), {"kind": "kind"}, sheet=sheet.name, a=a, b=b)
         chosen = (importable or best)[0]
         if title is not None and title.importable:
             kind = chosen[1]
@@ -118,7 +118,7 @@ def recognise(sheet: Sheet, forced: str | None):
             return None, EkbistError.about(_(
                 "sheet '{sheet}': the title says {title} but the columns are those of {kind} "
                 "({title} needs {missing}) — give {option} {title} or {option} {kind}"),
-                {"option": "sheet_kind"}, sheet=sheet.name, title=kind_word(title), kind=kind_word(kind),
+                {"option": "kind"}, sheet=sheet.name, title=kind_word(title), kind=kind_word(kind),
                 missing=_headers(missing) or "—")
     _score, kind, row_index, mapping, unknown, duplicates, _spelled, _cells = chosen
     export_only = {c.key for c in kind.columns if c.export_only}
