@@ -142,7 +142,7 @@ def fresh_copy(city_db: Path, db: Path) -> None:
 
 
 def import_in_process(db: Path, path: Path) -> None:
-    from ekbist.sheets.importer import import_file
+    from ekbist.sheet_import import import_file
     from ekbist.store import Store
 
     store = Store.open(db, command="bench import", create=True, migrate=True)

@@ -81,7 +81,7 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
             new: bool, fmt: str) -> None:
     from ekbist.commands.render import working
 
-    from ekbist.sheets.importer import import_file
+    from ekbist.sheet_import import import_file
 
     store = env.open(readonly=dry_run)
     with working(_("Importing {file}").format(file=file.name), fmt) as bar:

@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 
 from ekbist import balance, budget, prognosis
-from ekbist.sheets.importer import import_file
+from ekbist.sheet_import import import_file
 from ekbist.store import Store
 
 TODAY = date(2026, 11, 25)
@@ -133,7 +133,7 @@ def test_import_from_the_command_line_failing_on_its_last_row(unit, db_path, tmp
 KILLED_IMPORT = textwrap.dedent("""
     import sys
     from datetime import date
-    from ekbist.sheets.importer import import_file
+    from ekbist.sheet_import import import_file
     from ekbist.store import Store
 
     store = Store.open(sys.argv[1])

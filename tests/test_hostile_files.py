@@ -242,7 +242,7 @@ def test_a_refused_file_leaves_the_store_as_it_was(fresh, tmp_path) -> None:
 def test_validation_errors_is_what_the_library_raises(store, tmp_path) -> None:
     from datetime import date
 
-    from ekbist.sheets.importer import import_file
+    from ekbist.sheet_import import import_file
 
     path = workbook(tmp_path / "u.xlsx", {"Utfall oktober": BUDGET_ROWS})
     with pytest.raises(ValidationErrors):

@@ -10,7 +10,7 @@ import pytest
 from workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
-from ekbist.sheets.importer import import_file
+from ekbist.sheet_import import import_file
 from ekbist.store import Store
 
 TODAY = date(2026, 11, 25)

@@ -16,8 +16,8 @@ from test_sheets_libreoffice import SOFFICE, edit_in_libreoffice
 
 from ekbist import prognosis
 from ekbist.errors import ValidationErrors
+from ekbist.sheet_import import import_file
 from ekbist.sheets import prognosis_workbook
-from ekbist.sheets.importer import import_file
 
 TODAY = date(2026, 11, 25)
 

@@ -15,8 +15,8 @@ from conftest import fill_budget_and_actuals
 
 from ekbist import prognosis
 from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.sheet_import import import_file
 from ekbist.sheets import prognosis_workbook
-from ekbist.sheets.importer import import_file
 from ekbist.store import Store
 
 ASSISTANCE = "Ekonomiskt bistånd/handläggning"

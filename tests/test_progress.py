@@ -52,8 +52,9 @@ def test_no_progress_on_a_pipe_or_in_json(demo: Path, tmp_path: Path) -> None:
 def test_library_reports_progress(demo: Path, tmp_path: Path) -> None:
     from datetime import date
 
+    from ekbist.sheet_import import import_file
     from ekbist.sheets.exporter import export
-    from ekbist.sheets.importer import IMPORT_STEPS, import_file
+    from ekbist.sheets.importer import IMPORT_STEPS
     from ekbist.store import Store
 
     calls: list[tuple[int, int]] = []

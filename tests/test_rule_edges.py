@@ -312,7 +312,7 @@ def test_an_imported_money_cell_of_12_05_is_refused_not_rounded(unit, db_path, t
     import openpyxl
 
     from ekbist.errors import ValidationErrors
-    from ekbist.sheets.importer import import_file
+    from ekbist.sheet_import import import_file
     from ekbist.store import Store
 
     wb = openpyxl.Workbook()

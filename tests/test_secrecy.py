@@ -324,7 +324,7 @@ def test_import_refuses_a_file_name_with_a_number(cli, tmp_path) -> None:
     cli.ok("init")
     path = tmp_path / "klient 430612\u20133623.csv"
     path.write_text("Handläggare;Namn;Team\nh1;Anna;mottagning\n", encoding="utf-8")
-    from ekbist.sheets.importer import import_file
+    from ekbist.sheet_import import import_file
 
     store = Store.open(cli.db)
     try:

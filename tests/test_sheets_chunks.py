@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 from ekbist.errors import ValidationErrors
+from ekbist.sheet_import import import_file
 from ekbist.sheets import chunks
 from ekbist.sheets.exporter import export
-from ekbist.sheets.importer import import_file
 from ekbist.sheets.reader import read
 from ekbist.store import Store
 

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from ekbist.errors import EkbistError
 from ekbist.number_text import format_number, parse_number
+from ekbist.sheet_import import import_file
 from ekbist.sheets.declarations import columns_markdown, kinds, parse_declaration
 from ekbist.sheets.exporter import export
-from ekbist.sheets.importer import import_file
 from ekbist.sheets.templates import template
 from ekbist.store import Store
 

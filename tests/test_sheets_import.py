@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.sheet_import import import_file
 from ekbist.sheets.exporter import export
-from ekbist.sheets.importer import import_file
 from ekbist.store import Store
 
 TODAY = date(2026, 11, 25)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from ekbist.sheet_import import import_file
 from ekbist.sheets.exporter import export
-from ekbist.sheets.importer import import_file
 from ekbist.store import Store
 
 TODAY = date(2026, 11, 25)

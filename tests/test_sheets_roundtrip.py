@@ -18,10 +18,10 @@ import pytest
 from workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.sheet_import import import_file
 from ekbist.sheets import exporter, guard, reader
 from ekbist.sheets.declarations import kinds
 from ekbist.sheets.exporter import export
-from ekbist.sheets.importer import import_file
 from ekbist.store import Store
 
 TODAY = date(2026, 11, 25)

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import Workbook
 
 from ekbist.errors import ValidationErrors
+from ekbist.sheet_import import import_file
 from ekbist.sheets import sum_rows, wide_sheet
-from ekbist.sheets.importer import import_file
 from ekbist.store import Store
 
 TODAY = date(2026, 11, 25)

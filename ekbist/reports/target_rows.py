@@ -63,3 +63,10 @@ class OutcomeRows(Rules):
                 ctx.problem(self.kind, i, "key", key, _(
                     "ekbist computes this figure itself; an outcome is recorded only for "
                     "figures it cannot know"))
+
+
+# The kinds whose import runs these rules, by kind name (schemas/sheets/<kind>.toml).
+RULES: dict[str, type[Rules]] = {
+    "targets": TargetRows,
+    "outcomes": OutcomeRows,
+}

@@ -3,7 +3,8 @@
 Import, export, templates and the manual's column tables all read the same
 declaration, so a column added there appears everywhere at once and the
 documentation cannot drift from the code. A later feature adds a kind by adding a
-file; code is needed only for rules a declaration cannot express.
+file; code is needed only for rules a declaration cannot express, and those are
+declared in code by kind name (:data:`ekbist.sheet_import.RULES`), never named here.
 
 The format (one file per kind)::
 
@@ -15,7 +16,6 @@ The format (one file per kind)::
     sheet_en = "Applications"
     help_sv = "…"                    # one line for the template's column sheet
     help_en = "…"
-    rules = "ekbist.sheets.rules:Applications"   # optional: extra rules in code
     source = "ekbist.caseload:rows"  # optional: export rows from a function
 
     [export]
@@ -164,7 +164,6 @@ class Kind:
     order: int = 1000
     help_sv: str = ""
     help_en: str = ""
-    rules: str | None = None
     source: str | None = None
     export_from: str | None = None
     export_where: str | None = None
@@ -261,6 +260,9 @@ CONDITIONS = ("application_open", "assignment_covers", "case_active", "handler_a
 def parse_declaration(data: dict[str, Any]) -> Kind:
     """A :class:`Kind` from one parsed TOML declaration (checked for consistency)."""
     name = data["kind"]
+    if "rules" in data:
+        raise ValueError(f"sheet kind {name}: rules are code, declared by kind name in "
+                         "ekbist.sheet_import.RULES, not named in a declaration")
     columns = tuple(_column(c, name) for c in data.get("column", ()))
     keys = [c.key for c in columns]
     if len(set(keys)) != len(keys):
@@ -271,7 +273,7 @@ def parse_declaration(data: dict[str, Any]) -> Kind:
         name=name, sheet_sv=data["sheet_sv"], sheet_en=data["sheet_en"], columns=columns,
         table=table, key=tuple(data.get("key", ())), order=int(data.get("order", 1000)),
         help_sv=data.get("help_sv", ""), help_en=data.get("help_en", ""),
-        rules=data.get("rules"), source=data.get("source"),
+        source=data.get("source"),
         export_from=export.get("from", f"{table} t" if table else None),
         export_where=export.get("where"), order_by=export.get("order_by"),
         date_expr=export.get("date"), write={key: _expression(value, name, f"[write] {key}")

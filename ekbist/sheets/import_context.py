@@ -1,4 +1,4 @@
-"""What an import holds as it goes, and what the rules of :mod:`ekbist.sheets.rules` see.
+"""What an import holds as it goes, and what the kinds' rules (:class:`Rules`) see.
 
 The importer (:mod:`ekbist.sheets.importer`) fills a :class:`Context`: the sheets' row
 blocks (:class:`Source`), every kind's rows joined into one :class:`Batch`, the problems
@@ -122,7 +122,7 @@ class Origin:
 
 
 class Context:
-    """What rules (ekbist.sheets.rules) see: the store, the batches, problems, the report."""
+    """What rules see: the store, the batches, problems, the report."""
 
     def __init__(self, store: Store, *, today: date, dry_run: bool, report: ImportReport):
         self.store = store
@@ -156,7 +156,8 @@ class Context:
 
 # -- rules --------------------------------------------------------------------------------------------------
 class Rules:
-    """Hooks for what a declaration cannot say; subclasses live in ekbist.sheets.rules.
+    """Hooks for what a declaration cannot say; subclasses live in ekbist.sheets.rules and
+    ekbist.reports.target_rows, each declared for its kind in that module's ``RULES``.
 
     Every hook runs on every import (whether or not the file has rows of the kind):
     ``prepare`` before the transaction (Python batches), ``check`` after the rows are

@@ -24,8 +24,8 @@ How a file is read:
    handler named must exist in the store or the file) are checked in Python over
    each kind's whole batch (:mod:`ekbist.sheets.import_checks`). Then, inside one write
    transaction, the rows of every kind go into a temporary table
-   ``temp."sheet_<kind>"``; the declared checks and the rules of
-   :mod:`ekbist.sheets.rules` run there over the whole set, and each row is matched
+   ``temp."sheet_<kind>"``; the declared checks and the kinds' rules (the ``rules``
+   given, see :mod:`ekbist.sheet_import`) run there over the whole set, and each row is matched
    with the stored record of the same key: added, changed or unchanged
    (:mod:`ekbist.sheets.import_sql`; what the rules see is in
    :mod:`ekbist.sheets.import_context`).
@@ -49,11 +49,10 @@ cell). It may raise :class:`ValidationErrors` with cell-named problems of its ow
 from __future__ import annotations
 
 import gc
-import importlib
 import itertools
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -73,10 +72,16 @@ IMPORT_CACHE_KIB = 128 * 1024
 
 
 # -- the entry point ------------------------------------------------------------------------
-def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,
-                year: int | None = None, kind: str | None = None, new: bool = False,
+def import_file(store: Store, path: Path | str, *, rules: Mapping[str, type[Rules]],
+                today: date, dry_run: bool = False, year: int | None = None,
+                kind: str | None = None, new: bool = False,
                 progress: Callable[..., None] | None = None) -> ImportReport:
     """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors).
+
+    ``rules`` gives the rules a declaration cannot express, by kind name: every kind's, as
+    :data:`ekbist.sheet_import.RULES` gathers them from the floors that own them (the
+    targets' rules need the reports' figures, which this floor may not import); that
+    module's ``import_file`` passes them.
 
     ``kind`` settles which kind every sheet is when its columns or title leave it open.
     ``new`` takes a budget or actuals activity that no year has as a new activity (else it
@@ -90,8 +95,9 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import_file(store, Path(path), today=today, dry_run=dry_run, year=year, kind=kind,
-                            new=new, progress=progress or (lambda step, steps, **counts: None))
+        return _import_file(store, Path(path), rules=rules, today=today, dry_run=dry_run,
+                            year=year, kind=kind, new=new,
+                            progress=progress or (lambda step, steps, **counts: None))
     finally:
         if enabled:
             gc.enable()
@@ -100,10 +106,12 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
 IMPORT_STEPS = 5
 
 
-def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
-                 year: int | None, kind: str | None, new: bool,
+def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], today: date,
+                 dry_run: bool, year: int | None, kind: str | None, new: bool,
                  progress: Callable[..., None]) -> ImportReport:
     from ekbist.secrecy import check_text
+
+    hooks = _rules(rules)  # a table naming no importable kind is a mistake in the code
 
     # The file name goes into the report and the audit's command line: no personnummer.
     check_text(path.name, _("the file name"))
@@ -143,8 +151,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
     import_checks.activities(ctx)
     import_checks.duplicates(ctx)
     import_checks.references(ctx)
-    rules = _load_rules(ctx)
-    for rule in rules:
+    for rule in hooks:
         rule.prepare(ctx)
     progress(2, IMPORT_STEPS)
 
@@ -161,13 +168,13 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
             for kind in import_sql.kinds_in_file(ctx):
                 import_sql.match_stored(ctx, kind)
                 import_sql.declared_checks(ctx, kind)
-            for rule in rules:
+            for rule in hooks:
                 rule.check(ctx)
             ctx.problems.raise_if_any()
             progress(3, IMPORT_STEPS)
             for kind in import_sql.kinds_in_file(ctx):
                 import_sql.report_kind(ctx, kind)
-            for rule in rules:
+            for rule in hooks:
                 rule.report(ctx)
             # In declaration order; a kind whose sheet had no rows (an empty template) is left out.
             report.kinds = {name: report.kinds[name] for name in kinds() if name in report.kinds
@@ -182,7 +189,7 @@ def _import_file(store: Store, path: Path, *, today: date, dry_run: bool,
                         if done is not None:
                             written += done.added + done.changed
                             progress(3, IMPORT_STEPS, written=written)
-                    for rule in rules:
+                    for rule in hooks:
                         if rule.kind == kind.name:
                             rule.write(ctx)
                 report.written = True
@@ -485,13 +492,12 @@ def _wide_records(ctx: Context, sheet: Sheet, order: int, path: Path,
 
 
 # -- rules --------------------------------------------------------------------------------------------------
-def _load_rules(ctx: Context) -> list[Rules]:
-    found = []
-    for kind in kinds().values():
-        if kind.rules and kind.importable:
-            module_name, attr = kind.rules.split(":")
-            found.append(getattr(importlib.import_module(module_name), attr)(kind.name))
-    return found
+def _rules(rules: Mapping[str, type[Rules]]) -> list[Rules]:
+    """The rules to run, in the kinds' import order, one for each kind ``rules`` names."""
+    wrong = sorted(name for name in rules if name not in kinds() or not kinds()[name].importable)
+    if wrong:
+        raise ValueError(f"rules for kinds that are not imported: {', '.join(wrong)}")
+    return [rules[kind.name](kind.name) for kind in kinds().values() if kind.name in rules]
 
 
 __all__ = ["import_file"]

@@ -1,4 +1,4 @@
-"""Import rules a declaration cannot express, named by ``rules = "…"`` in schemas/sheets.
+"""Import rules a declaration cannot express, declared in code by kind in :data:`RULES`.
 
 - :class:`CaseHistory` (kind assignments): the Cases sheet carries each case's
   current handler and the Assignments sheet its history. A new case without
@@ -14,6 +14,10 @@
   (including an unchanged default) changes nothing.
 - :class:`ClosedDays`: closing a day changes the working-day index, so it is
   rebuilt in the same transaction.
+
+The rules of the targets and outcomes sheets need the reports' figures, a floor above
+the sheets: they are in :mod:`ekbist.reports.target_rows`, and :mod:`ekbist.sheet_import`
+hands both tables to the importer.
 """
 
 from __future__ import annotations
@@ -296,3 +300,11 @@ class ClosedDays(Rules):
         report = ctx.report.kinds.get("closed_days")
         if report and (report.added or report.changed):
             working_days.rebuild_index(ctx.store)
+
+
+# The kinds whose import runs rules of this module, by kind name (schemas/sheets/<kind>.toml).
+RULES: dict[str, type[Rules]] = {
+    "assignments": CaseHistory,
+    "closed_days": ClosedDays,
+    "settings": Settings,
+}

@@ -1,0 +1,38 @@
+"""Importing a file with the rules of every kind that has some, declared here in code.
+
+The importer (:mod:`ekbist.sheets.importer`) reads, checks and writes what the sheet
+declarations in ``schemas/sheets/`` say; what they cannot say is code, in the module of
+the floor that owns the rule: the sheets' own (:data:`ekbist.sheets.rules.RULES`) and the
+targets and outcomes sheets', which need the reports' figures
+(:data:`ekbist.reports.target_rows.RULES`). The reports stand a floor above the sheets, so
+the importer cannot name them; this module, above both, hands the importer the whole
+table. A kind with rules is therefore found by reading code (and renamed with it), and a
+kind the table names that no declaration imports is refused on every import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+
+from ekbist.reports import target_rows
+from ekbist.sheets import importer, rules
+from ekbist.sheets.import_context import Rules
+from ekbist.sheets.import_report import ImportReport
+from ekbist.store import Store
+
+# Every kind's rules, by kind name (each kind's rules have one owner).
+RULES: Mapping[str, type[Rules]] = {**rules.RULES, **target_rows.RULES}
+
+
+def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,
+                year: int | None = None, kind: str | None = None, new: bool = False,
+                progress: Callable[..., None] | None = None) -> ImportReport:
+    """Import every sheet of ``path`` into ``store`` with every kind's rules, or nothing
+    (raises ValidationErrors); the options are :func:`ekbist.sheets.importer.import_file`'s."""
+    return importer.import_file(store, path, rules=RULES, today=today, dry_run=dry_run,
+                                year=year, kind=kind, new=new, progress=progress)
+
+
+__all__ = ["RULES", "import_file"]
