@@ -325,7 +325,14 @@ def coverage(env: Env, as_of, by, monthly, first, last, xlsx, fmt) -> None:
         files.check_new_workbook(xlsx)  # before the work: nothing is computed for a bad target
     store = env.open(readonly=True)
     if monthly:
+        from ekbist.reports.completeness import span_state
+
         result = library.coverage_monthly(store, first=first, last=last, today=env.today, by=by)
+        # A series whose last month is not over says so, as every report over a period does:
+        # that month is measured on --today, not at its end.
+        covers = span_state(result["from"], result["to"], env.today)
+        result = {"from": result["from"], "to": result["to"], "complete": covers["complete"],
+                  "covers": covers, "months": result["months"]}
     else:
         result = library.coverage(store, as_of=as_of or env.today, today=env.today, by=by)
     if xlsx:
@@ -362,6 +369,8 @@ def _monthly_output(result: dict, by: str | None, fmt: str) -> None:
     series = [Column("month", N_("Month")), Column("as_of", N_("As of"), "date"), *COVERAGE_COLUMNS]
     if not by:
         emit(result["months"], series, fmt)
+        if fmt == "table":
+            _running_line(result)
         return
     rows = [dict(group, month=entry["month"], as_of=entry["as_of"])
             for entry in result["months"] for group in entry["by"]]
@@ -372,3 +381,17 @@ def _monthly_output(result: dict, by: str | None, fmt: str) -> None:
     emit(result["months"], series, "table", title=_("All cases"))
     click.echo()
     emit(rows, columns, "table", title=_("Per handler") if by == "handler" else _("Per team"))
+    _running_line(result)
+
+
+def _running_line(result: dict) -> None:
+    """Below the table: which months the series covers when its last month is not over."""
+    from ekbist.reports.completeness import measured_note
+
+    note = measured_note(result["covers"])
+    if note:
+        import textwrap
+
+        from ekbist.commands.render import prose_width
+
+        click.echo(textwrap.fill(note, prose_width()))

@@ -558,6 +558,57 @@ def test_cli_xlsx_with_chart(hand: Cli, tmp_path) -> None:
     assert load_workbook(single).worksheets[0]["C2"].value == 6
 
 
+def test_cli_monthly_series_says_when_its_last_month_is_not_over(hand: Cli, tmp_path) -> None:
+    """A series ending in the running month marks it in JSON, text and workbook, as every
+    report over a period that is not over does; a series of finished months does not."""
+    from openpyxl import load_workbook
+
+    running = json.loads(hand.ok("plans", "coverage", "--from", "2026-10", "--to", "2026-11",
+                                 "--format", "json").output)   # today 2026-11-25
+    assert running["complete"] is False
+    assert running["covers"] == {"complete": False, "to": "2026-11-25",
+                                 "months": ["2026-10", "2026-11"], "running_month": "2026-11",
+                                 "running_days": 25}
+    assert [(m["as_of"], m["eligible"], m["current"]) for m in running["months"]] == [
+        ("2026-10-31", 5, 3), ("2026-11-25", 6, 2)]   # HAND_MONTHS
+    note = "Preliminary: November is not over; it is measured on the 25th, the other months " \
+           "on their last day."
+    text = hand.ok("plans", "coverage", "--from", "2026-10", "--to", "2026-11").output
+    assert note in " ".join(text.split())
+    by_team = hand.ok("plans", "coverage", "--from", "2026-10", "--by", "team").output
+    assert " ".join(by_team.split()).endswith(note)
+    sv = hand.ok("plans", "coverage", "--from", "2026-10", lang="sv").output
+    assert ("Preliminärt: november är inte slut; den mäts den 25:e, övriga månader på sin "
+            "sista dag.") in " ".join(sv.split())
+    assert "Preliminary" not in hand.ok("plans", "coverage", "--from", "2026-10", "--format",
+                                        "csv").output   # the machine form has the as_of column
+    book = tmp_path / "running.xlsx"
+    hand.ok("plans", "coverage", "--from", "2026-10", "--by", "handler", "--xlsx", str(book))
+    sheets = load_workbook(book).worksheets
+    assert sheets[0]["G1"].value == note      # beside the table, above the chart
+    assert sheets[1]["J1"].value == note      # eight columns of handler rows, then one empty
+    assert [(r[0], r[1].date(), r[2], r[3]) for r in sheets[0].iter_rows(min_row=2,
+                                                                          values_only=True)] == [
+        ("2026-10", date(2026, 10, 31), 5, 3), ("2026-11", date(2026, 11, 25), 6, 2)]
+
+    # Finished months, on both sides of the running month's end.
+    done = json.loads(hand.ok("plans", "coverage", "--from", "2026-09", "--to", "2026-10",
+                              "--format", "json").output)
+    assert done["complete"] is True and done["covers"]["running_month"] is None
+    assert done["covers"]["months"] == ["2026-09", "2026-10"]
+    last_day = json.loads(hand.ok("plans", "coverage", "--from", "2026-11", "--format", "json",
+                                  today="2026-11-30").output)
+    assert last_day["complete"] is True and last_day["months"][0]["as_of"] == "2026-11-30"
+    day_before = json.loads(hand.ok("plans", "coverage", "--from", "2026-11", "--format", "json",
+                                    today="2026-11-29").output)
+    assert (day_before["complete"], day_before["covers"]["running_days"]) == (False, 29)
+    finished = hand.ok("plans", "coverage", "--from", "2026-09", "--to", "2026-10").output
+    assert "Preliminary" not in finished
+    whole = tmp_path / "finished.xlsx"
+    hand.ok("plans", "coverage", "--from", "2026-09", "--to", "2026-10", "--xlsx", str(whole))
+    assert [c.value for c in load_workbook(whole).worksheets[0][1]][5:] in ([], [None, None])
+
+
 def test_cli_due_and_missing(hand: Cli) -> None:
     out = hand.ok("plans", "due").output
     assert "Follow-ups as of 2026-11-25: 2 overdue, 1 due within 14 days." in out

@@ -91,3 +91,19 @@ def running_note(state: dict[str, Any]) -> str | None:
     return _("Preliminary: the figures and averages cover {months}, {month} to the "
              "{day}.").format(months=months, month=name(state["running_month"]),
                               day=ordinal(state["running_days"]))
+
+
+def measured_note(state: dict[str, Any]) -> str | None:
+    """For a series measured on one day a month (plan coverage): which day the running month
+    is measured on, when the series is not over. None when it is.
+    'Preliminary: November is not over; it is measured on the 25th, the other months on
+    their last day.'"""
+    if state["complete"] or state["running_month"] is None:
+        return None
+    from ekbist.prognosis import MONTH_NAMES
+
+    month = _(MONTH_NAMES[int(state["running_month"][5:]) - 1])
+    if language() == "sv":
+        month = month.lower()
+    return _("Preliminary: {month} is not over; it is measured on the {day}, the other months "
+             "on their last day.").format(month=month, day=ordinal(state["running_days"]))

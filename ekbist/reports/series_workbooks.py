@@ -244,6 +244,9 @@ def write_plan_coverage(path: Path | str, result: dict[str, Any], *,
     for column, text in zip("ABCDE", header, strict=True):
         sheet.column_dimensions[column].width = max(11, len(text) + 3)
     sheet.freeze_panes = "A2"
+    running = _running_note(result.get("covers"))
+    if running:
+        _mark_beside(sheet, running)
     if monthly and len(entries) > 1:
         chart = LineChart()
         chart.title = _("Share of cases with a current change plan")
@@ -288,5 +291,22 @@ def write_plan_coverage(path: Path | str, result: dict[str, Any], *,
         for cell in detail[1]:
             detail.column_dimensions[cell.column_letter].width = max(11, len(cell.value) + 3)
         detail.freeze_panes = "A2"
+        if running:
+            _mark_beside(detail, running)
     files.save_workbook(book, path)
     return path
+
+
+def _running_note(covers: dict[str, Any] | None) -> str | None:
+    from ekbist.reports.completeness import measured_note
+
+    return measured_note(covers) if covers else None
+
+
+def _mark_beside(sheet: Any, note: str) -> None:
+    """The preliminary note in row 1, one empty column right of the table (above the chart):
+    the table keeps its rows, and the note is the first thing seen beside it."""
+    from openpyxl.styles import Font
+
+    cell = sheet.cell(row=1, column=sheet.max_column + 2, value=note)
+    cell.font = Font(bold=True, color="C00000")
