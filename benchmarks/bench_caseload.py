@@ -20,17 +20,6 @@ import timing
 TODAY = "2026-11-25"
 
 
-def _copy(source: Path, target: Path) -> Path:
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
-
-
 def build_big_team(db: Path, size: int = 200, newcomers: int = 5) -> str:
     """Turn ``size - newcomers`` investigation handlers and ``newcomers`` new ones into team 'other'."""
     conn = sqlite3.connect(db)
@@ -69,10 +58,9 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     rows.append({"name": "caseload history, 60 months --xlsx, every handler (median)",
                  "seconds": with_xlsx, "goal": "reference", "ok": True})
 
-    db = _copy(city_db, workdir / "team200.db")
+    db = timing.city_copy(city_db, workdir, exe, "team200.db")
     size = build_big_team(db)
     team = [exe, "--db", str(db), "--today", TODAY]
-    subprocess.run([*team, "info"], check=True, stdout=subprocess.DEVNULL)  # migrate if needed
     moves = subprocess.run([*team, "caseload", "balance", "--team", "other", "--format", "csv"],
                            check=True, capture_output=True, text=True).stdout.count("\n") - 1
     balance = timing.median_seconds([*team, "caseload", "balance", "--team", "other"], 5)

@@ -14,7 +14,6 @@ would cost is the sum).
 from __future__ import annotations
 
 import json
-import shutil
 import statistics
 import subprocess
 import sys
@@ -80,7 +79,7 @@ def _usable(city_db: Path, workdir: Path) -> Path:
     """
     import sqlite3
 
-    from ekbist.store import Store, latest_version
+    from ekbist.store import latest_version
 
     probe = sqlite3.connect(f"{city_db.resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -89,10 +88,7 @@ def _usable(city_db: Path, workdir: Path) -> Path:
         probe.close()
     if version >= latest_version():
         return city_db
-    copy = workdir / "city-migrated.db"
-    shutil.copyfile(city_db, copy)
-    Store.open(copy).close()
-    return copy
+    return timing.city_copy(city_db, workdir, name="city-migrated.db")
 
 
 def run(city_db: Path, workdir: Path) -> list[dict]:
@@ -133,8 +129,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     })
 
     # A writer holds a write transaction open on a copy: the check must not wait for it.
-    copy = workdir / "city-busy.db"
-    shutil.copyfile(db, copy)
+    copy = timing.copy_store(db, workdir / "city-busy.db")
     from ekbist.store import Store
 
     Store.open(copy).close()  # journal mode as for a real unit store (WAL on a local disk)

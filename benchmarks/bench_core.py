@@ -32,13 +32,11 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", probe, exe, "--db", str(db), "--today", "2026-11-25", "demo",
-         "--households", str(timing.size(20000, 30)), "--months", str(timing.size(60, 3)),
-         "--end", "2026-11"],
+        [sys.executable, "-c", probe, exe, "--db", str(db), *timing.city_demo()],
         check=True, capture_output=True, text=True,
     ).stdout.split()
     seconds, peak_mb = float(out[0]), int(out[1]) / 1024
-    rows.append({"name": "demo --households 20000 --months 60", "seconds": seconds,
+    rows.append({"name": " ".join(timing.city_demo()[2:7]), "seconds": seconds,
                  "figure": f"{seconds:.1f} s, peak {peak_mb:.0f} MB",
                  "goal": "<= 90 s, peak <= 500 MB", "ok": seconds <= 90 and peak_mb <= 500})
     return rows

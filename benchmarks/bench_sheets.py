@@ -131,16 +131,6 @@ def peak_mb(cmd: list[str]) -> tuple[float, float]:
     return seconds, int(found.group(1)) / 1024 if found else float("nan")
 
 
-def fresh_copy(city_db: Path, db: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    source = sqlite3.connect(f"file:{city_db}?mode=ro", uri=True)
-    target = sqlite3.connect(db)
-    source.backup(target)
-    source.close()
-    target.close()
-
-
 def import_in_process(db: Path, path: Path) -> None:
     from ekbist.sheet_import import import_file
     from ekbist.store import Store
@@ -183,12 +173,11 @@ def run(city_db: Path, workdir: Path, runs: int = 3) -> list[dict]:
     db = workdir / "sheets-city.db"
     # Migrate a private copy once (a city store built by an older ekbist), then copy that.
     base = workdir / "sheets-base.db"
-    fresh_copy(city_db, base)
-    subprocess.run([exe, "--db", str(base), "init"], check=True, stdout=subprocess.DEVNULL)
+    timing.city_copy(city_db, workdir, exe, base.name)
 
     # The same unit before any application was registered: how much is the big table's cost.
     no_apps = workdir / "sheets-no-applications.db"
-    fresh_copy(base, no_apps)
+    timing.copy_store(base, no_apps)
     conn = sqlite3.connect(no_apps)
     conn.execute("DELETE FROM application")
     conn.commit()
@@ -203,27 +192,27 @@ def run(city_db: Path, workdir: Path, runs: int = 3) -> list[dict]:
     # machine's speed falls on both.
     ours_times, floor_times = [], []
     for _ in range(runs):
-        fresh_copy(base, db)
+        timing.copy_store(base, db)
         start = time.perf_counter()
         bare_floor(db, book)
         floor_times.append(time.perf_counter() - start)
-        fresh_copy(base, db)
+        timing.copy_store(base, db)
         start = time.perf_counter()
         import_in_process(db, book)
         ours_times.append(time.perf_counter() - start)
     ours, floor = statistics.median(ours_times), statistics.median(floor_times)
     ratios = sorted(o / f for o, f in zip(ours_times, floor_times, strict=True))
-    first = _median(lambda: import_in_process(db, book), runs, setup=lambda: fresh_copy(no_apps, db))
+    first = _median(lambda: import_in_process(db, book), runs, setup=lambda: timing.copy_store(no_apps, db))
 
     # Whole process, with its peak memory.
-    fresh_copy(base, db)
+    timing.copy_store(base, db)
     process, peak = peak_mb([exe, "--db", str(db), "--today", TODAY.isoformat(), "import", str(book)])
     big_rows = []
     if os.environ.get("EKBIST_BENCH_BIG") == "1":
         big_book = workdir / "applications-1300k.xlsx"
         if not big_book.exists():
             make_workbook(city_db, big_book, rows=1_300_000)
-        fresh_copy(base, db)
+        timing.copy_store(base, db)
         big_seconds, big_peak = peak_mb([exe, "--db", str(db), "--today", TODAY.isoformat(),
                                          "import", str(big_book)])
         big_rows.append({"name": f"sheets: ekbist import of 1 300 000 new applications, whole "
@@ -232,7 +221,7 @@ def run(city_db: Path, workdir: Path, runs: int = 3) -> list[dict]:
 
     # Export: a store holding just these 100 000 applications (and their cases).
     small = workdir / "sheets-export.db"
-    fresh_copy(db, small)
+    timing.copy_store(db, small)
     conn = sqlite3.connect(small)
     conn.execute("DELETE FROM application WHERE id NOT LIKE 'X%'")
     conn.commit()

@@ -1,7 +1,7 @@
 """Run ekbist's benchmarks: ``python benchmarks/run.py [--only core,handling,...] [--rebuild] [--smoke]``.
 
 Builds the city-scale demo store once (benchmarks/data/city.db: 20 000 households,
-60 months, as of 2026-11-25), then runs every ``benchmarks/bench_<area>.py``; each
+60 months, as of 2026-11-25; ``timing.CITY_DEMO``), then runs every ``benchmarks/bench_<area>.py``; each
 exposes ``run(city_db, workdir) -> list[dict(name, seconds, goal, ok)]``. Prints a
 Markdown table to paste into benchmarks/README.md with the date and machine.
 Not part of the test run.
@@ -18,7 +18,6 @@ import contextlib
 import importlib.util
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 from datetime import date
@@ -27,23 +26,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # the bench modules import ``timing`` from here
     sys.path.insert(0, str(HERE))
-
-CITY_ARGS = ["--today", "2026-11-25", "demo", "--households", "20000", "--months", "60", "--end", "2026-11"]
-SMOKE_ARGS = ["--today", "2026-11-25", "demo", "--households", "40", "--months", "13", "--end", "2026-11"]
-
-
-def build_city(city: Path, rebuild: bool, demo_args: list[str]) -> Path:
-    from timing import ekbist_exe
-
-    if rebuild or not city.exists():
-        city.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{city}{suffix}").unlink(missing_ok=True)
-        print(f"building {city} …", flush=True)
-        subprocess.run([ekbist_exe(), "--db", str(city), *demo_args], check=True,
-                       stdout=subprocess.DEVNULL)
-    return city
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,9 +42,9 @@ def main() -> int:
     with contextlib.ExitStack() as stack:
         if args.smoke:
             tiny = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "tiny.db"
-            city = build_city(tiny, True, SMOKE_ARGS)
+            city = timing.build_city(tiny, rebuild=True)
         else:
-            city = build_city(timing.CITY, args.rebuild, CITY_ARGS)
+            city = timing.build_city(timing.CITY, rebuild=args.rebuild)
         rows = run_all(city, set(args.only.split(",")) if args.only else None)
     if args.smoke:
         print(f"\nsmoke run: every benchmark ran ({len(rows)} rows; figures and goals not checked)")

@@ -1,4 +1,5 @@
-"""What every benchmark shares: the ekbist executable, timing a command, the standalone run.
+"""What every benchmark shares: the city store (how it is built, and a private copy of it),
+the ekbist executable, timing a command, the standalone run.
 
 Imported as ``timing`` by the ``bench_<area>.py`` modules: started as a script
 (``python benchmarks/bench_core.py``) they find it in their own folder, and
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -23,6 +25,32 @@ CITY = Path(__file__).resolve().parent / "data" / "city.db"
 # Smoke mode (``run.py --smoke``): every benchmark runs once on a tiny store, so a benchmark
 # that no longer runs fails CI in seconds. Its figures mean nothing and no goal is checked.
 SMOKE = os.environ.get("EKBIST_BENCH_SMOKE") == "1"
+
+# The city store: the demo a city's unit is the size of (20 000 households, 60 months up to
+# November 2026, about 1.3 million applications); in smoke mode a tiny one. ``run.py``
+# builds it once and ``bench_core`` times the same build.
+CITY_DEMO = ["--today", "2026-11-25", "demo", "--households", "20000", "--months", "60",
+             "--end", "2026-11"]
+SMOKE_DEMO = ["--today", "2026-11-25", "demo", "--households", "40", "--months", "13",
+              "--end", "2026-11"]
+
+
+def city_demo() -> list[str]:
+    """The ekbist arguments that build the city store (the tiny one in smoke mode)."""
+    return SMOKE_DEMO if SMOKE else CITY_DEMO
+
+
+def build_city(city: Path, *, rebuild: bool = False) -> Path:
+    """The city store at ``city``, built with :func:`city_demo` unless it is there already
+    (``rebuild``: built anew, its journal files removed first)."""
+    if rebuild or not city.exists():
+        city.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{city}{suffix}").unlink(missing_ok=True)
+        print(f"building {city} …", flush=True)
+        subprocess.run([ekbist_exe(), "--db", str(city), *city_demo()], check=True,
+                       stdout=subprocess.DEVNULL)
+    return city
 
 
 def repeats(count: int) -> int:
@@ -86,15 +114,32 @@ def median_wall_and_cpu(cmd: list[str], runs: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
-def city_copy(city_db: Path, workdir: Path, exe: str, name: str = "city.db") -> Path:
+def copy_store(source: Path, target: Path) -> Path:
+    """``target`` made a copy of the store ``source`` (SQLite's backup, so a store in WAL mode
+    copies whole), any older ``target`` and its journal files replaced; ``source`` is read
+    only."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
+def city_copy(city_db: Path, workdir: Path, exe: str | None = None,
+              name: str = "city.db") -> Path:
     """A private copy of the city store in ``workdir``, brought to the current schema.
 
     Benchmarks that write, or that need a newer schema than the store was built with,
     work on this copy so that the shared city store is never touched.
     """
-    db = workdir / name
-    shutil.copy(city_db, db)
-    subprocess.run([exe, "--db", str(db), "init"], check=True, stdout=subprocess.DEVNULL)
+    db = copy_store(city_db, workdir / name)
+    subprocess.run([exe or ekbist_exe(), "--db", str(db), "init"], check=True,
+                   stdout=subprocess.DEVNULL)
     return db
 
 
