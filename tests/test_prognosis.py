@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ekbist import budget, prognosis
+from ekbist import budget, prognosis, prognosis_driver
 from ekbist.errors import EkbistError
 
 ASSISTANCE = "Ekonomiskt bistånd/handläggning"
@@ -120,7 +120,7 @@ def test_budget_method_by_hand(small):
 
 
 def test_driver_by_hand(small):
-    forecast = prognosis.driver_forecast(small, 2026, 6)
+    forecast = prognosis_driver.driver_forecast(small, 2026, 6)
     # Households March–June: 1, 2, 3, 4 (the months before March have none and are left
     # out of the fit). Least squares through (1,1) (2,2) (3,3) (4,4): slope 1, level 4.
     assert [h["households"] for h in forecast["history"][-4:]] == [1, 2, 3, 4]
@@ -145,12 +145,12 @@ def test_driver_by_hand(small):
 
 
 def test_trend_least_squares():
-    level, slope = prognosis.trend([2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7])
+    level, slope = prognosis_driver.trend([2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7])
     # Σ(t − 6.5)(y − 4.5) = 70, Σ(t − 6.5)² = 143.
     assert slope == Fraction(70, 143)
     assert level == Fraction(9, 2) + Fraction(70, 143) * Fraction(11, 2)
-    assert prognosis.trend([5]) == (5, 0)
-    assert prognosis.trend([]) == (0, 0)
+    assert prognosis_driver.trend([5]) == (5, 0)
+    assert prognosis_driver.trend([]) == (0, 0)
 
 
 def test_driver_never_forecasts_negative_households(store):
@@ -159,7 +159,7 @@ def test_driver_never_forecasts_negative_households(store):
     budget.set_actual(store, 2026, 2, ASSISTANCE, "Övriga kostnader", 10_000)
     _applications(store, [("C1", "2026-01", "granted", 10_000), ("C2", "2026-01", "granted", 10_000),
                           ("C3", "2026-01", "granted", 10_000), ("C1", "2026-02", "granted", 10_000)])
-    forecast = prognosis.driver_forecast(store, 2026, 2)
+    forecast = prognosis_driver.driver_forecast(store, 2026, 2)
     assert forecast["slope"] == -2.0
     assert all(f["households"] >= 0 for f in forecast["forecast"])
     assert forecast["forecast"][-1]["households"] == 0
@@ -467,7 +467,7 @@ def test_tertial_figures_come_from_the_other_commands(demo_cli, db_path):
     months = data["key_figures"]["months"]
     assert [m["month"] for m in months] == ["2026-01", "2026-02", "2026-03", "2026-04"]
     assert [m["households"] for m in months] == [
-        h["households"] for h in prognosis.household_history(store, 2026, 4, 4)]
+        h["households"] for h in prognosis_driver.household_history(store, 2026, 4, 4)]
     handled = handling_time.report(store, date(2026, 1, 1), date(2026, 4, 30), by="month")
     assert [m["share_in_time"] for m in months] == [g["share_in_time"] for g in handled["groups"]]
     assert data["key_figures"]["share_in_time"] == handled["total"]["share_in_time"]

@@ -5,7 +5,7 @@ activity beside the money. The key figures are taken from the functions the othe
 commands use, so the report and the commands always agree:
 
 * households per month — cases with a granted or partly granted application for the
-  month (:func:`ekbist.prognosis.household_history`, the prognosis driver's count);
+  month (:func:`ekbist.prognosis_driver.household_history`, the prognosis driver's count);
 * share decided within five working days — ``share_in_time`` of
   :func:`ekbist.handling_time.report` by month of clock start (``ekbist handling-time
   report``);
@@ -32,6 +32,7 @@ from ekbist.codes import TOTAL_SV
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_end
+from ekbist.prognosis_driver import household_history
 from ekbist.reports import report_year
 from ekbist.store import Store
 
@@ -55,7 +56,7 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
     result, saved_on = prognosis_lib.saved_or_made(store, year, month, today=today)
     first_month, last_month = f"{year:04d}-01", f"{year:04d}-{month:02d}"
 
-    households = prognosis_lib.household_history(store, year, month, month)
+    households = household_history(store, year, month, month)
     handling = handling_time.report(store, date(year, 1, 1), last_day, by="month")
     in_time = {g["key"]: g for g in handling["groups"]}
     coverage = plan_coverage.coverage_monthly(store, first=first_month, last=last_month, today=today)

@@ -39,6 +39,7 @@ from ekbist.budget import fold
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _
 from ekbist.money import MAX_BUDGET_AMOUNT, MONEY_COLUMNS, parse_amount, to_tkr
+from ekbist.prognosis_driver import driver_forecast
 from ekbist.sheets import convert, sum_rows
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.import_report import ImportReport
@@ -501,7 +502,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
                         activity=assistance[0], line=assistance[1]))
                     continue
                 if driver is None:
-                    driver = prognosis_lib.driver_forecast(store, year, month)
+                    driver = driver_forecast(store, year, month)
                 if driver is None:
                     problems.append(_("{cell}: '{value}' — the driver method needs granted "
                                       "applications in the three months up to {period}").format(
