@@ -47,18 +47,54 @@ def store(db_path: Path):
     opened.close()
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    """The default demo unit as of 2026-11-25, built once per session by a real process:
-    read it, or write to :func:`demo_copy`."""
-    import procs
+class DemoStores:
+    """Demo units built by a real ``ekbist demo`` process as of 2026-11-25, each size once per
+    session: ``demo_stores()`` is the default unit, ``demo_stores(households=60, months=8)``
+    a smaller one. Read them, or copy them to write (:func:`demo_copy`)."""
 
-    return procs.demo_store(tmp_path_factory.mktemp("demo") / "demo.db")
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.built: dict[tuple[int | None, int | None], Path] = {}
+
+    def __call__(self, households: int | None = None, months: int | None = None) -> Path:
+        key = (households, months)
+        if key not in self.built:
+            from helpers import procs
+
+            args = [*(("--households", str(households)) if households else ()),
+                    *(("--months", str(months)) if months else ())]
+            name = f"demo-{households or 'default'}x{months or 'default'}.db"
+            self.built[key] = procs.demo_store(self.folder / name, *args)
+        return self.built[key]
+
+
+@pytest.fixture(scope="session")
+def demo_stores(tmp_path_factory) -> DemoStores:
+    return DemoStores(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_stores: DemoStores) -> Path:
+    """The default demo unit (480 households, 24 months up to November 2026): read only."""
+    return demo_stores()
+
+
+@pytest.fixture(scope="session")
+def small_demo_db(demo_stores: DemoStores) -> Path:
+    """A small demo unit (60 households, 8 months: April to November 2026): read only."""
+    return demo_stores(households=60, months=8)
+
+
+@pytest.fixture(scope="session")
+def year_demo_db(demo_stores: DemoStores) -> Path:
+    """A small demo unit over a year (60 households, 12 months: December 2025 to November
+    2026): read only."""
+    return demo_stores(households=60, months=12)
 
 
 @pytest.fixture
 def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
-    """A copy of the demo unit of this test's own (``unit.db``), to write to."""
+    """A copy of the default demo unit of this test's own (``unit.db``), to write to."""
     import shutil
 
     copy = tmp_path / "unit.db"
@@ -130,6 +166,15 @@ def build_unit(cli: Cli) -> Cli:
 def unit(cli: Cli) -> Cli:
     """The small unit of ``build_unit``."""
     return build_unit(cli)
+
+
+@pytest.fixture
+def unit_store(unit: Cli):
+    """The small unit of ``build_unit`` (anna, bo, cia; cases C-1 … C-4), opened through the
+    library."""
+    opened = Store.open(unit.db)
+    yield opened
+    opened.close()
 
 
 def fill_budget_and_actuals(store: Store) -> None:

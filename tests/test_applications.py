@@ -31,7 +31,8 @@ def refused(cli, *args, today=None, contains: str = "") -> str:
 
 # -- library --------------------------------------------------------------------------
 @pytest.fixture
-def lib(store):
+def handover_store(store):
+    """anna and bo; case C-1 opened by anna on 2026-01-05 and handed over to bo on 2026-11-10."""
     handlers.add(store, "anna", name="Anna Andersson", team="intake", fte=1)
     handlers.add(store, "bo", name="Bo Berg", team="investigation", fte=1)
     cases.open_case(store, "C-1", handler="anna", opened=date(2026, 1, 5), today=TODAY)
@@ -39,45 +40,45 @@ def lib(store):
     return store
 
 
-def test_add_complete_decide_through_the_library(lib):
-    row = applications.add(lib, "C-1", period="2026-11", received=date(2026, 11, 2), today=TODAY)
+def test_add_complete_decide_through_the_library(handover_store):
+    row = applications.add(handover_store, "C-1", period="2026-11", received=date(2026, 11, 2), today=TODAY)
     assert row["id"] == "A0000001"
     assert row["completed"] is None and row["handler"] is None
     # The clock starts on 2026-11-12, when bo has the case: bo answers for it.
-    row = applications.complete(lib, row["id"], date(2026, 11, 12), today=TODAY)
+    row = applications.complete(handover_store, row["id"], date(2026, 11, 12), today=TODAY)
     assert (row["completed"], row["handler"]) == ("2026-11-12", "bo")
-    row = applications.decide(lib, row["id"], date(2026, 11, 13), "beviljat", amount="7 643",
+    row = applications.decide(handover_store, row["id"], date(2026, 11, 13), "beviljat", amount="7 643",
                               today=TODAY)
     assert (row["decided"], row["decision"], row["amount"]) == ("2026-11-13", "granted", 7643)
 
 
-def test_handler_is_the_case_handler_on_the_clock_start_day(lib):
-    before = applications.add(lib, "C-1", period="2026-11", received=date(2026, 11, 2),
+def test_handler_is_the_case_handler_on_the_clock_start_day(handover_store):
+    before = applications.add(handover_store, "C-1", period="2026-11", received=date(2026, 11, 2),
                               completed=date(2026, 11, 9), today=TODAY)
-    on_handover = applications.add(lib, "C-1", period="2026-11", received=date(2026, 11, 10),
+    on_handover = applications.add(handover_store, "C-1", period="2026-11", received=date(2026, 11, 10),
                                    completed=date(2026, 11, 10), today=TODAY)
     assert before["handler"] == "anna"
     assert on_handover["handler"] == "bo"
 
 
-def test_several_applications_per_case_and_month_and_ids(lib):
-    ids = [applications.add(lib, "C-1", period="2026-11", received=date(2026, 11, 2), today=TODAY)["id"]
+def test_several_applications_per_case_and_month_and_ids(handover_store):
+    ids = [applications.add(handover_store, "C-1", period="2026-11", received=date(2026, 11, 2), today=TODAY)["id"]
            for _i in range(3)]
     assert ids == ["A0000001", "A0000002", "A0000003"]
-    own = applications.add(lib, "C-1", period="2026-11", received=date(2026, 11, 3),
+    own = applications.add(handover_store, "C-1", period="2026-11", received=date(2026, 11, 3),
                            app_id="EXTRA-1", today=TODAY)
     assert own["id"] == "EXTRA-1"
-    assert applications.add(lib, "C-1", period="2026-11", received=date(2026, 11, 3),
+    assert applications.add(handover_store, "C-1", period="2026-11", received=date(2026, 11, 3),
                             today=TODAY)["id"] == "A0000004"
 
 
-def test_assign_handlers_fills_bulk_rows(lib):
-    lib.execute("INSERT INTO application (id, case_id, period, received, completed) VALUES "
+def test_assign_handlers_fills_bulk_rows(handover_store):
+    handover_store.execute("INSERT INTO application (id, case_id, period, received, completed) VALUES "
                 "('X1', 'C-1', '2026-11', '2026-11-02', '2026-11-03'), "
                 "('X2', 'C-1', '2026-11', '2026-11-11', '2026-11-11'), "
                 "('X3', 'C-1', '2026-11', '2026-11-11', NULL)")
-    assert applications.assign_handlers(lib) == 2
-    got = {r["id"]: r["handler"] for r in lib.query("SELECT id, handler FROM application")}
+    assert applications.assign_handlers(handover_store) == 2
+    got = {r["id"]: r["handler"] for r in handover_store.query("SELECT id, handler FROM application")}
     assert got == {"X1": "anna", "X2": "bo", "X3": None}
 
 
@@ -105,10 +106,10 @@ def test_assign_handlers_fills_bulk_rows(lib):
          "personnummer"),
     ],
 )
-def test_library_refusals_write_nothing(lib, call, message):
+def test_library_refusals_write_nothing(handover_store, call, message):
     with pytest.raises(EkbistError, match=message):
-        call(lib)
-    assert lib.scalar("SELECT count(*) FROM application") == 0
+        call(handover_store)
+    assert handover_store.scalar("SELECT count(*) FROM application") == 0
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -172,20 +171,8 @@ def test_history_refuses_bad_ranges(store, first, last, words) -> None:
         caseload.history(store, first, last)
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-    from ekbist.commands.main import root
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = CliRunner().invoke(root, ["--db", str(path), "--today", "2026-11-25", "--lang", "en",
-                                       "demo", "--households", "60", "--months", "8"])
-    assert result.exit_code == 0, result.output
-    return path
-
-
-def test_history_matches_the_day_count_at_every_month_end(demo_db) -> None:
-    store = Store.open(demo_db, readonly=True)
+def test_history_matches_the_day_count_at_every_month_end(small_demo_db) -> None:
+    store = Store.open(small_demo_db, readonly=True)
     try:
         report = caseload.history(store, "2026-04", "2026-11")
         for i, month in enumerate(report["months"]):
@@ -206,8 +193,8 @@ def test_history_matches_the_day_count_at_every_month_end(demo_db) -> None:
         store.close()
 
 
-def test_demo_shows_uneven_load_a_leaver_and_an_absence(demo_db) -> None:
-    store = Store.open(demo_db, readonly=True)
+def test_demo_shows_uneven_load_a_leaver_and_an_absence(small_demo_db) -> None:
+    store = Store.open(small_demo_db, readonly=True)
     try:
         report = caseload.current(store, TODAY)
     finally:
@@ -611,12 +598,12 @@ def test_cli_leave_redistribute(team) -> None:
 
 
 # -- the spreadsheet kind ----------------------------------------------------------------
-def test_export_rows_match_the_caseload_sheet_declaration(demo_db) -> None:
+def test_export_rows_match_the_caseload_sheet_declaration(small_demo_db) -> None:
     from ekbist.sheets import declarations
 
     kind = declarations.get("caseload")
     assert not kind.importable and kind.source == "ekbist.caseload:export_rows"
-    store = Store.open(demo_db, readonly=True)
+    store = Store.open(small_demo_db, readonly=True)
     try:
         rows = caseload.export_rows(store, date_from=None, date_to=None, today=TODAY)
         ranged = caseload.export_rows(store, date_from=D("2026-09-01"), date_to="2026-10-31",

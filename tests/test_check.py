@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.procs import run, start
 
 from ekbist import caseload, handling_time, plans, prognosis
 from ekbist import check as checks
@@ -26,7 +26,6 @@ from ekbist.i18n import set_language
 from ekbist.store import Store, latest_version
 
 TODAY = date(2026, 11, 25)
-EKBIST = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
 ACTIVITY = "Ekonomiskt bistånd/handläggning"
 LINE = "Övriga kostnader"
 
@@ -45,14 +44,6 @@ def kinds(store_path: Path, today: date = TODAY, only=None) -> list[tuple[str, s
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def ekbist(db: Path, *args: str, today: str = "2026-11-25", timeout: float = 60):
-    """The installed command in its own process."""
-    return subprocess.run(
-        [EKBIST, "--db", str(db), "--today", today, "--lang", "en", *args],
-        capture_output=True, text=True, timeout=timeout,
-    )
 
 
 # -- OK, WARNING, CRITICAL ---------------------------------------------------------------
@@ -515,8 +506,7 @@ def test_a_reader_that_stops_early_gets_no_error(cli, db_path) -> None:
                           [(f"C{i:05d}",) for i in range(3000)])
         store.executemany("INSERT INTO assignment (case_id, handler, from_date) "
                           "VALUES (?, 'bo', '2025-01-01')", [(f"C{i:05d}",) for i in range(3000)])
-    proc = subprocess.Popen([EKBIST, "--db", str(db_path), "--today", "2026-11-25", "check"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start(db_path, "check")
     first = proc.stdout.readline()
     proc.stdout.close()
     assert proc.wait(timeout=30) == 1
@@ -525,27 +515,21 @@ def test_a_reader_that_stops_early_gets_no_error(cli, db_path) -> None:
 
 
 # -- the demo unit -----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = ekbist(db, "demo", "--households", "60", "--months", "8")
-    assert result.returncode == 0, result.stderr
-    return db
 
 
-def test_demo_store_has_warnings_and_criticals(demo_db) -> None:
-    result = ekbist(demo_db, "check")
+def test_demo_store_has_warnings_and_criticals(small_demo_db) -> None:
+    result = run(small_demo_db, "check")
     assert result.returncode == 2, result.stderr
     assert result.stdout.startswith("EKBIST CRITICAL: ")
     assert result.stderr == ""
-    status = ekbist(demo_db, "check", "--format", "json")
+    status = run(small_demo_db, "check", "--format", "json")
     payload = json.loads(status.stdout)
     assert status.returncode == 2
     assert payload["counts"]["critical"] > 0 and payload["counts"]["warning"] > 0
     assert {f["check"] for f in payload["findings"]} >= {"handling-time", "plans", "caseload"}
     assert {f["severity"] for f in payload["findings"]} == {"critical", "warning"}
     # Never the applicant's gender: no finding mentions it, in either language.
-    sv = ekbist(demo_db, "--lang", "sv", "check").stdout
+    sv = run(small_demo_db, "--lang", "sv", "check").stdout
     for text in (result.stdout, sv, status.stdout):
         for word in ("gender", "woman", "kvinna", "kön"):
             assert word not in text.lower()
@@ -555,8 +539,8 @@ def test_demo_store_has_warnings_and_criticals(demo_db) -> None:
     assert sum(len(p.splitlines()) - 1 for p in parts) == len(payload["findings"])
 
 
-def test_demo_store_agrees_with_the_other_commands(demo_db) -> None:
-    with Store.open(demo_db, readonly=True, migrate=False) as store:
+def test_demo_store_agrees_with_the_other_commands(small_demo_db) -> None:
+    with Store.open(small_demo_db, readonly=True, migrate=False) as store:
         report = checks.run(store, TODAY)
         rows = handling_time.open_applications(store, TODAY)
         counts = handling_time.count_statuses(rows)
@@ -583,17 +567,17 @@ def test_demo_store_agrees_with_the_other_commands(demo_db) -> None:
     # demo's budget in the seed's proportions), so there is nothing to warn about (the edge
     # itself: tests/test_rule_edges.py).
     assert "prognosis_missing" not in per_kind
-    with Store.open(demo_db, readonly=True, migrate=False) as store:
+    with Store.open(small_demo_db, readonly=True, migrate=False) as store:
         latest = prognosis.latest_saved(store, up_to=TODAY)
     assert (latest["month"], latest["total"]["budget_net"], latest["total"]["deviation"]) == (
         10, 9_114_634, 2_361_195)
     assert "prognosis_worse" not in per_kind
 
 
-def test_demo_prognosis_missing_after_its_due_day(demo_db) -> None:
+def test_demo_prognosis_missing_after_its_due_day(small_demo_db) -> None:
     # November's prognosis is due on working day 5 of December (Monday the 7th).
-    on_time = ekbist(demo_db, "check", "--only", "budget", today="2026-12-07")
-    late = ekbist(demo_db, "check", "--only", "budget", "--format", "json", today="2026-12-08")
+    on_time = run(small_demo_db, "--today", "2026-12-07", "check", "--only", "budget")
+    late = run(small_demo_db, "--today", "2026-12-08", "check", "--only", "budget", "--format", "json")
     assert "prognosis not saved" not in on_time.stdout
     assert "without actuals" not in on_time.stdout
     assert late.returncode == 1
@@ -607,9 +591,9 @@ def test_demo_prognosis_missing_after_its_due_day(demo_db) -> None:
     assert not any("no prognosis saved" in f["message"] for f in findings)
 
 
-def test_demo_quiet_on_a_calm_day(demo_db, tmp_path) -> None:
+def test_demo_quiet_on_a_calm_day(small_demo_db, tmp_path) -> None:
     # Before any case exists nothing needs attention: a cron run is silent.
-    result = ekbist(demo_db, "check", "--quiet", today="2020-01-02")
+    result = run(small_demo_db, "--today", "2020-01-02", "check", "--quiet")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
@@ -672,7 +656,7 @@ def test_check_does_not_wait_for_a_writer(leaver_store) -> None:
         assert writer.stdout.readline().strip() == "holding"
         # The writer holds its transaction until told to commit, below. Had the check needed
         # the write lock it would have given up after the busy timeout with UNKNOWN (exit 3).
-        result = ekbist(leaver_store, "check", "--format", "json", timeout=30)
+        result = run(leaver_store, "check", "--format", "json", timeout=30)
         assert result.returncode == 0, result.stdout + result.stderr
         assert json.loads(result.stdout)["status"] == "OK"  # the uncommitted case is unseen
         writer.stdin.write("\n")
@@ -681,7 +665,7 @@ def test_check_does_not_wait_for_a_writer(leaver_store) -> None:
     finally:
         writer.stdin.close()
         writer.wait(timeout=30)
-    result = ekbist(leaver_store, "check", "--format", "json")
+    result = run(leaver_store, "check", "--format", "json")
     assert result.returncode == 2
     assert {f["subject"] for f in json.loads(result.stdout)["findings"]} == {"K-held"}
 
@@ -696,7 +680,7 @@ def test_check_during_an_import_sees_all_of_a_transaction_or_none(leaver_store) 
         for _ in range(200):
             if len(set(seen)) >= 3:
                 break
-            result = ekbist(leaver_store, "check", "--format", "json", timeout=30)
+            result = run(leaver_store, "check", "--format", "json", timeout=30)
             assert result.returncode == 2, result.stdout + result.stderr
             payload = json.loads(result.stdout)
             per_kind: dict[str, set] = {"overdue": set(), "left": set(), "plan": set()}

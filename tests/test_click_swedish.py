@@ -9,14 +9,13 @@ import sys
 
 import catalog_tools as catalogs
 import pytest
+from helpers.procs import clean_env, run
 
 
 def ekbist(*args: str) -> subprocess.CompletedProcess:
-    """A real process: help texts are translated when their module is imported."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
-    env["LANG"] = env["LC_ALL"] = "C.UTF-8"  # the locale says English; --lang decides
-    return subprocess.run([sys.executable, "-m", "ekbist", *args], capture_output=True, text=True,
-                          env=env)
+    """A real process: help texts are translated when their module is imported. The locale
+    says English; --lang decides."""
+    return run(None, *args, env=clean_env(LANG="C.UTF-8", LC_ALL="C.UTF-8"))
 
 
 CLICK_ALONE = """

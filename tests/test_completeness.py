@@ -143,14 +143,12 @@ def test_caseload_history_marks_the_running_month(empty):
 
 
 @pytest.fixture
-def demo_cli(tmp_path, db_path, cli):
-    """A small demo unit (60 households, twelve months up to November 2026)."""
-    from ekbist import demo
-    from ekbist.store import Store
+def demo_cli(year_demo_db, db_path, cli):
+    """A copy of the small demo unit over a year (60 households, twelve months up to
+    November 2026)."""
+    import shutil
 
-    store = Store.open(db_path, create=True)
-    demo.build(store, demo.DemoOptions(households=60, months=12), date(2026, 11, 25))
-    store.close()
+    shutil.copyfile(year_demo_db, db_path)
     return cli
 
 

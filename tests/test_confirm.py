@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
-import procs
+from helpers import procs
 
 
 def on_terminal(args: list[str], db: Path, answer: str | None) -> tuple[int, str]:
@@ -53,8 +52,7 @@ def test_balance_with_yes_does_not_ask(demo_copy: Path) -> None:
 
 
 def test_balance_without_a_terminal_does_not_ask(demo_copy: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "ekbist", *BALANCE], env=procs.terminal_env(demo_copy),
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    done = procs.run(None, *BALANCE, env=procs.terminal_env(demo_copy), stdin=subprocess.DEVNULL)
     assert done.returncode == 0
     assert "[y/N]" not in done.stdout + done.stderr and "Made 2 moves" in done.stdout
 

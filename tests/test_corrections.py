@@ -8,12 +8,13 @@ import json
 import sqlite3
 from pathlib import Path
 
-import procs
 import pytest
-
-from ekbist import budget, budget_corrections as fix, prognosis
-from ekbist.errors import EkbistError
 from conftest import TODAY, fill_budget_and_actuals
+from helpers import procs
+
+from ekbist import budget, prognosis
+from ekbist import budget_corrections as fix
+from ekbist.errors import EkbistError
 
 ASSISTANCE = "Ekonomiskt bistånd/handläggning"
 LABOUR = "Arbetsmarknad"

@@ -7,15 +7,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from procs import EKBIST, clean_env, file_size_limit, one_error, scalar
+from helpers.procs import file_size_limit, one_error, run, scalar
 
 from ekbist import demo as demo_unit
 from ekbist.errors import EkbistError
 
 
 def build(db: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([EKBIST, "--db", str(db), "demo", *args], capture_output=True,
-                          text=True, env=clean_env(), timeout=1800, **kwargs)
+    return run(db, "demo", *args, timeout=1800, **kwargs)
 
 
 def households_active(db: Path) -> int:
@@ -35,8 +34,7 @@ def test_every_size_offered_builds(tmp_path, households, months, seed):
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))] == [
         "demo.db"]
     assert households_active(db) >= households * 0.8  # about the asked number stay active
-    assert subprocess.run([EKBIST, "--db", str(db), "info", "--check"], capture_output=True,
-                          env=clean_env(), timeout=600).returncode == 0
+    assert run(db, "info", "--check", timeout=600).returncode == 0
 
 
 def test_above_the_largest_size_is_refused():
@@ -44,8 +42,7 @@ def test_above_the_largest_size_is_refused():
                                  seed=1)
     with pytest.raises(EkbistError, match="at most 20 000 households"):
         demo_unit.plan_months(over, __import__("datetime").date(2026, 11, 25))
-    result = subprocess.run([EKBIST, "--db", "x.db", "demo", "--households", "20001"],
-                            capture_output=True, text=True, env=clean_env(), timeout=60)
+    result = run(Path("x.db"), "demo", "--households", "20001")
     assert result.returncode == 2 and "20001 is not in the range 10<=x<=20000" in result.stderr
 
 
@@ -76,8 +73,7 @@ def test_a_demo_is_only_built_under_a_name_every_command_can_open(tmp_path):
     assert list(tmp_path.iterdir()) == []
     fits = tmp_path / ("d" * (longest - len("-journal") - len(".db")) + ".db")
     assert build(fits, "--households", "10", "--months", "1").returncode == 0
-    info = subprocess.run([EKBIST, "--db", str(fits), "info"], capture_output=True, text=True,
-                          env=clean_env(), timeout=120)
+    info = run(fits, "info")
     assert info.returncode == 0 and info.stdout.startswith(f"Database: {fits}"), info.stderr
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from procs import clean_env, run
+from helpers.procs import clean_env, run
 
 
 def test_a_demo_store_says_so_on_stderr_only(tmp_path):
@@ -42,14 +42,9 @@ def test_demo_writes_only_a_new_file_and_never_the_default_store(tmp_path):
     assert refused.returncode == 1
     assert refused.stderr == (f"error: {real} exists already — the demo writes only a new "
                               "database; give another file, e.g. ekbist --db demo.db demo\n")
-    import subprocess
-
-    from procs import EKBIST
-
     xdg = tmp_path / "xdg"
-    default = subprocess.run([EKBIST, "demo", "--households", "20", "--months", "3"],
-                             capture_output=True, text=True,
-                             env=clean_env(XDG_DATA_HOME=str(xdg)), timeout=60)
+    default = run(None, "demo", "--households", "20", "--months", "3",
+                  env=clean_env(XDG_DATA_HOME=str(xdg)))
     assert default.returncode == 1
     assert default.stderr.startswith("error: give the demo a file of its own: ekbist --db demo.db "
                                      "demo (the default database ")

@@ -132,15 +132,10 @@ def test_a_transcript_is_parsed_into_commands_and_their_output(tmp_path) -> None
     assert block.steps[1].expected == ["0"]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return tool.make_demo(tmp_path_factory.mktemp("demo"))
-
-
 @pytest.mark.parametrize("page", tool.pages(), ids=lambda p: p.name)
-def test_every_example_prints_what_the_page_shows(page: Path, demo: Path) -> None:
+def test_every_example_prints_what_the_page_shows(page: Path, demo_db: Path) -> None:
     problems = list(tool.unchecked(page))
-    for step, output in tool.run_page(page, demo):
+    for step, output in tool.run_page(page, demo_db):
         if not tool.matches(step.expected, output):
             problems.append(f"{page.name}:{step.line}: $ {step.command}\n{output}")
     assert not problems, "\n\n".join(problems)
@@ -171,7 +166,7 @@ def test_a_dollar_line_the_tests_do_not_run_is_reported(tmp_path) -> None:
     assert tool.unchecked(page) == []
 
 
-def test_a_round_trip_edits_the_workbook_between_its_blocks(tmp_path, demo: Path) -> None:
+def test_a_round_trip_edits_the_workbook_between_its_blocks(tmp_path, demo_db: Path) -> None:
     page = tmp_path / "p.md"
     page.write_text(
         "```\n$ ekbist --today 2026-11-25 prognosis export p.xlsx --year 2026 --month 10\n…\n```\n\n"
@@ -183,7 +178,7 @@ def test_a_round_trip_edits_the_workbook_between_its_blocks(tmp_path, demo: Path
     first, second, third = tool.transcripts(page)
     assert second.continues and not third.continues
     assert second.edits[0].cells == [("Prognos!D30", "6300"), ("Prognos!F30", "Vakans")]
-    (_e, exported), (_d, dry), (_f, fresh) = tool.run_page(page, demo)
+    (_e, exported), (_d, dry), (_f, fresh) = tool.run_page(page, demo_db)
     assert exported.startswith("Wrote p.xlsx")
     assert "Personalkostnader (Prognos!A30): Method run-rate → set by hand; Full-year prognosis " \
            "6,030,020 → 6,300,000; Comment (empty) → Vakans" in dry
@@ -201,10 +196,10 @@ def test_a_default_named_in_prose_is_the_real_one() -> None:
     assert "budget.assistance_line" in found
 
 
-def test_a_wrong_example_fails(tmp_path, demo: Path) -> None:
+def test_a_wrong_example_fails(tmp_path, demo_db: Path) -> None:
     page = tmp_path / "wrong.md"
     page.write_text("```\n$ ekbist settings get handling.days\n6\n```\n", encoding="utf-8")
-    ((step, output),) = tool.run_block(tool.transcripts(page)[0], demo)
+    ((step, output),) = tool.run_block(tool.transcripts(page)[0], demo_db)
     assert output == "5\n"
     assert not tool.matches(step.expected, output)
 

@@ -7,8 +7,8 @@ import signal
 import sqlite3
 from pathlib import Path
 
-import procs
 import pytest
+from helpers import procs
 
 from ekbist.exit_status import CheckExit, Exit
 

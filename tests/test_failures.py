@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from procs import (
+from helpers.procs import (
     EKBIST,
     HAS_PROC,
     clean_env,

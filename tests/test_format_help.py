@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import click
-import procs
 import pytest
-
 from ekbist.commands.main import root
+from helpers import procs
 
 
 def format_options() -> list[tuple[str, click.Option]]:
@@ -48,8 +44,7 @@ def test_format_help_names_only_the_formats_offered(path: str, option: click.Opt
 def test_report_month_says_it_is_laid_out_at_80_columns() -> None:
     """Read from the installed command in both languages (the help is worded at start-up)."""
     def shown(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "ekbist", *args, "report", "month", "--help"],
-                              capture_output=True, text=True, env=procs.clean_env(), check=True)
+        done = procs.run(None, *args, "report", "month", "--help", check=True)
         return " ".join(done.stdout.split())
 
     text = shown()

@@ -1,6 +1,6 @@
 """The glossary held against what ekbist writes, not only against its catalogs.
 
-One walk over the demo store in Swedish (tests/swedish_output.py, in a process of its
+One walk over the demo store in Swedish (tests/helpers/swedish_output.py, in a process of its
 own so that help texts are translated as a user sees them): every command's --help,
 every table command and report in every format, every workbook ekbist writes, all
 sheets, hidden ones too. The tests fail on an English word in Swedish text, on a
@@ -44,20 +44,17 @@ def words(text: str) -> set[str]:
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory) -> Path:
-    """The demo store, built once per session (as the manual's transcripts use it)."""
-    directory = tmp_path_factory.mktemp("demo")
-    db = directory / "demo.db"
-    subprocess.run([sys.executable, "-m", "ekbist", "--db", str(db), "--today", TODAY, "demo",
-                    "--households", "80", "--months", "24"], check=True, capture_output=True)
-    return db
+def demo_80_households(demo_stores) -> Path:
+    """A demo unit of 80 households over the manual's 24 months: every table and workbook the
+    default unit has, quicker to walk."""
+    return demo_stores(households=80, months=24)
 
 
 @pytest.fixture(scope="session")
-def written(demo_store, tmp_path_factory) -> list[dict]:
-    """Everything ekbist writes in Swedish on the demo store (see tests/swedish_output.py)."""
+def written(demo_80_households, tmp_path_factory) -> list[dict]:
+    """Everything ekbist writes in Swedish on the demo store (see tests/helpers/swedish_output.py)."""
     out = tmp_path_factory.mktemp("written")
-    done = subprocess.run([sys.executable, str(HERE / "swedish_output.py"), str(demo_store), TODAY,
+    done = subprocess.run([sys.executable, str(HERE / "helpers" / "swedish_output.py"), str(demo_80_households), TODAY,
                            str(out)], capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
@@ -123,9 +120,9 @@ def store_tables(db: Path) -> set[str]:
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def test_no_english_word_in_swedish_text(written, english_words, demo_store) -> None:
+def test_no_english_word_in_swedish_text(written, english_words, demo_80_households) -> None:
     typed = {p["text"] for p in written if p["kind"] == "command"}  # command names one types
-    allowed = FORMAT_NAMES | {w for name in typed | store_tables(demo_store) for w in words(name)}
+    allowed = FORMAT_NAMES | {w for name in typed | store_tables(demo_80_households) for w in words(name)}
     wrong: dict[str, list[str]] = {}
     for piece in people_pieces(written):
         for word in words(readable(piece)) & english_words - allowed:

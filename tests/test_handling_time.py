@@ -54,7 +54,7 @@ def next_day(text: str) -> str:
 
 
 @pytest.fixture
-def lib(store):
+def two_case_store(store):
     """A store with two handlers and one long-running case each."""
     handlers.add(store, "anna", name="Anna Andersson", team="intake", fte=1)
     handlers.add(store, "bo", name="Bo Berg", team="investigation", fte=1)
@@ -77,24 +77,24 @@ def add(store, case="C-1", *, received, completed=None, decided=None, decision="
 
 # -- deadlines ------------------------------------------------------------------------
 @pytest.mark.parametrize(("what", "completed", "deadline"), DEADLINES, ids=[d[0] for d in DEADLINES])
-def test_deadline_on_the_swedish_calendar(lib, what, completed, deadline):
-    assert handling_time.deadline(lib, day(completed)).isoformat() == deadline
-    first = add(lib, received=completed, completed=completed)
-    second = add(lib, "C-2", received=completed, completed=completed)
-    listed = applications.list_applications(lib, today=LATE)
+def test_deadline_on_the_swedish_calendar(two_case_store, what, completed, deadline):
+    assert handling_time.deadline(two_case_store, day(completed)).isoformat() == deadline
+    first = add(two_case_store, received=completed, completed=completed)
+    second = add(two_case_store, "C-2", received=completed, completed=completed)
+    listed = applications.list_applications(two_case_store, today=LATE)
     assert {r["deadline"] for r in listed} == {deadline}
 
     # Still open: due today on the deadline, overdue by one working day the day after
     # (even when that is a Saturday or a holiday: a decision then lands on the next working day).
-    on_deadline = handling_time.open_applications(lib, day(deadline))
+    on_deadline = handling_time.open_applications(two_case_store, day(deadline))
     assert {(r["status"], r["working_days_left"]) for r in on_deadline} == {("due_today", 0)}
-    after = handling_time.open_applications(lib, day(next_day(deadline)))
+    after = handling_time.open_applications(two_case_store, day(next_day(deadline)))
     assert {(r["status"], r["working_days_left"]) for r in after} == {("overdue", -1)}
 
     # Decided on the deadline: in time; the day after: late by one working day.
-    applications.decide(lib, first["id"], day(deadline), "rejected", today=LATE)
-    applications.decide(lib, second["id"], day(next_day(deadline)), "rejected", today=LATE)
-    result = handling_time.report(lib, day(completed), day(completed), by="handler")
+    applications.decide(two_case_store, first["id"], day(deadline), "rejected", today=LATE)
+    applications.decide(two_case_store, second["id"], day(next_day(deadline)), "rejected", today=LATE)
+    result = handling_time.report(two_case_store, day(completed), day(completed), by="handler")
     by_handler = {g["key"]: g for g in result["groups"]}
     assert (by_handler["anna"]["in_time"], by_handler["anna"]["late"]) == (1, 0)
     assert by_handler["anna"]["max_working_days"] == 5
@@ -115,15 +115,15 @@ def test_deadline_cli_agrees(unit):
     assert "in time (deadline 2027-01-05)" in out
 
 
-def test_local_closed_day_moves_the_deadline(lib, cli):
+def test_local_closed_day_moves_the_deadline(two_case_store, cli):
     # Completed Monday 16 Nov; Wednesday 18 Nov is the unit's staff day.
-    assert handling_time.deadline(lib, date(2026, 11, 16)) == date(2026, 11, 20)
-    working_days.close_day(lib, date(2026, 11, 18), "planeringsdag")
-    assert handling_time.deadline(lib, date(2026, 11, 16)) == date(2026, 11, 23)  # 16, 17, 19, 20, 23
-    add(lib, received="2026-11-16", completed="2026-11-16", decided="2026-11-23", today=TODAY)
-    assert handling_time.report(lib, date(2026, 11, 1), date(2026, 11, 30))["total"]["in_time"] == 1
+    assert handling_time.deadline(two_case_store, date(2026, 11, 16)) == date(2026, 11, 20)
+    working_days.close_day(two_case_store, date(2026, 11, 18), "planeringsdag")
+    assert handling_time.deadline(two_case_store, date(2026, 11, 16)) == date(2026, 11, 23)  # 16, 17, 19, 20, 23
+    add(two_case_store, received="2026-11-16", completed="2026-11-16", decided="2026-11-23", today=TODAY)
+    assert handling_time.report(two_case_store, date(2026, 11, 1), date(2026, 11, 30))["total"]["in_time"] == 1
     # Through the CLI: closing a day re-dates open applications at once.
-    add(lib, "C-2", received="2026-11-19", completed="2026-11-19", today=TODAY)
+    add(two_case_store, "C-2", received="2026-11-19", completed="2026-11-19", today=TODAY)
     before = json.loads(cli.ok("handling-time", "check", "--format", "json").output)
     assert before["applications"][0]["deadline"] == "2026-11-25"
     cli.ok("workdays", "close", "2026-11-24", "--reason", "kompetensdag")
@@ -132,31 +132,31 @@ def test_local_closed_day_moves_the_deadline(lib, cli):
         "2026-11-26", "due_next")
 
 
-def test_completion_after_arrival_starts_the_clock_then(lib):
+def test_completion_after_arrival_starts_the_clock_then(two_case_store):
     # Arrived Monday 2 Nov incomplete, complete Wednesday 4 Nov: 4, 5, 6, 9, 10.
-    row = add(lib, received="2026-11-02", today=TODAY)
-    [waiting] = handling_time.open_applications(lib, date(2026, 11, 3))
+    row = add(two_case_store, received="2026-11-02", today=TODAY)
+    [waiting] = handling_time.open_applications(two_case_store, date(2026, 11, 3))
     assert (waiting["status"], waiting["deadline"]) == ("incomplete", None)
-    applications.complete(lib, row["id"], date(2026, 11, 4), today=TODAY)
-    [timed] = handling_time.open_applications(lib, date(2026, 11, 4))
+    applications.complete(two_case_store, row["id"], date(2026, 11, 4), today=TODAY)
+    [timed] = handling_time.open_applications(two_case_store, date(2026, 11, 4))
     assert (timed["deadline"], timed["status"], timed["working_days_left"]) == ("2026-11-10", "ok", 4)
-    applications.decide(lib, row["id"], date(2026, 11, 10), "rejected", today=TODAY)
-    total = handling_time.report(lib, date(2026, 11, 1), date(2026, 11, 30))["total"]
+    applications.decide(two_case_store, row["id"], date(2026, 11, 10), "rejected", today=TODAY)
+    total = handling_time.report(two_case_store, date(2026, 11, 1), date(2026, 11, 30))["total"]
     assert (total["in_time"], total["median_working_days"], total["median_wait_days"]) == (1, 5, 8)
 
 
-def test_handling_days_setting(lib):
-    settings.put(lib, "handling.days", "3")
-    assert handling_time.deadline(lib, date(2026, 11, 16)) == date(2026, 11, 18)
-    add(lib, received="2026-11-16", completed="2026-11-16", decided="2026-11-19", today=TODAY)
-    total = handling_time.report(lib, date(2026, 11, 16), date(2026, 11, 16))["total"]
+def test_handling_days_setting(two_case_store):
+    settings.put(two_case_store, "handling.days", "3")
+    assert handling_time.deadline(two_case_store, date(2026, 11, 16)) == date(2026, 11, 18)
+    add(two_case_store, received="2026-11-16", completed="2026-11-16", decided="2026-11-19", today=TODAY)
+    total = handling_time.report(two_case_store, date(2026, 11, 16), date(2026, 11, 16))["total"]
     assert (total["in_time"], total["late"]) == (0, 1)
 
 
-def test_sql_deadlines_agree_with_the_python_calendar_over_two_years(lib):
+def test_sql_deadlines_agree_with_the_python_calendar_over_two_years(two_case_store):
     """Every start day of 2026-2027 in one set-based query against WorkCalendar, day by day."""
-    cal = working_days.WorkCalendar.from_store(lib)
-    rows = lib.query(
+    cal = working_days.WorkCalendar.from_store(two_case_store)
+    rows = two_case_store.query(
         f"SELECT k.day, {working_days.sql_deadline('k.day', '5')} AS deadline FROM calendar_day k "
         "WHERE k.day BETWEEN '2026-01-01' AND '2027-12-31'"
     )
@@ -167,17 +167,17 @@ def test_sql_deadlines_agree_with_the_python_calendar_over_two_years(lib):
 
 # -- the morning check ----------------------------------------------------------------
 @pytest.fixture
-def morning(lib):
+def morning(two_case_store):
     """One application of each status as of Wednesday 25 November 2026."""
-    add(lib, received="2026-11-16", completed="2026-11-17", app_id="OVER", today=TODAY)  # dl 23 Nov
-    add(lib, received="2026-11-19", completed="2026-11-19", app_id="TODAY", today=TODAY)  # dl 25 Nov
-    add(lib, "C-2", received="2026-11-20", completed="2026-11-20", app_id="NEXT", today=TODAY)
-    add(lib, "C-2", received="2026-11-21", completed="2026-11-21", app_id="OK", today=TODAY)  # dl 27
-    add(lib, "C-2", received="2026-11-10", app_id="WAIT-LONG", today=TODAY)  # 12 working days
-    add(lib, received="2026-11-20", app_id="WAIT", today=TODAY)  # 4 working days
-    add(lib, received="2026-11-02", completed="2026-11-02", decided="2026-11-05", app_id="DONE",
+    add(two_case_store, received="2026-11-16", completed="2026-11-17", app_id="OVER", today=TODAY)  # dl 23 Nov
+    add(two_case_store, received="2026-11-19", completed="2026-11-19", app_id="TODAY", today=TODAY)  # dl 25 Nov
+    add(two_case_store, "C-2", received="2026-11-20", completed="2026-11-20", app_id="NEXT", today=TODAY)
+    add(two_case_store, "C-2", received="2026-11-21", completed="2026-11-21", app_id="OK", today=TODAY)  # dl 27
+    add(two_case_store, "C-2", received="2026-11-10", app_id="WAIT-LONG", today=TODAY)  # 12 working days
+    add(two_case_store, received="2026-11-20", app_id="WAIT", today=TODAY)  # 4 working days
+    add(two_case_store, received="2026-11-02", completed="2026-11-02", decided="2026-11-05", app_id="DONE",
         today=TODAY)
-    return lib
+    return two_case_store
 
 
 def test_check_statuses_by_hand(morning):
@@ -203,11 +203,11 @@ def test_check_groups_by_handler_most_urgent_first(morning):
                      ("bo", "NEXT"), ("bo", "OK"), ("bo", "WAIT-LONG")]
 
 
-def test_check_puts_the_handler_with_the_most_urgent_work_first(lib):
-    add(lib, received="2026-11-20", completed="2026-11-20", app_id="A-NEXT", today=TODAY)
-    add(lib, "C-2", received="2026-11-23", completed="2026-11-23", app_id="B-OK", today=TODAY)
-    add(lib, "C-2", received="2026-11-17", completed="2026-11-17", app_id="B-OVER", today=TODAY)
-    order = [r["id"] for r in handling_time.open_applications(lib, TODAY)]
+def test_check_puts_the_handler_with_the_most_urgent_work_first(two_case_store):
+    add(two_case_store, received="2026-11-20", completed="2026-11-20", app_id="A-NEXT", today=TODAY)
+    add(two_case_store, "C-2", received="2026-11-23", completed="2026-11-23", app_id="B-OK", today=TODAY)
+    add(two_case_store, "C-2", received="2026-11-17", completed="2026-11-17", app_id="B-OVER", today=TODAY)
+    order = [r["id"] for r in handling_time.open_applications(two_case_store, TODAY)]
     assert order == ["B-OVER", "B-OK", "A-NEXT"]
 
 
@@ -285,17 +285,17 @@ def test_check_on_an_empty_store(cli):
 
 # -- the report -----------------------------------------------------------------------
 @pytest.fixture
-def decided(lib):
+def decided(two_case_store):
     """Four decided applications with known working days and waits, one without a clock."""
     # working days 1, 3, 5, 6; waits 0, 2, 4, 50 calendar days.
-    add(lib, received="2026-10-05", completed="2026-10-05", decided="2026-10-05", today=TODAY)
-    add(lib, received="2026-10-05", completed="2026-10-05", decided="2026-10-07", today=TODAY)
-    add(lib, "C-2", received="2026-10-05", completed="2026-10-05", decided="2026-10-09",
+    add(two_case_store, received="2026-10-05", completed="2026-10-05", decided="2026-10-05", today=TODAY)
+    add(two_case_store, received="2026-10-05", completed="2026-10-05", decided="2026-10-07", today=TODAY)
+    add(two_case_store, "C-2", received="2026-10-05", completed="2026-10-05", decided="2026-10-09",
         decision="rejected", today=TODAY)
-    add(lib, "C-2", received="2026-10-01", completed="2026-11-13", decided="2026-11-20",
+    add(two_case_store, "C-2", received="2026-10-01", completed="2026-11-13", decided="2026-11-20",
         decision="partly", today=TODAY)  # 13, 16, 17, 18, 19 → deadline 19; 20 is day 6
-    add(lib, received="2026-10-12", decided="2026-10-30", decision="withdrawn", today=TODAY)
-    return lib
+    add(two_case_store, received="2026-10-12", decided="2026-10-30", decision="withdrawn", today=TODAY)
+    return two_case_store
 
 
 def test_report_hand_counted(decided):
@@ -323,33 +323,33 @@ def test_report_groupings(decided):
     assert (october["decided"], october["late"]) == (3, 0)
 
 
-def test_report_by_handler_counts_the_clock_start_handler_and_no_handler_last(lib):
+def test_report_by_handler_counts_the_clock_start_handler_and_no_handler_last(two_case_store):
     # A-1 became complete with anna on 5 October; the case went to bo on the 6th and bo
     # decided it on the 7th: it counts for anna, who had it when the clock started.
-    add(lib, received="2026-10-05", completed="2026-10-05", app_id="A-1", today=TODAY)
-    cases.assign(lib, "C-1", "bo", day("2026-10-06"), today=TODAY)
-    applications.decide(lib, "A-1", day("2026-10-07"), "rejected", today=TODAY)
+    add(two_case_store, received="2026-10-05", completed="2026-10-05", app_id="A-1", today=TODAY)
+    cases.assign(two_case_store, "C-1", "bo", day("2026-10-06"), today=TODAY)
+    applications.decide(two_case_store, "A-1", day("2026-10-07"), "rejected", today=TODAY)
     # C-9 was nobody's from September (a gap an imported case history can leave); its
     # application, never complete, was withdrawn in October: no clock, no handler.
-    cases.open_case(lib, "C-9", handler="anna", opened=day("2026-01-05"), today=TODAY)
-    lib.execute("UPDATE assignment SET to_date = '2026-09-01' WHERE case_id = 'C-9'")
-    add(lib, "C-9", received="2026-10-12", decided="2026-10-30", decision="withdrawn",
+    cases.open_case(two_case_store, "C-9", handler="anna", opened=day("2026-01-05"), today=TODAY)
+    two_case_store.execute("UPDATE assignment SET to_date = '2026-09-01' WHERE case_id = 'C-9'")
+    add(two_case_store, "C-9", received="2026-10-12", decided="2026-10-30", decision="withdrawn",
         today=TODAY)
-    groups = handling_time.report(lib, day("2026-10-01"), day("2026-10-31"), by="handler")["groups"]
+    groups = handling_time.report(two_case_store, day("2026-10-01"), day("2026-10-31"), by="handler")["groups"]
     assert [(g["key"], g["decided"], g["in_time"], g["no_clock"]) for g in groups] == [
         ("anna", 1, 1, 0), (None, 0, 0, 1)]
 
 
-def test_report_empty_and_refusals(lib):
-    total = handling_time.report(lib, date(2026, 1, 1), date(2026, 12, 31))["total"]
+def test_report_empty_and_refusals(two_case_store):
+    total = handling_time.report(two_case_store, date(2026, 1, 1), date(2026, 12, 31))["total"]
     assert total["decided"] == 0 and total["share_in_time"] is None
     assert total["median_working_days"] is None
     with pytest.raises(EkbistError, match="the end of the period is before the start of the period"):
-        handling_time.report(lib, date(2026, 2, 1), date(2026, 1, 1))
+        handling_time.report(two_case_store, date(2026, 2, 1), date(2026, 1, 1))
     with pytest.raises(EkbistError, match="outside the calendar"):
-        handling_time.report(lib, date(1980, 1, 1), date(2026, 1, 1))
+        handling_time.report(two_case_store, date(1980, 1, 1), date(2026, 1, 1))
     with pytest.raises(EkbistError, match="unknown grouping"):
-        handling_time.report(lib, date(2026, 1, 1), date(2026, 2, 1), by="colour")
+        handling_time.report(two_case_store, date(2026, 1, 1), date(2026, 2, 1), by="colour")
 
 
 def test_report_cli(decided, cli, tmp_path: Path):

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from workbooks import workbook
+from helpers.workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.sheet_import import import_file

@@ -17,9 +17,9 @@ import subprocess
 import time
 from pathlib import Path
 
-import procs
 import pytest
-from procs import EKBIST, HAS_PROC, clean_env
+from helpers import procs
+from helpers.procs import EKBIST, HAS_PROC, clean_env
 
 pytestmark = pytest.mark.skipif(not HAS_PROC, reason="needs /proc")
 
@@ -171,19 +171,17 @@ def test_an_interrupted_demo_leaves_no_file(tmp_path, sig):
     assert (code, out, lines) == (CODES[sig], "", [NOTHING])
     assert list(folder.iterdir()) == []
     # The next run starts clean: no half-built file is in its way.
-    done = subprocess.run([EKBIST, "--db", str(folder / "demo.db"), "demo", "--households",
-                           "60", "--months", "4"], capture_output=True, text=True,
-                          env=clean_env(), timeout=300)
+    done = procs.run(folder / "demo.db", "demo", "--households", "60", "--months", "4",
+                     timeout=300)
     assert done.returncode == 0, done.stderr
     assert [p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))] == [
         "demo.db"]
 
 
 @pytest.fixture(scope="module")
-def demo_300(tmp_path_factory) -> Path:
+def demo_300(demo_stores) -> Path:
     """A demo of 300 households over two years: an export long enough to interrupt."""
-    return procs.demo_store(tmp_path_factory.mktemp("demo") / "demo.db", "--households", "300",
-                            "--months", "24")
+    return demo_stores(households=300, months=24)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])

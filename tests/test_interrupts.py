@@ -9,15 +9,15 @@ command waits there, then the lock is let go.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import stat
-import subprocess
 from pathlib import Path
 
-import procs
 import pytest
-from procs import EKBIST, HAS_PROC, clean_env, has_open, wait_until, waiting_on_lock
+from helpers import procs
+from helpers.procs import HAS_PROC, clean_env, has_open, wait_until, waiting_on_lock
 
 pytestmark = pytest.mark.skipif(not HAS_PROC, reason="needs /proc")
 
@@ -26,20 +26,12 @@ def _env() -> dict[str, str]:
     return clean_env(EKBIST_JOURNAL="delete")
 
 
-def start(db: Path, *args: str) -> subprocess.Popen:
-    return procs.start(db, *args, env=_env())
-
-
-def run(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return procs.run(db, *args, env=_env())
-
-
 @pytest.fixture
 def unit(tmp_path) -> Path:
     db = tmp_path / "unit.db"
-    assert run(db, "init").returncode == 0
-    assert run(db, "handler", "add", "anna", "--name", "Anna A", "--team", "intake",
-               "--fte", "1").returncode == 0
+    assert procs.run(db, "init", env=_env()).returncode == 0
+    assert procs.run(db, "handler", "add", "anna", "--name", "Anna A", "--team", "intake",
+                     "--fte", "1", env=_env()).returncode == 0
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     conn.close()
@@ -58,7 +50,7 @@ def handlers(db: Path) -> list[str]:
 def test_before_the_commit_nothing_is_written_and_it_says_so(unit, sig, code):
     lock = sqlite3.connect(unit, isolation_level=None)
     lock.execute("BEGIN EXCLUSIVE")  # the command cannot even read until this ends
-    proc = start(unit, "handler", "add", "bo", "--name", "Bo B", "--team", "intake", "--fte", "1")
+    proc = procs.start(unit, "handler", "add", "bo", "--name", "Bo B", "--team", "intake", "--fte", "1", env=_env())
     wait_until(lambda: has_open(proc, unit) and waiting_on_lock(proc), "the command to wait")
     proc.send_signal(sig)
     lock.execute("ROLLBACK")
@@ -76,7 +68,7 @@ def test_during_the_commit_the_command_finishes_and_reports_success(unit, sig):
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM handler").fetchone()  # a shared lock: COMMIT waits
     journal = Path(f"{unit}-journal")
-    proc = start(unit, "handler", "add", "bo", "--name", "Bo B", "--team", "intake", "--fte", "1")
+    proc = procs.start(unit, "handler", "add", "bo", "--name", "Bo B", "--team", "intake", "--fte", "1", env=_env())
     # The journal exists once the command has written its rows; then it waits in COMMIT.
     wait_until(lambda: journal.exists() and waiting_on_lock(proc), "the command's COMMIT")
     proc.send_signal(sig)
@@ -93,7 +85,7 @@ def test_an_interrupted_export_leaves_no_file(unit, tmp_path):
     target.parent.mkdir()
     lock = sqlite3.connect(unit, isolation_level=None)
     lock.execute("BEGIN EXCLUSIVE")
-    proc = start(unit, "export", "handlers", str(target))
+    proc = procs.start(unit, "export", "handlers", str(target), env=_env())
     wait_until(lambda: has_open(proc, unit) and waiting_on_lock(proc), "the export to wait")
     proc.send_signal(signal.SIGINT)
     lock.execute("ROLLBACK")
@@ -103,17 +95,16 @@ def test_an_interrupted_export_leaves_no_file(unit, tmp_path):
     assert list(target.parent.iterdir()) == []
 
 
-def test_a_backup_that_cannot_be_written_whole_leaves_nothing(tmp_path):
+def test_a_backup_that_cannot_be_written_whole_leaves_nothing(small_demo_db, tmp_path):
     db = tmp_path / "demo.db"
-    assert run(db, "demo", "--households", "60", "--months", "6").returncode == 0
+    shutil.copyfile(small_demo_db, db)
     size = db.stat().st_size
     folder = tmp_path / "backups"
     folder.mkdir()
     # A "full disk": no file may grow past a quarter of the store (CPython ignores SIGXFSZ,
     # so the write fails with EFBIG as on a full disk).
-    result = subprocess.run([EKBIST, "--db", str(db), "backup", str(folder / "copy.db")],
-                            capture_output=True, text=True, env=_env(), timeout=120,
-                            preexec_fn=procs.file_size_limit(size // 4))
+    result = procs.run(db, "backup", str(folder / "copy.db"), env=_env(),
+                       preexec_fn=procs.file_size_limit(size // 4))
     assert result.returncode == 1, (result.stdout, result.stderr)
     lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("note: ")]
     assert lines == [f"error: could not write {folder / 'copy.db'}: database or disk is full — "
@@ -121,19 +112,20 @@ def test_a_backup_that_cannot_be_written_whole_leaves_nothing(tmp_path):
         len(lines) == 1 and lines[0].startswith(f"error: could not write {folder / 'copy.db'}: "))
     assert list(folder.iterdir()) == []
     # With room it works, and the copy is private.
-    assert run(db, "backup", str(folder / "copy.db")).returncode == 0
+    assert procs.run(db, "backup", str(folder / "copy.db"), env=_env()).returncode == 0
     assert [p.name for p in folder.iterdir()] == ["copy.db"]
     assert stat.S_IMODE((folder / "copy.db").stat().st_mode) == 0o600
 
 
 def test_an_export_on_a_full_disk_leaves_nothing_and_no_traceback(tmp_path):
+    # A demo of its own, made with a rollback journal: the session's demo is in WAL mode,
+    # and switching it needs a write the "full disk" refuses before the export starts.
     db = tmp_path / "demo.db"
-    assert run(db, "demo", "--households", "60", "--months", "6").returncode == 0
+    assert procs.run(db, "demo", "--households", "60", "--months", "6", env=_env()).returncode == 0
     folder = tmp_path / "out"
     folder.mkdir()
-    result = subprocess.run([EKBIST, "--db", str(db), "export", "applications",
-                             str(folder / "a.xlsx")], capture_output=True, text=True, env=_env(),
-                            timeout=120, preexec_fn=procs.file_size_limit(4096))
+    result = procs.run(db, "export", "applications", str(folder / "a.xlsx"), env=_env(),
+                       preexec_fn=procs.file_size_limit(4096))
     assert result.returncode == 1, (result.stdout, result.stderr)
     assert result.stderr.splitlines()[-1] == (
         "error: could not write: File too large — nothing was written")
@@ -144,9 +136,8 @@ def test_an_export_on_a_full_disk_leaves_nothing_and_no_traceback(tmp_path):
 @pytest.mark.parametrize("kind", ["export", "template"])
 def test_written_workbooks_are_private_whatever_the_umask(unit, tmp_path, kind):
     target = tmp_path / f"{kind}.xlsx"
-    proc = subprocess.run([EKBIST, "--db", str(unit), kind, "handlers", str(target)],
-                          capture_output=True, text=True, env=_env(), timeout=60,
-                          preexec_fn=lambda: os.umask(0o022))
+    proc = procs.run(unit, kind, "handlers", str(target), env=_env(),
+                     preexec_fn=lambda: os.umask(0o022))
     assert proc.returncode == 0, proc.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".ekbist-")] == []

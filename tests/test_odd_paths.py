@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 
-import procs
-from procs import EKBIST, clean_env, one_error
+from helpers import procs
+from helpers.procs import one_error
 
 
 def test_a_store_name_too_long_for_the_folder_is_named_so(tmp_path):
@@ -57,9 +56,7 @@ def test_folders_init_and_demo_make_are_private_whatever_the_umask(tmp_path):
     for command in (["init"], ["demo", "--households", "10", "--months", "1"]):
         top = tmp_path / command[0]
         db = top / "a" / "b" / "unit.db"
-        result = subprocess.run([EKBIST, "--db", str(db), *command], capture_output=True,
-                                text=True, env=clean_env(), timeout=300,
-                                preexec_fn=lambda: os.umask(0))
+        result = procs.run(db, *command, timeout=300, preexec_fn=lambda: os.umask(0))
         assert result.returncode == 0, result.stderr
         for folder in (top, top / "a", top / "a" / "b"):
             assert stat.S_IMODE(folder.stat().st_mode) == 0o700, (command, folder)

@@ -656,15 +656,10 @@ def test_empty_store(cli: Cli) -> None:
 
 
 # -- the demo ---------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    Cli(path).ok("demo", "--households", "60", "--months", "8")
-    return path
 
 
-def test_demo_shows_something_real(demo_db) -> None:
-    store = Store.open(demo_db, readonly=True)
+def test_demo_shows_something_real(small_demo_db) -> None:
+    store = Store.open(small_demo_db, readonly=True)
     try:
         result = plan_coverage.coverage(store, as_of=TODAY, today=TODAY)
         assert result["eligible"] > 20 and 0.05 < result["share"] < 0.7
@@ -677,8 +672,8 @@ def test_demo_shows_something_real(demo_db) -> None:
 
 
 @pytest.mark.parametrize("by", [None, "handler"])
-def test_demo_series_equals_day_by_day(demo_db, monkeypatch, by) -> None:
-    store = Store.open(demo_db, readonly=True)
+def test_demo_series_equals_day_by_day(small_demo_db, monkeypatch, by) -> None:
+    store = Store.open(small_demo_db, readonly=True)
     try:
         monkeypatch.setattr(plan_coverage, "SERIES_THRESHOLD", 0)
         series = plan_coverage.coverage_monthly(store, first="2026-02", last="2026-11", today=TODAY, by=by)

@@ -395,24 +395,11 @@ def test_the_table_says_when_the_driver_had_no_households(small_cli):
 
 
 # -- right after `ekbist demo`, and the tertial report -------------------------------------------------
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """A small demo unit (60 households, twelve months up to November 2026), built once."""
-    from ekbist import demo
-    from ekbist.store import Store
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = Store.open(path, create=True)
-    demo.build(store, demo.DemoOptions(households=60, months=12), TODAY)
-    store.close()
-    return path
-
-
 @pytest.fixture
-def demo_cli(demo_db, db_path, cli):
+def demo_cli(year_demo_db, db_path, cli):
     import shutil
 
-    shutil.copy(demo_db, db_path)
+    shutil.copy(year_demo_db, db_path)
     return cli
 
 

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import procs
-import pytest
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return procs.demo_store(tmp_path_factory.mktemp("progress") / "demo.db",
-                            "--households", "60", "--months", "6")
+from helpers import procs
 
 
 def raw_terminal(args: list[str], db: Path) -> str:
@@ -23,33 +13,30 @@ def raw_terminal(args: list[str], db: Path) -> str:
     return text
 
 
-def test_export_and_import_show_progress_on_a_terminal(demo: Path, tmp_path: Path) -> None:
+def test_export_and_import_show_progress_on_a_terminal(small_demo_db: Path, tmp_path: Path) -> None:
     target = tmp_path / "enhet.xlsx"
-    text = raw_terminal(["export", "all", str(target)], demo)
+    text = raw_terminal(["export", "all", str(target)], small_demo_db)
     assert "Writing enhet.xlsx" in text  # the bar was drawn …
     tail = text[text.rindex("Wrote "):]  # the last thing shown (wrapped at the terminal's width)
     assert tail.startswith(f"Wrote {target}:") and "━" not in tail  # … and cleared
-    text = raw_terminal(["import", str(target), "--dry-run"], demo)
+    text = raw_terminal(["import", str(target), "--dry-run"], small_demo_db)
     assert "Importing enhet.xlsx" in text and "Dry run of" in text
 
 
-def test_no_progress_on_a_pipe_or_in_json(demo: Path, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
-    env.update(EKBIST_DB=str(demo), EKBIST_TODAY="2026-11-25", EKBIST_LANG="en")
+def test_no_progress_on_a_pipe_or_in_json(small_demo_db: Path, tmp_path: Path) -> None:
+    env = procs.clean_env(EKBIST_DB=str(small_demo_db))
     target = tmp_path / "e.xlsx"
-    done = subprocess.run([sys.executable, "-m", "ekbist", "export", "all", str(target)], env=env,
-                          capture_output=True, text=True)
+    done = procs.run(None, "export", "all", str(target), env=env)
     # The one line on stderr is the note that this is a demo store, no bar.
     assert done.returncode == 0 and done.stderr.count("\n") == 1 and "demo database" in done.stderr
     assert done.stdout.startswith(f"Wrote {target}:")
-    done = subprocess.run([sys.executable, "-m", "ekbist", "import", str(target), "--dry-run",
-                           "--format", "json"], env=env, capture_output=True, text=True)
+    done = procs.run(None, "import", str(target), "--dry-run", "--format", "json", env=env)
     assert done.returncode == 0 and done.stderr == "" and done.stdout.startswith("{")
-    text = raw_terminal(["import", str(target), "--dry-run", "--format", "json"], demo)
+    text = raw_terminal(["import", str(target), "--dry-run", "--format", "json"], small_demo_db)
     assert "Importing" not in text
 
 
-def test_library_reports_progress(demo: Path, tmp_path: Path) -> None:
+def test_library_reports_progress(small_demo_db: Path, tmp_path: Path) -> None:
     from datetime import date
 
     from ekbist.sheet_import import import_file
@@ -58,7 +45,7 @@ def test_library_reports_progress(demo: Path, tmp_path: Path) -> None:
     from ekbist.store import Store
 
     calls: list[tuple[int, int]] = []
-    with Store.open(demo, readonly=True, migrate=False) as store:
+    with Store.open(small_demo_db, readonly=True, migrate=False) as store:
         written = export(store, "all", tmp_path / "a.xlsx", today=date(2026, 11, 25),
                          progress=lambda done, total: calls.append((done, total)))
         rows = sum(w["rows"] for w in written)

@@ -14,7 +14,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import Cli
-from procs import demo_store
 
 WRITERS = [
     ("report", "year", "2025", "--xlsx"),
@@ -27,15 +26,10 @@ WRITERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return demo_store(tmp_path_factory.mktemp("demo") / "demo.db")
-
-
 @pytest.mark.parametrize("command", WRITERS, ids=lambda c: " ".join(c[:2]))
-def test_force_replaces_an_existing_workbook(demo: Path, tmp_path: Path, command) -> None:
+def test_force_replaces_an_existing_workbook(demo_db: Path, tmp_path: Path, command) -> None:
     db = tmp_path / "unit.db"
-    shutil.copy(demo, db)
+    shutil.copy(demo_db, db)
     cli = Cli(db)
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"the chief's own file")

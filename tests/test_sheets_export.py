@@ -24,7 +24,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
-def lib(unit):
+def imported_store(unit):
+    """The conftest unit with the human-made workbook ``sheets_human.xlsx`` imported."""
     store = Store.open(unit.db)
     import_file(store, FIXTURES / "sheets_human.xlsx", today=TODAY)
     yield store
@@ -112,9 +113,9 @@ def test_declarations_are_data_files():
 
 
 # -- export --------------------------------------------------------------------------------------------
-def test_export_writes_real_dates_numbers_and_words(lib, tmp_path):
+def test_export_writes_real_dates_numbers_and_words(imported_store, tmp_path):
     path = tmp_path / "apps.xlsx"
-    assert export(lib, "applications", path, today=TODAY) == [
+    assert export(imported_store, "applications", path, today=TODAY) == [
         {"kind": "applications", "sheet": "Applications", "rows": 3,
          "sheets": [("Applications", 3)]}]
     ws = load_workbook(path).active
@@ -134,7 +135,7 @@ def test_export_writes_real_dates_numbers_and_words(lib, tmp_path):
     assert ws.auto_filter.ref == "A1:J4"
 
 
-def test_export_in_swedish_with_a_date_range(unit, lib, tmp_path):
+def test_export_in_swedish_with_a_date_range(unit, imported_store, tmp_path):
     path = tmp_path / "ansokningar.xlsx"
     result = unit.ok("export", "applications", path, "--from", "2026-10-01", "--to", "2026-10-31",
                      lang="sv")
@@ -144,10 +145,10 @@ def test_export_in_swedish_with_a_date_range(unit, lib, tmp_path):
     assert [ws.cell(row=r, column=7).value for r in (2, 3)] == ["bifall", "delvis bifall"]
 
 
-def test_export_types_of_every_kind(lib, tmp_path):
-    lib.execute("UPDATE cases SET homeless = 1 WHERE id = 'C-1'")
+def test_export_types_of_every_kind(imported_store, tmp_path):
+    imported_store.execute("UPDATE cases SET homeless = 1 WHERE id = 'C-1'")
     path = tmp_path / "all.xlsx"
-    export(lib, "all", path, today=TODAY)
+    export(imported_store, "all", path, today=TODAY)
     wb = load_workbook(path)
     assert wb.sheetnames == [k.sheet("en") for k in kinds().values() if k.importable]
     handlers = wb["Handlers"]
@@ -172,7 +173,7 @@ def test_a_kind_is_named_by_its_key_or_its_sheet_name_in_either_language(unit, t
     assert load_workbook(tmp_path / "t.xlsx").sheetnames[0] == "Closed days"
 
 
-def test_export_refuses_to_write_over_a_file(unit, lib, tmp_path):
+def test_export_refuses_to_write_over_a_file(unit, imported_store, tmp_path):
     path = tmp_path / "mine.xlsx"
     path.write_bytes(b"a person's own workbook")
     assert "exists already" in unit.fails("export", "cases", path)
@@ -183,7 +184,7 @@ def test_export_refuses_to_write_over_a_file(unit, lib, tmp_path):
     assert (tmp_path / "cases.csv").read_text(encoding="utf-8") == "mine\n"
     assert "unknown sheet kind 'kases'" in unit.fails("export", "kases", tmp_path / "x.xlsx")
     with pytest.raises(EkbistError, match="folder does not exist"):
-        export(lib, "cases", tmp_path / "no" / "x.xlsx")
+        export(imported_store, "cases", tmp_path / "no" / "x.xlsx")
 
 
 def test_report_kinds_export_from_their_source(unit, tmp_path):

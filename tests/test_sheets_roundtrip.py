@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from workbooks import workbook
+from helpers.workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.sheet_import import import_file

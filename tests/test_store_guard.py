@@ -4,34 +4,16 @@ and `check` answers UNKNOWN (exit 3) for every problem with its own invocation."
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.procs import clean_env, one_error, run
 
 from ekbist.store import Store, latest_version, migrations
 
 ADD_HANDLER = ["handler", "add", "h1", "--name", "Anna", "--team", "intake", "--fte", "1"]
-EKBIST = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
-
-
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
-    """The installed command in its own process, in English, with no EKBIST_* leaking in."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("EKBIST_")}
-    clean.update({"EKBIST_LANG": "en", **(env or {})})
-    return subprocess.run([EKBIST, *args], capture_output=True, text=True, env=clean, cwd=cwd,
-                          timeout=60)
-
-
-def one_error(result) -> str:
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0]
 
 
 def _older_store(path: Path) -> None:
@@ -46,7 +28,7 @@ def _older_store(path: Path) -> None:
 def test_an_empty_file_is_refused_and_left_empty(tmp_path, command):
     zero = tmp_path / "zero.xlsx"
     zero.write_bytes(b"")
-    result = run("--db", str(zero), *command, cwd=tmp_path)
+    result = run(zero, *command, cwd=tmp_path)
     assert one_error(result) == (
         f"error: {zero} is empty, not an ekbist database — give your database with --db, "
         "or run 'ekbist init' to make one there")
@@ -56,7 +38,7 @@ def test_an_empty_file_is_refused_and_left_empty(tmp_path, command):
 
 def test_a_missing_file_is_not_created(tmp_path):
     path = tmp_path / "sub" / "unit.db"
-    assert "no database at" in one_error(run("--db", str(path), "case", "list"))
+    assert "no database at" in one_error(run(path, "case", "list"))
     assert not path.parent.exists()
 
 
@@ -66,13 +48,13 @@ def test_an_older_store_is_refused_untouched_until_init(tmp_path, command):
     path = tmp_path / "old.db"
     _older_store(path)
     before = path.read_bytes()
-    assert one_error(run("--db", str(path), *command)) == (
+    assert one_error(run(path, *command)) == (
         f"error: the database {path} needs an upgrade — run 'ekbist init'")
     assert path.read_bytes() == before
-    result = run("--db", str(path), "init")
+    result = run(path, "init")
     assert result.returncode == 0, result.stderr
     assert f"is at schema version {latest_version()}" in result.stdout
-    assert run("--db", str(path), "case", "list").returncode == 0
+    assert run(path, "case", "list").returncode == 0
 
 
 def test_a_foreign_file_is_never_written_not_even_by_init(tmp_path):
@@ -86,9 +68,9 @@ def test_a_foreign_file_is_never_written_not_even_by_init(tmp_path):
     for path in (sheet, other):
         before = path.read_bytes()
         for command in (["info"], ["init"]):
-            line = one_error(run("--db", str(path), *command))
+            line = one_error(run(path, *command))
             assert line.startswith(f"error: {path} is not an ekbist database"), line
-        line = one_error(run("--db", str(path), "demo"))
+        line = one_error(run(path, "demo"))
         assert line.startswith((f"error: {path} is not an ekbist database",
                                 f"error: {path} exists already — the demo writes only")), line
         assert path.read_bytes() == before
@@ -98,7 +80,7 @@ def test_init_on_an_empty_file_makes_a_private_store(tmp_path):
     path = tmp_path / "unit.db"
     path.write_bytes(b"")
     os.chmod(path, 0o644)
-    assert run("--db", str(path), "init").returncode == 0
+    assert run(path, "init").returncode == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with Store.open(path, readonly=True) as store:
         assert store.schema_version() == latest_version()
@@ -106,7 +88,7 @@ def test_init_on_an_empty_file_makes_a_private_store(tmp_path):
 
 def test_demo_fills_only_a_new_store(tmp_path):
     path = tmp_path / "demo.db"
-    assert run("--db", str(path), "--today", "2026-11-25", "demo", "--households", "20",
+    assert run(path, "--today", "2026-11-25", "demo", "--households", "20",
                "--months", "3").returncode == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -123,30 +105,30 @@ def test_demo_fills_only_a_new_store(tmp_path):
 def test_check_exits_3_for_a_bad_global_option_or_variable(tmp_path, args, env, reason):
     folder = str(tmp_path)
     store = tmp_path / "unit.db"
-    assert run("--db", str(store), "init").returncode == 0
+    assert run(store, "init").returncode == 0
     if not any(a == "--db" for a in args) and "EKBIST_DB" not in env:
         args = ["--db", str(store), *args]
     args = [a.replace("{folder}", folder) for a in args]
     env = {k: v.replace("{folder}", folder) for k, v in env.items()}
-    result = run(*args, "check", env=env)
+    result = run(None, *args, "check", env=clean_env(**env))
     assert result.returncode == 3, (result.stdout, result.stderr)
     out = (result.stdout + result.stderr).strip().splitlines()
     assert len(out) == 1 and out[0].startswith("EKBIST UNKNOWN: "), out
     assert reason in out[0]
     # The same mistake on another command is a usage error, as click reports it.
-    assert run(*args, "info", env=env).returncode == 2
+    assert run(None, *args, "info", env=clean_env(**env)).returncode == 2
 
 
 def test_check_exits_3_for_its_own_bad_option_and_a_damaged_path(tmp_path):
     store = tmp_path / "unit.db"
-    assert run("--db", str(store), "init").returncode == 0
-    result = run("--db", str(store), "check", "--bogus")
+    assert run(store, "init").returncode == 0
+    result = run(store, "check", "--bogus")
     assert result.returncode == 3 and result.stderr == ""
     assert result.stdout.startswith("EKBIST UNKNOWN: ") and "--bogus" in result.stdout
     assert len(result.stdout.splitlines()) == 1
     empty = tmp_path / "empty.db"
     empty.write_bytes(b"")
-    result = run("--db", str(empty), "check")
+    result = run(empty, "check")
     assert result.returncode == 3 and result.stdout.startswith("EKBIST UNKNOWN: ")
     assert empty.stat().st_size == 0
 

@@ -18,13 +18,6 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", 
 LABOUR = "Arbetsmarknad"
 
 
-@pytest.fixture
-def lib(unit):
-    store = Store.open(unit.db)
-    yield store
-    store.close()
-
-
 def _workbook(path: Path, name: str, rows: list[list]) -> Path:
     wb = Workbook()
     wb.active.title = name
@@ -48,30 +41,30 @@ def test_the_words_that_make_a_total():
         assert not sum_rows.is_sum_label(label), label
 
 
-def test_a_net_or_result_row_closes_a_long_budget_sheet(lib, tmp_path):
+def test_a_net_or_result_row_closes_a_long_budget_sheet(unit_store, tmp_path):
     # Bidrag is a revenue (100), Personalkostnader a cost (500): net 400, gross 600.
     rows = [["År", "Verksamhet", "Budgetrad", "Belopp"],
             [2026, LABOUR, "Bidrag", 100],
             [2026, LABOUR, "Personalkostnader", 500],
             ["Netto", None, None, 400]]
-    report = import_file(lib, _workbook(tmp_path / "netto.xlsx", "Budget", rows), today=TODAY)
+    report = import_file(unit_store, _workbook(tmp_path / "netto.xlsx", "Budget", rows), today=TODAY)
     assert report.kinds["budget"].added == 2
     rows[-1] = ["Resultat", None, None, 450]
-    assert _problems(lib, _workbook(tmp_path / "resultat.xlsx", "Budget", rows)) == [
+    assert _problems(unit_store, _workbook(tmp_path / "resultat.xlsx", "Budget", rows)) == [
         "Budget!D4: '450' — does not match the sum of the rows above (600)"]
-    assert lib.scalar("SELECT sum(amount) FROM budget") == 600  # the first import, no more
+    assert unit_store.scalar("SELECT sum(amount) FROM budget") == 600  # the first import, no more
 
 
-def test_a_long_sheet_forgives_only_the_noise_of_decimal_fractions(lib, tmp_path):
+def test_a_long_sheet_forgives_only_the_noise_of_decimal_fractions(unit_store, tmp_path):
     # FTE 0.75 + 0.5 = 1.25: a total of 1.254 is the same to the hundredth, 1.26 is not.
     rows = [["Id", "Namn", "Team", "Tjänstgöringsgrad"],
             ["dan", "Dan Dahl", "intake", 0.75],
             ["eva", "Eva Ek", "intake", 0.5],
             ["Summa", None, None, 1.254]]
-    report = import_file(lib, _workbook(tmp_path / "a.xlsx", "Handläggare", rows), today=TODAY)
+    report = import_file(unit_store, _workbook(tmp_path / "a.xlsx", "Handläggare", rows), today=TODAY)
     assert report.kinds["handlers"].added == 2
     rows[-1][3] = 1.26
-    problems = _problems(lib, _workbook(tmp_path / "b.xlsx", "Handläggare", rows))
+    problems = _problems(unit_store, _workbook(tmp_path / "b.xlsx", "Handläggare", rows))
     assert len(problems) == 1 and problems[0].startswith(
         "Handläggare!D4: '1.26' — does not match the sum of the rows above")
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from procs import EKBIST, clean_env, one_error, run
+from helpers.procs import EKBIST, clean_env, one_error, run
 
 from ekbist import wal
 

@@ -13,18 +13,17 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
-import procs
 import pytest
+from helpers import procs
 
 WIDTHS = [60, 80, 100, 120]
 LANGUAGES = ["en", "sv"]
-SPY = [sys.executable, str(Path(__file__).with_name("table_spy.py"))]
+SPY = [sys.executable, str(Path(__file__).parent / "helpers" / "table_spy.py")]
 FILE = "{file}"  # the workbook a test of `import` reads, made from the demo store
 
 # How to run each table command on the demo store (2026-11-25). A table command missing
@@ -107,11 +106,6 @@ def runs() -> list[tuple[str, list[str]]]:
 RUNS = runs()
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return procs.demo_store(tmp_path_factory.mktemp("widths") / "demo.db")
-
-
 def test_every_table_command_is_run() -> None:
     paths = table_commands()
     # the tables the issue of narrow terminals named, and tables of every kind
@@ -172,14 +166,14 @@ class Runs(dict):
 
 
 @pytest.fixture(scope="module")
-def shown(demo: Path, tmp_path_factory, request) -> Runs:
+def shown(demo_db: Path, tmp_path_factory, request) -> Runs:
     """Every run the selected tests look at, in their languages, on pseudo-terminals."""
     wanted = []
     for item in request.session.items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "language" in params and ("args" in params):
             wanted.append((list(params["args"]), params["language"]))
-    return Runs(demo, tmp_path_factory.mktemp("runs"), wanted)
+    return Runs(demo_db, tmp_path_factory.mktemp("runs"), wanted)
 
 
 # -- reading a drawn table back ------------------------------------------------------------
@@ -357,32 +351,30 @@ def test_the_prognosis_groups_its_lines_under_the_activity_when_narrow(shown) ->
     assert wide["kept"][0] in ("activity", "line")
 
 
-def test_a_pipe_gets_the_table_at_100_columns(demo: Path) -> None:
-    env = procs.terminal_env(demo)
+def test_a_pipe_gets_the_table_at_100_columns(demo_db: Path) -> None:
+    env = procs.terminal_env(demo_db)
     for args in (["prognosis", "show"], ["actuals", "show", "2026"], ["caseload"], ["plans", "due"]):
-        done = subprocess.run([sys.executable, "-m", "ekbist", *args], env=env, capture_output=True,
-                              text=True, check=True)
+        done = procs.run(None, *args, env=env, check=True)
         lines = done.stdout.split("\n")
         assert max(len(line) for line in lines) <= 100, done.stdout
         assert not any(line.startswith(("┏", "│")) for line in lines)  # plain text on a pipe
         if "Left out" in done.stdout:
             assert "Left out to fit 100 columns:" in flat(done.stdout)
     # COLUMNS states another width
-    done = subprocess.run([sys.executable, "-m", "ekbist", "prognosis", "show"],
-                          env=env | {"COLUMNS": "200"}, capture_output=True, text=True, check=True)
+    done = procs.run(None, "prognosis", "show", env=env | {"COLUMNS": "200"}, check=True)
     assert "Left out" not in done.stdout and "Comment" in done.stdout
 
 
-def test_columns_on_a_terminal_holds_for_notes_as_for_tables(demo: Path) -> None:
+def test_columns_on_a_terminal_holds_for_notes_as_for_tables(demo_db: Path) -> None:
     # A window of 100 columns told COLUMNS=50: the table fits 50, and so does the note above
     # it (the demo store's, on stderr), which once went by the window and ran to 94.
-    env = procs.terminal_env(demo) | {"COLUMNS": "50"}
+    env = procs.terminal_env(demo_db) | {"COLUMNS": "50"}
     code, text = procs.on_terminal(["caseload"], env, columns=100)
     assert code == 0 and "is a demo database" in flat(text)
     assert "Left out to fit the terminal:" in flat(text)
     assert max(len(line) for line in text.split("\n")) <= 50, text
     # without COLUMNS the window's own width holds for both
-    code, text = procs.on_terminal(["caseload"], procs.terminal_env(demo), columns=70)
+    code, text = procs.on_terminal(["caseload"], procs.terminal_env(demo_db), columns=70)
     assert code == 0 and "is a demo database" in flat(text)
     assert 60 < max(len(line) for line in text.split("\n")) <= 70, text
 
@@ -436,8 +428,8 @@ def test_headers_wrap_before_a_column_is_left_out() -> None:
     assert shape.headers == ["Handläggare", "Tjänstgöringsgrad"]  # room again: one line
 
 
-def test_wide_on_the_command_too(demo: Path) -> None:
-    env = procs.terminal_env(demo)
+def test_wide_on_the_command_too(demo_db: Path) -> None:
+    env = procs.terminal_env(demo_db)
     code, narrow = procs.on_terminal(["caseload"], env, columns=80)
     assert code == 0 and "Left out to fit the terminal:" in flat(narrow)
     code, wide = procs.on_terminal(["caseload", "--wide"], env, columns=80)

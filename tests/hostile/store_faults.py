@@ -35,8 +35,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/procs.py, run as a script
-from procs import EKBIST, clean_env, handlers_csv, scalar  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/helpers/procs.py, run as a script
+from helpers.procs import EKBIST, clean_env, handlers_csv, scalar  # noqa: E402
 
 PAGE = 4096
 FRAME = 24 + PAGE

@@ -1,7 +1,7 @@
 """Run one ``ekbist`` command at several widths of the pseudo-terminal it was started on, and
 record how each table was laid out.
 
-    python tests/table_spy.py RECORD-FILE WIDTHS ARGS…
+    python tests/helpers/table_spy.py RECORD-FILE WIDTHS ARGS…
 
 For each width (comma-separated) the terminal is resized (as a user resizes the window), a
 line ``@@@ width N @@@`` is printed, and ``ekbist ARGS`` runs in this process. Each table's
@@ -23,6 +23,7 @@ import termios
 def main(record_file: str, widths: str, args: list[str]) -> int:
     from ekbist.commands import main as commands_main
     from ekbist.commands import render
+
     from ekbist.i18n import _
 
     real_layout = render.layout

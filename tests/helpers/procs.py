@@ -32,9 +32,14 @@ def start(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
                             stderr=subprocess.PIPE, text=True, env=env or clean_env())
 
 
-def run(db: Path, *args: str, env: dict[str, str] | None = None, **kwargs):
-    return subprocess.run([EKBIST, "--db", str(db), *args], capture_output=True, text=True,
-                          env=env or clean_env(), timeout=120, **kwargs)
+def run(db: Path | None, *args: str, env: dict[str, str] | None = None, timeout: float = 120,
+        **kwargs) -> subprocess.CompletedProcess:
+    """``ekbist [--db DB] ARGS`` in a process of its own, its output captured as text; the
+    one runner of the installed command (``db`` None leaves ``--db`` out, as a user who
+    relies on ``EKBIST_DB`` or the default does)."""
+    return subprocess.run([EKBIST, *(("--db", str(db)) if db is not None else ()), *args],
+                          capture_output=True, text=True, env=env or clean_env(),
+                          timeout=timeout, **kwargs)
 
 
 def wait_until(condition, what: str, limit: float = 30.0) -> None:

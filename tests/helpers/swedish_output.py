@@ -1,6 +1,6 @@
 """Everything ekbist writes in Swedish on a demo store, as data for tests/test_glossary_output.py.
 
-Run as a script in a fresh process (``python tests/swedish_output.py DB TODAY OUTDIR``), so
+Run as a script in a fresh process (``python tests/helpers/swedish_output.py DB TODAY OUTDIR``), so
 that every command module is imported in Swedish, as it is for a user who types
 ``ekbist --lang sv``: help texts are translated when their module is imported. Inside that
 one process the commands run through click's CliRunner, which keeps the whole walk to a
@@ -146,8 +146,8 @@ def _workbook_pieces(path: Path, where: str) -> list[dict]:
 
 def walk(db: Path, today: str, out: Path) -> list[dict]:
     from click.testing import CliRunner
-
     from ekbist.commands import main
+
     from ekbist.i18n import set_language
 
     set_language("sv")
