@@ -63,7 +63,8 @@ class DemoStores:
 
             args = [*(("--households", str(households)) if households else ()),
                     *(("--months", str(months)) if months else ())]
-            name = f"demo-{households or 'default'}x{months or 'default'}.db"
+            # one word to a reader of the output (demo_60x8.db): no hyphen splits it
+            name = "demo.db" if not args else f"demo_{households or 480}x{months or 24}.db"
             self.built[key] = procs.demo_store(self.folder / name, *args)
         return self.built[key]
 
