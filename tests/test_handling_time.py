@@ -403,23 +403,10 @@ def test_report_xlsx(decided, cli, tmp_path: Path):
 
 
 # -- the demo -------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-    from ekbist.commands.main import root
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = CliRunner().invoke(root, ["--db", str(path), "--today", "2026-11-25", "--lang", "en",
-                                       "demo", "--households", "60", "--months", "8", "--end",
-                                       "2026-11"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return path
-
-
-def test_demo_shows_every_status_and_a_realistic_share(demo_db):
+def test_demo_shows_every_status_and_a_realistic_share(small_demo_db):
     from ekbist.store import Store
 
-    with Store.open(demo_db, readonly=True) as store:
+    with Store.open(small_demo_db, readonly=True) as store:
         payload = handling_time.check(store, TODAY)
         assert all(n > 0 for n in payload["counts"].values()), payload["counts"]
         assert payload["flagged"] > 0
