@@ -6,7 +6,8 @@ How a file is read:
    .xlsx sheet in pieces of rows (:mod:`ekbist.sheets.chunks`), each converted and
    let go before the next is read — and every cell of it, title rows and unknown
    columns included, is checked for something that looks like a personnummer. A
-   workbook from ``ekbist prognosis export`` is handed whole to
+   workbook from ``ekbist prognosis export`` (its title read by
+   :mod:`ekbist.sheets.prognosis_read`) is handed whole to
    :mod:`ekbist.sheets.prognosis_sheet`.
 2. A sheet's kind is found from its header row, the first row among the top
    rows whose cells name all the required columns of a declared kind (either
@@ -128,9 +129,9 @@ def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], 
     first = next(sheets, None)
     if first is not None:
         head = next(first.pieces, (0, []))
-        from ekbist.sheets import prognosis_sheet
+        from ekbist.sheets import prognosis_read, prognosis_sheet
 
-        found = prognosis_sheet.recognise([Sheet(first.name, head[1])]) \
+        found = prognosis_read.recognise([Sheet(first.name, head[1])]) \
             if head[0] == 0 and kind is None else None
         if found is not None:
             whole = [Sheet(first.name, head[1]), *(

@@ -5,7 +5,9 @@ it (:mod:`ekbist.sheets.prognosis_workbook`): a sheet 'Prognos' titled "Prognos 
 utfall till och med MONTH", one block per activity under "Verksamhet: NAME", a header
 row (Rad, Budget, Utfall ackumulerat, Prognos helår, Avvikelse, Kommentar, Metod),
 figures in tkr. The controller changes a method here, a figure and a comment there, and the file
-comes back through ``ekbist import``.
+comes back through ``ekbist import``: read by :mod:`ekbist.sheets.prognosis_read` (which
+prognosis, its line rows, what the export wrote), its formulas found by
+:mod:`ekbist.sheets.formula_cells`, and compared, checked and applied here.
 
 What the workbook may change, per line: the method (run-rate, budget, driver,
 manual — the line is then forecast again from its saved budget and actuals), the
@@ -25,221 +27,29 @@ in one transaction, audited by the store's triggers; a dry run writes nothing.
 
 from __future__ import annotations
 
-import re
-import zipfile
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from ekbist import prognosis as prognosis_lib
 from ekbist import settings
 from ekbist.budget import fold
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _
-from ekbist.money import MAX_BUDGET_AMOUNT, MONEY_COLUMNS, parse_amount, to_tkr
+from ekbist.money import parse_amount, to_tkr
 from ekbist.prognosis_driver import driver_forecast
 from ekbist.sheets import convert, sum_rows
 from ekbist.sheets.cells import cell_name
+from ekbist.sheets.formula_cells import formula_cells
 from ekbist.sheets.import_report import ImportReport
-from ekbist.sheets.prognosis_workbook import EXPORTED_HEADERS_READ, EXPORTED_SHEET, SV_MONTHS, figure_role
+from ekbist.sheets.prognosis_read import (
+    ALL_METHODS, FIGURE_BOUNDS, Row, Unread, Workbook, comment_of, is_exported, method_code,
+    read_exported, read_rows)
+from ekbist.sheets.prognosis_workbook import EXPORTED_SHEET
 from ekbist.sheets.reader import Sheet
 from ekbist.store import Store
 
 KIND = "prognoses"
-TITLE = re.compile(r"^prognos\s+(?P<year>\d{4})\s*[–—-]\s*utfall till och med\s+(?P<month>[a-zåäö]+)$")
-HEADING = re.compile(r"^(?:verksamhet|aktivitet)\s*:\s*(?P<name>.+)$")
-TOTAL_HEADINGS = ("totalt, alla verksamheter", "totalt, alla aktiviteter")
-SKIPPED_LABELS = {"intäkter", "kostnader", "budgetföljsamhet", "summa intäkter",
-                  "summa kostnader", "summa netto"}
-METHOD_HEADERS = {"metod", "method", "prognosmetod"}
-ALL_METHODS = (*prognosis_lib.METHODS, prognosis_lib.MANUAL)
-
-
-def _method_code(value: Any) -> str:
-    """A method typed as its code or as the word the workbook shows ("linjär framskrivning")."""
-    from ekbist.codes import parse_code
-
-    try:
-        return parse_code("prognosis_method", convert.display(value).strip())
-    except EkbistError:
-        return fold(value)
-ROLES = ("budget", "actual_ytd", "prognosis", "deviation", "comment", "method")
-
-
-@dataclass
-class Row:
-    """One line row of the workbook: where it is and its cells by role."""
-
-    activity: str
-    line: str
-    row: int
-    label_col: int
-    cells: dict[str, tuple[int, Any]] = field(default_factory=dict)  # role -> (column, value)
-
-
-@dataclass
-class Workbook:
-    """A prognosis workbook as read: its period, its line rows and what the export wrote."""
-
-    sheet: Sheet
-    year: int
-    month: int
-    rows: list[Row]
-    other_sheets: list[str]
-    exported: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-
-
-_EXPORTED_HEADERS_FOLDED = {tuple(fold(h) for h in known) for known in EXPORTED_HEADERS_READ}
-
-
-def read_exported(sheets: list[Sheet]) -> dict[tuple[str, str], dict[str, Any]]:
-    """What the export wrote in its hidden sheet (:data:`EXPORTED_SHEET`), by (activity,
-    line) folded; empty when the sheet is gone."""
-    for sheet in sheets:
-        if sheet.name != EXPORTED_SHEET or not sheet.rows:
-            continue
-        header = tuple(fold(v) for v in sheet.rows[0][:5])
-        if header not in _EXPORTED_HEADERS_FOLDED:
-            return {}
-        found = {}
-        for raw in sheet.rows[1:]:
-            raw = list(raw) + [None] * (5 - len(raw))
-            activity, line, amount, method, comment = raw[:5]
-            if convert.is_empty(activity) or convert.is_empty(line):
-                continue
-            try:
-                kronor = parse_amount(amount, EXPORTED_SHEET,
-                                      maximum=FIGURE_BOUNDS["prognosis"])
-            except EkbistError:
-                return {}
-            found[(fold(activity), fold(line))] = {
-                "prognosis": kronor, "comment": _comment(comment),
-                "method": "" if convert.is_empty(method) else _method_code(method)}
-        return found
-    return {}
-
-
-def recognise(sheets: list[Sheet]) -> tuple[Sheet, int, int] | None:
-    """(sheet, year, month) when the workbook is a prognosis export, else None.
-
-    The title in A1 says which prognosis it is; it is the one cell the export always
-    writes and the controller has no reason to change.
-    """
-    for sheet in sheets:
-        if not sheet.rows or not sheet.rows[0]:
-            continue
-        match = TITLE.match(fold(sheet.rows[0][0]))
-        if match and match.group("month") in SV_MONTHS:
-            return sheet, int(match.group("year")), SV_MONTHS.index(match.group("month")) + 1
-    return None
-
-
-# -- reading the sheet ----------------------------------------------------------------------
-def _columns(row: list[Any]) -> dict[str, int] | None:
-    found: dict[str, int] = {}
-    label = None
-    for c, value in enumerate(row):
-        if not isinstance(value, str) or not value.strip():
-            continue
-        if fold(value) in ("rad", "line", "budgetrad"):
-            label = c
-            continue
-        role = "method" if fold(value) in METHOD_HEADERS else figure_role(value)
-        if role and role not in found:
-            found[role] = c
-    if label is None or "prognosis" not in found:
-        return None
-    found["label"] = label
-    return found
-
-
-@dataclass
-class Unread:
-    """A cell of the workbook that holds something the import does not read: a comment or a
-    figure on a heading, sum or adherence row, in a column without a role, or outside the
-    blocks. ``sum`` is set for a figure on a sum row: (activity or None for the total, the
-    row's label, the figure's role) — named only when it is neither what the export wrote
-    nor what the import makes of the lines."""
-
-    row: int
-    col: int
-    value: Any
-    sum: tuple[str | None, str, str] | None = None
-
-
-GROUP_LABELS = {"intäkter", "kostnader"}
-ADHERENCE = "budgetföljsamhet"
-TITLE_ROWS = 4   # A1–A4: the title, the unit, the day saved, the months without actuals
-
-
-def read_rows(sheet: Sheet, problems: list[str], unread: list[Unread] | None = None) -> list[Row]:
-    """The line rows under each activity's header row, with their cells by role; every other
-    cell that holds something goes to ``unread`` (see :class:`Unread`)."""
-    rows: list[Row] = []
-    activity: str | None = None
-    columns: dict[str, int] | None = None
-    in_total = False
-    seen_block = False
-    skipped = [] if unread is None else unread
-    for r, raw in enumerate(sheet.rows):
-        texts = [(c, v) for c, v in enumerate(raw) if not convert.is_empty(v)]
-        if not texts:
-            continue
-        first = fold(texts[0][1]) if isinstance(texts[0][1], str) else ""
-        heading = HEADING.match(first)
-        if heading and len(texts) == 1:
-            activity = " ".join(str(texts[0][1]).split(":", 1)[1].split())
-            columns, in_total, seen_block = None, False, True
-            continue
-        if first in TOTAL_HEADINGS:
-            activity, columns, in_total, seen_block = None, None, True, True
-            skipped += [Unread(r, c, v) for c, v in texts[1:]]
-            continue
-        found = _columns(raw)
-        if found is not None:
-            columns = found
-            continue
-        if not seen_block:
-            skipped += [Unread(r, c, v) for c, v in texts if r >= TITLE_ROWS or c > 0]
-            continue
-        if columns is None or (activity is None and not in_total):
-            skipped += [Unread(r, c, v) for c, v in texts]
-            continue
-        label_col = columns["label"]
-        label = raw[label_col] if label_col < len(raw) else None
-        if convert.is_empty(label):
-            used = [c for c, _v in texts if c in columns.values()]
-            if used:
-                problems.append(_("{cell}: figures without a budget line").format(
-                    cell=cell_name(sheet.name, r, used[0])))
-            else:
-                skipped += [Unread(r, c, v) for c, v in texts]
-            continue
-        folded = fold(label)
-        if folded in SKIPPED_LABELS or sum_rows.is_sum_label(label) or in_total:
-            figures = {columns[role]: role for role in ("budget", "actual_ytd", "prognosis",
-                                                        "deviation") if role in columns}
-            for c, v in texts:
-                if c == label_col:
-                    continue
-                if folded == ADHERENCE and c == columns.get("prognosis"):
-                    continue   # the budget adherence, ekbist's own
-                if c in figures and (sum_rows.is_sum_label(label) or folded.startswith("summa")):
-                    skipped.append(Unread(r, c, v, (activity, folded, figures[c])))
-                else:
-                    skipped.append(Unread(r, c, v))
-            continue
-        row = Row(activity, " ".join(str(label).split()), r, label_col)
-        for role in ROLES:
-            if role in columns:
-                c = columns[role]
-                row.cells[role] = (c, raw[c] if c < len(raw) else None)
-        read = set(columns.values())
-        skipped += [Unread(r, c, v) for c, v in texts if c not in read]
-        rows.append(row)
-    return rows
 
 
 def unread_warnings(sheet: str, unread: list[Unread], before: dict[str, Any],
@@ -299,70 +109,7 @@ def _shown(value: Any) -> str:
     return shown(value)
 
 
-def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
-    """(row, column), 0-based, of every cell of ``sheet`` that holds a formula.
-
-    python-calamine gives a formula cell's last computed value only, so the file is
-    looked at once more: .xlsx through openpyxl, .ods through its content.xml.
-    """
-    suffix = path.suffix.lower()
-    found: set[tuple[int, int]] = set()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=False)
-        try:
-            if sheet in workbook.sheetnames:
-                for r, cells in enumerate(workbook[sheet].iter_rows()):
-                    for cell in cells:
-                        if getattr(cell, "data_type", None) == "f":
-                            found.add((r, cell.column - 1))
-        finally:
-            workbook.close()
-        return found
-    if suffix == ".ods":
-        return _ods_formulas(path, sheet)
-    raise EkbistError(_("{path}: a prognosis workbook comes back as .xlsx or .ods — an .xls file "
-                        "cannot show which cells hold formulas").format(path=path.name))
-
-
-def _ods_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
-    ns = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0"}
-    t = "{" + ns["table"] + "}"
-    with zipfile.ZipFile(path) as archive:
-        root = ElementTree.fromstring(archive.read("content.xml"))
-    found: set[tuple[int, int]] = set()
-    for table in root.iter(t + "table"):
-        if table.get(t + "name") != sheet:
-            continue
-        r = 0
-        for row in table.iter(t + "table-row"):
-            repeat_rows = int(row.get(t + "number-rows-repeated", "1"))
-            c = 0
-            for cell in row:
-                if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
-                    continue
-                repeat = int(cell.get(t + "number-columns-repeated", "1"))
-                if cell.get(t + "formula") is not None:
-                    for k in range(min(repeat, 1024)):
-                        for j in range(min(repeat_rows, 1024)):
-                            found.add((r + j, c + k))
-                c += repeat
-            r += repeat_rows
-    return found
-
-
 # -- comparing and applying ------------------------------------------------------------------
-# The figures of a line row, each an amount in tkr bounded as the store bounds its column
-# (the deviation is the prognosis less the budget, so it may reach both bounds together).
-FIGURE_BOUNDS: dict[str, int] = {
-    "budget": MONEY_COLUMNS[("prognosis", "budget")],
-    "actual_ytd": MONEY_COLUMNS[("prognosis", "actual_ytd")],
-    "prognosis": MONEY_COLUMNS[("prognosis", "prognosis")],
-    "deviation": MONEY_COLUMNS[("prognosis", "prognosis")] + MAX_BUDGET_AMOUNT,
-}
-
-
 def _tkr_cell(sheet: str, r: int, c: int, value: Any, problems: list[str], role: str
               ) -> int | None:
     """The kronor a tkr cell of ``role`` says (blank is 0), or None with the problem noted."""
@@ -378,12 +125,6 @@ def _tkr_cell(sheet: str, r: int, c: int, value: Any, problems: list[str], role:
 
 def _same_tkr(kronor_in_cell: int, kronor: int) -> bool:
     return kronor_in_cell == to_tkr(kronor) * 1000
-
-
-def _comment(value: Any) -> str | None:
-    if convert.is_empty(value):
-        return None
-    return " ".join(str(value).split())
 
 
 def base_prognosis(store: Store, year: int, month: int, today: date) -> tuple[dict[str, Any], bool]:
@@ -462,7 +203,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
         typed_method = exported["method"]
         if method_cell is not None:
             c, value = method_cell
-            typed_method = _method_code(value) if not convert.is_empty(value) else exported["method"]
+            typed_method = method_code(value) if not convert.is_empty(value) else exported["method"]
             if typed_method not in ALL_METHODS:
                 problems.append(_("{cell}: '{value}' — unknown method (known: {methods})").format(
                     cell=cell_name(sheet, row.row, c), value=convert.display(value),
@@ -512,7 +253,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
                 new["prognosis"] = old["actual_ytd"] + driver["total"]
         if "comment" in row.cells:
             c, value = row.cells["comment"]
-            text = _comment(value)
+            text = comment_of(value)
             if text != exported["comment"]:
                 if text is not None:
                     try:
@@ -558,8 +299,7 @@ def _money_cells(sheet: Sheet, rows: list[Row], sheets: list[Sheet]) -> set[tupl
     cells = {(sheet.name, row.row, c) for row in rows
              for role, (c, _value) in row.cells.items() if role in FIGURE_BOUNDS}
     for other in sheets:
-        if other.name == EXPORTED_SHEET and other.rows and tuple(
-                fold(v) for v in other.rows[0][:5]) in _EXPORTED_HEADERS_FOLDED:
+        if is_exported(other):
             cells.update((other.name, r, 2) for r in range(1, len(other.rows)))
     return cells
 
