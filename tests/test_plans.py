@@ -397,6 +397,17 @@ def test_refusals_through_the_library(store: Store) -> None:
     assert store.scalar("SELECT count(*) FROM plan") == 1
 
 
+def test_a_series_of_240_months_is_measured_and_one_of_241_refused(db: Store) -> None:
+    # December 2006 to November 2026 is 20 years: 240 months, the most one series takes.
+    series = plan_coverage.coverage_monthly(db, first="2006-12", last="2026-11", today=TODAY)
+    assert len(series["months"]) == 240
+    assert series["months"][0] == {"month": "2006-12", "as_of": "2006-12-31", "eligible": 0,
+                                   "current": 0, "share": None, "by": []}
+    assert (series["months"][-1]["eligible"], series["months"][-1]["current"]) == (6, 2)
+    with pytest.raises(EkbistError, match="at most 240 months at a time, not 241"):
+        plan_coverage.coverage_monthly(db, first="2006-11", last="2026-11", today=TODAY)
+
+
 def test_pure_validation_helpers() -> None:
     assert plans.plan_problems(made=D("2026-02-01"), next_followup=D("2026-05-01"),
                                today=TODAY) == []

@@ -114,3 +114,70 @@ def test_handler_away_kind_on_the_command_line(cli, staff) -> None:
     assert '"kind": "sick"' in listed.output
     bad = cli("handler", "away", "c", "--from", "2026-07-01", "--kind", "flu")
     assert bad.exit_code == 1 and "unknown absence kind" in bad.output
+
+
+# -- the edges of a spell ------------------------------------------------------------
+# March 2026 begins on a Sunday and has no holiday: 22 working days (2–6, 9–13, 16–20,
+# 23–27, 30–31). One full-time handler, employed since 2025.
+@pytest.fixture
+def one(store):
+    handlers.add(store, "d", name="Dana", team="intake", fte=1.0, start=D("2025-01-01"))
+    return store
+
+
+@pytest.mark.parametrize(("last", "sick", "short"), [
+    ("2026-03-15", 10, 1.0),  # Monday 2 to Sunday 15 March: 14 calendar days, a short spell
+    ("2026-03-16", 11, 0.0),  # to Monday the 16th: 15 days, a long one
+])
+def test_a_spell_of_14_days_is_short_and_one_of_15_long(one, last, sick, short) -> None:
+    absence.away(one, "d", first=D("2026-03-02"), last=D(last), kind="sick")
+    march = staff_figures(one, D("2026-03-01"), D("2026-03-31"))
+    assert march["scheduled_days"] == 22
+    assert march["sick_days"] == sick
+    assert march["short_spell_share"] == short
+
+
+@pytest.mark.parametrize(("second", "sick", "short"), [
+    # 2–8 March (7 days) and 9–16 March (8 days) follow each other: one spell of 15 days,
+    # long; 11 working days.
+    ("2026-03-09", 11, 0.0),
+    # With Monday the 9th at work, 2–8 and 10–16 March are two spells of 7 days, both
+    # short: 5 + 5 working days.
+    ("2026-03-10", 10, 1.0),
+])
+def test_back_to_back_absences_are_one_spell_a_day_between_makes_two(one, second, sick,
+                                                                      short) -> None:
+    absence.away(one, "d", first=D("2026-03-02"), last=D("2026-03-08"), kind="sick")
+    absence.away(one, "d", first=D(second), last=D("2026-03-16"), kind="sick")
+    march = staff_figures(one, D("2026-03-01"), D("2026-03-31"))
+    assert (march["sick_days"], march["short_spell_share"]) == (sick, short)
+
+
+def test_a_spell_begun_before_the_period_counts_its_whole_length(one) -> None:
+    # Monday 16 February to Friday 6 March: 19 days, long; in March only 2–6 March count.
+    absence.away(one, "d", first=D("2026-02-16"), last=D("2026-03-06"), kind="sick")
+    march = staff_figures(one, D("2026-03-01"), D("2026-03-31"))
+    assert (march["sick_days"], march["short_spell_share"]) == (5, 0.0)
+    assert staff_figures(one, D("2026-02-01"), D("2026-02-28"))["sick_days"] == 10  # 16–27 Feb
+
+
+def test_a_spell_still_open_is_counted_to_the_periods_end(one) -> None:
+    absence.away(one, "d", first=D("2026-03-23"), kind="sick")  # no last day yet
+    # In March: 23–27, 30 and 31 March, 7 working days of a 9-day spell: short.
+    march = staff_figures(one, D("2026-03-01"), D("2026-03-31"))
+    assert (march["sick_days"], march["short_spell_share"]) == (7, 1.0)
+    # Through April (20 working days, Easter excluded) the same spell is 39 days: long.
+    spring = staff_figures(one, D("2026-03-01"), D("2026-04-30"))
+    assert (spring["sick_days"], spring["short_spell_share"]) == (27, 0.0)
+
+
+def test_the_figures_without_the_working_day_index(db_path) -> None:
+    # A store whose working-day index was never built counts from the calendar itself:
+    # the same April as test_sick_leave_across_a_weekend_and_a_holiday.
+    with Store.open(db_path, create=True) as bare:
+        assert bare.scalar("SELECT count(*) FROM calendar_day") == 0
+        handlers.add(bare, "a", name="Alva", team="investigation", fte=1.0,
+                     start=D("2024-01-01"))
+        absence.away(bare, "a", first=D("2026-04-02"), last=D("2026-04-07"), kind="sick")
+        april = staff_figures(bare, D("2026-04-01"), D("2026-04-30"))
+        assert (april["scheduled_days"], april["sick_days"]) == (20, 2)
