@@ -397,6 +397,19 @@ def test_refusals_through_the_library(store: Store) -> None:
     assert store.scalar("SELECT count(*) FROM plan") == 1
 
 
+def test_the_interval_method_measures_at_month_ends_the_last_day_excepted(db: Store) -> None:
+    series = plan_coverage._coverage_series_counts
+    # The last day may be before its month's end (today); every other day is a month's end.
+    rows = series(db, [D("2026-10-31"), D("2026-11-25")], None, 90)
+    assert [(r["day"], r["eligible"], r["current"]) for r in rows] == [
+        ("2026-10-31", 5, 3), ("2026-11-25", 6, 2)]
+    assert series(db, [], None, 90) == []
+    for days in ([D("2026-09-15"), D("2026-10-31")],  # the 15th is no month's end
+                 [D("2026-10-31"), D("2026-10-31")]):  # one month measured twice
+        with pytest.raises(ValueError, match="the interval method measures at month ends"):
+            series(db, days, None, 90)
+
+
 def test_a_series_of_240_months_is_measured_and_one_of_241_refused(db: Store) -> None:
     # December 2006 to November 2026 is 20 years: 240 months, the most one series takes.
     series = plan_coverage.coverage_monthly(db, first="2006-12", last="2026-11", today=TODAY)
