@@ -119,14 +119,15 @@ def _check(path: Path) -> list[SheetScan]:
             chunks = inflate(path, raw, info)
             lower = name.lower()
             if ods and lower == "content.xml":
-                scans.extend(scan_ods(path, name, info.compress_size, problems, chunks))
+                scans.extend(scan_ods(path, name, info.compress_size, problems, chunks,
+                                      info.file_size))
             elif ods:
                 if lower.endswith(".xml"):
                     parse(path, name, chunks)
                 else:
                     _drain(chunks)
             elif lower.endswith("sharedstrings.xml"):
-                scan_strings(path, name, chunks)
+                scan_strings(path, name, chunks, info.file_size)
             elif name in sheets or (lower.startswith("xl/worksheets/")
                                     and lower.endswith(".xml")):
                 scans.append(_scan_sheet(path, raw, info, sheets.get(name, name), problems))
@@ -164,7 +165,7 @@ def _scan_sheet(path: Path, raw, info: zipfile.ZipInfo, name: str,
     except NotPlain:
         del problems[listed:]
         sheet = Sheet(path, info.filename, name, info.compress_size, problems)
-        scan_expat(sheet, inflate(path, raw, info))
+        scan_expat(sheet, inflate(path, raw, info), info.file_size)
     return sheet.finish()
 
 

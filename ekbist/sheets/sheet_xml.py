@@ -25,6 +25,12 @@ processing instructions, tabs or line breaks, no prefixed cell or row elements, 
 written ``name="value"``, every cell matched whole by one strict pattern): then a
 byte-level scan that gives the same answer runs, about four times as fast. A chunk that is
 not plain sends the whole part to expat.
+
+expat calls Python for every element, so what it reads that way is bounded before and
+while it reads (:class:`SlowRead`): a part of at most :data:`MAX_SLOW_BYTES` and
+:data:`MAX_SLOW_ELEMENTS` elements (twice as many in shared strings, whose handlers do
+less). Without the bounds a sheet of 10 MB in another spelling, or of elements that are
+not cells, keeps ekbist reading for a minute; with them it is refused within seconds.
 """
 
 from __future__ import annotations
@@ -50,6 +56,10 @@ DENSE_FLOOR = 200_000
 MIN_PACKED_PER_CELL = 1.0
 MAX_TEXT = 32_767                  # characters in a cell, as in Excel
 MAX_LISTED = 20
+# What expat may read with Python handlers (see the module's docstring): a sheet not in the
+# plain shape, an .ods file's content.xml, shared strings.
+MAX_SLOW_BYTES = 64 << 20
+MAX_SLOW_ELEMENTS = 1_000_000
 
 
 class NotPlain(Exception):
@@ -110,6 +120,41 @@ def _bad_xml(path: Path, part: str, exc: Exception,
     return EkbistError(_("{path}: part {part} is not well-formed XML ({reason}) — save the "
                          "workbook again from Excel or LibreOffice").format(
         path=path, part=part, reason=reason))
+
+
+class SlowRead:
+    """The bounds on a part read element by element by expat with Python handlers.
+
+    :meth:`before` refuses a part whose (counted, see zip_parts.inflate) size is over
+    :data:`MAX_SLOW_BYTES` before a byte of it is parsed; :meth:`element`, called by the
+    start handler, refuses the part at its element number ``limit + 1``. ``advice`` ends
+    the message: what the user can do about it."""
+
+    def __init__(self, path: Path, part: str, advice: str, times: int = 1):
+        self.path, self.part, self.advice = path, part, advice
+        self.limit = times * MAX_SLOW_ELEMENTS
+        self.count = 0
+
+    def before(self, size: int) -> None:
+        if size > MAX_SLOW_BYTES:
+            raise EkbistError(_("{path}: part {part} expands to {size} of XML that must be "
+                                "read element by element — ekbist reads at most {limit} of "
+                                "it; {advice}").format(
+                path=self.path, part=self.part, size=mb(size), limit=mb(MAX_SLOW_BYTES),
+                advice=self.advice))
+
+    def element(self) -> None:
+        self.count += 1
+        if self.count > self.limit:
+            raise EkbistError(_("{path}: part {part} holds more than {n} XML elements that "
+                                "must be read one by one — ekbist reads at most {n}; "
+                                "{advice}").format(
+                path=self.path, part=self.part, n=spaced(self.limit), advice=self.advice))
+
+
+def not_plain_advice() -> str:
+    return _("the sheet is not written the way Excel and LibreOffice write one: open the file "
+             "in Excel or LibreOffice and save it again")
 
 
 _STRICT_CELL = re.compile(
@@ -339,8 +384,9 @@ _REF = re.compile(r"([A-Za-z]+)([0-9]+)\Z")
 class _SheetEvents:
     """expat handlers for a worksheet: cells as calamine places them."""
 
-    def __init__(self, sheet: Sheet):
+    def __init__(self, sheet: Sheet, bounds: SlowRead):
         self.sheet = sheet
+        self.bounds = bounds
         self.inside = False
         self.done = False
         self.row = 0
@@ -352,6 +398,7 @@ class _SheetEvents:
         self.length = 0
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.bounds.element()
         if self.done:
             return
         local = name.rpartition(":")[2]
@@ -442,8 +489,11 @@ def _doctype(path: Path, part: str) -> EkbistError:
                          "never write one").format(path=path, part=part))
 
 
-def scan_expat(sheet: Sheet, chunks: Iterator[bytes]) -> None:
-    events = _SheetEvents(sheet)
+def scan_expat(sheet: Sheet, chunks: Iterator[bytes], size: int) -> None:
+    """Read a sheet that is not in the plain shape (``size``: its bytes, as counted)."""
+    bounds = SlowRead(sheet.path, sheet.part, not_plain_advice())
+    bounds.before(size)
+    events = _SheetEvents(sheet, bounds)
 
     def setup(parser) -> None:
         parser.StartElementHandler = events.start
@@ -455,10 +505,14 @@ def scan_expat(sheet: Sheet, chunks: Iterator[bytes]) -> None:
 
 # -- shared strings and .ods content -----------------------------------------------------------
 
-def scan_strings(path: Path, part: str, chunks: Iterator[bytes]) -> None:
+def scan_strings(path: Path, part: str, chunks: Iterator[bytes], size: int) -> None:
+    """Bound every shared string's length (``size``: the part's bytes, as counted)."""
+    bounds = SlowRead(path, part, _("split the workbook into smaller files"), times=2)
+    bounds.before(size)
     state = {"in_si": 0, "in_t": False, "length": 0, "index": -1}
 
     def start(name: str, attrs) -> None:
+        bounds.element()
         local = name.rpartition(":")[2]
         if local == "si":
             state["in_si"] += 1
@@ -497,8 +551,10 @@ _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 class _OdsEvents:
     """expat handlers for an .ods content.xml: every table's filled block, repeats counted."""
 
-    def __init__(self, path: Path, part: str, packed: int, problems: list[str]):
+    def __init__(self, path: Path, part: str, packed: int, problems: list[str],
+                 bounds: SlowRead):
         self.path, self.part, self.packed, self.problems = path, part, packed, problems
+        self.bounds = bounds
         self.sheet: Sheet | None = None
         self.scans: list[SheetScan] = []
         self.row = 0
@@ -516,6 +572,7 @@ class _OdsEvents:
         return max(int(value), 1)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.bounds.element()
         local = name.rpartition(" ")[2]
         if local == "table" and name.startswith(_TABLE):
             self.sheet = Sheet(self.path, self.part, attrs.get(f"{_TABLE} name", ""),
@@ -565,8 +622,11 @@ class _OdsEvents:
 
 
 def scan_ods(path: Path, part: str, packed: int, problems: list[str],
-              chunks: Iterator[bytes]) -> list[SheetScan]:
-    events = _OdsEvents(path, part, packed, problems)
+              chunks: Iterator[bytes], size: int) -> list[SheetScan]:
+    """Read an .ods file's content.xml (``size``: its bytes, as counted)."""
+    bounds = SlowRead(path, part, _("save the file as .xlsx, which ekbist reads faster"))
+    bounds.before(size)
+    events = _OdsEvents(path, part, packed, problems, bounds)
 
     def setup(parser) -> None:
         parser.StartElementHandler = events.start

@@ -1,6 +1,7 @@
 """Fault injection for the store: WAL damage and interrupts at every window, seeded.
 
-    python tests/hostile/store_faults.py --cases 500 --seed 1     # the long run
+    python tests/hostile/store_faults.py --cases 5000 --seed 1 --workers 2   # the long run
+    python tests/hostile/store_faults.py --cases 5000 --minutes 90           # or until then
 
 Each case is drawn from ``random.Random(seed)`` and run against the real installed
 ``ekbist`` in real processes, and each outcome is held to the contract:
@@ -24,7 +25,9 @@ Each case is drawn from ``random.Random(seed)`` and run against the real install
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import threading
 import random
 import shutil
 import signal
@@ -32,7 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/helpers/procs.py, run as a script
@@ -45,9 +49,71 @@ WINDOWS = ("0ms", "early", "transaction", "commit", "committed")
 NOTHING = "error: interrupted — nothing was written"
 
 
+_TEMPLATES: dict[str, Path] = {}
+_TEMPLATE_LOCK = threading.Lock()
+
+
 def init(db: Path) -> None:
-    subprocess.run([EKBIST, "--db", str(db), "init"], check=True, capture_output=True,
-                   env=clean_env(EKBIST_JOURNAL="wal"))
+    """A new, empty store at ``db`` in WAL mode, as ``ekbist init`` makes it.
+
+    The first call runs the real ``ekbist init``; later ones in the same run copy that
+    store (closed, no ``-wal`` left), which is the same file without a process's start."""
+    with _TEMPLATE_LOCK:
+        template = _TEMPLATES.get("wal")
+        if template is None:
+            template = Path(tempfile.mkdtemp(prefix="ekbist-template-")) / "template.db"
+            subprocess.run([EKBIST, "--db", str(template), "init"], check=True,
+                           capture_output=True, env=clean_env(EKBIST_JOURNAL="wal"))
+            assert not Path(f"{template}-wal").exists()
+            _TEMPLATES["wal"] = template
+    shutil.copyfile(template, db)
+
+
+@atexit.register
+def _remove_templates() -> None:
+    for template in _TEMPLATES.values():
+        shutil.rmtree(template.parent, ignore_errors=True)
+
+
+@dataclass
+class Usage:
+    """What the ekbist processes of a run cost, each measured alone (``os.wait4``)."""
+    processes: int = 0
+    max_cpu: float = 0.0         # user + system seconds of one process
+    max_rss: int = 0             # bytes
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, cpu: float, rss: int) -> None:
+        with self.lock:
+            self.processes += 1
+            self.max_cpu = max(self.max_cpu, cpu)
+            self.max_rss = max(self.max_rss, rss)
+
+
+def communicate(proc: subprocess.Popen, timeout: float, usage: Usage | None) -> tuple[str, str]:
+    """``proc.communicate()``, but the child is reaped with ``os.wait4`` so that its own
+    CPU time and peak resident set can be counted; a child past ``timeout`` is killed."""
+    out: list[str] = []
+    err: list[str] = []
+    readers = [threading.Thread(target=lambda: out.append(proc.stdout.read())),
+               threading.Thread(target=lambda: err.append(proc.stderr.read()))]
+    for reader in readers:
+        reader.start()
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        _, status, rusage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = (-os.WTERMSIG(status) if os.WIFSIGNALED(status)
+                       else os.WEXITSTATUS(status))
+    for reader in readers:
+        reader.join()
+    proc.stdout.close()
+    proc.stderr.close()
+    if usage is not None:
+        usage.add(rusage.ru_utime + rusage.ru_stime, rusage.ru_maxrss * 1024)
+    return "".join(out), "".join(err)
 
 
 def crashed_writer(db: Path, rows: int, prefix: str = "k") -> None:
@@ -100,15 +166,16 @@ def damage(db: Path, case: WalCase, folder: Path) -> None:
         shutil.copy(Path(f"{other}-wal"), log)
 
 
-def run_wal_case(case: WalCase, folder: Path) -> list[str]:
+def run_wal_case(case: WalCase, folder: Path, usage: Usage | None = None) -> list[str]:
     """The faults of one case (empty when ekbist told the truth)."""
     db = folder / "unit.db"
     init(db)
     crashed_writer(db, case.rows)
     damage(db, case, folder)
-    result = subprocess.run([EKBIST, "--db", str(db), "check"], capture_output=True,
-                            text=True, env=clean_env(), timeout=300)
-    out = (result.stdout + result.stderr).strip()
+    result = subprocess.Popen([EKBIST, "--db", str(db), "check"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=clean_env())
+    stdout, stderr = communicate(result, 300, usage)
+    out = (stdout + stderr).strip()
     faults = []
     if "Traceback" in out:
         faults.append("traceback")
@@ -140,7 +207,16 @@ def signal_cases(count: int, seed: int) -> list[SignalCase]:
     return found
 
 
-def run_signal_case(case: SignalCase, folder: Path, rows: int = 5000) -> list[str]:
+def python_start(code: int, lines: list[str], out: str, written: int) -> bool:
+    """A SIGINT that landed while Python itself was starting (its site module), before the
+    installed command's first line: Python reports it as a fatal error with exit 1 and
+    nothing of ekbist has run (documented in docs/trust.md). Nothing may be written."""
+    return (code == 1 and bool(lines) and lines[0].startswith("Fatal Python error: init_")
+            and lines[-1] == "KeyboardInterrupt" and not out and not written)
+
+
+def run_signal_case(case: SignalCase, folder: Path, rows: int = 5000,
+                    usage: Usage | None = None, notes: list[str] | None = None) -> list[str]:
     db = folder / "unit.db"
     init(db)
     if case.command == "import":
@@ -161,13 +237,17 @@ def run_signal_case(case: SignalCase, folder: Path, rows: int = 5000) -> list[st
                 break
             seen.append(line)
         time.sleep(case.offset)
-    proc.send_signal(case.signum)
-    out, err = proc.communicate(timeout=300)
+    os.kill(proc.pid, case.signum)   # not send_signal: its poll() would reap the child
+    out, err = communicate(proc, 300, usage)
     lines = [line for line in (seen + err.splitlines(keepends=True))
              if not line.startswith(("ekbist-phase: ", "note: "))]
     lines = [line.rstrip("\n") for line in lines]
     written = scalar(db, "SELECT count(*) FROM handler")
     code = proc.returncode
+    if case.signum == signal.SIGINT and python_start(code, lines, out, written):
+        if notes is not None:
+            notes.append("python-start")
+        return []
     faults = []
     if any("Traceback" in line for line in lines):
         faults.append("traceback")
@@ -194,26 +274,60 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="cases run side by side (each in its own folder and store)")
+    parser.add_argument("--minutes", type=float, default=None,
+                        help="start no case after this many minutes; report what was run")
     args = parser.parse_args(argv)
     half = args.cases // 2
-    failures = 0
+    # WAL damage and signals alternate, so a run stopped early has run both alike.
+    wal = [("wal", case, run_wal_case) for case in wal_cases(half, args.seed)]
+    sig = [("signal", case, run_signal_case)
+           for case in signal_cases(args.cases - half, args.seed)]
+    order = [item for pair in zip(wal, sig) for item in pair] + wal[len(sig):] + sig[len(wal):]
     started = time.monotonic()
-    for label, cases, runner in (("wal", wal_cases(half, args.seed), run_wal_case),
-                                 ("signal", signal_cases(args.cases - half, args.seed),
-                                  run_signal_case)):
-        outcomes: dict[str, int] = {}
-        for case in cases:
-            with tempfile.TemporaryDirectory(prefix="ekbist-faults-") as folder:
-                faults = runner(case, Path(folder))
-            key = getattr(case, "kind", None) or getattr(case, "window", "")
-            outcomes[key] = outcomes.get(key, 0) + 1
-            if faults:
-                failures += 1
-                print(f"FAULT {label} {case}: {'; '.join(faults)}")
-        print(f"{label}: {len(cases)} cases {dict(sorted(outcomes.items()))}")
-    print(f"{args.cases} cases, {failures} faults, {time.monotonic() - started:.0f} s "
-          f"(seed {args.seed})")
-    return 1 if failures else 0
+    deadline = started + args.minutes * 60 if args.minutes is not None else None
+    usage = Usage()
+    outcomes: dict[str, dict[str, int]] = {"wal": {}, "signal": {}}
+    faults: list[str] = []
+    done = 0
+    lock = threading.Lock()
+
+    def run(item) -> None:
+        nonlocal done
+        label, case, runner = item
+        if deadline is not None and time.monotonic() > deadline:
+            return
+        notes: list[str] = []
+        with tempfile.TemporaryDirectory(prefix="ekbist-faults-") as folder:
+            found = (runner(case, Path(folder), usage=usage, notes=notes) if label == "signal"
+                     else runner(case, Path(folder), usage=usage))
+        if notes:
+            key = "Python's own start (SIGINT before the first line, documented)"
+        else:
+            key = case.kind if label == "wal" else \
+                f"{case.window} {signal.Signals(case.signum).name}"
+        with lock:
+            outcomes[label][key] = outcomes[label].get(key, 0) + 1
+            done += 1
+            if found:
+                faults.append(f"{label} {case}: {'; '.join(found)}")
+                print(f"FAULT {faults[-1]}", flush=True)
+            if done % 100 == 0:
+                print(f"{done} cases, {len(faults)} faults, {time.monotonic() - started:.0f} s",
+                      flush=True)
+
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        for future in [pool.submit(run, item) for item in order]:
+            future.result()
+    seconds = time.monotonic() - started
+    for label in ("wal", "signal"):
+        print(f"{label}: {sum(outcomes[label].values())} cases "
+              f"{dict(sorted(outcomes[label].items()))}")
+    print(f"{done} of {args.cases} cases, {len(faults)} faults, {seconds:.0f} s wall "
+          f"(seed {args.seed}, {args.workers} worker(s)); {usage.processes} ekbist processes "
+          f"measured: max {usage.max_cpu:.2f} s CPU, max {usage.max_rss >> 20} MB")
+    return 1 if faults else 0
 
 
 if __name__ == "__main__":

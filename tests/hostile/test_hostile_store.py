@@ -6,6 +6,10 @@ command, each judged by the contract in tests/hostile/store_faults.py.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+
 import pytest
 
 from . import store_faults
@@ -23,3 +27,29 @@ def test_wal_damage_is_reported_and_a_sound_log_is_not(case, tmp_path):
                          ids=lambda c: f"{c.command}-{c.window}-{c.signum}")
 def test_a_signal_in_any_window_tells_the_truth(case, tmp_path):
     assert store_faults.run_signal_case(case, tmp_path, rows=3000) == []
+
+
+def test_a_sigint_while_python_itself_starts_is_told_apart_and_writes_nothing(tmp_path):
+    # A sitecustomize that waits holds Python inside its site module, before the installed
+    # command's first line: the SIGINT lands where ekbist cannot listen yet.
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import sys, time\nsys.stderr.write('in site\\n')\nsys.stderr.flush()\ntime.sleep(120)\n")
+    db = tmp_path / "unit.db"
+    store_faults.init(db)
+    proc = subprocess.Popen(
+        [store_faults.EKBIST, "--db", str(db), "handler", "add", "bo", "--name", "Bo B",
+         "--team", "intake", "--fte", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=store_faults.clean_env(PYTHONPATH=str(hook)))
+    assert proc.stderr.readline() == "in site\n"
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    lines = err.splitlines()
+    written = store_faults.scalar(db, "SELECT count(*) FROM handler")
+    assert (proc.returncode, written, out) == (1, 0, "")
+    assert store_faults.python_start(proc.returncode, lines, out, written), lines
+    # ekbist's own refusals and a write before the signal are never taken for it.
+    assert not store_faults.python_start(1, ["error: interrupted — nothing was written"], "", 0)
+    assert not store_faults.python_start(1, lines, "", 1)
+    assert not store_faults.python_start(1, lines, "Added handler bo", 0)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ekbist.errors import EkbistError
-from ekbist.sheets import guard, reader
+from ekbist.sheets import guard, reader, sheet_xml
 
 from . import files
 from .run import RSS_BOUND, import_file, init_store
@@ -95,7 +95,7 @@ def test_the_byte_scan_and_expat_agree_on_a_plain_sheet(tmp_path) -> None:
 
 
 def test_a_cell_naming_its_place_twice_in_a_sheet_too_big_for_expat_first_is_refused(
-        tmp_path) -> None:
+        tmp_path, monkeypatch) -> None:
     # A sheet of more than 16 MiB is not read by expat before the byte scan; a cell with two
     # r attributes is not XML at all, and must never be placed at A… while calamine might
     # take the other. 400 000 rows of a random 9-digit number (so it packs like real data).
@@ -118,9 +118,96 @@ def test_a_cell_naming_its_place_twice_in_a_sheet_too_big_for_expat_first_is_ref
         (400_009, 400_003, 4)]
     twice = files.write_xlsx(tmp_path / "twice.xlsx", files.sheet(
         rows(b'<row r="400003"><c r="A400003" r="XFD1048576"><v>1</v></c></row>')))
+    # Not plain, so read element by element: its 1.2 million elements (a row, a cell and a
+    # value each) are over the bound, and it is refused for that before the end ...
+    with pytest.raises(EkbistError, match="holds more than 1 000 000 XML elements"):
+        guard.check_workbook(twice)
+    # ... and with a higher bound, for the cell that names its place twice.
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_ELEMENTS", 2_000_000)
     with pytest.raises(EkbistError, match="part xl/worksheets/sheet1.xml is not well-formed XML "
                                           r"\(duplicate attribute"):
         guard.check_workbook(twice)
+
+
+# -- what expat reads element by element is bounded ---------------------------------------------
+
+def _single_quoted(tmp_path: Path) -> Path:
+    # The two handler rows of files.handler_rows() in single quotes (so not plain): the
+    # worksheet and sheetData, then row 1 (1 + 4 inline strings × c, is, t = 13 elements)
+    # and row 2 (1 + 3 inline strings × 3 + a number's c and v = 12): 27 elements.
+    return files.write_xlsx(tmp_path / "quoted.xlsx",
+                            files.sheet(files.handler_rows().replace('"', "'")))
+
+
+def test_a_sheet_in_another_spelling_is_read_up_to_its_element_bound(tmp_path,
+                                                                     monkeypatch) -> None:
+    path = _single_quoted(tmp_path)
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_ELEMENTS", 27)
+    assert [(s.cells, s.max_row, s.max_col) for s in guard.check_workbook(path)] == [(8, 2, 4)]
+    guard._checked.clear()
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_ELEMENTS", 26)
+    with pytest.raises(EkbistError, match=r"part xl/worksheets/sheet1\.xml holds more than 26 "
+                                          "XML elements that must be read one by one — ekbist "
+                                          "reads at most 26; the sheet is not written the way "
+                                          "Excel and LibreOffice write one"):
+        guard.check_workbook(path)
+
+
+def test_a_sheet_in_another_spelling_is_read_up_to_its_byte_bound(tmp_path,
+                                                                  monkeypatch) -> None:
+    path = _single_quoted(tmp_path)
+    with zipfile.ZipFile(path) as book:
+        size = book.getinfo(files.SHEET_PART).file_size
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_BYTES", size)
+    assert [s.cells for s in guard.check_workbook(path)] == [8]
+    guard._checked.clear()
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_BYTES", size - 1)
+    with pytest.raises(EkbistError, match=r"part xl/worksheets/sheet1\.xml expands to .* of XML "
+                                          "that must be read element by element"):
+        guard.check_workbook(path)
+    # The same sheet in the plain spelling is not read element by element: no bound.
+    plain = files.write_xlsx(tmp_path / "plain.xlsx", files.sheet(files.handler_rows()))
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_ELEMENTS", 1)
+    assert [s.cells for s in guard.check_workbook(plain)] == [8]
+
+
+def test_an_ods_is_read_up_to_its_element_bound(tmp_path, monkeypatch) -> None:
+    # document-content, body, spreadsheet, table; two rows of 1 + 4 × (cell, p): 22.
+    path = files.ods(tmp_path / "ok.ods", files.ods_row(files.HEADER)
+                     + files.ods_row(["h1", "Anna", "mottagning", 1]))
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_ELEMENTS", 22)
+    assert [s.cells for s in guard.check_workbook(path)] == [8]
+    guard._checked.clear()
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_ELEMENTS", 21)
+    with pytest.raises(EkbistError, match="part content.xml holds more than 21 XML elements .* "
+                                          "save the file as .xlsx"):
+        guard.check_workbook(path)
+
+
+def test_shared_strings_are_read_up_to_twice_the_element_bound(tmp_path, monkeypatch) -> None:
+    strings = (f'<sst xmlns="{files.MAIN}"><si><t>Anna</t></si>'
+               "<si><r><t>Bo</t></r></si>")          # sst, si, t, si, r, t: 6 elements
+    path = files.write_xlsx(tmp_path / "s.xlsx", files.sheet(files.handler_rows()),
+                            others={"xl/sharedStrings.xml": strings + "</sst>"})
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_ELEMENTS", 3)
+    assert [s.cells for s in guard.check_workbook(path)] == [8]
+    guard._checked.clear()
+    seven = files.write_xlsx(tmp_path / "s7.xlsx", files.sheet(files.handler_rows()),
+                             others={"xl/sharedStrings.xml": strings + "<si/></sst>"})
+    with pytest.raises(EkbistError, match="part xl/sharedStrings.xml holds more than 6 XML "
+                                          "elements .* split the workbook"):
+        guard.check_workbook(seven)
+
+
+def test_four_megabytes_of_data_in_another_spelling_is_refused_by_the_real_process(
+        real_store, tmp_path) -> None:
+    # 100 000 rows × 10 cells in single quotes: 2.1 million elements in 4 MB. Read element
+    # by element it kept ekbist busy for 18 s of CPU (and 120 s on a busy machine).
+    path = files.odd_spelling_sheet(tmp_path / "odd.xlsx", 100_000)
+    assert path.stat().st_size < 5_000_000
+    outcome = import_file(real_store, path, "odd spelling")
+    assert outcome.faults(timed=False) == [] and outcome.status == 1, outcome
+    assert "holds more than 1 000 000 XML elements" in outcome.stderr, outcome.stderr
 
 
 # -- zip bombs (real processes, measured) ------------------------------------------------------
