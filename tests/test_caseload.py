@@ -600,9 +600,10 @@ def test_cli_leave_redistribute(team) -> None:
 # -- the spreadsheet kind ----------------------------------------------------------------
 def test_export_rows_match_the_caseload_sheet_declaration(small_demo_db) -> None:
     from ekbist.sheets import declarations
+    from ekbist.sheets.exporter import SOURCES
 
     kind = declarations.get("caseload")
-    assert not kind.importable and kind.source == "ekbist.caseload:export_rows"
+    assert not kind.importable and SOURCES["caseload"] is caseload.export_rows
     store = Store.open(small_demo_db, readonly=True)
     try:
         rows = caseload.export_rows(store, date_from=None, date_to=None, today=TODAY)

@@ -1,13 +1,15 @@
-"""The rules a sheet declaration cannot express are code, declared by kind name.
+"""What a sheet declaration cannot express is code, declared by kind name.
 
-The sheets' own rules are in ``ekbist.sheets.rules.RULES``, the targets' and outcomes'
-(which need the reports' figures) in ``ekbist.reports.target_rows.RULES``;
+The sheets' own import rules are in ``ekbist.sheets.rules.RULES``, the targets' and
+outcomes' (which need the reports' figures) in ``ekbist.reports.target_rows.RULES``;
 ``ekbist.sheet_import`` hands the whole table to the importer, which runs the rules of
-every kind it reads. No declaration names code.
+every kind it reads. The export rows of a kind without a table come from a function of
+``ekbist.sheets.exporter.SOURCES``. No declaration names code.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from datetime import date
 from importlib import resources
@@ -15,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from ekbist import caseload
 from ekbist.errors import ValidationErrors
 from ekbist.reports import target_rows
 from ekbist.sheet_import import RULES, import_file
-from ekbist.sheets import importer
+from ekbist.sheets import exporter, importer
 from ekbist.sheets import rules as sheet_rules
 from ekbist.sheets.declarations import kinds, parse_declaration
 from ekbist.sheets.import_context import Rules
@@ -105,10 +108,34 @@ def test_rules_for_a_kind_no_declaration_imports_are_refused(store: Store, tmp_p
     assert store.scalar("SELECT count(*) FROM closed_day") == 0
 
 
-def test_a_declaration_naming_code_for_its_rules_is_refused() -> None:
+def _declared(kind: str) -> dict:
     folder = resources.files("ekbist.schemas") / "sheets"
-    data = tomllib.loads((folder / "targets.toml").read_text(encoding="utf-8"))
-    assert "rules" not in data and parse_declaration(data).name == "targets"
-    data["rules"] = "ekbist.reports.target_rows:TargetRows"
-    with pytest.raises(ValueError, match="rules are code"):
+    return tomllib.loads((folder / f"{kind}.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("kind", "key", "value"), [
+    ("targets", "rules", "ekbist.reports.target_rows:TargetRows"),
+    ("caseload", "source", "ekbist.caseload:export_rows"),
+    ("settings", "source", "ekbist.sheets.rules:settings_rows")])
+def test_a_declaration_naming_code_is_refused(kind: str, key: str, value: str) -> None:
+    data = _declared(kind)
+    assert key not in data and parse_declaration(data).name == kind
+    data[key] = value
+    with pytest.raises(ValueError, match=f"'{key}' names code"):
         parse_declaration(data)
+
+
+def test_every_kind_without_a_table_has_its_rows_from_code() -> None:
+    export_only = sorted(name for name, kind in kinds().items() if not kind.importable)
+    assert export_only == ["caseload"]
+    assert set(export_only) <= set(exporter.SOURCES) <= set(kinds())
+    assert exporter.SOURCES["caseload"] is caseload.export_rows
+    assert exporter.SOURCES["settings"] is sheet_rules.settings_rows
+
+
+def test_an_export_only_kind_without_a_source_is_refused(store: Store) -> None:
+    orphan = dataclasses.replace(kinds()["caseload"], name="caseload_copy")
+    with pytest.raises(ValueError, match="no table, and no source"):
+        exporter.records(store, orphan, today=TODAY)
+    count, rows = exporter.records(store, kinds()["caseload"], today=TODAY)
+    assert (count, list(rows)) == (0, [])   # an empty store: no handler, no row

@@ -4,19 +4,21 @@ Import, export, templates and the manual's column tables all read the same
 declaration, so a column added there appears everywhere at once and the
 documentation cannot drift from the code. A later feature adds a kind by adding a
 file; code is needed only for rules a declaration cannot express, and those are
-declared in code by kind name (:data:`ekbist.sheet_import.RULES`), never named here.
+declared in code by kind name (the import's rules in :data:`ekbist.sheet_import.RULES`,
+the export rows of a kind without a table in :data:`ekbist.sheets.exporter.SOURCES`),
+never named here.
 
 The format (one file per kind)::
 
     kind = "applications"            # the name used on the command line
     order = 60                       # import order: referenced kinds first
-    table = "application"            # the store table written (omit: export-only)
+    table = "application"            # the store table written (omit: export-only, its rows
+                                     # from a function of ekbist.sheets.exporter.SOURCES)
     key = ["id"]                     # column keys identifying a record (upserts)
     sheet_sv = "Ansökningar"         # sheet title per language
     sheet_en = "Applications"
     help_sv = "…"                    # one line for the template's column sheet
     help_en = "…"
-    source = "ekbist.caseload:rows"  # optional: export rows from a function
 
     [export]
     from = "application t"           # FROM clause, target table aliased t
@@ -164,7 +166,6 @@ class Kind:
     order: int = 1000
     help_sv: str = ""
     help_en: str = ""
-    source: str | None = None
     export_from: str | None = None
     export_where: str | None = None
     order_by: str | None = None
@@ -260,9 +261,11 @@ CONDITIONS = ("application_open", "assignment_covers", "case_active", "handler_a
 def parse_declaration(data: dict[str, Any]) -> Kind:
     """A :class:`Kind` from one parsed TOML declaration (checked for consistency)."""
     name = data["kind"]
-    if "rules" in data:
-        raise ValueError(f"sheet kind {name}: rules are code, declared by kind name in "
-                         "ekbist.sheet_import.RULES, not named in a declaration")
+    for key, where in (("rules", "ekbist.sheet_import.RULES"),
+                       ("source", "ekbist.sheets.exporter.SOURCES")):
+        if key in data:
+            raise ValueError(f"sheet kind {name}: '{key}' names code, which is declared by "
+                             f"kind name in {where}, not in a declaration")
     columns = tuple(_column(c, name) for c in data.get("column", ()))
     keys = [c.key for c in columns]
     if len(set(keys)) != len(keys):
@@ -273,7 +276,6 @@ def parse_declaration(data: dict[str, Any]) -> Kind:
         name=name, sheet_sv=data["sheet_sv"], sheet_en=data["sheet_en"], columns=columns,
         table=table, key=tuple(data.get("key", ())), order=int(data.get("order", 1000)),
         help_sv=data.get("help_sv", ""), help_en=data.get("help_en", ""),
-        source=data.get("source"),
         export_from=export.get("from", f"{table} t" if table else None),
         export_where=export.get("where"), order_by=export.get("order_by"),
         date_expr=export.get("date"), write={key: _expression(value, name, f"[write] {key}")
@@ -289,8 +291,6 @@ def parse_declaration(data: dict[str, Any]) -> Kind:
             raise ValueError(f"sheet kind {name}: check names unknown cell {check.cell}")
     if kind.importable and not kind.key:
         raise ValueError(f"sheet kind {name}: an importable kind needs a key")
-    if not kind.importable and not kind.source:
-        raise ValueError(f"sheet kind {name}: needs a table or a source")
     for sheet in (kind.sheet_sv, kind.sheet_en):
         if len(sheet) > 31 or any(ch in sheet for ch in "[]:*?/\\"):
             raise ValueError(f"sheet kind {name}: '{sheet}' cannot be an Excel sheet name")

@@ -28,18 +28,28 @@ a person's own workbook, is never overwritten.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ekbist import caseload
 from ekbist.errors import EkbistError
 from ekbist.i18n import _, language
 from ekbist.sheets.cells import column_letter
 from ekbist.sheets.declarations import Column, Kind, selected
+from ekbist.sheets.rules import settings_rows
 from ekbist.store import Store
+
+# The kinds whose export rows a function gives instead of the declared table's SQL, by kind
+# name: called as ``function(store, *, date_from, date_to, today)``, a dict a row with the
+# kind's column keys. A kind without a table (a report kind, as caseload) is export-only
+# and needs one here; a declaration names no code.
+SOURCES: dict[str, Callable[..., list[dict[str, Any]]]] = {
+    "caseload": caseload.export_rows,
+    "settings": settings_rows,
+}
 
 HEADER_FILL = "DDEBF7"
 # Per-cell number formats (thousands separators, per cent) cost about 8 % of a big export;
@@ -127,9 +137,10 @@ def records(store: Store, kind: Kind, *, date_from: date | None = None, date_to:
     SQL records stream from the cursor, so a million rows are never all in memory;
     call inside ``store.snapshot()`` so the count and the rows agree.
     """
-    if kind.source:
-        module_name, attr = kind.source.split(":")
-        function = getattr(importlib.import_module(module_name), attr)
+    function = SOURCES.get(kind.name)
+    if function is None and not kind.importable:
+        raise ValueError(f"sheet kind {kind.name}: no table, and no source in SOURCES")
+    if function is not None:
         rows = function(store, date_from=date_from, date_to=date_to, today=today)
         keys = [c.key for c in kind.columns]
         listed = [tuple(row.get(k) for k in keys) for row in rows]
