@@ -143,6 +143,11 @@ class Context:
         self.rows_read = 0
         # progress(step, steps, read=rows read so far) while sheets are read in pieces.
         self.progress: Callable[..., None] = lambda step, steps, **counts: None
+        # Rows found exactly as stored (ekbist.sheets.unchanged): per source index its
+        # finder, per kind the keys of its identical rows; None when the shortcut is off.
+        self.unchanged: dict[int, Any] | None = None
+        self.unchanged_keys: dict[str, set[Any]] = {}
+        self.rule_kinds: frozenset[str] = frozenset()
 
     def problem(self, kind: str, position: int, key: str | None, value: Any, reason: str) -> None:
         """A problem at record ``position`` of ``kind``'s batch, in column ``key``."""

@@ -5,7 +5,10 @@ How a file is read:
 1. Every sheet is read with python-calamine (CSV with the csv module) — a big
    .xlsx sheet in pieces of rows (:mod:`ekbist.sheets.chunks`), each converted and
    let go before the next is read — and every cell of it, title rows and unknown
-   columns included, is checked for something that looks like a personnummer. A
+   columns included, is checked for something that looks like a personnummer. Rows
+   exactly as stored under their key are found first and left out of everything
+   below (:mod:`ekbist.sheets.unchanged`: their compared cells are stored values,
+   which the store's gate passed; their other cells are still checked). A
    workbook from ``ekbist prognosis export`` (its title read by
    :mod:`ekbist.sheets.prognosis_read`) is handed whole to
    :mod:`ekbist.sheets.prognosis_sheet`.
@@ -67,6 +70,7 @@ from ekbist.sheets.declarations import HELPER_SHEETS, kinds, named
 from ekbist.sheets.import_context import Batch, Context, Origin, Rules, Source
 from ekbist.sheets.import_report import ImportReport
 from ekbist.sheets.reader import Sheet
+from ekbist.sheets.unchanged import Rescan, Unchanged
 from ekbist.store import Store
 
 IMPORT_CACHE_KIB = 128 * 1024
@@ -95,10 +99,15 @@ def import_file(store: Store, path: Path | str, *, rules: Mapping[str, type[Rule
     # the cyclic garbage collector would walk them again and again for nothing.
     enabled = gc.isenabled()
     gc.disable()
+    arguments = dict(rules=rules, today=today, dry_run=dry_run, year=year, kind=kind, new=new,
+                     progress=progress or (lambda step, steps, **counts: None))
     try:
-        return _import_file(store, Path(path), rules=rules, today=today, dry_run=dry_run,
-                            year=year, kind=kind, new=new,
-                            progress=progress or (lambda step, steps, **counts: None))
+        try:
+            return _import_file(store, Path(path), shortcut=True, **arguments)
+        except Rescan:
+            # Rows found as stored were left out where every row must be seen (a sum row,
+            # a key twice, a store changed meanwhile): the whole way, every row.
+            return _import_file(store, Path(path), shortcut=False, **arguments)
     finally:
         if enabled:
             gc.enable()
@@ -109,7 +118,7 @@ IMPORT_STEPS = 5
 
 def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], today: date,
                  dry_run: bool, year: int | None, kind: str | None, new: bool,
-                 progress: Callable[..., None]) -> ImportReport:
+                 progress: Callable[..., None], shortcut: bool) -> ImportReport:
     from ekbist.secrecy import check_text
 
     hooks = _rules(rules)  # a table naming no importable kind is a mistake in the code
@@ -145,9 +154,15 @@ def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], 
     ctx.forced_kind = kind
     ctx.new_names = new
     ctx.progress = progress
+    if shortcut:
+        ctx.unchanged = {}
+        ctx.rule_kinds = frozenset(rule.kind for rule in hooks)
+    # Another process's commit after the rows were compared with the store shows here.
+    version = store.scalar("PRAGMA data_version")
     _read_sheets(ctx, sheets, path, year)
     progress(1, IMPORT_STEPS)
     _build_batches(ctx)
+    _identical_keys_once(ctx)
     import_checks.lookups(ctx)
     import_checks.activities(ctx)
     import_checks.duplicates(ctx)
@@ -166,6 +181,8 @@ def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], 
     try:
         with hold:
             import_sql.load_temp_tables(ctx)
+            if ctx.unchanged_keys and store.scalar("PRAGMA data_version") != version:
+                raise Rescan   # the rows found as stored may no longer be
             for kind in import_sql.kinds_in_file(ctx):
                 import_sql.match_stored(ctx, kind)
                 import_sql.declared_checks(ctx, kind)
@@ -175,6 +192,9 @@ def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], 
             progress(3, IMPORT_STEPS)
             for kind in import_sql.kinds_in_file(ctx):
                 import_sql.report_kind(ctx, kind)
+            for finder in (ctx.unchanged or {}).values():
+                if finder.count:
+                    report.kind(finder.kind.name).unchanged += finder.count
             for rule in hooks:
                 rule.report(ctx)
             # In declaration order; a kind whose sheet had no rows (an empty template) is left out.
@@ -250,6 +270,10 @@ def _read_sheets(ctx: Context, sheets: Iterable[ChunkedSheet], path: Path,
                              header[col_index], _("this column appears twice"))
         source = Source(len(ctx.sources), kind, chunked.name, order, mapping)
         ctx.sources.append(source)
+        if ctx.unchanged is not None and kind.name not in ctx.rule_kinds \
+                and Unchanged.applies(ctx.store, kind, mapping):
+            ctx.unchanged[source.index] = Unchanged(
+                ctx.store, kind, mapping, ctx.unchanged_keys.setdefault(kind.name, set()))
         ctx.report.sheets.append({"sheet": chunked.name, "kind": kind.name, "header_row": header_row + 1})
         pieces = _prepend((first, rows), pieces)
         del rows, head
@@ -321,7 +345,9 @@ def _gather(first: int, rows: list[list[Any]], pieces: Iterator[tuple[int, list[
 
 def _scan_personnummer(ctx: Context, order: int, sheet: str, first: int, rows: list[list[Any]],
                        *, money: frozenset[int] = frozenset(), data_from: int = 0,
-                       later: list[tuple[tuple, str, Any]] | None = None) -> None:
+                       later: list[tuple[tuple, str, Any]] | None = None,
+                       numbers: list[int] | None = None,
+                       only: Iterable[int] | None = None) -> None:
     """Every cell of ``rows`` (sheet rows from ``first``) through the secrecy gate.
 
     Money is money: in a column of ``money`` (0-based), a data row's cell (sheet row
@@ -329,11 +355,17 @@ def _scan_personnummer(ctx: Context, order: int, sheet: str, first: int, rows: l
     identity number; its text is read like any other ("811218-9876" is refused). With
     ``later``, number cells that read as a personnummer are put there instead of refused:
     the controller's wide sheet decides after parsing which cells are its amounts.
+    ``numbers`` gives each row's sheet row when they are not consecutive, ``only`` the
+    columns to read when not all of them.
     """
-    for col_index, column in enumerate(zip(*rows, strict=False)):
+    if only is None:
+        columns: Iterable[tuple[int, Any]] = enumerate(zip(*rows, strict=False))
+    else:
+        columns = ((c, [row[c] for row in rows]) for c in only)
+    for col_index, column in columns:
         for row_index in convert.personnummer_cells(column):
             value = column[row_index]
-            row = first + row_index
+            row = first + row_index if numbers is None else numbers[row_index]
             is_number = value.__class__ is not str or convert.to_number(value) is not None
             if col_index in money and row >= data_from and is_number:
                 continue
@@ -357,6 +389,30 @@ def _is_sum_row(row: list[Any]) -> bool:
     return False
 
 
+def _data_rows(rows: list[list[Any]], start: int, first: int, sums: list[tuple[int, int]],
+               sum_cells: dict[int, dict[int, Any]], above: int) -> list[int]:
+    """The data rows of a piece from ``start`` on, row by row: blank rows are skipped, and a
+    sum row is noted in ``sums`` (with the data rows above it, ``above`` from earlier
+    pieces) and its cells in ``sum_cells``."""
+    local: list[int] = []
+    for index in range(start, len(rows)):
+        row = rows[index]
+        cell = row[0] if row else None
+        if cell.__class__ is str and cell.strip():
+            is_sum = cell[0] in sum_rows.SUM_INITIALS and sum_rows.is_sum_label(cell)
+        elif all(convert.is_empty(v) for v in row):
+            continue
+        else:
+            is_sum = _is_sum_row(row)
+        if is_sum:
+            sums.append((first + index, above + len(local)))
+            for col, cells in sum_cells.items():
+                cells[first + index] = row[col] if col < len(row) else ""
+        else:
+            local.append(index)
+    return local
+
+
 def _convert_pieces(ctx: Context, source: Source, header_row: int,
                     pieces: Iterable[tuple[int, list[list[Any]]]]) -> None:
     """Scan, sort and convert a table sheet piece by piece; only converted values are kept.
@@ -374,31 +430,57 @@ def _convert_pieces(ctx: Context, source: Source, header_row: int,
     sum_cells: dict[int, dict[int, Any]] = {col: {} for col in source.columns.values()}
     money = frozenset(source.columns[c.key] for c in kind.import_columns
                       if c.type == "money" and c.key in source.columns)
+    finder = (ctx.unchanged or {}).get(source.index)
     for first, rows in pieces:
-        _scan_personnummer(ctx, source.sheet_order, source.sheet, first, rows, money=money,
-                           data_from=header_row + 1)
         ctx.rows_read += len(rows)
         ctx.progress(0, IMPORT_STEPS, read=ctx.rows_read)
-        local: list[int] = []
-        for index in range(max(header_row + 1 - first, 0), len(rows)):
-            row = rows[index]
-            cell = row[0] if row else None
-            if cell.__class__ is str and cell.strip():
-                is_sum = cell[0] in sum_rows.SUM_INITIALS and sum_rows.is_sum_label(cell)
-            elif all(convert.is_empty(v) for v in row):
+        start = max(header_row + 1 - first, 0)
+        # Most rows begin with text that is no sum word: data rows, seen at C speed; any
+        # other row (blank, a sum, a number or nothing in column A) sends the piece through
+        # the row-by-row reading of _data_rows.
+        initials = sum_rows.SUM_INITIALS
+        local = [index for index in range(start, len(rows))
+                 if (cell := rows[index][0] if rows[index] else None).__class__ is str
+                 and cell[:1] not in initials and cell.strip()]
+        if len(local) != len(rows) - start:
+            local = _data_rows(rows, start, first, sums, sum_cells, len(data_rows))
+        if sums and finder is not None:
+            if finder.count:
+                raise Rescan   # the sum row adds rows that were left out as identical
+            finder = None      # no row left out yet: from here on, every row the whole way
+        identical = finder.identical(rows, local) if finder is not None else []
+        if identical:
+            # Rows found as stored: their compared cells are stored values, which the gate
+            # passed when they were written; every other cell of theirs is read here, and
+            # every cell of the other rows below.
+            left_out = set(identical)
+            local = [index for index in local if index not in left_out]
+            rest = [index for index in range(len(rows)) if index not in left_out]
+            _scan_personnummer(ctx, source.sheet_order, source.sheet, first,
+                               [rows[index] for index in rest], money=money,
+                               data_from=header_row + 1, numbers=[first + i for i in rest])
+            compared = finder.compared_columns()
+            width = max(map(len, rows), default=0)
+            others = [c for c in range(width) if c not in compared]
+            if others:
+                _scan_personnummer(ctx, source.sheet_order, source.sheet, first,
+                                   [rows[index] for index in identical], money=money,
+                                   data_from=header_row + 1,
+                                   numbers=[first + i for i in identical], only=others)
+            if not local:
                 continue
-            else:
-                is_sum = _is_sum_row(row)
-            if is_sum:
-                sums.append((first + index, len(data_rows) + len(local)))
-                for col, cells in sum_cells.items():
-                    cells[first + index] = row[col] if col < len(row) else ""
-            else:
-                local.append(index)
-        if not local:
-            continue
+            # The rows left, one after the other: their indexes in the piece are now 0, 1, …
+            numbers = [first + index for index in local]
+            rows = [rows[index] for index in local]
+            local = list(range(len(rows)))
+        else:
+            _scan_personnummer(ctx, source.sheet_order, source.sheet, first, rows, money=money,
+                               data_from=header_row + 1)
+            if not local:
+                continue
+            numbers = [first + index for index in local]
         offset = len(data_rows)
-        data_rows.extend(first + index for index in local)
+        data_rows.extend(numbers)
         columns = list(zip(*rows, strict=False))
         del rows
         for key, converter in converters.items():
@@ -420,6 +502,17 @@ def _convert_pieces(ctx: Context, source: Source, header_row: int,
     source.sums = sums
     source.columns_data = sum_cells
     source.converted = values
+
+
+def _identical_keys_once(ctx: Context) -> None:
+    """A key of a row left out as identical must not be in the file twice: if a row read
+    the whole way has it too, the import starts again without the shortcut, so that the
+    duplicate is named as always."""
+    for name, seen in ctx.unchanged_keys.items():
+        batch = ctx.batches.get(name)
+        if seen and batch is not None and not seen.isdisjoint(
+                batch.values[batch.kind.key[0]]):
+            raise Rescan
 
 
 def _build_batches(ctx: Context) -> None:

@@ -192,6 +192,8 @@ def _unquoted(rows: list[list[str]]) -> None:
 
 
 def _pad(rows: list[list[str]], width: int) -> None:
+    if not rows or min(map(len, rows)) >= width:
+        return
     for row in rows:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
