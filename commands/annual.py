@@ -121,6 +121,14 @@ def _pct(share: float | None) -> str:
     return "–" if share is None else fmt_percent(share)
 
 
+def _part(part: int | None, whole: int | None) -> str:
+    """A share shown from its counts, rounded once (172 of 416 is 41,3 %; its JSON 0,4135
+    rounded again would read 41,4 %)."""
+    from ekbist.reports.year import exact_share
+
+    return _pct(exact_share(part, whole))
+
+
 def _figure(value: Any, unit: str, key: str = "") -> str:
     from ekbist.reports.indicators import share_decimals
 
@@ -162,7 +170,7 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
                        [_("Reason"), _("Closed"), _("Share"), str(last)], right={1, 2, 3})
     for row in c["by_reason"]:
         closures.rows.append([code_label("close_reason", row["reason"]), _num(row["closed"]),
-                              _pct(row["share"]), _num(row["previous"])])
+                              _part(row["closed"], c["total"]), _num(row["previous"])])
     closures.rows.append([_(TOTAL), _num(c["total"]), "", _num(c["previous_total"])])
 
     long_term = Section(_("Long-term assistance and young adults"),
@@ -177,7 +185,7 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
         plan.notes.append(_("On {date}, {current} of {eligible} cases had a current change "
                             "plan: {share}.").format(date=p["as_of"], current=_num(p["current"]),
                                                      eligible=_num(p["eligible"]),
-                                                     share=_pct(p["share"])))
+                                                     share=_part(p["current"], p["eligible"])))
     else:
         plan.notes.append(_("Measured on {date}, which has not come yet.").format(date=p["as_of"]))
 
@@ -186,9 +194,9 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
                        [_("Month"), _("Decided"), _("In time"), _("Share")], right={1, 2, 3})
     for m in t["months"]:
         handling.rows.append([month_short(int(m["month"][5:])), _num(m["decided"]),
-                              _num(m["in_time"]), _pct(m["share_in_time"])])
+                              _num(m["in_time"]), _part(m["in_time"], m["decided"])])
     handling.rows.append([_(TOTAL), _num(t["decided"]), _num(t["in_time"]),
-                          _pct(t["share_in_time"])])
+                          _part(t["in_time"], t["decided"])])
 
     cl = r["caseload"]
     load = Section(_("Cases per FTE"), [_("Month"), _("Active cases"), _("Full-time equivalents"),
@@ -244,7 +252,8 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
                       right={1, 2})
     for row in tg["targets"]:
         targets.rows.append([row["label"], fmt_target(row["direction"], row["target"], row["unit"]),
-                             fmt_in_unit(row["outcome"], row["unit"]) or "–", _met(row["met"])])
+                             fmt_in_unit(row["outcome"], row["unit"], row["outcome_decimals"])
+                             or "–", _met(row["met"])])
     if not tg["targets"]:
         targets.headers = []
         targets.notes.append(_("No targets for {year} — set them with 'ekbist target set'.")

@@ -7,7 +7,6 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE, MONTH, yes_option
 from ekbist.commands.prompts import confirm, interactive
 from ekbist.commands.render import (
-    say,
     Column,
     emit,
     emit_machine,
@@ -15,10 +14,12 @@ from ekbist.commands.render import (
     fmt_number,
     format_option,
     is_terminal,
+    say,
 )
 
 from ekbist.codes import typable
 from ekbist.i18n import N_, _, ngettext
+from ekbist.number_text import round_half_away
 
 
 class _Fte(Column):
@@ -102,8 +103,8 @@ def caseload(ctx: click.Context, as_of, team: str | None, fmt: str) -> None:
         emit([], [], "json", payload=load.json_payload(report))
         return
     if fmt == "csv":
-        rows = [{**h, "per_fte": round(h["per_fte"], 2),
-                 "diff": None if h["diff"] is None else round(h["diff"], 2)}
+        rows = [{**h, "per_fte": round_half_away(h["per_fte"], 2),
+                 "diff": None if h["diff"] is None else round_half_away(h["diff"], 2)}
                 for h in report["handlers"]]
         emit(rows, CSV_COLUMNS, "csv")
         return

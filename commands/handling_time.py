@@ -42,16 +42,17 @@ CSV_COLUMNS = [
     Column("flagged", N_("Flagged")),
 ]
 REPORT_COLUMNS = [
-    # The share decided in time is the figure; the waits and the spreads go first.
-    Column("decided", N_("Decided"), "int", drop=10), Column("in_time", N_("In time"), "int", drop=7),
-    Column("late", N_("Late"), "int", drop=8), Column("no_clock", N_("No clock"), "int", drop=6),
+    # The share decided in time is the figure; the withdrawals, the waits and the spreads go first.
+    Column("decided", N_("Decided"), "int", drop=11), Column("in_time", N_("In time"), "int", drop=8),
+    Column("late", N_("Late"), "int", drop=9), Column("no_clock", N_("No clock"), "int", drop=7),
+    Column("withdrawn", N_("Withdrawn"), "int", drop=1),
     Column("share_in_time", N_("Share in time"), "percent"),
-    Column("median_working_days", N_("Median wd"), "float", drop=9),
-    Column("mean_working_days", N_("Mean wd"), "float", drop=5),
-    Column("max_working_days", N_("Max wd"), "int", drop=4),
-    Column("median_wait_days", N_("Median wait"), "float", drop=2),
-    Column("mean_wait_days", N_("Mean wait"), "float", drop=1),
-    Column("share_wait_over_14", N_("Wait > 14 d"), "percent", drop=3),
+    Column("median_working_days", N_("Median wd"), "float", drop=10),
+    Column("mean_working_days", N_("Mean wd"), "float", drop=6),
+    Column("max_working_days", N_("Max wd"), "int", drop=5),
+    Column("median_wait_days", N_("Median wait"), "float", drop=3),
+    Column("mean_wait_days", N_("Mean wait"), "float", drop=2),
+    Column("share_wait_over_14", N_("Wait > 14 d"), "percent", drop=4),
 ]
 
 

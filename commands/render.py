@@ -20,7 +20,7 @@ import click
 
 from ekbist.i18n import _, language
 from ekbist.money import to_tkr
-from ekbist.number_text import format_fixed, format_percent
+from ekbist.number_text import format_fixed, format_percent, round_half_away
 
 FORMATS = ("table", "json", "csv")
 
@@ -82,7 +82,7 @@ def wide_option(function: Callable) -> Callable:
 def fmt_int(value: int | float | None) -> str:
     if value is None:
         return ""
-    return fmt_number(round(value), 0)
+    return fmt_number(round_half_away(value), 0)
 
 
 def fmt_number(value: float | None, decimals: int = 1) -> str:
@@ -126,19 +126,24 @@ def fmt_value(value: Any) -> str:
 UNIT_SUFFIX = {"percent": " %", "tkr": " tkr", "kr": " kr"}
 
 
-def fmt_in_unit(value: float | None, unit: str) -> str:
+def fmt_in_unit(value: float | None, unit: str, decimals: int | None = None) -> str:
     """A target or outcome in its unit (per cent for shares, tkr for money): '4.4 %',
-    '5 111 tkr', '22'."""
+    '5 111 tkr', '22'; with ``decimals`` when given, else as many as the value is written
+    with (at least one on a share: '0.54 %', '4.4 %')."""
+    from ekbist.reports.targets import target_decimals
+
     if value is None:
         return ""
+    if decimals is None:
+        decimals = target_decimals(value, unit)
     if unit == "percent":
-        return fmt_percent(value / 100)
-    text = fmt_int(value) if float(value).is_integer() else fmt_number(value, 1)
+        return fmt_percent(value / 100, decimals)
+    text = fmt_int(value) if decimals == 0 else fmt_number(value, decimals)
     return text + UNIT_SUFFIX.get(unit, "")
 
 
 def fmt_target(direction: str, value: float, unit: str) -> str:
-    """A target as the report reads it: '≤ 4.4 %', '≥ 22'."""
+    """A target as the report reads it: '≤ 4.4 %', '≤ 0.54 %', '≥ 22'."""
     return f"{'≥' if direction == 'at_least' else '≤'} {fmt_in_unit(value, unit)}"
 
 

@@ -8,7 +8,15 @@ import click
 from ekbist.commands.budget import month_name, month_short
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.prognosis import show_result
-from ekbist.commands.render import Column, emit, fmt_number, fmt_percent, format_option, say
+from ekbist.commands.render import (
+    Column,
+    emit,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    format_option,
+    say,
+)
 
 from ekbist.codes import TOTAL
 from ekbist.i18n import N_, _
@@ -79,6 +87,14 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
                  "end of {month}: {share}, {load}.").format(
         n=fmt_number(figures["households_average"], 1), month=month_name(month),
         share=fmt_percent(figures["plan_share"]), load=fmt_number(figures["cases_per_fte"], 1)))
+    lt = figures["long_term"]
+    say(_("Long-term (10–12 of the twelve months up to {month}): {households} households, "
+          "{adults} adults, {share} of the adult population ({population}).").format(
+        month=month_name(month), households=fmt_int(lt["households"]),
+        adults=fmt_int(lt["adults"]),
+        share=fmt_percent(lt["adults_share_of_population"], 2) or "–",
+        population=_("population {year}").format(year=lt["population_year"])
+        if lt["population_year"] else _("no population recorded")))
     if xlsx:
         say(_("Wrote {path}.").format(path=xlsx))
 

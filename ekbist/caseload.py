@@ -40,6 +40,7 @@ from ekbist.day_conditions import (
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import MAX_MONTHS, month_add, month_end, months_between
+from ekbist.number_text import round_half_away
 from ekbist.store import Store
 from ekbist.validate import parse_month
 
@@ -68,7 +69,7 @@ def per_fte(active: int, fte: float) -> float:
 
 
 def two_decimals(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    return None if value is None else round_half_away(value, 2)
 
 
 # -- today ------------------------------------------------------------------------------
@@ -168,7 +169,7 @@ def _team_figures(handlers: list[dict], uncovered: list[dict]) -> list[dict[str,
             continue
         entry = teams[code]
         loads = entry.pop("loads")
-        entry["fte"] = round(entry["fte"], 3)
+        entry["fte"] = round_half_away(entry["fte"], 3)
         entry["mean_per_fte"] = entry["active"] / entry["fte"] if entry["fte"] else None
         entry["spread_per_fte"] = max(loads) - min(loads) if loads else None
         result.append(entry)
@@ -318,7 +319,7 @@ def history(
             continue
         t = team_rows[code]
         teams.append(
-            {"team": code, "active": t["active"], "fte": [round(f, 3) for f in t["fte"]],
+            {"team": code, "active": t["active"], "fte": [round_half_away(f, 3) for f in t["fte"]],
              "mean_per_fte": [two_decimals(a / f) if f else None for a, f in zip(t["active"], t["fte"],
                                                                             strict=True)],
              "needing_cover": t["needing_cover"]}

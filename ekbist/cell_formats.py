@@ -33,5 +33,10 @@ TKR = "#,##0"
 PLAIN = "General"
 """Years, months and values in a unit of their own (a setting, a target): never grouped."""
 
-HOUSE = frozenset({PERCENT, POPULATION_PERCENT, COUNT, DECIMAL, FTE, KR, TKR, PLAIN})
+TARGET_PERCENTS = (PERCENT, PERCENT, POPULATION_PERCENT, "0.000 %", "0.0000 %")
+"""A target or an outcome on a share, by the decimals it is shown with beside its target
+(:func:`ekbist.reports.targets.outcome_decimals`): 0,59 % beside ≤ 0,5 %, never 0,6 %."""
+
+HOUSE = frozenset({PERCENT, POPULATION_PERCENT, COUNT, DECIMAL, FTE, KR, TKR, PLAIN,
+                   *TARGET_PERCENTS})
 """Every format ekbist writes on a number."""

@@ -5,7 +5,8 @@ handläggningstiden fem arbetsdagar inklusive ankomstdagen." The clock starts on
 the day the application is complete; day 1 is that day when it is a working day,
 else the next working day; the deadline is working day ``handling.days``. A
 decision on or before the deadline is in time. An application decided without
-ever being complete has no clock and is counted apart, never as in time.
+ever being complete has no clock and is counted apart, never as in time. A withdrawn
+application is no decision: neither in time nor late, it is counted apart too.
 
 Everything is computed in SQL over the ``calendar_day``/``workday`` index (see
 :mod:`ekbist.working_days`), so a check over thousands of open applications or a
@@ -33,6 +34,7 @@ from ekbist import settings
 from ekbist.day_conditions import application_open, handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
+from ekbist.number_text import round_half_away
 from ekbist.store import Store
 from ekbist.working_days import sql_between, sql_deadline
 
@@ -230,7 +232,8 @@ def _median(histogram: list[tuple[int, int]]) -> float | None:
     return (lower + upper) / 2
 
 
-def _stats(rows: list[dict[str, Any]], no_clock: int, days: int) -> dict[str, Any]:
+def _stats(rows: list[dict[str, Any]], no_clock: int, days: int, withdrawn: int = 0
+           ) -> dict[str, Any]:
     """Figures of one group from its (working_days, wait_days, n) histogram rows."""
     decided = sum(r["n"] for r in rows)
     in_time = sum(r["n"] for r in rows if r["wd"] <= days)
@@ -242,20 +245,21 @@ def _stats(rows: list[dict[str, Any]], no_clock: int, days: int) -> dict[str, An
     over = sum(n for wait, n in wait_hist.items() if wait > WAIT_LIMIT_DAYS)
 
     def mean(hist: dict[int, int]) -> float | None:
-        return round(sum(v * n for v, n in hist.items()) / decided, 2) if decided else None
+        return round_half_away(sum(v * n for v, n in hist.items()) / decided, 2) if decided else None
 
     return {
         "decided": decided,
         "in_time": in_time,
         "late": decided - in_time,
         "no_clock": no_clock,
-        "share_in_time": round(in_time / decided, 4) if decided else None,
+        "withdrawn": withdrawn,
+        "share_in_time": round_half_away(in_time / decided, 4) if decided else None,
         "median_working_days": _median(sorted(wd_hist.items())),
         "mean_working_days": mean(wd_hist),
         "max_working_days": max(wd_hist) if wd_hist else None,
         "median_wait_days": _median(sorted(wait_hist.items())),
         "mean_wait_days": mean(wait_hist),
-        "share_wait_over_14": round(over / decided, 4) if decided else None,
+        "share_wait_over_14": round_half_away(over / decided, 4) if decided else None,
     }
 
 
@@ -280,7 +284,10 @@ def _group_sql(by: str | None, t: str = "a") -> tuple[str, str]:
     )
 
 
-_IN_RANGE = "a.completed BETWEEN :first AND :last AND a.decided IS NOT NULL"
+# A withdrawn application was never decided on its merits: it is neither in time nor late,
+# and is counted apart (``withdrawn``), like one decided without a clock.
+_IN_RANGE = ("a.completed BETWEEN :first AND :last AND a.decided IS NOT NULL "
+             "AND a.decision <> 'withdrawn'")
 
 
 def _working_days(t: str) -> str:
@@ -295,8 +302,8 @@ def _wait_days(t: str) -> str:
 def _histogram_sql(by: str | None) -> str:
     """One row per (group, working days, wait days) with its count: all the report needs.
 
-    Both shapes read only the covering index ``application_clock`` (migration 003). Without
-    a per-handler key, rows first collapse in index order to distinct (complete, decided,
+    Both shapes read only the covering index ``application_clock_decision`` (migration
+    010). Without a per-handler key, rows first collapse in index order to distinct (complete, decided,
     received) days, so the calendar is consulted per day combination, not per application.
     With one, the working days are worked out once per distinct (complete, decided) pair and
     joined back.
@@ -327,9 +334,12 @@ def report(store: Store, first: date, last: date, *, by: str | None = None) -> d
 
     Decided applications with a clock are counted in time or late; ``no_clock`` counts
     those decided without ever being complete that arrived in the range (reported
-    apart). Working days run from day 1 to the decision, both counted; the wait is
-    calendar days from arrival to decision (the national key figure, with the share
-    over 14 days). Returns ``{"from", "to", "total", "groups": [{"key", ...}]}``.
+    apart). A withdrawn application is not a decision on the matter: it is neither in
+    time nor late, left out of ``decided`` and the share, and counted in ``withdrawn``
+    (by its clock start, or its arrival when it never had a clock). Working days run
+    from day 1 to the decision, both counted; the wait is calendar days from arrival
+    to decision (the national key figure, with the share over 14 days). Returns
+    ``{"from", "to", "total", "groups": [{"key", ...}]}``.
     """
     if last < first:
         raise EkbistError.about(_("{to} is before {from}"), {"to": "to", "from": "from"})
@@ -344,6 +354,21 @@ def report(store: Store, first: date, last: date, *, by: str | None = None) -> d
             SELECT {no_clock_key} AS key, count(*) AS n
             FROM application a
             WHERE a.completed IS NULL AND a.decided IS NOT NULL
+              AND a.decision <> 'withdrawn' AND a.received BETWEEN :first AND :last
+            GROUP BY 1
+            """,
+            params,
+        )
+        # Withdrawn: by the clock start when it had one, else by the arrival (as no_clock).
+        clock_key = _group_sql(by)[0]
+        withdrawn = store.query(
+            f"""
+            SELECT {clock_key} AS key, count(*) AS n FROM application a
+            WHERE a.decision = 'withdrawn' AND a.completed BETWEEN :first AND :last
+            GROUP BY 1
+            UNION ALL
+            SELECT {no_clock_key} AS key, count(*) AS n FROM application a
+            WHERE a.decision = 'withdrawn' AND a.completed IS NULL
               AND a.received BETWEEN :first AND :last
             GROUP BY 1
             """,
@@ -353,14 +378,19 @@ def report(store: Store, first: date, last: date, *, by: str | None = None) -> d
     for row in hist:
         by_key.setdefault(row["key"], []).append(row)
     no_clock_by_key = {row["key"]: row["n"] for row in no_clock}
-    keys = sorted(set(by_key) | set(no_clock_by_key), key=lambda k: (k is None, str(k)))
+    withdrawn_by_key: dict[Any, int] = {}
+    for row in withdrawn:
+        withdrawn_by_key[row["key"]] = withdrawn_by_key.get(row["key"], 0) + row["n"]
+    keys = sorted(set(by_key) | set(no_clock_by_key) | set(withdrawn_by_key),
+                  key=lambda k: (k is None, str(k)))
     groups = []
     if by is not None:
         groups = [
-            {"key": key, **_stats(by_key.get(key, []), no_clock_by_key.get(key, 0), days)}
+            {"key": key, **_stats(by_key.get(key, []), no_clock_by_key.get(key, 0), days,
+                                  withdrawn_by_key.get(key, 0))}
             for key in keys
         ]
-    total = _stats(hist, sum(no_clock_by_key.values()), days)
+    total = _stats(hist, sum(no_clock_by_key.values()), days, sum(withdrawn_by_key.values()))
     return {
         "from": first.isoformat(),
         "to": last.isoformat(),

@@ -23,7 +23,9 @@ Rules, in order:
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 _SPACES = str.maketrans("\u00a0\u202f\u2009\u2007", "    ")
 _NUMBER = re.compile(r"^(\d+)(?:[.,](\d+))?$")
@@ -89,6 +91,23 @@ def whole(value: int | float, tolerance: float = 1e-6) -> int | None:
     return int(nearest) if abs(value - nearest) <= tolerance else None
 
 
+def round_half_away(value: float, decimals: int = 0) -> float:
+    """``value`` rounded to ``decimals`` decimals, halves away from zero: the one rounding
+    rule of every figure ekbist shows or writes (3,25 is 3,3 and -2,5 is -3).
+
+    Python's ``round`` and ``format`` round halves to even and read the binary value, so
+    39 households over 12 months (3,25) would show as 3,2, and 0,285 (stored as
+    0,28499…) as 0,28. Here the value is read as its shortest decimal text, the digits a
+    person counting by hand writes, and a half goes away from zero. ``decimals`` 0 gives
+    an ``int``.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
+    exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return int(rounded) if decimals <= 0 else float(rounded) + 0.0  # never "-0,0"
+
+
 def format_number(value: int | float | None, *, swedish: bool) -> str:
     """A number as a person writes it: "5 111" and "7 643,5" in Swedish, "5,111" in English."""
     if value is None:
@@ -118,8 +137,9 @@ def grouped(value: int | float | None) -> str:
 
 def format_fixed(value: float, decimals: int = 0, *, swedish: bool) -> str:
     """``value`` with ``decimals`` decimals and thousands grouped: "5,111" and "2.4" in
-    English, "5 111" and "2,4" in Swedish (what tables and messages show)."""
-    text = f"{value:,.{decimals}f}"
+    English, "5 111" and "2,4" in Swedish (what tables and messages show), halves away
+    from zero (:func:`round_half_away`)."""
+    text = f"{round_half_away(value, decimals):,.{decimals}f}"
     return text.replace(",", GROUPING_SV).replace(".", ",") if swedish else text
 
 

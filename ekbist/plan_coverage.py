@@ -22,6 +22,7 @@ from ekbist.day_conditions import assignment_covers, case_active
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_add, month_end, month_index, months_between, sql_month_index
+from ekbist.number_text import round_half_away
 from ekbist.plans import grace_days, sql_has_current
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ SERIES_THRESHOLD = 6  # days measured one by one before the interval method pays
 
 # -- coverage -----------------------------------------------------------------------
 def _share(current: int, eligible: int) -> float | None:
-    return round(current / eligible, 4) if eligible else None
+    return round_half_away(current / eligible, 4) if eligible else None
 
 
 def _coverage_counts(

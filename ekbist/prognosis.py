@@ -30,6 +30,7 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.money import parse_amount, round_div
 from ekbist.months import month_of
+from ekbist.number_text import round_half_away
 from ekbist.prognosis_driver import driver_forecast
 from ekbist.store import Store
 from ekbist.validate import no_personnummer
@@ -118,7 +119,7 @@ def deviation(kind: str, budget: int, prognosis: int) -> int:
 
 
 def adherence(prognosis_net: int, budget_net: int) -> float | None:
-    return None if budget_net == 0 else round(prognosis_net / budget_net, 6)
+    return None if budget_net == 0 else round_half_away(prognosis_net / budget_net, 6)
 
 
 # -- options ------------------------------------------------------------------------

@@ -286,7 +286,8 @@ def test_check_on_an_empty_store(cli):
 # -- the report -----------------------------------------------------------------------
 @pytest.fixture
 def decided(two_case_store):
-    """Four decided applications with known working days and waits, one without a clock."""
+    """Four decided applications with known working days and waits, and one withdrawn without
+    ever being complete: no decision, so neither no-clock nor late (issue 28)."""
     # working days 1, 3, 5, 6; waits 0, 2, 4, 50 calendar days.
     add(two_case_store, received="2026-10-05", completed="2026-10-05", decided="2026-10-05", today=TODAY)
     add(two_case_store, received="2026-10-05", completed="2026-10-05", decided="2026-10-07", today=TODAY)
@@ -302,7 +303,8 @@ def test_report_hand_counted(decided):
     result = handling_time.report(decided, date(2026, 10, 1), date(2026, 11, 30))
     assert result["groups"] == []
     assert result["total"] == {
-        "decided": 4, "in_time": 3, "late": 1, "no_clock": 1, "share_in_time": 0.75,
+        "decided": 4, "in_time": 3, "late": 1, "no_clock": 0, "withdrawn": 1,
+        "share_in_time": 0.75,
         "median_working_days": 4.0, "mean_working_days": 3.75, "max_working_days": 6,
         "median_wait_days": 3.0, "mean_wait_days": 14.0, "share_wait_over_14": 0.25,
     }
@@ -311,12 +313,13 @@ def test_report_hand_counted(decided):
 def test_report_groupings(decided):
     by_handler = handling_time.report(decided, date(2026, 10, 1), date(2026, 11, 30), by="handler")
     assert [(g["key"], g["decided"], g["in_time"], g["no_clock"]) for g in by_handler["groups"]] == [
-        ("anna", 2, 2, 1), ("bo", 2, 1, 0)]
+        ("anna", 2, 2, 0), ("bo", 2, 1, 0)]
+    assert [(g["key"], g["withdrawn"]) for g in by_handler["groups"]] == [("anna", 1), ("bo", 0)]
     by_team = handling_time.report(decided, date(2026, 10, 1), date(2026, 11, 30), by="team")
     assert [g["key"] for g in by_team["groups"]] == ["intake", "investigation"]
     by_month = handling_time.report(decided, date(2026, 10, 1), date(2026, 11, 30), by="month")
     assert [(g["key"], g["decided"], g["late"], g["no_clock"]) for g in by_month["groups"]] == [
-        ("2026-10", 3, 0, 1), ("2026-11", 1, 1, 0)]
+        ("2026-10", 3, 0, 0), ("2026-11", 1, 1, 0)]
     assert by_month["total"] == by_handler["total"] == by_team["total"]
     # The range selects on the day the clock started.
     october = handling_time.report(decided, date(2026, 10, 1), date(2026, 10, 31))["total"]
@@ -330,14 +333,14 @@ def test_report_by_handler_counts_the_clock_start_handler_and_no_handler_last(tw
     cases.assign(two_case_store, "C-1", "bo", day("2026-10-06"), today=TODAY)
     applications.decide(two_case_store, "A-1", day("2026-10-07"), "rejected", today=TODAY)
     # C-9 was nobody's from September (a gap an imported case history can leave); its
-    # application, never complete, was withdrawn in October: no clock, no handler.
+    # application, never complete, was withdrawn in October: no decision, no handler.
     cases.open_case(two_case_store, "C-9", handler="anna", opened=day("2026-01-05"), today=TODAY)
     two_case_store.execute("UPDATE assignment SET to_date = '2026-09-01' WHERE case_id = 'C-9'")
     add(two_case_store, "C-9", received="2026-10-12", decided="2026-10-30", decision="withdrawn",
         today=TODAY)
     groups = handling_time.report(two_case_store, day("2026-10-01"), day("2026-10-31"), by="handler")["groups"]
-    assert [(g["key"], g["decided"], g["in_time"], g["no_clock"]) for g in groups] == [
-        ("anna", 1, 1, 0), (None, 0, 0, 1)]
+    assert [(g["key"], g["decided"], g["in_time"], g["no_clock"], g["withdrawn"])
+            for g in groups] == [("anna", 1, 1, 0, 0), (None, 0, 0, 0, 1)]
 
 
 def test_report_empty_and_refusals(two_case_store):
@@ -356,7 +359,8 @@ def test_report_cli(decided, cli, tmp_path: Path):
     payload = json.loads(cli.ok("handling-time", "report", "--from", "2026-10-01", "--to",
                                 "2026-11-30", "--by", "month", "--format", "json").output)
     assert list(payload) == ["from", "to", "total", "groups"]
-    keys = ["decided", "in_time", "late", "no_clock", "share_in_time", "median_working_days",
+    keys = ["decided", "in_time", "late", "no_clock", "withdrawn", "share_in_time",
+            "median_working_days",
             "mean_working_days", "max_working_days", "median_wait_days", "mean_wait_days",
             "share_wait_over_14"]
     assert list(payload["total"]) == keys
@@ -369,7 +373,7 @@ def test_report_cli(decided, cli, tmp_path: Path):
     assert "75,0 %" in sv and "arbetsdag 5" in sv
     csv_lines = cli.ok("handling-time", "report", "--from", "2026-10-01", "--to", "2026-11-30",
                        "--by", "handler", "--format", "csv").output.splitlines()
-    assert csv_lines[0].startswith("key,decided,in_time") and csv_lines[-1].startswith("total,4,3,1,1,")
+    assert csv_lines[0].startswith("key,decided,in_time") and csv_lines[-1].startswith("total,4,3,1,0,1,")
     assert "before --from" in cli.fails("handling-time", "report", "--from", "2026-10-02",
                                         "--to", "2026-10-01")
 
@@ -387,7 +391,8 @@ def test_report_xlsx(decided, cli, tmp_path: Path):
     assert header[:3] == ["Handler", "Decided", "In time"]
     # the handler named beside the id
     assert [c.value for c in report_sheet[5]][:4] == ["Anna Andersson (anna)", 2, 2, 0]
-    assert report_sheet.cell(7, 1).value == "Total" and report_sheet.cell(7, 6).value == 0.75
+    assert report_sheet.cell(7, 1).value == "Total" and report_sheet.cell(7, 7).value == 0.75
+    assert report_sheet.cell(4, 6).value == "Withdrawn" and report_sheet.cell(7, 6).value == 1
     assert [row[0].value for row in months.iter_rows(min_row=2)] == ["2026-10", "2026-11"]
     assert months.cell(2, 6).value == 1.0 and months.cell(3, 6).value == 0.0
     assert len(months._charts) == 1
@@ -418,7 +423,8 @@ def test_demo_shows_every_status_and_a_realistic_share(small_demo_db):
         # The set-based SQL agrees with the single-date calendar on every decided application.
         cal = working_days.WorkCalendar.from_store(store)
         rows = store.query("SELECT completed, decided FROM application WHERE completed IS NOT NULL "
-                           "AND decided IS NOT NULL AND completed >= '2026-04-01'")
+                           "AND decided IS NOT NULL AND decision <> 'withdrawn' "
+                           "AND completed >= '2026-04-01'")
         in_time = sum(day(r["decided"]) <= cal.deadline(day(r["completed"]), 5) for r in rows)
         assert in_time == total["in_time"]
 

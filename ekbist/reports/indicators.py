@@ -40,6 +40,7 @@ from ekbist.day_conditions import last_handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.months import month_add, month_end, month_index, months_between, sql_month_index
+from ekbist.number_text import round_half_away
 from ekbist.store import Store
 from ekbist.validate import parse_month
 
@@ -226,8 +227,15 @@ FIGURES: tuple[Figure, ...] = (
            N_("The applicant's gender as recorded on the case; unknown when not recorded.")),
     Figure("households_with_children", N_("Assisted households with children"), "households",
            N_("Assisted households whose case records at least one child.")),
-    Figure("homeless_households_with_children", N_("Homeless assisted households with children"),
-           "households", N_("Assisted households with children whose case is marked homeless.")),
+    Figure("homeless_households_with_children_per_month_avg",
+           N_("Homeless with children, monthly average"), "households",
+           N_("The mean over the period's months of the households with assistance in the month "
+              "whose case records children and is marked homeless (the seed's 'i snitt … saknat "
+              "stadigvarande bostad').")),
+    Figure("homeless_households_with_children",
+           N_("Homeless with children during the period"),
+           "households", N_("Assisted households with children whose case is marked homeless, "
+                            "with assistance in at least one month of the period.")),
     Figure("paid_total", N_("Assistance granted"), "kr",
            N_("The amounts of the paying applications for the period's months. Kolada and the "
               "accounts count payments made in the period.")),
@@ -276,6 +284,13 @@ FIGURES: tuple[Figure, ...] = (
            "share",
            N_("Adults in calendar-year long-term households divided by the adult population on "
               "31 December (Kolada N31816). Needs the population of the year.")),
+    Figure("long_term_adults_share_of_population_rolling",
+           N_("Long-term adults, 12 months, share of adults"), "share",
+           N_("Adults in households with assistance in 10–12 of the twelve months ending with the "
+              "period's last month, divided by the adult population on 31 December: the seed's "
+              "'tio till tolv månader under den senaste tolvmånadersperioden', which the tertial "
+              "reports follow. Kolada N31816 counts the calendar year instead. Needs the "
+              "population of the year.")),
     Figure("very_long_term_households", N_("Very long-term households"), "households",
            N_("Households with assistance in at least the set number of the 36 months ending with "
               "the period's last month (setting indicators.very_long_term_months): the unit's own "
@@ -325,7 +340,7 @@ def definitions() -> list[dict[str, str]]:
 def _share(part: int | float | None, whole: int | float | None) -> float | None:
     if part is None or not whole:
         return None
-    return round(part / whole, 4)
+    return round_half_away(part / whole, 4)
 
 
 def sql_month_masks(span_first: str = ":span_first", last: str = ":last",
@@ -449,19 +464,22 @@ def _values(store: Store, rows: list[tuple], span_first: str, period: Period,
         sql_waiting_days(), {"first_day": wait_first.isoformat(),
                              "last_day": wait_last.isoformat()})]
     known_birth = assisted["households"] - assisted["birth_year_unknown"]
+    homeless_months = sum((r[0] & period_bits).bit_count() for r in rows if r[2] and r[4])
     return {
         "households_per_month": per_month,
-        "households_per_month_avg": round(household_months / len(months), 1),
+        "households_per_month_avg": round_half_away(household_months / len(months), 1),
         "households_total": assisted["households"],
         "adults_in_assisted_households": assisted["adults"],
         "children_in_assisted_households": assisted["children"],
         "households_by_gender": {g: assisted[f"gender_{g}"] for g in GENDERS},
         "households_with_children": assisted["with_children"],
+        "homeless_households_with_children_per_month_avg": round_half_away(
+            homeless_months / len(months), 1),
         "homeless_households_with_children": assisted["homeless_with_children"],
         "paid_total": paid_total,
-        "paid_per_household_month": round(paid_total / household_months) if household_months
+        "paid_per_household_month": round_half_away(paid_total / household_months) if household_months
         else None,
-        "paid_per_household": round(paid_total / assisted["households"]) if assisted["households"]
+        "paid_per_household": round_half_away(paid_total / assisted["households"]) if assisted["households"]
         else None,
         "cases_opened": opened,
         "closed_total": closed_total,
@@ -480,6 +498,8 @@ def _values(store: Store, rows: list[tuple], span_first: str, period: Period,
                                                         rolling_base["households"]),
         "long_term_adults_share_of_population": _share(
             calendar["adults"], population["adults"] if population else None),
+        "long_term_adults_share_of_population_rolling": _share(
+            rolling["adults"], population["adults"] if population else None),
         "very_long_term_households": very["households"],
         "young_adult_households": assisted["young_adults"],
         "young_adult_share": _share(assisted["young_adults"], known_birth),
@@ -488,9 +508,9 @@ def _values(store: Store, rows: list[tuple], span_first: str, period: Period,
             assisted["adults"], population["adults"] if population else None),
         "children_in_assisted_households_share_of_population": _share(
             assisted["children"], population["children"] if population else None),
-        "paid_per_inhabitant": round(paid_total / population["total"]) if population
+        "paid_per_inhabitant": round_half_away(paid_total / population["total"]) if population
         and population["total"] else None,
-        "waiting_time_first_contact_mean_days": round(statistics.fmean(waits), 1) if waits
+        "waiting_time_first_contact_mean_days": round_half_away(statistics.fmean(waits), 1) if waits
         else None,
         "waiting_time_first_contact_median_days": float(statistics.median(waits)) if waits
         else None,
@@ -569,7 +589,30 @@ def share_decimals(key: str) -> int:
     """Decimals of a share: two for a share of the population (0,57 %, as the seed and Kolada
     write them), one for every other share (13,7 %). The one precision rule for screens,
     reports and workbooks."""
-    return 2 if key.endswith("_share_of_population") else 1
+    return 2 if "_share_of_population" in key else 1
+
+
+def rolling_long_term(store: Store, last: str) -> dict[str, Any]:
+    """The rolling long-term figures for the twelve months ending ``last`` (YYYY-MM): the
+    households with assistance in 10–12 of them, their adults, and those adults' share of
+    the adult population on 31 December — of ``last``'s year when recorded, else of the
+    latest year before it (a tertial comes before Statistics Sweden's figure for its year),
+    named in ``population_year``. The same count as ``long_term_households_rolling``."""
+    last = parse_month(last, "last")
+    first = month_add(last, -(LONG_TERM_WINDOW - 1))
+    with store.snapshot():
+        rows = _household_rows(store, first, last)
+        population = store.one("SELECT year, adults FROM population WHERE year <= ? "
+                               "ORDER BY year DESC LIMIT 1", (int(last[:4]),))
+    window = _window(first, first, last)
+    long_term, assisted = _tally(rows, [(window, LONG_TERM_MONTHS), (window, 1)],
+                                 int(last[:4]), YOUNG_ADULT_MIN_AGE)
+    return {"from": first, "to": last, "households": long_term["households"],
+            "adults": long_term["adults"], "assisted_households": assisted["households"],
+            "share_of_households": _share(long_term["households"], assisted["households"]),
+            "population_year": population["year"] if population else None,
+            "adults_share_of_population": _share(long_term["adults"],
+                                                 population["adults"] if population else None)}
 
 
 def item_label(key: str, item: str) -> str:

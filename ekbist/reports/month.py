@@ -23,6 +23,7 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.money import to_tkr
 from ekbist.months import month_add, month_end
+from ekbist.number_text import round_half_away
 from ekbist.reports import indicators as ind
 from ekbist.reports import report_year
 from ekbist.reports.completeness import month_state
@@ -87,8 +88,8 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
             },
             "prognosis": _prognosis(store, y, m, today),
             "active_cases": active,
-            "fte": round(fte, 3),
-            "cases_per_fte": round(active / fte, 1) if fte else None,
+            "fte": round_half_away(fte, 3),
+            "cases_per_fte": round_half_away(active / fte, 1) if fte else None,
             "decided": handled["decided"],
             "in_time": handled["in_time"],
             "share_in_time": handled["share_in_time"],

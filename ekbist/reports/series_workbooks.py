@@ -127,6 +127,7 @@ _XLSX_COLUMNS = (
     ("in_time", N_("In time"), cell_formats.COUNT),
     ("late", N_("Late"), cell_formats.COUNT),
     ("no_clock", N_("No clock"), cell_formats.COUNT),
+    ("withdrawn", N_("Withdrawn"), cell_formats.COUNT),
     ("share_in_time", N_("Share in time"), cell_formats.PERCENT),
     ("median_working_days", N_("Median working days"), cell_formats.DECIMAL),
     ("mean_working_days", N_("Mean working days"), cell_formats.DECIMAL),

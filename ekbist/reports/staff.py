@@ -28,6 +28,7 @@ from typing import Any
 from ekbist.codes import TEAMS
 from ekbist.day_conditions import handler_employed, handler_left
 from ekbist.months import month_end, months_between
+from ekbist.number_text import round_half_away
 from ekbist.store import Store
 
 SHORT_SPELL_DAYS = 14
@@ -66,7 +67,7 @@ def _spells(rows: list[dict[str, Any]], period_last: date) -> list[tuple[date, d
 
 
 def _share(part: float, whole: float) -> float | None:
-    return round(part / whole, 4) if whole else None
+    return round_half_away(part / whole, 4) if whole else None
 
 
 def _employed_days(store: Store, workdays: list[date]) -> list[dict[str, Any]]:
@@ -130,20 +131,20 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
     sick_days = sum(t["sick"] for t in teams.values())
     short_days = sum(t["short"] for t in teams.values())
 
-    average = round(sum(counts) / len(counts), 2) if counts else 0.0
+    average = round_half_away(sum(counts) / len(counts), 2) if counts else 0.0
     return {
         "from": first.isoformat(),
         "to": last.isoformat(),
-        "scheduled_days": round(scheduled, 2),
-        "sick_days": round(sick_days, 2),
-        "short_spell_days": round(short_days, 2),
+        "scheduled_days": round_half_away(scheduled, 2),
+        "sick_days": round_half_away(sick_days, 2),
+        "short_spell_days": round_half_away(short_days, 2),
         "sick_leave_share": _share(sick_days, scheduled),
         "short_spell_share": _share(short_days, sick_days),
         "leavers": leavers,
         "average_employed": average,
         "turnover_share": _share(leavers, average),
-        "teams": [{"team": code, "scheduled_days": round(t["scheduled"], 2),
-                   "sick_days": round(t["sick"], 2),
+        "teams": [{"team": code, "scheduled_days": round_half_away(t["scheduled"], 2),
+                   "sick_days": round_half_away(t["sick"], 2),
                    "sick_leave_share": _share(t["sick"], t["scheduled"])}
                   for code, t in teams.items() if t["scheduled"]],
     }

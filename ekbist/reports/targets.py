@@ -21,12 +21,14 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
+from ekbist.number_text import round_half_away
 from ekbist.store import Store
 from ekbist.validate import no_personnummer
 
 AT_LEAST, AT_MOST = "at_least", "at_most"
 DIRECTIONS = (AT_LEAST, AT_MOST)
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+KEY_MAX = 64  # the longest key ekbist computes has 51 characters
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 LABEL_MAX = 120
 
 
@@ -108,9 +110,9 @@ def check_year(year: Any) -> int:
 
 def check_key(key: str) -> str:
     wanted = str(key).strip().lower().replace("-", "_")
-    if not KEY_PATTERN.match(wanted):
-        raise EkbistError(_("'{key}' is not a figure key (letters a–z, digits and _, at most 40, "
-                            "starting with a letter)").format(key=key))
+    if not KEY_PATTERN.match(wanted) or len(wanted) > KEY_MAX:
+        raise EkbistError(_("'{key}' is not a figure key (letters a–z, digits and _, at most "
+                            "{n} characters, starting with a letter)").format(key=key, n=KEY_MAX))
     return wanted
 
 
@@ -234,11 +236,55 @@ def is_met(direction: str, target: float, outcome: float | None) -> bool | None:
     return outcome >= target if direction == AT_LEAST else outcome <= target
 
 
+OUTCOME_DECIMALS = 4
+"""The most decimals of a target or outcome (in its unit, per cent for shares): outcomes on
+shares are rounded to it once, halves away from zero, and the verdict compares that figure."""
+
+
+def decimals_of(value: float) -> int:
+    """The decimals a person writes ``value`` with (4.4 → 1, 0.54 → 2, 90 → 0), at most
+    :data:`OUTCOME_DECIMALS`."""
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 0 if "e" not in text else OUTCOME_DECIMALS
+    return min(OUTCOME_DECIMALS, len(text.split(".")[1].rstrip("0")))
+
+
+def target_decimals(value: float, unit: str) -> int:
+    """Decimals to show a target with: all it was set with, and at least one on a share."""
+    return max(1 if unit == "percent" else 0, decimals_of(value))
+
+
+def outcome_decimals(direction: str, target: float, outcome: float | None, unit: str) -> int:
+    """Decimals to show an outcome beside its target so that it never reads as meeting the
+    target when it does not, nor the reverse.
+
+    One decimal more than the target is written with (0,59 % beside ≤ 0,5 %, not 0,6 %;
+    a whole count stays whole), and more, up to :data:`OUTCOME_DECIMALS`, while the shown
+    figure would fall on the other side of the target than the outcome (4,396 % beside
+    ≥ 4,4 % is 4,396 %, never 4,40 %).
+    """
+    from ekbist.number_text import round_half_away
+
+    if outcome is None:
+        return target_decimals(target, unit)
+    if unit != "percent" and float(outcome).is_integer() and float(target).is_integer():
+        return 0
+    decimals = min(OUTCOME_DECIMALS, max(1, decimals_of(target) + 1))
+    met = is_met(direction, target, outcome)
+    while (decimals < OUTCOME_DECIMALS
+           and is_met(direction, target, round_half_away(outcome, decimals)) != met):
+        decimals += 1
+    return decimals
+
+
 def judge(store: Store, year: int, computed: dict[str, float | None]) -> dict[str, Any]:
     """The target table: each target with its outcome and verdict, and the "N of M" count.
 
     ``computed`` holds the year's computed figures by key in target units (per cent for
-    shares, tkr for money).
+    shares, tkr for money). An outcome on a share is rounded once to
+    :data:`OUTCOME_DECIMALS` decimals of per cent (41,3462 %), halves away from zero; each
+    row says how many decimals its target and outcome are shown with.
     """
     manual = outcomes(store, year)
     rows = []
@@ -247,9 +293,14 @@ def judge(store: Store, year: int, computed: dict[str, float | None]) -> dict[st
             outcome = manual[t["key"]]["value"] if t["key"] in manual else None
         else:
             outcome = computed.get(t["key"])
+        if outcome is not None and t["unit"] == "percent":
+            outcome = round_half_away(outcome, OUTCOME_DECIMALS)
         met = is_met(t["direction"], t["value"], outcome)
         rows.append({"key": t["key"], "label": t["label"], "unit": t["unit"],
                      "direction": t["direction"], "target": t["value"], "outcome": outcome,
-                     "manual": t["manual"], "met": met})
+                     "manual": t["manual"], "met": met,
+                     "target_decimals": target_decimals(t["value"], t["unit"]),
+                     "outcome_decimals": outcome_decimals(t["direction"], t["value"], outcome,
+                                                          t["unit"])})
     met_count = sum(1 for r in rows if r["met"])
     return {"targets": rows, "met": met_count, "total": len(rows)}

@@ -11,6 +11,11 @@ commands use, so the report and the commands always agree:
   report``);
 * share of cases with a current plan — :func:`ekbist.plan_coverage.coverage_monthly` at each
   month's end (``ekbist plans coverage --monthly``);
+* long-term — households with assistance in 10–12 of the twelve months ending with the
+  tertial's last month and their adults' share of the adult population, the rolling
+  definition the seed's business plan follows every tertial ("tio till tolv månader under
+  den senaste tolvmånadersperioden"; :func:`ekbist.reports.indicators.rolling_long_term`):
+  the calendar-year definition cannot reach ten months by April;
 * cases per FTE — all active cases at each month's end (an uncovered case too,
   :func:`ekbist.caseload.active_cases`) ÷ the FTE of the handlers at work then, from
   :func:`ekbist.caseload.history` (``ekbist caseload history``), summed over the teams.
@@ -27,13 +32,14 @@ from typing import Any
 
 from ekbist import caseload, handling_time, plan_coverage
 from ekbist import prognosis as prognosis_lib
-from ekbist.cell_formats import COUNT, DECIMAL, FTE, PERCENT
+from ekbist.cell_formats import COUNT, DECIMAL, FTE, PERCENT, POPULATION_PERCENT
 from ekbist.codes import TOTAL_SV
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_end
+from ekbist.number_text import round_half_away
 from ekbist.prognosis_driver import household_history
-from ekbist.reports import report_year
+from ekbist.reports import indicators, report_year
 from ekbist.store import Store
 
 TERTIAL_MONTH = {1: 4, 2: 8}
@@ -62,6 +68,7 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
     coverage = plan_coverage.coverage_monthly(store, first=first_month, last=last_month, today=today)
     plan_share = {m["month"]: m for m in coverage["months"]}
     load = caseload.history(store, first_month, last_month)
+    long_term = indicators.rolling_long_term(store, last_month)
 
     active_cases = caseload.active_cases(store, [month_end(m) for m in load["months"]])
 
@@ -81,8 +88,8 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
             "plan_current": plan.get("current", 0),
             "plan_share": plan.get("share"),
             "active_cases": active,
-            "fte": round(fte, 3),
-            "cases_per_fte": round(active / fte, 2) if fte else None,
+            "fte": round_half_away(fte, 3),
+            "cases_per_fte": round_half_away(active / fte, 2) if fte else None,
         })
     end = months[-1]
     total = handling["total"]
@@ -95,12 +102,13 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
         "prognosis": result,
         "key_figures": {
             "months": months,
-            "households_average": round(sum(m["households"] for m in months) / len(months), 1),
+            "households_average": round_half_away(sum(m["households"] for m in months) / len(months), 1),
             "decided": total["decided"],
             "in_time": total["in_time"],
             "share_in_time": total["share_in_time"],
             "plan_share": end["plan_share"],
             "cases_per_fte": end["cases_per_fte"],
+            "long_term": long_term,
             "teams": [
                 {"team": t["team"], "active": t["active"][-1], "fte": t["fte"][-1],
                  "mean_per_fte": t["mean_per_fte"][-1]}
@@ -160,6 +168,14 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
     ws.cell(row=row + 1, column=1,
             value="Bidragshushåll: snitt per månad; plan och ärenden per årsarbetare: vid "
                   "periodens slut.")
+    lt = figures["long_term"]
+    ws.cell(row=row + 2, column=1,
+            value=f"Långvarigt bistånd (10–12 av de tolv månaderna {lt['from']}–{lt['to']}): "
+                  f"{lt['households']} hushåll, {lt['adults']} vuxna; andel av den vuxna "
+                  "befolkningen:")
+    share = ws.cell(row=row + 2, column=10, value=lt["adults_share_of_population"])
+    share.number_format = POPULATION_PERCENT
+    row += 1
     for col, width in zip("ABCDEFGHIJ", (10, 10, 10, 12, 14, 14, 14, 12, 12, 14), strict=True):
         ws.column_dimensions[col].width = width
     last = 3 + len(figures["months"])

@@ -16,7 +16,15 @@ from ekbist.reports.indicators import item_label, share_decimals
 from ekbist.codes import label as code_label
 from ekbist.i18n import _, ngettext
 
-from ekbist.cell_formats import COUNT, DECIMAL, FTE, PERCENT, POPULATION_PERCENT, TKR
+from ekbist.cell_formats import (
+    COUNT,
+    DECIMAL,
+    FTE,
+    PERCENT,
+    POPULATION_PERCENT,
+    TARGET_PERCENTS,
+    TKR,
+)
 from ekbist.cell_formats import KR as THOUSANDS
 
 
@@ -138,7 +146,8 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
     p = r["plan_coverage"]
     _sheet(wb, _("Plans"), _("Current change plan at the measurement date"),
            [_("Measured on"), _("Eligible cases"), _("With a current plan"), _("Share")],
-           [[p["as_of"], p["eligible"], p["current"], p["share"]]], {4: PERCENT},
+           [[p["as_of"], p["eligible"], p["current"],
+             p["current"] / p["eligible"] if p["eligible"] else None]], {4: PERCENT},
            [14, 14, 18, 10])
 
     t = r["handling_time"]
@@ -205,8 +214,8 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
                  _("Verdict")], rows, None, [44, 10, 14, 14, 10, 14])
     for i, tr in enumerate(tg["targets"], start=4):
         if tr["unit"] == "percent":
-            ws.cell(row=i, column=3).number_format = PERCENT
-            ws.cell(row=i, column=4).number_format = PERCENT
+            ws.cell(row=i, column=3).number_format = TARGET_PERCENTS[tr["target_decimals"]]
+            ws.cell(row=i, column=4).number_format = TARGET_PERCENTS[tr["outcome_decimals"]]
     last_row = 3 + len(rows)
     ws.cell(row=last_row + 2, column=1,
             value=ngettext("{n} of {m} target met.", "{n} of {m} targets met.", tg["total"]).format(

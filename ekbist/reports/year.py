@@ -24,10 +24,11 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.money import to_tkr
 from ekbist.months import month_end, months_between
+from ekbist.number_text import round_half_away
 from ekbist.reports import indicators as ind
 from ekbist.reports import report_year
-from ekbist.reports.completeness import span_state
 from ekbist.reports import targets as targets_lib
+from ekbist.reports.completeness import span_state
 from ekbist.reports.staff import staff_figures
 from ekbist.store import Store
 
@@ -63,7 +64,8 @@ def budget_result(store: Store, year: int, today: date) -> dict[str, Any] | None
                 "outcome_net_tkr": to_tkr(b["prognosis_net"]),
                 "result_tkr": to_tkr(b["deviation"]),
                 "budget_net": b["budget_net"], "outcome_net": b["prognosis_net"],
-                "result": b["deviation"], "adherence": b["adherence"]}
+                "result": b["deviation"], "adherence": round_half_away(b["adherence"], 4)
+                if b["adherence"] is not None else None}
 
     return {"basis": basis, "month": result["month"], "saved_on": saved_on,
             "activities": [block(a, a["activity"]) for a in result["activities"]],
@@ -77,8 +79,8 @@ def _caseload(store: Store, year: int, last_month: str) -> dict[str, Any]:
     for i, (month, active) in enumerate(zip(load["months"], caseload.active_cases(store, ends),
                                             strict=True)):
         fte = sum(t["fte"][i] for t in load["teams"])
-        months.append({"month": month, "active_cases": active, "fte": round(fte, 3),
-                       "cases_per_fte": round(active / fte, 2) if fte else None})
+        months.append({"month": month, "active_cases": active, "fte": round_half_away(fte, 3),
+                       "cases_per_fte": round_half_away(active / fte, 2) if fte else None})
     per_fte = [m["cases_per_fte"] for m in months if m["cases_per_fte"] is not None]
     handlers = []
     for h in load["handlers"]:
@@ -86,11 +88,11 @@ def _caseload(store: Store, year: int, last_month: str) -> dict[str, Any]:
                   if a is not None and not away]
         if values:
             handlers.append({"id": h["id"], "name": h["name"],
-                             "cases_per_fte": round(sum(values) / len(values), 1)})
+                             "cases_per_fte": round_half_away(sum(values) / len(values), 1)})
     handlers.sort(key=lambda h: (h["cases_per_fte"], h["id"]))
     return {
         "months": months,
-        "average_cases_per_fte": round(sum(per_fte) / len(per_fte), 1) if per_fte else None,
+        "average_cases_per_fte": round_half_away(sum(per_fte) / len(per_fte), 1) if per_fte else None,
         "lowest": handlers[0] if handlers else None,
         "highest": handlers[-1] if handlers else None,
     }
@@ -115,11 +117,15 @@ def _plan_coverage(store: Store, year: int, today: date) -> dict[str, Any]:
         return {"as_of": as_of.isoformat(), "measured": False, "eligible": None,
                 "current": None, "share": None}
     found = plan_coverage.coverage(store, as_of=as_of, today=today)
-    # The share from the counts, unrounded: the report and the target table round it once,
-    # the same way (172 of 416 is 41.3 % in both).
-    share = found["current"] / found["eligible"] if found["eligible"] else None
+    # Like every share in the report: a fraction with four decimals (plan_coverage's rule).
+    # The text and the target table round from the counts, once (172 of 416 is 41,3 %).
     return {"as_of": found["as_of"], "measured": True, "eligible": found["eligible"],
-            "current": found["current"], "share": share}
+            "current": found["current"], "share": found["share"]}
+
+
+def exact_share(part: int | None, whole: int | None) -> float | None:
+    """``part`` ÷ ``whole`` unrounded, for a figure shown or judged from its counts."""
+    return part / whole if part is not None and whole else None
 
 
 def computed_outcomes(report: dict[str, Any]) -> dict[str, float | None]:
@@ -132,8 +138,11 @@ def computed_outcomes(report: dict[str, Any]) -> dict[str, float | None]:
     staff = report["staff"]
     budget = report["budget"]
     values.update({
-        "share_decided_in_time": _pct(report["handling_time"]["share_in_time"]),
-        "plan_coverage": _pct(report["plan_coverage"]["share"]),
+        # From the counts, so that a share is rounded once (in the target table).
+        "share_decided_in_time": _pct(exact_share(report["handling_time"]["in_time"],
+                                                  report["handling_time"]["decided"])),
+        "plan_coverage": _pct(exact_share(report["plan_coverage"]["current"],
+                                          report["plan_coverage"]["eligible"])),
         "cases_per_fte": report["caseload"]["average_cases_per_fte"],
         "sick_leave": _pct(staff["sick_leave_share"]),
         "short_sick_spells": _pct(staff["short_spell_share"]),
@@ -236,5 +245,5 @@ def at_risk(store: Store, today: date) -> list[dict[str, Any]]:
             continue
         projected = outcome * factor if (t["manual"] or t["key"] in CUMULATIVE) else outcome
         if not targets_lib.is_met(t["direction"], t["target"], projected):
-            found.append({**t, "projected": round(projected, 2)})
+            found.append({**t, "projected": round_half_away(projected, 2)})
     return found
