@@ -21,6 +21,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import procs
 
 from ekbist import balance, budget, prognosis
 from ekbist.sheet_import import import_file
@@ -121,9 +122,7 @@ def test_import_from_the_command_line_failing_on_its_last_row(unit, db_path, tmp
                  "BEGIN SELECT RAISE(ABORT, 'planted failure'); END")
     conn.close()
     before = state(db_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "ekbist", "--db", str(db_path), "--today", TODAY.isoformat(),
-         "--lang", "en", "import", str(book)], capture_output=True, text=True, timeout=60)
+    result = procs.run(db_path, "import", str(book))
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip().splitlines() == [
         f"error: database error in {db_path}: planted failure"]
