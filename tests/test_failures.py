@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from helpers.procs import (
-    EKBIST,
     HAS_PROC,
+    PLAIN_USER,
     clean_env,
     has_open,
     one_error,
@@ -43,25 +43,18 @@ def unit(tmp_path) -> Path:
 
 
 # -- read-only folder ---------------------------------------------------------------------------
-SETPRIV = shutil.which("setpriv")
-CAPS = "-dac_override,-dac_read_search,-fowner"
-
-
 def as_plain_user(db: Path, *args: str):
     """Run without root's power to ignore file permissions (as a chief's account runs)."""
-    return subprocess.run([SETPRIV, f"--inh-caps={CAPS}", f"--bounding-set={CAPS}", EKBIST,
-                           "--db", str(db), *args], capture_output=True, text=True,
-                          env=clean_env(), timeout=120)
+    return run(db, *args, plain_user=True)
 
 
 @pytest.fixture
 def read_only_unit(unit, tmp_path):
-    if SETPRIV is None or os.geteuid() != 0:
+    if PLAIN_USER is None or os.geteuid() != 0:
         pytest.skip("needs root and setpriv to drop the permission override")
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o555)
-    probe = subprocess.run([SETPRIV, f"--inh-caps={CAPS}", f"--bounding-set={CAPS}", "touch",
-                            str(closed / "x")], capture_output=True)
+    probe = subprocess.run([*PLAIN_USER, "touch", str(closed / "x")], capture_output=True)
     closed.chmod(0o755)
     shutil.rmtree(closed)
     if probe.returncode == 0:

@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.procs import EKBIST, clean_env, one_error, run
+from helpers import procs
+from helpers.procs import one_error, run
 
 from ekbist import wal
 
@@ -166,20 +167,15 @@ def test_a_log_rolled_back_after_a_full_disk(tmp_path):
 
 
 # -- a reader that cannot apply the log -----------------------------------------------------
-SETPRIV = shutil.which("setpriv")
-CAPS = "-dac_override,-dac_read_search,-fowner"
 
 
 def test_a_reader_in_a_read_only_folder_never_answers_from_a_stale_file(crashed):
-    if SETPRIV is None or os.geteuid() != 0:
+    if procs.PLAIN_USER is None or os.geteuid() != 0:
         pytest.skip("needs root and setpriv to drop the permission override")
     folder = crashed.parent
     os.chmod(folder, 0o555)
     try:
-        result = subprocess.run([SETPRIV, f"--inh-caps={CAPS}", f"--bounding-set={CAPS}",
-                                 EKBIST, "--db", str(crashed), "settings", "list",
-                                 "--format", "json"], capture_output=True, text=True,
-                                env=clean_env(), timeout=120)
+        result = procs.run(crashed, "settings", "list", "--format", "json", plain_user=True)
     finally:
         os.chmod(folder, 0o755)
     if result.returncode == 0:  # SQLite could read the log itself: then the rows are there

@@ -19,6 +19,11 @@ from pathlib import Path
 EKBIST = shutil.which("ekbist", path=str(Path(sys.executable).parent)) or "ekbist"
 HAS_PROC = Path("/proc/self/fd").exists()
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# Root without its power to ignore file permissions, as a chief's own account runs:
+# ``[*PLAIN_USER, program, …]`` (None when setpriv is missing).
+SETPRIV = shutil.which("setpriv")
+_CAPS = "-dac_override,-dac_read_search,-fowner"
+PLAIN_USER = [SETPRIV, f"--inh-caps={_CAPS}", f"--bounding-set={_CAPS}"] if SETPRIV else None
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -33,12 +38,14 @@ def start(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
 
 
 def run(db: Path | None, *args: str, env: dict[str, str] | None = None, timeout: float = 120,
-        **kwargs) -> subprocess.CompletedProcess:
+        plain_user: bool = False, **kwargs) -> subprocess.CompletedProcess:
     """``ekbist [--db DB] ARGS`` in a process of its own, its output captured as text; the
     one runner of the installed command (``db`` None leaves ``--db`` out, as a user who
-    relies on ``EKBIST_DB`` or the default does)."""
-    return subprocess.run([EKBIST, *(("--db", str(db)) if db is not None else ()), *args],
-                          capture_output=True, text=True, env=env or clean_env(),
+    relies on ``EKBIST_DB`` or the default does; ``plain_user`` runs it as
+    :data:`PLAIN_USER`)."""
+    prefix = PLAIN_USER if plain_user else []
+    return subprocess.run([*prefix, EKBIST, *(("--db", str(db)) if db is not None else ()),
+                           *args], capture_output=True, text=True, env=env or clean_env(),
                           timeout=timeout, **kwargs)
 
 
