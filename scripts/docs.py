@@ -1,8 +1,8 @@
 """Keep the manual true by machine.
 
 python scripts/docs.py update              # rewrite the generated parts (columns, reference, index, --help examples)
-python scripts/docs.py check               # exit 1 when a generated part is stale
-python scripts/docs.py transcripts         # run every `$ ekbist …` example in README.md and docs/*.md
+python scripts/docs.py check               # exit 1 when a generated part is stale or a usage summary is wrong
+python scripts/docs.py transcripts         # run every `$ ekbist …` example and JSON sample in README.md and docs/*.md
 python scripts/docs.py transcripts --fix   # … and write the real output where a page differs
 
 Generated parts sit between ``<!-- BEGIN GENERATED: name -->`` and
@@ -31,7 +31,13 @@ HTML comments right above a block steer it (they do not show on the page):
   first opens A.xlsx with openpyxl, types those cells (a number when the text is one) and
   saves it as B.xlsx: what a person does in Excel between two commands;
 * ``<!-- not run: REASON -->`` marks a block that shows commands without their output (a
-  synopsis, an install step) and says why.
+  synopsis, an install step) and says why;
+* ``<!-- json sample: ekbist … -->`` above a ```json block names the command whose output
+  the sample shows (see :func:`sample_problems`).
+
+Usage summaries (a synopsis block, a heading, a phrase in the prose: ``ekbist day [--handler
+ID] …``) are held to each command's click parameters (:func:`usage_problems`), and JSON
+samples to the keys and types the command really prints on the demo store.
 
 A ``$ ekbist`` line anywhere else, or a block of commands with neither output nor a
 reason, is reported by :func:`unchecked` (and fails the tests).
@@ -113,7 +119,7 @@ class Block:
     edits: list[Edit] = field(default_factory=list)
 
 
-DIRECTIVE = re.compile(r"^<!-- (transcript|not run): ?(?P<text>.*?) ?-->$")
+DIRECTIVE = re.compile(r"^<!-- (transcript|not run|json sample): ?(?P<text>.*?) ?-->$")
 
 
 def directives(lines: list[str], fence: int) -> list[tuple[str, str]]:
@@ -316,13 +322,15 @@ def shown(actual: str) -> list[str]:
 
 
 def check_transcripts(fix: bool = False, only: list[Path] | None = None) -> list[str]:
-    """Run every transcript; the differences, as readable text (empty when all agree)."""
+    """Run every transcript and every JSON sample's command; the differences, as readable
+    text (empty when all agree). ``--fix`` rewrites transcripts, never a JSON sample."""
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="ekbist-demo-") as tmp:
         demo = make_demo(Path(tmp))
         for page in only or pages():
             replacements: list[tuple[Step, list[str]]] = []
             problems += unchecked(page)
+            problems += sample_problems(page, demo)
             for step, output in run_page(page, demo):
                 if not matches(step.expected, output):
                     problems.append(
@@ -618,6 +626,340 @@ def update() -> list[str]:
     return [str(p.relative_to(ROOT)) for p in written]
 
 
+# -- usage summaries and JSON samples, held to the code ------------------------------
+# A usage summary is an ``ekbist …`` line that names placeholders or options in brackets:
+# a bare line of a block marked ``<!-- not run: … synopsis … -->`` (every line of it; in
+# other blocks not run, a line that shows a usage), a heading such as
+# ``## `ekbist caseload [--as-of DATE] …` ``, or a phrase in code in the prose. The
+# synopses and the headings with options in brackets are the command's whole usage: every
+# option it offers is on one of the page's summaries of that command, and nothing else is.
+# A phrase in the prose may name a few options; those must be real. Everywhere a value written ``a|b|c`` after
+# an option of fixed choices must be exactly those choices, and a summary never shows more
+# arguments than the command takes.
+SUMMARY_INLINE = re.compile(r"`(ekbist [^`]*)`")
+SUMMARY_HEADING = re.compile(r"^#+ .*?`(ekbist [^`]*)`")
+SUMMARY_SPLIT = re.compile(r"\s+(?=ekbist\s)")
+PLACEHOLDER = re.compile(r"^[A-Z][A-Z0-9_-]*(?:[.,][\w.,]*)?$")
+
+
+@dataclass
+class Summary:
+    page: Path
+    line: int
+    text: str
+    whole: bool  # a synopsis or a heading: the command's whole usage
+
+
+def summaries(page: Path) -> list[Summary]:
+    """The usage summaries of ``page`` (see above); generated parts are left out."""
+    text = GENERATED_ANY.sub(lambda m: "\n" * m.group(0).count("\n"), page.read_text(encoding="utf-8"))
+    lines = text.split("\n")
+    found: list[Summary] = []
+    i = 0
+    while i < len(lines):
+        if FENCE.match(lines[i]):
+            start = i
+            i += 1
+            reasons = [text for kind, text in directives(lines, start) if kind == "not run"]
+            synopsis = any("synopsis" in reason for reason in reasons)
+            while i < len(lines) and not FENCE.match(lines[i]):
+                if reasons and re.match(r"ekbist\s", lines[i]):
+                    found += [Summary(page, i + 1, part.strip(), True)
+                              for part in SUMMARY_SPLIT.split(lines[i].split(" #")[0])
+                              if synopsis or _is_summary(part)]
+                i += 1
+            i += 1
+            continue
+        heading = SUMMARY_HEADING.match(lines[i])
+        for match in SUMMARY_INLINE.finditer(lines[i]):
+            if _is_summary(match[1]):
+                found.append(Summary(page, i + 1, match[1], heading is not None and
+                                     match.start(1) == heading.start(1) and "[" in match[1]))
+        i += 1
+    return found
+
+
+def _is_summary(text: str) -> bool:
+    """An ``ekbist …`` phrase that shows a usage (brackets or placeholders), not an example."""
+    words = _summary_words(text)
+    return "[" in text or any(PLACEHOLDER.match(w) for w in words[1:] if not w.startswith("-"))
+
+
+def _summary_words(text: str) -> list[str]:
+    """The words of a summary: brackets, ``…`` and a closing remark in parentheses left out."""
+    text = re.split(r"\s\(", text)[0]
+    text = re.sub(r"[\[\]]", " ", text).replace("...", " ").replace(ELLIPSIS, " ")
+    return [w for w in text.split() if w not in ("|",)]
+
+
+@dataclass
+class Usage:
+    """What a summary shows: the command, the options it names with the value after each,
+    and the arguments."""
+
+    path: str
+    options: dict[str, str | None]
+    arguments: list[str]
+
+
+def read_summary(text: str, commands: dict[str, object]) -> Usage | None:
+    """The usage ``text`` shows, or None when it names no command."""
+    import click
+
+    words = _summary_words(text)
+    path = command_path(words, set(commands))
+    if path is None:
+        return None
+    rest = words[1:]
+    while rest and rest[0].startswith("-"):  # global options before the command
+        rest = rest[2:] if rest[0] in GLOBAL_WITH_VALUE else rest[1:]
+    rest = rest[len(path.split()):]
+    by_name = {name: param for param in commands[path].params if isinstance(param, click.Option)
+               for name in (*param.opts, *param.secondary_opts)}
+    options: dict[str, str | None] = {}
+    arguments: list[str] = []
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        if word.startswith("-") and not re.fullmatch(r"-\d[\d,.]*", word):
+            name, _eq, value = word.partition("=")
+            param = by_name.get(name)
+            takes_value = (not param.is_flag and not param.count) if param is not None else (
+                i + 1 < len(rest) and not rest[i + 1].startswith("-") and (
+                    PLACEHOLDER.match(rest[i + 1]) is not None or "|" in rest[i + 1]))
+            if takes_value and not value and i + 1 < len(rest):
+                i += 1
+                value = rest[i]
+            options[name] = value or None
+        else:
+            arguments.append(word)
+        i += 1
+    return Usage(path, options, arguments)
+
+
+def _choices(param) -> list[str] | None:
+    import click
+
+    if isinstance(param.type, click.Choice):
+        return [str(c) for c in param.type.choices]
+    words = getattr(param.type, "words", None)  # params.WordChoice: the codes
+    return list(words) if isinstance(words, dict) else None
+
+
+def _real_usage(command, path: str) -> str:
+    """The command's usage as click prints it, and every option it offers (for a message)."""
+    import click
+
+    ctx = click.Context(command, info_name=f"ekbist {path}")
+    offered = [param.opts[0] for param in command.params
+               if isinstance(param, click.Option) and not param.hidden]
+    return (f"ekbist {path} {' '.join(command.collect_usage_pieces(ctx))} "
+            f"(options: {', '.join(offered) or 'none'})")
+
+
+def usage_problems(only: list[Path] | None = None) -> list[str]:
+    """Every usage summary of the pages (or of ``only``) that says something other than the
+    command: an option it lacks, an option it has left out, other choices, more arguments."""
+    import click
+
+    commands = leaf_commands()
+    problems: list[str] = []
+    for page in only or pages():
+        whole: dict[str, list[tuple[Summary, Usage]]] = {}
+        for summary in summaries(page):
+            usage = read_summary(summary.text, commands)
+            where = f"{page.name}:{summary.line}: `{summary.text}`"
+            if usage is None:
+                if summary.whole:
+                    problems.append(f"{where} names no ekbist command")
+                continue
+            command = commands[usage.path]
+            params = {name: param for param in command.params if isinstance(param, click.Option)
+                      for name in (*param.opts, *param.secondary_opts)}
+            for name, value in usage.options.items():
+                param = params.get(name)
+                if param is None or param.hidden:
+                    problems.append(f"{where} shows {name}, which `ekbist {usage.path}` does not "
+                                    f"have; its usage: {_real_usage(command, usage.path)}")
+                    continue
+                choices = _choices(param)
+                if choices is not None and value and "|" in value and set(value.split("|")) != set(choices):
+                    problems.append(f"{where} gives {name} the values {value}; "
+                                    f"`ekbist {usage.path}` takes {'|'.join(choices)}")
+            arguments = [p for p in command.params if isinstance(p, click.Argument)]
+            if len(usage.arguments) > len(arguments):
+                problems.append(f"{where} shows {len(usage.arguments)} arguments "
+                                f"({' '.join(usage.arguments)}); `ekbist {usage.path}` takes "
+                                f"{len(arguments)}: {_real_usage(command, usage.path)}")
+            if summary.whole:
+                whole.setdefault(usage.path, []).append((summary, usage))
+        for path, shown_here in whole.items():
+            command = commands[path]
+            named = {name for _summary, usage in shown_here for name in usage.options}
+            first = shown_here[0][0]
+            for param in command.params:
+                if isinstance(param, click.Option) and not param.hidden and \
+                        not named & {*param.opts, *param.secondary_opts}:
+                    problems.append(f"{page.name}:{first.line}: `{first.text}` leaves out "
+                                    f"{param.opts[0]}, which `ekbist {path}` has; its usage: "
+                                    f"{_real_usage(command, path)}")
+            most = max(len(usage.arguments) for _summary, usage in shown_here)
+            arguments = [p for p in command.params if isinstance(p, click.Argument)]
+            if most < len(arguments):
+                problems.append(f"{page.name}:{first.line}: `{first.text}` leaves out arguments "
+                                f"of `ekbist {path}`: {_real_usage(command, path)}")
+    return problems
+
+
+# A JSON sample is a ```json block with ``<!-- json sample: STEPS -->`` above it: the steps
+# (``ekbist …`` commands and ``edit A.xlsx as B.xlsx | Sheet!C9 = 1`` edits, separated by
+# ``;``) run in a copy of the demo store like a transcript, and the shape of the last
+# command's output must be the sample's: the same keys at every level and values of the
+# same type (a number, a text, true/false, a list, an object; null goes with any type).
+# The values themselves are examples. In a sample, ``…`` after the items of a list stands
+# for more items like them; ``…`` (or ``"...": "…"``) after the keys of an object says the
+# object has more keys than shown (a map whose keys are data, or a long object).
+MORE_KEYS = "\u2026more keys"
+MORE_ITEMS = "\u2026more items"
+
+
+@dataclass
+class Sample:
+    page: Path
+    line: int  # 1-based line of the ```json fence
+    steps: list[str]
+    text: str
+
+
+def json_samples(page: Path) -> list[Sample]:
+    """The ```json blocks of ``page``, each with its ``json sample`` steps (empty without)."""
+    lines = page.read_text(encoding="utf-8").split("\n")
+    found = []
+    i = 0
+    while i < len(lines):
+        if not FENCE.match(lines[i]):
+            i += 1
+            continue
+        start = i
+        i += 1
+        while i < len(lines) and not FENCE.match(lines[i]):
+            i += 1
+        if lines[start].strip() == "```json":
+            steps = [step.strip() for kind, text in directives(lines, start) if kind == "json sample"
+                     for step in text.split(";") if step.strip()]
+            found.append(Sample(page, start + 1, steps, "\n".join(lines[start + 1:i])))
+        i += 1
+    return found
+
+
+def parse_sample(text: str):
+    """The sample as JSON, ``…`` read as more keys or more items (see above)."""
+    import json
+
+    text = re.sub(r'"\.\.\."\s*:\s*"…"', f'"{MORE_KEYS}": null', text)
+    text = re.sub(r",\s*(?:…|\.\.\.)\s*(?=\})", f', "{MORE_KEYS}": null', text)
+    text = re.sub(r",\s*(?:…|\.\.\.)\s*(?=\])", f', "{MORE_ITEMS}"', text)
+    return json.loads(text)
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return "list" if isinstance(value, list) else "object"
+
+
+def shape(values: list) -> dict:
+    """What every value of ``values`` has in common and apart: their kinds, the keys of the
+    objects among them (each key's shape), and the shape of the items of their lists."""
+    objects = [v for v in values if isinstance(v, dict)]
+    lists = [v for v in values if isinstance(v, list)]
+    keys = dict.fromkeys(k for o in objects for k in o)
+    return {"kinds": {_kind(v) for v in values},
+            "keys": {k: shape([o[k] for o in objects if k in o]) for k in keys},
+            "items": shape([item for v in lists for item in v]) if lists else None}
+
+
+def shape_problems(sample, output: dict, where: str = "") -> list[str]:
+    """How the sample's shape differs from the output's (``output`` is :func:`shape`)."""
+    kind = _kind(sample)
+    real = output["kinds"] - {"null"}
+    if kind == "null" or not real:
+        return []
+    if kind not in real:
+        return [f"{where or 'the sample'}: the page shows a {kind}, ekbist gives "
+                f"{' or '.join(sorted(real))}"]
+    problems = []
+    if kind == "object":
+        shown = [k for k in sample if k != MORE_KEYS]
+        problems += [f"{where}.{k}: on the page, not in what ekbist gives" for k in shown
+                     if k not in output["keys"]]
+        if MORE_KEYS not in sample:
+            problems += [f"{where}.{k}: in what ekbist gives, not on the page"
+                         for k in output["keys"] if k not in sample]
+        for k in shown:
+            if k in output["keys"]:
+                problems += shape_problems(sample[k], output["keys"][k], f"{where}.{k}")
+    elif kind == "list" and output["items"] is not None:
+        for item in sample:
+            if item != MORE_ITEMS:
+                problems += shape_problems(item, output["items"], f"{where}[]")
+    return problems
+
+
+def run_sample(sample: Sample, demo: Path) -> str:
+    """The standard output of the sample's last command, its steps run in a copy of the demo."""
+    with tempfile.TemporaryDirectory(prefix="ekbist-sample-") as tmp:
+        work = Path(tmp)
+        shutil.copyfile(demo, work / "unit.db")
+        env = base_env(work) | {"EKBIST_DB": str(work / "unit.db")}
+        out = ""
+        for step in sample.steps:
+            if step.startswith("edit "):
+                parse_edit(step).apply(work)
+                continue
+            words = shlex.split(step)
+            if not words or words[0] != "ekbist":
+                raise ValueError(f"{sample.page.name}:{sample.line}: a json sample runs ekbist "
+                                 f"and edits only, not {step!r}")
+            out = subprocess.run([sys.executable, "-m", "ekbist", *words[1:]], cwd=work, env=env,
+                                 stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                 encoding="utf-8").stdout
+        return out
+
+
+def sample_problems(page: Path, demo: Path) -> list[str]:
+    """Every JSON sample of ``page`` whose keys or types are not what the command gives,
+    and every ```json block that says no command to compare it with."""
+    import json
+
+    problems = []
+    for sample in json_samples(page):
+        where = f"{page.name}:{sample.line}"
+        if not sample.steps:
+            problems.append(f"{where}: a JSON sample with no '<!-- json sample: ekbist … -->' "
+                            "above it, so nothing holds it to the code")
+            continue
+        try:
+            shown_sample = parse_sample(sample.text)
+        except ValueError as exc:
+            problems.append(f"{where}: the sample is not JSON (… aside): {exc}")
+            continue
+        output = run_sample(sample, demo)
+        try:
+            given = json.loads(output)
+        except ValueError:
+            problems.append(f"{where}: `{sample.steps[-1]}` printed no JSON:\n{output}")
+            continue
+        problems += [f"{where}: {p}" for p in shape_problems(shown_sample, shape([given]))]
+    return problems
+
+
 def main(argv: list[str]) -> int:
     verb = argv[0] if argv else ""
     if verb == "update":
@@ -628,7 +970,10 @@ def main(argv: list[str]) -> int:
         bad = stale()
         for path in bad:
             print(f"stale: {path} (run python scripts/docs.py update)")
-        return 1 if bad else 0
+        wrong = usage_problems()
+        for problem in wrong:
+            print(f"usage: {problem}")
+        return 1 if bad or wrong else 0
     if verb == "reference-text":  # used by generate_reference, in a process of its own
         import json
 

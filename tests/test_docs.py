@@ -229,3 +229,116 @@ def test_every_setting_is_documented() -> None:
     text = "\n".join(page.read_text(encoding="utf-8") for page in tool.pages())
     for key in SETTINGS:
         assert re.search(r"^\| `" + re.escape(key) + r"` \| [^|]+ \| [^|]+", text, re.M), key
+
+
+# -- usage summaries and JSON samples held to the code ----------------------------------------
+def test_every_usage_summary_is_the_commands_usage() -> None:
+    assert tool.usage_problems() == []
+
+
+def _synopsis_page(tmp_path: Path, *lines: str, heading: str = "", prose: str = "") -> Path:
+    page = tmp_path / "page.md"
+    page.write_text("# A page\n\n" + (f"## {heading}\n\n" if heading else "") + (prose + "\n\n" if prose else "")
+                    + "<!-- not run: a synopsis; the examples below are run -->\n```\n"
+                    + "\n".join(lines) + "\n```\n", encoding="utf-8")
+    return page
+
+
+def test_a_true_synopsis_passes(tmp_path) -> None:
+    # `ekbist day` has --handler, --wide and --format table|json, and no argument
+    page = _synopsis_page(tmp_path, "ekbist day [--handler ID] [--wide] [--format table|json]",
+                          "ekbist budget set YEAR ACTIVITY LINE AMOUNT [--new]")
+    assert tool.usage_problems([page]) == []
+
+
+def test_a_synopsis_with_an_option_the_command_lacks_fails(tmp_path) -> None:
+    page = _synopsis_page(tmp_path, "ekbist day [--handler ID] [--team CODE] [--wide] [--format table|json]")
+    [problem] = tool.usage_problems([page])
+    assert problem.startswith("page.md:5: `ekbist day [--handler ID] [--team CODE]")
+    assert "shows --team, which `ekbist day` does not have" in problem
+    assert "ekbist day [OPTIONS] (options: --handler, --wide, --format)" in problem
+
+
+def test_a_synopsis_that_leaves_out_an_option_the_command_has_fails(tmp_path) -> None:
+    # the day.md of before: --wide missing
+    page = _synopsis_page(tmp_path, "ekbist day [--handler ID] [--format table|json]")
+    [problem] = tool.usage_problems([page])
+    assert "leaves out --wide, which `ekbist day` has" in problem
+
+
+def test_an_option_shown_on_another_line_of_the_page_counts(tmp_path) -> None:
+    page = _synopsis_page(tmp_path, "ekbist prognosis export FILE.xlsx [--year Y] [--month M] [--force]",
+                          "ekbist prognosis export --into T.xlsx --out FILE.xlsx [--year Y] [--month M]")
+    assert tool.usage_problems([page]) == []
+    alone = _synopsis_page(tmp_path, "ekbist prognosis export FILE.xlsx [--year Y] [--month M] [--force]")
+    assert [p.split(", which")[0].rsplit(" ", 1)[-1] for p in tool.usage_problems([alone])] == [
+        "--into", "--out"]
+
+
+def test_other_choices_and_more_arguments_fail(tmp_path) -> None:
+    page = _synopsis_page(tmp_path, "ekbist day ID [--handler ID] [--wide] [--format table|json|csv]")
+    problems = tool.usage_problems([page])
+    assert len(problems) == 2
+    assert "gives --format the values table|json|csv; `ekbist day` takes table|json" in problems[0]
+    assert "shows 1 arguments (ID); `ekbist day` takes 0" in problems[1]
+    fewer = _synopsis_page(tmp_path, "ekbist budget set YEAR ACTIVITY LINE [--new]")
+    [problem] = tool.usage_problems([fewer])
+    assert "leaves out arguments of `ekbist budget set`" in problem
+
+
+def test_a_heading_is_a_whole_usage_and_a_phrase_in_the_prose_names_real_options(tmp_path) -> None:
+    heading = _synopsis_page(tmp_path, heading="`ekbist day [--handler ID]`")
+    assert [p.split(": ", 1)[1].split(", which")[0] for p in tool.usage_problems([heading])] == [
+        "`ekbist day [--handler ID]` leaves out --wide", "`ekbist day [--handler ID]` leaves out --format"]
+    prose = _synopsis_page(tmp_path, prose="Run `ekbist day [--handler ID]` each morning.")
+    assert tool.usage_problems([prose]) == []
+    wrong = _synopsis_page(tmp_path, prose="Run `ekbist day [--handler ID] [--team CODE]` each morning.")
+    [problem] = tool.usage_problems([wrong])
+    assert "shows --team, which `ekbist day` does not have" in problem
+
+
+def test_sample_shapes_compared_key_by_key() -> None:
+    output = tool.shape([{"as_of": "2026-11-25", "rows": [{"id": "a", "n": 1, "note": None},
+                                                         {"id": "b", "n": 2, "note": "x"}]}])
+    same = {"as_of": "2000-01-01", "rows": [{"id": "z", "n": 9, "note": "y"}]}
+    assert tool.shape_problems(same, output) == []
+    # null goes with any type, and "…" stands for more items
+    assert tool.shape_problems(tool.parse_sample(
+        '{"as_of": null, "rows": [{"id": "z", "n": 9, "note": null}, …]}'), output) == []
+    assert tool.shape_problems({**same, "extra": 1}, output) == [
+        ".extra: on the page, not in what ekbist gives"]
+    assert tool.shape_problems({"as_of": "x", "rows": [{"id": "z", "n": 9}]}, output) == [
+        ".rows[].note: in what ekbist gives, not on the page"]
+    assert tool.shape_problems({"as_of": "x", "rows": [{"id": "z", "n": "9", "note": None}]}, output) == [
+        ".rows[].n: the page shows a text, ekbist gives number"]
+    # "…" after the keys of an object: it has more keys than shown
+    assert tool.shape_problems(tool.parse_sample('{"as_of": "x", …}'), output) == []
+    assert tool.shape_problems(tool.parse_sample('{"rows": [{"id": "z", "...": "…"}]}'), output) == [
+        ".as_of: in what ekbist gives, not on the page"]
+    assert tool.shape_problems(tool.parse_sample('{"as_of": "x", "rows": {"id": 1}}'), output) == [
+        ".rows: the page shows a object, ekbist gives list"]
+
+
+@pytest.mark.parametrize("page", [p for p in tool.pages() if tool.json_samples(p)], ids=lambda p: p.name)
+def test_every_json_sample_has_the_keys_and_types_of_the_output(page: Path, demo_db: Path) -> None:
+    assert tool.sample_problems(page, demo_db) == []
+
+
+def test_a_json_sample_that_is_not_the_output_fails(tmp_path, demo_db: Path) -> None:
+    def page(sample: str, directive: str = "<!-- json sample: ekbist day --handler h009 --format json -->\n") -> Path:
+        path = tmp_path / "sample.md"
+        path.write_text(f"# Day\n\n{directive}```json\n{sample}\n```\n", encoding="utf-8")
+        return path
+
+    real = __import__("json").loads(tool.run_sample(tool.json_samples(page("{}"))[0], demo_db))
+    assert tool.sample_problems(page(__import__("json").dumps(real)), demo_db) == []
+    first = next(iter(real))
+    extra = {**real, "handler_phone": "0701234567"}
+    assert tool.sample_problems(page(__import__("json").dumps(extra)), demo_db) == [
+        "sample.md:4: .handler_phone: on the page, not in what ekbist gives"]
+    lacking = {k: v for k, v in real.items() if k != first}
+    assert tool.sample_problems(page(__import__("json").dumps(lacking)), demo_db) == [
+        f"sample.md:4: .{first}: in what ekbist gives, not on the page"]
+    assert tool.sample_problems(page("{}", directive=""), demo_db) == [
+        "sample.md:3: a JSON sample with no '<!-- json sample: ekbist … -->' above it, so nothing "
+        "holds it to the code"]
