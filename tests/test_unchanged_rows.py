@@ -16,8 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers.workbooks import workbook
 from test_secrecy import KNOWN, spellings
-from workbooks import workbook
 
 from ekbist.errors import ValidationErrors
 from ekbist.sheet_import import import_file
