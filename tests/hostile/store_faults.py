@@ -208,11 +208,17 @@ def signal_cases(count: int, seed: int) -> list[SignalCase]:
 
 
 def python_start(code: int, lines: list[str], out: str, written: int) -> bool:
-    """A SIGINT that landed while Python itself was starting (its site module), before the
-    installed command's first line: Python reports it as a fatal error with exit 1 and
-    nothing of ekbist has run (documented in docs/trust.md). Nothing may be written."""
-    return (code == 1 and bool(lines) and lines[0].startswith("Fatal Python error: init_")
-            and lines[-1] == "KeyboardInterrupt" and not out and not written)
+    """A SIGINT that landed while Python itself was starting, before the installed
+    command's first line (documented in docs/trust.md): in its site module Python reports
+    a fatal error and exits 1; after it, while the command's first module is being found,
+    Python prints its own KeyboardInterrupt traceback and ends by the signal. From that
+    first line on no KeyboardInterrupt can be raised (the line replaces Python's handler),
+    so such a traceback always comes from before it. Nothing may be written or printed."""
+    if not lines or lines[-1] != "KeyboardInterrupt" or out or written:
+        return False
+    if code == 1:
+        return lines[0].startswith("Fatal Python error: init_")
+    return code == -signal.SIGINT and lines[0] == "Traceback (most recent call last):"
 
 
 def run_signal_case(case: SignalCase, folder: Path, rows: int = 5000,

@@ -49,7 +49,39 @@ def test_a_sigint_while_python_itself_starts_is_told_apart_and_writes_nothing(tm
     written = store_faults.scalar(db, "SELECT count(*) FROM handler")
     assert (proc.returncode, written, out) == (1, 0, "")
     assert store_faults.python_start(proc.returncode, lines, out, written), lines
-    # ekbist's own refusals and a write before the signal are never taken for it.
+    # ekbist's own refusals, a write or a result before the signal are never taken for it.
     assert not store_faults.python_start(1, ["error: interrupted — nothing was written"], "", 0)
     assert not store_faults.python_start(1, lines, "", 1)
     assert not store_faults.python_start(1, lines, "Added handler bo", 0)
+
+
+def test_a_sigint_before_the_command_s_first_line_is_told_apart_and_writes_nothing(tmp_path):
+    # Python has started; the installed command is finding its first module
+    # (ekbist.commands.entry), held there by an import hook that waits.
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import sys, time\n"
+        "class Wait:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'ekbist.commands.entry':\n"
+        "            sys.stderr.write('finding the entry\\n')\n"
+        "            sys.stderr.flush()\n"
+        "            time.sleep(120)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Wait())\n")
+    db = tmp_path / "unit.db"
+    store_faults.init(db)
+    proc = subprocess.Popen(
+        [store_faults.EKBIST, "--db", str(db), "handler", "add", "bo", "--name", "Bo B",
+         "--team", "intake", "--fte", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=store_faults.clean_env(PYTHONPATH=str(hook)))
+    assert proc.stderr.readline() == "finding the entry\n"
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    lines = err.splitlines()
+    written = store_faults.scalar(db, "SELECT count(*) FROM handler")
+    assert (proc.returncode, written, out) == (-signal.SIGINT, 0, ""), lines
+    assert store_faults.python_start(proc.returncode, lines, out, written), lines
+    assert not store_faults.python_start(-signal.SIGINT, lines, "", 1)
+    assert not store_faults.python_start(-signal.SIGTERM, lines, "", 0)
