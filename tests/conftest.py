@@ -48,25 +48,36 @@ def store(db_path: Path):
 
 
 class DemoStores:
-    """Demo units built by a real ``ekbist demo`` process as of 2026-11-25, each size once per
-    session: ``demo_stores()`` is the default unit, ``demo_stores(households=60, months=8)``
-    a smaller one. Read them, or copy them to write (:func:`demo_copy`)."""
+    """Demo units built by a real ``ekbist demo`` process as of 2026-11-25, each size (and
+    seed) once per session: ``demo_stores()`` is the default unit, ``demo_stores(households=60,
+    months=8)`` a smaller one. Read them, or copy them to write (:func:`demo_copy`,
+    :meth:`copy`)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.built: dict[tuple[int | None, int | None], Path] = {}
+        self.built: dict[tuple[int | None, int | None, int | None], Path] = {}
 
-    def __call__(self, households: int | None = None, months: int | None = None) -> Path:
-        key = (households, months)
+    def __call__(self, households: int | None = None, months: int | None = None,
+                 seed: int | None = None) -> Path:
+        key = (households, months, seed)
         if key not in self.built:
             from helpers import procs
 
             args = [*(("--households", str(households)) if households else ()),
-                    *(("--months", str(months)) if months else ())]
+                    *(("--months", str(months)) if months else ()),
+                    *(("--seed", str(seed)) if seed else ())]
             # one word to a reader of the output (demo_60x8.db): no hyphen splits it
-            name = "demo.db" if not args else f"demo_{households or 480}x{months or 24}.db"
+            name = "demo.db" if not args else (f"demo_{households or 480}x{months or 24}"
+                                               f"{f'_seed{seed}' if seed else ''}.db")
             self.built[key] = procs.demo_store(self.folder / name, *args)
         return self.built[key]
+
+    def copy(self, to: Path, **size: int) -> Path:
+        """A copy at ``to`` of the demo unit of ``size``, to write to."""
+        import shutil
+
+        shutil.copyfile(self(**size), to)
+        return to
 
 
 @pytest.fixture(scope="session")

@@ -301,12 +301,9 @@ def test_xlsx_has_the_table_and_a_chart_and_is_private(unit_db, cli, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ekbist-")]
 
 
-def test_demo_store_has_the_shape_of_a_real_unit(tmp_path):
-    from ekbist import demo
-
-    store = Store.open(tmp_path / "demo.db", create=True)
+def test_demo_store_has_the_shape_of_a_real_unit(demo_stores):
+    store = Store.open(demo_stores(households=200, months=24, seed=2), readonly=True)
     try:
-        demo.build(store, demo.DemoOptions(households=200, months=24, seed=2), date(2026, 11, 25))
         assert store.scalar("SELECT count(*) FROM population") >= 2
         assert store.scalar("SELECT count(*) FROM application WHERE first_contact > received") == 0
         data = ind.indicators(store, ind.period_of(year=2026, today=date(2026, 11, 25)))

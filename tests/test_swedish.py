@@ -297,20 +297,11 @@ def test_counts_in_check_are_grouped_from_1000(cli) -> None:
     assert "has no change plan after 1,118 days" in english
 
 
-def test_workbooks_group_thousands_and_space_the_percent_sign(tmp_path: Path) -> None:
-    from datetime import date
-
+def test_workbooks_group_thousands_and_space_the_percent_sign(tmp_path: Path, demo_stores) -> None:
     import openpyxl
     from conftest import Cli
 
-    from ekbist import demo
-    from ekbist.store import Store
-
-    db = tmp_path / "demo.db"
-    store = Store.open(db, create=True)
-    demo.build(store, demo.DemoOptions(households=60, months=14, seed=3), date(2026, 11, 25))
-    store.close()
-    cli = Cli(db)
+    cli = Cli(demo_stores.copy(tmp_path / "demo.db", households=60, months=14, seed=3))
     made = {
         "handling": ["handling-time", "report", "--from", "2026-01-01", "--to", "2026-10-31",
                      "--by", "month"],

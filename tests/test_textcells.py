@@ -19,9 +19,9 @@ ACTIVITY = "=1+2"
 
 
 @pytest.fixture
-def hostile(cli):
-    """The demo unit with formula-like text typed into every free-text field the issue names."""
-    cli.ok("demo", "--households", "40", "--months", "12", "--seed", "3")
+def hostile(cli, demo_stores):
+    """A demo unit with formula-like text typed into every free-text field the issue names."""
+    demo_stores.copy(cli.db, households=40, months=12, seed=3)
     cli.ok("handler", "add", "hinj", "--name", HYPERLINK, "--team", "intake", "--fte", "1",
            "--start", "2025-01-01")
     cli.ok("handler", "add", "plus", "--name", "+46 70 111", "--team", "intake", "--fte", "1",

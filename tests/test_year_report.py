@@ -251,8 +251,8 @@ def test_check_warns_of_a_target_heading_for_a_miss(year_store, cli) -> None:
     assert result.exit_code == 1 and "1 yearly target at risk" in result.output
 
 
-def test_the_demo_year_report_has_targets_outcomes_and_sick_leave(cli) -> None:
-    cli.ok("demo", "--households", "60", "--months", "14", today="2026-11-25")
+def test_the_demo_year_report_has_targets_outcomes_and_sick_leave(cli, demo_stores) -> None:
+    demo_stores.copy(cli.db, households=60, months=14)
     data = json.loads(cli.ok("report", "year", "2026", "--format", "json",
                              today="2026-11-25").output)
     assert data["targets"]["total"] == 10
