@@ -213,13 +213,18 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
             n=_ratio(cl["highest"]["cases_per_fte"]), name=cl["highest"]["name"]))
 
     s = r["staff"]
-    staff = Section(_("Staff"), [_("Team"), _("Sick leave")], right={1})
+    staff = Section(_("Staff"), [_("Team"), _("Sick leave"), _("Days 1–14")], right={1, 2})
     for team in s["teams"]:
-        staff.rows.append([code_label("team", team["team"]), _pct(team["sick_leave_share"])])
-    staff.rows.append([_(TOTAL), _pct(s["sick_leave_share"])])
+        staff.rows.append([code_label("team", team["team"]), _pct(team["sick_leave_share"]),
+                           _pct(team["sick_leave_day_1_14_share"])])
+    staff.rows.append([_(TOTAL), _pct(s["sick_leave_share"]),
+                       _pct(s["sick_leave_day_1_14_share"])])
     staff.notes.append(_("Sick leave: {sick} of {scheduled} scheduled working days "
                          "(FTE-weighted).").format(sick=_num(s["sick_days"]),
                                                    scheduled=_num(s["scheduled_days"])))
+    staff.notes.append(_("Sick leave days 1–14 of each spell: {sick} of the scheduled "
+                         "working days: {share}.").format(
+        sick=_num(s["sick_days_1_14"]), share=_pct(s["sick_leave_day_1_14_share"])))
     staff.notes.append(_("Share of sick days in spells of 1–14 days: {share}.").format(
         share=_pct(s["short_spell_share"])))
     staff.notes.append(_("Staff turnover: {n} left, {avg} employed on average: {share}.").format(

@@ -128,12 +128,26 @@ def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, yes: b
     default=dict(zip(ABSENCE_KINDS, typable("absence_kind"), strict=True))["other"]))
 @click.option("--reason", "--note", "reason",
               help=_("A note, in a few words (no health details)."))
+@click.option("--extent", metavar=_("PERCENT"),
+              help=_("Per cent of the handler's time (part-time sick leave: 25, 50, 75; "
+                     "default 100). Below 100 the handler stays at work with their cases."))
 @pass_env
-def away(env: Env, handler_id: str, first, last, kind: str | None, reason: str | None) -> None:
+def away(env: Env, handler_id: str, first, last, kind: str | None, reason: str | None,
+         extent: str | None) -> None:
     from ekbist import absence
 
-    absence.away(env.open(), handler_id, first=first, last=last, reason=reason, kind=kind)
-    if last:
+    row = absence.away(env.open(), handler_id, first=first, last=last, reason=reason, kind=kind,
+                       extent=extent)
+    if row["extent"] < 100:
+        if last:
+            click.echo(_("Handler {id} is away {extent}% of the time from {first} to {last}.")
+                       .format(id=handler_id, extent=row["extent"], first=first.isoformat(),
+                               last=last.isoformat()))
+        else:
+            click.echo(_("Handler {id} is away {extent}% of the time from {first} until "
+                         "further notice.").format(id=handler_id, extent=row["extent"],
+                                                   first=first.isoformat()))
+    elif last:
         click.echo(_("Handler {id} is away from {first} to {last}.").format(
             id=handler_id, first=first.isoformat(), last=last.isoformat()))
     else:
@@ -167,5 +181,6 @@ def absences(env: Env, handler_id: str | None, fmt: str) -> None:
     rows = absence.list_absences(env.open(readonly=True), handler_id)
     columns = [Column("handler", N_("Handler"), role="key"), Column("name", N_("Name"), role="key"),
                Column("from_date", N_("From"), "date"), Column("to_date", N_("To"), "date"),
-               Column("kind", N_("Absence kind"), "code:absence_kind"), Column("reason", N_("Note"))]
+               Column("kind", N_("Absence kind"), "code:absence_kind"),
+               Column("extent", N_("Extent (%)"), "int"), Column("reason", N_("Note"))]
     emit(rows, columns, fmt, empty=_("No absences."))

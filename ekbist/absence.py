@@ -7,7 +7,11 @@ cover and a rebalance gives the handler no new ones. Absences of one handler
 never overlap, so "away on D" is a yes/no question with one answer.
 
 Each absence has a kind (``sick``, ``vacation``, ``parental``, ``leave``,
-``training``, ``other``): the staff figures count sick leave from it. The free
+``training``, ``other``): the staff figures count sick leave from it. It has an extent
+in per cent of the handler's working time (``extent``, 1–100, default 100): sick leave
+at 25, 50 or 75 % ("sjukskriven på deltid") counts that part of each day as sick leave,
+and leaves the handler at work with their cases; only a whole-time absence makes a
+handler away (:mod:`ekbist.day_conditions`). The free
 text (``reason`` in the store) is only a note; absences recorded before kinds
 existed are ``other`` with their text kept as the note.
 """
@@ -19,7 +23,7 @@ from typing import Any
 
 from ekbist import handlers as handler_store
 from ekbist.codes import parse_code
-from ekbist.day_conditions import absence_covers
+from ekbist.day_conditions import absence_covers, absence_whole_time
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
@@ -29,7 +33,8 @@ from ekbist.validate import no_personnummer
 def away_on(store: Store, day: date) -> set[str]:
     """Ids of the handlers away on ``day``."""
     rows = store.query(
-        f"SELECT DISTINCT ab.handler FROM absence ab WHERE {absence_covers(':d')}",
+        f"SELECT DISTINCT ab.handler FROM absence ab WHERE {absence_covers(':d')}"
+        f" AND {absence_whole_time('ab')}",
         {"d": day.isoformat()},
     )
     return {r["handler"] for r in rows}
@@ -39,12 +44,30 @@ def list_absences(store: Store, handler_id: str | None = None) -> list[dict[str,
     if handler_id:
         handler_store.get(store, handler_id)
     return store.query(
-        """SELECT ab.id, ab.handler, h.name, ab.from_date, ab.to_date, ab.kind, ab.reason
+        """SELECT ab.id, ab.handler, h.name, ab.from_date, ab.to_date, ab.kind, ab.extent,
+                  ab.reason
            FROM absence ab JOIN handler h ON h.id = ab.handler
            WHERE :h IS NULL OR ab.handler = :h
            ORDER BY ab.handler, ab.from_date""",
         {"h": handler_id},
     )
+
+
+EXTENT_MIN, EXTENT_MAX = 1, 100
+
+
+def parse_extent(value: Any) -> int:
+    """An absence's extent in whole per cent of the handler's time: 50, '50', '50 %'."""
+    text = str(value).strip().replace("\u00a0", " ").removesuffix("%").strip()
+    try:
+        extent = int(text)
+    except ValueError:
+        extent = None
+    if extent is None or not EXTENT_MIN <= extent <= EXTENT_MAX:
+        raise EkbistError(_("the extent is a whole per cent from {low} to {high} of the "
+                            "handler's time, not '{value}'").format(
+            low=EXTENT_MIN, high=EXTENT_MAX, value=value))
+    return extent
 
 
 def _overlapping(store: Store, handler_id: str, first: date, last: date | None) -> dict | None:
@@ -67,8 +90,10 @@ def away(
     last: date | None = None,
     reason: str | None = None,
     kind: str | None = None,
+    extent: Any = None,
 ) -> dict[str, Any]:
-    """Record that the handler is away from ``first`` to ``last`` (inclusive; None = not known).
+    """Record that the handler is away from ``first`` to ``last`` (inclusive; None = not known),
+    for ``extent`` per cent of their time (default 100: all of it).
 
     Planned absences (in the future) are allowed: a rebalance should already spare
     a handler who goes on parental leave next week.
@@ -79,6 +104,7 @@ def away(
     if not reason and kind is None:
         raise EkbistError(_("an absence needs a kind or a reason"))
     kind = kind or "other"
+    extent = 100 if extent is None else parse_extent(extent)
     if len(reason) > 200:
         raise EkbistError(_("the reason is too long (at most 200 characters)"))
     no_personnummer(reason, _("reason"))
@@ -115,9 +141,10 @@ def away(
         )
     with store.transaction():
         cursor = store.execute(
-            "INSERT INTO absence (handler, from_date, to_date, kind, reason)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (handler_id, first.isoformat(), last.isoformat() if last else None, kind, reason),
+            "INSERT INTO absence (handler, from_date, to_date, kind, extent, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (handler_id, first.isoformat(), last.isoformat() if last else None, kind, extent,
+             reason),
         )
     return store.one("SELECT * FROM absence WHERE id = ?", (cursor.lastrowid,))
 

@@ -12,8 +12,10 @@ the check, the day list, the reports, the balance — means the same by "active"
 * a **handler is employed** on D when they had started (or no start is known) and had
   not left (``end_date`` is the first day no longer employed); one not employed has
   either **not started** or **left**;
-* a **handler is away** on D when one of their absences covers D (``to_date`` is the last
-  day away, inclusive; NULL while the end is not known);
+* a **handler is away** on D when one of their whole-time absences (extent 100 %) covers D
+  (``to_date`` is the last day away, inclusive; NULL while the end is not known); a
+  part-time absence (sick leave at 50 %) leaves the handler at work with their cases, and
+  counts only in the staff figures;
 * a **handler is at work** on D when employed and not away;
 * an **application is open** on D when it had arrived and was not yet decided.
 
@@ -95,10 +97,16 @@ def absence_covers(day: str, absence: str = "ab") -> str:
             f"AND ({absence}.to_date IS NULL OR {absence}.to_date >= {day}))")
 
 
+def absence_whole_time(absence: str = "ab") -> str:
+    """True when absence ``absence`` takes all of the handler's time (extent 100 %)."""
+    return f"({absence}.extent = 100)"
+
+
 def handler_away(day: str, handler_id: str = "h.id") -> str:
-    """True when the handler whose id is ``handler_id`` is away on ``day``."""
+    """True when the handler whose id is ``handler_id`` is away on ``day``: a whole-time
+    absence covers it (a part-time one leaves them at work)."""
     return (f"EXISTS (SELECT 1 FROM absence ab WHERE ab.handler = {handler_id} "
-            f"AND {absence_covers(day, 'ab')})")
+            f"AND {absence_covers(day, 'ab')} AND {absence_whole_time('ab')})")
 
 
 def handler_at_work(day: str, handler: str = "h") -> str:

@@ -9,9 +9,17 @@ personnel turnover. The municipal definitions are used:
   public holidays and the unit's closed days excluded) the handler was employed in
   the period (employed as :mod:`ekbist.day_conditions` says); sick working days are
   those of them inside a ``sick`` absence.
+* an absence counts for its extent: a day of sick leave at 50 % is half a sick day
+  (Stockholm's "sjukskrivna på hel- eller deltid"); a part-time sick handler is still
+  scheduled for the whole day.
+* sick leave days 1–14 (Stockholm's "sjukfrånvaro dag 1–14") = the sick working days
+  among the first 14 calendar days of each spell / the scheduled working days, FTE- and
+  extent-weighted like sick leave: the short-term part of the same sick leave, so the two
+  are read side by side and both are better low.
 * short spells = the share of the sick working days that lie in spells of 1–14
-  calendar days (the employer's sick-pay period). Back-to-back sick absences of one
-  handler are one spell; a spell still open is counted up to the period's end.
+  calendar days (the employer's sick-pay period): the unit's own figure, not
+  Stockholm's. Back-to-back sick absences of one handler are one spell (whatever their
+  extents); a spell still open is counted up to the period's end.
 * turnover = handlers whose last day of employment lies in the year / the average
   number employed (head count at each month's end, months up to the period's end).
 
@@ -32,6 +40,7 @@ from ekbist.number_text import round_half_away
 from ekbist.store import Store
 
 SHORT_SPELL_DAYS = 14
+FIRST_DAYS = 14  # "sjukfrånvaro dag 1–14": the employer's sick-pay period of each spell
 
 
 def _workdays(store: Store, first: date, last: date) -> list[date]:
@@ -53,17 +62,21 @@ def _workdays(store: Store, first: date, last: date) -> list[date]:
     return days
 
 
-def _spells(rows: list[dict[str, Any]], period_last: date) -> list[tuple[date, date, int]]:
-    """Merged sick spells of one handler: (first, last within data, length in calendar days)."""
-    spells: list[list[date]] = []
+def _spells(rows: list[dict[str, Any]], period_last: date
+            ) -> list[tuple[date, date, int, list[tuple[date, date, float]]]]:
+    """Merged sick spells of one handler: (first, last within data, length in calendar days,
+    its absences as (first, last, extent as a fraction))."""
+    spells: list[list[Any]] = []
     for r in rows:
         first = date.fromisoformat(r["from_date"])
         last = date.fromisoformat(r["to_date"]) if r["to_date"] else max(period_last, first)
+        part = (first, last, r["extent"] / 100)
         if spells and first <= spells[-1][1] + timedelta(days=1):
             spells[-1][1] = max(spells[-1][1], last)
+            spells[-1][2].append(part)
         else:
-            spells.append([first, last])
-    return [(a, b, (b - a).days + 1) for a, b in spells]
+            spells.append([first, last, [part]])
+    return [(a, b, (b - a).days + 1, parts) for a, b, parts in spells]
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -84,9 +97,10 @@ def _employed_days(store: Store, workdays: list[date]) -> list[dict[str, Any]]:
 def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
     """Sick leave, short spells and turnover from ``first`` to ``last`` (inclusive).
 
-    Shares are fractions (0.09 = 9 %). Returns ``{"from", "to", "sick_leave_share",
-    "short_spell_share", "turnover_share", "leavers", "average_employed",
-    "scheduled_days", "sick_days", "teams": [...]}``; the day counts are FTE-weighted.
+    Shares are fractions (0.09 = 9 %). Returns ``{"from", "to", "scheduled_days",
+    "sick_days", "short_spell_days", "sick_days_1_14", "sick_leave_share",
+    "sick_leave_day_1_14_share", "short_spell_share", "leavers", "average_employed",
+    "turnover_share", "teams": [...]}``; the day counts are FTE- and extent-weighted.
     """
     workdays = _workdays(store, first, last)
     month_ends = [month_end(m, today=last)
@@ -94,7 +108,7 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
     with store.snapshot():
         employed = _employed_days(store, workdays)
         sick = store.query(
-            "SELECT handler, from_date, to_date FROM absence WHERE kind = 'sick'"
+            "SELECT handler, from_date, to_date, extent FROM absence WHERE kind = 'sick'"
             " AND from_date <= :last AND (to_date IS NULL OR to_date >= :first_back)"
             " ORDER BY handler, from_date",
             {"last": last.isoformat(),
@@ -113,7 +127,7 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
     for r in sick:
         by_handler.setdefault(r["handler"], []).append(r)
 
-    teams = {code: {"scheduled": 0.0, "sick": 0.0, "short": 0.0} for code in TEAMS}
+    teams = {code: {"scheduled": 0.0, "sick": 0.0, "short": 0.0, "first": 0.0} for code in TEAMS}
     for h in employed:
         fte = float(h["fte"])
         tally = teams[h["team"]]
@@ -121,15 +135,24 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
         # The employed working days are the stretch of ``workdays`` from first_day to last_day.
         on = date.fromisoformat(h["first_day"])
         off = date.fromisoformat(h["last_day"])
-        for a, b, length in _spells(by_handler.get(h["id"], []), last):
-            n = max(0, bisect_right(workdays, min(b, off)) - bisect_left(workdays, max(a, on)))
-            tally["sick"] += fte * n
-            if length <= SHORT_SPELL_DAYS:
-                tally["short"] += fte * n
+
+        def worked(a: date, b: date) -> int:
+            """Working days of the period from ``a`` to ``b`` the handler was employed."""
+            return max(0, bisect_right(workdays, min(b, off)) - bisect_left(workdays, max(a, on)))
+
+        for start, _end, length, parts in _spells(by_handler.get(h["id"], []), last):
+            day_14 = start + timedelta(days=FIRST_DAYS - 1)
+            for a, b, extent in parts:
+                n = fte * extent * worked(a, b)
+                tally["sick"] += n
+                if length <= SHORT_SPELL_DAYS:
+                    tally["short"] += n
+                tally["first"] += fte * extent * worked(a, min(b, day_14))
 
     scheduled = sum(t["scheduled"] for t in teams.values())
     sick_days = sum(t["sick"] for t in teams.values())
     short_days = sum(t["short"] for t in teams.values())
+    first_days = sum(t["first"] for t in teams.values())
 
     average = round_half_away(sum(counts) / len(counts), 2) if counts else 0.0
     return {
@@ -138,13 +161,16 @@ def staff_figures(store: Store, first: date, last: date) -> dict[str, Any]:
         "scheduled_days": round_half_away(scheduled, 2),
         "sick_days": round_half_away(sick_days, 2),
         "short_spell_days": round_half_away(short_days, 2),
+        "sick_days_1_14": round_half_away(first_days, 2),
         "sick_leave_share": _share(sick_days, scheduled),
+        "sick_leave_day_1_14_share": _share(first_days, scheduled),
         "short_spell_share": _share(short_days, sick_days),
         "leavers": leavers,
         "average_employed": average,
         "turnover_share": _share(leavers, average),
         "teams": [{"team": code, "scheduled_days": round_half_away(t["scheduled"], 2),
                    "sick_days": round_half_away(t["sick"], 2),
-                   "sick_leave_share": _share(t["sick"], t["scheduled"])}
+                   "sick_leave_share": _share(t["sick"], t["scheduled"]),
+                   "sick_leave_day_1_14_share": _share(t["first"], t["scheduled"])}
                   for code, t in teams.items() if t["scheduled"]],
     }

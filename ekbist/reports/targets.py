@@ -58,6 +58,8 @@ OWN_FIGURES: tuple[TargetFigure, ...] = (
                                      "measurement date"), "percent", AT_LEAST),
     TargetFigure("cases_per_fte", N_("Cases per FTE, monthly average"), "cases", AT_MOST),
     TargetFigure("sick_leave", N_("Sick leave"), "percent", AT_MOST),
+    TargetFigure("sick_leave_days_1_14", N_("Sick leave, days 1–14 of each spell"), "percent",
+                 AT_MOST),
     TargetFigure("short_sick_spells", N_("Share of sick days in spells of 1–14 days"),
                  "percent", AT_LEAST),
     TargetFigure("staff_turnover", N_("Staff turnover"), "percent", AT_MOST),

@@ -180,7 +180,9 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
                 + [[_(TOTAL), s["scheduled_days"], s["sick_days"], s["sick_leave_share"]]],
                 {2: DECIMAL, 3: DECIMAL, 4: PERCENT}, [30, 16, 16, 12])
     row = 6 + len(s["teams"])
-    for text, value, fmt in ((_("Share of sick days in spells of 1–14 days"),
+    for text, value, fmt in ((_("Sick leave days 1–14 of each spell"),
+                              s["sick_leave_day_1_14_share"], PERCENT),
+                             (_("Share of sick days in spells of 1–14 days"),
                               s["short_spell_share"], PERCENT),
                              (_("Handlers who left"), s["leavers"], COUNT),
                              (_("Employed on average"), s["average_employed"], FTE),

@@ -145,6 +145,7 @@ def computed_outcomes(report: dict[str, Any]) -> dict[str, float | None]:
                                           report["plan_coverage"]["eligible"])),
         "cases_per_fte": report["caseload"]["average_cases_per_fte"],
         "sick_leave": _pct(staff["sick_leave_share"]),
+        "sick_leave_days_1_14": _pct(staff["sick_leave_day_1_14_share"]),
         "short_sick_spells": _pct(staff["short_spell_share"]),
         "staff_turnover": _pct(staff["turnover_share"]),
         "budget_result": budget["total"]["result_tkr"] if budget else None,
