@@ -115,6 +115,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'handler away': [
         'ekbist handler away h009 --from 2026-12-01 --kind parental',
+        'ekbist handler away h009 --from 2026-06-01 --to 2026-06-30 --kind sick --extent 50',
     ],
     'handler back': [
         'ekbist handler back h009 --date 2027-03-01',
