@@ -397,6 +397,36 @@ def test_refusals_through_the_library(store: Store) -> None:
     assert store.scalar("SELECT count(*) FROM plan") == 1
 
 
+def test_coverage_by_handler_in_name_order_by_team_in_the_units_with_no_one_last(
+        store: Store) -> None:
+    # Zoe (a1, intake) holds Z-1; Ada (b1, investigation) holds B-1, whose plan is current;
+    # N-1's handling ended in June with no one after. All three are past the grace period.
+    handlers.add(store, "a1", name="Zoe", team="intake", fte=1)
+    handlers.add(store, "b1", name="Ada", team="investigation", fte=1)
+    for case_id, handler in (("Z-1", "a1"), ("B-1", "b1"), ("N-1", "a1")):
+        cases.open_case(store, case_id, handler=handler, opened=D("2026-01-05"), today=TODAY)
+    store.execute("UPDATE assignment SET to_date = '2026-06-01' WHERE case_id = 'N-1'")
+    plans.add(store, "B-1", made=D("2026-11-02"), today=TODAY)
+    by_handler = plan_coverage.coverage(store, as_of=TODAY, today=TODAY, by="handler")["by"]
+    # Ada before Zoe although a1 sorts before b1 and intake comes first in the unit.
+    assert [(g["handler"], g["name"], g["eligible"], g["current"]) for g in by_handler] == [
+        ("b1", "Ada", 1, 1), ("a1", "Zoe", 1, 0), (None, None, 1, 0)]
+    by_team = plan_coverage.coverage(store, as_of=TODAY, today=TODAY, by="team")["by"]
+    assert [(g["team"], g["eligible"], g["current"]) for g in by_team] == [
+        ("intake", 1, 0), ("investigation", 1, 1), (None, 1, 0)]
+
+
+def test_the_monthly_series_refuses_what_the_day_refuses(store: Store) -> None:
+    with pytest.raises(EkbistError) as grouping:
+        plan_coverage.coverage_monthly(store, first=None, last=None, today=TODAY, by="gender")
+    assert grouping.value.worded(FLAGS).startswith("--by must be one of: ")
+    for first, last, flag in ((None, "2026-13", "--to"), ("2026-00", "2026-11", "--from")):
+        with pytest.raises(EkbistError) as month:
+            plan_coverage.coverage_monthly(store, first=first, last=last, today=TODAY)
+        bad = last if flag == "--to" else first
+        assert month.value.worded(FLAGS) == f"{flag}: '{bad}' is not a month (YYYY-MM)"
+
+
 def test_the_interval_method_measures_at_month_ends_the_last_day_excepted(db: Store) -> None:
     series = plan_coverage._coverage_series_counts
     # The last day may be before its month's end (today); every other day is a month's end.

@@ -181,3 +181,29 @@ def test_the_figures_without_the_working_day_index(db_path) -> None:
         absence.away(bare, "a", first=D("2026-04-02"), last=D("2026-04-07"), kind="sick")
         april = staff_figures(bare, D("2026-04-01"), D("2026-04-30"))
         assert (april["scheduled_days"], april["sick_days"]) == (20, 2)
+
+
+def test_head_count_averages_the_month_ends_to_the_hundredth(one) -> None:
+    # Dana all the quarter; Erik from 1 March; Fia's last day is 31 January.
+    handlers.add(one, "e", name="Erik", team="intake", fte=1.0, start=D("2026-03-01"))
+    handlers.add(one, "f", name="Fia", team="intake", fte=1.0, start=D("2025-01-01"))
+    handlers.leave(one, "f", D("2026-02-01"))
+    quarter = staff_figures(one, D("2026-01-01"), D("2026-03-31"))
+    assert (quarter["from"], quarter["to"]) == ("2026-01-01", "2026-03-31")
+    # Employed on 31 January: Dana and Fia; 28 February: Dana; 31 March: Dana and Erik.
+    assert quarter["average_employed"] == 1.67  # 5 / 3
+    assert quarter["leavers"] == 1
+    assert quarter["turnover_share"] == 0.5988  # 1 / 1.67
+
+
+def test_fte_weighted_days_are_given_to_the_hundredth(store) -> None:
+    # A third of full time (0.333) on Monday 2 and Tuesday 3 March 2026, sick on the Monday:
+    # 0.666 scheduled days, shown as 0.67, and 0.333 sick days, shown as 0.33.
+    handlers.add(store, "t", name="Tove", team="intake", fte=0.333, start=D("2025-01-01"))
+    absence.away(store, "t", first=D("2026-03-02"), last=D("2026-03-02"), kind="sick")
+    days = staff_figures(store, D("2026-03-02"), D("2026-03-03"))
+    assert (days["scheduled_days"], days["sick_days"], days["short_spell_days"]) == (
+        0.67, 0.33, 0.33)
+    assert (days["sick_leave_share"], days["short_spell_share"]) == (0.5, 1.0)
+    assert days["teams"] == [{"team": "intake", "scheduled_days": 0.67, "sick_days": 0.33,
+                              "sick_leave_share": 0.5}]
