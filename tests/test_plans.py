@@ -416,6 +416,26 @@ def test_coverage_by_handler_in_name_order_by_team_in_the_units_with_no_one_last
         ("intake", 1, 0), ("investigation", 1, 1), (None, 1, 0)]
 
 
+@pytest.mark.parametrize("method", ["series", "direct"])
+def test_a_handler_whose_last_case_closed_leaves_the_split_series(store: Store, monkeypatch,
+                                                                  method: str) -> None:
+    # Both cases opened 5 January, eligible from 6 April (after 90 days), no plans. Zoe's
+    # closes on 15 June: she is in the split for April and May only; Ada stays.
+    handlers.add(store, "a1", name="Zoe", team="intake", fte=1)
+    handlers.add(store, "b1", name="Ada", team="investigation", fte=1)
+    for case_id, handler in (("Z-1", "a1"), ("B-1", "b1")):
+        cases.open_case(store, case_id, handler=handler, opened=D("2026-01-05"), today=TODAY)
+    cases.close_case(store, "Z-1", on=D("2026-06-15"), reason="work", today=TODAY)
+    monkeypatch.setattr(plan_coverage, "SERIES_THRESHOLD", 0 if method == "series" else 100)
+    result = plan_coverage.coverage_monthly(store, first="2026-03", last="2026-07", today=TODAY,
+                                            by="handler")
+    split = {m["month"]: [(g["handler"], g["eligible"]) for g in m["by"]]
+             for m in result["months"]}
+    assert split == {"2026-03": [], "2026-04": [("b1", 1), ("a1", 1)],
+                     "2026-05": [("b1", 1), ("a1", 1)], "2026-06": [("b1", 1)],
+                     "2026-07": [("b1", 1)]}
+
+
 def test_the_monthly_series_refuses_what_the_day_refuses(store: Store) -> None:
     with pytest.raises(EkbistError) as grouping:
         plan_coverage.coverage_monthly(store, first=None, last=None, today=TODAY, by="gender")

@@ -207,3 +207,11 @@ def test_fte_weighted_days_are_given_to_the_hundredth(store) -> None:
     assert (days["sick_leave_share"], days["short_spell_share"]) == (0.5, 1.0)
     assert days["teams"] == [{"team": "intake", "scheduled_days": 0.67, "sick_days": 0.33,
                               "sick_leave_share": 0.5}]
+
+
+def test_a_weekend_spell_in_a_month_of_working_days_counts_nothing(one) -> None:
+    # Saturday 7 and Sunday 8 March: sick, but on no working day of the 22 in March.
+    absence.away(one, "d", first=D("2026-03-07"), last=D("2026-03-08"), kind="sick")
+    march = staff_figures(one, D("2026-03-01"), D("2026-03-31"))
+    assert (march["scheduled_days"], march["sick_days"], march["short_spell_days"]) == (22, 0, 0)
+    assert (march["sick_leave_share"], march["short_spell_share"]) == (0.0, None)
