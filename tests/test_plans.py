@@ -653,8 +653,8 @@ def test_cli_monthly_series_says_when_its_last_month_is_not_over(hand: Cli, tmp_
     by_team = hand.ok("plans", "coverage", "--from", "2026-10", "--by", "team").output
     assert " ".join(by_team.split()).endswith(note)
     sv = hand.ok("plans", "coverage", "--from", "2026-10", lang="sv").output
-    assert ("Preliminärt: november är inte slut; den mäts den 25:e, övriga månader på sin "
-            "sista dag.") in " ".join(sv.split())
+    assert ("Preliminärt: november är inte slut; den mäts den 25:e, övriga månader vid "
+            "månadens slut.") in " ".join(sv.split())
     assert "Preliminary" not in hand.ok("plans", "coverage", "--from", "2026-10", "--format",
                                         "csv").output   # the machine form has the as_of column
     book = tmp_path / "running.xlsx"
