@@ -12,7 +12,8 @@ the zip itself, part by part, and refuses, naming the file and the part or the c
   beyond the rows and columns ekbist reads or far from the rest, cells packed tighter than
   real data, a formula without a saved value (:mod:`ekbist.sheets.sheet_xml`).
 
-An .xls file is not a zip: calamine reads it and names what is wrong. Every format is
+An .xls file is not a zip: its sheets' declared sizes are checked first
+(:mod:`ekbist.sheets.xls_dimensions`), then calamine reads it and names what is wrong. Every format is
 also checked after reading, by the size of what was read (:func:`check_size`).
 """
 
@@ -28,6 +29,7 @@ from ekbist.i18n import _
 from ekbist.sheets.sheet_xml import (MAX_COLUMNS, MAX_ROWS, NotPlain, Sheet, SheetScan,
                                      Unsure, cell_at, parse, quick_cells, scan_expat,
                                      scan_ods, scan_plain, scan_strings, well_formed)
+from ekbist.sheets.xls_dimensions import check_dimensions
 from ekbist.sheets.zip_parts import RATIO_FLOOR, ZIP_ERRORS, inflate, open_parts, spaced
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "RATIO_FLOOR", "SheetScan", "broken_part", "check_size",
@@ -92,6 +94,9 @@ def check_workbook(path: Path) -> list[SheetScan]:
     unchanged in this process is not read again.
     """
     path = Path(path)
+    if path.suffix.lower() == ".xls" and path.is_file():
+        check_dimensions(path)
+        return []
     if path.suffix.lower() not in _SPREADSHEET_ZIPS or not path.is_file():
         return []           # the reader names what is wrong with the path
     try:

@@ -387,6 +387,25 @@ def test_broken_ods_content_names_the_part(fresh, tmp_path) -> None:
     assert line.startswith(f"error: {path}: part content.xml is not well-formed XML"), line
 
 
+def test_an_xls_whose_sheet_declares_its_first_row_after_its_last_is_refused(
+        real_store, fresh, tmp_path) -> None:
+    # Found by the long run (seed 24, case 4 774): one bit of the fixture's DIMENSIONS
+    # record (first row 0, last row + 1 = 3) at byte 0xDC9 makes the first row 4 194 304,
+    # and calamine asked for 686 GB and aborted.
+    source = (FIXTURES / "sheets_cases.xls").read_bytes()
+    assert source[0xDC3:0xDC7] == b"\x00\x02\x0e\x00" and source[0xDC9] == 0
+    flipped = tmp_path / "flipped.xls"
+    flipped.write_bytes(source[:0xDC9] + b"\x40" + source[0xDCA:])
+    outcome = import_file(real_store, flipped, "xls flip")
+    assert outcome.faults(timed=False) == [] and outcome.status == 1, outcome
+    assert "a sheet declares rows 4194305–3 and columns 1–4" in outcome.stderr, outcome.stderr
+    # The file as saved is read, its sheets as declared.
+    whole = tmp_path / "whole.xls"
+    whole.write_bytes(source)
+    assert guard.check_workbook(whole) == []
+    assert reader.read(whole)
+
+
 # -- the seeded mix ------------------------------------------------------------------------------
 
 QUICK_CASES = 240
