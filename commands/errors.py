@@ -49,10 +49,15 @@ def shown(message: str, *, lines: bool = False) -> str:
     """
     from ekbist.secrecy import mask
 
-    if lines:
-        return "\n".join(shown(line) for line in mask(message).split("\n"))
+    if lines:   # click indents a list of choices with a tab: its own, kept as a tab
+        return "\n".join(_indent(line) + shown(line.lstrip("\t"))
+                         for line in mask(message).split("\n"))
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
                         mask(message))
+
+
+def _indent(line: str) -> str:
+    return line[:len(line) - len(line.lstrip("\t"))]
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")

@@ -104,6 +104,25 @@ def test_usage_errors_in_swedish(click_words, swedish) -> None:
     assert click_words["no_such_option"] in english.stderr
 
 
+def test_clicks_list_of_choices_keeps_its_tabs_while_a_quoted_tab_is_an_escape(tmp_path) -> None:
+    """click lists the choices of a missing option on lines of their own, indented by a tab:
+    that layout is click's, not a value's, so the output gate keeps it; a tab inside a value
+    the user typed is still shown as an escape (one value, one line) and masked."""
+    db = str(tmp_path / "u.db")
+    assert ekbist("--db", db, "init").returncode == 0
+    for lang, word in (("en", "Choose from:"), ("sv", "Välj bland:")):
+        missing = ekbist("--db", db, "--lang", lang, "report", "tertial", "2026")
+        assert missing.returncode == 2
+        assert missing.stderr.splitlines()[-3:] == [
+            missing.stderr.splitlines()[-3], "\t1,", "\t2"]
+        assert missing.stderr.splitlines()[-3].endswith(word)
+        assert "\\t" not in missing.stderr
+    typed = ekbist("--db", db, "report", "tertial", "--tertial", "1\t811218-9876")
+    assert typed.returncode == 1
+    assert typed.stderr.count("\n") == 1 and "'1\\t811218-****'" in typed.stderr
+    assert "9876" not in typed.stderr
+
+
 def test_codes_are_listed_as_one_may_type_them(tmp_path) -> None:
     db = str(tmp_path / "u.db")
     assert ekbist("--db", db, "init").returncode == 0
