@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import Column, emit, format_option
+from ekbist.commands.render import Column, emit, format_option, say
 
 from ekbist.i18n import N_, _
 
@@ -70,16 +70,13 @@ def info(env: Env, integrity: bool, fmt: str) -> None:
         emit([], [], "json", payload=payload)
         return
     rows = [{"table": t, "rows": n} for t, n in counts.items()]
-    if fmt == "table":
-        click.echo(_("Database: {path}").format(path=payload["path"]))
-        click.echo(_("Schema version: {v}").format(v=payload["schema_version"]))
-        click.echo(
-            _("Journal mode: {mode} (filesystem: {fs})").format(
-                mode=payload["journal_mode"], fs=payload["filesystem"] or "?"
-            )
-        )
+    if fmt == "table":   # wrapped at the terminal: a store's path can be wider than it
+        say(_("Database: {path}").format(path=payload["path"]))
+        say(_("Schema version: {v}").format(v=payload["schema_version"]))
+        say(_("Journal mode: {mode} (filesystem: {fs})").format(
+            mode=payload["journal_mode"], fs=payload["filesystem"] or "?"))
         if integrity:
-            click.echo(_("Integrity check: ok"))
+            say(_("Integrity check: ok"))
     emit(rows, [Column("table", N_("Table")), Column("rows", N_("Rows"), "int")], fmt)
 
 

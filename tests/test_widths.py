@@ -434,3 +434,31 @@ def test_wide_on_the_command_too(demo_db: Path) -> None:
     assert code == 0 and "Left out to fit the terminal:" in flat(narrow)
     code, wide = procs.on_terminal(["caseload", "--wide"], env, columns=80)
     assert "Left out" not in wide and "vs team mean" in wide
+
+
+def test_info_wraps_a_store_path_wider_than_the_terminal(demo_db: Path) -> None:
+    """A store kept deep in a folder tree: ``info``'s lines stay inside a 60-column terminal,
+    the path moves whole to a line of its own (it is not cut), and a pipe gets it on one line."""
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="ekbist-", dir="/tmp"))
+    try:
+        folder = top / ("f" * (56 - len(str(top)) - len("//unit.db")))
+        folder.mkdir()
+        db = folder / "unit.db"
+        shutil.copy(demo_db, db)
+        _info_at_60_columns(db)
+    finally:
+        shutil.rmtree(top)
+
+
+def _info_at_60_columns(db: Path) -> None:
+    path = str(db)
+    assert len(path) == 56 and len("Database: " + path) == 66
+    code, text = procs.on_terminal(["info"], procs.terminal_env(db), columns=60)
+    assert code == 0
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 60, text
+    assert lines[lines.index("Database:") + 1] == path
+    piped = procs.run(db, "info")
+    assert f"Database: {path}" in piped.stdout.splitlines()
