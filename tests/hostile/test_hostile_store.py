@@ -36,19 +36,9 @@ def test_a_sigint_while_python_itself_starts_is_told_apart_and_writes_nothing(tm
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
         "import sys, time\nsys.stderr.write('in site\\n')\nsys.stderr.flush()\ntime.sleep(120)\n")
-    db = tmp_path / "unit.db"
-    store_faults.init(db)
-    proc = subprocess.Popen(
-        [store_faults.EKBIST, "--db", str(db), "handler", "add", "bo", "--name", "Bo B",
-         "--team", "intake", "--fte", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, env=store_faults.clean_env(PYTHONPATH=str(hook)))
-    assert proc.stderr.readline() == "in site\n"
-    os.kill(proc.pid, signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
-    lines = err.splitlines()
-    written = store_faults.scalar(db, "SELECT count(*) FROM handler")
-    assert (proc.returncode, written, out) == (1, 0, "")
-    assert store_faults.python_start(proc.returncode, lines, out, written), lines
+    returncode, lines, out, written = _sigint_when_held(tmp_path, hook, "in site\n")
+    assert (returncode, written, out) == (1, 0, "")
+    assert store_faults.python_start(returncode, lines, out, written), lines
     # ekbist's own refusals, a write or a result before the signal are never taken for it.
     assert not store_faults.python_start(1, ["error: interrupted — nothing was written"], "", 0)
     assert not store_faults.python_start(1, lines, "", 1)
@@ -70,18 +60,25 @@ def test_a_sigint_before_the_command_s_first_line_is_told_apart_and_writes_nothi
         "            time.sleep(120)\n"
         "        return None\n"
         "sys.meta_path.insert(0, Wait())\n")
+    returncode, lines, out, written = _sigint_when_held(tmp_path, hook, "finding the entry\n")
+    assert (returncode, written, out) == (-signal.SIGINT, 0, ""), lines
+    assert store_faults.python_start(returncode, lines, out, written), lines
+    assert not store_faults.python_start(-signal.SIGINT, lines, "", 1)
+    assert not store_faults.python_start(-signal.SIGTERM, lines, "", 0)
+
+
+def _sigint_when_held(tmp_path, hook, shown: str) -> tuple[int, list[str], str, int]:
+    """``handler add`` on a new store with ``hook`` (a sitecustomize that holds the process
+    after it writes ``shown``), SIGINT once it is held: the exit code, stderr's lines,
+    stdout, and how many handlers the store then holds."""
     db = tmp_path / "unit.db"
     store_faults.init(db)
     proc = subprocess.Popen(
         [store_faults.EKBIST, "--db", str(db), "handler", "add", "bo", "--name", "Bo B",
          "--team", "intake", "--fte", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, env=store_faults.clean_env(PYTHONPATH=str(hook)))
-    assert proc.stderr.readline() == "finding the entry\n"
+    assert proc.stderr.readline() == shown
     os.kill(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=120)
-    lines = err.splitlines()
-    written = store_faults.scalar(db, "SELECT count(*) FROM handler")
-    assert (proc.returncode, written, out) == (-signal.SIGINT, 0, ""), lines
-    assert store_faults.python_start(proc.returncode, lines, out, written), lines
-    assert not store_faults.python_start(-signal.SIGINT, lines, "", 1)
-    assert not store_faults.python_start(-signal.SIGTERM, lines, "", 0)
+    return (proc.returncode, err.splitlines(), out,
+            store_faults.scalar(db, "SELECT count(*) FROM handler"))
