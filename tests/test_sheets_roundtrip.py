@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers.workbooks import workbook
+from helpers.workbooks import refused_import, workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.sheet_import import import_file
@@ -52,12 +52,7 @@ def _count(db: Path) -> int:
 
 
 def _refused(db: Path, path: Path) -> list[str]:
-    """The problems of importing ``path``, which must write nothing."""
-    before = _count(db)
-    with Store.open(db) as store, pytest.raises(ValidationErrors) as refused:
-        import_file(store, path, today=TODAY)
-    assert _count(db) == before
-    return refused.value.problems
+    return refused_import(db, path, TODAY)
 
 
 # -- export: continued on further sheets ---------------------------------------------------------

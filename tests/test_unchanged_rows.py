@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers.workbooks import workbook
+from helpers.workbooks import refused_import, workbook
 from test_secrecy import KNOWN, spellings
 
 from ekbist.errors import ValidationErrors
@@ -83,11 +83,7 @@ def converted(monkeypatch) -> list[int]:
 
 
 def _refused(db: Path, path: Path) -> list[str]:
-    before = _state(db)
-    with Store.open(db) as store, pytest.raises(ValidationErrors) as refused:
-        import_file(store, path, today=TODAY)
-    assert _state(db) == before
-    return refused.value.problems
+    return refused_import(db, path, TODAY)
 
 
 # -- the export comes back unchanged, without a cell converted ----------------------------------

@@ -24,3 +24,24 @@ def workbook(path: Path, sheets: dict[str, list[list[object]]],
         book.worksheets[0][ref] = value
     book.save(path)
     return path
+
+
+def refused_import(db: Path, path: Path, today) -> list[str]:
+    """The problems of importing ``path`` into the store at ``db``, which must write nothing:
+    its applications and its audit are as they were, row for row."""
+    import pytest
+
+    from ekbist.errors import ValidationErrors
+    from ekbist.sheet_import import import_file
+    from ekbist.store import Store
+
+    def state() -> tuple:
+        with Store.open(db, readonly=True) as store:
+            return (store.tuples("SELECT * FROM application ORDER BY id").fetchall(),
+                    store.scalar("SELECT count(*) FROM audit"))
+
+    before = state()
+    with Store.open(db) as store, pytest.raises(ValidationErrors) as refused:
+        import_file(store, path, today=today)
+    assert state() == before
+    return refused.value.problems
