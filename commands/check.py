@@ -157,9 +157,9 @@ def _run(env: Env, only: tuple[str, ...]):
     # Read-only and never migrated: an older file is refused rather than written to.
     store = Store.open(env.path, readonly=True)
     try:
-        # A damaged file must not pass for a normal morning. SQLite's quick check runs on
-        # its own connection beside the check's queries, so it costs the slower of the two.
-        probe = store.probe_integrity(quick=True)
+        # A damaged file must not pass for a normal morning. The page probe runs on its own
+        # connection beside the check's queries, so it costs the slower of the two.
+        probe = store.probe_integrity()
         try:
             report = checks.run(store, env.today, only=only)
         except Exception:

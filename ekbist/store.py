@@ -30,6 +30,7 @@ from ekbist.errors import (
     StoreReadOnly,
 )
 from ekbist.i18n import _
+from ekbist.page_probe import page_problems
 from ekbist.secrecy import looks_like_personnummer, mask
 
 BUSY_TIMEOUT_MS = 10_000
@@ -381,15 +382,16 @@ class Store:
         """SQLite's integrity check of this file (see :func:`integrity_problems`)."""
         return integrity_problems(self.conn, quick=quick)
 
-    def probe_integrity(self, *, quick: bool = False) -> IntegrityProbe:
-        """Start the integrity check on a connection of its own, in a thread, and return at once.
+    def probe_integrity(self) -> IntegrityProbe:
+        """Start the page probe (:mod:`ekbist.page_probe`) on a connection of its own, in a
+        thread, and return at once.
 
         SQLite lets go of Python's lock while it reads, so on two cores the probe and the
         caller's own queries run side by side: the morning check on a city's store costs the
         slower of the two, not their sum. Call :meth:`IntegrityProbe.ensure_sound` when done.
         """
         uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if self.immutable else "")
-        return IntegrityProbe(uri, self.path, quick=quick)
+        return IntegrityProbe(uri, self.path)
 
     def ensure_sound(self, *, quick: bool = False) -> None:
         """Refuse a damaged file with what to do, rather than answer from part of it."""
@@ -781,20 +783,21 @@ def raise_if_damaged(path: Path, problems: list[str]) -> None:
 
 
 class IntegrityProbe:
-    """The integrity check of one file, running in a thread on a connection of its own."""
+    """The page probe of one file (:func:`ekbist.page_probe.page_problems`, or SQLite's
+    ``quick_check`` where it cannot tell), running in a thread on a connection of its own."""
 
-    def __init__(self, uri: str, path: Path, *, quick: bool) -> None:
+    def __init__(self, uri: str, path: Path) -> None:
         import threading
 
         self.path = path
         self._problems: list[str] = []
         self._conn: sqlite3.Connection | None = None
         self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(uri, quick), daemon=True,
+        self._thread = threading.Thread(target=self._run, args=(uri,), daemon=True,
                                         name="ekbist-integrity")
         self._thread.start()
 
-    def _run(self, uri: str, quick: bool) -> None:
+    def _run(self, uri: str) -> None:
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
                                    isolation_level=None)
@@ -805,7 +808,8 @@ class IntegrityProbe:
         self._conn = conn
         self._ready.set()
         try:
-            self._problems = integrity_problems(conn, quick=quick)
+            problems = page_problems(conn)
+            self._problems = integrity_problems(conn, quick=True) if problems is None else problems
         finally:
             conn.close()
 
