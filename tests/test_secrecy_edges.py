@@ -1,0 +1,37 @@
+"""Edges of the secrecy gate that its mutation run found untested: every separator the gate
+names in its own tables is read as the separator it is, never as a letter that keeps two
+digit groups apart; and the other side, a letter between them is no separator."""
+
+from __future__ import annotations
+
+import pytest
+
+from ekbist.secrecy import looks_like_personnummer, mask
+
+# The dashes the gate names because Unicode does not call them dashes (or NFKC keeps them).
+DASHES = ["\u2212", "\u2052", "\u2796", "\ufe63", "\uff0d", "\u02d7", "\u2043", "\ufffd"]
+# The dots it names: each joins digit groups as '.' does.
+DOTS = ["\u2024", "\u2027", "\u00b7", "\u2219", "\u22c5", "\uff0e", "\u3002"]
+# ASCII DEL, a control character outside range(0x20): it ends a word as a space does.
+DEL = "\x7f"
+
+
+@pytest.mark.parametrize("sep", [*DASHES, *DOTS, DEL], ids=lambda s: f"U+{ord(s):04X}")
+def test_each_named_separator_is_read_as_one(sep: str) -> None:
+    assert looks_like_personnummer(f"811218{sep}9876")
+    assert looks_like_personnummer(f"ref 19811218{sep}9876 x")
+    # the same digits with a wrong check digit are no number, whatever joins them
+    assert not looks_like_personnummer(f"811218{sep}9875")
+
+
+@pytest.mark.parametrize("sep", [*DASHES, DEL], ids=lambda s: f"U+{ord(s):04X}")
+def test_a_number_behind_a_named_separator_is_masked(sep: str) -> None:
+    shown = mask(f"klient 811218{sep}9876")
+    assert shown.endswith("****") and "9876" not in shown
+    assert shown.startswith("klient 811218")
+
+
+@pytest.mark.parametrize("between", ["x", "Ä", "\u00e5", "\u03b1"])
+def test_a_letter_between_the_groups_is_no_separator(between: str) -> None:
+    assert not looks_like_personnummer(f"811218{between}9876")
+    assert mask(f"811218{between}9876") == f"811218{between}9876"
