@@ -10,6 +10,7 @@ from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, fmt_int, to_json, say
 
+from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 
 # A table lists this many changed records per kind; JSON lists them all.
@@ -74,15 +75,22 @@ def _key_text(key: dict[str, Any]) -> str:
 @click.option("--new", "new", is_flag=True,
               help=_("A budget or actuals activity that no year has is a new activity (without "
                      "it, such a name is refused as a likely typo)."))
+@click.option("--rules", "rules", type=click.Path(dir_okay=False, path_type=Path),
+              metavar=_("RULES"),
+              help=_("Read FILE, an extract of the case-management system, through this source's "
+                     "rules file (see docs/rules.md)."))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help=_("Output format."))
 @pass_env
 def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | None,
-            new: bool, fmt: str) -> None:
+            new: bool, rules: Path | None, fmt: str) -> None:
     from ekbist.commands.render import working
 
-    from ekbist.sheet_import import import_file
+    from ekbist.sheet_import import import_extract, import_file
 
+    if rules is not None and kind is not None:
+        raise EkbistError(_("--kind and --rules cannot be used together: the rules file says "
+                            "which kind the extract fills"))
     store = env.open(readonly=dry_run)
     with working(_("Importing {file}").format(file=file.name), fmt) as bar:
         def progress(step: int, steps: int, read: int | None = None,
@@ -97,8 +105,12 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
                                                                       n=fmt_int(written))
             bar(step, steps, description=text)
 
-        report = import_file(store, file, today=env.today, dry_run=dry_run, year=year, kind=kind,
-                             new=new, progress=progress)
+        if rules is not None:
+            report = import_extract(store, file, rules, today=env.today, dry_run=dry_run,
+                                    year=year, new=new, progress=progress)
+        else:
+            report = import_file(store, file, today=env.today, dry_run=dry_run, year=year,
+                                 kind=kind, new=new, progress=progress)
     from ekbist.commands.errors import say as warn
 
     for warning in report.warnings:

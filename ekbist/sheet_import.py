@@ -35,4 +35,19 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
                                 year=year, kind=kind, new=new, progress=progress)
 
 
-__all__ = ["RULES", "import_file"]
+def import_extract(store: Store, path: Path | str, rules_path: Path | str, *, today: date,
+                   dry_run: bool = False, year: int | None = None, new: bool = False,
+                   progress: Callable[..., None] | None = None) -> ImportReport:
+    """Import a case-management system's extract at ``path`` through the source's rules
+    file at ``rules_path`` (:mod:`ekbist.sheets.extract_rules`): the rules turn its rows
+    into the kind's, then the import runs as for ekbist's own template — all or nothing."""
+    from ekbist.sheets.extract import Extract
+    from ekbist.sheets.extract_rules import load
+
+    source = load(rules_path)
+    return importer.import_file(store, path, rules=RULES, today=today, dry_run=dry_run,
+                                year=year, kind=source.kind.name, new=new, progress=progress,
+                                extract=Extract(source, path))
+
+
+__all__ = ["RULES", "import_extract", "import_file"]

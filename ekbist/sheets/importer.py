@@ -80,7 +80,8 @@ IMPORT_CACHE_KIB = 128 * 1024
 def import_file(store: Store, path: Path | str, *, rules: Mapping[str, type[Rules]],
                 today: date, dry_run: bool = False, year: int | None = None,
                 kind: str | None = None, new: bool = False,
-                progress: Callable[..., None] | None = None) -> ImportReport:
+                progress: Callable[..., None] | None = None,
+                extract: Any = None) -> ImportReport:
     """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors).
 
     ``rules`` gives the rules a declaration cannot express, by kind name: every kind's, as
@@ -94,13 +95,16 @@ def import_file(store: Store, path: Path | str, *, rules: Mapping[str, type[Rule
     ``progress(step, steps)`` is called as the import goes from reading to checking to
     writing, for a progress bar, with ``read=`` the rows read so far after each piece of a
     sheet and ``written=`` the rows written so far after each kind.
+    ``extract`` (an :class:`ekbist.sheets.extract.Extract`) reads a case-management
+    system's extract through its source's rules instead: its ``sheets()`` are read in place
+    of the file's, and its problems and warnings join the import's.
     """
     # A sheet becomes hundreds of thousands of small objects that all live until the end;
     # the cyclic garbage collector would walk them again and again for nothing.
     enabled = gc.isenabled()
     gc.disable()
     arguments = dict(rules=rules, today=today, dry_run=dry_run, year=year, kind=kind, new=new,
-                     progress=progress or (lambda step, steps, **counts: None))
+                     progress=progress or (lambda step, steps, **counts: None), extract=extract)
     try:
         try:
             return _import_file(store, Path(path), shortcut=True, **arguments)
@@ -118,7 +122,7 @@ IMPORT_STEPS = 5
 
 def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], today: date,
                  dry_run: bool, year: int | None, kind: str | None, new: bool,
-                 progress: Callable[..., None], shortcut: bool) -> ImportReport:
+                 progress: Callable[..., None], shortcut: bool, extract: Any) -> ImportReport:
     from ekbist.secrecy import check_text
 
     hooks = _rules(rules)  # a table naming no importable kind is a mistake in the code
@@ -133,7 +137,7 @@ def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], 
                                 {"option": "kind"}, kind=kind,
                                 kinds=", ".join(k.name for k in kinds().values() if k.importable))
     progress(0, IMPORT_STEPS)
-    sheets = iter(read_in_chunks(path))
+    sheets = iter(read_in_chunks(path) if extract is None else extract.sheets())
     # The prognosis workbook of 'ekbist prognosis export' comes back as a whole: its own module.
     first = next(sheets, None)
     if first is not None:
@@ -141,7 +145,7 @@ def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], 
         from ekbist.sheets import prognosis_read, prognosis_sheet
 
         found = prognosis_read.recognise([Sheet(first.name, head[1])]) \
-            if head[0] == 0 and kind is None else None
+            if head[0] == 0 and kind is None and extract is None else None
         if found is not None:
             whole = [Sheet(first.name, head[1]), *(
                 Sheet(s.name, [row for _first, rows in s.pieces for row in rows]) for s in sheets)]
@@ -160,6 +164,8 @@ def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], 
     # Another process's commit after the rows were compared with the store shows here.
     version = store.scalar("PRAGMA data_version")
     _read_sheets(ctx, sheets, path, year)
+    if extract is not None:
+        extract.join(ctx)
     progress(1, IMPORT_STEPS)
     _build_batches(ctx)
     _identical_keys_once(ctx)

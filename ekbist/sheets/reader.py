@@ -151,7 +151,7 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _encoding(path: Path) -> tuple[str, int, bool]:
+def _encoding(path: Path, declared: str | None = None) -> tuple[str, int, bool]:
     """(encoding, bytes to skip, whether any field may start with a quote) of a CSV file.
 
     The same choice as :func:`decode` — BOM, else valid UTF-8, else Windows-1252 —
@@ -160,7 +160,10 @@ def _encoding(path: Path) -> tuple[str, int, bool]:
     """
     with open(path, "rb") as fh:
         head = fh.read(4)
-    for encoding, skip in _attempts(head):
+    attempts = _attempts(head)
+    if declared is not None and not head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        attempts = [(declared, 0)]   # no byte order mark: as the source's rules say
+    for encoding, skip in attempts:
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         quote = False
         try:
@@ -178,6 +181,9 @@ def _encoding(path: Path) -> tuple[str, int, bool]:
         except UnicodeDecodeError:
             continue
         return encoding, skip, quote
+    if declared is not None and attempts == [(declared, 0)]:
+        raise EkbistError(_("{path}: not {encoding} text, as the rules file says it is").format(
+            path=path, encoding=declared))
     raise EkbistError("{path}: {reason}".format(path=path, reason=_not_text()))
 
 
@@ -199,12 +205,14 @@ def _pad(rows: list[list[str]], width: int) -> None:
             row.extend([""] * (width - len(row)))
 
 
-def csv_pieces(path: Path, *, piece_rows: int | None = None
-               ) -> Iterator[tuple[int, list[list[str]]]]:
+def csv_pieces(path: Path, *, piece_rows: int | None = None, encoding: str | None = None,
+               delimiter: str | None = None) -> Iterator[tuple[int, list[list[str]]]]:
     """The rows of the CSV file at ``path`` as (index of the first row, rows) pieces.
 
     Each piece holds at most ``piece_rows`` rows (:data:`CSV_PIECE_ROWS` unless a test asks
-    for fewer), padded with '' to its widest row.
+    for fewer), padded with '' to its widest row. ``encoding`` and ``delimiter`` are a
+    source's rules (:mod:`ekbist.sheets.extract_rules`): given, they are used instead of
+    found (a byte order mark still says UTF-8 or UTF-16, whatever the rules say).
     Problems name the file and line; nothing is read before the first piece is asked for.
     """
     from ekbist.sheets import guard
@@ -212,12 +220,13 @@ def csv_pieces(path: Path, *, piece_rows: int | None = None
     path = Path(path)
     piece_rows = CSV_PIECE_ROWS if piece_rows is None else max(piece_rows, 1)
     _check_file(path)
-    encoding, skip, quote = _encoding(path)
-    with open(path, "rb") as raw:
-        raw.seek(skip)
-        sample = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        delimiter = sniff_delimiter(sample.read(64 * 1024))
-        sample.detach()
+    encoding, skip, quote = _encoding(path, encoding)
+    if delimiter is None:
+        with open(path, "rb") as raw:
+            raw.seek(skip)
+            sample = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            delimiter = sniff_delimiter(sample.read(64 * 1024))
+            sample.detach()
     with open(path, "rb") as raw:
         raw.seek(skip)
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
