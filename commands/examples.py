@@ -221,6 +221,9 @@ EXAMPLES: dict[str, list[str]] = {
     'restore': [
         'ekbist --db enheten.db restore kopia.db',
     ],
+    'rules check': [
+        'ekbist rules check procapita-ansokningar.toml procapita-ansokningar.csv',
+    ],
     'settings get': [
         'ekbist --lang sv --today 2026-11-30 settings get budget.warn_deviation_pct',
         'ekbist settings get handling.days',

@@ -30,6 +30,8 @@ HTML comments right above a block steer it (they do not show on the page):
 * ``<!-- transcript: edit A.xlsx as B.xlsx | Sheet!C9 = 1300 | Sheet!F30 = text -->``
   first opens A.xlsx with openpyxl, types those cells (a number when the text is one) and
   saves it as B.xlsx: what a person does in Excel between two commands;
+* ``<!-- transcript: files examples/rules -->`` first copies the files of that folder of
+  the repository into the working directory (the example extracts and their rules files);
 * ``<!-- not run: REASON -->`` marks a block that shows commands without their output (a
   synopsis, an install step) and says why;
 * ``<!-- json sample: ekbist … -->`` above a ```json block names the command whose output
@@ -117,6 +119,7 @@ class Block:
     steps: list[Step]
     continues: bool = False
     edits: list[Edit] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)   # repository folders copied in first
 
 
 DIRECTIVE = re.compile(r"^<!-- (transcript|not run|json sample): ?(?P<text>.*?) ?-->$")
@@ -181,6 +184,8 @@ def transcripts(page: Path) -> list[Block]:
                 block.continues = True
             elif kind == "transcript" and text.startswith("edit "):
                 block.edits.append(parse_edit(text))
+            elif kind == "transcript" and text.startswith("files "):
+                block.files.append(text.removeprefix("files ").strip())
             elif kind == "transcript":
                 raise ValueError(f"{page.name}:{start}: unknown directive {text!r}")
         blocks.append(block)
@@ -272,6 +277,9 @@ def run_block(block: Block, demo: Path, work: Path | None = None) -> list[tuple[
             shutil.copyfile(demo, Path(tmp) / "unit.db")
             return run_block(block, demo, Path(tmp))
     results = []
+    for folder in block.files:
+        for path in sorted((ROOT / folder).iterdir()):
+            shutil.copyfile(path, work / path.name)
     for edit in block.edits:
         edit.apply(work)
     env = base_env(work) | {"EKBIST_DB": str(work / "unit.db")}

@@ -80,8 +80,7 @@ IMPORT_CACHE_KIB = 128 * 1024
 def import_file(store: Store, path: Path | str, *, rules: Mapping[str, type[Rules]],
                 today: date, dry_run: bool = False, year: int | None = None,
                 kind: str | None = None, new: bool = False,
-                progress: Callable[..., None] | None = None,
-                extract: Any = None) -> ImportReport:
+                progress: Callable[..., None] | None = None, extract: Any = None) -> ImportReport:
     """Import every sheet of ``path`` into ``store``, or nothing (raises ValidationErrors).
 
     ``rules`` gives the rules a declaration cannot express, by kind name: every kind's, as
@@ -95,9 +94,7 @@ def import_file(store: Store, path: Path | str, *, rules: Mapping[str, type[Rule
     ``progress(step, steps)`` is called as the import goes from reading to checking to
     writing, for a progress bar, with ``read=`` the rows read so far after each piece of a
     sheet and ``written=`` the rows written so far after each kind.
-    ``extract`` (an :class:`ekbist.sheets.extract.Extract`) reads a case-management
-    system's extract through its source's rules instead: its ``sheets()`` are read in place
-    of the file's, and its problems and warnings join the import's.
+    ``extract``: a case system's extract read through its rules (:mod:`ekbist.sheets.extract`).
     """
     # A sheet becomes hundreds of thousands of small objects that all live until the end;
     # the cyclic garbage collector would walk them again and again for nothing.
