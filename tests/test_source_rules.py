@@ -287,8 +287,11 @@ def test_a_value_in_a_column_without_a_header_is_refused(unit, tmp_path):
 def test_a_missing_header_is_named_with_the_nearest(unit, tmp_path):
     lines = refused(unit, tmp_path, extract(tmp_path, header=HEADER.replace("Beslutsdatum",
                                                                            "Beslutsdat")))
-    assert "extract!A2: 'Beslutsdatum' — fields.decided: no column has this header (did you " \
-           "mean 'Beslutsdat'?)" in lines
+    # The one problem, not a "value is required" on every row after it.
+    assert lines == ["extract!A2: 'Beslutsdatum' — fields.decided: no column has this header "
+                     "(did you mean 'Beslutsdat'?)",
+                     "extract!E2: 'Beslutsdat' — a column the rules neither map nor ignore — "
+                     "name it in a field or in ignore"]
 
 
 def test_kind_and_rules_together_are_refused(unit, tmp_path):

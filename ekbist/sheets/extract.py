@@ -181,8 +181,10 @@ class Extract:
                 rows, first = held + rows, held_first
             rows, held = self._hold_footer(rows)
             held_first = first + len(rows)
-            if rows:
+            if rows and layout.complete:
                 yield first, [self._row(layout, first + i, row) for i, row in enumerate(rows)]
+            elif rows:   # a column the rules name is missing: that problem says it all
+                yield first, [[""] * layout.width for _ in rows]
         if held:
             yield held_first, [[""] * layout.width for _ in held]
         for (key, value), numbers in self.unmapped.items():
@@ -261,11 +263,14 @@ class Extract:
             if col is not None:
                 used.add(col)
                 self.columns[rule.key] = convert.display(header[col]).strip() or column_letter(col)
+        complete = all(col is not None for key, col in sources.items()
+                       if next(r for r in rules.fields if r.key == key).from_column)
         whens = []
         for when in rules.when:
             col = locate(when.headers, when.shown, when.position, f"when[{when.index + 1}]")
             if col is not None:
                 used.add(col)
+            complete = complete and col is not None
             whens.append((when, col))
         taken: set[int] = set()
         for rule in rules.fields:
@@ -299,7 +304,7 @@ class Extract:
                 out[col] = self.rules.kind.column(key).header_en
         blank = [col for col in range(len(header)) if col not in used
                  and not normalise(convert.display(header[col]))]
-        return _Layout(width, out, positions, sources, whens, blank)
+        return _Layout(width, out, positions, sources, whens, blank, complete)
 
     # -- a row -----------------------------------------------------------------------
     def _row(self, layout: _Layout, number: int, row: list[Any]) -> list[Any]:
@@ -396,8 +401,9 @@ class _Layout:
     """Where each field goes in the sheet handed on, and which extract column it is read from."""
 
     def __init__(self, width: int, header: list[Any], positions: dict[str, int],
-                 sources: dict[str, int | None], whens: list, blank: list[int]):
+                 sources: dict[str, int | None], whens: list, blank: list[int], complete: bool):
         self.width = width
+        self.complete = complete   # every column the rules name was found
         self.header = header
         self.positions = positions
         self.sources = sources
