@@ -79,15 +79,21 @@ def _key_text(key: dict[str, Any]) -> str:
               metavar=_("RULES"),
               help=_("Read FILE, an extract of the case-management system, through this source's "
                      "rules file (see docs/rules.md)."))
+@click.option("--delete-missing", is_flag=True,
+              help=_("With --rules: delete the records the last import of the same source and "
+                     "months had and this extract lacks (without it they are listed)."))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help=_("Output format."))
 @pass_env
 def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | None,
-            new: bool, rules: Path | None, fmt: str) -> None:
+            new: bool, rules: Path | None, delete_missing: bool, fmt: str) -> None:
     from ekbist.commands.render import working
 
     from ekbist.sheet_import import import_extract, import_file
 
+    if delete_missing and rules is None:
+        raise EkbistError(_("--delete-missing needs --rules: only an extract's source remembers "
+                            "what it read"))
     if rules is not None and kind is not None:
         raise EkbistError(_("--kind and --rules cannot be used together: the rules file says "
                             "which kind the extract fills"))
@@ -107,7 +113,8 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
 
         if rules is not None:
             report = import_extract(store, file, rules, today=env.today, dry_run=dry_run,
-                                    year=year, new=new, progress=progress)
+                                    year=year, new=new, delete_missing=delete_missing,
+                                    progress=progress)
         else:
             report = import_file(store, file, today=env.today, dry_run=dry_run, year=year,
                                  kind=kind, new=new, progress=progress)
@@ -143,6 +150,7 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
         if kind.changed > SHOWN_CHANGES:
             say("  " + _("… and {n} more changes of {kind} (all of them: --format json)").format(
                 n=fmt_int(kind.changed - SHOWN_CHANGES), kind=_kind_name(name)))
+    _missing(report.missing, dry_run)
     if dry_run:
         for name, kind in report.kinds.items():
             if kind.added:
@@ -151,6 +159,25 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
                 if more > 0:
                     listed += " " + _("… and {n} more").format(n=fmt_int(more))
                 say(_("  {kind} to add: {keys}").format(kind=_kind_name(name), keys=listed))
+
+
+def _missing(missing: dict[str, Any] | None, dry_run: bool) -> None:
+    """The records an extract's source read last time for the same months and no longer has."""
+    if not missing or not missing["keys"]:
+        return
+    keys = ", ".join(_quoted(k) for k in missing["keys"][:SHOWN_CHANGES])
+    more = len(missing["keys"]) - SHOWN_CHANGES
+    if more > 0:
+        keys += " " + _("… and {n} more").format(n=fmt_int(more))
+    if missing["deleted"]:
+        text = _("Deleted, missing since the last import of {source} ({months}): {keys}") \
+            if not dry_run else _("To delete, missing since the last import of {source} "
+                                  "({months}): {keys}")
+    else:
+        text = _("Missing since the last import of {source} ({months}), not deleted "
+                 "(--delete-missing deletes them): {keys}")
+    say(text.format(source=_quoted(missing["source"]), months=", ".join(missing["months"]),
+                    keys=keys))
 
 
 def _kinds_help() -> str:

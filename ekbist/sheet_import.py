@@ -37,17 +37,32 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
 
 def import_extract(store: Store, path: Path | str, rules_path: Path | str, *, today: date,
                    dry_run: bool = False, year: int | None = None, new: bool = False,
+                   delete_missing: bool = False,
                    progress: Callable[..., None] | None = None) -> ImportReport:
     """Import a case-management system's extract at ``path`` through the source's rules
     file at ``rules_path`` (:mod:`ekbist.sheets.extract_rules`): the rules turn its rows
-    into the kind's, then the import runs as for ekbist's own template — all or nothing."""
+    into the kind's, then the import runs as for ekbist's own template — all or nothing.
+
+    The store remembers what the source read (:mod:`ekbist.sheets.source_memory`): the
+    report's ``missing`` names the rows of the last import for the same months that the
+    extract no longer has; ``delete_missing`` deletes them in the same transaction."""
     from ekbist.sheets.extract import Extract
     from ekbist.sheets.extract_rules import load
+    from ekbist.sheets.source_memory import SourceMemory, period_field
 
     source = load(rules_path)
-    return importer.import_file(store, path, rules=RULES, today=today, dry_run=dry_run,
-                                year=year, kind=source.kind.name, new=new, progress=progress,
-                                extract=Extract(source, path))
+    kind = source.kind
+    inner = RULES.get(kind.name)
+
+    def memory(name: str) -> Rules:
+        return SourceMemory(name, source=source.source, file=Path(path).name,
+                            period=period_field(kind, source.period),
+                            delete_missing=delete_missing,
+                            inner=inner(name) if inner is not None else None)
+
+    return importer.import_file(store, path, rules={**RULES, kind.name: memory}, today=today,
+                                dry_run=dry_run, year=year, kind=kind.name, new=new,
+                                progress=progress, extract=Extract(source, path))
 
 
 __all__ = ["RULES", "import_extract", "import_file"]

@@ -40,8 +40,10 @@ PROGRESS_STEPS = 20_000
 SECRECY_ABORT = "ekbist-secrecy-gate"
 MONEY_ABORT = "ekbist-money-bound"
 
-# Tables derived from others: rebuilt at will, so not audited.
-DERIVED_TABLES = frozenset({"calendar_day", "workday", "audit"})
+# Tables not audited row by row: derived from others (rebuilt at will), and what each source
+# of extracts has read (audited as one summary row per import, ekbist.sheets.source_memory).
+DERIVED_TABLES = frozenset({"calendar_day", "workday", "audit", "import_source",
+                            "import_source_row"})
 # The audit's table name for what happens to the whole file (a restore): no table of the
 # store, yet a name `ekbist audit --table` takes.
 WHOLE_STORE = "store"

@@ -27,7 +27,7 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.sheets.declarations import Column, Kind, kinds, named, normalise
 
-TOP_KEYS = ("kind", "source", "ignore", "file", "numbers", "dates", "fields", "when")
+TOP_KEYS = ("kind", "source", "period", "ignore", "file", "numbers", "dates", "fields", "when")
 FILE_KEYS = ("encoding", "delimiter", "skip", "footer", "sheet")
 NUMBER_KEYS = ("decimal", "thousands", "currency", "round")
 DATE_KEYS = ("formats",)
@@ -93,6 +93,7 @@ class SourceRules:
     path: Path
     kind: Kind
     source: str
+    period: str | None                 # the field whose month places a row in a period
     encoding: str | None
     delimiter: str | None
     skip: int
@@ -289,6 +290,12 @@ def load(path: Path | str) -> SourceRules:
     if not isinstance(source, str) or not source.strip():
         raise _fail(path, "source", _("must be a text"))
     check_text(source, _("the source's name"))
+    period = data.get("period")
+    if period is not None:
+        dated = [c.key for c in kind.import_columns if c.type in ("date", "month")]
+        if period not in dated:
+            raise _fail(path, "period", _("must be a date or month field of {kind}: {fields}")
+                        .format(kind=kind.name, fields=", ".join(dated)))
     tables = {}
     for name, known in (("file", FILE_KEYS), ("numbers", NUMBER_KEYS), ("dates", DATE_KEYS)):
         table = data.get(name, {})
@@ -333,7 +340,7 @@ def load(path: Path | str) -> SourceRules:
         if column.key not in filled and column.default is None:
             raise _fail(path, "fields", _("nothing fills '{field}', which {kind} requires").format(
                 field=column.key, kind=kind.name))
-    return SourceRules(path, kind, source.strip(), encoding, delimiter, skip, footer, sheet,
+    return SourceRules(path, kind, source.strip(), period, encoding, delimiter, skip, footer, sheet,
                        ignore, fields, when)
 
 

@@ -37,6 +37,9 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     written: bool = False
     new_activities: list[str] = field(default_factory=list)
+    # An extract's source (ekbist.sheets.source_memory): the rows of its last import for the
+    # same months that the extract no longer has; None for any other import.
+    missing: dict[str, Any] | None = None
 
     def kind(self, name: str) -> KindReport:
         if name not in self.kinds:
@@ -59,6 +62,7 @@ class ImportReport:
             "file": mask(self.path), "dry_run": self.dry_run, "written": self.written,
             "sheets": self.sheets, "warnings": [mask(w) for w in self.warnings],
             "new_activities": self.new_activities,
+            **({"missing": self.missing} if self.missing is not None else {}),
             "kinds": {name: report.to_json() for name, report in self.kinds.items()},
             "total": {"added": self.added, "changed": self.changed,
                       "unchanged": sum(k.unchanged for k in self.kinds.values())},

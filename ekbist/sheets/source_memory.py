@@ -1,0 +1,155 @@
+"""What each source of extracts has read: the monthly re-import without double entry.
+
+A case-management system's report is exported every month, often overlapping the last
+one. The import itself already adds new rows, updates changed ones and leaves the rest
+(matched by the kind's key); this module adds what an extract cannot say by itself: a row
+that was in the last import of the same source for the same months and is missing now.
+Such rows are listed, never deleted silently; asked to (``delete_missing``), they are
+deleted in the import's transaction, each delete audited by the store's triggers.
+
+The store remembers, per source (the name its rules file gives), the key of every row it
+read and the month the row belongs to (``import_source_row``, migration 016): the month of
+the field the rules name as ``period``, else of the kind's own date (an application's
+received day, a case's opening day), else one period for the whole source. An extract
+covers the months its rows are in; the keys remembered for those months are replaced by
+the extract's, and the other months are left as they were (hledger's ``.latest``, kept
+per row in the store so an extract may come in any order and overlap any other).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.sheets.declarations import Kind
+from ekbist.sheets.import_context import Context, Rules
+
+
+def period_field(kind: Kind, named: str | None) -> str | None:
+    """The field whose month places a row in a period: ``named`` (the rules' ``period``),
+    else the kind's export date (``t.received`` is ``received``), else None (one period)."""
+    if named is not None:
+        return named
+    expr = (kind.date_expr or "").removeprefix("t.")
+    for column in kind.import_columns:
+        if expr and column.column == expr or column.key == expr:
+            return column.key
+    return None
+
+
+def _key_text(values: tuple) -> str:
+    return values[0] if len(values) == 1 else json.dumps(list(values), ensure_ascii=False)
+
+
+class SourceMemory(Rules):
+    """The hooks of one import of ``source`` (see the module's docstring); composed with the
+    kind's own rules, if it has any, by :func:`ekbist.sheet_import.import_extract`."""
+
+    def __init__(self, kind: str, *, source: str, file: str, period: str | None,
+                 delete_missing: bool, inner: Rules | None = None):
+        super().__init__(kind)
+        self.source = source
+        self.file = file
+        self.period = period
+        self.delete_missing = delete_missing
+        self.inner = inner
+        self.keys: dict[str, str] = {}      # key text -> month, this extract's rows
+        self.missing: list[str] = []
+        self.kept: dict[str, str] = {}
+        self.known = False
+
+    def prepare(self, ctx: Context) -> None:
+        if self.inner is not None:
+            self.inner.prepare(ctx)
+
+    def check(self, ctx: Context) -> None:
+        if self.inner is not None:
+            self.inner.check(ctx)
+        batch = ctx.batches.get(self.kind)
+        store = ctx.store
+        row = store.one("SELECT kind FROM import_source WHERE name = ?", [self.source])
+        if row is not None and row["kind"] != self.kind:
+            raise EkbistError(_("the source '{source}' has brought {kind} so far, not {other}: "
+                                "give the rules file another source name").format(
+                source=self.source, kind=row["kind"], other=self.kind))
+        self.known = row is not None
+        if batch is None:
+            return
+        key_columns = [batch.values[k] for k in batch.kind.key]
+        months = batch.values.get(self.period) if self.period else None
+        self.keys = {}
+        for i, values in enumerate(zip(*key_columns, strict=True)):
+            month = (months[i] or "")[:7] if months is not None else ""
+            self.keys[_key_text(values)] = month
+        covered = sorted(set(self.keys.values()))
+        if not covered:
+            return
+        remembered = store.tuples(
+            "SELECT key, month FROM import_source_row WHERE source = ? AND month IN "
+            f"({','.join('?' * len(covered))}) ORDER BY month, key",
+            [self.source, *covered]).fetchall()
+        gone = [(key, month) for key, month in remembered if key not in self.keys]
+        table, key = batch.kind.table, batch.kind.key
+        if gone and len(key) == 1:   # still in the store (not deleted by other means)
+            column = batch.kind.column(key[0]).column or key[0]
+            stored = set()
+            for start in range(0, len(gone), 500):
+                part = [k for k, _month in gone[start:start + 500]]
+                stored.update(k for (k,) in store.tuples(
+                    f'SELECT "{column}" FROM "{table}" WHERE "{column}" IN '
+                    f"({','.join('?' * len(part))})", part).fetchall())
+            gone = [(k, month) for k, month in gone if k in stored]
+        self.missing = [k for k, _month in gone]
+        # Listed and not deleted, a missing row stays remembered: the next import of these
+        # months lists it again, and deletes it when asked to.
+        self.kept = {} if self.delete_missing else dict(gone)
+
+    def report(self, ctx: Context) -> None:
+        if self.inner is not None:
+            self.inner.report(ctx)
+        ctx.report.missing = {"source": self.source, "kind": self.kind,
+                              "months": sorted({m for m in self.keys.values() if m}),
+                              "keys": list(self.missing), "deleted": self.delete_missing}
+
+    def write(self, ctx: Context) -> None:
+        if self.inner is not None:
+            self.inner.write(ctx)
+        store = ctx.store
+        batch = ctx.batches.get(self.kind)
+        if self.missing and self.delete_missing and batch is not None:
+            import sqlite3
+
+            kind = batch.kind
+            column = kind.column(kind.key[0]).column or kind.key[0]
+            for key in self.missing:
+                try:
+                    store.execute(f'DELETE FROM "{kind.table}" WHERE "{column}" = ?', [key])
+                except sqlite3.IntegrityError:
+                    raise EkbistError(_("cannot delete {kind} '{key}', missing from the extract: "
+                                        "other records refer to it").format(
+                        kind=kind.name, key=key)) from None
+        covered = sorted(set(self.keys.values()))
+        store.execute(
+            "INSERT INTO import_source (name, kind, last_file, last_at, months, rows) "
+            "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET last_file = excluded.last_file, "
+            "last_at = excluded.last_at, months = excluded.months, rows = excluded.rows",
+            [self.source, self.kind, self.file, " ".join(covered), len(self.keys)])
+        for start in range(0, len(covered), 500):
+            part = covered[start:start + 500]
+            store.execute("DELETE FROM import_source_row WHERE source = ? AND month IN "
+                          f"({','.join('?' * len(part))})", [self.source, *part])
+        store.executemany("INSERT OR REPLACE INTO import_source_row (source, key, month) "
+                          "VALUES (?, ?, ?)",
+                          [(self.source, key, month) for key, month in
+                           [*self.keys.items(), *self.kept.items()]])
+        store.audit_note("import_source", self.source, "update" if self.known else "insert",
+                         json.dumps({"file": self.file, "months": covered,
+                                     "rows": len(self.keys), "missing": self.missing,
+                                     "deleted": self.delete_missing and bool(self.missing)},
+                                    ensure_ascii=False))
+
+
+__all__ = ["SourceMemory", "period_field"]
