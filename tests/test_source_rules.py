@@ -106,7 +106,10 @@ def test_an_extract_is_imported_through_its_rules(unit, tmp_path):
     result = unit.ok("import", extract(tmp_path), "--rules", rules_file(tmp_path))
     assert "Applications      3        0          0" in result.output
     assert applications(unit.db) == EXPECTED
-    assert audit_rows(unit.db) == before + 3          # one audited insert per application
+    # One audited insert per application, and the source's one summary of what it read.
+    assert audit_rows(unit.db) == before + 3 + 1
+    assert procs.scalar(unit.db, "SELECT count(*) FROM audit WHERE tbl = 'application' AND "
+                                 "action = 'insert'") == 3
     again = unit.ok("import", extract(tmp_path), "--rules", rules_file(tmp_path))
     assert "Applications      0        0          3" in again.output
     assert applications(unit.db) == EXPECTED
