@@ -458,3 +458,58 @@ def test_the_examples_import_into_the_demo_unit(demo_copy, tmp_path):
     assert cases == [("C900101", "2026-11-02", None, None), ("C900102", "2026-11-03", None, None),
                      ("C900103", "2026-10-12", "2026-11-20", "work")]
     assert handlers == [("C900101", "h005"), ("C900102", "h006"), ("C900103", "h001")]
+
+
+# -- a workbook extract -----------------------------------------------------------------------
+WORKBOOK_RULES = """\
+kind = "applications"
+
+[file]
+sheet = "Beslut"
+
+[dates]
+formats = ["%Y-%m-%d", "excel"]
+
+[fields.id]
+column = "Ans.nr"
+[fields.case]
+column = "Ärendenr"
+[fields.period]
+column = "Inkom"
+[fields.received]
+column = "Inkom"
+[fields.decided]
+column = "Beslutsdatum"
+[fields.decision]
+column = "Beslut"
+map = { "Bifall" = "granted", "Avslag" = "rejected" }
+[fields.amount]
+column = "Belopp"
+"""
+
+
+def test_a_workbook_extract_with_date_cells_and_serials(unit, tmp_path):
+    from datetime import date
+
+    from helpers.workbooks import workbook
+
+    rows = [["Ans.nr", "Ärendenr", "Inkom", "Beslutsdatum", "Beslut", "Belopp"],
+            # A date cell, and Excel's serial 46330 (2026-11-04) typed as a number.
+            ["A-1", "C-1", date(2026, 11, 2), 46330, "Bifall", 1234],
+            ["A-2", "C-2", "2026-11-03", date(2026, 11, 5), "Avslag", None]]
+    path = workbook(tmp_path / "uttag.xlsx", {"Info": [["Rapport"]], "Beslut": rows})
+    rules = rules_file(tmp_path, WORKBOOK_RULES)
+    unit.ok("import", path, "--rules", rules)
+    # The period is read from the same column as the day received (its month).
+    assert applications(unit.db) == [
+        ("A-1", "C-1", "2026-11", "2026-11-02", "2026-11-04", "granted", 1234),
+        ("A-2", "C-2", "2026-11", "2026-11-03", "2026-11-05", "rejected", None)]
+    # Without "excel" among the formats a serial number is no date.
+    plain = rules_file(tmp_path, WORKBOOK_RULES.replace(', "excel"', ""), name="plain.toml")
+    result = unit("import", path, "--rules", plain)
+    assert result.exit_code == 1
+    assert "Beslut!D2: '46330' — not a date as the rules read it (%Y-%m-%d)" in result.stderr
+    gone = rules_file(tmp_path, WORKBOOK_RULES.replace('"Beslut"\n', '"Beslut 2"\n', 1),
+                      name="gone.toml")
+    assert unit.fails("import", path, "--rules", gone) == \
+        "error: uttag.xlsx: no sheet 'Beslut 2', which the rules file names"
