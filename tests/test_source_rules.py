@@ -513,3 +513,27 @@ def test_a_workbook_extract_with_date_cells_and_serials(unit, tmp_path):
                       name="gone.toml")
     assert unit.fails("import", path, "--rules", gone) == \
         "error: uttag.xlsx: no sheet 'Beslut 2', which the rules file names"
+
+
+@pytest.mark.parametrize("piece_rows", [1, 2, 3, 4])
+def test_an_extract_read_in_pieces_gives_the_same_rows(unit, tmp_path, monkeypatch, piece_rows):
+    # A big CSV is read in pieces; the header, the skipped rows and the footer held back
+    # across pieces must come out as from one piece.
+    from ekbist.sheets import reader
+
+    monkeypatch.setattr(reader, "CSV_PIECE_ROWS", piece_rows)
+    path = extract(tmp_path, footer="Summa;;;;;;2 469;;\r\n;;;;;;;;\r\n")
+    unit.ok("import", path, "--rules", rules_file(tmp_path))
+    assert applications(unit.db) == EXPECTED
+    problems = unit("import", extract(tmp_path, [ROWS[0], ROWS[1].replace("Delvis bifall", "Delvis Bifal"),
+                                                 *ROWS[2:]]), "--rules", rules_file(tmp_path))
+    assert problems.stderr.splitlines()[0] == "extract!F4: 'Delvis Bifal' — not in the rules' " \
+        "map for decision (rows 4): add it to fields.decision.map"
+
+
+def test_an_extract_that_ends_before_its_header(unit, tmp_path):
+    short = tmp_path / "kort.csv"
+    short.write_text("Ansökningar 2026-11\n", encoding="utf-8")
+    assert unit.fails("import", short, "--rules", rules_file(tmp_path)) == \
+        "error: kort.csv: the extract ends before its header row (line 2, after the 1 the " \
+        "rules skip)"

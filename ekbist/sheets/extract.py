@@ -165,17 +165,19 @@ class Extract:
         held: list[list[Any]] = []      # rows that may still be the footer
         held_first = 0
         layout = None
+        above: list[list[Any]] = []     # the rows down to the header, however many pieces
         for first, rows in pieces:
             self._scan(first, rows)
-            if layout is None and first + len(rows) <= header_row:
-                yield first, [[""] for _ in rows]
-                continue
             if layout is None:
-                at = header_row - first
-                layout = self._layout(rows[at])
-                out = [[""] * layout.width for _ in range(at)] + [layout.header]
-                yield first, out
-                first, rows = header_row + 1, rows[at + 1:]
+                # The importer finds the header in the first piece it is given: one piece
+                # from the top down to the header row.
+                above.extend(rows)
+                if len(above) <= header_row:
+                    continue
+                rows, above = above, []
+                layout = self._layout(rows[header_row])
+                yield 0, [[""] * layout.width for _ in range(header_row)] + [layout.header]
+                first, rows = header_row + 1, rows[header_row + 1:]
                 held_first = first
             if held:
                 rows, first = held + rows, held_first
@@ -185,6 +187,12 @@ class Extract:
                 yield first, [self._row(layout, first + i, row) for i, row in enumerate(rows)]
             elif rows:   # a column the rules name is missing: that problem says it all
                 yield first, [[""] * layout.width for _ in rows]
+        if layout is None:
+            from ekbist.sheets.extract_rules import RulesError
+
+            raise RulesError(_("{file}: the extract ends before its header row (line {line}, "
+                               "after the {skip} the rules skip)").format(
+                file=self.path.name, line=header_row + 1, skip=header_row))
         if held:
             yield held_first, [[""] * layout.width for _ in held]
         for (key, value), numbers in self.unmapped.items():
