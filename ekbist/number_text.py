@@ -101,6 +101,8 @@ def round_half_away(value: float, decimals: int = 0) -> float:
     person counting by hand writes, and a half goes away from zero. ``decimals`` 0 gives
     an ``int``.
     """
+    if value.__class__ is int and decimals == 0:
+        return value  # a whole number is its own rounding (the check formats 14 000 of them)
     if isinstance(value, float) and not math.isfinite(value):
         return value
     exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
