@@ -35,3 +35,12 @@ def test_a_number_behind_a_named_separator_is_masked(sep: str) -> None:
 def test_a_letter_between_the_groups_is_no_separator(between: str) -> None:
     assert not looks_like_personnummer(f"811218{between}9876")
     assert mask(f"811218{between}9876") == f"811218{between}9876"
+
+
+@pytest.mark.parametrize("control", ["\x80", "\x9f"], ids=["U+0080", "U+009F"])
+def test_a_control_character_outside_ascii_ends_a_word_as_a_space_does(control: str) -> None:
+    # C1 controls are no spaces to Python (str.isspace), but the gate reads them as one.
+    assert not control.isspace()
+    assert looks_like_personnummer(f"811218{control}9876")
+    assert not looks_like_personnummer(f"811218{control}9875")
+    assert "9876" not in mask(f"klient 811218{control}9876")
