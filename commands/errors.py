@@ -116,8 +116,8 @@ def handle_errors() -> Iterator[None]:
         for problem in exc.worded_lines(FLAGS):
             say(problem)
         fail(ngettext("{n} problem found — nothing was written",
-                      "{n} problems found — nothing was written", len(exc.problems)
-                      ).format(n=len(exc.problems)))
+                      "{n} problems found — nothing was written", exc.total
+                      ).format(n=exc.total))
     except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
         raise
     except BrokenPipeError:

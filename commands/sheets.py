@@ -65,7 +65,8 @@ def _key_text(key: dict[str, Any]) -> str:
 
 @click.command("import", help=_(
     "Import a workbook (.xlsx, .xls, .ods) or CSV file: every sheet whose header row names a "
-    "known kind. All or nothing: any bad cell stops the import and every problem is listed."))
+    "known kind. All or nothing: any bad cell stops the import; every problem is counted and the "
+    "first 200 of each kind are listed."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar=_("FILE"))
 @click.option("--dry-run", is_flag=True, help=_("Show what would be added and changed; write nothing."))
 @click.option("--year", type=click.IntRange(1990, 2100), metavar=_("YYYY"),

@@ -97,9 +97,12 @@ class ValidationErrors(EkbistError):
     names one of the request's values; ``problems`` holds them all in words.
     """
 
-    def __init__(self, problems: list[str | EkbistError]):
+    def __init__(self, problems: list[str | EkbistError], total: int | None = None):
         self.refusals = list(problems)
         self.problems = [str(p) for p in problems]
+        # How many problems were found: more than the lines when some are counted in a
+        # line of their own ("… and 119 300 more problems of this kind").
+        self.total = len(self.problems) if total is None else total
         super().__init__("\n".join(self.problems))
 
     def worded_lines(self, names: Mapping[str, str]) -> list[str]:

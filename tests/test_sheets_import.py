@@ -223,6 +223,70 @@ def test_a_personnummer_anywhere_stops_the_import(unit_store, tmp_path):
     ]
 
 
+def test_a_value_not_found_is_quoted_masked_by_the_library_itself(unit_store, tmp_path):
+    # The command line masks what it prints; a library caller that logs the problems must
+    # get them masked too: a personnummer as text, as a 12-digit text, as a number cell
+    # that lost its leading zero (010429-6793 read as 104296793).
+    path = workbook(tmp_path / "n.xlsx", {"Ansökningar": [
+        APPLICATION_HEADER[:4],
+        ["A-1", "8112189876", "2026-10", date(2026, 10, 1)],
+        ["A-2", 104296793, "2026-10", date(2026, 10, 1)],
+        ["A-3", "19811218-9876", "2026-10", date(2026, 10, 1)]]})
+    with pytest.raises(ValidationErrors) as caught:
+        import_file(unit_store, path, today=TODAY)
+    lines = caught.value.problems
+    assert [line for line in lines if "not found" in line] == [
+        "Ansökningar!B2: '811218****' — not found in the store or in this file",
+        "Ansökningar!B3: '10429****' — not found in the store or in this file",
+        "Ansökningar!B4: '19811218-****' — not found in the store or in this file"]
+    assert not any(tail in str(caught.value) for tail in ("9876", "6793"))
+    assert caught.value.total == len(lines) == 6       # and each is a personnummer line
+
+
+def _handlers(tmp_path, rows: int):
+    """A Handläggare sheet of ``rows`` handlers, all with the id 'dup' and the FTE 'x'."""
+    return workbook(tmp_path / f"h{rows}.xlsx", {"Handläggare": [
+        ["Id", "Namn", "Team", "Tjänstgöringsgrad"],
+        *(["dup", f"Anna {r}", "utredning", "x"] for r in range(2, rows + 2))]})
+
+
+def test_the_first_200_problems_of_each_kind_are_listed_and_the_rest_counted(unit, unit_store,
+                                                                           tmp_path):
+    # 203 rows: 203 FTEs that are not numbers, and 202 ids that repeat row 2's. A kind is
+    # the reason before its parenthesis ("also Handläggare!A2" is the cell's own).
+    before = snapshot(unit.db)
+    with pytest.raises(ValidationErrors) as caught:
+        import_file(unit_store, _handlers(tmp_path, 203), today=TODAY)
+    lines = caught.value.problems
+    assert caught.value.total == 405
+    not_numbers = [f"Handläggare!D{r}: 'x' — not a number" for r in range(2, 205)]
+    twice = [f"Handläggare!A{r}: 'dup' — appears twice in the file (also Handläggare!A2)"
+             for r in range(3, 205)]
+    cells = [line for line in lines if line.startswith("Handläggare!")]
+    assert [line for line in cells if line.endswith("not a number")] == not_numbers[:200]
+    assert [line for line in cells if "appears twice" in line] == twice[:200]
+    assert lines[-2:] == ["… and 3 more problems of this kind: not a number",
+                          "… and 2 more problems of this kind: appears twice in the file"]
+    assert len(lines) == 402
+    assert snapshot(unit.db) == before
+    result = unit("import", _handlers(tmp_path, 203), lang="sv")
+    assert result.exit_code == 1
+    assert "… och 3 problem till av samma slag: inte ett tal" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "fel: 405 problem hittades — inget skrevs"
+
+
+@pytest.mark.parametrize(("rows", "more"), [
+    (200, []),
+    (201, ["… and 1 more problem of this kind: not a number"])])
+def test_the_listing_cap_at_its_edge(unit_store, tmp_path, rows, more):
+    with pytest.raises(ValidationErrors) as caught:
+        import_file(unit_store, _handlers(tmp_path, rows), today=TODAY)
+    lines = caught.value.problems
+    assert sum(line.endswith("— not a number") for line in lines) == 200
+    assert [line for line in lines if line.startswith("…") and "not a number" in line] == more
+    assert caught.value.total == rows + rows - 1
+
+
 def test_money_must_be_whole_kronor_and_numbers_must_be_numbers(unit_store, tmp_path):
     path = workbook(tmp_path / "m.xlsx", {"Ansökningar": [
         APPLICATION_HEADER,

@@ -155,6 +155,8 @@ class ColumnConverter:
         self.column = column
         self.problems: list[Problem] = []
         self._codes: dict[str, str] = {}
+        self._reasons: dict[str, str] = {}
+        self._not_codes: dict[str, str] = {}     # text -> why it is no code (a bad file repeats it)
         self._isos: dict[date, str] = {}
         self._texts: dict[str, str] = {}
         # Text cells (CSV) already converted without a problem, at most REMEMBERED_TEXTS:
@@ -239,14 +241,22 @@ class ColumnConverter:
                 return None
         low, high = self._bounds
         if low is not None and number < low:
-            self.problem(index, raw, _("must be at least {low}").format(
-                low=format_number(low, swedish=language() == "sv")))
+            self.problem(index, raw, self._beyond("low", low))
             return None
         if high is not None and number > high:
-            self.problem(index, raw, _("must be at most {high}").format(
-                high=format_number(high, swedish=language() == "sv")))
+            self.problem(index, raw, self._beyond("high", high))
             return None
         return number
+
+    def _beyond(self, side: str, bound: int | float) -> str:
+        """Why a number beyond the column's bound is refused (worded once per column)."""
+        reason = self._reasons.get(side)
+        if reason is None:
+            shown = format_number(bound, swedish=language() == "sv")
+            reason = self._reasons[side] = (
+                _("must be at least {low}").format(low=shown) if side == "low"
+                else _("must be at most {high}").format(high=shown))
+        return reason
 
     def code(self, index: int, raw: Any) -> str | None:
         from ekbist.codes import parse_code
@@ -255,14 +265,20 @@ class ColumnConverter:
         cached = self._codes.get(text)
         if cached is not None:
             return cached
-        try:
-            code = parse_code(self.column.codes, text)
-        except EkbistError:
-            self.problem(index, raw, _("unknown value (expected one of: {values})").format(
-                values=", ".join(allowed_values(self.column))))
-            return None
-        self._codes[text] = code
-        return code
+        reason = self._not_codes.get(text)
+        if reason is None:
+            try:
+                code = parse_code(self.column.codes, text)
+            except EkbistError:
+                reason = _("unknown value (expected one of: {values})").format(
+                    values=", ".join(allowed_values(self.column)))
+                if len(self._not_codes) < REMEMBERED_TEXTS:
+                    self._not_codes[text] = reason
+            else:
+                self._codes[text] = code
+                return code
+        self.problem(index, raw, reason)
+        return None
 
     def _remembered(self, index: int, raw: Any) -> Any:
         """The slow path, remembering a text cell's value when it was read without a problem."""

@@ -10,7 +10,8 @@ the zip itself, part by part, and refuses, naming the file and the part or the c
   like a zip bomb (:mod:`ekbist.sheets.zip_parts`);
 - what its XML holds: XML that is not well-formed, a text longer than Excel allows, a cell
   beyond the rows and columns ekbist reads or far from the rest, cells packed tighter than
-  real data, a formula without a saved value (:mod:`ekbist.sheets.sheet_xml`).
+  real data, a formula without a saved value (:mod:`ekbist.sheets.sheet_xml`, and
+  :mod:`ekbist.sheets.xml_events` for what is read element by element).
 
 An .xls file is not a zip: its sheets' declared sizes are checked first
 (:mod:`ekbist.sheets.xls_dimensions`), then calamine reads it and names what is wrong. Every format is
@@ -26,9 +27,11 @@ from pathlib import Path
 
 from ekbist.errors import EkbistError, ValidationErrors
 from ekbist.i18n import _
+from ekbist.sheets import sheet_xml
 from ekbist.sheets.sheet_xml import (MAX_COLUMNS, MAX_ROWS, NotPlain, Sheet, SheetScan,
-                                     Unsure, cell_at, parse, quick_cells, scan_expat,
-                                     scan_ods, scan_plain, scan_strings, well_formed)
+                                     Unsure, cell_at, count_elements, parse, quick_cells,
+                                     scan_plain, well_formed)
+from ekbist.sheets.xml_events import scan_expat, scan_ods, scan_strings
 from ekbist.sheets.xls_dimensions import check_dimensions
 from ekbist.sheets.zip_parts import RATIO_FLOOR, ZIP_ERRORS, inflate, open_parts, spaced
 
@@ -125,14 +128,14 @@ def _check(path: Path) -> list[SheetScan]:
             lower = name.lower()
             if ods and lower == "content.xml":
                 scans.extend(scan_ods(path, name, info.compress_size, problems, chunks,
-                                      info.file_size))
+                                      info.file_size, _count(path, raw, info)))
             elif ods:
                 if lower.endswith(".xml"):
                     parse(path, name, chunks)
                 else:
                     _drain(chunks)
             elif lower.endswith("sharedstrings.xml"):
-                scan_strings(path, name, chunks, info.file_size)
+                scan_strings(path, name, chunks, info.file_size, _count(path, raw, info))
             elif name in sheets or (lower.startswith("xl/worksheets/")
                                     and lower.endswith(".xml")):
                 scans.append(_scan_sheet(path, raw, info, sheets.get(name, name), problems))
@@ -143,6 +146,14 @@ def _check(path: Path) -> list[SheetScan]:
     if problems:
         raise ValidationErrors(problems)
     return scans
+
+
+def _count(path: Path, raw, info: zipfile.ZipInfo) -> int:
+    """The elements of a part that expat must read one by one, counted at C speed first
+    (a part within the byte bound only: a bigger one is refused without being read)."""
+    if info.file_size > sheet_xml.MAX_SLOW_BYTES:
+        return 0
+    return count_elements(inflate(path, raw, info))
 
 
 def _drain(chunks: Iterator[bytes]) -> None:
@@ -170,7 +181,7 @@ def _scan_sheet(path: Path, raw, info: zipfile.ZipInfo, name: str,
     except NotPlain:
         del problems[listed:]
         sheet = Sheet(path, info.filename, name, info.compress_size, problems)
-        scan_expat(sheet, inflate(path, raw, info), info.file_size)
+        scan_expat(sheet, inflate(path, raw, info), info.file_size, _count(path, raw, info))
     return sheet.finish()
 
 

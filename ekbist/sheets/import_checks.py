@@ -185,14 +185,19 @@ def duplicates(ctx: Context) -> None:
         if len(set(keys)) == len(keys):
             continue
         first: dict[tuple, int] = {}
+        reasons: dict[int, str] = {}     # a key's first row -> the reason naming its cell
+        column = batch.kind.key[0]
         for i, key in enumerate(keys):
-            if any(part is None for part in key):
+            if None in key:
                 continue
             if key in first:
-                src, local = batch.origin[first[key]]
-                _order, where = ctx.sources[src].cell(local, batch.kind.key[0])
-                ctx.problem(name, i, batch.kind.key[0], batch.values[batch.kind.key[0]][i],
-                            _("appears twice in the file (also {cell})").format(cell=where))
+                at = first[key]
+                reason = reasons.get(at)
+                if reason is None:
+                    src, local = batch.origin[at]
+                    reason = reasons[at] = _("appears twice in the file (also {cell})").format(
+                        cell=ctx.sources[src].where(local, column))
+                ctx.problem(name, i, column, batch.values[column][i], reason)
             else:
                 first[key] = i
 

@@ -9,29 +9,48 @@ at each step; they live below the importer, so this module is the floor both sta
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from ekbist.errors import EkbistError, ValidationErrors
+from ekbist.i18n import ngettext
+from ekbist.secrecy import mask
 from ekbist.sheets import convert
 from ekbist.sheets.cells import cell_name
 from ekbist.sheets.declarations import Kind
 from ekbist.sheets.import_report import ImportReport
+from ekbist.sheets.zip_parts import spaced
 from ekbist.store import Store
 
 
 # -- problems --------------------------------------------------------------------------
+# Problems of one kind (the same reason) listed, in the order of the sheets; the others are
+# counted in one line, so that a file of 100 000 bad cells is refused in seconds, not in a
+# listing no one reads.
+MAX_LISTED_PER_KIND = 200
+
+
 class Problems:
-    """Every problem found, sorted by sheet, row and column when reported."""
+    """Every problem found, sorted by sheet, row and column when reported.
+
+    A problem is kept as it was found (its cell's name is made only when it is listed).
+    Only the first :data:`MAX_LISTED_PER_KIND` of each kind are listed, each value, cell
+    and reason through the secrecy gate's mask; the rest are counted, a line for each kind.
+    A problem's kind is its reason's words before any parenthesis: what the parenthesis
+    says is this cell's own ("appears twice in the file (also A6)")."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[tuple, str]] = []
+        # (order, where or a function that names the cell, value, reason) or (order, text)
+        self.items: list[tuple] = []
 
-    def add(self, order: tuple, where: str, value: Any, reason: str) -> None:
-        self.items.append((order, f"{where}: '{convert.display(value)}' — {reason}"))
+    def add(self, order: tuple, where: str | Callable[[], str], value: Any,
+            reason: str) -> None:
+        self.items.append((order, where, value, reason))
 
     def add_text(self, order: tuple, text: str | EkbistError) -> None:
         self.items.append((order, text))
@@ -40,13 +59,58 @@ class Problems:
         return bool(self.items)
 
     def raise_if_any(self) -> None:
-        if self.items:
-            seen, lines = set(), []
-            for _order, text in sorted(self.items, key=lambda item: item[0]):
+        if not self.items:
+            return
+        seen: set = set()
+        lines: list[str | EkbistError] = []
+        listed: dict[str, int] = {}
+        more: dict[str, int] = {}
+        for item in sorted(self.items, key=_ORDER):
+            if len(item) == 2:
+                text = item[1]
                 if str(text) not in seen:
                     seen.add(str(text))
-                    lines.append(text)
-            raise ValidationErrors(lines)
+                    lines.append(_masked(text))
+                continue
+            order, where, value, reason = item
+            if (order, reason) in seen:
+                continue
+            seen.add((order, reason))
+            kind = reason.partition(" (")[0]
+            if listed.get(kind, 0) >= MAX_LISTED_PER_KIND:
+                more[kind] = more.get(kind, 0) + 1
+                continue
+            listed[kind] = listed.get(kind, 0) + 1
+            where = where() if callable(where) else where
+            lines.append(f"{mask(where)}: '{_shown(value)}' — {mask(reason)}")
+        for kind, n in more.items():
+            lines.append(ngettext("… and {n} more problem of this kind: {reason}",
+                                  "… and {n} more problems of this kind: {reason}", n
+                                  ).format(n=spaced(n), reason=mask(kind)))
+        raise ValidationErrors(lines, total=len(seen))
+
+
+_ORDER = operator.itemgetter(0)
+
+
+def _shown(value: Any) -> str:
+    """A cell's value as a problem quotes it, through the secrecy gate. A text of digits
+    is masked as the number cell it may have been read from (a text column holds the
+    number cell 104296793, which is 010429-6793 without its leading zero)."""
+    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) <= 12:
+        return convert.mask_personnummer(int(value))
+    return convert.mask_personnummer(value)
+
+
+def _masked(text: str | EkbistError) -> str | EkbistError:
+    """A problem line through the secrecy gate: a refusal keeps its slots for the command
+    line's words, with every value it quotes masked."""
+    if not isinstance(text, EkbistError):
+        return mask(text)
+    if text.template is None:
+        return EkbistError(mask(str(text)))
+    values = {k: mask(v) if isinstance(v, str) else v for k, v in text.values.items()}
+    return EkbistError.about(text.template, text.slots, **values)
 
 
 # -- where rows come from -----------------------------------------------------------------
@@ -70,13 +134,24 @@ class Source:
 
     def cell(self, position: int, key: str | None) -> tuple[tuple, str]:
         """(sort order, 'Sheet!C7') of record ``position``'s cell in column ``key``."""
+        return self.order(position, key), self.where(position, key)
+
+    def order(self, position: int, key: str | None) -> tuple:
+        """Where record ``position``'s cell in column ``key`` sorts among the problems."""
+        if key in self.name_cells or self.cells is not None:
+            return (self.sheet_order, position, 0)
+        return (self.sheet_order, self.rows[position], self._column(key))
+
+    def where(self, position: int, key: str | None) -> str:
+        """The name of record ``position``'s cell in column ``key`` ('Sheet!C7')."""
         if key in self.name_cells:
-            return (self.sheet_order, position, 0), self.name_cells[key][position]
+            return self.name_cells[key][position]
         if self.cells is not None:
-            return (self.sheet_order, position, 0), self.cells[position]
-        row = self.rows[position]
-        col = self.columns.get(key, min(self.columns.values(), default=0)) if key else 0
-        return (self.sheet_order, row, col), cell_name(self.sheet, row, col)
+            return self.cells[position]
+        return cell_name(self.sheet, self.rows[position], self._column(key))
+
+    def _column(self, key: str | None) -> int:
+        return self.columns.get(key, min(self.columns.values(), default=0)) if key else 0
 
 
 @dataclass
@@ -155,8 +230,9 @@ class Context:
         self.problem_at(src_index, local, key, value, reason)
 
     def problem_at(self, src_index: int, local: int, key: str | None, value: Any, reason: str) -> None:
-        order, where = self.sources[src_index].cell(local, key)
-        self.problems.add(order, where, value, reason)
+        source = self.sources[src_index]
+        self.problems.add(source.order(local, key), functools.partial(source.where, local, key),
+                          value, reason)
 
 
 # -- rules --------------------------------------------------------------------------------------------------

@@ -29,8 +29,15 @@ not plain sends the whole part to expat.
 expat calls Python for every element, so what it reads that way is bounded before and
 while it reads (:class:`SlowRead`): a part of at most :data:`MAX_SLOW_BYTES` and
 :data:`MAX_SLOW_ELEMENTS` elements (twice as many in shared strings, whose handlers do
-less). Without the bounds a sheet of 10 MB in another spelling, or of elements that are
-not cells, keeps ekbist reading for a minute; with them it is refused within seconds.
+less). Their elements are counted first at C speed (:func:`count_elements`), so a part
+over the bound is refused before expat reads it. Without the bounds a sheet of 10 MB in
+another spelling, or of elements that are not cells, keeps ekbist reading for a minute.
+
+A plain sheet is bounded by what its cells could need (:data:`ELEMENT_FLOOR` elements, and
+:data:`ELEMENTS_PER_VALUE` more for each filled cell): calamine reads every element of a
+sheet, so 25 million empty elements packed into 2.6 MB would keep it busy for seconds.
+The elements read by expat itself (an .ods file's table cells, shared strings) are read
+and bounded in :mod:`ekbist.sheets.xml_events`.
 """
 
 from __future__ import annotations
@@ -60,6 +67,11 @@ MAX_LISTED = 20
 # plain shape, an .ods file's content.xml, shared strings.
 MAX_SLOW_BYTES = 64 << 20
 MAX_SLOW_ELEMENTS = 1_000_000
+# What a plain sheet's XML may hold: this many elements whatever it holds (formatted empty
+# rows and cells, column widths, merged cells), and this many more for each filled cell (a
+# cell, its value, its row's share: a real cell needs two or three).
+ELEMENT_FLOOR = 2_000_000
+ELEMENTS_PER_VALUE = 4
 
 
 class NotPlain(Exception):
@@ -135,7 +147,12 @@ class SlowRead:
         self.limit = times * MAX_SLOW_ELEMENTS
         self.count = 0
 
-    def before(self, size: int) -> None:
+    def before(self, size: int, elements: int = 0) -> None:
+        """Refuse the part before expat reads it: ``size``, its bytes as counted;
+        ``elements``, its elements as :func:`count_elements` counted them."""
+        if elements > self.limit:
+            self.count = elements
+            self.element()
         if size > MAX_SLOW_BYTES:
             raise EkbistError(_("{path}: part {part} expands to {size} of XML that must be "
                                 "read element by element — ekbist reads at most {limit} of "
@@ -150,6 +167,17 @@ class SlowRead:
                                 "must be read one by one — ekbist reads at most {n}; "
                                 "{advice}").format(
                 path=self.path, part=self.part, n=spaced(self.limit), advice=self.advice))
+
+
+def count_elements(chunks: Iterator[bytes]) -> int:
+    """How many elements a part's XML starts, counted by its '<' at C speed (no Python call
+    per element): every '<' but those of end tags, comments, CDATA and declarations. A '<'
+    inside a comment or CDATA section counts too, so the count is never below expat's."""
+    count = 0
+    for chunk in chunks:
+        count += (chunk.count(b"<") - chunk.count(b"</") - chunk.count(b"<!")
+                  - chunk.count(b"<?"))
+    return count
 
 
 def not_plain_advice() -> str:
@@ -173,6 +201,21 @@ class Sheet:
         self.problems = problems
         self.scan = SheetScan(name)
         self.reached = 0            # cells that may hold a value (empty <v> or <is> included)
+        self.elements = 0           # elements of the plain scan so far
+        self.far: tuple[int, int] | None = None   # the cell that set max_row or max_col last
+
+    def elements_within(self, values: int) -> None:
+        """Refuse a plain sheet whose elements so far are more than its ``values`` filled
+        cells could need (``values`` never fewer than the sheet's real filled cells)."""
+        if self.elements > ELEMENT_FLOOR + ELEMENTS_PER_VALUE * values:
+            raise EkbistError(_(
+                "{path}: sheet '{sheet}' holds more than {limit} XML elements for its "
+                "{cells} filled cells — ekbist reads at most {floor} and {per} more for each "
+                "filled cell; delete what is not data (formatted empty rows and cells) and "
+                "save the file again").format(
+                path=self.path, sheet=self.name,
+                limit=spaced(ELEMENT_FLOOR + ELEMENTS_PER_VALUE * values),
+                cells=spaced(values), floor=spaced(ELEMENT_FLOOR), per=ELEMENTS_PER_VALUE))
 
     def cell(self, row: int, col: int, filled: bool) -> None:
         """A cell that calamine places in the sheet's block (filled: holds text or a number)."""
@@ -186,7 +229,7 @@ class Sheet:
         if row > scan.max_row or col > scan.max_col:
             scan.max_row = max(scan.max_row, row)
             scan.max_col = max(scan.max_col, col)
-            scan.farthest = cell_at(self.name, row, col)
+            self.far = (row, col)       # named once, by finish()
         if filled:
             scan.cells += 1
             if scan.cells > DENSE_FLOOR and scan.cells * MIN_PACKED_PER_CELL > self.packed:
@@ -214,6 +257,8 @@ class Sheet:
 
     def finish(self) -> SheetScan:
         scan = self.scan
+        if self.far is not None:
+            scan.farthest = cell_at(self.name, *self.far)
         area = scan.max_row * scan.max_col
         if area > MAX_SPARSE_AREA and scan.cells * 4 < area:
             raise EkbistError(_(
@@ -229,14 +274,18 @@ _NOT_PLAIN = (b"<!", b"<?", b"\n", b"\r", b"\t", b"<f", b"='", b" =", b"= ",
               b":c ", b":c>", b":c/", b":sheetData")
 
 
-def _plain_refs(part: bytes, pattern: re.Pattern[bytes]) -> list[tuple[bytes, ...]]:
+def _plain_refs(sheet: Sheet, part: bytes,
+                pattern: re.Pattern[bytes]) -> list[tuple[bytes, ...]]:
     """The cells of a chunk of plain sheet XML as ``pattern`` matches them (column letters,
-    row digits, …); raise NotPlain when the chunk is not plain or a cell escapes the pattern."""
+    row digits, …); raise NotPlain when the chunk is not plain or a cell escapes the pattern.
+    The chunk's elements are added to ``sheet.elements``."""
     for marker in _NOT_PLAIN:
         if marker in part:
             raise NotPlain
-    if part.count(b"<") != part.count(b">"):
+    opened = part.count(b"<")
+    if opened != part.count(b">"):
         raise NotPlain
+    sheet.elements += opened - part.count(b"</")    # no '<!' or '<?' in a plain chunk
     found = pattern.findall(part)
     if len(found) != part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/"):
         raise NotPlain
@@ -264,8 +313,9 @@ def _plain_cells(sheet: Sheet, part: bytes, columns: dict[bytes, int]) -> None:
     matches), and the bounds are taken per chunk with list operations rather than per
     cell in Python: this is what keeps the guard cheap beside calamine's own read.
     """
-    valued = [m for m in _plain_refs(part, _STRICT_CELL) if m[2]]
+    valued = [m for m in _plain_refs(sheet, part, _STRICT_CELL) if m[2]]
     if not valued:
+        sheet.elements_within(sheet.scan.cells)
         return
     if max(len(m[2]) for m in valued) > MAX_TEXT:
         raise NotPlain      # bytes, not characters: expat counts them exactly
@@ -285,6 +335,7 @@ def _plain_cells(sheet: Sheet, part: bytes, columns: dict[bytes, int]) -> None:
     scan.cells += len(valued) - sum(1 for m in valued if m[2] in empty)
     if scan.cells > DENSE_FLOOR and scan.cells * MIN_PACKED_PER_CELL > sheet.packed:
         sheet.too_dense()
+    sheet.elements_within(scan.cells)
 
 
 _CELL_REF = re.compile(rb'<c r="([A-Za-z]+)([1-9][0-9]*)"')
@@ -319,17 +370,19 @@ def quick_cells(sheet: Sheet, part: bytes, columns: dict[bytes, int]) -> None:
     the sheet to the exact reading. No text can be longer than MAX_TEXT bytes when every
     window of _TEXT_WINDOW bytes holds a '<'.
     """
-    refs = _plain_refs(part, _CELL_REF)
+    refs = _plain_refs(sheet, part, _CELL_REF)
     for start in range(0, len(part) - _TEXT_WINDOW + 1, _TEXT_WINDOW):
         if part.find(b"<", start, start + _TEXT_WINDOW) < 0:
             raise NotPlain
     if not refs:
+        sheet.elements_within(sheet.scan.cells)   # here an upper bound of the filled cells
         return
     top_row, top_col = _farthest(refs, columns)
     scan = sheet.scan
     scan.max_row = max(scan.max_row, top_row)
     scan.max_col = max(scan.max_col, top_col)
     scan.cells += part.count(b"<v") + part.count(b"<is")
+    sheet.elements_within(scan.cells)
     if (scan.max_row > MAX_ROWS or scan.max_col > MAX_COLUMNS
             or scan.max_row * scan.max_col > MAX_SPARSE_AREA
             or (scan.cells > DENSE_FLOOR and scan.cells * MIN_PACKED_PER_CELL > sheet.packed)):
@@ -376,94 +429,6 @@ def scan_plain(sheet: Sheet, chunks: Iterator[bytes], read=_plain_cells) -> None
         raise NotPlain         # cut short, or not a plain worksheet: expat says which
 
 
-# -- an .xlsx sheet read by expat --------------------------------------------------------------
-
-_REF = re.compile(r"([A-Za-z]+)([0-9]+)\Z")
-
-
-class _SheetEvents:
-    """expat handlers for a worksheet: cells as calamine places them."""
-
-    def __init__(self, sheet: Sheet, bounds: SlowRead):
-        self.sheet = sheet
-        self.bounds = bounds
-        self.inside = False
-        self.done = False
-        self.row = 0
-        self.col = 0
-        self.in_cell = False
-        self.kind = ""
-        self.has_v = self.has_is = self.has_f = False
-        self.in_v = self.in_t = False
-        self.length = 0
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        self.bounds.element()
-        if self.done:
-            return
-        local = name.rpartition(":")[2]
-        if local == "sheetData":
-            self.inside = True
-        elif not self.inside:
-            return
-        elif local == "row":
-            number = attrs.get("r", "")
-            self.row = int(number) if number.isascii() and number.isdigit() else self.row + 1
-            self.col = 0
-        elif local == "c":
-            ref = attrs.get("r")
-            if ref is None:
-                self.col += 1
-                self.row = max(self.row, 1)
-            else:
-                match = _REF.match(ref)
-                if match is None:
-                    raise EkbistError(_("{path}: part {part}: '{ref}' is not a cell reference"
-                                        ).format(path=self.sheet.path, part=self.sheet.part,
-                                                 ref=ref[:40]))
-                self.col = column_number(match.group(1))
-                self.row = int(match.group(2))
-            self.in_cell = True
-            self.kind = attrs.get("t", "")
-            self.has_v = self.has_is = self.has_f = False
-            self.length = 0
-        elif self.in_cell:
-            if local == "v":
-                self.has_v = self.in_v = True
-            elif local == "is":
-                self.has_is = True
-            elif local == "t" and self.has_is:
-                self.in_t = True
-            elif local == "f":
-                self.has_f = True
-
-    def end(self, name: str) -> None:
-        if self.done or not self.inside:
-            return
-        local = name.rpartition(":")[2]
-        if local == "sheetData":
-            self.done = True
-        elif local == "v":
-            self.in_v = False
-        elif local == "t":
-            self.in_t = False
-        elif local == "c" and self.in_cell:
-            self.in_cell = False
-            sheet = self.sheet
-            if self.has_f and not (self.length or self.has_is
-                                   or (self.kind == "str" and self.has_v)):
-                sheet.formula_without_value(self.row, self.col)
-                return
-            if self.has_v or self.has_is:
-                sheet.cell(self.row, self.col, self.length > 0)
-
-    def text(self, data: str) -> None:
-        if self.in_v or self.in_t:
-            self.length += len(data)
-            if self.length > MAX_TEXT:
-                self.sheet.text(self.length, self.row, self.col)
-
-
 def parse(path: Path, part: str, chunks: Iterator[bytes],
            setup: Callable[[expat.XMLParserType], None] | None = None,
            namespaces: bool = False) -> None:
@@ -487,156 +452,6 @@ def parse(path: Path, part: str, chunks: Iterator[bytes],
 def _doctype(path: Path, part: str) -> EkbistError:
     return EkbistError(_("{path}: part {part} declares a document type — spreadsheet programs "
                          "never write one").format(path=path, part=part))
-
-
-def scan_expat(sheet: Sheet, chunks: Iterator[bytes], size: int) -> None:
-    """Read a sheet that is not in the plain shape (``size``: its bytes, as counted)."""
-    bounds = SlowRead(sheet.path, sheet.part, not_plain_advice())
-    bounds.before(size)
-    events = _SheetEvents(sheet, bounds)
-
-    def setup(parser) -> None:
-        parser.StartElementHandler = events.start
-        parser.EndElementHandler = events.end
-        parser.CharacterDataHandler = events.text
-
-    parse(sheet.path, sheet.part, chunks, setup)
-
-
-# -- shared strings and .ods content -----------------------------------------------------------
-
-def scan_strings(path: Path, part: str, chunks: Iterator[bytes], size: int) -> None:
-    """Bound every shared string's length (``size``: the part's bytes, as counted)."""
-    bounds = SlowRead(path, part, _("split the workbook into smaller files"), times=2)
-    bounds.before(size)
-    state = {"in_si": 0, "in_t": False, "length": 0, "index": -1}
-
-    def start(name: str, attrs) -> None:
-        bounds.element()
-        local = name.rpartition(":")[2]
-        if local == "si":
-            state["in_si"] += 1
-            state["length"] = 0
-            state["index"] += 1
-        elif local == "t" and state["in_si"]:
-            state["in_t"] = True
-
-    def end(name: str) -> None:
-        local = name.rpartition(":")[2]
-        if local == "si":
-            state["in_si"] -= 1
-        elif local == "t":
-            state["in_t"] = False
-
-    def text(data: str) -> None:
-        if state["in_t"]:
-            state["length"] += len(data)
-            if state["length"] > MAX_TEXT:
-                raise EkbistError(_("{path}: part {part}: shared string {n} is longer than "
-                                    "{limit} characters — Excel allows at most {limit} in a "
-                                    "cell").format(path=path, part=part, n=state["index"] + 1,
-                                                   limit=spaced(MAX_TEXT)))
-
-    def setup(parser) -> None:
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = text
-
-    parse(path, part, chunks, setup)
-
-
-_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-
-
-class _OdsEvents:
-    """expat handlers for an .ods content.xml: every table's filled block, repeats counted."""
-
-    def __init__(self, path: Path, part: str, packed: int, problems: list[str],
-                 bounds: SlowRead):
-        self.path, self.part, self.packed, self.problems = path, part, packed, problems
-        self.bounds = bounds
-        self.sheet: Sheet | None = None
-        self.scans: list[SheetScan] = []
-        self.row = 0
-        self.row_repeat = 1
-        self.col = 0
-        self.cell: tuple[int, bool] | None = None   # (columns repeated, has a value type)
-        self.length = 0
-        self.in_text = 0
-
-    def _repeat(self, attrs: dict[str, str], key: str) -> int:
-        value = attrs.get(key, "1")
-        if not value.isdigit():
-            raise EkbistError(_("{path}: part {part}: '{value}' is not a number of repeats"
-                                ).format(path=self.path, part=self.part, value=value[:40]))
-        return max(int(value), 1)
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        self.bounds.element()
-        local = name.rpartition(" ")[2]
-        if local == "table" and name.startswith(_TABLE):
-            self.sheet = Sheet(self.path, self.part, attrs.get(f"{_TABLE} name", ""),
-                                self.packed, self.problems)
-            self.row = 0
-        elif self.sheet is None:
-            return
-        elif local == "table-row":
-            self.row_repeat = self._repeat(attrs, f"{_TABLE} number-rows-repeated")
-            self.col = 0
-        elif local in ("table-cell", "covered-table-cell"):
-            typed = any(key.endswith(" value-type") for key in attrs)
-            self.cell = (self._repeat(attrs, f"{_TABLE} number-columns-repeated"), typed)
-            self.length = 0
-        elif self.cell is not None and local == "p":
-            self.in_text += 1
-
-    def end(self, name: str) -> None:
-        local = name.rpartition(" ")[2]
-        sheet = self.sheet
-        if sheet is None:
-            return
-        if local == "table" and name.startswith(_TABLE):
-            self.scans.append(sheet.finish())
-            self.sheet = None
-        elif local == "table-row":
-            self.row += self.row_repeat
-        elif local in ("table-cell", "covered-table-cell") and self.cell is not None:
-            repeat, typed = self.cell
-            self.cell = None
-            if typed or self.length:
-                last_row = self.row + self.row_repeat
-                last_col = self.col + repeat
-                sheet.cell(last_row, last_col, True)
-                # The repeats fill the block: count them as filled (up to the bound).
-                extra = min(repeat * self.row_repeat - 1, MAX_SPARSE_AREA)
-                sheet.scan.cells += extra
-            self.col += repeat
-        elif local == "p" and self.in_text:
-            self.in_text -= 1
-
-    def text(self, data: str) -> None:
-        if self.in_text and self.sheet is not None:
-            self.length += len(data)
-            if self.length > MAX_TEXT:
-                self.sheet.text(self.length, self.row + 1, self.col + 1)
-
-
-def scan_ods(path: Path, part: str, packed: int, problems: list[str],
-              chunks: Iterator[bytes], size: int) -> list[SheetScan]:
-    """Read an .ods file's content.xml (``size``: its bytes, as counted)."""
-    bounds = SlowRead(path, part, _("save the file as .xlsx, which ekbist reads faster"))
-    bounds.before(size)
-    events = _OdsEvents(path, part, packed, problems, bounds)
-
-    def setup(parser) -> None:
-        parser.StartElementHandler = events.start
-        parser.EndElementHandler = events.end
-        parser.CharacterDataHandler = events.text
-
-    # Namespaces matter in ODF (table:table vs text:table): parse with them resolved.
-    parse(path, part, chunks, setup, namespaces=True)
-    return events.scans
-
 
 
 def well_formed(path: Path, part: str, chunks: Iterator[bytes]) -> Iterator[bytes]:

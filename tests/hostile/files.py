@@ -202,6 +202,23 @@ def odd_spelling_sheet(path: Path, rows: int, columns: int = 10, *, seed: int = 
     return write_xlsx(path, sheet(body()))
 
 
+def element_bomb(path: Path, elements: int, *, seed: int = 1) -> Path:
+    """``elements`` empty elements that are no cells (``<x/>``, one in ten ``<y/>`` so that
+    the part packs like real data, about 39 times) in a plain sheet of two handler rows:
+    25 million pack into 2.6 MB, which calamine would read for seconds."""
+    rng = random.Random(seed)
+
+    def body() -> Iterator[bytes]:
+        yield handler_rows().encode()
+        left = elements
+        while left > 0:
+            n = min(left, 1_000_000)
+            yield b"".join(b"<y/>" if rng.random() < 0.1 else b"<x/>" for _ in range(n))
+            left -= n
+
+    return write_xlsx(path, sheet(body()), level=9)
+
+
 def xml_bomb(path: Path, xml_bytes: int, *, level: int = 9) -> Path:
     """Gigabytes of well-formed XML that holds no cell (spaces between two rows)."""
     rows = [handler_rows().encode(), *_repeat(b" " * 4096, xml_bytes)]
@@ -360,7 +377,8 @@ class Case:
 
 
 KINDS = ("far cell", "byte flip", "truncation", "broken xml", "text bomb", "dense bomb",
-         "xml bomb", "lying header", "ods far cell", "ods flip", "xls flip", "method")
+         "xml bomb", "lying header", "ods far cell", "ods flip", "xls flip", "method",
+         "element bomb", "many problems")
 
 
 def cases(folder: Path, count: int, seed: int, *, scale: float = 1.0,
@@ -446,6 +464,16 @@ def cases(folder: Path, count: int, seed: int, *, scale: float = 1.0,
             yield Case(kind, path, False)
         elif kind == "method":
             yield Case(kind, method_not_used(path, rng.choice([12, 14, 93, 99])), True)
+        elif kind == "element bomb":
+            # The issue's 25 million empty elements in 2.6 MB; quick: just over the bound.
+            count = max(int(25_000_000 * scale), 2_100_000)
+            made, shared = bomb(("elements", count), path, lambda p: element_bomb(p, count))
+            yield Case(kind, made, True, shared)
+        elif kind == "many problems":
+            # 40 000 rows of ten number cells in single quotes (1.7 MB, read element by
+            # element): 120 000 bad cells, each counted, the first of each kind listed.
+            rows = max(int(40_000 * scale), 1_000)
+            yield Case(kind, odd_spelling_sheet(path, rows, seed=rng.randrange(1 << 30)), True)
         else:
             path.write_bytes(truncate(good, rng))
             yield Case("truncation", path, True)

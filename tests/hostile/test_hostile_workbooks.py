@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ekbist.errors import EkbistError
-from ekbist.sheets import guard, reader, sheet_xml
+from ekbist.sheets import guard, reader, sheet_xml, xml_events
 
 from . import files
 from .run import RSS_BOUND, import_file, init_store
@@ -197,6 +197,59 @@ def test_shared_strings_are_read_up_to_twice_the_element_bound(tmp_path, monkeyp
     with pytest.raises(EkbistError, match="part xl/sharedStrings.xml holds more than 6 XML "
                                           "elements .* split the workbook"):
         guard.check_workbook(seven)
+
+
+# -- a plain sheet holds no more elements than its cells could need ----------------------------
+
+def _junk(tmp_path: Path, extra: int) -> Path:
+    # files.handler_rows() in the plain spelling: worksheet and sheetData (2), row 1 (1 + 4
+    # inline strings × c, is, t = 13), row 2 (1 + 3 inline strings × 3 + a number's c and v
+    # = 12): 27 elements for 8 filled cells; then ``extra`` empty elements that are no cells.
+    return files.write_xlsx(tmp_path / f"junk{extra}.xlsx", files.sheet(
+        files.handler_rows() + "<x/>" * extra))
+
+
+def test_a_plain_sheet_holds_at_most_four_elements_a_filled_cell_over_its_floor(
+        tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(sheet_xml, "ELEMENT_FLOOR", 0)   # 4 × 8 filled cells = 32 elements
+    assert [(s.cells, s.max_row, s.max_col) for s in guard.check_workbook(
+        _junk(tmp_path, 5))] == [(8, 2, 4)]
+    with pytest.raises(EkbistError, match="sheet 'Handläggare' holds more than 32 XML "
+                                          "elements for its 8 filled cells — ekbist reads at "
+                                          "most 0 and 4 more for each filled cell"):
+        guard.check_workbook(_junk(tmp_path, 6))
+    monkeypatch.setattr(sheet_xml, "ELEMENT_FLOOR", 2_000_000)
+    assert [s.cells for s in guard.check_workbook(_junk(tmp_path, 6))] == [8]
+
+
+def test_empty_elements_packed_like_data_are_refused_by_the_real_process_at_once(
+        real_store, tmp_path) -> None:
+    # 2.1 million empty elements (8.4 MB of XML in about 0.2 MB): over the floor of
+    # 2 000 000 and 4 × 8. The 25 million in 2.6 MB kept calamine busy for 8.9 s
+    # of CPU; the long run (benchmarks/hostile_workbooks.py) builds that size.
+    path = files.element_bomb(tmp_path / "elements.xlsx", 2_100_000)
+    outcome = import_file(real_store, path, "element bomb")
+    assert outcome.faults(timed=False) == [] and outcome.status == 1, outcome
+    assert "sheet 'Handläggare' holds more than 2 000 032 XML elements for its 8 filled " \
+           "cells" in outcome.stderr, outcome.stderr
+    assert outcome.peak_rss < RSS_BOUND
+
+
+def test_a_sheet_in_another_spelling_is_counted_before_expat_reads_it(tmp_path,
+                                                                    monkeypatch) -> None:
+    # The 27 elements of _single_quoted are counted at C speed first: over the bound, the
+    # part is refused with expat's handlers never called.
+    path = _single_quoted(tmp_path)
+    called = []
+    real = xml_events._sheet_handlers
+    monkeypatch.setattr(xml_events, "_sheet_handlers",
+                        lambda sheet: called.append(sheet) or real(sheet))
+    monkeypatch.setattr(sheet_xml, "MAX_SLOW_ELEMENTS", 26)
+    with pytest.raises(EkbistError, match="holds more than 26 XML elements"):
+        guard.check_workbook(path)
+    assert called == []
+    assert sheet_xml.count_elements(iter([b'<?xml version="1.0"?><a><!-- <b> --><c/></a>'])) \
+        == 3                                     # a, c and the '<' in the comment: never fewer
 
 
 def test_four_megabytes_of_data_in_another_spelling_is_refused_by_the_real_process(
@@ -408,7 +461,7 @@ def test_an_xls_whose_sheet_declares_its_first_row_after_its_last_is_refused(
 
 # -- the seeded mix ------------------------------------------------------------------------------
 
-QUICK_CASES = 240
+QUICK_CASES = 280            # 20 of each of the 14 kinds
 
 
 def test_a_seeded_mix_of_hostile_files_is_refused_or_read_and_never_aborts(
