@@ -63,3 +63,15 @@ def test_a_door_leaks_nothing(door, template, tmp_path) -> None:
         if ran == 2:
             break
     assert ran >= 1, door
+
+
+@pytest.mark.parametrize("door", ["arg case id (read)", "arg setting value"])
+def test_a_negative_number_as_an_argument_is_a_usage_error_that_leaks_nothing(
+        door, template, tmp_path) -> None:
+    # Found by the 5 000-case run of seed 5: -195105830797 as a case id reads as the
+    # option '-1…' (click: exit 2, "No such option '-1'."); that is the documented usage
+    # error, not a refusal, and the number is not on any output.
+    for name, value in [("negative-int", -8112189876), ("negative-int12", -198112189876)]:
+        result = pn.run_case(door, name, value, "198112189876", template, tmp_path)
+        assert result.ran and result.exit_code == 2, (door, name)
+        assert result.problems == [], (door, name, result.problems)
