@@ -38,6 +38,7 @@ class Section:
     rows: list[list[str]] = field(default_factory=list)
     right: set[int] = field(default_factory=set)  # right-aligned columns (numbers)
     notes: list[str] = field(default_factory=list)
+    level: int = 2  # the Markdown heading level (a goal under a goal is one deeper)
 
 
 TEXT_WIDTH = 80
@@ -87,7 +88,9 @@ def _md_cell(text: str) -> str:
 def render_md(title: str, sections: list[Section]) -> str:
     out = [f"# {title}"]
     for s in sections:
-        out += ["", f"## {s.title}", ""]
+        out += ["", f"{'#' * s.level} {_md_cell(s.title)}"]
+        if s.headers or s.notes:
+            out.append("")
         if s.headers:
             out.append("| " + " | ".join(_md_cell(h) for h in s.headers) + " |")
             out.append("|" + "|".join("---:" if i in s.right else "---"
@@ -148,8 +151,13 @@ def verdict(targets: dict[str, Any]) -> str:
         n=targets["met"], m=targets["total"])
 
 
-def year_sections(r: dict[str, Any]) -> list[Section]:
-    """The year report's parts in the annual report's order."""
+def year_sections(r: dict[str, Any], *, compact: bool = True) -> list[Section]:
+    """The year report's parts in the annual report's order: the goals with their verdicts,
+    then the figures (households, long-term, closures, plans, handling time, caseload,
+    staff, budget) and the targets under no goal; ``compact`` (text) leaves out the target
+    table's columns no row fills."""
+    from ekbist.commands.goal_report import goal_sections, target_table
+
     y, last = r["year"], r["year"] - 1
     h = r["households"]
     households = Section(_("Households with assistance per month"),
@@ -253,22 +261,23 @@ def year_sections(r: dict[str, Any]) -> list[Section]:
                 month=month_name(b["month"])))
 
     tg = r["targets"]
-    targets = Section(_("Targets"), [_("Target"), _("Target value"), _("Outcome"), _("Verdict")],
-                      right={1, 2})
-    for row in tg["targets"]:
-        targets.rows.append([row["label"], fmt_target(row["direction"], row["target"], row["unit"]),
-                             fmt_in_unit(row["outcome"], row["unit"], row["outcome_decimals"])
-                             or "–", _met(row["met"])])
-    if not tg["targets"]:
-        targets.headers = []
+    goals = r.get("goals", {}).get("goals", [])
+    under_goal = {k for g in goals for k in g["targets"]}
+    rest = [t for t in tg["targets"] if t["key"] not in under_goal]
+    targets = Section(_("Other targets") if goals else _("Targets"))
+    if rest:
+        target_table(targets, rest, y, compact=compact)
+        targets.notes.append(verdict({"met": sum(1 for t in rest if t["met"]),
+                                      "total": len(rest)}))
+    elif not tg["targets"]:
         targets.notes.append(_("No targets for {year} — set them with 'ekbist target set'.")
                              .format(year=y))
-    else:
-        targets.notes.append(verdict(tg))
     for o in r["manual_outcomes"]:
         targets.notes.append(_("{label}: {value} (no target).").format(
             label=o["label"], value=fmt_in_unit(o["value"], "")))
-    return [households, closures, long_term, plan, handling, load, staff, budget, targets]
+    parts = [*goal_sections(r, Section, compact=compact), households, long_term, closures,
+             plan, handling, load, staff, budget]
+    return parts + [targets] if targets.headers or targets.notes else parts
 
 
 def _months_covered(r: dict[str, Any]) -> str:
@@ -313,7 +322,7 @@ def year(env: Env, year: str, fmt: str, xlsx: str | None, force: bool) -> None:
         click.echo(to_json(data))
         return
     if fmt == "md":
-        click.echo(render_md(year_title(data), year_sections(data)), nl=False)
+        click.echo(render_md(year_title(data), year_sections(data, compact=False)), nl=False)
     else:
         click.echo(render_text(year_title(data), year_sections(data), prose_width(TEXT_WIDTH)),
                    nl=False)

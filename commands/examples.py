@@ -107,6 +107,19 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist export all enhet.xlsx',
         'ekbist --lang sv export applications ansokningar.xlsx --from 2026-10-01 --to 2026-10-31',
     ],
+    'goal activity': [
+        "ekbist goal activity 2025 e4 'Stockholmsjobb för långvariga bidragstagare' --start 2025-01-01 --until 2025-12-31 --status done",
+    ],
+    'goal judge': [
+        "ekbist goal judge 2025 e4 helt --reason 'Färre hushåll; jobben kom under hösten.'",
+    ],
+    'goal list': [
+        'ekbist goal list 2025',
+    ],
+    'goal set': [
+        "ekbist goal set 2025 kf3 --level city --wording '3. Ett ekonomiskt hållbart Stockholm'",
+        "ekbist goal set 2025 e4 --level unit --parent kf3 --wording 'Den enskilde får stöd som kan leda till egen försörjning.'",
+    ],
     'handler absences': [
         'ekbist handler absences h009',
     ],
@@ -245,7 +258,8 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist target remove 2026 sick_leave',
     ],
     'target set': [
-        "ekbist target set 2026 sick_leave 4.4 --at-most --label 'Sjukfrånvaro högst 4,4 %'",
+        "ekbist target set 2025 municipal_jobs 22 --goal e4 --city-target 750 --period 'VB 2025'",
+        'ekbist target set 2025 summer_jobs 280 --goal e4 --period 2025',
     ],
     'template': [
         'ekbist template all mall.xlsx',

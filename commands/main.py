@@ -47,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "dag": "day:day",
     "target": "targets:target",
     "outcome": "targets:outcome",
+    "goal": "goals:goal",
 }
 
 
@@ -82,6 +83,8 @@ SHORT_HELP: dict[str, str] = {
     "dag": N_("The same as day (Swedish)."),
     "target": N_("The year's targets (årsmål), judged in 'ekbist report year'."),
     "outcome": N_("Outcomes only you know (municipal jobs, summer jobs, violence contacts)."),
+    "goal": N_("The year's goals (city, board and unit goals), judged in 'ekbist report "
+               "year'."),
 }
 
 

@@ -34,16 +34,27 @@ def target() -> None:
 @click.option("--at-least", is_flag=True, help=_("Met when the outcome is at least VALUE."))
 @click.option("--at-most", is_flag=True, help=_("Met when the outcome is at most VALUE."))
 @click.option("--label", help=_("How the target reads in the report."))
+@click.option("--goal", metavar=_("GOAL"), help=_("The goal the target hangs under "
+                                                  "(see 'ekbist goal list')."))
+@click.option("--no-goal", is_flag=True, help=_("Hang the target under no goal."))
+@click.option("--city-target", metavar=_("VALUE"), help=_("The city's target on the same "
+                                                          "figure (KF:s årsmål), shown beside it."))
+@click.option("--period", metavar=_("TEXT"), help=_("The period followed, as the report writes "
+                                                    "it (VB 2016)."))
 @pass_env
 def target_set(env: Env, year: str, key: str, value: str, at_least: bool, at_most: bool,
-               label: str | None) -> None:
+               label: str | None, goal: str | None, no_goal: bool, city_target: str | None,
+               period: str | None) -> None:
     from ekbist.errors import EkbistError
     from ekbist.reports import targets
 
     if at_least and at_most:
         raise EkbistError(_("give --at-least or --at-most, not both"))
+    if goal is not None and no_goal:
+        raise EkbistError(_("give --goal or --no-goal, not both"))
     direction = "at_least" if at_least else "at_most" if at_most else None
-    row = targets.set_target(env.open(), year, key, value, direction=direction, label=label)
+    row = targets.set_target(env.open(), year, key, value, direction=direction, label=label,
+                             goal=goal, no_goal=no_goal, city_value=city_target, period=period)
     click.echo(_("Target {year} {key}: {direction} {value}.").format(
         year=row["year"], key=row["key"], direction=code_label("target_direction", row["direction"]),
         value=fmt_in_unit(row["value"], targets.unit_of(row["key"]))))
@@ -65,7 +76,7 @@ def target_list(env: Env, year: str | None, fmt: str) -> None:
         columns = [Column(k, k) for k in ("year", "key", "label", "value", "direction", "unit")]
     emit(rows, columns, fmt, empty=_("No targets."),
          payload=[{k: r[k] for k in ("year", "key", "label", "value", "direction", "unit",
-                                     "manual")} for r in rows])
+                                     "manual", "goal", "city_value", "period")} for r in rows])
 
 
 @target.command("remove", help=_("Remove the target of YEAR on KEY."))
@@ -106,11 +117,14 @@ def outcome() -> None:
 @click.argument("key", metavar=_("KEY"))
 @click.argument("value", metavar=_("VALUE"))
 @click.option("--label", help=_("What is counted (needed the first time)."))
+@click.option("--men", metavar=_("VALUE"), help=_("The outcome for men and boys."))
+@click.option("--women", metavar=_("VALUE"), help=_("The outcome for women and girls."))
 @pass_env
-def outcome_set(env: Env, year: str, key: str, value: str, label: str | None) -> None:
+def outcome_set(env: Env, year: str, key: str, value: str, label: str | None,
+                men: str | None, women: str | None) -> None:
     from ekbist.reports import targets
 
-    row = targets.set_outcome(env.open(), year, key, value, label=label)
+    row = targets.set_outcome(env.open(), year, key, value, label=label, men=men, women=women)
     click.echo(_("Outcome {year} {key} ({label}): {value}.").format(
         year=row["year"], key=row["key"], label=row["label"], value=fmt_in_unit(row["value"], "")))
 
@@ -132,7 +146,8 @@ def outcome_list(env: Env, year: str | None, fmt: str) -> None:
         columns = [Column(k, k) for k in ("year", "key", "label", "value")]
     emit(rows, columns, fmt,
          empty=_("No outcomes."),
-         payload=[{k: r[k] for k in ("year", "key", "label", "value")} for r in rows])
+         payload=[{k: r[k] for k in ("year", "key", "label", "value", "men", "women")}
+                  for r in rows])
 
 
 @outcome.command("remove", help=_("Remove the outcome of YEAR on KEY."))

@@ -54,6 +54,27 @@ TARGET_DIRECTIONS: dict[str, tuple[str, str]] = {
     "at_most": (N_("at most"), "högst"),
 }
 
+# Goals as the annual report holds them (ekbist.reports.goals): the level, the chief's
+# verdict and an activity's status.
+GOAL_LEVELS: dict[str, tuple[str, str]] = {
+    "city": (N_("city"), "stad"),
+    "board": (N_("board"), "nämnd"),
+    "unit": (N_("unit"), "enhet"),
+}
+
+GOAL_VERDICTS: dict[str, tuple[str, str]] = {
+    "met": (N_("fulfilled in full"), "uppfylls helt"),
+    "partly": (N_("fulfilled in part"), "uppfylls delvis"),
+    "not_met": (N_("not fulfilled"), "uppfylls ej"),
+}
+
+ACTIVITY_STATUSES: dict[str, tuple[str, str]] = {
+    "planned": (N_("planned"), "planerad"),
+    "ongoing": (N_("ongoing"), "pågår"),
+    "done": (N_("done"), "genomförd"),
+    "deviation": (N_("deviation"), "avvikelse"),
+}
+
 # The unit a figure (and a target on it) is counted in.
 FIGURE_UNITS: dict[str, tuple[str, str]] = {
     "households": (N_("households"), "hushåll"),
@@ -116,6 +137,9 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "audit_action": AUDIT_ACTIONS,
     "figure_unit": FIGURE_UNITS,
     "check": CHECKS,
+    "goal_level": GOAL_LEVELS,
+    "goal_verdict": GOAL_VERDICTS,
+    "activity_status": ACTIVITY_STATUSES,
 }
 
 KIND_NAMES = {
@@ -130,6 +154,9 @@ KIND_NAMES = {
     "audit_action": N_("audit action"),
     "figure_unit": N_("unit"),
     "check": N_("check"),
+    "goal_level": N_("goal level"),
+    "goal_verdict": N_("verdict"),
+    "activity_status": N_("activity status"),
 }
 
 # Extra Swedish spellings met in real files.
@@ -175,6 +202,14 @@ _ALIASES: dict[str, dict[str, str]] = {
     "target_direction": {"≥": "at_least", ">=": "at_least", "≤": "at_most", "<=": "at_most",
                          "lägst": "at_least", "max": "at_most", "min": "at_least"},
     "prognosis_method": {"framskrivning": "run-rate", "hushåll": "driver", "manuell": "manual"},
+    "goal_level": {"kf": "city", "kommunfullmäktige": "city", "stadens": "city",
+                   "nämndmål": "board", "nämnden": "board", "enhetsmål": "unit",
+                   "enheten": "unit"},
+    "goal_verdict": {"helt": "met", "delvis": "partly", "ej": "not_met", "inte": "not_met",
+                     "uppfylls inte": "not_met", "full": "met", "partial": "partly",
+                     "fulfilled": "met", "partly fulfilled": "partly", "none": "not_met"},
+    "activity_status": {"genomförd enligt plan": "done", "klar": "done", "pågående": "ongoing",
+                        "avvikelse": "deviation", "planerat": "planned"},
     "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
 }
 

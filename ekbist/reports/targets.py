@@ -138,10 +138,41 @@ def _manual_label(store: Store, key: str) -> str | None:
         " ORDER BY o, year DESC LIMIT 1", {"k": key})
 
 
+PERIOD_MAX = 40
+
+
+def _period(text: Any) -> str | None:
+    """The period a target is followed over, as the annual report writes it ('VB 2016')."""
+    if text is None:
+        return None
+    period = " ".join(str(text).split())
+    if len(period) > PERIOD_MAX:
+        raise EkbistError(_("the period is too long (at most {n} characters)").format(
+            n=PERIOD_MAX))
+    no_personnummer(period, _("period"))
+    return period or None
+
+
+def _goal(store: Store, year: int, goal: Any) -> str | None:
+    """The goal a target hangs under: a goal of the same year (ekbist.reports.goals)."""
+    if goal is None:
+        return None
+    from ekbist.reports import goals
+
+    key = goals.check_key(goal)
+    goals.get(store, year, key)
+    return key
+
+
 def set_target(store: Store, year: Any, key: str, value: Any, *, direction: str | None = None,
-               label: str | None = None) -> dict[str, Any]:
-    """Set (or replace) the year's target on ``key``."""
+               label: str | None = None, goal: Any = None, city_value: Any = None,
+               period: Any = None, no_goal: bool = False) -> dict[str, Any]:
+    """Set (or replace) the year's target on ``key``; ``goal``, the city's target and the
+    period are kept when not given (``no_goal`` takes the target from its goal)."""
     year, key, number, label = check_year(year), check_key(key), parse_value(value), _label(label)
+    goal_key = _goal(store, year, goal)
+    city = None if city_value is None else parse_value(city_value)
+    period_text = _period(period)
     figures = computed_figures()
     if direction is not None and direction not in DIRECTIONS:
         raise EkbistError(_("the direction is at_least or at_most, not '{value}'").format(
@@ -157,10 +188,14 @@ def set_target(store: Store, year: Any, key: str, value: Any, *, direction: str 
         direction = direction or AT_LEAST
     with store.transaction():
         store.execute(
-            "INSERT INTO target (year, key, value, direction, label) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO target (year, key, value, direction, label, goal, city_value, period)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (year, key) DO UPDATE SET value = excluded.value,"
-            " direction = excluded.direction, label = coalesce(excluded.label, target.label)",
-            (year, key, number, direction, label))
+            " direction = excluded.direction, label = coalesce(excluded.label, target.label),"
+            " goal = CASE WHEN ? THEN NULL ELSE coalesce(excluded.goal, target.goal) END,"
+            " city_value = coalesce(excluded.city_value, target.city_value),"
+            " period = coalesce(excluded.period, target.period)",
+            (year, key, number, direction, label, goal_key, city, period_text, no_goal))
     return store.one("SELECT * FROM target WHERE year = ? AND key = ?", (year, key))
 
 
@@ -177,9 +212,13 @@ def _remove(store: Store, table: str, year: Any, key: str, missing: str) -> None
         raise EkbistError(missing.format(key=key, year=year))
 
 
-def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | None) -> dict:
-    """Record a manual outcome: a count only the chief knows."""
+def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | None,
+                men: Any = None, women: Any = None) -> dict:
+    """Record a manual outcome: a count only the chief knows, for men and women too when
+    known (the annual report's "Utfall män/pojkar, kvinnor/flickor")."""
     year, key, number, label = check_year(year), check_key(key), parse_value(value), _label(label)
+    men_value = None if men is None else parse_value(men)
+    women_value = None if women is None else parse_value(women)
     if key in computed_figures():
         raise EkbistError(_("ekbist computes '{key}' itself; an outcome is recorded only for "
                             "figures it cannot know").format(key=key))
@@ -189,9 +228,10 @@ def set_outcome(store: Store, year: Any, key: str, value: Any, *, label: str | N
                                 {"label": "label"})
     with store.transaction():
         store.execute(
-            "INSERT INTO outcome (year, key, value, label) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (year, key) DO UPDATE SET value = excluded.value, label = excluded.label",
-            (year, key, number, label))
+            "INSERT INTO outcome (year, key, value, label, men, women) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (year, key) DO UPDATE SET value = excluded.value,"
+            " label = excluded.label, men = excluded.men, women = excluded.women",
+            (year, key, number, label, men_value, women_value))
     return store.one("SELECT * FROM outcome WHERE year = ? AND key = ?", (year, key))
 
 
@@ -201,7 +241,7 @@ def remove_outcome(store: Store, year: Any, key: str) -> None:
 
 def list_outcomes(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
     year = None if year is None else check_year(year)
-    return store.query("SELECT year, key, value, label FROM outcome"
+    return store.query("SELECT year, key, value, label, men, women FROM outcome"
                        " WHERE :y IS NULL OR year = :y ORDER BY year, rowid", {"y": year})
 
 
@@ -210,7 +250,8 @@ def list_targets(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
     year = None if year is None else check_year(year)
     figures = computed_figures()
     rows = store.query(
-        "SELECT t.year, t.key, t.value, t.direction, t.label, o.label AS outcome_label"
+        "SELECT t.year, t.key, t.value, t.direction, t.label, t.goal, t.city_value, t.period,"
+        " o.label AS outcome_label"
         " FROM target t LEFT JOIN outcome o ON o.year = t.year AND o.key = t.key"
         " WHERE :y IS NULL OR t.year = :y ORDER BY t.year, t.rowid", {"y": year})
     for r in rows:
@@ -226,7 +267,8 @@ def list_targets(store: Store, year: Any | None = None) -> list[dict[str, Any]]:
 
 def outcomes(store: Store, year: int) -> dict[str, dict[str, Any]]:
     return {r["key"]: r for r in store.query(
-        "SELECT key, value, label FROM outcome WHERE year = ? ORDER BY rowid", (year,))}
+        "SELECT key, value, label, men, women FROM outcome WHERE year = ? ORDER BY rowid",
+        (year,))}
 
 
 def is_met(direction: str, target: float, outcome: float | None) -> bool | None:
@@ -280,7 +322,8 @@ def outcome_decimals(direction: str, target: float, outcome: float | None, unit:
     return decimals
 
 
-def judge(store: Store, year: int, computed: dict[str, float | None]) -> dict[str, Any]:
+def judge(store: Store, year: int, computed: dict[str, float | None],
+          previous: dict[str, float | None] | None = None) -> dict[str, Any]:
     """The target table: each target with its outcome and verdict, and the "N of M" count.
 
     ``computed`` holds the year's computed figures by key in target units (per cent for
@@ -288,21 +331,32 @@ def judge(store: Store, year: int, computed: dict[str, float | None]) -> dict[st
     :data:`OUTCOME_DECIMALS` decimals of per cent (41,3462 %), halves away from zero; each
     row says how many decimals its target and outcome are shown with.
     """
-    manual = outcomes(store, year)
+    manual, manual_before = outcomes(store, year), outcomes(store, year - 1)
+    previous = previous or {}
     rows = []
     for t in list_targets(store, year):
+        men = women = None
         if t["manual"]:
-            outcome = manual[t["key"]]["value"] if t["key"] in manual else None
+            found = manual.get(t["key"], {})
+            outcome, men, women = found.get("value"), found.get("men"), found.get("women")
+            before = manual_before.get(t["key"], {}).get("value")
         else:
-            outcome = computed.get(t["key"])
-        if outcome is not None and t["unit"] == "percent":
-            outcome = round_half_away(outcome, OUTCOME_DECIMALS)
+            outcome, before = computed.get(t["key"]), previous.get(t["key"])
+        if t["unit"] == "percent":
+            outcome, before, men, women = (None if v is None else
+                                           round_half_away(v, OUTCOME_DECIMALS)
+                                           for v in (outcome, before, men, women))
         met = is_met(t["direction"], t["value"], outcome)
         rows.append({"key": t["key"], "label": t["label"], "unit": t["unit"],
                      "direction": t["direction"], "target": t["value"], "outcome": outcome,
-                     "manual": t["manual"], "met": met,
+                     "manual": t["manual"], "met": met, "men": men, "women": women,
+                     "previous": before, "city_target": t["city_value"], "period": t["period"],
+                     "goal": t["goal"],
                      "target_decimals": target_decimals(t["value"], t["unit"]),
-                     "outcome_decimals": outcome_decimals(t["direction"], t["value"], outcome,
-                                                          t["unit"])})
+                     # A manual outcome is shown as the chief wrote it (exact, so it cannot
+                     # read as meeting its target when it does not).
+                     "outcome_decimals": decimals_of(outcome) if t["manual"] and outcome
+                     is not None else outcome_decimals(t["direction"], t["value"], outcome,
+                                                       t["unit"])})
     met_count = sum(1 for r in rows if r["met"])
     return {"targets": rows, "met": met_count, "total": len(rows)}

@@ -211,13 +211,18 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
                      None if tr["met"] is None else int(tr["met"]),
                      _("no outcome") if tr["met"] is None else
                      (_("met") if tr["met"] else _("not met"))])
+        rows[-1] += [tr["goal"], shown(tr["men"]), shown(tr["women"]), shown(tr["previous"]),
+                     shown(tr["city_target"]), tr["period"]]
     ws = _sheet(wb, _("Targets"), _("Targets {year}").format(year=y),
                 [_("Target"), _("Direction"), _("Target value"), _("Outcome"), _("Met (1/0)"),
-                 _("Verdict")], rows, None, [44, 10, 14, 14, 10, 14])
+                 _("Verdict"), _("Goal id"), _("Men"), _("Women"), str(last), _("City's target"),
+                 _("Period")], rows, None, [44, 10, 14, 14, 10, 14, 10, 10, 10, 10, 12, 10])
     for i, tr in enumerate(tg["targets"], start=4):
         if tr["unit"] == "percent":
             ws.cell(row=i, column=3).number_format = TARGET_PERCENTS[tr["target_decimals"]]
-            ws.cell(row=i, column=4).number_format = TARGET_PERCENTS[tr["outcome_decimals"]]
+            for col in (4, 8, 9, 10, 11):
+                ws.cell(row=i, column=col).number_format = \
+                    TARGET_PERCENTS[tr["outcome_decimals"] if col == 4 else tr["target_decimals"]]
     last_row = 3 + len(rows)
     ws.cell(row=last_row + 2, column=1,
             value=ngettext("{n} of {m} target met.", "{n} of {m} targets met.", tg["total"]).format(
@@ -229,7 +234,45 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
         ws.conditional_formatting.add(span, FormulaRule(
             formula=["$E4=0"], fill=PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")))
     wb.move_sheet(ws, offset=-(len(wb.sheetnames) - 1))
+    _goal_sheets(wb, r)
+    # The annual report's order: long-term assistance before the closures.
+    wb.move_sheet(_("Long-term")[:31], offset=-1)
     return _save(wb, path, overwrite)
+
+
+def _goal_sheets(wb, r: dict[str, Any]) -> None:
+    """The goals (level, wording, verdict, proposal, expected result, analysis) and their
+    activities as the workbook's first sheets, the conclusion under the goals."""
+    from openpyxl.styles import Alignment
+
+    from ekbist.reports.goals import conclusion_lines
+
+    found = r.get("goals") or {"goals": []}
+    if not found["goals"]:
+        return
+    rows = [[code_label("goal_level", g["level"]), "  " * g["depth"] + g["wording"],
+             code_label("goal_verdict", g["verdict"]) or None,
+             code_label("goal_verdict", g["proposal"]) or None, g["reason"], g["key"],
+             g["parent"], g["expected"], g["analysis"]] for g in found["goals"]]
+    goals_ws = _sheet(wb, _("Goals and their fulfilment"),
+                      _("Goals and their fulfilment") + f" {r['year']}",
+                      [_("Level"), _("Goal"), _("Verdict"), _("Proposed"),
+                       _("Reason for the verdict"), _("Goal id"), _("Under goal"),
+                       _("Expected result"), _("Analysis")],
+                      rows, None, [10, 60, 16, 16, 40, 10, 10, 60, 80])
+    for row in goals_ws.iter_rows(min_row=4, min_col=2, max_col=9):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, line in enumerate(conclusion_lines(found["conclusion"], found["goals"])):
+        goals_ws.cell(row=5 + len(rows) + i, column=1, value=line)
+    acts = [[g["key"], a["activity"], a["start"], a["end"],
+             code_label("activity_status", a["status"])]
+            for g in found["goals"] for a in g["activities"]]
+    acts_ws = _sheet(wb, _("Activities"), _("Activities"),
+                     [_("Goal id"), _("Activity of the goal"), _("Start"), _("End"), _("Status")],
+                     acts, None, [10, 80, 12, 12, 12])
+    wb.move_sheet(acts_ws, offset=-(len(wb.sheetnames) - 1))
+    wb.move_sheet(goals_ws, offset=-(len(wb.sheetnames) - 1))
 
 
 def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:

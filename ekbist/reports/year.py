@@ -27,6 +27,7 @@ from ekbist.months import month_end, months_between
 from ekbist.number_text import round_half_away
 from ekbist.reports import indicators as ind
 from ekbist.reports import report_year
+from ekbist.reports import goals as goals_lib
 from ekbist.reports import targets as targets_lib
 from ekbist.reports.completeness import span_state
 from ekbist.reports.staff import staff_figures
@@ -154,12 +155,24 @@ def computed_outcomes(report: dict[str, Any]) -> dict[str, float | None]:
     return values
 
 
+def computed_previous(report: dict[str, Any]) -> dict[str, float | None]:
+    """Last year's outcome of each computed figure the key figures carry, in target units
+    (the other figures' last year is left blank)."""
+    figures = targets_lib.computed_figures()
+    values: dict[str, float | None] = {}
+    for f in report["indicators"]["figures"]:
+        if f["key"] in figures and not isinstance(f.get("previous"), (dict, list)):
+            values[f["key"]] = _pct(f["previous"]) if f["unit"] == "share" else f["previous"]
+    return values
+
+
 def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
     """Every part of the year report; shares as fractions, money in kronor and tkr.
 
     The JSON contract: ``{"year", "to", "complete", "covers", "households", "closures",
     "long_term", "plan_coverage", "handling_time", "caseload", "staff", "budget",
-    "targets", "manual_outcomes"}``.
+    "targets", "manual_outcomes", "goals"}``; ``goals`` is the goal hierarchy with its
+    verdicts and conclusion (:func:`ekbist.reports.goals.hierarchy`).
     """
     y = report_year(year)
     if date(y, 1, 1) > today:
@@ -205,13 +218,22 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
             "budget": budget_result(store, y, today),
             "indicators": figures,
         }
-        report["targets"] = targets_lib.judge(store, y, computed_outcomes(report))
+        report["targets"] = targets_lib.judge(store, y, computed_outcomes(report),
+                                              computed_previous(report))
+        report["goals"] = goals_lib.hierarchy(store, y, report["targets"]["targets"])
         targeted = {t["key"] for t in report["targets"]["targets"]}
         report["manual_outcomes"] = [
             {"key": k, "label": o["label"], "value": o["value"]}
             for k, o in targets_lib.outcomes(store, y).items() if k not in targeted]
     del report["indicators"]
     return report
+
+
+def goal_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
+    """The year's goals with their proposals and verdicts (``ekbist goal list``): the
+    proposals need the year's outcomes, so they come from the year report."""
+    report = year_report(store, year, today=today)
+    return {"year": report["year"], **report["goals"]}
 
 
 # Figures that add up over the year: a year-to-date value is projected to the year's end the
