@@ -370,9 +370,10 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
                                "board."))
 @click.argument("year", metavar=_("YEAR"))
 @click.argument("month", metavar=_("MONTH"))
-@format_option(formats=("table", "json"),
+@format_option(formats=("table", "json", "md"),
                help=_("Output format: the sheet as text for people (80 columns on a pipe or in "
-                      "a file, narrower on a narrower terminal), or json for programs."))
+                      "a file, narrower on a narrower terminal), json for programs, or md "
+                      "(Markdown) for the report document."))
 @click.option("--xlsx", type=click.Path(dir_okay=False), help=_("Also write a workbook."))
 @click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
 @pass_env
@@ -393,6 +394,9 @@ def month(env: Env, year: str, month: str, fmt: str, xlsx: str | None, force: bo
         workbooks.write_month(data, Path(xlsx), overwrite=force)
     if fmt == "json":
         click.echo(to_json(data))
+        return
+    if fmt == "md":
+        click.echo(render_md(title, month_sections(data)), nl=False)
         return
     click.echo(render_text(title, month_sections(data), prose_width(TEXT_WIDTH)), nl=False)
     if xlsx:

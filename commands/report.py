@@ -45,7 +45,8 @@ def report() -> None:
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),
               help=_("Also write the report as a workbook (controller layout and key figures)."))
 @click.option("--force", is_flag=True, help=_("Replace the --xlsx file if it exists."))
-@format_option(formats=("table", "json"))
+@format_option(formats=("table", "json", "md"),
+               help=_("Output format; md is Markdown for the report document."))
 @pass_env
 def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: bool,
             fmt: str) -> None:
@@ -70,33 +71,73 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
     saved = data["prognosis_saved_on"]
     title = _("Tertial report {tertial} {year}: prognosis as of {month} (tkr)").format(
         tertial=data["tertial"], year=data["year"], month=month_name(month))
-    show_result(data["prognosis"], "table", title=title)
-    say(_("Prognosis saved {date}.").format(date=saved) if saved else
-               _("No prognosis was saved for {month}: made now with the default methods.").format(
-                   month=month_name(month)))
-    click.echo()
+    saved_note = (_("Prognosis saved {date}.").format(date=saved) if saved else
+                  _("No prognosis was saved for {month}: made now with the default methods.")
+                  .format(month=month_name(month)))
     figures = data["key_figures"]
     rows: list[dict[str, Any]] = [
         {**m, "month": month_short(int(m["month"][5:]))} for m in figures["months"]]
     rows.append({"month": _(TOTAL), "households": None, "decided": figures["decided"],
                  "share_in_time": figures["share_in_time"], "plan_share": figures["plan_share"],
                  "cases_per_fte": figures["cases_per_fte"]})
-    emit(rows, KEY_COLUMNS, "table", title=_("Key figures January–{month} {year}").format(
-        month=month_name(month), year=data["year"]))
-    say(_("Households a month on average: {n}. Current plan and cases per FTE at the "
-                 "end of {month}: {share}, {load}.").format(
+    figures_title = _("Key figures January–{month} {year}").format(month=month_name(month),
+                                                                   year=data["year"])
+    notes = [_("Households a month on average: {n}. Current plan and cases per FTE at the "
+               "end of {month}: {share}, {load}.").format(
         n=fmt_number(figures["households_average"], 1), month=month_name(month),
-        share=fmt_percent(figures["plan_share"]), load=fmt_number(figures["cases_per_fte"], 1)))
+        share=fmt_percent(figures["plan_share"]), load=fmt_number(figures["cases_per_fte"], 1))]
     lt = figures["long_term"]
-    say(_("Long-term (10–12 of the twelve months up to {month}): {households} households, "
-          "{adults} adults, {share} of the adult population ({population}).").format(
+    notes.append(_("Long-term (10–12 of the twelve months up to {month}): {households} "
+                   "households, {adults} adults, {share} of the adult population "
+                   "({population}).").format(
         month=month_name(month), households=fmt_int(lt["households"]),
         adults=fmt_int(lt["adults"]),
         share=fmt_percent(lt["adults_share_of_population"], 2) or "–",
         population=_("population {year}").format(year=lt["population_year"])
         if lt["population_year"] else _("no population recorded")))
-    if xlsx:
+    if fmt == "md":
+        _tertial_md(data, title, saved_note, figures_title, rows, notes)
+    else:
+        show_result(data["prognosis"], "table", title=title)
+        say(saved_note)
+        click.echo()
+        emit(rows, KEY_COLUMNS, "table", title=figures_title)
+        for note in notes:
+            say(note)
+    if xlsx and fmt == "table":
         say(_("Wrote {path}.").format(path=xlsx))
+
+
+def _tertial_md(data: dict[str, Any], title: str, saved_note: str, figures_title: str,
+                rows: list[dict[str, Any]], notes: list[str]) -> None:
+    """The tertial report as Markdown: the prognosis and the key figures, one table each,
+    as the year report writes its parts."""
+    from ekbist.commands.annual import Section, render_md
+    from ekbist.commands.prognosis import (
+        ALL_ACTIVITIES,
+        PROGNOSIS_COLUMNS,
+        display_rows,
+        missing_note,
+        result_line,
+    )
+
+    def section(heading: str, table: list[dict[str, Any]], columns: list[Column]) -> Section:
+        return Section(heading, [_(c.header) for c in columns],
+                       [[c.display(r.get(c.key)) if r.get(c.key) not in (None, "") else ""
+                         for c in columns] for r in table],
+                       {i for i, c in enumerate(columns) if c.right})
+
+    result = data["prognosis"]
+    money = section(_("Prognosis (tkr)"), display_rows(result), PROGNOSIS_COLUMNS)
+    note = missing_note(result)
+    money.notes = ([note] if note else []) + [
+        result_line(b["activity"], b) for b in result["activities"]]
+    if len(result["activities"]) > 1:
+        money.notes.append(result_line(_(ALL_ACTIVITIES), result["total"]))
+    money.notes.append(saved_note)
+    key = section(figures_title, rows, KEY_COLUMNS)
+    key.notes = notes
+    click.echo(render_md(title, [money, key]), nl=False)
 
 
 def _register_year_and_month() -> None:
