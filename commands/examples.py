@@ -108,7 +108,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist --lang sv export applications ansokningar.xlsx --from 2026-10-01 --to 2026-10-31',
     ],
     'goal activity': [
-        "ekbist goal activity 2025 e4 'Stockholmsjobb för långvariga bidragstagare' --start 2025-01-01 --until 2025-12-31 --status done",
+        "ekbist goal activity 2025 e4 'Stockholmsjobb för långvariga bidragstagare' --start 2025-01-01 --until 2025-12-31 --status 'genomförd'",
     ],
     'goal judge': [
         "ekbist goal judge 2025 e4 helt --reason 'Färre hushåll; jobben kom under hösten.'",
@@ -117,8 +117,8 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist goal list 2025',
     ],
     'goal set': [
-        "ekbist goal set 2025 kf3 --level city --wording '3. Ett ekonomiskt hållbart Stockholm'",
-        "ekbist goal set 2025 e4 --level unit --parent kf3 --wording 'Den enskilde får stöd som kan leda till egen försörjning.'",
+        "ekbist goal set 2025 kf3 --level stad --wording '3. Ett ekonomiskt hållbart Stockholm'",
+        "ekbist goal set 2025 e4 --level enhet --parent kf3 --wording 'Den enskilde får stöd som kan leda till egen försörjning.'",
     ],
     'handler absences': [
         'ekbist handler absences h009',
