@@ -4,7 +4,9 @@
 table; goal: median <= 2 s) and ``report month 2026 10`` (the one-page sheet; goal:
 median <= 1 s), each timed as a whole process; the Markdown form and the workbook for
 reference. The city store is copied and brought to the current schema first; a store
-built before targets existed gets a handful of targets so the target table is judged.
+built before targets existed gets a handful of targets so the target table is judged, and
+a store without goals a small goal hierarchy (a city goal, a board goal, a unit goal with
+an activity, a verdict and the municipal-jobs target under it) so the report opens with it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,20 @@ def _prepare(city_db: Path, workdir: Path) -> list[str]:
                      ["municipal_jobs", "22", "--label", "Kommunala visstidsanställningar"]):
             subprocess.run([*base, "target", "set", "2025", *args], check=True,
                            stdout=subprocess.DEVNULL)
+    goals = subprocess.run([*base, "goal", "list", "2025", "--format", "json"], check=True,
+                           capture_output=True, text=True).stdout
+    if '"goals": []' in goals:
+        for args in (["set", "2025", "kf3", "--level", "city", "--wording",
+                      "3. Ett ekonomiskt hållbart Stockholm"],
+                     ["set", "2025", "n3", "--level", "board", "--parent", "kf3", "--wording",
+                      "Andelen av befolkningen som behöver ekonomiskt bistånd ska minska"],
+                     ["set", "2025", "e4", "--level", "unit", "--parent", "n3", "--wording",
+                      "Den enskilde får stöd som kan leda till egen försörjning."],
+                     ["activity", "2025", "e4", "Stockholmsjobb", "--status", "done"],
+                     ["judge", "2025", "e4", "delvis", "--reason", "Färre jobb än målet."]):
+            subprocess.run([*base, "goal", *args], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*base, "target", "set", "2025", "municipal_jobs", "22", "--goal", "e4"],
+                       check=True, stdout=subprocess.DEVNULL)
     return base
 
 
