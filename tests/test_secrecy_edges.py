@@ -44,3 +44,21 @@ def test_a_control_character_outside_ascii_ends_a_word_as_a_space_does(control: 
     assert looks_like_personnummer(f"811218{control}9876")
     assert not looks_like_personnummer(f"811218{control}9875")
     assert "9876" not in mask(f"klient 811218{control}9876")
+
+
+def test_an_enclosing_mark_between_the_groups_is_invisible() -> None:
+    # U+20DD COMBINING ENCLOSING CIRCLE (category Me) is dropped, as a combining mark is.
+    assert looks_like_personnummer("811218\u20dd9876")
+    assert not looks_like_personnummer("811218\u20dd9875")
+
+
+def test_a_mis_encoded_dash_joins_and_a_mis_encoded_space_splits() -> None:
+    # An en dash written as UTF-8 and read as Windows-1252 ("â€“") is a dash …
+    assert looks_like_personnummer("811218\u00e2\u20ac\u20139876")
+    assert not looks_like_personnummer("811218\u00e2\u20ac\u20139875")
+    # … and a no-break space read so ("Â" + NBSP) is a space: it ends a word, so the number
+    # must end in a word of four digits alone ("9876", not "9876-1"), as with a real space.
+    assert looks_like_personnummer("811218\u00c2\u00a09876")
+    assert not looks_like_personnummer("811218\u00c2\u00a09876-1")
+    assert not looks_like_personnummer("811218 9876-1")
+    assert looks_like_personnummer("811218-9876-1")  # the other side: a dash joins
