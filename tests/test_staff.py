@@ -206,6 +206,7 @@ def test_fte_weighted_days_are_given_to_the_hundredth(store) -> None:
         0.67, 0.33, 0.33)
     assert (days["sick_leave_share"], days["short_spell_share"]) == (0.5, 1.0)
     # The Monday is the spell's first day, so it is also a day 1–14: 0.333 / 0.666.
+    assert days["sick_days_1_14"] == 0.33
     assert days["teams"] == [{"team": "intake", "scheduled_days": 0.67, "sick_days": 0.33,
                               "sick_leave_share": 0.5, "sick_leave_day_1_14_share": 0.5}]
 
