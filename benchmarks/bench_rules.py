@@ -4,7 +4,8 @@ rules file, against the same rows in ekbist's own CSV template.
 Goal: ``import FILE --rules RULES`` <= 1.3x ``import FILE`` of the same applications in
 ekbist's template (issue 31), both in-process on fresh copies of the city store (1.3
 million applications already there), taking turns so that a drift of a shared machine's
-speed falls on both; the figure is the median of the runs' ratios.
+speed falls on both; the goal is judged on the medians of each process's own CPU time
+(the wall time is reported beside it: on a loaded machine it swings with the others' work).
 
 The extract is what a case system writes: Windows-1252, semicolons, a title line above the
 header and a "Summa" line below the rows, Swedish headers, dates as 04.03.2026, amounts
@@ -131,23 +132,26 @@ def run(city_db: Path, workdir: Path, runs: int = 3) -> list[dict]:
     base = workdir / "rules-base.db"
     timing.city_copy(city_db, workdir, exe, base.name)
     db = workdir / "rules-city.db"
-    ours, theirs = [], []
+    ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
     for _ in range(timing.repeats(runs)):
-        timing.copy_store(base, db)
-        start = time.perf_counter()
-        _import(db, template, None)
-        ours.append(time.perf_counter() - start)
-        timing.copy_store(base, db)
-        start = time.perf_counter()
-        _import(db, extract, rules)
-        theirs.append(time.perf_counter() - start)
-    ratio = statistics.median(t / o for t, o in zip(theirs, ours, strict=True))
+        for path, given, walls, cpus in ((template, None, ours, ours_cpu),
+                                         (extract, rules, theirs, theirs_cpu)):
+            timing.copy_store(base, db)
+            start, start_cpu = time.perf_counter(), time.process_time()
+            _import(db, path, given)
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - start_cpu)
+    # On a shared machine the wall time of one run swings with the others' load; the
+    # process's own CPU time is the work, and the goal is judged on it.
+    ratio = statistics.median(theirs_cpu) / statistics.median(ours_cpu)
+    wall_ratio = statistics.median(theirs) / statistics.median(ours)
     return [{
         "name": f"import --rules, {ROWS:,} applications from a case system's extract "
                 f"(median of {len(ours)}, in-process)",
-        "figure": f"{statistics.median(theirs):.2f} s vs the template's "
-                  f"{statistics.median(ours):.2f} s: {ratio:.2f}x",
-        "seconds": statistics.median(theirs), "goal": f"<= {GOAL:g}x the template",
+        "figure": f"CPU {statistics.median(theirs_cpu):.2f} s vs the template's "
+                  f"{statistics.median(ours_cpu):.2f} s: {ratio:.2f}x (wall {statistics.median(theirs):.2f} s "
+                  f"vs {statistics.median(ours):.2f} s: {wall_ratio:.2f}x)",
+        "seconds": statistics.median(theirs), "goal": f"<= {GOAL:g}x the template (CPU)",
         "ok": ratio <= GOAL}]
 
 

@@ -202,11 +202,12 @@ def refused(unit, tmp_path, path: Path, rules: Path | None = None) -> list[str]:
 
 def test_an_unmapped_code_is_named_with_every_row(unit, tmp_path):
     rows = [*ROWS[:2], ROWS[2].replace("Avslag", "Avvisad"), ROWS[2].replace("A-3", "A-5")
-            .replace("Avslag", "Avvisad"), ROWS[0].replace("A-1", "A-6")]
+            .replace("Avslag", "Avvisad"), ROWS[0].replace("A-1", "A-6"),
+            ROWS[2].replace("A-3", "A-7").replace("Avslag", "Avvisad")]
     lines = refused(unit, tmp_path, extract(tmp_path, rows))
-    # Rows 5 and 6 of the file (a title line, the header, then A-1, A-2, A-3 …).
-    assert lines == ["extract!F5: 'Avvisad' — not in the rules' map for decision (rows 5–6): "
-                     "add it to fields.decision.map"]
+    # Rows 5, 6 and 8 of the file (a title line, the header, then A-1, A-2, A-3 …).
+    assert lines == ["extract!F5: 'Avvisad' — not in the rules' map for decision (rows 5–6, "
+                     "8): add it to fields.decision.map"]
 
 
 def test_a_personnummer_column_not_declared_is_refused(unit, tmp_path):

@@ -33,6 +33,7 @@ from ekbist.sheets.declarations import normalise
 from ekbist.sheets.extract_rules import EXCEL, FieldRule, Numbers, SourceRules
 
 PREVIEW_ROWS = 3
+REMEMBERED = 50_000   # texts remembered per field, at most
 _BAD = object()   # a conversion that failed: the reason is in the cache's second slot
 
 
@@ -102,6 +103,7 @@ class Extract:
         self.rows = 0
         self.skipped = 0
         self._converters: dict[str, Any] = {}
+        self._seen: dict[str, dict[str, Any]] = {}
 
     def join(self, ctx: Any) -> None:
         """Hand what reading found to the import's context (an
@@ -371,6 +373,24 @@ class Extract:
                 self._problem(number, layout.positions[column.key], value, reason)
 
     def _value(self, rule: FieldRule, number: int, col: int, raw: Any) -> Any:
+        """The field's value of one cell; a text read without a problem is remembered per
+        field (a month's extract repeats a few hundred days, codes and amounts)."""
+        if raw.__class__ is str:
+            seen = self._seen.get(rule.key)
+            if seen is None:
+                seen = self._seen[rule.key] = {}
+            value = seen.get(raw, _BAD)
+            if value is not _BAD:
+                return value
+            problems, unmapped = len(self.problems), len(self.unmapped)
+            value = self._read(rule, number, col, raw)
+            if len(self.problems) == problems and len(self.unmapped) == unmapped \
+                    and (number, rule.key) not in self.failed and len(seen) < REMEMBERED:
+                seen[raw] = value
+            return value
+        return self._read(rule, number, col, raw)
+
+    def _read(self, rule: FieldRule, number: int, col: int, raw: Any) -> Any:
         if convert.is_empty(raw):
             return ""
         kind = rule.column.type
@@ -379,6 +399,7 @@ class Extract:
             mapped = rule.mapping.get(normalise(text))
             if mapped is None:
                 self.unmapped.setdefault((rule.key, text), []).append(number + 1)
+                self.failed.add((number, rule.key))
                 return ""
             return mapped
         if kind in ("date", "month"):
