@@ -62,3 +62,22 @@ def test_a_mis_encoded_dash_joins_and_a_mis_encoded_space_splits() -> None:
     assert not looks_like_personnummer("811218\u00c2\u00a09876-1")
     assert not looks_like_personnummer("811218 9876-1")
     assert looks_like_personnummer("811218-9876-1")  # the other side: a dash joins
+
+
+def test_a_twelve_digit_number_names_its_century_and_only_these_three() -> None:
+    rest = "8112189876"  # valid check digit
+    for century in ("18", "19", "20"):
+        assert looks_like_personnummer(century + rest)
+    for century in ("17", "21", "00"):
+        assert not looks_like_personnummer(century + rest)
+
+
+def test_29_february_of_a_year_that_is_no_leap_year_in_any_century() -> None:
+    from hostile.personnummer import check_digit
+
+    # 1902, 2002 and 1802 are no leap years: 020229 is no birth date, check digit or not.
+    nine = "020229123"
+    assert not looks_like_personnummer(nine + check_digit(nine))
+    # 2004 (and 1904) is one: 040229 is.
+    nine = "040229123"
+    assert looks_like_personnummer(nine + check_digit(nine))
