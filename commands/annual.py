@@ -276,8 +276,28 @@ def year_sections(r: dict[str, Any], *, compact: bool = True) -> list[Section]:
         targets.notes.append(_("{label}: {value} (no target).").format(
             label=o["label"], value=fmt_in_unit(o["value"], "")))
     parts = [*goal_sections(r, Section, compact=compact), households, long_term, closures,
+             barrier_section(r["barriers"]),
              plan, handling, load, staff, budget]
     return parts + [targets] if targets.headers or targets.notes else parts
+
+
+def barrier_section(figures: dict[str, Any]) -> Section:
+    """Households a month on average and kronor paid by barrier to self-support."""
+    from ekbist.reports.barrier_figures import period_rows
+
+    section = Section(_("Households by barrier to self-support"),
+                      [_("Barrier"), _("Households"), _("Paid (kr)")], right={1, 2})
+    rows = period_rows(figures)
+    one_month = len(figures["months"]) == 1
+    for row in rows:
+        section.rows.append([row["label"], _num(row["household_months"]) if one_month
+                             else _ratio(row["households_per_month"]), fmt_int(row["paid"])])
+    if not rows:
+        section.headers = []
+        section.notes.append(_("No households with assistance."))
+    elif not one_month:
+        section.notes.append(_("Households: a month on average."))
+    return section
 
 
 def _months_covered(r: dict[str, Any]) -> str:
@@ -363,7 +383,7 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
         money.notes.append(_("Saved {date}.").format(date=p["saved_on"]) if p["saved_on"] else
                            _("Not saved: made now with the default methods."))
         money.notes.append(_("A positive deviation is better than budget."))
-    return [figures, money]
+    return [figures, barrier_section(r["barriers"]), money]
 
 
 @click.command("month", help=_("The one-page key-figure sheet of a month for the district "

@@ -51,11 +51,16 @@ def case() -> None:
     metavar=_("YYYY"),
     help=_("The applicant's birth year (for the age statistics; never a date)."),
 )
+@click.option("--barrier", help=_("The barrier to self-support from the day it opened."))
 @pass_env
 def open_(env: Env, case_id, handler, opened, adults, children, gender, homeless,
-          birth_year) -> None:
+          birth_year, barrier) -> None:
     from ekbist import cases
 
+    if barrier:
+        from ekbist.codes import parse_code
+
+        parse_code("barrier", barrier)  # refused before the case is opened
     cases.open_case(
         env.open(),
         case_id,
@@ -67,6 +72,7 @@ def open_(env: Env, case_id, handler, opened, adults, children, gender, homeless
         gender=gender,
         homeless=homeless,
         birth_year=birth_year,
+        barrier=barrier,
     )
     click.echo(_("Opened case {id}.").format(id=case_id))
 
@@ -124,6 +130,25 @@ def close_(env: Env, case_id, on, reason) -> None:
     click.echo(_("Closed case {id}.").format(id=case_id))
 
 
+@case.command("barrier",
+              help=_("Record the case's barrier to self-support (försörjningshinder) from "
+                     "--from on; the earlier ones are kept. BARRIER: {codes}.").format(
+                  codes=", ".join(typable("barrier"))))
+@click.argument("case_id", metavar=_("CASE"))
+@click.argument("barrier", metavar=_("BARRIER"))
+@click.option("--from", "from_date", type=DATE, required=True,
+              help=_("The first day the barrier holds."))
+@pass_env
+def barrier(env: Env, case_id, barrier, from_date) -> None:
+    from ekbist import barriers
+    from ekbist.codes import label
+
+    row = barriers.set_barrier(env.open(), case_id, barrier, from_date=from_date,
+                               today=env.today)
+    click.echo(_("Case {id}: {barrier} from {date}.").format(
+        id=case_id, barrier=label("barrier", row["barrier"]), date=row["from_date"]))
+
+
 @case.command("list", help=_("List cases with their handler."))
 @click.option("--handler", help=_("Only this handler's cases."))
 @click.option("--open", "status", flag_value="open", help=_("Only open cases."))
@@ -170,6 +195,12 @@ def show(env: Env, case_id, fmt) -> None:
     )
     if row.get("birth_year"):
         click.echo(_("Applicant's birth year: {year}").format(year=row["birth_year"]))
+    if row["barriers"]:
+        emit(row["barriers"],
+             [Column("barrier", N_("Barrier to self-support"), "code:barrier", role="key"),
+              Column("from_date", N_("From"), "date"),
+              Column("until", N_("Until"), "date")],
+             "table", title=_("Barriers to self-support"))
     emit(
         row["assignments"],
         [

@@ -63,6 +63,9 @@ EXAMPLES: dict[str, list[str]] = {
     'case assign': [
         'ekbist case assign 2026-4711 h016 --date 2026-11-20',
     ],
+    'case barrier': [
+        'ekbist case barrier C000297 sick_certified --from 2026-11-02',
+    ],
     'case close': [
         'ekbist case close 2026-4711 --date 2026-11-25 --reason arbete',
     ],
@@ -76,6 +79,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist case open 2026-4711 --handler h021 --opened 2026-11-03 --adults 1 --children 2 --homeless',
     ],
     'case show': [
+        'ekbist case show C000297',
         'ekbist case show 2026-4711',
     ],
     'caseload': [
@@ -157,6 +161,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist --today 2026-11-25 import prognos-fel.xlsx',
     ],
     'indicators': [
+        'ekbist indicators --from 2026-10 --to 2026-10',
         'ekbist indicators --year 2026',
     ],
     'indicators long-term': [

@@ -164,6 +164,7 @@ def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
     if running:
         title += " " + _("(preliminary)")
     emit(table_rows, columns, "table", title=title)
+    _emit_barriers(data["barriers"])
     if running:
         say(running)
     say(_("Households and amounts count the month the assistance is for; the national\n"
@@ -171,6 +172,20 @@ def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
                  "docs/indicators.md."))
     if xlsx:
         say(_("Wrote {path}.").format(path=xlsx))
+
+
+def _emit_barriers(figures: dict) -> None:
+    """Households a month on average and kronor paid, by barrier to self-support."""
+    from ekbist.commands.render import fmt_int, fmt_number
+    from ekbist.reports.barrier_figures import period_rows
+
+    rows = [{"label": r["label"], "households": fmt_number(r["households_per_month"], 1),
+             "paid": fmt_int(r["paid"])} for r in period_rows(figures)]
+    if rows:
+        emit(rows, [Column("label", N_("Barrier to self-support"), role="key"),
+                    RightText("households", _("Households a month")),
+                    RightText("paid", _("Paid (kr)"))],
+             "table", title=_("Households by barrier to self-support"))
 
 
 class RightText(Column):

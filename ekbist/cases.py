@@ -82,8 +82,12 @@ def open_case(
     gender: str | None = None,
     homeless: bool = False,
     birth_year: int | str | None = None,
+    barrier: str | None = None,
 ) -> dict[str, Any]:
+    """Open a case with its first handler (and its barrier to self-support, when given),
+    in one transaction."""
     case_id = identifier(case_id, _("case number"))
+    barrier_code = codes.parse_code("barrier", barrier) if barrier else None
     birth = check_birth_year(birth_year, today)
     not_after(opened, today, _("opened"))
     if adults < 0 or children < 0:
@@ -105,6 +109,9 @@ def open_case(
             "INSERT INTO assignment (case_id, handler, from_date) VALUES (?, ?, ?)",
             (case_id, handler, opened.isoformat()),
         )
+        if barrier_code:
+            store.execute("INSERT INTO barrier (case_id, from_date, code) VALUES (?, ?, ?)",
+                          (case_id, opened.isoformat(), barrier_code))
     return get(store, case_id)
 
 
@@ -227,4 +234,7 @@ def show(store: Store, case_id: str) -> dict[str, Any]:
            WHERE a.case_id = ? ORDER BY a.from_date, a.id""",
         (case_id,),
     )
+    from ekbist.barriers import history
+
+    case["barriers"] = history(store, case_id)
     return case

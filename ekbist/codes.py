@@ -112,6 +112,61 @@ CHECKS: dict[str, tuple[str, str]] = {
     "targets": ("targets", "årsmål"),
 }
 
+# Försörjningshinder: the categories of Socialstyrelsen's monthly statistics (HSLF-FS 2015:30,
+# appendix 1, as its registration instruction words them). docs/activities.md cites them.
+BARRIERS: dict[str, tuple[str, str]] = {
+    "unemployed_no_benefit": (N_("unemployed, no benefit"), "arbetslös – ingen ersättning"),
+    "unemployed_insufficient": (N_("unemployed, insufficient benefit"),
+                                "arbetslös – otillräcklig ersättning"),
+    "unemployed_waiting": (N_("unemployed, waiting for benefit"),
+                           "arbetslös – i väntan på ersättning"),
+    "establishment": (N_("unemployed, establishment benefit"),
+                      "arbetslös med etableringsersättning"),
+    "sick_certified": (N_("sick with a doctor's certificate"), "sjukskriven med läkarintyg"),
+    "sickness_comp": (N_("sickness or activity compensation, insufficient"),
+                      "sjuk- eller aktivitetsersättning – otillräcklig"),
+    "social": (N_("unable to work for social reasons"), "arbetshinder – sociala skäl"),
+    "parental": (N_("parental leave, insufficient benefit"), "föräldraledig – otillräcklig ersättning"),
+    "working_full": (N_("works full time, insufficient income"),
+                     "arbetar heltid – otillräcklig inkomst"),
+    "working_part": (N_("works part time, insufficient income"),
+                     "arbetar deltid – otillräcklig inkomst"),
+    "pension": (N_("old-age pension, insufficient"), "ålderspension – otillräcklig"),
+    "other": (N_("other barrier"), "annat försörjningshinder"),
+}
+
+# What ekbist's close reasons are in the statistics of why assistance ended
+# (HSLF-FS 2015:30, appendix 2): code -> the appendix's category, in Swedish and English.
+CLOSE_REASONS_NATIONAL: dict[str, tuple[str, str]] = {
+    "work": (N_("work"), "arbete"),
+    "studies": (N_("studies"), "studier"),
+    "sickness_comp": (N_("sickness or activity compensation"),
+                      "sjuk- eller aktivitetsersättning"),
+    "other_benefit": (N_("other benefit or insurance"), "annan ersättning"),
+    "moved": (N_("moved to another municipality"), "flyttat till annan kommun"),
+    "other": (N_("other or unknown reason"), "annan eller okänd orsak"),
+}
+
+# Activities (insatser) of a case; the unit chooses the kinds it uses (setting activities.kinds).
+ACTIVITY_KINDS: dict[str, tuple[str, str]] = {
+    "jobbtorg": (N_("Jobbtorg"), "Jobbtorg"),
+    "af_programme": (N_("Arbetsförmedlingen programme"), "program hos Arbetsförmedlingen"),
+    "municipal_job": (N_("municipal employment"), "kommunal anställning"),
+    "studies": (N_("studies"), "studier"),
+    "sfi": (N_("SFI (Swedish for immigrants)"), "sfi"),
+    "rehabilitation": (N_("rehabilitation"), "rehabilitering"),
+    "other": (N_("other activity"), "annan insats"),
+}
+
+# Why an adult has no activity (undantag), after Ds 2024:29's exemptions.
+EXEMPTIONS: dict[str, tuple[str, str]] = {
+    "sickness": (N_("sickness"), "sjukdom"),
+    "parental": (N_("care of a child"), "vård av barn"),
+    "care_of_relative": (N_("care of a relative"), "vård av närstående"),
+    "disability": (N_("disability"), "funktionsnedsättning"),
+    "other": (N_("other reason"), "annat skäl"),
+}
+
 # The label of a table's totals row, in every table, report and workbook: one word
 # (schemas/glossary.toml, code "total"). The controller's workbooks are Swedish whatever
 # the language, and write TOTAL_SV.
@@ -140,6 +195,9 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "goal_level": GOAL_LEVELS,
     "goal_verdict": GOAL_VERDICTS,
     "activity_status": ACTIVITY_STATUSES,
+    "barrier": BARRIERS,
+    "activity_kind": ACTIVITY_KINDS,
+    "exemption": EXEMPTIONS,
 }
 
 KIND_NAMES = {
@@ -157,6 +215,9 @@ KIND_NAMES = {
     "goal_level": N_("goal level"),
     "goal_verdict": N_("verdict"),
     "activity_status": N_("activity status"),
+    "barrier": N_("barrier to self-support"),
+    "activity_kind": N_("activity kind"),
+    "exemption": N_("exemption reason"),
 }
 
 # Extra Swedish spellings met in real files.
@@ -210,6 +271,14 @@ _ALIASES: dict[str, dict[str, str]] = {
                      "fulfilled": "met", "partly fulfilled": "partly", "none": "not_met"},
     "activity_status": {"genomförd enligt plan": "done", "klar": "done", "pågående": "ongoing",
                         "avvikelse": "deviation", "planerat": "planned"},
+    "barrier": {"sjukskriven": "sick_certified", "sociala skäl": "social",
+                "föräldraledig": "parental", "etableringsersättning": "establishment",
+                "övrigt": "other", "annat": "other"},
+    "activity_kind": {"af": "af_programme", "arbetsförmedlingen": "af_programme",
+                      "kommunalt arbete": "municipal_job", "studier": "studies",
+                      "rehab": "rehabilitation", "övrigt": "other", "annat": "other"},
+    "exemption": {"sjuk": "sickness", "föräldraledig": "parental", "föräldraledighet": "parental",
+                  "övrigt": "other", "annat": "other"},
     "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
 }
 

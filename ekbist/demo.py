@@ -339,6 +339,7 @@ class _Generator:
             progress(len(self.months) + 2, steps)
         self._budget_and_actuals()
         self._staff_and_targets()
+        self._barriers_and_activities()
         if progress:
             progress(steps, steps)
         return self.counts
@@ -350,6 +351,14 @@ class _Generator:
         counts = demo_staff.fill(self.store, seed=self.options.seed, first_day=self.first_day,
                                  as_of=self.as_of)
         for table, n in counts.items():
+            self._count(table, n)
+
+    def _barriers_and_activities(self) -> None:
+        """Barriers to self-support of the cases (their own generator)."""
+        from ekbist import demo_activities
+
+        for table, n in demo_activities.fill(self.store, seed=self.options.seed,
+                                             as_of=self.as_of).items():
             self._count(table, n)
 
     def _key_figure_data(self) -> None:

@@ -43,6 +43,7 @@ from ekbist.months import month_add, month_end, month_index, months_between, sql
 from ekbist.number_text import round_half_away
 from ekbist.store import Store
 from ekbist.validate import parse_month
+from ekbist.reports import barrier_figures
 
 # -- the national constants ------------------------------------------------------------------
 LONG_TERM_MONTHS = 10  # of 12: Socialstyrelsen and Kolada
@@ -538,6 +539,7 @@ def indicators(store: Store, period: Period, *, today: date | None = None) -> di
         now = _values(store, rows, span_first, period, young_max, very_long)
         before = _values(store, rows, span_first, previous, young_max, very_long)
         first = first_month_with_data(store)
+        barriers = barrier_figures.by_barrier(store, period.first, period.last)
     if first is None or previous.first < first:
         before = _absent_before(before, first)
     texts = {d["key"]: d for d in definitions()}
@@ -556,6 +558,7 @@ def indicators(store: Store, period: Period, *, today: date | None = None) -> di
     result["figures"] = [{"key": f.key, "label": texts[f.key]["label"], "value": now[f.key],
                           "previous": before[f.key], "unit": f.unit,
                           "definition": texts[f.key]["definition"]} for f in FIGURES]
+    result["barriers"] = barriers
     return result
 
 

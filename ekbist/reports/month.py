@@ -24,6 +24,7 @@ from ekbist.i18n import _
 from ekbist.money import to_tkr
 from ekbist.months import month_add, month_end
 from ekbist.number_text import round_half_away
+from ekbist.reports import barrier_figures
 from ekbist.reports import indicators as ind
 from ekbist.reports import report_year
 from ekbist.reports.completeness import month_state
@@ -96,4 +97,5 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
             "plan_eligible": coverage["eligible"],
             "plan_current": coverage["current"],
             "plan_share": coverage["share"],
+            "barriers": barrier_figures.by_barrier(store, period, period),
         }

@@ -217,6 +217,7 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
             "staff": staff_figures(store, date(y, 1, 1), last_day),
             "budget": budget_result(store, y, today),
             "indicators": figures,
+            "barriers": figures["barriers"],
         }
         report["targets"] = targets_lib.judge(store, y, computed_outcomes(report),
                                               computed_previous(report))
