@@ -148,6 +148,7 @@ CLOSE_REASONS_NATIONAL: dict[str, tuple[str, str]] = {
 }
 
 # Activities (insatser) of a case; the unit chooses the kinds it uses (setting activities.kinds).
+# "exempt" is no activity: an exemption from the activity requirement, with its reason.
 ACTIVITY_KINDS: dict[str, tuple[str, str]] = {
     "jobbtorg": (N_("Jobbtorg"), "Jobbtorg"),
     "af_programme": (N_("Arbetsförmedlingen programme"), "program hos Arbetsförmedlingen"),
@@ -156,6 +157,7 @@ ACTIVITY_KINDS: dict[str, tuple[str, str]] = {
     "sfi": (N_("SFI (Swedish for immigrants)"), "sfi"),
     "rehabilitation": (N_("rehabilitation"), "rehabilitering"),
     "other": (N_("other activity"), "annan insats"),
+    "exempt": (N_("exempt (no activity)"), "undantag"),
 }
 
 # Why an adult has no activity (undantag), after Ds 2024:29's exemptions.

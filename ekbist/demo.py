@@ -354,10 +354,11 @@ class _Generator:
             self._count(table, n)
 
     def _barriers_and_activities(self) -> None:
-        """Barriers to self-support of the cases (their own generator)."""
+        """Barriers to self-support, activities and first meetings (their own generators)."""
         from ekbist import demo_activities
 
         for table, n in demo_activities.fill(self.store, seed=self.options.seed,
+                                             first_day=self.first_day,
                                              as_of=self.as_of).items():
             self._count(table, n)
 

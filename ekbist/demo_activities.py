@@ -1,10 +1,17 @@
-"""The demo unit's barriers to self-support (försörjningshinder).
+"""The demo unit's barriers to self-support (försörjningshinder), activities, exemptions
+and first meetings.
 
-Drawn from its own ``random.Random`` (seeded from the demo's seed) after the cases are
+Drawn from generators of their own (seeded from the demo's seed) after the cases are
 written, so the rest of the demo stays exactly as it was for a seed. The shares follow
 Socialstyrelsen's statistics on barriers in outline (about half of the adults with
 assistance are unemployed, social reasons next, then sickness); a few cases have none
 recorded, and about a quarter change barrier once while they are open.
+
+Activities are shaped like the seed's unit: a new applicant with unemployment as barrier
+gets a Jobbtorg visit a few days before the first meeting (most of them: some meetings are
+booked without one), and Jobbtorg goes on for some months; others study, take SFI or a
+programme at Arbetsförmedlingen, or are in rehabilitation; the sick and those caring for a
+child are exempt.
 """
 
 from __future__ import annotations
@@ -23,8 +30,8 @@ NOT_RECORDED = 0.03
 CHANGED = 0.25
 
 
-def fill(store: Store, *, seed: int, as_of: date) -> dict[str, int]:
-    """Write the barriers of every case; returns the rows written by table."""
+def fill(store: Store, *, seed: int, first_day: date, as_of: date) -> dict[str, int]:
+    """Write the barriers, activities and first meetings; returns the rows written by table."""
     rng = random.Random(f"{seed}-barriers")
     codes, weights = list(BARRIER_WEIGHTS), list(BARRIER_WEIGHTS.values())
     rows = []
@@ -42,4 +49,60 @@ def fill(store: Store, *, seed: int, as_of: date) -> dict[str, int]:
             if second != first:
                 rows.append((case_id, day.isoformat(), second))
     store.executemany("INSERT INTO barrier (case_id, from_date, code) VALUES (?, ?, ?)", rows)
-    return {"barrier": len(rows)}
+    counts = {"barrier": len(rows)}
+    counts.update(_activities(store, seed=seed, first_day=first_day, as_of=as_of))
+    return counts
+
+
+UNEMPLOYED = ("unemployed_no_benefit", "unemployed_insufficient", "unemployed_waiting")
+JOBBTORG_FIRST = 0.85  # new unemployed applicants sent to Jobbtorg before the first meeting
+# Barrier -> (activity kind or exempt, exemption reason, hours a week (low, high), share).
+OTHERS = {
+    "establishment": ("af_programme", None, (20, 40), 0.9),
+    "social": ("rehabilitation", None, (8, 20), 0.6),
+    "sick_certified": ("exempt", "sickness", (0, 0), 0.8),
+    "sickness_comp": ("exempt", "disability", (0, 0), 0.7),
+    "parental": ("exempt", "parental", (0, 0), 0.9),
+    "working_part": ("studies", None, (10, 20), 0.3),
+    "other": ("sfi", None, (15, 25), 0.5),
+}
+
+
+def _activities(store: Store, *, seed: int, first_day: date, as_of: date) -> dict[str, int]:
+    rng = random.Random(f"{seed}-activities")
+    meetings, activities = [], []
+    cases = store.tuples(
+        """SELECT c.id, c.opened, c.closed,
+                  (SELECT b.code FROM barrier b WHERE b.case_id = c.id
+                   ORDER BY b.from_date DESC LIMIT 1)
+           FROM cases c ORDER BY c.id""").fetchall()
+    for case_id, opened, closed, barrier in cases:
+        start = date.fromisoformat(opened)
+        end = date.fromisoformat(closed) - timedelta(days=1) if closed else None
+        last = min(end, as_of) if end else as_of
+        if barrier in UNEMPLOYED:
+            if start >= first_day:
+                meeting = start + timedelta(days=rng.randint(3, 10))
+                meetings.append((case_id, meeting.isoformat()))
+                visit = (meeting - timedelta(days=rng.randint(1, 3)) if rng.random() <
+                         JOBBTORG_FIRST else meeting + timedelta(days=rng.randint(1, 14)))
+            else:
+                visit = start + timedelta(days=rng.randint(1, 20))
+            if visit <= last:
+                stop = visit + timedelta(days=rng.randint(60, 240))
+                activities.append((case_id, "jobbtorg", None, "Jobbtorg", rng.choice(
+                    (20, 30, 40, 40)), visit.isoformat(),
+                    stop.isoformat() if stop <= last else (end.isoformat() if end else None)))
+        elif barrier in OTHERS and rng.random() < OTHERS[barrier][3]:
+            kind, reason, (low, high), _share = OTHERS[barrier]
+            begin = start + timedelta(days=rng.randint(0, 30))
+            if begin <= last:
+                provider = {"af_programme": "Arbetsförmedlingen", "rehabilitation": "Rehabteamet",
+                            "studies": "Komvux", "sfi": "SFI-skolan"}.get(kind, "")
+                activities.append((case_id, kind, reason, provider, rng.randint(low, high),
+                                   begin.isoformat(), end.isoformat() if end else None))
+    store.executemany("INSERT INTO first_visit (case_id, day) VALUES (?, ?)", meetings)
+    store.executemany(
+        "INSERT INTO activity (case_id, kind, exemption, provider, hours, from_date, to_date) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", activities)
+    return {"first_visit": len(meetings), "activity": len(activities)}

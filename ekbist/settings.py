@@ -7,6 +7,7 @@ a rule off.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,27 @@ class Setting:
     help: str
     minimum: float | None = None
     maximum: float | None = None
+    # For a text setting: a function that refuses a bad value and returns it in its
+    # stored spelling.
+    check: Callable[[str], str] | None = None
+
+
+def _activity_kinds(text: str) -> str:
+    """The activity kinds a unit uses: codes (or their words), comma-separated, each once."""
+    from ekbist import codes
+
+    found: list[str] = []
+    for part in text.split(","):
+        if part.strip():
+            code = codes.parse_code("activity_kind", part)
+            if code == "exempt":
+                raise EkbistError(_("'{value}' is not an activity: an exemption is always "
+                                    "allowed").format(value=part.strip()))
+            if code not in found:
+                found.append(code)
+    if not found:
+        raise EkbistError(_("the unit needs at least one activity kind"))
+    return ", ".join(found)
 
 
 SETTINGS: dict[str, Setting] = {
@@ -136,6 +158,14 @@ SETTINGS: dict[str, Setting] = {
             13,
             36,
         ),
+        Setting(
+            "activities.kinds",
+            str,
+            "jobbtorg, af_programme, municipal_job, studies, sfi, rehabilitation, other",
+            N_("the activity kinds the unit uses, comma-separated (an exemption is always "
+               "allowed)"),
+            check=_activity_kinds,
+        ),
     )
 }
 
@@ -166,6 +196,8 @@ def parse_value(key: str, text: str) -> int | float | str:
         ) from None
     if setting.type is str and not value:
         raise EkbistError(_("{key} cannot be empty").format(key=key))
+    if setting.check is not None:
+        value = setting.check(str(value))
     if setting.type is not str and (
         (setting.minimum is not None and value < setting.minimum)
         or (setting.maximum is not None and value > setting.maximum)

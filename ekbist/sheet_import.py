@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
+from ekbist import activity_rows
 from ekbist.reports import goal_rows, target_rows
 from ekbist.sheets import importer, rules
 from ekbist.sheets.import_context import Rules
@@ -23,7 +24,8 @@ from ekbist.sheets.import_report import ImportReport
 from ekbist.store import Store
 
 # Every kind's rules, by kind name (each kind's rules have one owner).
-RULES: Mapping[str, type[Rules]] = {**rules.RULES, **target_rows.RULES, **goal_rows.RULES}
+RULES: Mapping[str, type[Rules]] = {**rules.RULES, **target_rows.RULES, **goal_rows.RULES,
+                                    **activity_rows.RULES}
 
 
 def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,

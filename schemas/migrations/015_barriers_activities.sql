@@ -15,24 +15,27 @@ CREATE TABLE barrier (
     UNIQUE (case_id, from_date)
 );
 
--- An activity (insats) of a case, or an exemption from activity with its reason.
--- Exactly one of kind and exemption is set. hours = hours per week.
+-- An activity (insats) of a case, or an exemption from activity (kind 'exempt') with its
+-- reason. hours = hours per week; an exemption has none.
 CREATE TABLE activity (
     id        INTEGER PRIMARY KEY,
     case_id   TEXT NOT NULL REFERENCES cases(id),
-    kind      TEXT CHECK (kind IS NULL OR length(kind) BETWEEN 1 AND 40),
-    exemption TEXT CHECK (exemption IS NULL OR exemption IN (
-        'sickness', 'parental', 'care_of_relative', 'disability', 'other')),
+    kind      TEXT NOT NULL CHECK (kind IN ('jobbtorg', 'af_programme', 'municipal_job',
+                                            'studies', 'sfi', 'rehabilitation', 'other',
+                                            'exempt')),
+    exemption TEXT CHECK (exemption IN ('sickness', 'parental', 'care_of_relative',
+                                        'disability', 'other')),
     provider  TEXT NOT NULL DEFAULT '' CHECK (length(provider) <= 100),
     hours     REAL NOT NULL DEFAULT 0 CHECK (hours >= 0 AND hours <= 80),
     from_date TEXT NOT NULL,
     to_date   TEXT,            -- last day; NULL while it goes on
     note      TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 200),
-    CHECK ((kind IS NULL) <> (exemption IS NULL)),
+    CHECK ((kind = 'exempt') = (exemption IS NOT NULL)),
+    CHECK (kind <> 'exempt' OR hours = 0),
     CHECK (to_date IS NULL OR to_date >= from_date)
 );
 CREATE INDEX activity_case ON activity(case_id, from_date);
-CREATE UNIQUE INDEX activity_one_start ON activity(case_id, coalesce(kind, ''), coalesce(exemption, ''), from_date);
+CREATE UNIQUE INDEX activity_one_start ON activity(case_id, kind, from_date);
 
 -- Attendance at an activity in a month: hours attended, recorded on a day.
 CREATE TABLE attendance (
