@@ -30,6 +30,8 @@ FILE = "{file}"  # the workbook a test of `import` reads, made from the demo sto
 # here runs without arguments; one that needs some fails below until it is added.
 INVOCATIONS: dict[str, list[list[str]]] = {
     "actuals show": [["actuals", "show", "2026"]],
+    "activities list": [["activities", "list", "--handler", "h001", "--as-of", "2026-11-25"]],
+    "activities check": [["activities", "check", "--from", "2026-09", "--to", "2026-12"]],
     "application list": [["application", "list", "--case", "C000297", "--from", "2026-06-01"]],
     "audit": [["audit", "--table", "cases", "--limit", "5"]],
     "budget show": [["budget", "show", "2026"]],
