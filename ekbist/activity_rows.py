@@ -19,7 +19,7 @@ class ActivityKinds(Rules):
     def prepare(self, ctx: Context) -> None:
         from ekbist.codes import label
 
-        batch = ctx.batches.get("activities")
+        batch = ctx.batches.get("case_activities")
         if not batch:
             return
         in_use = kinds_in_use(ctx.store)
@@ -30,9 +30,9 @@ class ActivityKinds(Rules):
         for i, kind in enumerate(values["kind"]):
             if kind and kind != EXEMPT and kind not in in_use and (
                     values["case"][i], kind, values["from_date"][i]) not in stored:
-                ctx.problem("activities", i, "kind", label("activity_kind", kind),
+                ctx.problem("case_activities", i, "kind", label("activity_kind", kind),
                             _("the unit does not use this activity kind (setting "
                               "activities.kinds)"))
 
 
-RULES: dict[str, type[Rules]] = {"activities": ActivityKinds}
+RULES: dict[str, type[Rules]] = {"case_activities": ActivityKinds}

@@ -172,7 +172,7 @@ def test_activities_and_barriers_go_out_and_come_back(unit, tmp_path) -> None:
     out = tmp_path / "out.xlsx"
     unit.ok("export", "all", str(out))
     book = openpyxl.load_workbook(out)
-    rows = list(book["Activities"].iter_rows(values_only=True))
+    rows = list(book["Case activities"].iter_rows(values_only=True))
     from datetime import datetime
 
     assert rows[1][:7] == ("C-1", "SFI (Swedish for immigrants)", datetime(2026, 2, 2), None,
@@ -213,7 +213,7 @@ def test_an_import_of_a_bad_activity_writes_nothing(unit, tmp_path, row, words) 
 
     unit.ok("settings", "set", "activities.kinds", "sfi, jobbtorg")
     before = _counts(unit.db)
-    bad = workbook(tmp_path / "bad.xlsx", {"Activities": [
+    bad = workbook(tmp_path / "bad.xlsx", {"Case activities": [
         ["Case", "Kind", "From", "To", "Hours a week", "Exemption reason"], row]})
     result = unit("import", str(bad))
     assert result.exit_code == 1 and words in result.stderr

@@ -39,7 +39,7 @@ def _csv(tmp_path: Path, name: str, text: str) -> Path:
 def test_every_rules_class_of_the_library_is_declared_for_an_importable_kind() -> None:
     ours = {c for c in Rules.__subclasses__() if c.__module__.startswith("ekbist.")}
     assert ours == set(RULES.values())
-    assert sorted(RULES) == ["activities", "assignments", "closed_days", "goals", "outcomes",
+    assert sorted(RULES) == ["assignments", "case_activities", "closed_days", "goals", "outcomes",
                             "settings",
                             "targets"]
     assert all(kinds()[name].importable for name in RULES)
