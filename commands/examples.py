@@ -138,9 +138,15 @@ EXAMPLES: dict[str, list[str]] = {
     'goal list': [
         'ekbist goal list 2025',
     ],
+    'goal remove': [
+        'ekbist goal remove 2025 e5',
+    ],
     'goal set': [
         "ekbist goal set 2025 kf3 --level stad --wording '3. Ett ekonomiskt hållbart Stockholm'",
         "ekbist goal set 2025 e4 --level enhet --parent kf3 --wording 'Den enskilde får stöd som kan leda till egen försörjning.'",
+    ],
+    'goal unjudge': [
+        'ekbist goal unjudge 2025 e4',
     ],
     'handler absences': [
         'ekbist handler absences h009',
