@@ -22,12 +22,6 @@ from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percen
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 
-METHOD_LABELS = {
-    "run-rate": N_("run-rate"),
-    "budget": N_("budget"),
-    "driver": N_("households × average"),
-    "manual": N_("set by hand"),
-}
 
 PROGNOSIS_COLUMNS = [
     # The prognosis and its deviation are what the table is for; the method goes first.
@@ -65,7 +59,22 @@ def resolve_period(env: Env, year: str | None, month: str | None) -> tuple[int, 
 
 
 def method_label(method: str) -> str:
-    return _(METHOD_LABELS[method]) if method in METHOD_LABELS else method
+    from ekbist.codes import label
+
+    return label("prognosis_method", method)
+
+
+def method_text(line: dict[str, Any]) -> str:
+    """The Method column: the method, and how it was chosen when not by the chief here —
+    'budget (best, 0.6%)' from the backtest, 'budget (setting)' from prognosis.line_methods."""
+    label = method_label(line["method"])
+    if line.get("chosen_by") == "best":
+        error = line.get("backtest_error")
+        return _("{method} (best, {error})").format(
+            method=label, error=fmt_percent(error) if error is not None else "–")
+    if line.get("chosen_by") == "setting":
+        return _("{method} (setting)").format(method=label)
+    return label
 
 
 @click.group(help=_("The monthly full-year prognosis for the controller."))
@@ -86,7 +95,8 @@ MONTH_OPTION = click.option(
 @YEAR_OPTION
 @MONTH_OPTION
 @click.option("--method", "methods", multiple=True, metavar=_("LINE=METHOD"),
-              help=_("run-rate, budget or driver for LINE (or ACTIVITY:LINE, or * for all lines)."))
+              help=_("run-rate, budget, seasonal, driver or best for LINE (or ACTIVITY:LINE, or "
+                     "* for all lines; a METHOD alone is for all lines)."))
 @click.option("--set", "overrides", multiple=True, type=LINE_AMOUNT, metavar=_("LINE=AMOUNT"),
               help=_("Set the prognosis of LINE (or ACTIVITY:LINE) by hand, in kronor; "
                      "needs a --comment."))
@@ -100,17 +110,20 @@ MONTH_OPTION = click.option(
 @pass_env
 def make(env: Env, year, month, methods, overrides, comments, save, allow_missing, fmt) -> None:
     from ekbist import prognosis as prognosis_lib
+    from ekbist.prognosis_backtest import best_methods
+    from ekbist.prognosis_options import split_assignment
 
     y, m = resolve_period(env, year, month)
     pairs = {
-        "methods": [prognosis_lib.split_assignment(t, "method") for t in methods],
-        "overrides": [prognosis_lib.split_assignment(t, "set") for t in overrides],
-        "comments": [prognosis_lib.split_assignment(t, "comment") for t in comments],
+        "methods": [split_assignment(t, "method", bare="*") for t in methods],
+        "overrides": [split_assignment(t, "set") for t in overrides],
+        "comments": [split_assignment(t, "comment") for t in comments],
     }
     store = env.open(readonly=not save)
     details: dict[str, Any] = {}
     result = prognosis_lib.make(store, y, m, today=env.today, details=details,
-                                allow_missing_actuals=allow_missing, **pairs)
+                                allow_missing_actuals=allow_missing, choose_best=best_methods,
+                                **pairs)
     replaced = None
     if save:
         replaced = prognosis_lib.saved_on(store, y, m)
@@ -210,7 +223,7 @@ def display_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
             rows.append({
                 "activity": name if i == 0 else "", "line": r["line"], "budget": tkr(r["budget"]),
                 "actual_ytd": tkr(r["actual_ytd"]), "prognosis": tkr(r["prognosis"]),
-                "deviation": tkr(r["deviation"]), "method": method_label(r["method"]),
+                "deviation": tkr(r["deviation"]), "method": method_text(r),
                 "comment": r["comment"] or "",
             })
         rows += sum_rows("", mine)
@@ -409,3 +422,9 @@ def export(env: Env, file, year, month, template, out, force) -> None:
         say(note)
     for line in report["notes"]:
         say(f"  {line}")
+
+
+from ekbist.commands.prognosis_scores import accuracy, backtest  # noqa: E402  (the group's other commands)
+
+prognosis.add_command(accuracy)
+prognosis.add_command(backtest)

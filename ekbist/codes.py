@@ -99,6 +99,7 @@ GENDERS: dict[str, tuple[str, str]] = {
 PROGNOSIS_METHODS: dict[str, tuple[str, str]] = {
     "run-rate": (N_("run-rate"), "linjär framskrivning"),
     "budget": (N_("budget"), "budget"),
+    "seasonal": (N_("seasonal"), "säsongsmönster"),
     "driver": (N_("households × average"), "bidragshushåll × snittbelopp"),
     "manual": (N_("set by hand"), "satt för hand"),
 }
@@ -264,7 +265,8 @@ _ALIASES: dict[str, dict[str, str]] = {
     },
     "target_direction": {"≥": "at_least", ">=": "at_least", "≤": "at_most", "<=": "at_most",
                          "lägst": "at_least", "max": "at_most", "min": "at_least"},
-    "prognosis_method": {"framskrivning": "run-rate", "hushåll": "driver", "manuell": "manual"},
+    "prognosis_method": {"framskrivning": "run-rate", "hushåll": "driver", "manuell": "manual",
+                         "säsong": "seasonal", "season": "seasonal"},
     "goal_level": {"kf": "city", "kommunfullmäktige": "city", "stadens": "city",
                    "nämndmål": "board", "nämnden": "board", "enhetsmål": "unit",
                    "enheten": "unit"},

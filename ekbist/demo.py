@@ -44,6 +44,24 @@ MAX_HOUSEHOLDS = 20_000
 # köp av verksamhet; the demo puts its own payments there and scales the rest to them.
 PAYMENTS_LINE = "Entreprenader och köp av verksamhet"
 SEED_PAYMENTS = 46_349_000
+# The year's shape of some lines, month by month: staff costs dip in July (holidays), other
+# costs peak in December (the year's invoices), and the labour-market activity's wage
+# subsidies peak over the summer jobs (feriearbete) of June–August. Except the July dip,
+# each shape averages 1 over the year, so the budget still holds.
+_SEASONS: dict[tuple[str | None, str], dict[int, float]] = {
+    (None, "Övriga kostnader"): {**{m: (12 - 1.55) / 11 for m in range(1, 12)}, 12: 1.55},
+    (LABOUR_ACTIVITY, "Bidrag"): {m: 1.45 if m in (6, 7, 8) else (12 - 3 * 1.45) / 9
+                                  for m in range(1, 13)},
+}
+
+
+def _season(activity: str, line: str, month: int) -> float:
+    if line.startswith("Personal") and month == 7:
+        return 0.62
+    shape = _SEASONS.get((activity, line)) or _SEASONS.get((None, line))
+    return shape[month] if shape else 1.0
+
+
 SEED_BUDGET: dict[str, dict[str, int]] = {
     ASSISTANCE_ACTIVITY: {
         "Förvaltningsinterna intäkter": 619, "Bidrag": 1_500,
@@ -802,7 +820,7 @@ class _Generator:
                     for month in range(1, 13):
                         if date(year, month, 1) > last_full or (year, month) < self.months[0]:
                             continue
-                        season = 0.62 if (line.startswith("Personal") and month == 7) else 1.0
+                        season = _season(activity, line, month)
                         actual_rows.append(
                             (
                                 year,
@@ -837,18 +855,21 @@ class _Generator:
         self._saved_prognoses()
 
     def _saved_prognoses(self) -> None:
-        """This year's monthly prognoses so far, each saved on the working day it was due
-        (setting budget.prognosis_due_workday), with a comment on the assistance line."""
+        """The monthly prognoses of every year the demo holds from January, each saved on
+        the working day it was due (setting budget.prognosis_due_workday), with a comment
+        on the assistance line — so a finished year's prognoses can be scored."""
         from ekbist import prognosis, settings
 
-        store, year = self.store, self.as_of.year
+        store = self.store
         due = int(settings.get(store, "budget.prognosis_due_workday"))
         key = (str(settings.get(store, "budget.assistance_activity")),
                str(settings.get(store, "budget.assistance_line")))
+        whole_years = {y for y, m in self.months if m == 1}
         saved = 0
         for y, month in self.months:
-            if y != year or (y, month) >= (self.as_of.year, self.as_of.month):
+            if y not in whole_years or (y, month) >= (self.as_of.year, self.as_of.month):
                 continue
+            year = y
             following = month_add(date(y, month, 1), 1).isoformat()
             day = store.scalar("SELECT day FROM workday WHERE day >= ? ORDER BY day LIMIT 1 OFFSET ?",
                                (following, due - 1))

@@ -49,6 +49,8 @@ SUBJECTS: dict[str, str] = {
     "db": N_("its path"),
     "into": N_("filling in"),
     "out": N_("file name"),
+    "years": N_("the years to test"),
+    "partial": N_("a score as far as the actuals go"),
 }
 
 

@@ -6,6 +6,8 @@ forecast by one method:
 * ``run-rate`` — the year so far, scaled to twelve months: ``ytd × 12 ÷ M``.
 * ``budget`` — the year so far plus the rest of the year's budget, spread evenly by
   month: ``ytd + budget × (12 − M) ÷ 12``.
+* ``seasonal`` — the year so far carried on by last year's pattern: ``ytd × last year's
+  full year ÷ last year's ytd at M`` (needs last year's twelve months booked).
 * ``driver`` — for the line that carries the assistance payments: the year so far plus,
   for each month left, forecast households × forecast average payment (see
   :func:`ekbist.prognosis_driver.driver_forecast`).
@@ -19,35 +21,33 @@ deviation is the year's expected result and adherence is prognosis net ÷ budget
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 from ekbist import budget as budget_store
-from ekbist import codes, settings
-from ekbist.budget import check_month, check_year, fold
+from ekbist import settings
+from ekbist.budget import check_month, check_year
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.money import parse_amount, round_div
 from ekbist.months import month_of
 from ekbist.number_text import round_half_away
 from ekbist.prognosis_driver import driver_forecast
+from ekbist.prognosis_options import (
+    BEST,
+    MANUAL,
+    Rows,
+    best_usable,
+    comment_text,
+    line_methods,
+    method_code,
+    method_targets,
+)
 from ekbist.store import Store
-from ekbist.validate import no_personnummer
-
-METHODS = ("run-rate", "budget", "driver")
-MANUAL = "manual"
 
 
-def method_words() -> list[str]:
-    """The method names to offer in the active language; any word of
-    ``codes.PROGNOSIS_METHODS`` (code, label, Swedish word or alias) is accepted."""
-    from ekbist.i18n import language
 
-    return ["framskrivning", "budget", "hushåll"] if language() == "sv" else list(METHODS)
-
-
-COMMENT_MAX = 300
 
 MONTH_NAMES = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"),
                N_("June"), N_("July"), N_("August"), N_("September"), N_("October"),
@@ -113,6 +113,27 @@ def budget_rest(actual_ytd: int, budget: int, month: int) -> int:
     return actual_ytd + round_div(budget * (12 - month), 12)
 
 
+def seasonal(actual_ytd: int, last_full: int, last_ytd: int) -> int:
+    """Last year's shape: what was left after month M last year, in proportion to this
+    year so far. December peaks and summer dips carry over; a run-rate misses them."""
+    return round_div(actual_ytd * last_full, last_ytd)
+
+
+def last_year_bases(store: Store, year: int, month: int) -> dict[tuple[str, str], tuple[int, int]]:
+    """(last year's full year, last year's ytd at ``month``) per (activity, line), for the
+    rows the seasonal method can carry on: last year's activity has all twelve months
+    booked and the row had something booked by ``month``."""
+    incomplete = {r["activity"] for r in missing_actuals(store, year - 1, 12)}
+    return {
+        (r["activity"], r["line"]): (r["full"], r["ytd"])
+        for r in store.query(
+            "SELECT activity, line, sum(amount) AS full, "
+            "coalesce(sum(amount) FILTER (WHERE month <= ?), 0) AS ytd, count(*) AS months "
+            "FROM actual WHERE year = ? GROUP BY activity, line", (month, year - 1))
+        if r["activity"] not in incomplete and r["ytd"] != 0
+    }
+
+
 def deviation(kind: str, budget: int, prognosis: int) -> int:
     """Positive = better than budget: a cost below it or a revenue above it."""
     return budget - prognosis if kind == "cost" else prognosis - budget
@@ -120,101 +141,6 @@ def deviation(kind: str, budget: int, prognosis: int) -> int:
 
 def adherence(prognosis_net: int, budget_net: int) -> float | None:
     return None if budget_net == 0 else round_half_away(prognosis_net / budget_net, 6)
-
-
-# -- options ------------------------------------------------------------------------
-def split_assignment(text: str, option: str) -> tuple[str, str]:
-    """'KEY=VALUE' of a figure, method or comment set by hand (``option``: 'set', 'method'
-    or 'comment'); KEY is LINE or ACTIVITY:LINE."""
-    key, sep, value = str(text).partition("=")
-    if not sep or not key.strip():
-        raise EkbistError.about(_("{option} wants LINE=VALUE or ACTIVITY:LINE=VALUE, not '{value}'"),
-                                {"option": option}, value=text)
-    return key.strip(), value.strip()
-
-
-class _Lines:
-    """The (activity, line) rows of a prognosis, and how options name them."""
-
-    def __init__(self, store: Store, year: int, month: int):
-        self.known = budget_store.lines(store)
-        self.kind = {line["name"]: line["kind"] for line in self.known}
-        self.position = {line["name"]: line["position"] for line in self.known}
-        self.activities = budget_store.activities(store, year)
-        figures = store.query(
-            "SELECT activity, line, sum(b) AS budget, sum(a) AS actual_ytd FROM ("
-            " SELECT activity, line, amount AS b, 0 AS a FROM budget WHERE year = :y"
-            " UNION ALL SELECT activity, line, 0, amount FROM actual"
-            " WHERE year = :y AND month <= :m) GROUP BY activity, line",
-            {"y": year, "m": month},
-        )
-        self.rows: dict[tuple[str, str], dict[str, Any]] = {
-            (f["activity"], f["line"]): {"budget": f["budget"], "actual_ytd": f["actual_ytd"]}
-            for f in figures
-        }
-
-    def add(self, activity: str, line: str) -> None:
-        self.rows.setdefault((activity, line), {"budget": 0, "actual_ytd": 0})
-
-    def ordered(self) -> list[tuple[str, str]]:
-        order = {a: i for i, a in enumerate(self.activities)}
-        return sorted(
-            self.rows, key=lambda k: (order.get(k[0], 1_000_000), self.position[k[1]], k[1])
-        )
-
-    def _activity(self, text: str) -> str:
-        for name in self.activities:
-            if fold(name) == fold(text):
-                return name
-        raise EkbistError(
-            _("no activity '{value}' in this year's budget or actuals (known: {known})").format(
-                value=text, known=", ".join(self.activities)
-            )
-        )
-
-    def targets(self, key: str, option: str, *, single: bool) -> list[tuple[str, str]]:
-        """The rows ``key`` names: '*' (every row), LINE (every activity) or ACTIVITY:LINE.
-
-        With ``single`` the key must name exactly one row (a figure or a comment).
-        """
-        if key == "*" and not single:
-            return list(self.rows)
-        if ":" in key:
-            activity_text, _sep, line_text = key.rpartition(":")
-            activity = self._activity(activity_text.strip())
-            line = budget_store.resolve_line(self.known, line_text.strip())["name"]
-            self.add(activity, line)
-            return [(activity, line)]
-        line = budget_store.resolve_line(self.known, key)["name"]
-        found = [k for k in self.rows if k[1] == line]
-        if single and len(found) > 1:
-            raise EkbistError.about(
-                _("{option} {line}: the line is in several activities ({activities}) — "
-                  "write ACTIVITY:LINE"), {"option": option},
-                line=line, activities=", ".join(a for a, _l in found))
-        if not found:
-            if len(self.activities) == 1:
-                self.add(self.activities[0], line)
-                return [(self.activities[0], line)]
-            raise EkbistError(
-                _("{option} {line}: no activity has this line this year — "
-                  "write ACTIVITY:LINE").format(option=option, line=line)
-            )
-        return found
-
-
-def comment_text(text: str, where: str) -> str:
-    clean = " ".join(str(text).split())
-    if not clean:
-        raise EkbistError.about(_("{comment} {line}: the comment is empty"),
-                                {"comment": "comment"}, line=where)
-    if len(clean) > COMMENT_MAX:
-        raise EkbistError.about(_("{comment} {line}: at most {n} characters"),
-                                {"comment": "comment"}, line=where, n=COMMENT_MAX)
-    no_personnummer(clean, _("comment"))
-    for word in clean.split():
-        no_personnummer(word.strip(".,;:()"), _("comment"))
-    return clean
 
 
 # -- making a prognosis ---------------------------------------------------------------
@@ -229,6 +155,7 @@ def make(
     today: date | None = None,
     details: dict[str, Any] | None = None,
     allow_missing_actuals: bool = False,
+    choose_best: Callable[[Store, int, int], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The full-year prognosis as of ``month`` (actuals up to and including it).
 
@@ -241,6 +168,12 @@ def make(
     passed as ``details`` receives the driver forecast used ("driver", or None), whether the
     assistance row fell back to run-rate for want of households ("fallback") and the
     assistance row's key ("assistance"), for a caller that explains the figure.
+
+    A method ``best`` takes, per row, the method ``choose_best(store, year, month)`` found
+    closest in the backtest (rows it has no history for keep the default); the setting
+    ``prognosis.line_methods`` fixes rows' methods below anything given here. Each line
+    says how its method was chosen (``chosen_by``: "best", "setting" or None) and the
+    backtest error of the chosen method when there is one.
     """
     year = check_year(year)
     month = check_month(month)
@@ -251,7 +184,7 @@ def make(
             )
         )
     with store.snapshot():
-        rows = _Lines(store, year, month)
+        rows = Rows(store, year, month)
         if not rows.activities:
             raise EkbistError(
                 _("no budget or actuals for {year} — use 'ekbist budget set' or import the "
@@ -273,17 +206,13 @@ def make(
 
         chosen: dict[tuple[str, str], str] = {}
         specific: dict[tuple[str, str], int] = {}
-        for key, value in methods:
-            try:
-                method = codes.parse_code("prognosis_method", fold(value))
-            except EkbistError:
-                method = None
-            if method not in METHODS:  # a line set by hand is --set, not a method
-                raise EkbistError.about(
-                    _("{method} {line}: unknown method '{value}' (known: {methods})"),
-                    {"method": "method"}, line=key, value=value, methods=", ".join(method_words()))
+        last_year: dict[tuple[str, str], tuple[int, int]] | None = None
+        source: dict[tuple[str, str], str | None] = {}
+        fixed = [(k, v, "setting") for k, v in line_methods(store)]
+        for key, value, origin in [*fixed, *((k, v, None) for k, v in methods)]:
+            method = method_code(value, key)
             rank = 0 if key == "*" else (2 if ":" in key else 1)
-            for target in rows.targets(key, "method", single=False):
+            for target in method_targets(rows, key, origin):
                 if method == "driver" and target != assistance:
                     if rank == 0 or (rank == 1 and assistance[1] == target[1]):
                         continue  # '*=driver' or LINE=driver reach only the assistance row
@@ -292,9 +221,42 @@ def make(
                           "{activity}:{assistance} (settings budget.assistance_activity and "
                           "budget.assistance_line)"), {"method": "method"},
                         line=key, activity=assistance_activity, assistance=assistance_line)
+                if method == "seasonal":
+                    if last_year is None:
+                        last_year = last_year_bases(store, year, month)
+                    if target not in last_year:
+                        if rank == 0:
+                            continue  # '*=seasonal' reaches the rows last year can carry
+                        raise EkbistError.about(
+                            _("{method} {line}: the seasonal method needs {activity}'s actuals "
+                              "for all twelve months of {last} and something booked on the line "
+                              "by {period}; choose run-rate or budget"), {"method": "method"},
+                            line=key, activity=target[0], last=year - 1,
+                            period=period(year - 1, month))
                 if rank >= specific.get(target, -1):
                     chosen[target] = method
                     specific[target] = rank
+                    source[target] = origin
+
+        errors: dict[tuple[str, str], float | None] = {}
+        if BEST in chosen.values():
+            if choose_best is None:
+                raise ValueError("method 'best' needs choose_best (the backtest)")
+            best = choose_best(store, year, month)["rows"]
+            if last_year is None:
+                last_year = last_year_bases(store, year, month)
+            usable_driver = driver_forecast(store, year, month) is not None
+            for target, method in list(chosen.items()):
+                if method != BEST:
+                    continue
+                pick = best_usable(best.get(target), target in last_year,
+                                    usable_driver and target == assistance)
+                if pick is None:
+                    del chosen[target]
+                    source[target] = None
+                else:
+                    chosen[target], errors[target] = pick
+                    source[target] = "best"
 
         figures: dict[tuple[str, str], int] = {}
         for key, value in overrides:
@@ -342,6 +304,9 @@ def make(
                     prognosis = ytd + driver["total"]
                 elif method == "budget":
                     prognosis = budget_rest(ytd, budget_amount, month)
+                elif method == "seasonal":
+                    assert last_year is not None
+                    prognosis = seasonal(ytd, *last_year[target])
                 else:
                     prognosis = run_rate(ytd, month)
             lines_out.append({
@@ -349,6 +314,8 @@ def make(
                 "actual_ytd": ytd, "prognosis": prognosis,
                 "deviation": deviation(kind, budget_amount, prognosis),
                 "method": method, "comment": notes.get(target),
+                "chosen_by": None if method == MANUAL else source.get(target),
+                "backtest_error": None if method == MANUAL else errors.get(target),
             })
     if details is not None:
         details["driver"] = driver
@@ -398,15 +365,18 @@ def save(store: Store, result: dict[str, Any], *, today: date) -> int:
     with store.transaction():
         store.executemany(
             "INSERT INTO prognosis (year, month, activity, line, budget, actual_ytd, prognosis, "
-            "method, comment, saved_on, missing_actuals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "method, comment, saved_on, missing_actuals, chosen_by, backtest_error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (year, month, activity, line) DO UPDATE SET budget = excluded.budget, "
             "actual_ytd = excluded.actual_ytd, prognosis = excluded.prognosis, "
             "method = excluded.method, comment = excluded.comment, saved_on = excluded.saved_on, "
-            "missing_actuals = excluded.missing_actuals",
+            "missing_actuals = excluded.missing_actuals, chosen_by = excluded.chosen_by, "
+            "backtest_error = excluded.backtest_error",
             [
                 (year, month, r["activity"], r["line"], r["budget"], r["actual_ytd"],
                  r["prognosis"], r["method"], r["comment"], today.isoformat(),
-                 _missing_months(result, r["activity"]))
+                 _missing_months(result, r["activity"]), r.get("chosen_by"),
+                 r.get("backtest_error"))
                 for r in result["lines"]
             ],
         )
@@ -455,7 +425,8 @@ def saved_months(store: Store, year: int) -> list[int]:
 def _saved_lines(store: Store, year: int, month: int | None = None) -> list[dict[str, Any]]:
     rows = store.query(
         "SELECT p.month, p.activity, p.line, l.kind, p.budget, p.actual_ytd, p.prognosis, "
-        "p.method, p.comment, p.saved_on, p.missing_actuals, coalesce(a.seq, 1000000000) AS seq "
+        "p.method, p.comment, p.saved_on, p.missing_actuals, p.chosen_by, p.backtest_error, "
+        "coalesce(a.seq, 1000000000) AS seq "
         "FROM prognosis p "
         "JOIN budget_line l ON l.name = p.line LEFT JOIN (SELECT activity, min(rowid) AS seq "
         "FROM budget WHERE year = :y GROUP BY activity) a "
@@ -471,7 +442,7 @@ def _saved_lines(store: Store, year: int, month: int | None = None) -> list[dict
 
 def _payload(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
     keys = ("activity", "line", "kind", "budget", "actual_ytd", "prognosis", "deviation",
-            "method", "comment")
+            "method", "comment", "chosen_by", "backtest_error")
     result = summarise(year, month, [{k: r[k] for k in keys} for r in rows])
     result["saved_on"] = max(r["saved_on"] for r in rows)
     missing = {(int(m), r["activity"]) for r in rows if r["missing_actuals"]

@@ -25,12 +25,10 @@ TREND_MONTHS = 12
 AVERAGE_MONTHS = 3
 
 
-def household_history(store: Store, year: int, month: int, months: int) -> list[dict[str, Any]]:
-    """Households with a granted or partly granted application, and the amounts granted,
-    for the ``months`` months up to and including ``year``-``month`` (oldest first)."""
-    first = month_add(month_of(year, month), -(months - 1))
-    last = month_of(year, month)
-    found = {
+def household_counts(store: Store, first: str, last: str) -> dict[str, dict[str, Any]]:
+    """Per month 'YYYY-MM' from ``first`` to ``last``: the households with a granted or
+    partly granted application and the amounts granted (months without any are absent)."""
+    return {
         r["period"]: r
         for r in store.query(
             "SELECT period, count(DISTINCT case_id) AS households, "
@@ -39,13 +37,27 @@ def household_history(store: Store, year: int, month: int, months: int) -> list[
             (first, last),
         )
     }
+
+
+def history_window(counts: dict[str, dict[str, Any]], year: int, month: int,
+                   months: int) -> list[dict[str, Any]]:
+    """The ``months`` months up to and including ``year``-``month`` (oldest first), from
+    :func:`household_counts` — a month without households counts 0."""
     result = []
     for k in range(months - 1, -1, -1):
         p = month_add(month_of(year, month), -k)
-        row = found.get(p)
+        row = counts.get(p)
         result.append({"period": p, "households": row["households"] if row else 0,
                        "amount": row["amount"] if row else 0})
     return result
+
+
+def household_history(store: Store, year: int, month: int, months: int) -> list[dict[str, Any]]:
+    """Households with a granted or partly granted application, and the amounts granted,
+    for the ``months`` months up to and including ``year``-``month`` (oldest first)."""
+    first = month_add(month_of(year, month), -(months - 1))
+    counts = household_counts(store, first, month_of(year, month))
+    return history_window(counts, year, month, months)
 
 
 def trend(values: Sequence[int]) -> tuple[Fraction, Fraction]:
@@ -77,7 +89,12 @@ def driver_forecast(store: Store, year: int, month: int) -> dict[str, Any] | Non
     last three months ÷ the households of those months. None when there is no household
     in the last three months to take an average from.
     """
-    history = household_history(store, year, month, TREND_MONTHS)
+    return driver_from_history(household_history(store, year, month, TREND_MONTHS), month)
+
+
+def driver_from_history(history: list[dict[str, Any]], month: int) -> dict[str, Any] | None:
+    """:func:`driver_forecast` from the twelve months of households up to ``month``
+    (:func:`history_window`): the backtest replays it month by month from one read."""
     recent = history[-AVERAGE_MONTHS:]
     recent_households = sum(h["households"] for h in recent)
     if recent_households == 0:

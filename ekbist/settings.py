@@ -124,6 +124,13 @@ SETTINGS: dict[str, Setting] = {
             23,
         ),
         Setting(
+            "prognosis.line_methods",
+            str,
+            "-",
+            N_("methods the prognosis keeps for some lines whatever --method says for all "
+               "lines: 'LINE=METHOD; ACTIVITY:LINE=METHOD', or '-' for none"),
+        ),
+        Setting(
             "indicators.young_adult_max_age",
             int,
             24,

@@ -198,7 +198,8 @@ def test_json_shape_is_the_contract(small, cli, db_path):
     assert (data["year"], data["month"]) == (2026, 6)
     assert data["missing_actuals"] == []
     assert set(data["lines"][0]) == {"activity", "line", "kind", "budget", "actual_ytd",
-                                     "prognosis", "deviation", "method", "comment"}
+                                     "prognosis", "deviation", "method", "comment",
+                                     "chosen_by", "backtest_error"}
     assert set(data["activities"][0]) == {"activity", "budget_net", "prognosis_net", "deviation",
                                           "adherence"}
     assert set(data["total"]) == {"budget_net", "prognosis_net", "deviation", "adherence"}

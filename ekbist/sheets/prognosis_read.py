@@ -17,14 +17,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ekbist import prognosis as prognosis_lib
+from ekbist import prognosis_options
 from ekbist.budget import fold
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.money import MAX_BUDGET_AMOUNT, MONEY_COLUMNS, parse_amount
 from ekbist.sheets import convert, sum_rows
 from ekbist.sheets.cells import cell_name
-from ekbist.sheets.prognosis_workbook import EXPORTED_HEADERS_READ, EXPORTED_SHEET, SV_MONTHS, figure_role
+from ekbist.sheets.prognosis_workbook import (
+    BACKTEST_HEADER,
+    EXPORTED_HEADERS_READ,
+    EXPORTED_SHEET,
+    SV_MONTHS,
+    figure_role,
+)
 from ekbist.sheets.reader import Sheet
 
 TITLE = re.compile(r"^prognos\s+(?P<year>\d{4})\s*[–—-]\s*utfall till och med\s+(?P<month>[a-zåäö]+)$")
@@ -33,7 +39,7 @@ TOTAL_HEADINGS = ("totalt, alla verksamheter", "totalt, alla aktiviteter")
 SKIPPED_LABELS = {"intäkter", "kostnader", "budgetföljsamhet", "summa intäkter",
                   "summa kostnader", "summa netto"}
 METHOD_HEADERS = {"metod", "method", "prognosmetod"}
-ALL_METHODS = (*prognosis_lib.METHODS, prognosis_lib.MANUAL)
+ALL_METHODS = (*prognosis_options.METHODS, prognosis_options.MANUAL)
 # The figures of a line row, each an amount in tkr bounded as the store bounds its column
 # (the deviation is the prognosis less the budget, so it may reach both bounds together).
 FIGURE_BOUNDS: dict[str, int] = {
@@ -146,7 +152,8 @@ def _columns(row: list[Any]) -> dict[str, int] | None:
         if fold(value) in ("rad", "line", "budgetrad"):
             label = c
             continue
-        role = "method" if fold(value) in METHOD_HEADERS else figure_role(value)
+        role = ("method" if fold(value) in METHOD_HEADERS
+                else "backtest" if fold(value) == fold(BACKTEST_HEADER) else figure_role(value))
         if role and role not in found:
             found[role] = c
     if label is None or "prognosis" not in found:

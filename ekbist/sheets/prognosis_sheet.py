@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ekbist import prognosis as prognosis_lib
+from ekbist import prognosis_options
 from ekbist import settings
 from ekbist.budget import fold
 from ekbist.errors import EkbistError, ValidationErrors
@@ -152,6 +153,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
     changes: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], str] = {}
     driver: dict[str, Any] | None = None
+    last_year: dict[tuple[str, str], tuple[int, int]] | None = None
 
     for row in book.rows:
         here = cell_name(sheet, row.row, row.label_col)
@@ -217,7 +219,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
                 cell=cell_name(sheet, row.row, c)))
             continue
         if figure_changed:
-            if typed_method not in (exported["method"], prognosis_lib.MANUAL):
+            if typed_method not in (exported["method"], prognosis_options.MANUAL):
                 c, value = method_cell  # type: ignore[misc]
                 problems.append(_("{cell}: '{value}' — the prognosis was also typed in "
                                   "({figure}); a figure set by hand is method manual: keep one "
@@ -225,14 +227,28 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
                     cell=cell_name(sheet, row.row, c), value=convert.display(value),
                     figure=cell_name(sheet, row.row, row.cells["prognosis"][0])))
                 continue
-            new["method"], new["prognosis"] = prognosis_lib.MANUAL, figures["prognosis"]
+            new["method"], new["prognosis"] = prognosis_options.MANUAL, figures["prognosis"]
+            new["chosen_by"] = new["backtest_error"] = None
         elif typed_method != exported["method"]:
             new["method"] = typed_method
+            new["chosen_by"] = new["backtest_error"] = None  # the controller chose it
             if typed_method == "run-rate":
                 new["prognosis"] = prognosis_lib.run_rate(old["actual_ytd"], month)
             elif typed_method == "budget":
                 new["prognosis"] = prognosis_lib.budget_rest(old["actual_ytd"], old["budget"],
                                                              month)
+            elif typed_method == "seasonal":
+                if last_year is None:
+                    last_year = prognosis_lib.last_year_bases(store, year, month)
+                if key not in last_year:
+                    c, value = method_cell  # type: ignore[misc]
+                    problems.append(_("{cell}: '{value}' — the seasonal method needs "
+                                      "{activity}'s actuals for all twelve months of {last} and "
+                                      "something booked on the line by {period}").format(
+                        cell=cell_name(sheet, row.row, c), value=convert.display(value),
+                        activity=key[0], last=year - 1, period=prognosis_lib.period(year - 1, month)))
+                    continue
+                new["prognosis"] = prognosis_lib.seasonal(old["actual_ytd"], *last_year[key])
             elif typed_method == "driver":
                 c, value = method_cell  # type: ignore[misc]
                 if key != assistance:
@@ -257,12 +273,12 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
             if text != exported["comment"]:
                 if text is not None:
                     try:
-                        text = prognosis_lib.comment_text(text, f"{key[0]}:{key[1]}")
+                        text = prognosis_options.comment_text(text, f"{key[0]}:{key[1]}")
                     except EkbistError as exc:
                         problems.append(f"{cell_name(sheet, row.row, c)}: {exc}")
                         continue
                 new["comment"] = text
-        if new["method"] == prognosis_lib.MANUAL and not new["comment"]:
+        if new["method"] == prognosis_options.MANUAL and not new["comment"]:
             c = row.cells["comment"][0] if "comment" in row.cells else row.label_col
             problems.append(_("{cell}: {activity} · {line} is set by hand and needs a comment "
                               "saying why").format(cell=cell_name(sheet, row.row, c),

@@ -28,7 +28,11 @@ SV_HEADERS = ("Rad", "Budget", "Utfall ackumulerat", "Prognos helår", "Avvikels
 # The prognosis workbook also says how each line was forecast, so that the controller can
 # change it and the workbook can come back (ekbist.sheets.prognosis_sheet).
 METHOD_HEADER = "Metod"
-METHOD_CODES = ("run-rate", "budget", "driver", "manual")
+METHOD_CODES = ("run-rate", "budget", "seasonal", "driver", "manual")
+# With ``prognosis make --method best`` each line's backtest error stands beside its method
+# (a share, shown in per cent): how far that method has been from the outcome at this month
+# of the year. The import reads past it.
+BACKTEST_HEADER = "Efterhandsfel"
 SV_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
              "september", "oktober", "november", "december")
 
@@ -123,8 +127,10 @@ def prognosis_workbook(result: dict[str, Any]):
             f"{SV_MONTHS[m - 1]} {year} ({', '.join(names)})" for m, names in sorted(months.items())
         )
         ws["A4"].font = Font(bold=True, color="C00000")
-    for col, width in zip("ABCDEFG", (40, 14, 20, 16, 14, 60, 12), strict=True):
+    for col, width in zip("ABCDEFGH", (40, 14, 20, 16, 14, 60, 16, 14), strict=True):
         ws.column_dimensions[col].width = width
+    backtest = any(x.get("backtest_error") is not None for x in result["lines"])
+    headers = (*SV_HEADERS, METHOD_HEADER, *((BACKTEST_HEADER,) if backtest else ()))
     from openpyxl.worksheet.datavalidation import DataValidation
 
     # The workbook is in Swedish: the methods by their Swedish words (the import takes
@@ -149,7 +155,7 @@ def prognosis_workbook(result: dict[str, Any]):
         ws.cell(row=r, column=1, value=f"Verksamhet: {name}").font = Font(bold=True, size=12)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
         r += 1
-        for col, text in enumerate((*SV_HEADERS, METHOD_HEADER), start=1):
+        for col, text in enumerate(headers, start=1):
             cell = ws.cell(row=r, column=col, value=text)
             cell.font = bold
             cell.fill = header_fill
@@ -172,6 +178,8 @@ def prognosis_workbook(result: dict[str, Any]):
                 comment.alignment = Alignment(wrap_text=True, vertical="top")
                 ws.cell(row=r, column=7, value=PROGNOSIS_METHODS[line["method"]][1])
                 methods.add(f"G{r}")
+                if line.get("backtest_error") is not None:
+                    ws.cell(row=r, column=8, value=line["backtest_error"]).number_format = PERCENT
                 r += 1
             budget_sum = sum(x["budget"] for x in of_kind)
             prognosis_sum = sum(x["prognosis"] for x in of_kind)
@@ -209,7 +217,7 @@ def prognosis_workbook(result: dict[str, Any]):
             chart.set_categories(categories)
             chart.height = max(7.5, 0.5 * (high - low + 1))
             chart.width = 18
-            ws.add_chart(chart, f"H{chart_top}")
+            ws.add_chart(chart, f"{'I' if backtest else 'H'}{chart_top}")
             r = max(r, chart_top + int(chart.height / 0.5) + 1)
 
     total = result["total"]

@@ -1,0 +1,135 @@
+"""How close each saved prognosis of a year came to the year's outcome.
+
+Every month the chief sends the controller a full-year prognosis (:mod:`ekbist.prognosis`,
+saved with ``prognosis make --save``). Once the year's twelve months of actuals are
+booked, each saved prognosis is held against the outcome — per line, per activity's net
+and for the unit's net — so a chief sees how early in the year the prognosis became good.
+
+* error = prognosis − outcome (positive: the prognosis was too high);
+* error share = error ÷ |outcome| (none when the outcome is 0);
+* MAPE, the mean absolute percentage error = the mean of |error share| over the saved
+  months; bias = the mean of the signed error shares (above 0: too high on average).
+
+A year whose actuals are not all booked is refused, naming the missing months, unless
+``partial``: then the outcome is what is booked so far and every result says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ekbist import budget as budget_store
+from ekbist import prognosis as prognosis_lib
+from ekbist.budget import check_year
+from ekbist.errors import EkbistError
+from ekbist.i18n import _
+from ekbist.prognosis_ledger import Ledger
+from ekbist.store import Store
+
+
+def _signed_share(error: int, outcome: int) -> float | None:
+    return None if outcome == 0 else error / abs(outcome)
+
+
+def _scores(by_month: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """MAPE, bias and mean error (kr) over a row's saved months."""
+    shares = [m["error_share"] for m in by_month if m["error_share"] is not None]
+    return {
+        "mape": sum(abs(s) for s in shares) / len(shares) if shares else None,
+        "bias": sum(shares) / len(shares) if shares else None,
+        "mean_error": round(sum(m["error"] for m in by_month) / len(by_month)) if by_month else None,
+    }
+
+
+def _scored(prognosis: int, outcome: int) -> dict[str, Any]:
+    error = prognosis - outcome
+    return {"prognosis": prognosis, "error": error, "error_share": _signed_share(error, outcome)}
+
+
+def accuracy(store: Store, year: Any, *, partial: bool = False,
+             months: Sequence[int] | None = None) -> dict[str, Any]:
+    """Each saved prognosis of ``year`` (or of ``months`` of it) against the outcome.
+
+    Raises when nothing is saved for the year, or when the year's actuals are not all
+    booked and not ``partial``.
+    """
+    year = check_year(year)
+    with store.snapshot():
+        saved = prognosis_lib.history(store, year)["prognoses"]
+        if months is not None:
+            saved = [p for p in saved if p["month"] in months]
+        if not saved:
+            raise EkbistError(
+                _("no prognosis saved for {year} — a prognosis is saved with "
+                  "'ekbist prognosis make --save'").format(year=year))
+        ledger = Ledger.read(store, [year])
+    complete = ledger.complete(year)
+    if not complete and not partial:
+        missing = ledger.describe_missing(year) or _("{year}: no actuals").format(year=year)
+        raise EkbistError.about(
+            _("the outcome of {year} is not complete: no actuals booked for {missing} — "
+              "book them, or ask for {partial}"), {"partial": "partial"},
+            year=year, missing=missing)
+    keys = ledger.keys(year)
+    for p in saved:
+        for r in p["lines"]:
+            if (r["activity"], r["line"]) not in keys:
+                keys.append((r["activity"], r["line"]))
+    kinds = ledger.kinds
+
+    lines = []
+    for key in keys:
+        outcome = ledger.outcome(key, year)
+        by_month = []
+        for p in saved:
+            row = next((r for r in p["lines"] if (r["activity"], r["line"]) == key), None)
+            if row is not None:
+                by_month.append({"month": p["month"], **_scored(row["prognosis"], outcome)})
+        lines.append({"activity": key[0], "line": key[1], "kind": kinds.get(key[1], "cost"),
+                      "outcome": outcome, "by_month": by_month, **_scores(by_month)})
+
+    def net_outcome(activity: str | None) -> int:
+        rows = [{"kind": r["kind"], "outcome": r["outcome"]} for r in lines
+                if activity is None or r["activity"] == activity]
+        return budget_store.net(rows, "outcome")[2]
+
+    activities = []
+    names = list(dict.fromkeys(k[0] for k in keys))
+    for name in names:
+        outcome_net = net_outcome(name)
+        by_month = []
+        for p in saved:
+            block = next((a for a in p["activities"] if a["activity"] == name), None)
+            prognosis_net = block["prognosis_net"] if block else 0
+            by_month.append({"month": p["month"], **_scored(prognosis_net, outcome_net)})
+        activities.append({"activity": name, "outcome_net": outcome_net, "by_month": by_month,
+                           **_scores(by_month)})
+    outcome_net = net_outcome(None)
+    total_months = [{"month": p["month"], "budget_net": p["total"]["budget_net"],
+                     **_scored(p["total"]["prognosis_net"], outcome_net)} for p in saved]
+    booked = max((ledger.booked_through(k, year) for k in keys), default=0)
+    return {
+        "year": year,
+        "complete": complete,
+        "outcome_through": 12 if complete else booked,
+        "missing_actuals": ledger.missing.get(year, []),
+        "months": [p["month"] for p in saved],
+        "lines": lines,
+        "activities": activities,
+        "total": {"outcome_net": outcome_net, "by_month": total_months, **_scores(total_months)},
+    }
+
+
+def first_good_month(by_month: Sequence[dict[str, Any]], within: float) -> int | None:
+    """The first saved month from which every later prognosis was within ``within``
+    (a share: 0.02 = 2 %) of the outcome — when the prognosis "became good"."""
+    good = None
+    for m in by_month:
+        share = m["error_share"]
+        if share is not None and abs(share) <= within:
+            good = good or m["month"]
+        else:
+            good = None
+    return good
+
