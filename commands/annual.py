@@ -259,6 +259,11 @@ def year_sections(r: dict[str, Any], *, compact: bool = True) -> list[Section]:
             budget.notes.append(_("From a prognosis made now as of {month}; December's actuals "
                                   "are not in. A positive result is a surplus.").format(
                 month=month_name(b["month"])))
+        from ekbist.commands.prognosis_scores import tertial_accuracy_line
+
+        accuracy = tertial_accuracy_line(b.get("prognosis_accuracy"))
+        if accuracy:
+            budget.notes.append(accuracy)
 
     tg = r["targets"]
     goals = r.get("goals", {}).get("goals", [])

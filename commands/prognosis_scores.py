@@ -191,3 +191,27 @@ def _backtest_csv(report: dict[str, Any]) -> list[dict[str, Any]]:
              "month": i + 1, "error_share": share}
             for line in report["lines"] for method, scores in line["methods"].items()
             for i, share in enumerate(scores["by_month"])]
+
+
+def tertial_accuracy_line(scores: dict[str, Any] | None) -> str | None:
+    """One line on how far April's and August's prognoses of a year were from its outcome,
+    for the tertial and year reports; None when there is nothing to score."""
+    if not scores or not scores["months"]:
+        return None
+    parts = [_("{month} {error} tkr ({share})").format(
+        month=month_name(m["month"]), error=signed_tkr(m["error"]),
+        share=signed_percent(m["error_share"])) for m in scores["months"]]
+    line = _("Prognosis accuracy {year}, net against the outcome: {parts}.").format(
+        year=scores["year"], parts="; ".join(parts))
+    if not scores["complete"]:
+        line += " " + _("Preliminary: the outcome is the actuals booked through {month} {year}.").format(
+            month=month_name(scores["outcome_through"]) if scores["outcome_through"] else "–",
+            year=scores["year"])
+    return line
+
+
+def signed_tkr(kronor: int) -> str:
+    from ekbist.commands.render import fmt_int
+
+    value = tkr(kronor)
+    return ("+" if value > 0 else "") + fmt_int(value)

@@ -95,6 +95,11 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
         share=fmt_percent(lt["adults_share_of_population"], 2) or "–",
         population=_("population {year}").format(year=lt["population_year"])
         if lt["population_year"] else _("no population recorded")))
+    from ekbist.commands.prognosis_scores import tertial_accuracy_line
+
+    accuracy = tertial_accuracy_line(data.get("last_year_accuracy"))
+    if accuracy:
+        notes.append(accuracy)
     if fmt == "md":
         _tertial_md(data, title, saved_note, figures_title, rows, notes)
     else:

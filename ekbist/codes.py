@@ -104,6 +104,12 @@ PROGNOSIS_METHODS: dict[str, tuple[str, str]] = {
     "manual": (N_("set by hand"), "satt för hand"),
 }
 
+# How a saved prognosis line's method was chosen when the chief did not name it.
+METHOD_CHOICES: dict[str, tuple[str, str]] = {
+    "best": (N_("best"), "bästa"),
+    "setting": (N_("setting"), "inställning"),
+}
+
 # The morning check's parts (`ekbist check --only`), as the user types them.
 CHECKS: dict[str, tuple[str, str]] = {
     "handling-time": ("handling-time", "handläggningstid"),
@@ -192,6 +198,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "absence_kind": ABSENCE_KINDS,
     "target_direction": TARGET_DIRECTIONS,
     "prognosis_method": PROGNOSIS_METHODS,
+    "method_choice": METHOD_CHOICES,
     "audit_action": AUDIT_ACTIONS,
     "figure_unit": FIGURE_UNITS,
     "check": CHECKS,
@@ -212,6 +219,7 @@ KIND_NAMES = {
     "absence_kind": N_("absence kind"),
     "target_direction": N_("target direction"),
     "prognosis_method": N_("prognosis method"),
+    "method_choice": N_("method chosen by"),
     "audit_action": N_("audit action"),
     "figure_unit": N_("unit"),
     "check": N_("check"),

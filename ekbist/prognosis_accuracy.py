@@ -133,3 +133,26 @@ def first_good_month(by_month: Sequence[dict[str, Any]], within: float) -> int |
             good = None
     return good
 
+
+
+# The months a tertial report is made in (tertial 1 = January–April, 2 = January–August).
+TERTIAL_MONTHS = (4, 8)
+
+
+def tertial_scores(store: Store, year: int) -> dict[str, Any] | None:
+    """April's and August's saved prognoses of ``year`` — the two the tertial reports sent
+    — against the year's outcome, as far as it is booked (``complete`` says whether the
+    year's twelve months are). None when neither was saved or nothing is booked."""
+    try:
+        found = accuracy(store, year, partial=True, months=TERTIAL_MONTHS)
+    except EkbistError:
+        return None
+    total = found["total"]
+    return {
+        "year": year,
+        "complete": found["complete"],
+        "outcome_through": found["outcome_through"],
+        "outcome_net": total["outcome_net"],
+        "months": [{"month": m["month"], "prognosis_net": m["prognosis"], "error": m["error"],
+                    "error_share": m["error_share"]} for m in total["by_month"]],
+    }

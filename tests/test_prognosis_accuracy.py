@@ -343,3 +343,35 @@ def test_backtest_and_best_commands(cli) -> None:
     sv = cli.ok("prognosis", "make", "--year", "2026", "--month", "3", "--method", "bästa",
                 lang="sv").output
     assert "säsongsmönster (bästa, 0,0 %)" in sv
+
+
+# -- in the tertial and year reports ---------------------------------------------------
+@pytest.fixture
+def tertials(unit):
+    """2025's April and August prognoses, by run-rate: Övriga 440 000 × 3 = 1 320 000 and
+    880 000 × 12 ÷ 8 = 1 320 000; Lokal 660 000 both times. Net 1 980 000 against 2 310 000."""
+    for month, day in ((4, date(2025, 5, 8)), (8, date(2025, 9, 5))):
+        prognosis.save(unit, prognosis.make(unit, 2025, month, methods=[("*", "run-rate")]),
+                       today=day)
+    return unit
+
+
+def test_tertial_scores(tertials) -> None:
+    from ekbist.prognosis_accuracy import tertial_scores
+
+    scores = tertial_scores(tertials, 2025)
+    assert scores["complete"] is True
+    assert [(m["month"], m["prognosis_net"], m["error"]) for m in scores["months"]] == [
+        (4, 1_980_000, -330_000), (8, 1_980_000, -330_000)]
+    assert tertial_scores(tertials, 2024) is None  # nothing saved that year
+
+
+def test_year_report_shows_the_tertial_prognoses_accuracy(tertials, cli) -> None:
+    from ekbist.reports.year import year_report
+
+    report = year_report(tertials, 2025, today=date(2026, 3, 1))
+    accuracy_ = report["budget"]["prognosis_accuracy"]
+    assert [m["error"] for m in accuracy_["months"]] == [-330_000, -330_000]
+    out = cli.ok("report", "year", "2025", today="2026-03-01").output
+    assert "Prognosis accuracy 2025, net against the outcome: April -330 tkr (-14.3%); " \
+           "August -330 tkr (-14.3%)." in " ".join(out.split())

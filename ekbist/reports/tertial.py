@@ -93,6 +93,8 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
         })
     end = months[-1]
     total = handling["total"]
+    from ekbist.prognosis_accuracy import tertial_scores
+
     return {
         "year": year,
         "tertial": int(tertial),
@@ -100,6 +102,8 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
         "complete": True,
         "prognosis_saved_on": saved_on,
         "prognosis": result,
+        # How close last year's tertial prognoses came to last year's outcome.
+        "last_year_accuracy": tertial_scores(store, year - 1),
         "key_figures": {
             "months": months,
             "households_average": round_half_away(sum(m["households"] for m in months) / len(months), 1),

@@ -193,13 +193,31 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
 
     b = r["budget"]
     if b is not None:
-        _sheet(wb, _("Budget"), _("Budget result (tkr)"),
+        ws = _sheet(wb, _("Budget"), _("Budget result (tkr)"),
                [_("Activity"), _("Net budget"), _("Net outcome"), _("Result")],
                [[a["activity"], a["budget_net_tkr"], a["outcome_net_tkr"], a["result_tkr"]]
                 for a in b["activities"]]
                + [[_(TOTAL), b["total"]["budget_net_tkr"], b["total"]["outcome_net_tkr"],
                    b["total"]["result_tkr"]]],
                {2: TKR, 3: TKR, 4: TKR}, [40, 14, 14, 12])
+        scores = b.get("prognosis_accuracy")
+        if scores and scores["months"]:
+            from ekbist.money import to_tkr
+            from ekbist.prognosis import month_label
+
+            at = ws.max_row + 2
+            ws.cell(row=at, column=1, value=_("Prognosis accuracy {year}: the net of each saved "
+                                              "prognosis against the outcome (tkr)").format(
+                year=scores["year"]))
+            at += 1
+            for col, text in enumerate((_("Month"), _("Prognosis"), _("Error"), _("Error %")), 1):
+                ws.cell(row=at, column=col, value=text)
+            for m in scores["months"]:
+                at += 1
+                ws.cell(row=at, column=1, value=month_label(scores["year"], m["month"]))
+                ws.cell(row=at, column=2, value=to_tkr(m["prognosis_net"])).number_format = TKR
+                ws.cell(row=at, column=3, value=to_tkr(m["error"])).number_format = TKR
+                ws.cell(row=at, column=4, value=m["error_share"]).number_format = PERCENT
 
     tg = r["targets"]
     rows = []

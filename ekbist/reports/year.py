@@ -68,9 +68,13 @@ def budget_result(store: Store, year: int, today: date) -> dict[str, Any] | None
                 "result": b["deviation"], "adherence": round_half_away(b["adherence"], 4)
                 if b["adherence"] is not None else None}
 
+    from ekbist.prognosis_accuracy import tertial_scores
+
     return {"basis": basis, "month": result["month"], "saved_on": saved_on,
             "activities": [block(a, a["activity"]) for a in result["activities"]],
-            "total": block(result["total"], None)}
+            "total": block(result["total"], None),
+            # How far April's and August's prognoses were from the outcome.
+            "prognosis_accuracy": tertial_scores(store, year)}
 
 
 def _caseload(store: Store, year: int, last_month: str) -> dict[str, Any]:
