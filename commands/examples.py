@@ -123,7 +123,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'demo': [
         'ekbist --db demo.db --today 2026-11-25 demo',
-        'ekbist --db demo.db demo',
+        'ekbist --db three.db demo --months 48',
     ],
     'export': [
         'ekbist export all enhet.xlsx',
@@ -236,6 +236,12 @@ EXAMPLES: dict[str, list[str]] = {
     'population set': [
         'ekbist population set 2026 --adults 64800 --children 18277 --total 83077',
     ],
+    'prognosis accuracy': [
+        'ekbist --db three.db prognosis accuracy --year 2025',
+    ],
+    'prognosis backtest': [
+        'ekbist --db three.db prognosis backtest --years 2024-2025',
+    ],
     'prognosis export': [
         'ekbist prognosis export prognos-okt.xlsx --year 2026 --month 10',
         'ekbist prognosis export --into prognos-okt.xlsx --out prognos-kopia.xlsx',
@@ -245,7 +251,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'prognosis make': [
         "ekbist prognosis make --year 2026 --month 10 --set 'Arbetsmarknad:Personalkostnader=3 900 000' --comment 'Arbetsmarknad:Personalkostnader=Vakans hösten, tillsatt i december' --comment 'Ekonomiskt bistånd/handläggning:Övriga kostnader=Fler hushåll med barn än budgeterat' --save",
-        'ekbist --today 2026-12-08 prognosis make --save',
+        'ekbist --db three.db prognosis make --year 2026 --month 10 --method best',
     ],
     'prognosis show': [
         'ekbist prognosis show --year 2026 --month 10',
