@@ -117,13 +117,14 @@ def _line_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for block in report["activities"]:
         name = block["activity"]
-        for line in (r for r in report["lines"] if r["activity"] == name):
+        for i, line in enumerate(r for r in report["lines"] if r["activity"] == name):
             good = first_good_month(line["by_month"], GOOD_WITHIN)
-            rows.append({"activity": name, "line": line["line"], "outcome": tkr(line["outcome"]),
+            rows.append({"activity": name if i == 0 else "", "line": line["line"],
+                         "outcome": tkr(line["outcome"]),
                          "mape": line["mape"], "bias": line["bias"],
                          "good_from": month_short(good) if good else "–"})
         good = first_good_month(block["by_month"], GOOD_WITHIN)
-        rows.append({"activity": name, "line": _(SUM_NET), "outcome": tkr(block["outcome_net"]),
+        rows.append({"activity": "", "line": _(SUM_NET), "outcome": tkr(block["outcome_net"]),
                      "mape": block["mape"], "bias": block["bias"],
                      "good_from": month_short(good) if good else "–"})
     return rows
@@ -159,31 +160,27 @@ def backtest(env: Env, years, fmt) -> None:
         return
     from ekbist.prognosis_options import SIMPLICITY
 
-    used = [m for m in SIMPLICITY if any(m in line["methods"] for line in report["lines"])]
-    columns = [Column("activity", N_("Line"), role="group"),
-               Column("month", N_("Month"), role="key")]
-    columns += [Column(m, PROGNOSIS_METHODS[m][0], "percent") for m in used]
-    columns += [Column("best", N_("Best"), drop=1)]
-    rows: list[dict[str, Any]] = []
+    first, last = report["years"][0], report["years"][-1]
+    say(_("Backtest {years}: mean absolute percentage error of each method's full-year "
+          "forecast, by the month it was made").format(
+        years=str(first) if first == last else f"{first}–{last}"))
+    # One small table per line: a month and each method's error fit any terminal.
     for line in report["lines"]:
-        label = f"{line['activity']} · {line['line']}"
+        used = [m for m in SIMPLICITY if m in line["methods"]]
+        columns = [Column("month", N_("Month"), role="key")]
+        columns += [Column(m, PROGNOSIS_METHODS[m][0], "percent") for m in used]
+        columns += [Column("best", N_("Best"), drop=1)]
+        rows: list[dict[str, Any]] = []
         for i in range(11):
-            row: dict[str, Any] = {"activity": label, "month": MONTHS_SHORT[i]}
+            row: dict[str, Any] = {"month": MONTHS_SHORT[i]}
             for m in used:
-                row[m] = line["methods"].get(m, {}).get("by_month", [None] * 11)[i]
+                row[m] = line["methods"][m]["by_month"][i]
             best = line["best"][i]
             row["best"] = method_label(best) if best else "–"
             rows.append(row)
-        mean = {"activity": label, "month": _("Mean")}
-        for m in used:
-            mean[m] = line["methods"].get(m, {}).get("mean")
-        mean["best"] = ""
-        rows.append(mean)
-    first, last = report["years"][0], report["years"][-1]
-    emit(rows, columns, "table",
-         title=_("Backtest {years}: mean absolute percentage error of each method's full-year "
-                 "forecast, by the month it was made").format(
-             years=str(first) if first == last else f"{first}–{last}"))
+        rows.append({"month": _("Mean"), **{m: line["methods"][m]["mean"] for m in used},
+                     "best": ""})
+        emit(rows, columns, "table", title=f"{line['activity']} · {line['line']}")
 
 
 def _backtest_csv(report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -375,3 +375,59 @@ def test_year_report_shows_the_tertial_prognoses_accuracy(tertials, cli) -> None
     out = cli.ok("report", "year", "2025", today="2026-03-01").output
     assert "Prognosis accuracy 2025, net against the outcome: April -330 tkr (-14.3%); " \
            "August -330 tkr (-14.3%)." in " ".join(out.split())
+
+
+# -- the controller's workbook ---------------------------------------------------------------
+def _row_of(ws, line: str) -> int:
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == line)
+
+
+def test_the_workbook_shows_the_backtest_error_and_comes_back(unit, tmp_path) -> None:
+    from ekbist.sheet_import import import_file
+    from ekbist.sheets.prognosis_workbook import write_prognosis
+
+    result = prognosis.make(unit, 2026, 3, methods=[("*", "best")], choose_best=best_methods)
+    prognosis.save(unit, result, today=date(2026, 4, 7))
+    path = write_prognosis(prognosis.saved(unit, 2026, 3), tmp_path / "p.xlsx")
+    ws = openpyxl.load_workbook(path)["Prognos"]
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Rad")
+    assert [ws.cell(header, c).value for c in (7, 8)] == ["Metod", "Efterhandsfel"]
+    row = _row_of(ws, OTHER)
+    assert (ws.cell(row, 7).value, ws.cell(row, 8).value) == ("säsongsmönster", 0)
+    # unedited, it comes back with nothing changed and nothing named as unread
+    report = import_file(unit, path, today=date(2026, 11, 25))
+    assert report.warnings == []
+    again = prognosis.saved(unit, 2026, 3)
+    assert next(r for r in again["lines"] if r["line"] == OTHER)["chosen_by"] == "best"
+    # the controller picks run-rate: the method is theirs now, the backtest error goes
+    wb = openpyxl.load_workbook(path)
+    wb["Prognos"].cell(row, 7).value = "linjär framskrivning"
+    wb.save(tmp_path / "e.xlsx")
+    import_file(unit, tmp_path / "e.xlsx", today=date(2026, 11, 25))
+    line = next(r for r in prognosis.saved(unit, 2026, 3)["lines"] if r["line"] == OTHER)
+    assert (line["method"], line["prognosis"], line["chosen_by"], line["backtest_error"]) == (
+        "run-rate", 1_320_000, None, None)  # 330 000 × 12 ÷ 3
+
+
+def test_the_seasonal_method_typed_in_the_workbook(unit, tmp_path) -> None:
+    from ekbist.sheet_import import import_file
+    from ekbist.sheets.prognosis_workbook import write_prognosis
+
+    prognosis.save(unit, prognosis.make(unit, 2026, 3), today=date(2026, 4, 7))
+    path = write_prognosis(prognosis.saved(unit, 2026, 3), tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Prognos"]
+    ws.cell(_row_of(ws, OTHER), 7).value = "säsongsmönster"
+    wb.save(tmp_path / "e.xlsx")
+    import_file(unit, tmp_path / "e.xlsx", today=date(2026, 11, 25))
+    line = next(r for r in prognosis.saved(unit, 2026, 3)["lines"] if r["line"] == OTHER)
+    assert (line["method"], line["prognosis"]) == ("seasonal", 1_650_000)
+    # without last year's December the same cell is refused, naming it
+    with unit.transaction():
+        unit.execute("DELETE FROM actual WHERE year = 2025 AND month = 12")
+    ws.cell(_row_of(ws, PREMISES), 7).value = "säsongsmönster"
+    wb.save(tmp_path / "f.xlsx")
+    from ekbist.errors import ValidationErrors
+
+    with pytest.raises(ValidationErrors, match="seasonal method needs Enhet's actuals"):
+        import_file(unit, tmp_path / "f.xlsx", today=date(2026, 11, 25))

@@ -59,6 +59,8 @@ INVOCATIONS: dict[str, list[list[str]]] = {
     "report tertial": [["report", "tertial", "--tertial", "2"]],
     "report year": [["report", "year", "2026"]],
     "prognosis history": [["prognosis", "history", "--year", "2026"]],
+    "prognosis accuracy": [["prognosis", "accuracy", "--year", "2025"]],
+    "prognosis backtest": [["prognosis", "backtest", "--years", "2025"]],
     "target list": [["target", "list", "2025"], ["target", "list"]],
     "goal list": [["goal", "list", "2025"]],
     "workdays holidays": [["workdays", "holidays", "2026"]],

@@ -305,7 +305,7 @@ def apply(store: Store, book: Workbook, *, today: date, formulas: set[tuple[int,
     order = [b["activity"] for b in base["activities"]]
     lines_out = [{k: by_key[(r["activity"], r["line"])][k] for k in
                   ("activity", "line", "kind", "budget", "actual_ytd", "prognosis", "deviation",
-                   "method", "comment")} for r in base["lines"]]
+                   "method", "comment", "chosen_by", "backtest_error")} for r in base["lines"]]
     return prognosis_lib.summarise(year, month, lines_out, order), changes, was_saved
 
 
