@@ -20,7 +20,7 @@ from ekbist.commands.params import LINE_AMOUNT
 from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percent, format_option, say
 
 from ekbist.errors import EkbistError
-from ekbist.i18n import N_, _
+from ekbist.i18n import N_, _, ngettext
 
 
 PROGNOSIS_COLUMNS = [
@@ -135,6 +135,12 @@ def make(env: Env, year, month, methods, overrides, comments, save, allow_missin
         year=y, month=month_name(m)))
     if fmt == "table":
         _driver_note(result, details)
+        if details.get("no_season"):
+            say(ngettext("{n} line keeps its default method: the seasonal method needs its "
+                         "activity's twelve months of last year.",
+                         "{n} lines keep their default method: the seasonal method needs their "
+                         "activity's twelve months of last year.",
+                         len(details["no_season"])).format(n=len(details["no_season"])))
         if save:
             say(_("Saved as the prognosis for {month} {year}{replaced}.").format(
                 month=month_name(m), year=y,

@@ -208,6 +208,7 @@ def make(
         specific: dict[tuple[str, str], int] = {}
         last_year: dict[tuple[str, str], tuple[int, int]] | None = None
         source: dict[tuple[str, str], str | None] = {}
+        no_season: list[tuple[str, str]] = []
         fixed = [(k, v, "setting") for k, v in line_methods(store)]
         for key, value, origin in [*fixed, *((k, v, None) for k, v in methods)]:
             method = method_code(value, key)
@@ -225,8 +226,10 @@ def make(
                     if last_year is None:
                         last_year = last_year_bases(store, year, month)
                     if target not in last_year:
-                        if rank == 0:
-                            continue  # '*=seasonal' reaches the rows last year can carry
+                        if rank == 0 or origin == "setting":
+                            no_season.append(target)
+                            continue  # '*=seasonal' (or the setting) reaches the rows last
+                            # year can carry
                         raise EkbistError.about(
                             _("{method} {line}: the seasonal method needs {activity}'s actuals "
                               "for all twelve months of {last} and something booked on the line "
@@ -321,6 +324,8 @@ def make(
         details["driver"] = driver
         details["fallback"] = wants_driver and driver is None
         details["assistance"] = assistance if assistance in rows.rows else None
+        # rows '*=seasonal' left to their default: last year cannot carry them
+        details["no_season"] = [t for t in no_season if chosen.get(t) != "seasonal"]
     result = summarise(year, month, lines_out, rows.activities)
     result["missing_actuals"] = gaps
     return result

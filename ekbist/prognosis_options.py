@@ -177,7 +177,11 @@ def method_targets(rows: Rows, key: str, origin: str | None) -> list[tuple[str, 
         return rows.targets(key, "prognosis.line_methods", single=False)
     except EkbistError:
         line = key.rpartition(":")[2].strip()
-        budget_store.resolve_line(rows.known, line)  # an unknown line is an error
+        try:
+            budget_store.resolve_line(rows.known, line)  # an unknown line is an error
+        except EkbistError as exc:
+            raise EkbistError(_("setting prognosis.line_methods: {reason}").format(
+                reason=exc)) from None
         return []
 
 

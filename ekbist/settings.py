@@ -49,6 +49,26 @@ def _activity_kinds(text: str) -> str:
     return ", ".join(found)
 
 
+def _line_methods(text: str) -> str:
+    """'LINE=METHOD; ACTIVITY:LINE=METHOD' with known methods, or '-' (the lines themselves
+    are read against the year's budget when a prognosis is made)."""
+    from ekbist import codes
+
+    if text.strip() == "-":
+        return "-"
+    for part in (p for p in text.split(";") if p.strip()):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise EkbistError(_("prognosis.line_methods wants 'LINE=METHOD; ACTIVITY:LINE=METHOD' "
+                                "or '-', not '{value}'").format(value=part.strip()))
+        method = codes.find_code("prognosis_method", value.strip())
+        if method in (None, "manual"):
+            raise EkbistError(_("prognosis.line_methods {line}: unknown method '{value}' (known: "
+                                "run-rate, budget, seasonal, driver)").format(
+                line=key.strip(), value=value.strip()))
+    return text.strip()
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
@@ -129,6 +149,7 @@ SETTINGS: dict[str, Setting] = {
             "-",
             N_("methods the prognosis keeps for some lines whatever --method says for all "
                "lines: 'LINE=METHOD; ACTIVITY:LINE=METHOD', or '-' for none"),
+            check=_line_methods,
         ),
         Setting(
             "indicators.young_adult_max_age",

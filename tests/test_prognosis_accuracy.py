@@ -431,3 +431,26 @@ def test_the_seasonal_method_typed_in_the_workbook(unit, tmp_path) -> None:
 
     with pytest.raises(ValidationErrors, match="seasonal method needs Enhet's actuals"):
         import_file(unit, tmp_path / "f.xlsx", today=date(2026, 11, 25))
+
+
+def test_the_setting_is_read_when_set(unit) -> None:
+    for bad, why in (("Lokalkostnader=budgett", "unknown method 'budgett'"),
+                     ("Lokalkostnader", "wants 'LINE=METHOD"),
+                     ("Lokalkostnader=manual", "unknown method 'manual'")):
+        with pytest.raises(EkbistError, match=why):
+            settings.put(unit, "prognosis.line_methods", bad)
+    assert settings.get(unit, "prognosis.line_methods") == "-"  # nothing stored
+    settings.put(unit, "prognosis.line_methods", "Lokalkostnader=säsong; Övriga kostnader=budget")
+
+
+def test_a_seasonal_setting_gives_way_when_last_year_cannot_carry_it(unit) -> None:
+    """2024 at March reads 2023, which is whole; 2023 has no 2022: the setting's seasonal
+    line keeps its default there instead of refusing the prognosis."""
+    settings.put(unit, "prognosis.line_methods", f"{OTHER}=seasonal")
+    details: dict = {}
+    line = next(r for r in prognosis.make(unit, 2024, 3, details=details)["lines"]
+                if r["line"] == OTHER)
+    assert (line["method"], line["chosen_by"]) == ("seasonal", "setting")
+    line = next(r for r in prognosis.make(unit, 2023, 3, details=details)["lines"]
+                if r["line"] == OTHER)
+    assert (line["method"], details["no_season"]) == ("run-rate", [(UNIT, OTHER)])
