@@ -242,13 +242,15 @@ def make(
                     source[target] = origin
 
         errors: dict[tuple[str, str], float | None] = {}
+        driver_now: dict[str, Any] | None | bool = False  # False: not computed yet
         if BEST in chosen.values():
             if choose_best is None:
                 raise ValueError("method 'best' needs choose_best (the backtest)")
             best = choose_best(store, year, month)["rows"]
             if last_year is None:
                 last_year = last_year_bases(store, year, month)
-            usable_driver = driver_forecast(store, year, month) is not None
+            driver_now = driver_forecast(store, year, month)
+            usable_driver = driver_now is not None
             for target, method in list(chosen.items()):
                 if method != BEST:
                     continue
@@ -284,7 +286,8 @@ def make(
         wants_driver = (assistance in rows.rows and assistance not in figures
                         and chosen.get(assistance, "driver") == "driver")
         if wants_driver:
-            driver = driver_forecast(store, year, month)
+            driver = (driver_forecast(store, year, month) if driver_now is False
+                      else driver_now)
             if driver is None and chosen.get(assistance) == "driver":
                 raise EkbistError.about(
                     _("the driver method needs granted applications in the three months up to "

@@ -106,8 +106,10 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return sum(found) / len(found) if found else None
 
 
-def backtest(store: Store, years: Sequence[int]) -> dict[str, Any]:
-    """Every method replayed at every month of ``years`` and scored against each outcome.
+def backtest(store: Store, years: Sequence[int],
+             months: Sequence[int] = MONTHS) -> dict[str, Any]:
+    """Every method replayed at every month of ``years`` (or at ``months`` of them) and
+    scored against each outcome; a month not replayed has no error (None).
 
     Every year must have its twelve months of actuals booked; otherwise the missing
     months are named.
@@ -129,7 +131,7 @@ def backtest(store: Store, years: Sequence[int]) -> dict[str, Any]:
             if key not in keys:
                 keys.append(key)
             outcome = ledger.outcome(key, year)
-            for month in MONTHS:
+            for month in months:
                 for method in SIMPLICITY:
                     value = replay.forecast(key, year, month, method)
                     if value is None:
@@ -176,7 +178,7 @@ def best_methods(store: Store, year: int, month: int) -> dict[str, Any]:
     years = tested_years(store, year)
     if not years or month > 11:
         return {"years": years, "rows": {}}
-    result = backtest(store, years)
+    result = backtest(store, years, months=[month])
     rows = {}
     for line in result["lines"]:
         errors = {m: v["by_month"][month - 1] for m, v in line["methods"].items()}

@@ -499,7 +499,9 @@ def test_tertial_table_json_and_workbook(demo_cli, tmp_path):
     cli = demo_cli
     data = json.loads(cli.ok("report", "tertial", "--tertial", "1", "--format", "json").output)
     assert set(data) == {"year", "tertial", "month", "complete", "prognosis_saved_on", "prognosis",
-                         "key_figures"}
+                         "key_figures", "last_year_accuracy"}
+    # this demo begins in December 2025: no April or August prognosis of 2025 to score
+    assert data["last_year_accuracy"] is None
     assert set(data["prognosis"]) == {"year", "month", "lines", "activities", "total",
                                       "missing_actuals"}
     path = tmp_path / "tertial.xlsx"
