@@ -194,6 +194,10 @@ def swedish_example(path: str, line: str) -> str:
     def word(option: str, value: str) -> str | None:
         if option == "--by":
             return GROUP_BY.get(value)
+        if option == "--method" and value == "best":  # not a stored method: chosen per line
+            from ekbist.prognosis_options import BEST_WORDS
+
+            return BEST_WORDS[1]
         table = _EXAMPLE_CODES.get((path, option)) or _EXAMPLE_CODES.get(("", option))
         if table is None:
             return None

@@ -855,16 +855,17 @@ class _Generator:
         self._saved_prognoses()
 
     def _saved_prognoses(self) -> None:
-        """The monthly prognoses of every year the demo holds from January, each saved on
-        the working day it was due (setting budget.prognosis_due_workday), with a comment
-        on the assistance line — so a finished year's prognoses can be scored."""
+        """This year's monthly prognoses so far and those of every earlier year the demo
+        holds from January, each saved on the working day it was due (setting
+        budget.prognosis_due_workday), with a comment on the assistance line — so a finished
+        year's prognoses can be scored."""
         from ekbist import prognosis, settings
 
         store = self.store
         due = int(settings.get(store, "budget.prognosis_due_workday"))
         key = (str(settings.get(store, "budget.assistance_activity")),
                str(settings.get(store, "budget.assistance_line")))
-        whole_years = {y for y, m in self.months if m == 1}
+        whole_years = {y for y, m in self.months if m == 1} | {self.as_of.year}
         saved = 0
         for y, month in self.months:
             if y not in whole_years or (y, month) >= (self.as_of.year, self.as_of.month):

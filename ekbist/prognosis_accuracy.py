@@ -24,20 +24,22 @@ from ekbist import prognosis as prognosis_lib
 from ekbist.budget import check_year
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.number_text import round_half_away
 from ekbist.prognosis_ledger import Ledger
 from ekbist.store import Store
 
 
 def _signed_share(error: int, outcome: int) -> float | None:
-    return None if outcome == 0 else error / abs(outcome)
+    # Four decimals, as every share in the reports' JSON (0.0188 = 1.88 %).
+    return None if outcome == 0 else round_half_away(error / abs(outcome), 4)
 
 
 def _scores(by_month: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """MAPE, bias and mean error (kr) over a row's saved months."""
     shares = [m["error_share"] for m in by_month if m["error_share"] is not None]
     return {
-        "mape": sum(abs(s) for s in shares) / len(shares) if shares else None,
-        "bias": sum(shares) / len(shares) if shares else None,
+        "mape": round_half_away(sum(abs(s) for s in shares) / len(shares), 4) if shares else None,
+        "bias": round_half_away(sum(shares) / len(shares), 4) if shares else None,
         "mean_error": round(sum(m["error"] for m in by_month) / len(by_month)) if by_month else None,
     }
 

@@ -147,7 +147,7 @@ SETTINGS: dict[str, Setting] = {
             "prognosis.line_methods",
             str,
             "-",
-            N_("methods the prognosis keeps for some lines whatever --method says for all "
+            N_("methods the prognosis keeps for some lines whatever method is asked for all "
                "lines: 'LINE=METHOD; ACTIVITY:LINE=METHOD', or '-' for none"),
             check=_line_methods,
         ),

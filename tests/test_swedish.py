@@ -347,7 +347,7 @@ def test_workbooks_group_thousands_and_space_the_percent_sign(tmp_path: Path, de
     assert '"method": "run-rate"' in made_sv
     wrong = cli.fails("prognosis", "make", "--year", "2026", "--month", "10", "--method", "*=nej",
                       lang="sv")
-    assert wrong == "fel: --method *: okänd metod 'nej' (kända: framskrivning, budget, hushåll)"
+    assert wrong == "fel: --method *: okänd metod 'nej' (kända: framskrivning, budget, säsong, hushåll, bästa)"
 
 
 def test_no_swedish_message_holds_an_english_word() -> None:
