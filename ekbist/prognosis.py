@@ -260,7 +260,9 @@ def make(
                     del chosen[target]
                     source[target] = None
                 else:
-                    chosen[target], errors[target] = pick
+                    # chosen on the exact errors; kept with four decimals, as shares are shown
+                    chosen[target] = pick[0]
+                    errors[target] = None if pick[1] is None else round_half_away(pick[1], 4)
                     source[target] = "best"
 
         figures: dict[tuple[str, str], int] = {}

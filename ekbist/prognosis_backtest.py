@@ -21,7 +21,6 @@ from ekbist.budget import check_year
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_add, month_of
-from ekbist.number_text import round_half_away
 from ekbist.prognosis import budget_rest, run_rate, seasonal
 from ekbist.prognosis_options import SIMPLICITY
 from ekbist.prognosis_driver import TREND_MONTHS, driver_from_history, history_window, household_counts
@@ -185,8 +184,5 @@ def best_methods(store: Store, year: int, month: int) -> dict[str, Any]:
         errors = {m: v["by_month"][month - 1] for m, v in line["methods"].items()}
         best = _best(errors)
         if best is not None:
-            # chosen on the exact errors; kept with four decimals, as the reports show shares
-            rows[(line["activity"], line["line"])] = {
-                "method": best, "errors": {m: None if e is None else round_half_away(e, 4)
-                                           for m, e in errors.items()}}
+            rows[(line["activity"], line["line"])] = {"method": best, "errors": errors}
     return {"years": years, "rows": rows}
