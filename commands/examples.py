@@ -230,11 +230,15 @@ EXAMPLES: dict[str, list[str]] = {
     'plans missing': [
         'ekbist --today 2026-11-25 plans missing --handler h011',
     ],
+    'population bands': [
+        'ekbist population bands 2026',
+    ],
     'population list': [
         'ekbist population list',
     ],
     'population set': [
         'ekbist population set 2026 --adults 64800 --children 18277 --total 83077',
+        'ekbist population set 2026 --age 18-24 --gender f --persons 3110',
     ],
     'prognosis accuracy': [
         'ekbist --db three.db prognosis accuracy --year 2025',

@@ -21,19 +21,48 @@ def population() -> None:
     pass
 
 
-@population.command("set", help=_("Record the population of YEAR (31 December)."))
+@population.command("set", help=_("Record the population of YEAR (31 December): in total "
+                                    "(--adults, --children, --total), or one age band of one "
+                                    "sex (--age, --gender, --persons) as Statistics Sweden "
+                                    "publishes it."))
 @click.argument("year", type=int, metavar=_("YEAR"))
-@click.option("--adults", type=int, required=True, help=_("Inhabitants aged 18 and over."))
-@click.option("--children", type=int, required=True, help=_("Inhabitants aged 0–17."))
-@click.option("--total", type=int, required=True, help=_("The whole population."))
+@click.option("--adults", type=int, help=_("Inhabitants aged 18 and over."))
+@click.option("--children", type=int, help=_("Inhabitants aged 0–17."))
+@click.option("--total", type=int, help=_("The whole population."))
+@click.option("--age", metavar=_("AGES"), help=_("An age band: 18-24, 25 or 65+ (and older)."))
+@click.option("--gender", metavar=_("SEX"), help=_("f (women) or m (men), as Statistics Sweden "
+                                                   "counts them."))
+@click.option("--persons", type=int, help=_("Inhabitants of that age band and sex."))
 @pass_env
-def population_set(env: Env, year: int, adults: int, children: int, total: int) -> None:
-    from ekbist.reports import population as population_lib
-
-    population_lib.set_population(env.open(), year, adults=adults, children=children,
-                                  total=total)
+def population_set(env: Env, year: int, adults, children, total, age, gender, persons) -> None:
     from ekbist.commands.render import fmt_int
 
+    from ekbist.errors import EkbistError
+    from ekbist.reports import population as population_lib
+
+    band = {"age": age, "gender": gender, "persons": persons}
+    whole = {"adults": adults, "children": children, "total": total}
+    if any(v is not None for v in band.values()):
+        if any(v is not None for v in whole.values()):
+            raise EkbistError(_("give either --adults, --children and --total or --age, "
+                                "--gender and --persons, not both"))
+        missing = [f"--{k}" for k, v in band.items() if v is None]
+        if missing:
+            raise EkbistError(_("an age band needs {options}").format(options=", ".join(missing)))
+        row = population_lib.set_band(env.open(), year, age=age, gender=gender, persons=persons)
+        from ekbist.codes import label
+
+        say(_("Population {year}, {sex} aged {age}: {persons}.").format(
+            year=year, sex=label("population_gender", row["gender"]), age=row["age"],
+            persons=ngettext("{n} inhabitant", "{n} inhabitants", persons).format(
+                n=fmt_int(persons))))
+        return
+    missing = [f"--{k}" for k, v in whole.items() if v is None]
+    if missing:
+        raise EkbistError(_("give {options} (or an age band with --age, --gender and "
+                            "--persons)").format(options=", ".join(missing)))
+    population_lib.set_population(env.open(), year, adults=adults, children=children,
+                                  total=total)
     say(_("Population {year}: {total}, {adults}, {children}.").format(
         year=year,
         total=ngettext("{n} inhabitant", "{n} inhabitants", total).format(n=fmt_int(total)),
@@ -49,6 +78,26 @@ def population_list(env: Env, fmt: str) -> None:
 
     emit(population_lib.list_population(env.open(readonly=True)), POPULATION_COLUMNS, fmt,
          empty=_("No population recorded."))
+
+
+BAND_COLUMNS = [
+    Column("year", N_("Year")),
+    Column("gender", N_("Sex"), "code:population_gender"),
+    Column("age", N_("Ages")),
+    Column("persons", N_("Inhabitants"), "int"),
+]
+
+
+@population.command("bands", help=_("List the recorded population by age band and sex."))
+@click.argument("year", type=int, required=False, metavar=_("YEAR"))
+@format_option()
+@pass_env
+def population_bands(env: Env, year: int | None, fmt: str) -> None:
+    from ekbist.reports import population as population_lib
+
+    rows = [{k: r[k] for k in ("year", "gender", "age", "persons")}
+            for r in population_lib.list_bands(env.open(readonly=True), year)]
+    emit(rows, BAND_COLUMNS, fmt, empty=_("No population by age recorded."))
 
 
 # -- ekbist indicators ---------------------------------------------------------------------
@@ -70,6 +119,7 @@ def _period_title(first: str, last: str) -> str:
 
 def _show(value, unit: str, key: str = "") -> str:
     from ekbist.commands.render import fmt_int, fmt_kr, fmt_number, fmt_percent
+
     from ekbist.reports.indicators import share_decimals
 
     if value is None:

@@ -95,6 +95,12 @@ GENDERS: dict[str, tuple[str, str]] = {
     "x": (N_("other or unknown"), "annat"),
 }
 
+# The sexes Statistics Sweden counts the population by (Folkmängden efter ålder och kön).
+POPULATION_GENDERS: dict[str, tuple[str, str]] = {
+    "f": (N_("women"), "kvinnor"),
+    "m": (N_("men"), "män"),
+}
+
 # How a saved prognosis line was made (schemas/glossary.toml: run-rate = linjär framskrivning).
 PROGNOSIS_METHODS: dict[str, tuple[str, str]] = {
     "run-rate": (N_("run-rate"), "linjär framskrivning"),
@@ -195,6 +201,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "close_reason": CLOSE_REASONS,
     "plan_kind": PLAN_KINDS,
     "gender": GENDERS,
+    "population_gender": POPULATION_GENDERS,
     "absence_kind": ABSENCE_KINDS,
     "target_direction": TARGET_DIRECTIONS,
     "prognosis_method": PROGNOSIS_METHODS,
@@ -216,6 +223,7 @@ KIND_NAMES = {
     "close_reason": N_("close reason"),
     "plan_kind": N_("plan kind"),
     "gender": N_("gender"),
+    "population_gender": N_("sex"),
     "absence_kind": N_("absence kind"),
     "target_direction": N_("target direction"),
     "prognosis_method": N_("prognosis method"),
@@ -292,6 +300,8 @@ _ALIASES: dict[str, dict[str, str]] = {
     "exemption": {"sjuk": "sickness", "föräldraledig": "parental", "föräldraledighet": "parental",
                   "övrigt": "other", "annat": "other"},
     "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
+    "population_gender": {"k": "f", "kvinna": "f", "woman": "f", "female": "f", "man": "m",
+                          "male": "m"},
 }
 
 

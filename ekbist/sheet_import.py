@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from ekbist import activity_rows
-from ekbist.reports import goal_rows, target_rows
+from ekbist.reports import goal_rows, population_rows, target_rows
 from ekbist.sheets import importer, rules
 from ekbist.sheets.import_context import Rules
 from ekbist.sheets.import_report import ImportReport
@@ -25,7 +25,7 @@ from ekbist.store import Store
 
 # Every kind's rules, by kind name (each kind's rules have one owner).
 RULES: Mapping[str, type[Rules]] = {**rules.RULES, **target_rows.RULES, **goal_rows.RULES,
-                                    **activity_rows.RULES}
+                                    **activity_rows.RULES, **population_rows.RULES}
 
 
 def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,

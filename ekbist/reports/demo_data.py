@@ -1,4 +1,5 @@
-"""What the demo unit needs for the key figures: birth years, first contacts, a population.
+"""What the demo unit needs for the key figures: birth years, first contacts, a population
+(in total, and by age band and sex).
 
 Drawn from its own ``random.Random`` (seeded from the demo's seed), after the cases
 and applications are written, so the rest of the demo stays exactly as it was for a
@@ -22,6 +23,11 @@ UNKNOWN_BIRTH_YEAR = 0.03
 ADULTS_PER_HOUSEHOLD = 135  # inhabitants 18+ per household kept by the demo unit
 CHILD_SHARE = 0.22  # children 0–17 among inhabitants
 GROWTH = 1.008  # population growth a year
+# The population by age band and sex, shaped like a Stockholm district's (SCB, Folkmängden
+# efter ålder och kön): (first age, last age or None = and older, share of the adults or of
+# the children, women's share of the band).
+ADULT_BANDS = ((18, 24, 0.10, 0.48), (25, 64, 0.66, 0.50), (65, None, 0.24, 0.56))
+CHILD_BANDS = ((0, 17, 1.0, 0.487),)
 
 
 def fill(store: Store, *, seed: int, first_day: date, as_of: date, households: int) -> dict[str, int]:
@@ -54,4 +60,21 @@ def fill(store: Store, *, seed: int, first_day: date, as_of: date, households: i
     store.executemany(
         "INSERT OR REPLACE INTO population (year, adults, children, total) VALUES (?, ?, ?, ?)",
         rows)
+    store.executemany(
+        "INSERT OR REPLACE INTO population_band (year, gender, age_from, age_to, persons) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [band for year, adults, children, _total in rows
+         for band in _bands(year, adults, ADULT_BANDS) + _bands(year, children, CHILD_BANDS)])
     return {"population": len(rows)}
+
+
+def _bands(year: int, people: int, shape: tuple) -> list[tuple]:
+    """``people`` split over the bands of ``shape`` and the two sexes, summing exactly to it
+    (the last band takes what rounding leaves)."""
+    out, left = [], people
+    for i, (low, high, part, women) in enumerate(shape):
+        persons = left if i == len(shape) - 1 else round(people * part)
+        left -= persons
+        f = round(persons * women)
+        out += [(year, "f", low, high, f), (year, "m", low, high, persons - f)]
+    return out

@@ -32,8 +32,11 @@ def title_kind(sheet_name: str) -> Kind | None:
 
     Anything else in brackets is the user's own: "Applications (notes)" names no kind, so
     a sheet of notes beside an export is not mistaken for records lacking their columns.
+    The longest name wins: "Folkmängd efter ålder" is the population by age, not the
+    population ("Folkmängd") with more words.
     """
     title = normalise(sheet_name)
+    best: tuple[int, Kind] | None = None
     for kind in kinds().values():
         for name in (kind.sheet_sv, kind.sheet_en, kind.name):
             named = normalise(name)
@@ -43,8 +46,9 @@ def title_kind(sheet_name: str) -> Kind | None:
                 rest = title[len(named) + 1:]
                 if rest.startswith("(") and not _CONTINUED.fullmatch(rest):
                     continue
-                return kind
-    return None
+                if best is None or len(named) > best[0]:
+                    best = (len(named), kind)
+    return best[1] if best else None
 
 
 def _spellings(forced: str | None) -> list[tuple[Kind, dict[str, str]]]:
