@@ -205,7 +205,7 @@ def test_the_command_in_json_and_in_swedish(unit_db):
     lines = sv.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
     text = "\n".join(lines)
-    assert "Kostnad för ekonomiskt bistånd per invånare (N31001)" in text
+    assert "Kostnad för ekonomiskt bistånd, kr/inv (N31001)" in text
     assert "600 kr" in text
     assert "december" in text and "0,10 %" in text
     assert "kvinna" in text

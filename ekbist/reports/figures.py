@@ -158,18 +158,18 @@ FIGURES: tuple[Figure, ...] = (
            N_("Applicants aged 18–24 in the year (year minus birth year) of the households with "
               "assistance during the period. Kolada counts every person 18–24 in an assisted "
               "household; ekbist knows the age of the applicant only.")),
-    Figure("young_adults_share_of_population", N_("Young adults with assistance, share of 18–24"),
+    Figure("young_adults_share_of_population", N_("Share of 18–24-year-olds with assistance"),
            "share",
            N_("Young adults 18–24 with assistance divided by the inhabitants aged 18–24 on 31 "
               "December (Kolada: young adults with ekonomiskt bistånd, share of all 18–24-year-"
               "olds). Applicants only. Needs the population by age of the year, with bands "
               "that cover 18–24.")),
     Figure("young_adults_share_of_population_by_gender",
-           N_("Young adults with assistance, share of 18–24, by sex"), "share",
+           N_("Share of 18–24-year-olds with assistance, by sex"), "share",
            N_("The same per sex: applicants of the sex aged 18–24 divided by the inhabitants of "
               "the sex aged 18–24. Needs the population by age and sex.")),
     Figure("adults_with_assistance_share_of_population_by_gender",
-           N_("Adults with assistance, share of adults, by sex"), "share",
+           N_("Share of adults with assistance, by sex"), "share",
            N_("Applicants of the sex of the households with assistance during the period divided "
               "by the inhabitants of the sex aged 18 and over (the seed: 'andelen män … högre än "
               "andelen kvinnor'). A second adult's sex is not recorded, so it counts one adult "
@@ -180,7 +180,7 @@ FIGURES: tuple[Figure, ...] = (
               "divided by the inhabitants of the sex aged 18 and over (Kolada N31816 by sex). "
               "One adult per household, as above. Needs the population by age and sex.")),
     Figure("adults_with_assistance_share_of_population_monthly",
-           N_("Adults with assistance in the month, share of adults"), "share",
+           N_("Share of adults with assistance in the month"), "share",
            N_("Adults recorded on the cases of the households with assistance in the month "
               "divided by the adult population on 31 December, at the end of each tertial "
               "(April, August, December) and in the period's last month: the seed's 'från "
