@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from ekbist.commands.budget import month_name, month_short
+from ekbist.commands.contact_report import sections as contact_sections
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.render import (
     fmt_fte,
@@ -282,7 +283,8 @@ def year_sections(r: dict[str, Any], *, compact: bool = True) -> list[Section]:
             label=o["label"], value=fmt_in_unit(o["value"], "")))
     parts = [*goal_sections(r, Section, compact=compact), households, long_term, closures,
              barrier_section(r["barriers"]),
-             plan, handling, load, staff, budget]
+             plan, handling, *contact_sections(r["contacts"], Section), load, staff,
+             budget]
     return parts + [targets] if targets.headers or targets.notes else parts
 
 
@@ -388,7 +390,8 @@ def month_sections(r: dict[str, Any]) -> list[Section]:
         money.notes.append(_("Saved {date}.").format(date=p["saved_on"]) if p["saved_on"] else
                            _("Not saved: made now with the default methods."))
         money.notes.append(_("A positive deviation is better than budget."))
-    return [figures, barrier_section(r["barriers"]), money]
+    return [figures, *contact_sections(r["contacts"], Section), barrier_section(r["barriers"]),
+            money]
 
 
 @click.command("month", help=_("The one-page key-figure sheet of a month for the district "

@@ -32,6 +32,13 @@ UNCOVERED_COLUMNS = [
     Column("why_label", N_("Why")), Column("since", N_("Since"), "date", drop=1),
     Column("cases", N_("Cases"), "int", drop=2),
 ]
+CALLBACK_COLUMNS = [
+    Column("id", N_("Contact"), role="key"),
+    Column("received", N_("Received"), "date", drop=3), Column("received_time", N_("Time"), drop=1),
+    Column("handler", N_("Handler"), drop=2), Column("handler_name", N_("Name"), drop=4),
+    Column("case", N_("Case"), drop=5),
+    Column("deadline", N_("Call back by"), "date"), Column("status_label", N_("Status")),
+]
 WHY = {"left": N_("handler has left"), "away": N_("handler is away"),
        "not_started": N_("handler has not started"), "no_handler": N_("no handler")}
 
@@ -86,6 +93,10 @@ def day(env: Env, handler: str | None, fmt: str) -> None:
     section(_("Overdue"), overdue, APPLICATION_COLUMNS)
     incomplete = [{**a, "status_label": ht.status_label(a["status"])} for a in payload["incomplete"]]
     section(_("Incomplete past the limit"), incomplete, APPLICATION_COLUMNS)
+    from ekbist.commands.contacts import status_label as contact_status
+
+    calls = [{**c, "status_label": contact_status(c["status"])} for c in payload["callbacks"]]
+    section(_("Call-backs"), calls, CALLBACK_COLUMNS)
     more = payload["followups_overdue"]
     note = None
     if more:

@@ -115,6 +115,19 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist check --summary',
         'ekbist check --new-since 2026-11-24 --handler h012',
     ],
+    'contacts add': [
+        "ekbist contacts add --kind 'återuppringning' --handler h003 --time 09:40",
+        "ekbist contacts add --kind 'skuldrådgivning' --team 'skuldrådgivning' --children --received 2026-11-20",
+    ],
+    'contacts answer': [
+        'ekbist contacts answer 4425',
+    ],
+    'contacts check': [
+        'ekbist contacts check',
+    ],
+    'contacts list': [
+        "ekbist contacts list --kind 'våldsutsatt' --from 2026-11-01",
+    ],
     'dag': [
         'ekbist --lang sv dag --handler h016',
     ],
@@ -261,8 +274,8 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist prognosis show --year 2026 --month 10',
     ],
     'report month': [
-        'ekbist report month 2026 11',
         'ekbist report month 2026 10',
+        'ekbist report month 2026 11',
     ],
     'report tertial': [
         'ekbist report tertial --tertial 2',

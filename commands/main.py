@@ -49,6 +49,7 @@ COMMANDS: dict[str, str] = {
     "target": "targets:target",
     "outcome": "targets:outcome",
     "goal": "goals:goal",
+    "contacts": "contacts:contacts",
 }
 
 
@@ -87,6 +88,8 @@ SHORT_HELP: dict[str, str] = {
     "outcome": N_("Outcomes only you know (municipal jobs, summer jobs, violence contacts)."),
     "goal": N_("The year's goals (city, board and unit goals), judged in 'ekbist report "
                "year'."),
+    "contacts": N_("Contacts and the unit's promises: call-backs, first visits, violence, "
+                   "debt advice."),
 }
 
 

@@ -58,6 +58,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "application_overdue": ("handling-time", CRITICAL),
     "handler_left": ("caseload", CRITICAL),
     "no_handler": ("caseload", CRITICAL),
+    "violence_overdue": ("contacts", CRITICAL),
     "application_due_today": ("handling-time", WARNING),
     "application_due_next": ("handling-time", WARNING),
     "application_incomplete": ("handling-time", WARNING),
@@ -70,6 +71,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "prognosis_missing": ("budget", WARNING),
     "actuals_missing": ("budget", WARNING),
     "target_at_risk": ("targets", WARNING),
+    "contact_overdue": ("contacts", WARNING),
+    "contact_due_today": ("contacts", WARNING),
 }
 _CHECK_ORDER = {name: i for i, name in enumerate(CHECKS)}
 # Severity, then check, then kind, as one number per kind (sorting thousands of findings).
@@ -114,6 +117,13 @@ _PHRASES: dict[str, Callable[[int], str]] = {
         "{n} month without actuals", "{n} months without actuals", n),
     "target_at_risk": lambda n: ngettext(
         "{n} yearly target at risk", "{n} yearly targets at risk", n),
+    "violence_overdue": lambda n: ngettext(
+        "{n} violence contact not answered in time", "{n} violence contacts not answered in time",
+        n),
+    "contact_overdue": lambda n: ngettext(
+        "{n} contact not answered in time", "{n} contacts not answered in time", n),
+    "contact_due_today": lambda n: ngettext(
+        "{n} contact to answer today", "{n} contacts to answer today", n),
 }
 
 
@@ -217,9 +227,14 @@ def parse_only(values: Iterable[str] | str | None) -> tuple[str, ...]:
 def run(store: Store, today: date, *, only: Sequence[str] | None = None) -> Report:
     """Every check (or those in ``only``) as of ``today``, read in one snapshot."""
     checks = parse_only(list(only) if only is not None else None)
+    everything = checks == CHECKS
     if checks == CHECKS and not int(settings.get(store, "check.targets")):
         # The yearly-target check is off by default and then not part of the run at all.
         checks = tuple(c for c in checks if c != "targets")
+    if everything and not store.scalar("SELECT EXISTS (SELECT 1 FROM contact)"):
+        # A unit that records no contacts has no promises to keep: the part joins the run
+        # with the first contact (``--only contacts`` runs it anyway).
+        checks = tuple(c for c in checks if c != "contacts")
     report = Report(as_of=today, checks=checks)
     gatherers = {
         "handling-time": _handling_time,
@@ -227,6 +242,7 @@ def run(store: Store, today: date, *, only: Sequence[str] | None = None) -> Repo
         "caseload": _caseload,
         "budget": _budget,
         "targets": _targets,
+        "contacts": _contacts,
     }
     with store.snapshot():
         report.handlers = _handlers(store, today)
@@ -483,6 +499,31 @@ def _targets(store: Store, today: date, handlers: dict) -> list[Finding]:
              direction=_("at least") if t["direction"] == "at_least" else _("at most"),
              target=_number(t["target"], 1), projected=_number(t["projected"], 1)))
         for t in at_risk(store, today)]
+
+
+def _contacts(store: Store, today: date, handlers: dict) -> list[Finding]:
+    """The promises of :mod:`ekbist.contacts`: a contact due today is a warning, one past
+    its deadline too, and a victim of violence not contacted in time is critical."""
+    from ekbist import codes as code_words
+    from ekbist import contacts
+
+    found = []
+    for row in contacts.due(store, today):
+        kind = code_words.label("contact_kind", row["kind"])
+        if row["status"] == "due_today":
+            found.append(Finding("contact_due_today", row["handler"], str(row["id"]),
+                                 _d(row["deadline"]), _(
+                "contact {id} ({kind}, received {received}) must be answered today"
+            ).format(id=row["id"], kind=kind, received=row["received"])))
+        else:
+            found.append(Finding(
+                "violence_overdue" if row["kind"] == "violence" else "contact_overdue",
+                row["handler"], str(row["id"]), _d(row["deadline"]), _(
+                    "contact {id} ({kind}, received {received}) was to be answered by "
+                    "{deadline}"
+                ).format(id=row["id"], kind=kind, received=row["received"],
+                         deadline=row["deadline"])))
+    return found
 
 
 # -- wording -----------------------------------------------------------------------------

@@ -32,6 +32,9 @@ SHORT: dict[str, str] = {
     "without_cover": N_("no cover"),
     "prognosis_worse": N_("prognosis worse than budget"),
     "prognosis_missing": N_("prognosis not saved"),
+    "violence_overdue": N_("violence contact late"),
+    "contact_overdue": N_("contact late"),
+    "contact_due_today": N_("contact due today"),
 }
 
 

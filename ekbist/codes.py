@@ -49,6 +49,15 @@ ABSENCE_KINDS: dict[str, tuple[str, str]] = {
     "other": (N_("other"), "annat"),
 }
 
+# What a contact (kontakt) asks for: the promise it falls under (ekbist.contacts).
+CONTACT_KINDS: dict[str, tuple[str, str]] = {
+    "callback": (N_("call-back request"), "återuppringning"),
+    "first_visit": (N_("first-visit request"), "första besök"),
+    "violence": (N_("violence"), "våldsutsatt"),
+    "debt": (N_("debt advice"), "skuldrådgivning"),
+    "other": (N_("other"), "annat"),
+}
+
 TARGET_DIRECTIONS: dict[str, tuple[str, str]] = {
     "at_least": (N_("at least"), "minst"),
     "at_most": (N_("at most"), "högst"),
@@ -123,6 +132,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "caseload": ("caseload", "ärendeantal"),
     "budget": ("budget", "budget"),
     "targets": ("targets", "årsmål"),
+    "contacts": ("contacts", "kontakter"),
 }
 
 # Försörjningshinder: the categories of Socialstyrelsen's monthly statistics (HSLF-FS 2015:30,
@@ -203,6 +213,7 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "gender": GENDERS,
     "population_gender": POPULATION_GENDERS,
     "absence_kind": ABSENCE_KINDS,
+    "contact_kind": CONTACT_KINDS,
     "target_direction": TARGET_DIRECTIONS,
     "prognosis_method": PROGNOSIS_METHODS,
     "method_choice": METHOD_CHOICES,
@@ -225,6 +236,7 @@ KIND_NAMES = {
     "gender": N_("gender"),
     "population_gender": N_("sex"),
     "absence_kind": N_("absence kind"),
+    "contact_kind": N_("contact kind"),
     "target_direction": N_("target direction"),
     "prognosis_method": N_("prognosis method"),
     "method_choice": N_("method chosen by"),
@@ -299,6 +311,21 @@ _ALIASES: dict[str, dict[str, str]] = {
                       "rehab": "rehabilitation", "övrigt": "other", "annat": "other"},
     "exemption": {"sjuk": "sickness", "föräldraledig": "parental", "föräldraledighet": "parental",
                   "övrigt": "other", "annat": "other"},
+    "contact_kind": {
+        "uppringning": "callback",
+        "återuppringning": "callback",
+        "ring upp": "callback",
+        "meddelande": "callback",
+        "röstbrevlåda": "callback",
+        "nybesök": "first_visit",
+        "första besöket": "first_visit",
+        "våld": "violence",
+        "våld i nära relation": "violence",
+        "budget- och skuldrådgivning": "debt",
+        "budgetrådgivning": "debt",
+        "skuld": "debt",
+        "övrigt": "other",
+    },
     "gender": {"k": "f", "kvinna": "f", "woman": "f", "man": "m", "male": "m", "female": "f"},
     "population_gender": {"k": "f", "kvinna": "f", "woman": "f", "female": "f", "man": "m",
                           "male": "m"},

@@ -26,9 +26,10 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
     follow-ups due from today to Sunday, with ``followups_overdue`` the number already
     overdue; ``covering`` active cases the handler took over from a colleague who is away
     today; ``without_cover`` the cases needing cover (in the handler's team);
-    ``working_days_left`` in the month, today included when it is one.
+    ``working_days_left`` in the month, today included when it is one; ``callbacks`` the
+    messages left to call back, not yet called back (:func:`ekbist.contacts.callbacks`).
     """
-    from ekbist import caseload, handling_time, plans
+    from ekbist import caseload, contacts, handling_time, plans
     from ekbist.day_conditions import assignment_covers, case_active, handler_away
     from ekbist.working_days import sql_between
 
@@ -60,6 +61,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
             """,
             {"h": handler, "d": day},
         )
+        callbacks = contacts.callbacks(store, today, handler=handler)
         month_end = months.month_end(today.isoformat()[:7])
         left = store.query(f"SELECT {sql_between(':d', ':e')} AS n", {"d": day, "e": month_end.isoformat()})
     keep = ("id", "case", "handler", "handler_name", "received", "completed", "deadline", "status",
@@ -84,6 +86,11 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
         ],
         "followups_overdue": sum(1 for f in followups if f["overdue"]),
         "covering": covering,
+        "callbacks": [
+            {k: c[k] for k in ("id", "received", "received_time", "handler", "handler_name",
+                               "case", "deadline", "status")}
+            for c in callbacks
+        ],
         "without_cover": [
             {"case": u["case"], "handler": u["handler"], "handler_name": u["name"], "why": u["why"],
              "since": u["since"]}

@@ -358,6 +358,7 @@ class _Generator:
         self._budget_and_actuals()
         self._staff_and_targets()
         self._barriers_and_activities()
+        self._contacts()
         if progress:
             progress(steps, steps)
         return self.counts
@@ -378,6 +379,15 @@ class _Generator:
         for table, n in demo_activities.fill(self.store, seed=self.options.seed,
                                              first_day=self.first_day,
                                              as_of=self.as_of).items():
+            self._count(table, n)
+
+    def _contacts(self) -> None:
+        """Call-backs, first visits, violence and debt advice (a generator of their own)."""
+        from ekbist.reports import demo_contacts
+
+        counts = demo_contacts.fill(self.store, seed=self.options.seed, first_day=self.first_day,
+                                    as_of=self.as_of, households=self.options.households)
+        for table, n in counts.items():
             self._count(table, n)
 
     def _key_figure_data(self) -> None:

@@ -51,6 +51,7 @@ SUBJECTS: dict[str, str] = {
     "out": N_("file name"),
     "years": N_("the years to test"),
     "partial": N_("a score as far as the actuals go"),
+    "since": N_("the first day of late answers"),
 }
 
 

@@ -178,6 +178,41 @@ SETTINGS: dict[str, Setting] = {
             1,
         ),
         Setting(
+            "contacts.callback_workdays",
+            int,
+            1,
+            N_("working days after the day a message is left by which the handler calls "
+               "back (1 = the next working day)"),
+            0,
+            20,
+        ),
+        Setting(
+            "contacts.violence_workdays",
+            int,
+            1,
+            N_("working days after the day a victim of violence makes contact by which the "
+               "violence team answers (0 = the same day, 1 = the next working day)"),
+            0,
+            20,
+        ),
+        Setting(
+            "contacts.debt_months",
+            int,
+            3,
+            N_("calendar months from a request for budget and debt advice to the visit"),
+            1,
+            24,
+        ),
+        Setting(
+            "contacts.debt_children_days",
+            int,
+            7,
+            N_("calendar days from a family with children's request for budget and debt "
+               "advice to the contact"),
+            1,
+            92,
+        ),
+        Setting(
             "indicators.very_long_term_months",
             int,
             27,

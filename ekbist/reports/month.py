@@ -25,6 +25,7 @@ from ekbist.money import to_tkr
 from ekbist.months import month_add, month_end
 from ekbist.number_text import round_half_away
 from ekbist.reports import barrier_figures
+from ekbist.reports import contacts as contact_figures
 from ekbist.reports import indicators as ind
 from ekbist.reports import report_year
 from ekbist.reports.completeness import month_state
@@ -98,4 +99,5 @@ def month_report(store: Store, year: Any, month: Any, *, today: date) -> dict[st
             "plan_current": coverage["current"],
             "plan_share": coverage["share"],
             "barriers": barrier_figures.by_barrier(store, period, period),
+            "contacts": contact_figures.figures(store, first_day, last_day, today=today),
         }

@@ -25,6 +25,7 @@ from ekbist.i18n import _
 from ekbist.money import to_tkr
 from ekbist.months import month_end, months_between
 from ekbist.number_text import round_half_away
+from ekbist.reports import contacts as contact_figures
 from ekbist.reports import indicators as ind
 from ekbist.reports import report_year
 from ekbist.reports import goals as goals_lib
@@ -217,6 +218,7 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
                           for k in LONG_TERM_KEYS],
             "plan_coverage": _plan_coverage(store, y, today),
             "handling_time": _handling(store, date(y, 1, 1), last_day),
+            "contacts": contact_figures.yearly(store, y, today=today),
             "caseload": _caseload(store, y, last_month),
             "staff": staff_figures(store, date(y, 1, 1), last_day),
             "budget": budget_result(store, y, today),
