@@ -62,10 +62,13 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     rows = timing.timed_rows(base, [
         ("contacts check", ["contacts", "check"], GOAL, RUNS),
         ("contacts check --format json", ["contacts", "check", "--format", "json"], GOAL, RUNS),
-        ("check --only contacts", ["check", "--only", "contacts"], GOAL, RUNS),
         ("day (the unit's, with its call-backs)", ["day"], 2.0, 5),
         ("report month 2026 10", ["report", "month", "2026", "10"], 2.0, 5),
     ])
+    # The check exits 1 or 2 when it finds something: timed here, not by timed_rows.
+    part = _median([*base, "check", "--only", "contacts"])
+    rows.append({"name": f"check --only contacts (median of {RUNS}, whole process)",
+                 "seconds": part, "goal": f"<= {GOAL} s", "ok": part <= GOAL})
     rows.append({"name": f"check before the contacts: {before:.3f} s; after ({written:,} "
                          f"contacts, loaded in {load:.0f} s)",
                  "seconds": after, "goal": f"<= {NO_SLOWER}x before",
