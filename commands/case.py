@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import DATE
@@ -9,6 +11,17 @@ from ekbist.commands.render import Column, emit, format_option
 
 from ekbist.codes import typable
 from ekbist.i18n import N_, _, ngettext
+
+COVER_COLUMNS = [
+    Column("case", N_("Case"), role="key"),
+    Column("handler", N_("Covered by"), role="key"),
+    Column("name", N_("Name")),
+    Column("for_handler", N_("For handler")),
+    Column("for_name", N_("For name")),
+    Column("from_date", N_("From"), "date"),
+    Column("to_date", N_("Until"), "date"),
+    Column("closed", N_("Closed"), "date"),
+]
 
 CASE_COLUMNS = [
     Column("case", N_("Case")),
@@ -116,6 +129,56 @@ def assign(env: Env, case_id, handler_id, on) -> None:
     )
 
 
+@case.command(help=_("Let HANDLER carry CASE for a while (--from to --until, both included); "
+                    "the case comes back to its own handler by itself after --until."))
+@click.argument("case_id", metavar=_("CASE"))
+@click.option("--by", "by", required=True, metavar=_("HANDLER"),
+              help=_("The handler who covers the case."))
+@click.option("--from", "first", type=DATE, required=True, help=_("The first day covered."))
+@click.option("--until", "last", type=DATE, required=True, help=_("The last day covered."))
+@pass_env
+def cover(env: Env, case_id, by, first, last) -> None:
+    from ekbist import cover as covers
+
+    row = covers.cover(env.open(), case_id, by, first=first, last=last)
+    click.echo(_("Case {id} is covered by {handler} from {first} to {last}; it is back with "
+                 "{own} on {back}.").format(
+        id=case_id, handler=by, first=first.isoformat(), last=last.isoformat(),
+        own=row["for_handler"], back=(last + timedelta(days=1)).isoformat()))
+
+
+@case.command(help=_("End the cover of CASE: it is back with its own handler from --date "
+                     "(the cover's first day cancels it)."))
+@click.argument("case_id", metavar=_("CASE"))
+@click.option("--date", "on", type=DATE, required=True,
+              help=_("The first day back with its own handler."))
+@pass_env
+def uncover(env: Env, case_id, on) -> None:
+    from ekbist import cover as covers
+
+    ended = covers.end(env.open(), case_id, on)
+    if ended["cancelled"]:
+        click.echo(_("The cover of case {id} by {handler} from {first} is cancelled.").format(
+            id=case_id, handler=ended["handler"], first=ended["from_date"]))
+    else:
+        click.echo(_("Case {id} is back on {date} (covered by {handler} {first} to {last}).")
+                   .format(id=case_id, date=on.isoformat(), handler=ended["handler"],
+                           first=ended["from_date"], last=ended["to_date"]))
+
+
+@case.command("covers", help=_("List the covers not yet over (--all: every one)."))
+@click.option("--handler", help=_("Only covers by or for this handler."))
+@click.option("--all", "show_all", is_flag=True, help=_("Include covers that are over."))
+@format_option()
+@pass_env
+def covers_(env: Env, handler, show_all, fmt) -> None:
+    from ekbist import cover as covers
+
+    rows = covers.list_covers(env.open(readonly=True), handler=handler,
+                              since=None if show_all else env.today)
+    emit(rows, COVER_COLUMNS, fmt, empty=_("No covers."))
+
+
 @case.command("close", help=_("Close a case with a reason."))
 @click.argument("case_id", metavar=_("CASE"))
 @click.option("--date", "on", type=DATE, required=True, help=_("The closing day."))
@@ -212,6 +275,18 @@ def show(env: Env, case_id, fmt) -> None:
         "table",
         title=_("Assignments"),
     )
+    if row["covers"]:
+        emit(
+            row["covers"],
+            [
+                Column("handler", N_("Covered by"), role="key"),
+                Column("name", N_("Name"), role="key"),
+                Column("from_date", N_("From"), "date"),
+                Column("to_date", N_("Until"), "date"),
+            ],
+            "table",
+            title=_("Covers"),
+        )
 
 
 def _label_reason(code: str | None) -> str:

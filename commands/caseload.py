@@ -65,6 +65,11 @@ UNCOVERED_COLUMNS = [
     Column("handler", N_("Handler")), Column("why_text", N_("Why")),
     Column("since", N_("Since"), "date"),
 ]
+COVER_COLUMNS = [
+    Column("case", N_("Case"), role="key"), Column("handler", N_("Covered by"), role="key"),
+    Column("handler_name", N_("Name"), drop=2), Column("for_handler", N_("For handler")),
+    Column("for_name", N_("For name"), drop=1), Column("until", N_("Until"), "date"),
+]
 WHY = {
     "left": N_("handler has left"),
     "away": N_("handler is away"),
@@ -123,6 +128,12 @@ def _show_current(report: dict) -> None:
             notes.append(_("over {max} per FTE").format(max=limit))
         if row["leaves"]:
             notes.append(_("leaves {date}").format(date=row["leaves"]))
+        if row["covering"]:
+            notes.append(ngettext("covers {n} case", "covers {n} cases",
+                                  row["covering"]).format(n=row["covering"]))
+        if row["covered"]:
+            notes.append(ngettext("{n} case covered", "{n} cases covered",
+                                  row["covered"]).format(n=row["covered"]))
         row["status"] = ", ".join(notes)
     title = _("Caseload on {date}").format(date=report["as_of"])
     if not handlers:
@@ -142,6 +153,10 @@ def _show_current(report: dict) -> None:
              title=_("Active cases needing cover: {n}").format(n=len(report["uncovered"])))
     else:
         say(_("Every active case has a handler at work."))
+    if report["covers"]:
+        click.echo()
+        emit(report["covers"], COVER_COLUMNS, "table",
+             title=_("Cases covered for a while: {n}").format(n=len(report["covers"])))
 
 
 def _rich_current(report: dict, title: str) -> None:
@@ -228,6 +243,11 @@ def history(env: Env, first: str, last: str, team: str | None, xlsx: str | None,
             from ekbist.commands.render import prose_width
 
             click.echo(textwrap.fill(note, prose_width()))
+        covering = [f"{h['id']} {m}: {n}" for h in report["handlers"]
+                    for m, n in zip(months, h["covering"], strict=True) if n]
+        if covering:
+            say(_("Covered cases count on the handler covering them at the month's end "
+                  "(handler month: cases): {list}.").format(list="; ".join(covering)))
         if report["teams"]:
             team_rows = []
             for t in report["teams"]:

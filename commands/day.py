@@ -26,6 +26,7 @@ COVERING_COLUMNS = [
     Column("case", N_("Case"), role="key"), Column("handler", N_("Handler"), drop=1),
     Column("handler_name", N_("Name")), Column("for_handler", N_("Covering for"), drop=2),
     Column("for_name", N_("Name"), drop=4), Column("since", N_("Since"), "date", drop=3),
+    Column("until", N_("Until"), "date", drop=5),
 ]
 UNCOVERED_COLUMNS = [
     Column("handler", N_("Handler"), role="key"), Column("handler_name", N_("Name"), role="key"),

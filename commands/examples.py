@@ -87,6 +87,13 @@ EXAMPLES: dict[str, list[str]] = {
     'case close': [
         'ekbist case close 2026-4711 --date 2026-11-25 --reason arbete',
     ],
+    'case cover': [
+        'ekbist case cover C000297 --by h006 --from 2026-11-25 --until 2026-12-04',
+    ],
+    'case covers': [
+        'ekbist case covers',
+        'ekbist case covers --handler h009',
+    ],
     'case edit': [
         'ekbist case edit 2026-4711 --birth-year 1987',
     ],
@@ -99,6 +106,10 @@ EXAMPLES: dict[str, list[str]] = {
     'case show': [
         'ekbist case show C000297',
         'ekbist case show 2026-4711',
+    ],
+    'case uncover': [
+        'ekbist case uncover C000297 --date 2026-12-01',
+        'ekbist case uncover C000297 --date 2026-11-25',
     ],
     'caseload': [
         'ekbist --db demo.db --today 2026-11-25 caseload',
@@ -168,10 +179,11 @@ EXAMPLES: dict[str, list[str]] = {
         "ekbist handler add h021 --name 'Sara Lind' --team utredning --fte 0.8 --start 2026-11-02",
     ],
     'handler away': [
+        'ekbist handler away h009 --from 2026-12-07 --to 2026-12-18 --kind vacation --cover-by h008',
         'ekbist handler away h009 --from 2026-12-01 --kind parental',
-        'ekbist handler away h009 --from 2026-06-01 --to 2026-06-30 --kind sick --extent 50',
     ],
     'handler back': [
+        'ekbist handler back h009 --date 2026-12-14',
         'ekbist handler back h009 --date 2027-03-01',
     ],
     'handler edit': [

@@ -131,13 +131,22 @@ def leave(env: Env, handler_id: str, on, redistribute: bool, apply: bool, yes: b
 @click.option("--extent", metavar=_("PERCENT"),
               help=_("Per cent of the handler's time (part-time sick leave: 25, 50, 75; "
                      "default 100). Below 100 the handler stays at work with their cases."))
+@click.option("--cover-by", metavar=_("HANDLER"),
+              help=_("Let this handler cover all of the absent handler's cases while the "
+                     "absence lasts; they come back by themselves (or with 'handler back')."))
 @pass_env
 def away(env: Env, handler_id: str, first, last, kind: str | None, reason: str | None,
-         extent: str | None) -> None:
+         extent: str | None, cover_by: str | None) -> None:
     from ekbist import absence
 
-    row = absence.away(env.open(), handler_id, first=first, last=last, reason=reason, kind=kind,
-                       extent=extent)
+    if cover_by:
+        from ekbist import cover
+
+        row, covered = cover.away_covered(env.open(), handler_id, cover_by, first=first,
+                                          last=last, reason=reason, kind=kind, extent=extent)
+    else:
+        row = absence.away(env.open(), handler_id, first=first, last=last, reason=reason,
+                           kind=kind, extent=extent)
     if row["extent"] < 100:
         if last:
             click.echo(_("Handler {id} is away {extent}% of the time from {first} to {last}.")
@@ -153,6 +162,10 @@ def away(env: Env, handler_id: str, first, last, kind: str | None, reason: str |
     else:
         click.echo(_("Handler {id} is away from {first} until further notice.").format(
             id=handler_id, first=first.isoformat()))
+    if cover_by:
+        click.echo(ngettext("{n} case is covered by {handler} meanwhile.",
+                            "{n} cases are covered by {handler} meanwhile.",
+                            len(covered)).format(n=len(covered), handler=cover_by))
 
 
 @handler.command(help=_("Record that an absent handler is back at work from DATE."))

@@ -153,7 +153,8 @@ def back(store: Store, handler_id: str, on: date) -> dict[str, Any]:
     """The handler works again from ``on``: the absence covering that day ends the day before.
 
     Coming back on the absence's first day means it never happened (a cancelled
-    leave): the absence is removed, and the audit keeps what it was.
+    leave): the absence is removed, and the audit keeps what it was. The covers recorded
+    with the absence (``handler away --cover-by``) end with it: the cases come back too.
     Returns the absence as it was, with ``cancelled`` or the new ``to_date``.
     """
     handler_store.get(store, handler_id)
@@ -166,9 +167,14 @@ def back(store: Store, handler_id: str, on: date) -> dict[str, Any]:
             _("handler '{id}' is not away on {date}").format(id=handler_id, date=on.isoformat())
         )
     with store.transaction():
+        # The absence's covers: those not begun by the day back go, the others end before it.
+        store.execute("DELETE FROM cover WHERE absence = ? AND from_date >= ?",
+                      (current["id"], on.isoformat()))
         if current["from_date"] == on.isoformat():
             store.execute("DELETE FROM absence WHERE id = ?", (current["id"],))
             return {**current, "cancelled": True}
         last = (on - timedelta(days=1)).isoformat()
         store.execute("UPDATE absence SET to_date = ? WHERE id = ?", (last, current["id"]))
+        store.execute("UPDATE cover SET to_date = ? WHERE absence = ?"
+                      " AND (to_date IS NULL OR to_date > ?)", (last, current["id"], last))
     return {**current, "to_date": last, "cancelled": False}

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from ekbist import codes, money
-from ekbist.day_conditions import handler_of_case
+from ekbist.day_conditions import application_handler, handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
@@ -342,8 +342,10 @@ def list_applications(
     if last is not None:
         where.append("a.received <= :last")
         params["last"] = last.isoformat()
-    responsible = (f"CASE WHEN a.completed IS NOT NULL THEN a.handler "
-                   f"ELSE {handler_of_case('a.case_id', ':today')} END")
+    # An open application: who answers for it today (a cover first); a decided one: as before.
+    responsible = (f"(CASE WHEN a.decided IS NULL THEN {application_handler(':today')} "
+                   f"WHEN a.completed IS NOT NULL THEN a.handler "
+                   f"ELSE {handler_of_case('a.case_id', ':today')} END)")
     if handler is not None:
         where.append(f"{responsible} = :handler")
         params["handler"] = handler

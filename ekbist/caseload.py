@@ -31,7 +31,9 @@ from ekbist import codes
 from ekbist import settings as unit_settings
 from ekbist.day_conditions import (
     assignment_covers,
+    carrier,
     case_active,
+    cover_covers,
     handler_away,
     handler_employed,
     handler_left,
@@ -51,12 +53,20 @@ TEAM_ORDER = "instr('," + ",".join(codes.TEAMS) + ",', ',' || {t} || ',')"
 # Queries over one day start from the cases (CROSS JOIN fixes that order in SQLite): the
 # case_opened index narrows them, then assignment_case finds each one's handler. Starting
 # from the assignments instead costs a primary-key look-up per assignment, ten times slower.
-# HELD_CTE: active cases held per handler on the day bound to ``:d``, as a CTE named ``held``.
+# HELD_CTE: active cases carried per handler on the day bound to ``:d``, as a CTE named
+# ``held``: a covered case counts on the covering handler while the cover lasts.
 HELD_CTE = f"""held AS (
-    SELECT a.handler, count(*) AS n
+    SELECT {carrier(":d", "a.handler", "c.id")} AS handler, count(*) AS n
     FROM cases c CROSS JOIN assignment a ON a.case_id = c.id
     WHERE {assignment_covers(":d")} AND {case_active(":d")}
-    GROUP BY a.handler
+    GROUP BY 1
+)"""
+# COVERS_CTE: the covers on ``:d`` of active cases, with the case's own handler, as ``covered``.
+COVERS_CTE = f"""covered AS (
+    SELECT cv.case_id, cv.handler AS by_handler, a.handler AS own_handler, cv.to_date
+    FROM cover cv JOIN cases c ON c.id = cv.case_id
+    JOIN assignment a ON a.case_id = cv.case_id AND {assignment_covers(":d")}
+    WHERE {cover_covers(":d")} AND {case_active(":d")}
 )"""
 
 
@@ -86,7 +96,7 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
     with store.snapshot():
         handlers = store.query(
             f"""
-            WITH {HELD_CTE},
+            WITH {HELD_CTE}, {COVERS_CTE},
             taken AS (
                 SELECT a.handler, count(DISTINCT a.case_id) AS n
                 FROM assignment a
@@ -95,7 +105,9 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
             )
             SELECT h.id, h.name, h.team, h.fte, h.end_date AS leaves,
                    coalesce(held.n, 0) AS active, coalesce(taken.n, 0) AS new_30d,
-                   {handler_away(":d")} AS away
+                   {handler_away(":d")} AS away,
+                   (SELECT count(*) FROM covered WHERE covered.by_handler = h.id) AS covering,
+                   (SELECT count(*) FROM covered WHERE covered.own_handler = h.id) AS covered
             FROM handler h
             LEFT JOIN held ON held.handler = h.id
             LEFT JOIN taken ON taken.handler = h.id
@@ -104,29 +116,43 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
             """,
             params,
         )
+        # Who carries each active case: the covering handler, else the assignment's.
         uncovered = store.query(
             f"""
-            SELECT c.id AS "case", a.handler, h.name, h.team,
-                   CASE WHEN a.handler IS NULL THEN 'no_handler'
+            SELECT c.id AS "case", h.id AS handler, h.name, h.team,
+                   CASE WHEN h.id IS NULL THEN 'no_handler'
                         WHEN {handler_left(":d")} THEN 'left'
                         WHEN {handler_not_started(":d")} THEN 'not_started'
                         ELSE 'away' END AS why,
                    -- since when no one is working on it: the leaving day or the absence's start
-                   CASE WHEN a.handler IS NULL THEN NULL
-                        WHEN {handler_left(":d")} THEN max(h.end_date, a.from_date)
-                        WHEN {handler_not_started(":d")} THEN a.from_date
-                        ELSE max(a.from_date, (SELECT max(ab.from_date) FROM absence ab
-                                               WHERE ab.handler = h.id AND ab.from_date <= :d))
+                   CASE WHEN h.id IS NULL THEN NULL
+                        WHEN {handler_left(":d")} THEN max(h.end_date, coalesce(cv.from_date, a.from_date))
+                        WHEN {handler_not_started(":d")} THEN coalesce(cv.from_date, a.from_date)
+                        ELSE max(coalesce(cv.from_date, a.from_date),
+                                 (SELECT max(ab.from_date) FROM absence ab
+                                  WHERE ab.handler = h.id AND ab.from_date <= :d))
                    END AS since
             FROM cases c
             LEFT JOIN assignment a ON a.case_id = c.id AND {assignment_covers(":d")}
-            LEFT JOIN handler h ON h.id = a.handler
+            LEFT JOIN cover cv ON cv.case_id = c.id AND {cover_covers(":d")}
+            LEFT JOIN handler h ON h.id = coalesce(cv.handler, a.handler)
             WHERE {case_active(":d")}
-              AND (a.handler IS NULL OR NOT ({handler_employed(":d")})
+              AND (h.id IS NULL OR NOT ({handler_employed(":d")})
                    OR {handler_away(":d")})
               AND (:team IS NULL OR h.team = :team)
             ORDER BY c.id
             """,
+            params,
+        )
+        covers = store.query(
+            f"""WITH {COVERS_CTE}
+                SELECT covered.case_id AS "case", covered.by_handler AS handler,
+                       hb.name AS handler_name, covered.own_handler AS for_handler,
+                       ho.name AS for_name, covered.to_date AS until
+                FROM covered JOIN handler hb ON hb.id = covered.by_handler
+                JOIN handler ho ON ho.id = covered.own_handler
+                WHERE :team IS NULL OR hb.team = :team OR ho.team = :team
+                ORDER BY covered.by_handler, covered.case_id""",
             params,
         )
     teams = _team_figures(handlers, uncovered)
@@ -144,6 +170,7 @@ def current(store: Store, as_of: date, *, team: str | None = None) -> dict[str, 
         "handlers": handlers,
         "teams": teams,
         "uncovered": uncovered,
+        "covers": covers,
     }
 
 
@@ -184,7 +211,7 @@ def json_payload(report: dict[str, Any]) -> dict[str, Any]:
             {
                 "id": h["id"], "name": h["name"], "team": h["team"], "fte": h["fte"],
                 "active": h["active"], "per_fte": two_decimals(h["per_fte"]), "new_30d": h["new_30d"],
-                "away": h["away"],
+                "away": h["away"], "covering": h["covering"], "covered": h["covered"],
             }
             for h in report["handlers"]
         ],
@@ -194,6 +221,7 @@ def json_payload(report: dict[str, Any]) -> dict[str, Any]:
             for t in report["teams"]
         ],
         "unassigned": [c["case"] for c in report["uncovered"]],
+        "covers": report["covers"],
     }
 
 
@@ -208,7 +236,8 @@ def history(
     One query: every assignment span (the part of an assignment while its case is
     active) counts at the month ends from its first month up to, not including,
     the month it ends in; so each span contributes +1 and -1 once, and a running
-    sum per handler gives the matrix. A handler's cell is None in months they
+    sum per handler gives the matrix. A cover's part of a span counts on the covering
+    handler instead (``covering``: how many of a cell's cases are carried for others). A handler's cell is None in months they
     were not employed at the month's end. FTE and team are the handler's
     current ones (the store keeps no history of them).
     """
@@ -242,8 +271,10 @@ def history(
                 UNION ALL
                 SELECT strftime('%Y-%m', m || '-01', '+1 month') FROM months WHERE m < :last
             ),
+            -- Each span counts +w (and +cw covering) at the month ends from its first month
+            -- up to, not including, the month of its first day no longer counted.
             spans AS (
-                SELECT a.handler,
+                SELECT a.handler, 1 AS w, 0 AS cw,
                        max(substr(max(a.from_date, c.opened), 1, 7), :first) AS sm,
                        substr(min(coalesce(a.to_date, '9999-12-31'),
                                   coalesce(c.closed, '9999-12-31')), 1, 7) AS em
@@ -251,15 +282,35 @@ def history(
                 WHERE a.from_date <= :last_end AND c.opened <= :last_end
                   AND (a.to_date IS NULL OR a.to_date > :first_end)
                   AND (c.closed IS NULL OR c.closed > :first_end)
-                  AND (:team IS NULL OR a.handler IN (SELECT id FROM handler WHERE team = :team))
+                UNION ALL
+                -- A cover moves the part of the assignment it overlaps from the case's own
+                -- handler (-1) to the covering handler (+1) while both last.
+                SELECT CASE WHEN k.side = 1 THEN q.by_handler ELSE q.own END, k.w, k.side,
+                       max(substr(q.s, 1, 7), :first), substr(q.e, 1, 7)
+                FROM (
+                    SELECT max(cv.from_date, a.from_date, c.opened) AS s,
+                           min(coalesce(date(cv.to_date, '+1 day'), '9999-12-31'),
+                               coalesce(a.to_date, '9999-12-31'),
+                               coalesce(c.closed, '9999-12-31')) AS e,
+                           a.handler AS own, cv.handler AS by_handler
+                    FROM cover cv JOIN cases c ON c.id = cv.case_id
+                    JOIN assignment a ON a.case_id = cv.case_id
+                    WHERE cv.from_date <= :last_end
+                      AND (cv.to_date IS NULL OR cv.to_date >= :first_end)
+                ) q CROSS JOIN (SELECT -1 AS w, 0 AS side UNION ALL SELECT 1, 1) k
+                WHERE q.s < q.e
+            ),
+            counted AS (
+                SELECT * FROM spans
+                WHERE :team IS NULL OR handler IN (SELECT id FROM handler WHERE team = :team)
             ),
             deltas AS (
-                SELECT handler, m, sum(n) AS n FROM (
-                    SELECT handler, sm AS m, count(*) AS n FROM spans WHERE sm < em
-                    GROUP BY handler, sm
+                SELECT handler, m, sum(n) AS n, sum(nc) AS nc FROM (
+                    SELECT handler, sm AS m, sum(w) AS n, sum(cw) AS nc FROM counted
+                    WHERE sm < em GROUP BY handler, sm
                     UNION ALL
-                    SELECT handler, em AS m, -count(*) AS n FROM spans WHERE sm < em AND em <= :last
-                    GROUP BY handler, em
+                    SELECT handler, em AS m, -sum(w) AS n, -sum(cw) AS nc FROM counted
+                    WHERE sm < em AND em <= :last GROUP BY handler, em
                 ) GROUP BY handler, m
             ),
             grid AS (
@@ -271,6 +322,7 @@ def history(
             )
             SELECT g.handler, g.m,
                    sum(coalesce(dl.n, 0)) OVER (PARTITION BY g.handler ORDER BY g.m) AS active,
+                   sum(coalesce(dl.nc, 0)) OVER (PARTITION BY g.handler ORDER BY g.m) AS covering,
                    {handler_employed("g.d", "g")} AS employed,
                    {handler_away("g.d", "g.handler")} AS away
             FROM grid g LEFT JOIN deltas dl ON dl.handler = g.handler AND dl.m = g.m
@@ -281,6 +333,7 @@ def history(
     index = {m: i for i, m in enumerate(months)}
     by_handler: dict[str, dict[str, list]] = {
         h["id"]: {"active": [None] * len(months), "held": [0] * len(months),
+                  "covering": [0] * len(months),
                   "away": [False] * len(months), "present": [False] * len(months)}
         for h in handlers
     }
@@ -288,6 +341,7 @@ def history(
         entry = by_handler[cell["handler"]]
         i = index[cell["m"]]
         entry["held"][i] = cell["active"]
+        entry["covering"][i] = cell["covering"]
         if cell["employed"]:
             entry["active"][i] = cell["active"]
             entry["away"][i] = bool(cell["away"])
@@ -300,7 +354,7 @@ def history(
             continue
         handler_rows.append(
             {"id": h["id"], "name": h["name"], "team": h["team"], "fte": h["fte"],
-             "active": entry["active"], "away": entry["away"]}
+             "active": entry["active"], "away": entry["away"], "covering": entry["covering"]}
         )
         t = team_rows.setdefault(
             h["team"],

@@ -226,7 +226,8 @@ def list_cases(
 
 
 def show(store: Store, case_id: str) -> dict[str, Any]:
-    """The case with its assignment history (who handled it when)."""
+    """The case with its assignment history (who handled it when) and its covers (who
+    carried it for a while)."""
     case = get(store, case_id)
     case["assignments"] = store.query(
         """SELECT a.handler, h.name, a.from_date, a.to_date
@@ -237,4 +238,10 @@ def show(store: Store, case_id: str) -> dict[str, Any]:
     from ekbist.barriers import history
 
     case["barriers"] = history(store, case_id)
+    case["covers"] = store.query(
+        """SELECT cv.handler, h.name, cv.from_date, cv.to_date
+           FROM cover cv JOIN handler h ON h.id = cv.handler
+           WHERE cv.case_id = ? ORDER BY cv.from_date, cv.id""",
+        (case_id,),
+    )
     return case

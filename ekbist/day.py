@@ -25,12 +25,13 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
     the incomplete ones past ``handling.incomplete_flag_days``; ``followups`` plan
     follow-ups due from today to Sunday, with ``followups_overdue`` the number already
     overdue; ``covering`` active cases the handler took over from a colleague who is away
-    today; ``without_cover`` the cases needing cover (in the handler's team);
+    today, or carries today under a dated cover (``until`` its last day; None for a case
+    handed over for good); ``without_cover`` the cases needing cover (in the handler's team);
     ``working_days_left`` in the month, today included when it is one; ``callbacks`` the
     messages left to call back, not yet called back (:func:`ekbist.contacts.callbacks`).
     """
     from ekbist import caseload, contacts, handling_time, plans
-    from ekbist.day_conditions import assignment_covers, case_active, handler_away
+    from ekbist.day_conditions import assignment_covers, case_active, cover_covers, handler_away
     from ekbist.working_days import sql_between
 
     day = today.isoformat()
@@ -45,10 +46,12 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
         week_end = today + timedelta(days=6 - today.weekday())
         followups = plans.due(store, as_of=today, within=(week_end - today).days, handler=handler)
         load = caseload.current(store, today, team=who["team"] if who else None)
+        # Covering: a case taken over from a colleague away today, and a dated cover.
         covering = store.query(
             f"""
             SELECT a.case_id AS "case", a.handler, h.name AS handler_name,
-                   prev.handler AS for_handler, hp.name AS for_name, a.from_date AS since
+                   prev.handler AS for_handler, hp.name AS for_name, a.from_date AS since,
+                   NULL AS until
             FROM assignment a
             JOIN cases c ON c.id = a.case_id
             JOIN handler h ON h.id = a.handler
@@ -57,7 +60,18 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
             WHERE (:h IS NULL OR a.handler = :h)
               AND {assignment_covers(":d")} AND {case_active(":d")}
               AND {handler_away(":d", "prev.handler")}
-            ORDER BY a.handler, a.case_id
+              AND NOT EXISTS (SELECT 1 FROM cover cv WHERE cv.case_id = a.case_id
+                              AND {cover_covers(":d")})
+            UNION ALL
+            SELECT cv.case_id, cv.handler, h.name, a.handler, hp.name, cv.from_date, cv.to_date
+            FROM cover cv
+            JOIN cases c ON c.id = cv.case_id
+            JOIN handler h ON h.id = cv.handler
+            JOIN assignment a ON a.case_id = cv.case_id AND {assignment_covers(":d")}
+            JOIN handler hp ON hp.id = a.handler
+            WHERE (:h IS NULL OR cv.handler = :h)
+              AND {cover_covers(":d")} AND {case_active(":d")}
+            ORDER BY 2, 1
             """,
             {"h": handler, "d": day},
         )

@@ -17,7 +17,12 @@ the check, the day list, the reports, the balance — means the same by "active"
   part-time absence (sick leave at 50 %) leaves the handler at work with their cases, and
   counts only in the staff figures;
 * a **handler is at work** on D when employed and not away;
-* an **application is open** on D when it had arrived and was not yet decided.
+* an **application is open** on D when it had arrived and was not yet decided;
+* a **cover covers** D when it began on or before D and its last day (``to_date``,
+  inclusive; NULL until further notice) is not before D;
+* the **carrier** of a case on D (who carries it that day) is the covering handler while
+  a cover covers D, else the handler of its assignment: the one answer to "who carries
+  case C on day D" for the caseload, the day, the handling time and the reports.
 
 An uncovered case (its handler away or gone, or none) is still an active case.
 Day expressions are SQL (``":d"``, ``"d.day"``, ``"a.decided"``), never a value
@@ -49,8 +54,24 @@ def assignment_open(assignment: str = "a") -> str:
     return f"({assignment}.to_date IS NULL)"
 
 
-def handler_of_case(case: str, day: str) -> str:
-    """A scalar sub-query: the handler of case ``case`` (an id expression) on ``day``, or NULL.
+def cover_covers(day: str, cover: str = "cv") -> str:
+    """True when cover ``cover`` (an alias of ``cover``) covers ``day`` (its last day included)."""
+    return (f"({cover}.from_date <= {day} "
+            f"AND ({cover}.to_date IS NULL OR {cover}.to_date >= {day}))")
+
+
+def cover_of_case(case: str, day: str) -> str:
+    """A scalar sub-query: the handler covering case ``case`` (an id expression) on ``day``,
+    or NULL when no cover covers it. Covers of one case never overlap when kept by the
+    rules; if written around them, the one begun last wins."""
+    return (f"(SELECT cov.handler FROM cover cov WHERE cov.case_id = {case} "
+            f"AND {cover_covers(day, 'cov')} "
+            "ORDER BY cov.from_date DESC, cov.id DESC LIMIT 1)")
+
+
+def assigned_handler_of_case(case: str, day: str) -> str:
+    """A scalar sub-query: the handler of case ``case``'s assignment on ``day`` (its own
+    handler, a cover left aside), or NULL.
 
     Assignments of one case do not overlap when kept by the rules; if written
     around them, the one started last (then entered last) wins.
@@ -61,17 +82,46 @@ def handler_of_case(case: str, day: str) -> str:
             "ORDER BY own.from_date DESC, own.id DESC LIMIT 1)")
 
 
-def last_handler_of_case(case: str, day: str) -> str:
-    """A scalar sub-query: the handler of the last assignment of case ``case`` begun on or
-    before ``day``, covering it or ended before it (NULL when none had begun).
+def handler_of_case(case: str, day: str) -> str:
+    """A scalar expression: who carries case ``case`` (an id expression) on ``day`` — the
+    covering handler while a cover covers the day, else the handler of its assignment;
+    NULL when neither."""
+    return f"coalesce({cover_of_case(case, day)}, {assigned_handler_of_case(case, day)})"
 
-    Who answers for a case looked back on — a household counted over a window keeps
-    the handler it had last, even when that assignment has ended. The order is
-    :func:`handler_of_case`'s, so on a covered day the two agree.
+
+def carrier(day: str, assignment_handler: str, case: str) -> str:
+    """The carrier of a case on ``day`` when the caller has already joined its assignment:
+    the covering handler, else ``assignment_handler`` (an expression)."""
+    return f"coalesce({cover_of_case(case, day)}, {assignment_handler})"
+
+
+def application_handler(day: str, application: str = "a") -> str:
+    """A scalar expression: who answers on ``day`` for application ``application`` (an alias
+    with ``case_id``, ``completed`` and ``handler``) while it is open — the handler covering
+    its case that day; else the handler its clock started with, unless that handler was
+    only covering then (the case has come back: its own handler); else the case's own
+    handler that day."""
+    t = application
+    return (f"coalesce({cover_of_case(f'{t}.case_id', day)}, "
+            f"CASE WHEN {t}.completed IS NOT NULL AND NOT EXISTS ("
+            f"SELECT 1 FROM cover cw WHERE cw.case_id = {t}.case_id AND cw.handler = {t}.handler "
+            f"AND {cover_covers(f'{t}.completed', 'cw')}) THEN {t}.handler "
+            f"ELSE {assigned_handler_of_case(f'{t}.case_id', day)} END)")
+
+
+def last_handler_of_case(case: str, day: str) -> str:
+    """A scalar sub-query: who answers for case ``case`` looked back on from ``day`` — the
+    covering handler when a cover covers ``day``, else the handler of the last assignment
+    begun on or before ``day``, covering it or ended before it (NULL when none had begun).
+
+    A household counted over a window keeps the handler it had last, even when that
+    assignment has ended. The order is :func:`handler_of_case`'s, so on a covered day
+    the two agree.
     """
-    return (f"(SELECT own.handler FROM assignment own WHERE own.case_id = {case} "
+    return (f"coalesce({cover_of_case(case, day)}, "
+            f"(SELECT own.handler FROM assignment own WHERE own.case_id = {case} "
             f"AND own.from_date <= {day} "
-            "ORDER BY own.from_date DESC, own.id DESC LIMIT 1)")
+            "ORDER BY own.from_date DESC, own.id DESC LIMIT 1))")
 
 
 def handler_not_started(day: str, handler: str = "h") -> str:

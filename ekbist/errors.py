@@ -52,6 +52,7 @@ SUBJECTS: dict[str, str] = {
     "years": N_("the years to test"),
     "partial": N_("a score as far as the actuals go"),
     "since": N_("the first day of late answers"),
+    "until": N_("the last day of the cover"),
 }
 
 

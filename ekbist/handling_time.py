@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from ekbist import settings
-from ekbist.day_conditions import application_open, handler_of_case
+from ekbist.day_conditions import application_handler, application_open, handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.number_text import round_half_away
@@ -96,8 +96,8 @@ def open_applications(
     """Every undecided application received on or before ``today``, with its status.
 
     This is the finding list of ``ekbist handling-time check`` and ``ekbist check``.
-    Each row: ``id``, ``case``, ``handler`` (the clock-start handler, or the case's
-    handler today when the clock has not started), ``handler_name``, ``received``,
+    Each row: ``id``, ``case``, ``handler`` (the handler covering the case today, else the
+    clock-start handler, or the case's handler today when the clock has not started), ``handler_name``, ``received``,
     ``completed``, ``deadline``, ``status`` (overdue, due_today, due_next, ok,
     incomplete), ``working_days_left`` (negative when late, None when incomplete),
     ``working_days_since_arrival`` (arrival day counted as 1) and ``flagged`` (an
@@ -116,8 +116,7 @@ def open_applications(
         f"""
         WITH open AS (
             SELECT a.id, a.case_id, a.received, a.completed,
-                   CASE WHEN a.completed IS NOT NULL THEN a.handler
-                        ELSE {handler_of_case('a.case_id', ':today')} END AS handler,
+                   {application_handler(':today')} AS handler,
                    CASE WHEN a.completed IS NOT NULL
                         THEN {sql_deadline('a.completed', ':days')} END AS deadline,
                    {sql_between('a.received', ':today')} AS since_arrival

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ekbist import codes
 from ekbist import settings as settings_store
-from ekbist.day_conditions import assignment_covers, case_active
+from ekbist.day_conditions import case_active, handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_add
@@ -78,10 +78,8 @@ def sql_has_current(case: str, kind: str, day: str = ":day") -> str:
 
 
 _ACTIVE = case_active(":day")
-_HANDLER_ON_DAY = (
-    f"LEFT JOIN assignment a ON a.case_id = c.id AND {assignment_covers(':day')} "
-    "LEFT JOIN handler h ON h.id = a.handler"
-)
+# Who carries the case on the day (a cover first), as the handler ``h``.
+_HANDLER_ON_DAY = f"LEFT JOIN handler h ON h.id = {handler_of_case('c.id', ':day')}"
 
 
 # -- small helpers ------------------------------------------------------------------
@@ -302,7 +300,7 @@ def end(
 
 # -- reading ------------------------------------------------------------------------
 _PLAN_SELECT = f"""
-    SELECT p.id, p.case_id AS "case", p.kind, a.handler, p.made,
+    SELECT p.id, p.case_id AS "case", p.kind, h.id AS handler, p.made,
            (SELECT count(*) FROM followup f WHERE f.plan_id = p.id AND f.date <= :day) AS followups,
            (SELECT max(f.date) FROM followup f WHERE f.plan_id = p.id AND f.date <= :day)
                AS last_followup,
@@ -347,7 +345,7 @@ def list_plans(
         from ekbist import handlers
 
         params["handler"] = handlers.get(store, handler)["id"]
-        where.append("a.handler = :handler")
+        where.append("h.id = :handler")
     if kind is not None:
         params["kind"] = parse_kind(kind)
         where.append("p.kind = :kind")
@@ -370,7 +368,7 @@ def _filters(store: Store, handler: str | None, team: str | None) -> tuple[list[
         from ekbist import handlers
 
         params["handler"] = handlers.get(store, handler)["id"]
-        where.append("a.handler = :handler")
+        where.append("h.id = :handler")
     if team is not None:
         params["team"] = codes.parse_code("team", team)
         where.append("h.team = :team")
@@ -404,7 +402,7 @@ def due(
             FROM cases c JOIN plan p ON p.case_id = c.id
             WHERE {_ACTIVE} AND p.made <= :day AND (p.ended IS NULL OR p.ended > :day)
         )
-        SELECT a.handler, h.name AS handler_name, h.team, o.case_id AS "case", o.kind,
+        SELECT h.id AS handler, h.name AS handler_name, h.team, o.case_id AS "case", o.kind,
                o.id AS plan_id, o.made,
                (SELECT max(f.date) FROM followup f WHERE f.plan_id = o.id AND f.date <= :day)
                    AS last_followup,
@@ -417,7 +415,7 @@ def due(
         FROM open_plan o JOIN cases c ON c.id = o.case_id
         {_HANDLER_ON_DAY}
         WHERE o.next_followup <= date(:day, :within){extra}
-        ORDER BY a.handler IS NULL, h.name, a.handler, o.next_followup, o.case_id, o.kind
+        ORDER BY h.id IS NULL, h.name, h.id, o.next_followup, o.case_id, o.kind
         """,
         params,
     )
@@ -475,7 +473,7 @@ def missing(
             FROM need n LEFT JOIN plan p ON p.id = n.plan_id
         )
         SELECT CASE WHEN x.kind = 'housing' THEN 'no_housing_plan' ELSE x.reason END AS "group",
-               x.case_id AS "case", x.kind, x.reason, a.handler, h.name AS handler_name, h.team,
+               x.case_id AS "case", x.kind, x.reason, h.id AS handler, h.name AS handler_name, h.team,
                x.opened, CAST(julianday(:day) - julianday(x.opened) AS INTEGER) AS days_open,
                x.made, x.next_followup, x.ended,
                CAST(julianday(:day) - julianday(CASE x.reason

@@ -129,9 +129,9 @@ def test_json_keys_are_exactly_the_contract(store) -> None:
     add(store, "a", fte=0.75)
     open_cases(store, "a", 3, "2026-05-01")
     payload = caseload.json_payload(caseload.current(store, TODAY))
-    assert set(payload) == {"as_of", "handlers", "teams", "unassigned"}
+    assert set(payload) == {"as_of", "handlers", "teams", "unassigned", "covers"}
     assert set(payload["handlers"][0]) == {"id", "name", "team", "fte", "active", "per_fte",
-                                           "new_30d", "away"}
+                                           "new_30d", "away", "covering", "covered"}
     assert set(payload["teams"][0]) == {"team", "active", "fte", "mean_per_fte"}
     assert payload["handlers"][0]["per_fte"] == 4.0
     assert "gender" not in json.dumps(payload)
@@ -516,7 +516,8 @@ def test_cli_caseload_table_json_csv(team) -> None:
     assert data["as_of"] == "2026-11-25"
     rows = {h["id"]: h for h in data["handlers"]}
     assert rows["bo"] == {"id": "bo", "name": "Bo B", "team": "investigation", "fte": 0.5,
-                          "active": 1, "per_fte": 2.0, "new_30d": 0, "away": False}
+                          "active": 1, "per_fte": 2.0, "new_30d": 0, "away": False,
+                          "covering": 0, "covered": 0}
     assert data["teams"] == [{"team": "investigation", "active": 10, "fte": 2.5,
                               "mean_per_fte": 4.0}]
     csv_out = team.ok("caseload", "--format", "csv").output
