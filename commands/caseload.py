@@ -287,6 +287,7 @@ BALANCE_HANDLER_COLUMNS = [
     Column("after", N_("After"), "int", drop=3),
     Column("per_fte_before", N_("Per FTE before"), "float", drop=5),
     Column("per_fte_after", N_("Per FTE after"), "float"),
+    Column("ramp_up", N_("Ramp-up"), "percent", drop=6),
 ]
 
 
@@ -347,6 +348,7 @@ def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:
     if fmt == "table":
         show_moves(proposal, fmt, ask=False)
         click.echo()
+    say(whose_cases_move(proposal["moves"]), err=fmt != "table")
     question = ngettext("Make this move, dated {date}?", "Make these {n} moves, dated {date}?", n)
     if not confirm(question.format(n=n, date=proposal["as_of"]), err=fmt != "table"):
         say(_("Nothing was written."), err=fmt != "table")
@@ -359,6 +361,16 @@ def apply_confirmed(run, fmt: str, yes: bool) -> dict | None:
         say(ngettext("Made {n} move, dated {date}.", "Made {n} moves, dated {date}.", n)
                    .format(n=n, date=result["as_of"]))
     return result
+
+
+def whose_cases_move(moves: list[dict]) -> str:
+    """The handlers (never the clients) whose cases move, by name, for the question asked."""
+    def names(side: str) -> str:
+        seen = dict.fromkeys(m[f"{side}_name"] or m[side] for m in moves)
+        return ", ".join(seen)
+
+    return _("Cases move from {givers} to {takers}.").format(givers=names("from"),
+                                                             takers=names("to"))
 
 
 def show_moves(result: dict, fmt: str, *, ask: bool = True) -> None:

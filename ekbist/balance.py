@@ -42,6 +42,7 @@ from ekbist.day_conditions import (
 )
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.months import month_add
 from ekbist.store import Store
 
 # FTE is compared in whole thousandths so that "does this move even things out"
@@ -67,6 +68,7 @@ class Member:
     load: int
     cases: list[str] = field(default_factory=list)
     receives: bool = True
+    ramp: float | None = None  # a newcomer's share of a full caseload (``fte`` already scaled)
 
     @property
     def scaled_fte(self) -> int:
@@ -89,6 +91,7 @@ class Proposal:
     fte: dict[str, float]
     team_of: dict[str, str]
     unplaced: list[tuple[str, str]] = field(default_factory=list)  # forced cases no one could take
+    ramp: dict[str, float | None] = field(default_factory=dict)  # newcomers' share of a full load
 
     def spread(self, team: str, loads: dict[str, int] | None = None) -> float | None:
         loads = self.before if loads is None else loads
@@ -135,7 +138,7 @@ def propose(
     load = {m.id: m.load for m in members}
     proposal = Proposal(
         moves=[], before=dict(load), after=load, fte={m.id: m.fte for m in members},
-        team_of={m.id: m.team for m in members},
+        team_of={m.id: m.team for m in members}, ramp={m.id: m.ramp for m in members},
     )
     by_team: dict[str, list[Member]] = {}
     for m in members:
@@ -223,6 +226,25 @@ def _balance_team(
                 insort(receivers, (receiver_key(h), h))
 
 
+def ramp_share(start: str | None, as_of: date, shares: Sequence[int]) -> float | None:
+    """A newcomer's share of a full caseload on ``as_of``: ``shares[k-1]`` per cent in their
+    k-th month (the first month runs from the start day to the day before the same day
+    of the next month), None from the month after the last share on (a full caseload).
+
+    The balance counts a newcomer with their FTE times this share, so that evening out the
+    load per FTE gives them that share of what a colleague carries, and no more.
+    """
+    if not start:
+        return None
+    first = date.fromisoformat(start)
+    if as_of < first:
+        return None
+    for k, share in enumerate(shares, start=1):
+        if as_of < month_add(first, k):
+            return None if share >= 100 else share / 100
+    return None
+
+
 def _members(
     store: Store, as_of: date, *, team: str | None, keep_days: int, exclude: str | None = None
 ) -> list[Member]:
@@ -239,7 +261,7 @@ def _members(
     rows = store.query(
         f"""
         WITH {HELD_CTE}
-        SELECT h.id, h.team, h.fte, coalesce(held.n, 0) AS load,
+        SELECT h.id, h.team, h.fte, h.start_date, coalesce(held.n, 0) AS load,
                h.end_date IS NULL AND NOT EXISTS (
                    SELECT 1 FROM absence ab WHERE ab.handler = h.id
                      AND ab.from_date > :d AND ab.from_date <= :soon) AS receives
@@ -251,10 +273,12 @@ def _members(
         """,
         params,
     )
-    members = {
-        r["id"]: Member(r["id"], r["team"], r["fte"], r["load"], receives=bool(r["receives"]))
-        for r in rows
-    }
+    shares = unit_settings.ramp_shares(str(unit_settings.get(store, "caseload.ramp_up")))
+    members = {}
+    for r in rows:
+        ramp = ramp_share(r["start_date"], as_of, shares)
+        members[r["id"]] = Member(r["id"], r["team"], r["fte"] * (ramp or 1.0), r["load"],
+                                  receives=bool(r["receives"]), ramp=ramp)
     # Movable: active, held through the open assignment, and not reassigned within keep_days.
     # Held the shortest time first: moving those costs the client the least continuity.
     candidates = store.query(
@@ -267,6 +291,9 @@ def _members(
           AND NOT (a.from_date > :keep_from AND EXISTS (
                 SELECT 1 FROM assignment p WHERE p.case_id = a.case_id AND p.id <> a.id
                   AND p.from_date <= a.from_date))
+          -- a case under a cover (now or planned) comes back by itself: never moved for good
+          AND NOT EXISTS (SELECT 1 FROM cover cv WHERE cv.case_id = a.case_id
+                            AND (cv.to_date IS NULL OR cv.to_date >= :d))
         ORDER BY a.handler, a.from_date DESC, a.case_id
         """,
         params,
@@ -364,7 +391,8 @@ def _result(
         {"id": h, "name": names.get(h, ""), "team": proposal.team_of[h], "fte": proposal.fte[h],
          "before": proposal.before[h], "after": proposal.after[h],
          "per_fte_before": two_decimals(proposal.before[h] / proposal.fte[h]),
-         "per_fte_after": two_decimals(proposal.after[h] / proposal.fte[h])}
+         "per_fte_after": two_decimals(proposal.after[h] / proposal.fte[h]),
+         "ramp_up": proposal.ramp.get(h)}
         for t in proposal.teams for h in proposal.team_of if proposal.team_of[h] == t
     ]
     return {

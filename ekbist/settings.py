@@ -69,6 +69,26 @@ def _line_methods(text: str) -> str:
     return text.strip()
 
 
+def ramp_shares(text: str) -> tuple[int, ...]:
+    """A newcomer's ramp-up: the share of a full caseload, in whole per cent, for each of
+    their first months ('25 50 75', '25, 50, 75', '25 % 50 % 75 %'; '100' for none)."""
+    words = text.replace(",", " ").replace(";", " ").replace("%", " ").split()
+    try:
+        shares = tuple(int(w) for w in words)
+    except ValueError:
+        shares = ()
+    if not shares or len(shares) > 24 or not all(1 <= v <= 100 for v in shares):
+        raise EkbistError(
+            _("'{value}' is not a ramp-up: whole per cent from 1 to 100 for each of the first "
+              "months (at most 24), e.g. '25 50 75'").format(value=text))
+    return shares
+
+
+def _ramp_text(text: str) -> str:
+    """The ramp-up as it is stored, written the one way ('25 50 75')."""
+    return " ".join(str(v) for v in ramp_shares(text))
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
@@ -103,6 +123,14 @@ SETTINGS: dict[str, Setting] = {
             N_("days after a reassignment during which a rebalance leaves the case alone"),
             0,
             3650,
+        ),
+        Setting(
+            "caseload.ramp_up",
+            str,
+            "25 50 75",
+            N_("a newcomer's share of a full caseload in each of their first months, in per "
+               "cent (a rebalance gives them no more)"),
+            check=_ramp_text,
         ),
         Setting(
             "plans.followup_months",

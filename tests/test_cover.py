@@ -7,6 +7,7 @@ Every date below is counted by hand on the calendar: 2025-01-03 is a Friday, 202
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 
 import pytest
@@ -292,3 +293,88 @@ def test_handler_away_cover_by_from_the_command_line(unit_cli):
     load = json.loads(unit_cli.ok("caseload", "--format", "json").output)
     assert {h["id"]: h["active"] for h in load["handlers"]} == {"own": 0, "mate": 2}
     assert load["unassigned"] == []
+
+
+# -- the balance: covers never moved for good, newcomers ramped up -------------------------
+@pytest.fixture
+def veteran(store: Store) -> Store:
+    """Veteran v (full time, 20 cases opened 2026-01-05) and newcomer n (full time, started
+    2026-08-15, no cases), both in investigation."""
+    add(store, "v")
+    add(store, "n", start="2026-08-15")
+    for i in range(20):
+        cases.open_case(store, f"V{i + 1:02}", handler="v", opened=D("2026-01-05"), today=TODAY)
+    return store
+
+
+def _after(store: Store, on: str) -> dict[str, int]:
+    from ekbist import balance
+
+    result = balance.balance(store, as_of=D(on), today=TODAY)
+    return {h["id"]: h["after"] for h in result["handlers"]}
+
+
+@pytest.mark.parametrize(("on", "after", "share"), [
+    # 20 cases over per FTE loads with n's FTE times the share: the last move is the one
+    # after which n stays below v per (ramped) FTE — month 1 (25 %): 4/0.25 = 16 = v's 16.
+    ("2026-08-15", {"v": 16, "n": 4}, 0.25),    # the first day
+    ("2026-09-14", {"v": 16, "n": 4}, 0.25),    # the last day of month 1
+    ("2026-09-15", {"v": 14, "n": 6}, 0.5),     # month 2 begins: 6/0.5 = 12 < 14
+    ("2026-10-14", {"v": 14, "n": 6}, 0.5),
+    ("2026-10-15", {"v": 12, "n": 8}, 0.75),    # month 3: 8/0.75 = 10.7 < 12
+    ("2026-11-14", {"v": 12, "n": 8}, 0.75),
+    ("2026-11-15", {"v": 10, "n": 10}, None),   # a full caseload from month 4
+])
+def test_balance_gives_a_newcomer_their_months_share_and_no_more(veteran, on, after, share):
+    from ekbist import balance
+
+    assert _after(veteran, on) == after
+    rows = {h["id"]: h for h in balance.balance(veteran, as_of=D(on), today=TODAY)["handlers"]}
+    assert rows["n"]["ramp_up"] == share
+    assert rows["v"]["ramp_up"] is None
+
+
+def test_the_ramp_up_is_a_setting_refused_when_it_is_not_shares(veteran):
+    from ekbist import settings as unit_settings
+
+    unit_settings.put(veteran, "caseload.ramp_up", "50 %, 100 %")
+    assert _after(veteran, "2026-08-20") == {"v": 14, "n": 6}    # 50 % in month 1
+    assert _after(veteran, "2026-09-20") == {"v": 10, "n": 10}   # 100 %: full in month 2
+    for bad in ("0 50", "50 101", "half", "25 50.5"):
+        with pytest.raises(EkbistError, match="not a ramp-up"):
+            unit_settings.put(veteran, "caseload.ramp_up", bad)
+    assert unit_settings.get(veteran, "caseload.ramp_up") == "50 100"
+
+
+def test_balance_never_moves_a_covered_case_now_or_planned(veteran):
+    from ekbist import balance
+
+    add(veteran, "c", team="intake")
+    for i in range(1, 6):   # V01–V05 covered by c on the day of the balance
+        cover.cover(veteran, f"V{i:02}", "c", first=D("2026-11-20"), last=D("2026-11-30"))
+    for i in (6, 7):        # V06, V07 covered from next week
+        cover.cover(veteran, f"V{i:02}", "c", first=D("2026-12-01"), last=D("2026-12-10"))
+    result = balance.balance(veteran, as_of=TODAY, today=TODAY, team="investigation",
+                             apply=True)
+    loads = {h["id"]: (h["before"], h["after"]) for h in result["handlers"]}
+    assert loads == {"v": (15, 8), "n": (0, 7)}    # v carries 15 today: 7 go, (7+1) < 15-7
+    moved = {m["case"] for m in result["moves"]}
+    assert len(moved) == 7
+    assert not moved & {f"V{i:02}" for i in range(1, 8)}
+    held_by_v = {r[0] for r in veteran.tuples(
+        "SELECT case_id FROM assignment WHERE handler = 'v' AND to_date IS NULL")}
+    assert {f"V{i:02}" for i in range(1, 8)} <= held_by_v
+
+
+def test_the_balance_question_names_the_handlers_whose_cases_move(veteran, tmp_path):
+    from helpers import procs
+
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(db) as copy:
+        veteran.conn.backup(copy)
+    code, text = procs.on_terminal(["caseload", "balance", "--apply"], procs.terminal_env(db),
+                                   answer="n\n")
+    assert code == 0
+    assert "Cases move from Name v to Name n." in text
+    assert "V01" in text                      # the case numbers, never a client's name
+    assert "Nothing was written." in text
