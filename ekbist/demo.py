@@ -359,6 +359,7 @@ class _Generator:
         self._staff_and_targets()
         self._barriers_and_activities()
         self._contacts()
+        self._covers()
         if progress:
             progress(steps, steps)
         return self.counts
@@ -388,6 +389,14 @@ class _Generator:
         counts = demo_contacts.fill(self.store, seed=self.options.seed, first_day=self.first_day,
                                     as_of=self.as_of, households=self.options.households)
         for table, n in counts.items():
+            self._count(table, n)
+
+    def _covers(self) -> None:
+        """Colleagues covering for a few days (their own generator, after everything else)."""
+        from ekbist import demo_covers
+
+        for table, n in demo_covers.fill(self.store, seed=self.options.seed,
+                                         as_of=self.as_of).items():
             self._count(table, n)
 
     def _key_figure_data(self) -> None:
