@@ -2,7 +2,7 @@
 
 Socialstyrelsen's monthly statistics (HSLF-FS 2015:30, appendix 1) count the barrier at
 each application ("vid varje ansökningstillfälle"). So here: a household with assistance
-in month M (the atom of every key figure, :data:`ekbist.reports.indicators.SQL_PAYING`)
+in month M (the atom of every key figure, :data:`ekbist.reports.household_months.SQL_PAYING`)
 has the barrier recorded on its case on the day its last paying application for M was
 decided (:func:`ekbist.barriers.sql_barrier_on`), ``not_recorded`` when none was; its
 paid amount for M is the sum of its paying applications for M. So each month's
@@ -36,7 +36,7 @@ DEFINITION = N_("Households with assistance in the month (granted or partly gran
 def sql_by_barrier(first: str = ":first", last: str = ":last") -> str:
     """SQL: (month, barrier code or NULL, households, kronor) for the months ``first`` to
     ``last``. The paying condition is the key figures' own (``SQL_PAYING``)."""
-    from ekbist.reports.indicators import SQL_PAYING
+    from ekbist.reports.household_months import SQL_PAYING
 
     return f"""
         WITH pay AS (
