@@ -179,6 +179,8 @@ _EXAMPLE_CODES: dict[tuple[str, str], str | dict[str, str]] = {
     ("handler away", "--kind"): "absence_kind",
     ("plan add", "--kind"): "plan_kind",
     ("budget add-line", "--kind"): {"revenue": "intäkt", "cost": "kostnad"},
+    ("activities add", "--kind"): "activity_kind",
+    ("activities exempt", "--reason"): "exemption",
 }
 
 

@@ -31,7 +31,8 @@ MAX_NOTE = 200
 def kinds_in_use(store: Store) -> list[str]:
     """The activity kinds the unit uses (setting ``activities.kinds``), in its order;
     ``exempt`` is always allowed and not listed."""
-    return [k.strip() for k in str(unit_settings.get(store, "activities.kinds")).split(",")]
+    return [codes.parse_code("activity_kind", k)
+            for k in str(unit_settings.get(store, "activities.kinds")).split(",") if k.strip()]
 
 
 def parse_kind(store: Store, text: str) -> str:

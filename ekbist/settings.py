@@ -46,7 +46,9 @@ def _activity_kinds(text: str) -> str:
                 found.append(code)
     if not found:
         raise EkbistError(_("the unit needs at least one activity kind"))
-    return ", ".join(found)
+    # Stored in the unit's words (a Swedish settings list shows no English code); read back
+    # by activities.kinds_in_use, which takes codes and words alike.
+    return ", ".join(codes.KINDS["activity_kind"][code][1] for code in found)
 
 
 def _line_methods(text: str) -> str:
@@ -252,7 +254,8 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "activities.kinds",
             str,
-            "jobbtorg, af_programme, municipal_job, studies, sfi, rehabilitation, other",
+            "Jobbtorg, program hos Arbetsförmedlingen, kommunal anställning, studier, sfi, "
+            "rehabilitering, annan insats",
             N_("the activity kinds the unit uses, comma-separated (an exemption is always "
                "allowed)"),
             check=_activity_kinds,
