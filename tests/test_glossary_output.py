@@ -191,7 +191,8 @@ def test_screens_group_thousands_with_a_no_break_space(written) -> None:
 # General (no format) is the house's form only for years, months and values in a unit of
 # their own; every count, share and amount has its format.
 PLAIN_HEADERS = {"År", "Månad", "Födelseår", "Värde", "Standardvärde", "Utfall", "Målvärde",
-                 "Kontakt"}  # a contact's number: an id, never grouped
+                 "Kontakt",  # a contact's number: an id, never grouped
+                 "Från ålder", "Till ålder"}  # an age band's ends, as a birth year is
 
 
 def test_every_number_in_a_workbook_has_the_house_format(written) -> None:
