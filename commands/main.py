@@ -168,13 +168,14 @@ def examples_of(path: str) -> list[str]:
     return [lines[0] for name, lines in examples.items() if name.startswith(path + " ")][:2]
 
 
-# The options whose values are codes, by command ("" = every command), and the kind of code
-# (a key of ekbist.codes.KINDS, or a table of its own): a Swedish help page shows the
-# Swedish word the command accepts, not the code the manual's English example types.
-_EXAMPLE_CODES: dict[tuple[str, str], str | dict[str, str]] = {
+# The options whose values are codes, by command ("" = every command), and the kinds of
+# code (keys of ekbist.codes.KINDS, the first that knows the value wins, or a table of its
+# own): a Swedish help page shows the Swedish word the command accepts, not the code the
+# manual's English example types.
+_EXAMPLE_CODES: dict[tuple[str, str], str | tuple[str, ...] | dict[str, str]] = {
     ("", "--decision"): "decision",
     ("", "--team"): "team",
-    ("", "--method"): "prognosis_method",
+    ("", "--method"): ("prognosis_method", "method_choice"),  # a method, or 'best' per line
     ("case close", "--reason"): "close_reason",
     ("handler away", "--kind"): "absence_kind",
     ("plan add", "--kind"): "plan_kind",
@@ -199,17 +200,14 @@ def swedish_example(path: str, line: str) -> str:
     def word(option: str, value: str) -> str | None:
         if option == "--by":
             return GROUP_BY.get(value)
-        if option == "--method" and value == "best":  # not a stored method: chosen per line
-            from ekbist.prognosis_options import BEST_WORDS
-
-            return BEST_WORDS[1]
         table = _EXAMPLE_CODES.get((path, option)) or _EXAMPLE_CODES.get(("", option))
         if table is None:
             return None
         if isinstance(table, dict):
             return table.get(value)
-        entry = codes.KINDS[table].get(value)
-        return entry[1] if entry else None
+        kinds = (table,) if isinstance(table, str) else table
+        return next((codes.KINDS[kind][value][1] for kind in kinds
+                     if value in codes.KINDS[kind]), None)
 
     def quote(text: str) -> str:
         return text if re.fullmatch(r"[\w./-]+", text) else shlex.quote(text)

@@ -295,6 +295,7 @@ _ALIASES: dict[str, dict[str, str]] = {
                          "lägst": "at_least", "max": "at_most", "min": "at_least"},
     "prognosis_method": {"framskrivning": "run-rate", "hushåll": "driver", "manuell": "manual",
                          "säsong": "seasonal", "season": "seasonal"},
+    "method_choice": {"bäst": "best"},
     "goal_level": {"kf": "city", "kommunfullmäktige": "city", "stadens": "city",
                    "nämndmål": "board", "nämnden": "board", "enhetsmål": "unit",
                    "enheten": "unit"},

@@ -22,8 +22,8 @@ METHODS = ("run-rate", "budget", "seasonal", "driver")
 MANUAL = "manual"
 # ``--method best``: per line, the method with the lowest backtest error for the month of
 # the year (:func:`ekbist.prognosis_backtest.best_methods`, handed in as ``choose_best``).
+# Its words are those of the code ``method_choice`` 'best' (codes.METHOD_CHOICES).
 BEST = "best"
-BEST_WORDS = ("best", "bästa", "bäst")
 # Simplest first: a tie in the backtest goes to the method a controller can check on the
 # back of an envelope.
 SIMPLICITY = ("run-rate", "budget", "seasonal", "driver")
@@ -138,7 +138,7 @@ def comment_text(text: str, where: str) -> str:
 
 
 def method_code(value: str, key: str) -> str:
-    if fold(value) in BEST_WORDS:
+    if codes.find_code("method_choice", fold(value)) == BEST:
         return BEST
     try:
         method = codes.parse_code("prognosis_method", fold(value))
@@ -148,14 +148,15 @@ def method_code(value: str, key: str) -> str:
         raise EkbistError.about(
             _("{method} {line}: unknown method '{value}' (known: {methods})"),
             {"method": "method"}, line=key, value=value,
-            methods=", ".join([*method_words(), BEST_WORDS[language_index()]]))
+            methods=", ".join([*method_words(), best_word()]))
     return method
 
 
-def language_index() -> int:
+def best_word() -> str:
+    """'best' as the active language types it."""
     from ekbist.i18n import language
 
-    return 1 if language() == "sv" else 0
+    return codes.swedish("method_choice", BEST) if language() == "sv" else BEST
 
 
 def line_methods(store: Store) -> list[tuple[str, str]]:

@@ -230,6 +230,25 @@ def test_the_setting_names_a_known_line_or_is_refused(unit) -> None:
     assert prognosis.make(unit, 2026, 3)["lines"]
 
 
+def test_best_is_known_in_each_spelling_a_chief_types() -> None:
+    """'best' is the code method_choice 'best': its English and Swedish words, the short
+    'bäst', any case and a decomposed 'ä' (as some keyboards send it); nothing else."""
+    import unicodedata
+
+    from ekbist.i18n import set_language
+    from ekbist.prognosis_options import method_code
+
+    for word in ("best", "BEST", "bästa", "Bästa", "bäst",
+                 unicodedata.normalize("NFD", "bästa")):
+        assert method_code(word, "*") == "best", word
+    for word in ("bästaste", "besta", "bast"):
+        with pytest.raises(EkbistError, match=f"unknown method '{word}'.*, best\\)$"):
+            method_code(word, "*")
+    set_language("sv")
+    with pytest.raises(EkbistError, match=r", bästa\)$"):
+        method_code("bast", "*")
+
+
 def test_best_is_saved_and_read_back(unit) -> None:
     result = prognosis.make(unit, 2026, 3, methods=[("*", "best")], choose_best=best_methods)
     prognosis.save(unit, result, today=date(2026, 4, 7))
