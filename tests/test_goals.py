@@ -297,6 +297,28 @@ def test_a_goals_sheet_is_refused_whole(store, tmp_path, rows, reason) -> None:
     assert store.scalar("SELECT count(*) FROM goal") == 0
 
 
+def test_a_goals_sheet_moves_a_goal_down_only_above_the_goals_under_it(store, tmp_path) -> None:
+    # The store: the city goal c1 with the board goal n1 under it.
+    goals.set_goal(store, 2016, "c1", level="city", wording="Stadens mål")
+    goals.set_goal(store, 2016, "n1", level="board", parent="c1", wording="Nämndens mål")
+    header = "År,Mål-id,Nivå,Hänger under,Mål,Förväntat resultat,Analys,Bedömning,Motivering\n"
+    # A unit goal over the board goal n1 is refused, and the store keeps c1 a city goal.
+    down = _csv(tmp_path, "down.csv", header + "2016,c1,enhet,,Stadens mål,,,,\n")
+    with pytest.raises(ValidationErrors, match="has goals under it at a higher level"):
+        import_file(store, down, today=AFTER_2016)
+    assert store.scalar("SELECT level FROM goal WHERE key = 'c1'") == "city"
+    # A board goal over a board goal is what the rule accepts.
+    board = _csv(tmp_path, "board.csv", header + "2016,c1,nämnd,,Stadens mål,,,,\n")
+    import_file(store, board, today=AFTER_2016)
+    assert store.scalar("SELECT level FROM goal WHERE key = 'c1'") == "board"
+    # The same sheet may move n1 out from under c1 and then make c1 a unit goal.
+    moved = _csv(tmp_path, "moved.csv", header + "2016,c1,enhet,,Stadens mål,,,,\n"
+                 "2016,n1,nämnd,,Nämndens mål,,,,\n")
+    import_file(store, moved, today=AFTER_2016)
+    assert list(store.tuples("SELECT key, level, parent FROM goal ORDER BY key")) == [
+        ("c1", "unit", None), ("n1", "board", None)]
+
+
 def test_activities_and_targets_name_goals_that_exist(store, tmp_path) -> None:
     acts = _csv(tmp_path, "a.csv", "År,Mål-id,Åtgärd,Startdatum,Slutdatum,Status\n"
                 "2016,e9,Ring,2016-01-01,2016-12-31,genomförd\n")
