@@ -117,16 +117,21 @@ def check_key(key: str) -> str:
     return wanted
 
 
-def _label(text: str | None) -> str | None:
+def _one_line(text: Any, limit: int, too_long: str, what: str) -> str | None:
+    """A target's one-line text (its label, its period): spaces folded, at most ``limit``
+    characters (``too_long`` says so), through the secrecy gate; blank is no text."""
     if text is None:
         return None
-    label = " ".join(str(text).split())
-    if not label:
-        return None
-    if len(label) > LABEL_MAX:
-        raise EkbistError(_("the label is too long (at most {n} characters)").format(n=LABEL_MAX))
-    no_personnummer(label, _("label"))
-    return label
+    value = " ".join(str(text).split())
+    if len(value) > limit:
+        raise EkbistError(too_long.format(n=limit))
+    no_personnummer(value, what)
+    return value or None
+
+
+def _label(text: str | None) -> str | None:
+    return _one_line(text, LABEL_MAX, _("the label is too long (at most {n} characters)"),
+                     _("label"))
 
 
 def _manual_label(store: Store, key: str) -> str | None:
@@ -142,14 +147,8 @@ PERIOD_MAX = 40
 
 def _period(text: Any) -> str | None:
     """The period a target is followed over, as the annual report writes it ('VB 2016')."""
-    if text is None:
-        return None
-    period = " ".join(str(text).split())
-    if len(period) > PERIOD_MAX:
-        raise EkbistError(_("the period is too long (at most {n} characters)").format(
-            n=PERIOD_MAX))
-    no_personnummer(period, _("period"))
-    return period or None
+    return _one_line(text, PERIOD_MAX, _("the period is too long (at most {n} characters)"),
+                     _("period"))
 
 
 def _goal(store: Store, year: int, goal: Any) -> str | None:
