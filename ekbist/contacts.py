@@ -33,6 +33,7 @@ a check run for an earlier day answers as it would have then.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any
@@ -135,16 +136,21 @@ _COLUMNS = """c.id, c.received, c.received_time, c.kind, c.children, c.handler,
 
 
 def _rows(store: Store, where: str, params: dict[str, Any], today: date,
-          order: str = "received, received_time, id") -> list[dict[str, Any]]:
-    """Contacts with their deadline, answer and status as of ``today``."""
+          order: str = "received, received_time, id",
+          statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Contacts with their deadline, answer and status as of ``today`` (only those of
+    ``statuses`` when given), in ``order``."""
     deadline = sql_deadline(promise_settings(store))
+    only = "" if statuses is None else "WHERE status IN (SELECT value FROM json_each(:statuses))"
     rows = store.query(
-        f"""SELECT *, {sql_status("deadline", "answered")} AS status FROM (
-                SELECT {_COLUMNS}, {deadline} AS deadline, {sql_answered()} AS answered
-                FROM contact c LEFT JOIN handler h ON h.id = c.handler
-                WHERE c.received <= :today AND ({where}))
+        f"""SELECT * FROM (
+                SELECT *, {sql_status("deadline", "answered")} AS status FROM (
+                    SELECT {_COLUMNS}, {deadline} AS deadline, {sql_answered()} AS answered
+                    FROM contact c LEFT JOIN handler h ON h.id = c.handler
+                    WHERE c.received <= :today AND ({where})))
+            {only}
             ORDER BY {order}""",
-        {**params, "today": today.isoformat()},
+        {**params, "today": today.isoformat(), "statuses": json.dumps(statuses or [])},
     )
     for row in rows:
         row["children"] = bool(row["children"])
@@ -194,15 +200,12 @@ def due(store: Store, today: date, *, handler: str | None = None) -> list[dict[s
     overdue first, then due today, each by deadline."""
     if handler is not None:
         _known_handler(store, handler)
-    rows = _rows(
+    return _rows(
         store,
         "(c.answered IS NULL OR c.answered > :today) AND c.kind IN ('callback', 'violence', 'debt')"
         " AND (:handler IS NULL OR c.handler = :handler)",
-        {"handler": handler}, today)
-    rank = {"overdue": 0, "due_today": 1}
-    found = [r for r in rows if r["status"] in rank]
-    found.sort(key=lambda r: (rank[r["status"]], r["deadline"], r["id"]))
-    return found
+        {"handler": handler}, today, order="status <> 'overdue', deadline, id",
+        statuses=("overdue", "due_today"))
 
 
 def check(store: Store, today: date, *, since: date | None = None,
@@ -213,24 +216,19 @@ def check(store: Store, today: date, *, since: date | None = None,
     since = since or today.replace(day=1)
     if since > today:
         raise EkbistError.about(_("{since} is after {today}"), {"since": "since", "today": "today"})
-    found = due(store, today, handler=handler)
-    late = _rows(
+    return due(store, today, handler=handler) + _rows(
         store,
         "c.answered BETWEEN :since AND :today AND c.kind IN ('callback', 'violence', 'debt')"
         " AND (:handler IS NULL OR c.handler = :handler)",
-        {"since": since.isoformat(), "handler": handler}, today)
-    found += sorted((r for r in late if r["status"] == "late"),
-                    key=lambda r: (r["deadline"], r["id"]))
-    return found
+        {"since": since.isoformat(), "handler": handler}, today, order="deadline, id",
+        statuses=("late",))
 
 
 def callbacks(store: Store, today: date, *, handler: str | None = None) -> list[dict[str, Any]]:
     """The call-backs not yet made as of ``today`` (a handler's, or everyone's), by deadline."""
-    rows = _rows(store, "c.kind = 'callback' AND (c.answered IS NULL OR c.answered > :today)"
+    return _rows(store, "c.kind = 'callback' AND (c.answered IS NULL OR c.answered > :today)"
                  " AND (:handler IS NULL OR c.handler = :handler)",
-                 {"handler": handler}, today)
-    rows.sort(key=lambda r: (r["deadline"] or "", r["id"]))
-    return rows
+                 {"handler": handler}, today, order="deadline, id")
 
 
 # -- writing ---------------------------------------------------------------------------------
