@@ -264,29 +264,17 @@ def show(env: Env, case_id, fmt) -> None:
               Column("from_date", N_("From"), "date"),
               Column("until", N_("Until"), "date")],
              "table", title=_("Barriers to self-support"))
-    emit(
-        row["assignments"],
-        [
-            Column("handler", N_("Handler"), role="key"),
-            Column("name", N_("Name"), role="key"),
-            Column("from_date", N_("From"), "date"),
-            Column("to_date", N_("Until"), "date"),
-        ],
-        "table",
-        title=_("Assignments"),
-    )
+    _periods(row["assignments"], N_("Handler"), _("Assignments"))
     if row["covers"]:
-        emit(
-            row["covers"],
-            [
-                Column("handler", N_("Covered by"), role="key"),
-                Column("name", N_("Name"), role="key"),
-                Column("from_date", N_("From"), "date"),
-                Column("to_date", N_("Until"), "date"),
-            ],
-            "table",
-            title=_("Covers"),
-        )
+        _periods(row["covers"], N_("Covered by"), _("Covers"))
+
+
+def _periods(rows: list[dict], who: str, title: str) -> None:
+    """A case's handlers over time (its assignments, or its covers) as one dated table."""
+    emit(rows,
+         [Column("handler", who, role="key"), Column("name", N_("Name"), role="key"),
+          Column("from_date", N_("From"), "date"), Column("to_date", N_("Until"), "date")],
+         "table", title=title)
 
 
 def _label_reason(code: str | None) -> str:
