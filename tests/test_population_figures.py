@@ -190,6 +190,24 @@ def test_adult_share_in_a_month_uses_the_latest_population(unit_db):
         assert population_figures.adult_share_in(store, "2025-12")["population_year"] is None
 
 
+def test_the_rolling_long_term_share_counts_a_population_recorded_by_bands(unit_db):
+    """The tertial report's long-term share divides by the same population as the key
+    figure: 2026 is recorded by age bands only (2 000 adults), no totals row."""
+    from ekbist.reports.long_term import rolling_long_term
+
+    with Store.open(unit_db, readonly=True) as store:
+        # 2026-01..2026-12: A has 12 months (long-term, 1 adult); A, B, C and E assisted.
+        assert rolling_long_term(store, "2026-12") == {
+            "from": "2026-01", "to": "2026-12", "households": 1, "adults": 1,
+            "assisted_households": 4, "share_of_households": 0.25,
+            "population_year": 2026, "adults_share_of_population": 0.0005}
+        # 2025 has no population by any means: named as missing, not 0.
+        early = rolling_long_term(store, "2025-12")
+        assert (early["population_year"], early["adults_share_of_population"]) == (None, None)
+    now, _before = _figures(unit_db, 2026)
+    assert now["long_term_adults_share_of_population_rolling"] == 0.0005
+
+
 def test_the_command_in_json_and_in_swedish(unit_db):
     env = clean_env(EKBIST_TODAY=TODAY.isoformat())
     result = run(unit_db, "indicators", "--year", "2026", "--format", "json", env=env)

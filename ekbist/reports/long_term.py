@@ -25,6 +25,7 @@ from ekbist.reports.household_months import (
     tally,
     window_bits,
 )
+from ekbist.reports.population import latest_totals
 from ekbist.store import Store
 from ekbist.validate import parse_month
 
@@ -39,17 +40,16 @@ def rolling_long_term(store: Store, last: str) -> dict[str, Any]:
     first = month_add(last, -(LONG_TERM_WINDOW - 1))
     with store.snapshot():
         rows = household_rows(store, first, last)
-        population = store.one("SELECT year, adults FROM population WHERE year <= ? "
-                               "ORDER BY year DESC LIMIT 1", (int(last[:4]),))
+        population = latest_totals(store, int(last[:4]))
     window = window_bits(first, first, last)
     long_term, assisted = tally(rows, [(window, LONG_TERM_MONTHS), (window, 1)],
                                  int(last[:4]), YOUNG_ADULT_MIN_AGE)
     return {"from": first, "to": last, "households": long_term["households"],
             "adults": long_term["adults"], "assisted_households": assisted["households"],
             "share_of_households": share(long_term["households"], assisted["households"]),
-            "population_year": population["year"] if population else None,
+            "population_year": population[0] if population else None,
             "adults_share_of_population": share(long_term["adults"],
-                                                 population["adults"] if population else None)}
+                                                 population[1]["adults"] if population else None)}
 
 
 def long_term_households(store: Store, as_of: str, *, at_risk: bool = False,

@@ -189,3 +189,13 @@ def totals(store: Store, year: int) -> dict[str, int] | None:
     if adults is None or children is None or adults + children == 0:
         return None
     return {"adults": adults, "children": children, "total": adults + children}
+
+
+def latest_totals(store: Store, year: int) -> tuple[int, dict[str, int]] | None:
+    """The year and :func:`totals` of ``year``, or of the latest year before it whose
+    population is known (recorded in total or by bands that cover every age): a tertial
+    comes before Statistics Sweden's figure for its year. None when no year is known."""
+    recorded = [y for (y,) in store.tuples(
+        "SELECT year FROM population WHERE year <= ? UNION "
+        "SELECT year FROM population_band WHERE year <= ? ORDER BY year DESC", (year, year))]
+    return next(((y, t) for y in recorded if (t := totals(store, y))), None)

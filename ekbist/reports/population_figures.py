@@ -117,12 +117,7 @@ def adult_share_in(store: Store, month: str) -> dict[str, Any]:
 
     with store.snapshot():
         rows = household_rows(store, month, month)
-        year = int(month[:4])
-        recorded = [y for (y,) in store.tuples(
-            "SELECT year FROM population WHERE year <= ? UNION "
-            "SELECT year FROM population_band WHERE year <= ? ORDER BY year DESC",
-            (year, year))]
-        found = next(((y, t) for y in recorded if (t := population_lib.totals(store, y))), None)
+        found = population_lib.latest_totals(store, int(month[:4]))
     adults = sum(r[1] for r in rows)
     return {"month": month, "adults": adults,
             "population_year": found[0] if found else None,
