@@ -199,3 +199,32 @@ def test_a_bad_sheet_is_refused_whole(db, tmp_path):
     assert "C8" in joined
     assert "C7" in joined  # both rows of an overlap within the file are named
     assert _bands(db) == before and _audit(db) == audit
+
+
+def test_an_export_with_age_and_its_first_and_last_ages_must_agree(db, tmp_path):
+    """The exported sheet carries Age and the first and last age; an edited file that makes
+    them disagree is refused at the Age cell, and one that agrees (an open band's empty last
+    age included) is taken."""
+    headers = ["År", "Kön", "Ålder", "Från ålder", "Till ålder", "Folkmängd"]
+    agreeing = workbook(tmp_path / "ok.xlsx", {"Folkmängd efter ålder": [
+        headers,
+        [2026, "kvinnor", "18-24", 18, 24, 100],
+        [2026, "kvinnor", "65+", 65, None, 50],
+    ]})
+    with Store.open(db) as store:
+        import_file(store, agreeing, today=TODAY)
+    assert _bands(db) == [(2026, "f", 18, 24, 100), (2026, "f", 65, None, 50)]
+    disagreeing = workbook(tmp_path / "bad.xlsx", {"Folkmängd efter ålder": [
+        headers,
+        [2026, "män", "18-24", 18, 30, 100],   # the last age says otherwise
+        [2026, "män", "65+", 65, 70, 50],      # an open band with a last age
+        [2026, "män", "25", 26, 26, 9],        # the first age says otherwise
+    ]})
+    before, audit = _bands(db), _audit(db)
+    with Store.open(db) as store, pytest.raises(ValidationErrors) as refused:
+        import_file(store, disagreeing, today=TODAY)
+    joined = "\n".join(refused.value.problems)
+    for cell in ("C2", "C3", "C4"):
+        assert cell in joined
+    assert joined.count("the first and last age columns otherwise") == 3
+    assert _bands(db) == before and _audit(db) == audit

@@ -39,8 +39,7 @@ class PopulationBands(Rules):
                 src, local = batch.origin[i]
                 ctx.bad_cells.add((src, local, "age"))  # one problem per cell
                 continue
-            if (firsts[i] is not None and firsts[i] != low) or (
-                    firsts[i] is not None and lasts[i] != high):
+            if firsts[i] is not None and (firsts[i], lasts[i]) != (low, high):
                 ctx.problem(self.kind, i, "age", text,
                             _("the age says {age}, the first and last age columns otherwise")
                             .format(age=text))
