@@ -19,10 +19,14 @@ from ekbist.store import Store
 YEAR_MIN, YEAR_MAX = 1900, 2200
 
 
-def check(year: int, adults: int, children: int, total: int) -> None:
+def _check_year(year: int) -> None:
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise EkbistError(_("year {year} is outside {low}–{high}").format(
             year=year, low=YEAR_MIN, high=YEAR_MAX))
+
+
+def check(year: int, adults: int, children: int, total: int) -> None:
+    _check_year(year)
     if adults < 0 or children < 0 or total < 0:
         raise EkbistError(_("population figures cannot be negative"))
     if total < adults + children:
@@ -111,9 +115,7 @@ def set_band(store: Store, year: int, *, age: str, gender: str, persons: int) ->
     of the same year and sex (the sums would count those people twice)."""
     from ekbist import codes
 
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise EkbistError(_("year {year} is outside {low}–{high}").format(
-            year=year, low=YEAR_MIN, high=YEAR_MAX))
+    _check_year(year)
     sex = codes.parse_code("population_gender", gender)
     age_from, age_to = parse_age_band(age)
     if persons < 0:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ekbist import settings as unit_settings
-from ekbist.months import months_between
+from ekbist.months import month_index
 from ekbist.number_text import round_half_away
 from ekbist.reports import population as population_lib
 from ekbist.reports.household_months import LONG_TERM_MONTHS, share, window_bits
@@ -57,16 +57,13 @@ def ledger_cost(store: Store, period: Period) -> int | None:
     None when a month of the period has no actuals for the activity."""
     activity = unit_settings.get(store, "budget.assistance_activity")
     line = unit_settings.get(store, "budget.assistance_line")
-    months = months_between(period.first, period.last)
-    first, last = months[0], months[-1]
-    low = int(first[:4]) * 12 + int(first[5:]) - 1
-    high = int(last[:4]) * 12 + int(last[5:]) - 1
+    low, high = month_index(period.first), month_index(period.last)
     booked, total = store.one(
         "SELECT count(DISTINCT year * 12 + month - 1) AS booked, coalesce(sum(CASE WHEN line IN "
         f"(?, {', '.join('?' * len(STAFF_LINES))}) THEN amount END), 0) AS total "
         "FROM actual WHERE activity = ? AND year * 12 + month - 1 BETWEEN ? AND ?",
         (line, *STAFF_LINES, activity, low, high)).values()
-    return total if booked == len(months) else None
+    return total if booked == high - low + 1 else None
 
 
 def values(store: Store, rows: list[tuple], span_first: str, period: Period,
