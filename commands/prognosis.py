@@ -17,6 +17,7 @@ from ekbist.commands.budget import (
 )
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import LINE_AMOUNT
+from ekbist.commands.prognosis_scores import accuracy, backtest, fmt_signed, method_label
 from ekbist.commands.render import Column, emit, fmt_int, fmt_number, fmt_percent, format_option, say
 
 from ekbist.errors import EkbistError
@@ -56,12 +57,6 @@ def resolve_period(env: Env, year: str | None, month: str | None) -> tuple[int, 
     if y == today.year and today.month > 1:
         return y, today.month - 1
     raise EkbistError(_("no month of {year} has ended yet — give --month").format(year=y))
-
-
-def method_label(method: str) -> str:
-    from ekbist.codes import label
-
-    return label("prognosis_method", method)
 
 
 def method_text(line: dict[str, Any]) -> str:
@@ -213,10 +208,6 @@ def result_line(name: str, block: dict[str, Any]) -> str:
     return _("{name}: result {result} tkr, budget adherence {adherence}").format(
         name=name, result=fmt_signed(tkr(block["deviation"])),
         adherence=fmt_percent(block["adherence"]) if block["adherence"] is not None else "–")
-
-
-def fmt_signed(value: int) -> str:
-    return ("+" if value > 0 else "") + fmt_int(value)
 
 
 def display_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -429,8 +420,6 @@ def export(env: Env, file, year, month, template, out, force) -> None:
     for line in report["notes"]:
         say(f"  {line}")
 
-
-from ekbist.commands.prognosis_scores import accuracy, backtest  # noqa: E402  (the group's other commands)
 
 prognosis.add_command(accuracy)
 prognosis.add_command(backtest)

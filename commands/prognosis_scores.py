@@ -11,7 +11,7 @@ from typing import Any
 import click
 from ekbist.commands.budget import MONTHS_SHORT, SUM_NET, month_name, month_short, tkr
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import Column, emit, emit_machine, fmt_percent, format_option, say
+from ekbist.commands.render import Column, emit, emit_machine, fmt_int, fmt_percent, format_option, say
 
 from ekbist.codes import PROGNOSIS_METHODS
 from ekbist.i18n import N_, _
@@ -24,6 +24,17 @@ def method_label(method: str) -> str:
     from ekbist.codes import label
 
     return label("prognosis_method", method)
+
+
+def fmt_signed(value: int) -> str:
+    """An integer with its sign: '+1 200', '-350', '0'."""
+    return ("+" if value > 0 else "") + fmt_int(value)
+
+
+def preliminary(year: int, through: int) -> str:
+    """The note under scores whose outcome is what is booked so far (0: nothing yet)."""
+    return _("Preliminary: the outcome is the actuals booked through {month} {year}.").format(
+        month=month_name(through) if through else "–", year=year)
 
 
 TOTAL_COLUMNS = [
@@ -81,9 +92,7 @@ def accuracy(env: Env, year, partial, xlsx, force, fmt) -> None:
     if emit_machine(fmt, report, _csv_rows(report), ACCURACY_CSV):
         return
     if not report["complete"]:
-        say(_("Preliminary: the outcome is the actuals booked through {month} {year}.").format(
-            month=month_name(report["outcome_through"]) if report["outcome_through"] else "–",
-            year=y))
+        say(preliminary(y, report["outcome_through"]))
     total = report["total"]
     rows = [{"month": month_name(m["month"]), "prognosis": tkr(m["prognosis"]),
              "outcome": tkr(total["outcome_net"]), "error": tkr(m["error"]),
@@ -196,19 +205,10 @@ def tertial_accuracy_line(scores: dict[str, Any] | None) -> str | None:
     if not scores or not scores["months"]:
         return None
     parts = [_("{month} {error} tkr ({share})").format(
-        month=month_name(m["month"]), error=signed_tkr(m["error"]),
+        month=month_name(m["month"]), error=fmt_signed(tkr(m["error"])),
         share=signed_percent(m["error_share"])) for m in scores["months"]]
     line = _("Prognosis accuracy {year}, net against the outcome: {parts}.").format(
         year=scores["year"], parts="; ".join(parts))
     if not scores["complete"]:
-        line += " " + _("Preliminary: the outcome is the actuals booked through {month} {year}.").format(
-            month=month_name(scores["outcome_through"]) if scores["outcome_through"] else "–",
-            year=scores["year"])
+        line += " " + preliminary(scores["year"], scores["outcome_through"])
     return line
-
-
-def signed_tkr(kronor: int) -> str:
-    from ekbist.commands.render import fmt_int
-
-    value = tkr(kronor)
-    return ("+" if value > 0 else "") + fmt_int(value)
