@@ -234,6 +234,27 @@ def test_the_report_proposes_from_the_goals_own_indicators(store) -> None:
 
 
 # -- the command line: every bad input one line, the store unchanged ----------------------
+def test_next_years_goals_are_listed_before_the_year_begins(cli) -> None:
+    # Goals and targets are set in the autumn for the year to come.
+    cli.ok("init")
+    autumn = date(2026, 10, 15)
+    cli.ok("goal", "set", "2027", "u1", "--level", "unit", "--wording", "Fler i arbete",
+           today=autumn)
+    cli.ok("target", "set", "2027", "municipal_jobs", "22", "--goal", "u1", "--label",
+           "Kommunala jobb", today=autumn)
+    cli.ok("target", "set", "2027", "share_decided_in_time", "90", "--goal", "u1",
+           today=autumn)
+    data = json.loads(cli.ok("goal", "list", "2027", "--format", "json", today=autumn).output)
+    [goal] = data["goals"]
+    assert (data["year"], goal["key"], goal["targets"], goal["proposal"], goal["verdict"]) == (
+        2027, "u1", ["municipal_jobs", "share_decided_in_time"], None, None)
+    assert data["conclusion"] == {"unit_goals": 1, "met": 0, "partly": 0, "not_met": 0,
+                                  "unjudged": 1}
+    assert "Fler i arbete" in cli.ok("goal", "list", "2027", today=autumn).output
+    # The year report of a year not begun is still refused.
+    assert "2027 has not begun" in cli.fails("report", "year", "2027", today=autumn)
+
+
 def test_goal_commands_refuse_bad_input_and_write_nothing(cli, db_path) -> None:
     cli.ok("init")
     cli.ok("goal", "set", "2016", "e1", "--level", "enhet", "--wording", "Planering")

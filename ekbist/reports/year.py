@@ -238,7 +238,13 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
 
 def goal_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
     """The year's goals with their proposals and verdicts (``ekbist goal list``): the
-    proposals need the year's outcomes, so they come from the year report."""
+    proposals need the year's outcomes, so they come from the year report. The goals of a
+    year not begun (set in the autumn before it) are listed with their targets, which have
+    no computed outcome yet."""
+    y = report_year(year)
+    if date(y, 1, 1) > today:
+        return {"year": y, **goals_lib.hierarchy(
+            store, y, targets_lib.judge(store, y, {})["targets"])}
     report = year_report(store, year, today=today)
     return {"year": report["year"], **report["goals"]}
 
