@@ -3,6 +3,7 @@ monthly key-figure sheet, as text, Markdown, JSON and workbooks."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,7 +84,23 @@ def render_text(title: str, sections: list[Section], width: int = TEXT_WIDTH) ->
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """A heading or a table cell on one line: a line break in a goal's or an activity's
+    text would end the heading or cut the table's row."""
+    return " ".join(text.splitlines()).replace("|", "\\|")
+
+
+# What starts a Markdown block (a heading, a quote, a list item, a table row).
+_MD_BLOCK = re.compile(r"^(\s*)(#|>|[-+*](?=\s|$)|\d+(?=[.)])|\|)")
+
+
+def _md_note(text: str) -> str:
+    """A note as the text it is: a paragraph of an analysis that starts as a Markdown block
+    does ('# …', '- …', '1. …') is escaped, never turned into a heading or a list."""
+    def escaped(m: re.Match[str]) -> str:
+        lead, mark = m.groups()  # '1.' is escaped at its dot, the others before the mark
+        return lead + (mark + "\\" if mark[0].isdigit() else "\\" + mark)
+
+    return _MD_BLOCK.sub(escaped, text)
 
 
 def render_md(title: str, sections: list[Section]) -> str:
@@ -99,7 +116,8 @@ def render_md(title: str, sections: list[Section]) -> str:
             out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in s.rows]
             if s.notes:
                 out.append("")
-        out += [f"{n}  " if i < len(s.notes) - 1 else n for i, n in enumerate(s.notes)]
+        notes = [_md_note(n) for n in s.notes]
+        out += [f"{n}  " if i < len(notes) - 1 else n for i, n in enumerate(notes)]
     return "\n".join(out) + "\n"
 
 

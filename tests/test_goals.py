@@ -94,6 +94,25 @@ def test_a_verdict_unlike_the_proposal_is_shown_beside_it_with_its_reason(cli) -
     assert "Bedömning: uppfylls helt." in section and "föreslår" not in section
 
 
+def test_a_goals_texts_stay_text_in_the_markdown_report(cli) -> None:
+    # Texts keep their paragraphs; in Markdown a heading and a table row are one line, and
+    # a paragraph that starts like a heading or a list is still a paragraph.
+    cli.ok("init")
+    cli.ok("goal", "set", "2025", "u1", "--level", "unit", "--wording",
+           "Fler i arbete\noch egen försörjning", "--analysis",
+           "Första stycket.\n# Inte en rubrik\n- inte en lista\n1. inte heller\n"
+           "2024 var ett | bra år")
+    cli.ok("goal", "activity", "2025", "u1", "Ring\nvarje vecka")
+    md = cli.ok("report", "year", "2025", "--format", "md", today=date(2026, 3, 1)).output
+    lines = md.splitlines()
+    start = lines.index("### Unit goal: Fler i arbete och egen försörjning")
+    assert lines[start + 1:start + 8] == [
+        "", "Verdict: not judged yet.  ", "Analysis: Första stycket.  ",
+        "\\# Inte en rubrik  ", "\\- inte en lista  ", "1\\. inte heller  ",
+        "2024 var ett | bra år"]
+    assert "| Ring varje vecka |  |  | planned |" in lines
+
+
 def test_the_seed_report_as_a_workbook_and_at_80_columns(cli, tmp_path) -> None:
     _seed(cli)
     path = tmp_path / "year.xlsx"
