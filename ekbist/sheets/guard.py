@@ -59,10 +59,7 @@ def _elements(path: Path, raw, info: zipfile.ZipInfo, wanted: str) -> list[dict[
                     path=path, part=info.filename, n=spaced(MAX_SHEETS)))
             found.append({key.rpartition(":")[2]: value for key, value in attrs.items()})
 
-    def setup(parser) -> None:
-        parser.StartElementHandler = start
-
-    parse(path, info.filename, inflate(path, raw, info), setup)
+    parse(path, info.filename, inflate(path, raw, info), start=start)
     return found
 
 

@@ -26,8 +26,8 @@ written ``name="value"``, every cell matched whole by one strict pattern): then 
 byte-level scan that gives the same answer runs, about four times as fast. A chunk that is
 not plain sends the whole part to expat.
 
-expat calls Python for every element, so what it reads that way is bounded before and
-while it reads (:class:`SlowRead`): a part of at most :data:`MAX_SLOW_BYTES` and
+expat calls Python for every element, so what it reads that way is bounded before it
+reads (:func:`refuse_slow_read`): a part of at most :data:`MAX_SLOW_BYTES` and
 :data:`MAX_SLOW_ELEMENTS` elements (twice as many in shared strings, whose handlers do
 less). Their elements are counted first at C speed (:func:`count_elements`), so a part
 over the bound is refused before expat reads it. Without the bounds a sheet of 10 MB in
@@ -134,39 +134,24 @@ def _bad_xml(path: Path, part: str, exc: Exception,
         path=path, part=part, reason=reason))
 
 
-class SlowRead:
-    """The bounds on a part read element by element by expat with Python handlers.
-
-    :meth:`before` refuses a part whose (counted, see zip_parts.inflate) size is over
-    :data:`MAX_SLOW_BYTES` before a byte of it is parsed; :meth:`element`, called by the
-    start handler, refuses the part at its element number ``limit + 1``. ``advice`` ends
-    the message: what the user can do about it."""
-
-    def __init__(self, path: Path, part: str, advice: str, times: int = 1):
-        self.path, self.part, self.advice = path, part, advice
-        self.limit = times * MAX_SLOW_ELEMENTS
-        self.count = 0
-
-    def before(self, size: int, elements: int = 0) -> None:
-        """Refuse the part before expat reads it: ``size``, its bytes as counted;
-        ``elements``, its elements as :func:`count_elements` counted them."""
-        if elements > self.limit:
-            self.count = elements
-            self.element()
-        if size > MAX_SLOW_BYTES:
-            raise EkbistError(_("{path}: part {part} expands to {size} of XML that must be "
-                                "read element by element — ekbist reads at most {limit} of "
-                                "it; {advice}").format(
-                path=self.path, part=self.part, size=mb(size), limit=mb(MAX_SLOW_BYTES),
-                advice=self.advice))
-
-    def element(self) -> None:
-        self.count += 1
-        if self.count > self.limit:
-            raise EkbistError(_("{path}: part {part} holds more than {n} XML elements that "
-                                "must be read one by one — ekbist reads at most {n}; "
-                                "{advice}").format(
-                path=self.path, part=self.part, n=spaced(self.limit), advice=self.advice))
+def refuse_slow_read(path: Path, part: str, advice: str, size: int, elements: int,
+                     times: int = 1) -> None:
+    """Refuse a part that expat would read element by element with Python handlers, before
+    a byte of it is parsed: ``size``, its bytes as counted (see zip_parts.inflate), over
+    :data:`MAX_SLOW_BYTES`; ``elements``, as :func:`count_elements` counted them (never fewer
+    than expat meets), over ``times`` × :data:`MAX_SLOW_ELEMENTS`. The handlers then need
+    count nothing. ``advice`` ends the message: what the user can do about it."""
+    limit = times * MAX_SLOW_ELEMENTS
+    if elements > limit:
+        raise EkbistError(_("{path}: part {part} holds more than {n} XML elements that "
+                            "must be read one by one — ekbist reads at most {n}; "
+                            "{advice}").format(
+            path=path, part=part, n=spaced(limit), advice=advice))
+    if size > MAX_SLOW_BYTES:
+        raise EkbistError(_("{path}: part {part} expands to {size} of XML that must be "
+                            "read element by element — ekbist reads at most {limit} of "
+                            "it; {advice}").format(
+            path=path, part=part, size=mb(size), limit=mb(MAX_SLOW_BYTES), advice=advice))
 
 
 def count_elements(chunks: Iterator[bytes]) -> int:
@@ -429,16 +414,23 @@ def scan_plain(sheet: Sheet, chunks: Iterator[bytes], read=_plain_cells) -> None
         raise NotPlain         # cut short, or not a plain worksheet: expat says which
 
 
-def parse(path: Path, part: str, chunks: Iterator[bytes],
-           setup: Callable[[expat.XMLParserType], None] | None = None,
-           namespaces: bool = False) -> None:
-    """Feed a part to expat chunk by chunk; not well-formed XML is refused naming the part."""
+def parse(path: Path, part: str, chunks: Iterator[bytes], *,
+          start: Callable[[str, dict[str, str]], None] | None = None,
+          end: Callable[[str], None] | None = None, text: Callable[[str], None] | None = None,
+          namespaces: bool = False) -> None:
+    """Feed a part to expat chunk by chunk, calling ``start``, ``end`` and ``text`` (expat's
+    element and character data handlers) where given; not well-formed XML is refused naming
+    the part."""
     parser = expat.ParserCreate(namespace_separator=" ") if namespaces else expat.ParserCreate()
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
     _refuse_entities(parser)
-    if setup:
-        setup(parser)
+    if start is not None:
+        parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
     try:
         for chunk in chunks:
             parser.Parse(chunk, False)

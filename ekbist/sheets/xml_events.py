@@ -3,10 +3,10 @@
 A sheet not in the plain shape that :mod:`ekbist.sheets.sheet_xml` scans at byte level,
 every .ods content.xml and every shared strings part is read here, with Python handlers for
 each element. That is about ten times slower than the byte scan, so what is read this way
-is bounded (:class:`~ekbist.sheets.sheet_xml.SlowRead`): the part's size and its elements,
-counted at C speed before expat reads a byte (:func:`~ekbist.sheets.sheet_xml.count_elements`,
-never fewer than expat finds). A sheet's handlers, the hottest, count nothing more; those of
-shared strings and .ods content count again while they read.
+is bounded (:func:`~ekbist.sheets.sheet_xml.refuse_slow_read`): the part's size and its
+elements, counted at C speed before expat reads a byte
+(:func:`~ekbist.sheets.sheet_xml.count_elements`, never fewer than expat finds). The
+handlers count nothing more.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from pathlib import Path
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.sheets import sheet_xml
-from ekbist.sheets.sheet_xml import (MAX_SPARSE_AREA, MAX_TEXT, Sheet, SheetScan, SlowRead,
-                                     column_number, not_plain_advice, parse)
+from ekbist.sheets.sheet_xml import (MAX_SPARSE_AREA, MAX_TEXT, Sheet, SheetScan,
+                                     column_number, not_plain_advice, parse,
+                                     refuse_slow_read)
 from ekbist.sheets.zip_parts import spaced
 
 # -- an .xlsx sheet read by expat --------------------------------------------------------------
@@ -37,7 +38,7 @@ def _sheet_handlers(sheet: Sheet) -> tuple[Callable, Callable, Callable]:
     They run for every element, so they are closures over plain variables, each element
     name is looked up once, and a cell calls :meth:`Sheet.cell` only when it moves the
     sheet's bounds (the other filled cells are counted here). No element is counted: the
-    part's elements were counted before it was parsed (SlowRead).
+    part's elements were counted before it was parsed (refuse_slow_read).
     """
     scan = sheet.scan
     codes: dict[str, int] = {}
@@ -133,29 +134,22 @@ def _sheet_handlers(sheet: Sheet) -> tuple[Callable, Callable, Callable]:
 def scan_expat(sheet: Sheet, chunks: Iterator[bytes], size: int, elements: int) -> None:
     """Read a sheet that is not in the plain shape (``size``: its bytes, as counted;
     ``elements``: as :func:`~ekbist.sheets.sheet_xml.count_elements` counted them)."""
-    SlowRead(sheet.path, sheet.part, not_plain_advice()).before(size, elements)
+    refuse_slow_read(sheet.path, sheet.part, not_plain_advice(), size, elements)
     start, end, text = _sheet_handlers(sheet)
-
-    def setup(parser) -> None:
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = text
-
-    parse(sheet.path, sheet.part, chunks, setup)
+    parse(sheet.path, sheet.part, chunks, start=start, end=end, text=text)
 
 
 # -- shared strings and .ods content -----------------------------------------------------------
 
 def scan_strings(path: Path, part: str, chunks: Iterator[bytes], size: int,
-                 elements: int = 0) -> None:
+                 elements: int) -> None:
     """Bound every shared string's length (``size``: the part's bytes, as counted;
     ``elements``: counted before, as for :func:`scan_expat`)."""
-    bounds = SlowRead(path, part, _("split the workbook into smaller files"), times=2)
-    bounds.before(size, elements)
+    refuse_slow_read(path, part, _("split the workbook into smaller files"), size, elements,
+                     times=2)
     state = {"in_si": 0, "in_t": False, "length": 0, "index": -1}
 
     def start(name: str, attrs) -> None:
-        bounds.element()
         local = name.rpartition(":")[2]
         if local == "si":
             state["in_si"] += 1
@@ -180,12 +174,7 @@ def scan_strings(path: Path, part: str, chunks: Iterator[bytes], size: int,
                                     "cell").format(path=path, part=part, n=state["index"] + 1,
                                                    limit=spaced(MAX_TEXT)))
 
-    def setup(parser) -> None:
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = text
-
-    parse(path, part, chunks, setup)
+    parse(path, part, chunks, start=start, end=end, text=text)
 
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -194,10 +183,8 @@ _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 class _OdsEvents:
     """expat handlers for an .ods content.xml: every table's filled block, repeats counted."""
 
-    def __init__(self, path: Path, part: str, packed: int, problems: list[str],
-                 bounds: SlowRead):
+    def __init__(self, path: Path, part: str, packed: int, problems: list[str]):
         self.path, self.part, self.packed, self.problems = path, part, packed, problems
-        self.bounds = bounds
         self.sheet: Sheet | None = None
         self.scans: list[SheetScan] = []
         self.row = 0
@@ -215,7 +202,6 @@ class _OdsEvents:
         return max(int(value), 1)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        self.bounds.element()
         local = name.rpartition(" ")[2]
         if local == "table" and name.startswith(_TABLE):
             self.sheet = Sheet(self.path, self.part, attrs.get(f"{_TABLE} name", ""),
@@ -265,18 +251,13 @@ class _OdsEvents:
 
 
 def scan_ods(path: Path, part: str, packed: int, problems: list[str],
-             chunks: Iterator[bytes], size: int, elements: int = 0) -> list[SheetScan]:
+             chunks: Iterator[bytes], size: int, elements: int) -> list[SheetScan]:
     """Read an .ods file's content.xml (``size``: its bytes, as counted; ``elements``:
     counted before, as for :func:`scan_expat`)."""
-    bounds = SlowRead(path, part, _("save the file as .xlsx, which ekbist reads faster"))
-    bounds.before(size, elements)
-    events = _OdsEvents(path, part, packed, problems, bounds)
-
-    def setup(parser) -> None:
-        parser.StartElementHandler = events.start
-        parser.EndElementHandler = events.end
-        parser.CharacterDataHandler = events.text
-
+    refuse_slow_read(path, part, _("save the file as .xlsx, which ekbist reads faster"), size,
+                     elements)
+    events = _OdsEvents(path, part, packed, problems)
     # Namespaces matter in ODF (table:table vs text:table): parse with them resolved.
-    parse(path, part, chunks, setup, namespaces=True)
+    parse(path, part, chunks, start=events.start, end=events.end, text=events.text,
+          namespaces=True)
     return events.scans
