@@ -19,7 +19,6 @@ included, passes the secrecy gate.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -30,7 +29,7 @@ from ekbist.sheets import convert
 from ekbist.sheets.cells import cell_name, column_letter
 from ekbist.sheets.chunks import ChunkedSheet
 from ekbist.sheets.declarations import normalise
-from ekbist.sheets.extract_rules import EXCEL, FieldRule, Numbers, SourceRules
+from ekbist.sheets.extract_rules import EXCEL, FieldRule, Numbers, SourceRules, near_hint
 
 PREVIEW_ROWS = 3
 REMEMBERED = 50_000   # texts remembered per field, at most
@@ -256,10 +255,9 @@ class Extract:
                 return None
             if not hits:
                 known = [convert.display(c).strip() for c in header if convert.display(c).strip()]
-                near = difflib.get_close_matches(shown[0], known, n=1, cutoff=0.6)
-                hint = _(" (did you mean '{near}'?)").format(near=near[0]) if near else ""
                 self._problem(row, 0, " | ".join(shown), _(
-                    "{key}: no column has this header{hint}").format(key=key, hint=hint))
+                    "{key}: no column has this header{hint}").format(
+                    key=key, hint=near_hint(shown[0], known)))
                 return None
             return hits[0]
 

@@ -108,13 +108,17 @@ def _fail(path: Path, key: str, reason: str) -> RulesError:
     return RulesError(_("{file}: {key}: {reason}").format(file=path.name, key=key, reason=reason))
 
 
+def near_hint(word: str, known: Any) -> str:
+    """' (did you mean 'X'?)' for the known word closest to a typo, or '' if none is close."""
+    near = difflib.get_close_matches(word, list(known), n=1)
+    return _(" (did you mean '{near}'?)").format(near=near[0]) if near else ""
+
+
 def _unknown(path: Path, where: str, keys: Any, known: tuple[str, ...]) -> None:
     for key in keys:
         if key not in known:
-            near = difflib.get_close_matches(str(key), known, n=1)
-            hint = _(" (did you mean '{near}'?)").format(near=near[0]) if near else ""
             raise _fail(path, f"{where}{key}", _("unknown key{hint}; known keys: {known}").format(
-                hint=hint, known=", ".join(known)))
+                hint=near_hint(str(key), known), known=", ".join(known)))
 
 
 def _texts(path: Path, key: str, value: Any) -> tuple[str, ...]:
@@ -197,10 +201,9 @@ def _field(path: Path, kind: Kind, key: str, raw: Any, numbers: Numbers,
     where = f"fields.{key}"
     columns = {c.key: c for c in kind.import_columns}
     if key not in columns:
-        near = difflib.get_close_matches(key, list(columns), n=1)
-        hint = _(" (did you mean '{near}'?)").format(near=near[0]) if near else ""
         raise _fail(path, where, _("{kind} has no field '{field}'{hint}; its fields: {fields}")
-                    .format(kind=kind.name, field=key, hint=hint, fields=", ".join(columns)))
+                    .format(kind=kind.name, field=key, hint=near_hint(key, columns),
+                            fields=", ".join(columns)))
     if not isinstance(raw, dict):
         raise _fail(path, where, _("must be a table of keys"))
     _unknown(path, f"{where}.", raw, FIELD_KEYS)
@@ -254,10 +257,8 @@ def _when(path: Path, kind: Kind, index: int, raw: Any) -> When:
     values = {}
     for key, value in sets.items():
         if key not in columns:
-            near = difflib.get_close_matches(key, list(columns), n=1)
-            hint = _(" (did you mean '{near}'?)").format(near=near[0]) if near else ""
             raise _fail(path, f"{where}.set.{key}", _("{kind} has no field '{field}'{hint}").format(
-                kind=kind.name, field=key, hint=hint))
+                kind=kind.name, field=key, hint=near_hint(key, columns)))
         values[key] = _code_value(path, f"{where}.set.{key}", columns[key], value)
     return When(index, tuple(normalise(h) for h in headers), headers, position, pattern, skip, values)
 
@@ -344,4 +345,4 @@ def load(path: Path | str) -> SourceRules:
                        ignore, fields, when)
 
 
-__all__ = ["FieldRule", "Numbers", "RulesError", "SourceRules", "When", "load"]
+__all__ = ["FieldRule", "Numbers", "RulesError", "SourceRules", "When", "load", "near_hint"]
