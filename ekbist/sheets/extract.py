@@ -19,6 +19,7 @@ included, passes the secrecy gate.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -92,7 +93,6 @@ class Extract:
 
     def _reset(self) -> None:
         self.problems: list[tuple[tuple, str, Any, str]] = []
-        self.warnings: list[str] = []
         self.preview: list[tuple[int, dict[str, Any]]] = []
         self.columns: dict[str, str] = {}      # field -> the extract's header it is read from
         self.ignored: list[str] = []           # headers ignored as the rules say
@@ -106,16 +106,13 @@ class Extract:
 
     def join(self, ctx: Any) -> None:
         """Hand what reading found to the import's context (an
-        :class:`ekbist.sheets.import_context.Context`, once the sheet is read): the problems
-        and warnings, and the cells the rules could not read, which the import's own checks
+        :class:`ekbist.sheets.import_context.Context`, once the sheet is read): the problems,
+        and the cells the rules could not read, which the import's own checks
         then pass over instead of naming them again in other words ("a value is required")."""
         ctx.problems.items = [item for item in ctx.problems.items
                               if (item[0][1], item[0][2]) not in self.failed_cells]
         for order, where, value, reason in self.problems:
             ctx.problems.add(order, where, convert.mask_personnummer(value), reason)
-        ctx.report.warnings.extend(self.warnings)
-        import bisect
-
         for source in ctx.sources:
             rows = source.rows
             for row, key in self.failed:
@@ -197,10 +194,9 @@ class Extract:
         if held:
             yield held_first, [[""] * layout.width for _ in held]
         for (key, value), numbers in self.unmapped.items():
-            position = layout.positions.get(key, 0) if layout else 0
+            position = layout.positions.get(key, 0)
             for number in numbers:
-                self.failed.add((number - 1, key))
-                self.failed_cells.add((number - 1, position))
+                self._failed(number - 1, position, key)
             self.problems.append((
                 (0, numbers[0] - 1, position), f"{cell_name(sheet, numbers[0] - 1, position)}",
                 value, _("not in the rules' map for {field} (rows {rows}): add it to "
@@ -271,8 +267,7 @@ class Extract:
             if col is not None:
                 used.add(col)
                 self.columns[rule.key] = convert.display(header[col]).strip() or column_letter(col)
-        complete = all(col is not None for key, col in sources.items()
-                       if next(r for r in rules.fields if r.key == key).from_column)
+        complete = all(sources[rule.key] is not None for rule in rules.fields if rule.from_column)
         whens = []
         for when in rules.when:
             col = locate(when.headers, when.shown, when.position, f"when[{when.index + 1}]")
