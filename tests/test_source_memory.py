@@ -7,9 +7,9 @@ import json
 import sqlite3
 from pathlib import Path
 
+import test_source_rules
 from test_source_rules import RULES, applications, audit_rows, rules_file
 
-HEADER = "Ans.nr;Ärendenr;Avser;Inkom;Beslutsdatum;Beslut;Belopp;Status;Handläggare"
 OCTOBER = [
     "A-10;C-1;202610;06.10.2026;08.10.2026;Bifall;900;Aktiv;Bo Berg",
     "A-11;C-2;202610;07.10.2026;09.10.2026;Avslag;;Aktiv;Bo Berg",
@@ -22,10 +22,8 @@ NOVEMBER = [
 
 
 def extract(tmp_path: Path, rows: list[str], name: str = "extract.csv") -> Path:
-    path = tmp_path / name
-    text = "\r\n".join(["Ansökningar (Procapita)", HEADER, *rows, "Summa;;;;;;;;"]) + "\r\n"
-    path.write_bytes(text.encode("cp1252"))
-    return path
+    """test_source_rules' extract of ``rows``, with a footer that sums nothing."""
+    return test_source_rules.extract(tmp_path, rows, name=name, footer="Summa;;;;;;;;")
 
 
 def ids(db: Path) -> list[str]:
