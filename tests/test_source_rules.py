@@ -261,6 +261,14 @@ def test_a_number_in_the_other_convention_is_refused(unit, tmp_path):
                      "(decimal mark ',')"]
 
 
+def test_decimals_in_other_digits_are_refused(unit, tmp_path):
+    # "²" is a digit to Python's str.isdigit, but no decimal: refused as any other misreading.
+    rows = [ROWS[0].replace("1 234,00", "1 234,²"), *ROWS[1:]]
+    lines = refused(unit, tmp_path, extract(tmp_path, rows))
+    assert lines == ["extract!G3: '1 234,²' — not a number as the rules read it "
+                     "(decimal mark ',')"]
+
+
 def test_a_number_with_a_decimal_point_when_the_rules_say_so(unit, tmp_path):
     rules = rules_file(tmp_path, RULES.replace('decimal = ","\nthousands = [" ", "."]',
                                                'decimal = "."\nthousands = ","'))
@@ -514,6 +522,23 @@ def test_a_workbook_extract_with_date_cells_and_serials(unit, tmp_path):
                       name="gone.toml")
     assert unit.fails("import", path, "--rules", gone) == \
         "error: uttag.xlsx: no sheet 'Beslut 2', which the rules file names"
+
+
+def test_a_day_written_as_eight_digits_reads_after_excel(unit, tmp_path):
+    from helpers.workbooks import workbook
+
+    # 20261102 as a number cell and as a text is past Excel's last serial (2958465), so
+    # "%Y%m%d" after "excel" reads it; 46330 is still Excel's 2026-11-04.
+    rows = [["Ans.nr", "Ärendenr", "Inkom", "Beslutsdatum", "Beslut", "Belopp"],
+            ["A-1", "C-1", 20261102, 46330, "Bifall", 1234],
+            ["A-2", "C-2", "20261103", 20261105, "Avslag", None]]
+    path = workbook(tmp_path / "uttag.xlsx", {"Beslut": rows})
+    rules = rules_file(tmp_path, WORKBOOK_RULES.replace('["%Y-%m-%d", "excel"]',
+                                                        '["excel", "%Y%m%d"]'))
+    unit.ok("import", path, "--rules", rules)
+    assert applications(unit.db) == [
+        ("A-1", "C-1", "2026-11", "2026-11-02", "2026-11-04", "granted", 1234),
+        ("A-2", "C-2", "2026-11", "2026-11-03", "2026-11-05", "rejected", None)]
 
 
 @pytest.mark.parametrize("piece_rows", [1, 2, 3, 4])

@@ -66,7 +66,7 @@ def read_number(text: str, numbers: Numbers) -> int | float | None:
     elif s[:1] == "+":
         s = s[1:].lstrip()
     whole, mark, decimals = s.partition(numbers.decimal)
-    if mark and not decimals.isdigit():
+    if mark and not (decimals.isdigit() and decimals.isascii()):
         return None
     groups = [whole]
     for separator in numbers.thousands:
@@ -439,15 +439,15 @@ def _date(raw: Any, formats: tuple[str, ...]) -> str | None:
         return raw.isoformat()
     if isinstance(raw, datetime):
         return raw.date().isoformat()
-    numeric = raw.__class__ in (int, float) or (raw.__class__ is str and raw.strip().isdigit())
-    if numeric:
-        if EXCEL in formats:
-            return convert._serial(float(raw))
-        if raw.__class__ is not str:
-            return None
-    text = raw.strip() if raw.__class__ is str else str(raw)
+    # A number cell is read by its digits too: 20261102 is a day by "%Y%m%d", not a serial.
+    text = convert.to_text(raw)
     for fmt in formats:
         if fmt == EXCEL:
+            if raw.__class__ in (int, float) or (raw.__class__ is str and text.isascii()
+                                                 and text.isdigit()):
+                serial = convert._serial(float(raw))
+                if serial is not None:
+                    return serial
             continue
         try:
             return datetime.strptime(text, fmt).date().isoformat()
