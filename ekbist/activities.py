@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from ekbist import codes
+from ekbist import cases
 from ekbist import settings as unit_settings
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
@@ -44,13 +45,6 @@ def parse_kind(store: Store, text: str) -> str:
                             "{kinds}; setting activities.kinds)").format(
             value=text, kinds=", ".join(codes.label("activity_kind", k) for k in in_use)))
     return code
-
-
-def _case(store: Store, case_id: str) -> dict[str, Any]:
-    row = store.one("SELECT id, opened, closed FROM cases WHERE id = ?", (case_id,))
-    if row is None:
-        raise EkbistError(_("unknown case '{id}'").format(id=case_id))
-    return row
 
 
 def check_period(case: dict[str, Any], from_date: date, to_date: date | None,
@@ -83,7 +77,7 @@ def add(store: Store, case_id: str, *, kind: str, from_date: date, today: date,
         hours: float = 0, provider: str = "", to_date: date | None = None,
         exemption: str | None = None, note: str = "") -> int:
     """Record an activity (or, with kind ``exempt``, an exemption and its reason); its id."""
-    case = _case(store, case_id)
+    case = cases.get(store, case_id)
     code = parse_kind(store, kind)
     reason = codes.parse_code("exemption", exemption) if exemption else None
     if code == EXEMPT and reason is None:
@@ -146,7 +140,7 @@ def list_activities(store: Store, *, case: str | None = None, handler: str | Non
     from ekbist.day_conditions import handler_of_case
 
     if case:
-        _case(store, case)
+        cases.get(store, case)
     if handler:
         from ekbist import handlers
 
@@ -171,7 +165,7 @@ def list_activities(store: Store, *, case: str | None = None, handler: str | Non
 def set_first_meeting(store: Store, case_id: str, day: date) -> dict[str, Any]:
     """Record the day of the first meeting with the unit booked for a new applicant (it may
     lie ahead); a second call moves it."""
-    case = _case(store, case_id)
+    case = cases.get(store, case_id)
     if day.isoformat() < case["opened"]:
         raise EkbistError(_("case '{id}' was opened on {date}; its first meeting cannot be "
                             "before that").format(id=case_id, date=case["opened"]))
