@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ekbist import codes
+from ekbist import cases, codes
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
@@ -35,20 +35,13 @@ def sql_barrier_on(case: str, day: str) -> str:
             f"ORDER BY b.from_date DESC LIMIT 1)")
 
 
-def _case(store: Store, case_id: str) -> dict[str, Any]:
-    row = store.one("SELECT id, opened, closed FROM cases WHERE id = ?", (case_id,))
-    if row is None:
-        raise EkbistError(_("unknown case '{id}'").format(id=case_id))
-    return row
-
-
 def set_barrier(store: Store, case_id: str, code: str, *, from_date: date,
                 today: date) -> dict[str, Any]:
     """Record ``code`` as the case's barrier from ``from_date`` on (the history is kept).
 
     Refused before the case was opened, after it was closed, after today, and when the
     barrier from that day is already recorded (the same code: nothing to change)."""
-    case = _case(store, case_id)
+    case = cases.get(store, case_id)
     barrier = codes.parse_code("barrier", code)
     not_after(from_date, today, _("barrier date"))
     day = from_date.isoformat()
@@ -68,33 +61,3 @@ def set_barrier(store: Store, case_id: str, code: str, *, from_date: date,
             "ON CONFLICT (case_id, from_date) DO UPDATE SET code = excluded.code",
             (case_id, day, barrier))
     return {"case": case_id, "from_date": day, "barrier": barrier}
-
-
-def history(store: Store, case_id: str) -> list[dict[str, Any]]:
-    """The case's barriers, oldest first, each with the day the next one took over."""
-    _case(store, case_id)
-    rows = store.query("SELECT from_date, code AS barrier FROM barrier WHERE case_id = ? "
-                       "ORDER BY from_date", (case_id,))
-    for i, row in enumerate(rows):
-        row["until"] = rows[i + 1]["from_date"] if i + 1 < len(rows) else None
-    return rows
-
-
-def barriers_on(store: Store, day: date, *, handler: str | None = None) -> list[dict[str, Any]]:
-    """Every case active on ``day`` with its barrier then (None when none is recorded) and
-    its handler, ordered by case."""
-    from ekbist.day_conditions import case_active, handler_of_case
-
-    where = [case_active(":day")]
-    params: dict[str, Any] = {"day": day.isoformat()}
-    handler_sql = handler_of_case("c.id", ":day")
-    if handler:
-        from ekbist import handlers
-
-        handlers.get(store, handler)
-        where.append(f"{handler_sql} = :handler")
-        params["handler"] = handler
-    return store.query(
-        f"""SELECT c.id AS "case", {handler_sql} AS handler,
-                   {sql_barrier_on("c.id", ":day")} AS barrier
-            FROM cases c WHERE {" AND ".join(where)} ORDER BY c.id""", params)

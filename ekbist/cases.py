@@ -226,8 +226,8 @@ def list_cases(
 
 
 def show(store: Store, case_id: str) -> dict[str, Any]:
-    """The case with its assignment history (who handled it when) and its covers (who
-    carried it for a while)."""
+    """The case with its assignment history (who handled it when), its barriers to
+    self-support and its covers (who carried it for a while)."""
     case = get(store, case_id)
     case["assignments"] = store.query(
         """SELECT a.handler, h.name, a.from_date, a.to_date
@@ -235,9 +235,13 @@ def show(store: Store, case_id: str) -> dict[str, Any]:
            WHERE a.case_id = ? ORDER BY a.from_date, a.id""",
         (case_id,),
     )
-    from ekbist.barriers import history
-
-    case["barriers"] = history(store, case_id)
+    # The barriers to self-support, oldest first, each with the day the next one took over.
+    case["barriers"] = store.query(
+        """SELECT from_date, code AS barrier,
+                  lead(from_date) OVER (ORDER BY from_date) AS until
+           FROM barrier WHERE case_id = ? ORDER BY from_date""",
+        (case_id,),
+    )
     case["covers"] = store.query(
         """SELECT cv.handler, h.name, cv.from_date, cv.to_date
            FROM cover cv JOIN handler h ON h.id = cv.handler
