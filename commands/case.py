@@ -70,10 +70,6 @@ def open_(env: Env, case_id, handler, opened, adults, children, gender, homeless
           birth_year, barrier) -> None:
     from ekbist import cases
 
-    if barrier:
-        from ekbist.codes import parse_code
-
-        parse_code("barrier", barrier)  # refused before the case is opened
     cases.open_case(
         env.open(),
         case_id,
