@@ -199,18 +199,12 @@ def referral_period(store: Store, *, first: str | None, last: str | None,
                     today: date) -> tuple[str, str]:
     """The months of the referral check: --from/--to, else the twelve months up to this
     month, or up to the month of the latest meeting booked when that is later."""
-    from ekbist.months import month_add, months_between
-    from ekbist.validate import parse_month
+    from ekbist.months import month_add
+    from ekbist.validate import month_range
 
-    if (first is None) != (last is None):
-        raise EkbistError.about(_("{from} and {to} go together"), {"from": "from", "to": "to"})
-    if first is not None and last is not None:
-        first, last = parse_month(first, "from"), parse_month(last, "to")
-        if last < first:
-            raise EkbistError.about(_("{to} is before {from}"), {"to": "to", "from": "from"})
-        if len(months_between(first, last)) > 36:
-            raise EkbistError(_("a period is at most 36 months"))
-        return first, last
+    given = month_range(first, last)
+    if given is not None:
+        return given
     this = f"{today.year:04d}-{today.month:02d}"
     latest = store.scalar("SELECT max(day) FROM first_visit")
     end_month = max(this, latest[:7]) if latest else this

@@ -7,6 +7,7 @@ from datetime import date
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.months import months_between
 from ekbist.secrecy import check_text
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -43,6 +44,22 @@ def parse_month(text: str, what: str = "month") -> str:
         raise EkbistError.about(_("{what}: '{value}' is not a month (YYYY-MM)"), {"what": what},
                                 value=text)
     return match.group(0)
+
+
+def month_range(first: str | None, last: str | None) -> tuple[str, str] | None:
+    """--from and --to months, given together: ('YYYY-MM', 'YYYY-MM'), or None when neither
+    is. Refused when one comes alone, when --to is before --from and beyond 36 months: the
+    one reading of a month period for every report and check that takes one."""
+    if first is None and last is None:
+        return None
+    if first is None or last is None:
+        raise EkbistError.about(_("{from} and {to} go together"), {"from": "from", "to": "to"})
+    first, last = parse_month(first, "from"), parse_month(last, "to")
+    if last < first:
+        raise EkbistError.about(_("{to} is before {from}"), {"to": "to", "from": "from"})
+    if len(months_between(first, last)) > 36:
+        raise EkbistError(_("a period is at most 36 months"))
+    return first, last
 
 
 def not_after(day: date, today: date, what: str) -> None:

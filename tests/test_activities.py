@@ -161,6 +161,16 @@ def test_the_check_refuses_a_bad_period(unit) -> None:
                                        "--to", "2026-12")
 
 
+def test_the_check_takes_36_months_and_no_more(unit) -> None:
+    # 2024-01 … 2026-12 is 3 × 12 = 36 months; one month earlier is 37.
+    data = json.loads(unit.ok("activities", "check", "--from", "2024-01", "--to", "2026-12",
+                              "--format", "json").output)
+    assert len(data["months"]) == 36
+    assert data["months"][0]["month"] == "2024-01" and data["months"][-1]["month"] == "2026-12"
+    assert "at most 36 months" in unit.fails("activities", "check", "--from", "2023-12",
+                                             "--to", "2026-12")
+
+
 def test_activities_and_barriers_go_out_and_come_back(unit, tmp_path) -> None:
     import openpyxl
     from helpers.workbooks import workbook

@@ -8,7 +8,7 @@ from datetime import date
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_add, month_end, months_between
-from ekbist.validate import parse_month
+from ekbist.validate import month_range
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,7 @@ def period_of(*, year: int | str | None = None, first: str | None = None,
         # monthly average down.
         last = f"{y:04d}-12" if y < today.year else f"{y:04d}-{today.month:02d}"
         return Period(f"{y:04d}-01", last, whole_year=True)
-    if first or last:
-        if not (first and last):
-            raise EkbistError.about(_("{from} and {to} go together"), {"from": "from", "to": "to"})
-        first, last = parse_month(first, "from"), parse_month(last, "to")
-        if last < first:
-            raise EkbistError.about(_("{to} is before {from}"), {"to": "to", "from": "from"})
-        if len(months_between(first, last)) > 36:
-            raise EkbistError(_("a period is at most 36 months"))
-        return Period(first, last)
+    given = month_range(first or None, last or None)
+    if given is not None:
+        return Period(*given)
     return Period(f"{today.year:04d}-01", f"{today.year:04d}-{today.month:02d}")
