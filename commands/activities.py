@@ -113,7 +113,7 @@ def list_(env: Env, case_id, handler, as_of, fmt) -> None:
 def meeting(env: Env, case_id, on) -> None:
     from ekbist import activities as lib
 
-    lib.set_first_meeting(env.open(), case_id, on)
+    lib.set_first_meeting(env.open(), case_id, on, today=env.today)
     say(_("Case {case}: first meeting {date}.").format(case=case_id, date=on.isoformat()))
 
 

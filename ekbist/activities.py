@@ -162,10 +162,17 @@ def list_activities(store: Store, *, case: str | None = None, handler: str | Non
             ORDER BY t.case_id, t.from_date, t.id""", params)
 
 
-def set_first_meeting(store: Store, case_id: str, day: date) -> dict[str, Any]:
+def set_first_meeting(store: Store, case_id: str, day: date, *, today: date) -> dict[str, Any]:
     """Record the day of the first meeting with the unit booked for a new applicant (it may
-    lie ahead); a second call moves it."""
+    lie ahead, a year at the most: a first meeting is booked within weeks, so a later day
+    is a slip of the keys, and it would stretch the check's period to it); a second call
+    moves it."""
     case = cases.get(store, case_id)
+    from ekbist.months import month_add
+
+    if day > month_add(today, 12):
+        raise EkbistError(_("the first meeting {date} is more than a year after today "
+                            "({today})").format(date=day.isoformat(), today=today.isoformat()))
     if day.isoformat() < case["opened"]:
         raise EkbistError(_("case '{id}' was opened on {date}; its first meeting cannot be "
                             "before that").format(id=case_id, date=case["opened"]))

@@ -57,6 +57,7 @@ def test_an_activity_and_an_exemption_are_listed(unit) -> None:
      "unknown exemption reason 'lat'"),
     (("end", "99", "--date", "2026-02-02"), "unknown activity 99"),
     (("meeting", "C-1", "--date", "2026-01-09"), "opened on 2026-01-10"),
+    (("meeting", "C-1", "--date", "2027-11-26"), "more than a year after today (2026-11-25)"),
 ])
 def test_refusals_write_nothing(unit, args, words) -> None:
     before = _counts(unit.db)
@@ -76,6 +77,14 @@ def test_the_edges_are_accepted(unit) -> None:
     assert "already has" in unit.fails("activities", "add", "C-1", "--kind", "SFI", "--from",
                                        "2026-02-02")
     assert len(json.loads(unit.ok("activities", "list", "--format", "json").output)) == 3
+
+
+def test_a_first_meeting_may_lie_a_year_ahead_and_no_more(unit) -> None:
+    # Today is 2026-11-25: a year ahead is 2027-11-25 (the day after is refused, above).
+    unit.ok("activities", "meeting", "C-1", "--date", "2027-11-25")
+    data = json.loads(unit.ok("activities", "check", "--format", "json").output)
+    # The check's own period reaches the month of that meeting: 2025-12 … 2027-11.
+    assert (data["from"], data["to"], len(data["months"])) == ("2025-12", "2027-11", 24)
 
 
 def test_the_unit_chooses_its_kinds(unit) -> None:
