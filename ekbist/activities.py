@@ -87,7 +87,8 @@ def add(store: Store, case_id: str, *, kind: str, from_date: date, today: date,
         raise EkbistError(_("a reason for exemption goes with the kind 'exempt' only"))
     hours = check_hours(hours, code)
     check_period(case, from_date, to_date, today)
-    provider, note = provider.strip(), note.strip()
+    # One line each, as a contact's note: a tab or line break would break a table's rows.
+    provider, note = " ".join(provider.split()), " ".join(note.split())
     if len(provider) > MAX_PROVIDER:
         raise EkbistError(_("the provider is too long (at most {n} characters)").format(
             n=MAX_PROVIDER))

@@ -79,6 +79,17 @@ def test_the_edges_are_accepted(unit) -> None:
     assert len(json.loads(unit.ok("activities", "list", "--format", "json").output)) == 3
 
 
+def test_a_provider_and_a_note_are_kept_on_one_line(unit) -> None:
+    unit.ok("activities", "add", "C-1", "--kind", "sfi", "--from", "2026-02-02", "--provider",
+            " SFI-skolan\n\tSöder ", "--note", "två\r\ndagar  i veckan")
+    row = json.loads(unit.ok("activities", "list", "--format", "json").output)[0]
+    assert (row["provider"], row["note"]) == ("SFI-skolan Söder", "två dagar i veckan")
+    # A personnummer broken over lines is still one.
+    line = unit.fails("activities", "add", "C-1", "--kind", "sfi", "--from", "2026-02-03",
+                      "--note", "19121212\n-1212")
+    assert "looks like a personnummer" in line and "-1212" not in line
+
+
 def test_a_first_meeting_may_lie_a_year_ahead_and_no_more(unit) -> None:
     # Today is 2026-11-25: a year ahead is 2027-11-25 (the day after is refused, above).
     unit.ok("activities", "meeting", "C-1", "--date", "2027-11-25")
