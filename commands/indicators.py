@@ -70,7 +70,8 @@ def population_set(env: Env, year: int, adults, children, total, age, gender, pe
         children=ngettext("{n} child", "{n} children", children).format(n=fmt_int(children))))
 
 
-@population.command("list", help=_("List the recorded population per year."))
+@population.command("list", help=_("List the population per year: as recorded, or summed from "
+                                      "age bands that cover every age."))
 @format_option()
 @pass_env
 def population_list(env: Env, fmt: str) -> None:

@@ -82,6 +82,22 @@ def test_totals_from_the_bands_unless_recorded(db):
         assert population.totals(store, 2026) == {"adults": 2000, "children": 600, "total": 2700}
 
 
+def test_population_list_shows_a_year_recorded_by_bands_alone(db):
+    """The list shows the numbers the figures divide by: 2024 as recorded, 2026 summed from
+    its bands (children 240 + 260, adults 1 000 + 1 100); 2025's bands miss the men, so
+    2025 has no population and is not listed."""
+    with Store.open(db) as store:
+        population.set_population(store, 2024, adults=2000, children=600, total=2700)
+        for age, sex, n in (("0-17", "f", 240), ("0-17", "m", 260), ("18+", "f", 1000),
+                            ("18+", "m", 1100)):
+            population.set_band(store, 2026, age=age, gender=sex, persons=n)
+        population.set_band(store, 2025, age="0+", gender="f", persons=1300)
+    listed = procs.run(db, "population", "list", "--format", "csv")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == ["year,adults,children,total", "2024,2000,600,2700",
+                                          "2026,2100,500,2600"]
+
+
 def test_population_set_a_band_from_the_command_line(db):
     result = procs.run(db, "population", "set", "2026", "--age", "18–24", "--gender", "kvinnor",
                        "--persons", "3110")

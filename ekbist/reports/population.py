@@ -56,7 +56,12 @@ def get(store: Store, year: int) -> dict[str, Any] | None:
 
 
 def list_population(store: Store) -> list[dict[str, Any]]:
-    return store.query("SELECT year, adults, children, total FROM population ORDER BY year")
+    """Every year whose population the figures divide by, with the numbers they use
+    (:func:`totals`): as recorded in total, else summed from age bands that cover every
+    age of both sexes. A year recorded by bands alone is listed, not hidden."""
+    years = store.tuples("SELECT year FROM population UNION SELECT year FROM population_band "
+                         "ORDER BY year").fetchall()
+    return [{"year": y, **t} for (y,) in years if (t := totals(store, y))]
 
 
 # -- by age band and sex ---------------------------------------------------------------------
