@@ -75,6 +75,28 @@ def test_an_application_of_a_covered_case_is_the_coverers_then_comes_back(unit):
     assert handling_time.open_applications(unit, D("2025-01-07"), handler="mate") == []
 
 
+def test_the_day_lists_a_covered_case_once_under_its_cover_and_only_for_the_coverer(unit):
+    """own is away from Monday 2026-03-02; K1 is handed over to other that day; mate covers
+    K1 (for other) and K2 (for own) from 2026-03-10 to 2026-03-20."""
+    absence.away(unit, "own", first=D("2026-03-02"), kind="sick")
+    cases.assign(unit, "K1", "other", D("2026-03-02"), today=TODAY)
+
+    def covering(on: str, handler: str | None = None) -> list[tuple]:
+        return [(c["case"], c["handler"], c["for_handler"], c["since"], c["until"])
+                for c in day.working_day(unit, D(on), handler=handler)["covering"]]
+
+    assert covering("2026-03-09") == [("K1", "other", "own", "2026-03-02", None)]
+    cover.cover(unit, "K1", "mate", first=D("2026-03-10"), last=D("2026-03-20"))
+    cover.cover(unit, "K2", "mate", first=D("2026-03-10"), last=D("2026-03-20"))
+    under_cover = [("K1", "mate", "other", "2026-03-10", "2026-03-20"),
+                   ("K2", "mate", "own", "2026-03-10", "2026-03-20")]
+    assert covering("2026-03-10") == under_cover          # K1 once: under its cover
+    assert covering("2026-03-20", "mate") == under_cover  # the cover's last day
+    assert covering("2026-03-16", "other") == []          # other carries K1 again on the 21st
+    assert covering("2026-03-21", "other") == [("K1", "other", "own", "2026-03-02", None)]
+    assert covering("2026-03-21", "mate") == []
+
+
 def test_the_caseload_says_who_covers_and_whose_cases_are_covered(unit):
     cover.cover(unit, "K2", "mate", first=D("2026-03-10"), last=D("2026-03-20"))
     report = caseload.current(unit, D("2026-03-15"))
