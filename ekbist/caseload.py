@@ -63,7 +63,8 @@ HELD_CTE = f"""held AS (
 )"""
 # COVERS_CTE: the covers on ``:d`` of active cases, with the case's own handler, as ``covered``.
 COVERS_CTE = f"""covered AS (
-    SELECT cv.case_id, cv.handler AS by_handler, a.handler AS own_handler, cv.to_date
+    SELECT cv.case_id, cv.handler AS by_handler, a.handler AS own_handler, cv.from_date,
+           cv.to_date
     FROM cover cv JOIN cases c ON c.id = cv.case_id
     JOIN assignment a ON a.case_id = cv.case_id AND {assignment_covers(":d")}
     WHERE {cover_covers(":d")} AND {case_active(":d")}

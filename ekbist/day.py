@@ -31,7 +31,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
     messages left to call back, not yet called back (:func:`ekbist.contacts.callbacks`).
     """
     from ekbist import caseload, contacts, handling_time, plans
-    from ekbist.day_conditions import assignment_covers, case_active, cover_covers, handler_away
+    from ekbist.day_conditions import assignment_covers, case_active, handler_away
     from ekbist.working_days import sql_between
 
     day = today.isoformat()
@@ -49,6 +49,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
         # Covering: a case taken over from a colleague away today, and a dated cover.
         covering = store.query(
             f"""
+            WITH {caseload.COVERS_CTE}
             SELECT a.case_id AS "case", a.handler, h.name AS handler_name,
                    prev.handler AS for_handler, hp.name AS for_name, a.from_date AS since,
                    NULL AS until
@@ -60,17 +61,14 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
             WHERE (:h IS NULL OR a.handler = :h)
               AND {assignment_covers(":d")} AND {case_active(":d")}
               AND {handler_away(":d", "prev.handler")}
-              AND NOT EXISTS (SELECT 1 FROM cover cv WHERE cv.case_id = a.case_id
-                              AND {cover_covers(":d")})
+              AND a.case_id NOT IN (SELECT case_id FROM covered)
             UNION ALL
-            SELECT cv.case_id, cv.handler, h.name, a.handler, hp.name, cv.from_date, cv.to_date
-            FROM cover cv
-            JOIN cases c ON c.id = cv.case_id
-            JOIN handler h ON h.id = cv.handler
-            JOIN assignment a ON a.case_id = cv.case_id AND {assignment_covers(":d")}
-            JOIN handler hp ON hp.id = a.handler
-            WHERE (:h IS NULL OR cv.handler = :h)
-              AND {cover_covers(":d")} AND {case_active(":d")}
+            SELECT cv.case_id, cv.by_handler, h.name, cv.own_handler, hp.name, cv.from_date,
+                   cv.to_date
+            FROM covered cv
+            JOIN handler h ON h.id = cv.by_handler
+            JOIN handler hp ON hp.id = cv.own_handler
+            WHERE :h IS NULL OR cv.by_handler = :h
             ORDER BY 2, 1
             """,
             {"h": handler, "d": day},
