@@ -43,6 +43,7 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
 from ekbist.validate import identifier, no_personnummer, not_after
+from ekbist.working_days import sql_workday_after
 
 # The kinds that carry a promise, in the order reports show them; "debt_children" is the
 # promise to families with children, a part of "debt".
@@ -65,21 +66,6 @@ def promise_settings(store: Store) -> dict[str, int]:
 
 
 # -- the rule, as SQL ------------------------------------------------------------------------
-def _workday_after(day_expr: str, n: int) -> str:
-    """Working day ``n`` after the date in ``day_expr``; for 0 the day itself when it is a
-    working day, else the first working day after it."""
-    return (
-        "(SELECT wd_.day FROM workday wd_ WHERE wd_.workday_no = "
-        f"(SELECT max(cd_.workday_no + {int(n)}, cd_.workday_no - cd_.is_workday + 1) "
-        f"FROM calendar_day cd_ WHERE cd_.day = {day_expr}))"
-    )
-
-
-def _first_workday_from(day_expr: str) -> str:
-    """The date in ``day_expr`` when it is a working day, else the next working day."""
-    return _workday_after(day_expr, 0)
-
-
 def _months_after(day_expr: str, n: int) -> str:
     """``n`` calendar months after the date: the same day of the month, or the month's last
     day when it is shorter (as :func:`ekbist.months.month_add`; SQLite alone would roll
@@ -98,13 +84,13 @@ def sql_deadline(promises: dict[str, int], alias: str = "c") -> str:
     The sub-queries use the aliases ``wd_`` and ``cd_``; do not use those in the outer query.
     """
     received = f"{alias}.received"
-    debt_all = _first_workday_from(_months_after(received, promises["debt_months"]))
-    debt_children = _first_workday_from(
-        f"date({received}, '+{int(promises['debt_children_days'])} days')")
+    debt_all = sql_workday_after(_months_after(received, promises["debt_months"]), 0)
+    debt_children = sql_workday_after(
+        f"date({received}, '+{int(promises['debt_children_days'])} days')", 0)
     return (
         f"(CASE {alias}.kind"
-        f" WHEN 'callback' THEN {_workday_after(received, promises['callback_workdays'])}"
-        f" WHEN 'violence' THEN {_workday_after(received, promises['violence_workdays'])}"
+        f" WHEN 'callback' THEN {sql_workday_after(received, promises['callback_workdays'])}"
+        f" WHEN 'violence' THEN {sql_workday_after(received, promises['violence_workdays'])}"
         f" WHEN 'debt' THEN (CASE WHEN {alias}.children = 1 THEN {debt_children}"
         f" ELSE {debt_all} END)"
         " END)"

@@ -186,6 +186,20 @@ def sql_deadline(start_expr: str, days_expr: str = ":days") -> str:
     )
 
 
+def sql_workday_after(day_expr: str, n: int) -> str:
+    """SQL for working day ``n`` after the date in ``day_expr``: 1 is the next working day
+    (a message left on a Saturday: Monday); 0 the day itself when it is a working day,
+    else the first working day after it (the promises of :mod:`ekbist.contacts`).
+
+    The sub-queries use the aliases ``wd_`` and ``cd_``; do not use those in the outer query.
+    """
+    return (
+        "(SELECT wd_.day FROM workday wd_ WHERE wd_.workday_no = "
+        f"(SELECT max(cd_.workday_no + {int(n)}, cd_.workday_no - cd_.is_workday + 1) "
+        f"FROM calendar_day cd_ WHERE cd_.day = {day_expr}))"
+    )
+
+
 def _sql_workdays_before(day_expr: str) -> str:
     """SQL for the number of working days before the date in ``day_expr``.
 
