@@ -368,48 +368,45 @@ class _Generator:
         """Coded absences with sick spells, targets and manual outcomes (their own generator)."""
         from ekbist.reports import demo_staff
 
-        counts = demo_staff.fill(self.store, seed=self.options.seed, first_day=self.first_day,
-                                 as_of=self.as_of)
-        for table, n in counts.items():
-            self._count(table, n)
+        self._count_all(demo_staff.fill(self.store, seed=self.options.seed,
+                                        first_day=self.first_day, as_of=self.as_of))
 
     def _barriers_and_activities(self) -> None:
         """Barriers to self-support, activities and first meetings (their own generators)."""
         from ekbist import demo_activities
 
-        for table, n in demo_activities.fill(self.store, seed=self.options.seed,
-                                             first_day=self.first_day,
-                                             as_of=self.as_of).items():
-            self._count(table, n)
+        self._count_all(demo_activities.fill(self.store, seed=self.options.seed,
+                                             first_day=self.first_day, as_of=self.as_of))
 
     def _contacts(self) -> None:
         """Call-backs, first visits, violence and debt advice (a generator of their own)."""
         from ekbist.reports import demo_contacts
 
-        counts = demo_contacts.fill(self.store, seed=self.options.seed, first_day=self.first_day,
-                                    as_of=self.as_of, households=self.options.households)
-        for table, n in counts.items():
-            self._count(table, n)
+        self._count_all(demo_contacts.fill(
+            self.store, seed=self.options.seed, first_day=self.first_day, as_of=self.as_of,
+            households=self.options.households))
 
     def _covers(self) -> None:
         """Colleagues covering for a few days (their own generator, after everything else)."""
         from ekbist import demo_covers
 
-        for table, n in demo_covers.fill(self.store, seed=self.options.seed,
-                                         as_of=self.as_of).items():
-            self._count(table, n)
+        self._count_all(demo_covers.fill(self.store, seed=self.options.seed, as_of=self.as_of))
 
     def _key_figure_data(self) -> None:
         """Birth years, first contacts and a population, from a generator of their own."""
         from ekbist.reports import demo_data
 
-        counts = demo_data.fill(self.store, seed=self.options.seed, first_day=self.first_day,
-                                as_of=self.as_of, households=self.options.households)
-        for table, n in counts.items():
-            self._count(table, n)
+        self._count_all(demo_data.fill(
+            self.store, seed=self.options.seed, first_day=self.first_day, as_of=self.as_of,
+            households=self.options.households))
 
     def _count(self, table: str, n: int) -> None:
         self.counts[table] = self.counts.get(table, 0) + n
+
+    def _count_all(self, counts: dict[str, int]) -> None:
+        """Add the rows a generator of its own wrote, by table."""
+        for table, n in counts.items():
+            self._count(table, n)
 
     # -- calendar --------------------------------------------------------------------
     def _closed_days(self) -> None:
