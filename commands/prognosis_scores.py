@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from ekbist.commands.budget import MONTHS_SHORT, SUM_NET, month_name, month_short, tkr
+from ekbist.commands.budget import SUM_NET, month_name, month_short, tkr
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.render import Column, emit, emit_machine, fmt_int, fmt_percent, format_option, say
 
@@ -181,7 +181,7 @@ def backtest(env: Env, years, fmt) -> None:
         columns += [Column("best", N_("Best"), drop=1)]
         rows: list[dict[str, Any]] = []
         for i in range(11):
-            row: dict[str, Any] = {"month": MONTHS_SHORT[i]}
+            row: dict[str, Any] = {"month": month_short(i + 1)}
             for m in used:
                 row[m] = line["methods"][m]["by_month"][i]
             best = line["best"][i]

@@ -364,6 +364,14 @@ def test_backtest_and_best_commands(cli) -> None:
     assert "säsongsmönster (bästa, 0,0 %)" in sv
 
 
+def test_a_swedish_backtest_names_its_months_in_swedish(cli) -> None:
+    _book_cli(cli)
+    sv = cli.ok("prognosis", "backtest", "--years", "2025", lang="sv").output
+    months = [line.split()[0] for line in sv.splitlines()
+              if line.split() and line.split()[0].lower() in ("maj", "okt", "may", "oct")]
+    assert months == ["maj", "okt", "maj", "okt"]  # one table per line: Övriga, Lokal
+
+
 # -- in the tertial and year reports ---------------------------------------------------
 @pytest.fixture
 def tertials(unit):
