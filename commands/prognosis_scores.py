@@ -31,12 +31,6 @@ def fmt_signed(value: int) -> str:
     return ("+" if value > 0 else "") + fmt_int(value)
 
 
-def preliminary(year: int, through: int) -> str:
-    """The note under scores whose outcome is what is booked so far (0: nothing yet)."""
-    return _("Preliminary: the outcome is the actuals booked through {month} {year}.").format(
-        month=month_name(through) if through else "–", year=year)
-
-
 TOTAL_COLUMNS = [
     Column("month", N_("Month"), role="key"),
     Column("prognosis", N_("Prognosis"), "int"),
@@ -92,7 +86,9 @@ def accuracy(env: Env, year, partial, xlsx, force, fmt) -> None:
     if emit_machine(fmt, report, _csv_rows(report), ACCURACY_CSV):
         return
     if not report["complete"]:
-        say(preliminary(y, report["outcome_through"]))
+        from ekbist.prognosis_accuracy import preliminary_note
+
+        say(preliminary_note(y, report["outcome_through"]))
     total = report["total"]
     rows = [{"month": month_name(m["month"]), "prognosis": tkr(m["prognosis"]),
              "outcome": tkr(total["outcome_net"]), "error": tkr(m["error"]),
@@ -210,5 +206,7 @@ def tertial_accuracy_line(scores: dict[str, Any] | None) -> str | None:
     line = _("Prognosis accuracy {year}, net against the outcome: {parts}.").format(
         year=scores["year"], parts="; ".join(parts))
     if not scores["complete"]:
-        line += " " + preliminary(scores["year"], scores["outcome_through"])
+        from ekbist.prognosis_accuracy import preliminary_note
+
+        line += " " + preliminary_note(scores["year"], scores["outcome_through"])
     return line

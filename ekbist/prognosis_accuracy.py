@@ -123,6 +123,14 @@ def accuracy(store: Store, year: Any, *, partial: bool = False,
     }
 
 
+def preliminary_note(year: int, through: int) -> str:
+    """The note beside scores whose outcome is what is booked so far (``through``: the
+    last month booked, 0 for none) — the same words on the screen and in the workbook."""
+    month = _(prognosis_lib.MONTH_NAMES[through - 1]) if through else "–"
+    return _("Preliminary: the outcome is the actuals booked through {month} {year}.").format(
+        month=month, year=year)
+
+
 def first_good_month(by_month: Sequence[dict[str, Any]], within: float) -> int | None:
     """The first saved month from which every later prognosis was within ``within``
     (a share: 0.02 = 2 %) of the outcome — when the prognosis "became good"."""

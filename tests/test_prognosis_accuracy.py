@@ -372,6 +372,23 @@ def test_a_swedish_backtest_names_its_months_in_swedish(cli) -> None:
     assert months == ["maj", "okt", "maj", "okt"]  # one table per line: Övriga, Lokal
 
 
+def test_a_partial_score_says_so_alike_on_screen_and_in_the_workbook(cli, tmp_path) -> None:
+    """2026 is booked through March: the note names the month, in the reader's language,
+    in the same words on the screen and in the workbook's second row."""
+    _book_cli(cli)
+    cli.ok("prognosis", "make", "--year", "2026", "--month", "3", "--save")
+    book = tmp_path / "partial.xlsx"
+    note = "Preliminärt: utfallet är det som är bokfört till och med mars 2026."
+    out = cli.ok("prognosis", "accuracy", "--year", "2026", "--partial", "--xlsx", str(book),
+                 lang="sv").output
+    assert note in out
+    assert openpyxl.load_workbook(book).worksheets[0]["A2"].value == note
+    english = tmp_path / "partial-en.xlsx"
+    cli.ok("prognosis", "accuracy", "--year", "2026", "--partial", "--xlsx", str(english))
+    assert openpyxl.load_workbook(english).worksheets[0]["A2"].value == (
+        "Preliminary: the outcome is the actuals booked through March 2026.")
+
+
 # -- in the tertial and year reports ---------------------------------------------------
 @pytest.fixture
 def tertials(unit):

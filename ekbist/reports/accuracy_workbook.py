@@ -13,12 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ekbist import cell_formats, files
-from ekbist.i18n import N_, _
+from ekbist.i18n import _
 from ekbist.money import to_tkr
-
-MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
-          N_("July"), N_("August"), N_("September"), N_("October"), N_("November"),
-          N_("December"))
+from ekbist.prognosis import MONTH_NAMES as MONTHS
+from ekbist.prognosis_accuracy import preliminary_note
 
 
 def write_accuracy(report: dict[str, Any], path: Path | str, *, overwrite: bool = False) -> Path:
@@ -36,8 +34,7 @@ def write_accuracy(report: dict[str, Any], path: Path | str, *, overwrite: bool 
                  "outcome (tkr)").format(year=year)
     ws["A1"].font = bold
     ws["A2"] = (_("Outcome complete: all twelve months booked.") if report["complete"] else
-                _("Preliminary: the outcome is the actuals booked through month {month}.").format(
-                    month=report["outcome_through"]))
+                preliminary_note(year, report["outcome_through"]))
     headers = [_("Month"), _("Prognosis"), _("Outcome"), _("Error"), _("Error %"), _("Budget")]
     ws.append([])
     ws.append(headers)
