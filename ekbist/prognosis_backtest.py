@@ -54,8 +54,9 @@ def parse_years(text: str) -> list[int]:
 class Replay:
     """Each method's forecast at month M of a year, from what was booked by then."""
 
-    def __init__(self, store: Store, years: Sequence[int], months: Sequence[int] = MONTHS):
-        self.ledger = Ledger.read(store, years)
+    def __init__(self, store: Store, years: Sequence[int], months: Sequence[int] = MONTHS,
+                 ledger: Ledger | None = None):
+        self.ledger = Ledger.read(store, years) if ledger is None else ledger
         self.assistance: Key = (str(settings.get(store, "budget.assistance_activity")),
                                 str(settings.get(store, "budget.assistance_line")))
         # The granted households of the twelve months up to each month replayed, read once:
@@ -108,16 +109,17 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return sum(found) / len(found) if found else None
 
 
-def backtest(store: Store, years: Sequence[int],
-             months: Sequence[int] = MONTHS) -> dict[str, Any]:
+def backtest(store: Store, years: Sequence[int], months: Sequence[int] = MONTHS, *,
+             ledger: Ledger | None = None) -> dict[str, Any]:
     """Every method replayed at every month of ``years`` (or at ``months`` of them) and
     scored against each outcome; a month not replayed has no error (None).
 
     Every year must have its twelve months of actuals booked; otherwise the missing
-    months are named.
+    months are named. ``ledger``: one already read that covers ``years`` and the year
+    before them.
     """
     years = sorted({check_year(y) for y in years})
-    replay = Replay(store, years, months)
+    replay = Replay(store, years, months, ledger)
     ledger = replay.ledger
     gaps = [y for y in years if not ledger.complete(y)]
     if gaps:
@@ -166,21 +168,17 @@ def _best(errors: dict[str, float | None]) -> str | None:
     return min(scored)[2] if scored else None
 
 
-def tested_years(store: Store, year: int) -> list[int]:
-    """The finished years the best method for ``year`` is chosen from: up to
-    :data:`BEST_YEARS` years just before it whose twelve months are all booked."""
-    candidates = list(range(year - BEST_YEARS, year))
-    ledger = Ledger.read(store, candidates)
-    return [y for y in candidates if ledger.complete(y)]
-
-
 def best_methods(store: Store, year: int, month: int) -> dict[str, Any]:
     """Per (activity, line): the method with the lowest backtest error at ``month`` over
-    :func:`tested_years`, with each method's error (rows without history are absent)."""
-    years = tested_years(store, year)
+    the finished years it is chosen from — up to :data:`BEST_YEARS` years just before
+    ``year`` whose twelve months are all booked — with each method's error (rows without
+    history are absent). The years' ledger is read once, for the choice and the replay."""
+    candidates = list(range(year - BEST_YEARS, year))
+    ledger = Ledger.read(store, candidates)
+    years = [y for y in candidates if ledger.complete(y)]
     if not years or month > 11:
         return {"years": years, "rows": {}}
-    result = backtest(store, years, months=[month])
+    result = backtest(store, years, months=[month], ledger=ledger)
     rows = {}
     for line in result["lines"]:
         errors = {m: v["by_month"][month - 1] for m, v in line["methods"].items()}
