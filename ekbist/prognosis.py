@@ -128,7 +128,7 @@ def last_year_bases(store: Store, year: int, month: int) -> dict[tuple[str, str]
         (r["activity"], r["line"]): (r["full"], r["ytd"])
         for r in store.query(
             "SELECT activity, line, sum(amount) AS full, "
-            "coalesce(sum(amount) FILTER (WHERE month <= ?), 0) AS ytd, count(*) AS months "
+            "coalesce(sum(amount) FILTER (WHERE month <= ?), 0) AS ytd "
             "FROM actual WHERE year = ? GROUP BY activity, line", (month, year - 1))
         if r["activity"] not in incomplete and r["ytd"] != 0
     }
