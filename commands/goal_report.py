@@ -19,8 +19,9 @@ TEXT_WIDTH = 80
 LABEL_WIDTH = 24
 
 
-def _value(value: float | None, unit: str, decimals: int | None = None) -> str:
-    return fmt_in_unit(value, unit, decimals) or "–" if value is not None else ""
+def _value(value: float | None, unit: str) -> str:
+    """A cell of the indicator table: blank where the value is not known."""
+    return "" if value is None else fmt_in_unit(value, unit) or "–"
 
 
 def _met(met: bool | None) -> str:

@@ -19,7 +19,7 @@ import re
 from datetime import date
 from typing import Any
 
-from ekbist.codes import parse_code
+from ekbist.codes import label, parse_code
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _, language, ngettext
 from ekbist.store import Store
@@ -129,11 +129,12 @@ def set_goal(store: Store, year: Any, key: Any, *, level: str | None = None,
                                 "it").format(key=key, parent=new["parent"]))
         if not level_allows(above["level"], new["level"]):
             raise EkbistError(_("a {level} goal cannot hang under a {parent_level} goal").format(
-                level=_level_word(new["level"]), parent_level=_level_word(above["level"])))
+                level=label("goal_level", new["level"]),
+                parent_level=label("goal_level", above["level"])))
     lowest = store.query("SELECT level FROM goal WHERE year = ? AND parent = ?", (year, key))
     if any(not level_allows(new["level"], r["level"]) for r in lowest):
         raise EkbistError(_("goal '{key}' has goals under it at a higher level than "
-                            "{level}").format(key=key, level=_level_word(new["level"])))
+                            "{level}").format(key=key, level=label("goal_level", new["level"])))
     with store.transaction():
         store.execute(
             "INSERT INTO goal (year, key, level, parent, wording, expected, analysis)"
@@ -142,12 +143,6 @@ def set_goal(store: Store, year: Any, key: Any, *, level: str | None = None,
             " parent = excluded.parent, wording = excluded.wording,"
             " expected = excluded.expected, analysis = excluded.analysis", new)
     return get(store, year, key)
-
-
-def _level_word(level: str) -> str:
-    from ekbist.codes import label
-
-    return label("goal_level", level)
 
 
 def judge(store: Store, year: Any, key: Any, verdict: str, *, reason: Any) -> dict[str, Any]:
@@ -320,8 +315,6 @@ def conclusion_lines(c: dict[str, int], goals: list[dict[str, Any]]) -> list[str
     """The assessment of the unit goals as the annual report words it: met in full against
     the others judged ("Bedömningen är att enheten uppnår alla mål utom två"), the goals
     short of it by name, and how many are not judged yet."""
-    from ekbist.codes import label
-
     if not c["unit_goals"]:
         return []
     judged = c["met"] + c["partly"] + c["not_met"]
