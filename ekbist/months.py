@@ -10,8 +10,15 @@ import calendar
 from datetime import date
 from typing import overload
 
+from ekbist.i18n import N_
+
 # The longest series any month-by-month report computes at a time.
 MAX_MONTHS = 600
+
+# The months' names in English, translated when shown: _(MONTH_NAMES[month - 1]).
+MONTH_NAMES = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"),
+               N_("June"), N_("July"), N_("August"), N_("September"), N_("October"),
+               N_("November"), N_("December"))
 
 
 def month_index(month: str | date) -> int:

@@ -29,9 +29,9 @@ from ekbist import budget as budget_store
 from ekbist import settings
 from ekbist.budget import check_month, check_year
 from ekbist.errors import EkbistError
-from ekbist.i18n import N_, _
+from ekbist.i18n import _
 from ekbist.money import parse_amount, round_div
-from ekbist.months import month_of
+from ekbist.months import MONTH_NAMES, month_of  # noqa: F401 - read through here too
 from ekbist.number_text import round_half_away
 from ekbist.prognosis_driver import driver_forecast
 from ekbist.prognosis_options import (
@@ -49,9 +49,6 @@ from ekbist.store import Store
 
 
 
-MONTH_NAMES = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"),
-               N_("June"), N_("July"), N_("August"), N_("September"), N_("October"),
-               N_("November"), N_("December"))
 
 
 class MissingActuals(EkbistError):

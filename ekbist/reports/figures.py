@@ -236,7 +236,7 @@ def item_label(key: str, item: str) -> str:
     if "by_reason" in key:
         return label("close_reason", item)
     if key.endswith("_monthly"):
-        from ekbist.prognosis import MONTH_NAMES
+        from ekbist.months import MONTH_NAMES
 
         return _(MONTH_NAMES[int(item) - 1])
     return item
