@@ -143,6 +143,16 @@ def test_a_declared_encoding_that_is_wrong_is_named_by_its_headers(unit, tmp_pat
     assert applications(unit.db) == []
 
 
+def test_a_declared_utf8_that_is_windows_1252_is_refused_as_such(unit, tmp_path):
+    # "Ä" in Windows-1252 is the byte C4, which no UTF-8 text holds alone: the rules' own
+    # encoding is named, not ekbist's guess (no Windows-1252 fallback behind it).
+    rules = rules_file(tmp_path, RULES.replace("[file]\n", '[file]\nencoding = "UTF8"\n'))
+    path = extract(tmp_path, encoding="cp1252")
+    assert unit.fails("import", path, "--rules", rules) == \
+        f"error: {path}: not utf-8 text, as the rules file says it is"
+    assert applications(unit.db) == []
+
+
 def test_headers_match_in_any_case_and_spacing(unit, tmp_path):
     header = "  ANS.NR ;ärendenr;Avser ;INKOM;Beslutsdatum;beslut;Belopp;Status;Handläggare"
     unit.ok("import", extract(tmp_path, header=header), "--rules", rules_file(tmp_path))

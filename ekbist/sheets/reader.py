@@ -103,14 +103,16 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
         raise
 
 
-def _attempts(head: bytes) -> list[tuple[str, int]]:
+def _attempts(head: bytes, declared: str | None = None) -> list[tuple[str, int]]:
     """The encodings a CSV file beginning with ``head`` is tried in, in order, each with
-    the bytes of byte order mark to skip: UTF-8 with BOM, UTF-16 with BOM, else UTF-8,
-    and Windows-1252 when UTF-8 fails."""
+    the bytes of byte order mark to skip: UTF-8 with BOM, UTF-16 with BOM, else the
+    ``declared`` one (a source's rules) alone, else UTF-8, and Windows-1252 when UTF-8 fails."""
     if head.startswith(b"\xef\xbb\xbf"):
         return [("utf-8", 3), ("cp1252", 3)]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [("utf-16", 0)]
+    if declared is not None:
+        return [(declared, 0)]
     return [("utf-8", 0), ("cp1252", 0)]
 
 
@@ -154,15 +156,14 @@ def sniff_delimiter(text: str) -> str:
 def _encoding(path: Path, declared: str | None = None) -> tuple[str, int, bool]:
     """(encoding, bytes to skip, whether any field may start with a quote) of a CSV file.
 
-    The same choice as :func:`decode` — BOM, else valid UTF-8, else Windows-1252 —
-    made by decoding the file block by block, so a big file is never whole in memory.
+    The same choice as :func:`decode` — BOM, else the declared encoding if any, else valid
+    UTF-8, else Windows-1252 — made by decoding the file block by block, so a big file is
+    never whole in memory.
     NUL characters are refused.
     """
     with open(path, "rb") as fh:
         head = fh.read(4)
-    attempts = _attempts(head)
-    if declared is not None and not head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        attempts = [(declared, 0)]   # no byte order mark: as the source's rules say
+    attempts = _attempts(head, declared)
     for encoding, skip in attempts:
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         quote = False
