@@ -33,10 +33,9 @@ def period_field(kind: Kind, named: str | None) -> str | None:
     if named is not None:
         return named
     expr = (kind.date_expr or "").removeprefix("t.")
-    for column in kind.import_columns:
-        if expr and column.column == expr or column.key == expr:
-            return column.key
-    return None
+    if not expr:
+        return None
+    return next((c.key for c in kind.import_columns if expr in (c.column, c.key)), None)
 
 
 def _key_text(values: tuple) -> str:
@@ -56,6 +55,7 @@ class SourceMemory(Rules):
         self.delete_missing = delete_missing
         self.inner = inner
         self.keys: dict[str, str] = {}      # key text -> month, this extract's rows
+        self.covered: list[str] = []        # the months of those rows, sorted
         self.missing: list[str] = []
         self.kept: dict[str, str] = {}
         self.known = False
@@ -83,7 +83,7 @@ class SourceMemory(Rules):
         for i, values in enumerate(zip(*key_columns, strict=True)):
             month = (months[i] or "")[:7] if months is not None else ""
             self.keys[_key_text(values)] = month
-        covered = sorted(set(self.keys.values()))
+        self.covered = covered = sorted(set(self.keys.values()))
         if not covered:
             return
         remembered = store.tuples(
@@ -110,7 +110,7 @@ class SourceMemory(Rules):
         if self.inner is not None:
             self.inner.report(ctx)
         ctx.report.missing = {"source": self.source, "kind": self.kind,
-                              "months": sorted({m for m in self.keys.values() if m}),
+                              "months": [m for m in self.covered if m],
                               "keys": list(self.missing), "deleted": self.delete_missing}
 
     def write(self, ctx: Context) -> None:
@@ -130,7 +130,7 @@ class SourceMemory(Rules):
                     raise EkbistError(_("cannot delete {kind} '{key}', missing from the extract: "
                                         "other records refer to it").format(
                         kind=kind.name, key=key)) from None
-        covered = sorted(set(self.keys.values()))
+        covered = self.covered
         store.execute(
             "INSERT INTO import_source (name, kind, last_file, last_at, months, rows) "
             "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?) "
