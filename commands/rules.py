@@ -21,8 +21,9 @@ def _cell(value: object, codes: str | None) -> str:
     """A mapped value as the table shows it: a code by its word in the reader's language."""
     from ekbist.codes import find_code, label
 
-    if codes and isinstance(value, str) and find_code(codes, value):
-        return label(codes, find_code(codes, value))
+    code = find_code(codes, value) if codes and isinstance(value, str) else None
+    if code:
+        return label(codes, code)
     return "" if value is None else str(value)
 
 
