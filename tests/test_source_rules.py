@@ -210,6 +210,11 @@ def refused(unit, tmp_path, path: Path, rules: Path | None = None) -> list[str]:
     return lines[:-1]
 
 
+def refused_first_row(unit, tmp_path, old: str, new: str) -> list[str]:
+    """The problem lines of ROWS with ``old`` in the first row written ``new``."""
+    return refused(unit, tmp_path, extract(tmp_path, [ROWS[0].replace(old, new), *ROWS[1:]]))
+
+
 def test_an_unmapped_code_is_named_with_every_row(unit, tmp_path):
     rows = [*ROWS[:2], ROWS[2].replace("Avslag", "Avvisad"), ROWS[2].replace("A-3", "A-5")
             .replace("Avslag", "Avvisad"), ROWS[0].replace("A-1", "A-6"),
@@ -245,36 +250,39 @@ def test_a_personnummer_in_an_ignored_column_is_still_refused(unit, tmp_path):
 
 
 def test_a_personnummer_inside_a_mapped_text_cell_is_refused_once(unit, tmp_path):
-    rows = [ROWS[0].replace("A-1", "A-1-19121212-1212"), *ROWS[1:]]
-    lines = refused(unit, tmp_path, extract(tmp_path, rows))
+    lines = refused_first_row(unit, tmp_path, "A-1", "A-1-19121212-1212")
     assert lines == ["extract!A3: 'A-1-19121212-****' — looks like a personnummer — ekbist "
                      "stores no personal identity numbers"]
 
 
+def test_a_samordningsnummer_in_an_ignored_cell_is_refused(unit, tmp_path):
+    # Handläggare (column I) is ignored by the rules, yet read by the gate: 121272-1219 is
+    # a samordningsnummer (born 1912-12-12, day + 60, Luhn sum right).
+    lines = refused_first_row(unit, tmp_path, "Bo Berg", "Bo 121272-1219")
+    assert lines == ["extract!I3: 'Bo 121272-****' — looks like a personnummer — ekbist "
+                     "stores no personal identity numbers"]
+
+
 def test_an_impossible_date_is_refused(unit, tmp_path):
-    rows = [ROWS[0].replace("02.11.2026", "31.02.2026"), *ROWS[1:]]
-    lines = refused(unit, tmp_path, extract(tmp_path, rows))
+    lines = refused_first_row(unit, tmp_path, "02.11.2026", "31.02.2026")
     # Only the rules' reading is named, not the import's "a value is required" after it.
     assert lines == ["extract!D3: '31.02.2026' — not a date as the rules read it (%d.%m.%Y)"]
 
 
 def test_a_date_in_another_form_than_the_rules_say_is_refused(unit, tmp_path):
-    rows = [ROWS[0].replace("02.11.2026", "2026-11-02"), *ROWS[1:]]
-    lines = refused(unit, tmp_path, extract(tmp_path, rows))
+    lines = refused_first_row(unit, tmp_path, "02.11.2026", "2026-11-02")
     assert lines == ["extract!D3: '2026-11-02' — not a date as the rules read it (%d.%m.%Y)"]
 
 
 def test_a_number_in_the_other_convention_is_refused(unit, tmp_path):
-    rows = [ROWS[0].replace("1 234,00", "1,234.50"), *ROWS[1:]]
-    lines = refused(unit, tmp_path, extract(tmp_path, rows))
+    lines = refused_first_row(unit, tmp_path, "1 234,00", "1,234.50")
     assert lines == ["extract!G3: '1,234.50' — not a number as the rules read it "
                      "(decimal mark ',')"]
 
 
 def test_decimals_in_other_digits_are_refused(unit, tmp_path):
     # "²" is a digit to Python's str.isdigit, but no decimal: refused as any other misreading.
-    rows = [ROWS[0].replace("1 234,00", "1 234,²"), *ROWS[1:]]
-    lines = refused(unit, tmp_path, extract(tmp_path, rows))
+    lines = refused_first_row(unit, tmp_path, "1 234,00", "1 234,²")
     assert lines == ["extract!G3: '1 234,²' — not a number as the rules read it "
                      "(decimal mark ',')"]
 
