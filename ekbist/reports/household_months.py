@@ -158,10 +158,7 @@ def tally(rows: list[tuple], windows: list[tuple[int, int]], year: int,
     oldest, youngest = year - young_max, year - YOUNG_ADULT_MIN_AGE
     out = []
     for bits, least in windows:
-        if least > 1:
-            chosen = [r for r in rows if (r[0] & bits).bit_count() >= least]
-        else:
-            chosen = [r for r in rows if r[0] & bits]
+        chosen = [r for r in rows if (r[0] & bits).bit_count() >= least]
         genders = Counter(r[3] for r in chosen)
         with_children = [r for r in chosen if r[2]]
         births = [r[5] for r in chosen]
@@ -181,15 +178,9 @@ def tally(rows: list[tuple], windows: list[tuple[int, int]], year: int,
     return out
 
 def per_month(rows: list[tuple], span_first: str, months: list[str]) -> list[dict[str, Any]]:
+    """The households with assistance in each of ``months`` (consecutive, within the span):
+    the rows that share a pattern of months are counted once per pattern."""
     low = month_index(months[0]) - month_index(span_first)
-    width = len(months)
-    patterns = Counter((row[0] >> low) & ((1 << width) - 1) for row in rows)
-    counts = [0] * width
-    for pattern, n in patterns.items():
-        bit = 0
-        while pattern:
-            if pattern & 1:
-                counts[bit] += n
-            pattern >>= 1
-            bit += 1
-    return [{"month": m, "households": counts[i]} for i, m in enumerate(months)]
+    patterns = Counter((row[0] >> low) & ((1 << len(months)) - 1) for row in rows)
+    return [{"month": m, "households": sum(n for p, n in patterns.items() if p >> i & 1)}
+            for i, m in enumerate(months)]
