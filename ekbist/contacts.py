@@ -43,7 +43,7 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.store import Store
 from ekbist.validate import identifier, no_personnummer, not_after
-from ekbist.working_days import sql_workday_after
+from ekbist.working_days import check_in_calendar, sql_workday_after
 
 # The kinds that carry a promise, in the order reports show them; "debt_children" is the
 # promise to families with children, a part of "debt".
@@ -247,6 +247,7 @@ def add(store: Store, *, received: date, kind: str, today: date, children: bool 
     kind_code = codes.parse_code("contact_kind", kind)
     team_code = codes.parse_code("team", team) if team else None
     not_after(received, today, _("received"))
+    check_in_calendar(received)  # a deadline is counted on the working-day index
     time_text = parse_time(received_time)
     if answered is not None:
         not_after(answered, today, _("answered"))

@@ -78,15 +78,10 @@ def deadline(store: Store, start: date) -> date:
 
 def _check_index(store: Store, *days: date) -> None:
     """Refuse dates the working-day index does not cover instead of answering NULL."""
-    from ekbist.working_days import FIRST_DAY, LAST_DAY
+    from ekbist.working_days import check_in_calendar
 
     for day in days:
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise EkbistError(
-                _("{day} is outside the calendar ({first} to {last})").format(
-                    day=day.isoformat(), first=FIRST_DAY.year, last=LAST_DAY.year
-                )
-            )
+        check_in_calendar(day)
 
 
 # -- the morning check -------------------------------------------------------------

@@ -43,7 +43,8 @@ def swedish_holidays(year: int, lang: str = "sv") -> dict[date, str]:
     return dict(found.items())
 
 
-def _check_range(day: date) -> None:
+def check_in_calendar(day: date) -> None:
+    """Refuse a day the working-day index does not cover, instead of a deadline of NULL."""
     if not FIRST_DAY <= day <= LAST_DAY:
         raise EkbistError(
             _("{day} is outside the calendar ({first} to {last})").format(
@@ -64,7 +65,7 @@ class WorkCalendar:
         return cls({date.fromisoformat(r["day"]): r["reason"] for r in rows})
 
     def is_workday(self, day: date) -> bool:
-        _check_range(day)
+        check_in_calendar(day)
         return (
             day.weekday() < 5
             and day not in swedish_holidays(day.year)
@@ -90,8 +91,8 @@ class WorkCalendar:
 
     def between(self, first: date, last: date) -> int:
         """Working days from ``first`` to ``last``, both counted (0 if last is before first)."""
-        _check_range(first)
-        _check_range(last)
+        check_in_calendar(first)
+        check_in_calendar(last)
         count = 0
         day = first
         while day <= last:
@@ -101,7 +102,7 @@ class WorkCalendar:
 
     def non_working_weekdays(self, year: int) -> list[tuple[date, str]]:
         """Weekdays of ``year`` that are not working days, with the holiday's name or the reason."""
-        _check_range(date(year, 1, 1))
+        check_in_calendar(date(year, 1, 1))
         names = swedish_holidays(year, language())
         found = {d: n for d, n in names.items() if d.weekday() < 5}
         for day, reason in self.closed_days.items():
@@ -148,7 +149,7 @@ def ensure_index(store: Store) -> None:
 
 def close_day(store: Store, day: date, reason: str) -> None:
     """Register a day the unit is closed; every deadline from now on skips it."""
-    _check_range(day)
+    check_in_calendar(day)
     if not reason.strip():
         raise EkbistError(_("give a reason for closing the day"))
     if store.scalar("SELECT 1 FROM closed_day WHERE day = ?", (day.isoformat(),)):

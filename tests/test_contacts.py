@@ -199,6 +199,8 @@ def test_add_and_answer_refuse_bad_input(unit):
                      received_time="24:00")
     with pytest.raises(EkbistError):
         add(unit, "visit", "2026-11-24", team="intake", today=today)
+    with pytest.raises(EkbistError, match="1989-12-31 is outside the calendar"):
+        add(unit, "callback", "1989-12-31", team="intake", today=today)  # no deadline to count
     assert unit.scalar("SELECT count(*) FROM contact") == 0
     row = contacts.add(unit, received=today, kind="återuppringning", handler="anna",
                        today=today, received_time="9.05", case="C-1")
@@ -209,6 +211,10 @@ def test_add_and_answer_refuse_bad_input(unit):
         contacts.answer(unit, row["id"], on=today, today=today)
     with pytest.raises(EkbistError, match="no contact 99"):
         contacts.answer(unit, 99, on=today, today=today)
+    # The index's first day: Monday 1 January 1990 is a holiday, so the next working day
+    # after it is Tuesday the 2nd.
+    assert add(unit, "callback", "1990-01-01", team="intake", today=today)["deadline"] == (
+        "1990-01-02")
 
 
 def test_figures_count_waits_and_promises_kept(unit):
@@ -286,6 +292,7 @@ def test_cli_round(demo_copy: Path):
     ("contacts", "add", "--kind", "callback", "--handler", "h999"),
     ("contacts", "add", "--kind", "callback", "--handler", "h001", "--received", "2026-11-26"),
     ("contacts", "add", "--kind", "callback", "--handler", "h001", "--time", "7:60"),
+    ("contacts", "add", "--kind", "callback", "--handler", "h001", "--received", "1989-12-31"),
     ("contacts", "add", "--kind", "callback", "--handler", "h001", "--case", "191212121212"),
     ("contacts", "add", "--kind", "callback", "--handler", "h001", "--note", "19121212–1212"),
     ("contacts", "add", "--kind", "callback", "--handler", "h001", "--received", "2026-11-20",
