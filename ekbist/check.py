@@ -228,7 +228,7 @@ def run(store: Store, today: date, *, only: Sequence[str] | None = None) -> Repo
     """Every check (or those in ``only``) as of ``today``, read in one snapshot."""
     checks = parse_only(list(only) if only is not None else None)
     everything = checks == CHECKS
-    if checks == CHECKS and not int(settings.get(store, "check.targets")):
+    if everything and not int(settings.get(store, "check.targets")):
         # The yearly-target check is off by default and then not part of the run at all.
         checks = tuple(c for c in checks if c != "targets")
     if everything and not store.scalar("SELECT EXISTS (SELECT 1 FROM contact)"):
@@ -504,25 +504,21 @@ def _targets(store: Store, today: date, handlers: dict) -> list[Finding]:
 def _contacts(store: Store, today: date, handlers: dict) -> list[Finding]:
     """The promises of :mod:`ekbist.contacts`: a contact due today is a warning, one past
     its deadline too, and a victim of violence not contacted in time is critical."""
-    from ekbist import codes as code_words
     from ekbist import contacts
 
     found = []
     for row in contacts.due(store, today):
-        kind = code_words.label("contact_kind", row["kind"])
         if row["status"] == "due_today":
-            found.append(Finding("contact_due_today", row["handler"], str(row["id"]),
-                                 _d(row["deadline"]), _(
-                "contact {id} ({kind}, received {received}) must be answered today"
-            ).format(id=row["id"], kind=kind, received=row["received"])))
+            kind = "contact_due_today"
+            text = _("contact {id} ({kind}, received {received}) must be answered today")
         else:
-            found.append(Finding(
-                "violence_overdue" if row["kind"] == "violence" else "contact_overdue",
-                row["handler"], str(row["id"]), _d(row["deadline"]), _(
-                    "contact {id} ({kind}, received {received}) was to be answered by "
-                    "{deadline}"
-                ).format(id=row["id"], kind=kind, received=row["received"],
-                         deadline=row["deadline"])))
+            kind = "violence_overdue" if row["kind"] == "violence" else "contact_overdue"
+            text = _("contact {id} ({kind}, received {received}) was to be answered by "
+                     "{deadline}")
+        found.append(Finding(kind, row["handler"], str(row["id"]), _d(row["deadline"]),
+                             text.format(id=row["id"], received=row["received"],
+                                         deadline=row["deadline"],
+                                         kind=codes.label("contact_kind", row["kind"]))))
     return found
 
 
