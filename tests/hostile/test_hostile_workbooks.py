@@ -11,6 +11,7 @@ machine); the seeded mix at the end is that run's quick subset.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -197,6 +198,27 @@ def test_shared_strings_are_read_up_to_twice_the_element_bound(tmp_path, monkeyp
     with pytest.raises(EkbistError, match="part xl/sharedStrings.xml holds more than 6 XML "
                                           "elements .* split the workbook"):
         guard.check_workbook(seven)
+
+
+def test_an_ods_and_shared_strings_are_read_up_to_the_byte_bound(tmp_path, monkeypatch) -> None:
+    # Over the byte bound a part's elements are not even counted: its size alone refuses it.
+    book = files.ods(tmp_path / "ok.ods", files.ods_row(files.HEADER)
+                     + files.ods_row(["h1", "Anna", "mottagning", 1]))
+    strings = f'<sst xmlns="{files.MAIN}"><si><t>Anna</t></si></sst>'
+    workbook = files.write_xlsx(tmp_path / "s.xlsx", files.sheet(files.handler_rows()),
+                                others={"xl/sharedStrings.xml": strings})
+    for path, part, advice in [(book, "content.xml", "save the file as .xlsx"),
+                               (workbook, "xl/sharedStrings.xml", "split the workbook")]:
+        with zipfile.ZipFile(path) as archive:
+            size = archive.getinfo(part).file_size
+        monkeypatch.setattr(sheet_xml, "MAX_SLOW_BYTES", size)
+        assert [s.cells for s in guard.check_workbook(path)] == [8]
+        guard._checked.clear()
+        monkeypatch.setattr(sheet_xml, "MAX_SLOW_BYTES", size - 1)
+        with pytest.raises(EkbistError, match=f"part {re.escape(part)} expands to .* of XML "
+                                              f"that must be read element by element .*{advice}"):
+            guard.check_workbook(path)
+        guard._checked.clear()
 
 
 # -- a plain sheet holds no more elements than its cells could need ----------------------------
