@@ -31,6 +31,48 @@ KEY_COLUMNS = [
     Column("cases_per_fte", N_("Cases per FTE"), "float"),
 ]
 
+ADULT_SHARE_COLUMNS = [
+    Column("month", N_("Month")),
+    Column("adults", N_("Adults"), "int"),
+    Column("share", N_("Share")),
+    Column("population", N_("Population year")),
+]
+
+# Why a monthly share is missing (ekbist.reports.population_figures.adult_shares).
+MISSING_SHARE = {
+    "no_population": N_("No share for {year}: no population is recorded for {year} or any "
+                        "year before it (ekbist population set)."),
+    "population_incomplete": N_("No share for {year}: the population by age band recorded "
+                                "for {year} or before does not cover every age of both sexes, "
+                                "so its adults cannot be counted."),
+    "no_adults": N_("No share for {year}: the population of {population} has no adults."),
+}
+
+
+def adult_share_part(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The monthly adult share as table rows (every month from the December before) and its
+    notes: the months the seed follows (December and each tertial's end), and why a share
+    is missing — never shown as 0."""
+    rows = [{"month": f"{month_short(int(e['month'][5:]))} {e['month'][:4]}",
+             "adults": e["adults"],
+             "share": "–" if e["share"] is None else fmt_percent(e["share"], 2),
+             "population": "–" if e["population_year"] is None else str(e["population_year"])}
+            for e in entries]
+    followed = [f"{month_name(int(e['month'][5:]))} {e['month'][:4]}: "
+                f"{'–' if e['share'] is None else fmt_percent(e['share'], 2)}"
+                for e in entries if e["followed"]]
+    notes = [_("Adults in the households with assistance in the month ÷ the adult population "
+               "on 31 December (the latest year recorded). Followed in December and at each "
+               "tertial's end: {months}.").format(months="; ".join(followed))]
+    said = set()
+    for e in entries:
+        year = int(e["month"][:4])
+        if e["missing"] and (e["missing"], year) not in said:
+            said.add((e["missing"], year))
+            notes.append(_(MISSING_SHARE[e["missing"]]).format(
+                year=year, population=e["population_year"]))
+    return rows, notes
+
 
 @click.group(help=_("Reports for the controller and the board."))
 def report() -> None:
@@ -100,8 +142,12 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
     accuracy = tertial_accuracy_line(data.get("last_year_accuracy"))
     if accuracy:
         notes.append(accuracy)
+    adult_title = _("Adults with assistance, share of the adult population")
+    adult_rows, adult_notes = adult_share_part(
+        figures["adults_with_assistance_share_of_population_monthly"])
     if fmt == "md":
-        _tertial_md(data, title, saved_note, figures_title, rows, notes)
+        _tertial_md(data, title, saved_note, figures_title, rows, notes,
+                    (adult_title, adult_rows, adult_notes))
     else:
         show_result(data["prognosis"], "table", title=title)
         say(saved_note)
@@ -109,12 +155,17 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
         emit(rows, KEY_COLUMNS, "table", title=figures_title)
         for note in notes:
             say(note)
+        click.echo()
+        emit(adult_rows, ADULT_SHARE_COLUMNS, "table", title=adult_title)
+        for note in adult_notes:
+            say(note)
     if xlsx and fmt == "table":
         say(_("Wrote {path}.").format(path=xlsx))
 
 
 def _tertial_md(data: dict[str, Any], title: str, saved_note: str, figures_title: str,
-                rows: list[dict[str, Any]], notes: list[str]) -> None:
+                rows: list[dict[str, Any]], notes: list[str],
+                adult: tuple[str, list[dict[str, Any]], list[str]]) -> None:
     """The tertial report as Markdown: the prognosis and the key figures, one table each,
     as the year report writes its parts."""
     from ekbist.commands.annual import Section, render_md
@@ -142,7 +193,11 @@ def _tertial_md(data: dict[str, Any], title: str, saved_note: str, figures_title
     money.notes.append(saved_note)
     key = section(figures_title, rows, KEY_COLUMNS)
     key.notes = notes
-    click.echo(render_md(title, [money, key]), nl=False)
+    adult_title, adult_rows, adult_notes = adult
+    shares = section(adult_title, adult_rows, ADULT_SHARE_COLUMNS)
+    shares.right = {1, 2}
+    shares.notes = adult_notes
+    click.echo(render_md(title, [money, key, shares]), nl=False)
 
 
 def _register_year_and_month() -> None:

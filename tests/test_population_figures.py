@@ -186,7 +186,8 @@ def test_adult_share_in_a_month_uses_the_latest_population(unit_db):
     with Store.open(unit_db, readonly=True) as store:
         # 2027 has no population yet: 2026's adults (2 000) are used and named.
         assert population_figures.adult_share_in(store, "2026-08") == {
-            "month": "2026-08", "adults": 3, "population_year": 2026, "share": 0.0015}
+            "month": "2026-08", "adults": 3, "population_year": 2026, "share": 0.0015,
+            "missing": None}
         assert population_figures.adult_share_in(store, "2025-12")["population_year"] is None
 
 

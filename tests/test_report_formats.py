@@ -14,13 +14,14 @@ def test_the_tertial_report_as_markdown(year_demo_db) -> None:
     lines = md.splitlines()
     assert lines[0] == "# Tertial report 2 2026: prognosis as of August (tkr)"
     headings = [line for line in lines if line.startswith("## ")]
-    assert headings == ["## Prognosis (tkr)", "## Key figures January–August 2026"]
+    assert headings == ["## Prognosis (tkr)", "## Key figures January–August 2026",
+                        "## Adults with assistance, share of the adult population"]
     assert ("| Activity | Line | Budget | Actual YTD | Prognosis | Deviation | Method | Comment |"
             in lines)
     assert ("| Month | Households | Decided | Within 5 working days | Current plan | "
             "Active cases | Cases per FTE |") in lines
     # Eight months and the total row, each a row of the Markdown table.
-    key_rows = [line for line in md.split("## Key figures")[1].splitlines()
+    key_rows = [line for line in md.split("## Key figures")[1].split("\n## ")[0].splitlines()
                 if line.startswith("| ") and not line.startswith("| Month")]
     assert len(key_rows) == 9 and key_rows[-1].startswith("| Total |")
     data = json.loads(cli.ok("report", "tertial", "--year", "2026", "--tertial", "2",

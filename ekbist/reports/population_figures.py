@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ekbist import settings as unit_settings
-from ekbist.months import month_index
+from ekbist.months import month_index, months_between
 from ekbist.number_text import round_half_away
 from ekbist.reports import population as population_lib
 from ekbist.reports.household_months import LONG_TERM_MONTHS, share, window_bits
@@ -106,17 +106,49 @@ def values(store: Store, rows: list[tuple], span_first: str, period: Period,
     }
 
 
-def adult_share_in(store: Store, month: str) -> dict[str, Any]:
-    """Adults in households with assistance in ``month`` (YYYY-MM) ÷ the adult population
-    of its year, or of the latest year recorded before it (a tertial comes before
-    Statistics Sweden's figure for its year), named in ``population_year``."""
+# Why a monthly adult share is missing (``missing`` in :func:`adult_shares`; None when it is
+# there): no population recorded for the year or any year before it; a population recorded
+# only by age bands that leave an age out (so the adults cannot be summed); or no adults.
+NO_POPULATION, POPULATION_INCOMPLETE, NO_ADULTS = ("no_population", "population_incomplete",
+                                                   "no_adults")
+
+
+def _why_missing(store: Store, year: int, found: tuple[int, dict[str, int]] | None) -> str | None:
+    if found is None:
+        recorded = store.scalar("SELECT count(*) FROM (SELECT year FROM population WHERE year <= ?"
+                                " UNION SELECT year FROM population_band WHERE year <= ?)",
+                                (year, year))
+        return POPULATION_INCOMPLETE if recorded else NO_POPULATION
+    return None if found[1]["adults"] else NO_ADULTS
+
+
+def adult_shares(store: Store, first: str, last: str) -> list[dict[str, Any]]:
+    """Month by month from ``first`` to ``last`` (YYYY-MM): adults in households with
+    assistance in the month ÷ the adult population of its year, or of the latest year
+    recorded before it (a tertial comes before Statistics Sweden's figure for its year),
+    named in ``population_year``; ``missing`` says why a share is None (never 0)."""
     from ekbist.reports.household_months import household_rows
 
     with store.snapshot():
-        rows = household_rows(store, month, month)
-        found = population_lib.latest_totals(store, int(month[:4]))
-    adults = sum(r[1] for r in rows)
-    return {"month": month, "adults": adults,
-            "population_year": found[0] if found else None,
-            "share": share(adults, found[1]["adults"] if found else None)}
+        rows = household_rows(store, first, last)
+        populations: dict[int, tuple[tuple[int, dict[str, int]] | None, str | None]] = {}
+        result = []
+        for month in months_between(first, last):
+            year = int(month[:4])
+            if year not in populations:
+                found = population_lib.latest_totals(store, year)
+                populations[year] = (found, _why_missing(store, year, found))
+            found, missing = populations[year]
+            bit = window_bits(first, month, month)
+            adults = sum(r[1] for r in rows if r[0] & bit)
+            result.append({"month": month, "adults": adults,
+                           "population_year": found[0] if found else None,
+                           "share": share(adults, found[1]["adults"] if found else None),
+                           "missing": missing})
+    return result
 
+
+def adult_share_in(store: Store, month: str) -> dict[str, Any]:
+    """Adults in households with assistance in ``month`` (YYYY-MM) ÷ the adult population
+    of its year, or of the latest year recorded before it (:func:`adult_shares`)."""
+    return adult_shares(store, month, month)[0]

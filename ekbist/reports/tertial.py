@@ -18,7 +18,11 @@ commands use, so the report and the commands always agree:
   the calendar-year definition cannot reach ten months by April;
 * cases per FTE — all active cases at each month's end (an uncovered case too,
   :func:`ekbist.caseload.active_cases`) ÷ the FTE of the handlers at work then, from
-  :func:`ekbist.caseload.history` (``ekbist caseload history``), summed over the teams.
+  :func:`ekbist.caseload.history` (``ekbist caseload history``), summed over the teams;
+* adults with assistance as a share of the adult population, month by month from the
+  December before the year to the tertial's last month — the seed's monthly share
+  ("sedan december 2014, från 0,85 % av den vuxna befolkningen till 0,78 %"), followed in
+  December and at each tertial's end (:func:`ekbist.reports.population_figures.adult_shares`).
 
 The prognosis is the one saved for the month, if there is one (what the controller
 got), else one made now with the default methods.
@@ -39,10 +43,17 @@ from ekbist.i18n import _
 from ekbist.months import month_end
 from ekbist.number_text import round_half_away
 from ekbist.prognosis_driver import household_history
-from ekbist.reports import indicators, report_year
+from ekbist.reports import indicators, population_figures, report_year
 from ekbist.store import Store
 
 TERTIAL_MONTH = {1: 4, 2: 8}
+# Why a monthly adult share is missing, in the Swedish workbook's words.
+MISSING_SV = {
+    population_figures.NO_POPULATION: "ingen folkmängd registrerad för året eller tidigare",
+    population_figures.POPULATION_INCOMPLETE: "folkmängden per åldersgrupp täcker inte alla "
+                                              "åldrar",
+    population_figures.NO_ADULTS: "folkmängden har inga vuxna",
+}
 
 
 def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, Any]:
@@ -69,6 +80,11 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
     plan_share = {m["month"]: m for m in coverage["months"]}
     load = caseload.history(store, first_month, last_month)
     long_term = indicators.rolling_long_term(store, last_month)
+    # From the December before: the seed follows the share "sedan december" and at the
+    # tertials' ends (April, August).
+    adult_share = population_figures.adult_shares(store, f"{year - 1:04d}-12", last_month)
+    for entry in adult_share:
+        entry["followed"] = int(entry["month"][5:]) in population_figures.TERTIAL_MONTHS
 
     active_cases = caseload.active_cases(store, [month_end(m) for m in load["months"]])
 
@@ -113,6 +129,7 @@ def report(store: Store, year: Any, tertial: Any, *, today: date) -> dict[str, A
             "plan_share": end["plan_share"],
             "cases_per_fte": end["cases_per_fte"],
             "long_term": long_term,
+            "adults_with_assistance_share_of_population_monthly": adult_share,
             "teams": [
                 {"team": t["team"], "active": t["active"][-1], "fte": t["fte"][-1],
                  "mean_per_fte": t["mean_per_fte"][-1]}
@@ -179,7 +196,26 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
                   "befolkningen:")
     share = ws.cell(row=row + 2, column=10, value=lt["adults_share_of_population"])
     share.number_format = POPULATION_PERCENT
-    row += 1
+    # The monthly adult share from the December before (the seed's "sedan december").
+    row += 4
+    ws.cell(row=row, column=1, value="Vuxna med bistånd, andel av den vuxna befolkningen "
+                                     "(följs i december och vid varje tertials slut)"
+            ).font = Font(bold=True)
+    for col, text in enumerate(("Månad", "Vuxna", "Andel", "Folkmängd år", "Varför andel saknas"),
+                               start=1):
+        cell = ws.cell(row=row + 1, column=col, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+    row += 2
+    for entry in figures["adults_with_assistance_share_of_population_monthly"]:
+        ws.cell(row=row, column=1, value=entry["month"])
+        ws.cell(row=row, column=2, value=entry["adults"]).number_format = COUNT
+        ws.cell(row=row, column=3, value="–" if entry["share"] is None else entry["share"]
+                ).number_format = POPULATION_PERCENT
+        ws.cell(row=row, column=4, value=entry["population_year"] or "–")
+        ws.cell(row=row, column=5, value=MISSING_SV.get(entry["missing"]))
+        row += 1
+    row -= 2
     for col, width in zip("ABCDEFGHIJ", (10, 10, 10, 12, 14, 14, 14, 12, 12, 14), strict=True):
         ws.column_dimensions[col].width = width
     last = 3 + len(figures["months"])
