@@ -8,7 +8,12 @@ import sqlite3
 from pathlib import Path
 
 import test_source_rules
+from conftest import TODAY
 from test_source_rules import RULES, applications, audit_rows, rules_file
+from test_unchanged_rows import converted  # noqa: F401 - a fixture
+
+from ekbist.sheet_import import import_extract
+from ekbist.store import Store
 
 OCTOBER = [
     "A-10;C-1;202610;06.10.2026;08.10.2026;Bifall;900;Aktiv;Bo Berg",
@@ -140,3 +145,62 @@ def test_the_period_field_the_rules_name(unit, tmp_path):
     line = unit.fails("import", extract(tmp_path, NOVEMBER), "--rules", bad)
     assert line == "error: procapita.toml: period: must be a date or month field of " \
                    "applications: period, received, completed, decided, first_contact"
+
+
+# -- the shortcut for rows found exactly as stored (ekbist.sheets.unchanged) -----------------
+def _source_row(db: Path) -> tuple:
+    return tuple(procs_scalar(db, f"SELECT {column} FROM import_source")
+                 for column in ("last_file", "last_at", "months", "rows"))
+
+
+def test_an_unchanged_reimport_converts_nothing_writes_nothing_and_audits_nothing(
+        unit, tmp_path, converted):
+    rules, path = rules_file(tmp_path), extract(tmp_path, NOVEMBER)
+    unit.ok("import", path, "--rules", rules)
+    records, memory, source = applications(unit.db), remembered(unit.db), _source_row(unit.db)
+    audited = audit_rows(unit.db)
+    converted[0] = 0
+    with Store.open(unit.db) as store:
+        report = import_extract(store, path, rules, today=TODAY)
+    counts = report.kinds["applications"]
+    assert (counts.added, counts.changed, counts.unchanged) == (0, 0, 3)
+    # The three rows were found as stored: not one cell went through the kind's conversion.
+    assert converted[0] == 0
+    assert report.missing["keys"] == []
+    assert applications(unit.db) == records and remembered(unit.db) == memory
+    # Not even the source's summary: the memory already held what it would write.
+    assert _source_row(unit.db) == source and audit_rows(unit.db) == audited
+
+
+def test_a_changed_cell_is_still_written_and_only_its_row_converted(unit, tmp_path, converted):
+    rules = rules_file(tmp_path)
+    unit.ok("import", extract(tmp_path, NOVEMBER), "--rules", rules)
+    audited = audit_rows(unit.db)
+    converted[0] = 0
+    changed = [NOVEMBER[0], NOVEMBER[1].replace(";800;", ";850;"), NOVEMBER[2]]
+    with Store.open(unit.db) as store:
+        report = import_extract(store, extract(tmp_path, changed), rules, today=TODAY)
+    counts = report.kinds["applications"]
+    assert (counts.added, counts.unchanged) == (0, 2)
+    assert counts.changes == [{"key": {"id": "A-2"}, "cell": "extract!A4",
+                               "fields": {"amount": {"old": 800, "new": 850}}}]
+    # A-2 alone took the whole way: its seven mapped fields, each converted once.
+    assert converted[0] == 7
+    assert procs_scalar(unit.db, "SELECT amount FROM application WHERE id = 'A-2'") == 850
+    # One audited update of A-2 and the source's one summary row.
+    assert audit_rows(unit.db) == audited + 2
+    assert procs_scalar(unit.db, "SELECT count(*) FROM audit WHERE tbl = 'application' "
+                                 "AND action = 'update' AND key = 'A-2'") == 1
+
+
+def test_a_row_missing_from_an_otherwise_unchanged_extract_is_still_named(unit, tmp_path,
+                                                                          converted):
+    # The rows left out as stored still count as read: only A-2 is missing, not all three.
+    rules = rules_file(tmp_path)
+    unit.ok("import", extract(tmp_path, NOVEMBER), "--rules", rules)
+    converted[0] = 0
+    with Store.open(unit.db) as store:
+        report = import_extract(store, extract(tmp_path, [NOVEMBER[0], NOVEMBER[2]]), rules,
+                                today=TODAY, dry_run=True)
+    assert converted[0] == 0
+    assert report.missing["keys"] == ["A-2"]

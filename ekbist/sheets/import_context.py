@@ -260,3 +260,10 @@ class Rules:
 
     def write(self, ctx: Context) -> None:
         pass
+
+    def every_row(self, store: Store) -> bool:
+        """Whether these rules must see every row of the file, the rows a re-import finds
+        exactly as stored too (:mod:`ekbist.sheets.unchanged`): by default they must, since
+        their checks may look at the whole batch. Rules that only need the keys of such
+        rows (``ctx.unchanged_keys``) say False and the shortcut stays on."""
+        return True

@@ -157,7 +157,7 @@ def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], 
     ctx.progress = progress
     if shortcut:
         ctx.unchanged = {}
-        ctx.rule_kinds = frozenset(rule.kind for rule in hooks)
+        ctx.rule_kinds = frozenset(rule.kind for rule in hooks if rule.every_row(store))
     # Another process's commit after the rows were compared with the store shows here.
     version = store.scalar("PRAGMA data_version")
     _read_sheets(ctx, sheets, path, year)

@@ -23,7 +23,7 @@ from typing import Any
 
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
-from ekbist.sheets.declarations import Kind
+from ekbist.sheets.declarations import Kind, kinds
 from ekbist.sheets.import_context import Context, Rules
 
 
@@ -59,6 +59,11 @@ class SourceMemory(Rules):
         self.missing: list[str] = []
         self.kept: dict[str, str] = {}
         self.known = False
+        self.same = False   # the memory already holds what this import would write
+
+    def every_row(self, store: Any) -> bool:
+        # The memory needs only the keys (and months) of rows found exactly as stored.
+        return self.inner is not None and self.inner.every_row(store)
 
     def prepare(self, ctx: Context) -> None:
         if self.inner is not None:
@@ -69,20 +74,26 @@ class SourceMemory(Rules):
             self.inner.check(ctx)
         batch = ctx.batches.get(self.kind)
         store = ctx.store
-        row = store.one("SELECT kind FROM import_source WHERE name = ?", [self.source])
+        row = store.one("SELECT kind, last_file, months, rows FROM import_source WHERE name = ?",
+                        [self.source])
         if row is not None and row["kind"] != self.kind:
             raise EkbistError(_("the source '{source}' has brought {kind} so far, not {other}: "
                                 "give the rules file another source name").format(
                 source=self.source, kind=row["kind"], other=self.kind))
         self.known = row is not None
-        if batch is None:
-            return
-        key_columns = [batch.values[k] for k in batch.kind.key]
-        months = batch.values.get(self.period) if self.period else None
         self.keys = {}
-        for i, values in enumerate(zip(*key_columns, strict=True)):
-            month = (months[i] or "")[:7] if months is not None else ""
-            self.keys[_key_text(values)] = month
+        if batch is not None:
+            key_columns = [batch.values[k] for k in batch.kind.key]
+            months = batch.values.get(self.period) if self.period else None
+            for i, values in enumerate(zip(*key_columns, strict=True)):
+                month = (months[i] or "")[:7] if months is not None else ""
+                self.keys[_key_text(values)] = month
+        self.keys.update(self._identical(ctx))
+        self.same = row is not None and (row["last_file"], row["months"], row["rows"]) == (
+            self.file, " ".join(sorted(set(self.keys.values()))), len(self.keys))
+        if not self.keys:
+            return
+        kind = kinds()[self.kind]
         self.covered = covered = sorted(set(self.keys.values()))
         if not covered:
             return
@@ -90,10 +101,11 @@ class SourceMemory(Rules):
             "SELECT key, month FROM import_source_row WHERE source = ? AND month IN "
             f"({','.join('?' * len(covered))}) ORDER BY month, key",
             [self.source, *covered]).fetchall()
+        self.same = self.same and set(remembered) == set(self.keys.items())
         gone = [(key, month) for key, month in remembered if key not in self.keys]
-        table, key = batch.kind.table, batch.kind.key
+        table, key = kind.table, kind.key
         if gone and len(key) == 1:   # still in the store (not deleted by other means)
-            column = batch.kind.column(key[0]).column or key[0]
+            column = kind.column(key[0]).column or key[0]
             stored = set()
             for start in range(0, len(gone), 500):
                 part = [k for k, _month in gone[start:start + 500]]
@@ -106,6 +118,29 @@ class SourceMemory(Rules):
         # months lists it again, and deletes it when asked to.
         self.kept = {} if self.delete_missing else dict(gone)
 
+    def _identical(self, ctx: Context) -> dict[str, str]:
+        """Key text -> month of the rows found exactly as stored, which the import left out
+        of its batch (:mod:`ekbist.sheets.unchanged`): each holds its stored values, so its
+        month is the stored record's (when the extract maps the period's field at all)."""
+        identical = ctx.unchanged_keys.get(self.kind)
+        if not identical:
+            return {}
+        kind = kinds()[self.kind]
+        mapped = any(self.period in source.columns for source in ctx.sources
+                     if source.kind.name == self.kind) if self.period else False
+        if not mapped:
+            return dict.fromkeys(identical, "")
+        key_sql = kind.column(kind.key[0]).sql
+        where = f"({kind.export_where}) AND " if kind.export_where else ""
+        found: dict[str, str] = {}
+        keys = list(identical)
+        for start in range(0, len(keys), 50_000):
+            part = json.dumps(keys[start:start + 50_000], ensure_ascii=False)
+            found.update((key, (month or "")[:7]) for key, month in ctx.store.tuples(
+                f"SELECT {key_sql}, {kind.column(self.period).sql} FROM {kind.export_from} "
+                f"WHERE {where}({key_sql}) IN (SELECT value FROM json_each(?))", [part]))
+        return found
+
     def report(self, ctx: Context) -> None:
         if self.inner is not None:
             self.inner.report(ctx)
@@ -117,11 +152,15 @@ class SourceMemory(Rules):
         if self.inner is not None:
             self.inner.write(ctx)
         store = ctx.store
-        batch = ctx.batches.get(self.kind)
-        if self.missing and self.delete_missing and batch is not None:
+        done = ctx.report.kinds.get(self.kind)
+        if self.same and not self.missing and (done is None or not (done.added or done.changed)):
+            # The same extract again: the memory already holds what it would write, and an
+            # import that changes nothing writes nothing, the audit included.
+            return
+        if self.missing and self.delete_missing:
             import sqlite3
 
-            kind = batch.kind
+            kind = kinds()[self.kind]
             column = kind.column(kind.key[0]).column or kind.key[0]
             for key in self.missing:
                 try:

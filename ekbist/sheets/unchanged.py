@@ -29,8 +29,10 @@ from the whole way, and each makes the import start again without this shortcut
 that had identical rows (its check adds the rows above it), a key that appears twice in
 the file with an identical row among them (the duplicate is named as always), and a
 store that another process changed between the comparison and the import's transaction.
-Kinds with rules of their own (:mod:`ekbist.sheets.rules`), or whose key is more than one
-column, always take the whole way.
+Kinds with rules of their own (:mod:`ekbist.sheets.rules`) that must see every row
+(:meth:`ekbist.sheets.import_context.Rules.every_row`), or whose key is more than one
+column, always take the whole way. An extract's source memory needs only the keys of the
+identical rows (``Context.unchanged_keys``), so an import through a rules file keeps it.
 """
 
 from __future__ import annotations
