@@ -24,6 +24,15 @@ def _value(value: float | None, unit: str) -> str:
     return "" if value is None else fmt_in_unit(value, unit) or "–"
 
 
+def _sex_value(t: dict[str, Any], sex: str) -> str:
+    """Men or women of a target row: a computed figure with the decimals of its outcome
+    (0,00 % beside 0,05 %), a manual one as the chief wrote it."""
+    value = t[sex]
+    if value is None or t["manual"]:
+        return _value(value, t["unit"])
+    return fmt_in_unit(value, t["unit"], t["outcome_decimals"]) or "–"
+
+
 def _met(met: bool | None) -> str:
     if met is None:
         return _("no outcome")
@@ -40,7 +49,7 @@ def target_table(section: Any, rows: list[dict[str, Any]], year: int, *, compact
         body.append([
             t["label"],
             fmt_in_unit(t["outcome"], t["unit"], t["outcome_decimals"]) or "–",
-            _value(t["men"], t["unit"]), _value(t["women"], t["unit"]),
+            _sex_value(t, "men"), _sex_value(t, "women"),
             _value(t["previous"], t["unit"]),
             fmt_target(t["direction"], t["target"], t["unit"]),
             _value(t["city_target"], t["unit"]), t["period"] or "", _met(t["met"])])

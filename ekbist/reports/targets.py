@@ -321,11 +321,13 @@ def outcome_decimals(direction: str, target: float, outcome: float | None, unit:
 
 
 def judge(store: Store, year: int, computed: dict[str, float | None],
-          previous: dict[str, float | None] | None = None) -> dict[str, Any]:
+          previous: dict[str, float | None] | None = None, *,
+          by_sex: dict[str, tuple[float | None, float | None]] | None = None) -> dict[str, Any]:
     """The target table: each target with its outcome and verdict, and the "N of M" count.
 
     ``computed`` holds the year's computed figures by key in target units (per cent for
-    shares, tkr for money). An outcome on a share is rounded once to
+    shares, tkr for money); ``by_sex`` the (men, women) of those ekbist can count by sex
+    (:data:`ekbist.reports.year.BY_SEX`), the others left blank. An outcome on a share is rounded once to
     :data:`OUTCOME_DECIMALS` decimals of per cent (41,3462 %), halves away from zero; each
     row says how many decimals its target and outcome are shown with.
     """
@@ -340,6 +342,7 @@ def judge(store: Store, year: int, computed: dict[str, float | None],
             before = manual_before.get(t["key"], {}).get("value")
         else:
             outcome, before = computed.get(t["key"]), previous.get(t["key"])
+            men, women = (by_sex or {}).get(t["key"], (None, None))
         if t["unit"] == "percent":
             outcome, before, men, women = (None if v is None else
                                            round_half_away(v, OUTCOME_DECIMALS)

@@ -160,6 +160,38 @@ def computed_outcomes(report: dict[str, Any]) -> dict[str, float | None]:
     return values
 
 
+# The computed figures ekbist can count for men and women: beside each total, the key of the
+# figure by sex ({"f": …, "m": …}) that gives its men and women in the target table. Each
+# counts the applicant (one adult per household, by the sex the case records;
+# docs/indicators.md), so men and women need not add up to a total that counts every adult
+# or an applicant of another or no recorded sex. Every other computed figure (money, cases,
+# handling time, staff, the shares of households) has no definition by sex: blank.
+BY_SEX = {
+    "households_total": "households_by_gender",
+    "long_term_households_calendar": "long_term_households_by_gender",
+    "young_adults_share_of_population": "young_adults_share_of_population_by_gender",
+    "adults_with_assistance_share_of_population":
+        "adults_with_assistance_share_of_population_by_gender",
+    "long_term_adults_share_of_population": "long_term_adults_share_of_population_by_gender",
+}
+
+
+def computed_by_sex(report: dict[str, Any]) -> dict[str, tuple[float | None, float | None]]:
+    """(men, women) of each computed figure with a figure by sex (:data:`BY_SEX`), in target
+    units (per cent for shares), taken from the year's key figures."""
+    by_key = {f["key"]: f for f in report["indicators"]["figures"]}
+    values: dict[str, tuple[float | None, float | None]] = {}
+    for total, split in BY_SEX.items():
+        figure = by_key.get(split)
+        if figure is None:
+            continue
+        men, women = figure["value"].get("m"), figure["value"].get("f")
+        if figure["unit"] == "share":
+            men, women = _pct(men), _pct(women)
+        values[total] = (men, women)
+    return values
+
+
 def computed_previous(report: dict[str, Any]) -> dict[str, float | None]:
     """Last year's outcome of each computed figure the key figures carry, in target units
     (the other figures' last year is left blank)."""
@@ -226,7 +258,8 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
             "barriers": figures["barriers"],
         }
         report["targets"] = targets_lib.judge(store, y, computed_outcomes(report),
-                                              computed_previous(report))
+                                              computed_previous(report),
+                                              by_sex=computed_by_sex(report))
         report["goals"] = goals_lib.hierarchy(store, y, report["targets"]["targets"])
         targeted = {t["key"] for t in report["targets"]["targets"]}
         report["manual_outcomes"] = [
