@@ -9,7 +9,10 @@ every household's months into a bit mask (:func:`sql_month_masks`), from which
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import Counter
+from operator import itemgetter
 from typing import Any
 
 from ekbist.months import month_index, sql_month_index
@@ -117,7 +120,7 @@ def share(part: int | float | None, whole: int | float | None) -> float | None:
 
 
 def sql_month_masks(span_first: str = ":span_first", last: str = ":last",
-                    base: str = ":base") -> str:
+                    base: str = ":base", *, cases: str | None = None) -> str:
     """One row per household with assistance from ``span_first`` to ``last``: ``case_id, mask``.
 
     Bit *i* of ``mask`` is set when the household has assistance in the *i*-th month
@@ -125,12 +128,14 @@ def sql_month_masks(span_first: str = ":span_first", last: str = ":last",
     :func:`sql_household_months` folded into one integer per household, so that every
     window (the period, the calendar year, the rolling 12 and the 36 months, this year
     and last) is counted from one pass over the applications: the count of months in a
-    window is the number of bits set in ``mask`` within it.
+    window is the number of bits set in ``mask`` within it. ``cases``, a subquery of case
+    ids, keeps to those households.
     """
     index = sql_month_index("a.period")
+    only = f"AND a.case_id IN ({cases}) " if cases else ""
     return (f"SELECT a.case_id, sum(DISTINCT 1 << ({index} - {base})) AS mask "
             f"FROM application a INDEXED BY application_granted_case "
-            f"WHERE {SQL_PAYING} AND a.period BETWEEN {span_first} AND {last} "
+            f"WHERE {SQL_PAYING} AND a.period BETWEEN {span_first} AND {last} {only}"
             f"GROUP BY a.case_id")
 
 def window_bits(span_first: str, first: str, last: str) -> int:
@@ -139,43 +144,100 @@ def window_bits(span_first: str, first: str, last: str) -> int:
     high = month_index(last) - month_index(span_first)
     return ((1 << (high - low + 1)) - 1) << low if high >= low else 0
 
+def sql_month_sums(span_first: str = ":span_first", last: str = ":last",
+                   base: str = ":base") -> str:
+    """:func:`sql_month_masks` without its DISTINCT: ``case_id, mask, n``, ``mask`` the sum
+    of one bit per paying application and ``n`` their number.
+
+    Summing without DISTINCT spares SQLite a sort per household; it is the mask exactly
+    when no two of the household's applications are for the same month, which is exactly
+    when ``mask`` has ``n`` bits set (two equal bits added carry into one). A household
+    where that fails is counted again with DISTINCT (:func:`household_rows`).
+    """
+    index = sql_month_index("a.period")
+    return (f"SELECT a.case_id, sum(1 << ({index} - {base})) AS mask, count(*) AS n "
+            f"FROM application a INDEXED BY application_granted_case "
+            f"WHERE {SQL_PAYING} AND a.period BETWEEN {span_first} AND {last} "
+            f"GROUP BY a.case_id")
+
 def household_rows(store: Store, span_first: str, last: str) -> list[tuple]:
-    """Every household with assistance in the span: its month mask and case fields."""
-    return store.tuples(
-        f"""SELECT m.mask, c.adults, c.children, c.gender, c.homeless, c.birth_year
-            FROM ({sql_month_masks()}) m JOIN cases c ON c.id = m.case_id""",
-        {"span_first": span_first, "last": last, "base": month_index(span_first)}).fetchall()
+    """Every household with assistance in the span: its month mask and case fields
+    (``mask, adults, children, gender, homeless, birth_year``, then two columns for this
+    function's own use).
+
+    One pass over the paying applications (:func:`sql_month_sums`); the few households
+    with two applications for one month are folded again with DISTINCT
+    (:func:`sql_month_masks`), and so is every household should a sum overflow (tens of
+    thousands of applications of one household in one month)."""
+    params = {"span_first": span_first, "last": last, "base": month_index(span_first)}
+    fields = "c.adults, c.children, c.gender, c.homeless, c.birth_year"
+    try:
+        summed = store.tuples(
+            f"""SELECT m.mask, {fields}, m.n, c.id
+                FROM ({sql_month_sums()}) m JOIN cases c ON c.id = m.case_id""",
+            params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "overflow" not in str(exc):
+            raise
+        return store.tuples(
+            f"""SELECT m.mask, {fields}, NULL, c.id
+                FROM ({sql_month_masks()}) m JOIN cases c ON c.id = m.case_id""",
+            params).fetchall()
+    rows = [r for r in summed if r[0].bit_count() == r[6]]
+    if len(rows) < len(summed):
+        repeated = [r[7] for r in summed if r[0].bit_count() != r[6]]
+        rows += store.tuples(
+            f"""SELECT m.mask, {fields}, NULL, c.id
+                FROM ({sql_month_masks(cases="SELECT value FROM json_each(:ids)")}) m
+                JOIN cases c ON c.id = m.case_id""",
+            {**params, "ids": json.dumps(repeated)}).fetchall()
+    return rows
 
 def sql_paid(first: str = ":first", last: str = ":last") -> str:
     """Kronor granted for the months ``first`` to ``last`` (the month the assistance is for)."""
     return (f"SELECT coalesce(sum(a.amount), 0) FROM application a "
             f"WHERE {SQL_PAYING} AND a.period BETWEEN {first} AND {last}")
 
+_GENDER_KEY = {"f": "gender_f", "m": "gender_m", "x": "gender_x"}
+
 def tally(rows: list[tuple], windows: list[tuple[int, int]], year: int,
            young_max: int) -> list[dict[str, int]]:
     """For each window (bits, least months): the households with at least that many months
-    within the bits, and their people."""
+    within the bits, and their people.
+
+    The rows chosen for a window are counted by their case fields (adults, children,
+    gender, homeless, birth year), which few distinct combinations take, so the sums run
+    over those combinations instead of over every household; a window asked for twice (a
+    whole year's period, calendar and rolling windows are the same months) is counted once.
+    """
     oldest, youngest = year - young_max, year - YOUNG_ADULT_MIN_AGE
-    out = []
+    fields = itemgetter(1, 2, 3, 4, 5)
+    done: dict[tuple[int, int], dict[str, int]] = {}
     for bits, least in windows:
-        chosen = [r for r in rows if (r[0] & bits).bit_count() >= least]
-        genders = Counter(r[3] for r in chosen)
-        with_children = [r for r in chosen if r[2]]
-        births = [r[5] for r in chosen]
-        out.append({
-            "households": len(chosen),
-            "adults": sum(r[1] for r in chosen),
-            "children": sum(r[2] for r in chosen),
-            "gender_f": genders["f"],
-            "gender_m": genders["m"],
-            "gender_x": genders["x"],
-            "gender_unknown": genders[None],
-            "with_children": len(with_children),
-            "homeless_with_children": sum(1 for r in with_children if r[4]),
-            "young_adults": sum(1 for b in births if b is not None and oldest <= b <= youngest),
-            "birth_year_unknown": births.count(None),
-        })
-    return out
+        if (bits, least) in done:
+            continue
+        if least <= 1:
+            chosen = [r for r in rows if r[0] & bits] if least == 1 else rows
+        else:
+            chosen = [r for r in rows if (r[0] & bits).bit_count() >= least]
+        counts = {"households": len(chosen), "adults": 0, "children": 0, "gender_f": 0,
+                  "gender_m": 0, "gender_x": 0, "gender_unknown": 0, "with_children": 0,
+                  "homeless_with_children": 0, "young_adults": 0, "birth_year_unknown": 0}
+        for (adults, children, gender, homeless, birth), n in Counter(
+                map(fields, chosen)).items():
+            counts["adults"] += adults * n
+            counts["children"] += children * n
+            counts[_GENDER_KEY.get(gender, "gender_unknown")] += n
+            if children:
+                counts["with_children"] += n
+                if homeless:
+                    counts["homeless_with_children"] += n
+            if birth is None:
+                counts["birth_year_unknown"] += n
+            elif oldest <= birth <= youngest:
+                counts["young_adults"] += n
+        done[(bits, least)] = counts
+    return [dict(done[(bits, least)]) for bits, least in windows]
 
 def per_month(rows: list[tuple], span_first: str, months: list[str]) -> list[dict[str, Any]]:
     """The households with assistance in each of ``months`` (consecutive, within the span):
