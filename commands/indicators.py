@@ -177,7 +177,6 @@ def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
     from pathlib import Path
 
     from ekbist.reports import indicators as lib
-    from ekbist.reports import workbooks
 
     env: Env = ctx.find_object(Env)
     period = lib.period_of(year=year, first=first, last=last, today=env.today)
@@ -187,6 +186,8 @@ def indicators(ctx: click.Context, year, first, last, xlsx, force, fmt) -> None:
         files.check_new_workbook(Path(xlsx), force=force)
     data = lib.indicators(env.open(readonly=True), period, today=env.today)
     if xlsx:
+        from ekbist.reports import workbooks
+
         workbooks.write_indicators(data, Path(xlsx), overwrite=force)
     if fmt == "json":
         emit([], [], "json", payload=data)

@@ -38,15 +38,19 @@ def sql_by_barrier(first: str = ":first", last: str = ":last") -> str:
     ``last``. The paying condition is the key figures' own (``SQL_PAYING``)."""
     from ekbist.reports.household_months import SQL_PAYING
 
+    # The barrier is looked up once per household and month: named in the GROUP BY and the
+    # SELECT of one query, SQLite would run its subquery twice a row.
     return f"""
         WITH pay AS (
             SELECT a.case_id, a.period, sum(a.amount) AS paid, max(a.decided) AS decided
             FROM application a
             WHERE {SQL_PAYING} AND a.period BETWEEN {first} AND {last}
-            GROUP BY a.case_id, a.period)
-        SELECT p.period, {sql_barrier_on("p.case_id", "p.decided")} AS barrier,
-               count(*) AS households, sum(p.paid) AS paid
-        FROM pay p GROUP BY 1, 2"""
+            GROUP BY a.case_id, a.period),
+        coded AS MATERIALIZED (
+            SELECT p.period, {sql_barrier_on("p.case_id", "p.decided")} AS barrier, p.paid
+            FROM pay p)
+        SELECT c.period, c.barrier, count(*) AS households, sum(c.paid) AS paid
+        FROM coded c GROUP BY 1, 2"""
 
 
 def label(code: str) -> str:
