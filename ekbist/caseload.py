@@ -388,18 +388,32 @@ def active_cases(store: Store, days: list[date]) -> list[int]:
 
     An uncovered case (its handler away or gone, or none at all) is still an
     active case: the reports count these, and divide them by the FTE at work.
+
+    A case is active on a day from its opening up to, not including, its closing
+    (:func:`ekbist.day_conditions.case_active`), and a store's case is never closed
+    before it was opened; so the cases active on a day are those opened by then less
+    those closed by then. One pass over the cases counts the openings and closings per
+    day, however many days are asked for.
     """
-    import json
+    from bisect import bisect_right
+    from itertools import accumulate
 
     if not days:
         return []
-    counts = dict(store.tuples(
-        f"""SELECT d.value, count(c.id) FROM json_each(:days) d
-            LEFT JOIN cases c ON {case_active("d.value")}
-            GROUP BY d.value""",
-        {"days": json.dumps([d.isoformat() for d in days])},
-    ))
-    return [counts[d.isoformat()] for d in days]
+    last = max(days).isoformat()
+    changes = store.tuples(
+        "SELECT day, sum(opened), sum(closed) FROM ("
+        "  SELECT opened AS day, 1 AS opened, 0 AS closed FROM cases WHERE opened <= :last"
+        "  UNION ALL"
+        "  SELECT closed, 0, 1 FROM cases WHERE closed <= :last"
+        ") GROUP BY day ORDER BY day", {"last": last}).fetchall()
+    changed = [row[0] for row in changes]
+    net = list(accumulate(row[1] - row[2] for row in changes))
+    result = []
+    for day in days:
+        i = bisect_right(changed, day.isoformat())
+        result.append(net[i - 1] if i else 0)
+    return result
 
 
 # -- the spreadsheet kind -------------------------------------------------------------------
