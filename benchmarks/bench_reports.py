@@ -3,7 +3,8 @@
 ``report year 2025`` (every part of the annual report's figure section and the target
 table; goal: median <= 2 s) and ``report month 2026 10`` (the one-page sheet; goal:
 median <= 1 s), each timed as a whole process; the Markdown form and the workbook for
-reference. The city store is copied and brought to the current schema first; a store
+reference; beside them, measured in the same run, the floors: ``ekbist --version`` and the
+key figures' bare SQL (see bench_indicators). The city store is copied and brought to the current schema first; a store
 built before targets existed gets a handful of targets so the target table is judged, and
 a store without goals a small goal hierarchy (a city goal, a board goal, a unit goal with
 an activity, a verdict and the municipal-jobs target under it) so the report opens with it.
@@ -58,6 +59,9 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
          ["report", "month", "2026", "10", "--format", "json"], 1.0, 7),
     ]
     rows = timing.timed_rows(base, cases, cpu=True)
+    from bench_indicators import floors
+
+    rows += floors(Path(base[2]), 2025)
     xlsx = workdir / "year.xlsx"
     xlsx.unlink(missing_ok=True)
     seconds = timing.seconds([*base, "report", "year", "2025", "--xlsx", str(xlsx)])

@@ -114,6 +114,35 @@ def median_wall_and_cpu(cmd: list[str], runs: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
+def version_floor(runs: int = 11) -> dict:
+    """The floor of every whole-process figure, measured in the same run: ``ekbist --version``
+    (Python's start and the command line's imports), median wall and CPU seconds."""
+    wall, cpu = median_wall_and_cpu([ekbist_exe(), "--version"], runs)
+    return {"name": f"floor: ekbist --version (median of {runs}, whole process)",
+            "figure": f"{wall:.3f} s (CPU {cpu:.3f} s)", "seconds": wall, "goal": "reference",
+            "ok": True}
+
+
+def sql_floor(db: Path, name: str, queries: list[tuple[str, dict]], runs: int = 5) -> dict:
+    """The floor of a figure's own work, measured in the same run: the bare SQL that does the
+    same counting (``queries``, each read to its last row), in-process on ``db`` opened read
+    only; the median CPU seconds of ``runs`` (after one untimed run)."""
+    con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        def once() -> float:
+            start = time.process_time()
+            for sql, params in queries:
+                con.execute(sql, params).fetchall()
+            return time.process_time() - start
+        if not SMOKE:
+            once()
+        cpu = statistics.median(once() for _ in range(repeats(runs)))
+    finally:
+        con.close()
+    return {"name": f"floor: {name} (bare SQL in-process, median of {runs})",
+            "figure": f"CPU {cpu:.3f} s", "seconds": cpu, "goal": "reference", "ok": True}
+
+
 def copy_store(source: Path, target: Path) -> Path:
     """``target`` made a copy of the store ``source`` (SQLite's backup, so a store in WAL mode
     copies whole), any older ``target`` and its journal files replaced; ``source`` is read
