@@ -9,14 +9,8 @@ from ekbist.commands.budget import month_short
 from ekbist.commands.render import fmt_int, fmt_number, fmt_percent
 
 from ekbist.codes import TOTAL
-from ekbist.i18n import N_, _
-
-PROMISE_LABELS = {
-    "callback": N_("Call-backs"),
-    "violence": N_("Violence contacts"),
-    "debt": N_("Debt advice"),
-    "debt_children": N_("Debt advice, families with children"),
-}
+from ekbist.i18n import _
+from ekbist.reports.contacts import PROMISE_LABELS
 
 
 def _days(value: float | None) -> str:

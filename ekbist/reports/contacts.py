@@ -24,9 +24,19 @@ from datetime import date
 from typing import Any
 
 from ekbist.contacts import PROMISES, promise_settings, sql_answered, sql_deadline
+from ekbist.i18n import N_
 from ekbist.months import month_end, months_between
 from ekbist.number_text import round_half_away
 from ekbist.store import Store
+
+# Each promise in the reports' words (English, translated when shown): the debt advice of
+# families with children is a promise of its own.
+PROMISE_LABELS = {
+    "callback": N_("Call-backs"),
+    "violence": N_("Violence contacts"),
+    "debt": N_("Debt advice"),
+    "debt_children": N_("Debt advice, families with children"),
+}
 
 
 def _wait(days: list[int]) -> dict[str, Any]:

@@ -212,7 +212,8 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
         ws.cell(row=row, column=2, value=entry["adults"]).number_format = COUNT
         ws.cell(row=row, column=3, value="–" if entry["share"] is None else entry["share"]
                 ).number_format = POPULATION_PERCENT
-        ws.cell(row=row, column=4, value=entry["population_year"] or "–")
+        # The year as a label beside the month (text, as the month is), not a number.
+        ws.cell(row=row, column=4, value=str(entry["population_year"] or "–"))
         ws.cell(row=row, column=5, value=MISSING_SV.get(entry["missing"]))
         row += 1
     row -= 2

@@ -156,6 +156,8 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
            [[m["month"], m["decided"], m["in_time"], m["share_in_time"]] for m in t["months"]]
            + [[_(TOTAL), t["decided"], t["in_time"], t["share_in_time"]]],
            {4: PERCENT}, [12, 10, 10, 10])
+    # Beside the five-day rule, as in the text report.
+    _contact_sheets(wb, r["contacts"])
 
     cl = r["caseload"]
     ws = _sheet(wb, _("Caseload"), _("Cases per FTE"),
@@ -295,8 +297,46 @@ def _goal_sheets(wb, r: dict[str, Any]) -> None:
     wb.move_sheet(goals_ws, offset=-(len(wb.sheetnames) - 1))
 
 
+def _contact_sheets(wb, figures: dict[str, Any]) -> None:
+    """The promises of access kept and the wait for a first visit (the figures of
+    :mod:`ekbist.reports.contacts`), two sheets as the text report's two sections: the
+    wait month by month and in total when ``figures`` has ``months`` (the year), else the
+    period's one row (the month)."""
+    from ekbist.reports.contacts import PROMISE_LABELS
+
+    promises = figures["promises"]
+    ws = _sheet(wb, _("Promises kept"), _("Promises of access kept"),
+                [_("Promise"), _("Settled"), _("Kept"), _("Share")],
+                [[_(label), promises[key]["settled"], promises[key]["kept"],
+                  promises[key]["share_kept"]] for key, label in PROMISE_LABELS.items()],
+                {4: PERCENT}, [40, 10, 10, 10])
+    ws.cell(row=5 + len(PROMISE_LABELS), column=1,
+            value=_("A contact counts once it is settled: answered, or its deadline passed "
+                    "unanswered. The deadlines are in the settings (contacts.*)."))
+
+    def row(name: str, fig: dict[str, Any]) -> list[Any]:
+        every, children = fig["first_visit"]["all"], fig["first_visit"]["children"]
+        return [name, every["visits"], every["mean_days"], every["median_days"],
+                children["visits"], children["mean_days"], children["median_days"]]
+
+    months = figures.get("months")
+    rows = [row(m["month"], m) for m in months or []]
+    rows.append(row(_(TOTAL) if months is not None else figures["from"][:7], figures))
+    ws = _sheet(wb, _("First visit"), _("Days from request to first visit"),
+                [_("Month"), _("Visits"), _("Mean"), _("Median"),
+                 _("Visits, families with children"), _("Mean, families with children"),
+                 _("Median, families with children")],
+                rows, {3: DECIMAL, 4: DECIMAL, 6: DECIMAL, 7: DECIMAL},
+                [12, 10, 10, 10, 16, 16, 16])
+    ws.cell(row=5 + len(rows), column=1, value=_(
+        "Calendar days from the request to the visit held, for the visits held in the period; "
+        "{n} requests were still waiting on {date}.").format(
+        n=figures["first_visit"]["waiting"], date=figures["to"]))
+
+
 def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
-    """The monthly key-figure sheet as a one-sheet workbook."""
+    """The monthly key-figure sheet, and the promises of access kept and the wait for a
+    first visit on a sheet each (as the text report's sections)."""
     from ekbist import files
 
     path = Path(path)
@@ -325,6 +365,7 @@ def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pa
     for i, row in enumerate(rows, start=4):
         if row[2] and isinstance(row[1], int | float):
             ws.cell(row=i, column=2).number_format = row[2]
+    _contact_sheets(wb, r["contacts"])
     return _save(wb, path, overwrite)
 
 
