@@ -47,7 +47,8 @@ def check(env: Env, rules_file: Path, file: Path, fmt: str) -> None:
     problems = problem_lines(extract)
     if fmt == "json":
         click.echo(to_json({
-            "kind": source.kind.name, "source": source.source, "rows": extract.rows,
+            "kind": source.kind.name, "source": source.source, "fills": list(source.fills),
+            "rows": extract.rows,
             "skipped": extract.skipped, "columns": extract.columns, "ignored": extract.ignored,
             "preview": [{"row": number, "fields": values} for number, values in extract.preview],
             "problems": problems}))
@@ -57,6 +58,12 @@ def check(env: Env, rules_file: Path, file: Path, fmt: str) -> None:
                     rows=fmt_int(extract.rows), skipped=fmt_int(extract.skipped)))
         if extract.ignored:
             say(_("Ignored: {columns}").format(columns=", ".join(extract.ignored)))
+        if source.fills:
+            kind = source.kind
+            say(_("Fills {fields} of {kind} another report brings, joined on {key}: a row "
+                  "whose record is not in the store yet waits for it.").format(
+                fields=", ".join(kind.column(f).header() for f in source.fills),
+                kind=kind.sheet(), key=kind.column(kind.key[0]).header()))
         rows = []
         for rule in source.fields:
             row = {"field": rule.column.header(), "from": extract.columns.get(rule.key, "")

@@ -11,7 +11,7 @@ from ekbist.commands.params import DATE
 from ekbist.commands.render import Column, emit, fmt_int, to_json, say
 
 from ekbist.errors import EkbistError
-from ekbist.i18n import N_, _
+from ekbist.i18n import N_, _, ngettext
 
 # A table lists this many changed records per kind; JSON lists them all.
 SHOWN_CHANGES = 200
@@ -152,6 +152,7 @@ def import_(env: Env, file: Path, dry_run: bool, year: int | None, kind: str | N
             say("  " + _("… and {n} more changes of {kind} (all of them: --format json)").format(
                 n=fmt_int(kind.changed - SHOWN_CHANGES), kind=_kind_name(name)))
     _missing(report.missing, dry_run)
+    _parts(report.parts)
     if dry_run:
         for name, kind in report.kinds.items():
             if kind.added:
@@ -179,6 +180,26 @@ def _missing(missing: dict[str, Any] | None, dry_run: bool) -> None:
                  "(--delete-missing deletes them): {keys}")
     say(text.format(source=_quoted(missing["source"]), months=", ".join(missing["months"]),
                     keys=keys))
+
+
+def _parts(parts: dict[str, Any] | None) -> None:
+    """Reports that bring part of a record: the parts joined now, and those still waiting
+    for the report that brings their record (listed, never guessed into a record)."""
+    if not parts:
+        return
+    for source, n in parts["joined"].items():
+        say(ngettext("Joined: {n} row of {source} filled into its record.",
+                     "Joined: {n} rows of {source} filled into their records.", n).format(
+            n=fmt_int(n), source=_quoted(source)))
+    for source, keys in parts["waiting"].items():
+        listed = ", ".join(_quoted(k) for k in keys[:SHOWN_CHANGES])
+        if len(keys) > SHOWN_CHANGES:
+            listed += " " + _("… and {n} more").format(n=fmt_int(len(keys) - SHOWN_CHANGES))
+        say(ngettext("Waiting: {n} row of {source} waits for its record, which no report has "
+                     "brought yet: {keys}",
+                     "Waiting: {n} rows of {source} wait for their records, which no report has "
+                     "brought yet: {keys}", len(keys)).format(
+            n=fmt_int(len(keys)), source=_quoted(source), keys=listed))
 
 
 def _kinds_help() -> str:

@@ -53,6 +53,7 @@ SUBJECTS: dict[str, str] = {
     "partial": N_("a score as far as the actuals go"),
     "since": N_("the first day of late answers"),
     "until": N_("the last day of the cover"),
+    "delete_missing": N_("deleting the missing rows"),
 }
 
 

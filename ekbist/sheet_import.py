@@ -48,19 +48,31 @@ def import_extract(store: Store, path: Path | str, rules_path: Path | str, *, to
     The store remembers what the source read (:mod:`ekbist.sheets.source_memory`): the
     report's ``missing`` names the rows of the last import for the same months that the
     extract no longer has; ``delete_missing`` deletes them in the same transaction."""
+    from ekbist.errors import EkbistError
+    from ekbist.i18n import _
     from ekbist.sheets.extract import Extract
+    from ekbist.sheets.extract_join import Join
     from ekbist.sheets.extract_rules import load
     from ekbist.sheets.source_memory import SourceMemory, period_field
 
     source = load(rules_path)
     kind = source.kind
     inner = RULES.get(kind.name)
+    if delete_missing and source.fills:
+        raise EkbistError.about(_("{option} cannot be used with {rules}: its report fills part "
+                                  "of records another report brings, and that report says "
+                                  "which records are gone"), {"option": "delete_missing"},
+                                rules=Path(rules_path).name)
 
     def memory(name: str) -> Rules:
-        return SourceMemory(name, source=source.source, file=Path(path).name,
-                            period=period_field(kind, source.period),
-                            delete_missing=delete_missing,
-                            inner=inner(name) if inner is not None else None)
+        period = period_field(kind, source.period)
+        join = Join(name, source=source.source, fields=source.read, fills=source.fills,
+                    period=period, inner=inner(name) if inner is not None else None)
+        remembered = SourceMemory(name, source=source.source, file=Path(path).name,
+                                  period=period, delete_missing=delete_missing, inner=join,
+                                  fields=source.read, fills=source.fills)
+        join.memory = remembered
+        return remembered
 
     return importer.import_file(store, path, rules={**RULES, kind.name: memory}, today=today,
                                 dry_run=dry_run, year=year, kind=kind.name, new=new,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,10 @@ class ChunkedSheet:
 
     name: str
     pieces: Iterator[tuple[int, list[list[Any]]]]
+    # A sheet whose columns are known without reading its header (a case system's report
+    # that brings part of a record, :mod:`ekbist.sheets.extract`): called once the first
+    # piece is read, it gives (kind, header row, {column key: column}).
+    layout: Callable[[], tuple[Any, int, dict[str, int]]] | None = None
 
 
 def read_in_chunks(path: Path, *, chunk_bytes: int | None = None,

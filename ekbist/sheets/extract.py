@@ -103,6 +103,7 @@ class Extract:
         self.skipped = 0
         self._converters: dict[str, Any] = {}
         self._seen: dict[str, dict[str, Any]] = {}
+        self._layout_found: _Layout | None = None
 
     def join(self, ctx: Any) -> None:
         """Hand what reading found to the import's context (an
@@ -130,14 +131,16 @@ class Extract:
             from ekbist.sheets.reader import csv_pieces
 
             yield ChunkedSheet(self.path.stem, self._mapped(self.path.stem, csv_pieces(
-                self.path, encoding=self.rules.encoding, delimiter=self.rules.delimiter)))
+                self.path, encoding=self.rules.encoding, delimiter=self.rules.delimiter)),
+                self._known_layout)
             return
         wanted = self.rules.sheet
         chosen = None
         for sheet in read_in_chunks(self.path):
             if chosen is None and (wanted is None or sheet.name == wanted):
                 chosen = sheet.name
-                yield ChunkedSheet(sheet.name, self._mapped(sheet.name, sheet.pieces))
+                yield ChunkedSheet(sheet.name, self._mapped(sheet.name, sheet.pieces),
+                                   self._known_layout)
             else:
                 for _piece in sheet.pieces:   # a sheet's pieces are read before the next's
                     pass
@@ -146,6 +149,19 @@ class Extract:
 
             raise RulesError(_("{file}: no sheet '{sheet}', which the rules file names").format(
                 file=self.path.name, sheet=wanted))
+
+    @property
+    def _known_layout(self) -> Any:
+        """For a report of part of a record (``fills``): its columns, which lack the kind's
+        required ones (the other report brings them), so the importer is told them instead
+        of finding them from the header (see ChunkedSheet.layout)."""
+        if not self.rules.fills:
+            return None
+
+        def layout() -> tuple[Any, int, dict[str, int]]:
+            return self.rules.kind, self.rules.skip, dict(self._layout_found.positions)
+
+        return layout
 
     def _failed(self, row: int, col: int, key: str) -> None:
         self.failed.add((row, key))
@@ -173,7 +189,7 @@ class Extract:
                 if len(above) <= header_row:
                     continue
                 rows, above = above, []
-                layout = self._layout(rows[header_row])
+                layout = self._layout_found = self._layout(rows[header_row])
                 yield 0, [[""] * layout.width for _ in range(header_row)] + [layout.header]
                 first, rows = header_row + 1, rows[header_row + 1:]
                 held_first = first

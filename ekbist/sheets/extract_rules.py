@@ -27,7 +27,8 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.sheets.declarations import Column, Kind, kinds, named, normalise
 
-TOP_KEYS = ("kind", "source", "period", "ignore", "file", "numbers", "dates", "fields", "when")
+TOP_KEYS = ("kind", "source", "period", "fills", "ignore", "file", "numbers", "dates", "fields",
+            "when")
 FILE_KEYS = ("encoding", "delimiter", "skip", "footer", "sheet")
 NUMBER_KEYS = ("decimal", "thousands", "currency", "round")
 DATE_KEYS = ("formats",)
@@ -102,6 +103,15 @@ class SourceRules:
     ignore: tuple[str, ...]            # normalised headers
     fields: tuple[FieldRule, ...]
     when: tuple[When, ...]
+    # A report that brings part of records another report brings (the decisions of the
+    # applications report): the fields it fills; empty for a report of whole records.
+    fills: tuple[str, ...] = ()
+
+    @property
+    def read(self) -> tuple[str, ...]:
+        """Every field the report reads (a column, a constant or a ``when``'s ``set``)."""
+        keys = [f.key for f in self.fields]
+        return tuple(keys + [k for w in self.when for k in w.set if k not in keys])
 
 
 def _fail(path: Path, key: str, reason: str) -> RulesError:
@@ -337,12 +347,46 @@ def load(path: Path | str) -> SourceRules:
         raise _fail(path, "when", _("must be a list of [[when]] tables"))
     when = tuple(_when(path, kind, i, raw) for i, raw in enumerate(raw_when))
     filled = {f.key for f in fields} | {k for w in when for k in w.set}
+    fills = _fills(path, kind, data.get("fills"), fields, filled)
     for column in kind.required:
-        if column.key not in filled and column.default is None:
+        if not fills and column.key not in filled and column.default is None:
             raise _fail(path, "fields", _("nothing fills '{field}', which {kind} requires").format(
                 field=column.key, kind=kind.name))
     return SourceRules(path, kind, source.strip(), period, encoding, delimiter, skip, footer, sheet,
-                       ignore, fields, when)
+                       ignore, fields, when, fills)
+
+
+def _fills(path: Path, kind: Kind, raw: Any, fields: tuple[FieldRule, ...],
+           filled: set[str]) -> tuple[str, ...]:
+    """The fields a report of part of a record fills (``fills``), checked: fields the rules
+    read, never the key, which must come from a column of the report (it joins the two)."""
+    if raw is None:
+        return ()
+    if len(kind.key) != 1:
+        raise _fail(path, "fills", _("{kind} has no single key to join reports on").format(
+            kind=kind.name))
+    items = [raw] if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
+        raise _fail(path, "fills", _("must be a list of fields, e.g. fills = [\"decided\", "
+                                     "\"decision\", \"amount\"]"))
+    key = kind.key[0]
+    columns = {c.key for c in kind.import_columns}
+    for name in items:
+        if name not in columns:
+            raise _fail(path, "fills", _("{kind} has no field '{field}'{hint}").format(
+                kind=kind.name, field=name, hint=near_hint(name, columns)))
+        if name == key:
+            raise _fail(path, "fills", _("'{field}' is the key both reports are joined on, "
+                                         "not a field this report fills").format(field=key))
+        if name not in filled:
+            raise _fail(path, "fills", _("'{field}' is filled by no [fields.{field}] table "
+                                         "of this rules file").format(field=name))
+    keyed = next((f for f in fields if f.key == key), None)
+    if keyed is None or not keyed.from_column:
+        raise _fail(path, "fills", _("the reports are joined on the key '{field}' of {kind}: read "
+                                     "it from the report's column in [fields.{field}]").format(
+            kind=kind.name, field=key))
+    return tuple(dict.fromkeys(items))
 
 
 __all__ = ["FieldRule", "Numbers", "RulesError", "SourceRules", "When", "load", "near_hint"]

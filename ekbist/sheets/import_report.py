@@ -40,6 +40,10 @@ class ImportReport:
     # An extract's source (ekbist.sheets.source_memory): the rows of its last import for the
     # same months that the extract no longer has; None for any other import.
     missing: dict[str, Any] | None = None
+    # Reports that bring part of a record (ekbist.sheets.extract_join): the kind, the fields
+    # this report fills (none for a report of whole records), the keys still waiting for
+    # their record by source, and how many parts this import joined by source.
+    parts: dict[str, Any] | None = None
 
     def kind(self, name: str) -> KindReport:
         if name not in self.kinds:
@@ -63,6 +67,7 @@ class ImportReport:
             "sheets": self.sheets, "warnings": [mask(w) for w in self.warnings],
             "new_activities": self.new_activities,
             **({"missing": self.missing} if self.missing is not None else {}),
+            **({"parts": self.parts} if self.parts is not None else {}),
             "kinds": {name: report.to_json() for name, report in self.kinds.items()},
             "total": {"added": self.added, "changed": self.changed,
                       "unchanged": sum(k.unchanged for k in self.kinds.values())},

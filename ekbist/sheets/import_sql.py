@@ -96,10 +96,16 @@ def match_stored(ctx: Context, kind: Kind) -> None:
                     f"UPDATE {temp} AS s SET {_q(column.key)} = (SELECT {column.sql} FROM "
                     f"{kind.export_from} WHERE t.rowid = s._rowid) "
                     "WHERE s._src = ? AND s._rowid IS NOT NULL", (source.index,))
+    classify(ctx, kind)
+
+
+def classify(ctx: Context, kind: Kind) -> None:
+    """Each row added, changed or the same as its stored record (again, after rules that
+    change rows in the temporary table, such as a report's part of a record joined in)."""
     compared = _compared(kind)
     differs = " OR ".join(f"NOT ({c.sql} IS s.{_q(c.key)})" for c in compared) or "0"
-    store.execute(
-        f"UPDATE {temp} AS s SET _status = CASE WHEN s._rowid IS NULL THEN 'added' "
+    ctx.store.execute(
+        f"UPDATE {kind.temp_table} AS s SET _status = CASE WHEN s._rowid IS NULL THEN 'added' "
         f"WHEN EXISTS (SELECT 1 FROM {kind.export_from} WHERE t.rowid = s._rowid AND ({differs})) "
         "THEN 'changed' ELSE 'same' END"
     )

@@ -148,7 +148,8 @@ def _import_file(store: Store, path: Path, *, rules: Mapping[str, type[Rules]], 
                 Sheet(s.name, [row for _first, rows in s.pieces for row in rows]) for s in sheets)]
             return prognosis_sheet.import_workbook(store, found, whole, path, today=today,
                                                    dry_run=dry_run)
-        sheets = itertools.chain([ChunkedSheet(first.name, _prepend(head, first.pieces))], sheets)
+        sheets = itertools.chain([ChunkedSheet(first.name, _prepend(head, first.pieces),
+                                                first.layout)], sheets)
         del head
     report = ImportReport(path=str(path), dry_run=dry_run)
     ctx = Context(store, today=today, dry_run=dry_run, report=report)
@@ -249,8 +250,11 @@ def _read_sheets(ctx: Context, sheets: Iterable[ChunkedSheet], path: Path,
         first, rows = next(pieces, (0, []))
         head = Sheet(chunked.name, [[] for _ in range(min(first, sheet_kind.HEADER_SEARCH_ROWS))]
                      + rows[:sheet_kind.HEADER_SEARCH_ROWS] if first < sheet_kind.HEADER_SEARCH_ROWS else [])
-        found, verdict = (None, None) if chunked.name in HELPER_SHEETS else \
-            sheet_kind.recognise(head, ctx.forced_kind)
+        if chunked.layout is not None:   # columns known without their header
+            found, verdict = (*chunked.layout(), [], []), None
+        else:
+            found, verdict = (None, None) if chunked.name in HELPER_SHEETS else \
+                sheet_kind.recognise(head, ctx.forced_kind)
         if verdict is not None or found is None or not found[0].importable:
             sheet = Sheet(chunked.name, _gather(first, rows, pieces))
             del rows

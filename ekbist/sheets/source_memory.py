@@ -47,9 +47,15 @@ class SourceMemory(Rules):
     kind's own rules, if it has any, by :func:`ekbist.sheet_import.import_extract`."""
 
     def __init__(self, kind: str, *, source: str, file: str, period: str | None,
-                 delete_missing: bool, inner: Rules | None = None):
+                 delete_missing: bool, inner: Rules | None = None,
+                 fields: tuple[str, ...] = (), fills: tuple[str, ...] = ()):
         super().__init__(kind)
         self.source = source
+        # The fields the source's report reads, and those it fills into records another
+        # report brings (ekbist.sheets.extract_join): such a report names no missing rows,
+        # since the report that brings the records says which are gone.
+        self.fields = " ".join(fields)
+        self.fills = " ".join(fills)
         self.file = file
         self.period = period
         self.delete_missing = delete_missing
@@ -74,8 +80,8 @@ class SourceMemory(Rules):
             self.inner.check(ctx)
         batch = ctx.batches.get(self.kind)
         store = ctx.store
-        row = store.one("SELECT kind, last_file, months, rows FROM import_source WHERE name = ?",
-                        [self.source])
+        row = store.one("SELECT kind, last_file, months, rows, fields, fills FROM import_source "
+                        "WHERE name = ?", [self.source])
         if row is not None and row["kind"] != self.kind:
             raise EkbistError(_("the source '{source}' has brought {kind} so far, not {other}: "
                                 "give the rules file another source name").format(
@@ -89,8 +95,10 @@ class SourceMemory(Rules):
                 month = (months[i] or "")[:7] if months is not None else ""
                 self.keys[_key_text(values)] = month
         self.keys.update(self._identical(ctx))
-        self.same = row is not None and (row["last_file"], row["months"], row["rows"]) == (
-            self.file, " ".join(sorted(set(self.keys.values()))), len(self.keys))
+        self.same = row is not None and (row["last_file"], row["months"], row["rows"],
+                                         row["fields"], row["fills"]) == (
+            self.file, " ".join(sorted(set(self.keys.values()))), len(self.keys), self.fields,
+            self.fills)
         if not self.keys:
             return
         kind = kinds()[self.kind]
@@ -113,6 +121,8 @@ class SourceMemory(Rules):
                     f'SELECT "{column}" FROM "{table}" WHERE "{column}" IN '
                     f"({','.join('?' * len(part))})", part).fetchall())
             gone = [(k, month) for k, month in gone if k in stored]
+        if self.fills:
+            gone = []
         self.missing = [k for k, _month in gone]
         # Listed and not deleted, a missing row stays remembered: the next import of these
         # months lists it again, and deletes it when asked to.
@@ -171,11 +181,13 @@ class SourceMemory(Rules):
                         kind=kind.name, key=key)) from None
         covered = self.covered
         store.execute(
-            "INSERT INTO import_source (name, kind, last_file, last_at, months, rows) "
-            "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?) "
+            "INSERT INTO import_source (name, kind, last_file, last_at, months, rows, fields, "
+            "fills) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?) "
             "ON CONFLICT (name) DO UPDATE SET last_file = excluded.last_file, "
-            "last_at = excluded.last_at, months = excluded.months, rows = excluded.rows",
-            [self.source, self.kind, self.file, " ".join(covered), len(self.keys)])
+            "last_at = excluded.last_at, months = excluded.months, rows = excluded.rows, "
+            "fields = excluded.fields, fills = excluded.fills",
+            [self.source, self.kind, self.file, " ".join(covered), len(self.keys), self.fields,
+             self.fills])
         for start in range(0, len(covered), 500):
             part = covered[start:start + 500]
             store.execute("DELETE FROM import_source_row WHERE source = ? AND month IN "
