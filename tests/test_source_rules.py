@@ -334,7 +334,7 @@ def test_kind_and_rules_together_are_refused(unit, tmp_path):
 @pytest.mark.parametrize("change,message", [
     (('kind = "applications"', 'kind = "applications"\nsorce = "x"'),
      "error: procapita.toml: sorce: unknown key (did you mean 'source'?); known keys: kind, "
-     "source, period, ignore, file, numbers, dates, fields, when"),
+     "source, period, fills, ignore, file, numbers, dates, fields, when"),
     (("skip = 1", "skipp = 1"), "error: procapita.toml: file.skipp: unknown key (did you mean "
      "'skip'?); known keys: encoding, delimiter, skip, footer, sheet"),
     (('matches = "^Makulerad$"', 'matches = "^(Makulerad"'),
