@@ -16,6 +16,8 @@ APPLICATION_COLUMNS = [
     Column("received", N_("Received"), "date", drop=2),
     Column("deadline", N_("Deadline"), "date", drop=4),
     Column("status_label", N_("Status")),
+    # "missing" when the case had no current change plan the day the application came in.
+    Column("plan", N_("Plan"), drop=6),
 ]
 FOLLOWUP_COLUMNS = [
     Column("case", N_("Case"), role="key"), Column("kind", N_("Plan"), "code:plan_kind", drop=1),
@@ -88,12 +90,15 @@ def day(env: Env, handler: str | None, fmt: str) -> None:
             return
         emit(rows, cols if cols is UNCOVERED_COLUMNS else columns(cols), "table", title=f"{title} ({len(rows) if count is None else count}){tail}")
 
-    apps = [{**a, "status_label": ht.status_label(a["status"])} for a in payload["due"]]
-    section(_("Decide today or the next working day"), apps, APPLICATION_COLUMNS)
-    overdue = [{**a, "status_label": ht.status_label(a["status"])} for a in payload["overdue"]]
-    section(_("Overdue"), overdue, APPLICATION_COLUMNS)
-    incomplete = [{**a, "status_label": ht.status_label(a["status"])} for a in payload["incomplete"]]
-    section(_("Incomplete past the limit"), incomplete, APPLICATION_COLUMNS)
+    from ekbist.commands.handling_time import NO_PLAN
+
+    def shown(rows: list[dict]) -> list[dict]:
+        return [{**a, "status_label": ht.status_label(a["status"]),
+                 "plan": _(NO_PLAN) if a["without_plan"] else ""} for a in rows]
+
+    section(_("Decide today or the next working day"), shown(payload["due"]), APPLICATION_COLUMNS)
+    section(_("Overdue"), shown(payload["overdue"]), APPLICATION_COLUMNS)
+    section(_("Incomplete past the limit"), shown(payload["incomplete"]), APPLICATION_COLUMNS)
     from ekbist.commands.contacts import status_label as contact_status
 
     calls = [{**c, "status_label": contact_status(c["status"])} for c in payload["callbacks"]]

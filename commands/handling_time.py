@@ -31,7 +31,10 @@ CHECK_COLUMNS = [
     Column("working_days_left", N_("Days left"), "int", drop=7),
     Column("working_days_since_arrival", N_("Days since arrival"), "int", drop=2),
     Column("flag", N_("Flag"), drop=1),
+    # An application on a case with no current change plan the day it came in.
+    Column("plan", N_("Plan"), drop=8),
 ]
+NO_PLAN = N_("missing")
 CSV_COLUMNS = [
     Column("handler", N_("Handler")), Column("id", N_("Application")),
     Column("case", N_("Case")),
@@ -40,6 +43,7 @@ CSV_COLUMNS = [
     Column("working_days_left", N_("Days left"), "int"),
     Column("working_days_since_arrival", N_("Days since arrival"), "int"),
     Column("flagged", N_("Flagged")),
+    Column("without_plan", N_("Without plan")),
 ]
 REPORT_COLUMNS = [
     # The share decided in time is the figure; the withdrawals, the waits and the spreads go first.
@@ -109,7 +113,8 @@ def _check_tables(store, payload: dict) -> None:
         )
         who = f"{names.get(handler, handler)} ({handler})" if handler else _("no handler")
         display = [
-            {**r, "status_label": ht.status_label(r["status"]), "flag": "!" if r["flagged"] else ""}
+            {**r, "status_label": ht.status_label(r["status"]), "flag": "!" if r["flagged"] else "",
+             "plan": _(NO_PLAN) if r["without_plan"] else ""}
             for r in items
         ]
         if rich:
@@ -119,8 +124,10 @@ def _check_tables(store, payload: dict) -> None:
             click.echo()
     counts = payload["counts"]
     summary = " · ".join(f"{ht.status_label(s)} {fmt_int(counts[s])}" for s in STATUS_CODES)
-    say(_("As of {date}: {summary} ({flagged} incomplete flagged).").format(
-        date=payload["as_of"], summary=summary, flagged=fmt_int(payload["flagged"])))
+    say(_("As of {date}: {summary} ({flagged} incomplete flagged; {without} on a case without "
+          "a current change plan).").format(
+        date=payload["as_of"], summary=summary, flagged=fmt_int(payload["flagged"]),
+        without=fmt_int(payload["without_plan"])))
 
 
 @handling_time.command(help=_("Share decided within the deadline, working days and waiting time "

@@ -290,6 +290,23 @@ COVERAGE_COLUMNS = [
 ]
 
 
+# The applications decided in the month (up to the day measured) and the share of those
+# that needed a plan which came in with a current one.
+APPLICATION_COLUMNS = [
+    Column("applications_decided", N_("Decided"), "int", drop=1),
+    Column("applications_eligible", N_("Needing a plan"), "int", drop=6),
+    Column("applications_current", N_("With a plan"), "int", drop=5),
+    Column("applications_share", N_("Share with a plan"), "percent", drop=3),
+]
+
+
+def _flat(entry: dict) -> dict:
+    """A month (or day) with its applications' figures as columns of its own row."""
+    apps = entry["applications"]
+    return {**entry, **{f"applications_{k}": apps[k]
+                        for k in ("decided", "eligible", "current", "share")}}
+
+
 def _by_columns(by: str) -> list[Column]:
     if by == "handler":
         return [Column("handler", N_("Handler"), role="key"),
@@ -346,11 +363,13 @@ def coverage(env: Env, as_of, by, monthly, first, last, xlsx, fmt) -> None:
         _monthly_output(result, by, fmt)
         return
     if fmt == "csv":
-        rows = result["by"] or [result]
-        columns = _by_columns(by) if by else [Column("as_of", N_("As of")), *COVERAGE_COLUMNS]
+        rows = result["by"] or [_flat(result)]
+        columns = _by_columns(by) if by else [Column("as_of", N_("As of")), *COVERAGE_COLUMNS,
+                                               *APPLICATION_COLUMNS]
         click.echo(to_csv(rows, columns), nl=False)
         return
     say(_coverage_line(result))
+    say(_applications_line(result["applications"]))
     if by:
         click.echo()
         emit(result["by"], _by_columns(by), "table")
@@ -365,10 +384,27 @@ def _coverage_line(result: dict) -> str:
                                   share=fmt_percent(result["share"]))
 
 
+def _applications_line(apps: dict) -> str:
+    """The applications decided in the period: how many came in with a current plan."""
+    if not apps["eligible"]:
+        return _("No application decided from {first} to {last} was on a case that needed a "
+                 "change plan.").format(first=apps["from"], last=apps["to"])
+    return ngettext(
+        "Of the {eligible} application decided from {first} to {last} on a case that needed a "
+        "change plan, {current} came in with a current plan ({share}).",
+        "Of the {eligible} applications decided from {first} to {last} on cases that needed a "
+        "change plan, {current} came in with a current plan ({share}).",
+        apps["eligible"]).format(eligible=fmt_int(apps["eligible"]), first=apps["from"],
+                                 last=apps["to"], current=fmt_int(apps["current"]),
+                                 share=fmt_percent(apps["share"]))
+
+
 def _monthly_output(result: dict, by: str | None, fmt: str) -> None:
-    series = [Column("month", N_("Month")), Column("as_of", N_("As of"), "date"), *COVERAGE_COLUMNS]
+    series = [Column("month", N_("Month")), Column("as_of", N_("As of"), "date"), *COVERAGE_COLUMNS,
+              *APPLICATION_COLUMNS]
+    months = [_flat(entry) for entry in result["months"]]
     if not by:
-        emit(result["months"], series, fmt)
+        emit(months, series, fmt)
         if fmt == "table":
             _running_line(result)
         return
@@ -378,7 +414,7 @@ def _monthly_output(result: dict, by: str | None, fmt: str) -> None:
     if fmt == "csv":
         emit(rows, columns, "csv")
         return
-    emit(result["months"], series, "table", title=_("All cases"))
+    emit(months, series, "table", title=_("All cases"))
     click.echo()
     emit(rows, columns, "table", title=_("Per handler") if by == "handler" else _("Per team"))
     _running_line(result)

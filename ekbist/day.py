@@ -22,7 +22,8 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
     """Everything of ``handler``'s day (every handler's when None), as the JSON contract.
 
     ``due`` applications due today or the next working day; ``overdue``; ``incomplete``
-    the incomplete ones past ``handling.incomplete_flag_days``; ``followups`` plan
+    the incomplete ones past ``handling.incomplete_flag_days`` (each with ``without_plan``:
+    no current change plan the day it came in, as ``handling-time check`` flags it); ``followups`` plan
     follow-ups due from today to Sunday, with ``followups_overdue`` the number already
     overdue; ``covering`` active cases the handler took over from a colleague who is away
     today, or carries today under a dated cover (``until`` its last day; None for a case
@@ -77,7 +78,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
         month_end = months.month_end(today.isoformat()[:7])
         left = store.query(f"SELECT {sql_between(':d', ':e')} AS n", {"d": day, "e": month_end.isoformat()})
     keep = ("id", "case", "handler", "handler_name", "received", "completed", "deadline", "status",
-            "working_days_left", "working_days_since_arrival")
+            "working_days_left", "working_days_since_arrival", "without_plan")
     def pick(status: str, flagged: bool | None = None) -> list[dict[str, Any]]:
         return [{k: a[k] for k in keep} for a in applications
                 if a["status"] == status and (flagged is None or a["flagged"] == flagged)]

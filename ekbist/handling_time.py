@@ -35,6 +35,7 @@ from ekbist.day_conditions import application_handler, application_open, handler
 from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 from ekbist.number_text import round_half_away
+from ekbist.plans import grace_days, grace_modifier, sql_application_without_plan
 from ekbist.store import Store
 from ekbist.working_days import sql_between, sql_deadline
 
@@ -97,8 +98,9 @@ def open_applications(
     incomplete), ``working_days_left`` (negative when late, None when incomplete),
     ``working_days_since_arrival`` (arrival day counted as 1) and ``flagged`` (an
     incomplete application waiting more than ``handling.incomplete_flag_days``
-    working days). Rows are grouped by handler, the handler with the most urgent
-    application first, and sorted by urgency within each handler.
+    working days) and ``without_plan`` (its case needed a change plan the day it was
+    received and had no current one: :func:`ekbist.plans.sql_application_without_plan`).
+    Rows are grouped by handler, the handler with the most urgent application first, and sorted by urgency within each handler.
     """
     _check_index(store, today)
     params: dict[str, Any] = {
@@ -106,12 +108,15 @@ def open_applications(
         "days": _days(store),
         "flag": int(settings.get(store, "handling.incomplete_flag_days")),
         "handler": handler,
+        "grace": grace_modifier(grace_days(store)),
     }
     rows = store.query(
         f"""
         WITH open AS (
             SELECT a.id, a.case_id, a.received, a.completed,
                    {application_handler(':today')} AS handler,
+                   (SELECT {sql_application_without_plan('a', 'c')} FROM cases c
+                    WHERE c.id = a.case_id) AS without_plan,
                    CASE WHEN a.completed IS NOT NULL
                         THEN {sql_deadline('a.completed', ':days')} END AS deadline,
                    {sql_between('a.received', ':today')} AS since_arrival
@@ -155,7 +160,7 @@ def open_applications(
         SELECT r.id, r.case_id AS "case", r.handler, h.name AS handler_name,
                r.received, r.completed, r.deadline, r.status,
                r.left AS working_days_left,
-               r.since_arrival AS working_days_since_arrival, r.flagged
+               r.since_arrival AS working_days_since_arrival, r.flagged, r.without_plan
         FROM ranked r LEFT JOIN handler h ON h.id = r.handler
         WINDOW by_handler AS (PARTITION BY r.handler)
         -- Handlers with the most urgent work first, then each handler's list by urgency.
@@ -167,6 +172,7 @@ def open_applications(
     )
     for row in rows:
         row["flagged"] = bool(row["flagged"])
+        row["without_plan"] = bool(row["without_plan"])
     return rows
 
 
@@ -200,11 +206,13 @@ def check(store: Store, today: date, *, handler: str | None = None) -> dict[str,
                 "working_days_left": r["working_days_left"],
                 "working_days_since_arrival": r["working_days_since_arrival"],
                 "flagged": r["flagged"],
+                "without_plan": r["without_plan"],
             }
             for r in rows
         ],
         "counts": count_statuses(rows),
         "flagged": sum(1 for r in rows if r["flagged"]),
+        "without_plan": sum(1 for r in rows if r["without_plan"]),
     }
 
 

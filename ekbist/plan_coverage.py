@@ -23,7 +23,13 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_add, month_end, month_index, months_between, sql_month_index
 from ekbist.number_text import round_half_away
-from ekbist.plans import grace_days, sql_has_current
+from ekbist.plans import (
+    grace_days,
+    grace_modifier,
+    sql_application_without_plan,
+    sql_has_current,
+    sql_needs_plan,
+)
 
 if TYPE_CHECKING:
     from ekbist.store import Store
@@ -57,12 +63,12 @@ def _coverage_counts(
     handler_col = "a.handler" if with_handler else "NULL"
     return store.query(
         f"""
-        WITH d(day, cutoff) AS (
-            SELECT value, date(value, :grace) FROM json_each(:days)
+        WITH d(day) AS (
+            SELECT value FROM json_each(:days)
         ),
         eligible AS (
             SELECT d.day, c.id AS case_id, {handler_col} AS handler
-            FROM d JOIN cases c ON {case_active('d.day')} AND c.opened < d.cutoff
+            FROM d JOIN cases c ON {sql_needs_plan('c', 'd.day', ':grace')}
             {handler_join}
         )
         SELECT e.day, e.handler, h.name AS handler_name, h.team,
@@ -72,7 +78,7 @@ def _coverage_counts(
         GROUP BY e.day, e.handler
         ORDER BY e.day, e.handler
         """,
-        {"days": json.dumps([d.isoformat() for d in days]), "grace": f"-{grace} days"},
+        {"days": json.dumps([d.isoformat() for d in days]), "grace": grace_modifier(grace)},
     )
 
 
@@ -247,6 +253,57 @@ def _group_by(rows: list[dict[str, Any]], by: str | None) -> list[dict[str, Any]
     return result
 
 
+# -- applications decided with a current plan ----------------------------------------
+def _application_counts(
+    store: Store, periods: list[tuple[date, date]], grace: int
+) -> list[dict[str, Any]]:
+    """Applications decided in each period (first, last; both included), withdrawn ones left
+    out: ``decided``, how many came in on a case that needed a change plan the day they
+    were received (``eligible``) and how many of those had a current one then (``current``).
+
+    One statement for all periods, through the decided-day index; the plan rule is
+    :func:`ekbist.plans.sql_application_without_plan`'s.
+    """
+    rows = store.query(
+        f"""
+        WITH p(first, last) AS (
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
+            FROM json_each(:periods)
+        )
+        SELECT p.first, count(a.id) AS decided,
+               coalesce(sum({sql_needs_plan('c', 'a.received', ':grace')}), 0) AS eligible,
+               coalesce(sum({sql_application_without_plan('a', 'c', ':grace')}), 0) AS missing
+        FROM p LEFT JOIN application a ON a.decided BETWEEN p.first AND p.last
+             AND a.decision <> 'withdrawn'
+        LEFT JOIN cases c ON c.id = a.case_id
+        GROUP BY p.first
+        """,
+        {"periods": json.dumps([[f.isoformat(), t.isoformat()] for f, t in periods]),
+         "grace": grace_modifier(grace)},
+    )
+    found = {r["first"]: r for r in rows}
+    result = []
+    for first, last in periods:
+        row = found.get(first.isoformat(), {"decided": 0, "eligible": 0, "missing": 0})
+        current = row["eligible"] - row["missing"]
+        result.append({"from": first.isoformat(), "to": last.isoformat(),
+                       "decided": row["decided"], "eligible": row["eligible"],
+                       "current": current, "share": _share(current, row["eligible"])})
+    return result
+
+
+def applications_with_plan(store: Store, *, first: date, last: date) -> dict[str, Any]:
+    """The applications decided from ``first`` to ``last`` (both included; withdrawals are
+    no decision) and the share of those on cases that needed a change plan the day they
+    were received which had a current one that day — the plan is followed up before every
+    application.
+
+    Returns ``{"from", "to", "decided", "eligible", "current", "share"}``; ``share`` is
+    None when no decided application needed a plan.
+    """
+    return _application_counts(store, [(first, last)], grace_days(store))[0]
+
+
 def _check_by(by: str | None) -> None:
     if by is not None and by not in COVERAGE_BY:
         raise EkbistError.about(_("{by} must be one of: {choices}"), {"by": "by"},
@@ -257,19 +314,23 @@ def coverage(store: Store, *, as_of: date, today: date, by: str | None = None) -
     """The share of eligible cases with a current change plan on ``as_of``.
 
     Eligible: active on ``as_of`` and opened more than plans.grace_days days before it.
-    Returns ``{"as_of", "eligible", "current", "share", "by"}``; ``share`` is None when no
-    case is eligible; ``by`` lists the same figures per handler (the case's handler that
-    day) or per team when asked, else it is empty.
+    Returns ``{"as_of", "eligible", "current", "share", "by", "applications"}``; ``share``
+    is None when no case is eligible; ``by`` lists the same figures per handler (who carries
+    the case that day) or per team when asked, else it is empty; ``applications`` is
+    :func:`applications_with_plan` for ``as_of``'s month up to ``as_of``.
     """
     _check_by(by)
     if as_of > today:
         raise EkbistError.about(_("{as_of} {day} is after today ({today})"), {"as_of": "as_of"},
                                 day=as_of.isoformat(), today=today.isoformat())
-    rows = _coverage_counts(store, [as_of], by, grace_days(store))
+    grace = grace_days(store)
+    rows = _coverage_counts(store, [as_of], by, grace)
     eligible = sum(r["eligible"] for r in rows)
     current = sum(r["current"] for r in rows)
+    month_start = as_of.replace(day=1)
     return {"as_of": as_of.isoformat(), "eligible": eligible, "current": current,
-            "share": _share(current, eligible), "by": _group_by(rows, by)}
+            "share": _share(current, eligible), "by": _group_by(rows, by),
+            "applications": _application_counts(store, [(month_start, as_of)], grace)[0]}
 
 
 def coverage_monthly(
@@ -284,7 +345,8 @@ def coverage_monthly(
     is measured on ``today``. Defaults: the twelve months up to this one.
 
     Returns ``{"from", "to", "months": [{"month", "as_of", "eligible", "current", "share",
-    "by"}]}``; all months come from one SQL statement.
+    "by", "applications"}]}`` (``applications``: :func:`applications_with_plan` for the month
+    up to its ``as_of``); all months come from one SQL statement each.
     """
     from ekbist.validate import parse_month
 
@@ -308,16 +370,20 @@ def coverage_monthly(
     days = [month_end(m, today) for m in months]
     # A few days are cheaper one by one; a long series is cheaper as intervals.
     counts = _coverage_counts if len(days) <= SERIES_THRESHOLD else _coverage_series_counts
-    rows = counts(store, days, by, grace_days(store))
+    grace = grace_days(store)
+    rows = counts(store, days, by, grace)
+    applications = _application_counts(
+        store, [(date.fromisoformat(m + "-01"), day) for m, day in zip(months, days, strict=True)],
+        grace)
     per_day: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         per_day.setdefault(row["day"], []).append(row)
     series = []
-    for month, day in zip(months, days, strict=True):
+    for month, day, decided in zip(months, days, applications, strict=True):
         day_rows = per_day.get(day.isoformat(), [])
         eligible = sum(r["eligible"] for r in day_rows)
         current = sum(r["current"] for r in day_rows)
         series.append({"month": month, "as_of": day.isoformat(), "eligible": eligible,
                        "current": current, "share": _share(current, eligible),
-                       "by": _group_by(day_rows, by)})
+                       "by": _group_by(day_rows, by), "applications": decided})
     return {"from": first, "to": last, "months": series}

@@ -77,6 +77,33 @@ def sql_has_current(case: str, kind: str, day: str = ":day") -> str:
     )
 
 
+def sql_needs_plan(case: str = "c", day: str = ":day", grace: str = ":grace") -> str:
+    """SQL that is true when case ``case`` (an alias of ``cases``) needs a change plan on
+    ``day``: active then and opened more than the grace period before it. ``grace`` is an
+    SQL expression for the date modifier ``'-N days'`` (N = ``plans.grace_days``).
+
+    The eligibility of the coverage and of the applications' plan flag: one rule.
+    """
+    return f"({case_active(day, case)} AND {case}.opened < date({day}, {grace}))"
+
+
+def sql_application_without_plan(
+    application: str = "a", case: str = "c", grace: str = ":grace"
+) -> str:
+    """SQL that is true when application ``application`` (an alias with ``case_id`` and
+    ``received``) came in on a case ``case`` (its row of ``cases``) that needed a change
+    plan that day and had no current one: the plan is followed up before every application.
+    """
+    day = f"{application}.received"
+    current = sql_has_current(f"{application}.case_id", "'change'", day)
+    return f"({sql_needs_plan(case, day, grace)} AND NOT {current})"
+
+
+def grace_modifier(days: int) -> str:
+    """The SQL date modifier that goes back ``days`` days, for the ``grace`` parameter above."""
+    return f"-{int(days)} days"
+
+
 _ACTIVE = case_active(":day")
 # Who carries the case on the day (a cover first), as the handler ``h``.
 _HANDLER_ON_DAY = f"LEFT JOIN handler h ON h.id = {handler_of_case('c.id', ':day')}"
@@ -452,7 +479,7 @@ def missing(
         raise ValueError(unknown)
     where, params = _filters(store, handler, team)
     grace = grace_days(store)
-    params.update({"day": as_of.isoformat(), "grace": f"-{grace} days",
+    params.update({"day": as_of.isoformat(), "grace": grace_modifier(grace),
                    "grace_plus": f"+{grace} days"})
     extra = "".join(f" AND {w}" for w in where)
     rows = store.query(
@@ -483,7 +510,7 @@ def missing(
                               ELSE date(x.opened, :grace_plus) END END) AS INTEGER) AS days
         FROM classified x JOIN cases c ON c.id = x.case_id
         {_HANDLER_ON_DAY}
-        WHERE (x.kind = 'housing' OR x.reason <> 'never' OR x.opened < date(:day, :grace)){extra}
+        WHERE (x.kind = 'housing' OR x.reason <> 'never' OR {sql_needs_plan('c')}){extra}
         """,
         params,
     )
