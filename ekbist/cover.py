@@ -74,8 +74,11 @@ def _check_coverer(store: Store, by: str, first: date, last: date | None) -> dic
     return handler
 
 
-def _check_case(store: Store, case_id: str, by: str, first: date, last: date | None) -> str:
-    """The case's own handler on ``first``; refused when the case cannot be covered then."""
+def _check_case(store: Store, case_id: str, by: str, first: date, last: date | None,
+                *, ignore_from: date | None = None) -> str:
+    """The case's own handler on ``first``; refused when the case cannot be covered then.
+    ``ignore_from``: the first day of a stored cover of the case that this one replaces
+    (a sheet row changing it), left out of the overlap check."""
     case = store.one("SELECT id, opened, closed FROM cases WHERE id = ?", (case_id,))
     if case is None:
         raise EkbistError(_("unknown case '{id}'").format(id=case_id))
@@ -98,9 +101,10 @@ def _check_case(store: Store, case_id: str, by: str, first: date, last: date | N
     clash = store.one(
         f"""SELECT handler, from_date, to_date FROM cover
             WHERE case_id = :c AND from_date <= coalesce(:last, '{FAR}')
-              AND coalesce(to_date, '{FAR}') >= :first
+              AND coalesce(to_date, '{FAR}') >= :first AND from_date IS NOT :ignore
             ORDER BY from_date LIMIT 1""",
-        {"c": case_id, "first": first.isoformat(), "last": _iso(last)},
+        {"c": case_id, "first": first.isoformat(), "last": _iso(last),
+         "ignore": _iso(ignore_from)},
     )
     if clash is not None and clash["to_date"] is None:
         raise EkbistError(
@@ -119,6 +123,25 @@ def _check_period(first: date, last: date | None) -> None:
         raise EkbistError.about(_("{to} {last} is before {from} {first}"),
                                 {"from": "from", "to": "until"},
                                 first=first.isoformat(), last=last.isoformat())
+
+
+def refusal(
+    store: Store, case_id: str, by: str, *, first: date, last: date | None,
+    replacing: bool = False,
+) -> str | None:
+    """Why ``case cover`` would refuse ``by`` covering ``case_id`` from ``first`` to ``last``
+    (None: until further notice), or None when it may. The rules of :func:`cover`, for the
+    spreadsheet import (:mod:`ekbist.cover_rows`), which holds a sheet's covers to them;
+    ``replacing``: the cover stored for the case from ``first`` is the one being changed."""
+    try:
+        _check_period(first, last)
+        if store.scalar("SELECT 1 FROM handler WHERE id = ?", (by,)) is None:
+            raise EkbistError(_("unknown handler '{id}'").format(id=by))
+        _check_coverer(store, by, first, last)
+        _check_case(store, case_id, by, first, last, ignore_from=first if replacing else None)
+    except EkbistError as exc:
+        return str(exc)
+    return None
 
 
 def cover(

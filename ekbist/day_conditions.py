@@ -168,3 +168,35 @@ def application_open(day: str, application: str = "a") -> str:
     """True when application ``application`` had arrived by ``day`` and was not decided by then."""
     return (f"({application}.received <= {day} "
             f"AND ({application}.decided IS NULL OR {application}.decided > {day}))")
+
+
+def carrier_spans() -> str:
+    """A SELECT of who carries each case over spans of days, for the series that count by
+    intervals instead of day by day: rows ``(case_id, handler, from_date, to_date)``, with
+    ``to_date`` exclusive (NULL while it lasts), that together say what :func:`handler_of_case`
+    says of each day — a cover's days go to the covering handler, and the case's own
+    assignment keeps the days before, between and after its covers.
+
+    Covers of one case never overlap when kept by the rules; nor do assignments.
+    """
+    far = "'9999-12-31'"
+    return f"""
+        SELECT a.case_id, a.handler, a.from_date, a.to_date FROM assignment a
+        WHERE NOT EXISTS (SELECT 1 FROM cover x WHERE x.case_id = a.case_id)
+        UNION ALL
+        SELECT a.case_id, a.handler, max(a.from_date, g.s),
+               nullif(min(coalesce(a.to_date, {far}), g.t), {far})
+        FROM assignment a JOIN (
+            -- the days of each covered case that no cover takes: before, between, after
+            SELECT case_id, coalesce(lag(e) OVER w, '0000-01-01') AS s, from_date AS t
+            FROM (SELECT case_id, from_date,
+                         coalesce(date(to_date, '+1 day'), {far}) AS e FROM cover)
+            WINDOW w AS (PARTITION BY case_id ORDER BY from_date, e)
+            UNION ALL
+            SELECT case_id, max(coalesce(date(to_date, '+1 day'), {far})), {far}
+            FROM cover GROUP BY case_id
+        ) g ON g.case_id = a.case_id
+        WHERE max(a.from_date, g.s) < min(coalesce(a.to_date, {far}), g.t)
+        UNION ALL
+        SELECT cv.case_id, cv.handler, cv.from_date, date(cv.to_date, '+1 day') FROM cover cv
+    """

@@ -3,7 +3,7 @@
 Swedish: andel ärenden med aktuell förändringsplan. The unit follows it as a key figure (about
 30 % at the June 2016 measurement in the seed report), so it is measured on one day — today or
 any past day — or month by month at each month's end, for the whole unit or split by handler
-(the case's handler that day) or by team, and can be written to a workbook with a chart.
+(who carries the case that day, a cover first) or by team, and can be written to a workbook with a chart.
 
 The rules it counts by are those of :mod:`ekbist.plans`: a case is eligible on a day when it
 is active and was opened more than ``plans.grace_days`` days before it, and it is covered when
@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ekbist import codes
-from ekbist.day_conditions import assignment_covers, case_active
+from ekbist.day_conditions import carrier_spans, handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_add, month_end, month_index, months_between, sql_month_index
@@ -55,12 +55,8 @@ def _coverage_counts(
     One statement for all days: the eligible case-days are joined to the case's change
     plans through the plan_case index and the plan's follow-ups through followup_plan.
     """
-    with_handler = by is not None
-    handler_join = (
-        f"LEFT JOIN assignment a ON a.case_id = c.id AND {assignment_covers('d.day')}"
-        if with_handler else ""
-    )
-    handler_col = "a.handler" if with_handler else "NULL"
+    # Who carries the case that day: the covering handler while a cover lasts.
+    handler_col = handler_of_case("c.id", "d.day") if by is not None else "NULL"
     return store.query(
         f"""
         WITH d(day) AS (
@@ -69,7 +65,6 @@ def _coverage_counts(
         eligible AS (
             SELECT d.day, c.id AS case_id, {handler_col} AS handler
             FROM d JOIN cases c ON {sql_needs_plan('c', 'd.day', ':grace')}
-            {handler_join}
         )
         SELECT e.day, e.handler, h.name AS handler_name, h.team,
                count(*) AS eligible,
@@ -90,8 +85,9 @@ def _coverage_series_counts(
     Checking every case on every day costs cases x days; instead each fact becomes a
     half-open interval of days: a case is eligible on [opened + grace + 1, closed), each
     plan segment (from the plan or a follow-up to the next follow-up entry) is current on
-    [start, min(next entry, next follow-up + 1, ended)), and a handler holds the case on
-    [from_date, to_date). The rules keep a case's plans apart (a new plan is made on or after
+    [start, min(next entry, next follow-up + 1, ended)), and a handler carries the case on
+    [from_date, to_date) (:func:`ekbist.day_conditions.carrier_spans`: a cover's days count
+    on the covering handler). The rules keep a case's plans apart (a new plan is made on or after
     the day the previous one ended), but plans written around them may overlap: for those
     cases only, overlapping segments are merged first, so a case is never counted twice.
 
@@ -108,14 +104,14 @@ def _coverage_series_counts(
             "a.handler AS grp, max(date(c.opened, :grace1), a.from_date) AS s, "
             "min(COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
         )
-        elig_from = "FROM cases c JOIN assignment a ON a.case_id = c.id WHERE a.from_date <= :last"
+        elig_from = "FROM cases c JOIN carry a ON a.case_id = c.id WHERE a.from_date <= :last"
         covered_cols = (
             "a.handler AS grp, max(u.s, date(c.opened, :grace1), a.from_date) AS s, "
             "min(u.t, COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
         )
         covered_from = (
             "FROM cur u JOIN cases c ON c.id = u.case_id "
-            "JOIN assignment a ON a.case_id = u.case_id AND a.from_date < u.t "
+            "JOIN carry a ON a.case_id = u.case_id AND a.from_date < u.t "
             "AND (a.to_date IS NULL OR a.to_date > u.s)"
         )
     else:
@@ -134,7 +130,8 @@ def _coverage_series_counts(
         raise ValueError("the interval method measures at month ends (the last may be earlier)")
     rows = store.query(
         f"""
-        WITH elig AS (
+        WITH carry AS ({carrier_spans() if grouped else "SELECT 1"}),
+        elig AS (
             SELECT * FROM (SELECT {elig_cols} {elig_from}) WHERE s < t AND s <= :last
         ),
         multi AS (

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
-from ekbist import activity_rows
+from ekbist import activity_rows, cover_rows
 from ekbist.reports import goal_rows, population_rows, target_rows
 from ekbist.sheets import importer, rules
 from ekbist.sheets.import_context import Rules
@@ -25,7 +25,8 @@ from ekbist.store import Store
 
 # Every kind's rules, by kind name (each kind's rules have one owner).
 RULES: Mapping[str, type[Rules]] = {**rules.RULES, **target_rows.RULES, **goal_rows.RULES,
-                                    **activity_rows.RULES, **population_rows.RULES}
+                                    **activity_rows.RULES, **population_rows.RULES,
+                                    **cover_rows.RULES}
 
 
 def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = False,

@@ -85,7 +85,10 @@ def db(hand: Cli):
 def test_coverage_matches_the_hand_count(db: Store) -> None:
     result = plan_coverage.coverage(db, as_of=TODAY, today=TODAY)
     assert result == {"as_of": "2026-11-25", "eligible": 6, "current": 2, "share": 0.3333,
-                      "by": []}
+                      "by": [],
+                      # no application in the hand-counted unit
+                      "applications": {"from": "2026-11-01", "to": "2026-11-25", "decided": 0,
+                                       "eligible": 0, "current": 0, "share": None}}
 
 
 def test_coverage_by_handler_and_team(db: Store) -> None:

@@ -40,7 +40,8 @@ The format (one file per kind)::
     required = true
     codes = "decision"               # for type code: the ekbist.codes kind
     column = "case_id"               # table column (default: key; "" = not a column)
-    sql = "t.case_id"                # how export reads it (default t."column")
+    sql = "t.case_id"                # how export reads it (default t."column"), or a day
+                                     # condition by name, as in [write]
     export_only = false              # shown on export, ignored on import
     default = 0                      # used for an empty optional cell
     min = 0                          # bounds for integer/number/money
@@ -225,7 +226,8 @@ def _column(raw: dict[str, Any], kind: str) -> Column:
         key=raw["key"], header_sv=raw["header_sv"], header_en=raw["header_en"], type=ctype,
         required=bool(raw.get("required", False)), codes=raw.get("codes"),
         column=column or None,
-        sql=raw.get("sql") or (f't."{column}"' if column else None),
+        sql=(_expression(raw["sql"], kind, f"column {raw.get('key')} sql") if raw.get("sql")
+             else (f't."{column}"' if column else None)),
         export_only=export_only, default=raw.get("default"),
         minimum=raw.get("min"), maximum=raw.get("max"), ref=raw.get("ref"),
         lookup=raw.get("lookup"), width=raw.get("width"), number_format=raw.get("number_format"),
@@ -254,8 +256,8 @@ def _expression(value: Any, kind: str, name: str) -> str:
 
 
 # The day conditions a declaration may call by name.
-CONDITIONS = ("application_open", "assignment_covers", "case_active", "handler_at_work",
-              "handler_employed", "handler_of_case")
+CONDITIONS = ("application_open", "assigned_handler_of_case", "assignment_covers", "case_active",
+              "handler_at_work", "handler_employed", "handler_of_case")
 
 
 def parse_declaration(data: dict[str, Any]) -> Kind:
