@@ -150,8 +150,8 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist --db three.db demo --months 48',
     ],
     'export': [
+        'ekbist export covers --from 2026-11-01 covers.xlsx',
         'ekbist export all enhet.xlsx',
-        'ekbist --lang sv export applications ansokningar.xlsx --from 2026-10-01 --to 2026-10-31',
     ],
     'goal activity': [
         "ekbist goal activity 2025 e4 'Stockholmsjobb för långvariga bidragstagare' --start 2025-01-01 --until 2025-12-31 --status 'genomförd'",

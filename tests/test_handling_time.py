@@ -259,7 +259,9 @@ def test_check_cli_json_table_csv(morning, cli):
     first = payload["applications"][0]
     assert first == {"id": "OVER", "case": "C-1", "handler": "anna", "received": "2026-11-16",
                      "completed": "2026-11-17", "deadline": "2026-11-23", "status": "overdue",
-                     "working_days_left": -2, "working_days_since_arrival": 8, "flagged": False}
+                     "working_days_left": -2, "working_days_since_arrival": 8, "flagged": False,
+                     # C-1, opened 2026-01-05, has never had a change plan
+                     "without_plan": True}
     table = cli.ok("handling-time", "check").output
     assert "Anna Andersson (anna): overdue 1, due today 1, incomplete 1" in table
     assert table.index("anna") < table.index("Bo Berg")
@@ -279,7 +281,7 @@ def test_check_on_an_empty_store(cli):
     payload = json.loads(cli.ok("handling-time", "check", "--format", "json").output)
     assert payload == {"as_of": "2026-11-25", "applications": [],
                        "counts": {"overdue": 0, "due_today": 0, "due_next": 0, "ok": 0,
-                                  "incomplete": 0}, "flagged": 0}
+                                  "incomplete": 0}, "flagged": 0, "without_plan": 0}
     assert "unknown handler" in cli.fails("handling-time", "check", "--handler", "x")
 
 

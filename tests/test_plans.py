@@ -469,7 +469,10 @@ def test_a_series_of_240_months_is_measured_and_one_of_241_refused(db: Store) ->
     series = plan_coverage.coverage_monthly(db, first="2006-12", last="2026-11", today=TODAY)
     assert len(series["months"]) == 240
     assert series["months"][0] == {"month": "2006-12", "as_of": "2006-12-31", "eligible": 0,
-                                   "current": 0, "share": None, "by": []}
+                                   "current": 0, "share": None, "by": [],
+                                   "applications": {"from": "2006-12-01", "to": "2006-12-31",
+                                                    "decided": 0, "eligible": 0, "current": 0,
+                                                    "share": None}}
     assert (series["months"][-1]["eligible"], series["months"][-1]["current"]) == (6, 2)
     with pytest.raises(EkbistError, match="at most 240 months at a time, not 241"):
         plan_coverage.coverage_monthly(db, first="2006-11", last="2026-11", today=TODAY)
@@ -584,7 +587,9 @@ def test_a_new_plan_after_the_old_one_ended(hand: Cli, db: Store) -> None:
 def test_cli_coverage_json_is_the_contract(hand: Cli) -> None:
     payload = json.loads(hand.ok("plans", "coverage", "--format", "json").output)
     assert payload == {"as_of": "2026-11-25", "eligible": 6, "current": 2, "share": 0.3333,
-                       "by": []}
+                       "by": [],
+                       "applications": {"from": "2026-11-01", "to": "2026-11-25", "decided": 0,
+                                        "eligible": 0, "current": 0, "share": None}}
     past = json.loads(hand.ok("plans", "coverage", "--as-of", "2026-06-30", "--by", "team",
                               "--format", "json").output)
     assert (past["eligible"], past["current"]) == (4, 3)
