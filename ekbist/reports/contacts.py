@@ -134,7 +134,20 @@ def monthly(store: Store, first_month: str, last_month: str, *,
 
 
 def yearly(store: Store, year: int, *, today: date) -> dict[str, Any]:
-    """The year's figures (to today when the year is not over) and the same month by month."""
-    last = min(date(year, 12, 31), today)
-    return {**figures(store, date(year, 1, 1), last, today=today),
-            "months": monthly(store, f"{year:04d}-01", f"{year:04d}-12", today=today)}
+    """The year's figures (to today when the year is not over) and the same month by month.
+
+    The visits and promises are read once and counted twice, for the months and for the
+    year: the year's rows are its months' rows together (:func:`figures` and
+    :func:`monthly` read the same days)."""
+    first, last = date(year, 1, 1), min(date(year, 12, 31), today)
+    with store.snapshot():
+        waits = _waits(store, first, last, today)
+        promises = _promises(store, first, last, today)
+        waiting = _still_waiting(store, last)
+    months = [{"month": m, **_figures(waits.get(m, []), promises.get(m, []), None)}
+              for m in months_between(f"{year:04d}-01", f"{year:04d}-12")
+              if m <= today.isoformat()[:7]]
+    return {"from": first.isoformat(), "to": last.isoformat(),
+            **_figures([w for rows in waits.values() for w in rows],
+                       [p for rows in promises.values() for p in rows], waiting),
+            "months": months}
