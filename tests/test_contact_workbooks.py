@@ -122,3 +122,14 @@ def test_in_swedish(contact_db, tmp_path):
     assert [c.value for c in wait[3]][:5] == ["Månad", "Besök", "Medel", "Median",
                                               "Besök, barnfamiljer"]
     assert wait["A15"].value == "Totalt"
+
+
+def test_the_month_workbook_in_swedish(contact_db, tmp_path):
+    path = tmp_path / "mars.xlsx"
+    _write(contact_db, path, "month", "2026", "3", "--xlsx", str(path), lang="sv")
+    wb = load_workbook(path)
+    assert wb.sheetnames[1:] == ["Hållna löften", "Första besök"]
+    assert _rows(wb["Hållna löften"], 4, 1, 4) == [["Återuppringningar", 3, 1, 0.3333]]
+    wait = wb["Första besök"]
+    assert wait["A1"].value == "Dagar från begäran till första besök"
+    assert _rows(wait, 4, 1, 7) == [["2026-03", 3, 12.0, 11.0, 1, 10.0, 10.0]]

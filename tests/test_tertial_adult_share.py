@@ -125,3 +125,18 @@ def test_the_workbook_has_the_monthly_share(tertial_db, tmp_path):
         ["2025-12", 1, "–", "–", "ingen folkmängd registrerad för året eller tidigare"],
         ["2026-01", 1, 0.0005, "2026", None], ["2026-02", 1, 0.0005, "2026", None],
         ["2026-03", 3, 0.0015, "2026", None], ["2026-04", 2, 0.001, "2026", None]]
+
+
+def test_a_population_without_adults_is_named_not_divided(tertial_db):
+    """A 2026 totals row with no adults (the totals row wins over the bands): no share, and
+    the reason says so; December 2025 still has no population at all."""
+    from ekbist.reports import population_figures
+
+    with Store.open(tertial_db) as store:
+        population.set_population(store, 2026, adults=0, children=10, total=10)
+        shares = population_figures.adult_shares(store, "2025-12", "2026-01")
+    assert [(e["adults"], e["share"], e["population_year"], e["missing"]) for e in shares] == [
+        (1, None, None, "no_population"), (1, None, 2026, "no_adults")]
+    text = run(tertial_db, "report", "tertial", "--year", "2026", "--tertial", "1", env=ENV)
+    assert text.returncode == 0, text.stderr
+    assert "No share for 2026: the population of 2026 has no adults." in text.stdout
