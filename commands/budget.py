@@ -15,12 +15,10 @@ from ekbist.commands.render import Column, emit, fmt_int, fmt_kr, format_option
 
 from ekbist.i18n import N_, _
 from ekbist.money import to_tkr
+from ekbist.months import MONTH_NAMES
 
 MONTHS_SHORT = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
                 N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
-MONTHS_LONG = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"),
-               N_("June"), N_("July"), N_("August"), N_("September"), N_("October"),
-               N_("November"), N_("December"))
 
 SUM_REVENUES = N_("Total revenues")
 SUM_COSTS = N_("Total costs")
@@ -29,7 +27,7 @@ ALL_ACTIVITIES = N_("All activities")
 
 
 def month_name(month: int) -> str:
-    return _(MONTHS_LONG[month - 1])
+    return _(MONTH_NAMES[month - 1])
 
 
 def month_short(month: int) -> str:

@@ -11,13 +11,12 @@ from typing import Any
 import click
 from ekbist.commands.budget import SUM_NET, month_name, month_short, tkr
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import Column, emit, emit_machine, fmt_int, fmt_percent, format_option, say
+from ekbist.commands.render import (Column, emit, emit_machine, fmt_int, fmt_number, fmt_percent,
+                                    format_option, say)
 
 from ekbist.codes import PROGNOSIS_METHODS
 from ekbist.i18n import N_, _
 
-# The prognosis "became good" from the first month after which it stayed this close.
-GOOD_WITHIN = 0.02
 
 
 def method_label(method: str) -> str:
@@ -39,13 +38,23 @@ TOTAL_COLUMNS = [
     Column("error_share", N_("Error %"), "percent"),
     Column("budget", N_("Budget"), "int", drop=1),
 ]
-LINE_COLUMNS = [
-    Column("activity", N_("Activity"), role="group"), Column("line", N_("Line"), role="key"),
-    Column("outcome", N_("Outcome"), "int"),
-    Column("mape", N_("Mean abs. error"), "percent"),
-    Column("bias", N_("Bias"), "percent", drop=2),
-    Column("good_from", N_("Within 2 % from"), drop=1),
-]
+def good_within() -> str:
+    """The library's threshold of a good prognosis in whole per cent as messages write it
+    before ' %' ('2'; in Swedish a decimal comma when it has decimals)."""
+    from ekbist.prognosis_accuracy import GOOD_WITHIN
+
+    return fmt_number(GOOD_WITHIN * 100, 0 if float(GOOD_WITHIN * 100).is_integer() else 1)
+
+
+def line_columns() -> list[Column]:
+    """The per-line table's columns; the last names the threshold of a good prognosis."""
+    return [
+        Column("activity", N_("Activity"), role="group"), Column("line", N_("Line"), role="key"),
+        Column("outcome", N_("Outcome"), "int"),
+        Column("mape", N_("Mean abs. error"), "percent"),
+        Column("bias", N_("Bias"), "percent", drop=2),
+        Column("good_from", _("Within {within} % from").format(within=good_within()), drop=1),
+    ]
 ACCURACY_CSV = [
     Column("year", "year", "int"), Column("month", "month", "int"),
     Column("activity", "activity"), Column("line", "line"), Column("kind", "kind"),
@@ -104,13 +113,14 @@ def accuracy(env: Env, year, partial, xlsx, force, fmt) -> None:
         else _("too low on average") if (total["bias"] or 0) < 0 else _("no bias")))
     from ekbist.prognosis_accuracy import first_good_month
 
-    good = first_good_month(total["by_month"], GOOD_WITHIN)
+    good = first_good_month(total["by_month"])
     if good is not None:
-        say(_("The net prognosis stayed within 2 % of the outcome from {month} on.").format(
-            month=month_name(good)))
+        say(_("The net prognosis stayed within {within} % of the outcome from {month} on.")
+            .format(within=good_within(), month=month_name(good)))
     else:
-        say(_("The net prognosis never stayed within 2 % of the outcome."))
-    emit(_line_rows(report), LINE_COLUMNS, "table",
+        say(_("The net prognosis never stayed within {within} % of the outcome.").format(
+            within=good_within()))
+    emit(_line_rows(report), line_columns(), "table",
          title=_("Per line: the mean error of the saved prognoses (outcome in tkr)"))
     if xlsx:
         say(_("Wrote {path}.").format(path=xlsx))
@@ -120,15 +130,18 @@ def _line_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     from ekbist.prognosis_accuracy import first_good_month
 
     rows: list[dict[str, Any]] = []
+    lines: dict[str, list[dict[str, Any]]] = {}
+    for line in report["lines"]:
+        lines.setdefault(line["activity"], []).append(line)
     for block in report["activities"]:
         name = block["activity"]
-        for i, line in enumerate(r for r in report["lines"] if r["activity"] == name):
-            good = first_good_month(line["by_month"], GOOD_WITHIN)
+        for i, line in enumerate(lines.get(name, [])):
+            good = first_good_month(line["by_month"])
             rows.append({"activity": name if i == 0 else "", "line": line["line"],
                          "outcome": tkr(line["outcome"]),
                          "mape": line["mape"], "bias": line["bias"],
                          "good_from": month_short(good) if good else "–"})
-        good = first_good_month(block["by_month"], GOOD_WITHIN)
+        good = first_good_month(block["by_month"])
         rows.append({"activity": "", "line": _(SUM_NET), "outcome": tkr(block["outcome_net"]),
                      "mape": block["mape"], "bias": block["bias"],
                      "good_from": month_short(good) if good else "–"})

@@ -78,11 +78,19 @@ def _word_breaks(word: str) -> list[int]:
     return sorted(joints or syllables, key=lambda i: abs(len(word) / 2 - i))
 
 
+# A number's unit, which stays on the number's line ('2 %', '5 dagar', '300 tkr').
+UNIT_AFTER_NUMBER = re.compile(
+    r"(?<=\d) (?=(?:%|‰|°|kr|tkr|mkr|mnkr|st|h|min|dag|dagar|days?|mån|månader|months?|år|"
+    r"years?|veckor|weeks?)(?![^\W\d_]))")
+
+
 def header_splits(header: str, *, inside_words: bool = True) -> list[str]:
-    """The header on one line, then the ways it may stand on two, best first: at a space,
-    after a hyphen, and at last (``inside_words``) inside a long word, with a hyphen."""
+    """The header on one line, then the ways it may stand on two, best first: at a space
+    (never between a number and its unit), after a hyphen, and at last (``inside_words``)
+    inside a long word, with a hyphen."""
     out = [header]
-    spaces = [i for i, ch in enumerate(header) if ch == " "]
+    bound = {m.start() for m in UNIT_AFTER_NUMBER.finditer(header)}
+    spaces = [i for i, ch in enumerate(header) if ch == " " and i not in bound]
     out += sorted((header[:i] + "\n" + header[i + 1:] for i in spaces),
                   key=lambda h: max(map(len, h.split("\n"))))
     hyphens = [i for i, ch in enumerate(header[:-1]) if ch == "-" and i > 0]

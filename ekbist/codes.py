@@ -119,6 +119,33 @@ PROGNOSIS_METHODS: dict[str, tuple[str, str]] = {
     "manual": (N_("set by hand"), "satt för hand"),
 }
 
+# The methods a prognosis computes (every method but 'manual'), simplest first — a tie in the
+# backtest goes to the method a controller can check on the back of an envelope — each with
+# the short word a Swedish user types for it (accepted like the long word; offered in help
+# and errors). ekbist.prognosis_options and the setting prognosis.line_methods read them here.
+FORECAST_METHODS: dict[str, str] = {
+    "run-rate": "framskrivning",
+    "budget": "budget",
+    "seasonal": "säsong",
+    "driver": "hushåll",
+}
+
+
+def forecast_method(text: str) -> str | None:
+    """The method a prognosis computes that ``text`` names (a code, its label, its Swedish
+    word or short word, any case), or None — 'manual' and unknown words alike."""
+    code = find_code("prognosis_method", text)
+    return code if code in FORECAST_METHODS else None
+
+
+def forecast_method_words() -> list[str]:
+    """The methods a prognosis computes as the active language offers them: the Swedish
+    short words, or the codes."""
+    from ekbist.i18n import language
+
+    return list(FORECAST_METHODS.values()) if language() == "sv" else list(FORECAST_METHODS)
+
+
 # How a saved prognosis line's method was chosen when the chief did not name it.
 METHOD_CHOICES: dict[str, tuple[str, str]] = {
     "best": (N_("best"), "bästa"),
@@ -293,8 +320,8 @@ _ALIASES: dict[str, dict[str, str]] = {
     },
     "target_direction": {"≥": "at_least", ">=": "at_least", "≤": "at_most", "<=": "at_most",
                          "lägst": "at_least", "max": "at_most", "min": "at_least"},
-    "prognosis_method": {"framskrivning": "run-rate", "hushåll": "driver", "manuell": "manual",
-                         "säsong": "seasonal", "season": "seasonal"},
+    "prognosis_method": {**{word: code for code, word in FORECAST_METHODS.items()},
+                         "manuell": "manual", "season": "seasonal"},
     "method_choice": {"bäst": "best"},
     "goal_level": {"kf": "city", "kommunfullmäktige": "city", "stadens": "city",
                    "nämndmål": "board", "nämnden": "board", "enhetsmål": "unit",

@@ -116,19 +116,28 @@ def seasonal(actual_ytd: int, last_full: int, last_ytd: int) -> int:
     return round_div(actual_ytd * last_full, last_ytd)
 
 
+def seasonal_base(last_complete: bool, last_full: int,
+                  last_ytd: int) -> tuple[int, int] | None:
+    """The seasonal rule, for the prognosis and its backtest alike: a row is carried on by
+    last year's pattern — (last year's full year, last year's ytd at M) — when last year's
+    activity has all twelve months booked (``last_complete``) and the row had something
+    booked by M; otherwise None (its shape would be a guess, or a division by nothing)."""
+    return (last_full, last_ytd) if last_complete and last_ytd != 0 else None
+
+
 def last_year_bases(store: Store, year: int, month: int) -> dict[tuple[str, str], tuple[int, int]]:
-    """(last year's full year, last year's ytd at ``month``) per (activity, line), for the
-    rows the seasonal method can carry on: last year's activity has all twelve months
-    booked and the row had something booked by ``month``."""
+    """:func:`seasonal_base` of every (activity, line) with actuals last year, for the rows
+    the seasonal method can carry on."""
     incomplete = {r["activity"] for r in missing_actuals(store, year - 1, 12)}
-    return {
-        (r["activity"], r["line"]): (r["full"], r["ytd"])
+    bases = {
+        (r["activity"], r["line"]): seasonal_base(r["activity"] not in incomplete,
+                                                  r["full"], r["ytd"])
         for r in store.query(
             "SELECT activity, line, sum(amount) AS full, "
             "coalesce(sum(amount) FILTER (WHERE month <= ?), 0) AS ytd "
             "FROM actual WHERE year = ? GROUP BY activity, line", (month, year - 1))
-        if r["activity"] not in incomplete and r["ytd"] != 0
     }
+    return {key: base for key, base in bases.items() if base is not None}
 
 
 def deviation(kind: str, budget: int, prognosis: int) -> int:
@@ -336,14 +345,12 @@ def make(
 def summarise(year: int, month: int, lines_out: list[dict[str, Any]],
               order: Sequence[str] | None = None) -> dict[str, Any]:
     """The JSON contract: lines, then net, deviation and adherence per activity and in total."""
-    names: list[str] = []
-    for name in [*(order or ()), *(r["activity"] for r in lines_out)]:
-        if name not in names and any(r["activity"] == name for r in lines_out):
-            names.append(name)
-    activities = []
-    for name in names:
-        mine = [r for r in lines_out if r["activity"] == name]
-        activities.append(_net_block({"activity": name}, mine))
+    mine: dict[str, list[dict[str, Any]]] = {}
+    for r in lines_out:
+        mine.setdefault(r["activity"], []).append(r)
+    # ``order`` first (the names that have lines), then the rest as the lines bring them.
+    names = dict.fromkeys([*(n for n in order or () if n in mine), *mine])
+    activities = [_net_block({"activity": name}, mine[name]) for name in names]
     return {
         "year": year,
         "month": month,
@@ -454,10 +461,10 @@ def _payload(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any
     result["saved_on"] = max(r["saved_on"] for r in rows)
     missing = {(int(m), r["activity"]) for r in rows if r["missing_actuals"]
                for m in r["missing_actuals"].split(",")}
-    order = [a["activity"] for a in result["activities"]]
+    order = {a["activity"]: i for i, a in enumerate(result["activities"])}
     result["missing_actuals"] = [
         {"month": m, "activity": a}
-        for m, a in sorted(missing, key=lambda x: (x[0], order.index(x[1])))
+        for m, a in sorted(missing, key=lambda x: (x[0], order[x[1]]))
     ]
     return result
 
@@ -488,9 +495,10 @@ def latest_saved(store: Store, *, up_to: date | None = None) -> dict[str, Any] |
 def history(store: Store, year: Any) -> dict[str, Any]:
     """Every prognosis saved in ``year``, month by month, to see how the forecast moved."""
     year = check_year(year)
-    rows = _saved_lines(store, year)
-    months = sorted({r["month"] for r in rows})
+    by_month: dict[int, list[dict[str, Any]]] = {}
+    for r in _saved_lines(store, year):
+        by_month.setdefault(r["month"], []).append(r)
     return {
         "year": year,
-        "prognoses": [_payload(year, m, [r for r in rows if r["month"] == m]) for m in months],
+        "prognoses": [_payload(year, m, rows) for m, rows in sorted(by_month.items())],
     }

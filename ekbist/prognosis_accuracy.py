@@ -24,6 +24,7 @@ from ekbist import prognosis as prognosis_lib
 from ekbist.budget import check_year
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.months import MONTH_NAMES
 from ekbist.number_text import round_half_away
 from ekbist.prognosis_ledger import Ledger
 from ekbist.store import Store
@@ -73,38 +74,37 @@ def accuracy(store: Store, year: Any, *, partial: bool = False,
             _("the outcome of {year} is not complete: no actuals booked for {missing} — "
               "book them, or ask for {partial}"), {"partial": "partial"},
             year=year, missing=missing)
-    keys = ledger.keys(year)
-    for p in saved:
-        for r in p["lines"]:
-            if (r["activity"], r["line"]) not in keys:
-                keys.append((r["activity"], r["line"]))
+    # Each saved prognosis figure by (activity, line) and month, and the rows in order: the
+    # year's ledger first, then rows only a saved prognosis has.
+    figures = {((r["activity"], r["line"]), p["month"]): r["prognosis"]
+               for p in saved for r in p["lines"]}
+    keys = list(dict.fromkeys([*ledger.keys(year), *(key for key, _m in figures)]))
     kinds = ledger.kinds
 
     lines = []
     for key in keys:
         outcome = ledger.outcome(key, year)
-        by_month = []
-        for p in saved:
-            row = next((r for r in p["lines"] if (r["activity"], r["line"]) == key), None)
-            if row is not None:
-                by_month.append({"month": p["month"], **_scored(row["prognosis"], outcome)})
+        by_month = [{"month": p["month"], **_scored(figures[key, p["month"]], outcome)}
+                    for p in saved if (key, p["month"]) in figures]
         lines.append({"activity": key[0], "line": key[1], "kind": kinds.get(key[1], "cost"),
                       "outcome": outcome, "by_month": by_month, **_scores(by_month)})
 
+    outcomes: dict[str, list[dict[str, Any]]] = {}
+    for r in lines:
+        outcomes.setdefault(r["activity"], []).append({"kind": r["kind"], "outcome": r["outcome"]})
+
     def net_outcome(activity: str | None) -> int:
-        rows = [{"kind": r["kind"], "outcome": r["outcome"]} for r in lines
-                if activity is None or r["activity"] == activity]
+        rows = ([r for rows in outcomes.values() for r in rows] if activity is None
+                else outcomes.get(activity, []))
         return budget_store.net(rows, "outcome")[2]
 
     activities = []
     names = list(dict.fromkeys(k[0] for k in keys))
+    nets = {(a["activity"], p["month"]): a["prognosis_net"] for p in saved for a in p["activities"]}
     for name in names:
         outcome_net = net_outcome(name)
-        by_month = []
-        for p in saved:
-            block = next((a for a in p["activities"] if a["activity"] == name), None)
-            prognosis_net = block["prognosis_net"] if block else 0
-            by_month.append({"month": p["month"], **_scored(prognosis_net, outcome_net)})
+        by_month = [{"month": p["month"], **_scored(nets.get((name, p["month"]), 0), outcome_net)}
+                    for p in saved]
         activities.append({"activity": name, "outcome_net": outcome_net, "by_month": by_month,
                            **_scores(by_month)})
     outcome_net = net_outcome(None)
@@ -126,12 +126,18 @@ def accuracy(store: Store, year: Any, *, partial: bool = False,
 def preliminary_note(year: int, through: int) -> str:
     """The note beside scores whose outcome is what is booked so far (``through``: the
     last month booked, 0 for none) — the same words on the screen and in the workbook."""
-    month = _(prognosis_lib.MONTH_NAMES[through - 1]) if through else "–"
+    month = _(MONTH_NAMES[through - 1]) if through else "–"
     return _("Preliminary: the outcome is the actuals booked through {month} {year}.").format(
         month=month, year=year)
 
 
-def first_good_month(by_month: Sequence[dict[str, Any]], within: float) -> int | None:
+# A prognosis is "good" within this share of the outcome (0.02 = 2 %): the one threshold
+# the accuracy's messages and tables name.
+GOOD_WITHIN = 0.02
+
+
+def first_good_month(by_month: Sequence[dict[str, Any]],
+                     within: float = GOOD_WITHIN) -> int | None:
     """The first saved month from which every later prognosis was within ``within``
     (a share: 0.02 = 2 %) of the outcome — when the prognosis "became good"."""
     good = None

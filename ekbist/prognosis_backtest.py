@@ -21,7 +21,7 @@ from ekbist.budget import check_year
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_add, month_of
-from ekbist.prognosis import budget_rest, run_rate, seasonal
+from ekbist.prognosis import budget_rest, run_rate, seasonal, seasonal_base
 from ekbist.prognosis_options import SIMPLICITY
 from ekbist.prognosis_driver import TREND_MONTHS, driver_from_history, history_window, household_counts
 from ekbist.prognosis_ledger import Key, Ledger
@@ -64,16 +64,16 @@ class Replay:
         first = month_add(month_of(min(years), min(months)), -(TREND_MONTHS - 1))
         self.counts = household_counts(store, first, month_of(max(years), max(months)))
         self._driver: dict[tuple[int, int], dict[str, Any] | None] = {}
+        # Per year, the activities without all twelve months booked.
+        self.incomplete = {year: {m["activity"] for m in missing}
+                           for year, missing in self.ledger.missing.items()}
 
     def seasonal_base(self, key: Key, year: int, month: int) -> tuple[int, int] | None:
-        """(last year's full year, last year's ytd at M), when the seasonal method can run."""
+        """:func:`ekbist.prognosis.seasonal_base` from the ledger: last year's full year
+        and ytd at M, when the seasonal method can run."""
         last = year - 1
-        if any(m["activity"] == key[0] for m in self.ledger.missing.get(last, [])):
-            return None
-        if last not in self.ledger.actuals.get(key, {}):
-            return None
-        last_ytd = self.ledger.ytd(key, last, month)
-        return None if last_ytd == 0 else (self.ledger.outcome(key, last), last_ytd)
+        return seasonal_base(key[0] not in self.incomplete.get(last, ()),
+                             self.ledger.outcome(key, last), self.ledger.ytd(key, last, month))
 
     def driver(self, year: int, month: int) -> dict[str, Any] | None:
         if (year, month) not in self._driver:
@@ -129,29 +129,30 @@ def backtest(store: Store, years: Sequence[int], months: Sequence[int] = MONTHS,
                     ledger.describe_missing(y) or _("{year}: no actuals").format(year=y)
                     for y in gaps)))
     forecasts: list[dict[str, Any]] = []
-    keys: list[Key] = []
+    # Each forecast's error share by (row, month, method), over the years: read per row below.
+    shares: dict[tuple[Key, int, str], list[float | None]] = {}
+    keys: dict[Key, None] = {}  # the rows in order of first appearance
     for year in years:
         for key in ledger.keys(year):
-            if key not in keys:
-                keys.append(key)
+            keys.setdefault(key)
             outcome = ledger.outcome(key, year)
             for month in months:
                 for method in SIMPLICITY:
                     value = replay.forecast(key, year, month, method)
                     if value is None:
                         continue
+                    share = error_share(value, outcome)
                     forecasts.append({
                         "year": year, "month": month, "activity": key[0], "line": key[1],
                         "method": method, "forecast": value, "outcome": outcome,
-                        "error": value - outcome, "error_share": error_share(value, outcome),
+                        "error": value - outcome, "error_share": share,
                     })
+                    shares.setdefault((key, month, method), []).append(share)
     lines = []
     for key in keys:
-        mine = [f for f in forecasts if (f["activity"], f["line"]) == key]
         methods: dict[str, Any] = {}
         for method in SIMPLICITY:
-            by_month = [_mean([f["error_share"] for f in mine
-                               if f["method"] == method and f["month"] == m]) for m in MONTHS]
+            by_month = [_mean(shares.get((key, m, method), [])) for m in MONTHS]
             if any(v is not None for v in by_month):
                 methods[method] = {"by_month": by_month, "mean": _mean(by_month)}
         lines.append({

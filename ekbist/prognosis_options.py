@@ -18,23 +18,22 @@ from ekbist.i18n import _
 from ekbist.store import Store
 from ekbist.validate import no_personnummer
 
-METHODS = ("run-rate", "budget", "seasonal", "driver")
+# The methods a prognosis computes, simplest first (their words: codes.FORECAST_METHODS).
+METHODS = tuple(codes.FORECAST_METHODS)
 MANUAL = "manual"
 # ``--method best``: per line, the method with the lowest backtest error for the month of
 # the year (:func:`ekbist.prognosis_backtest.best_methods`, handed in as ``choose_best``).
 # Its words are those of the code ``method_choice`` 'best' (codes.METHOD_CHOICES).
 BEST = "best"
-# Simplest first: a tie in the backtest goes to the method a controller can check on the
-# back of an envelope.
-SIMPLICITY = ("run-rate", "budget", "seasonal", "driver")
+# A tie in the backtest goes to the simpler method: the order of codes.FORECAST_METHODS.
+SIMPLICITY = METHODS
 
 
 def method_words() -> list[str]:
-    """The method names to offer in the active language; any word of
-    ``codes.PROGNOSIS_METHODS`` (code, label, Swedish word or alias) is accepted."""
-    from ekbist.i18n import language
-
-    return ["framskrivning", "budget", "säsong", "hushåll"] if language() == "sv" else list(METHODS)
+    """The method names to offer in the active language (:func:`codes.forecast_method_words`);
+    any word of ``codes.PROGNOSIS_METHODS`` (code, label, Swedish word or short word) is
+    accepted."""
+    return codes.forecast_method_words()
 
 
 COMMENT_MAX = 300
@@ -140,11 +139,8 @@ def comment_text(text: str, where: str) -> str:
 def method_code(value: str, key: str) -> str:
     if codes.find_code("method_choice", fold(value)) == BEST:
         return BEST
-    try:
-        method = codes.parse_code("prognosis_method", fold(value))
-    except EkbistError:
-        method = None
-    if method not in METHODS:  # a line set by hand is --set, not a method
+    method = codes.forecast_method(fold(value))
+    if method is None:  # a line set by hand is --set, not a method
         raise EkbistError.about(
             _("{method} {line}: unknown method '{value}' (known: {methods})"),
             {"method": "method"}, line=key, value=value,
@@ -162,11 +158,7 @@ def best_word() -> str:
 def line_methods(store: Store) -> list[tuple[str, str]]:
     """The rows whose method the setting ``prognosis.line_methods`` fixes:
     'LINE=METHOD; ACTIVITY:LINE=METHOD' (empty or '-' for none)."""
-    text = str(settings.get(store, "prognosis.line_methods")).strip()
-    if text in ("", "-"):
-        return []
-    return [split_assignment(part, "prognosis.line_methods")
-            for part in text.split(";") if part.strip()]
+    return settings.line_method_pairs(str(settings.get(store, "prognosis.line_methods")))
 
 
 def method_targets(rows: Rows, key: str, origin: str | None) -> list[tuple[str, str]]:

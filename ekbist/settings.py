@@ -51,24 +51,35 @@ def _activity_kinds(text: str) -> str:
     return ", ".join(codes.KINDS["activity_kind"][code][1] for code in found)
 
 
-def _line_methods(text: str) -> str:
-    """'LINE=METHOD; ACTIVITY:LINE=METHOD' with known methods, or '-' (the lines themselves
-    are read against the year's budget when a prognosis is made)."""
+def line_method_pairs(text: str) -> list[tuple[str, str]]:
+    """The (KEY, METHOD) pairs of the setting ``prognosis.line_methods``:
+    'LINE=METHOD; ACTIVITY:LINE=METHOD' with methods a prognosis computes
+    (:data:`ekbist.codes.FORECAST_METHODS`), or '-' (or nothing) for none. The one reader of
+    the setting's text: the setting is checked with it when stored, and the prognosis reads
+    the pairs with it (the keys are read against the year's rows only then)."""
     from ekbist import codes
 
-    if text.strip() == "-":
-        return "-"
+    if text.strip() in ("", "-"):
+        return []
+    pairs = []
     for part in (p for p in text.split(";") if p.strip()):
         key, sep, value = part.partition("=")
         if not sep or not key.strip():
             raise EkbistError(_("prognosis.line_methods wants 'LINE=METHOD; ACTIVITY:LINE=METHOD' "
                                 "or '-', not '{value}'").format(value=part.strip()))
-        method = codes.find_code("prognosis_method", value.strip())
-        if method in (None, "manual"):
-            raise EkbistError(_("prognosis.line_methods {line}: unknown method '{value}' (known: "
-                                "run-rate, budget, seasonal, driver)").format(
-                line=key.strip(), value=value.strip()))
-    return text.strip()
+        if codes.forecast_method(value) is None:
+            raise EkbistError(_("prognosis.line_methods {line}: unknown method '{value}' "
+                                "(known: {methods})").format(
+                line=key.strip(), value=value.strip(),
+                methods=", ".join(codes.forecast_method_words())))
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def _line_methods(text: str) -> str:
+    """The setting as it is stored, once :func:`line_method_pairs` reads it."""
+    line_method_pairs(text)
+    return "-" if text.strip() == "-" else text.strip()
 
 
 def ramp_shares(text: str) -> tuple[int, ...]:

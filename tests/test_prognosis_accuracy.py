@@ -101,6 +101,20 @@ def test_seasonal_needs_last_years_twelve_months(unit) -> None:
     assert "seasonal" not in other["methods"]
 
 
+def test_backtest_seasonal_needs_last_year_whole_as_the_prognosis_does(unit) -> None:
+    """2024 replayed on a 2023 without December: 2023's March is booked (300 000 on Övriga),
+    yet the year is not whole, so the seasonal method cannot run in the backtest — as a
+    prognosis refuses it."""
+    assert _forecast(backtest(unit, [2024]), 2024, 3, OTHER, "seasonal") == 1_500_000
+    with unit.transaction():
+        unit.execute("DELETE FROM actual WHERE year = 2023 AND month = 12")
+    report = backtest(unit, [2024])
+    assert _forecast(report, 2024, 3, OTHER, "seasonal") is None
+    assert _forecast(report, 2024, 3, OTHER, "run-rate") == 1_200_000
+    with pytest.raises(EkbistError, match="all twelve months of 2023"):
+        prognosis.make(unit, 2024, 3, methods=[(OTHER, "seasonal")])
+
+
 def test_backtest_has_no_look_ahead(unit) -> None:
     """What each method says at month 3 of 2025 depends on nothing booked after March 2025:
     changing April–December moves the outcome, and so the errors, but not the forecasts."""
@@ -285,6 +299,25 @@ def test_accuracy_as_counted_by_hand(scored) -> None:
     assert total["outcome_net"] == 2_310_000
     assert [m["error"] for m in total["by_month"]] == [-330_000, -330_000]
     assert total["mape"] == 0.1429  # 330 000 ÷ 2 310 000, four decimals
+
+
+def test_accuracy_keeps_each_month_to_its_own_prognosis(unit) -> None:
+    """March by run-rate (Övriga 1 320 000, Lokal 660 000: net 1 980 000), September by
+    budget (Övriga 990 000 + 1 500 000 × 3 ÷ 12 = 1 365 000; Lokal 495 000 + 165 000 =
+    660 000: net 2 025 000); the outcome's net is 2 310 000."""
+    for month, method, day in ((3, "run-rate", date(2025, 4, 7)),
+                               (9, "budget", date(2025, 10, 7))):
+        prognosis.save(unit, prognosis.make(unit, 2025, month, methods=[("*", method)]),
+                       today=day)
+    report = accuracy(unit, 2025)
+    other = next(r for r in report["lines"] if r["line"] == OTHER)
+    assert [(m["month"], m["prognosis"], m["error"]) for m in other["by_month"]] == [
+        (3, 1_320_000, -330_000), (9, 1_365_000, -285_000)]
+    (block,) = report["activities"]
+    assert (block["activity"], block["outcome_net"]) == (UNIT, 2_310_000)
+    assert [(m["month"], m["prognosis"], m["error"]) for m in block["by_month"]] == [
+        (3, 1_980_000, -330_000), (9, 2_025_000, -285_000)]
+    assert [m["prognosis"] for m in report["total"]["by_month"]] == [1_980_000, 2_025_000]
 
 
 def test_accuracy_refuses_an_unfinished_year_and_scores_it_with_partial(scored) -> None:
@@ -498,3 +531,32 @@ def test_a_seasonal_setting_gives_way_when_last_year_cannot_carry_it(unit) -> No
     line = next(r for r in prognosis.make(unit, 2023, 3, details=details)["lines"]
                 if r["line"] == OTHER)
     assert (line["method"], details["no_season"]) == ("run-rate", [(UNIT, OTHER)])
+
+
+def test_the_good_threshold_stays_with_its_unit_at_80_columns_in_swedish(cli, monkeypatch) -> None:
+    """A long line name leaves the last header two lines at 80 columns: 'Inom 2 % från'
+    may break at a space, but never between the 2 and its per cent sign."""
+    from ekbist.store import Store
+
+    long_line = "Entreprenader och köp av verksamhet"
+    cli.ok("init")
+    with Store.open(cli.db) as store:
+        for year in (2024, 2025):
+            budget.set_budget(store, year, UNIT, long_line, 1_200_000)
+            for month in range(1, 13):
+                budget.set_actual(store, year, month, UNIT, long_line, 100_000)
+        prognosis.save(store, prognosis.make(store, 2025, 6), today=date(2025, 7, 7))
+    monkeypatch.setenv("COLUMNS", "80")
+    # an earlier test's '--wide' stays set in this process (ekbist.commands.render.WIDE)
+    monkeypatch.setattr("ekbist.commands.render.WIDE", False)
+    sv = cli.ok("prognosis", "accuracy", "--year", "2025", lang="sv").output
+    assert "höll sig inom 2 % av utfallet från och med juni" in sv
+    table = sv[sv.index("Per rad"):]
+    assert all(len(line) <= 80 for line in table.splitlines())
+    assert "2 % från" in table or "Inom 2 %" in table, table  # a split line, with its unit
+    assert "Inom 2 % från" not in table  # the header does stand on two lines
+    assert not any(line.rstrip().endswith("Inom 2") or line.lstrip().startswith("% från")
+                   for line in table.splitlines()), table
+    monkeypatch.setenv("COLUMNS", "120")
+    wide = cli.ok("prognosis", "accuracy", "--year", "2025", lang="sv").output
+    assert "Inom 2 % från" in wide  # one line when it fits

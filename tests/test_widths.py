@@ -425,6 +425,12 @@ def test_headers_wrap_before_a_column_is_left_out() -> None:
     assert wrap_header("Handläggare", 6) == "Handläggare"  # no way to fit: as it is
     assert wrap_header("Per årsarbetare", 12) == "Per\nårsarbetare"
     assert wrap_header("Last follow-up", 10) == "Last\nfollow-up"
+    # a number keeps its unit: 'Inom 2\n% från' would read as two figures
+    assert wrap_header("Inom 2 % från", 8) == "Inom\n2 % från"
+    assert wrap_header("Inom 2 % från", 6) == "Inom 2 % från"  # no way to fit: as it is
+    assert wrap_header("Within 10 days", 7) == "Within\n10 days"  # not 'Within 10\ndays'
+    assert wrap_header("Within 10 days", 6) == "Within 10 days"
+    assert wrap_header("Inom 10 dagarna", 10) == "Inom 10\ndagarna"  # not a unit: a word
     columns = [Column("id", "Handläggare", role="key"), Column("fte", "Tjänstgöringsgrad", "fte"),
                Column("per", "Per årsarbetare", "float")]
     rows = [{"id": "h001", "fte": 0.75, "per": 54.7}]

@@ -19,7 +19,7 @@ from typing import Any
 from ekbist import files
 from ekbist.budget import net
 from ekbist.cell_formats import PERCENT, TKR
-from ekbist.codes import PROGNOSIS_METHODS, TOTAL_SV
+from ekbist.codes import FORECAST_METHODS, PROGNOSIS_METHODS, TOTAL_SV
 from ekbist.money import to_tkr
 from ekbist.prognosis import deviation
 from ekbist.sheets.wide_sheet import header_key
@@ -28,7 +28,7 @@ SV_HEADERS = ("Rad", "Budget", "Utfall ackumulerat", "Prognos helår", "Avvikels
 # The prognosis workbook also says how each line was forecast, so that the controller can
 # change it and the workbook can come back (ekbist.sheets.prognosis_sheet).
 METHOD_HEADER = "Metod"
-METHOD_CODES = ("run-rate", "budget", "seasonal", "driver", "manual")
+METHOD_CODES = (*FORECAST_METHODS, "manual")
 # With ``prognosis make --method best`` each line's backtest error stands beside its method
 # (a share, shown in per cent): how far that method has been from the outcome at this month
 # of the year. The import reads past it.
