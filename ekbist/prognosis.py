@@ -176,7 +176,8 @@ def make(
     assistance row's key ("assistance"), for a caller that explains the figure.
 
     A method ``best`` takes, per row, the method ``choose_best(store, year, month)`` found
-    closest in the backtest (rows it has no history for keep the default); the setting
+    closest in the backtest (rows it has no history for keep the default; its ``driver``,
+    when given, is this year's households × average forecast); the setting
     ``prognosis.line_methods`` fixes rows' methods below anything given here. Each line
     says how its method was chosen (``chosen_by``: "best", "setting" or None) and the
     backtest error of the chosen method when there is one.
@@ -252,10 +253,13 @@ def make(
         if BEST in chosen.values():
             if choose_best is None:
                 raise ValueError("method 'best' needs choose_best (the backtest)")
-            best = choose_best(store, year, month)["rows"]
+            found = choose_best(store, year, month)
+            best = found["rows"]
             if last_year is None:
                 last_year = last_year_bases(store, year, month)
-            driver_now = driver_forecast(store, year, month)
+            # the backtest's read of the households serves this year's forecast too
+            driver_now = (found["driver"] if "driver" in found
+                          else driver_forecast(store, year, month))
             usable_driver = driver_now is not None
             for target, method in list(chosen.items()):
                 if method != BEST:

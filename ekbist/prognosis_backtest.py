@@ -51,18 +51,28 @@ def parse_years(text: str) -> list[int]:
     return list(range(low, high + 1))
 
 
+def counts_from(year: int, month: int) -> str:
+    """The first month of granted households the households × average method reads at
+    ``month`` of ``year``: the first of the twelve its trend goes through."""
+    return month_add(month_of(year, month), -(TREND_MONTHS - 1))
+
+
 class Replay:
     """Each method's forecast at month M of a year, from what was booked by then."""
 
     def __init__(self, store: Store, years: Sequence[int], months: Sequence[int] = MONTHS,
-                 ledger: Ledger | None = None):
+                 ledger: Ledger | None = None,
+                 counts: dict[str, dict[str, Any]] | None = None):
         self.ledger = Ledger.read(store, years) if ledger is None else ledger
         self.assistance: Key = (str(settings.get(store, "budget.assistance_activity")),
                                 str(settings.get(store, "budget.assistance_line")))
         # The granted households of the twelve months up to each month replayed, read once:
         # the one read at city scale that costs (a month replayed alone reads 36 months).
-        first = month_add(month_of(min(years), min(months)), -(TREND_MONTHS - 1))
-        self.counts = household_counts(store, first, month_of(max(years), max(months)))
+        # ``counts``: one already read that covers them.
+        if counts is None:
+            counts = household_counts(store, counts_from(min(years), min(months)),
+                                      month_of(max(years), max(months)))
+        self.counts = counts
         self._driver: dict[tuple[int, int], dict[str, Any] | None] = {}
         # Per year, the activities without all twelve months booked.
         self.incomplete = {year: {m["activity"] for m in missing}
@@ -110,16 +120,19 @@ def _mean(values: Sequence[float | None]) -> float | None:
 
 
 def backtest(store: Store, years: Sequence[int], months: Sequence[int] = MONTHS, *,
-             ledger: Ledger | None = None) -> dict[str, Any]:
+             ledger: Ledger | None = None,
+             counts: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Every method replayed at every month of ``years`` (or at ``months`` of them) and
     scored against each outcome; a month not replayed has no error (None).
 
     Every year must have its twelve months of actuals booked; otherwise the missing
     months are named. ``ledger``: one already read that covers ``years`` and the year
-    before them.
+    before them; ``counts``: the granted households already read
+    (:func:`ekbist.prognosis_driver.household_counts`) from :func:`counts_from` the first
+    year's first month to the last year's last month, or later.
     """
     years = sorted({check_year(y) for y in years})
-    replay = Replay(store, years, months, ledger)
+    replay = Replay(store, years, months, ledger, counts)
     ledger = replay.ledger
     gaps = [y for y in years if not ledger.complete(y)]
     if gaps:
@@ -173,17 +186,22 @@ def best_methods(store: Store, year: int, month: int) -> dict[str, Any]:
     """Per (activity, line): the method with the lowest backtest error at ``month`` over
     the finished years it is chosen from — up to :data:`BEST_YEARS` years just before
     ``year`` whose twelve months are all booked — with each method's error (rows without
-    history are absent). The years' ledger is read once, for the choice and the replay."""
+    history are absent). The years' ledger is read once, for the choice and the replay;
+    so are the granted households, for the replay and for this year's households ×
+    average forecast at ``month`` (``driver``: :func:`ekbist.prognosis_driver.driver_forecast`,
+    given when the backtest ran), the two reads at city scale that cost."""
     candidates = list(range(year - BEST_YEARS, year))
     ledger = Ledger.read(store, candidates)
     years = [y for y in candidates if ledger.complete(y)]
     if not years or month > 11:
         return {"years": years, "rows": {}}
-    result = backtest(store, years, months=[month], ledger=ledger)
+    counts = household_counts(store, counts_from(years[0], month), month_of(year, month))
+    result = backtest(store, years, months=[month], ledger=ledger, counts=counts)
     rows = {}
     for line in result["lines"]:
         errors = {m: v["by_month"][month - 1] for m, v in line["methods"].items()}
         best = _best(errors)
         if best is not None:
             rows[(line["activity"], line["line"])] = {"method": best, "errors": errors}
-    return {"years": years, "rows": rows}
+    driver = driver_from_history(history_window(counts, year, month, TREND_MONTHS), month)
+    return {"years": years, "rows": rows, "driver": driver}

@@ -153,6 +153,31 @@ def test_driver_backtest_reads_no_application_after_its_month(demo_copy) -> None
     assert driver(after, 4) != driver(before, 4)
 
 
+def test_best_forecasts_this_years_households_from_the_backtests_read(demo_copy) -> None:
+    """--method best counts the granted households once, for the replay and for this
+    year's households × average forecast: the forecast is the one the driver method makes
+    alone, and it reads no application after its month."""
+    from ekbist.prognosis_driver import driver_forecast
+    from ekbist.store import Store
+
+    with Store.open(demo_copy) as store:
+        found = best_methods(store, 2026, 3)
+        assert found["years"] and found["driver"] == driver_forecast(store, 2026, 3)
+        key = ("Ekonomiskt bistånd/handläggning", "Entreprenader och köp av verksamhet")
+        alone = prognosis.make(store, 2026, 3, methods=[("*", "driver")])
+        best = prognosis.make(store, 2026, 3, methods=[("*", "best")], choose_best=best_methods)
+        row = next(r for r in best["lines"] if (r["activity"], r["line"]) == key)
+        assert (row["method"], row["chosen_by"]) == ("driver", "best")  # the demo's closest
+        assert row["prognosis"] == next(
+            r for r in alone["lines"] if (r["activity"], r["line"]) == key)["prognosis"]
+        with store.transaction():
+            store.execute("DELETE FROM application WHERE period > '2026-03'")
+        assert best_methods(store, 2026, 3)["driver"] == found["driver"]
+        with store.transaction():
+            store.execute("DELETE FROM application WHERE period = '2026-03'")
+        assert best_methods(store, 2026, 3)["driver"] != found["driver"]
+
+
 def test_backtest_refuses_a_year_without_its_twelve_months(unit) -> None:
     with pytest.raises(EkbistError, match="March 2026|December 2026"):
         backtest(unit, [2025, 2026])
