@@ -195,6 +195,42 @@ class Report:
         return EXIT_CODES[self.status]
 
 
+# The tables each check reads (besides those of every run, below), for the page probe of a
+# run with ``--only``: it walks just these tables' pages and their indexes', so a check of the
+# contacts alone does not wait for the pages of a million applications. None: the whole file
+# (the yearly targets read the year report's every figure). The tests hold each check to its
+# list by watching what it reads.
+READS: dict[str, tuple[str, ...] | None] = {
+    "handling-time": ("application", "assignment", "cover", "calendar_day", "workday"),
+    "plans": ("cases", "plan", "followup", "assignment", "cover"),
+    "caseload": ("cases", "assignment", "cover"),
+    "budget": ("budget", "budget_line", "actual", "prognosis", "calendar_day", "workday"),
+    "targets": None,
+    "contacts": ("contact", "calendar_day", "workday"),
+}
+# Read by every run: who the handlers are and whether they are away, and the settings.
+EVERY_RUN_READS = ("handler", "absence", "settings")
+
+
+def probe_tables(checks: Sequence[str]) -> frozenset[str] | None:
+    """The tables whose pages the integrity probe of a run of ``checks`` walks: None (the whole
+    file) for the morning check itself, every check; else the tables those checks read.
+
+    The whole check answers for the whole file: a damaged page anywhere makes it UNKNOWN.
+    A check of some parts (``--only``) answers for what it reports on, so a damaged page of a
+    table it reads makes it UNKNOWN, and damage elsewhere is left to the morning check.
+    """
+    if set(checks) >= set(CHECKS):
+        return None
+    tables = set(EVERY_RUN_READS)
+    for name in checks:
+        reads = READS[name]
+        if reads is None:
+            return None
+        tables.update(reads)
+    return frozenset(tables)
+
+
 # -- options ---------------------------------------------------------------------------
 def parse_only(values: Iterable[str] | str | None) -> tuple[str, ...]:
     """The checks named by ``--only`` ('plans,caseload', possibly repeated); all when empty."""

@@ -15,6 +15,11 @@ What it does not read, ``ekbist info --check`` (the full ``integrity_check``) do
 content of each cell and the free list's own pages. A write that meets such a page is
 refused as damage all the same (SQLite checks the pages it changes).
 
+A probe of some tables only (``tables``: the ones a ``check --only`` reads) walks just their
+b-trees and their indexes' (and the schema's): a damaged page there, a pointer past the end
+of the file, a page reached twice among them. Whether every page of the whole file is
+accounted for it cannot say; that is the whole probe's question.
+
 The probe runs in one read transaction, so a writer committing meanwhile is never taken for
 damage. ``None`` means this SQLite cannot answer (no ``dbstat``) or the file keeps pointer
 maps (auto-vacuum): the caller then asks ``quick_check``.
@@ -22,7 +27,9 @@ maps (auto-vacuum): the caller then asks ``quick_check``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Collection
 
 from ekbist.i18n import _, ngettext
 
@@ -38,15 +45,24 @@ _PAGES = """
                         char(10))
     FROM dbstat
 """
+# Only the b-trees of some tables: theirs, their indexes' and the schema's (dbstat walks
+# just the trees it is asked for by name).
+_SOME = """
+    WHERE name IN (SELECT name FROM sqlite_schema
+                   WHERE tbl_name IN (SELECT value FROM json_each(:tables))
+                   UNION ALL VALUES ('sqlite_schema'), ('sqlite_master'))
+"""
 
 
-def page_problems(conn: sqlite3.Connection) -> list[str] | None:
-    """What is wrong with the pages of ``conn``'s main file: an empty list when sound, None
-    when this probe cannot tell (see the module's docstring)."""
+def page_problems(conn: sqlite3.Connection,
+                  tables: Collection[str] | None = None) -> list[str] | None:
+    """What is wrong with the pages of ``conn``'s main file (of ``tables`` and their indexes
+    only, when given): an empty list when sound, None when this probe cannot tell (see the
+    module's docstring)."""
     try:
         conn.execute("BEGIN")
         try:
-            return _problems(conn)
+            return _problems(conn, tables)
         finally:
             conn.execute("ROLLBACK")
     except sqlite3.OperationalError as exc:
@@ -57,14 +73,17 @@ def page_problems(conn: sqlite3.Connection) -> list[str] | None:
         return [str(exc)]
 
 
-def _problems(conn: sqlite3.Connection) -> list[str] | None:
+def _problems(conn: sqlite3.Connection, tables: Collection[str] | None) -> list[str] | None:
     if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 0:
         return None  # pointer-map pages belong to no table: quick_check counts them
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     page_count = conn.execute("PRAGMA page_count").fetchone()[0]
     free = conn.execute("PRAGMA freelist_count").fetchone()[0]
-    reached, distinct, highest, beyond, damaged = conn.execute(
-        _PAGES, {"last": page_count}).fetchone()
+    if tables is None:
+        sql, params = _PAGES, {"last": page_count}
+    else:
+        sql, params = _PAGES + _SOME, {"last": page_count, "tables": json.dumps(sorted(tables))}
+    reached, distinct, highest, beyond, damaged = conn.execute(sql, params).fetchone()
     problems = []
     pages = damaged.split("\n") if damaged else []
     for line in pages[:_NAMED]:
@@ -80,6 +99,8 @@ def _problems(conn: sqlite3.Connection) -> list[str] | None:
     if distinct != reached:
         problems.append(ngettext("{n} page is reached twice", "{n} pages are reached twice",
                                  reached - distinct).format(n=reached - distinct))
+    if tables is not None:
+        return problems  # the pages of the other tables are not counted: none can be lost
     lock_byte = 1 if page_count > _LOCK_BYTE // page_size else 0
     lost = page_count - free - lock_byte - (distinct - beyond)
     if lost > 0:

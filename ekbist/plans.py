@@ -482,22 +482,25 @@ def missing(
     params.update({"day": as_of.isoformat(), "grace": grace_modifier(grace),
                    "grace_plus": f"+{grace} days"})
     extra = "".join(f" AND {w}" for w in where)
+    # One pass over the active cases (two rows for a homeless one): each case's latest plan
+    # of the kind, read once. A case whose latest plan is current needs nothing; only the
+    # others are asked whether an older plan is still current (:func:`sql_has_current`,
+    # the rule itself). The cases come first (CROSS JOIN): walked once, not once per kind.
     rows = store.query(
         f"""
-        WITH need AS (
+        WITH latest AS (
             SELECT c.id AS case_id, c.opened, k.kind,
                    (SELECT p.id FROM plan p WHERE p.case_id = c.id AND p.kind = k.kind
                       AND p.made <= :day ORDER BY p.made DESC, p.id DESC LIMIT 1) AS plan_id
-            FROM cases c JOIN (SELECT 'change' AS kind UNION ALL SELECT 'housing') k
-                 ON k.kind = 'change' OR c.homeless = 1
-            WHERE {_ACTIVE} AND NOT {sql_has_current('c.id', 'k.kind')}
+            FROM cases c CROSS JOIN (SELECT 'change' AS kind UNION ALL SELECT 'housing') k
+            WHERE {_ACTIVE} AND (k.kind = 'change' OR c.homeless = 1)
         ),
-        classified AS (
+        classified AS MATERIALIZED (
             SELECT n.*, p.made, p.ended, {sql_next_followup('p')} AS next_followup,
                    CASE WHEN p.id IS NULL THEN 'never'
                         WHEN p.ended IS NOT NULL AND p.ended <= :day THEN 'ended'
                         ELSE 'lapsed' END AS reason
-            FROM need n LEFT JOIN plan p ON p.id = n.plan_id
+            FROM latest n LEFT JOIN plan p ON p.id = n.plan_id
         )
         SELECT CASE WHEN x.kind = 'housing' THEN 'no_housing_plan' ELSE x.reason END AS "group",
                x.case_id AS "case", x.kind, x.reason, h.id AS handler, h.name AS handler_name, h.team,
@@ -508,9 +511,11 @@ def missing(
                     WHEN 'ended' THEN x.ended
                     ELSE CASE WHEN x.kind = 'housing' THEN x.opened
                               ELSE date(x.opened, :grace_plus) END END) AS INTEGER) AS days
-        FROM classified x JOIN cases c ON c.id = x.case_id
+        FROM classified x CROSS JOIN cases c ON c.id = x.case_id
         {_HANDLER_ON_DAY}
-        WHERE (x.kind = 'housing' OR x.reason <> 'never' OR {sql_needs_plan('c')}){extra}
+        WHERE CASE WHEN x.reason = 'lapsed' AND x.next_followup >= :day THEN 0
+                   ELSE NOT {sql_has_current('x.case_id', 'x.kind')} END
+          AND (x.kind = 'housing' OR x.reason <> 'never' OR {sql_needs_plan('c')}){extra}
         """,
         params,
     )

@@ -17,7 +17,7 @@ import re
 import shlex
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -384,16 +384,16 @@ class Store:
         """SQLite's integrity check of this file (see :func:`integrity_problems`)."""
         return integrity_problems(self.conn, quick=quick)
 
-    def probe_integrity(self) -> IntegrityProbe:
-        """Start the page probe (:mod:`ekbist.page_probe`) on a connection of its own, in a
-        thread, and return at once.
+    def probe_integrity(self, tables: Collection[str] | None = None) -> IntegrityProbe:
+        """Start the page probe (:mod:`ekbist.page_probe`; of ``tables`` and their indexes
+        only, when given) on a connection of its own, in a thread, and return at once.
 
         SQLite lets go of Python's lock while it reads, so on two cores the probe and the
         caller's own queries run side by side: the morning check on a city's store costs the
         slower of the two, not their sum. Call :meth:`IntegrityProbe.ensure_sound` when done.
         """
         uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if self.immutable else "")
-        return IntegrityProbe(uri, self.path)
+        return IntegrityProbe(uri, self.path, tables)
 
     def ensure_sound(self, *, quick: bool = False) -> None:
         """Refuse a damaged file with what to do, rather than answer from part of it."""
@@ -788,10 +788,11 @@ class IntegrityProbe:
     """The page probe of one file (:func:`ekbist.page_probe.page_problems`, or SQLite's
     ``quick_check`` where it cannot tell), running in a thread on a connection of its own."""
 
-    def __init__(self, uri: str, path: Path) -> None:
+    def __init__(self, uri: str, path: Path, tables: Collection[str] | None = None) -> None:
         import threading
 
         self.path = path
+        self._tables = tables
         self._problems: list[str] = []
         self._conn: sqlite3.Connection | None = None
         self._ready = threading.Event()
@@ -810,7 +811,7 @@ class IntegrityProbe:
         self._conn = conn
         self._ready.set()
         try:
-            problems = page_problems(conn)
+            problems = page_problems(conn, self._tables)
             self._problems = integrity_problems(conn, quick=True) if problems is None else problems
         finally:
             conn.close()

@@ -262,3 +262,82 @@ def test_the_check_is_unknown_for_damage_its_queries_never_read(unit):
     swedish = run(unit, "--today", "2026-11-25", "--lang", "sv", "check")
     assert swedish.returncode == 3
     assert f"(sida {page} i audit_at går inte att läsa)" in swedish.stdout
+
+
+def test_a_check_of_some_parts_answers_for_the_tables_it_reads(unit):
+    # --only probes the pages of the tables those checks read: a damaged page of the contacts
+    # makes the contacts check UNKNOWN, while the budget check reads none of them.
+    assert run(unit, "--today", "2026-11-25", "check", "--only", "contacts").returncode in (0, 1, 2)
+    page = root(unit, "contact_received")
+    write_page(unit, page, b"\xa5" * page_size(unit))
+    contacts = run(unit, "--today", "2026-11-25", "check", "--only", "contacts")
+    assert contacts.returncode == 3
+    assert contacts.stdout == (f"EKBIST UNKNOWN: the database {unit} is damaged "
+                               f"(page {page} of contact_received cannot be read): restore it "
+                               f"from a backup\n")
+    assert run(unit, "--today", "2026-11-25", "check", "--only", "budget").returncode in (0, 1, 2)
+    assert run(unit, "--today", "2026-11-25", "check").returncode == 3
+
+
+def test_a_check_of_some_parts_leaves_damage_elsewhere_to_the_morning_check(unit):
+    # An index of the audit, which no check reads: the contacts check answers, the whole
+    # check does not.
+    page = root(unit, "audit_at")
+    write_page(unit, page, b"\xa5" * page_size(unit))
+    assert run(unit, "--today", "2026-11-25", "check", "--only", "contacts").returncode in (0, 1, 2)
+    assert run(unit, "--today", "2026-11-25", "check", "--only", "targets").returncode == 3
+    assert run(unit, "--today", "2026-11-25", "check").returncode == 3
+
+
+def test_a_probe_of_some_tables_walks_only_their_pages(unit):
+    # A bent child pointer inside the applications: a page reached twice is seen by a probe of
+    # the applications; the lost page is the whole probe's to count.
+    page, data = _interior(unit, "application")
+    first, second = (struct.unpack(">H", data[12 + 2 * i:14 + 2 * i])[0] for i in (0, 1))
+    data[first:first + 4] = data[second:second + 4]
+    write_page(unit, page, bytes(data))
+    conn = sqlite3.connect(f"{unit.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    try:
+        assert page_problems(conn, {"application"}) == ["1 page is reached twice"]
+        assert page_problems(conn, {"contact", "handler"}) == []
+    finally:
+        conn.close()
+
+
+def test_each_check_reads_only_the_tables_it_declares(unit):
+    # Watched as SQLite prepares each statement: a check that starts reading a table its
+    # list does not name fails here, before a probe of its --only run would miss that table.
+    from datetime import date
+
+    from ekbist import check
+    from ekbist.store import Store
+
+    conn = sqlite3.connect(unit)
+    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('check.targets', '1')")
+    conn.commit()
+    conn.close()
+    ignored = {"sqlite_schema", "sqlite_master", "json_each"}
+    for name in check.CHECKS:
+        read: set[str] = set()
+        for day in ("2026-11-25", "2026-06-15", "2026-02-10"):
+            store = Store.open(unit, readonly=True)
+
+            def watch(action, table, column, db, source, read=read):
+                if action == sqlite3.SQLITE_READ and db == "main":
+                    read.add(table)
+                return sqlite3.SQLITE_OK
+
+            store.conn.set_authorizer(watch)
+            try:
+                check.run(store, date.fromisoformat(day), only=[name])
+            finally:
+                store.close()
+        assert read - ignored, name
+        declared = check.READS[name]
+        if declared is None:  # the whole file is probed
+            continue
+        assert read - ignored <= set(declared) | set(check.EVERY_RUN_READS), name
+    assert check.probe_tables(check.CHECKS) is None
+    assert check.probe_tables(["targets"]) is None
+    assert check.probe_tables(["contacts"]) == {"contact", "calendar_day", "workday", "handler",
+                                                "absence", "settings"}
