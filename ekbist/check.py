@@ -21,6 +21,7 @@ UNKNOWN when the check itself could not run.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -175,8 +176,8 @@ class Report:
     @property
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(SEVERITIES, 0)
-        for finding in self.findings:
-            counts[finding.severity] += 1
+        for kind, n in Counter(f.kind for f in self.findings).items():
+            counts[KINDS[kind][1]] += n
         return counts
 
     @property

@@ -110,9 +110,11 @@ def open_applications(
         "handler": handler,
         "grace": grace_modifier(grace_days(store)),
     }
+    # ``open`` is worked out once per application (MATERIALIZED): flattened into the queries
+    # below, its handler and deadline sub-queries ran again at each use, four times and more.
     rows = store.query(
         f"""
-        WITH open AS (
+        WITH open AS MATERIALIZED (
             SELECT a.id, a.case_id, a.received, a.completed,
                    {application_handler(':today')} AS handler,
                    (SELECT {sql_application_without_plan('a', 'c')} FROM cases c
