@@ -59,6 +59,11 @@ def import_extract(store: Store, path: Path | str, rules_path: Path | str, *, to
     source = load(rules_path)
     kind = source.kind
     inner = RULES.get(kind.name)
+    if source.fills and any(name == kind.name or kind.name in rule.reads
+                            for name, rule in RULES.items()):
+        raise EkbistError(_("{rules}: fills: {kind} cannot come from a report of parts: its "
+                            "import checks every row whole, so the report must bring whole "
+                            "records").format(rules=Path(rules_path).name, kind=kind.name))
     if delete_missing and source.fills:
         raise EkbistError.about(_("{option} cannot be used with {rules}: its report fills part "
                                   "of records another report brings, and that report says "

@@ -342,3 +342,17 @@ def test_the_key_of_a_report_of_parts_must_come_from_its_column(unit, tmp_path):
     line = unit.fails("import", files["decisions"][0], "--rules", files["decisions"][1])
     assert line == "error: beslut.toml: fills: the reports are joined on the key 'id' of " \
                    "applications: read it from the report's column in [fields.id]"
+
+
+def test_a_kind_whose_rows_other_rules_read_whole_cannot_come_in_parts(unit, tmp_path):
+    # The assignments' history reads every case row whole: a closure report of parts, whose
+    # rows may wait, is refused before any row is read.
+    rules = _write(tmp_path, "avslut.toml", 'kind = "cases"\nfills = ["closed", "close_reason"]\n'
+                   '[fields.id]\ncolumn = "Ärende"\n[fields.closed]\ncolumn = "Avslutat"\n'
+                   '[fields.close_reason]\ncolumn = "Orsak"\n')
+    report = _write(tmp_path, "avslut.csv", "Ärende;Avslutat;Orsak\nC-1;20.11.2026;arbete\n")
+    before = store_state(unit.db)
+    line = unit.fails("import", report, "--rules", rules)
+    assert line == "error: avslut.toml: fills: cases cannot come from a report of parts: its " \
+                   "import checks every row whole, so the report must bring whole records"
+    assert store_state(unit.db) == before

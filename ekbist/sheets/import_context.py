@@ -246,6 +246,10 @@ class Rules:
     after the kind's rows are written.
     """
 
+    # Other kinds whose rows these rules read as a whole (the cases, for the assignments'
+    # history): such a kind's rows cannot come from a report of parts, whose rows may wait.
+    reads: tuple[str, ...] = ()
+
     def __init__(self, kind: str):
         self.kind = kind
 

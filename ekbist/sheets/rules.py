@@ -52,6 +52,8 @@ class Period:
 class CaseHistory(Rules):
     """Cases' current handler and assignment history, merged and checked as one."""
 
+    reads = ("cases",)
+
     def check(self, ctx: Context) -> None:
         cases = ctx.batches.get("cases")
         history = ctx.batches.get("assignments")
