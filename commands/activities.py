@@ -159,3 +159,143 @@ def check(env: Env, first, last, fmt) -> None:
     say(_("Counted: cases with a first meeting booked (activities meeting) and unemployment "
           "as barrier that day; Jobbtorg first = a Jobbtorg activity begun on or before the "
           "meeting day."))
+
+
+@activities.command("attend", help=_("Record the attendance at activity ID in a month: the "
+                                     "hours attended or the share of the planned time "
+                                     "present. A second record of the month corrects the "
+                                     "first."))
+@click.argument("activity_id", type=int, metavar=_("ID"))
+@click.option("--month", required=True, metavar=_("YYYY-MM"), help=_("The month attended."))
+@click.option("--hours", type=float, help=_("Hours attended in the month."))
+@click.option("--share", metavar=_("PERCENT"), help=_("Share of the planned time present, "
+                                                      "0–100 %."))
+@click.option("--date", "on", type=DATE, help=_("The day it is recorded (default: today)."))
+@pass_env
+def attend(env: Env, activity_id, month, hours, share, on) -> None:
+    from ekbist import attendance as lib
+    from ekbist.commands.cells import fmt_percent
+
+    row = lib.record(env.open(), activity_id, month, hours=hours,
+                     share=None if share is None else lib.parse_share(share),
+                     recorded=on or env.today, today=env.today)
+    what = (_("{hours} hours").format(hours=_hours(row["hours"])) if row["hours"] is not None
+            else _("{share} present").format(share=fmt_percent(row["share"])))
+    say(_("Activity {id} (case {case}), {month}: {what}, recorded {date}.").format(
+        id=activity_id, case=row["case"], month=row["month"], what=what,
+        date=row["recorded"]))
+
+
+def _hours(value: float) -> str:
+    from ekbist.commands.cells import fmt_number
+
+    return fmt_number(value, 0 if float(value).is_integer() else 1)
+
+
+CONTROL_MONTHS = [
+    Column("month", N_("Month"), role="key"),
+    Column("activities", N_("Activities to check"), "int"),
+    Column("in_time", N_("Recorded in time"), "int"),
+    Column("share", N_("Share"), "percent"),
+]
+CONTROL_MISSING = [
+    Column("case", N_("Case"), role="key"),
+    Column("month", N_("Month"), role="key"),
+    Column("activity", N_("Activity"), "int"),
+    Column("kind", N_("Kind"), "code:activity_kind", drop=2),
+    Column("handler", N_("Handler"), drop=1),
+    Column("decided", N_("Decided"), "date"),
+    Column("recorded", N_("Recorded"), "date"),
+]
+
+
+@activities.command("attendance", help=_("The monthly control: was the attendance at every "
+                                         "activity recorded before the application for the "
+                                         "next month was decided? Per month, and the "
+                                         "activities without."))
+@click.option("--from", "first", metavar=_("YYYY-MM"), help=_("First month (with --to)."))
+@click.option("--to", "last", metavar=_("YYYY-MM"), help=_("Last month (with --from)."))
+@click.option("--handler", help=_("Only this handler's cases (on the decision day)."))
+@format_option(formats=("table", "json"))
+@pass_env
+def attendance(env: Env, first, last, handler, fmt) -> None:
+    from ekbist import attendance as lib
+
+    store = env.open(readonly=True)
+    first, last = lib.control_period(first, last, env.today)
+    data = lib.control(store, first, last, handler=handler)
+    if fmt == "json":
+        emit([], [], "json", payload=data)
+        return
+    emit(data["months"], CONTROL_MONTHS, "table",
+         title=_("Attendance recorded before the next month's decision, {first}–{last}")
+         .format(first=first, last=last))
+    if data["missing"]:
+        emit(data["missing"], CONTROL_MISSING, "table",
+             title=_("Decided without the attendance: {n}").format(n=len(data["missing"])))
+    else:
+        say(_("Every attendance was recorded before the decision."))
+    say(_("Counted: activities (not exemptions) that ran in the month, of cases whose "
+          "application for the next month was decided (granted, partly or rejected); in "
+          "time = attendance for the month recorded on or before the first such decision."))
+
+
+READINESS_MONTHS = [
+    Column("month", N_("Month"), role="key"),
+    Column("households", N_("Households"), "int"),
+    Column("full_time", N_("Full time"), "int"),
+    Column("part_time", N_("Part time"), "int"),
+    Column("exempt", N_("Exempt"), "int"),
+    Column("none", N_("None"), "int"),
+]
+READINESS_REASONS = [
+    Column("reason", N_("Reason"), "code:exemption", role="key"),
+    Column("households", N_("Households"), "int"),
+]
+WITHOUT_COLUMNS = [
+    Column("handler", N_("Handler"), role="key"),
+    Column("case", N_("Case"), role="key"),
+]
+
+
+@activities.command("readiness", help=_("Readiness for a full-time activity requirement: per "
+                                        "month, the households with assistance with a "
+                                        "full-time activity, part-time, exempt or none; and "
+                                        "those with none in the last month, per handler."))
+@click.option("--from", "first", metavar=_("YYYY-MM"), help=_("First month (with --to)."))
+@click.option("--to", "last", metavar=_("YYYY-MM"), help=_("Last month (with --from)."))
+@click.option("--handler", help=_("Only this handler's list."))
+@format_option(formats=("table", "json"))
+@pass_env
+def readiness(env: Env, first, last, handler, fmt) -> None:
+    from ekbist import attendance as att
+    from ekbist.reports import readiness as lib
+
+    store = env.open(readonly=True)
+    first, last = att.control_period(first, last, env.today)
+    data = lib.readiness(store, first, last, today=env.today, handler=handler)
+    if fmt == "json":
+        emit([], [], "json", payload=data)
+        return
+    hours = _hours(data["full_time_hours"])
+    emit(data["months"], READINESS_MONTHS, "table",
+         title=_("Households with assistance by activity, {first}–{last} (full time: {hours} "
+                 "hours a week)").format(first=first, last=last, hours=hours))
+    month = data["months"][-1]
+    reasons = [{"reason": r, "households": n} for r, n in month["exempt_by_reason"].items()
+               if n]
+    if reasons:
+        emit(reasons, READINESS_REASONS, "table",
+             title=_("Exempt in {month}, by reason").format(month=month["month"]))
+    without = data["without"]
+    if without["cases"]:
+        emit(without["cases"], WITHOUT_COLUMNS, "table",
+             title=_("No activity and no exemption in {month}: {n}").format(
+                 month=without["month"], n=len(without["cases"])))
+    else:
+        say(_("Every household with assistance in {month} had an activity or an "
+              "exemption.").format(month=without["month"]))
+    say(_("Counted: households with assistance in the month; full time = activities running "
+          "together on one day of the month reaching the full-time hours (setting "
+          "activities.full_time_hours); exempt = otherwise an exemption on some day of the "
+          "month; part time = otherwise an activity on some day of it."))

@@ -300,7 +300,7 @@ def year_sections(r: dict[str, Any], *, compact: bool = True) -> list[Section]:
         targets.notes.append(_("{label}: {value} (no target).").format(
             label=o["label"], value=fmt_in_unit(o["value"], "")))
     parts = [*goal_sections(r, Section, compact=compact), households, long_term, closures,
-             barrier_section(r["barriers"]),
+             barrier_section(r["barriers"]), readiness_section(r["activity_readiness"]),
              plan, handling, *contact_sections(r["contacts"], Section), load, staff,
              budget]
     return parts + [targets] if targets.headers or targets.notes else parts
@@ -322,6 +322,22 @@ def barrier_section(figures: dict[str, Any]) -> Section:
         section.notes.append(_("No households with assistance."))
     elif not one_month:
         section.notes.append(_("Households: a month on average."))
+    return section
+
+
+def readiness_section(a: dict[str, Any]) -> Section:
+    """Households with assistance per month by activity (``ekbist activities readiness``)."""
+    from ekbist.commands.activities import _hours
+
+    section = Section(_("Readiness for a full-time activity requirement"),
+                      [_("Month"), _("Households"), _("Full time"), _("Part time"),
+                       _("Exempt"), _("None")], right={1, 2, 3, 4, 5})
+    for m in a["months"]:
+        section.rows.append([m["month"], *(fmt_int(m[k]) for k in (
+            "households", "full_time", "part_time", "exempt", "none"))])
+    section.notes.append(_("Full time: activities of at least {hours} hours a week; the "
+                           "households without activity or exemption, per handler: 'ekbist "
+                           "activities readiness'.").format(hours=_hours(a["full_time_hours"])))
     return section
 
 

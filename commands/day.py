@@ -42,6 +42,13 @@ CALLBACK_COLUMNS = [
     Column("case", N_("Case"), drop=5),
     Column("deadline", N_("Call back by"), "date"), Column("status_label", N_("Status")),
 ]
+ATTENDANCE_COLUMNS = [
+    Column("application", N_("Application"), role="key"), Column("case", N_("Case"), drop=3),
+    Column("handler", N_("Handler"), drop=1),
+    Column("activity", N_("Activity"), "int"),
+    Column("kind", N_("Kind"), "code:activity_kind", drop=2),
+    Column("month", N_("Month")),
+]
 WHY = {"left": N_("handler has left"), "away": N_("handler is away"),
        "not_started": N_("handler has not started"), "no_handler": N_("no handler")}
 
@@ -111,6 +118,8 @@ def day(env: Env, handler: str | None, fmt: str) -> None:
             n=more, command=command)
     section(_("Plan follow-ups due by {date}").format(date=payload["week_end"]),
             payload["followups"], FOLLOWUP_COLUMNS, note)
+    section(_("Attendance to record before deciding"), payload["attendance"],
+            ATTENDANCE_COLUMNS)
     section(_("Cases covered for absent colleagues"), payload["covering"], COVERING_COLUMNS)
     # Cases without cover, one line per colleague who is gone or away: short enough to print.
     grouped: dict[tuple, dict] = {}

@@ -74,6 +74,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "target_at_risk": ("targets", WARNING),
     "contact_overdue": ("contacts", WARNING),
     "contact_due_today": ("contacts", WARNING),
+    "no_activity": ("activities", WARNING),
 }
 _CHECK_ORDER = {name: i for i, name in enumerate(CHECKS)}
 # Severity, then check, then kind, as one number per kind (sorting thousands of findings).
@@ -125,6 +126,9 @@ _PHRASES: dict[str, Callable[[int], str]] = {
         "{n} contact not answered in time", "{n} contacts not answered in time", n),
     "contact_due_today": lambda n: ngettext(
         "{n} contact to answer today", "{n} contacts to answer today", n),
+    "no_activity": lambda n: ngettext(
+        "{n} household with assistance without activity or exemption",
+        "{n} households with assistance without activity or exemption", n),
 }
 
 
@@ -273,6 +277,9 @@ def run(store: Store, today: date, *, only: Sequence[str] | None = None) -> Repo
         # A unit that records no contacts has no promises to keep: the part joins the run
         # with the first contact (``--only contacts`` runs it anyway).
         checks = tuple(c for c in checks if c != "contacts")
+    if everything and not int(settings.get(store, "check.activity_requirement")):
+        # The activity-requirement part is off by default, as the targets part.
+        checks = tuple(c for c in checks if c != "activities")
     report = Report(as_of=today, checks=checks)
     gatherers = {
         "handling-time": _handling_time,
@@ -281,6 +288,7 @@ def run(store: Store, today: date, *, only: Sequence[str] | None = None) -> Repo
         "budget": _budget,
         "targets": _targets,
         "contacts": _contacts,
+        "activities": _activities,
     }
     with store.snapshot():
         report.handlers = _handlers(store, today)
@@ -558,6 +566,18 @@ def _contacts(store: Store, today: date, handlers: dict) -> list[Finding]:
                                          deadline=row["deadline"],
                                          kind=codes.label("contact_kind", row["kind"]))))
     return found
+
+
+def _activities(store: Store, today: date, handlers: dict) -> list[Finding]:
+    """Households with assistance this month with no activity and no exemption (the
+    readiness for a full-time activity requirement, :mod:`ekbist.reports.readiness`)."""
+    from ekbist.reports.readiness import readiness
+
+    month = today.isoformat()[:7]
+    return [Finding("no_activity", row["handler"], row["case"], None, _(
+        "case {case} has assistance for {month} and no activity or exemption").format(
+            case=row["case"], month=month))
+        for row in readiness(store, month, month, today=today)["without"]["cases"]]
 
 
 # -- wording -----------------------------------------------------------------------------

@@ -160,6 +160,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "budget": ("budget", "budget"),
     "targets": ("targets", "årsmål"),
     "contacts": ("contacts", "kontakter"),
+    "activities": ("activities", "insatser"),
 }
 
 # Försörjningshinder: the categories of Socialstyrelsen's monthly statistics (HSLF-FS 2015:30,

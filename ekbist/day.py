@@ -29,8 +29,11 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
     today, or carries today under a dated cover (``until`` its last day; None for a case
     handed over for good); ``without_cover`` the cases needing cover (in the handler's team);
     ``working_days_left`` in the month, today included when it is one; ``callbacks`` the
-    messages left to call back, not yet called back (:func:`ekbist.contacts.callbacks`).
+    messages left to call back, not yet called back (:func:`ekbist.contacts.callbacks`);
+    ``attendance`` the attendance to record before an open application is decided
+    (:func:`ekbist.attendance.to_record`).
     """
+    from ekbist import attendance
     from ekbist import caseload, contacts, handling_time, plans
     from ekbist.day_conditions import assignment_covers, case_active, handler_away
     from ekbist.working_days import sql_between
@@ -75,6 +78,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
             {"h": handler, "d": day},
         )
         callbacks = contacts.callbacks(store, today, handler=handler)
+        to_record = attendance.to_record(store, today, handler=handler)
         month_end = months.month_end(today.isoformat()[:7])
         left = store.query(f"SELECT {sql_between(':d', ':e')} AS n", {"d": day, "e": month_end.isoformat()})
     keep = ("id", "case", "handler", "handler_name", "received", "completed", "deadline", "status",
@@ -104,6 +108,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
                                "case", "deadline", "status")}
             for c in callbacks
         ],
+        "attendance": to_record,
         "without_cover": [
             {"case": u["case"], "handler": u["handler"], "handler_name": u["name"], "why": u["why"],
              "since": u["since"]}

@@ -271,6 +271,24 @@ SETTINGS: dict[str, Setting] = {
                "allowed)"),
             check=_activity_kinds,
         ),
+        Setting(
+            "activities.full_time_hours",
+            float,
+            40.0,
+            N_("hours a week of activities that count as full time (the readiness for a "
+               "full-time activity requirement, Ds 2024:29)"),
+            1,
+            80,
+        ),
+        Setting(
+            "check.activity_requirement",
+            int,
+            0,
+            N_("1 = ekbist check lists the households with assistance this month with no "
+               "activity and no exemption; 0 = off"),
+            0,
+            1,
+        ),
     )
 }
 

@@ -87,6 +87,16 @@ def _known(value: Any) -> Any:
     return "–" if value is None else value
 
 
+def _readiness_sheet(wb, a: dict[str, Any]) -> None:
+    """Households with assistance per month by activity: full time, part time, exempt, none."""
+    _sheet(wb, _("Activities"), _("Households with assistance by activity (full time: {hours} "
+                                  "hours a week)").format(hours=f"{a['full_time_hours']:g}"),
+           [_("Month"), _("Households"), _("Full time"), _("Part time"), _("Exempt"),
+            _("None")],
+           [[m["month"], m["households"], m["full_time"], m["part_time"], m["exempt"],
+             m["none"]] for m in a["months"]], None, [12, 12, 10, 10, 10, 10])
+
+
 def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
     """The year report as a workbook: one sheet per part, charts, coloured verdicts."""
     from openpyxl.chart import BarChart, LineChart, Reference
@@ -192,6 +202,9 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
         ws.cell(row=row, column=1, value=text)
         ws.cell(row=row, column=4, value=value).number_format = fmt
         row += 1
+
+    if "activity_readiness" in r:
+        _readiness_sheet(wb, r["activity_readiness"])
 
     b = r["budget"]
     if b is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ekbist.reports.readiness import readiness
 from ekbist import caseload, handling_time, plan_coverage
 from ekbist import prognosis as prognosis_lib
 from ekbist import settings as unit_settings
@@ -208,7 +209,8 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
 
     The JSON contract: ``{"year", "to", "complete", "covers", "households", "closures",
     "long_term", "plan_coverage", "handling_time", "caseload", "staff", "budget",
-    "targets", "manual_outcomes", "goals"}``; ``goals`` is the goal hierarchy with its
+    "targets", "manual_outcomes", "goals", "activity_readiness"}``
+    (:func:`ekbist.reports.readiness.readiness`); ``goals`` is the goal hierarchy with its
     verdicts and conclusion (:func:`ekbist.reports.goals.hierarchy`).
     """
     y = report_year(year)
@@ -256,6 +258,7 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
             "budget": budget_result(store, y, today),
             "indicators": figures,
             "barriers": figures["barriers"],
+            "activity_readiness": readiness(store, f"{y:04d}-01", last_month, today=today),
         }
         report["targets"] = targets_lib.judge(store, y, computed_outcomes(report),
                                               computed_previous(report),
