@@ -279,8 +279,8 @@ def readiness(env: Env, first, last, handler, fmt) -> None:
         return
     hours = _hours(data["full_time_hours"])
     emit(data["months"], READINESS_MONTHS, "table",
-         title=_("Households with assistance by activity, {first}–{last} (full time: {hours} "
-                 "hours a week)").format(first=first, last=last, hours=hours))
+         title=_("Households with assistance by activity, {first}–{last}").format(
+             first=first, last=last))
     month = data["months"][-1]
     reasons = [{"reason": r, "households": n} for r, n in month["exempt_by_reason"].items()
                if n]
@@ -296,6 +296,6 @@ def readiness(env: Env, first, last, handler, fmt) -> None:
         say(_("Every household with assistance in {month} had an activity or an "
               "exemption.").format(month=without["month"]))
     say(_("Counted: households with assistance in the month; full time = activities running "
-          "together on one day of the month reaching the full-time hours (setting "
+          "together on one day of the month reaching {hours} hours a week (setting "
           "activities.full_time_hours); exempt = otherwise an exemption on some day of the "
-          "month; part time = otherwise an activity on some day of it."))
+          "month; part time = otherwise an activity on some day of it.").format(hours=hours))

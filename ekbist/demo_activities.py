@@ -12,6 +12,10 @@ gets a Jobbtorg visit a few days before the first meeting (most of them: some me
 booked without one), and Jobbtorg goes on for some months; others study, take SFI or a
 programme at Arbetsförmedlingen, or are in rehabilitation; the sick and those caring for a
 child are exempt.
+
+Attendance is shaped like the seed's monthly control: for most activity months the handler
+records it before the application for the next month is decided, in hours or as a share
+present; some are recorded a few days after the decision, and some never.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ def fill(store: Store, *, seed: int, first_day: date, as_of: date) -> dict[str, 
     store.executemany("INSERT INTO barrier (case_id, from_date, code) VALUES (?, ?, ?)", rows)
     counts = {"barrier": len(rows)}
     counts.update(_activities(store, seed=seed, first_day=first_day, as_of=as_of))
+    counts.update(_attendance(store, seed=seed, as_of=as_of))
     return counts
 
 
@@ -106,3 +111,52 @@ def _activities(store: Store, *, seed: int, first_day: date, as_of: date) -> dic
         "INSERT INTO activity (case_id, kind, exemption, provider, hours, from_date, to_date) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)", activities)
     return {"first_visit": len(meetings), "activity": len(activities)}
+
+
+ATTENDANCE_IN_TIME = 0.88  # recorded before the next month's decision
+ATTENDANCE_LATE = 0.05  # recorded a few days after it; the rest never
+AS_SHARE = 0.3  # recorded as the share present rather than hours
+WEEKS_A_MONTH = 4.33
+
+
+def _attendance(store: Store, *, seed: int, as_of: date) -> dict[str, int]:
+    """Attendance for each month an activity ran, up to last month (its own generator)."""
+    from ekbist.months import month_add, month_end
+
+    rng = random.Random(f"{seed}-attendance")
+    this_month = as_of.isoformat()[:7]
+    decided = {(c, p): d for c, p, d in store.tuples(
+        "SELECT case_id, period, min(decided) FROM application "
+        "WHERE decision IN ('granted', 'partly', 'rejected') GROUP BY case_id, period")}
+    rows = []
+    for activity, case_id, hours, start, stop in store.tuples(
+            "SELECT id, case_id, hours, from_date, to_date FROM activity "
+            "WHERE kind <> 'exempt' ORDER BY id").fetchall():
+        month, last = start[:7], min((stop or as_of.isoformat())[:7], month_add(this_month, -1))
+        while month <= last:
+            draw = rng.random()
+            after = month_add(month, 1)
+            decision = decided.get((case_id, after))
+            if draw < ATTENDANCE_IN_TIME:
+                if decision is not None:
+                    day = date.fromisoformat(decision) - timedelta(days=rng.randint(0, 3))
+                else:
+                    day = date.fromisoformat(f"{after}-01") + timedelta(days=rng.randint(0, 6))
+            elif draw < ATTENDANCE_IN_TIME + ATTENDANCE_LATE and decision is not None:
+                day = date.fromisoformat(decision) + timedelta(days=rng.randint(1, 6))
+            else:
+                day = None
+            day = None if day is None else max(day, date.fromisoformat(f"{month}-01"))
+            if day is not None and day <= as_of:
+                present = rng.uniform(0.5, 1.0)
+                if rng.random() < AS_SHARE:
+                    rows.append((activity, month, None, round(present, 2), day.isoformat()))
+                else:
+                    weeks = (month_end(month).day / 7) if month != start[:7] else (
+                        (month_end(month) - date.fromisoformat(start)).days + 1) / 7
+                    rows.append((activity, month, round(min(400.0, hours * min(
+                        weeks, WEEKS_A_MONTH) * present), 1), None, day.isoformat()))
+            month = after
+    store.executemany("INSERT INTO attendance (activity_id, month, hours, share, recorded) "
+                      "VALUES (?, ?, ?, ?, ?)", rows)
+    return {"attendance": len(rows)}
