@@ -7,6 +7,13 @@ EXAMPLES: dict[str, list[str]] = {
     'activities add': [
         'ekbist activities add C000006 --kind rehabilitation --hours 15 --provider Rehabteamet --from 2026-11-16',
     ],
+    'activities attend': [
+        'ekbist activities attend 718 --month 2026-10 --hours 150',
+        'ekbist activities attend 718 --month 2026-11 --share 85',
+    ],
+    'activities attendance': [
+        'ekbist activities attendance --from 2026-10 --to 2026-10',
+    ],
     'activities check': [
         'ekbist activities check --from 2026-09 --to 2026-12',
     ],
@@ -21,6 +28,9 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'activities meeting': [
         'ekbist activities meeting C001071 --date 2026-11-26',
+    ],
+    'activities readiness': [
+        'ekbist activities readiness --from 2026-10 --to 2026-11 --handler h001',
     ],
     'actuals remove': [
         'ekbist actuals remove 2026 --month 10 --activity Arbetsmarknad --yes',
