@@ -121,7 +121,7 @@ def test_only_the_first_line_keeps_the_english_status_word_in_swedish(unit) -> N
     wrong = unit("check", "--only", "plans,nope", lang="sv")
     assert wrong.exit_code == 3
     assert ("okänd kontroll 'nope' (kända: handläggningstid, planer, ärendeantal, budget, "
-            "årsmål, kontakter)") in wrong.stdout
+            "årsmål, kontakter, insatser)") in wrong.stdout
     cli_ok = unit("check", "--only", "budget", lang="sv")
     assert cli_ok.stdout == "EKBIST OK: inget behöver åtgärdas den 2026-11-25\n"
 

@@ -193,7 +193,8 @@ def test_report_year_on_the_command_line(cli, year_store, tmp_path) -> None:
     data = json.loads(cli.ok("report", "year", "2025", "--format", "json", today=TODAY).output)
     assert list(data) == ["year", "to", "complete", "covers", "households", "closures", "long_term",
                           "plan_coverage", "handling_time", "contacts", "caseload", "staff",
-                          "budget", "barriers", "targets", "goals", "manual_outcomes"]
+                          "budget", "barriers", "activity_readiness", "targets", "goals",
+                          "manual_outcomes"]
     path = tmp_path / "year.xlsx"
     cli.ok("report", "year", "2025", "--xlsx", str(path), today=TODAY)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
