@@ -356,3 +356,13 @@ def test_a_kind_whose_rows_other_rules_read_whole_cannot_come_in_parts(unit, tmp
     assert line == "error: avslut.toml: fills: cases cannot come from a report of parts: its " \
                    "import checks every row whole, so the report must bring whole records"
     assert store_state(unit.db) == before
+
+
+def test_rules_check_in_json_names_the_fields_filled(folder):
+    for name, fills in (("combine-beslut", ["decided", "decision", "amount"]),
+                        ("combine-ansokningar", [])):
+        result = procs.run(None, "rules", "check", str(folder / f"{name}.toml"),
+                           str(folder / f"{name}.csv"), "--format", "json")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert (data["fills"], data["rows"], data["problems"]) == (fills, 4, [])
