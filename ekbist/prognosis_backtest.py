@@ -23,7 +23,13 @@ from ekbist.i18n import _
 from ekbist.months import month_add, month_of
 from ekbist.prognosis import budget_rest, run_rate, seasonal, seasonal_base
 from ekbist.prognosis_options import SIMPLICITY
-from ekbist.prognosis_driver import TREND_MONTHS, driver_from_history, history_window, household_counts
+from ekbist.prognosis_driver import (
+    AVERAGE_MONTHS,
+    TREND_MONTHS,
+    driver_from_history,
+    history_window,
+    household_counts,
+)
 from ekbist.prognosis_ledger import Key, Ledger
 from ekbist.store import Store
 
@@ -195,7 +201,12 @@ def best_methods(store: Store, year: int, month: int) -> dict[str, Any]:
     years = [y for y in candidates if ledger.complete(y)]
     if not years or month > 11:
         return {"years": years, "rows": {}}
-    counts = household_counts(store, counts_from(years[0], month), month_of(year, month))
+    # Amounts only where a forecast averages them (each replayed year's last months) and
+    # this year's twelve months (its forecast shows them); households for all 48 months.
+    amounts = [(month_add(month_of(y, month), -(AVERAGE_MONTHS - 1)), month_of(y, month))
+               for y in years] + [(counts_from(year, month), month_of(year, month))]
+    counts = household_counts(store, counts_from(years[0], month), month_of(year, month),
+                              amounts=amounts)
     result = backtest(store, years, months=[month], ledger=ledger, counts=counts)
     rows = {}
     for line in result["lines"]:

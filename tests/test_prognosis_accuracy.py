@@ -164,6 +164,12 @@ def test_best_forecasts_this_years_households_from_the_backtests_read(demo_copy)
         found = best_methods(store, 2026, 3)
         assert found["years"] and found["driver"] == driver_forecast(store, 2026, 3)
         key = ("Ekonomiskt bistånd/handläggning", "Entreprenader och köp av verksamhet")
+        # the replay's amounts summed only where averaged: the errors of a whole backtest
+        whole = next(line for line in backtest(store, found["years"], months=[3])["lines"]
+                     if (line["activity"], line["line"]) == key)
+        assert found["rows"][key]["errors"] == {
+            m: v["by_month"][2] for m, v in whole["methods"].items()}
+        assert found["rows"][key]["errors"]["driver"] is not None
         alone = prognosis.make(store, 2026, 3, methods=[("*", "driver")])
         best = prognosis.make(store, 2026, 3, methods=[("*", "best")], choose_best=best_methods)
         row = next(r for r in best["lines"] if (r["activity"], r["line"]) == key)
