@@ -11,12 +11,19 @@ from typing import Any
 import click
 from ekbist.commands.budget import SUM_NET, month_name, month_short, tkr
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import (Column, emit, emit_machine, fmt_int, fmt_number, fmt_percent,
-                                    format_option, say)
+from ekbist.commands.render import (
+    Column,
+    emit,
+    emit_machine,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    format_option,
+    say,
+)
 
 from ekbist.codes import PROGNOSIS_METHODS
 from ekbist.i18n import N_, _
-
 
 
 def method_label(method: str) -> str:

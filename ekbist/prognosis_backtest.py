@@ -22,7 +22,6 @@ from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.months import month_add, month_of
 from ekbist.prognosis import budget_rest, run_rate, seasonal, seasonal_base
-from ekbist.prognosis_options import SIMPLICITY
 from ekbist.prognosis_driver import (
     AVERAGE_MONTHS,
     TREND_MONTHS,
@@ -31,6 +30,7 @@ from ekbist.prognosis_driver import (
     household_counts,
 )
 from ekbist.prognosis_ledger import Key, Ledger
+from ekbist.prognosis_options import SIMPLICITY
 from ekbist.store import Store
 
 # How many finished years before this one the best method is chosen from.
