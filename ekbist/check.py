@@ -203,8 +203,8 @@ class Report:
 # The tables each check reads (besides those of every run, below), for the page probe of a
 # run with ``--only``: it walks just these tables' pages and their indexes', so a check of the
 # contacts alone does not wait for the pages of a million applications. None: the whole file
-# (the yearly targets read the year report's every figure). The tests hold each check to its
-# list by watching what it reads.
+# (the yearly targets and the activity requirement read whole reports). The tests hold each
+# check to its list by watching what it reads.
 READS: dict[str, tuple[str, ...] | None] = {
     "handling-time": ("application", "assignment", "cover", "calendar_day", "workday", "cases",
                       "plan", "followup"),
@@ -213,6 +213,7 @@ READS: dict[str, tuple[str, ...] | None] = {
     "budget": ("budget", "budget_line", "actual", "prognosis", "calendar_day", "workday"),
     "targets": None,
     "contacts": ("contact", "calendar_day", "workday"),
+    "activities": None,  # the readiness report's figures
 }
 # Read by every run: who the handlers are and whether they are away, and the settings.
 EVERY_RUN_READS = ("handler", "absence", "settings")

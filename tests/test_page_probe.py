@@ -313,7 +313,8 @@ def test_each_check_reads_only_the_tables_it_declares(unit):
     from ekbist.store import Store
 
     conn = sqlite3.connect(unit)
-    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('check.targets', '1')")
+    conn.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, '1')",
+                     [("check.targets",), ("check.activity_requirement",)])
     conn.commit()
     conn.close()
     ignored = {"sqlite_schema", "sqlite_master", "json_each"}
