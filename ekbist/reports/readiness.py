@@ -44,11 +44,14 @@ def _most_hours(spans: list[tuple[str, str, float]], first_day: str, last_day: s
     return max((sum(h for s, e, h in spans if s <= d <= e) for d in days), default=0.0)
 
 
-def classify(activities: list[dict[str, Any]], month: str, full_time: float
-             ) -> tuple[str, str | None, float]:
+def classify(activities: list[dict[str, Any]], month: str, full_time: float,
+             bounds: tuple[str, str] | None = None) -> tuple[str, str | None, float]:
     """The class of one case in ``month`` from its activities (rows with kind, exemption,
-    hours, from_date, to_date): (class, exemption reason or None, most hours a week)."""
-    first_day, last_day = f"{month}-01", month_end(month).isoformat()
+    hours, from_date, to_date): (class, exemption reason or None, most hours a week).
+    ``bounds``: the month's first and last day, when the caller has them."""
+    if not activities:
+        return "none", None, 0.0
+    first_day, last_day = bounds or (f"{month}-01", month_end(month).isoformat())
     spans, reason, reason_from = [], None, ""
     for a in activities:
         start, end = a["from_date"], a["to_date"] or "9999-12-31"
@@ -102,8 +105,11 @@ def readiness(store: Store, first: str, last: str, *, today: date,
                       "exempt_by_reason": dict.fromkeys(reasons, 0)}
                   for m in months_between(first, last)}
         without: list[str] = []
+        bounds = {m: (f"{m}-01", month_end(m).isoformat()) for m in months}
+        nothing: list[dict[str, Any]] = []
         for case_id, month in paying:
-            kind, reason, _hours = classify(by_case.get(case_id, []), month, full_time)
+            kind, reason, _hours = classify(by_case.get(case_id, nothing), month, full_time,
+                                            bounds[month])
             row = months[month]
             row["households"] += 1
             row[kind] += 1
