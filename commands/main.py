@@ -405,10 +405,14 @@ def _early_language(argv: list[str]) -> str:
 
 
 def _set_wide(value: bool) -> None:
+    """The global --wide, read at every invocation: a run without it is narrow again even in a
+    process that ran one with it (the command's own --wide can only switch it on)."""
     if value:
         from ekbist.commands import render
 
         render.WIDE = True
+    elif (render_module := sys.modules.get("ekbist.commands.render")) is not None:
+        render_module.WIDE = False
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

@@ -578,8 +578,6 @@ def test_the_good_threshold_stays_with_its_unit_at_80_columns_in_swedish(cli, mo
                 budget.set_actual(store, year, month, UNIT, long_line, 100_000)
         prognosis.save(store, prognosis.make(store, 2025, 6), today=date(2025, 7, 7))
     monkeypatch.setenv("COLUMNS", "80")
-    # an earlier test's '--wide' stays set in this process (ekbist.commands.render.WIDE)
-    monkeypatch.setattr("ekbist.commands.render.WIDE", False)
     sv = cli.ok("prognosis", "accuracy", "--year", "2025", lang="sv").output
     assert "höll sig inom 2 % av utfallet från och med juni" in sv
     table = sv[sv.index("Per rad"):]

@@ -455,6 +455,24 @@ def test_wide_on_the_command_too(demo_db: Path) -> None:
     assert "Left out" not in wide and "vs team mean" in wide
 
 
+def test_wide_is_forgotten_by_the_next_invocation_in_one_process(demo_db: Path) -> None:
+    """click's runner (and any program that calls ekbist's main twice) runs many invocations
+    in one process: a --wide given to one must not widen the next, in either spelling."""
+    from click.testing import CliRunner
+
+    from ekbist.commands.main import root as main
+
+    runner = CliRunner()
+    env = {"COLUMNS": "50"}  # on a pipe the caseload leaves its Team column out at 50
+    base = ["--db", str(demo_db), "--today", "2026-11-25", "--lang", "en"]
+    for first in (["--wide", *base, "caseload"], [*base, "caseload", "--wide"]):
+        widened = runner.invoke(main, first, env=env)
+        assert widened.exit_code == 0 and "Left out" not in widened.output
+        narrow = runner.invoke(main, [*base, "caseload"], env=env)
+        assert narrow.exit_code == 0, narrow.output
+        assert "Left out to fit 50 columns: Team" in flat(narrow.output)
+
+
 def test_info_wraps_a_store_path_wider_than_the_terminal(demo_db: Path) -> None:
     """A store kept deep in a folder tree: ``info``'s lines stay inside a 60-column terminal,
     the path moves whole to a line of its own (it is not cut), and a pipe gets it on one line."""
