@@ -51,6 +51,12 @@ def _check_coverer(store: Store, by: str, first: date, last: date | None) -> dic
         raise EkbistError(
             _("handler '{id}' starts on {date} and cannot cover before that").format(
                 id=by, date=handler["start_date"]))
+    if handler["end_date"] and handler["end_date"] <= first.isoformat():
+        # Gone before the cover's first day: said in the past, as it was when the cover
+        # would begin (their leaving usually lies behind the person asking).
+        raise EkbistError(
+            _("handler '{id}' left on {date}, before the cover begins").format(
+                id=by, date=handler["end_date"]))
     if handler["end_date"] and (last is None or handler["end_date"] <= last.isoformat()):
         raise EkbistError(
             _("handler '{id}' leaves on {date}, before the cover ends").format(

@@ -37,7 +37,15 @@ def _rows(ctx: Context, *, known_only: bool) -> list[tuple]:
 
 
 def _hold(ctx: Context, rows: list[tuple]) -> None:
+    """Hold each row to the rules of ``case cover``. A row with a cell that could not be
+    read (a From that is no date) already has its problem, and a row ending before it
+    starts has its problem on the Until cell (the sheet's own check): the rules would
+    only repeat it in other words, or meet a value that is no date at all (a dry run
+    asks the rules before the cell problems refuse the file)."""
+    bad = {(src, row) for src, row, _key in ctx.bad_cells}
     for src, row, case, handler, first, last, _status in rows:
+        if (src, row) in bad or (last and last < first):
+            continue
         reason = cover.refusal(ctx.store, case, handler, first=date.fromisoformat(first),
                                last=date.fromisoformat(last) if last else None,
                                replacing=True)

@@ -184,6 +184,11 @@ def test_a_coverer_not_yet_employed_or_gone_is_refused_on_both_sides_of_the_edge
         cover.cover(unit, "K2", "gone", first=D("2026-03-10"), last=D("2026-03-20"))
     cover.cover(unit, "K2", "gone", first=D("2026-03-10"), last=D("2026-03-19"))
     assert len(covers_of(unit)) == 2
+    # A cover beginning on or after the first day gone: they left before it begins.
+    with pytest.raises(EkbistError, match="'gone' left on 2026-03-20, before the cover begins"):
+        cover.cover(unit, "K1", "gone", first=D("2026-03-20"), last=D("2026-03-25"))
+    with pytest.raises(EkbistError, match="'gone' leaves on 2026-03-20, before the cover ends"):
+        cover.cover(unit, "K1", "gone", first=D("2026-03-19"), last=D("2026-03-25"))
 
 
 def test_a_case_cannot_be_covered_by_its_own_handler_nor_before_it_opens(unit):

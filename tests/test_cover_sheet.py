@@ -149,3 +149,30 @@ def test_the_refusal_in_swedish(unit, cli: Cli, tmp_path):
     result = cli("import", path, lang="sv")
     assert result.exit_code == 1
     assert "ärendet 'K2'" in result.stderr
+
+
+@pytest.mark.parametrize("dry", [False, True], ids=["import", "dry-run"])
+@pytest.mark.parametrize("text", ["2026-02-30", "banana"])
+def test_a_from_cell_that_is_not_a_date_is_one_cell_problem_dry_or_not(
+        unit, cli: Cli, tmp_path, text, dry):
+    # The row never reaches the cover rules: its one line names the From cell (C2).
+    path = book(tmp_path / "nodate.xlsx", ("K2", "other", text, "2026-12-05"))
+    result = cli("import", path, *(["--dry-run"] if dry else []))
+    assert result.exit_code == 1
+    assert "TypeError" not in result.stderr and "unexpected" not in result.stderr
+    problems = [line for line in result.stderr.splitlines() if "Covers!" in line]
+    assert len(problems) == 1
+    assert problems[0].lstrip("error: ").startswith("Covers!C2")
+    assert "not a date" in problems[0] and text in problems[0]
+    assert stored(unit) == BEFORE
+
+
+@pytest.mark.parametrize("dry", [False, True], ids=["import", "dry-run"])
+def test_an_until_before_from_is_one_problem_on_the_until_cell(unit, cli: Cli, tmp_path, dry):
+    path = book(tmp_path / "back.xlsx", ("K2", "other", "2026-10-05", "2026-10-04"))
+    result = cli("import", path, *(["--dry-run"] if dry else []))
+    assert result.exit_code == 1
+    problems = [line for line in result.stderr.splitlines() if "Covers!" in line]
+    assert len(problems) == 1, result.stderr
+    assert "Covers!D2" in problems[0] and "C2" not in problems[0].split("—")[0]
+    assert stored(unit) == BEFORE
