@@ -156,7 +156,7 @@ def check(env: Env, first, last, fmt) -> None:
                  n=len(data["missing"])))
     else:
         say(_("Every unemployed new applicant went to Jobbtorg first."))
-    say(_("Counted: cases with a first meeting booked (activities meeting) and unemployment "
+    _footnote(_("Counted: cases with a first meeting booked (activities meeting) and unemployment "
           "as barrier that day; Jobbtorg first = a Jobbtorg activity begun on or before the "
           "meeting day."))
 
@@ -167,7 +167,7 @@ def check(env: Env, first, last, fmt) -> None:
                                      "first."))
 @click.argument("activity_id", type=int, metavar=_("ID"))
 @click.option("--month", required=True, metavar=_("YYYY-MM"), help=_("The month attended."))
-@click.option("--hours", type=float, help=_("Hours attended in the month."))
+@click.option("--hours", metavar=_("NUMBER"), help=_("Hours attended in the month."))
 @click.option("--share", metavar=_("PERCENT"), help=_("Share of the planned time present, "
                                                       "0–100 %."))
 @click.option("--date", "on", type=DATE, help=_("The day it is recorded (default: today)."))
@@ -176,7 +176,8 @@ def attend(env: Env, activity_id, month, hours, share, on) -> None:
     from ekbist import attendance as lib
     from ekbist.commands.cells import fmt_percent
 
-    row = lib.record(env.open(), activity_id, month, hours=hours,
+    row = lib.record(env.open(), activity_id, month,
+                     hours=None if hours is None else lib.parse_hours(hours),
                      share=None if share is None else lib.parse_share(share),
                      recorded=on or env.today, today=env.today)
     what = (_("{hours} hours").format(hours=_hours(row["hours"])) if row["hours"] is not None
@@ -184,6 +185,14 @@ def attend(env: Env, activity_id, month, hours, share, on) -> None:
     say(_("Activity {id} (case {case}), {month}: {what}, recorded {date}.").format(
         id=activity_id, case=row["case"], month=row["month"], what=what,
         date=row["recorded"]))
+
+
+def _footnote(text: str) -> None:
+    """A report's footnote, wrapped like the other reports' prose: at 80 columns on a pipe,
+    at the terminal's width when narrower."""
+    from ekbist.commands.render import prose_width, wrap_text
+
+    click.echo(wrap_text(text, prose_width()))
 
 
 def _hours(value: float) -> str:
@@ -235,7 +244,7 @@ def attendance(env: Env, first, last, handler, fmt) -> None:
              title=_("Decided without the attendance: {n}").format(n=len(data["missing"])))
     else:
         say(_("Every attendance was recorded before the decision."))
-    say(_("Counted: activities (not exemptions) that ran in the month, of cases whose "
+    _footnote(_("Counted: activities (not exemptions) that ran in the month, of cases whose "
           "application for the next month was decided (granted, partly or rejected); in "
           "time = attendance for the month recorded on or before the first such decision."))
 
@@ -295,7 +304,7 @@ def readiness(env: Env, first, last, handler, fmt) -> None:
     else:
         say(_("Every household with assistance in {month} had an activity or an "
               "exemption.").format(month=without["month"]))
-    say(_("Counted: households with assistance in the month; full time = activities running "
+    _footnote(_("Counted: households with assistance in the month; full time = activities running "
           "together on one day of the month reaching {hours} hours a week (setting "
           "activities.full_time_hours); exempt = otherwise an exemption on some day of the "
           "month; part time = otherwise an activity on some day of it.").format(hours=hours))

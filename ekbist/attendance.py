@@ -42,6 +42,17 @@ def parse_share(text: str | float) -> float:
     return round(value / 100, 6)
 
 
+def parse_hours(text: str | float) -> float:
+    """Hours attended as the user types them: '12', '12.5' or '12,5' (a decimal comma, as
+    for the share) → 12.5; the bounds are :func:`record`'s."""
+    raw = str(text).strip().replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        raise EkbistError(_("hours attended must be a number such as 12 or 12,5, not "
+                            "'{value}'").format(value=text)) from None
+
+
 def sql_runs_in_month(month: str, activity: str = "t") -> str:
     """True when activity ``activity`` runs on some day of month ``month`` (an SQL
     expression giving 'YYYY-MM')."""
@@ -138,12 +149,13 @@ def sql_control() -> str:
 
 def control_period(first: str | None, last: str | None, today: date) -> tuple[str, str]:
     """The attendance months of the control: --from/--to, else the twelve months up to
-    this month."""
+    this month. A --to after this month is refused, as for plan coverage."""
     from ekbist.months import month_add
-    from ekbist.validate import month_range
+    from ekbist.validate import month_not_after, month_range
 
     given = month_range(first, last)
     if given is not None:
+        month_not_after(given[1], today)
         return given
     this = today.isoformat()[:7]
     return month_add(this, -11), this

@@ -345,7 +345,7 @@ def coverage_monthly(
     "by", "applications"}]}`` (``applications``: :func:`applications_with_plan` for the month
     up to its ``as_of``); all months come from one SQL statement each.
     """
-    from ekbist.validate import parse_month
+    from ekbist.validate import month_not_after, parse_month
 
     _check_by(by)
     this_month = today.isoformat()[:7]
@@ -354,9 +354,7 @@ def coverage_monthly(
         first = parse_month(first, "from")
     else:
         first = month_add(last, -11)
-    if last > this_month:
-        raise EkbistError.about(_("{to} {month} is after this month ({this})"), {"to": "to"},
-                                month=last, this=this_month)
+    month_not_after(last, today)
     if first > last:
         raise EkbistError.about(_("{from} {first} is after {to} {last}"),
                                 {"from": "from", "to": "to"}, first=first, last=last)

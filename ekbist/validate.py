@@ -71,6 +71,15 @@ def not_after(day: date, today: date, what: str) -> None:
         )
 
 
+def month_not_after(month: str, today: date, what: str = "to") -> None:
+    """A period of months ends this month at the latest: a month to come has nothing to
+    measure yet, and its zeros would read as a clean result. ``what`` names the flag."""
+    this_month = today.isoformat()[:7]
+    if month > this_month:
+        raise EkbistError.about(_("{to} {month} is after this month ({this})"), {"to": what},
+                                month=month, this=this_month)
+
+
 # Refuse anything that looks like a personnummer, naming the field and showing the value
 # masked: the one refusal of the secrecy gate, under the name the domain modules call.
 no_personnummer = check_text

@@ -108,6 +108,10 @@ def test_attendance_is_recorded_in_hours_or_as_a_share(control_unit) -> None:
     (("1", "--month", "2026-10", "--hours", "1", "--date", "2026-09-30"),
      "before the month has begun"),
     (("1", "--month", "2026-13", "--hours", "1"), "2026-13"),
+    (("1", "--month", "2026-10", "--hours", "tolv"),
+     "error: hours attended must be a number such as 12 or 12,5, not 'tolv'"),
+    (("1", "--month", "2026-10", "--hours", "12,5,0"), "not '12,5,0'"),
+    (("1", "--month", "2026-10", "--hours", ""), "not ''"),
 ])
 def test_attend_refusals_write_nothing(control_unit, args, words) -> None:
     before = _count(control_unit.db), _count(control_unit.db, "audit")
@@ -123,6 +127,41 @@ def test_attend_accepts_the_edges(control_unit) -> None:
     u.ok("activities", "attend", "2", "--month", "2026-10", "--share", "0")
     u.ok("activities", "attend", "3", "--month", "2026-11", "--share", "100%")  # last month
     assert _count(u.db) == 4
+
+
+@pytest.mark.parametrize(("lang", "said", "refused"), [
+    ("en", "2026-10: 12.5 hours",
+     "error: hours attended must be a number such as 12 or 12,5, not '12 h'"),
+    ("sv", "2026-10: 12,5 timmar",
+     "fel: närvarotimmar ska vara ett tal som 12 eller 12,5, inte '12 h'"),
+])
+def test_hours_take_a_decimal_comma_in_both_languages(control_unit, lang, said, refused):
+    u = control_unit
+    assert said in u.ok("activities", "attend", "1", "--month", "2026-10", "--hours", "12,5",
+                        lang=lang).output
+    u.ok("activities", "attend", "2", "--month", "2026-10", "--hours", " 7.25 ", lang=lang)
+    with sqlite3.connect(u.db) as conn:
+        assert conn.execute("SELECT activity_id, hours FROM attendance ORDER BY 1").fetchall() \
+            == [(1, 12.5), (2, 7.25)]
+    before = _count(u.db, "audit")
+    assert u.fails("activities", "attend", "1", "--month", "2026-10", "--hours", "12 h",
+                   lang=lang) == refused
+    assert _count(u.db, "audit") == before
+
+
+@pytest.mark.parametrize("command", ["attendance", "readiness"])
+def test_a_period_ends_this_month_at_the_latest(control_unit, command) -> None:
+    u = control_unit  # today 2026-11-25
+    data = json.loads(u.ok("activities", command, "--from", "2026-10", "--to", "2026-11",
+                           "--format", "json").output)
+    assert [m["month"] for m in data["months"]] == ["2026-10", "2026-11"]
+    assert u.fails("activities", command, "--from", "2026-11", "--to", "2026-12") == \
+        "error: --to 2026-12 is after this month (2026-11)"
+    assert u.fails("activities", command, "--from", "2026-11", "--to", "2027-03",
+                   lang="sv") == "fel: --to 2027-03 är efter innevarande månad (2026-11)"
+    # the same rule as plan coverage's
+    assert u.fails("plans", "coverage", "--from", "2026-11", "--to", "2026-12") == \
+        "error: --to 2026-12 is after this month (2026-11)"
 
 
 def test_the_control_counts_by_hand(control_unit) -> None:
@@ -224,7 +263,12 @@ def test_readiness_table_and_year_report(control_unit) -> None:
     text = u.ok("activities", "readiness", "--from", "2026-11", "--to", "2026-11").output
     assert "No activity and no exemption in 2026-11: 1" in text
     assert "anna" in text and "C-4" in text
-    assert all(len(line) <= 80 for line in text.split("Counted:")[0].splitlines())
+    # every line, the footnote too, fits 80 columns on a pipe
+    assert all(len(line) <= 80 for line in text.splitlines()), text
+    footnote = text[text.index("Counted:"):].split()
+    assert " ".join(footnote).startswith("Counted: households with assistance in the month; "
+                                         "full time = activities running together")
+    assert len(text[text.index("Counted:"):].splitlines()) == 4
     year = json.loads(u.ok("report", "year", "2026", "--format", "json").output)
     november = year["activity_readiness"]["months"][-1]
     assert (november["month"], november["households"], november["none"]) == ("2026-11", 4, 1)
