@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE, GROUP_BY, MONTH, WordChoice
+from ekbist.commands.params import DATE, GROUP_BY, WordChoice
 from ekbist.commands.render import Column, emit, fmt_int, fmt_percent, format_option, to_csv, say
 
 from ekbist.codes import typable
@@ -294,7 +294,7 @@ COVERAGE_COLUMNS = [
 # that needed a plan which came in with a current one.
 APPLICATION_COLUMNS = [
     Column("applications_decided", N_("Decided"), "int", drop=1),
-    Column("applications_eligible", N_("Needing a plan"), "int", drop=6),
+    Column("applications_eligible", N_("Eligible applications"), "int", drop=6),
     Column("applications_current", N_("With a plan"), "int", drop=5),
     Column("applications_share", N_("Share with a plan"), "percent", drop=3),
 ]
@@ -316,15 +316,18 @@ def _by_columns(by: str) -> list[Column]:
 
 
 @plans.command(help=_("The share of active cases past the grace period that have a current "
-                      "change plan."))
+                      "change plan, and the share of the applications decided in the period, "
+                      "on such cases, that came in with a current plan."))
 @click.option("--as-of", type=DATE, help=_("Measure on this day (default today)."))
 @click.option("--by", type=WordChoice({k: GROUP_BY[k] for k in ("handler", "team")}),
               help=_("Split by handler or team."))
 @click.option("--monthly", is_flag=True, help=_("A series measured at each month's end."))
-@click.option("--from", "first", type=MONTH, help=_("First month of the series (default 11 "
-                                                    "months before --to)."))
-@click.option("--to", "last", type=MONTH, help=_("Last month of the series (default this "
-                                                 "month, measured today)."))
+# The months are read by the library (ekbist.validate.parse_month), which names the flag in
+# one `error:` line, as every other --from/--to month does.
+@click.option("--from", "first", metavar=_("YYYY-MM"), help=_("First month of the series "
+                                                             "(default 11 months before --to)."))
+@click.option("--to", "last", metavar=_("YYYY-MM"), help=_("Last month of the series (default "
+                                                          "this month, measured today)."))
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),
               help=_("Also write the figures to a new workbook (with a chart for a series)."))
 @format_option()

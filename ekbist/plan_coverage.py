@@ -349,11 +349,14 @@ def coverage_monthly(
 
     _check_by(by)
     this_month = today.isoformat()[:7]
+    given_last = bool(last)
     last = parse_month(last, "to") if last else this_month
     if first:
         first = parse_month(first, "from")
     else:
         first = month_add(last, -11)
+    if not given_last:  # the series ends this month: --from alone is checked against it
+        month_not_after(first, today, "from")
     month_not_after(last, today)
     if first > last:
         raise EkbistError.about(_("{from} {first} is after {to} {last}"),

@@ -7,6 +7,7 @@ ways of computing coverage (one day at a time, and intervals for a series) agree
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -367,6 +368,9 @@ REFUSALS = [
      "--to 2026-12 is after this month (2026-11)"),
     (("plans", "coverage", "--from", "2026-10", "--to", "2026-09"),
      "--from 2026-10 is after --to 2026-09"),
+    (("plans", "coverage", "--from", "2026-12"), "--from 2026-12 is after this month (2026-11)"),
+    (("plans", "coverage", "--from", "2026-13"), "--from: '2026-13' is not a month (YYYY-MM)"),
+    (("plans", "coverage", "--to", "2026-00"), "--to: '2026-00' is not a month (YYYY-MM)"),
     (("plans", "coverage", "--from", "2000-01", "--to", "2026-11"), "at most 240 months"),
     (("plans", "coverage", "--monthly", "--as-of", "2026-10-01"), "--as-of measures one day"),
 ]
@@ -607,9 +611,11 @@ def test_cli_coverage_table_and_swedish(hand: Cli) -> None:
 def test_cli_monthly_series(hand: Cli) -> None:
     out = hand.ok("plans", "coverage", "--monthly", "--from", "2026-04", "--to", "2026-07").output
     lines = out.splitlines()
-    assert lines[0].split()[:3] == ["Month", "As", "of"]
-    assert [line.split()[0] for line in lines[2:]] == ["2026-04", "2026-05", "2026-06", "2026-07"]
-    assert "75.0%" in lines[4]
+    rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+    assert lines[rule - 1].split()[:3] == ["Month", "As", "of"]
+    assert [line.split()[0] for line in lines[rule + 1:]] == ["2026-04", "2026-05", "2026-06",
+                                                              "2026-07"]
+    assert "75.0%" in lines[rule + 3]
     payload = json.loads(hand.ok("plans", "coverage", "--from", "2026-10", "--format",
                                  "json").output)
     assert [m["month"] for m in payload["months"]] == ["2026-10", "2026-11"]
@@ -766,3 +772,60 @@ def test_demo_series_equals_day_by_day(small_demo_db, monkeypatch, by) -> None:
                 day["eligible"], day["current"], day["by"])
     finally:
         store.close()
+
+
+def test_cli_coverage_month_refusals_are_one_error_line_naming_what_was_given(hand: Cli) -> None:
+    # Only --from given: the series would end this month, so the refusal names this month,
+    # not a --to the user never typed.
+    for lang, words in (("en", "error: --from 2026-12 is after this month (2026-11)"),
+                        ("sv", "fel: --from 2026-12 är efter innevarande månad (2026-11)")):
+        result = hand("plans", "coverage", "--from", "2026-12", lang=lang)
+        assert result.exit_code == 1
+        assert result.stderr.strip().splitlines() == [words]
+    # A month that is no month: one line, as every other --from/--to month says it (no
+    # click usage text), in both languages.
+    for lang, words in (("en", "error: --from: '2026-13' is not a month (YYYY-MM)"),
+                        ("sv", "fel: --from: '2026-13' är ingen månad (ÅÅÅÅ-MM)")):
+        result = hand("plans", "coverage", "--from", "2026-13", lang=lang)
+        assert result.exit_code == 1
+        assert result.stderr.strip().splitlines() == [words]
+        assert "Usage" not in result.output + result.stderr
+    # Both given and out of order: both flags are named.
+    assert hand.fails("plans", "coverage", "--from", "2026-11", "--to", "2026-10") == (
+        "error: --from 2026-11 is after --to 2026-10")
+    # Accepted at the edge: --from this month alone is a one-month series ending today.
+    payload = json.loads(hand.ok("plans", "coverage", "--from", "2026-11", "--format",
+                                 "json").output)
+    assert [(m["month"], m["as_of"]) for m in payload["months"]] == [("2026-11", "2026-11-25")]
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_cli_monthly_headers_say_cases_or_applications(hand: Cli, monkeypatch, columns) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    expected = {"en": ["Month", "As of", "Eligible", "Current plan", "Share",
+                       "Eligible applications", "With a plan", "Share with a plan"],
+                "sv": ["Månad", "Mätdag", "Ska ha plan", "Aktuell plan", "Andel",
+                       "Ansökningar som ska ha plan", "Med plan", "Andel med plan"]}
+    for lang, headers in expected.items():
+        lines = hand.ok("plans", "coverage", "--monthly", "--from", "2026-10", lang=lang
+                        ).output.splitlines()
+        assert max(map(len, lines)) <= int(columns)
+        rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+        spans = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[rule])]
+        shown = [" ".join(" ".join(line[a:b].strip() for line in lines[:rule]).split())
+                 for a, b in spans]
+        assert shown == headers  # every column kept, the month first, no two alike
+        assert len(set(shown)) == len(shown)
+
+
+def test_coverage_help_tells_of_the_applications_share(hand: Cli) -> None:
+    english = " ".join(hand.ok("plans", "coverage", "--help").output.split())
+    assert ("and the share of the applications decided in the period, on such cases, that "
+            "came in with a current plan.") in english
+    # Help text is translated when the command is built: the Swedish help in a process of
+    # its own, as a user runs it.
+    from helpers import procs
+
+    swedish = " ".join(procs.run(None, "--lang", "sv", "plans", "coverage", "--help").stdout.split())
+    assert ("och andelen av de ansökningar i sådana ärenden som beslutades under perioden "
+            "som kom in med en aktuell förändringsplan.") in swedish
