@@ -121,6 +121,9 @@ def test_the_seed_report_as_a_workbook_and_at_80_columns(cli, tmp_path) -> None:
     assert all(len(line) <= 80 for line in text.splitlines()), max(text.splitlines(), key=len)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[:4] == ["Måluppfyllelse", "Åtgärder", "Mål", "Bidragshushåll"]
+    # the goals' activities (åtgärder) and the cases' activities against the requirement
+    # (the readiness sheet) are two sheets with two names
+    assert "Aktivitetskrav" in wb.sheetnames and "Åtgärder1" not in wb.sheetnames
     ws = wb["Måluppfyllelse"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
     unit = [r for r in rows if r[0] == "enhet"]

@@ -89,7 +89,7 @@ def _known(value: Any) -> Any:
 
 def _readiness_sheet(wb, a: dict[str, Any]) -> None:
     """Households with assistance per month by activity: full time, part time, exempt, none."""
-    _sheet(wb, _("Activities"), _("Households with assistance by activity (full time: {hours} "
+    _sheet(wb, _("Activity requirement"), _("Households with assistance by activity (full time: {hours} "
                                   "hours a week)").format(hours=f"{a['full_time_hours']:g}"),
            [_("Month"), _("Households"), _("Full time"), _("Part time"), _("Exempt"),
             _("None")],
