@@ -280,13 +280,29 @@ def test_a_check_of_some_parts_answers_for_the_tables_it_reads(unit):
 
 
 def test_a_check_of_some_parts_leaves_damage_elsewhere_to_the_morning_check(unit):
-    # An index of the audit, which no check reads: the contacts check answers, the whole
-    # check does not.
+    # An index of the audit, which no check reads: the contacts check answers, word for word
+    # as on the sound file, the whole check does not.
+    sound = run(unit, "--today", "2026-11-25", "check", "--only", "contacts")
+    assert sound.returncode in (0, 1, 2)
     page = root(unit, "audit_at")
     write_page(unit, page, b"\xa5" * page_size(unit))
-    assert run(unit, "--today", "2026-11-25", "check", "--only", "contacts").returncode in (0, 1, 2)
+    damaged = run(unit, "--today", "2026-11-25", "check", "--only", "contacts")
+    assert (damaged.returncode, damaged.stdout, damaged.stderr) == (
+        sound.returncode, sound.stdout, sound.stderr)
     assert run(unit, "--today", "2026-11-25", "check", "--only", "targets").returncode == 3
     assert run(unit, "--today", "2026-11-25", "check").returncode == 3
+
+
+def test_a_check_of_some_parts_answers_for_the_tables_every_run_reads(unit):
+    # Who is away is read by every part: a damaged page of the absences' index makes even
+    # the contacts check, which reads no absence of its own, UNKNOWN.
+    page = root(unit, "absence_kind")
+    write_page(unit, page, b"\xa5" * page_size(unit))
+    contacts = run(unit, "--today", "2026-11-25", "check", "--only", "contacts")
+    assert contacts.returncode == 3
+    assert contacts.stdout == (f"EKBIST UNKNOWN: the database {unit} is damaged "
+                               f"(page {page} of absence_kind cannot be read): restore it "
+                               f"from a backup\n")
 
 
 def test_a_probe_of_some_tables_walks_only_their_pages(unit):
