@@ -35,6 +35,7 @@ from ekbist.day_conditions import (
 )
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
+from ekbist.months import month_add
 from ekbist.store import Store
 
 FAR = "9999-12-31"
@@ -125,10 +126,19 @@ def _check_case(store: Store, case_id: str, by: str, first: date, last: date | N
 
 
 def _check_period(first: date, last: date | None) -> None:
+    """A dated cover runs forward and lasts at most a year: its last day comes before the
+    same date a year after its first (1 March to the last of February). A cover is a while
+    away, not a new owner; a case carried longer by someone else is moved with ``case
+    assign``. Until further notice (None) stays open: an absence's cover ends with it."""
     if last is not None and last < first:
         raise EkbistError.about(_("{to} {last} is before {from} {first}"),
                                 {"from": "from", "to": "until"},
                                 first=first.isoformat(), last=last.isoformat())
+    if last is not None and last >= month_add(first, 12):
+        raise EkbistError.about(
+            _("a cover lasts at most a year: {to} {last} is a year or more after {from} "
+              "{first}; move the case for good with ekbist case assign"),
+            {"from": "from", "to": "until"}, first=first.isoformat(), last=last.isoformat())
 
 
 def refusal(

@@ -160,6 +160,32 @@ def test_overlapping_covers_of_one_case_are_refused_on_their_shared_day(unit):
     assert len(covers_of(unit)) == 4
 
 
+@pytest.mark.parametrize(("first", "longest"), [
+    ("2026-03-01", "2027-02-28"),   # a year: to the day before 1 March next year
+    ("2026-11-25", "2027-11-24"),
+    ("2028-02-29", "2029-02-27"),   # a leap day: a year on is 28 February, the day before is in
+])
+def test_a_cover_lasts_at_most_a_year_and_a_day_more_is_refused(unit, first, longest):
+    day_more = D(longest).toordinal() + 1
+    with pytest.raises(EkbistError, match="a cover lasts at most a year.*case assign"):
+        cover.cover(unit, "K1", "mate", first=D(first), last=date.fromordinal(day_more))
+    with pytest.raises(EkbistError, match="at most a year"):
+        cover.cover(unit, "K1", "mate", first=D(first), last=D("2099-12-31"))
+    assert covers_of(unit) == []
+    cover.cover(unit, "K1", "mate", first=D(first), last=D(longest))
+    assert covers_of(unit) == [("K1", "mate", first, longest)]
+
+
+def test_an_absence_cover_is_held_to_the_year_and_until_further_notice_stays_open(unit):
+    with pytest.raises(EkbistError, match="at most a year"):
+        cover.away_covered(unit, "own", "mate", first=D("2026-03-10"), last=D("2027-03-10"),
+                           kind="sick")
+    assert covers_of(unit) == [] and absence.list_absences(unit, "own") == []
+    cover.away_covered(unit, "own", "mate", first=D("2026-03-10"), last=D("2027-03-09"),
+                       kind="sick")
+    assert [c[3] for c in covers_of(unit)] == ["2027-03-09", "2027-03-09"]
+
+
 def test_a_coverer_away_during_the_cover_is_refused_and_a_part_time_absence_is_not(unit):
     absence.away(unit, "mate", first=D("2026-03-15"), last=D("2026-03-17"), kind="sick")
     with pytest.raises(EkbistError, match="'mate' is away from 2026-03-15 to 2026-03-17"):
@@ -271,6 +297,9 @@ def _covers(cli) -> list[dict]:
      "--until 2026-12-01 is before --from 2026-12-02"),
     (("K1", "--by", "own", "--from", "2026-12-01", "--until", "2026-12-02"), "already"),
     (("K7", "--by", "mate", "--from", "2026-12-01", "--until", "2026-12-02"), "unknown case 'K7'"),
+    (("K2", "--by", "mate", "--from", "2026-12-01", "--until", "2099-12-31"),
+     "a cover lasts at most a year: --until 2099-12-31 is a year or more after --from "
+     "2026-12-01; move the case for good with ekbist case assign"),
 ])
 def test_case_cover_refuses_with_one_error_line_and_writes_nothing(unit_cli, args, says):
     unit_cli.ok("case", "cover", "K1", "--by", "mate", "--from", "2026-11-26", "--until",

@@ -100,6 +100,8 @@ def test_an_import_adds_a_cover_the_command_would_accept_and_it_comes_back_by_it
      "case 'K3' was opened on 2024-06-01; a cover cannot begin before that"),
     # the last day before the first
     (("K3", "mate", "2026-10-05", "2026-10-04"), "ends before it starts (2026-10-05)"),
+    # a year or more: a cover, not a move
+    (("K3", "mate", "2026-10-05", "2027-10-05"), "a cover lasts at most a year"),
 ])
 def test_an_import_is_refused_as_case_cover_refuses_and_writes_nothing(
         unit, cli: Cli, tmp_path, row, says):
@@ -113,8 +115,9 @@ def test_the_edges_just_outside_are_accepted(unit, cli: Cli, tmp_path):
     # away's last day away is 11-30: a cover from 12-01 is fine; gone's last day is 05-31.
     cli.ok("import", book(tmp_path / "edge.xlsx", ("K2", "away", "2026-12-01", "2026-12-05"),
                           ("K3", "gone", "2026-05-20", "2026-05-31"),
-                          ("K1", "other", "2026-09-20", "2026-09-30")))
-    assert len(stored(unit)) == 4
+                          ("K1", "other", "2026-09-20", "2026-09-30"),
+                          ("K1", "other", "2026-10-11", "2027-10-10")))   # a year, no more
+    assert len(stored(unit)) == 5
 
 
 def test_two_rows_of_one_file_that_overlap_refuse_each_other(unit, cli: Cli, tmp_path):
