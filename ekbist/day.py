@@ -11,8 +11,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ekbist import months
-from ekbist.errors import EkbistError
-from ekbist.i18n import _
 
 if TYPE_CHECKING:
     from ekbist.store import Store
@@ -34,7 +32,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
     (:func:`ekbist.attendance.to_record`).
     """
     from ekbist import attendance
-    from ekbist import caseload, contacts, handling_time, plans
+    from ekbist import caseload, contacts, handlers, handling_time, plans
     from ekbist.day_conditions import assignment_covers, case_active, handler_away
     from ekbist.working_days import sql_between
 
@@ -42,10 +40,7 @@ def working_day(store: Store, today: date, *, handler: str | None = None) -> dic
     with store.snapshot():
         who = None
         if handler is not None:
-            rows = store.query("SELECT id, name, team FROM handler WHERE id = ?", [handler])
-            if not rows:
-                raise EkbistError(_("no handler '{id}'").format(id=handler))
-            who = rows[0]
+            who = handlers.get(store, handler)
         applications = handling_time.open_applications(store, today, handler=handler)
         week_end = today + timedelta(days=6 - today.weekday())
         followups = plans.due(store, as_of=today, within=(week_end - today).days, handler=handler)

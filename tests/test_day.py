@@ -89,7 +89,7 @@ def test_a_quiet_day_prints_none_and_friday_counts_the_weekend(office) -> None:
 
 
 def test_unknown_handler_is_one_error_line(office) -> None:
-    assert office.fails("day", "--handler", "nobody") == "error: no handler 'nobody'"
+    assert office.fails("day", "--handler", "nobody") == "error: unknown handler 'nobody'"
 
 
 def test_library_day(office, db_path) -> None:
