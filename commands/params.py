@@ -36,13 +36,19 @@ class MonthType(click.ParamType):
         return _("YYYY-MM")
 
     def convert(self, value, param, ctx) -> str:
+        # A bad month is bad input, not a usage slip: the library's one `error:` line and
+        # exit 1 (the command's error handler), as for every month the library reads —
+        # never click's usage block and exit 2. The option is named by the flag typed.
         from ekbist.errors import EkbistError
         from ekbist.validate import parse_month
 
         try:
             return parse_month(value)
-        except EkbistError:
-            self.fail(_("'{value}' is not a month (YYYY-MM)").format(value=value), param, ctx)
+        except EkbistError as exc:
+            flags = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+            if isinstance(param, click.Option) and flags:
+                raise EkbistError(exc.worded({"month": flags[0]})) from None
+            raise
 
 
 class AmountText(click.ParamType):

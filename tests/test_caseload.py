@@ -532,7 +532,9 @@ def test_cli_caseload_errors(team) -> None:
     assert "unknown team" in team.fails("caseload", "--team", "nope")
     assert team("caseload", "--as-of", "2026-02-30").exit_code == 2
     assert "after" in team.fails("caseload", "history", "--from", "2026-05", "--to", "2026-01")
-    assert team("caseload", "history", "--from", "2026-13", "--to", "2027-01").exit_code == 2
+    # a bad month is bad input (the shared MONTH type): one error: line, exit 1, not usage
+    assert team.fails("caseload", "history", "--from", "2026-13", "--to", "2027-01") == (
+        "error: --from: '2026-13' is not a month (YYYY-MM)")
     assert "--apply" in team.fails("caseload", "balance", "--as-of", "2026-11-01", "--apply")
     assert team("caseload", "balance", "--max-moves", "-1").exit_code == 2
 

@@ -60,3 +60,33 @@ def test_a_distance_in_months_is_a_difference_of_indices(later, earlier, distanc
     with sqlite3.connect(":memory:") as con:
         assert con.execute(f"SELECT {sql_month_index(':m')}", {"m": str(later)}).fetchone()[0] \
             == month_index(later)
+
+
+# -- a month typed on the command line: the shared MONTH type ---------------------------------
+@pytest.mark.parametrize(("args", "lang", "line"), [
+    (("caseload", "history", "--from", "2026-13", "--to", "2027-01"), "en",
+     "error: --from: '2026-13' is not a month (YYYY-MM)"),
+    (("caseload", "history", "--from", "2026-01", "--to", "2026-1"), "en",
+     "error: --to: '2026-1' is not a month (YYYY-MM)"),
+    (("demo", "--end", "2026-00"), "en", "error: --end: '2026-00' is not a month (YYYY-MM)"),
+    (("demo", "--end", "dec"), "sv", "fel: --end: 'dec' är ingen månad (ÅÅÅÅ-MM)"),
+])
+def test_a_bad_month_option_is_one_error_line_and_exit_1(tmp_path, args, lang, line):
+    """Every command that takes the MONTH type refuses a bad month as the library does for
+    every other month: one line naming the flag, exit 1, no usage block, nothing written."""
+    from helpers.procs import run
+
+    db = tmp_path / "unit.db"
+    result = run(db, "--lang", lang, *args)
+    assert (result.returncode, result.stderr, result.stdout) == (1, line + "\n", "")
+    assert not db.exists()
+
+
+def test_a_good_month_option_is_taken(tmp_path):
+    from helpers.procs import run
+
+    db = tmp_path / "unit.db"
+    assert run(db, "init").returncode == 0
+    result = run(db, "caseload", "history", "--from", "2026-11", "--to", "2026-12",
+                 "--format", "json")
+    assert result.returncode == 0, result.stderr
