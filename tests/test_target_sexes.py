@@ -122,3 +122,27 @@ def test_markdown_swedish_and_the_workbook(target_db, tmp_path):
                                                            pytest.approx(0.001))
     assert by_label["Long-term households, calendar year"] == (0, 1)
     assert by_label["Assistance granted"] == (None, None)
+
+
+
+def test_a_per_cent_in_the_workbook_holds_no_float_noise(target_db, tmp_path):
+    """A per-cent target or outcome is written as the fraction Excel shows as per cent, and
+    the cell holds exactly that fraction: the seed's 0,78 % is 0.0078, not
+    0.0078000000000000005 (which the controller sees in the formula bar), and the city's
+    0,57 % is 0.0057, not 0.005699999999999999."""
+    from openpyxl import load_workbook
+
+    with Store.open(target_db) as store:
+        targets.set_target(store, 2026, "adults_with_assistance_share_of_population", "0,78",
+                           city_value="0,57")
+    path = tmp_path / "year.xlsx"
+    result = run(target_db, "--lang", "sv", "report", "year", "2026", "--xlsx", str(path),
+                 env=ENV)
+    assert result.returncode == 0, result.stderr
+    ws = load_workbook(path)["Mål"]
+    row = next(r for r in ws.iter_rows(min_row=4) if r[0].value == "Andel vuxna med bistånd")
+    target, outcome, men, women, city = (row[2].value, row[3].value, row[7].value,
+                                         row[8].value, row[10].value)
+    assert repr(target) == "0.0078" and repr(city) == "0.0057"
+    # 5 adults of 2 000: 0,25 %; men 2 of 1 000, women 1 of 1 000.
+    assert (outcome, men, women) == (0.0025, 0.002, 0.001)

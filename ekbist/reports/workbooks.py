@@ -13,6 +13,7 @@ from typing import Any
 
 from ekbist.codes import TOTAL
 from ekbist.reports.indicators import item_label, share_decimals
+from ekbist.reports.targets import OUTCOME_DECIMALS
 from ekbist.codes import label as code_label
 from ekbist.i18n import _, ngettext
 
@@ -237,8 +238,11 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
     tg = r["targets"]
     rows = []
     for tr in tg["targets"]:
-        shown = (lambda v: None if v is None else v / 100) if tr["unit"] == "percent" \
-            else (lambda v: v)
+        # A per-cent value as the fraction Excel shows as per cent, rounded again after the
+        # division: 41.3462 / 100 is 0.4134620000000001 in binary, and the controller
+        # sees every digit of a cell's value in the formula bar.
+        shown = (lambda v: None if v is None else round(v / 100, OUTCOME_DECIMALS + 2)) \
+            if tr["unit"] == "percent" else (lambda v: v)
         rows.append([tr["label"], _("at least") if tr["direction"] == "at_least" else
                      _("at most"), shown(tr["target"]), shown(tr["outcome"]),
                      None if tr["met"] is None else int(tr["met"]),
