@@ -157,7 +157,11 @@ def test_a_previous_year_the_store_does_not_hold_is_absent_not_zero(cli, tmp_pat
     assert total.split()[-2:] == ["1", "–"]
     cli.ok("report", "year", "2026", "--xlsx", tmp_path / "ar.xlsx", lang="sv")
     sheet = openpyxl.load_workbook(tmp_path / "ar.xlsx")["Bidragshushåll"]
-    assert sheet["C4"].value == "–" and sheet["B6"].value == 1
+    # Absent, not 0: empty cells in the number column (a text "–" breaks the controller's
+    # sums), and the sheet says why below the table.
+    assert sheet["C4"].value is None and sheet["B6"].value == 1
+    assert all(sheet.cell(row=r, column=3).value is None for r in range(4, sheet.max_row + 1))
+    assert any(str(c.value).startswith("En tom cell saknar värde") for c in sheet["A"])
 
 
 def test_a_whole_previous_year_counts_its_zeros(cli) -> None:

@@ -122,7 +122,8 @@ def test_the_workbook_has_the_monthly_share(tertial_db, tmp_path):
     rows = [[c.value for c in r] for r in ws.iter_rows(max_col=5)]
     start = next(i for i, r in enumerate(rows) if r[0] == "Månad" and r[2] == "Andel")
     assert rows[start + 1:start + 6] == [
-        ["2025-12", 1, "–", "–", "ingen folkmängd registrerad för året eller tidigare"],
+        # No share: an empty cell in the number column, the reason beside it.
+        ["2025-12", 1, None, "–", "ingen folkmängd registrerad för året eller tidigare"],
         ["2026-01", 1, 0.0005, "2026", None], ["2026-02", 1, 0.0005, "2026", None],
         ["2026-03", 3, 0.0015, "2026", None], ["2026-04", 2, 0.001, "2026", None]]
 

@@ -223,7 +223,9 @@ def test_report_month(cli, year_store, tmp_path) -> None:
     path = tmp_path / "month.xlsx"
     cli.ok("report", "month", "2025", "4", "--xlsx", str(path), today=TODAY)
     ws = openpyxl.load_workbook(path).active
-    assert ws["B4"].value == 2 and ws["B5"].value == "–"
+    # Absent, not 0: an empty cell in the number column, and the sheet says why.
+    assert ws["B4"].value == 2 and ws["B5"].value is None
+    assert any(str(c.value).startswith("An empty cell has no figure") for c in ws["A"])
     assert "has not come yet" in cli.fails("report", "month", "2026", "2", today=TODAY)
     # January 2026 has no actuals and no saved prognosis: no prognosis, rather than a wrong one.
     assert month_report(year_store, 2026, 1, today=TODAY)["prognosis"] is None

@@ -210,8 +210,8 @@ def write_xlsx(data: dict[str, Any], path: Path, *, overwrite: bool = False) -> 
     for entry in figures["adults_with_assistance_share_of_population_monthly"]:
         ws.cell(row=row, column=1, value=entry["month"])
         ws.cell(row=row, column=2, value=entry["adults"]).number_format = COUNT
-        ws.cell(row=row, column=3, value="–" if entry["share"] is None else entry["share"]
-                ).number_format = POPULATION_PERCENT
+        # No share is an empty cell (column E says why), never text in a number column.
+        ws.cell(row=row, column=3, value=entry["share"]).number_format = POPULATION_PERCENT
         # The year as a label beside the month (text, as the month is), not a number.
         ws.cell(row=row, column=4, value=str(entry["population_year"] or "–"))
         ws.cell(row=row, column=5, value=MISSING_SV.get(entry["missing"]))

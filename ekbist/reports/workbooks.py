@@ -15,7 +15,7 @@ from ekbist.codes import TOTAL
 from ekbist.reports.indicators import item_label, share_decimals
 from ekbist.reports.targets import OUTCOME_DECIMALS
 from ekbist.codes import label as code_label
-from ekbist.i18n import _, ngettext
+from ekbist.i18n import N_, _, ngettext
 
 from ekbist.cell_formats import (
     COUNT,
@@ -83,9 +83,17 @@ def _save(wb, path: Path, overwrite: bool) -> Path:
     return path
 
 
-def _known(value: Any) -> Any:
-    """A previous-year value, or "–" where the store does not reach back (never 0)."""
-    return "–" if value is None else value
+# Below a sheet with a previous-year column: why a cell of it is empty. The cell is empty
+# rather than "–": a number column holds numbers only, so the controller's sums and
+# differences in Excel work (a text "–" makes =B4-C4 #VALUE!), and 0 would be a false count.
+NOT_REACHED = N_("An empty cell has no figure: the store does not reach back that far, or "
+                 "lacks what the figure is divided by (never 0).")
+
+
+def _note_absent(ws, row: int, values: list[Any]) -> None:
+    """Say at ``row`` why the previous-year cells are empty, when one of ``values`` is."""
+    if any(v is None for v in values):
+        ws.cell(row=row, column=1, value=_(NOT_REACHED))
 
 
 def _readiness_sheet(wb, a: dict[str, Any]) -> None:
@@ -114,9 +122,10 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
     h = r["households"]
     ws = _sheet(wb, _("Households"), _("Households with assistance per month"),
                 [_("Month"), str(y), str(last)],
-                [[m["month"], m["households"], _known(m["previous"])] for m in h["months"]]
-                + [[_("Average"), h["average"], _known(h["previous_average"])]],
+                [[m["month"], m["households"], m["previous"]] for m in h["months"]]
+                + [[_("Average"), h["average"], h["previous_average"]]],
                 None, [12, 12, 12])
+    _note_absent(ws, 6 + len(h["months"]), [m["previous"] for m in h["months"]])
     _mark_running(ws, r.get("covers"))
     n = len(h["months"])
     chart = LineChart()
@@ -130,9 +139,11 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
     ws = _sheet(wb, _("Closures"), _("Cases closed by reason"),
                 [_("Reason"), _("Closed"), _("Share"), str(last)],
                 [[code_label("close_reason", row["reason"]), row["closed"], row["share"],
-                  _known(row["previous"])] for row in c["by_reason"]]
-                + [[_(TOTAL), c["total"], None, _known(c["previous_total"])]],
+                  row["previous"]] for row in c["by_reason"]]
+                + [[_(TOTAL), c["total"], None, c["previous_total"]]],
                 {3: PERCENT}, [30, 10, 10, 10])
+    _note_absent(ws, 6 + len(c["by_reason"]),
+                 [row["previous"] for row in c["by_reason"]] + [c["previous_total"]])
     bars = BarChart()
     bars.title = _("Cases closed by reason")
     bars.add_data(Reference(ws, min_col=2, min_row=3, max_row=3 + len(c["by_reason"])),
@@ -143,9 +154,10 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
 
     _sheet(wb, _("Long-term"), _("Long-term assistance and young adults"),
            [_("Figure"), str(y), str(last)],
-           [[f["label"], f["value"], _known(f["previous"])] for f in r["long_term"]],
+           [[f["label"], f["value"], f["previous"]] for f in r["long_term"]],
            None, [50, 12, 12])
     ws = wb[_("Long-term")[:31]]
+    _note_absent(ws, 5 + len(r["long_term"]), [f["previous"] for f in r["long_term"]])
     for row, f in enumerate(r["long_term"], start=4):
         if f["unit"] == "share":
             ws.cell(row=row, column=2).number_format = PERCENT
@@ -362,7 +374,7 @@ def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pa
     h, p = r["households"], r["prognosis"]
     rows: list[list[Any]] = [
         [_("Households with assistance"), h["this_month"], COUNT],
-        [_("Same month last year"), _known(h["same_month_last_year"]), COUNT],
+        [_("Same month last year"), h["same_month_last_year"], COUNT],
         [_("Assistance paid for the month (kr)"), r["paid"]["month"], THOUSANDS],
         [_("Assistance paid, year to date (kr)"), r["paid"]["year_to_date"], THOUSANDS],
         [_("Cases per FTE at the month's end"), r["cases_per_fte"], DECIMAL],
@@ -382,6 +394,7 @@ def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pa
     for i, row in enumerate(rows, start=4):
         if row[2] and isinstance(row[1], int | float):
             ws.cell(row=i, column=2).number_format = row[2]
+    _note_absent(ws, 5 + len(rows), [h["same_month_last_year"]])
     _contact_sheets(wb, r["contacts"])
     return _save(wb, path, overwrite)
 
@@ -413,13 +426,14 @@ def write_indicators(data: dict[str, Any], path: Path | str, *, overwrite: bool 
              _("Definition"))
     for col, text in enumerate(heads, start=1):
         ws.cell(row=3, column=col, value=text).font = Font(bold=True)
-    row = 4
+    row, absent = 4, False
     formats = {"share": PERCENT, "kr": THOUSANDS}
 
     def put(key: str, label: str, item: str, value: Any, previous: Any, unit: str,
             definition: str) -> None:
-        nonlocal row
-        shown = (key, label, item_label(key, item), value, "–" if previous is None else previous,
+        nonlocal row, absent
+        absent = absent or previous is None
+        shown = (key, label, item_label(key, item), value, previous,
                  code_label("figure_unit", unit), definition)
         for col, cell_value in enumerate(shown, start=1):
             cell = ws.cell(row=row, column=col, value=cell_value)
@@ -444,6 +458,7 @@ def write_indicators(data: dict[str, Any], path: Path | str, *, overwrite: bool 
                     f["definition"])
         else:
             put(f["key"], f["label"], "", value, previous, f["unit"], f["definition"])
+    _note_absent(ws, row + 1, [None] if absent else [])
     for col, width in zip("ABCDEFG", (36, 44, 14, 14, 14, 11, 90), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A4"
