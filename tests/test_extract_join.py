@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -32,21 +31,13 @@ WAITING = [("combine-beslut", "CB-7005", {"amount": 3100, "case": "C000006",
                                           "decided": "2026-11-24", "decision": "granted"})]
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def applications(db: Path, like: str = "CB-%") -> list[tuple]:
-    return _rows(db, "SELECT id, case_id, period, received, completed, decided, decision, amount "
+    return procs.rows(db, "SELECT id, case_id, period, received, completed, decided, decision, amount "
                      f"FROM application WHERE id LIKE '{like}' ORDER BY id")
 
 
 def waiting(db: Path) -> list[tuple]:
-    return [(source, key, json.loads(fields)) for source, key, fields in _rows(
+    return [(source, key, json.loads(fields)) for source, key, fields in procs.rows(
         db, "SELECT source, key, fields FROM import_pending ORDER BY source, key")]
 
 
@@ -103,11 +94,11 @@ def test_decisions_first_then_applications(demo_copy, folder):
     # The same four applications as the other order: each written once, whole.
     assert applications(demo_copy) == JOINED
     assert waiting(demo_copy) == WAITING
-    assert _rows(demo_copy, "SELECT key, action FROM audit WHERE tbl = 'application' AND key "
+    assert procs.rows(demo_copy, "SELECT key, action FROM audit WHERE tbl = 'application' AND key "
                             "LIKE 'CB-%' ORDER BY id") == [
         ("CB-7001", "insert"), ("CB-7002", "insert"), ("CB-7003", "insert"),
         ("CB-7004", "insert")]
-    assert _rows(demo_copy, "SELECT key, action FROM audit WHERE tbl = 'import_pending' AND "
+    assert procs.rows(demo_copy, "SELECT key, action FROM audit WHERE tbl = 'import_pending' AND "
                             "action = 'delete' ORDER BY id") == [
         ('["combine-beslut","CB-7001"]', "delete"), ('["combine-beslut","CB-7002"]', "delete"),
         ('["combine-beslut","CB-7004"]', "delete")]
@@ -210,7 +201,7 @@ def reports(tmp_path: Path, apps: list[str], decisions: list[str],
 
 def store_state(db: Path) -> tuple:
     return (applications(db, "%"), waiting(db), audit_count(db),
-            _rows(db, "SELECT name, months, rows, fields, fills FROM import_source ORDER BY name"))
+            procs.rows(db, "SELECT name, months, rows, fields, fills FROM import_source ORDER BY name"))
 
 
 def test_the_reports_disagree_on_the_case_in_either_order(unit, tmp_path):
@@ -274,7 +265,7 @@ def test_a_personnummer_in_the_id_column_is_refused(unit, tmp_path):
     assert result.exit_code == 1
     assert "looks like a personnummer" in result.stderr and "9876" not in result.stderr
     assert store_state(unit.db) == before
-    assert "9876" not in json.dumps(_rows(unit.db, "SELECT * FROM import_pending"))
+    assert "9876" not in json.dumps(procs.rows(unit.db, "SELECT * FROM import_pending"))
 
 
 def test_two_reports_may_not_both_bring_a_field(unit, tmp_path):
@@ -303,7 +294,7 @@ def test_a_waiting_decision_follows_its_report_and_leaves_it(unit, tmp_path):
     assert waiting(unit.db) == [("beslut", "X-1", {"amount": 650, "case": "C-1",
                                                    "decided": "2026-11-04",
                                                    "decision": "granted"})]
-    assert _rows(unit.db, "SELECT key, action FROM audit WHERE tbl = 'import_pending' "
+    assert procs.rows(unit.db, "SELECT key, action FROM audit WHERE tbl = 'import_pending' "
                           "ORDER BY id") == [
         ('["beslut","X-1"]', "insert"), ('["beslut","X-2"]', "insert"),
         ('["beslut","X-2"]', "delete"), ('["beslut","X-1"]', "update")]

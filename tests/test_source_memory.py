@@ -4,11 +4,11 @@ missing since the last import of the same months listed, and deleted only when a
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import test_source_rules
 from conftest import TODAY
+from helpers import procs
 from test_source_rules import RULES, applications, audit_rows, rules_file
 from test_unchanged_rows import converted  # noqa: F401 - a fixture
 
@@ -36,12 +36,7 @@ def ids(db: Path) -> list[str]:
 
 
 def remembered(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT source, key, month FROM import_source_row "
-                            "ORDER BY month, key").fetchall()
-    finally:
-        conn.close()
+    return procs.rows(db, "SELECT source, key, month FROM import_source_row ORDER BY month, key")
 
 
 def test_a_missing_row_is_listed_not_deleted_until_asked(unit, tmp_path):
@@ -63,20 +58,12 @@ def test_a_missing_row_is_listed_not_deleted_until_asked(unit, tmp_path):
                       "--delete-missing")
     assert "Deleted, missing since the last import of procapita (2026-11): A-2" in deleted.output
     assert ids(unit.db) == ["A-1", "A-3"]
-    assert procs_scalar(unit.db, "SELECT count(*) FROM audit WHERE tbl = 'application' AND "
+    assert procs.scalar(unit.db, "SELECT count(*) FROM audit WHERE tbl = 'application' AND "
                                  "key = 'A-2' AND action = 'delete'") == 1
     assert remembered(unit.db) == [("procapita", "A-1", "2026-11"), ("procapita", "A-3", "2026-11")]
     quiet = unit.ok("import", extract(tmp_path, NOVEMBER[:1] + NOVEMBER[2:]), "--rules", rules,
                     "--delete-missing")
     assert "issing since" not in quiet.output and ids(unit.db) == ["A-1", "A-3"]
-
-
-def procs_scalar(db: Path, sql: str):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchone()[0]
-    finally:
-        conn.close()
 
 
 def test_an_overlapping_extract_updates_and_adds_and_nothing_twice(unit, tmp_path):
@@ -91,7 +78,7 @@ def test_an_overlapping_extract_updates_and_adds_and_nothing_twice(unit, tmp_pat
     # October is not in this extract: its rows are neither missing nor touched.
     assert "issing since" not in result.output
     assert ids(unit.db) == ["A-1", "A-10", "A-11", "A-2", "A-3"]
-    assert procs_scalar(unit.db, "SELECT amount FROM application WHERE id = 'A-2'") == 850
+    assert procs.scalar(unit.db, "SELECT amount FROM application WHERE id = 'A-2'") == 850
     assert [r[1:] for r in remembered(unit.db)] == [
         ("A-10", "2026-10"), ("A-11", "2026-10"), ("A-1", "2026-11"), ("A-2", "2026-11"),
         ("A-3", "2026-11")]
@@ -149,7 +136,7 @@ def test_the_period_field_the_rules_name(unit, tmp_path):
 
 # -- the shortcut for rows found exactly as stored (ekbist.sheets.unchanged) -----------------
 def _source_row(db: Path) -> tuple:
-    return tuple(procs_scalar(db, f"SELECT {column} FROM import_source")
+    return tuple(procs.scalar(db, f"SELECT {column} FROM import_source")
                  for column in ("last_file", "last_at", "months", "rows"))
 
 
@@ -186,10 +173,10 @@ def test_a_changed_cell_is_still_written_and_only_its_row_converted(unit, tmp_pa
                                "fields": {"amount": {"old": 800, "new": 850}}}]
     # A-2 alone took the whole way: its seven mapped fields, each converted once.
     assert converted[0] == 7
-    assert procs_scalar(unit.db, "SELECT amount FROM application WHERE id = 'A-2'") == 850
+    assert procs.scalar(unit.db, "SELECT amount FROM application WHERE id = 'A-2'") == 850
     # One audited update of A-2 and the source's one summary row.
     assert audit_rows(unit.db) == audited + 2
-    assert procs_scalar(unit.db, "SELECT count(*) FROM audit WHERE tbl = 'application' "
+    assert procs.scalar(unit.db, "SELECT count(*) FROM audit WHERE tbl = 'application' "
                                  "AND action = 'update' AND key = 'A-2'") == 1
 
 

@@ -79,12 +79,8 @@ def rules_file(tmp_path: Path, text: str = RULES, name: str = "procapita.toml") 
 
 
 def applications(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT id, case_id, period, received, decided, decision, amount "
-                            "FROM application ORDER BY id").fetchall()
-    finally:
-        conn.close()
+    return procs.rows(db, "SELECT id, case_id, period, received, decided, decision, amount "
+                          "FROM application ORDER BY id")
 
 
 def audit_rows(db: Path) -> int:

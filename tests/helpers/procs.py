@@ -85,6 +85,15 @@ def scalar(db: Path, sql: str) -> object:
         conn.close()
 
 
+def rows(db: Path, sql: str) -> list[tuple]:
+    """Every row ``sql`` selects from ``db``, read as any program reads the file."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
 def handlers_csv(folder: Path, rows: int) -> Path:
     """``folder/handlers.csv``: ``rows`` handlers to import (h00000, h00001, …), enough rows
     for an import whose write phase a signal can land in."""
