@@ -29,23 +29,22 @@ from typing import Any
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.sheets.declarations import Kind, kinds
-from ekbist.sheets.import_context import Context, Rules
+from ekbist.sheets.import_context import Around, Context, Rules
 from ekbist.sheets.import_sql import _q, classify, declared_checks
 
 
-class Join(Rules):
+class Join(Around):
     """The join of one import through a rules file (see the module's docstring): composed
     inside :class:`ekbist.sheets.source_memory.SourceMemory`, whose keys and months it
     reads when it writes (``memory``)."""
 
     def __init__(self, kind: str, *, source: str, fields: tuple[str, ...],
                  fills: tuple[str, ...], period: str | None, inner: Rules | None = None):
-        super().__init__(kind)
+        super().__init__(kind, inner)
         self.source = source
         self.fields = fields          # every field the report reads
         self.fills = fills            # those it fills into another report's records
         self.period = period
-        self.inner = inner
         self.memory: Any = None       # the SourceMemory around it
         self.pending: dict[str, dict[str, Any]] = {}   # key -> fields, rows that wait now
         self.months: dict[str, str] = {}
@@ -57,7 +56,7 @@ class Join(Rules):
         return bool(self.fills)
 
     def every_row(self, store: Any) -> bool:
-        if self.inner is not None and self.inner.every_row(store):
+        if super().every_row(store):
             return True
         if self.part:
             return False   # a row found as stored has its record: nothing of it waits
@@ -65,13 +64,8 @@ class Join(Rules):
         return store.scalar("SELECT 1 FROM import_pending WHERE kind = ? LIMIT 1",
                             [self.kind]) is not None
 
-    def prepare(self, ctx: Context) -> None:
-        if self.inner is not None:
-            self.inner.prepare(ctx)
-
     def check(self, ctx: Context) -> None:
-        if self.inner is not None:
-            self.inner.check(ctx)
+        super().check(ctx)
         self._one_report_per_field(ctx)
         kind = kinds()[self.kind]
         if self.part:
@@ -128,17 +122,19 @@ class Join(Rules):
     def _join(self, ctx: Context, kind: Kind) -> None:
         store, temp = ctx.store, kind.temp_table
         key = kind.key[0]
-        waiting = store.tuples(
-            f"SELECT p.source, p.key, p.fields, s.rowid, s._src, s._row FROM import_pending "
-            f"AS p JOIN {temp} AS s ON s.{_q(key)} = p.key WHERE p.kind = ? "
-            "ORDER BY s.rowid, p.source", [self.kind]).fetchall()
+        # Each waiting part with its row of this import, read in one query.
+        waiting = store.query(
+            f"SELECT p.source AS _source, p.key AS _key, p.fields AS _fields, "
+            f"s.rowid AS _rowid_here, s.* FROM import_pending AS p JOIN {temp} AS s "
+            f"ON s.{_q(key)} = p.key WHERE p.kind = ? ORDER BY s.rowid, p.source", [self.kind])
         if not waiting:
             return
         fills_of = {name: set(fills.split()) for name, fills in store.tuples(
             "SELECT name, fills FROM import_source WHERE kind = ?", [self.kind])}
         columns = {c.key: c for c in kind.import_columns}
-        for source, key_value, fields, rowid, src, row in waiting:
-            current = store.one(f"SELECT * FROM {temp} WHERE rowid = ?", [rowid])
+        for current in waiting:
+            source, key_value, fields = current["_source"], current["_key"], current["_fields"]
+            rowid, src, row = current["_rowid_here"], current["_src"], current["_row"]
             sets: dict[str, Any] = {}
             for field, value in json.loads(fields).items():
                 if field not in columns or field == key:
@@ -160,8 +156,7 @@ class Join(Rules):
 
     # -- report and write ----------------------------------------------------------------------
     def report(self, ctx: Context) -> None:
-        if self.inner is not None:
-            self.inner.report(ctx)
+        super().report(ctx)
         store = ctx.store
         waiting: dict[str, list[str]] = {}
         if self.part:
@@ -194,8 +189,7 @@ class Join(Rules):
                             "waiting": waiting, "joined": counts}
 
     def write(self, ctx: Context) -> None:
-        if self.inner is not None:
-            self.inner.write(ctx)
+        super().write(ctx)
         store = ctx.store
         for source, key_value in self.joined:
             store.execute("DELETE FROM import_pending WHERE source = ? AND key = ?",

@@ -271,3 +271,33 @@ class Rules:
         their checks may look at the whole batch. Rules that only need the keys of such
         rows (``ctx.unchanged_keys``) say False and the shortcut stays on."""
         return True
+
+
+class Around(Rules):
+    """Rules around a kind's own rules (``inner``, if the kind has any), which run first in
+    every hook: an import through a rules file (:mod:`ekbist.sheets.source_memory`,
+    :mod:`ekbist.sheets.extract_join`) keeps what the kind's import always does."""
+
+    def __init__(self, kind: str, inner: Rules | None = None):
+        super().__init__(kind)
+        self.inner = inner
+
+    def prepare(self, ctx: Context) -> None:
+        if self.inner is not None:
+            self.inner.prepare(ctx)
+
+    def check(self, ctx: Context) -> None:
+        if self.inner is not None:
+            self.inner.check(ctx)
+
+    def report(self, ctx: Context) -> None:
+        if self.inner is not None:
+            self.inner.report(ctx)
+
+    def write(self, ctx: Context) -> None:
+        if self.inner is not None:
+            self.inner.write(ctx)
+
+    def every_row(self, store: Store) -> bool:
+        # Only as the kind's own rules need: around none, the keys of rows found as stored do.
+        return self.inner is not None and self.inner.every_row(store)

@@ -24,7 +24,7 @@ from typing import Any
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.sheets.declarations import Kind, kinds
-from ekbist.sheets.import_context import Context, Rules
+from ekbist.sheets.import_context import Around, Context, Rules
 
 
 def period_field(kind: Kind, named: str | None) -> str | None:
@@ -42,14 +42,14 @@ def _key_text(values: tuple) -> str:
     return values[0] if len(values) == 1 else json.dumps(list(values), ensure_ascii=False)
 
 
-class SourceMemory(Rules):
+class SourceMemory(Around):
     """The hooks of one import of ``source`` (see the module's docstring); composed with the
     kind's own rules, if it has any, by :func:`ekbist.sheet_import.import_extract`."""
 
     def __init__(self, kind: str, *, source: str, file: str, period: str | None,
                  delete_missing: bool, inner: Rules | None = None,
                  fields: tuple[str, ...] = (), fills: tuple[str, ...] = ()):
-        super().__init__(kind)
+        super().__init__(kind, inner)
         self.source = source
         # The fields the source's report reads, and those it fills into records another
         # report brings (ekbist.sheets.extract_join): such a report names no missing rows,
@@ -59,7 +59,6 @@ class SourceMemory(Rules):
         self.file = file
         self.period = period
         self.delete_missing = delete_missing
-        self.inner = inner
         self.keys: dict[str, str] = {}      # key text -> month, this extract's rows
         self.covered: list[str] = []        # the months of those rows, sorted
         self.missing: list[str] = []
@@ -67,17 +66,8 @@ class SourceMemory(Rules):
         self.known = False
         self.same = False   # the memory already holds what this import would write
 
-    def every_row(self, store: Any) -> bool:
-        # The memory needs only the keys (and months) of rows found exactly as stored.
-        return self.inner is not None and self.inner.every_row(store)
-
-    def prepare(self, ctx: Context) -> None:
-        if self.inner is not None:
-            self.inner.prepare(ctx)
-
     def check(self, ctx: Context) -> None:
-        if self.inner is not None:
-            self.inner.check(ctx)
+        super().check(ctx)
         batch = ctx.batches.get(self.kind)
         store = ctx.store
         row = store.one("SELECT kind, last_file, months, rows, fields, fills FROM import_source "
@@ -95,22 +85,21 @@ class SourceMemory(Rules):
                 month = (months[i] or "")[:7] if months is not None else ""
                 self.keys[_key_text(values)] = month
         self.keys.update(self._identical(ctx))
+        self.covered = covered = sorted(set(self.keys.values()))
         self.same = row is not None and (row["last_file"], row["months"], row["rows"],
                                          row["fields"], row["fills"]) == (
-            self.file, " ".join(sorted(set(self.keys.values()))), len(self.keys), self.fields,
-            self.fills)
+            self.file, " ".join(covered), len(self.keys), self.fields, self.fills)
         if not self.keys:
             return
         kind = kinds()[self.kind]
-        self.covered = covered = sorted(set(self.keys.values()))
-        if not covered:
-            return
         remembered = store.tuples(
             "SELECT key, month FROM import_source_row WHERE source = ? AND month IN "
             f"({','.join('?' * len(covered))}) ORDER BY month, key",
             [self.source, *covered]).fetchall()
         self.same = self.same and set(remembered) == set(self.keys.items())
-        gone = [(key, month) for key, month in remembered if key not in self.keys]
+        # A report of parts names no missing rows: the report of whole records does.
+        gone = [] if self.fills else [(key, month) for key, month in remembered
+                                      if key not in self.keys]
         table, key = kind.table, kind.key
         if gone and len(key) == 1:   # still in the store (not deleted by other means)
             column = kind.column(key[0]).column or key[0]
@@ -121,8 +110,6 @@ class SourceMemory(Rules):
                     f'SELECT "{column}" FROM "{table}" WHERE "{column}" IN '
                     f"({','.join('?' * len(part))})", part).fetchall())
             gone = [(k, month) for k, month in gone if k in stored]
-        if self.fills:
-            gone = []
         self.missing = [k for k, _month in gone]
         # Listed and not deleted, a missing row stays remembered: the next import of these
         # months lists it again, and deletes it when asked to.
@@ -152,15 +139,13 @@ class SourceMemory(Rules):
         return found
 
     def report(self, ctx: Context) -> None:
-        if self.inner is not None:
-            self.inner.report(ctx)
+        super().report(ctx)
         ctx.report.missing = {"source": self.source, "kind": self.kind,
                               "months": [m for m in self.covered if m],
                               "keys": list(self.missing), "deleted": self.delete_missing}
 
     def write(self, ctx: Context) -> None:
-        if self.inner is not None:
-            self.inner.write(ctx)
+        super().write(ctx)
         store = ctx.store
         done = ctx.report.kinds.get(self.kind)
         if self.same and not self.missing and (done is None or not (done.added or done.changed)):
