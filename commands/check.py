@@ -73,8 +73,8 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None):
     multiple=True,
     metavar=_("NAME,..."),
     callback=_only,
-    help=_("Only these checks: handling-time, plans, caseload, budget, targets "
-           "(comma-separated)."),
+    help=_("Only these checks: handling-time, plans, caseload, budget, targets, contacts, "
+           "activities (comma-separated)."),
 )
 @click.option(
     "--format",

@@ -127,6 +127,18 @@ def test_only_the_first_line_keeps_the_english_status_word_in_swedish(unit) -> N
 
 
 # -- each check ----------------------------------------------------------------------------
+def test_the_only_help_names_every_check(cli) -> None:
+    # --only's help is where a user learns which names it takes: every check, in each language.
+    # (Words are compared as one line: the help wraps them, "comma-" at a line's end.)
+    english = "".join(cli("check", "--help").stdout.split())
+    assert ("--onlyNAME,...Onlythesechecks:handling-time,plans,caseload,budget,targets,"
+            "contacts,activities(comma-separated).") in english
+    # In a process of its own: the options' help is translated as the command is declared.
+    swedish = "".join(run(cli.db, "--lang", "sv", "check", "--help").stdout.split())
+    assert ("Baradessakontroller:handläggningstid,planer,ärendeantal,budget,årsmål,"
+            "kontakter,insatser(kommaseparerade).") in swedish
+
+
 def test_handling_time_severities(unit, db_path) -> None:
     add = ["application", "add", "--period", "2026-11"]
     unit.ok(*add, "C-1", "--received", "2026-11-16", "--completed", "2026-11-16", "--id", "A-late")
