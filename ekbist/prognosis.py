@@ -31,7 +31,7 @@ from ekbist.budget import check_month, check_year
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.money import parse_amount, round_div
-from ekbist.months import MONTH_NAMES, month_of  # noqa: F401 - read through here too
+from ekbist.months import MONTH_NAMES, month_of
 from ekbist.number_text import round_half_away
 from ekbist.prognosis_driver import driver_forecast
 from ekbist.prognosis_options import (

@@ -15,7 +15,7 @@ from typing import Any
 from ekbist import cell_formats, files
 from ekbist.i18n import _
 from ekbist.money import to_tkr
-from ekbist.prognosis import MONTH_NAMES as MONTHS
+from ekbist.months import MONTH_NAMES as MONTHS
 from ekbist.prognosis_accuracy import preliminary_note
 
 

@@ -58,7 +58,7 @@ def ordinal(day: int) -> str:
 
 def month_words(year: int, month: int, today: date, *, with_year: bool = True) -> str:
     """'November 2026', or 'November 2026 to the 25th (preliminary)' when it is not over."""
-    from ekbist.prognosis import MONTH_NAMES
+    from ekbist.months import MONTH_NAMES
 
     name = _(MONTH_NAMES[month - 1])
     if language() == "sv":
@@ -76,7 +76,7 @@ def running_note(state: dict[str, Any]) -> str | None:
     'Preliminary: the figures cover January–November 2026, November to the 25th.'"""
     if state["complete"] or not state["months"]:
         return None
-    from ekbist.prognosis import MONTH_NAMES
+    from ekbist.months import MONTH_NAMES
 
     def name(month: str) -> str:
         text = _(MONTH_NAMES[int(month[5:]) - 1])
@@ -100,7 +100,7 @@ def measured_note(state: dict[str, Any]) -> str | None:
     their last day.'"""
     if state["complete"] or state["running_month"] is None:
         return None
-    from ekbist.prognosis import MONTH_NAMES
+    from ekbist.months import MONTH_NAMES
 
     month = _(MONTH_NAMES[int(state["running_month"][5:]) - 1])
     if language() == "sv":
