@@ -360,13 +360,23 @@ def _gated_process_value(self: click.Parameter, ctx: click.Context, value: objec
     return type(self).process_value(self, ctx, value)
 
 
+def _number_friendly_parser(self: click.Command, ctx: click.Context):
+    from ekbist.commands.params import numbers_as_arguments
+
+    return numbers_as_arguments(type(self).make_parser(self, ctx))
+
+
 def gate_commands(command: click.Command) -> None:
     """Put the secrecy gate in front of every parameter of ``command`` and of every command
-    under it (:func:`gate_value`), and after its parsing (:func:`gate_arguments`)."""
+    under it (:func:`gate_value`), and after its parsing (:func:`gate_arguments`); and let
+    each read a negative number as an argument (:func:`ekbist.commands.params.
+    numbers_as_arguments`)."""
     import types
 
     if "parse_args" not in command.__dict__:
         command.parse_args = types.MethodType(_gated_parse_args, command)
+    if "make_parser" not in command.__dict__:
+        command.make_parser = types.MethodType(_number_friendly_parser, command)
     for param in command.params:
         if "process_value" not in param.__dict__:
             param.process_value = types.MethodType(_gated_process_value, param)

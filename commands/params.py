@@ -3,7 +3,9 @@ either language, and placeholders in the user's language."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Any
 
 import click
 
@@ -143,6 +145,29 @@ GROUP_BY = {"handler": "handläggare", "team": "team", "month": "månad"}
 # A command whose argument may be a negative number ("-500"): click would read it as an
 # unknown option, so unknown options are left to the arguments.
 AMOUNT_SETTINGS = {"ignore_unknown_options": True}
+
+# A word that begins with a minus and a digit ('-1', '-44', '-2 516 000', '-12,5'): no
+# option of ekbist is spelt so, so it is a negative number.
+_NEGATIVE = re.compile(r"-\d")
+
+
+def numbers_as_arguments(parser: Any) -> Any:
+    """``parser`` (click's option parser of one command) reading a negative number where an
+    argument goes as that argument, not as an unknown option: ``activities attend -1`` is
+    activity -1 (refused by the library as unknown, naming it), not click's "No such option
+    '-1'". Put on every command by :func:`ekbist.commands.main.gate_commands`; a group's
+    parser (which stops at its first argument, the command) is left as it is."""
+    process_opts = parser._process_opts
+
+    def _process_opts(arg: str, state: Any) -> None:
+        if (parser.allow_interspersed_args and _NEGATIVE.match(arg)
+                and arg not in parser._short_opt and arg not in parser._long_opt):
+            state.largs.append(arg)
+            return
+        process_opts(arg, state)
+
+    parser._process_opts = _process_opts
+    return parser
 
 
 def yes_option(help_text: str):

@@ -369,3 +369,23 @@ def test_the_migration_keeps_attendance_in_hours(tmp_path) -> None:
             (1, "2026-02", 30.5, None, "2026-03-02")]
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute("INSERT INTO attendance VALUES (1, '2026-03', 1, 0.5, '2026-04-01')")
+
+
+def test_a_negative_number_is_an_argument_not_an_option(control_unit) -> None:
+    """'-1' where an ID goes is the number -1, refused by the library as unknown; click
+    read it as an option of that name. Every command reads it so, not attend alone."""
+    u = control_unit
+    before = _count(u.db)
+    assert u.fails("activities", "attend", "-1", "--month", "2026-10", "--hours", "3") == \
+        "error: unknown activity -1"
+    assert u.fails("activities", "attend", "--month", "2026-10", "-1", "--share", "50") == \
+        "error: unknown activity -1"
+    assert u.fails("activities", "end", "-5", "--date", "2026-11-01") == \
+        "error: unknown activity -5"
+    assert _count(u.db) == before
+    # A negative value of an option is the option's, as before: refused by its bounds.
+    assert u.fails("activities", "attend", "1", "--month", "2026-10", "--hours", "-3") == \
+        "error: hours attended in a month must be between 0 and 400"
+    # A mistyped option is still named as one.
+    result = u("activities", "attend", "1", "--month", "2026-10", "--hourz", "3")
+    assert result.exit_code == 2 and "--hourz" in result.stderr
