@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import DATE
+from ekbist.commands.params import DATE, month_period_options
 from ekbist.commands.render import Column, emit, format_option, say
 
 from ekbist.codes import typable
@@ -134,8 +134,7 @@ REFERRAL_MISSING = [
 @activities.command("check", help=_("New applicants with unemployment as barrier whose first "
                                     "meeting is booked without a Jobbtorg visit first, and "
                                     "the share with one per month."))
-@click.option("--from", "first", metavar=_("YYYY-MM"), help=_("First month (with --to)."))
-@click.option("--to", "last", metavar=_("YYYY-MM"), help=_("Last month (with --from)."))
+@month_period_options
 @format_option(formats=("table", "json"))
 @pass_env
 def check(env: Env, first, last, fmt) -> None:
@@ -222,8 +221,7 @@ CONTROL_MISSING = [
                                          "activity recorded before the application for the "
                                          "next month was decided? Per month, and the "
                                          "activities without."))
-@click.option("--from", "first", metavar=_("YYYY-MM"), help=_("First month (with --to)."))
-@click.option("--to", "last", metavar=_("YYYY-MM"), help=_("Last month (with --from)."))
+@month_period_options
 @click.option("--handler", help=_("Only this handler's cases (on the decision day)."))
 @format_option(formats=("table", "json"))
 @pass_env
@@ -271,8 +269,7 @@ WITHOUT_COLUMNS = [
                                         "month, the households with assistance with a "
                                         "full-time activity, part-time, exempt or none; and "
                                         "those with none in the last month, per handler."))
-@click.option("--from", "first", metavar=_("YYYY-MM"), help=_("First month (with --to)."))
-@click.option("--to", "last", metavar=_("YYYY-MM"), help=_("Last month (with --from)."))
+@month_period_options
 @click.option("--handler", help=_("Only this handler's list."))
 @format_option(formats=("table", "json"))
 @pass_env

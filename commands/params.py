@@ -170,6 +170,15 @@ def numbers_as_arguments(parser: Any) -> Any:
     return parser
 
 
+def month_period_options(function):
+    """``--from`` and ``--to``: the first and last month of a report's period, given
+    together (the library reads them: :func:`ekbist.validate.month_range`)."""
+    function = click.option("--to", "last", metavar=_("YYYY-MM"),
+                            help=_("Last month (with --from)."))(function)
+    return click.option("--from", "first", metavar=_("YYYY-MM"),
+                        help=_("First month (with --to)."))(function)
+
+
 def yes_option(help_text: str):
     """``--yes``/``-y``: the answer to a command's confirmation question, for scripts. One
     option for every command that asks before it writes; ``help_text`` says when it asks."""
