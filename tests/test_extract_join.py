@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers import procs
+from test_unchanged_rows import converted  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "rules"
@@ -357,3 +358,55 @@ def test_rules_check_in_json_names_the_fields_filled(folder):
         assert result.returncode == 0, result.stderr
         data = json.loads(result.stdout)
         assert (data["fills"], data["rows"], data["problems"]) == (fills, 4, [])
+
+
+# -- the shortcut for rows found exactly as stored (ekbist.sheets.unchanged) -------------------
+def _import(db: Path, report: Path, rules: Path):
+    from conftest import TODAY
+
+    from ekbist.sheet_import import import_extract
+    from ekbist.store import Store
+
+    with Store.open(db) as store:
+        return import_extract(store, report, rules, today=TODAY)
+
+
+def test_a_decision_that_never_comes_leaves_the_shortcut_on(unit, tmp_path, converted):
+    # X-9's application is in no report: its decision waits for good, and the application
+    # report found exactly as stored is still read without converting a cell.
+    files = reports(tmp_path, ["X-1;C-1;2026-11;02.11.2026"],
+                    ["X-1;C-1;04.11.2026;Bifall;500", "X-9;C-2;05.11.2026;Avslag;"])
+    unit.ok("import", *files["decisions"][:1], "--rules", files["decisions"][1])
+    unit.ok("import", files["apps"][0], "--rules", files["apps"][1])
+    assert [key for _source, key, _fields in waiting(unit.db)] == ["X-9"]
+    before = store_state(unit.db)
+    converted[0] = 0
+    report = _import(unit.db, *files["apps"])
+    counts = report.kinds["applications"]
+    assert (counts.added, counts.changed, counts.unchanged) == (0, 0, 1)
+    assert converted[0] == 0
+    assert report.parts["waiting"] == {"beslut": ["X-9"]}
+    assert store_state(unit.db) == before
+
+
+def test_a_part_whose_record_came_by_another_door_is_joined_on_the_next_import(
+        unit, tmp_path, converted):
+    from helpers.workbooks import workbook
+
+    # X-1's decision waits; then X-1 comes in ekbist's own sheet, without the join.
+    files = reports(tmp_path, ["X-1;C-1;2026-11;02.11.2026"], ["X-1;C-1;04.11.2026;Bifall;500"])
+    unit.ok("import", files["decisions"][0], "--rules", files["decisions"][1])
+    own = workbook(tmp_path / "own.xlsx", {"Applications": [
+        ["Application", "Case", "Period", "Received"], ["X-1", "C-1", "2026-11", "2026-11-02"]]})
+    unit.ok("import", own)
+    assert applications(unit.db, "X-%") == [
+        ("X-1", "C-1", "2026-11", "2026-11-02", None, None, None, None)]
+    # The application report holds X-1 exactly as stored: it still takes the whole way, so
+    # its waiting decision is joined, not left waiting behind the shortcut.
+    converted[0] = 0
+    report = _import(unit.db, *files["apps"])
+    assert converted[0] > 0
+    assert report.parts["joined"] == {"beslut": 1}
+    assert applications(unit.db, "X-%") == [
+        ("X-1", "C-1", "2026-11", "2026-11-02", None, "2026-11-04", "granted", 500)]
+    assert waiting(unit.db) == []

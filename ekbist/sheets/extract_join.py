@@ -60,9 +60,15 @@ class Join(Around):
             return True
         if self.part:
             return False   # a row found as stored has its record: nothing of it waits
-        # A waiting part joins a row of this import, which must not be left out as stored.
-        return store.scalar("SELECT 1 FROM import_pending WHERE kind = ? LIMIT 1",
-                            [self.kind]) is not None
+        # A waiting part joins a row of this import, which must not be left out as stored:
+        # only a part whose record is in the store already (brought by another door, such as
+        # ekbist's own sheet) can meet a row found as stored; a part that waits for a record
+        # not yet in the store (a decision whose application never came) leaves the shortcut on.
+        kind = kinds()[self.kind]
+        column = _q(kind.column(kind.key[0]).column or kind.key[0])
+        return store.scalar(
+            f"SELECT 1 FROM import_pending AS p WHERE p.kind = ? AND EXISTS (SELECT 1 FROM "
+            f"{_q(kind.table)} AS r WHERE r.{column} = p.key) LIMIT 1", [self.kind]) is not None
 
     def check(self, ctx: Context) -> None:
         super().check(ctx)
