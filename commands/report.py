@@ -15,7 +15,9 @@ from ekbist.commands.render import (
     fmt_number,
     fmt_percent,
     format_option,
+    prose_width,
     say,
+    wrap_text,
 )
 
 from ekbist.codes import TOTAL
@@ -149,16 +151,21 @@ def tertial(env: Env, year: str | None, tertial: str, xlsx: str | None, force: b
         _tertial_md(data, title, saved_note, figures_title, rows, notes,
                     (adult_title, adult_rows, adult_notes))
     else:
+        # The notes are the report's prose: wrapped at 80 columns on a pipe too (pasted
+        # into a document), as the year and month reports wrap theirs.
+        def prose(text: str) -> None:
+            click.echo(wrap_text(text, prose_width()))
+
         show_result(data["prognosis"], "table", title=title)
-        say(saved_note)
+        prose(saved_note)
         click.echo()
         emit(rows, KEY_COLUMNS, "table", title=figures_title)
         for note in notes:
-            say(note)
+            prose(note)
         click.echo()
         emit(adult_rows, ADULT_SHARE_COLUMNS, "table", title=adult_title)
         for note in adult_notes:
-            say(note)
+            prose(note)
     if xlsx and fmt == "table":
         say(_("Wrote {path}.").format(path=xlsx))
 

@@ -44,6 +44,12 @@ def tertial_db(unit_db):  # noqa: F811
     return unit_db
 
 
+def folded(text: str) -> str:
+    """``text`` with its line breaks as spaces: the report's prose as written, whatever
+    width it was wrapped at (a no-break space is never a place to wrap)."""
+    return text.replace("\n", " ")
+
+
 def _json(db, tertial: str) -> dict:
     result = run(db, "report", "tertial", "--year", "2026", "--tertial", tertial,
                  "--format", "json", env=ENV)
@@ -85,14 +91,14 @@ def test_bands_that_leave_an_age_out_say_so(tertial_db):
     assert [e["missing"] for e in shares] == ["no_population"] + ["population_incomplete"] * 4
     text = run(tertial_db, "report", "tertial", "--year", "2026", "--tertial", "1", env=ENV)
     assert text.returncode == 0, text.stderr
-    assert "does not cover every age" in text.stdout
+    assert "does not cover every age" in folded(text.stdout)
     assert "0.00%" not in text.stdout and "0,00 %" not in text.stdout
 
 
 def test_text_markdown_and_swedish(tertial_db):
     text = run(tertial_db, "report", "tertial", "--year", "2026", "--tertial", "2", env=ENV)
     assert text.returncode == 0, text.stderr
-    out = text.stdout
+    out = folded(text.stdout)  # the prose is wrapped at 80 columns
     assert "Adults with assistance, share of the adult population" in out
     assert "December 2025: –; April 2026: 0.10%; August 2026: 0.15%" in out
     assert "No share for 2025: no population is recorded for 2025" in out
@@ -141,3 +147,20 @@ def test_a_population_without_adults_is_named_not_divided(tertial_db):
     text = run(tertial_db, "report", "tertial", "--year", "2026", "--tertial", "1", env=ENV)
     assert text.returncode == 0, text.stderr
     assert "No share for 2026: the population of 2026 has no adults." in text.stdout
+
+
+def test_the_prose_is_wrapped_at_80_columns_on_a_pipe(tertial_db):
+    """On a pipe (pasted into a document) every note is wrapped at 80 columns, in English
+    and in Swedish; the tables keep their rows whole."""
+    for lang in ("en", "sv"):
+        text = run(tertial_db, "--lang", lang, "report", "tertial", "--year", "2026",
+                   "--tertial", "2", env=ENV)
+        assert text.returncode == 0, text.stderr
+        lines = text.stdout.splitlines()
+        start = next(i for i, x in enumerate(lines) if x.startswith(("Aug 2026", "aug 2026")))
+        notes = lines[start + 1:]
+        assert len(notes) >= 3 and all(len(x) <= 80 for x in notes), notes
+        assert any(len(x) > 60 for x in notes)  # wrapped near 80, not one word a line
+        # The long-term note under the key figures, too.
+        long_term = next(i for i, x in enumerate(lines) if x.startswith(("Long-term", "Långvar")))
+        assert len(lines[long_term]) <= 80 and lines[long_term + 1].strip()
