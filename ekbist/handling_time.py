@@ -37,7 +37,7 @@ from ekbist.i18n import N_, _
 from ekbist.number_text import round_half_away
 from ekbist.plans import grace_days, grace_modifier, sql_application_without_plan
 from ekbist.store import Store
-from ekbist.working_days import sql_between, sql_deadline
+from ekbist.working_days import check_in_calendar, sql_between, sql_deadline
 
 # Morning-check statuses, most urgent first.
 STATUSES: dict[str, str] = {
@@ -67,7 +67,7 @@ def deadline(store: Store, start: date) -> date:
     Read from the store's working-day index, like every deadline in a list or report,
     so the one printed after ``application complete`` is the same by construction.
     """
-    _check_index(store, start)
+    check_in_calendar(start)  # outside the working-day index a deadline would be NULL
     found = store.scalar(f"SELECT {sql_deadline(':start', ':days')}",
                          {"start": start.isoformat(), "days": _days(store)})
     if found is None:  # an index not built yet (a store opened read-only before init)
@@ -75,14 +75,6 @@ def deadline(store: Store, start: date) -> date:
 
         return WorkCalendar.from_store(store).deadline(start, _days(store))
     return date.fromisoformat(found)
-
-
-def _check_index(store: Store, *days: date) -> None:
-    """Refuse dates the working-day index does not cover instead of answering NULL."""
-    from ekbist.working_days import check_in_calendar
-
-    for day in days:
-        check_in_calendar(day)
 
 
 # -- the morning check -------------------------------------------------------------
@@ -96,13 +88,14 @@ def open_applications(
     clock-start handler, or the case's handler today when the clock has not started), ``handler_name``, ``received``,
     ``completed``, ``deadline``, ``status`` (overdue, due_today, due_next, ok,
     incomplete), ``working_days_left`` (negative when late, None when incomplete),
-    ``working_days_since_arrival`` (arrival day counted as 1) and ``flagged`` (an
+    ``working_days_since_arrival`` (arrival day counted as 1), ``flagged`` (an
     incomplete application waiting more than ``handling.incomplete_flag_days``
     working days) and ``without_plan`` (its case needed a change plan the day it was
     received and had no current one: :func:`ekbist.plans.sql_application_without_plan`).
-    Rows are grouped by handler, the handler with the most urgent application first, and sorted by urgency within each handler.
+    Rows are grouped by handler, the handler with the most urgent application first,
+    and sorted by urgency within each handler.
     """
-    _check_index(store, today)
+    check_in_calendar(today)
     params: dict[str, Any] = {
         "today": today.isoformat(),
         "days": _days(store),
@@ -347,7 +340,8 @@ def report(store: Store, first: date, last: date, *, by: str | None = None) -> d
     """
     if last < first:
         raise EkbistError.about(_("{to} is before {from}"), {"to": "to", "from": "from"})
-    _check_index(store, first, last)
+    check_in_calendar(first)
+    check_in_calendar(last)
     no_clock_key = _group_sql(by)[1]
     days = _days(store)
     params = {"first": first.isoformat(), "last": last.isoformat()}
