@@ -253,11 +253,13 @@ def _driver_note(result: dict[str, Any], details: dict[str, Any]) -> None:
     activity, line = assistance
     row = next(r for r in result["lines"] if r["activity"] == activity and r["line"] == line)
     if row["method"] == "driver" and driver is not None:
-        households = [f["households"] for f in driver["forecast"]]
-        say(_("{line}: {first}–{last} households a month forecast (trend {slope} a month, "
+        # the range of the months forecast, one figure when they round alike (November's
+        # one month left, a flat trend): '5–8', '37', never '37–37'
+        first, last = (fmt_number(driver["forecast"][i]["households"], 0) for i in (0, -1))
+        say(_("{line}: {households} households a month forecast (trend {slope} a month, "
                      "damped by {phi}) × {average} kr per household (last three months) = "
                      "{amount} tkr for the rest of the year.").format(
-            line=line, first=fmt_number(households[0], 0), last=fmt_number(households[-1], 0),
+            line=line, households=first if first == last else f"{first}–{last}",
             slope=("+" if driver["slope"] > 0 else "") + fmt_number(driver["slope"], 1),
             phi=fmt_number(driver["damping"], 1), average=fmt_int(driver["average"]),
             amount=fmt_int(tkr(driver["total"]))))

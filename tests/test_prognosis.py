@@ -519,3 +519,25 @@ def test_tertial_table_json_and_workbook(demo_cli, tmp_path):
     replaced = openpyxl.load_workbook(path)
     assert replaced.sheetnames == ["Prognos", "Nyckeltal", "Sammanställning"]
     assert replaced["Nyckeltal"]["A4"].value == "2026-01"
+
+
+@pytest.mark.parametrize(("households", "shown"), [
+    ([37.2], "37 households a month"),            # November: one month left
+    ([36.6, 37.4], "37 households a month"),      # a flat trend: both round to 37
+    ([35.4, 36.0, 36.6], "35–37 households a month"),
+    ([8.0, 5.0], "8–5 households a month"),       # a falling trend keeps its order
+])
+def test_the_driver_note_names_one_figure_when_the_months_round_alike(households, shown,
+                                                                      capsys):
+    """'37 households a month', never '37–37': the range only when the months differ."""
+    from ekbist.commands.prognosis import _driver_note
+
+    result = {"month": 12 - len(households),
+              "lines": [{"activity": ASSISTANCE, "line": "Övriga kostnader", "method": "driver"}]}
+    driver = {"forecast": [{"households": h} for h in households], "slope": 0.0,
+              "damping": 0.9, "average": 8_604, "total": 315_000}
+    _driver_note(result, {"assistance": (ASSISTANCE, "Övriga kostnader"), "driver": driver})
+    out = capsys.readouterr().out
+    assert out == (f"Övriga kostnader: {shown} forecast (trend 0.0 a month, damped by 0.9) × "
+                   "8,604 kr per household (last three months) = 315 tkr for the rest of the "
+                   "year.\n")
