@@ -33,6 +33,14 @@ def _sex_value(t: dict[str, Any], sex: str) -> str:
     return fmt_in_unit(value, t["unit"], t["outcome_decimals"]) or "–"
 
 
+def _previous(t: dict[str, Any]) -> str:
+    """Last year's outcome, shown as an outcome beside this year's target (0,8 beside
+    ≤ 30, never 1)."""
+    if t["previous"] is None:
+        return ""
+    return fmt_in_unit(t["previous"], t["unit"], t["previous_decimals"]) or "–"
+
+
 def _met(met: bool | None) -> str:
     if met is None:
         return _("no outcome")
@@ -50,7 +58,7 @@ def target_table(section: Any, rows: list[dict[str, Any]], year: int, *, compact
             t["label"],
             fmt_in_unit(t["outcome"], t["unit"], t["outcome_decimals"]) or "–",
             _sex_value(t, "men"), _sex_value(t, "women"),
-            _value(t["previous"], t["unit"]),
+            _previous(t),
             fmt_target(t["direction"], t["target"], t["unit"]),
             _value(t["city_target"], t["unit"]), t["period"] or "", _met(t["met"])])
     keep = [i for i in range(len(headers))

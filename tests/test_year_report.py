@@ -438,3 +438,106 @@ def test_fte_weighted_days_keep_their_decimal_when_whole(cli, year_store) -> Non
         text.split())
     sv = cli.ok("report", "year", "2025", lang="sv", today=TODAY).output
     assert "2,0 av 373,5" in " ".join(sv.split())
+
+
+# Last year's outcome in the target table (issue 28): the whole of 2025, whether 2026 is
+# over or not; never the same months of 2025. Counted by hand from ``year_store``:
+#   long-term share   whole 2025: K1 has 10 months, K2 2 → 1 of 2 = 50 %;
+#                     January–March 2025: nobody has 10 months yet → 0 of 2 = 0 %.
+#   households/month  whole 2025: 12 household-months / 12 = 1.0;
+#                     January–March 2025: (1 + 1 + 2) / 3 = 1.3.
+#   decided in time   whole 2025: 12 of 13 (K2's April late) = 92.3077 %; Jan–Mar: 5 of 5.
+#   sick leave        whole 2025: 2 of 373.5 days = 0.54 % (0.0054); Jan–Mar: none (April).
+#   plan coverage     2025's measurement on 30 June: 1 of 1 = 100 %.
+#   cases per FTE 0.8, turnover 1 of 2.0 = 50 %, budget result +12 tkr (all of 2025).
+LAST_YEAR_2025 = {"long_term_share_of_households": 50.0, "households_per_month_avg": 1.0,
+                  "share_decided_in_time": 92.3077, "sick_leave": 0.54,
+                  "plan_coverage": 100.0, "cases_per_fte": 0.8, "staff_turnover": 50.0,
+                  "budget_result": 12, "municipal_jobs": 16.0}
+
+
+def _targets_for_2026(s) -> None:
+    for key, value in (("long_term_share_of_households", "40"),
+                       ("households_per_month_avg", "2"), ("share_decided_in_time", "85"),
+                       ("sick_leave", "4.4"), ("plan_coverage", "50"), ("cases_per_fte", "30"),
+                       ("staff_turnover", "10"), ("budget_result", "0")):
+        targets.set_target(s, 2026, key, value)
+    targets.set_target(s, 2026, "municipal_jobs", "22", label="Kommunala visstidsanställningar")
+    targets.set_outcome(s, 2025, "municipal_jobs", "16", label=None)
+
+
+@pytest.mark.parametrize("today", [date(2026, 3, 15), date(2027, 1, 15)],
+                         ids=["2026 in progress", "2026 over"])
+def test_last_year_is_last_years_whole_year_outcome(year_store, today) -> None:
+    s = year_store
+    _targets_for_2026(s)
+    r = year_report(s, 2026, today=today)
+    assert r["complete"] is (today.year == 2027)
+    previous = {t["key"]: t["previous"] for t in r["targets"]["targets"]}
+    assert previous == LAST_YEAR_2025
+    # It is what the 2025 report says of 2025.
+    targets_2025 = {k: v for k, v in LAST_YEAR_2025.items() if k != "municipal_jobs"}
+    for key, value in targets_2025.items():
+        targets.set_target(s, 2025, key, "1")
+    outcomes_2025 = {t["key"]: t["outcome"]
+                     for t in year_report(s, 2025, today=today)["targets"]["targets"]}
+    assert outcomes_2025 == targets_2025
+    if today.year == 2026:
+        # The figure section still compares with the same months of 2025 (Jan–Mar).
+        long_term = {f["key"]: f["previous"] for f in r["long_term"]}
+        assert long_term["long_term_share_of_households"] == 0.0
+        assert r["households"]["previous_average"] == 1.3
+
+
+def test_last_year_is_blank_where_the_store_does_not_reach_back(year_store) -> None:
+    s = year_store
+    # The store's first application is for January 2025: all of 2025 is known, not 2024.
+    for key in ("sick_leave", "plan_coverage", "long_term_share_of_households"):
+        targets.set_target(s, 2025, key, "1")
+    targets.set_target(s, 2025, "municipal_jobs", "22", label="Kommunala visstidsanställningar")
+    targets.set_outcome(s, 2024, "municipal_jobs", "18", label=None)
+    r = year_report(s, 2025, today=TODAY)
+    # A manual figure's last year is the outcome recorded for 2024; the computed ones are
+    # blank, not 0 (a sick leave of 2024 would count days the store knows nothing of).
+    assert {t["key"]: t["previous"] for t in r["targets"]["targets"]} == {
+        "sick_leave": None, "plan_coverage": None, "long_term_share_of_households": None,
+        "municipal_jobs": 18.0}
+
+
+def test_only_the_targets_set_get_a_last_year(year_store) -> None:
+    from ekbist.reports import year as year_lib
+
+    s = year_store
+    targets.set_target(s, 2026, "sick_leave", "4.4")
+    assert year_lib.last_year_outcomes(s, 2026, date(2026, 3, 15), {"figures": []}) == {
+        "sick_leave": 0.54}
+    # Every computed figure outside the key figures has its part of the report.
+    own = {f.key for f in targets.OWN_FIGURES}
+    assert own == set(year_lib.PART_OF)
+
+
+def test_last_year_in_the_text_markdown_and_workbook(cli, year_store, tmp_path) -> None:
+    _targets_for_2026(year_store)
+    text = cli.ok("report", "year", "2026", today="2026-03-15").output
+    # Last year's outcome shown as an outcome beside the target: 0.54 % beside ≤ 4.4 %,
+    # 0.8 cases beside ≤ 30 (never 1).
+    rows = {line[:38].strip(): line[38:].split() for line in text.splitlines()}
+    assert rows["Sick leave"] == ["0.00%", "0.54%", "≤", "4.4%", "met"]
+    assert rows["Cases per FTE, monthly average"] == ["1", "0.8", "≤", "30", "met"]
+    assert rows["Budget result (surplus positive)"] == ["–", "12", "tkr", "≥", "0", "tkr",
+                                                        "no", "outcome"]
+    md = cli.ok("report", "year", "2026", "--format", "md", lang="sv",
+                today="2026-03-15").output
+    header = next(line for line in md.splitlines() if line.startswith("| Indikator"))
+    assert header.split(" | ")[4] == "2025"
+    assert ("| Andel ärenden med aktuell förändringsplan vid mätningen | – |  |  | 100,0 % "
+            "| ≥ 50,0 % |") in md
+    path = tmp_path / "year.xlsx"
+    cli.ok("report", "year", "2026", "--xlsx", str(path), today="2026-03-15")
+    ws = openpyxl.load_workbook(path)["Targets"]
+    assert ws.cell(row=3, column=10).value == "2025"
+    by_label = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=10).value
+                for r in range(4, 4 + 9)}
+    assert by_label["Sick leave"] == 0.0054 and by_label["Staff turnover"] == 0.5
+    assert by_label["Budget result (surplus positive)"] == 12
+

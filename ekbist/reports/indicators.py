@@ -165,8 +165,14 @@ def _values(store: Store, rows: list[tuple], span_first: str, period: Period,
         **population_figures.values(store, rows, span_first, period, population),
     }
 
-def indicators(store: Store, period: Period, *, today: date | None = None) -> dict[str, Any]:
+def indicators(store: Store, period: Period, *, today: date | None = None,
+               last_year: bool = False) -> dict[str, Any]:
     """Every figure for ``period`` and the same months a year earlier.
+
+    Given ``last_year``, each figure also carries ``last_year``: its value over the whole
+    calendar year before ``period.year`` (the year report's target table sets this year's
+    outcome beside last year's outcome), counted from the same household rows; for a
+    whole finished year that is ``previous``.
 
     Given ``today``, a period that is not over says so: ``complete`` and ``covers`` (the
     months begun and the running month's days, :func:`ekbist.reports.completeness.span_state`).
@@ -184,10 +190,17 @@ def indicators(store: Store, period: Period, *, today: date | None = None) -> di
         rows = household_rows(store, span_first, period.last)
         now = _values(store, rows, span_first, period, young_max, very_long)
         before = _values(store, rows, span_first, previous, young_max, very_long)
+        whole = Period(f"{period.year - 1:04d}-01", f"{period.year - 1:04d}-12", True)
+        # The whole year before lies inside the rows' span: it ends before ``period`` does
+        # and its windows start after ``previous``'s.
+        whole_before = (None if not last_year else before if whole == previous
+                        else _values(store, rows, span_first, whole, young_max, very_long))
         first = first_month_with_data(store)
         barriers = barrier_figures.by_barrier(store, period.first, period.last)
     if first is None or previous.first < first:
         before = _absent_before(before, first)
+    if whole_before is not None and (first is None or whole.first < first):
+        whole_before = _absent_before(whole_before, first)
     texts = {d["key"]: d for d in definitions()}
     result: dict[str, Any] = {
         "from": period.first,
@@ -204,6 +217,9 @@ def indicators(store: Store, period: Period, *, today: date | None = None) -> di
     result["figures"] = [{"key": f.key, "label": texts[f.key]["label"], "value": now[f.key],
                           "previous": before[f.key], "unit": f.unit,
                           "definition": texts[f.key]["definition"]} for f in FIGURES]
+    if whole_before is not None:
+        for figure in result["figures"]:
+            figure["last_year"] = whole_before[figure["key"]]
     result["barriers"] = barriers
     return result
 

@@ -320,6 +320,15 @@ def outcome_decimals(direction: str, target: float, outcome: float | None, unit:
     return decimals
 
 
+def shown_decimals(target: dict[str, Any], outcome: float | None) -> int:
+    """Decimals to show an outcome of ``target``'s figure with: a manual outcome as the
+    chief wrote it (exact, so it cannot read as meeting its target when it does not), a
+    computed one by :func:`outcome_decimals`."""
+    if target["manual"] and outcome is not None:
+        return decimals_of(outcome)
+    return outcome_decimals(target["direction"], target["value"], outcome, target["unit"])
+
+
 def judge(store: Store, year: int, computed: dict[str, float | None],
           previous: dict[str, float | None] | None = None, *,
           by_sex: dict[str, tuple[float | None, float | None]] | None = None) -> dict[str, Any]:
@@ -354,10 +363,8 @@ def judge(store: Store, year: int, computed: dict[str, float | None],
                      "previous": before, "city_target": t["city_value"], "period": t["period"],
                      "goal": t["goal"],
                      "target_decimals": target_decimals(t["value"], t["unit"]),
-                     # A manual outcome is shown as the chief wrote it (exact, so it cannot
-                     # read as meeting its target when it does not).
-                     "outcome_decimals": decimals_of(outcome) if t["manual"] and outcome
-                     is not None else outcome_decimals(t["direction"], t["value"], outcome,
-                                                       t["unit"])})
+                     "outcome_decimals": shown_decimals(t, outcome),
+                     # Last year's outcome as an outcome beside this year's target.
+                     "previous_decimals": shown_decimals(t, before)})
     met_count = sum(1 for r in rows if r["met"])
     return {"targets": rows, "met": met_count, "total": len(rows)}

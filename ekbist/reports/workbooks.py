@@ -269,11 +269,13 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
     for i, tr in enumerate(tg["targets"], start=4):
         if tr["unit"] == "percent":
             ws.cell(row=i, column=3).number_format = TARGET_PERCENTS[tr["target_decimals"]]
-            # Men and women of a computed figure with the decimals of its outcome.
+            # Men and women of a computed figure with the decimals of its outcome, last
+            # year's outcome with its own.
             outcome_cols = (4,) if tr["manual"] else (4, 8, 9)
-            for col in (4, 8, 9, 10, 11):
+            for col in (4, 8, 9, 11):
                 ws.cell(row=i, column=col).number_format = TARGET_PERCENTS[
                     tr["outcome_decimals"] if col in outcome_cols else tr["target_decimals"]]
+            ws.cell(row=i, column=10).number_format = TARGET_PERCENTS[tr["previous_decimals"]]
     last_row = 3 + len(rows)
     ws.cell(row=last_row + 2, column=1,
             value=ngettext("{n} of {m} target met.", "{n} of {m} targets met.", tg["total"]).format(

@@ -135,30 +135,86 @@ def exact_share(part: int | None, whole: int | None) -> float | None:
     return part / whole if part is not None and whole else None
 
 
-def computed_outcomes(report: dict[str, Any]) -> dict[str, float | None]:
-    """The year's computed figures by target key, in target units (per cent, tkr)."""
+# The part of the year report each computed figure outside the key figures is counted from
+# (the key figures come from ``indicators``): last year's outcome is counted only from the
+# parts the year's targets need.
+PART_OF = {
+    "share_decided_in_time": "handling_time",
+    "plan_coverage": "plan_coverage",
+    "cases_per_fte": "caseload",
+    "sick_leave": "staff",
+    "sick_leave_days_1_14": "staff",
+    "short_sick_spells": "staff",
+    "staff_turnover": "staff",
+    "budget_result": "budget",
+    "budget_adherence": "budget",
+}
+
+
+def _parts(store: Store, year: int, today: date, wanted: set[str]) -> dict[str, Any]:
+    """The ``wanted`` parts of the year report (of :data:`PART_OF`) for ``year`` up to today:
+    one function for this year's figures and last year's."""
+    last_day = min(date(year, 12, 31), today)
+    makers = {
+        "plan_coverage": lambda: _plan_coverage(store, year, today),
+        "handling_time": lambda: _handling(store, date(year, 1, 1), last_day),
+        "caseload": lambda: _caseload(store, year, last_day.isoformat()[:7]),
+        "staff": lambda: staff_figures(store, date(year, 1, 1), last_day),
+        "budget": lambda: budget_result(store, year, today),
+    }
+    return {name: make() for name, make in makers.items() if name in wanted}
+
+
+def computed_outcomes(report: dict[str, Any], *, value: str = "value") -> dict[str, float | None]:
+    """The year's computed figures by target key, in target units (per cent, tkr), from the
+    parts ``report`` holds (a part it lacks leaves its figures out); ``value`` names the
+    key figures' value to take ("last_year" for last year's whole-year outcome)."""
     figures = targets_lib.computed_figures()
     values: dict[str, float | None] = {}
-    for f in report["indicators"]["figures"]:
+    for f in report.get("indicators", {}).get("figures", []):
         if f["key"] in figures:
-            values[f["key"]] = _pct(f["value"]) if f["unit"] == "share" else f["value"]
-    staff = report["staff"]
-    budget = report["budget"]
-    values.update({
+            values[f["key"]] = _pct(f[value]) if f["unit"] == "share" else f[value]
+    if "handling_time" in report:
         # From the counts, so that a share is rounded once (in the target table).
-        "share_decided_in_time": _pct(exact_share(report["handling_time"]["in_time"],
-                                                  report["handling_time"]["decided"])),
-        "plan_coverage": _pct(exact_share(report["plan_coverage"]["current"],
-                                          report["plan_coverage"]["eligible"])),
-        "cases_per_fte": report["caseload"]["average_cases_per_fte"],
-        "sick_leave": _pct(staff["sick_leave_share"]),
-        "sick_leave_days_1_14": _pct(staff["sick_leave_day_1_14_share"]),
-        "short_sick_spells": _pct(staff["short_spell_share"]),
-        "staff_turnover": _pct(staff["turnover_share"]),
-        "budget_result": budget["total"]["result_tkr"] if budget else None,
-        "budget_adherence": _pct(budget["total"]["adherence"]) if budget else None,
-    })
+        values["share_decided_in_time"] = _pct(exact_share(report["handling_time"]["in_time"],
+                                                           report["handling_time"]["decided"]))
+    if "plan_coverage" in report:
+        values["plan_coverage"] = _pct(exact_share(report["plan_coverage"]["current"],
+                                                   report["plan_coverage"]["eligible"]))
+    if "caseload" in report:
+        values["cases_per_fte"] = report["caseload"]["average_cases_per_fte"]
+    if "staff" in report:
+        staff = report["staff"]
+        values.update({
+            "sick_leave": _pct(staff["sick_leave_share"]),
+            "sick_leave_days_1_14": _pct(staff["sick_leave_day_1_14_share"]),
+            "short_sick_spells": _pct(staff["short_spell_share"]),
+            "staff_turnover": _pct(staff["turnover_share"]),
+        })
+    if "budget" in report:
+        budget = report["budget"]
+        values["budget_result"] = budget["total"]["result_tkr"] if budget else None
+        values["budget_adherence"] = _pct(budget["total"]["adherence"]) if budget else None
     return values
+
+
+def last_year_outcomes(store: Store, year: int, today: date,
+                       figures: dict[str, Any]) -> dict[str, float | None]:
+    """Last year's whole-year outcome of each computed figure the year's targets name, in
+    target units, counted as this year's is (:func:`computed_outcomes`): the key figures
+    from ``figures`` (:func:`ekbist.reports.indicators.indicators` with ``last_year``), the
+    other figures from the parts of last year the targets need. Absent (None) when the
+    store's first application is after last January."""
+    keys = {t["key"] for t in targets_lib.list_targets(store, year) if not t["manual"]}
+    first = ind.first_month_with_data(store)
+    if first is None or first > f"{year - 1:04d}-01":
+        # A store that does not reach back to last January knows only part of last year:
+        # a whole-year outcome counted from it (a budget result of one month's actuals)
+        # would be wrong, so it is absent, as the key figures' are.
+        return dict.fromkeys(keys)
+    wanted = {PART_OF[k] for k in keys if k in PART_OF}
+    before = {"indicators": figures, **_parts(store, year - 1, today, wanted)}
+    return {k: v for k, v in computed_outcomes(before, value="last_year").items() if k in keys}
 
 
 # The computed figures ekbist can count for men and women: beside each total, the key of the
@@ -193,25 +249,18 @@ def computed_by_sex(report: dict[str, Any]) -> dict[str, tuple[float | None, flo
     return values
 
 
-def computed_previous(report: dict[str, Any]) -> dict[str, float | None]:
-    """Last year's outcome of each computed figure the key figures carry, in target units
-    (the other figures' last year is left blank)."""
-    figures = targets_lib.computed_figures()
-    values: dict[str, float | None] = {}
-    for f in report["indicators"]["figures"]:
-        if f["key"] in figures and not isinstance(f.get("previous"), (dict, list)):
-            values[f["key"]] = _pct(f["previous"]) if f["unit"] == "share" else f["previous"]
-    return values
-
-
-def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
+def year_report(store: Store, year: Any, *, today: date,
+                last_year: bool = True) -> dict[str, Any]:
     """Every part of the year report; shares as fractions, money in kronor and tkr.
 
     The JSON contract: ``{"year", "to", "complete", "covers", "households", "closures",
     "long_term", "plan_coverage", "handling_time", "caseload", "staff", "budget",
     "targets", "manual_outcomes", "goals", "activity_readiness"}``
     (:func:`ekbist.reports.readiness.readiness`); ``goals`` is the goal hierarchy with its
-    verdicts and conclusion (:func:`ekbist.reports.goals.hierarchy`).
+    verdicts and conclusion (:func:`ekbist.reports.goals.hierarchy`). Each target's
+    ``previous`` is last year's whole-year outcome (:func:`last_year_outcomes`); without
+    ``last_year`` it is left blank for the computed figures (the morning check needs no
+    last year).
     """
     y = report_year(year)
     if date(y, 1, 1) > today:
@@ -220,9 +269,11 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
     last_day = min(date(y, 12, 31), today)
     last_month = last_day.isoformat()[:7]
     with store.snapshot():
-        figures = ind.indicators(store, ind.Period(f"{y:04d}-01", last_month, whole_year=True))
+        figures = ind.indicators(store, ind.Period(f"{y:04d}-01", last_month, whole_year=True),
+                                 last_year=last_year)
         by_key = {f["key"]: f for f in figures["figures"]}
         per_month = by_key["households_per_month"]
+        parts = _parts(store, y, today, set(PART_OF.values()))
         report: dict[str, Any] = {
             "year": y,
             "to": last_day.isoformat(),
@@ -250,18 +301,18 @@ def year_report(store: Store, year: Any, *, today: date) -> dict[str, Any]:
             "long_term": [{"key": k, "label": by_key[k]["label"], "unit": by_key[k]["unit"],
                            "value": by_key[k]["value"], "previous": by_key[k]["previous"]}
                           for k in LONG_TERM_KEYS],
-            "plan_coverage": _plan_coverage(store, y, today),
-            "handling_time": _handling(store, date(y, 1, 1), last_day),
+            "plan_coverage": parts["plan_coverage"],
+            "handling_time": parts["handling_time"],
             "contacts": contact_figures.yearly(store, y, today=today),
-            "caseload": _caseload(store, y, last_month),
-            "staff": staff_figures(store, date(y, 1, 1), last_day),
-            "budget": budget_result(store, y, today),
+            "caseload": parts["caseload"],
+            "staff": parts["staff"],
+            "budget": parts["budget"],
             "indicators": figures,
             "barriers": figures["barriers"],
             "activity_readiness": readiness(store, f"{y:04d}-01", last_month, today=today),
         }
-        report["targets"] = targets_lib.judge(store, y, computed_outcomes(report),
-                                              computed_previous(report),
+        previous = last_year_outcomes(store, y, today, figures) if last_year else {}
+        report["targets"] = targets_lib.judge(store, y, computed_outcomes(report), previous,
                                               by_sex=computed_by_sex(report))
         report["goals"] = goals_lib.hierarchy(store, y, report["targets"]["targets"])
         targeted = {t["key"] for t in report["targets"]["targets"]}
@@ -308,7 +359,7 @@ def at_risk(store: Store, today: date) -> list[dict[str, Any]]:
     year = today.year
     if not store.scalar("SELECT count(*) FROM target WHERE year = ?", (year,)):
         return []
-    report = year_report(store, year, today=today)
+    report = year_report(store, year, today=today, last_year=False)
     factor = 12 / months_passed(today)
     found = []
     for t in report["targets"]["targets"]:
