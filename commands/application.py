@@ -25,7 +25,10 @@ def application() -> None:
     pass
 
 
-@application.command(help=_("Register an application in CASE; prints its id."))
+@application.command(help=_(
+    "Register an application in CASE; prints its id. A decision of the case system's report "
+    "that waits for an application with this id (see 'Waiting:' in docs/rules.md) is joined "
+    "into it, checked whole."))
 @click.argument("case_id", metavar=_("CASE"))
 @click.option("--period", required=True, metavar=_("YYYY-MM"), help=_("The month applied for."))
 @click.option("--received", type=DATE, required=True, help=_("The day the application arrived."))
@@ -42,6 +45,9 @@ def add(env: Env, case_id, period, received, completed, app_id, first_contact) -
                            completed=completed, app_id=app_id, first_contact=first_contact,
                            today=env.today)
     click.echo(row["id"])
+    from ekbist.commands.sheets import say_joined
+
+    say_joined({source: 1 for source in row["joined"]}, err=True)
 
 
 @application.command(help=_("Record the day application ID became complete; the clock starts."))

@@ -44,6 +44,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'application add': [
         'ekbist application add C000297 --period 2026-12 --received 2026-11-21',
+        'ekbist application add C000006 --period 2026-11 --received 2026-11-20 --completed 2026-11-21 --id CB-7005',
     ],
     'application complete': [
         'ekbist application complete A0012320 --date 2026-11-24',
@@ -54,6 +55,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'application list': [
         'ekbist --today 2026-12-01 application list --case C000297 --from 2026-10-01',
+        'ekbist application list --case C000006 --from 2026-11-01',
     ],
     'audit': [
         'ekbist --db enheten.db audit --table store --format csv',

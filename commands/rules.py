@@ -42,7 +42,10 @@ def check(env: Env, rules_file: Path, file: Path, fmt: str) -> None:
     from ekbist.sheets.extract import problem_lines
     from ekbist.sheets.extract_rules import load
 
+    from ekbist.sheet_import import refuse_parts
+
     source = load(rules_file)
+    refuse_parts(source, rules_file.name)
     extract = check_extract(source, file)
     problems = problem_lines(extract)
     if fmt == "json":

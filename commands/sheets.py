@@ -187,10 +187,7 @@ def _parts(parts: dict[str, Any] | None) -> None:
     for the report that brings their record (listed, never guessed into a record)."""
     if not parts:
         return
-    for source, n in parts["joined"].items():
-        say(ngettext("Joined: {n} row of {source} filled into its record.",
-                     "Joined: {n} rows of {source} filled into their records.", n).format(
-            n=fmt_int(n), source=_quoted(source)))
+    say_joined(parts["joined"])
     for source, keys in parts["waiting"].items():
         listed = ", ".join(_quoted(k) for k in keys[:SHOWN_CHANGES])
         if len(keys) > SHOWN_CHANGES:
@@ -200,6 +197,15 @@ def _parts(parts: dict[str, Any] | None) -> None:
                      "Waiting: {n} rows of {source} wait for their records, which no report has "
                      "brought yet: {keys}", len(keys)).format(
             n=fmt_int(len(keys)), source=_quoted(source), keys=listed))
+
+
+def say_joined(joined: dict[str, int], *, err: bool = False) -> None:
+    """The parts of records joined into their records now, by source: an import's lines,
+    and ``application add``'s (on stderr there, since its output is the new id)."""
+    for source, n in joined.items():
+        say(ngettext("Joined: {n} row of {source} filled into its record.",
+                     "Joined: {n} rows of {source} filled into their records.", n).format(
+            n=fmt_int(n), source=_quoted(source)), err=err)
 
 
 def _kinds_help() -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ekbist import codes, money
+from ekbist import codes, money, waiting_parts
 from ekbist.day_conditions import application_handler, handler_of_case
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
@@ -233,16 +233,70 @@ def add(
         if app_id is not None and store.scalar("SELECT 1 FROM application WHERE id = ?", (app_id,)):
             raise EkbistError(_("application '{id}' exists already").format(id=app_id))
         new_id = app_id or next_id(store)
+        record: dict[str, Any] = {
+            "id": new_id, "case": case["id"], "period": period, "received": received.isoformat(),
+            "completed": completed.isoformat() if completed else None,
+            "first_contact": first_contact.isoformat() if first_contact else None,
+            "decided": None, "decision": None, "amount": None}
+        joined = _join_waiting(store, record, today=today)
         handler = handler_on(store, case["id"], completed) if completed else None
         store.execute(
             """INSERT INTO application (id, case_id, period, received, completed, handler,
-                                       first_contact)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (new_id, case["id"], period, received.isoformat(),
-             completed.isoformat() if completed else None, handler,
-             first_contact.isoformat() if first_contact else None),
+                                       first_contact, decided, decision, amount)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (new_id, case["id"], period, record["received"], record["completed"], handler,
+             record["first_contact"], record["decided"], record["decision"], record["amount"]),
         )
-    return get(store, new_id)
+        waiting_parts.drop(store, ((source, new_id) for source in joined))
+    row = get(store, new_id)
+    row["joined"] = joined
+    return row
+
+
+def _field_name(field: str) -> str:
+    """An application's field as the command line's words name it."""
+    names = {"case": _("case"), "period": _("period"), "received": _("received"),
+             "completed": _("completed"), "first_contact": _("first contact"),
+             "decided": _("decided"), "decision": _("decision"), "amount": _("amount")}
+    return names.get(field, field)
+
+
+def _join_waiting(store: Store, record: dict[str, Any], *, today: date) -> list[str]:
+    """Join into ``record`` (stored values, changed in place) the parts that wait for an
+    application with its id — a decision report of the case system imported before the
+    application was typed (:mod:`ekbist.waiting_parts`) — and check the joined application
+    whole, as an import checks it. Returns the sources joined."""
+    parts = waiting_parts.parts_for(store, "applications", record["id"])
+    for part in parts:
+        sets, clashes = waiting_parts.merge(part, record, "id")
+        for field, value in clashes:
+            raise EkbistError(_(
+                "application '{id}': {field} '{typed}' differs from '{value}' in the report "
+                "'{source}', whose part of this application waits for it").format(
+                id=record["id"], field=_field_name(field), typed=record[field],
+                value=value, source=part.source))
+        record.update(sets)
+    if parts:
+        try:
+            decided = date.fromisoformat(record["decided"]) if record["decided"] else None
+            if decided is not None and record["decision"] is None:
+                raise EkbistError(_("a decided application needs a decision"))
+            check_dates(date.fromisoformat(record["received"]),
+                        date.fromisoformat(record["completed"]) if record["completed"] else None,
+                        decided, today=today)
+            if record["first_contact"]:
+                check_first_contact(date.fromisoformat(record["first_contact"]),
+                                    date.fromisoformat(record["received"]), today=today)
+            if record["decision"] is not None:
+                if decided is None:
+                    raise EkbistError(_("the decision needs a decision date"))
+                check_decision(record["decision"], record["amount"])
+        except EkbistError as refused:
+            raise EkbistError(_(
+                "application '{id}' cannot take its part waiting in the report '{source}': "
+                "{reason}").format(id=record["id"], source=", ".join(p.source for p in parts),
+                                   reason=str(refused))) from None
+    return [part.source for part in parts]
 
 
 def complete(store: Store, app_id: str, on: date, *, today: date) -> dict[str, Any]:

@@ -13,12 +13,14 @@ kind the table names that no declaration imports is refused on every import.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 from datetime import date
 from pathlib import Path
 
 from ekbist import activity_rows, cover_rows
 from ekbist.reports import goal_rows, population_rows, target_rows
 from ekbist.sheets import importer, rules
+from ekbist.sheets.declarations import kinds
 from ekbist.sheets.import_context import Rules
 from ekbist.sheets.import_report import ImportReport
 from ekbist.store import Store
@@ -33,9 +35,56 @@ def import_file(store: Store, path: Path | str, *, today: date, dry_run: bool = 
                 year: int | None = None, kind: str | None = None, new: bool = False,
                 progress: Callable[..., None] | None = None) -> ImportReport:
     """Import every sheet of ``path`` into ``store`` with every kind's rules, or nothing
-    (raises ValidationErrors); the options are :func:`ekbist.sheets.importer.import_file`'s."""
-    return importer.import_file(store, path, rules=RULES, today=today, dry_run=dry_run,
+    (raises ValidationErrors); the options are :func:`ekbist.sheets.importer.import_file`'s.
+
+    A kind with parts waiting for their records (:mod:`ekbist.waiting_parts`) has them
+    joined into the rows this file brings, checked whole, as an import through a rules
+    file joins them."""
+    from ekbist import waiting_parts
+
+    table = dict(RULES)
+    for name in waiting_parts.kinds_waiting(store):
+        if name in kinds() and kinds()[name].importable:
+            table[name] = _joined(name, RULES.get(name))
+    return importer.import_file(store, path, rules=table, today=today, dry_run=dry_run,
                                 year=year, kind=kind, new=new, progress=progress)
+
+
+def refuse_parts(source: Any, rules_name: str) -> None:
+    """Refuse a rules file whose report brings part of records (``fills``) of a kind whose
+    import checks every row whole — its own rules, or another kind's that read it (the
+    assignments' history reads every case) — naming the reason and the way out: a part
+    whose record is not in the store would wait outside those checks. Called by the import
+    and by ``rules check``, which exits 1 where the import would refuse."""
+    from ekbist.errors import EkbistError
+    from ekbist.i18n import _
+
+    kind = source.kind
+    if not source.fills:
+        return
+    reasons = [_(rule.reads_whole) if rule.reads_whole else
+               _("the rules of {other} read every row of {kind} whole").format(
+                   other=name, kind=kind.name)
+               for name, rule in RULES.items() if name != kind.name and kind.name in rule.reads]
+    if kind.name in RULES:
+        reasons.insert(0, _("its import's rules check every row of {kind} whole").format(
+            kind=kind.name))
+    if not reasons:
+        return
+    required = [c.key for c in kind.import_columns if c.required]
+    raise EkbistError(_(
+        "{rules}: fills: {kind} cannot come from a report of parts: {reason}, so no row may "
+        "wait for the rest of its record. Leave out fills and let one report bring whole "
+        "{kind} (with {fields})").format(
+        rules=rules_name, kind=kind.name, reason="; ".join(reasons),
+        fields=", ".join(required)))
+
+
+def _joined(kind: str, inner: type[Rules] | None) -> Callable[[str], Rules]:
+    """The rules of ``kind`` with the join of its waiting parts around them."""
+    from ekbist.sheets.extract_join import Join
+
+    return lambda name: Join(name, source=None, inner=inner(name) if inner else None)
 
 
 def import_extract(store: Store, path: Path | str, rules_path: Path | str, *, today: date,
@@ -59,11 +108,7 @@ def import_extract(store: Store, path: Path | str, rules_path: Path | str, *, to
     source = load(rules_path)
     kind = source.kind
     inner = RULES.get(kind.name)
-    if source.fills and any(name == kind.name or kind.name in rule.reads
-                            for name, rule in RULES.items()):
-        raise EkbistError(_("{rules}: fills: {kind} cannot come from a report of parts: its "
-                            "import checks every row whole, so the report must bring whole "
-                            "records").format(rules=Path(rules_path).name, kind=kind.name))
+    refuse_parts(source, Path(rules_path).name)
     if delete_missing and source.fills:
         raise EkbistError.about(_("{option} cannot be used with {rules}: its report fills part "
                                   "of records another report brings, and that report says "

@@ -10,10 +10,12 @@ either order:
 - a row of the decision report whose application is in the store fills the application's
   decision (added, changed or unchanged as any imported row, each write audited);
 - a row whose application is not in the store yet waits in ``import_pending`` (migration
-  018) as stored values, listed by every import of the kind, until an import brings the
-  application: then the waiting part is joined into that row before the declared checks,
-  so the record is written once, whole, and checked whole. A decision whose application
-  never comes is listed, never guessed into a record.
+  018) as stored values, listed by every import of the kind, until a door brings the
+  application — any import (through a rules file or of ekbist's own sheet) or
+  ``application add`` (:mod:`ekbist.waiting_parts`): in an import the waiting part is
+  joined into that row before the declared checks, so the record is written once, whole,
+  and checked whole. A decision whose application never comes is listed, never guessed
+  into a record.
 
 A field is brought by one report only: two reports that both read a field one of them
 fills are refused before anything is written, so neither writes over the other. The fields
@@ -26,6 +28,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ekbist import waiting_parts
 from ekbist.errors import EkbistError
 from ekbist.i18n import _
 from ekbist.sheets.declarations import Kind, kinds
@@ -34,14 +37,18 @@ from ekbist.sheets.import_sql import _q, classify, declared_checks
 
 
 class Join(Around):
-    """The join of one import through a rules file (see the module's docstring): composed
-    inside :class:`ekbist.sheets.source_memory.SourceMemory`, whose keys and months it
-    reads when it writes (``memory``)."""
+    """The join of one import (see the module's docstring). Through a rules file it is
+    composed inside :class:`ekbist.sheets.source_memory.SourceMemory`, whose keys and months
+    it reads when it writes (``memory``); an import of ekbist's own sheet runs it without a
+    source (``source=None``) for every kind with waiting parts
+    (:func:`ekbist.sheet_import.import_file`), so the parts join whatever door brings the
+    records (:mod:`ekbist.waiting_parts`)."""
 
-    def __init__(self, kind: str, *, source: str, fields: tuple[str, ...],
-                 fills: tuple[str, ...], period: str | None, inner: Rules | None = None):
+    def __init__(self, kind: str, *, source: str | None, fields: tuple[str, ...] = (),
+                 fills: tuple[str, ...] = (), period: str | None = None,
+                 inner: Rules | None = None):
         super().__init__(kind, inner)
-        self.source = source
+        self.source = source          # None: an import of ekbist's own sheet
         self.fields = fields          # every field the report reads
         self.fills = fills            # those it fills into another report's records
         self.period = period
@@ -61,9 +68,10 @@ class Join(Around):
         if self.part:
             return False   # a row found as stored has its record: nothing of it waits
         # A waiting part joins a row of this import, which must not be left out as stored:
-        # only a part whose record is in the store already (brought by another door, such as
-        # ekbist's own sheet) can meet a row found as stored; a part that waits for a record
-        # not yet in the store (a decision whose application never came) leaves the shortcut on.
+        # only a part whose record is in the store already can meet a row found as stored
+        # (every door joins a part when it brings the record, so only a store written before
+        # they did holds such a pair); a part that waits for a record not yet in the store
+        # (a decision whose application never came) leaves the shortcut on.
         kind = kinds()[self.kind]
         column = _q(kind.column(kind.key[0]).column or kind.key[0])
         return store.scalar(
@@ -80,6 +88,8 @@ class Join(Around):
             self._join(ctx, kind)
 
     def _one_report_per_field(self, ctx: Context) -> None:
+        if self.source is None:
+            return   # ekbist's own sheet: a field it brings is compared with the part
         mine, my_fills = set(self.fields), set(self.fills)
         for name, fields, fills in ctx.store.tuples(
                 "SELECT name, fields, fills FROM import_source WHERE kind = ? AND name != ? "
@@ -126,6 +136,8 @@ class Join(Around):
 
     # -- a report of whole records: the parts waiting for them ------------------------------
     def _join(self, ctx: Context, kind: Kind) -> None:
+        if self.kind not in ctx.batches:
+            return
         store, temp = ctx.store, kind.temp_table
         key = kind.key[0]
         # Each waiting part with its row of this import, read in one query.
@@ -135,23 +147,20 @@ class Join(Around):
             f"ON s.{_q(key)} = p.key WHERE p.kind = ? ORDER BY s.rowid, p.source", [self.kind])
         if not waiting:
             return
-        fills_of = {name: set(fills.split()) for name, fills in store.tuples(
-            "SELECT name, fills FROM import_source WHERE kind = ?", [self.kind])}
+        fills_of = waiting_parts.fills_of(store, self.kind)
         columns = {c.key: c for c in kind.import_columns}
         for current in waiting:
-            source, key_value, fields = current["_source"], current["_key"], current["_fields"]
+            source, key_value = current["_source"], current["_key"]
             rowid, src, row = current["_rowid_here"], current["_src"], current["_row"]
-            sets: dict[str, Any] = {}
-            for field, value in json.loads(fields).items():
-                if field not in columns or field == key:
-                    continue
-                if field in fills_of.get(source, ()):
-                    sets[field] = value
-                elif current[field] is not None and current[field] != value:
-                    ctx.problem_at(src, row, field, current[field], _(
-                        "{field} differs from '{value}' in the report '{source}', whose part "
-                        "of this record waits for it: the two reports disagree").format(
-                        field=columns[field].header(), value=value, source=source))
+            part = waiting_parts.Part(source, key_value, json.loads(current["_fields"]),
+                                      fills_of.get(source, frozenset()))
+            record = {field: current[field] for field in columns if field in current}
+            sets, clashes = waiting_parts.merge(part, record, key)
+            for field, value in clashes:
+                ctx.problem_at(src, row, field, current[field], _(
+                    "{field} differs from '{value}' in the report '{source}', whose part "
+                    "of this record waits for it: the two reports disagree").format(
+                    field=columns[field].header(), value=value, source=source))
             if sets:
                 store.execute(f"UPDATE {temp} SET {', '.join(f'{_q(f)} = ?' for f in sets)} "
                               "WHERE rowid = ?", [*sets.values(), rowid])
@@ -163,6 +172,8 @@ class Join(Around):
     # -- report and write ----------------------------------------------------------------------
     def report(self, ctx: Context) -> None:
         super().report(ctx)
+        if self.source is None and self.kind not in ctx.batches:
+            return   # a file without the kind's rows says nothing of its waiting parts
         store = ctx.store
         waiting: dict[str, list[str]] = {}
         if self.part:
@@ -197,9 +208,7 @@ class Join(Around):
     def write(self, ctx: Context) -> None:
         super().write(ctx)
         store = ctx.store
-        for source, key_value in self.joined:
-            store.execute("DELETE FROM import_pending WHERE source = ? AND key = ?",
-                          [source, key_value])
+        waiting_parts.drop(store, self.joined)
         if not self.part:
             return
         for key_value in self.stale:

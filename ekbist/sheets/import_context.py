@@ -249,6 +249,8 @@ class Rules:
     # Other kinds whose rows these rules read as a whole (the cases, for the assignments'
     # history): such a kind's rows cannot come from a report of parts, whose rows may wait.
     reads: tuple[str, ...] = ()
+    # Why, in words (translated where shown), when ``reads`` names a kind.
+    reads_whole: str = ""
 
     def __init__(self, kind: str):
         self.kind = kind

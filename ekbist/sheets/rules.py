@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from ekbist.day_conditions import handler_of_case
-from ekbist.i18n import _
+from ekbist.i18n import N_, _
 from ekbist.number_text import parse_number
 from ekbist.sheets.import_context import Context, Rules
 from ekbist.store import Store
@@ -53,6 +53,8 @@ class CaseHistory(Rules):
     """Cases' current handler and assignment history, merged and checked as one."""
 
     reads = ("cases",)
+    # Why a report of parts cannot bring cases (ekbist.sheet_import.refuse_parts).
+    reads_whole = N_("the assignments' history is checked against every case row whole")
 
     def check(self, ctx: Context) -> None:
         cases = ctx.batches.get("cases")
