@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, partial
 from typing import Any
 
 from ekbist import codes, settings
@@ -395,6 +396,9 @@ def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
 
     found = []
     grace = plans.grace_days(store)
+    # A city's thousands of findings name a few hundred day counts and two plan kinds:
+    # each is worded once.
+    number, plan_label = cache(_number), cache(partial(codes.label, "plan_kind"))
     for row in plans.missing(store, as_of=today, groups=("never", "lapsed", "no_housing_plan")):
         case = row["case"]
         if row["reason"] == "lapsed":
@@ -405,8 +409,8 @@ def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
                     "the {plan} of case {case} was due for follow-up on {due}, {n} day ago",
                     "the {plan} of case {case} was due for follow-up on {due}, {n} days ago",
                     days,
-                ).format(plan=codes.label("plan_kind", row["kind"]), case=case,
-                         due=row["next_followup"], n=_number(days)),
+                ).format(plan=plan_label(row["kind"]), case=case,
+                         due=row["next_followup"], n=number(days)),
             ))
         elif row["group"] == "never":
             found.append(Finding(
@@ -417,7 +421,7 @@ def _plans(store: Store, today: date, handlers: dict) -> list[Finding]:
                     "case {case}, opened on {opened}, has no change plan after {n} days "
                     "(grace period {grace} days)",
                     int(row["days_open"]),
-                ).format(case=case, opened=row["opened"], n=_number(int(row["days_open"])),
+                ).format(case=case, opened=row["opened"], n=number(int(row["days_open"])),
                          grace=grace),
             ))
         elif row["group"] == "no_housing_plan":

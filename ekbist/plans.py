@@ -31,6 +31,7 @@ share of eligible cases with a current change plan — counts by these rules in
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -485,14 +486,24 @@ def missing(
     # One pass over the active cases (two rows for a homeless one): each case's latest plan
     # of the kind, read once. A case whose latest plan is current needs nothing; only the
     # others are asked whether an older plan is still current (:func:`sql_has_current`,
-    # the rule itself). The cases come first (CROSS JOIN): walked once, not once per kind.
-    rows = store.query(
+    # the rule itself). The cases come first (CROSS JOIN), read whole (NOT INDEXED: on a
+    # recent day the case_opened index narrows nothing and costs a look-up per case), and
+    # walked once, not once per kind. ``latest`` is materialized so that the sub-query of
+    # each case's latest plan runs once, not again for the join on it; the case's columns
+    # ride along (as ``x``), so the rows found need no second look-up of their case.
+    # The groups asked for and their order (group, handler by name, the longest need first)
+    # are the query's: the sort of SQLite compares text as Python does (by code point).
+    params["groups"] = json.dumps(list(groups))
+    order = " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(GROUPS))
+    return store.query(
         f"""
-        WITH latest AS (
-            SELECT c.id AS case_id, c.opened, k.kind,
+        SELECT * FROM (
+        WITH latest AS MATERIALIZED (
+            SELECT c.id AS case_id, c.opened, c.closed, k.kind,
                    (SELECT p.id FROM plan p WHERE p.case_id = c.id AND p.kind = k.kind
                       AND p.made <= :day ORDER BY p.made DESC, p.id DESC LIMIT 1) AS plan_id
-            FROM cases c CROSS JOIN (SELECT 'change' AS kind UNION ALL SELECT 'housing') k
+            FROM cases c NOT INDEXED
+                 CROSS JOIN (SELECT 'change' AS kind UNION ALL SELECT 'housing') k
             WHERE {_ACTIVE} AND (k.kind = 'change' OR c.homeless = 1)
         ),
         classified AS MATERIALIZED (
@@ -511,19 +522,19 @@ def missing(
                     WHEN 'ended' THEN x.ended
                     ELSE CASE WHEN x.kind = 'housing' THEN x.opened
                               ELSE date(x.opened, :grace_plus) END END) AS INTEGER) AS days
-        FROM classified x CROSS JOIN cases c ON c.id = x.case_id
-        {_HANDLER_ON_DAY}
+        FROM classified x
+        LEFT JOIN handler h ON h.id = {handler_of_case('x.case_id', ':day')}
         WHERE CASE WHEN x.reason = 'lapsed' AND x.next_followup >= :day THEN 0
+                   WHEN x.reason = 'never' THEN 1  -- no plan made by the day: none current
                    ELSE NOT {sql_has_current('x.case_id', 'x.kind')} END
-          AND (x.kind = 'housing' OR x.reason <> 'never' OR {sql_needs_plan('c')}){extra}
+          AND (x.kind = 'housing' OR x.reason <> 'never' OR {sql_needs_plan('x')}){extra}
+        )
+        WHERE "group" IN (SELECT value FROM json_each(:groups))
+        ORDER BY CASE "group" {order} END, handler IS NULL, coalesce(handler_name, ''),
+                 coalesce(handler, ''), days DESC, "case"
         """,
         params,
     )
-    order = {g: i for i, g in enumerate(GROUPS)}
-    rows = [r for r in rows if r["group"] in groups]
-    rows.sort(key=lambda r: (order[r["group"]], r["handler"] is None, r["handler_name"] or "",
-                             r["handler"] or "", -r["days"], r["case"]))
-    return rows
 
 
 def cases_past_grace_without_plan(store: Store, *, as_of: date) -> list[dict[str, Any]]:
