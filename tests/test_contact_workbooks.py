@@ -79,7 +79,8 @@ def test_the_month_workbook(contact_db, tmp_path):
     path = tmp_path / "march.xlsx"
     _write(contact_db, path, "month", "2026", "3", "--xlsx", str(path))
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Key figures", "Promises kept", "First visit"]
+    assert wb.sheetnames == ["Key figures", "Promises kept", "First visit",
+                             "Barriers to self-support"]
     promises = wb["Promises kept"]
     assert promises["A1"].value == "Promises of access kept"
     assert _rows(promises, 3, 5, 4) == [["Promise", "Settled", "Kept", "Share"], *PROMISES]
@@ -128,7 +129,7 @@ def test_the_month_workbook_in_swedish(contact_db, tmp_path):
     path = tmp_path / "mars.xlsx"
     _write(contact_db, path, "month", "2026", "3", "--xlsx", str(path), lang="sv")
     wb = load_workbook(path)
-    assert wb.sheetnames[1:] == ["Hållna löften", "Första besök"]
+    assert wb.sheetnames[1:] == ["Hållna löften", "Första besök", "Försörjningshinder"]
     assert _rows(wb["Hållna löften"], 4, 1, 4) == [["Återuppringningar", 3, 1, 0.3333]]
     wait = wb["Första besök"]
     assert wait["A1"].value == "Dagar från begäran till första besök"

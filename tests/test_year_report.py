@@ -541,3 +541,57 @@ def test_last_year_in_the_text_markdown_and_workbook(cli, year_store, tmp_path) 
     assert by_label["Sick leave"] == 0.0054 and by_label["Staff turnover"] == 0.5
     assert by_label["Budget result (surplus positive)"] == 12
 
+
+def test_the_barrier_table_in_the_month_and_year_workbooks(cli, year_store, tmp_path) -> None:
+    from ekbist import barriers
+
+    # K1 (5 000 kr a month, January–October) is unable to work for social reasons until
+    # May, sick with a certificate from June; K2 (4 000 kr in March and April) has none.
+    barriers.set_barrier(year_store, "K1", "social", from_date=D("2024-12-01"), today=TODAY)
+    barriers.set_barrier(year_store, "K1", "sick_certified", from_date=D("2025-06-01"),
+                         today=TODAY)
+    social, sick = "unable to work for social reasons", "sick with a doctor's certificate"
+
+    def sheet(args, lang="en"):
+        path = tmp_path / f"{'-'.join(args)}-{lang}.xlsx"
+        data = json.loads(cli.ok("report", *args, "--format", "json", "--xlsx", str(path),
+                                 lang=lang, today=TODAY).output)
+        wb = openpyxl.load_workbook(path)
+        name = "Barriers to self-support" if lang == "en" else "Försörjningshinder"
+        ws = wb[name]
+        rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+        return data, ws, rows
+
+    # The year: K1 social 5 months (Jan–May), sick 5 (Jun–Oct), K2 not recorded 2; a
+    # month on average over 12 months: 0.4, 0.4, 0.2; a tie goes in the codes' order.
+    data, ws, rows = sheet(["year", "2025"])
+    assert ws["A1"].value == "Households by barrier to self-support"
+    assert rows[:4] == [["Barrier", "Households", "Paid (kr)"], [sick, 0.4, 25_000],
+                        [social, 0.4, 25_000], ["not recorded", 0.2, 8_000]]
+    assert rows[5][0] == "Households: a month on average."
+    total = data["barriers"]["total"]
+    assert [total[c]["household_months"] for c in ("sick_certified", "social",
+                                                   "not_recorded")] == [5, 5, 2]
+    assert [total[c]["paid"] for c in ("sick_certified", "social",
+                                       "not_recorded")] == [r[2] for r in rows[1:4]]
+    assert ws["B4"].number_format == "#,##0.0" and ws["C4"].number_format == "#,##0"
+
+    # April: K1 (social, 5 000 kr) and K2 (none, 4 000 kr), one household each.
+    data, ws, rows = sheet(["month", "2025", "4"])
+    assert rows == [["Barrier", "Households", "Paid (kr)"], [social, 1, 5000],
+                    ["not recorded", 1, 4000]]
+    april = data["barriers"]["months"][0]["by_barrier"]
+    assert (april["social"], april["not_recorded"]) == ({"households": 1, "paid": 5000},
+                                                         {"households": 1, "paid": 4000})
+    # December: nobody has assistance; the sheet says so, as the text does.
+    _, ws, rows = sheet(["month", "2025", "12"])
+    assert rows == [["Barrier", "Households", "Paid (kr)"], [None, None, None],
+                    ["No households with assistance.", None, None]]
+
+    # In Swedish, the headers of the text report and the glossary's words.
+    _, ws, rows = sheet(["month", "2025", "4"], lang="sv")
+    md = cli.ok("report", "month", "2025", "4", "--format", "md", lang="sv",
+                today=TODAY).output
+    assert f"| {' | '.join(rows[0])} |" in md
+    assert rows[0][0] == "Försörjningshinder" and ws["A1"].value == "Hushåll efter försörjningshinder"
+    assert rows[1] == ["arbetshinder – sociala skäl", 1, 5000]

@@ -14,6 +14,7 @@ from typing import Any
 from ekbist.codes import TOTAL
 from ekbist.reports.indicators import item_label, share_decimals
 from ekbist.reports.targets import OUTCOME_DECIMALS
+from ekbist.number_text import round_half_away
 from ekbist.codes import label as code_label
 from ekbist.i18n import N_, _, ngettext
 
@@ -106,6 +107,26 @@ def _readiness_sheet(wb, a: dict[str, Any]) -> None:
              m["none"]] for m in a["months"]], None, [12, 12, 10, 10, 10, 10])
 
 
+def _barrier_sheet(wb, figures: dict[str, Any]) -> None:
+    """Households and kronor by barrier to self-support, as the text report's table: a
+    month's households, or a longer period's a month on average, and the kronor paid."""
+    from ekbist.reports.barrier_figures import period_rows
+
+    rows = period_rows(figures)
+    one_month = len(figures["months"]) == 1
+    ws = _sheet(wb, _("Barriers to self-support"), _("Households by barrier to self-support"),
+                [_("Barrier"), _("Households"), _("Paid (kr)")],
+                # The average as the text shows it (one decimal), not every digit.
+                [[row["label"], row["household_months"] if one_month
+                  else round_half_away(row["households_per_month"], 1), row["paid"]]
+                 for row in rows],
+                {2: COUNT if one_month else DECIMAL, 3: THOUSANDS}, [40, 12, 16])
+    note = (_("No households with assistance.") if not rows
+            else None if one_month else _("Households: a month on average."))
+    if note:
+        ws.cell(row=5 + len(rows), column=1, value=note)
+
+
 def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Path:
     """The year report as a workbook: one sheet per part, charts, coloured verdicts."""
     from openpyxl.chart import BarChart, LineChart, Reference
@@ -157,6 +178,7 @@ def write_year(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pat
            [[f["label"], f["value"], f["previous"]] for f in r["long_term"]],
            None, [50, 12, 12])
     ws = wb[_("Long-term")[:31]]
+    _barrier_sheet(wb, r["barriers"])  # after the closures, as in the text
     _note_absent(ws, 5 + len(r["long_term"]), [f["previous"] for f in r["long_term"]])
     for row, f in enumerate(r["long_term"], start=4):
         if f["unit"] == "share":
@@ -398,6 +420,7 @@ def write_month(r: dict[str, Any], path: Path, *, overwrite: bool = False) -> Pa
             ws.cell(row=i, column=2).number_format = row[2]
     _note_absent(ws, 5 + len(rows), [h["same_month_last_year"]])
     _contact_sheets(wb, r["contacts"])
+    _barrier_sheet(wb, r["barriers"])
     return _save(wb, path, overwrite)
 
 
