@@ -498,16 +498,18 @@ class Store:
 
         from ekbist.money import MONEY_COLUMNS
 
-        recent: dict[str, object] = {}
+        recent: dict[tuple[str, str], object] = {}
 
         def refuse(table: str, column: str, value: object) -> int:
-            if value.__class__ is str and recent.get(column) == value:
-                return 0  # the audit's command line and user, the same on every row
+            if value.__class__ is str and recent.get((table, column)) == value:
+                # The text this column's last row passed with: the audit's command line and
+                # user, an extract's source on every row it read, the same on every row.
+                return 0
             if looks_like_personnummer(value):
                 self._secrecy_hit = (table, column)
                 return 1
-            if value.__class__ is str and table == "audit":
-                recent[column] = value
+            if value.__class__ is str:
+                recent[(table, column)] = value
             return 0
 
         def texts(node: object) -> Iterator[object]:

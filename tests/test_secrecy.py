@@ -211,6 +211,26 @@ def test_an_update_through_plain_sql_is_refused_too(store: Store) -> None:
     assert store.scalar("SELECT reason FROM closed_day") == "Inventering"
 
 
+def test_a_text_the_gate_passed_is_passed_again_and_any_other_is_read(store: Store) -> None:
+    # An extract's source name is on every row its memory writes: read once, then passed as
+    # the same text. A different text in the same column after it is read again, and the
+    # same text in another table's column too.
+    source = "procapita ansökningar 2026"
+    with store.transaction():
+        store.execute("INSERT INTO import_source (name, kind, last_file, last_at, months, rows) "
+                      "VALUES (?, 'applications', 'a.csv', '2026-11-25', '', 2)", (source,))
+        store.executemany("INSERT INTO import_source_row (source, key, month) VALUES (?, ?, ?)",
+                          [(source, "PC-2026-0001", "2026-11"), (source, "PC-2026-0002", "2026-11")])
+    for table, sql, values in (
+            ("import_source_row.key", "INSERT INTO import_source_row (source, key, month) "
+             "VALUES (?, ?, ?)", (source, "811218-9876", "2026-11")),
+            ("closed_day.reason", "INSERT INTO closed_day (day, reason) VALUES (?, ?)",
+             ("2026-12-28", "811218-9876"))):
+        with pytest.raises(EkbistError, match=table), store.transaction():
+            store.execute(sql, values)
+    assert store.scalar("SELECT count(*) FROM import_source_row") == 2
+
+
 def test_a_clean_store_still_writes(store: Store) -> None:
     with store.transaction():
         store.execute("INSERT INTO closed_day (day, reason) VALUES ('2026-12-28', ?)",
