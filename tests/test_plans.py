@@ -581,6 +581,19 @@ def test_missing_plans_are_listed_by_handler_name_then_id_with_no_handler_last(
         plans.missing(store, as_of=TODAY, groups=("never", "colour"))
 
 
+def test_missing_plans_order_names_as_python_does_by_code_point(store: Store) -> None:
+    # The query sorts (SQLite compares text byte by byte): the order is the one Python's own
+    # sort gave before, by code point — capitals, then small letters, then å, ä, ö.
+    for handler, name in (("h1", "Örjan"), ("h2", "ada"), ("h3", "Åsa"), ("h4", "Zoe"),
+                          ("h5", "Ärla")):
+        handlers.add(store, handler, name=name, team="intake", fte=1)
+        cases.open_case(store, f"K-{handler}", handler=handler, opened=D("2026-01-01"),
+                        today=TODAY)
+    rows = plans.missing(store, as_of=TODAY, groups=("never",))
+    names = [r["handler_name"] for r in rows]
+    assert names == ["Zoe", "ada", "Ärla", "Åsa", "Örjan"] == sorted(names)
+
+
 def test_a_new_plan_after_the_old_one_ended(hand: Cli, db: Store) -> None:
     hand.ok("plan", "add", "C-5", "--made", "2026-11-25")
     rows = plans.list_plans(db, as_of=TODAY, case="C-5")
