@@ -7,7 +7,8 @@ any past day — or month by month at each month's end, for the whole unit or sp
 
 The rules it counts by are those of :mod:`ekbist.plans`: a case is eligible on a day when it
 is active and was opened more than ``plans.grace_days`` days before it, and it is covered when
-it has a current change plan that day (:func:`ekbist.plans.sql_has_current`). This module
+it has a current change plan that day (:func:`ekbist.plans.sql_has_current`; for a long
+series the same rules as spans of days, :func:`ekbist.plans.sql_current_spans`). This module
 only counts; the rules stay in :mod:`ekbist.plans`, which never imports this one.
 """
 
@@ -25,10 +26,13 @@ from ekbist.months import month_add, month_end, month_index, months_between, sql
 from ekbist.number_text import round_half_away
 from ekbist.plans import (
     grace_days,
+    grace_from_modifier,
     grace_modifier,
     sql_application_without_plan,
+    sql_current_spans,
     sql_has_current,
     sql_needs_plan,
+    sql_needs_plan_from,
 )
 
 if TYPE_CHECKING:
@@ -83,13 +87,12 @@ def _coverage_series_counts(
     """The same figures as :func:`_coverage_counts` for many days at once, by intervals.
 
     Checking every case on every day costs cases x days; instead each fact becomes a
-    half-open interval of days: a case is eligible on [opened + grace + 1, closed), each
-    plan segment (from the plan or a follow-up to the next follow-up entry) is current on
-    [start, min(next entry, next follow-up + 1, ended)), and a handler carries the case on
+    half-open interval of days: a case is eligible on [opened + grace + 1, closed)
+    (:func:`ekbist.plans.sql_needs_plan_from`), has a current plan on the disjoint spans of
+    :func:`ekbist.plans.sql_current_spans` (overlapping plans written around the rules are
+    merged there, so a case is never counted twice), and a handler carries the case on
     [from_date, to_date) (:func:`ekbist.day_conditions.carrier_spans`: a cover's days count
-    on the covering handler). The rules keep a case's plans apart (a new plan is made on or after
-    the day the previous one ended), but plans written around them may overlap: for those
-    cases only, overlapping segments are merged first, so a case is never counted twice.
+    on the covering handler).
 
     Each interval adds +1 at its start and -1 at its end. The measuring days are month
     ends (the last may be today), so the changes are summed per month in SQL and a running
@@ -99,14 +102,15 @@ def _coverage_series_counts(
     if not days:
         return []
     grouped = by is not None
+    since = sql_needs_plan_from("c", ":grace_from")
     if grouped:
         elig_cols = (
-            "a.handler AS grp, max(date(c.opened, :grace1), a.from_date) AS s, "
+            f"a.handler AS grp, max({since}, a.from_date) AS s, "
             "min(COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
         )
         elig_from = "FROM cases c JOIN carry a ON a.case_id = c.id WHERE a.from_date <= :last"
         covered_cols = (
-            "a.handler AS grp, max(u.s, date(c.opened, :grace1), a.from_date) AS s, "
+            f"a.handler AS grp, max(u.s, {since}, a.from_date) AS s, "
             "min(u.t, COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
         )
         covered_from = (
@@ -115,10 +119,10 @@ def _coverage_series_counts(
             "AND (a.to_date IS NULL OR a.to_date > u.s)"
         )
     else:
-        elig_cols = "'' AS grp, date(c.opened, :grace1) AS s, COALESCE(c.closed, :far) AS t"
+        elig_cols = f"'' AS grp, {since} AS s, COALESCE(c.closed, :far) AS t"
         elig_from = "FROM cases c WHERE c.opened <= :last"
         covered_cols = (
-            "'' AS grp, max(u.s, date(c.opened, :grace1)) AS s, "
+            f"'' AS grp, max(u.s, {since}) AS s, "
             "min(u.t, COALESCE(c.closed, :far)) AS t"
         )
         covered_from = "FROM cur u JOIN cases c ON c.id = u.case_id"
@@ -134,47 +138,7 @@ def _coverage_series_counts(
         elig AS (
             SELECT * FROM (SELECT {elig_cols} {elig_from}) WHERE s < t AND s <= :last
         ),
-        multi AS (
-            SELECT DISTINCT case_id FROM (
-                SELECT case_id, ended,
-                       lead(made) OVER (PARTITION BY case_id ORDER BY made, id) AS next_made
-                FROM plan WHERE kind = 'change' AND made <= :last
-            ) WHERE next_made IS NOT NULL AND (ended IS NULL OR ended > next_made)
-        ),
-        seg AS (
-            SELECT case_id, s, t, case_id IN multi AS m FROM (
-                SELECT p.case_id, p.made AS s,
-                       min(COALESCE((SELECT min(f.date) FROM followup f WHERE f.plan_id = p.id),
-                                    :far),
-                           date(p.next_followup, '+1 day'), COALESCE(p.ended, :far)) AS t
-                FROM plan p WHERE p.kind = 'change' AND p.made <= :last
-                UNION ALL
-                SELECT p.case_id, max(f.date, p.made),
-                       min(COALESCE(lead(f.date) OVER (PARTITION BY f.plan_id
-                                                       ORDER BY f.date, f.id), :far),
-                           date(f.next_followup, '+1 day'), COALESCE(p.ended, :far))
-                FROM followup f JOIN plan p ON p.id = f.plan_id
-                WHERE p.kind = 'change' AND f.date <= :last
-            ) WHERE s < t
-        ),
-        marked AS (
-            SELECT case_id, s, t,
-                   CASE WHEN s < max(t) OVER (PARTITION BY case_id ORDER BY s, t
-                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                        THEN 0 ELSE 1 END AS fresh
-            FROM seg WHERE m
-        ),
-        island AS (
-            SELECT case_id, s, t,
-                   sum(fresh) OVER (PARTITION BY case_id ORDER BY s, t ROWS UNBOUNDED PRECEDING)
-                       AS k
-            FROM marked
-        ),
-        cur AS (
-            SELECT case_id, s, t FROM seg WHERE NOT m
-            UNION ALL
-            SELECT case_id, min(s), max(t) FROM island GROUP BY case_id, k
-        ),
+        {sql_current_spans('cur', "'change'")},
         covered AS (
             SELECT * FROM (SELECT {covered_cols} {covered_from}) WHERE s < t AND s <= :last
         ),
@@ -188,7 +152,7 @@ def _coverage_series_counts(
                sum(de) AS de, sum(dc) AS dc
         FROM ev GROUP BY grp, bucket ORDER BY grp, bucket
         """,
-        {"last": last.isoformat(), "grace1": f"+{grace + 1} days", "far": FAR_FUTURE},
+        {"last": last.isoformat(), "grace_from": grace_from_modifier(grace), "far": FAR_FUTURE},
     )
     # Running totals per handler, read at each measuring day's month.
     probes = [(month_index(day), day.isoformat()) for day in days]
@@ -259,7 +223,8 @@ def _application_counts(
     were received (``eligible``) and how many of those had a current one then (``current``).
 
     One statement for all periods, through the decided-day index; the plan rule is
-    :func:`ekbist.plans.sql_application_without_plan`'s.
+    :func:`ekbist.plans.sql_application_without_plan`'s. Each application looks its plans
+    up one by one: cheap for a month, slow for years (see :func:`_application_series_counts`).
     """
     rows = store.query(
         f"""
@@ -278,15 +243,70 @@ def _application_counts(
         {"periods": json.dumps([[f.isoformat(), t.isoformat()] for f, t in periods]),
          "grace": grace_modifier(grace)},
     )
-    found = {r["first"]: r for r in rows}
-    result = []
-    for first, last in periods:
-        row = found.get(first.isoformat(), {"decided": 0, "eligible": 0, "missing": 0})
-        current = row["eligible"] - row["missing"]
-        result.append({"from": first.isoformat(), "to": last.isoformat(),
-                       "decided": row["decided"], "eligible": row["eligible"],
-                       "current": current, "share": _share(current, row["eligible"])})
-    return result
+    found = {r["first"]: (r["decided"], r["eligible"], r["eligible"] - r["missing"])
+             for r in rows}
+    return [_application_row(first, last, *found.get(first.isoformat(), (0, 0, 0)))
+            for first, last in periods]
+
+
+def _application_series_counts(
+    store: Store, periods: list[tuple[date, date]], grace: int
+) -> list[dict[str, Any]]:
+    """The same figures as :func:`_application_counts` for whole consecutive months (the
+    last may end early), by spans of days: about a million decided applications on a
+    city-size store, each read once.
+
+    Each case gives the span of days it needs a change plan
+    (:func:`ekbist.plans.sql_needs_plan_from`, to the day it closed) and the spans within it
+    on which it has a current one (:func:`ekbist.plans.sql_current_spans`, disjoint). Every
+    decided application is joined by its case and received day to the spans it falls in: none
+    (no plan needed), the first kind alone (needed, none current) or both (needed, current).
+    The table is read in order, not through the decided-day index: a series takes most of it.
+    """
+    if not periods:
+        return []
+    months = [month_index(first) for first, _last in periods]
+    if any(first.day != 1 for first, _last in periods) or any(
+        last != month_end(first.isoformat()[:7]) for first, last in periods[:-1]
+    ) or any(b != a + 1 for a, b in zip(months, months[1:])) or (
+        month_index(periods[-1][1]) != months[-1] or periods[-1][1] < periods[-1][0]
+    ):
+        raise ValueError("the span method counts whole consecutive months (the last may end early)")
+    since = sql_needs_plan_from("c", ":grace_from")
+    first, last = periods[0][0], periods[-1][1]
+    rows = store.query(
+        f"""
+        WITH {sql_current_spans('cur', "'change'")},
+        span(case_id, s, t, current) AS MATERIALIZED (
+            SELECT c.id, {since}, COALESCE(c.closed, :far), 0 FROM cases c WHERE c.opened <= :last
+            UNION ALL
+            SELECT * FROM (
+                SELECT u.case_id, max(u.s, {since}) AS s, min(u.t, COALESCE(c.closed, :far)) AS t,
+                       1
+                FROM cur u JOIN cases c ON c.id = u.case_id
+            ) WHERE s < t
+        )
+        SELECT {sql_month_index('a.decided')} AS bucket,
+               count(*) - count(sp.current = 1 OR NULL) AS decided,
+               count(sp.current = 0 OR NULL) AS eligible,
+               count(sp.current = 1 OR NULL) AS current
+        FROM application a NOT INDEXED
+        LEFT JOIN span sp ON sp.case_id = a.case_id AND sp.s <= a.received AND a.received < sp.t
+        WHERE a.decided BETWEEN :first AND :last AND a.decision <> 'withdrawn'
+        GROUP BY bucket
+        """,
+        {"first": first.isoformat(), "last": last.isoformat(),
+         "grace_from": grace_from_modifier(grace), "far": FAR_FUTURE},
+    )
+    found = {r["bucket"]: (r["decided"], r["eligible"], r["current"]) for r in rows}
+    return [_application_row(f, t, *found.get(m, (0, 0, 0)))
+            for (f, t), m in zip(periods, months, strict=True)]
+
+
+def _application_row(first: date, last: date, decided: int, eligible: int,
+                     current: int) -> dict[str, Any]:
+    return {"from": first.isoformat(), "to": last.isoformat(), "decided": decided,
+            "eligible": eligible, "current": current, "share": _share(current, eligible)}
 
 
 def applications_with_plan(store: Store, *, first: date, last: date) -> dict[str, Any]:
@@ -367,10 +387,12 @@ def coverage_monthly(
             n=COVERAGE_MAX_MONTHS, count=len(months)))
     days = [month_end(m, today) for m in months]
     # A few days are cheaper one by one; a long series is cheaper as intervals.
-    counts = _coverage_counts if len(days) <= SERIES_THRESHOLD else _coverage_series_counts
+    few = len(days) <= SERIES_THRESHOLD
+    counts = _coverage_counts if few else _coverage_series_counts
+    application_counts = _application_counts if few else _application_series_counts
     grace = grace_days(store)
     rows = counts(store, days, by, grace)
-    applications = _application_counts(
+    applications = application_counts(
         store, [(date.fromisoformat(m + "-01"), day) for m, day in zip(months, days, strict=True)],
         grace)
     per_day: dict[str, list[dict[str, Any]]] = {}

@@ -105,6 +105,81 @@ def grace_modifier(days: int) -> str:
     return f"-{int(days)} days"
 
 
+# -- the same rules as spans of days, for many days at once ------------------------
+# Counting many days (a monthly series, every decided application) one day at a time costs
+# a lookup per case-day; these give the same rules as half-open spans of days [s, t), so a
+# day D is inside when s <= D < t. They are the set form of the rules above, not a second
+# rule: tests check that both forms agree at every edge.
+def sql_needs_plan_from(case: str = "c", grace_from: str = ":grace_from") -> str:
+    """SQL for the first day case ``case`` (an alias of ``cases``) needs a change plan:
+    :func:`sql_needs_plan` holds on D exactly when this day <= D < ``case``.closed (no end
+    while it is open). ``grace_from`` is an SQL expression for :func:`grace_from_modifier`.
+    """
+    return f"date({case}.opened, {grace_from})"
+
+
+def grace_from_modifier(days: int) -> str:
+    """The SQL date modifier from the opening day to the first day a plan is needed: opened
+    more than ``days`` days before D means D is at least ``days`` + 1 days after it."""
+    return f"+{int(days) + 1} days"
+
+
+def sql_current_spans(name: str, kind: str, last: str = ":last", far: str = ":far") -> str:
+    """SQL common table expressions (for a ``WITH``) ending in ``name(case_id, s, t)``: the
+    spans of days on or before ``last`` on which each case has a current plan of ``kind``
+    (:func:`sql_has_current`), disjoint within a case. ``far`` is a day after every other.
+
+    Each plan and each follow-up gives a span: from the plan or the follow-up to the next
+    follow-up entry, the day after the next follow-up that was set, or the day the plan ended,
+    whichever comes first (several follow-ups on one day: the latest entry counts). The rules
+    keep a case's plans apart (a new plan is made on or after the day the previous one ended),
+    but plans written around them may overlap: for those cases only, overlapping spans are
+    merged, so a day is never inside two spans of one case. Helper names start with ``name``.
+    """
+    return f"""
+        {name}_multi AS (
+            SELECT DISTINCT case_id FROM (
+                SELECT case_id, ended,
+                       lead(made) OVER (PARTITION BY case_id ORDER BY made, id) AS next_made
+                FROM plan WHERE kind = {kind} AND made <= {last}
+            ) WHERE next_made IS NOT NULL AND (ended IS NULL OR ended > next_made)
+        ),
+        {name}_seg AS (
+            SELECT case_id, s, t, case_id IN {name}_multi AS m FROM (
+                SELECT p.case_id, p.made AS s,
+                       min(COALESCE((SELECT min(f.date) FROM followup f WHERE f.plan_id = p.id),
+                                    {far}),
+                           date(p.next_followup, '+1 day'), COALESCE(p.ended, {far})) AS t
+                FROM plan p WHERE p.kind = {kind} AND p.made <= {last}
+                UNION ALL
+                SELECT p.case_id, max(f.date, p.made),
+                       min(COALESCE(lead(f.date) OVER (PARTITION BY f.plan_id
+                                                       ORDER BY f.date, f.id), {far}),
+                           date(f.next_followup, '+1 day'), COALESCE(p.ended, {far}))
+                FROM followup f JOIN plan p ON p.id = f.plan_id
+                WHERE p.kind = {kind} AND f.date <= {last}
+            ) WHERE s < t
+        ),
+        {name}_marked AS (
+            SELECT case_id, s, t,
+                   CASE WHEN s < max(t) OVER (PARTITION BY case_id ORDER BY s, t
+                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                        THEN 0 ELSE 1 END AS fresh
+            FROM {name}_seg WHERE m
+        ),
+        {name}_island AS (
+            SELECT case_id, s, t,
+                   sum(fresh) OVER (PARTITION BY case_id ORDER BY s, t ROWS UNBOUNDED PRECEDING)
+                       AS k
+            FROM {name}_marked
+        ),
+        {name}(case_id, s, t) AS (
+            SELECT case_id, s, t FROM {name}_seg WHERE NOT m
+            UNION ALL
+            SELECT case_id, min(s), max(t) FROM {name}_island GROUP BY case_id, k
+        )"""
+
+
 _ACTIVE = case_active(":day")
 # Who carries the case on the day (a cover first), as the handler ``h``.
 _HANDLER_ON_DAY = f"LEFT JOIN handler h ON h.id = {handler_of_case('c.id', ':day')}"

@@ -153,6 +153,82 @@ def test_the_long_series_counts_the_same_applications(unit):
     assert all(by_month[m]["decided"] == 0 for m in by_month if m < "2026-09")
 
 
+def _edge_store(store: Store) -> Store:
+    """Plans and applications written straight into the store, as an old import could: the
+    edges the long series' spans of days meet and the one-by-one look-up does not.
+
+      case     change plans                                        received  needs  current
+      TWO      A made 09-01 next 09-20, ended 09-25; B made 09-10  09-15     yes    yes (A and B: once)
+               next 10-05, ended 10-20 (overlaps C too); C made    10-06     yes    no
+               10-07 next 11-01                                    10-07     yes    yes (C, made that day)
+      SAMEDAY  made 06-01 next 09-01; two follow-ups on 10-03:     10-04     yes    yes
+               next 11-01, then (the later entry) next 10-04       10-05     yes    no (the later counts)
+      NOPLAN   none                                                10-06     yes    no
+      KEY      made 06-01 next 12-01                               10-06     yes    yes
+      key      none ('key' is another case than 'KEY')             10-06     yes    no
+      KEY_     none ('KEY ' with a space: another case again)      10-06     yes    no
+      CLOSED   made 06-01 next 12-01; the case closed 10-06        10-05     yes    yes
+                                                                   10-06     no     -
+    All opened 2026-01-05 and decided (rejected) 10-12: 11 decided, 10 needed a plan, 5 had one.
+    """
+    handlers.add(store, "h1", name="Hanna Ek", team="investigation", fte=1.0,
+                 start=D("2025-01-01"))
+    keys = ["TWO", "SAMEDAY", "NOPLAN", "KEY", "key", "KEY ", "CLOSED"]
+    with store.transaction():
+        store.executemany("INSERT INTO cases (id, opened) VALUES (?, '2026-01-05')",
+                          [(k,) for k in keys])
+        store.execute("UPDATE cases SET closed = '2026-10-06', close_reason = 'work' "
+                      "WHERE id = 'CLOSED'")
+        store.executemany(
+            "INSERT INTO plan (id, case_id, kind, made, next_followup, ended) "
+            "VALUES (?, ?, 'change', ?, ?, ?)",
+            [(1, "TWO", "2026-09-01", "2026-09-20", "2026-09-25"),
+             (2, "TWO", "2026-09-10", "2026-10-05", "2026-10-20"),
+             (3, "TWO", "2026-10-07", "2026-11-01", None),
+             (4, "SAMEDAY", "2026-06-01", "2026-09-01", None),
+             (5, "KEY", "2026-06-01", "2026-12-01", None),
+             (6, "CLOSED", "2026-06-01", "2026-12-01", None)])
+        store.executemany(
+            "INSERT INTO followup (id, plan_id, date, next_followup) VALUES (?, 4, '2026-10-03', ?)",
+            [(1, "2026-11-01"), (2, "2026-10-04")])
+        store.executemany(
+            "INSERT INTO application (id, case_id, period, received, decided, decision) "
+            "VALUES (?, ?, '2026-10', ?, '2026-10-12', 'rejected')",
+            [("A1", "TWO", "2026-10-06"), ("A2", "TWO", "2026-10-07"),
+             ("A3", "SAMEDAY", "2026-10-04"), ("A4", "SAMEDAY", "2026-10-05"),
+             ("A5", "NOPLAN", "2026-10-06"), ("A6", "KEY", "2026-10-06"),
+             ("A7", "key", "2026-10-06"), ("A8", "KEY ", "2026-10-06"),
+             ("A9", "CLOSED", "2026-10-05"), ("A10", "CLOSED", "2026-10-06"),
+             ("A11", "TWO", "2026-09-15")])
+    return store
+
+
+@pytest.mark.parametrize("method", ["spans", "one by one"])
+def test_both_ways_of_counting_the_share_meet_the_edges_counted_by_hand(store, monkeypatch,
+                                                                         method):
+    _edge_store(store)
+    monkeypatch.setattr(plan_coverage, "SERIES_THRESHOLD", 0 if method == "spans" else 100)
+    series = plan_coverage.coverage_monthly(store, first="2026-08", last="2026-10", today=TODAY)
+    by_month = {m["month"]: m["applications"] for m in series["months"]}
+    assert by_month["2026-10"] == {"from": "2026-10-01", "to": "2026-10-12", "decided": 11,
+                                   "eligible": 10, "current": 5, "share": 0.5}
+    assert by_month["2026-09"] == {"from": "2026-09-01", "to": "2026-09-30", "decided": 0,
+                                   "eligible": 0, "current": 0, "share": None}
+    # Day by day: the same applications as the flag of one application at a time.
+    assert plan_coverage.applications_with_plan(store, first=D("2026-10-01"),
+                                                last=TODAY) == by_month["2026-10"]
+
+
+def test_the_spans_and_the_one_by_one_count_agree_on_every_month_of_the_hand_unit(unit):
+    _decide_all(unit)
+    months = [(D("2026-09-01"), D("2026-09-30")), (D("2026-10-01"), TODAY)]
+    spans = plan_coverage._application_series_counts(unit, months, 90)
+    assert spans == plan_coverage._application_counts(unit, months, 90)
+    assert [(m["decided"], m["eligible"], m["current"]) for m in spans] == [(1, 1, 0), (8, 7, 3)]
+    with pytest.raises(ValueError):  # the spans count whole consecutive months only
+        plan_coverage._application_series_counts(unit, [(D("2026-09-02"), D("2026-09-30"))], 90)
+
+
 def test_a_changed_grace_period_moves_the_edge_for_the_flag_and_the_share(unit):
     from ekbist import settings
 
