@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.render import Column, emit, format_option, say
+from ekbist.commands.render import Column, emit, format_option, prose_width, wrap_text
 
 from ekbist.i18n import N_, _, ngettext
 
@@ -83,9 +83,15 @@ def day(env: Env, handler: str | None, fmt: str) -> None:
             name=payload["name"], id=payload["handler"], date=payload["as_of"])
     else:
         heading = _("The unit's working day, {date}").format(date=payload["as_of"])
+    def prose(text: str) -> str:
+        # As the year and month reports wrap their notes: 80 columns on a pipe, fewer on a
+        # narrower terminal.
+        return wrap_text(text, prose_width())
+
     left = payload["working_days_left"]
-    say(heading + " — " + ngettext(
-        "{n} working day left this month", "{n} working days left this month", left).format(n=left))
+    click.echo(prose(heading + " — " + ngettext(
+        "{n} working day left this month", "{n} working days left this month", left).format(
+        n=left)))
     from ekbist import handling_time as ht
 
     def section(title: str, rows: list[dict], cols: list[Column], note: str | None = None,
@@ -93,9 +99,10 @@ def day(env: Env, handler: str | None, fmt: str) -> None:
         click.echo()
         tail = f" — {note}" if note else ""
         if not rows:
-            say(f"{title}: {_('none')}{tail}")
+            click.echo(prose(f"{title}: {_('none')}{tail}"))
             return
-        emit(rows, cols if cols is UNCOVERED_COLUMNS else columns(cols), "table", title=f"{title} ({len(rows) if count is None else count}){tail}")
+        emit(rows, cols if cols is UNCOVERED_COLUMNS else columns(cols), "table",
+             title=prose(f"{title} ({len(rows) if count is None else count}){tail}"))
 
     from ekbist.commands.handling_time import NO_PLAN
 

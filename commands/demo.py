@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from ekbist.commands.context import Env, pass_env
 from ekbist.commands.params import MONTH
-from ekbist.commands.render import fmt_int, working
+from ekbist.commands.render import fmt_int, prose_width, working, wrap_text
 
 from ekbist.demo import MAX_HOUSEHOLDS
 from ekbist.i18n import _
@@ -50,7 +50,8 @@ def demo(env: Env, households: int, months: int, end: str | None, seed: int) -> 
     with working(_("Building the demo unit")) as progress:
         counts = demo_unit.build_file(env.path, options, env.today, replace=state == "empty",
                                       progress=progress)
-    click.echo(
+    # Prose at the reports' width: 80 columns on a pipe, fewer on a narrower terminal.
+    click.echo(wrap_text(
         _(
             "Demo unit written to {path}: {handlers} handlers, {cases} cases, "
             "{applications} applications, {plans} plans."
@@ -60,6 +61,5 @@ def demo(env: Env, households: int, months: int, end: str | None, seed: int) -> 
             cases=fmt_int(counts.get("cases", 0)),
             applications=fmt_int(counts.get("application", 0)),
             plans=fmt_int(counts.get("plan", 0)),
-        )
-    )
+        ), prose_width()))
 
