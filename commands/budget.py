@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import AMOUNT, AMOUNT_SETTINGS, yes_option
+from ekbist.commands.params import AMOUNT, yes_option
 from ekbist.commands.render import Column, emit, fmt_int, fmt_kr, format_option
 
 from ekbist.i18n import N_, _
@@ -53,7 +53,7 @@ def budget() -> None:
     pass
 
 
-@budget.command("set", context_settings=AMOUNT_SETTINGS,
+@budget.command("set",
                 help=_("Set the budget of YEAR for ACTIVITY and LINE to AMOUNT kronor "
                        "(\"5 111 000\", or \"5111 tkr\")."))
 @click.argument("year", metavar=_("YEAR"))
@@ -167,7 +167,7 @@ def actuals() -> None:
     pass
 
 
-@actuals.command("set", context_settings=AMOUNT_SETTINGS,
+@actuals.command("set",
                  help=_("Set the actual amount of YEAR, MONTH (1–12) for ACTIVITY and LINE "
                         "to AMOUNT kronor."))
 @click.argument("year", metavar=_("YEAR"))

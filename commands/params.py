@@ -142,13 +142,10 @@ class WordChoice(click.ParamType):
 GROUP_BY = {"handler": "handläggare", "team": "team", "month": "månad"}
 
 
-# A command whose argument may be a negative number ("-500"): click would read it as an
-# unknown option, so unknown options are left to the arguments.
-AMOUNT_SETTINGS = {"ignore_unknown_options": True}
-
-# A word that begins with a minus and a digit ('-1', '-44', '-2 516 000', '-12,5'): no
-# option of ekbist is spelt so, so it is a negative number.
-_NEGATIVE = re.compile(r"-\d")
+# A word that begins with a minus and a digit ('-1', '-44', '-2 516 000', '-12,5', or
+# '- 500' with a space after the minus): no option of ekbist is spelt so, so it is a
+# negative number.
+_NEGATIVE = re.compile(r"-\s*\d")
 
 
 def numbers_as_arguments(parser: Any) -> Any:

@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 from ekbist.commands.context import Env, pass_env
-from ekbist.commands.params import AMOUNT_SETTINGS
 from ekbist.commands.render import Column, emit, fmt_in_unit, fmt_target, format_option
 
 from ekbist.codes import label as code_label
@@ -24,7 +23,7 @@ def target() -> None:
     pass
 
 
-@target.command("set", context_settings=AMOUNT_SETTINGS,
+@target.command("set",
                 help=_("Set the target of YEAR on KEY: a figure ekbist computes (see "
                        "'ekbist target keys') or one you record with 'ekbist outcome "
                        "set'. Shares in per cent, money in tkr."))
@@ -111,7 +110,7 @@ def outcome() -> None:
     pass
 
 
-@outcome.command("set", context_settings=AMOUNT_SETTINGS,
+@outcome.command("set",
                  help=_("Record the outcome of YEAR on KEY, a figure ekbist cannot count."))
 @click.argument("year", metavar=_("YEAR"))
 @click.argument("key", metavar=_("KEY"))

@@ -149,6 +149,24 @@ def test_negative_amount_and_refusals_from_the_command_line(cli):
         "fel: belopp: 'x' — inte ett belopp")
 
 
+def test_a_negative_amount_is_the_amount_and_a_mistyped_option_is_named(cli):
+    """A negative amount, however written, is the amount (budget, actuals and target set);
+    an unknown option after it is named as one, not taken for an extra argument."""
+    cli.ok("init")
+    assert "-500 kr" in cli.ok("budget", "set", "2026", LABOUR, "Bidrag", "- 500").output
+    assert "-2,516,000 kr" in cli.ok("budget", "set", "2026", LABOUR, "Bidrag",
+                                     "-2 516 000").output
+    assert "-1,234 kr" in cli.ok("actuals", "set", "2026", "3", LABOUR, "Bidrag",
+                                 "-1234", "--new").output
+    for bad, args in (("--nwe", ("budget", "set", "2026", LABOUR, "Bidrag", "500", "--nwe")),
+                      ("--yaer", ("target", "set", "2026", "budget_result", "-500",
+                                  "--yaer", "2026"))):
+        result = cli(*args)
+        assert result.exit_code == 2 and f"No such option '{bad}'" in result.stderr, args
+    data = json.loads(cli.ok("budget", "show", "2026", "--format", "json").output)
+    assert [line["amount"] for a in data["activities"] for line in a["lines"]] == [-2516000]
+
+
 def test_empty_year_and_missing_database(cli):
     assert "no database" in cli.fails("budget", "show", "2026")
     cli.ok("init")
