@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.procs import rows
 from helpers.workbooks import workbook
 
 from ekbist.errors import EkbistError, ValidationErrors
@@ -14,14 +14,6 @@ from ekbist.sheet_import import import_file
 from ekbist.store import Store
 
 TODAY = date(2026, 11, 25)
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def test_birth_year_on_open_at_both_edges_and_refused_outside(unit):
