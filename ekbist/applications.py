@@ -254,11 +254,12 @@ def add(
 
 
 def _field_name(field: str) -> str:
-    """An application's field as the command line's words name it."""
-    names = {"case": _("case"), "period": _("period"), "received": _("received"),
-             "completed": _("completed"), "first_contact": _("first contact"),
-             "decided": _("decided"), "decision": _("decision"), "amount": _("amount")}
-    return names.get(field, field)
+    """An application's field in a sentence: its column's header in the applications
+    sheet (the glossary's word, as an import names it), lower-cased to run on."""
+    from ekbist.sheets.declarations import get
+
+    header = get("applications").column(field).header()
+    return header[:1].lower() + header[1:]
 
 
 def _join_waiting(store: Store, record: dict[str, Any], *, today: date) -> list[str]:
