@@ -154,11 +154,16 @@ def numbers_as_arguments(parser: Any) -> Any:
     activity -1 (refused by the library as unknown, naming it), not click's "No such option
     '-1'". Put on every command by :func:`ekbist.commands.main.gate_commands`; a group's
     parser (which stops at its first argument, the command) is left as it is."""
-    process_opts = parser._process_opts
+    process_opts = getattr(parser, "_process_opts", None)
+    short, long = getattr(parser, "_short_opt", None), getattr(parser, "_long_opt", None)
+    if process_opts is None or short is None or long is None:
+        # Another click than the one this was written against: its own reading stays
+        # ("No such option '-1'" for a negative number), never a crash of every command.
+        return parser
 
     def _process_opts(arg: str, state: Any) -> None:
         if (parser.allow_interspersed_args and _NEGATIVE.match(arg)
-                and arg not in parser._short_opt and arg not in parser._long_opt):
+                and arg not in short and arg not in long):
             state.largs.append(arg)
             return
         process_opts(arg, state)

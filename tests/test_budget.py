@@ -167,6 +167,17 @@ def test_a_negative_amount_is_the_amount_and_a_mistyped_option_is_named(cli):
     assert [line["amount"] for a in data["activities"] for line in a["lines"]] == [-2516000]
 
 
+def test_the_negative_number_reading_leaves_another_clicks_parser_as_it_is():
+    """The reading of '-1' as an argument hooks into click's parser; a click whose parser
+    lacks those hooks keeps its own reading, and no command breaks for it."""
+    from types import SimpleNamespace
+
+    from ekbist.commands.params import numbers_as_arguments
+
+    other = SimpleNamespace(allow_interspersed_args=True, _long_opt={}, _short_opt={})
+    assert numbers_as_arguments(other) is other and not hasattr(other, "_process_opts")
+
+
 def test_empty_year_and_missing_database(cli):
     assert "no database" in cli.fails("budget", "show", "2026")
     cli.ok("init")
