@@ -80,19 +80,39 @@ def budget_result(store: Store, year: int, today: date) -> dict[str, Any] | None
 
 
 def _caseload(store: Store, year: int, last_month: str) -> dict[str, Any]:
-    load = caseload.history(store, f"{year:04d}-01", last_month)
-    ends = [month_end(m) for m in load["months"]]
+    return _caseloads(store, {year: last_month})[year]
+
+
+def _caseloads(store: Store, spans: dict[int, str]) -> dict[int, dict[str, Any]]:
+    """The caseload part of each year in ``spans`` (year → the last month it counts), every
+    year sliced out of one history (:func:`ekbist.caseload.history`) and one count of the
+    active cases over the months from the first year's January to the last year's last
+    month: the history reads every assignment and cover once however many months it spans,
+    and a month's cells and FTE are the same whatever the span around it."""
+    first_year, last_year = min(spans), max(spans)
+    load = caseload.history(store, f"{first_year:04d}-01", spans[last_year])
+    index = {m: i for i, m in enumerate(load["months"])}
+    active = caseload.active_cases(store, [month_end(m) for m in load["months"]])
+    return {year: _caseload_of(load, active, [index[m] for m in
+                                              months_between(f"{year:04d}-01", last)])
+            for year, last in spans.items()}
+
+
+def _caseload_of(load: dict[str, Any], active_cases: list[int],
+                 columns: list[int]) -> dict[str, Any]:
+    """The caseload part over the history's months at ``columns``."""
     months = []
-    for i, (month, active) in enumerate(zip(load["months"], caseload.active_cases(store, ends),
-                                            strict=True)):
+    for i in columns:
+        active = active_cases[i]
         fte = sum(t["fte"][i] for t in load["teams"])
-        months.append({"month": month, "active_cases": active, "fte": round_half_away(fte, 3),
+        months.append({"month": load["months"][i], "active_cases": active,
+                       "fte": round_half_away(fte, 3),
                        "cases_per_fte": round_half_away(active / fte, 2) if fte else None})
     per_fte = [m["cases_per_fte"] for m in months if m["cases_per_fte"] is not None]
     handlers = []
     for h in load["handlers"]:
-        values = [a / h["fte"] for a, away in zip(h["active"], h["away"], strict=True)
-                  if a is not None and not away]
+        values = [h["active"][i] / h["fte"] for i in columns
+                  if h["active"][i] is not None and not h["away"][i]]
         if values:
             handlers.append({"id": h["id"], "name": h["name"],
                              "cases_per_fte": round_half_away(sum(values) / len(values), 1)})
@@ -151,14 +171,17 @@ PART_OF = {
 }
 
 
-def _parts(store: Store, year: int, today: date, wanted: set[str]) -> dict[str, Any]:
+def _parts(store: Store, year: int, today: date, wanted: set[str], *,
+           caseload_part: dict[str, Any] | None = None) -> dict[str, Any]:
     """The ``wanted`` parts of the year report (of :data:`PART_OF`) for ``year`` up to today:
-    one function for this year's figures and last year's."""
+    one function for this year's figures and last year's. ``caseload_part``, when given, is
+    the year's caseload part already counted (:func:`_caseloads`, both years at once)."""
     last_day = min(date(year, 12, 31), today)
     makers = {
         "plan_coverage": lambda: _plan_coverage(store, year, today),
         "handling_time": lambda: _handling(store, date(year, 1, 1), last_day),
-        "caseload": lambda: _caseload(store, year, last_day.isoformat()[:7]),
+        "caseload": lambda: (caseload_part if caseload_part is not None
+                             else _caseload(store, year, last_day.isoformat()[:7])),
         "staff": lambda: staff_figures(store, date(year, 1, 1), last_day),
         "budget": lambda: budget_result(store, year, today),
     }
@@ -198,22 +221,34 @@ def computed_outcomes(report: dict[str, Any], *, value: str = "value") -> dict[s
     return values
 
 
+def _last_year_wanted(store: Store, year: int) -> tuple[set[str], set[str] | None]:
+    """The computed figures the year's targets name, and the parts of last year
+    (:data:`PART_OF`) their last year's outcome is counted from: None when the store's first
+    application is after last January."""
+    keys = {t["key"] for t in targets_lib.list_targets(store, year) if not t["manual"]}
+    first = ind.first_month_with_data(store)
+    if first is None or first > f"{year - 1:04d}-01":
+        return keys, None
+    return keys, {PART_OF[k] for k in keys if k in PART_OF}
+
+
 def last_year_outcomes(store: Store, year: int, today: date,
-                       figures: dict[str, Any]) -> dict[str, float | None]:
+                       figures: dict[str, Any], *,
+                       caseload_part: dict[str, Any] | None = None) -> dict[str, float | None]:
     """Last year's whole-year outcome of each computed figure the year's targets name, in
     target units, counted as this year's is (:func:`computed_outcomes`): the key figures
     from ``figures`` (:func:`ekbist.reports.indicators.indicators` with ``last_year``), the
     other figures from the parts of last year the targets need. Absent (None) when the
-    store's first application is after last January."""
-    keys = {t["key"] for t in targets_lib.list_targets(store, year) if not t["manual"]}
-    first = ind.first_month_with_data(store)
-    if first is None or first > f"{year - 1:04d}-01":
+    store's first application is after last January. ``caseload_part``: last year's
+    caseload part when already counted."""
+    keys, wanted = _last_year_wanted(store, year)
+    if wanted is None:
         # A store that does not reach back to last January knows only part of last year:
         # a whole-year outcome counted from it (a budget result of one month's actuals)
         # would be wrong, so it is absent, as the key figures' are.
         return dict.fromkeys(keys)
-    wanted = {PART_OF[k] for k in keys if k in PART_OF}
-    before = {"indicators": figures, **_parts(store, year - 1, today, wanted)}
+    before = {"indicators": figures, **_parts(store, year - 1, today, wanted,
+                                              caseload_part=caseload_part)}
     return {k: v for k, v in computed_outcomes(before, value="last_year").items() if k in keys}
 
 
@@ -273,7 +308,12 @@ def year_report(store: Store, year: Any, *, today: date,
                                  last_year=last_year)
         by_key = {f["key"]: f for f in figures["figures"]}
         per_month = by_key["households_per_month"]
-        parts = _parts(store, y, today, set(PART_OF.values()))
+        # This year's caseload and, when a target needs it, last year's: one history.
+        spans = {y: last_month}
+        if last_year and "caseload" in (_last_year_wanted(store, y)[1] or ()):
+            spans[y - 1] = f"{y - 1:04d}-12"
+        loads = _caseloads(store, spans)
+        parts = _parts(store, y, today, set(PART_OF.values()), caseload_part=loads[y])
         report: dict[str, Any] = {
             "year": y,
             "to": last_day.isoformat(),
@@ -311,7 +351,8 @@ def year_report(store: Store, year: Any, *, today: date,
             "barriers": figures["barriers"],
             "activity_readiness": readiness(store, f"{y:04d}-01", last_month, today=today),
         }
-        previous = last_year_outcomes(store, y, today, figures) if last_year else {}
+        previous = (last_year_outcomes(store, y, today, figures, caseload_part=loads.get(y - 1))
+                    if last_year else {})
         report["targets"] = targets_lib.judge(store, y, computed_outcomes(report), previous,
                                               by_sex=computed_by_sex(report))
         report["goals"] = goals_lib.hierarchy(store, y, report["targets"]["targets"])
