@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -122,6 +121,9 @@ def check_new_workbook(path: Path | str, *, template: Path | str | None = None,
 @contextlib.contextmanager
 def temporary_beside(path: Path | str, suffix: str = ".part") -> Iterator[Path]:
     """A temporary file name (mode 0600) in ``path``'s folder, removed unless renamed."""
+    import tempfile  # here, not at the top: every command opening the store imports this
+    # module, and tempfile brings shutil, random and the compressors (a few ms of each run)
+
     path = Path(path)
     try:
         handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=suffix, dir=path.parent)

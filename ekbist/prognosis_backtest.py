@@ -201,10 +201,10 @@ def best_methods(store: Store, year: int, month: int) -> dict[str, Any]:
     years = [y for y in candidates if ledger.complete(y)]
     if not years or month > 11:
         return {"years": years, "rows": {}}
-    # Amounts only where a forecast averages them (each replayed year's last months) and
-    # this year's twelve months (its forecast shows them); households for all 48 months.
+    # Amounts only where a forecast averages them (the last months up to ``month`` of each
+    # replayed year and of this one); households for all 48 months.
     amounts = [(month_add(month_of(y, month), -(AVERAGE_MONTHS - 1)), month_of(y, month))
-               for y in years] + [(counts_from(year, month), month_of(year, month))]
+               for y in [*years, year]]
     counts = household_counts(store, counts_from(years[0], month), month_of(year, month),
                               amounts=amounts)
     result = backtest(store, years, months=[month], ledger=ledger, counts=counts)

@@ -110,9 +110,14 @@ def driver_forecast(store: Store, year: int, month: int) -> dict[str, Any] | Non
     twelve months (counted from the first month with any household, if the store is
     younger), and φ = :data:`DAMPING`. The average payment is the amount granted over the
     last three months ÷ the households of those months. None when there is no household
-    in the last three months to take an average from.
+    in the last three months to take an average from. Only those three months' amounts
+    are summed (the history's other months have the amount None): at city scale the sum
+    is a third of the read.
     """
-    return driver_from_history(household_history(store, year, month, TREND_MONTHS), month)
+    last = month_of(year, month)
+    counts = household_counts(store, month_add(last, -(TREND_MONTHS - 1)), last,
+                              amounts=[(month_add(last, -(AVERAGE_MONTHS - 1)), last)])
+    return driver_from_history(history_window(counts, year, month, TREND_MONTHS), month)
 
 
 def driver_from_history(history: list[dict[str, Any]], month: int) -> dict[str, Any] | None:
