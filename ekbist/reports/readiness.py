@@ -19,14 +19,14 @@ Each month's four classes add up to the month's households with assistance.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
 from ekbist import codes
 from ekbist import settings as unit_settings
-from ekbist.months import month_end, months_between
-from ekbist.reports.household_months import sql_household_months
+from ekbist.months import month_end, month_index, months_between, sql_month_index
+from ekbist.reports.household_months import SQL_PAYING
 from ekbist.store import Store
 
 CLASSES = ("full_time", "part_time", "exempt", "none")
@@ -72,6 +72,131 @@ def classify(activities: list[dict[str, Any]], month: str, full_time: float,
     return "none", None, hours
 
 
+# The longest run of months counted in one pass: a household's months are one SQLite
+# integer's bits (64, the sign bit left alone).
+_CHUNK = 60
+
+
+def _month_bits(lo: str, hi: str, base: int) -> int:
+    """The bits of the months from day ``lo`` to day ``hi`` (both 'YYYY-MM-DD'), bit 0 the
+    month of index ``base``."""
+    low = int(lo[:4]) * 12 + int(lo[5:7]) - 1 - base
+    high = int(hi[:4]) * 12 + int(hi[5:7]) - 1 - base
+    return ((1 << (high - low + 1)) - 1) << low
+
+
+def _class_masks(rows: list[tuple], bounds: list[tuple[str, str]], base: int,
+                 full_time: float) -> tuple[int, int, dict[str, int]]:
+    """The months of one case by class, as bit masks over the span whose months' first and
+    last days are ``bounds`` (bit 0 the month of index ``base``): (full time, part time,
+    {exemption reason: months}); the other months are none. ``rows``: the case's
+    activities overlapping the span, (kind, exemption, hours, from_date, to_date).
+
+    The same classes as :func:`classify` month by month, worked out once per activity
+    instead: an activity (or an exemption) counts in every month from its first to its
+    last within the span; an exemption's reason is that of the one begun last among those
+    in the month, so each exemption takes its months from those begun before it; and
+    full time is read from the activity's hours, unless two activities run in one month,
+    when :func:`_most_hours` sums them day by day in that month alone."""
+    first_day, last_day = bounds[0][0], bounds[-1][1]
+    spans: list[tuple[int, str, str, float]] = []
+    exempts: list[tuple[str, str, int]] = []
+    active = 0
+    for kind, reason, hours, start, end in rows:
+        end = end or "9999-12-31"
+        bits = _month_bits(max(start, first_day), min(end, last_day), base)
+        if kind == "exempt":
+            exempts.append((start, reason, bits))
+        else:
+            spans.append((bits, start, end, float(hours)))
+            active |= bits
+    full = 0
+    if len(spans) == 1:
+        if spans[0][3] >= full_time:
+            full = active
+    elif spans:
+        months = active
+        while months:
+            low = months & -months
+            months ^= low
+            running = [s for s in spans if s[0] & low]
+            if len(running) == 1:
+                hours = running[0][3]
+            else:
+                first, last = bounds[low.bit_length() - 1]
+                hours = _most_hours([(max(s, first), min(e, last), h)
+                                     for _b, s, e, h in running], first, last)
+            if hours >= full_time:
+                full |= low
+    reasons: dict[str, int] = {}
+    exempted = 0
+    for _start, reason, bits in sorted(exempts, key=lambda e: e[0]):
+        for other in reasons:
+            reasons[other] &= ~bits
+        reasons[reason] = reasons.get(reason, 0) | bits
+        exempted |= bits
+    return full, active & ~full & ~exempted, {r: b & ~full for r, b in reasons.items()}
+
+
+def _count_span(store: Store, first: str, last: str, full_time: float,
+                months: dict[str, dict[str, Any]]) -> set[str]:
+    """Count the classes of the months ``first`` to ``last`` (at most :data:`_CHUNK`) into
+    ``months``; the cases with an activity or an exemption in the month ``last``.
+
+    The households with assistance per month are counted by SQLite; only the households
+    with an activity or an exemption in the span are classed, from their activities and
+    the months they had assistance; the rest of each month's households are none."""
+    span = months_between(first, last)
+    base = month_index(first)
+    bounds = [(f"{m}-01", month_end(m).isoformat()) for m in span]
+    first_day, last_day = bounds[0][0], bounds[-1][1]
+    for month, households in store.tuples(
+            f"""SELECT a.period, count(DISTINCT a.case_id) FROM application a
+                INDEXED BY application_granted
+                WHERE {SQL_PAYING} AND a.period BETWEEN :first AND :last
+                GROUP BY a.period""", {"first": first, "last": last}):
+        months[month]["households"] = households
+    by_case: dict[str, list[tuple]] = defaultdict(list)
+    for case_id, *row in store.tuples(
+            "SELECT case_id, kind, exemption, hours, from_date, to_date FROM activity "
+            "WHERE from_date <= :last_day AND (to_date IS NULL OR to_date >= :first_day)",
+            {"first_day": first_day, "last_day": last_day}):
+        by_case[case_id].append(tuple(row))
+    paid = store.tuples(
+        f"""SELECT j.value, (SELECT sum(DISTINCT 1 << ({sql_month_index("a.period")} - :base))
+                             FROM application a INDEXED BY application_granted_case
+                             WHERE a.case_id = j.value AND {SQL_PAYING}
+                               AND a.period BETWEEN :first AND :last)
+            FROM json_each(:ids) j""",
+        {"first": first, "last": last, "base": base,
+         "ids": _json(list(by_case))}).fetchall()
+    tally: Counter[tuple[str, str | None, int]] = Counter()
+    classed: set[str] = set()
+    last_bit = 1 << (len(span) - 1)
+    for case_id, mask in paid:
+        if not mask:
+            continue
+        full, part, reasons = _class_masks(by_case[case_id], bounds, base, full_time)
+        tally["full_time", None, full & mask] += 1
+        tally["part_time", None, part & mask] += 1
+        for reason, bits in reasons.items():
+            tally["exempt", reason, bits & mask] += 1
+        if (full | part | sum(reasons.values())) & mask & last_bit:
+            classed.add(case_id)
+    for (kind, reason, bits), n in tally.items():
+        while bits:
+            low = bits & -bits
+            bits ^= low
+            row = months[span[low.bit_length() - 1]]
+            row[kind] += n
+            if reason is not None:
+                row["exempt_by_reason"][reason] += n
+    for month in span:
+        row = months[month]
+        row["none"] = row["households"] - row["full_time"] - row["part_time"] - row["exempt"]
+    return classed
+
+
 def readiness(store: Store, first: str, last: str, *, today: date,
               handler: str | None = None) -> dict[str, Any]:
     """Households with assistance per month from ``first`` to ``last`` by class, and the
@@ -90,33 +215,21 @@ def readiness(store: Store, first: str, last: str, *, today: date,
         handlers.get(store, handler)
     full_time = full_time_hours(store)
     reasons = list(codes.EXEMPTIONS)
-    first_day, last_day = f"{first}-01", month_end(last).isoformat()
+    span = months_between(first, last)
+    months = {m: {"month": m, "households": 0, **dict.fromkeys(CLASSES, 0),
+                  "exempt_by_reason": dict.fromkeys(reasons, 0)}
+              for m in span}
+    without: list[str] = []
     with store.snapshot():
-        paying = store.tuples(
-            f"SELECT hm.case_id, hm.period FROM ({sql_household_months()}) hm",
-            {"first": first, "last": last}).fetchall()
-        by_case: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in store.query(
-                "SELECT case_id, kind, exemption, hours, from_date, to_date FROM activity "
-                "WHERE from_date <= :last_day AND (to_date IS NULL OR to_date >= :first_day)",
-                {"first_day": first_day, "last_day": last_day}):
-            by_case[row["case_id"]].append(row)
-        months = {m: {"month": m, "households": 0, **dict.fromkeys(CLASSES, 0),
-                      "exempt_by_reason": dict.fromkeys(reasons, 0)}
-                  for m in months_between(first, last)}
-        without: list[str] = []
-        bounds = {m: (f"{m}-01", month_end(m).isoformat()) for m in months}
-        nothing: list[dict[str, Any]] = []
-        for case_id, month in paying:
-            kind, reason, _hours = classify(by_case.get(case_id, nothing), month, full_time,
-                                            bounds[month])
-            row = months[month]
-            row["households"] += 1
-            row[kind] += 1
-            if reason is not None:
-                row["exempt_by_reason"][reason] += 1
-            if kind == "none" and month == last:
-                without.append(case_id)
+        classed: set[str] = set()
+        for i in range(0, len(span), _CHUNK):
+            chunk = span[i:i + _CHUNK]
+            classed = _count_span(store, chunk[0], chunk[-1], full_time, months)
+        if span:
+            without = [case_id for (case_id,) in store.tuples(
+                f"""SELECT DISTINCT a.case_id FROM application a INDEXED BY application_granted
+                    WHERE {SQL_PAYING} AND a.period = :last""", {"last": last})
+                if case_id not in classed]
         on = min(month_end(last), today).isoformat()
         handler_sql = handler_of_case("c.id", ":on")
         handlers_of = dict(store.tuples(
