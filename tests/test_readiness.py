@@ -9,7 +9,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ekbist import activities, applications
+from ekbist import activities, applications, cases
 from ekbist.months import month_end, month_index, months_between
 from ekbist.reports import readiness as r
 
@@ -59,6 +59,17 @@ def test_a_series_of_months_is_each_month_counted_alone(unit_store) -> None:
     # C-3: studies 40 h from June, and exempt from 06-10: full time wins.
     _add(s, "C-3", "studies", "2026-06-01", hours=40)
     _add(s, "C-3", "exempt", "2026-06-10", reason="other")
+    # One activity each: C-5 Jobbtorg 10 h in February (part time), C-6 exempt for a
+    # disability from 03-10 on, C-7 studies 40 h from December to January (full time).
+    for case in ("C-5", "C-6", "C-7"):
+        cases.open_case(s, case, handler="anna", opened=date(2025, 12, 1), today=TODAY)
+    _add(s, "C-5", "jobbtorg", "2026-02-01", "2026-02-28", hours=10)
+    _add(s, "C-6", "exempt", "2026-03-10", reason="disability")
+    _add(s, "C-7", "studies", "2025-12-15", "2026-01-31", hours=40)
+    for case, paid in (("C-5", ("2026-01", "2026-02", "2026-03")),
+                       ("C-6", ("2026-03", "2026-04")), ("C-7", ("2026-01", "2026-02"))):
+        for month in paid:
+            _grant(s, case, month, 1)
     for month in months_between("2026-01", "2026-06"):
         _grant(s, "C-1", month, 1)
     _grant(s, "C-1", "2026-06", 2)  # a second payment for June: still one household
@@ -71,10 +82,10 @@ def test_a_series_of_months_is_each_month_counted_alone(unit_store) -> None:
     _grant(s, "C-3", "2026-07", 1, decision="withdrawn")
     _grant(s, "C-1", "2026-07", 1, decision=None)
     expected = [
-        _month("2026-01", 1, none=1),
-        _month("2026-02", 1, part=1),
-        _month("2026-03", 2, full=1, exempt=1, parental=1),
-        _month("2026-04", 2, full=1, exempt=1, sickness=1),
+        _month("2026-01", 3, full=1, none=2),  # C-7; C-1, C-5
+        _month("2026-02", 3, part=2, none=1),  # C-1, C-5; C-7
+        _month("2026-03", 4, full=1, exempt=2, none=1, parental=1, disability=1),  # C-5 none
+        _month("2026-04", 3, full=1, exempt=2, sickness=1, disability=1),
         _month("2026-05", 3, exempt=2, none=1, sickness=2),
         _month("2026-06", 3, full=1, exempt=2, sickness=2),
         _month("2026-07", 0),
@@ -85,9 +96,14 @@ def test_a_series_of_months_is_each_month_counted_alone(unit_store) -> None:
     assert [a["months"][0] for a in alone] == expected
     # The list of those with none is the last month's: C-3 in May (studies from June).
     assert [a["without"]["cases"] for a in alone][:5] == [
-        [{"case": "C-1", "handler": "bo"}], [], [], [], [{"case": "C-3", "handler": "cia"}]]
+        [{"case": "C-5", "handler": "anna"}, {"case": "C-1", "handler": "bo"}],
+        [{"case": "C-7", "handler": "anna"}], [{"case": "C-5", "handler": "anna"}], [],
+        [{"case": "C-3", "handler": "cia"}]]
     assert r.readiness(s, "2026-02", "2026-05", today=TODAY)["without"]["cases"] == [
         {"case": "C-3", "handler": "cia"}]
+    # C-5's Jobbtorg in February leaves it on March's list.
+    assert r.readiness(s, "2026-02", "2026-03", today=TODAY)["without"]["cases"] == [
+        {"case": "C-5", "handler": "anna"}]
     assert series["without"] == {"month": "2026-07", "cases": [], "by_handler": []}
 
 

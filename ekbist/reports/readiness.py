@@ -72,9 +72,10 @@ def classify(activities: list[dict[str, Any]], month: str, full_time: float,
     return "none", None, hours
 
 
-# The longest run of months counted in one pass: a household's months are one SQLite
-# integer's bits (64, the sign bit left alone).
-_CHUNK = 60
+# The longest run of months counted in one pass: a household's months are the low bits of
+# one SQLite integer, and the number of its paying applications the bits above them.
+_CHUNK = 36
+_COUNT = 1 << _CHUNK
 
 
 def _month_bits(lo: str, hi: str, base: int) -> int:
@@ -138,6 +139,21 @@ def _class_masks(rows: list[tuple], bounds: list[tuple[str, str]], base: int,
     return full, active & ~full & ~exempted, {r: b & ~full for r, b in reasons.items()}
 
 
+def _sql_paid(case: str, *, distinct: bool = False) -> str:
+    """The months of ``:first`` to ``:last`` in which case ``case`` had assistance, as bits
+    (bit 0 the month of index ``:base``), plus :data:`_COUNT` times the number of its paying
+    applications in them. Summed without DISTINCT, which spares SQLite a sort per case, the
+    bits are the months exactly when no two applications are for one month, that is when
+    their number is the number of bits set (two equal bits added carry into one); with
+    ``distinct`` they are the months always, without the number."""
+    bit = f"(1 << ({sql_month_index('a.period')} - :base))"
+    each = bit if distinct else f"{bit} + {_COUNT}"
+    return (f"(SELECT sum({'DISTINCT ' if distinct else ''}{each}) "
+            f"FROM application a INDEXED BY application_granted_case "
+            f"WHERE a.case_id = {case} AND {SQL_PAYING} "
+            f"AND a.period BETWEEN :first AND :last)")
+
+
 def _count_span(store: Store, first: str, last: str, full_time: float,
                 months: dict[str, dict[str, Any]]) -> set[str]:
     """Count the classes of the months ``first`` to ``last`` (at most :data:`_CHUNK`) into
@@ -150,47 +166,88 @@ def _count_span(store: Store, first: str, last: str, full_time: float,
     base = month_index(first)
     bounds = [(f"{m}-01", month_end(m).isoformat()) for m in span]
     first_day, last_day = bounds[0][0], bounds[-1][1]
+    params = {"first": first, "last": last, "base": base,
+              "first_day": first_day, "last_day": last_day}
     for month, households in store.tuples(
             f"""SELECT a.period, count(DISTINCT a.case_id) FROM application a
                 INDEXED BY application_granted
                 WHERE {SQL_PAYING} AND a.period BETWEEN :first AND :last
-                GROUP BY a.period""", {"first": first, "last": last}):
+                GROUP BY a.period""", params):
         months[month]["households"] = households
-    by_case: dict[str, list[tuple]] = defaultdict(list)
-    for case_id, *row in store.tuples(
-            "SELECT case_id, kind, exemption, hours, from_date, to_date FROM activity "
-            "WHERE from_date <= :last_day AND (to_date IS NULL OR to_date >= :first_day)",
-            {"first_day": first_day, "last_day": last_day}):
-        by_case[case_id].append(tuple(row))
-    paid = store.tuples(
-        f"""SELECT j.value, (SELECT sum(DISTINCT 1 << ({sql_month_index("a.period")} - :base))
-                             FROM application a INDEXED BY application_granted_case
-                             WHERE a.case_id = j.value AND {SQL_PAYING}
-                               AND a.period BETWEEN :first AND :last)
-            FROM json_each(:ids) j""",
-        {"first": first, "last": last, "base": base,
-         "ids": _json(list(by_case))}).fetchall()
+    # Each activity running in the span with its case's months of assistance, in the
+    # order of the cases: a case's activities come together.
+    rows = store.tuples(
+        f"""SELECT t.case_id, t.kind, t.exemption, t.hours, t.from_date, t.to_date,
+                   {_sql_paid("t.case_id")}
+            FROM activity t
+            WHERE t.from_date <= :last_day AND (t.to_date IS NULL OR t.to_date >= :first_day)
+            ORDER BY t.case_id""", params).fetchall()
+    paid: dict[str, int] = {}
+    repeated: list[str] = []
+    for row in rows:
+        packed = row[6]
+        if packed and row[0] not in paid:
+            mask = packed & (_COUNT - 1)
+            paid[row[0]] = mask
+            if mask.bit_count() != packed >> _CHUNK:
+                repeated.append(row[0])
+    if repeated:
+        paid.update(store.tuples(
+            f"SELECT j.value, {_sql_paid('j.value', distinct=True)} FROM json_each(:ids) j",
+            {**params, "ids": _json(repeated)}).fetchall())
     tally: Counter[tuple[str, str | None, int]] = Counter()
     classed: set[str] = set()
     last_bit = 1 << (len(span) - 1)
-    for case_id, mask in paid:
+    top = len(span) - 1
+    position = {m: i for i, m in enumerate(span)}
+    n = len(rows)
+    i = 0
+    while i < n:
+        case_id = rows[i][0]
+        j = i + 1
+        while j < n and rows[j][0] == case_id:
+            j += 1
+        mask = paid.get(case_id)
         if not mask:
+            i = j
             continue
-        full, part, reasons = _class_masks(by_case[case_id], bounds, base, full_time)
-        tally["full_time", None, full & mask] += 1
-        tally["part_time", None, part & mask] += 1
-        for reason, bits in reasons.items():
-            tally["exempt", reason, bits & mask] += 1
-        if (full | part | sum(reasons.values())) & mask & last_bit:
-            classed.add(case_id)
-    for (kind, reason, bits), n in tally.items():
+        if j == i + 1:
+            # One activity (the usual case): its class in every month it runs.
+            _case, kind, reason, hours, start, end, _paid = rows[i]
+            low = position[start[:7]] if start > first_day else 0
+            high = position[end[:7]] if end is not None and end < last_day else top
+            bits = ((1 << (high - low + 1)) - 1) << low & mask
+            if bits:
+                if kind == "exempt":
+                    tally["exempt", reason, bits] += 1
+                elif hours >= full_time:
+                    tally["full_time", None, bits] += 1
+                else:
+                    tally["part_time", None, bits] += 1
+                if bits & last_bit:
+                    classed.add(case_id)
+        else:
+            full, part, reasons = _class_masks([r[1:6] for r in rows[i:j]], bounds, base,
+                                               full_time)
+            every = full | part
+            for kind, bits in (("full_time", full), ("part_time", part)):
+                if bits & mask:
+                    tally[kind, None, bits & mask] += 1
+            for reason, bits in reasons.items():
+                every |= bits
+                if bits & mask:
+                    tally["exempt", reason, bits & mask] += 1
+            if every & mask & last_bit:
+                classed.add(case_id)
+        i = j
+    for (kind, reason, bits), count in tally.items():
         while bits:
             low = bits & -bits
             bits ^= low
             row = months[span[low.bit_length() - 1]]
-            row[kind] += n
+            row[kind] += count
             if reason is not None:
-                row["exempt_by_reason"][reason] += n
+                row["exempt_by_reason"][reason] += count
     for month in span:
         row = months[month]
         row["none"] = row["households"] - row["full_time"] - row["part_time"] - row["exempt"]
