@@ -21,6 +21,7 @@ UNKNOWN when the check itself could not run.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -294,10 +295,74 @@ def run(store: Store, today: date, *, only: Sequence[str] | None = None) -> Repo
     }
     with store.snapshot():
         report.handlers = _handlers(store, today)
-        for name in checks:
-            report.findings.extend(gatherers[name](store, today, report.handlers))
+        parts = [partial(gatherers[name], today=today, handlers=report.handlers)
+                 for name in checks]
+        for found in _side_by_side(store, parts):
+            report.findings.extend(found)
     report.findings.sort(key=_finding_order)
     return report
+
+
+def _side_by_side(store: Store, parts: Sequence[Callable[..., list[Finding]]]
+                  ) -> list[list[Finding]]:
+    """Each part's findings, the first part on ``store`` and every other on a read-only
+    connection of its own in a thread, side by side (a city's plans and caseload each take
+    a few tenths of a second of SQLite, which lets go of Python's lock while it reads).
+
+    The parts must read one state of the store: each connection's read transaction begins
+    before any part starts, and if a write was committed between the first and the last
+    (their :meth:`Store.state` differ), every part runs on ``store`` alone, one after the
+    other, as on a store that is not a file. An interrupt stops every part.
+    """
+    if len(parts) < 2 or not store.path.is_file():
+        return [part(store) for part in parts]
+    import threading
+
+    readers: list[Store] = []
+    try:
+        for _part in parts[1:]:
+            reader = store.reader()
+            readers.append(reader)
+            reader.conn.execute("BEGIN")
+        state = store.state()
+        if any(reader.state() != state for reader in readers):
+            return [part(store) for part in parts]
+        results: list[Any] = [None] * len(parts)
+
+        def work(index: int, on: Store) -> None:
+            try:
+                results[index] = (True, parts[index](on))
+            except BaseException as exc:  # handed to the caller's thread below
+                results[index] = (False, exc)
+
+        threads = [threading.Thread(target=work, args=(i + 1, reader), daemon=True,
+                                    name=f"ekbist-check-{i + 1}")
+                   for i, reader in enumerate(readers)]
+        for thread in threads:
+            thread.start()
+        try:
+            work(0, store)
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.1)   # a signal is heard between the waits
+        except BaseException:
+            for reader in readers:
+                reader.conn.interrupt()
+            for thread in threads:
+                thread.join(1)
+            raise
+        found = []
+        for ok, value in results:
+            if not ok:
+                raise value
+            found.append(value)
+        return found
+    finally:
+        for reader in readers:
+            try:
+                reader.close()
+            except sqlite3.Error:
+                pass
 
 
 def unknown(as_of: date, reason: str, *, only: Sequence[str] | None = None) -> Report:

@@ -395,6 +395,34 @@ class Store:
         uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if self.immutable else "")
         return IntegrityProbe(uri, self.path, tables)
 
+    def reader(self) -> Store:
+        """Another read-only connection to this file, for a part of a read-only run in a
+        thread of its own: SQLite lets go of Python's lock while it reads, so on two cores
+        two parts cost the slower of the two. It hears an interrupt as this one does; close
+        it when done. Whether it reads the same state as this one is the caller's to check
+        (:meth:`state`)."""
+        from ekbist import interrupts
+
+        uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if self.immutable else "")
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise classify(exc, self.path) from exc
+        conn.set_progress_handler(interrupts.check, PROGRESS_STEPS)
+        reader = Store(conn, self.path, readonly=True)
+        reader.immutable = self.immutable
+        return reader
+
+    def state(self) -> tuple[Any, ...]:
+        """What tells one committed state of this store from the next, as this connection
+        sees it: every write ekbist makes adds to the audit, and the file's page count
+        follows the rest. Two connections inside read transactions with the same state read
+        the same store."""
+        return self.conn.execute(
+            "SELECT (SELECT max(id) FROM audit), (SELECT page_count FROM pragma_page_count), "
+            "(SELECT freelist_count FROM pragma_freelist_count)").fetchone()
+
     def ensure_sound(self, *, quick: bool = False) -> None:
         """Refuse a damaged file with what to do, rather than answer from part of it."""
         raise_if_damaged(self.path, self.check_integrity(quick=quick))

@@ -780,3 +780,53 @@ def test_the_targets_check_runs_when_named_though_it_is_off_by_default(unit) -> 
     # Off by default, it is left out of a full run, but runs (and finds nothing) when named.
     assert "(checks: handling-time, plans, caseload, budget)." in unit("check").stdout
     assert "(checks: plans, targets)." in unit("check", "--only", "plans,targets").stdout
+
+
+# -- the parts side by side ------------------------------------------------------------
+def _closed_days(store: Store) -> tuple[bool, int]:
+    """A part that says what it sees: whether it ran on a connection of its own, and how
+    many closed days the store holds."""
+    return store is not _closed_days.main, store.scalar(
+        "SELECT count(*) FROM closed_day")
+
+
+def test_the_parts_run_side_by_side_on_one_state_of_the_store(unit, db_path) -> None:
+    with Store.open(db_path, readonly=True, migrate=False) as store, store.snapshot():
+        _closed_days.main = store
+        days = store.scalar("SELECT count(*) FROM closed_day")
+        # The first part on the caller's connection, the others each on one of their own.
+        assert checks._side_by_side(store, [_closed_days] * 3) == [
+            (False, days), (True, days), (True, days)]
+
+
+def test_a_write_while_the_parts_open_their_connections_runs_them_on_one(
+        unit, db_path, monkeypatch) -> None:
+    # A day closed (and audited) between the caller's snapshot and the others': some parts
+    # would see it and some not, so every part runs on the caller's connection, which
+    # does not see it.
+    opened = Store.reader
+    written = []
+
+    def reader_after_a_write(self: Store) -> Store:
+        if not written:
+            unit.ok("workdays", "close", "2027-03-03", "--reason", "staff day")
+            written.append(True)
+        return opened(self)
+
+    monkeypatch.setattr(Store, "reader", reader_after_a_write)
+    with Store.open(db_path, readonly=True, migrate=False) as store, store.snapshot():
+        _closed_days.main = store
+        days = store.scalar("SELECT count(*) FROM closed_day")
+        assert checks._side_by_side(store, [_closed_days] * 3) == [(False, days)] * 3
+    with Store.open(db_path, readonly=True, migrate=False) as store:
+        assert store.scalar("SELECT count(*) FROM closed_day") == days + 1
+
+
+def test_a_part_that_fails_on_its_own_connection_fails_the_run(unit, db_path) -> None:
+    def broken(store: Store) -> list:
+        return store.scalar("SELECT no_such_column FROM closed_day")
+
+    with Store.open(db_path, readonly=True, migrate=False) as store, store.snapshot():
+        _closed_days.main = store
+        with pytest.raises(sqlite3.OperationalError, match="no such column: no_such_column"):
+            checks._side_by_side(store, [_closed_days, broken])
