@@ -310,8 +310,10 @@ def history(
                                coalesce(a.to_date, '9999-12-31'),
                                coalesce(c.closed, '9999-12-31')) AS e,
                            a.handler AS own, cv.handler AS by_handler
-                    FROM cover cv JOIN cases c ON c.id = cv.case_id
-                    JOIN assignment a ON a.case_id = cv.case_id
+                    -- The few covers lead (CROSS JOIN keeps the order): left to itself
+                    -- SQLite reads every assignment and looks each one's covers up.
+                    FROM cover cv CROSS JOIN cases c ON c.id = cv.case_id
+                    CROSS JOIN assignment a ON a.case_id = cv.case_id
                     WHERE cv.from_date <= :last_end
                       AND (cv.to_date IS NULL OR cv.to_date >= :first_end)
                 ) q CROSS JOIN (SELECT -1 AS w, 0 AS side UNION ALL SELECT 1, 1) k
