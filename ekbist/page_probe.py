@@ -40,7 +40,6 @@ the ``dbstat`` way above, which names what is wrong: the fast way only ever says
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import sqlite3
 import struct
@@ -173,14 +172,72 @@ def pages_accounted(conn: sqlite3.Connection) -> bool:
         with open(path, "rb") as fh:
             if os.fstat(fh.fileno()).st_size < page_count * page_size:
                 return False
-            with mmap.mmap(fh.fileno(), page_count * page_size, access=mmap.ACCESS_READ) as data:
-                return _accounted(data, page_size, page_count, free, roots)
-    except (OSError, ValueError, struct.error, IndexError):
+            return _accounted(fh, page_size, page_count, free, roots)
+    except (OSError, ValueError, struct.error, IndexError, KeyError):
         return False
 
 
-def _accounted(data: mmap.mmap, page_size: int, page_count: int, free: int,
-               roots: list[int]) -> bool:
+# The file is read in pieces of this many bytes, in order (so a city's 465 MB never sit in
+# memory at once): each page's header is read and checked, and the interior pages' child
+# pointers are kept for the walk.
+_PIECE = 4 * 1024 * 1024
+# A page's kind when its header is not a b-tree page's, or is one whose bounds fail.
+_NOT_BTREE, _BROKEN = 0x00, 0xFF
+
+
+def _headers(fh, page_size: int, page_count: int
+             ) -> tuple[bytearray, dict[int, tuple[int, ...]], bytes]:
+    """Every page's kind (its header's type byte, or _NOT_BTREE/_BROKEN), the children of
+    every interior page, and the file's first 100 bytes."""
+    unpack = struct.unpack_from
+    kinds = bytearray(page_count + 1)
+    children: dict[int, tuple[int, ...]] = {}
+    per_piece = max(1, _PIECE // page_size)
+    buffer = bytearray(per_piece * page_size)
+    header = b""
+    page = 1
+    while page <= page_count:
+        count = min(per_piece, page_count - page + 1)
+        view = memoryview(buffer)[:count * page_size]
+        if fh.readinto(view) != count * page_size:
+            raise ValueError("the file ends before its last page")
+        if page == 1:
+            header = bytes(buffer[:100])
+        for index in range(count):
+            base = index * page_size
+            at = base + (100 if page + index == 1 else 0)
+            kind, freeblock, cells, content, fragments = unpack(">BHHHB", buffer, at)
+            if kind == _TABLE_LEAF or kind == _INDEX_LEAF:
+                lowest = at - base + 8 + 2 * cells
+            elif kind == _TABLE_INTERIOR or kind == _INDEX_INTERIOR:
+                lowest = at - base + 12 + 2 * cells
+                if not cells:
+                    kinds[page + index] = _BROKEN   # an interior page holds at least one cell
+                    continue
+            else:
+                continue   # _NOT_BTREE: free, lock-byte or overflow pages, or damage
+            # The header's own bounds: the cell pointers, then the cells' area, inside the
+            # page (the first free block in that area, at most 60 fragmented bytes): a page
+            # of garbage that happens to begin with a b-tree type fails here.
+            if (lowest > page_size or not lowest <= (content or 65536) <= page_size
+                    or (freeblock and not content <= freeblock <= page_size - 4)
+                    or fragments > 60):
+                kinds[page + index] = _BROKEN
+                continue
+            if kind == _TABLE_INTERIOR or kind == _INDEX_INTERIOR:
+                pointers = unpack(f">{cells}H", buffer, at + 12)
+                if min(pointers) < lowest or max(pointers) > page_size - 4:
+                    kinds[page + index] = _BROKEN
+                    continue
+                children[page + index] = (unpack(">I", buffer, at + 8)[0], *(
+                    unpack(">I", buffer, base + offset)[0] for offset in pointers))
+            kinds[page + index] = kind
+        page += count
+    return kinds, children, header
+
+
+def _accounted(fh, page_size: int, page_count: int, free: int, roots: list[int]) -> bool:
+    kinds, children, header = _headers(fh, page_size, page_count)
     seen = bytearray(page_count + 1)
     seen[0] = 1
     marked = 0
@@ -190,7 +247,7 @@ def _accounted(data: mmap.mmap, page_size: int, page_count: int, free: int,
         marked += 1
     unpack = struct.unpack_from
     # The free list: trunk pages, each naming the next trunk and its leaves.
-    trunk, listed = unpack(">II", data, 32)
+    trunk, listed = unpack(">II", header, 32)
     if listed != free:
         return False
     while trunk:
@@ -198,11 +255,11 @@ def _accounted(data: mmap.mmap, page_size: int, page_count: int, free: int,
             return False
         seen[trunk] = 1
         marked += 1
-        base = (trunk - 1) * page_size
-        next_trunk, leaves = unpack(">II", data, base)
+        data = os.pread(fh.fileno(), page_size, (trunk - 1) * page_size)
+        next_trunk, leaves = unpack(">II", data, 0)
         if leaves > page_size // 4 - 2:
             return False
-        for leaf in unpack(f">{leaves}I", data, base + 8):
+        for leaf in unpack(f">{leaves}I", data, 8):
             if not 1 <= leaf <= page_count or seen[leaf]:
                 return False
             seen[leaf] = 1
@@ -214,7 +271,7 @@ def _accounted(data: mmap.mmap, page_size: int, page_count: int, free: int,
     for root in [1, *roots]:
         if not 1 <= root <= page_count:
             return False
-        leaf = _LEAF_OF.get(data[(root - 1) * page_size + (100 if root == 1 else 0)])
+        leaf = _LEAF_OF.get(kinds[root])
         if leaf is None:
             return False
         interior = leaf - 8
@@ -225,29 +282,9 @@ def _accounted(data: mmap.mmap, page_size: int, page_count: int, free: int,
                 return False
             seen[page] = 1
             marked += 1
-            base = (page - 1) * page_size
-            header = base + (100 if page == 1 else 0)
-            kind, freeblock, cells, content, fragments = unpack(">BHHHB", data, header)
-            if kind == leaf:
-                start = header + 8
-            elif kind == interior:
-                start = header + 12
-                if not cells:
-                    return False   # an interior page holds at least one cell
-            else:
-                return False
-            # The header's own bounds: the cell pointers, then the cells' area, inside the
-            # page (the first free block in that area, at most 60 fragmented bytes): a page
-            # of garbage that happens to begin with a b-tree type fails here.
-            lowest = start - base + 2 * cells
-            if (lowest > page_size or not lowest <= (content or 65536) <= page_size
-                    or (freeblock and not content <= freeblock <= page_size - 4)
-                    or fragments > 60):
-                return False
+            kind = kinds[page]
             if kind == interior:
-                pointers = unpack(f">{cells}H", data, start)
-                if min(pointers) < lowest or max(pointers) > page_size - 4:
-                    return False
-                stack.append(unpack(">I", data, header + 8)[0])
-                stack.extend(unpack(">I", data, base + offset)[0] for offset in pointers)
+                stack.extend(children[page])
+            elif kind != leaf:
+                return False
     return marked == page_count
