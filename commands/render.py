@@ -266,11 +266,18 @@ def _plain(rows: Sequence[dict[str, Any]], shape: Layout, title: str | None) -> 
         # a two-line header stands on its lower line, next to the one-line ones
         out.append(line([h[n - (height - len(h))] if n >= height - len(h) else "" for h in head]))
     out.append("  ".join("-" * w for w in widths))
+    wraps = [c.wraps for c in columns]
+    # A row none of whose cells may wrap is one line (the long lists: cases, findings).
+    one_line = not any(wraps)
     for heading, row in grouped_rows(rows, shape.group):
         if heading is not None:
             out += wrap_cell(heading, max(shape.needed, sum(widths)))
             continue
-        out += block([c.display(row.get(c.key)) for c in columns], [c.wraps for c in columns])
+        values = [c.display(row.get(c.key)) for c in columns]
+        if one_line:
+            out.append(line(values))
+        else:
+            out += block(values, wraps)
     return "\n".join(out)
 
 
