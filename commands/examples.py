@@ -159,7 +159,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'demo': [
         'ekbist --db demo.db --today 2026-11-25 demo',
-        'ekbist --db three.db demo --months 48',
+        'ekbist --db demo.db demo',
     ],
     'export': [
         'ekbist export covers --from 2026-11-01 covers.xlsx',
@@ -278,10 +278,10 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist population set 2026 --age 18-24 --gender f --persons 3110',
     ],
     'prognosis accuracy': [
-        'ekbist --db three.db prognosis accuracy --year 2025',
+        'ekbist prognosis accuracy --year 2025',
     ],
     'prognosis backtest': [
-        'ekbist --db three.db prognosis backtest --years 2024-2025',
+        'ekbist prognosis backtest --years 2023-2025',
     ],
     'prognosis export': [
         'ekbist prognosis export prognos-okt.xlsx --year 2026 --month 10',
@@ -292,7 +292,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     'prognosis make': [
         "ekbist prognosis make --year 2026 --month 10 --set 'Arbetsmarknad:Personalkostnader=3 900 000' --comment 'Arbetsmarknad:Personalkostnader=Vakans hösten, tillsatt i december' --comment 'Ekonomiskt bistånd/handläggning:Övriga kostnader=Fler hushåll med barn än budgeterat' --save",
-        'ekbist --db three.db prognosis make --year 2026 --month 10 --method best',
+        'ekbist prognosis make --year 2026 --month 10 --method best',
     ],
     'prognosis show': [
         'ekbist prognosis show --year 2026 --month 10',

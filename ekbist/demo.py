@@ -44,6 +44,10 @@ MAX_HOUSEHOLDS = 20_000
 # köp av verksamhet; the demo puts its own payments there and scales the rest to them.
 PAYMENTS_LINE = "Entreprenader och köp av verksamhet"
 SEED_PAYMENTS = 46_349_000
+# How many years before the as-of year the controller's ledger (budget and monthly
+# actuals) reaches back to, at the least: three finished years for the backtest of the
+# prognosis methods and the year before them for the seasonal method (see ledger_start).
+LEDGER_YEARS = 4
 # The year's shape of some lines, month by month: staff costs dip in July (holidays), other
 # costs peak in December (the year's invoices), and the labour-market activity's wage
 # subsidies peak over the summer jobs (feriearbete) of June–August. Except the July dip,
@@ -803,10 +807,43 @@ class _Generator:
             followups.append((plan_id, self.days_text(held), self.days_text(next_day)))
         return next_day
 
+    def ledger_start(self) -> tuple[int, int]:
+        """The first month of the demo's budget and actuals: the demo's first month, or
+        January :data:`LEDGER_YEARS` years before the as-of year if that is earlier.
+
+        The controller's ledger is older than the unit's case records in ekbist: a default
+        demo (24 months) still has three finished years to backtest the prognosis methods
+        on, and the year before them that the seasonal method carries on.
+        """
+        return min(self.months[0], (self.as_of.year - LEDGER_YEARS, 1))
+
+    def _earlier_payments(self, paid: dict[str, int]) -> dict[str, int]:
+        """The assistance payments booked before the demo's first month (the ledger's
+        months without cases in ekbist): the demo's first twelve months' mean, 2 % a year
+        less for each year further back, ±3 % month to month. Drawn from a generator of
+        their own, so the demo's other figures do not move with the ledger's reach."""
+        start = self.ledger_start()
+        first = date(*self.months[0], 1)
+        last_full = month_add(date(self.as_of.year, self.as_of.month, 1), -1)
+        known = [paid[p] for p in (f"{y:04d}-{m:02d}" for y, m in self.months[:12]
+                                   if date(y, m, 1) <= last_full) if paid.get(p)]
+        if start >= self.months[0] or not known:
+            return {}
+        mean = sum(known) / len(known)
+        draw = random.Random(f"{self.options.seed}:ledger")
+        earlier = {}
+        month = date(*start, 1)
+        while month < first:
+            back = (first.year - month.year) * 12 + first.month - month.month
+            earlier[f"{month.year:04d}-{month.month:02d}"] = round(
+                mean * 1.02 ** (-back / 12) * draw.uniform(0.97, 1.03))
+            month = month_add(month, 1)
+        return earlier
+
     def _budget_and_actuals(self) -> None:
-        """A budget per year and monthly actuals; assistance actuals are the granted payments."""
+        """A budget per year and monthly actuals; assistance actuals are the granted payments
+        (before the demo's first month, :meth:`_earlier_payments`)."""
         rng, store = self.rng, self.store
-        years = sorted({y for y, _m in self.months})
         last_full = month_add(date(self.as_of.year, self.as_of.month, 1), -1)
         paid = {
             row[0]: row[1]
@@ -815,6 +852,12 @@ class _Generator:
                 "GROUP BY period"
             )
         }
+        paid.update(self._earlier_payments(paid))
+        start = self.ledger_start()
+        years = sorted({y for y, _m in self.months} | set(range(start[0], self.months[0][0])))
+        # The draws of the months before the demo's come from their own generator: the
+        # demo's months keep the figures they had before the ledger reached further back.
+        earlier_draw = random.Random(f"{self.options.seed}:ledger-lines")
         s = self.scale
         budget_rows, actual_rows = [], []
         for year in years:
@@ -834,21 +877,22 @@ class _Generator:
                     yearly = round(amount * inflation)
                     budget_rows.append((year, activity, line, yearly))
                     for month in range(1, 13):
-                        if date(year, month, 1) > last_full or (year, month) < self.months[0]:
+                        if date(year, month, 1) > last_full or (year, month) < start:
                             continue
                         season = _season(activity, line, month)
+                        noise = (rng if (year, month) >= self.months[0] else earlier_draw)
                         actual_rows.append(
                             (
                                 year,
                                 month,
                                 activity,
                                 line,
-                                round(yearly / 12 * season * rng.uniform(0.94, 1.07)),
+                                round(yearly / 12 * season * noise.uniform(0.94, 1.07)),
                             )
                         )
             budget_rows.append((year, ASSISTANCE_ACTIVITY, PAYMENTS_LINE, assistance_budget))
             for month in range(1, 13):
-                if date(year, month, 1) > last_full or (year, month) < self.months[0]:
+                if date(year, month, 1) > last_full or (year, month) < start:
                     continue
                 actual_rows.append(
                     (

@@ -112,3 +112,75 @@ def test_demo_options_are_checked(cli) -> None:
     )
     assert not cli.db.exists()
     assert cli("demo", "--households", "3").exit_code == 2
+
+
+def test_the_ledger_reaches_back_four_years_before_the_as_of_year(demo_db) -> None:
+    """The controller's budget and actuals are older than the unit's cases in ekbist: the
+    default demo (cases from December 2024) books each of its 15 lines for the twelve
+    months of 2022–2025 and January–October 2026 (November is not over on 2026-11-25).
+    Before the cases the assistance payments are the cases' first twelve months' mean,
+    2 % a year lower for each year further back, ±3 %; from the cases' first month on
+    they are the granted payments."""
+    store = Store.open(demo_db, readonly=True)
+    try:
+        assert store.scalar("SELECT min(period) FROM application") == "2024-12"
+        booked = store.query("SELECT activity, line, year, count(*) AS n FROM actual "
+                             "GROUP BY activity, line, year")
+        assert {r["year"] for r in booked} == {2022, 2023, 2024, 2025, 2026}
+        assert len(booked) == 15 * 5
+        assert all(r["n"] == (10 if r["year"] == 2026 else 12) for r in booked)
+        assert [r["year"] for r in store.query(
+            "SELECT DISTINCT year FROM budget ORDER BY year")] == [2022, 2023, 2024, 2025, 2026]
+
+        def payments(year: int, month: int) -> int:
+            return store.scalar(
+                "SELECT amount FROM actual WHERE year = ? AND month = ? AND activity = ? "
+                "AND line = ?", (year, month, demo.ASSISTANCE_ACTIVITY, demo.PAYMENTS_LINE))
+
+        def granted(period: str) -> int | None:
+            return store.scalar("SELECT sum(amount) FROM application WHERE period = ? "
+                                "AND decision IN ('granted', 'partly')", (period,))
+
+        assert granted("2024-11") is None  # before the cases
+        assert payments(2024, 12) == granted("2024-12")
+        assert payments(2025, 6) == granted("2025-06")
+        first = [granted("2024-12")] + [granted(f"2025-{m:02d}") for m in range(1, 12)]
+        mean = sum(first) / 12
+        for (year, month), back in (((2024, 11), 1), ((2022, 1), 35)):
+            level = mean * 1.02 ** (-back / 12)
+            assert level * 0.97 - 1 <= payments(year, month) <= level * 1.03 + 1
+    finally:
+        store.close()
+
+
+def test_the_ledgers_reach_leaves_the_years_of_the_cases_alone(tmp_path, monkeypatch) -> None:
+    """The months before the cases are drawn from generators of their own: a demo whose
+    ledger starts with its cases (October 2025) has the same 2026 — budget, actuals and
+    everything else — as one whose ledger reaches back to 2022; only the cases' first,
+    partial year gains its earlier months (and so its budget)."""
+    options = demo.DemoOptions(households=60, months=14, seed=5)
+    paths = {}
+    default = demo.LEDGER_YEARS
+    for reach in (default, 0):
+        monkeypatch.setattr(demo, "LEDGER_YEARS", reach)
+        path = paths[reach] = tmp_path / f"reach{reach}.db"
+        store = Store.open(path, create=True)
+        demo.build(store, options, TODAY)
+        store.close()
+    far, near = (sqlite3.connect(paths[k]) for k in (default, 0))
+    try:
+        def rows(conn, sql):
+            return conn.execute(sql).fetchall()
+
+        for sql in ("SELECT * FROM actual WHERE year = 2026 ORDER BY 1, 2, 3, 4",
+                    "SELECT * FROM budget WHERE year = 2026 ORDER BY 1, 2, 3",
+                    "SELECT * FROM application ORDER BY id", "SELECT * FROM prognosis ORDER BY 1, 2, 3, 4",
+                    "SELECT * FROM cases ORDER BY id", "SELECT * FROM plan ORDER BY id"):
+            assert rows(far, sql) == rows(near, sql), sql
+        assert rows(near, "SELECT min(year * 100 + month) FROM actual") == [(202510,)]
+        assert rows(far, "SELECT min(year * 100 + month) FROM actual") == [(202201,)]
+        assert (rows(far, "SELECT * FROM actual WHERE year = 2025 AND month >= 10 ORDER BY 1, 2, 3, 4")
+                != rows(near, "SELECT * FROM actual WHERE year = 2025 ORDER BY 1, 2, 3, 4"))
+    finally:
+        far.close()
+        near.close()

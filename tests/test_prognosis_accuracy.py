@@ -171,9 +171,14 @@ def test_best_forecasts_this_years_households_from_the_backtests_read(demo_copy)
             m: v["by_month"][2] for m, v in whole["methods"].items()}
         assert found["rows"][key]["errors"]["driver"] is not None
         alone = prognosis.make(store, 2026, 3, methods=[("*", "driver")])
-        best = prognosis.make(store, 2026, 3, methods=[("*", "best")], choose_best=best_methods)
+        # Every line by the backtest but the payments, by households × average (in the demo
+        # the run-rate or the budget method has been closer on them): this year's forecast
+        # comes from the backtest's read and is the driver method's alone.
+        best = prognosis.make(store, 2026, 3, methods=[("*", "best"), (":".join(key), "driver")],
+                              choose_best=best_methods)
+        assert [r["chosen_by"] for r in best["lines"]].count("best") == 14
         row = next(r for r in best["lines"] if (r["activity"], r["line"]) == key)
-        assert (row["method"], row["chosen_by"]) == ("driver", "best")  # the demo's closest
+        assert (row["method"], row["chosen_by"]) == ("driver", None)
         assert row["prognosis"] == next(
             r for r in alone["lines"] if (r["activity"], r["line"]) == key)["prognosis"]
         with store.transaction():
@@ -182,6 +187,50 @@ def test_best_forecasts_this_years_households_from_the_backtests_read(demo_copy)
         with store.transaction():
             store.execute("DELETE FROM application WHERE period = '2026-03'")
         assert best_methods(store, 2026, 3)["driver"] != found["driver"]
+
+
+def test_the_default_demo_backtests_three_years_and_finds_its_seasons(demo_db) -> None:
+    """The default demo has cases from December 2024 only, but the controller's ledger from
+    January 2022: the backtest replays 2023, 2024 and 2025 with run-rate, budget and
+    seasonal on every line (households × average needs the cases: 2025 only). The
+    seasonal method is the closest on the two lines with a season in the months that
+    carry it — Arbetsmarknad's grants in June–August (the summer jobs, 1.45 of a mean
+    month), and the assistance's other costs in the autumn before December's invoices
+    (1.55) — and never on a line without a season."""
+    from ekbist.store import Store
+
+    store = Store.open(demo_db, readonly=True)
+    try:
+        report = backtest(store, parse_years("2023-2025"))
+    finally:
+        store.close()
+    assert report["years"] == [2023, 2024, 2025]
+    years: dict[tuple[str, str, str], set[int]] = {}
+    for f in report["forecasts"]:
+        years.setdefault((f["activity"], f["line"], f["method"]), set()).add(f["year"])
+    lines = {(line["activity"], line["line"]): line for line in report["lines"]}
+    assert len(lines) == 15  # 8 lines of the assistance, 7 of the labour-market activity
+    for key in lines:
+        for method in ("run-rate", "budget", "seasonal"):
+            assert years[(*key, method)] == {2023, 2024, 2025}, (key, method)
+    assistance = "Ekonomiskt bistånd/handläggning"
+    assert years[(assistance, "Entreprenader och köp av verksamhet", "driver")] == {2025}
+    assert {k for k in years if k[2] == "driver"} == {
+        (assistance, "Entreprenader och köp av verksamhet", "driver")}
+
+    grants = lines[("Arbetsmarknad", "Bidrag")]
+    other = lines[(assistance, "Övriga kostnader")]
+    for line, months in ((grants, (6, 7, 8)), (other, (9, 10, 11))):
+        for month in months:
+            assert line["best"][month - 1] == "seasonal", (line["line"], month)
+            errors = {m: v["by_month"][month - 1] for m, v in line["methods"].items()}
+            # the run-rate, carrying the months so far on, misses the peak most; the budget
+            # method, spreading the rest of the year evenly, less; last year's shape least
+            assert errors["seasonal"] < errors["budget"] < errors["run-rate"]
+    # A line without a season: last year's noise carried on is worse than the budget.
+    flat = lines[("Arbetsmarknad", "Försäljning av verksamhet")]
+    assert "seasonal" not in flat["best"]
+    assert flat["methods"]["seasonal"]["mean"] > flat["methods"]["budget"]["mean"]
 
 
 def test_backtest_refuses_a_year_without_its_twelve_months(unit) -> None:
