@@ -63,6 +63,16 @@ PROBE_ONLY = (
     "                       isolation_level=None)\n"
     "assert page_problems(conn) == []\n"
 )
+# The probe as it was before a sound file was proved sound from its bytes: dbstat alone.
+DBSTAT_ONLY = (
+    "import sqlite3, sys\n"
+    "from pathlib import Path\n"
+    "from ekbist import page_probe\n"
+    "page_probe.pages_accounted = lambda conn: False\n"
+    "conn = sqlite3.connect(Path(sys.argv[1]).resolve().as_uri() + '?mode=ro', uri=True,\n"
+    "                       isolation_level=None)\n"
+    "assert page_probe.page_problems(conn) == []\n"
+)
 # What the check ran before the page probe: SQLite's quick check, timed for comparison.
 QUICK_CHECK_ONLY = (
     "import sqlite3, sys\n"
@@ -173,6 +183,7 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
     queries, queries_cpu = halves["queries"]
     floor, floor_cpu = halves["floor"]
     bare, bare_cpu, _codes = _timed([sys.executable, "-c", PROBE_ONLY, str(db)])
+    dbstat, dbstat_cpu, _codes = _timed([sys.executable, "-c", DBSTAT_ONLY, str(db)])
     quick, quick_cpu, _codes = _timed([sys.executable, "-c", QUICK_CHECK_ONLY, str(db)])
     slower = max(probe, queries)
     rows.append({
@@ -183,7 +194,8 @@ def run(city_db: Path, workdir: Path) -> list[dict]:
                    f"check with its probe only {probe:.3f} s (CPU {probe_cpu:.3f} s; one after "
                    f"the other: {probe + queries - floor:.3f} s); floor ekbist --version "
                    f"{floor:.3f} s (CPU {floor_cpu:.3f} s); the page probe in a bare process "
-                   f"{bare:.3f} s (CPU {bare_cpu:.3f} s; SQLite's quick check {quick:.3f} s, "
+                   f"{bare:.3f} s (CPU {bare_cpu:.3f} s; by dbstat alone {dbstat:.3f} s, CPU "
+                   f"{dbstat_cpu:.3f} s; SQLite's quick check {quick:.3f} s, "
                    f"CPU {quick_cpu:.3f} s); {load}"),
         "goal": f"<= {HALVES_GOAL:g}x the slower half",
         "ok": whole <= HALVES_GOAL * slower,
