@@ -81,64 +81,53 @@ def _coverage_counts(
     )
 
 
-def _coverage_series_counts(
-    store: Store, days: list[date], by: str | None, grace: int
-) -> list[dict[str, Any]]:
-    """The same figures as :func:`_coverage_counts` for many days at once, by intervals.
-
-    Checking every case on every day costs cases x days; instead each fact becomes a
-    half-open interval of days: a case is eligible on [opened + grace + 1, closed)
-    (:func:`ekbist.plans.sql_needs_plan_from`), has a current plan on the disjoint spans of
-    :func:`ekbist.plans.sql_current_spans` (overlapping plans written around the rules are
-    merged there, so a case is never counted twice), and a handler carries the case on
-    [from_date, to_date) (:func:`ekbist.day_conditions.carrier_spans`: a cover's days count
-    on the covering handler).
-
-    Each interval adds +1 at its start and -1 at its end. The measuring days are month
-    ends (the last may be today), so the changes are summed per month in SQL and a running
-    total per handler, read at each measuring month, gives the counts. The cost grows with
-    the number of cases, plans and follow-ups, not with the number of days.
-    """
-    if not days:
-        return []
-    grouped = by is not None
-    since = sql_needs_plan_from("c", ":grace_from")
-    if grouped:
-        elig_cols = (
-            f"a.handler AS grp, max({since}, a.from_date) AS s, "
-            "min(COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
-        )
-        elig_from = "FROM cases c JOIN carry a ON a.case_id = c.id WHERE a.from_date <= :last"
-        covered_cols = (
-            f"a.handler AS grp, max(u.s, {since}, a.from_date) AS s, "
-            "min(u.t, COALESCE(c.closed, :far), COALESCE(a.to_date, :far)) AS t"
-        )
-        covered_from = (
-            "FROM cur u JOIN cases c ON c.id = u.case_id "
-            "JOIN carry a ON a.case_id = u.case_id AND a.from_date < u.t "
-            "AND (a.to_date IS NULL OR a.to_date > u.s)"
-        )
-    else:
-        elig_cols = f"'' AS grp, {since} AS s, COALESCE(c.closed, :far) AS t"
-        elig_from = "FROM cases c WHERE c.opened <= :last"
-        covered_cols = (
-            f"'' AS grp, max(u.s, {since}) AS s, "
-            "min(u.t, COALESCE(c.closed, :far)) AS t"
-        )
-        covered_from = "FROM cur u JOIN cases c ON c.id = u.case_id"
-    last = max(days)
+def _check_series_days(days: list[date]) -> None:
     months = [month_index(day) for day in days]
     if len(set(months)) != len(months) or any(
-        day != month_end(day.isoformat()[:7]) for day in days if day != last
+        day != month_end(day.isoformat()[:7]) for day in days if day != max(days)
     ):
         raise ValueError("the interval method measures at month ends (the last may be earlier)")
-    rows = store.query(
-        f"""
-        WITH carry AS ({carrier_spans() if grouped else "SELECT 1"}),
+
+
+def _span_sql() -> str:
+    """The common table expression ``span(case_id, s, t, current)`` (after
+    :func:`ekbist.plans.sql_current_spans` ``cur``) that the coverage and the applications of
+    a series both count by: each case's span of days it needs a change plan
+    (:func:`ekbist.plans.sql_needs_plan_from`, to the day it closed; ``current`` 0) and the
+    disjoint spans within it on which it has a current one (``current`` 1)."""
+    since = sql_needs_plan_from("c", ":grace_from")
+    return f"""
+        span(case_id, s, t, current) AS MATERIALIZED (
+            SELECT c.id, {since}, COALESCE(c.closed, :far), 0 FROM cases c WHERE c.opened <= :last
+            UNION ALL
+            SELECT * FROM (
+                SELECT u.case_id, max(u.s, {since}) AS s, min(u.t, COALESCE(c.closed, :far)) AS t,
+                       1
+                FROM cur u JOIN cases c ON c.id = u.case_id
+            ) WHERE s < t
+        )"""
+
+
+def _coverage_series_sql(by: str | None) -> tuple[str, str]:
+    """The common table expressions (after :func:`ekbist.plans.sql_current_spans` ``cur`` and
+    :func:`_span_sql`) and the SELECT of :func:`_coverage_series_counts`: ``(grp, bucket, de,
+    dc)`` rows, the changes of the eligible and the covered cases per handler and month."""
+    grouped = by is not None
+    if grouped:  # the spans of :func:`_span_sql` cut to the days each handler carries the case
+        cols = ("a.handler AS grp, max(sp.s, a.from_date) AS s, "
+                "min(sp.t, COALESCE(a.to_date, :far)) AS t")
+        spans = ("FROM span sp JOIN carry a ON a.case_id = sp.case_id AND a.from_date < sp.t "
+                 "AND (a.to_date IS NULL OR a.to_date > sp.s) WHERE sp.current = ")
+    else:  # the unit as a whole: the spans themselves
+        cols = "'' AS grp, s, t"
+        spans = "FROM span sp WHERE sp.current = "
+    elig_cols, elig_from = cols, spans + "0"
+    covered_cols, covered_from = cols, spans + "1"
+    ctes = f"""
+        carry AS ({carrier_spans() if grouped else "SELECT 1"}),
         elig AS (
             SELECT * FROM (SELECT {elig_cols} {elig_from}) WHERE s < t AND s <= :last
         ),
-        {sql_current_spans('cur', "'change'")},
         covered AS (
             SELECT * FROM (SELECT {covered_cols} {covered_from}) WHERE s < t AND s <= :last
         ),
@@ -147,14 +136,19 @@ def _coverage_series_counts(
             UNION ALL SELECT grp, t, -1, 0 FROM elig WHERE t <= :last
             UNION ALL SELECT grp, s, 0, 1 FROM covered
             UNION ALL SELECT grp, t, 0, -1 FROM covered WHERE t <= :last
-        )
-        SELECT grp, {sql_month_index("day")} AS bucket,
-               sum(de) AS de, sum(dc) AS dc
-        FROM ev GROUP BY grp, bucket ORDER BY grp, bucket
-        """,
-        {"last": last.isoformat(), "grace_from": grace_from_modifier(grace), "far": FAR_FUTURE},
-    )
-    # Running totals per handler, read at each measuring day's month.
+        )"""
+    select = f"""
+        SELECT grp, {sql_month_index("day")} AS bucket, sum(de) AS de, sum(dc) AS dc
+        FROM ev GROUP BY grp, bucket"""
+    return ctes, select
+
+
+def _coverage_series_rows(
+    store: Store, days: list[date], by: str | None, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Running totals per handler of the changes per month, read at each measuring day."""
+    grouped = by is not None
+    rows = sorted(rows, key=lambda r: (r["grp"], r["bucket"]))
     probes = [(month_index(day), day.isoformat()) for day in days]
     names = {h["id"]: h for h in store.query("SELECT id, name, team FROM handler")}
     result: list[dict[str, Any]] = []
@@ -178,6 +172,30 @@ def _coverage_series_counts(
                 result.append(_series_row(day, grp, grouped, names, eligible, current))
     result.sort(key=lambda r: (r["day"], r["handler"] is None, r["handler"] or ""))
     return result
+
+
+def _coverage_series_counts(
+    store: Store, days: list[date], by: str | None, grace: int
+) -> list[dict[str, Any]]:
+    """The same figures as :func:`_coverage_counts` for many days at once, by intervals.
+
+    Checking every case on every day costs cases x days; instead each fact becomes a
+    half-open interval of days: a case is eligible on [opened + grace + 1, closed)
+    (:func:`ekbist.plans.sql_needs_plan_from`), has a current plan on the disjoint spans of
+    :func:`ekbist.plans.sql_current_spans` (overlapping plans written around the rules are
+    merged there, so a case is never counted twice), and a handler carries the case on
+    [from_date, to_date) (:func:`ekbist.day_conditions.carrier_spans`: a cover's days count
+    on the covering handler).
+
+    Each interval adds +1 at its start and -1 at its end. The measuring days are month
+    ends (the last may be today), so the changes are summed per month in SQL and a running
+    total per handler, read at each measuring month, gives the counts. The cost grows with
+    the number of cases, plans and follow-ups, not with the number of days.
+    """
+    if not days:
+        return []
+    _check_series_days(days)
+    return _series_counts(store, days, None, by, grace)[0]
 
 
 def _series_row(
@@ -249,22 +267,7 @@ def _application_counts(
             for first, last in periods]
 
 
-def _application_series_counts(
-    store: Store, periods: list[tuple[date, date]], grace: int
-) -> list[dict[str, Any]]:
-    """The same figures as :func:`_application_counts` for whole consecutive months (the
-    last may end early), by spans of days: about a million decided applications on a
-    city-size store, each read once.
-
-    Each case gives the span of days it needs a change plan
-    (:func:`ekbist.plans.sql_needs_plan_from`, to the day it closed) and the spans within it
-    on which it has a current one (:func:`ekbist.plans.sql_current_spans`, disjoint). Every
-    decided application is joined by its case and received day to the spans it falls in: none
-    (no plan needed), the first kind alone (needed, none current) or both (needed, current).
-    The table is read in order, not through the decided-day index: a series takes most of it.
-    """
-    if not periods:
-        return []
+def _check_series_periods(periods: list[tuple[date, date]]) -> None:
     months = [month_index(first) for first, _last in periods]
     if any(first.day != 1 for first, _last in periods) or any(
         last != month_end(first.isoformat()[:7]) for first, last in periods[:-1]
@@ -272,35 +275,119 @@ def _application_series_counts(
         month_index(periods[-1][1]) != months[-1] or periods[-1][1] < periods[-1][0]
     ):
         raise ValueError("the span method counts whole consecutive months (the last may end early)")
-    since = sql_needs_plan_from("c", ":grace_from")
-    first, last = periods[0][0], periods[-1][1]
-    rows = store.query(
-        f"""
-        WITH {sql_current_spans('cur', "'change'")},
-        span(case_id, s, t, current) AS MATERIALIZED (
-            SELECT c.id, {since}, COALESCE(c.closed, :far), 0 FROM cases c WHERE c.opened <= :last
+
+
+def _application_series_sql() -> tuple[str, str]:
+    """The common table expressions (after ``cur`` and :func:`_span_sql`) and the SELECT of
+    :func:`_application_series_counts`: ``(bucket, kind, n)`` rows, ``kind`` 0 for the
+    applications on a case that needed a plan, 1 for those of them with a current one,
+    2 for all decided ones (per day, on the index of the day decided less the withdrawn ones
+    on theirs, then per month: the days come in order, only the months are sorted)."""
+    ctes = """
+        decided_day(day, n) AS (
+            SELECT a.decided, count(*) FROM application a INDEXED BY application_decided
+            WHERE a.decided BETWEEN :first AND :last GROUP BY a.decided
             UNION ALL
-            SELECT * FROM (
-                SELECT u.case_id, max(u.s, {since}) AS s, min(u.t, COALESCE(c.closed, :far)) AS t,
-                       1
-                FROM cur u JOIN cases c ON c.id = u.case_id
-            ) WHERE s < t
-        )
-        SELECT {sql_month_index('a.decided')} AS bucket,
-               count(*) - count(sp.current = 1 OR NULL) AS decided,
-               count(sp.current = 0 OR NULL) AS eligible,
-               count(sp.current = 1 OR NULL) AS current
-        FROM application a NOT INDEXED
-        LEFT JOIN span sp ON sp.case_id = a.case_id AND sp.s <= a.received AND a.received < sp.t
-        WHERE a.decided BETWEEN :first AND :last AND a.decision <> 'withdrawn'
-        GROUP BY bucket
-        """,
-        {"first": first.isoformat(), "last": last.isoformat(),
-         "grace_from": grace_from_modifier(grace), "far": FAR_FUTURE},
+            SELECT a.decided, -count(*) FROM application a INDEXED BY application_withdrawn
+            WHERE a.decision = 'withdrawn' AND a.decided BETWEEN :first AND :last
+            GROUP BY a.decided
+        )"""
+    select = f"""
+        SELECT {sql_month_index('a.decided')} AS bucket, sp.current AS kind, count(*) AS n
+        FROM span sp CROSS JOIN application a INDEXED BY application_case_received
+        WHERE a.case_id = sp.case_id AND a.received >= sp.s AND a.received < sp.t
+          AND a.decided BETWEEN :first AND :last AND a.decision <> 'withdrawn'
+        GROUP BY bucket, kind
+        UNION ALL
+        SELECT {sql_month_index('day')} AS bucket, 2, sum(n) FROM decided_day GROUP BY bucket"""
+    return ctes, select
+
+
+def _application_series_rows(
+    periods: list[tuple[date, date]], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    found: dict[int, list[int]] = {}
+    for row in rows:
+        found.setdefault(row["bucket"], [0, 0, 0])[row["kind"]] = row["n"]
+    result = []
+    for first, last in periods:
+        eligible, current, decided = found.get(month_index(first), (0, 0, 0))
+        result.append(_application_row(first, last, decided, eligible, current))
+    return result
+
+
+def _application_series_counts(
+    store: Store, periods: list[tuple[date, date]], grace: int
+) -> list[dict[str, Any]]:
+    """The same figures as :func:`_application_counts` for whole consecutive months (the
+    last may end early), by spans of days: about a million decided applications on a
+    city-size store.
+
+    Each case gives the span of days it needs a change plan
+    (:func:`ekbist.plans.sql_needs_plan_from`, to the day it closed) and the spans within it
+    on which it has a current one (:func:`ekbist.plans.sql_current_spans`, disjoint). Each
+    span reaches the applications its case received within it through the index by case and
+    day received (``application_case_received``, which holds the day decided and the decision
+    too): the applications of the first kind of span needed a plan, those of the second had a
+    current one. The decided ones are counted per day on the index by day decided, less the
+    withdrawn ones (``application_withdrawn``).
+    """
+    if not periods:
+        return []
+    _check_series_periods(periods)
+    return _series_counts(store, None, periods, None, grace)[1]
+
+
+def _series_statement(
+    days: list[date] | None,
+    periods: list[tuple[date, date]] | None,
+    by: str | None,
+    grace: int,
+) -> tuple[str, dict[str, Any]]:
+    """The one statement of :func:`_series_counts` and its parameters: ``(part, grp, bucket,
+    x, y)`` rows, part 'c' the coverage's changes (x eligible, y covered), part 'a' the
+    applications (x the kind, y how many)."""
+    parts = []
+    ctes = [sql_current_spans("cur", "'change'"), _span_sql()]
+    last = []
+    if days is not None:
+        cov_ctes, cov_select = _coverage_series_sql(by)
+        ctes.append(cov_ctes)
+        parts.append(f"SELECT 'c' AS part, grp, bucket, de AS x, dc AS y FROM ({cov_select})")
+        last.append(max(days))
+    if periods is not None:
+        app_ctes, app_select = _application_series_sql()
+        ctes.append(app_ctes)
+        parts.append(f"SELECT 'a' AS part, NULL AS grp, bucket, kind AS x, n AS y "
+                     f"FROM ({app_select})")
+        last.append(periods[-1][1])
+    if not last or len(set(last)) != 1:
+        raise ValueError("the coverage and the applications are counted to the same day")
+    sql = "WITH " + ",".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
+    return sql, {"first": (periods[0][0] if periods else last[0]).isoformat(),
+                 "last": last[0].isoformat(), "grace_from": grace_from_modifier(grace),
+                 "far": FAR_FUTURE}
+
+
+def _series_counts(
+    store: Store,
+    days: list[date] | None,
+    periods: list[tuple[date, date]] | None,
+    by: str | None,
+    grace: int,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The coverage at each of ``days`` (:func:`_coverage_series_counts`) and the applications
+    of each of ``periods`` (:func:`_application_series_counts`) in one statement, so the
+    spans of current plans that both count by are built once; ``None`` leaves a part out."""
+    rows = store.query(*_series_statement(days, periods, by, grace))
+    coverage_rows = [{"grp": r["grp"], "bucket": r["bucket"], "de": r["x"], "dc": r["y"]}
+                     for r in rows if r["part"] == "c"]
+    application_rows = [{"bucket": r["bucket"], "kind": r["x"], "n": r["y"]}
+                        for r in rows if r["part"] == "a"]
+    return (
+        _coverage_series_rows(store, days, by, coverage_rows) if days is not None else [],
+        _application_series_rows(periods, application_rows) if periods is not None else [],
     )
-    found = {r["bucket"]: (r["decided"], r["eligible"], r["current"]) for r in rows}
-    return [_application_row(f, t, *found.get(m, (0, 0, 0)))
-            for (f, t), m in zip(periods, months, strict=True)]
 
 
 def _application_row(first: date, last: date, decided: int, eligible: int,
@@ -388,13 +475,15 @@ def coverage_monthly(
     days = [month_end(m, today) for m in months]
     # A few days are cheaper one by one; a long series is cheaper as intervals.
     few = len(days) <= SERIES_THRESHOLD
-    counts = _coverage_counts if few else _coverage_series_counts
-    application_counts = _application_counts if few else _application_series_counts
+    periods = [(date.fromisoformat(m + "-01"), day) for m, day in zip(months, days, strict=True)]
     grace = grace_days(store)
-    rows = counts(store, days, by, grace)
-    applications = application_counts(
-        store, [(date.fromisoformat(m + "-01"), day) for m, day in zip(months, days, strict=True)],
-        grace)
+    if few:
+        rows = _coverage_counts(store, days, by, grace)
+        applications = _application_counts(store, periods, grace)
+    else:  # one statement: the spans of current plans both count by are built once
+        _check_series_days(days)
+        _check_series_periods(periods)
+        rows, applications = _series_counts(store, days, periods, by, grace)
     per_day: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         per_day.setdefault(row["day"], []).append(row)
