@@ -154,6 +154,33 @@ def _sql_paid(case: str, *, distinct: bool = False) -> str:
             f"AND a.period BETWEEN :first AND :last)")
 
 
+def sql_households() -> str:
+    """The households with assistance in each month of ``:first`` to ``:last``: ``period,
+    households`` (:func:`ekbist.reports.household_months.sql_household_months` counted)."""
+    return f"""SELECT a.period, count(DISTINCT a.case_id) FROM application a
+               INDEXED BY application_granted
+               WHERE {SQL_PAYING} AND a.period BETWEEN :first AND :last
+               GROUP BY a.period"""
+
+
+def sql_running() -> str:
+    """Each activity running on some day of ``:first_day`` to ``:last_day`` with its case's
+    months of assistance (:func:`_sql_paid`), in the order of the cases: a case's
+    activities come together."""
+    return f"""SELECT t.case_id, t.kind, t.exemption, t.hours, t.from_date, t.to_date,
+                      {_sql_paid("t.case_id")}
+               FROM activity t
+               WHERE t.from_date <= :last_day
+                 AND (t.to_date IS NULL OR t.to_date >= :first_day)
+               ORDER BY t.case_id"""
+
+
+def sql_last_month() -> str:
+    """The households with assistance in the month ``:last``: ``case_id``."""
+    return f"""SELECT DISTINCT a.case_id FROM application a INDEXED BY application_granted
+               WHERE {SQL_PAYING} AND a.period = :last"""
+
+
 def _count_span(store: Store, first: str, last: str, full_time: float,
                 months: dict[str, dict[str, Any]]) -> set[str]:
     """Count the classes of the months ``first`` to ``last`` (at most :data:`_CHUNK`) into
@@ -168,20 +195,9 @@ def _count_span(store: Store, first: str, last: str, full_time: float,
     first_day, last_day = bounds[0][0], bounds[-1][1]
     params = {"first": first, "last": last, "base": base,
               "first_day": first_day, "last_day": last_day}
-    for month, households in store.tuples(
-            f"""SELECT a.period, count(DISTINCT a.case_id) FROM application a
-                INDEXED BY application_granted
-                WHERE {SQL_PAYING} AND a.period BETWEEN :first AND :last
-                GROUP BY a.period""", params):
+    for month, households in store.tuples(sql_households(), params):
         months[month]["households"] = households
-    # Each activity running in the span with its case's months of assistance, in the
-    # order of the cases: a case's activities come together.
-    rows = store.tuples(
-        f"""SELECT t.case_id, t.kind, t.exemption, t.hours, t.from_date, t.to_date,
-                   {_sql_paid("t.case_id")}
-            FROM activity t
-            WHERE t.from_date <= :last_day AND (t.to_date IS NULL OR t.to_date >= :first_day)
-            ORDER BY t.case_id""", params).fetchall()
+    rows = store.tuples(sql_running(), params).fetchall()
     paid: dict[str, int] = {}
     repeated: list[str] = []
     for row in rows:
@@ -283,10 +299,8 @@ def readiness(store: Store, first: str, last: str, *, today: date,
             chunk = span[i:i + _CHUNK]
             classed = _count_span(store, chunk[0], chunk[-1], full_time, months)
         if span:
-            without = [case_id for (case_id,) in store.tuples(
-                f"""SELECT DISTINCT a.case_id FROM application a INDEXED BY application_granted
-                    WHERE {SQL_PAYING} AND a.period = :last""", {"last": last})
-                if case_id not in classed]
+            without = [case_id for (case_id,) in store.tuples(sql_last_month(), {"last": last})
+                       if case_id not in classed]
         on = min(month_end(last), today).isoformat()
         handler_sql = handler_of_case("c.id", ":on")
         handlers_of = dict(store.tuples(
