@@ -281,7 +281,7 @@ EXAMPLES: dict[str, list[str]] = {
         'ekbist prognosis accuracy --year 2025',
     ],
     'prognosis backtest': [
-        'ekbist prognosis backtest --years 2023-2025',
+        'ekbist prognosis backtest',
     ],
     'prognosis export': [
         'ekbist prognosis export prognos-okt.xlsx --year 2026 --month 10',

@@ -23,6 +23,7 @@ from ekbist.commands.render import (
 )
 
 from ekbist.codes import PROGNOSIS_METHODS
+from ekbist.errors import EkbistError
 from ekbist.i18n import N_, _
 
 
@@ -171,15 +172,27 @@ BACKTEST_CSV = [
 
 @click.command(help=_("What each prognosis method would have forecast in past years, and "
                       "its error by month of the year."))
-@click.option("--years", required=True, metavar=_("YYYY-YYYY"),
-              help=_("The years to test, e.g. 2023-2025 (each with its twelve months booked)."))
+@click.option("--years", metavar=_("YYYY-YYYY"),
+              help=_("The years to test, e.g. 2023-2025, each with its twelve months booked "
+                     "(default: those of the three years before this one, as --method best "
+                     "chooses from)."))
 @format_option()
 @pass_env
 def backtest(env: Env, years, fmt) -> None:
+    from ekbist.prognosis_backtest import BEST_YEARS, finished_years, parse_years
     from ekbist.prognosis_backtest import backtest as replay
-    from ekbist.prognosis_backtest import parse_years
 
-    report = replay(env.open(readonly=True), parse_years(years))
+    store = env.open(readonly=True)
+    if years is None:
+        chosen = finished_years(store, env.today.year)
+        if not chosen:
+            raise EkbistError.about(
+                _("none of the {n} years before {year} has its twelve months of actuals "
+                  "booked — give the years to test with {years}"), {"years": "years"},
+                n=BEST_YEARS, year=env.today.year)
+    else:
+        chosen = parse_years(years)
+    report = replay(store, chosen)
     payload = {k: report[k] for k in ("years", "lines")}
     if emit_machine(fmt, payload, _backtest_csv(report), BACKTEST_CSV):
         return

@@ -57,6 +57,16 @@ def parse_years(text: str) -> list[int]:
     return list(range(low, high + 1))
 
 
+def finished_years(store: Store, year: int, ledger: Ledger | None = None) -> list[int]:
+    """The years :func:`best_methods` chooses from for a prognosis of ``year``: up to
+    :data:`BEST_YEARS` years just before it whose twelve months are all booked (oldest
+    first) — the backtest's years when none are named. ``ledger``: one already read that
+    covers those years."""
+    candidates = list(range(year - BEST_YEARS, year))
+    ledger = Ledger.read(store, candidates) if ledger is None else ledger
+    return [y for y in candidates if ledger.complete(y)]
+
+
 def counts_from(year: int, month: int) -> str:
     """The first month of granted households the households × average method reads at
     ``month`` of ``year``: the first of the twelve its trend goes through."""
@@ -196,9 +206,8 @@ def best_methods(store: Store, year: int, month: int) -> dict[str, Any]:
     so are the granted households, for the replay and for this year's households ×
     average forecast at ``month`` (``driver``: :func:`ekbist.prognosis_driver.driver_forecast`,
     given when the backtest ran), the two reads at city scale that cost."""
-    candidates = list(range(year - BEST_YEARS, year))
-    ledger = Ledger.read(store, candidates)
-    years = [y for y in candidates if ledger.complete(y)]
+    ledger = Ledger.read(store, range(year - BEST_YEARS, year))
+    years = finished_years(store, year, ledger)
     if not years or month > 11:
         return {"years": years, "rows": {}}
     # Amounts only where a forecast averages them (the last months up to ``month`` of each

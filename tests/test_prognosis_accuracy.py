@@ -477,6 +477,37 @@ def test_backtest_and_best_commands(cli) -> None:
     assert "säsongsmönster (bästa, 0,0 %)" in sv
 
 
+def test_backtest_without_years_tests_the_years_best_chooses_from(cli) -> None:
+    """Without --years: those of the three years before today's whose twelve months are
+    booked — 2023–2025 on 2026-11-25; 2024–2025 once 2023 lacks December; the years
+    before 2027 (2024–2026) less 2026, booked through March; none, refused with the cause."""
+    _book_cli(cli)
+
+    def years(**kwargs) -> list[int]:
+        return json.loads(cli.ok("prognosis", "backtest", "--format", "json",
+                                 **kwargs).output)["years"]
+
+    assert years() == [2023, 2024, 2025]
+    assert cli.ok("prognosis", "backtest").output.startswith("Backtest 2023–2025:")
+    assert years(today="2027-01-20") == [2024, 2025]
+    cli.ok("actuals", "remove", "2023", "--month", "12", "--yes")
+    assert years() == [2024, 2025]
+    assert best_methods_years(cli) == [2024, 2025]  # the same years as --method best
+    error = cli.fails("prognosis", "backtest", today="2030-06-01")
+    assert error == ("error: none of the 3 years before 2030 has its twelve months of "
+                     "actuals booked — give the years to test with --years")
+    # a year named is never left out quietly: what it lacks is named
+    assert cli.fails("prognosis", "backtest", "--years", "2023-2025").endswith(
+        "each year: December 2023 (Enhet)")
+
+
+def best_methods_years(cli) -> list[int]:
+    from ekbist.store import Store
+
+    with Store.open(cli.db, readonly=True) as store:
+        return best_methods(store, 2026, 3)["years"]
+
+
 def test_a_swedish_backtest_names_its_months_in_swedish(cli) -> None:
     _book_cli(cli)
     sv = cli.ok("prognosis", "backtest", "--years", "2025", lang="sv").output
