@@ -40,6 +40,7 @@ the ``dbstat`` way above, which names what is wrong: the fast way only ever says
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import sqlite3
 import struct
@@ -177,10 +178,11 @@ def pages_accounted(conn: sqlite3.Connection) -> bool:
         return False
 
 
-# The file is read in pieces of this many bytes, in order (so a city's 465 MB never sit in
-# memory at once): each page's header is read and checked, and the interior pages' child
-# pointers are kept for the walk.
-_PIECE = 4 * 1024 * 1024
+# The file is read in windows of this many bytes, in order, each mapped into memory and let
+# go before the next (so a city's 465 MB never sit in the process at once, and no byte is
+# copied): each page's header is read and checked, and the interior pages' child pointers
+# are kept for the walk.
+_WINDOW = 16 * 1024 * 1024
 # A page's kind when its header is not a b-tree page's, or is one whose bounds fail.
 _NOT_BTREE, _BROKEN = 0x00, 0xFF
 
@@ -189,51 +191,55 @@ def _headers(fh, page_size: int, page_count: int
              ) -> tuple[bytearray, dict[int, tuple[int, ...]], bytes]:
     """Every page's kind (its header's type byte, or _NOT_BTREE/_BROKEN), the children of
     every interior page, and the file's first 100 bytes."""
-    unpack = struct.unpack_from
     kinds = bytearray(page_count + 1)
     children: dict[int, tuple[int, ...]] = {}
-    per_piece = max(1, _PIECE // page_size)
-    buffer = bytearray(per_piece * page_size)
+    per_window = max(1, _WINDOW // page_size)
     header = b""
     page = 1
     while page <= page_count:
-        count = min(per_piece, page_count - page + 1)
-        view = memoryview(buffer)[:count * page_size]
-        if fh.readinto(view) != count * page_size:
-            raise ValueError("the file ends before its last page")
-        if page == 1:
-            header = bytes(buffer[:100])
-        for index in range(count):
-            base = index * page_size
-            at = base + (100 if page + index == 1 else 0)
-            kind, freeblock, cells, content, fragments = unpack(">BHHHB", buffer, at)
-            if kind == _TABLE_LEAF or kind == _INDEX_LEAF:
-                lowest = at - base + 8 + 2 * cells
-            elif kind == _TABLE_INTERIOR or kind == _INDEX_INTERIOR:
-                lowest = at - base + 12 + 2 * cells
-                if not cells:
-                    kinds[page + index] = _BROKEN   # an interior page holds at least one cell
-                    continue
-            else:
-                continue   # _NOT_BTREE: free, lock-byte or overflow pages, or damage
-            # The header's own bounds: the cell pointers, then the cells' area, inside the
-            # page (the first free block in that area, at most 60 fragmented bytes): a page
-            # of garbage that happens to begin with a b-tree type fails here.
-            if (lowest > page_size or not lowest <= (content or 65536) <= page_size
-                    or (freeblock and not content <= freeblock <= page_size - 4)
-                    or fragments > 60):
-                kinds[page + index] = _BROKEN
-                continue
-            if kind == _TABLE_INTERIOR or kind == _INDEX_INTERIOR:
-                pointers = unpack(f">{cells}H", buffer, at + 12)
-                if min(pointers) < lowest or max(pointers) > page_size - 4:
-                    kinds[page + index] = _BROKEN
-                    continue
-                children[page + index] = (unpack(">I", buffer, at + 8)[0], *(
-                    unpack(">I", buffer, base + offset)[0] for offset in pointers))
-            kinds[page + index] = kind
+        count = min(per_window, page_count - page + 1)
+        with mmap.mmap(fh.fileno(), count * page_size, offset=(page - 1) * page_size,
+                       access=mmap.ACCESS_READ) as buffer:
+            if page == 1:
+                header = buffer[:100]
+            _window(buffer, page, count, page_size, kinds, children)
         page += count
     return kinds, children, header
+
+
+def _window(buffer: mmap.mmap, page: int, count: int, page_size: int, kinds: bytearray,
+            children: dict[int, tuple[int, ...]]) -> None:
+    """The kinds and children of the ``count`` pages from ``page`` mapped in ``buffer``."""
+    unpack = struct.unpack_from
+    for index in range(count):
+        base = index * page_size
+        at = base + (100 if page + index == 1 else 0)
+        kind, freeblock, cells, content, fragments = unpack(">BHHHB", buffer, at)
+        if kind == _TABLE_LEAF or kind == _INDEX_LEAF:
+            lowest = at - base + 8 + 2 * cells
+        elif kind == _TABLE_INTERIOR or kind == _INDEX_INTERIOR:
+            lowest = at - base + 12 + 2 * cells
+            if not cells:
+                kinds[page + index] = _BROKEN   # an interior page holds at least one cell
+                continue
+        else:
+            continue   # _NOT_BTREE: free, lock-byte or overflow pages, or damage
+        # The header's own bounds: the cell pointers, then the cells' area, inside the
+        # page (the first free block in that area, at most 60 fragmented bytes): a page
+        # of garbage that happens to begin with a b-tree type fails here.
+        if (lowest > page_size or not lowest <= (content or 65536) <= page_size
+                or (freeblock and not content <= freeblock <= page_size - 4)
+                or fragments > 60):
+            kinds[page + index] = _BROKEN
+            continue
+        if kind == _TABLE_INTERIOR or kind == _INDEX_INTERIOR:
+            pointers = unpack(f">{cells}H", buffer, at + 12)
+            if min(pointers) < lowest or max(pointers) > page_size - 4:
+                kinds[page + index] = _BROKEN
+                continue
+            children[page + index] = (unpack(">I", buffer, at + 8)[0], *(
+                unpack(">I", buffer, base + offset)[0] for offset in pointers))
+        kinds[page + index] = kind
 
 
 def _accounted(fh, page_size: int, page_count: int, free: int, roots: list[int]) -> bool:
