@@ -402,6 +402,25 @@ def test_the_ramp_up_is_a_setting_refused_when_it_is_not_shares(veteran):
     assert unit_settings.get(veteran, "caseload.ramp_up") == "50 100"
 
 
+def test_a_ramp_up_share_of_100_is_a_full_caseload_and_99_is_not(veteran):
+    from ekbist import balance
+    from ekbist import settings as unit_settings
+
+    def ramp_on(on: str) -> dict:
+        result = balance.balance(veteran, as_of=D(on), today=TODAY)
+        return {h["id"]: h["ramp_up"] for h in result["handlers"]}
+
+    unit_settings.put(veteran, "caseload.ramp_up", "99 100")
+    # Month 1 (99 %): n counts 0.99 FTE. 20 cases: after 9/11, (9+1)/0.99 = 10.1 < 11 moves
+    # one more; at 10/10, 10/0.99 = 10.1 is not below 9, so no 11th: 10 and 10.
+    assert _after(veteran, "2026-08-20") == {"v": 10, "n": 10}
+    assert ramp_on("2026-08-20") == {"v": None, "n": 0.99}
+    # Month 2 (100 %) and after the shares: no ramp-up at all, shown as none (not 100 %).
+    assert ramp_on("2026-09-20") == {"v": None, "n": None}
+    assert ramp_on("2026-10-20") == {"v": None, "n": None}
+    assert _after(veteran, "2026-09-20") == {"v": 10, "n": 10}
+
+
 def test_balance_never_moves_a_covered_case_now_or_planned(veteran):
     from ekbist import balance
 

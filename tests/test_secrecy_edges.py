@@ -81,3 +81,19 @@ def test_29_february_of_a_year_that_is_no_leap_year_in_any_century() -> None:
     # 2004 (and 1904) is one: 040229 is.
     nine = "040229123"
     assert looks_like_personnummer(nine + check_digit(nine))
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("2026 811218-9876", "2026 811218-****"),              # a spaced group before it
+    ("811218-9876 12", "811218-**** 12"),                  # a spaced group after it
+    ("ärende 12 811218-9876 25", "ärende 12 811218-**** 25"),
+])
+def test_a_number_between_other_spaced_digit_groups_is_read(text: str, shown: str) -> None:
+    # Only spaces inside the number decide whether it may span words; a space before its
+    # first group (or after its last) belongs to the words around it.
+    assert looks_like_personnummer(text)
+    assert mask(text) == shown
+    # the other side: the same digits with a wrong check digit pass, and are shown whole
+    wrong = text.replace("9876", "9875")
+    assert not looks_like_personnummer(wrong)
+    assert mask(wrong) == wrong
