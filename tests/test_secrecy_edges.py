@@ -97,3 +97,24 @@ def test_a_number_between_other_spaced_digit_groups_is_read(text: str, shown: st
     wrong = text.replace("9876", "9875")
     assert not looks_like_personnummer(wrong)
     assert mask(wrong) == wrong
+
+
+def test_a_number_spanning_words_ends_in_four_digits_alone_whatever_follows() -> None:
+    # "9876" is a word alone when a space follows it, as at the end of the text.
+    assert looks_like_personnummer("811218 9876 12")
+    assert mask("811218 9876 12") == "811218 **** 12"
+    # the other side: "9876-5" is no word of four digits alone, whatever comes before it
+    assert not looks_like_personnummer("811218 9876-5")
+    assert not looks_like_personnummer("12 811218 9876-5")
+    assert mask("12 811218 9876-5") == "12 811218 9876-5"
+
+
+def test_a_number_in_bytes_is_read_as_utf_8_with_bad_bytes_replaced() -> None:
+    # A BLOB value: its bytes read as UTF-8 ("–" is three bytes) …
+    assert looks_like_personnummer(b"811218-9876")
+    assert looks_like_personnummer("klient 811218\u20139876".encode())
+    assert not looks_like_personnummer(b"811218-9875")
+    # … and a byte that is no UTF-8 becomes U+FFFD, which the gate reads as a dash.
+    assert looks_like_personnummer(b"811218\xff9876")
+    assert not looks_like_personnummer(b"811218\xff9875")
+    assert not looks_like_personnummer(b"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6")
