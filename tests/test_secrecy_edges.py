@@ -118,3 +118,17 @@ def test_a_number_in_bytes_is_read_as_utf_8_with_bad_bytes_replaced() -> None:
     assert looks_like_personnummer(b"811218\xff9876")
     assert not looks_like_personnummer(b"811218\xff9875")
     assert not looks_like_personnummer(b"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6")
+
+
+def test_text_with_a_lone_surrogate_is_read_not_refused_with_an_error() -> None:
+    # A lone surrogate (a file name read with surrogateescape) cannot be encoded as UTF-8:
+    # the short-text check counts it as a replaced byte instead of failing.
+    assert not looks_like_personnummer("x\udcff")
+    assert mask("x\udcff") == "x\udcff"
+    assert looks_like_personnummer("8112189876\udcff")
+    assert mask("8112189876\udcff") == "811218****\udcff"
+
+
+def test_nothing_is_masked_as_empty_text() -> None:
+    assert mask(None) == ""
+    assert mask("") == ""
