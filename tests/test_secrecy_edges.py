@@ -132,3 +132,12 @@ def test_text_with_a_lone_surrogate_is_read_not_refused_with_an_error() -> None:
 def test_nothing_is_masked_as_empty_text() -> None:
     assert mask(None) == ""
     assert mask("") == ""
+
+
+def test_mask_keeps_the_text_as_written_unless_the_reading_changed_its_length() -> None:
+    # Same length: only the four digits change; the no-break space and the minus stay.
+    assert mask("a\u00a0811218\u22129876") == "a\u00a0811218\u2212****"
+    # A mis-encoded en dash ("â€–", three characters read as one '-'): the reading is shown,
+    # masked at its own positions, so no digit of the four is left.
+    assert mask("klient 811218\u00e2\u20ac\u20139876 x") == "klient 811218-**** x"
+    assert mask("klient 811218\u20dd9876 x") == "klient 811218**** x"
