@@ -253,9 +253,7 @@ def _accounted(fh, page_size: int, page_count: int, free: int, roots: list[int])
         marked += 1
     unpack = struct.unpack_from
     # The free list: trunk pages, each naming the next trunk and its leaves.
-    trunk, listed = unpack(">II", header, 32)
-    if listed != free:
-        return False
+    trunk = unpack(">I", header, 32)[0]
     while trunk:
         if not 1 <= trunk <= page_count or seen[trunk]:
             return False
